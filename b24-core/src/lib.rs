@@ -1,1 +1,113 @@
-//! Placeholder.
+//! The runtime of b24, a typed SDK for the Bitrix24 REST API.
+//!
+//! A method is a plain request struct annotated with [`#[b24_method]`](b24_method); the
+//! [`Client`] sends it to a portal (incoming webhook or OAuth token), decodes the typed result
+//! or a typed [`Error`], and refuses methods outside the credential's granted scopes before
+//! anything goes over the wire.
+//!
+//! ```no_run
+//! use b24_core::{Client, b24_method};
+//! use serde::{Deserialize, Serialize};
+//!
+//! /// `crm.automatedsolution.add`
+//! #[b24_method("crm.automatedsolution.add", scope = "crm", response = Added)]
+//! #[derive(Serialize)]
+//! struct AddSolution {
+//!     fields: Fields,
+//! }
+//!
+//! #[derive(Serialize)]
+//! #[serde(rename_all = "camelCase")]
+//! struct Fields {
+//!     title: String,
+//!     type_ids: Vec<u64>,
+//! }
+//!
+//! #[derive(Debug, Deserialize)]
+//! #[serde(rename_all = "camelCase")]
+//! struct Added {
+//!     automated_solution: serde_json::Value,
+//! }
+//!
+//! # async fn demo() -> Result<(), b24_core::Error> {
+//! let client = Client::webhook("https://example.bitrix24.com/rest/1/your-webhook-code/")?;
+//! let added = client
+//!     .call(&AddSolution { fields: Fields { title: "HR".into(), type_ids: vec![] } })
+//!     .await?;
+//! println!("{added:?}");
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod client;
+mod envelope;
+mod error;
+mod method;
+pub mod registry;
+mod scope;
+pub mod types;
+
+pub use auth::{OAuth, RefreshFuture, StaticToken, TokenSource, Webhook};
+pub use client::{Client, ClientBuilder};
+pub use envelope::{Envelope, Time};
+pub use error::{ApiError, Error, ErrorCode, RawCode};
+pub use method::{ListShape, Method, MethodMeta};
+pub use registry::MethodInfo;
+pub use scope::Scope;
+pub use types::{Id, YesNo};
+
+/// Declares a Bitrix24 REST method on a request struct.
+///
+/// ```ignore
+/// #[b24_method("crm.automatedsolution.list", scope = "crm", response = List,
+///              read_only, list = "automatedSolutions", cursor = "id")]
+/// #[derive(serde::Serialize)]
+/// struct ListSolutions { /* parameters */ }
+/// ```
+///
+/// The struct (named fields, or a unit struct for methods without parameters) must derive
+/// `Serialize`: it *is* the method's parameters and becomes the JSON body of the call. The
+/// attribute re-emits it unchanged and implements [`Method`] for it, so the value can be passed
+/// to [`Client::call`]; non-generic types are also added to the [`registry`].
+///
+/// # Arguments
+///
+/// | argument | meaning |
+/// |---|---|
+/// | `"name"` (first, required) | the method name as documented: dot-separated segments of ASCII letters, digits and `_`, starting with a lower-case letter |
+/// | `scope = "crm"` (required) | the scope the method needs; must be a documented scope, with a "did you mean" hint for typos |
+/// | `scope = custom("module")` | an on-premise module's own scope, declared explicitly |
+/// | `response = T` (required) | the type of the envelope's `result`; must implement `DeserializeOwned` |
+/// | `read_only` / `read_only = bool` | the method only reads, so it is safe to repeat after an unknown outcome (default: `false`) |
+/// | `batch = false` | the method may not run inside `batch` (default: `true`) |
+/// | `list` | a list method whose `result` is the array of items |
+/// | `list = "key"` | a list method whose `result` holds the items under `key` |
+/// | `cursor = "ID"` | the list supports the fast cursor on this ID field |
+/// | `crate = path` | where `b24_core` is, for facades that re-export it |
+///
+/// A `#[deprecated]` attribute on the struct marks the method deprecated in its
+/// [`MethodMeta`].
+///
+/// # Errors at compile time
+///
+/// Every mistake is reported at the offending token, and several mistakes are reported in one
+/// build: a missing or malformed name, an unknown scope, duplicate or unknown arguments, use on
+/// an enum, union, tuple struct or function, a request that does not implement `Serialize`
+/// (reported at the struct) and a response that does not implement `Deserialize` (reported at
+/// the type).
+///
+/// # What is generated
+///
+/// One `impl Method` with three constants and the `Response` type, plus one registry entry,
+/// inside `const _: () = { … };`. Every path goes through `::b24_core::__private`, so the code
+/// compiles in modules that shadow `Result`, `Option`, `serde` or `core`.
+pub use b24_macros::b24_method;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::__register_method as register;
+    pub use crate::method::{ListShape, Method, MethodMeta};
+    pub use crate::registry::MethodInfo;
+    pub use crate::scope::Scope;
+    pub use inventory;
+}

@@ -1,0 +1,328 @@
+//! Errors of the runtime: what the server said, what the transport did, what did not decode.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer};
+
+/// Everything that can go wrong when calling a Bitrix24 method.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error envelope, or with an error status and a body that is
+    /// not JSON (an HTML error page).
+    #[error(transparent)]
+    Api(#[from] Box<ApiError>),
+    /// The request could not be sent or the answer could not be read.
+    #[error("transport error calling `{method}`: {source}")]
+    Transport {
+        /// The method being called.
+        method: String,
+        /// The cause; it never contains the request URL, which may hold a webhook code.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The answer was received but does not have the shape the method's types expect.
+    #[error("cannot decode the response of `{method}` at `{path}`: {message}")]
+    Decode {
+        /// The method whose response failed to decode.
+        method: String,
+        /// The JSON path that failed, from the envelope root (e.g. `result.automatedSolution.id`).
+        path: String,
+        /// What the decoder said.
+        message: String,
+        /// The start of the body, for diagnosis (at most 4 KiB).
+        body: String,
+    },
+    /// The request could not be serialised.
+    #[error("cannot encode the parameters of `{method}`: {source}")]
+    Encode {
+        /// The method being called.
+        method: String,
+        /// The serialiser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The client knows its granted scopes and the method needs another one; nothing was sent.
+    #[error("`{method}` needs scope `{required}`, which this client was not granted; no request was sent")]
+    ScopeNotGranted {
+        /// The refused method.
+        method: String,
+        /// The scope it needs.
+        required: crate::Scope,
+    },
+    /// The answer was larger than the client's configured limit.
+    #[error("the response of `{method}` exceeds the {limit}-byte limit")]
+    ResponseTooLarge {
+        /// The method being called.
+        method: String,
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+    /// The client was configured in a way that cannot work (plain http to a remote portal, a
+    /// malformed webhook URL, ...).
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// The method name is not in the registry.
+    #[error("unknown method `{0}`")]
+    UnknownMethod(String),
+}
+
+impl Error {
+    /// Whether repeating the same request later may succeed: rate limits, operating-time limits,
+    /// server-side failures and transport timeouts.
+    ///
+    /// Whether it is *safe* to repeat is a separate question for writes: see
+    /// [`MethodMeta::read_only`](crate::MethodMeta::read_only).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => api.is_retryable(),
+            Error::Transport { source, .. } => source.is_timeout() || source.is_connect(),
+            _ => false,
+        }
+    }
+
+    /// The error code the server sent, if this is an API error.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            Error::Api(api) => Some(&api.code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the answer, if one was received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Transport { source, .. } => source.status().map(|status| status.as_u16()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn transport(method: &str, source: reqwest::Error) -> Self {
+        Error::Transport { method: method.to_owned(), source: source.without_url() }
+    }
+}
+
+/// An error answer from the server.
+///
+/// Classify it by [`code`](ApiError::code), never by [`status`](ApiError::status): the same code
+/// comes with different statuses across server versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The method that failed.
+    pub method: String,
+    /// The `error` code of the envelope.
+    pub code: ErrorCode,
+    /// The HTTP status, kept apart from the code.
+    pub status: u16,
+    /// The `error_description` text (empty when the server sent none).
+    pub description: String,
+    /// The body, when it was not a JSON error envelope (an HTML error page), at most 4 KiB.
+    pub raw_body: Option<String>,
+}
+
+impl ApiError {
+    /// Whether repeating the request later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match &self.code {
+            ErrorCode::QueryLimitExceeded
+            | ErrorCode::OperationTimeLimit
+            | ErrorCode::InternalServerError
+            | ErrorCode::ErrorUnexpectedAnswer => true,
+            ErrorCode::Other(RawCode::Absent) => self.status >= 500,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` failed with {} (HTTP {})", self.method, self.code, self.status)?;
+        if !self.description.is_empty() {
+            write!(f, ": {}", self.description)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// An `error` code exactly as the server sent it, when it is not one of the known codes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RawCode {
+    /// A string code; empty when the server sent `"error": ""` (`crm.deal.list` does).
+    Text(String),
+    /// An integer code (D7 controllers send `0`, `100`, `200040300010`, ...).
+    Number(i64),
+    /// The answer carried no code at all: its body was not a JSON error envelope.
+    Absent,
+}
+
+impl fmt::Display for RawCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RawCode::Text(text) if text.is_empty() => f.write_str("an empty error code"),
+            RawCode::Text(text) => f.write_str(text),
+            RawCode::Number(number) => write!(f, "{number}"),
+            RawCode::Absent => f.write_str("a response without an error code"),
+        }
+    }
+}
+
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = $wire:literal,)*) => {
+        /// The `error` code of a Bitrix24 error answer.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)*
+            /// A code this SDK does not list, kept as sent.
+            Other(RawCode),
+        }
+
+        impl ErrorCode {
+            /// The code's wire string, or `None` for an integer or absent code.
+            pub fn as_str(&self) -> Option<&str> {
+                match self {
+                    $(ErrorCode::$variant => Some($wire),)*
+                    ErrorCode::Other(RawCode::Text(text)) => Some(text),
+                    ErrorCode::Other(_) => None,
+                }
+            }
+        }
+
+        impl From<&str> for ErrorCode {
+            fn from(code: &str) -> Self {
+                match code {
+                    $($wire => ErrorCode::$variant,)*
+                    other => ErrorCode::Other(RawCode::Text(other.to_owned())),
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// The method waits for an administrator's confirmation (401).
+    MethodConfirmWaiting = "METHOD_CONFIRM_WAITING",
+    /// An administrator denied the method for this token (403).
+    MethodConfirmDenied = "METHOD_CONFIRM_DENIED",
+    /// A parameter has the wrong format.
+    InvalidFormat = "INVALID_FORMAT",
+    /// Not enough rights, or REST is not available on the plan.
+    AccessDenied = "ACCESS_DENIED",
+    /// A quantity limit of the plan was reached.
+    LimitExceeded = "LIMIT_EXCEEDED",
+    /// A required field is empty.
+    BxEmptyRequired = "BX_EMPTY_REQUIRED",
+    /// Internal server error.
+    InternalServerError = "INTERNAL_SERVER_ERROR",
+    /// The server returned an unexpected response.
+    ErrorUnexpectedAnswer = "ERROR_UNEXPECTED_ANSWER",
+    /// Too many requests: the portal's leaky bucket is full (503).
+    QueryLimitExceeded = "QUERY_LIMIT_EXCEEDED",
+    /// The method used up its operating-time budget (429).
+    OperationTimeLimit = "OPERATION_TIME_LIMIT",
+    /// The method may not run inside `batch`.
+    ErrorBatchMethodNotAllowed = "ERROR_BATCH_METHOD_NOT_ALLOWED",
+    /// More than 50 commands in one `batch`.
+    ErrorBatchLengthExceeded = "ERROR_BATCH_LENGTH_EXCEEDED",
+    /// Wrong or missing access token or webhook code.
+    NoAuthFound = "NO_AUTH_FOUND",
+    /// The request is malformed (a webhook over plain http: "Https required").
+    InvalidRequest = "INVALID_REQUEST",
+    /// REST is manually blocked for this webhook or app.
+    OverloadLimit = "OVERLOAD_LIMIT",
+    /// The webhook's user or code is wrong.
+    InvalidCredentials = "INVALID_CREDENTIALS",
+    /// The configuration manifest is not available.
+    ErrorManifestIsNotAvailable = "ERROR_MANIFEST_IS_NOT_AVAILABLE",
+    /// The credential lacks the method's scope.
+    InsufficientScope = "insufficient_scope",
+    /// The OAuth access token expired; refresh it.
+    ExpiredToken = "expired_token",
+    /// The user has no access to the application.
+    UserAccessError = "user_access_error",
+    /// The portal was deleted or its public part is closed.
+    PortalDeleted = "PORTAL_DELETED",
+    /// No method with this name exists (checked before authentication).
+    ErrorMethodNotFound = "ERROR_METHOD_NOT_FOUND",
+    /// The method refuses this kind of credential (e.g. `event.*` with a webhook).
+    WrongAuthType = "WRONG_AUTH_TYPE",
+    /// The OAuth server rejected the token.
+    InvalidToken = "invalid_token",
+    /// The user could not be authorised.
+    AuthorizationError = "authorization_error",
+    /// The application is not installed or inactive.
+    ApplicationNotFound = "APPLICATION_NOT_FOUND",
+    /// The feature is not enabled on the portal's plan.
+    WrongLicense = "WRONG_LICENSE",
+    /// A bad argument; the server names it.
+    ErrorArgument = "ERROR_ARGUMENT",
+    /// A generic module error.
+    ErrorCore = "ERROR_CORE",
+    /// The requested object does not exist.
+    NotFound = "NOT_FOUND",
+    /// The server could not encode its answer.
+    WrongEncoding = "WRONG_ENCODING",
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorCode::Other(raw) => raw.fmt(f),
+            known => f.write_str(known.as_str().unwrap_or_default()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Text(String),
+            Number(i64),
+        }
+        Ok(match Wire::deserialize(deserializer)? {
+            Wire::Text(text) => ErrorCode::from(text.as_str()),
+            Wire::Number(number) => ErrorCode::Other(RawCode::Number(number)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_keep_their_wire_form() {
+        let code: ErrorCode = serde_json::from_str("\"QUERY_LIMIT_EXCEEDED\"").unwrap();
+        assert_eq!(code, ErrorCode::QueryLimitExceeded);
+        let code: ErrorCode = serde_json::from_str("\"expired_token\"").unwrap();
+        assert_eq!(code, ErrorCode::ExpiredToken);
+        let code: ErrorCode = serde_json::from_str("200040300010").unwrap();
+        assert_eq!(code, ErrorCode::Other(RawCode::Number(200040300010)));
+        let code: ErrorCode = serde_json::from_str("\"\"").unwrap();
+        assert_eq!(code, ErrorCode::Other(RawCode::Text(String::new())));
+        let code: ErrorCode = serde_json::from_str("\"SOMETHING_NEW\"").unwrap();
+        assert_eq!(code.as_str(), Some("SOMETHING_NEW"));
+    }
+
+    #[test]
+    fn retryable_by_code_not_status() {
+        let error = |code: ErrorCode, status| ApiError {
+            method: "x".into(),
+            code,
+            status,
+            description: String::new(),
+            raw_body: None,
+        };
+        assert!(error(ErrorCode::QueryLimitExceeded, 503).is_retryable());
+        assert!(error(ErrorCode::OperationTimeLimit, 429).is_retryable());
+        assert!(!error(ErrorCode::AccessDenied, 503).is_retryable());
+        assert!(error(ErrorCode::Other(RawCode::Absent), 502).is_retryable());
+        assert!(!error(ErrorCode::Other(RawCode::Absent), 404).is_retryable());
+    }
+}

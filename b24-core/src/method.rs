@@ -1,0 +1,89 @@
+//! The [`Method`] trait that `#[b24_method]` implements, and its metadata.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::scope::Scope;
+
+/// A Bitrix24 REST method: a request value that knows its name, scope and response type.
+///
+/// Implement it with [`#[b24_method]`](crate::b24_method) rather than by hand. The request
+/// itself is the method's parameters: it serialises to the JSON body of the call.
+pub trait Method: Serialize {
+    /// The method name as documented, e.g. `crm.automatedsolution.add`.
+    const NAME: &'static str;
+    /// The scope a credential needs to call this method.
+    const SCOPE: Scope;
+    /// What the runtime needs to know to batch, retry and page this method.
+    const META: MethodMeta;
+    /// The type of the envelope's `result`.
+    type Response: DeserializeOwned;
+}
+
+/// Where a list method keeps its items inside `result`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListShape {
+    /// `result` is the array of items (legacy methods: `crm.deal.list`, `user.get`).
+    Root,
+    /// `result` is an object holding the array under this key (`crm.item.list` → `items`).
+    Key(&'static str),
+}
+
+/// Facts about a method that the runtime uses to batch, retry and page it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MethodMeta {
+    /// The method only reads, so repeating it after an unknown outcome is safe.
+    pub read_only: bool,
+    /// The method may run inside `batch`.
+    pub batch: bool,
+    /// The documentation marks the method deprecated.
+    pub deprecated: bool,
+    /// For list methods: where the items are.
+    pub list: Option<ListShape>,
+    /// For list methods that support the fast cursor (`order` by ID, `filter` `>ID`,
+    /// `start = -1`): the name of the ID field.
+    pub cursor: Option<&'static str>,
+}
+
+impl MethodMeta {
+    /// A method that writes, may be batched, is current and is not a list.
+    pub const DEFAULT: MethodMeta =
+        MethodMeta { read_only: false, batch: true, deprecated: false, list: None, cursor: None };
+
+    /// Sets whether the method only reads.
+    pub const fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
+        self
+    }
+
+    /// Sets whether the method may run inside `batch`.
+    pub const fn batch(mut self, batch: bool) -> Self {
+        self.batch = batch;
+        self
+    }
+
+    /// Marks the method deprecated.
+    pub const fn deprecated(mut self) -> Self {
+        self.deprecated = true;
+        self
+    }
+
+    /// Marks the method as a list method with items at `shape`.
+    pub const fn list(mut self, shape: ListShape) -> Self {
+        self.list = Some(shape);
+        self
+    }
+
+    /// Names the ID field used by the fast cursor.
+    pub const fn cursor(mut self, field: &'static str) -> Self {
+        self.cursor = Some(field);
+        self
+    }
+}
+
+impl Default for MethodMeta {
+    fn default() -> Self {
+        MethodMeta::DEFAULT
+    }
+}

@@ -1,0 +1,132 @@
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{quote, quote_spanned};
+use syn::{Data, DeriveInput, Fields};
+
+use crate::args::{self, Args, ListArg, ScopeArg};
+use crate::ctxt::Ctxt;
+
+const SHAPE: &str = "#[b24_method] can only be applied to a struct with named fields or a unit struct";
+
+pub(crate) fn b24_method(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let ctxt = Ctxt::new();
+    let args = args::parse(&ctxt, attr);
+    let input = match syn::parse2::<DeriveInput>(item.clone()) {
+        Ok(input) => {
+            check_shape(&ctxt, &input);
+            Some(input)
+        }
+        Err(_) => {
+            ctxt.push(syn::Error::new(item_keyword_span(&item), SHAPE));
+            None
+        }
+    };
+    if args.scope.is_none() {
+        ctxt.push(syn::Error::new(
+            Span::call_site(),
+            "missing `scope` argument, e.g. `scope = \"crm\"`",
+        ));
+    }
+    if args.response.is_none() {
+        ctxt.push(syn::Error::new(
+            Span::call_site(),
+            "missing `response` argument, e.g. `response = serde_json::Value`",
+        ));
+    }
+    match (ctxt.check(), input) {
+        (Ok(()), Some(input)) => {
+            let implementation = implement(&args, &input);
+            quote!(#item #implementation)
+        }
+        (Err(errors), _) => {
+            let errors = errors.to_compile_error();
+            quote!(#item #errors)
+        }
+        (Ok(()), None) => item,
+    }
+}
+
+fn check_shape(ctxt: &Ctxt, input: &DeriveInput) {
+    match &input.data {
+        Data::Struct(data) => {
+            if let Fields::Unnamed(fields) = &data.fields {
+                ctxt.error_spanned_by(fields, SHAPE);
+            }
+        }
+        Data::Enum(data) => ctxt.error_spanned_by(&data.enum_token, SHAPE),
+        Data::Union(data) => ctxt.error_spanned_by(&data.union_token, SHAPE),
+    }
+}
+
+/// Points an error about a non-struct item at its keyword (`fn`, `trait`, ...).
+fn item_keyword_span(item: &TokenStream) -> Span {
+    const KEYWORDS: &[&str] = &["fn", "trait", "impl", "mod", "type", "const", "static", "use"];
+    let mut first = None;
+    for tree in item.clone() {
+        if let TokenTree::Ident(ident) = &tree {
+            if KEYWORDS.iter().any(|keyword| ident == keyword) {
+                return ident.span();
+            }
+        }
+        first.get_or_insert(tree.span());
+    }
+    first.unwrap_or_else(Span::call_site)
+}
+
+fn implement(args: &Args, input: &DeriveInput) -> TokenStream {
+    let krate = match &args.krate {
+        Some(path) => quote!(#path),
+        None => quote!(::b24_core),
+    };
+    let private = quote!(#krate::__private);
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let name = &args.name;
+    let scope = match &args.scope {
+        Some(ScopeArg::Known(variant)) => quote!(#private::Scope::#variant),
+        Some(ScopeArg::Custom(code)) => quote!(#private::Scope::custom(#code)),
+        None => quote!(#private::Scope::Basic),
+    };
+    let response = &args.response;
+    let meta = meta(args, input, &private);
+    let registration = input.generics.params.is_empty().then(|| {
+        quote!(#private::register!(#ident);)
+    });
+    // Spanned at the user's struct so a missing `Serialize` is reported there.
+    let for_ident = quote_spanned!(ident.span()=> for #ident);
+    quote! {
+        #[allow(deprecated, non_upper_case_globals, clippy::all)]
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics #private::Method #for_ident #ty_generics #where_clause {
+                const NAME: &'static str = #name;
+                const SCOPE: #private::Scope = #scope;
+                const META: #private::MethodMeta = #meta;
+                type Response = #response;
+            }
+            #registration
+        };
+    }
+}
+
+/// Builds the `MethodMeta` constant, naming only what differs from the defaults.
+fn meta(args: &Args, input: &DeriveInput, private: &TokenStream) -> TokenStream {
+    let mut meta = quote!(#private::MethodMeta::DEFAULT);
+    if let Some(read_only) = &args.read_only {
+        meta = quote!(#meta.read_only(#read_only));
+    }
+    if let Some(batch) = &args.batch {
+        meta = quote!(#meta.batch(#batch));
+    }
+    match &args.list {
+        Some(ListArg::Root) => meta = quote!(#meta.list(#private::ListShape::Root)),
+        Some(ListArg::Key(key)) => meta = quote!(#meta.list(#private::ListShape::Key(#key))),
+        None => {}
+    }
+    if let Some(cursor) = &args.cursor {
+        meta = quote!(#meta.cursor(#cursor));
+    }
+    if input.attrs.iter().any(|attr| attr.path().is_ident("deprecated")) {
+        meta = quote!(#meta.deprecated());
+    }
+    meta
+}
