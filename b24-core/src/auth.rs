@@ -27,34 +27,60 @@ impl Webhook {
     /// (e.g. `https://example.bitrix24.com`).
     ///
     /// Plain `http` is accepted only for loopback addresses.
-    pub fn new(portal: &str, user: impl fmt::Display, code: impl Into<String>) -> Result<Self, Error> {
+    pub fn new(
+        portal: &str,
+        user: impl fmt::Display,
+        code: impl Into<String>,
+    ) -> Result<Self, Error> {
         let base = rest_base(portal)?;
         let user = user.to_string();
         let code = code.into();
-        if user.is_empty() || !user.chars().all(|c| c.is_ascii_alphanumeric() || "_-.@".contains(c)) {
-            return Err(Error::Config(String::from("the webhook user must be a user ID or a login")));
+        if user.is_empty()
+            || !user
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.@".contains(c))
+        {
+            return Err(Error::Config(String::from(
+                "the webhook user must be a user ID or a login",
+            )));
         }
         if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(Error::Config(String::from("the webhook code must be non-empty and alphanumeric")));
+            return Err(Error::Config(String::from(
+                "the webhook code must be non-empty and alphanumeric",
+            )));
         }
-        Ok(Webhook { base, user, code: SecretString::from(code) })
+        Ok(Webhook {
+            base,
+            user,
+            code: SecretString::from(code),
+        })
     }
 
     /// Parses the URL Bitrix24 shows for a webhook, `https://{portal}/rest/{user_id}/{code}/`.
     pub fn from_url(url: &str) -> Result<Self, Error> {
         // The message must not repeat the URL: it holds the code.
         let malformed = || {
-            Error::Config(String::from("a webhook URL has the form https://{portal}/rest/{user_id}/{code}/"))
+            Error::Config(String::from(
+                "a webhook URL has the form https://{portal}/rest/{user_id}/{code}/",
+            ))
         };
         let parsed = Url::parse(url).map_err(|_| malformed())?;
-        let segments: Vec<&str> = parsed.path_segments().ok_or_else(malformed)?.filter(|s| !s.is_empty()).collect();
+        let segments: Vec<&str> = parsed
+            .path_segments()
+            .ok_or_else(malformed)?
+            .filter(|s| !s.is_empty())
+            .collect();
         let [rest, user, code] = segments.as_slice() else {
             return Err(malformed());
         };
         if *rest != "rest" {
             return Err(malformed());
         }
-        let portal = format!("{}://{}", parsed.scheme(), parsed.host_str().ok_or_else(malformed)?);
+        let portal = format!(
+            "{}://{}",
+            parsed.scheme(),
+            parsed.host_str().ok_or_else(malformed)?
+        );
         let portal = match parsed.port() {
             Some(port) => format!("{portal}:{port}"),
             None => portal,
@@ -73,7 +99,13 @@ impl Webhook {
     }
 
     pub(crate) fn method_url(&self, method: &str) -> String {
-        format!("{}{}/{}/{}", self.base, self.user, self.code.expose_secret(), method)
+        format!(
+            "{}{}/{}/{}",
+            self.base,
+            self.user,
+            self.code.expose_secret(),
+            method
+        )
     }
 }
 
@@ -138,7 +170,10 @@ impl OAuth {
     /// OAuth access to the portal at `portal` (e.g. `https://example.bitrix24.com`, or the
     /// `client_endpoint` of a token answer) with tokens from `tokens`.
     pub fn new(portal: &str, tokens: impl TokenSource) -> Result<Self, Error> {
-        Ok(OAuth { endpoint: rest_base(portal)?, tokens: Arc::new(tokens) })
+        Ok(OAuth {
+            endpoint: rest_base(portal)?,
+            tokens: Arc::new(tokens),
+        })
     }
 
     /// OAuth access with a fixed access token.
@@ -167,15 +202,25 @@ impl fmt::Debug for OAuth {
 
 /// `https://{host}/rest/` from a portal address, refusing plain http to a non-loopback host.
 fn rest_base(portal: &str) -> Result<Url, Error> {
-    let with_scheme = if portal.contains("://") { portal.to_owned() } else { format!("https://{portal}") };
+    let with_scheme = if portal.contains("://") {
+        portal.to_owned()
+    } else {
+        format!("https://{portal}")
+    };
     let mut url = Url::parse(&with_scheme)
         .map_err(|error| Error::Config(format!("invalid portal address: {error}")))?;
     require_secure(&url)?;
     if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
-        return Err(Error::Config(String::from("the portal address must not carry credentials or a query")));
+        return Err(Error::Config(String::from(
+            "the portal address must not carry credentials or a query",
+        )));
     }
     let path = url.path().trim_end_matches('/');
-    let path = if path.ends_with("/rest") { format!("{path}/") } else { format!("{path}/rest/") };
+    let path = if path.ends_with("/rest") {
+        format!("{path}/")
+    } else {
+        format!("{path}/rest/")
+    };
     url.set_path(&path);
     Ok(url)
 }
@@ -209,10 +254,19 @@ mod tests {
     fn parses_webhook_urls() {
         let hook = Webhook::from_url("https://example.bitrix24.com/rest/1/abc123def/").unwrap();
         assert_eq!(hook.user(), "1");
-        assert_eq!(hook.rest_base().as_str(), "https://example.bitrix24.com/rest/");
-        assert_eq!(hook.method_url("profile"), "https://example.bitrix24.com/rest/1/abc123def/profile");
+        assert_eq!(
+            hook.rest_base().as_str(),
+            "https://example.bitrix24.com/rest/"
+        );
+        assert_eq!(
+            hook.method_url("profile"),
+            "https://example.bitrix24.com/rest/1/abc123def/profile"
+        );
         let local = Webhook::from_url("http://127.0.0.1:8080/rest/7/xyz").unwrap();
-        assert_eq!(local.method_url("scope"), "http://127.0.0.1:8080/rest/7/xyz/scope");
+        assert_eq!(
+            local.method_url("scope"),
+            "http://127.0.0.1:8080/rest/7/xyz/scope"
+        );
     }
 
     #[test]
@@ -227,7 +281,8 @@ mod tests {
 
     #[test]
     fn malformed_urls_do_not_echo_the_code() {
-        let error = Webhook::from_url("https://example.bitrix24.com/rest/1/s3cr3t/extra/").unwrap_err();
+        let error =
+            Webhook::from_url("https://example.bitrix24.com/rest/1/s3cr3t/extra/").unwrap_err();
         assert!(!error.to_string().contains("s3cr3t"));
         let error = Webhook::from_url("https://example.bitrix24.com/rest/1/s3cr3t!/").unwrap_err();
         assert!(!error.to_string().contains("s3cr3t"));

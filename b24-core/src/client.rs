@@ -72,14 +72,21 @@ impl Client {
 
     /// Calls a method and returns its typed `result`.
     pub async fn call<M: Method>(&self, request: &M) -> Result<M::Response, Error> {
-        self.call_envelope(request).await.map(|envelope| envelope.result)
+        self.call_envelope(request)
+            .await
+            .map(|envelope| envelope.result)
     }
 
     /// Calls a method and returns the whole envelope: `result`, `next`, `total` and `time`.
-    pub async fn call_envelope<M: Method>(&self, request: &M) -> Result<Envelope<M::Response>, Error> {
+    pub async fn call_envelope<M: Method>(
+        &self,
+        request: &M,
+    ) -> Result<Envelope<M::Response>, Error> {
         self.check_scope(M::NAME, &M::SCOPE).await?;
-        let params = serde_json::to_value(request)
-            .map_err(|source| Error::Encode { method: M::NAME.to_owned(), source })?;
+        let params = serde_json::to_value(request).map_err(|source| Error::Encode {
+            method: M::NAME.to_owned(),
+            source,
+        })?;
         self.send(M::NAME, &params).await
     }
 
@@ -103,7 +110,11 @@ impl Client {
         match &self.inner.scopes {
             ScopeCheck::Off => Ok(None),
             ScopeCheck::Known(scopes) => Ok(Some(scopes.clone())),
-            ScopeCheck::FromServer(cell) => cell.get_or_try_init(|| self.fetch_scopes()).await.cloned().map(Some),
+            ScopeCheck::FromServer(cell) => cell
+                .get_or_try_init(|| self.fetch_scopes())
+                .await
+                .cloned()
+                .map(Some),
         }
     }
 
@@ -122,7 +133,10 @@ impl Client {
         if required.is_satisfied_by(&granted) {
             Ok(())
         } else {
-            Err(Error::ScopeNotGranted { method: method.to_owned(), required: required.clone() })
+            Err(Error::ScopeNotGranted {
+                method: method.to_owned(),
+                required: required.clone(),
+            })
         }
     }
 
@@ -134,8 +148,10 @@ impl Client {
         let empty = serde_json::Value::Object(serde_json::Map::new());
         // A unit request serialises to `null`; the server expects an object.
         let params = if params.is_null() { &empty } else { params };
-        let body = serde_json::to_vec(params)
-            .map_err(|source| Error::Encode { method: method.to_owned(), source })?;
+        let body = serde_json::to_vec(params).map_err(|source| Error::Encode {
+            method: method.to_owned(),
+            source,
+        })?;
         let span = tracing::debug_span!("b24.call", method, status = tracing::field::Empty);
         async {
             let (status, bytes) = self.post(method, &body).await?;
@@ -177,7 +193,10 @@ impl Client {
                 let token = oauth.tokens.access_token();
                 request = request.bearer_auth(token.expose_secret());
             }
-            let response = request.send().await.map_err(|error| Error::transport(method, error))?;
+            let response = request
+                .send()
+                .await
+                .map_err(|error| Error::transport(method, error))?;
             let status = response.status();
             if status.is_redirection() {
                 url = self.redirect_target(method, &url, &response)?;
@@ -187,32 +206,58 @@ impl Client {
             let bytes = self.read_body(method, response).await?;
             return Ok((status.as_u16(), bytes));
         }
-        Err(Error::Config(format!("`{method}`: more than {MAX_REDIRECTS} redirects")))
+        Err(Error::Config(format!(
+            "`{method}`: more than {MAX_REDIRECTS} redirects"
+        )))
     }
 
-    fn redirect_target(&self, method: &str, current: &str, response: &reqwest::Response) -> Result<String, Error> {
+    fn redirect_target(
+        &self,
+        method: &str,
+        current: &str,
+        response: &reqwest::Response,
+    ) -> Result<String, Error> {
         let location = response
             .headers()
             .get(reqwest::header::LOCATION)
             .and_then(|value| value.to_str().ok())
             .ok_or_else(|| Error::Config(format!("`{method}`: a redirect without a Location")))?;
         let base = url::Url::parse(current).map_err(|error| Error::Config(error.to_string()))?;
-        let target = base
-            .join(location)
-            .map_err(|_| Error::Config(format!("`{method}`: the portal redirected to an invalid address")))?;
+        let target = base.join(location).map_err(|_| {
+            Error::Config(format!(
+                "`{method}`: the portal redirected to an invalid address"
+            ))
+        })?;
         require_secure(&target)?;
         Ok(target.into())
     }
 
-    async fn read_body(&self, method: &str, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
+    async fn read_body(
+        &self,
+        method: &str,
+        mut response: reqwest::Response,
+    ) -> Result<Vec<u8>, Error> {
         let limit = self.inner.max_response;
-        if response.content_length().is_some_and(|length| length > limit as u64) {
-            return Err(Error::ResponseTooLarge { method: method.to_owned(), limit });
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Err(Error::ResponseTooLarge {
+                method: method.to_owned(),
+                limit,
+            });
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|error| Error::transport(method, error))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|error| Error::transport(method, error))?
+        {
             if bytes.len() + chunk.len() > limit {
-                return Err(Error::ResponseTooLarge { method: method.to_owned(), limit });
+                return Err(Error::ResponseTooLarge {
+                    method: method.to_owned(),
+                    limit,
+                });
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -300,9 +345,11 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let credentials = self
-            .credentials
-            .ok_or_else(|| Error::Config(String::from("no credentials: give a webhook or OAuth tokens")))?;
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::Config(String::from(
+                "no credentials: give a webhook or OAuth tokens",
+            ))
+        })?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls_config(&self.root_certificates)?)
             .redirect(reqwest::redirect::Policy::none())
@@ -310,7 +357,8 @@ impl ClientBuilder {
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .user_agent(concat!("b24/", env!("CARGO_PKG_VERSION")));
         let http = http
-            .build().map_err(|error| Error::Config(error.without_url().to_string()))?;
+            .build()
+            .map_err(|error| Error::Config(error.without_url().to_string()))?;
         let scopes = match (self.granted, self.scopes_from_server) {
             (Some(scopes), _) => ScopeCheck::Known(scopes),
             (None, true) => ScopeCheck::FromServer(OnceCell::new()),
@@ -335,12 +383,16 @@ fn tls_config(extra_roots_pem: &[Vec<u8>]) -> Result<rustls::ClientConfig, Error
     let mut roots = Vec::new();
     for pem in extra_roots_pem {
         for certificate in CertificateDer::pem_slice_iter(pem) {
-            roots.push(certificate.map_err(|_| Error::Config(String::from("invalid PEM root certificate")))?);
+            roots.push(
+                certificate
+                    .map_err(|_| Error::Config(String::from("invalid PEM root certificate")))?,
+            );
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
-        .map_err(tls_error)?;
+    let verifier =
+        rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
+            .map_err(tls_error)?;
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(tls_error)?

@@ -146,7 +146,9 @@ mod tests {
     fn error_envelope_with_status_200_is_an_error() {
         let body = br#"{"error":"","error_description":"Parameter 'filter' must be array."}"#;
         let error = decode::<serde_json::Value>("crm.deal.list", 200, body).unwrap_err();
-        let Error::Api(api) = error else { panic!("expected an API error") };
+        let Error::Api(api) = error else {
+            panic!("expected an API error")
+        };
         assert_eq!(api.code, ErrorCode::Other(RawCode::Text(String::new())));
         assert_eq!(api.description, "Parameter 'filter' must be array.");
     }
@@ -156,9 +158,14 @@ mod tests {
         let body = b"<html><body>502 Bad Gateway</body></html>";
         let error = decode::<serde_json::Value>("profile", 502, body).unwrap_err();
         assert!(error.is_retryable());
-        let Error::Api(api) = error else { panic!("expected an API error") };
+        let Error::Api(api) = error else {
+            panic!("expected an API error")
+        };
         assert_eq!(api.code, ErrorCode::Other(RawCode::Absent));
-        assert_eq!(api.raw_body.as_deref(), Some("<html><body>502 Bad Gateway</body></html>"));
+        assert_eq!(
+            api.raw_body.as_deref(),
+            Some("<html><body>502 Bad Gateway</body></html>")
+        );
     }
 
     #[test]
@@ -176,14 +183,17 @@ mod tests {
             automated_solution: Inner,
         }
         let error = decode::<Outer>("crm.automatedsolution.get", 200, body).unwrap_err();
-        let Error::Decode { path, method, .. } = error else { panic!("expected a decode error") };
+        let Error::Decode { path, method, .. } = error else {
+            panic!("expected a decode error")
+        };
         assert_eq!(method, "crm.automatedsolution.get");
         assert_eq!(path, "result.automatedSolution.id");
     }
 
     #[test]
     fn truncated_json_is_a_decode_error() {
-        let error = decode::<serde_json::Value>("profile", 200, br#"{"result":{"ID":"1""#).unwrap_err();
+        let error =
+            decode::<serde_json::Value>("profile", 200, br#"{"result":{"ID":"1""#).unwrap_err();
         assert!(matches!(error, Error::Decode { .. }));
     }
 }

@@ -43,7 +43,9 @@ pub enum Error {
         source: serde_json::Error,
     },
     /// The client knows its granted scopes and the method needs another one; nothing was sent.
-    #[error("`{method}` needs scope `{required}`, which this client was not granted; no request was sent")]
+    #[error(
+        "`{method}` needs scope `{required}`, which this client was not granted; no request was sent"
+    )]
     ScopeNotGranted {
         /// The refused method.
         method: String,
@@ -99,7 +101,10 @@ impl Error {
     }
 
     pub(crate) fn transport(method: &str, source: reqwest::Error) -> Self {
-        Error::Transport { method: method.to_owned(), source: source.without_url() }
+        Error::Transport {
+            method: method.to_owned(),
+            source: source.without_url(),
+        }
     }
 }
 
@@ -138,7 +143,11 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` failed with {} (HTTP {})", self.method, self.code, self.status)?;
+        write!(
+            f,
+            "`{}` failed with {} (HTTP {})",
+            self.method, self.code, self.status
+        )?;
         if !self.description.is_empty() {
             write!(f, ": {}", self.description)?;
         }

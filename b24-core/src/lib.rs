@@ -54,7 +54,7 @@ pub use error::{ApiError, Error, ErrorCode, RawCode};
 pub use method::{ListShape, Method, MethodMeta};
 pub use registry::MethodInfo;
 pub use scope::Scope;
-pub use types::{Id, YesNo};
+pub use types::{Empty, Id, YesNo};
 
 /// Declares a Bitrix24 REST method on a request struct.
 ///

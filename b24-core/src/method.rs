@@ -48,8 +48,13 @@ pub struct MethodMeta {
 
 impl MethodMeta {
     /// A method that writes, may be batched, is current and is not a list.
-    pub const DEFAULT: MethodMeta =
-        MethodMeta { read_only: false, batch: true, deprecated: false, list: None, cursor: None };
+    pub const DEFAULT: MethodMeta = MethodMeta {
+        read_only: false,
+        batch: true,
+        deprecated: false,
+        list: None,
+        cursor: None,
+    };
 
     /// Sets whether the method only reads.
     pub const fn read_only(mut self, read_only: bool) -> Self {

@@ -96,7 +96,9 @@ pub fn required_scopes<'a>(methods: impl IntoIterator<Item = &'a MethodInfo>) ->
 }
 
 /// [`required_scopes`] for methods given by name; an unknown name is an error.
-pub fn required_scopes_for<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<BTreeSet<Scope>, Error> {
+pub fn required_scopes_for<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<BTreeSet<Scope>, Error> {
     let infos = names
         .into_iter()
         .map(|name| find(name).ok_or_else(|| Error::UnknownMethod(name.to_owned())))

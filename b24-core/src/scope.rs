@@ -149,7 +149,70 @@ pub enum Scope {
 #[allow(deprecated)]
 impl Scope {
     /// Every documented scope, in wire-string order.
-    pub const KNOWN: &'static [Scope] = &[Scope::AiAdmin, Scope::Basic, Scope::Biconnector, Scope::Bizproc, Scope::Booking, Scope::Calendar, Scope::Call, Scope::Cashbox, Scope::Catalog, Scope::ConfigurationImport, Scope::ContactCenter, Scope::Crm, Scope::CrmDocumentgenerator, Scope::Delivery, Scope::Department, Scope::Disk, Scope::Documentgenerator, Scope::Entity, Scope::Forum, Scope::Humanresources, Scope::HumanresourcesHcmlink, Scope::Iblock, Scope::Im, Scope::Imbot, Scope::Imconnector, Scope::Imopenlines, Scope::Intranet, Scope::Landing, Scope::LandingCloud, Scope::Lists, Scope::Log, Scope::Mail, Scope::Mailservice, Scope::Main, Scope::Messageservice, Scope::Mobile, Scope::Note, Scope::PaySystem, Scope::Placement, Scope::Pull, Scope::PullChannel, Scope::Rating, Scope::Rpa, Scope::Sale, Scope::Salescenter, Scope::SignB2e, Scope::Smile, Scope::Socialnetwork, Scope::SonetGroup, Scope::Task, Scope::Tasks, Scope::TasksExtended, Scope::Tasksmobile, Scope::Telephony, Scope::Timeman, Scope::User, Scope::UserUserfield, Scope::UserBasic, Scope::UserBrief, Scope::Userconsent, Scope::Userfieldconfig, Scope::Vote];
+    pub const KNOWN: &'static [Scope] = &[
+        Scope::AiAdmin,
+        Scope::Basic,
+        Scope::Biconnector,
+        Scope::Bizproc,
+        Scope::Booking,
+        Scope::Calendar,
+        Scope::Call,
+        Scope::Cashbox,
+        Scope::Catalog,
+        Scope::ConfigurationImport,
+        Scope::ContactCenter,
+        Scope::Crm,
+        Scope::CrmDocumentgenerator,
+        Scope::Delivery,
+        Scope::Department,
+        Scope::Disk,
+        Scope::Documentgenerator,
+        Scope::Entity,
+        Scope::Forum,
+        Scope::Humanresources,
+        Scope::HumanresourcesHcmlink,
+        Scope::Iblock,
+        Scope::Im,
+        Scope::Imbot,
+        Scope::Imconnector,
+        Scope::Imopenlines,
+        Scope::Intranet,
+        Scope::Landing,
+        Scope::LandingCloud,
+        Scope::Lists,
+        Scope::Log,
+        Scope::Mail,
+        Scope::Mailservice,
+        Scope::Main,
+        Scope::Messageservice,
+        Scope::Mobile,
+        Scope::Note,
+        Scope::PaySystem,
+        Scope::Placement,
+        Scope::Pull,
+        Scope::PullChannel,
+        Scope::Rating,
+        Scope::Rpa,
+        Scope::Sale,
+        Scope::Salescenter,
+        Scope::SignB2e,
+        Scope::Smile,
+        Scope::Socialnetwork,
+        Scope::SonetGroup,
+        Scope::Task,
+        Scope::Tasks,
+        Scope::TasksExtended,
+        Scope::Tasksmobile,
+        Scope::Telephony,
+        Scope::Timeman,
+        Scope::User,
+        Scope::UserUserfield,
+        Scope::UserBasic,
+        Scope::UserBrief,
+        Scope::Userconsent,
+        Scope::Userfieldconfig,
+        Scope::Vote,
+    ];
 
     /// A scope that this SDK does not list, such as an on-premise module's own.
     pub const fn custom(code: &'static str) -> Scope {
@@ -232,7 +295,10 @@ impl Scope {
 
     /// Whether this is one of the legacy task scopes the documentation says not to use.
     pub fn is_deprecated(&self) -> bool {
-        matches!(self, Scope::Tasks | Scope::TasksExtended | Scope::Tasksmobile)
+        matches!(
+            self,
+            Scope::Tasks | Scope::TasksExtended | Scope::Tasksmobile
+        )
     }
 
     /// Whether a credential granted `granted` may call methods of this scope.
@@ -246,7 +312,8 @@ impl Scope {
             return true;
         }
         granted.into_iter().any(|scope| {
-            scope == self || (*self == Scope::User && matches!(scope, Scope::UserBrief | Scope::UserBasic))
+            scope == self
+                || (*self == Scope::User && matches!(scope, Scope::UserBrief | Scope::UserBasic))
         })
     }
 }
@@ -373,7 +440,10 @@ mod tests {
             assert_eq!(&Scope::from(scope.as_str()), scope);
         }
         assert_eq!(Scope::from("user.userfield"), Scope::UserUserfield);
-        assert_eq!(Scope::from("crm.documentgenerator").as_str(), "crm.documentgenerator");
+        assert_eq!(
+            Scope::from("crm.documentgenerator").as_str(),
+            "crm.documentgenerator"
+        );
         assert_eq!(Scope::from("pull_channel"), Scope::PullChannel);
     }
 
@@ -381,7 +451,10 @@ mod tests {
     fn unknown_scopes_are_kept() {
         let scope: Scope = serde_json::from_str("\"brand_new_module\"").unwrap();
         assert_eq!(scope, Scope::custom("brand_new_module"));
-        assert_eq!(serde_json::to_string(&scope).unwrap(), "\"brand_new_module\"");
+        assert_eq!(
+            serde_json::to_string(&scope).unwrap(),
+            "\"brand_new_module\""
+        );
     }
 
     #[test]

@@ -68,6 +68,17 @@ impl<'de> Deserialize<'de> for Id {
     }
 }
 
+/// A result that carries nothing: accepts `null`, `true`, `[]` or `{}` (what delete methods
+/// return), serialises as `null`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Empty;
+
+impl<'de> Deserialize<'de> for Empty {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| Empty)
+    }
+}
+
 /// Lenient field decoders, for `#[serde(deserialize_with = "...")]`.
 pub mod de {
     use serde::de::{self, DeserializeOwned, Unexpected};
@@ -94,9 +105,10 @@ pub mod de {
                 "N" | "n" | "0" | "false" | "" => Ok(false),
                 other => Err(de::Error::invalid_value(Unexpected::Str(other), &"Y or N")),
             },
-            Scalar::Float(number) => {
-                Err(de::Error::invalid_type(Unexpected::Float(number), &"Y or N"))
-            }
+            Scalar::Float(number) => Err(de::Error::invalid_type(
+                Unexpected::Float(number),
+                &"Y or N",
+            )),
         }
     }
 
@@ -104,19 +116,21 @@ pub mod de {
     pub fn u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
         match Scalar::deserialize(deserializer)? {
             Scalar::Unsigned(number) => Ok(number),
-            Scalar::Text(text) => text
-                .trim()
-                .parse()
-                .map_err(|_| de::Error::invalid_value(Unexpected::Str(&text), &"an unsigned integer")),
-            Scalar::Signed(number) => {
-                Err(de::Error::invalid_value(Unexpected::Signed(number), &"an unsigned integer"))
-            }
-            Scalar::Float(number) => {
-                Err(de::Error::invalid_type(Unexpected::Float(number), &"an unsigned integer"))
-            }
-            Scalar::Bool(value) => {
-                Err(de::Error::invalid_type(Unexpected::Bool(value), &"an unsigned integer"))
-            }
+            Scalar::Text(text) => text.trim().parse().map_err(|_| {
+                de::Error::invalid_value(Unexpected::Str(&text), &"an unsigned integer")
+            }),
+            Scalar::Signed(number) => Err(de::Error::invalid_value(
+                Unexpected::Signed(number),
+                &"an unsigned integer",
+            )),
+            Scalar::Float(number) => Err(de::Error::invalid_type(
+                Unexpected::Float(number),
+                &"an unsigned integer",
+            )),
+            Scalar::Bool(value) => Err(de::Error::invalid_type(
+                Unexpected::Bool(value),
+                &"an unsigned integer",
+            )),
         }
     }
 
@@ -141,7 +155,29 @@ pub mod de {
                 .parse::<f64>()
                 .map(|number| Some(number as i64))
                 .map_err(|_| de::Error::invalid_value(Unexpected::Str(&text), &"an integer")),
-            Scalar::Bool(value) => Err(de::Error::invalid_type(Unexpected::Bool(value), &"an integer")),
+            Scalar::Bool(value) => Err(de::Error::invalid_type(
+                Unexpected::Bool(value),
+                &"an integer",
+            )),
+        }
+    }
+
+    /// An optional string where the server sends `false` (or `null`, or `""`) for "not set",
+    /// as `im.*` methods do for dates.
+    pub fn string_or_false<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<String>, D::Error> {
+        match Option::<Scalar>::deserialize(deserializer)? {
+            None | Some(Scalar::Bool(false)) => Ok(None),
+            Some(Scalar::Text(text)) if text.is_empty() => Ok(None),
+            Some(Scalar::Text(text)) => Ok(Some(text)),
+            Some(Scalar::Unsigned(number)) => Ok(Some(number.to_string())),
+            Some(Scalar::Signed(number)) => Ok(Some(number.to_string())),
+            Some(Scalar::Float(number)) => Ok(Some(number.to_string())),
+            Some(Scalar::Bool(true)) => Err(de::Error::invalid_type(
+                Unexpected::Bool(true),
+                &"a string or false",
+            )),
         }
     }
 
@@ -166,7 +202,13 @@ mod tests {
 
     #[test]
     fn yes_no_forms() {
-        for (json, expected) in [("\"Y\"", true), ("\"N\"", false), ("true", true), ("0", false), ("\"1\"", true)] {
+        for (json, expected) in [
+            ("\"Y\"", true),
+            ("\"N\"", false),
+            ("true", true),
+            ("0", false),
+            ("\"1\"", true),
+        ] {
             let value: YesNo = serde_json::from_str(json).unwrap();
             assert_eq!(value.0, expected, "{json}");
         }
@@ -181,6 +223,33 @@ mod tests {
         assert!(serde_json::from_str::<Id>("\"abc\"").is_err());
         assert!(serde_json::from_str::<Id>("-1").is_err());
         assert_eq!(serde_json::to_string(&Id(5)).unwrap(), "5");
+    }
+
+    #[test]
+    fn empty_accepts_what_deletes_return() {
+        for json in ["null", "true", "[]", "{}"] {
+            assert_eq!(
+                serde_json::from_str::<Empty>(json).unwrap(),
+                Empty,
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn strings_or_false() {
+        #[derive(Deserialize)]
+        struct Holder {
+            #[serde(default, deserialize_with = "de::string_or_false")]
+            idle: Option<String>,
+        }
+        let holder: Holder = serde_json::from_str(r#"{"idle": false}"#).unwrap();
+        assert_eq!(holder.idle, None);
+        let holder: Holder =
+            serde_json::from_str(r#"{"idle": "2024-01-01T10:00:00+03:00"}"#).unwrap();
+        assert_eq!(holder.idle.as_deref(), Some("2024-01-01T10:00:00+03:00"));
+        let holder: Holder = serde_json::from_str(r#"{}"#).unwrap();
+        assert_eq!(holder.idle, None);
     }
 
     #[test]

@@ -66,9 +66,13 @@ fn parse_args(ctxt: &Ctxt, input: ParseStream, args: &mut Args) -> syn::Result<(
     while !input.is_empty() {
         let key = input.call(Ident::parse_any)?;
         let parsed = match key.to_string().as_str() {
-            "scope" => parse_scope(ctxt, input).map(|value| set(ctxt, &key, &mut args.scope, value)),
+            "scope" => {
+                parse_scope(ctxt, input).map(|value| set(ctxt, &key, &mut args.scope, value))
+            }
             "response" => value(input).map(|value| set(ctxt, &key, &mut args.response, value)),
-            "read_only" => flag(input, &key).map(|value| set(ctxt, &key, &mut args.read_only, value)),
+            "read_only" => {
+                flag(input, &key).map(|value| set(ctxt, &key, &mut args.read_only, value))
+            }
             "batch" => value(input).map(|value| set(ctxt, &key, &mut args.batch, value)),
             "list" => parse_list(input).map(|value| set(ctxt, &key, &mut args.list, value)),
             "cursor" => value(input).map(|value| set(ctxt, &key, &mut args.cursor, value)),
@@ -171,10 +175,10 @@ fn skip_value(input: ParseStream) -> syn::Result<()> {
     input.step(|cursor| {
         let mut rest = *cursor;
         while let Some((tree, next)) = rest.token_tree() {
-            if let proc_macro2::TokenTree::Punct(punct) = &tree {
-                if punct.as_char() == ',' {
-                    return Ok(((), rest));
-                }
+            if let proc_macro2::TokenTree::Punct(punct) = &tree
+                && punct.as_char() == ','
+            {
+                return Ok(((), rest));
             }
             rest = next;
         }

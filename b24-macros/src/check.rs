@@ -13,7 +13,10 @@ pub(crate) fn method_name(name: &str) -> Result<(), String> {
         if segment.is_empty() {
             return Err(String::from("empty segment"));
         }
-        if let Some(bad) = segment.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
+        if let Some(bad) = segment
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+        {
             return Err(format!("unexpected character {bad:?}"));
         }
     }
@@ -28,7 +31,10 @@ pub(crate) fn custom_scope(code: &str) -> Result<(), String> {
     if code.starts_with('.') || code.ends_with('.') || code.contains("..") {
         return Err(String::from("empty segment"));
     }
-    match code.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '.')) {
+    match code
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '.'))
+    {
         Some(bad) => Err(format!("unexpected character {bad:?}")),
         None => Ok(()),
     }
@@ -40,7 +46,12 @@ mod tests {
 
     #[test]
     fn accepts_documented_spellings() {
-        for name in ["crm.automatedsolution.add", "profile", "disk.folder.uploadFile", "imbot.v2.Chat.Message.send"] {
+        for name in [
+            "crm.automatedsolution.add",
+            "profile",
+            "disk.folder.uploadFile",
+            "imbot.v2.Chat.Message.send",
+        ] {
             assert_eq!(method_name(name), Ok(()), "{name}");
         }
     }
@@ -49,7 +60,10 @@ mod tests {
     fn rejects_malformed_names() {
         assert_eq!(method_name("crm..add").unwrap_err(), "empty segment");
         assert_eq!(method_name("crm.add.").unwrap_err(), "empty segment");
-        assert_eq!(method_name("crm.lead add").unwrap_err(), "unexpected character ' '");
+        assert_eq!(
+            method_name("crm.lead add").unwrap_err(),
+            "unexpected character ' '"
+        );
         assert!(method_name("Crm.lead.add").is_err());
         assert!(method_name("").is_err());
     }

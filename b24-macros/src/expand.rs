@@ -5,7 +5,8 @@ use syn::{Data, DeriveInput, Fields};
 use crate::args::{self, Args, ListArg, ScopeArg};
 use crate::ctxt::Ctxt;
 
-const SHAPE: &str = "#[b24_method] can only be applied to a struct with named fields or a unit struct";
+const SHAPE: &str =
+    "#[b24_method] can only be applied to a struct with named fields or a unit struct";
 
 pub(crate) fn b24_method(attr: TokenStream, item: TokenStream) -> TokenStream {
     let ctxt = Ctxt::new();
@@ -52,20 +53,22 @@ fn check_shape(ctxt: &Ctxt, input: &DeriveInput) {
                 ctxt.error_spanned_by(fields, SHAPE);
             }
         }
-        Data::Enum(data) => ctxt.error_spanned_by(&data.enum_token, SHAPE),
-        Data::Union(data) => ctxt.error_spanned_by(&data.union_token, SHAPE),
+        Data::Enum(data) => ctxt.push(syn::Error::new(data.enum_token.span, SHAPE)),
+        Data::Union(data) => ctxt.push(syn::Error::new(data.union_token.span, SHAPE)),
     }
 }
 
 /// Points an error about a non-struct item at its keyword (`fn`, `trait`, ...).
 fn item_keyword_span(item: &TokenStream) -> Span {
-    const KEYWORDS: &[&str] = &["fn", "trait", "impl", "mod", "type", "const", "static", "use"];
+    const KEYWORDS: &[&str] = &[
+        "fn", "trait", "impl", "mod", "type", "const", "static", "use",
+    ];
     let mut first = None;
     for tree in item.clone() {
-        if let TokenTree::Ident(ident) = &tree {
-            if KEYWORDS.iter().any(|keyword| ident == keyword) {
-                return ident.span();
-            }
+        if let TokenTree::Ident(ident) = &tree
+            && KEYWORDS.iter().any(|keyword| ident == keyword)
+        {
+            return ident.span();
         }
         first.get_or_insert(tree.span());
     }
@@ -88,9 +91,11 @@ fn implement(args: &Args, input: &DeriveInput) -> TokenStream {
     };
     let response = &args.response;
     let meta = meta(args, input, &private);
-    let registration = input.generics.params.is_empty().then(|| {
-        quote!(#private::register!(#ident);)
-    });
+    let registration = input
+        .generics
+        .params
+        .is_empty()
+        .then(|| quote!(#private::register!(#ident);));
     // Spanned at the user's struct so a missing `Serialize` is reported there.
     let for_ident = quote_spanned!(ident.span()=> for #ident);
     quote! {
@@ -125,7 +130,11 @@ fn meta(args: &Args, input: &DeriveInput, private: &TokenStream) -> TokenStream 
     if let Some(cursor) = &args.cursor {
         meta = quote!(#meta.cursor(#cursor));
     }
-    if input.attrs.iter().any(|attr| attr.path().is_ident("deprecated")) {
+    if input
+        .attrs
+        .iter()
+        .any(|attr| attr.path().is_ident("deprecated"))
+    {
         meta = quote!(#meta.deprecated());
     }
     meta

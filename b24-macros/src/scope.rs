@@ -68,7 +68,10 @@ pub(crate) const SCOPES: &[(&str, &str)] = &[
 
 /// The variant name for a known scope code.
 pub(crate) fn variant(code: &str) -> Option<&'static str> {
-    SCOPES.iter().find(|(wire, _)| *wire == code).map(|(_, variant)| *variant)
+    SCOPES
+        .iter()
+        .find(|(wire, _)| *wire == code)
+        .map(|(_, variant)| *variant)
 }
 
 /// The closest known scope code, if one is close enough to be a likely typo.
