@@ -156,6 +156,7 @@ impl Client {
         async {
             let (status, bytes) = self.post(method, &body).await?;
             tracing::Span::current().record("status", status);
+            tracing::debug!(bytes = bytes.len(), "answer received");
             match envelope::decode(method, status, &bytes) {
                 Err(Error::Api(api)) if api.code == ErrorCode::ExpiredToken => {
                     let Credentials::OAuth(oauth) = &self.inner.credentials else {

@@ -1,1 +1,10 @@
-fn main() {}
+//! Integration tests: the SDK against the emulator over real HTTP on loopback.
+
+mod errors;
+mod fixtures;
+mod preflight;
+mod registry;
+mod secrets;
+mod seed_methods;
+mod support;
+mod user_method;

@@ -1,0 +1,411 @@
+//! The portal's in-memory state: configuration, credentials, seeded directory data, CRM
+//! records, confirmation decisions and request counters.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+
+use rand::Rng;
+
+use crate::AuthStatusMode;
+use crate::envelope::now_secs;
+
+/// Every scope the emulated portal knows (`scope` with `full=true`).
+pub const ALL_SCOPES: &[&str] = &[
+    "ai_admin",
+    "biconnector",
+    "bizproc",
+    "booking",
+    "calendar",
+    "call",
+    "cashbox",
+    "catalog",
+    "crm",
+    "delivery",
+    "department",
+    "disk",
+    "documentgenerator",
+    "entity",
+    "humanresources",
+    "im",
+    "imbot",
+    "imconnector",
+    "imopenlines",
+    "landing",
+    "lists",
+    "log",
+    "mailservice",
+    "main",
+    "messageservice",
+    "pay_system",
+    "placement",
+    "pull",
+    "rpa",
+    "sale",
+    "salescenter",
+    "sonet_group",
+    "task",
+    "telephony",
+    "timeman",
+    "user",
+    "user_basic",
+    "user_brief",
+    "userconsent",
+    "userfieldconfig",
+    "vote",
+];
+
+/// The user ID owning the default webhook.
+pub const DEFAULT_WEBHOOK_USER: i64 = 1;
+
+/// Lifetime of issued OAuth access tokens, seconds.
+pub const TOKEN_LIFETIME: i64 = 3600;
+
+/// Immutable settings chosen with the builder.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Scopes of the default webhook.
+    pub scopes: Vec<String>,
+    /// Maximum number of automated solutions (`LIMIT_EXCEEDED` beyond).
+    pub automated_solution_limit: usize,
+    /// Whether webhooks over plain HTTP get `INVALID_REQUEST`.
+    pub require_https_for_webhooks: bool,
+    /// HTTP statuses of auth-stage errors.
+    pub auth_status_mode: AuthStatusMode,
+    /// Maximum accepted request body, bytes.
+    pub max_body_bytes: usize,
+}
+
+/// An incoming webhook.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// Owner.
+    pub user_id: i64,
+    /// Secret code (the path segment after the user ID).
+    pub code: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+}
+
+/// An OAuth access token of the local application.
+#[derive(Debug, Clone)]
+pub struct OAuthToken {
+    /// User the token acts for.
+    pub user_id: i64,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// Unix time of expiry.
+    pub expires_at: i64,
+}
+
+/// A portal user.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// User ID.
+    pub id: i64,
+    /// Login (usable instead of the ID in a webhook URL).
+    pub login: &'static str,
+    /// First name.
+    pub name: &'static str,
+    /// Last name.
+    pub last_name: &'static str,
+    /// `M`, `F` or empty.
+    pub gender: &'static str,
+    /// Job title.
+    pub work_position: &'static str,
+    /// Portal administrator.
+    pub admin: bool,
+    /// `DD-MM` or empty.
+    pub birthday: &'static str,
+    /// Avatar colour, `#rrggbb`.
+    pub color: &'static str,
+}
+
+/// A company department.
+#[derive(Debug, Clone)]
+pub struct Department {
+    /// Department ID.
+    pub id: i64,
+    /// Short name.
+    pub name: &'static str,
+    /// Parent department.
+    pub parent: Option<i64>,
+    /// Head of the department (user ID, 0 = none).
+    pub manager: i64,
+}
+
+/// A CRM automated solution (digital workplace).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutomatedSolution {
+    /// ID.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Bound smart-process type IDs.
+    pub type_ids: Vec<i64>,
+}
+
+/// An administrator's decision on a confirmation-gated method for one credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Asked, not decided yet.
+    Pending,
+    /// Allowed.
+    Confirmed,
+    /// Denied.
+    Denied,
+}
+
+/// Mutable portal state, behind the [`Shared`] mutex.
+#[derive(Debug)]
+pub struct PortalState {
+    /// Incoming webhooks (the default one first).
+    pub webhooks: Vec<Webhook>,
+    /// OAuth tokens by access token.
+    pub tokens: HashMap<String, OAuthToken>,
+    /// Users.
+    pub users: Vec<User>,
+    /// Departments.
+    pub departments: Vec<Department>,
+    /// Automated solutions by ID.
+    pub automated_solutions: BTreeMap<i64, AutomatedSolution>,
+    /// Next automated solution ID.
+    pub next_automated_solution_id: i64,
+    /// Decisions by (credential key, lower-cased method).
+    pub confirmations: HashMap<(String, String), Decision>,
+    /// Requests per lower-cased method name.
+    pub counters: BTreeMap<String, u64>,
+    /// All requests that reached the dispatcher.
+    pub total: u64,
+}
+
+impl PortalState {
+    /// The seeded state with the given default webhook.
+    pub fn seeded(default_webhook: Webhook) -> Self {
+        PortalState {
+            webhooks: vec![default_webhook],
+            tokens: HashMap::new(),
+            users: seed_users(),
+            departments: seed_departments(),
+            automated_solutions: BTreeMap::new(),
+            next_automated_solution_id: 1,
+            confirmations: HashMap::new(),
+            counters: BTreeMap::new(),
+            total: 0,
+        }
+    }
+
+    /// A user by ID.
+    pub fn user(&self, id: i64) -> Option<&User> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
+    /// A department by ID.
+    pub fn department(&self, id: i64) -> Option<&Department> {
+        self.departments.iter().find(|d| d.id == id)
+    }
+
+    /// `"Name / Parent / … / Root"`.
+    pub fn department_full_name(&self, id: i64) -> String {
+        let mut parts = Vec::new();
+        let mut current = self.department(id);
+        while let Some(d) = current {
+            if parts.len() > 32 {
+                break;
+            }
+            parts.push(d.name);
+            current = d.parent.and_then(|p| self.department(p));
+        }
+        parts.join(" / ")
+    }
+
+    /// Applies an administrator decision to every pending request for `method`.
+    /// Returns how many credentials were decided.
+    pub fn decide(&mut self, method: &str, decision: Decision) -> usize {
+        let method = method.to_ascii_lowercase();
+        let mut n = 0;
+        for ((_, m), d) in self.confirmations.iter_mut() {
+            if *m == method && *d == Decision::Pending {
+                *d = decision;
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
+fn seed_users() -> Vec<User> {
+    vec![
+        User {
+            id: 1,
+            login: "admin",
+            name: "Vadim",
+            last_name: "Valeev",
+            gender: "M",
+            work_position: "CEO",
+            admin: true,
+            birthday: "",
+            color: "#df532d",
+        },
+        User {
+            id: 11,
+            login: "anna",
+            name: "Anna",
+            last_name: "Petrova",
+            gender: "F",
+            work_position: "Head of Sales",
+            admin: false,
+            birthday: "14-02",
+            color: "#4ba984",
+        },
+        User {
+            id: 13,
+            login: "boris",
+            name: "Boris",
+            last_name: "Ivanov",
+            gender: "M",
+            work_position: "CFO",
+            admin: false,
+            birthday: "",
+            color: "#ab7761",
+        },
+        User {
+            id: 103,
+            login: "maria",
+            name: "Maria",
+            last_name: "Sokolova",
+            gender: "F",
+            work_position: "Head of Development",
+            admin: false,
+            birthday: "03-09",
+            color: "#29619b",
+        },
+        User {
+            id: 105,
+            login: "ivan",
+            name: "Ivan",
+            last_name: "Kuznetsov",
+            gender: "M",
+            work_position: "Developer",
+            admin: false,
+            birthday: "",
+            color: "#728f7a",
+        },
+    ]
+}
+
+fn seed_departments() -> Vec<Department> {
+    vec![
+        Department {
+            id: 1,
+            name: "mysite.com",
+            parent: None,
+            manager: 1,
+        },
+        Department {
+            id: 3,
+            name: "Finance Department",
+            parent: Some(1),
+            manager: 13,
+        },
+        Department {
+            id: 5,
+            name: "Sales Department",
+            parent: Some(1),
+            manager: 11,
+        },
+        Department {
+            id: 7,
+            name: "Development Department",
+            parent: Some(1),
+            manager: 103,
+        },
+        Department {
+            id: 9,
+            name: "QA Group",
+            parent: Some(7),
+            manager: 0,
+        },
+    ]
+}
+
+/// A random lower-case alphanumeric secret of length `len`.
+pub fn random_code(len: usize) -> String {
+    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
+        .collect()
+}
+
+/// State shared between the server task and every [`crate::Emulator`] handle.
+#[derive(Debug)]
+pub struct Shared {
+    /// Settings.
+    pub config: Config,
+    /// The default webhook (kept across resets).
+    pub default_webhook: Webhook,
+    state: Mutex<PortalState>,
+}
+
+impl Shared {
+    /// New shared state with a fresh default webhook.
+    pub fn new(config: Config) -> Self {
+        let default_webhook = Webhook {
+            user_id: DEFAULT_WEBHOOK_USER,
+            code: random_code(16),
+            scopes: config.scopes.clone(),
+        };
+        let state = Mutex::new(PortalState::seeded(default_webhook.clone()));
+        Shared {
+            config,
+            default_webhook,
+            state,
+        }
+    }
+
+    /// Locks the state (a poisoned lock is recovered: the state stays usable).
+    pub fn lock(&self) -> MutexGuard<'_, PortalState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Back to the seeded state: added webhooks, tokens, records, decisions and counters go.
+    pub fn reset(&self) {
+        *self.lock() = PortalState::seeded(self.default_webhook.clone());
+    }
+
+    /// Creates a webhook for `user_id` with `scopes`, returning its code.
+    pub fn add_webhook(&self, user_id: i64, scopes: Vec<String>) -> String {
+        let code = random_code(16);
+        self.lock().webhooks.push(Webhook {
+            user_id,
+            code: code.clone(),
+            scopes,
+        });
+        code
+    }
+
+    /// Issues an OAuth access token valid for an hour.
+    pub fn issue_token(&self, user_id: i64, scopes: Vec<String>) -> String {
+        let token = random_code(32);
+        self.lock().tokens.insert(
+            token.clone(),
+            OAuthToken {
+                user_id,
+                scopes,
+                expires_at: now_secs() + TOKEN_LIFETIME,
+            },
+        );
+        token
+    }
+
+    /// Marks a token as expired. Returns whether it existed.
+    pub fn expire_token(&self, token: &str) -> bool {
+        match self.lock().tokens.get_mut(token) {
+            Some(t) => {
+                t.expires_at = i64::MIN;
+                true
+            }
+            None => false,
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! The run-time registry lists prebuilt and user-defined methods alike.
+
+use b24_core::{ListShape, Scope, registry};
+
+#[test]
+fn prebuilt_methods_are_registered_with_their_metadata() {
+    let add = registry::find("crm.automatedsolution.add").expect("registered");
+    assert_eq!(add.scope, Scope::Crm);
+    assert!(!add.meta.read_only);
+    assert!(add.type_name().ends_with("AutomatedSolutionAdd"));
+
+    let list = registry::find("CRM.AutomatedSolution.List").expect("names compare case-insensitively");
+    assert!(list.meta.read_only);
+    assert_eq!(list.meta.list, Some(ListShape::Key("automatedSolutions")));
+    assert_eq!(list.meta.cursor, Some("id"));
+
+    assert!(registry::find("methods").expect("registered").meta.deprecated);
+    assert_eq!(registry::find("voximplant.user.get").unwrap().scope, Scope::Telephony);
+    assert!(registry::find("no.such.method").is_none());
+}
+
+#[test]
+fn user_defined_methods_are_registered_too() {
+    let info = registry::find("crm.type.list").expect("the tests crate's own method");
+    assert_eq!(info.scope, Scope::Crm);
+    assert!(info.type_name().starts_with("b24_tests::"));
+}
+
+#[test]
+fn required_scopes_skip_the_global_scope_and_deduplicate() {
+    let scopes = registry::required_scopes_for([
+        "crm.automatedsolution.add",
+        "crm.automatedsolution.list",
+        "im.department.get",
+        "profile",
+        "server.time",
+    ])
+    .unwrap();
+    assert_eq!(scopes.into_iter().collect::<Vec<_>>(), vec![Scope::Crm, Scope::Im]);
+    assert!(registry::required_scopes_for(["crm.nothing"]).is_err());
+}
+
+#[test]
+fn macro_scope_table_matches_the_runtime_scope_list() {
+    // Every documented scope parses from its wire string to a named variant, and every method
+    // in the registry names a scope the runtime knows.
+    for scope in Scope::KNOWN {
+        assert_eq!(&Scope::from(scope.as_str()), scope);
+        assert!(!matches!(scope, Scope::Custom(_)));
+    }
+    for info in registry::methods() {
+        assert!(Scope::KNOWN.contains(&info.scope), "{}: {:?}", info.name, info.scope);
+    }
+}
