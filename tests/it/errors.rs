@@ -16,7 +16,9 @@ use crate::support::{CannedServer, assert_api_error, http_response, portal, webh
 async fn unknown_method_is_reported_before_authentication() {
     let emulator = Emulator::start().await.unwrap();
     let client = Client::webhook(&webhook_url(&emulator, 1, "wrongcode")).unwrap();
-    let result = client.call_raw("crm.automatedsolution.lsit", &json!({})).await;
+    let result = client
+        .call_raw("crm.automatedsolution.lsit", &json!({}))
+        .await;
     assert_api_error(result, ErrorCode::ErrorMethodNotFound, 404);
     let result = client.call(&Profile).await;
     assert_api_error(result, ErrorCode::InvalidCredentials, 403);
@@ -37,8 +39,15 @@ async fn missing_scope_is_insufficient_scope_from_the_server() {
     let emulator = Emulator::start().await.unwrap();
     let code = emulator.add_webhook(1, ["im"]);
     let client = Client::webhook(&webhook_url(&emulator, 1, &code)).unwrap();
-    assert_api_error(client.call(&AutomatedSolutionList::new()).await, ErrorCode::InsufficientScope, 403);
-    assert!(client.call(&Profile).await.is_ok(), "global methods need no scope");
+    assert_api_error(
+        client.call(&AutomatedSolutionList::new()).await,
+        ErrorCode::InsufficientScope,
+        403,
+    );
+    assert!(
+        client.call(&Profile).await.is_ok(),
+        "global methods need no scope"
+    );
 }
 
 #[tokio::test]
@@ -108,11 +117,14 @@ async fn expired_token_is_refreshed_once_and_the_call_repeated() {
 #[tokio::test]
 async fn html_error_page_keeps_status_and_body() {
     let page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
-    let server = CannedServer::start(vec![http_response("502 Bad Gateway", "text/html", page)]).await;
+    let server =
+        CannedServer::start(vec![http_response("502 Bad Gateway", "text/html", page)]).await;
     let client = Client::webhook(&server.webhook_url()).unwrap();
     let error = client.call(&Profile).await.unwrap_err();
     assert!(error.is_retryable(), "a 5xx without a code may pass");
-    let Error::Api(api) = error else { panic!("expected an API error") };
+    let Error::Api(api) = error else {
+        panic!("expected an API error")
+    };
     assert_eq!(api.status, 502);
     assert_eq!(api.code, ErrorCode::Other(RawCode::Absent));
     assert_eq!(api.raw_body.as_deref(), Some(page));
@@ -124,7 +136,9 @@ async fn truncated_json_is_a_decode_error_naming_the_method() {
     let server = CannedServer::start(vec![http_response("200 OK", "application/json", body)]).await;
     let client = Client::webhook(&server.webhook_url()).unwrap();
     let error = client.call(&Profile).await.unwrap_err();
-    let Error::Decode { method, .. } = &error else { panic!("expected a decode error, got {error:?}") };
+    let Error::Decode { method, .. } = &error else {
+        panic!("expected a decode error, got {error:?}")
+    };
     assert_eq!(method, "profile");
 }
 
@@ -134,14 +148,17 @@ async fn wrong_types_name_the_json_path() {
     let server = CannedServer::start(vec![http_response("200 OK", "application/json", body)]).await;
     let client = Client::webhook(&server.webhook_url()).unwrap();
     let error = client.call(&Profile).await.unwrap_err();
-    let Error::Decode { path, .. } = &error else { panic!("expected a decode error, got {error:?}") };
+    let Error::Decode { path, .. } = &error else {
+        panic!("expected a decode error, got {error:?}")
+    };
     assert_eq!(path, "result.ADMIN");
 }
 
 #[tokio::test]
 async fn oversized_answers_are_refused() {
     let body = format!(r#"{{"result":"{}"}}"#, "x".repeat(10_000));
-    let server = CannedServer::start(vec![http_response("200 OK", "application/json", &body)]).await;
+    let server =
+        CannedServer::start(vec![http_response("200 OK", "application/json", &body)]).await;
     let client = Client::builder()
         .webhook_url(&server.webhook_url())
         .unwrap()
@@ -149,7 +166,10 @@ async fn oversized_answers_are_refused() {
         .build()
         .unwrap();
     let error = client.call(&Profile).await.unwrap_err();
-    assert!(matches!(error, Error::ResponseTooLarge { limit: 4096, .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 4096, .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -162,7 +182,10 @@ async fn a_moved_portal_is_followed_with_the_same_post() {
     let server = CannedServer::start(vec![moved]).await;
     let client = Client::webhook(&server.webhook_url()).unwrap();
     let added = client
-        .call_raw("crm.automatedsolution.add", &json!({"fields": {"title": "Moved"}}))
+        .call_raw(
+            "crm.automatedsolution.add",
+            &json!({"fields": {"title": "Moved"}}),
+        )
         .await
         .unwrap();
     assert_eq!(added.result["automatedSolution"]["title"], "Moved");

@@ -8,7 +8,9 @@ use b24_methods::crm::automatedsolution::add::{AutomatedSolutionAdd, NewAutomate
 use b24_methods::crm::automatedsolution::delete::AutomatedSolutionDelete;
 use b24_methods::crm::automatedsolution::get::AutomatedSolutionGet;
 use b24_methods::crm::automatedsolution::list::AutomatedSolutionList;
-use b24_methods::crm::automatedsolution::update::{AutomatedSolutionChanges, AutomatedSolutionUpdate};
+use b24_methods::crm::automatedsolution::update::{
+    AutomatedSolutionChanges, AutomatedSolutionUpdate,
+};
 use b24_methods::im::department::get::ImDepartmentGet;
 use b24_methods::voximplant::user::get::VoximplantUserGet;
 use serde_json::Value;
@@ -29,7 +31,9 @@ const SEED_METHODS: &[&str] = &[
 ];
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/docs")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
@@ -64,7 +68,11 @@ fn typed_values_match_the_documentation() {
 
     let users: b24_core::Envelope<Vec<VoximplantUser>> =
         serde_json::from_slice(&fixture("voximplant.user.get.response.json")).unwrap();
-    assert_eq!(users.result[0].id, b24_core::Id(1269), "IDs arrive as strings");
+    assert_eq!(
+        users.result[0].id,
+        b24_core::Id(1269),
+        "IDs arrive as strings"
+    );
     assert!(users.result[0].phone_enabled.0, "Y/N arrives as a string");
     assert_eq!(users.result[1].sip_password, None);
 }
@@ -90,28 +98,49 @@ fn typed_requests_serialise_to_the_documented_bodies() {
     let cases: Vec<(&str, Value)> = vec![
         (
             "crm.automatedsolution.add",
-            serde_json::to_value(AutomatedSolutionAdd::new(NewAutomatedSolution::new("HR").with_type_ids([1, 2, 3])))
-                .unwrap(),
+            serde_json::to_value(AutomatedSolutionAdd::new(
+                NewAutomatedSolution::new("HR").with_type_ids([1, 2, 3]),
+            ))
+            .unwrap(),
         ),
-        ("crm.automatedsolution.get", serde_json::to_value(AutomatedSolutionGet::new(393)).unwrap()),
+        (
+            "crm.automatedsolution.get",
+            serde_json::to_value(AutomatedSolutionGet::new(393)).unwrap(),
+        ),
         (
             "crm.automatedsolution.list",
             serde_json::to_value(AutomatedSolutionList::new().order_by("id", "DESC")).unwrap(),
         ),
         (
             "crm.automatedsolution.update",
-            serde_json::to_value(AutomatedSolutionUpdate::new(238, AutomatedSolutionChanges::new().title("HR & Customer Success")))
-                .unwrap(),
+            serde_json::to_value(AutomatedSolutionUpdate::new(
+                238,
+                AutomatedSolutionChanges::new().title("HR & Customer Success"),
+            ))
+            .unwrap(),
         ),
-        ("crm.automatedsolution.delete", serde_json::to_value(AutomatedSolutionDelete::new(5)).unwrap()),
+        (
+            "crm.automatedsolution.delete",
+            serde_json::to_value(AutomatedSolutionDelete::new(5)).unwrap(),
+        ),
         (
             "im.department.get",
             serde_json::to_value(ImDepartmentGet::new([3, 7]).with_manager_data()).unwrap(),
         ),
-        ("voximplant.user.get", serde_json::to_value(VoximplantUserGet::new([1269, 1271])).unwrap()),
-        ("scope", serde_json::to_value(b24_methods::scope::Scopes::all()).unwrap()),
+        (
+            "voximplant.user.get",
+            serde_json::to_value(VoximplantUserGet::new([1269, 1271])).unwrap(),
+        ),
+        (
+            "scope",
+            serde_json::to_value(b24_methods::scope::Scopes::all()).unwrap(),
+        ),
     ];
     for (method, typed) in cases {
-        assert_eq!(typed, fixture_json(&format!("{method}.request.json")), "{method}");
+        assert_eq!(
+            typed,
+            fixture_json(&format!("{method}.request.json")),
+            "{method}"
+        );
     }
 }

@@ -30,11 +30,19 @@ async fn declared_scopes_refuse_other_methods_and_send_nothing() {
         other => panic!("expected a scope refusal, got {other:?}"),
     }
     assert!(error.to_string().contains("no request was sent"));
-    assert_eq!(emulator.total_requests(), 0, "the pre-flight must not touch the network");
+    assert_eq!(
+        emulator.total_requests(),
+        0,
+        "the pre-flight must not touch the network"
+    );
 
     client.call(&ImRevisionGet).await.unwrap();
     client.call(&Profile).await.unwrap();
-    assert_eq!(emulator.total_requests(), 2, "granted and global methods go through");
+    assert_eq!(
+        emulator.total_requests(),
+        2,
+        "granted and global methods go through"
+    );
 }
 
 #[tokio::test]
@@ -46,8 +54,16 @@ async fn raw_calls_of_registered_methods_are_checked_too() {
         .granted_scopes([Scope::Im])
         .build()
         .unwrap();
-    let result = client.call_raw("CRM.AutomatedSolution.Add", &serde_json::json!({"fields": {"title": "x"}})).await;
-    assert!(matches!(result, Err(Error::ScopeNotGranted { .. })), "{result:?}");
+    let result = client
+        .call_raw(
+            "CRM.AutomatedSolution.Add",
+            &serde_json::json!({"fields": {"title": "x"}}),
+        )
+        .await;
+    assert!(
+        matches!(result, Err(Error::ScopeNotGranted { .. })),
+        "{result:?}"
+    );
     assert_eq!(emulator.total_requests(), 0);
 }
 
@@ -62,13 +78,23 @@ async fn scopes_read_from_the_portal_once() {
         .build()
         .unwrap();
     for _ in 0..3 {
-        assert!(matches!(client.call(&add()).await, Err(Error::ScopeNotGranted { .. })));
+        assert!(matches!(
+            client.call(&add()).await,
+            Err(Error::ScopeNotGranted { .. })
+        ));
     }
     client.call(&ImRevisionGet).await.unwrap();
-    assert_eq!(emulator.request_count("scope"), 1, "granted scopes are read once");
+    assert_eq!(
+        emulator.request_count("scope"),
+        1,
+        "granted scopes are read once"
+    );
     assert_eq!(emulator.request_count("crm.automatedsolution.add"), 0);
     assert_eq!(emulator.request_count("im.revision.get"), 1);
-    assert_eq!(client.granted_scopes().await.unwrap(), Some(vec![Scope::Im]));
+    assert_eq!(
+        client.granted_scopes().await.unwrap(),
+        Some(vec![Scope::Im])
+    );
 }
 
 #[tokio::test]

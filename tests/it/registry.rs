@@ -9,13 +9,22 @@ fn prebuilt_methods_are_registered_with_their_metadata() {
     assert!(!add.meta.read_only);
     assert!(add.type_name().ends_with("AutomatedSolutionAdd"));
 
-    let list = registry::find("CRM.AutomatedSolution.List").expect("names compare case-insensitively");
+    let list =
+        registry::find("CRM.AutomatedSolution.List").expect("names compare case-insensitively");
     assert!(list.meta.read_only);
     assert_eq!(list.meta.list, Some(ListShape::Key("automatedSolutions")));
     assert_eq!(list.meta.cursor, Some("id"));
 
-    assert!(registry::find("methods").expect("registered").meta.deprecated);
-    assert_eq!(registry::find("voximplant.user.get").unwrap().scope, Scope::Telephony);
+    assert!(
+        registry::find("methods")
+            .expect("registered")
+            .meta
+            .deprecated
+    );
+    assert_eq!(
+        registry::find("voximplant.user.get").unwrap().scope,
+        Scope::Telephony
+    );
     assert!(registry::find("no.such.method").is_none());
 }
 
@@ -36,7 +45,10 @@ fn required_scopes_skip_the_global_scope_and_deduplicate() {
         "server.time",
     ])
     .unwrap();
-    assert_eq!(scopes.into_iter().collect::<Vec<_>>(), vec![Scope::Crm, Scope::Im]);
+    assert_eq!(
+        scopes.into_iter().collect::<Vec<_>>(),
+        vec![Scope::Crm, Scope::Im]
+    );
     assert!(registry::required_scopes_for(["crm.nothing"]).is_err());
 }
 
@@ -49,6 +61,11 @@ fn macro_scope_table_matches_the_runtime_scope_list() {
         assert!(!matches!(scope, Scope::Custom(_)));
     }
     for info in registry::methods() {
-        assert!(Scope::KNOWN.contains(&info.scope), "{}: {:?}", info.name, info.scope);
+        assert!(
+            Scope::KNOWN.contains(&info.scope),
+            "{}: {:?}",
+            info.name,
+            info.scope
+        );
     }
 }

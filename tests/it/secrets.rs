@@ -33,9 +33,11 @@ impl Write for Captured {
 fn webhook_code_stays_out_of_debug_and_config_errors() {
     let client = Client::webhook(&format!("https://example.bitrix24.com/rest/1/{CODE}/")).unwrap();
     assert_hidden(&format!("{client:?}"), CODE);
-    let error = Client::webhook(&format!("http://example.bitrix24.com/rest/1/{CODE}/")).unwrap_err();
+    let error =
+        Client::webhook(&format!("http://example.bitrix24.com/rest/1/{CODE}/")).unwrap_err();
     assert_hidden(&format!("{error} {error:?}"), CODE);
-    let error = Client::webhook(&format!("https://example.bitrix24.com/rest/1/{CODE}/x/y")).unwrap_err();
+    let error =
+        Client::webhook(&format!("https://example.bitrix24.com/rest/1/{CODE}/x/y")).unwrap_err();
     assert_hidden(&format!("{error} {error:?}"), CODE);
 }
 
@@ -64,7 +66,10 @@ async fn secrets_stay_out_of_errors_and_logs() {
 
     // An API error (wrong scope), through the webhook.
     let client = Client::webhook(&webhook_url(&emulator, 1, &code)).unwrap();
-    let error = client.call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new("x"))).await.unwrap_err();
+    let error = client
+        .call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new("x")))
+        .await
+        .unwrap_err();
     texts.push(format!("{error} {error:?} {client:?}"));
     // A pre-flight refusal.
     let checked = Client::builder()
@@ -73,7 +78,10 @@ async fn secrets_stay_out_of_errors_and_logs() {
         .granted_scopes([Scope::Im])
         .build()
         .unwrap();
-    let error = checked.call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new("x"))).await.unwrap_err();
+    let error = checked
+        .call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new("x")))
+        .await
+        .unwrap_err();
     texts.push(format!("{error} {error:?}"));
     // A transport error to a closed port and a decode error, both with the code in the URL.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -85,7 +93,12 @@ async fn secrets_stay_out_of_errors_and_logs() {
         .await
         .unwrap_err();
     texts.push(format!("{error} {error:?}"));
-    let server = CannedServer::start(vec![http_response("200 OK", "application/json", "{\"result\":")]).await;
+    let server = CannedServer::start(vec![http_response(
+        "200 OK",
+        "application/json",
+        "{\"result\":",
+    )])
+    .await;
     let error = Client::webhook(&format!("http://{}/rest/1/{code}/", server.addr))
         .unwrap()
         .call(&Profile)

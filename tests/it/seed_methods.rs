@@ -8,7 +8,9 @@ use b24_methods::crm::automatedsolution::delete::AutomatedSolutionDelete;
 use b24_methods::crm::automatedsolution::fields::AutomatedSolutionFields;
 use b24_methods::crm::automatedsolution::get::AutomatedSolutionGet;
 use b24_methods::crm::automatedsolution::list::AutomatedSolutionList;
-use b24_methods::crm::automatedsolution::update::{AutomatedSolutionChanges, AutomatedSolutionUpdate};
+use b24_methods::crm::automatedsolution::update::{
+    AutomatedSolutionChanges, AutomatedSolutionUpdate,
+};
 use b24_methods::im::department::get::ImDepartmentGet;
 use b24_methods::im::revision::get::ImRevisionGet;
 use b24_methods::profile::Profile;
@@ -24,33 +26,58 @@ async fn automated_solution_lifecycle() {
     let (emulator, client) = portal().await;
 
     let added = client
-        .call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new("HR").with_type_ids([1, 2, 3])))
+        .call(&AutomatedSolutionAdd::new(
+            NewAutomatedSolution::new("HR").with_type_ids([1, 2, 3]),
+        ))
         .await
         .unwrap()
         .automated_solution;
     assert_eq!(added.title, "HR");
     assert_eq!(added.type_ids, vec![Id(1), Id(2), Id(3)]);
 
-    let page = client.call_envelope(&AutomatedSolutionList::new()).await.unwrap();
+    let page = client
+        .call_envelope(&AutomatedSolutionList::new())
+        .await
+        .unwrap();
     assert_eq!(page.total, Some(1));
     assert_eq!(page.result.automated_solutions, vec![added.clone()]);
 
-    let fetched = client.call(&AutomatedSolutionGet::new(added.id.0)).await.unwrap();
+    let fetched = client
+        .call(&AutomatedSolutionGet::new(added.id.0))
+        .await
+        .unwrap();
     assert_eq!(fetched.automated_solution, added);
 
     let updated = client
-        .call(&AutomatedSolutionUpdate::new(added.id.0, AutomatedSolutionChanges::new().title("People")))
+        .call(&AutomatedSolutionUpdate::new(
+            added.id.0,
+            AutomatedSolutionChanges::new().title("People"),
+        ))
         .await
         .unwrap()
         .automated_solution;
     assert_eq!(updated.title, "People");
-    assert_eq!(updated.type_ids, added.type_ids, "fields not sent stay unchanged");
+    assert_eq!(
+        updated.type_ids, added.type_ids,
+        "fields not sent stay unchanged"
+    );
 
-    client.call(&AutomatedSolutionDelete::new(added.id.0)).await.unwrap();
-    let page = client.call_envelope(&AutomatedSolutionList::new()).await.unwrap();
+    client
+        .call(&AutomatedSolutionDelete::new(added.id.0))
+        .await
+        .unwrap();
+    let page = client
+        .call_envelope(&AutomatedSolutionList::new())
+        .await
+        .unwrap();
     assert!(page.result.automated_solutions.is_empty());
     assert_eq!(page.total, Some(0));
-    assert!(client.call(&AutomatedSolutionGet::new(added.id.0)).await.is_err());
+    assert!(
+        client
+            .call(&AutomatedSolutionGet::new(added.id.0))
+            .await
+            .is_err()
+    );
 
     assert_eq!(emulator.request_count("crm.automatedsolution.add"), 1);
     assert_eq!(emulator.request_count("crm.automatedsolution.list"), 2);
@@ -61,13 +88,30 @@ async fn automated_solution_lifecycle() {
 async fn automated_solution_list_pages_and_filters() {
     let (_emulator, client) = portal().await;
     for title in ["HR", "Sales", "R&D"] {
-        client.call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new(title))).await.unwrap();
+        client
+            .call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new(title)))
+            .await
+            .unwrap();
     }
-    let page = client.call(&AutomatedSolutionList::new().filter("%title", "R&")).await.unwrap();
-    let titles: Vec<_> = page.automated_solutions.iter().map(|s| s.title.as_str()).collect();
+    let page = client
+        .call(&AutomatedSolutionList::new().filter("%title", "R&"))
+        .await
+        .unwrap();
+    let titles: Vec<_> = page
+        .automated_solutions
+        .iter()
+        .map(|s| s.title.as_str())
+        .collect();
     assert_eq!(titles, ["R&D"]);
-    let page = client.call(&AutomatedSolutionList::new().order_by("id", "DESC")).await.unwrap();
-    let titles: Vec<_> = page.automated_solutions.iter().map(|s| s.title.as_str()).collect();
+    let page = client
+        .call(&AutomatedSolutionList::new().order_by("id", "DESC"))
+        .await
+        .unwrap();
+    let titles: Vec<_> = page
+        .automated_solutions
+        .iter()
+        .map(|s| s.title.as_str())
+        .collect();
     assert_eq!(titles, ["R&D", "Sales", "HR"]);
 }
 
@@ -83,9 +127,16 @@ async fn automated_solution_fields_are_described() {
 #[tokio::test]
 async fn automated_solution_add_without_title_is_bx_empty_required() {
     let (emulator, client) = portal().await;
-    let result = client.call_raw("crm.automatedsolution.add", &json!({"fields": {"typeIds": [1]}})).await;
+    let result = client
+        .call_raw(
+            "crm.automatedsolution.add",
+            &json!({"fields": {"typeIds": [1]}}),
+        )
+        .await;
     assert_api_error(result, ErrorCode::BxEmptyRequired, 400);
-    let result = client.call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new(""))).await;
+    let result = client
+        .call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new("")))
+        .await;
     assert_api_error(result, ErrorCode::BxEmptyRequired, 400);
     assert_eq!(emulator.request_count("crm.automatedsolution.add"), 2);
 }
@@ -94,9 +145,16 @@ async fn automated_solution_add_without_title_is_bx_empty_required() {
 async fn automated_solution_limit_is_limit_exceeded() {
     let (_emulator, client) = portal_with(Emulator::builder().automated_solution_limit(2)).await;
     for title in ["one", "two"] {
-        client.call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new(title))).await.unwrap();
+        client
+            .call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new(title)))
+            .await
+            .unwrap();
     }
-    let result = client.call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new("three"))).await;
+    let result = client
+        .call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new(
+            "three",
+        )))
+        .await;
     assert_api_error(result, ErrorCode::LimitExceeded, 400);
 }
 
@@ -109,15 +167,23 @@ async fn im_department_get_with_and_without_manager_data() {
     assert_eq!(names, ["Development Department", "Finance Department"]);
     assert!(departments.iter().all(|d| d.manager_user_data.is_none()));
 
-    let departments = client.call(&ImDepartmentGet::new([1]).with_manager_data()).await.unwrap();
-    let manager = departments[0].manager_user_data.as_ref().expect("USER_DATA=Y adds the manager");
+    let departments = client
+        .call(&ImDepartmentGet::new([1]).with_manager_data())
+        .await
+        .unwrap();
+    let manager = departments[0]
+        .manager_user_data
+        .as_ref()
+        .expect("USER_DATA=Y adds the manager");
     assert_eq!(Some(manager.id), departments[0].manager_user_id);
 }
 
 #[tokio::test]
 async fn im_department_get_with_bad_ids_is_invalid_format() {
     let (_emulator, client) = portal().await;
-    let result = client.call_raw("im.department.get", &json!({"ID": ["abc"]})).await;
+    let result = client
+        .call_raw("im.department.get", &json!({"ID": ["abc"]}))
+        .await;
     assert_api_error(result, ErrorCode::InvalidFormat, 400);
     let result = client.call_raw("im.department.get", &json!({})).await;
     assert_api_error(result, ErrorCode::InvalidFormat, 400);
@@ -134,8 +200,16 @@ async fn im_revision_get() {
 async fn voximplant_user_get_waits_for_confirmation_then_answers() {
     let (emulator, client) = portal().await;
     let request = VoximplantUserGet::new([1]);
-    assert_api_error(client.call(&request).await, ErrorCode::MethodConfirmWaiting, 401);
-    assert_api_error(client.call(&request).await, ErrorCode::MethodConfirmWaiting, 401);
+    assert_api_error(
+        client.call(&request).await,
+        ErrorCode::MethodConfirmWaiting,
+        401,
+    );
+    assert_api_error(
+        client.call(&request).await,
+        ErrorCode::MethodConfirmWaiting,
+        401,
+    );
     emulator.confirm_method("voximplant.user.get");
     let users = client.call(&request).await.unwrap();
     assert_eq!(users.len(), 1);
@@ -147,9 +221,17 @@ async fn voximplant_user_get_waits_for_confirmation_then_answers() {
 async fn voximplant_user_get_denied() {
     let (emulator, client) = portal().await;
     let request = VoximplantUserGet::new([1]);
-    assert_api_error(client.call(&request).await, ErrorCode::MethodConfirmWaiting, 401);
+    assert_api_error(
+        client.call(&request).await,
+        ErrorCode::MethodConfirmWaiting,
+        401,
+    );
     emulator.deny_method("voximplant.user.get");
-    assert_api_error(client.call(&request).await, ErrorCode::MethodConfirmDenied, 403);
+    assert_api_error(
+        client.call(&request).await,
+        ErrorCode::MethodConfirmDenied,
+        403,
+    );
 }
 
 #[tokio::test]
@@ -158,7 +240,10 @@ async fn service_methods() {
     let granted = client.call(&Scopes::granted()).await.unwrap();
     assert!(granted.contains(&b24_core::Scope::Crm));
     #[allow(deprecated)]
-    let methods = client.call(&b24_methods::methods::Methods::available()).await.unwrap();
+    let methods = client
+        .call(&b24_methods::methods::Methods::available())
+        .await
+        .unwrap();
     assert!(methods.iter().any(|m| m == "crm.automatedsolution.add"));
     let profile = client.call(&Profile).await.unwrap();
     assert_eq!(profile.id, Id(emulator.webhook_user_id()));
@@ -185,6 +270,10 @@ async fn oauth_tokens_work_like_webhooks() {
         AppInfoResult::Application(info) => assert!(info.installed),
         other => panic!("an application gets the application shape, got {other:?}"),
     }
-    let solution = client.call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new("via OAuth"))).await;
+    let solution = client
+        .call(&AutomatedSolutionAdd::new(NewAutomatedSolution::new(
+            "via OAuth",
+        )))
+        .await;
     assert!(solution.is_ok(), "{solution:?}");
 }

@@ -10,7 +10,10 @@ pub async fn portal() -> (Emulator, Client) {
 
 /// A started emulator built from `builder`, and a webhook client for its default webhook.
 pub async fn portal_with(builder: b24_emulator::EmulatorBuilder) -> (Emulator, Client) {
-    let emulator = builder.start().await.expect("the emulator starts on loopback");
+    let emulator = builder
+        .start()
+        .await
+        .expect("the emulator starts on loopback");
     let client = Client::webhook(&emulator.webhook_url()).expect("loopback webhooks are accepted");
     (emulator, client)
 }
@@ -22,7 +25,11 @@ pub fn webhook_url(emulator: &Emulator, user_id: u64, code: &str) -> String {
 
 /// Unwraps an API error, checking its code and status.
 #[track_caller]
-pub fn assert_api_error<T: std::fmt::Debug>(result: Result<T, Error>, code: ErrorCode, status: u16) {
+pub fn assert_api_error<T: std::fmt::Debug>(
+    result: Result<T, Error>,
+    code: ErrorCode,
+    status: u16,
+) {
     match result {
         Err(Error::Api(api)) => {
             assert_eq!(api.code, code, "{api}");
@@ -53,14 +60,18 @@ impl CannedServer {
         let counter = hits.clone();
         tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
-                let index = counter.fetch_add(1, Ordering::SeqCst).min(responses.len() - 1);
+                let index = counter
+                    .fetch_add(1, Ordering::SeqCst)
+                    .min(responses.len() - 1);
                 let response = responses[index].clone();
                 tokio::spawn(async move {
                     let mut buffer = vec![0u8; 64 * 1024];
                     let mut read = 0;
                     // Read the head and the declared body, then answer.
                     loop {
-                        let Ok(n) = socket.read(&mut buffer[read..]).await else { return };
+                        let Ok(n) = socket.read(&mut buffer[read..]).await else {
+                            return;
+                        };
                         if n == 0 {
                             return;
                         }
@@ -71,7 +82,8 @@ impl CannedServer {
                                 .lines()
                                 .find_map(|line| {
                                     let (name, value) = line.split_once(':')?;
-                                    name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
+                                    name.eq_ignore_ascii_case("content-length")
+                                        .then(|| value.trim().parse::<usize>().ok())?
                                 })
                                 .unwrap_or(0);
                             if read >= head_end + 4 + length {

@@ -8,7 +8,14 @@ use crate::support::portal;
 #[tokio::test]
 async fn user_defined_method_calls_like_a_prebuilt_one() {
     let (emulator, client) = portal().await;
-    let added = client.call(&MyAddSolution { fields: MyFields { title: "Mine".into() } }).await.unwrap();
+    let added = client
+        .call(&MyAddSolution {
+            fields: MyFields {
+                title: "Mine".into(),
+            },
+        })
+        .await
+        .unwrap();
     assert_eq!(added.automated_solution["title"], "Mine");
     let page = client.call(&AutomatedSolutionList::new()).await.unwrap();
     assert_eq!(page.automated_solutions.len(), 1);
@@ -19,7 +26,13 @@ async fn user_defined_method_calls_like_a_prebuilt_one() {
 #[tokio::test]
 async fn user_defined_method_errors_are_typed_the_same_way() {
     let (_emulator, client) = portal().await;
-    let result = client.call(&MyAddSolution { fields: MyFields { title: String::new() } }).await;
+    let result = client
+        .call(&MyAddSolution {
+            fields: MyFields {
+                title: String::new(),
+            },
+        })
+        .await;
     crate::support::assert_api_error(result, b24_core::ErrorCode::BxEmptyRequired, 400);
 }
 
