@@ -121,7 +121,11 @@ pub fn authenticate(
         .or_else(|| scalar_param(params, "access_token"));
     if let Some(token) = token {
         let Some(found) = state.tokens.get(&token) else {
-            return Err(auth_error(config, "NO_AUTH_FOUND", "Wrong authorization data"));
+            return Err(auth_error(
+                config,
+                "NO_AUTH_FOUND",
+                "Wrong authorization data",
+            ));
         };
         if found.expires_at <= now_secs() {
             return Err(auth_error(
@@ -136,13 +140,15 @@ pub fn authenticate(
             scopes: found.scopes.clone(),
         });
     }
-    if let (Some(login), Some(code)) = (
-        scalar_param(params, "aplogin"),
-        scalar_param(params, "ap"),
-    ) {
+    if let (Some(login), Some(code)) = (scalar_param(params, "aplogin"), scalar_param(params, "ap"))
+    {
         return webhook(config, state, input, &login, &code);
     }
-    Err(auth_error(config, "NO_AUTH_FOUND", "Wrong authorization data"))
+    Err(auth_error(
+        config,
+        "NO_AUTH_FOUND",
+        "Wrong authorization data",
+    ))
 }
 
 fn webhook(
@@ -217,9 +223,15 @@ mod tests {
 
     #[test]
     fn statuses() {
-        assert_eq!(auth_status(AuthStatusMode::Docs, "INVALID_CREDENTIALS"), 403);
+        assert_eq!(
+            auth_status(AuthStatusMode::Docs, "INVALID_CREDENTIALS"),
+            403
+        );
         assert_eq!(auth_status(AuthStatusMode::Docs, "INVALID_REQUEST"), 400);
         assert_eq!(auth_status(AuthStatusMode::Docs, "NO_AUTH_FOUND"), 401);
-        assert_eq!(auth_status(AuthStatusMode::Source, "insufficient_scope"), 401);
+        assert_eq!(
+            auth_status(AuthStatusMode::Source, "insufficient_scope"),
+            401
+        );
     }
 }

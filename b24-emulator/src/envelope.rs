@@ -226,7 +226,13 @@ fn xml_inner(value: &Value, out: &mut String) {
                     "item".to_owned()
                 } else {
                     k.chars()
-                        .map(|c| if c.is_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+                        .map(|c| {
+                            if c.is_alphanumeric() || c == '_' || c == '-' {
+                                c
+                            } else {
+                                '_'
+                            }
+                        })
                         .collect()
                 };
                 out.push('<');

@@ -24,6 +24,27 @@
 //! `{"method": "..."}`, `GET /_emulator/counters`, `POST /_emulator/webhook` and
 //! `POST /_emulator/token` with `{"user_id": 1, "scopes": ["crm"]}`, and
 //! `POST /_emulator/expire` with `{"token": "..."}`.
+//!
+//! # Seeded data
+//!
+//! * Default webhook: user 1 (`admin`, Vadim Valeev, administrator), random 16-character code,
+//!   all scopes of [`state::ALL_SCOPES`] unless [`EmulatorBuilder::scopes`] says otherwise.
+//! * Users: 1 `admin` Vadim Valeev, 11 `anna` Anna Petrova, 13 `boris` Boris Ivanov,
+//!   103 `maria` Maria Sokolova, 105 `ivan` Ivan Kuznetsov (a login works in place of the
+//!   user ID in a webhook URL).
+//! * Departments (`im.department.get`): 1 `mysite.com` (head 1), 3 `Finance Department`
+//!   (head 13), 5 `Sales Department` (head 11), 7 `Development Department` (head 103),
+//!   9 `QA Group` under 7 (no head, `manager_user_id` 0).
+//! * No automated solutions; IDs start at 1.
+//!
+//! # Protocol notes
+//!
+//! * Method lookup happens before authentication (`ERROR_METHOD_NOT_FOUND`, 404).
+//! * The body is only read for `POST` (like the portal); the query string always is.
+//! * HTTPS is detected through `X-Forwarded-Proto: https` (the listener is plain HTTP).
+//! * Request counters count every request that reached the dispatcher (unknown methods and
+//!   auth failures included), keyed by the lower-cased method name without `.json`/`.xml`;
+//!   a body over the size limit is refused before that (413) and not counted.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -184,7 +205,11 @@ struct Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        let task = self.task.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        let task = self
+            .task
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         if let Some(task) = task {
             task.abort();
         }
@@ -292,7 +317,12 @@ impl Emulator {
     /// failed ones included.
     pub fn request_count(&self, method: &str) -> u64 {
         let name = method.to_lowercase();
-        self.shared().lock().counters.get(&name).copied().unwrap_or(0)
+        self.shared()
+            .lock()
+            .counters
+            .get(&name)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// All requests that reached the dispatcher.
@@ -324,13 +354,12 @@ impl Emulator {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        if let Some(mut task) = task {
-            if tokio::time::timeout(Duration::from_secs(5), &mut task)
+        if let Some(mut task) = task
+            && tokio::time::timeout(Duration::from_secs(5), &mut task)
                 .await
                 .is_err()
-            {
-                task.abort();
-            }
+        {
+            task.abort();
         }
     }
 }

@@ -53,15 +53,13 @@ pub fn url_decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -92,12 +90,12 @@ fn int_key(k: &str) -> Option<i64> {
     if canonical { k.parse().ok() } else { None }
 }
 
-fn next_index(entries: &[(String, Node)]) -> i64 {
-    entries
-        .iter()
-        .filter_map(|(k, _)| int_key(k))
-        .max()
-        .map_or(0, |m| m.saturating_add(1))
+/// PHP's next free integer key; `None` when it would overflow (PHP drops the element).
+fn next_index(entries: &[(String, Node)]) -> Option<i64> {
+    match entries.iter().filter_map(|(k, _)| int_key(k)).max() {
+        None => Some(0),
+        Some(max) => max.checked_add(1),
+    }
 }
 
 fn set(entries: &mut Vec<(String, Node)>, key: String, node: Node) {
@@ -145,9 +143,11 @@ fn register(root: &mut Vec<(String, Node)>, name: &str, value: String) {
                         // deeper, the rest of the name is ignored.
                         if path.is_empty() {
                             base.push('_');
-                            base.extend(chars[start.min(chars.len())..].iter().map(|&c| {
-                                if matches!(c, ' ' | '.' | '[') { '_' } else { c }
-                            }));
+                            base.extend(
+                                chars[start.min(chars.len())..]
+                                    .iter()
+                                    .map(|&c| if matches!(c, ' ' | '.' | '[') { '_' } else { c }),
+                            );
                         }
                         break;
                     }
@@ -166,20 +166,29 @@ fn register(root: &mut Vec<(String, Node)>, name: &str, value: String) {
     insert_path(root, Some(base), &path, value);
 }
 
-fn insert_path(entries: &mut Vec<(String, Node)>, key: Option<String>, rest: &[Option<String>], value: String) {
+fn insert_path(
+    entries: &mut Vec<(String, Node)>,
+    key: Option<String>,
+    rest: &[Option<String>],
+    value: String,
+) {
     match rest.split_first() {
         None => match key {
             Some(k) => set(entries, k, Node::Leaf(value)),
             None => {
-                let k = next_index(entries).to_string();
-                entries.push((k, Node::Leaf(value)));
+                if let Some(k) = next_index(entries) {
+                    entries.push((k.to_string(), Node::Leaf(value)));
+                }
             }
         },
         Some((next, tail)) => {
             let k = match key {
                 Some(k) => k,
                 None => {
-                    let k = next_index(entries).to_string();
+                    let Some(k) = next_index(entries) else {
+                        return;
+                    };
+                    let k = k.to_string();
                     entries.push((k.clone(), Node::Arr(Vec::new())));
                     k
                 }
@@ -270,7 +279,12 @@ pub fn decode_body(content_type: Option<&str>, body: &[u8]) -> Value {
         return Value::empty_map();
     }
     let ct = content_type.unwrap_or("");
-    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match mime.as_str() {
         "application/json" => match Value::from_json(body) {
             Some(map @ Value::Map(_)) => map,
@@ -329,7 +343,10 @@ mod tests {
     fn decoding() {
         assert_eq!(json("a=hello+world%21"), r#"{"a":"hello world!"}"#);
         assert_eq!(json("a=%D0%9F%D1%80"), r#"{"a":"Пр"}"#);
-        assert_eq!(json("a=100%&b=%zz&c=%4"), r#"{"a":"100%","b":"%zz","c":"%4"}"#);
+        assert_eq!(
+            json("a=100%&b=%zz&c=%4"),
+            r#"{"a":"100%","b":"%zz","c":"%4"}"#
+        );
         assert_eq!(json("a%5Bb%5D=1"), r#"{"a":{"b":"1"}}"#);
         assert_eq!(json("x=a%26b%3Dc"), r#"{"x":"a\u0026b=c"}"#);
     }
@@ -337,10 +354,15 @@ mod tests {
     #[test]
     fn nested_maps() {
         assert_eq!(
-            json("fields[TITLE]=Deal&fields[PHONE][0][VALUE]=123&fields[PHONE][0][VALUE_TYPE]=WORK"),
+            json(
+                "fields[TITLE]=Deal&fields[PHONE][0][VALUE]=123&fields[PHONE][0][VALUE_TYPE]=WORK"
+            ),
             r#"{"fields":{"TITLE":"Deal","PHONE":[{"VALUE":"123","VALUE_TYPE":"WORK"}]}}"#
         );
-        assert_eq!(json("a[b][c]=1&a[b][d]=2"), r#"{"a":{"b":{"c":"1","d":"2"}}}"#);
+        assert_eq!(
+            json("a[b][c]=1&a[b][d]=2"),
+            r#"{"a":{"b":{"c":"1","d":"2"}}}"#
+        );
     }
 
     #[test]
@@ -376,6 +398,37 @@ mod tests {
     }
 
     #[test]
+    fn garbage_never_panics() {
+        let samples = [
+            "%",
+            "%%",
+            "%e",
+            "%\u{00e9}",
+            "[[[",
+            "a[[]]]=1",
+            "]]",
+            "a[]]]",
+            "a[[b]]=1",
+            "\u{0434}[\u{0436}]=\u{044f}",
+            "a[b][c][=1",
+            "a[ [ ]=1",
+            "==",
+            "&=&",
+            "a[]=1&a[x][]=2&a[]=3",
+            "a[9223372036854775807]=1&a[]=2",
+            "a[-5]=1&a[]=2",
+        ];
+        for s in samples {
+            let _ = parse_str(s).to_json();
+        }
+        assert_eq!(json("a[-5]=1&a[]=2"), r#"{"a":{"-5":"1","-4":"2"}}"#);
+        assert_eq!(
+            json("a[9223372036854775807]=1&a[]=2"),
+            r#"{"a":{"9223372036854775807":"1"}}"#
+        );
+    }
+
+    #[test]
     fn deep_nesting_is_dropped() {
         let key = format!("a{}", "[x]".repeat(70));
         assert_eq!(json(&format!("{key}=1&b=2")), r#"{"b":"2"}"#);
@@ -396,7 +449,10 @@ mod tests {
             r#"{"a":["1"]}"#
         );
         // JSON with a non-JSON content type is parsed as a query string.
-        assert_eq!(decode_body(Some("text/plain"), b"a=1&b=2").to_json(), r#"{"a":"1","b":"2"}"#);
+        assert_eq!(
+            decode_body(Some("text/plain"), b"a=1&b=2").to_json(),
+            r#"{"a":"1","b":"2"}"#
+        );
         assert_eq!(decode_body(None, b"a=1").to_json(), r#"{"a":"1"}"#);
     }
 

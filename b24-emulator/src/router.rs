@@ -104,7 +104,7 @@ async fn read_body(mut body: Body, limit: usize) -> Result<Vec<u8>, BodyError> {
     }
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -335,7 +335,10 @@ mod tests {
             })
         );
         let t = parse_target("/rest/user.get.xml");
-        assert_eq!(t.map(|t| (t.method, t.transport)), Some(("user.get".into(), Transport::Xml)));
+        assert_eq!(
+            t.map(|t| (t.method, t.transport)),
+            Some(("user.get".into(), Transport::Xml))
+        );
         let t = parse_target("/rest/user.get.yaml");
         assert_eq!(t.map(|t| t.method), Some("user.get.yaml".into()));
         assert_eq!(parse_target("/other"), None);

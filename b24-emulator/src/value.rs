@@ -155,11 +155,10 @@ impl Value {
                     _ => (false, t),
                 };
                 let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-                let n = digits.parse::<i64>().unwrap_or(if digits.is_empty() {
-                    0
-                } else {
-                    i64::MAX
-                });
+                let n =
+                    digits
+                        .parse::<i64>()
+                        .unwrap_or(if digits.is_empty() { 0 } else { i64::MAX });
                 if neg { -n } else { n }
             }
             Value::List(items) => i64::from(!items.is_empty()),
@@ -255,7 +254,9 @@ fn format_float(f: f64) -> String {
         } else {
             format!("{mantissa}.0")
         };
-        let exp = exp.strip_prefix('-').map_or_else(|| format!("+{exp}"), |e| format!("-{e}"));
+        let exp = exp
+            .strip_prefix('-')
+            .map_or_else(|| format!("+{exp}"), |e| format!("-{e}"));
         format!("{mantissa}e{exp}")
     } else {
         s
@@ -415,7 +416,10 @@ mod tests {
     #[test]
     fn floats() {
         assert_eq!(Value::Float(1.0).to_json(), "1.0");
-        assert_eq!(Value::Float(1715849396.642359).to_json(), "1715849396.642359");
+        assert_eq!(
+            Value::Float(1715849396.642359).to_json(),
+            "1715849396.642359"
+        );
         assert_eq!(Value::Float(1e-7).to_json(), "1.0e-7");
     }
 

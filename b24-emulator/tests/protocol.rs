@@ -12,7 +12,11 @@ async fn method_not_found_comes_before_auth() {
     let c = client();
     let base = emu.base_url();
     // A typo with bad credentials still reports the method first.
-    let a = get(&c, &format!("{base}/rest/1/wrongcode/crm.automatedsolution.ad")).await;
+    let a = get(
+        &c,
+        &format!("{base}/rest/1/wrongcode/crm.automatedsolution.ad"),
+    )
+    .await;
     a.assert_error(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
     // No credentials at all.
     let a = get(&c, &format!("{base}/rest/no.such.method")).await;
@@ -21,15 +25,29 @@ async fn method_not_found_comes_before_auth() {
     let a = get(&c, &format!("{}scope.yaml", emu.webhook_url())).await;
     a.assert_error(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
     // Known method, bad credentials: now auth fails.
-    let a = get(&c, &format!("{base}/rest/1/wrongcode/crm.automatedsolution.add")).await;
+    let a = get(
+        &c,
+        &format!("{base}/rest/1/wrongcode/crm.automatedsolution.add"),
+    )
+    .await;
     a.assert_error(403, "INVALID_CREDENTIALS", "Invalid request credentials");
     assert_eq!(emu.request_count("crm.automatedsolution.ad"), 1);
     assert_eq!(emu.request_count("crm.automatedsolution.add"), 1);
 }
 
 async fn auth_errors(mode: AuthStatusMode, statuses: [u16; 5]) {
-    let [no_auth, invalid_credentials, insufficient_scope, expired, https] = statuses;
-    let emu = Emulator::builder().auth_status_mode(mode).start().await.unwrap();
+    let [
+        no_auth,
+        invalid_credentials,
+        insufficient_scope,
+        expired,
+        https,
+    ] = statuses;
+    let emu = Emulator::builder()
+        .auth_status_mode(mode)
+        .start()
+        .await
+        .unwrap();
     let c = client();
     let base = emu.base_url();
 
@@ -38,45 +56,63 @@ async fn auth_errors(mode: AuthStatusMode, statuses: [u16; 5]) {
         "NO_AUTH_FOUND",
         "Wrong authorization data",
     );
-    get(&c, &format!("{base}/rest/scope?auth=unknown-token")).await.assert_error(
-        no_auth,
-        "NO_AUTH_FOUND",
-        "Wrong authorization data",
-    );
+    get(&c, &format!("{base}/rest/scope?auth=unknown-token"))
+        .await
+        .assert_error(no_auth, "NO_AUTH_FOUND", "Wrong authorization data");
     let code = emu.webhook_code();
-    get(&c, &format!("{base}/rest/1/{code}x/scope")).await.assert_error(
-        invalid_credentials,
-        "INVALID_CREDENTIALS",
-        "Invalid request credentials",
-    );
-    get(&c, &format!("{base}/rest/2/{code}/scope")).await.assert_error(
-        invalid_credentials,
-        "INVALID_CREDENTIALS",
-        "Invalid request credentials",
-    );
+    get(&c, &format!("{base}/rest/1/{code}x/scope"))
+        .await
+        .assert_error(
+            invalid_credentials,
+            "INVALID_CREDENTIALS",
+            "Invalid request credentials",
+        );
+    get(&c, &format!("{base}/rest/2/{code}/scope"))
+        .await
+        .assert_error(
+            invalid_credentials,
+            "INVALID_CREDENTIALS",
+            "Invalid request credentials",
+        );
 
     let hook = emu.add_webhook(1, ["user", "im"]);
-    get(&c, &format!("{base}/rest/1/{hook}/crm.automatedsolution.list")).await.assert_error(
+    get(
+        &c,
+        &format!("{base}/rest/1/{hook}/crm.automatedsolution.list"),
+    )
+    .await
+    .assert_error(
         insufficient_scope,
         "insufficient_scope",
         "The request requires higher privileges than provided by the webhook token",
     );
     // Service methods pass with any scope set.
-    get(&c, &format!("{base}/rest/1/{hook}/scope")).await.assert_ok();
+    get(&c, &format!("{base}/rest/1/{hook}/scope"))
+        .await
+        .assert_ok();
 
     let token = emu.issue_oauth_token(1, ["im"]);
-    get(&c, &format!("{base}/rest/crm.automatedsolution.list?auth={token}")).await.assert_error(
+    get(
+        &c,
+        &format!("{base}/rest/crm.automatedsolution.list?auth={token}"),
+    )
+    .await
+    .assert_error(
         insufficient_scope,
         "insufficient_scope",
         "The request requires higher privileges than provided by the access token",
     );
-    get(&c, &format!("{base}/rest/im.revision.get?auth={token}")).await.assert_ok();
+    get(&c, &format!("{base}/rest/im.revision.get?auth={token}"))
+        .await
+        .assert_ok();
     assert!(emu.expire_oauth_token(&token));
-    get(&c, &format!("{base}/rest/im.revision.get?auth={token}")).await.assert_error(
-        expired,
-        "expired_token",
-        "The access token provided has expired",
-    );
+    get(&c, &format!("{base}/rest/im.revision.get?auth={token}"))
+        .await
+        .assert_error(
+            expired,
+            "expired_token",
+            "The access token provided has expired",
+        );
 
     let strict = Emulator::builder()
         .auth_status_mode(mode)
@@ -85,7 +121,9 @@ async fn auth_errors(mode: AuthStatusMode, statuses: [u16; 5]) {
         .await
         .unwrap();
     let url = format!("{}scope", strict.webhook_url());
-    get(&c, &url).await.assert_error(https, "INVALID_REQUEST", "Https required.");
+    get(&c, &url)
+        .await
+        .assert_error(https, "INVALID_REQUEST", "Https required.");
     let proxied = c
         .get(&url)
         .header("x-forwarded-proto", "https")
@@ -95,7 +133,12 @@ async fn auth_errors(mode: AuthStatusMode, statuses: [u16; 5]) {
     common::answer(proxied).await.assert_ok();
     // OAuth does not need https.
     let token = strict.issue_oauth_token(1, ["crm"]);
-    get(&c, &format!("{}/rest/scope?auth={token}", strict.base_url())).await.assert_ok();
+    get(
+        &c,
+        &format!("{}/rest/scope?auth={token}", strict.base_url()),
+    )
+    .await
+    .assert_ok();
 }
 
 #[tokio::test]
@@ -123,8 +166,12 @@ async fn oauth_token_sources_and_webhook_variants() {
         .unwrap();
     let a = common::answer(bearer).await;
     assert_eq!(a.assert_ok(), &json!(["crm", "user"]));
-    get(&c, &format!("{base}/rest/scope?access_token={token}")).await.assert_ok();
-    post_json(&c, &format!("{base}/rest/scope"), json!({ "auth": token })).await.assert_ok();
+    get(&c, &format!("{base}/rest/scope?access_token={token}"))
+        .await
+        .assert_ok();
+    post_json(&c, &format!("{base}/rest/scope"), json!({ "auth": token }))
+        .await
+        .assert_ok();
     post_raw(
         &c,
         &format!("{base}/rest/scope"),
@@ -136,12 +183,21 @@ async fn oauth_token_sources_and_webhook_variants() {
 
     // `aplogin`/`ap` parameters and a login instead of the user ID.
     let code = emu.webhook_code();
-    get(&c, &format!("{base}/rest/profile?aplogin=1&ap={code}")).await.assert_ok();
+    get(&c, &format!("{base}/rest/profile?aplogin=1&ap={code}"))
+        .await
+        .assert_ok();
     let a = get(&c, &format!("{base}/rest/admin/{code}/profile")).await;
     assert_eq!(a.assert_ok()["ID"], json!("1"));
     // Reserved parameters never reach methods: `auth` is not a field.
-    let a = get(&c, &format!("{base}/rest/method.get?auth={token}&name=scope")).await;
-    assert_eq!(a.assert_ok(), &json!({ "isExisting": true, "isAvailable": true }));
+    let a = get(
+        &c,
+        &format!("{base}/rest/method.get?auth={token}&name=scope"),
+    )
+    .await;
+    assert_eq!(
+        a.assert_ok(),
+        &json!({ "isExisting": true, "isAvailable": true })
+    );
 }
 
 #[tokio::test]
@@ -152,7 +208,12 @@ async fn parameter_transports() {
     let add = format!("{hook}crm.automatedsolution.add");
 
     // JSON keeps types.
-    let a = post_json(&c, &add, json!({ "fields": { "title": "HR", "typeIds": [1, 2, 3] } })).await;
+    let a = post_json(
+        &c,
+        &add,
+        json!({ "fields": { "title": "HR", "typeIds": [1, 2, 3] } }),
+    )
+    .await;
     assert_eq!(
         a.assert_ok(),
         &json!({ "automatedSolution": { "id": 1, "title": "HR", "typeIds": [1, 2, 3] } })
@@ -170,7 +231,11 @@ async fn parameter_transports() {
         json!({ "id": 2, "title": "Human Resources!", "typeIds": [4, 5] })
     );
     // Query string only.
-    let a = get(&c, &format!("{add}?fields[title]=Query&fields[typeIds][0]=6")).await;
+    let a = get(
+        &c,
+        &format!("{add}?fields[title]=Query&fields[typeIds][0]=6"),
+    )
+    .await;
     assert_eq!(a.assert_ok()["automatedSolution"]["typeIds"], json!([6]));
     // Body keys override query keys (shallow).
     let a = post_json(
@@ -184,16 +249,29 @@ async fn parameter_transports() {
         json!({ "id": 4, "title": "FromBody", "typeIds": [] })
     );
     // Invalid JSON means no parameters at all.
-    post_raw(&c, &add, "application/json", "{\"fields\": {\"title\": \"HR\"")
-        .await
-        .assert_error(400, "BX_EMPTY_REQUIRED", "The required field 'Title' is not filled");
+    post_raw(
+        &c,
+        &add,
+        "application/json",
+        "{\"fields\": {\"title\": \"HR\"",
+    )
+    .await
+    .assert_error(
+        400,
+        "BX_EMPTY_REQUIRED",
+        "The required field 'Title' is not filled",
+    );
     // Query-string text under another content type is parsed as a query string.
     let a = post_raw(&c, &add, "text/plain", "fields[title]=Plain").await;
     assert_eq!(a.assert_ok()["automatedSolution"]["title"], json!("Plain"));
     // JSON text under a non-JSON content type is not JSON.
     post_raw(&c, &add, "text/plain", "{\"fields\":{\"title\":\"X\"}}")
         .await
-        .assert_error(400, "BX_EMPTY_REQUIRED", "The required field 'Title' is not filled");
+        .assert_error(
+            400,
+            "BX_EMPTY_REQUIRED",
+            "The required field 'Title' is not filled",
+        );
     // A body on GET is ignored.
     let a = common::answer(
         c.get(&add)
@@ -204,7 +282,11 @@ async fn parameter_transports() {
             .unwrap(),
     )
     .await;
-    a.assert_error(400, "BX_EMPTY_REQUIRED", "The required field 'Title' is not filled");
+    a.assert_error(
+        400,
+        "BX_EMPTY_REQUIRED",
+        "The required field 'Title' is not filled",
+    );
 }
 
 #[tokio::test]
@@ -245,8 +327,15 @@ async fn method_names_suffixes_and_envelope() {
         json!({ "fields": { "title": "<R&D> 'x' /" } }),
     )
     .await;
-    assert!(a.text.contains(r"\u003CR\u0026D\u003E \u0027x\u0027 \/"), "{}", a.text);
-    assert_eq!(a.assert_ok()["automatedSolution"]["title"], json!("<R&D> 'x' /"));
+    assert!(
+        a.text.contains(r"\u003CR\u0026D\u003E \u0027x\u0027 \/"),
+        "{}",
+        a.text
+    );
+    assert_eq!(
+        a.assert_ok()["automatedSolution"]["title"],
+        json!("<R&D> 'x' /")
+    );
     let time = &a.json["time"];
     for key in ["start", "finish", "duration", "processing", "operating"] {
         assert!(time[key].is_number(), "{key}: {}", a.text);
@@ -259,22 +348,38 @@ async fn method_names_suffixes_and_envelope() {
 
 #[tokio::test]
 async fn oversize_body_is_rejected() {
-    let emu = Emulator::builder().max_body_bytes(1024).start().await.unwrap();
+    let emu = Emulator::builder()
+        .max_body_bytes(1024)
+        .start()
+        .await
+        .unwrap();
     let c = client();
     let url = format!("{}scope", emu.webhook_url());
     let big = format!("x={}", "a".repeat(8 * 1024));
     let a = post_raw(&c, &url, "application/x-www-form-urlencoded", &big).await;
-    assert_eq!((a.status, a.error()), (413, "REQUEST_ENTITY_TOO_LARGE"), "{}", a.text);
+    assert_eq!(
+        (a.status, a.error()),
+        (413, "REQUEST_ENTITY_TOO_LARGE"),
+        "{}",
+        a.text
+    );
     // Just under the limit is fine.
     let small = format!("x={}", "a".repeat(1000));
-    post_raw(&c, &url, "application/x-www-form-urlencoded", &small).await.assert_ok();
+    post_raw(&c, &url, "application/x-www-form-urlencoded", &small)
+        .await
+        .assert_ok();
 
     // The default limit is 16 MiB.
     let emu = Emulator::start().await.unwrap();
     let url = format!("{}scope", emu.webhook_url());
     let huge = "a".repeat(17 * 1024 * 1024);
     let a = post_raw(&c, &url, "text/plain", &huge).await;
-    assert_eq!((a.status, a.error()), (413, "REQUEST_ENTITY_TOO_LARGE"), "{}", a.text);
+    assert_eq!(
+        (a.status, a.error()),
+        (413, "REQUEST_ENTITY_TOO_LARGE"),
+        "{}",
+        a.text
+    );
     assert_eq!(emu.total_requests(), 0);
 }
 

@@ -147,7 +147,10 @@ pub fn update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     if let Some(ids) = &type_ids {
         bind_types(state, id, ids);
     }
-    let solution = state.automated_solutions.get_mut(&id).ok_or_else(not_found)?;
+    let solution = state
+        .automated_solutions
+        .get_mut(&id)
+        .ok_or_else(not_found)?;
     if let Some(title) = title {
         solution.title = title;
     }
@@ -397,7 +400,7 @@ pub fn list(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let mut out = MethodOutput::new(Value::object([("automatedSolutions", Value::List(page))]));
     if start >= 0 {
         out.total = Some(total);
-        if offset + PAGE_SIZE < total {
+        if offset.saturating_add(PAGE_SIZE) < total {
             out.next = Some(offset + PAGE_SIZE);
         }
     }

@@ -73,7 +73,10 @@ pub fn profile(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         ("ADMIN", Value::Bool(user.is_some_and(|u| u.admin))),
         ("NAME", Value::from(user.map_or("", |u| u.name))),
         ("LAST_NAME", Value::from(user.map_or("", |u| u.last_name))),
-        ("PERSONAL_GENDER", Value::from(user.map_or("", |u| u.gender))),
+        (
+            "PERSONAL_GENDER",
+            Value::from(user.map_or("", |u| u.gender)),
+        ),
         ("TIME_ZONE", Value::from("")),
     ])))
 }

@@ -16,7 +16,11 @@ pub fn user_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         .ok_or_else(|| ApiError::argument("USER_ID", "Parameter USER_ID is not set"))?;
     let mut result = Vec::new();
     for id in ids {
-        if call.state.user(id).is_none() || result.iter().any(|r: &Value| r.get("ID") == Some(&Value::from(id.to_string()))) {
+        if call.state.user(id).is_none()
+            || result
+                .iter()
+                .any(|r: &Value| r.get("ID") == Some(&Value::from(id.to_string())))
+        {
             continue;
         }
         result.push(Value::object([
@@ -25,7 +29,13 @@ pub fn user_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
             ("PHONE_ENABLED", Value::from("Y")),
             ("SIP_SERVER", Value::from("ip.b24-emulator.bitrixphone.com")),
             ("SIP_LOGIN", Value::from(format!("phone{id}"))),
-            ("SIP_PASSWORD", Value::from(format!("{:012x}", id.unsigned_abs().wrapping_mul(0x9e37_79b9_7f4a)))),
+            (
+                "SIP_PASSWORD",
+                Value::from(format!(
+                    "{:012x}",
+                    id.unsigned_abs().wrapping_mul(0x9e37_79b9_7f4a)
+                )),
+            ),
             ("INNER_NUMBER", Value::Null),
         ]));
     }

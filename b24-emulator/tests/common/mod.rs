@@ -6,9 +6,7 @@ use serde_json::Value;
 /// A plain-http client (the workspace's reqwest has rustls without a default provider).
 pub fn client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .build()
-        .expect("reqwest client")
+    reqwest::Client::builder().build().expect("reqwest client")
 }
 
 /// A decoded answer.
@@ -83,7 +81,12 @@ pub async fn post_json(client: &reqwest::Client, url: &str, body: Value) -> Answ
 }
 
 /// POST a raw body with a content type.
-pub async fn post_raw(client: &reqwest::Client, url: &str, content_type: &str, body: &str) -> Answer {
+pub async fn post_raw(
+    client: &reqwest::Client,
+    url: &str,
+    content_type: &str,
+    body: &str,
+) -> Answer {
     let response = client
         .post(url)
         .header("content-type", content_type)
