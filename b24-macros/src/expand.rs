@@ -6,7 +6,7 @@ use crate::args::{self, Args, ListArg, ScopeArg};
 use crate::ctxt::Ctxt;
 
 const SHAPE: &str =
-    "#[b24_method] can only be applied to a struct with named fields or a unit struct";
+    "`#[b24_method]` can only be applied to a struct with named fields or a unit struct";
 
 pub(crate) fn b24_method(attr: TokenStream, item: TokenStream) -> TokenStream {
     let ctxt = Ctxt::new();
@@ -21,29 +21,54 @@ pub(crate) fn b24_method(attr: TokenStream, item: TokenStream) -> TokenStream {
             None
         }
     };
-    if args.scope.is_none() {
-        ctxt.push(syn::Error::new(
-            Span::call_site(),
-            "missing `scope` argument, e.g. `scope = \"crm\"`",
-        ));
-    }
-    if args.response.is_none() {
-        ctxt.push(syn::Error::new(
-            Span::call_site(),
-            "missing `response` argument, e.g. `response = serde_json::Value`",
-        ));
-    }
     match (ctxt.check(), input) {
         (Ok(()), Some(input)) => {
             let implementation = implement(&args, &input);
             quote!(#item #implementation)
         }
-        (Err(errors), _) => {
+        (Err(errors), input) => {
             let errors = errors.to_compile_error();
-            quote!(#item #errors)
+            let stub = input.as_ref().and_then(|input| fallback(&args, input));
+            quote!(#item #errors #stub)
         }
         (Ok(()), None) => item,
     }
+}
+
+/// On error, a `Method` impl with the right `Response` keeps uses of the struct elsewhere from
+/// adding "trait not implemented" errors to the one that matters. Not registered.
+fn fallback(args: &Args, input: &DeriveInput) -> Option<TokenStream> {
+    if !matches!(input.data, Data::Struct(_)) {
+        return None;
+    }
+    let krate = match &args.krate {
+        Some(path) => quote!(#path),
+        None => quote!(::b24_core),
+    };
+    let private = quote!(#krate::__private);
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let name = match &args.name {
+        Some(name) => quote!(#name),
+        None => quote!(""),
+    };
+    let response = match &args.response {
+        Some(response) => quote!(#response),
+        None => quote!(()),
+    };
+    let for_ident = quote_spanned!(ident.span()=> for #ident);
+    Some(quote! {
+        #[allow(deprecated, non_upper_case_globals, clippy::all)]
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics #private::Method #for_ident #ty_generics #where_clause {
+                const NAME: &'static str = #name;
+                const SCOPE: #private::Scope = #private::Scope::Basic;
+                const META: #private::MethodMeta = #private::MethodMeta::DEFAULT;
+                type Response = #response;
+            }
+        };
+    })
 }
 
 fn check_shape(ctxt: &Ctxt, input: &DeriveInput) {

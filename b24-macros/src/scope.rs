@@ -85,7 +85,7 @@ pub(crate) fn suggestion(code: &str) -> Option<&'static str> {
         .map(|(_, wire)| wire)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

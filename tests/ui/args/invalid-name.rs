@@ -1,0 +1,16 @@
+use b24_core::b24_method;
+use serde::{Deserialize, Serialize};
+
+#[b24_method("crm..automatedsolution.add", scope = "crm", response = ())]
+#[derive(Serialize, Deserialize)]
+struct AddSolution {
+    title: String,
+}
+
+#[b24_method("crm.lead add", scope = "crm", response = ())]
+#[derive(Serialize, Deserialize)]
+struct AddLead {
+    title: String,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use b24_core::b24_method;
+use serde::Serialize;
+
+#[b24_method("crm.lead.add", scope = crm, response = ())]
+#[derive(Serialize)]
+struct AddLead {
+    title: String,
+}
+
+fn main() {}
