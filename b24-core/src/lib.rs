@@ -42,6 +42,7 @@ mod auth;
 mod client;
 mod envelope;
 mod error;
+pub mod form;
 mod method;
 pub mod registry;
 mod scope;

@@ -2,6 +2,7 @@
 
 mod errors;
 mod fixtures;
+mod php_parity;
 mod preflight;
 mod registry;
 mod secrets;
