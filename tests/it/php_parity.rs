@@ -35,7 +35,7 @@ impl Cases {
     fn scalar(&mut self) -> Value {
         match self.next() % 9 {
             0 => Value::Null,
-            1 => Value::Bool(self.next() % 2 == 0),
+            1 => Value::Bool(self.next().is_multiple_of(2)),
             2 => json!((self.next() % 100_000) as i64 - 50_000),
             3 => json!(((self.next() % 1_000_000) as f64) / 64.0),
             4 => json!(""),
