@@ -11,9 +11,10 @@ use tracing::Instrument;
 
 use crate::auth::{OAuth, Webhook, require_secure};
 use crate::envelope::{self, Envelope};
-use crate::error::{Error, ErrorCode};
+use crate::error::{Error, ErrorCode, RawCode};
 use crate::method::Method;
 use crate::registry;
+use crate::schedule::{BucketStore, MemoryBucket, OperatingBudget, RateLimit, RetryPolicy};
 use crate::scope::Scope;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(75);
@@ -45,6 +46,17 @@ struct Inner {
     credentials: Credentials,
     scopes: ScopeCheck,
     max_response: usize,
+    rate_limit: Option<RateLimit>,
+    bucket: Arc<dyn BucketStore>,
+    budget: OperatingBudget,
+    retry: RetryPolicy,
+    in_flight: tokio::sync::Semaphore,
+}
+
+/// What to do after a failed attempt.
+enum Next {
+    Retry(Duration),
+    Fail(Error),
 }
 
 #[derive(Clone, Debug)]
@@ -82,12 +94,32 @@ impl Client {
         &self,
         request: &M,
     ) -> Result<Envelope<M::Response>, Error> {
+        self.call_with(request, M::META.read_only).await
+    }
+
+    /// Calls a write method that is safe to repeat (an update to fixed values, a delete):
+    /// transport failures and server errors are then retried as for read-only methods.
+    pub async fn call_idempotent<M: Method>(&self, request: &M) -> Result<M::Response, Error> {
+        self.call_with(request, true)
+            .await
+            .map(|envelope| envelope.result)
+    }
+
+    async fn call_with<M: Method>(
+        &self,
+        request: &M,
+        safe: bool,
+    ) -> Result<Envelope<M::Response>, Error> {
         self.check_scope(M::NAME, &M::SCOPE).await?;
         let params = serde_json::to_value(request).map_err(|source| Error::Encode {
             method: M::NAME.to_owned(),
             source,
         })?;
-        self.send(M::NAME, &params).await
+        self.send(M::NAME, &params, safe).await
+    }
+
+    pub(crate) fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
     }
 
     /// Calls a method by name with untyped parameters; the result stays JSON.
@@ -98,10 +130,14 @@ impl Client {
         method: &str,
         params: &serde_json::Value,
     ) -> Result<Envelope<serde_json::Value>, Error> {
-        if let Some(info) = registry::find(method) {
-            self.check_scope(info.name, &info.scope).await?;
-        }
-        self.send(method, params).await
+        let safe = match registry::find(method) {
+            Some(info) => {
+                self.check_scope(info.name, &info.scope).await?;
+                info.meta.read_only
+            }
+            None => false,
+        };
+        self.send(method, params, safe).await
     }
 
     /// The scopes this client knows it was granted: given to the builder, or read from the
@@ -119,11 +155,12 @@ impl Client {
     }
 
     async fn fetch_scopes(&self) -> Result<Vec<Scope>, Error> {
-        let envelope: Envelope<Vec<Scope>> = self.send("scope", &serde_json::json!({})).await?;
+        let envelope: Envelope<Vec<Scope>> =
+            self.send("scope", &serde_json::json!({}), true).await?;
         Ok(envelope.result)
     }
 
-    async fn check_scope(&self, method: &str, required: &Scope) -> Result<(), Error> {
+    pub(crate) async fn check_scope(&self, method: &str, required: &Scope) -> Result<(), Error> {
         if required.is_global() {
             return Ok(());
         }
@@ -140,10 +177,16 @@ impl Client {
         }
     }
 
-    async fn send<T: DeserializeOwned>(
+    /// Sends one call, pacing it and retrying what is safe to retry.
+    ///
+    /// `safe`: repeating the call cannot do harm (a read-only method, or one the caller marked
+    /// idempotent). Refusals that happen before the method runs (`QUERY_LIMIT_EXCEEDED`,
+    /// `OPERATION_TIME_LIMIT`, a connection that never opened) are retried in any case.
+    pub(crate) async fn send<T: DeserializeOwned>(
         &self,
         method: &str,
         params: &serde_json::Value,
+        safe: bool,
     ) -> Result<Envelope<T>, Error> {
         let empty = serde_json::Value::Object(serde_json::Map::new());
         // A unit request serialises to `null`; the server expects an object.
@@ -152,28 +195,170 @@ impl Client {
             method: method.to_owned(),
             source,
         })?;
-        let span = tracing::debug_span!("b24.call", method, status = tracing::field::Empty);
+        let span = tracing::debug_span!(
+            "b24.call",
+            method,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            waited_ms = tracing::field::Empty,
+            operating = tracing::field::Empty,
+        );
         async {
-            let (status, bytes) = self.post(method, &body).await?;
-            tracing::Span::current().record("status", status);
-            tracing::debug!(bytes = bytes.len(), "answer received");
-            match envelope::decode(method, status, &bytes) {
-                Err(Error::Api(api)) if api.code == ErrorCode::ExpiredToken => {
-                    let Credentials::OAuth(oauth) = &self.inner.credentials else {
-                        return Err(Error::Api(api));
-                    };
-                    if !oauth.tokens.refresh().await? {
-                        return Err(Error::Api(api));
+            let mut refreshed = false;
+            let mut waited = Duration::ZERO;
+            for attempt in 1.. {
+                tracing::Span::current().record("attempts", attempt);
+                let error = match self.exchange(method, &body, &mut waited).await {
+                    Ok((status, bytes)) => {
+                        tracing::Span::current().record("status", status);
+                        tracing::debug!(bytes = bytes.len(), "answer received");
+                        match envelope::decode::<T>(method, status, &bytes) {
+                            Ok(envelope) => {
+                                if let Some(time) = &envelope.time {
+                                    self.inner.budget.record(
+                                        method,
+                                        time.operating,
+                                        time.operating_reset_at,
+                                    );
+                                    if let Some(operating) = time.operating {
+                                        tracing::Span::current().record("operating", operating);
+                                    }
+                                }
+                                tracing::Span::current()
+                                    .record("waited_ms", waited.as_millis() as u64);
+                                return Ok(envelope);
+                            }
+                            Err(error) => error,
+                        }
                     }
-                    tracing::debug!("access token refreshed; repeating the call once");
-                    let (status, bytes) = self.post(method, &body).await?;
-                    envelope::decode(method, status, &bytes)
+                    Err(error) => error,
+                };
+                match self
+                    .next_step(method, error, safe, attempt, &mut refreshed)
+                    .await
+                {
+                    Next::Retry(delay) => {
+                        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+                        waited += delay;
+                        tokio::time::sleep(delay).await;
+                    }
+                    Next::Fail(error) => return Err(error),
                 }
-                other => other,
             }
+            unreachable!("the retry loop only ends by returning")
         }
         .instrument(span)
         .await
+    }
+
+    /// Waits for the portal's budgets, then POSTs.
+    async fn exchange(
+        &self,
+        method: &str,
+        body: &[u8],
+        waited: &mut Duration,
+    ) -> Result<(u16, Vec<u8>), Error> {
+        let blocked = self.inner.budget.wait(method);
+        if !blocked.is_zero() {
+            if blocked > self.inner.retry.max_wait {
+                return Err(Error::Api(Box::new(crate::ApiError {
+                    method: method.to_owned(),
+                    code: ErrorCode::OperationTimeLimit,
+                    status: 429,
+                    description: format!(
+                        "blocked for another {} s by the operating-time limit",
+                        blocked.as_secs()
+                    ),
+                    raw_body: None,
+                })));
+            }
+            *waited += blocked;
+            tokio::time::sleep(blocked).await;
+        }
+        let _permit = self.inner.in_flight.acquire().await.ok();
+        if let Some(limit) = self.inner.rate_limit {
+            let delay = self.inner.bucket.book(limit);
+            if !delay.is_zero() {
+                *waited += delay;
+                tokio::time::sleep(delay).await;
+            }
+        }
+        self.post(method, body).await
+    }
+
+    async fn next_step(
+        &self,
+        method: &str,
+        error: Error,
+        safe: bool,
+        attempt: u32,
+        refreshed: &mut bool,
+    ) -> Next {
+        let policy = self.inner.retry;
+        let exhausted = attempt >= policy.max_attempts;
+        let unknown = |error: Error| Error::UnknownOutcome {
+            method: method.to_owned(),
+            reason: error.to_string(),
+        };
+        match &error {
+            Error::Api(api) => match &api.code {
+                ErrorCode::QueryLimitExceeded => {
+                    if let Some(limit) = self.inner.rate_limit {
+                        self.inner.bucket.fill(limit);
+                    }
+                    if exhausted {
+                        Next::Fail(error)
+                    } else {
+                        Next::Retry(policy.backoff(attempt))
+                    }
+                }
+                ErrorCode::OperationTimeLimit => {
+                    let wait = self.inner.budget.block(method);
+                    if exhausted || wait > policy.max_wait {
+                        Next::Fail(error)
+                    } else {
+                        Next::Retry(Duration::ZERO)
+                    }
+                }
+                ErrorCode::ExpiredToken if !*refreshed => {
+                    let Credentials::OAuth(oauth) = &self.inner.credentials else {
+                        return Next::Fail(error);
+                    };
+                    *refreshed = true;
+                    match oauth.tokens.refresh().await {
+                        Ok(true) => {
+                            tracing::debug!("access token refreshed; repeating the call once");
+                            Next::Retry(Duration::ZERO)
+                        }
+                        Ok(false) => Next::Fail(error),
+                        Err(refresh_error) => Next::Fail(refresh_error),
+                    }
+                }
+                ErrorCode::InternalServerError | ErrorCode::ErrorUnexpectedAnswer => {
+                    server_failure(error, safe, exhausted, policy.backoff(attempt), unknown)
+                }
+                ErrorCode::Other(RawCode::Absent) if api.status >= 500 => {
+                    server_failure(error, safe, exhausted, policy.backoff(attempt), unknown)
+                }
+                _ => Next::Fail(error),
+            },
+            // The connection never opened: the request did not reach the portal.
+            Error::Transport { source, .. } if source.is_connect() => {
+                if exhausted {
+                    Next::Fail(error)
+                } else {
+                    Next::Retry(policy.backoff(attempt))
+                }
+            }
+            Error::Transport { .. } => {
+                server_failure(error, safe, exhausted, policy.backoff(attempt), unknown)
+            }
+            // The body was cut or garbled: the call ran, its answer is lost.
+            Error::Decode { path, .. } if path == "." => {
+                server_failure(error, safe, exhausted, policy.backoff(attempt), unknown)
+            }
+            _ => Next::Fail(error),
+        }
     }
 
     /// POSTs a JSON body, following a moved portal's redirects with the same POST.
@@ -282,9 +467,28 @@ impl fmt::Debug for Client {
     }
 }
 
+/// A server-side failure or a lost answer: retried when safe, otherwise the outcome is unknown.
+fn server_failure(
+    error: Error,
+    safe: bool,
+    exhausted: bool,
+    backoff: Duration,
+    unknown: impl FnOnce(Error) -> Error,
+) -> Next {
+    match (safe, exhausted) {
+        (true, false) => Next::Retry(backoff),
+        (true, true) => Next::Fail(error),
+        (false, _) => Next::Fail(unknown(error)),
+    }
+}
+
 /// Configures a [`Client`].
-#[derive(Default)]
 pub struct ClientBuilder {
+    rate_limit: Option<RateLimit>,
+    bucket: Option<Arc<dyn BucketStore>>,
+    retry: RetryPolicy,
+    max_in_flight: usize,
+    operating_limit: f64,
     credentials: Option<Credentials>,
     granted: Option<Vec<Scope>>,
     scopes_from_server: bool,
@@ -293,7 +497,59 @@ pub struct ClientBuilder {
     root_certificates: Vec<Vec<u8>>,
 }
 
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            rate_limit: Some(RateLimit::STANDARD),
+            bucket: None,
+            retry: RetryPolicy::default(),
+            max_in_flight: 6,
+            operating_limit: 480.0,
+            credentials: None,
+            granted: None,
+            scopes_from_server: false,
+            timeout: None,
+            max_response: None,
+            root_certificates: Vec::new(),
+        }
+    }
+}
+
 impl ClientBuilder {
+    /// Paces requests to stay within the portal's request-intensity limit (default:
+    /// [`RateLimit::STANDARD`]; `None` sends as fast as it can, for self-hosted portals
+    /// without the limit).
+    pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// Keeps the rate-limit bucket in `store`, e.g. a [`FileBucket`](crate::schedule::FileBucket)
+    /// shared with other processes that call the same portal from the same address.
+    pub fn bucket_store(mut self, store: Arc<dyn BucketStore>) -> Self {
+        self.bucket = Some(store);
+        self
+    }
+
+    /// How calls are retried (default: [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Most HTTP requests in flight at once (default 6).
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.max_in_flight = requests.max(1);
+        self
+    }
+
+    /// Operating seconds a method may use per ten minutes before the client waits for the
+    /// window to move (default 480, the cloud's figure).
+    pub fn operating_limit(mut self, seconds: f64) -> Self {
+        self.operating_limit = seconds;
+        self
+    }
+
     /// Uses an incoming webhook.
     pub fn webhook(mut self, webhook: Webhook) -> Self {
         self.credentials = Some(Credentials::Webhook(webhook));
@@ -371,6 +627,13 @@ impl ClientBuilder {
                 credentials,
                 scopes,
                 max_response: self.max_response.unwrap_or(DEFAULT_MAX_RESPONSE),
+                rate_limit: self.rate_limit,
+                bucket: self
+                    .bucket
+                    .unwrap_or_else(|| Arc::new(MemoryBucket::default())),
+                budget: OperatingBudget::new(self.operating_limit),
+                retry: self.retry,
+                in_flight: tokio::sync::Semaphore::new(self.max_in_flight),
             }),
         })
     }

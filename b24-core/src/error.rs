@@ -64,6 +64,23 @@ pub enum Error {
     /// malformed webhook URL, ...).
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// A write failed in a way that leaves its outcome unknown (the connection broke after the
+    /// request was sent, the server failed without a code, the answer was cut): it may or may
+    /// not have run, so it was not repeated.
+    #[error("`{method}` may or may not have run: {reason}")]
+    UnknownOutcome {
+        /// The method called.
+        method: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A batch command was not executed (an earlier command failed with `halt`, or its request
+    /// could not be sent).
+    #[error("`{method}` was not executed")]
+    NotExecuted {
+        /// The method of the command.
+        method: String,
+    },
     /// The method name is not in the registry.
     #[error("unknown method `{0}`")]
     UnknownMethod(String),

@@ -39,22 +39,27 @@
 //! ```
 
 mod auth;
+mod batch;
 mod client;
 mod envelope;
 mod error;
 pub mod form;
 mod method;
 pub mod registry;
+pub mod schedule;
 mod scope;
+pub mod stream;
 pub mod types;
 
 pub use auth::{OAuth, RefreshFuture, StaticToken, TokenSource, Webhook};
+pub use batch::{Batch, BatchResults, Handle, Reference};
 pub use client::{Client, ClientBuilder};
 pub use envelope::{Envelope, Time};
 pub use error::{ApiError, Error, ErrorCode, RawCode};
 pub use method::{ListShape, Method, MethodMeta};
 pub use registry::MethodInfo;
 pub use scope::Scope;
+pub use stream::{ItemStream, Progress};
 pub use types::{Empty, Id, YesNo};
 
 /// Declares a Bitrix24 REST method on a request struct.

@@ -1,7 +1,7 @@
 //! Authentication and authorisation (PROTOCOL §4): incoming webhooks, OAuth tokens, scopes.
 
 use crate::AuthStatusMode;
-use crate::envelope::{ApiError, now_secs};
+use crate::envelope::ApiError;
 use crate::state::{Config, PortalState};
 use crate::value::Value;
 
@@ -70,8 +70,10 @@ pub struct AuthInput {
     pub path_webhook: Option<(String, String)>,
     /// Token from `Authorization: Bearer`.
     pub bearer: Option<String>,
-    /// Whether the request arrived over HTTPS (`X-Forwarded-Proto: https` on loopback).
+    /// Whether the request arrived over HTTPS (the TLS listener, or `X-Forwarded-Proto: https`).
     pub https: bool,
+    /// Portal time of the request, Unix seconds (token expiry is checked against it).
+    pub now: i64,
 }
 
 /// HTTP status of an auth-stage error under `mode`.
@@ -127,7 +129,7 @@ pub fn authenticate(
                 "Wrong authorization data",
             ));
         };
-        if found.expires_at <= now_secs() {
+        if found.expires_at <= input.now {
             return Err(auth_error(
                 config,
                 "expired_token",

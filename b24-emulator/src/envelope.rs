@@ -87,32 +87,47 @@ pub enum Transport {
     Xml,
 }
 
-/// Wall-clock timestamps of one request, used to build the `time` object.
+/// Timestamps (portal clock, Unix seconds) and operating-time figures of one call, used to
+/// build the `time` object.
 #[derive(Debug, Clone, Copy)]
 pub struct Timing {
-    /// Request start, Unix seconds.
+    /// Request start.
     pub start: f64,
+    /// End of processing.
+    pub finish: f64,
     /// Start of the method callback.
     pub processing_start: f64,
     /// End of the method callback.
     pub processing_end: f64,
+    /// Accumulated operating time of this method for this credential (PROTOCOL §6.2).
+    pub operating: f64,
+    /// Expiry of the oldest operating-time bucket, when there is one (otherwise
+    /// `operating_reset_at` reports `start + 600`).
+    pub operating_reset_at: Option<i64>,
 }
 
 impl Timing {
-    /// Starts timing now.
+    /// Starts timing now (wall clock).
     pub fn start() -> Self {
-        let now = now_f64();
+        Timing::at(now_f64())
+    }
+
+    /// Starts timing at the given portal time.
+    pub fn at(now: f64) -> Self {
         Timing {
             start: now,
+            finish: now,
             processing_start: now,
             processing_end: now,
+            operating: 0.0,
+            operating_reset_at: None,
         }
     }
 
-    /// The `time` object (finish = now).
+    /// The `time` object.
     pub fn to_value(&self) -> Value {
-        let finish = now_f64().max(self.start);
-        Value::object([
+        let finish = self.finish.max(self.start);
+        let mut v = Value::object([
             ("start", Value::Float(self.start)),
             ("finish", Value::Float(finish)),
             ("duration", Value::Float(finish - self.start)),
@@ -122,9 +137,18 @@ impl Timing {
             ),
             ("date_start", Value::from(format_atom(self.start as i64))),
             ("date_finish", Value::from(format_atom(finish as i64))),
-            ("operating", Value::Int(0)),
-            ("operating_reset_at", Value::Int(self.start as i64 + 600)),
-        ])
+        ]);
+        if self.operating == 0.0 {
+            v.insert("operating", Value::Int(0));
+        } else {
+            v.insert("operating", Value::Float(self.operating));
+        }
+        // Without a live bucket the earliest possible reset is a full window from now.
+        let reset = self
+            .operating_reset_at
+            .unwrap_or(self.start as i64 + crate::limits::BUCKET_LIFETIME as i64);
+        v.insert("operating_reset_at", Value::Int(reset));
+        v
     }
 }
 
@@ -182,10 +206,15 @@ pub fn success_body(output: &MethodOutput, timing: &Timing) -> Value {
 
 /// Builds an HTTP response with the portal's headers.
 pub fn respond(status: u16, body: &Value, transport: Transport) -> Response {
+    respond_text(status, body_text(body, transport), transport)
+}
+
+/// A response with a prepared body text and the portal's headers.
+pub fn respond_text(status: u16, text: String, transport: Transport) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let (content_type, text) = match transport {
-        Transport::Json => ("application/json; charset=utf-8", body.to_json()),
-        Transport::Xml => ("text/xml; charset=utf-8", to_xml(body)),
+    let content_type = match transport {
+        Transport::Json => "application/json; charset=utf-8",
+        Transport::Xml => "text/xml; charset=utf-8",
     };
     let mut response = (status, text).into_response();
     let headers = response.headers_mut();
@@ -203,6 +232,14 @@ pub fn respond(status: u16, body: &Value, transport: Transport) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     response
+}
+
+/// The body text of a value in a transport.
+pub fn body_text(body: &Value, transport: Transport) -> String {
+    match transport {
+        Transport::Json => body.to_json(),
+        Transport::Xml => to_xml(body),
+    }
 }
 
 /// An error response.
@@ -292,7 +329,6 @@ mod tests {
             "date_start",
             "date_finish",
             "operating",
-            "operating_reset_at",
         ] {
             assert!(time.get(key).is_some(), "{key}");
         }

@@ -47,23 +47,33 @@
 //!   a body over the size limit is refused before that (413) and not counted.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub mod auth;
+pub mod clock;
+pub mod control;
 pub mod envelope;
+pub mod faults;
+pub mod limits;
 pub mod methods;
 pub mod params;
 pub mod router;
+pub mod server;
 pub mod state;
+pub mod tls;
 pub mod value;
 
+pub use faults::FaultConfig;
+pub use limits::RateLimit;
 pub use value::Value;
 
-use state::{Config, Decision, Shared};
+use server::ListenerKind;
+use state::{Config, Decision, Shared, Urls};
 
 /// Default maximum request body: 16 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -91,6 +101,12 @@ pub struct EmulatorBuilder {
     require_https_for_webhooks: bool,
     auth_status_mode: AuthStatusMode,
     max_body_bytes: usize,
+    https_port: u16,
+    ca_cert_out: Option<PathBuf>,
+    clock_scale: f64,
+    rate_limit: RateLimit,
+    operating_limit: Option<f64>,
+    faults: FaultConfig,
 }
 
 impl Default for EmulatorBuilder {
@@ -102,6 +118,12 @@ impl Default for EmulatorBuilder {
             require_https_for_webhooks: false,
             auth_status_mode: AuthStatusMode::Docs,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            https_port: 0,
+            ca_cert_out: None,
+            clock_scale: 1.0,
+            rate_limit: RateLimit::Off,
+            operating_limit: Some(limits::DEFAULT_OPERATING_LIMIT),
+            faults: FaultConfig::default(),
         }
     }
 }
@@ -163,7 +185,52 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
+    /// TCP port of the HTTPS listener on 127.0.0.1; `0` (default) picks a free one.
+    pub fn https_port(mut self, port: u16) -> Self {
+        self.https_port = port;
+        self
+    }
+
+    /// Where to write the PEM of the generated CA certificate (default: a file in the system
+    /// temporary directory, removed when the emulator is dropped).
+    pub fn ca_cert_out(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_cert_out = Some(path.into());
+        self
+    }
+
+    /// Speed of the portal clock: `1.0` real time (default), `60.0` one real second per portal
+    /// minute, `0.0` a manual clock that only moves with [`Emulator::advance_clock`].
+    pub fn clock_scale(mut self, scale: f64) -> Self {
+        self.clock_scale = scale;
+        self
+    }
+
+    /// A manual clock (same as `clock_scale(0.0)`).
+    pub fn manual_clock(self) -> Self {
+        self.clock_scale(0.0)
+    }
+
+    /// Request-intensity limit (default [`RateLimit::Off`]).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// Operating-time budget per method and credential over 10 minutes, seconds (default 480);
+    /// `None` disables `OPERATION_TIME_LIMIT` (accounting is still reported in `time`).
+    pub fn operating_limit(mut self, seconds: Option<f64>) -> Self {
+        self.operating_limit = seconds;
+        self
+    }
+
+    /// Faults to inject from the start (default none).
+    pub fn faults(mut self, faults: FaultConfig) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Binds 127.0.0.1 (plain HTTP, HTTPS and the "moved portal" listener) and starts serving
+    /// on the current Tokio runtime.
     pub async fn start(self) -> Result<Emulator, std::io::Error> {
         let config = Config {
             scopes: self.scopes,
@@ -171,23 +238,68 @@ impl EmulatorBuilder {
             require_https_for_webhooks: self.require_https_for_webhooks,
             auth_status_mode: self.auth_status_mode,
             max_body_bytes: self.max_body_bytes,
+            clock_scale: self.clock_scale,
+            rate_limit: self.rate_limit,
+            operating_limit: self.operating_limit,
+            faults: self.faults,
         };
         let shared = Arc::new(Shared::new(config));
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
+        let tls_listener =
+            tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.https_port)).await?;
+        let https_addr = tls_listener.local_addr()?;
+        let moved_listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let moved_addr = moved_listener.local_addr()?;
+        let material = tls::generate()?;
+        let (ca_path, remove_ca) = match self.ca_cert_out {
+            Some(path) => (path, false),
+            None => (
+                std::env::temp_dir().join(format!(
+                    "b24-emulator-{}-{}-ca.pem",
+                    std::process::id(),
+                    addr.port()
+                )),
+                true,
+            ),
+        };
+        std::fs::write(&ca_path, material.ca_pem.as_bytes())?;
+        let _ = shared.urls.set(Urls {
+            http: format!("http://{addr}"),
+            https: format!("https://{https_addr}"),
+            moved: format!("http://{moved_addr}"),
+        });
         let app = router::build(Arc::clone(&shared));
-        let (tx, rx) = oneshot::channel::<()>();
+        let (tx, rx) = watch::channel(false);
+        let acceptor = server::acceptor(material.server_config);
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
+            tokio::join!(
+                server::serve(
+                    listener,
+                    ListenerKind::Primary,
+                    None,
+                    app.clone(),
+                    rx.clone()
+                ),
+                server::serve(
+                    tls_listener,
+                    ListenerKind::Tls,
+                    Some(acceptor),
+                    app.clone(),
+                    rx.clone()
+                ),
+                server::serve(moved_listener, ListenerKind::Moved, None, app, rx),
+            );
         });
         Ok(Emulator {
             inner: Arc::new(Inner {
                 shared,
                 addr,
+                https_addr,
+                moved_addr,
+                ca_path,
+                ca_pem: material.ca_pem,
+                remove_ca,
                 shutdown: Mutex::new(Some(tx)),
                 task: Mutex::new(Some(task)),
             }),
@@ -199,7 +311,12 @@ impl EmulatorBuilder {
 struct Inner {
     shared: Arc<Shared>,
     addr: SocketAddr,
-    shutdown: Mutex<Option<oneshot::Sender<()>>>,
+    https_addr: SocketAddr,
+    moved_addr: SocketAddr,
+    ca_path: PathBuf,
+    ca_pem: String,
+    remove_ca: bool,
+    shutdown: Mutex<Option<watch::Sender<bool>>>,
     task: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -212,6 +329,9 @@ impl Drop for Inner {
             .take();
         if let Some(task) = task {
             task.abort();
+        }
+        if self.remove_ca {
+            let _ = std::fs::remove_file(&self.ca_path);
         }
     }
 }
@@ -303,14 +423,112 @@ impl Emulator {
     }
 
     /// Administrator approval of a confirmation-gated method (e.g. `voximplant.user.get`) for
-    /// every credential whose request is pending. Returns how many were decided.
+    /// every credential whose request is pending. Returns how many were decided. OAuth
+    /// credentials with an `ONAPPMETHODCONFIRM` binding get the event (when called inside a
+    /// Tokio runtime).
     pub fn confirm_method(&self, method: &str) -> usize {
-        self.shared().lock().decide(method, Decision::Confirmed)
+        control::decide(&self.inner.shared, method, Decision::Confirmed)
     }
 
     /// Administrator denial, like [`Emulator::confirm_method`].
     pub fn deny_method(&self, method: &str) -> usize {
-        self.shared().lock().decide(method, Decision::Denied)
+        control::decide(&self.inner.shared, method, Decision::Denied)
+    }
+
+    /// `https://127.0.0.1:PORT` of the TLS listener (no trailing slash).
+    pub fn https_base_url(&self) -> String {
+        format!("https://{}", self.inner.https_addr)
+    }
+
+    /// The default webhook on the TLS listener, `https://127.0.0.1:PORT/rest/<user_id>/<code>/`.
+    pub fn https_webhook_url(&self) -> String {
+        let hook = &self.shared().default_webhook;
+        format!(
+            "{}/rest/{}/{}/",
+            self.https_base_url(),
+            hook.user_id,
+            hook.code
+        )
+    }
+
+    /// Path of the PEM file holding the CA certificate that signed the TLS certificate.
+    pub fn ca_cert_path(&self) -> &Path {
+        &self.inner.ca_path
+    }
+
+    /// PEM of the CA certificate.
+    pub fn ca_cert_pem(&self) -> &str {
+        &self.inner.ca_pem
+    }
+
+    /// `http://127.0.0.1:PORT` of the listener that a "moved" portal redirects to (see
+    /// [`FaultConfig::moved`]); it serves the same portal.
+    pub fn moved_base_url(&self) -> String {
+        format!("http://{}", self.inner.moved_addr)
+    }
+
+    /// The `application_token` sent with every event of the local application.
+    pub fn application_token(&self) -> String {
+        self.shared().application_token.clone()
+    }
+
+    /// Current portal time, Unix seconds.
+    pub fn now(&self) -> f64 {
+        self.shared().clock.now()
+    }
+
+    /// Moves the portal clock forward (token expiry, limits, timestamps).
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared().clock.advance(by);
+    }
+
+    /// Changes the request-intensity limit at run time (buckets are emptied).
+    pub fn set_rate_limit(&self, limit: RateLimit) {
+        self.shared().limiter().set(limit);
+    }
+
+    /// Changes the operating-time budget at run time (`None` = not enforced).
+    pub fn set_operating_limit(&self, seconds: Option<f64>) {
+        self.shared().lock().operating_limit = seconds;
+    }
+
+    /// Replaces the fault settings (the RNG is re-seeded from `faults.seed`).
+    pub fn set_faults(&self, faults: FaultConfig) {
+        self.shared().faults().set(faults);
+    }
+
+    /// Answers sent with HTTP status `status` (REST requests only).
+    pub fn status_count(&self, status: u16) -> u64 {
+        self.shared()
+            .lock()
+            .statuses
+            .get(&status.to_string())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Connections closed without an answer by the `reset` fault.
+    pub fn reset_count(&self) -> u64 {
+        self.shared()
+            .lock()
+            .statuses
+            .get("reset")
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Appends `count` generated records of `entity` (`"deal"`, `"contact"`, `"lead"`,
+    /// `"company"`) and returns the `(first, last)` IDs; `None` for an unknown entity.
+    pub fn seed(&self, entity: &str, count: u64) -> Option<(i64, i64)> {
+        let eid = methods::crm_data::entity_by_name(entity)?;
+        self.seed_items(eid, count)
+    }
+
+    /// Appends `count` generated records of an entity type (1–4 or a smart process ≥ 128,
+    /// which is created when missing) and returns the `(first, last)` IDs.
+    pub fn seed_items(&self, entity_type_id: i64, count: u64) -> Option<(i64, i64)> {
+        let now = self.shared().clock.now_secs();
+        self.shared().lock().crm.seed(entity_type_id, count, now)
     }
 
     /// Requests that reached the dispatcher for `method` (case-insensitive, suffix-free name),
@@ -346,7 +564,7 @@ impl Emulator {
             .unwrap_or_else(|e| e.into_inner())
             .take();
         if let Some(tx) = tx {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
         let task = self
             .inner

@@ -67,6 +67,51 @@ pub fn url_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// PHP `urlencode`: alphanumerics and `-_.` stay, space → `+`, everything else `%XX`
+/// (upper-case hex).
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(char::from(b)),
+            b' ' => out.push('+'),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+    }
+    out
+}
+
+/// PHP `http_build_query` of a map or list: nested arrays in bracket syntax (brackets
+/// percent-encoded), `null` skipped, `true`/`false` as `1`/`0`, `&` as the separator.
+pub fn build_query(value: &Value) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in value.entries() {
+        build_pair(&url_encode(&k), v, &mut parts);
+    }
+    parts.join("&")
+}
+
+fn build_pair(prefix: &str, value: &Value, parts: &mut Vec<String>) {
+    match value {
+        Value::Null => {}
+        Value::List(_) | Value::Map(_) => {
+            for (k, v) in value.entries() {
+                build_pair(&format!("{prefix}%5B{}%5D", url_encode(&k)), v, parts);
+            }
+        }
+        Value::Bool(b) => parts.push(format!("{prefix}={}", u8::from(*b))),
+        scalar => parts.push(format!(
+            "{prefix}={}",
+            url_encode(&scalar.php_string().unwrap_or_default())
+        )),
+    }
+}
+
 /// Percent-decodes a URL path segment (`+` stays a plus).
 pub fn path_decode(s: &str) -> String {
     url_decode(&s.replace('+', "%2B"))
@@ -425,6 +470,32 @@ mod tests {
         assert_eq!(
             json("a[9223372036854775807]=1&a[]=2"),
             r#"{"a":{"9223372036854775807":"1"}}"#
+        );
+    }
+
+    #[test]
+    fn http_build_query() {
+        let v = Value::object([
+            ("event", Value::from("ONCRMDEALADD")),
+            (
+                "data",
+                Value::object([("FIELDS", Value::object([("ID", Value::from("6641"))]))]),
+            ),
+            ("n", Value::Null),
+            ("t", Value::Bool(true)),
+            (
+                "l",
+                Value::List(vec![Value::from("a b"), Value::from("&=")]),
+            ),
+        ]);
+        let q = build_query(&v);
+        assert_eq!(
+            q,
+            "event=ONCRMDEALADD&data%5BFIELDS%5D%5BID%5D=6641&t=1&l%5B0%5D=a+b&l%5B1%5D=%26%3D"
+        );
+        assert_eq!(
+            json(&q),
+            r#"{"event":"ONCRMDEALADD","data":{"FIELDS":{"ID":"6641"}},"t":"1","l":["a b","\u0026="]}"#
         );
     }
 

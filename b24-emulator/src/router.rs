@@ -1,37 +1,30 @@
 //! HTTP routing: the REST entry point (`/rest/...`, PROTOCOL §1-§4) and the control API
 //! (`/_emulator/...`).
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::Json;
 use axum::Router;
-use axum::body::{Body, Bytes, HttpBody};
+use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use serde_json::json;
 
 use crate::auth::{self, AuthInput};
-use crate::envelope::{self, ApiError, Timing, Transport, now_f64};
-use crate::methods::{self, Call, RESERVED_PARAMS};
+use crate::control;
+use crate::envelope::{self, ApiError, Transport};
+use crate::faults::{Fault, HTML_500};
+use crate::methods::{self, Env, RESERVED_PARAMS, events};
 use crate::params;
-use crate::state::{Decision, Shared};
+use crate::server::{ConnInfo, ListenerKind, ResetConnection};
+use crate::state::Shared;
 use crate::value::Value;
 
 /// Builds the application router over the shared state.
 pub fn build(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route("/_emulator/reset", post(control_reset))
-        .route("/_emulator/confirm", post(control_confirm))
-        .route("/_emulator/deny", post(control_deny))
-        .route("/_emulator/counters", get(control_counters))
-        .route("/_emulator/webhook", post(control_webhook))
-        .route("/_emulator/token", post(control_token))
-        .route("/_emulator/expire", post(control_expire))
-        .fallback(rest_entry)
-        .with_state(shared)
+    control::routes().fallback(rest_entry).with_state(shared)
 }
 
 /// Where a REST call points: optional webhook path credentials, method name, transport.
@@ -125,11 +118,47 @@ fn is_https(headers: &HeaderMap) -> bool {
 
 /// The REST entry point: every path that is not a control route.
 async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let mut timing = Timing::start();
+    let (response, method) = rest_inner(&shared, request).await;
+    if let Some(method) = method {
+        let key = if response.extensions().get::<ResetConnection>().is_some() {
+            "reset".to_owned()
+        } else {
+            response.status().as_u16().to_string()
+        };
+        let mut state = shared.lock();
+        state.total += 1;
+        *state.counters.entry(method).or_default() += 1;
+        *state.statuses.entry(key).or_default() += 1;
+    }
+    response
+}
+
+fn too_many_requests(transport: Transport) -> Response {
+    let err = ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+    envelope::error_response(&err, transport)
+}
+
+/// Cuts a response body in half (the `truncated` fault).
+async fn truncate(response: Response) -> Response {
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let cut = bytes.slice(..bytes.len() / 2);
+    let mut response = Response::from_parts(parts, Body::from(cut));
+    response.headers_mut().remove(header::CONTENT_LENGTH);
+    response
+}
+
+/// Handles one REST request; returns the response and the method name to count (`None` for
+/// requests refused before dispatch: non-REST paths and oversized bodies).
+async fn rest_inner(shared: &Arc<Shared>, request: Request) -> (Response, Option<String>) {
+    let started = shared.clock.now();
+    let info = request.extensions().get::<ConnInfo>().copied();
     let (parts, body) = request.into_parts();
     let Some(target) = parse_target(parts.uri.path()) else {
         let err = ApiError::new(404, "NOT_FOUND", "Only /rest/ paths are served here");
-        return envelope::error_response(&err, Transport::Json);
+        return (envelope::error_response(&err, Transport::Json), None);
     };
     let transport = target.transport;
     let bytes = match read_body(body, shared.config.max_body_bytes).await {
@@ -143,23 +172,87 @@ async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Resp
                     shared.config.max_body_bytes
                 ),
             );
-            return envelope::error_response(&err, transport);
+            return (envelope::error_response(&err, transport), None);
         }
         Err(BodyError::Broken) => {
             let err = ApiError::new(400, "INVALID_REQUEST", "The request body could not be read");
-            return envelope::error_response(&err, transport);
+            return (envelope::error_response(&err, transport), None);
         }
     };
-
     let name = target.method.to_lowercase();
-    {
-        let mut state = shared.lock();
-        state.total += 1;
-        *state.counters.entry(name.clone()).or_default() += 1;
+
+    // 0. Infrastructure in front of the portal: faults, moved portal, request intensity.
+    let kind = info.map_or(ListenerKind::Primary, |i| i.kind);
+    let (fault, delay, moved) = {
+        let mut faults = shared.faults();
+        if faults.active() {
+            let (fault, delay) = faults.draw();
+            (fault, delay, faults.config.moved)
+        } else {
+            (Fault::None, 0, false)
+        }
+    };
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
+    if moved && kind != ListenerKind::Moved {
+        let target_url = format!(
+            "{}{}",
+            shared.urls().moved,
+            parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| parts.uri.path(), |pq| pq.as_str())
+        );
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::FOUND;
+        if let Ok(v) = header::HeaderValue::from_str(&target_url) {
+            response.headers_mut().insert(header::LOCATION, v);
+        }
+        return (response, Some(name));
+    }
+    match fault {
+        Fault::Reset => {
+            let mut response = Response::new(Body::empty());
+            response.extensions_mut().insert(ResetConnection);
+            return (response, Some(name));
+        }
+        Fault::QueryLimit => return (too_many_requests(transport), Some(name)),
+        Fault::ServerError => {
+            let mut response = (StatusCode::INTERNAL_SERVER_ERROR, HTML_500).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            return (response, Some(name));
+        }
+        Fault::None | Fault::Truncated => {}
+    }
+    let source = info.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |i| i.peer.ip());
+    if !shared.limiter().admit(source, shared.clock.now()) {
+        return (too_many_requests(transport), Some(name));
     }
 
+    let response = dispatch(shared, &parts, &target, &name, &bytes, kind, started);
+    if fault == Fault::Truncated {
+        return (truncate(response).await, Some(name));
+    }
+    (response, Some(name))
+}
+
+/// Method lookup, parameters, authentication, the method, the envelope.
+fn dispatch(
+    shared: &Arc<Shared>,
+    parts: &axum::http::request::Parts,
+    target: &Target,
+    name: &str,
+    bytes: &[u8],
+    kind: ListenerKind,
+    started: f64,
+) -> Response {
+    let transport = target.transport;
     // 1. Method lookup, before any authentication.
-    let Some(def) = methods::find(&name) else {
+    let Some(def) = methods::find(name) else {
         let err = ApiError::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
         return envelope::error_response(&err, transport);
     };
@@ -170,7 +263,7 @@ async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         .query()
         .map_or_else(Value::empty_map, params::parse_str);
     let body_params = if parts.method == Method::POST {
-        params::decode_body(header_str(&parts.headers, header::CONTENT_TYPE), &bytes)
+        params::decode_body(header_str(&parts.headers, header::CONTENT_TYPE), bytes)
     } else {
         Value::empty_map()
     };
@@ -179,12 +272,13 @@ async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Resp
     let input = AuthInput {
         path_webhook: target.webhook.clone(),
         bearer: bearer(&parts.headers),
-        https: is_https(&parts.headers),
+        https: kind == ListenerKind::Tls || is_https(&parts.headers),
+        now: started.floor() as i64,
     };
     let config = &shared.config;
     let mut state = shared.lock();
 
-    // 3. Authentication, scope, confirmation.
+    // 3. Authentication; then scope, confirmation, operating time and the method itself.
     let principal = match auth::authenticate(config, &state, &input, &params) {
         Ok(p) => p,
         Err(err) => return envelope::error_response(&err, transport),
@@ -192,130 +286,24 @@ async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Resp
     for key in RESERVED_PARAMS {
         params.remove(key);
     }
-    if let Err(err) = auth::check_scope(config, &principal, def.scope) {
-        return envelope::error_response(&err, transport);
-    }
-    if def.needs_confirmation {
-        let key = (principal.credential_key(), def.name.to_owned());
-        let decision = *state.confirmations.entry(key).or_insert(Decision::Pending);
-        match decision {
-            Decision::Confirmed => {}
-            Decision::Pending => {
-                let err = ApiError::new(401, "METHOD_CONFIRM_WAITING", "Waiting for confirmation");
-                return envelope::error_response(&err, transport);
-            }
-            Decision::Denied => {
-                let err = ApiError::new(403, "METHOD_CONFIRM_DENIED", "Method call denied");
-                return envelope::error_response(&err, transport);
-            }
-        }
-    }
-
-    // 4. The method itself.
-    timing.processing_start = now_f64();
-    let mut call = Call {
-        method: def.name,
-        params: &params,
+    let mut env = Env {
+        config,
         principal: &principal,
         state: &mut state,
-        config,
+        clock: &shared.clock,
     };
-    let outcome = (def.handler)(&mut call);
-    timing.processing_end = now_f64();
+    let mut invocation = methods::invoke(&mut env, def, &params, false);
+    let outbox = std::mem::take(&mut state.outbox);
     drop(state);
-    match outcome {
-        Ok(output) => envelope::respond(200, &envelope::success_body(&output, &timing), transport),
+    events::send_all(shared, outbox);
+    invocation.timing.start = started;
+    match invocation.outcome {
+        Ok(output) => envelope::respond(
+            200,
+            &envelope::success_body(&output, &invocation.timing),
+            transport,
+        ),
         Err(err) => envelope::error_response(&err, transport),
-    }
-}
-
-fn control_error(message: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({ "ok": false, "error": message })),
-    )
-        .into_response()
-}
-
-fn control_body(body: &Bytes) -> serde_json::Value {
-    serde_json::from_slice(body).unwrap_or(serde_json::Value::Null)
-}
-
-fn string_field(body: &serde_json::Value, key: &str) -> Option<String> {
-    body.get(key)
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_owned)
-}
-
-fn grant(body: &serde_json::Value, shared: &Shared) -> (i64, Vec<String>) {
-    let user_id = body
-        .get("user_id")
-        .and_then(serde_json::Value::as_i64)
-        .unwrap_or(shared.default_webhook.user_id);
-    let scopes = match body.get("scopes").and_then(serde_json::Value::as_array) {
-        Some(list) => list
-            .iter()
-            .filter_map(serde_json::Value::as_str)
-            .map(str::to_owned)
-            .collect(),
-        None => shared.config.scopes.clone(),
-    };
-    (user_id, scopes)
-}
-
-async fn control_reset(State(shared): State<Arc<Shared>>) -> Response {
-    shared.reset();
-    Json(json!({ "ok": true })).into_response()
-}
-
-fn decide(shared: &Shared, body: &Bytes, decision: Decision) -> Response {
-    match string_field(&control_body(body), "method") {
-        Some(method) if !method.is_empty() => {
-            let decided = shared.lock().decide(&method, decision);
-            Json(json!({ "ok": true, "decided": decided })).into_response()
-        }
-        _ => control_error("expected a JSON body {\"method\": \"...\"}"),
-    }
-}
-
-async fn control_confirm(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    decide(&shared, &body, Decision::Confirmed)
-}
-
-async fn control_deny(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    decide(&shared, &body, Decision::Denied)
-}
-
-async fn control_counters(State(shared): State<Arc<Shared>>) -> Response {
-    let state = shared.lock();
-    let methods: serde_json::Map<String, serde_json::Value> = state
-        .counters
-        .iter()
-        .map(|(k, v)| (k.clone(), json!(v)))
-        .collect();
-    Json(json!({ "total": state.total, "methods": methods })).into_response()
-}
-
-async fn control_webhook(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let (user_id, scopes) = grant(&control_body(&body), &shared);
-    let code = shared.add_webhook(user_id, scopes);
-    Json(json!({ "ok": true, "user_id": user_id, "code": code })).into_response()
-}
-
-async fn control_token(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let (user_id, scopes) = grant(&control_body(&body), &shared);
-    let token = shared.issue_token(user_id, scopes);
-    Json(json!({ "ok": true, "access_token": token, "expires_in": crate::state::TOKEN_LIFETIME }))
-        .into_response()
-}
-
-async fn control_expire(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    match string_field(&control_body(&body), "token") {
-        Some(token) => {
-            let existed = shared.expire_token(&token);
-            Json(json!({ "ok": existed })).into_response()
-        }
-        None => control_error("expected a JSON body {\"token\": \"...\"}"),
     }
 }
 

@@ -2,12 +2,16 @@
 //! records, confirmation decisions and request counters.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use rand::Rng;
 
 use crate::AuthStatusMode;
-use crate::envelope::now_secs;
+use crate::clock::Clock;
+use crate::faults::{FaultConfig, FaultState};
+use crate::limits::{OperatingLedger, RateLimit, RateLimiter};
+use crate::methods::crm_data::CrmStore;
+use crate::methods::events::{Delivery, EventStore};
 
 /// Every scope the emulated portal knows (`scope` with `full=true`).
 pub const ALL_SCOPES: &[&str] = &[
@@ -73,6 +77,14 @@ pub struct Config {
     pub auth_status_mode: AuthStatusMode,
     /// Maximum accepted request body, bytes.
     pub max_body_bytes: usize,
+    /// Speed of the portal clock (1 = real time, 0 = manual).
+    pub clock_scale: f64,
+    /// Initial request-intensity limit.
+    pub rate_limit: RateLimit,
+    /// Initial operating-time budget per 10 minutes (`None` = not enforced).
+    pub operating_limit: Option<f64>,
+    /// Initial fault settings.
+    pub faults: FaultConfig,
 }
 
 /// An incoming webhook.
@@ -176,11 +188,23 @@ pub struct PortalState {
     pub counters: BTreeMap<String, u64>,
     /// All requests that reached the dispatcher.
     pub total: u64,
+    /// Answers per HTTP status (`"200"`, `"503"`, …; `"reset"` for dropped connections).
+    pub statuses: BTreeMap<String, u64>,
+    /// Operating-time accounting.
+    pub operating: OperatingLedger,
+    /// Operating-time budget (`None` = not enforced).
+    pub operating_limit: Option<f64>,
+    /// CRM records and smart-process types.
+    pub crm: CrmStore,
+    /// Event bindings and the offline queue.
+    pub events: EventStore,
+    /// Event deliveries produced by the current call, sent after it.
+    pub outbox: Vec<Delivery>,
 }
 
 impl PortalState {
     /// The seeded state with the given default webhook.
-    pub fn seeded(default_webhook: Webhook) -> Self {
+    pub fn seeded(default_webhook: Webhook, config: &Config) -> Self {
         PortalState {
             webhooks: vec![default_webhook],
             tokens: HashMap::new(),
@@ -191,6 +215,12 @@ impl PortalState {
             confirmations: HashMap::new(),
             counters: BTreeMap::new(),
             total: 0,
+            statuses: BTreeMap::new(),
+            operating: OperatingLedger::default(),
+            operating_limit: config.operating_limit,
+            crm: CrmStore::default(),
+            events: EventStore::default(),
+            outbox: Vec::new(),
         }
     }
 
@@ -222,14 +252,24 @@ impl PortalState {
     /// Returns how many credentials were decided.
     pub fn decide(&mut self, method: &str, decision: Decision) -> usize {
         let method = method.to_ascii_lowercase();
-        let mut n = 0;
-        for ((_, m), d) in self.confirmations.iter_mut() {
+        let mut decided = Vec::new();
+        for ((key, m), d) in self.confirmations.iter_mut() {
             if *m == method && *d == Decision::Pending {
                 *d = decision;
-                n += 1;
+                decided.push(key.clone());
             }
         }
-        n
+        for key in &decided {
+            if let Some(token) = key.strip_prefix("oauth:") {
+                crate::methods::events::method_confirmed(
+                    self,
+                    token,
+                    &method,
+                    decision == Decision::Confirmed,
+                );
+            }
+        }
+        decided.len()
     }
 }
 
@@ -337,6 +377,17 @@ pub fn random_code(len: usize) -> String {
         .collect()
 }
 
+/// Addresses of the running portal (known after binding).
+#[derive(Debug, Clone, Default)]
+pub struct Urls {
+    /// `http://127.0.0.1:PORT`.
+    pub http: String,
+    /// `https://127.0.0.1:PORT`.
+    pub https: String,
+    /// `http://127.0.0.1:PORT` of the listener that "moved" requests are redirected to.
+    pub moved: String,
+}
+
 /// State shared between the server task and every [`crate::Emulator`] handle.
 #[derive(Debug)]
 pub struct Shared {
@@ -344,6 +395,18 @@ pub struct Shared {
     pub config: Config,
     /// The default webhook (kept across resets).
     pub default_webhook: Webhook,
+    /// The portal clock.
+    pub clock: Clock,
+    /// Request-intensity limiter.
+    pub limiter: Mutex<RateLimiter>,
+    /// Fault injection.
+    pub faults: Mutex<FaultState>,
+    /// The local application's `application_token` (sent with every event).
+    pub application_token: String,
+    /// The portal's member ID.
+    pub member_id: String,
+    /// Listener addresses.
+    pub urls: OnceLock<Urls>,
     state: Mutex<PortalState>,
 }
 
@@ -355,12 +418,33 @@ impl Shared {
             code: random_code(16),
             scopes: config.scopes.clone(),
         };
-        let state = Mutex::new(PortalState::seeded(default_webhook.clone()));
+        let state = Mutex::new(PortalState::seeded(default_webhook.clone(), &config));
         Shared {
+            clock: Clock::new(config.clock_scale),
+            limiter: Mutex::new(RateLimiter::new(config.rate_limit)),
+            faults: Mutex::new(FaultState::new(config.faults.clone())),
+            application_token: random_code(32),
+            member_id: random_code(32),
+            urls: OnceLock::new(),
             config,
             default_webhook,
             state,
         }
+    }
+
+    /// The listener addresses (empty strings before binding).
+    pub fn urls(&self) -> Urls {
+        self.urls.get().cloned().unwrap_or_default()
+    }
+
+    /// Locks the rate limiter.
+    pub fn limiter(&self) -> MutexGuard<'_, RateLimiter> {
+        self.limiter.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Locks the fault state.
+    pub fn faults(&self) -> MutexGuard<'_, FaultState> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Locks the state (a poisoned lock is recovered: the state stays usable).
@@ -368,9 +452,12 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Back to the seeded state: added webhooks, tokens, records, decisions and counters go.
+    /// Back to the seeded state: added webhooks, tokens, records, decisions, counters, event
+    /// bindings go; limits and faults return to the builder's settings.
     pub fn reset(&self) {
-        *self.lock() = PortalState::seeded(self.default_webhook.clone());
+        *self.lock() = PortalState::seeded(self.default_webhook.clone(), &self.config);
+        self.limiter().set(self.config.rate_limit);
+        self.faults().set(self.config.faults.clone());
     }
 
     /// Creates a webhook for `user_id` with `scopes`, returning its code.
@@ -392,7 +479,7 @@ impl Shared {
             OAuthToken {
                 user_id,
                 scopes,
-                expires_at: now_secs() + TOKEN_LIFETIME,
+                expires_at: self.clock.now_secs() + TOKEN_LIFETIME,
             },
         );
         token

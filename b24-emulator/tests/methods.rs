@@ -546,7 +546,7 @@ async fn counters_reset_and_control_api() {
     assert_eq!(a.json["ok"], json!(true));
     assert_eq!(emu.total_requests(), 0);
     let a = get(&c, &format!("{base}/_emulator/counters")).await;
-    assert_eq!(a.json, json!({ "total": 0, "methods": {} }));
+    assert_eq!(a.json, json!({ "total": 0, "methods": {}, "statuses": {} }));
     let a = post_json(&c, &format!("{hook}crm.automatedsolution.list"), json!({})).await;
     assert_eq!(a.json["total"], json!(0));
     assert_eq!(a.assert_ok(), &json!({ "automatedSolutions": [] }));

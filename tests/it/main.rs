@@ -8,4 +8,5 @@ mod registry;
 mod secrets;
 mod seed_methods;
 mod support;
+mod throughput;
 mod user_method;

@@ -1,7 +1,7 @@
 //! Methods of the `im` scope: `im.department.get`, `im.revision.get`.
 
 use super::{Call, int_list};
-use crate::envelope::{ApiError, MethodOutput, format_atom, now_secs};
+use crate::envelope::{ApiError, MethodOutput, format_atom};
 use crate::state::User;
 use crate::value::Value;
 
@@ -47,7 +47,7 @@ pub fn department_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         if user_data {
             let data = state
                 .user(dep.manager)
-                .map_or(Value::Null, |u| user_data_value(u, dep.id));
+                .map_or(Value::Null, |u| user_data_value(u, dep.id, call.now));
             item.insert("manager_user_data", data);
         }
         result.push(item);
@@ -56,7 +56,7 @@ pub fn department_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 }
 
 /// The `im` user object (`manager_user_data`).
-fn user_data_value(u: &User, department: i64) -> Value {
+fn user_data_value(u: &User, department: i64, now: f64) -> Value {
     Value::object([
         ("id", Value::Int(u.id)),
         ("active", Value::Bool(true)),
@@ -78,7 +78,7 @@ fn user_data_value(u: &User, department: i64) -> Value {
         ("idle", Value::Bool(false)),
         (
             "last_activity_date",
-            Value::from(format_atom(now_secs() - 300)),
+            Value::from(format_atom(now as i64 - 300)),
         ),
         ("mobile_last_date", Value::Bool(false)),
         ("desktop_last_date", Value::Bool(false)),

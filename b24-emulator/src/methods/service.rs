@@ -3,7 +3,7 @@
 
 use super::{Call, METHODS, find};
 use crate::auth::Principal;
-use crate::envelope::{ApiError, MethodOutput, format_atom, now_secs};
+use crate::envelope::{ApiError, MethodOutput, format_atom};
 use crate::state::ALL_SCOPES;
 use crate::value::Value;
 
@@ -106,6 +106,6 @@ pub fn app_info(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 }
 
 /// `server.time`: the portal's time as PHP `date('c')`.
-pub fn server_time(_call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
-    Ok(MethodOutput::new(Value::from(format_atom(now_secs()))))
+pub fn server_time(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    Ok(MethodOutput::new(Value::from(format_atom(call.now as i64))))
 }

@@ -1,0 +1,432 @@
+//! Streaming list methods: every item of a list, one at a time, in constant memory.
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::batch::{Command, MAX_COMMANDS, Outcome};
+use crate::client::Client;
+use crate::error::Error;
+use crate::method::{ListShape, Method};
+
+/// Items per page of every Bitrix24 list method.
+pub const PAGE_SIZE: usize = 50;
+
+/// How far a stream got: items delivered so far, and the list's total once known.
+#[derive(Debug, Default)]
+pub struct Progress {
+    delivered: AtomicU64,
+    total: AtomicU64,
+    requests: AtomicU64,
+}
+
+impl Progress {
+    /// Items delivered so far.
+    pub fn delivered(&self) -> u64 {
+        self.delivered.load(Ordering::Relaxed)
+    }
+
+    /// The list's total, when the portal reported it.
+    pub fn total(&self) -> Option<u64> {
+        match self.total.load(Ordering::Relaxed) {
+            0 => None,
+            total => Some(total),
+        }
+    }
+
+    /// HTTP requests made so far (batches count once).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+}
+
+/// The items of a list method, fetched page by page as they are consumed.
+///
+/// Created by [`Client::stream`]. It implements [`Stream`] of `Result<T, Error>`; after an
+/// error the stream ends.
+pub struct ItemStream<T> {
+    inner: Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>,
+    progress: Arc<Progress>,
+}
+
+impl<T> ItemStream<T> {
+    /// Live progress, shareable with a progress bar.
+    pub fn progress(&self) -> Arc<Progress> {
+        self.progress.clone()
+    }
+}
+
+impl<T> Stream for ItemStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> std::fmt::Debug for ItemStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ItemStream")
+            .field("progress", &self.progress)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Streams every item of a list method, decoding each into `T`.
+    ///
+    /// Methods declared with `cursor = "ID"` use the fast cursor when the request sets no
+    /// `order` of its own: ordered by ID, filtered by `>ID`, without counting (`start = -1`),
+    /// chaining 50 pages per `batch` request through `$result` references — 2,500 items per
+    /// HTTP request. Other list methods page by offset, 50 pages per `batch` request. Only the
+    /// current request's items are held in memory.
+    pub fn stream<M, T>(&self, request: &M) -> Result<ItemStream<T>, Error>
+    where
+        M: Method,
+        T: DeserializeOwned + Send + 'static,
+    {
+        let Some(shape) = M::META.list else {
+            return Err(Error::Config(format!("`{}` is not a list method", M::NAME)));
+        };
+        let mut params = serde_json::to_value(request).map_err(|source| Error::Encode {
+            method: M::NAME.to_owned(),
+            source,
+        })?;
+        if params.is_null() {
+            params = Value::Object(Map::new());
+        }
+        let cursor = M::META
+            .cursor
+            .filter(|field| cursor_applies(&params, field));
+        let progress = Arc::new(Progress::default());
+        let pager = Pager {
+            client: self.clone(),
+            method: M::NAME,
+            scope: M::SCOPE,
+            shape,
+            cursor,
+            params,
+            state: State::First,
+            buffer: VecDeque::new(),
+            progress: progress.clone(),
+        };
+        let stream = futures_util::stream::unfold(Some(pager), |pager| async move {
+            let mut pager = pager?;
+            match pager.next_item().await {
+                Ok(Some(value)) => {
+                    let item = serde_path_to_error::deserialize::<_, T>(value).map_err(|error| {
+                        Error::Decode {
+                            method: pager.method.to_owned(),
+                            path: format!("item.{}", error.path()),
+                            message: error.inner().to_string(),
+                            body: String::new(),
+                        }
+                    });
+                    pager.progress.delivered.fetch_add(1, Ordering::Relaxed);
+                    let keep_going = item.is_ok();
+                    Some((item, keep_going.then_some(pager)))
+                }
+                Ok(None) => None,
+                Err(error) => Some((Err(error), None)),
+            }
+        });
+        Ok(ItemStream {
+            inner: Box::pin(stream),
+            progress,
+        })
+    }
+}
+
+/// The fast cursor needs the list ordered by ID ascending and no `>ID` bound of the caller's.
+fn cursor_applies(params: &Value, field: &str) -> bool {
+    let order_ok = match param(params, "order") {
+        None => true,
+        Some(Value::Object(order)) => {
+            order.is_empty()
+                || (order.len() == 1
+                    && order.iter().all(|(key, direction)| {
+                        key.eq_ignore_ascii_case(field)
+                            && direction
+                                .as_str()
+                                .is_some_and(|d| d.eq_ignore_ascii_case("asc"))
+                    }))
+        }
+        Some(_) => false,
+    };
+    let filter_ok = match param(params, "filter") {
+        None => true,
+        Some(Value::Object(filter)) => !filter.keys().any(|key| {
+            let name = key.trim_start_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+            name.eq_ignore_ascii_case(field) && key.starts_with('>')
+        }),
+        Some(_) => false,
+    };
+    order_ok && filter_ok
+}
+
+/// A top-level parameter, matched case-insensitively as legacy methods do.
+fn param<'a>(params: &'a Value, name: &str) -> Option<&'a Value> {
+    params
+        .as_object()?
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value)
+}
+
+fn set_param(params: &mut Value, name: &str, value: Value) {
+    if let Value::Object(map) = params {
+        let key = map
+            .keys()
+            .find(|key| key.eq_ignore_ascii_case(name))
+            .cloned()
+            .unwrap_or_else(|| name.to_owned());
+        map.insert(key, value);
+    }
+}
+
+fn with_filter(params: &Value, field: &str, after: Value) -> Value {
+    let mut params = params.clone();
+    let mut filter = match param(&params, "filter") {
+        Some(Value::Object(filter)) => filter.clone(),
+        _ => Map::new(),
+    };
+    filter.insert(format!(">{field}"), after);
+    set_param(&mut params, "filter", Value::Object(filter));
+    params
+}
+
+enum State {
+    First,
+    Cursor { after: Value },
+    Offset { next: u64, total: u64 },
+    Done,
+}
+
+struct Pager {
+    client: Client,
+    method: &'static str,
+    scope: crate::Scope,
+    shape: ListShape,
+    cursor: Option<&'static str>,
+    params: Value,
+    state: State,
+    buffer: VecDeque<Value>,
+    progress: Arc<Progress>,
+}
+
+impl Pager {
+    async fn next_item(&mut self) -> Result<Option<Value>, Error> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Ok(Some(item));
+            }
+            match std::mem::replace(&mut self.state, State::Done) {
+                State::Done => return Ok(None),
+                State::First => self.first().await?,
+                State::Cursor { after } => self.cursor_pages(after).await?,
+                State::Offset { next, total } => self.offset_pages(next, total).await?,
+            }
+        }
+    }
+
+    fn items(&self, result: Value) -> Vec<Value> {
+        let list = match (self.shape, result) {
+            (ListShape::Root, list) => list,
+            (ListShape::Key(key), Value::Object(mut map)) => map.remove(key).unwrap_or(Value::Null),
+            (ListShape::Key(_), _) => Value::Null,
+        };
+        match list {
+            Value::Array(items) => items,
+            // PHP sends an empty list as `[]` but a keyed one as an object.
+            Value::Object(map) => map.into_iter().map(|(_, item)| item).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn delivered_and_buffered(&self) -> u64 {
+        self.progress.delivered() + self.buffer.len() as u64
+    }
+
+    /// The first page, counted, so the total is known.
+    async fn first(&mut self) -> Result<(), Error> {
+        let mut params = self.params.clone();
+        if let Some(field) = self.cursor {
+            set_param(&mut params, "order", serde_json::json!({ field: "ASC" }));
+        }
+        set_param(&mut params, "start", Value::from(0));
+        self.client.check_scope(self.method, &self.scope).await?;
+        let envelope = self
+            .client
+            .send::<Value>(self.method, &params, true)
+            .await?;
+        self.progress.requests.fetch_add(1, Ordering::Relaxed);
+        let total = envelope.total.unwrap_or(0);
+        self.progress.total.store(total, Ordering::Relaxed);
+        let items = self.items(envelope.result);
+        let full = items.len() >= PAGE_SIZE;
+        let last = items.last().cloned();
+        self.buffer.extend(items);
+        self.state = match (full, envelope.next, self.cursor) {
+            (false, _, _) | (_, None, _) => State::Done,
+            (true, Some(_), Some(field)) => match last.and_then(|item| item.get(field).cloned()) {
+                Some(after) => State::Cursor { after },
+                None => State::Offset {
+                    next: PAGE_SIZE as u64,
+                    total,
+                },
+            },
+            (true, Some(next), None) => State::Offset { next, total },
+        };
+        Ok(())
+    }
+
+    fn pages_left(&self) -> usize {
+        match self.progress.total() {
+            Some(total) => {
+                let left = total.saturating_sub(self.delivered_and_buffered());
+                (left.div_ceil(PAGE_SIZE as u64) as usize).clamp(1, MAX_COMMANDS)
+            }
+            None => MAX_COMMANDS,
+        }
+    }
+
+    /// Up to 50 pages in one `batch`, each filtered past the previous page's last ID.
+    async fn cursor_pages(&mut self, after: Value) -> Result<(), Error> {
+        let Some(field) = self.cursor else {
+            return Ok(());
+        };
+        let mut base = self.params.clone();
+        set_param(&mut base, "order", serde_json::json!({ field: "ASC" }));
+        set_param(&mut base, "start", Value::from(-1));
+        let pages = self.pages_left();
+        let last_index = PAGE_SIZE - 1;
+        let commands: Vec<Command> = (0..pages)
+            .map(|page| {
+                let after = if page == 0 {
+                    after.clone()
+                } else {
+                    let path = match self.shape {
+                        ListShape::Root => format!("$result[p{}][{last_index}][{field}]", page - 1),
+                        ListShape::Key(key) => {
+                            format!("$result[p{}][{key}][{last_index}][{field}]", page - 1)
+                        }
+                    };
+                    Value::String(path)
+                };
+                self.command(page, with_filter(&base, field, after))
+            })
+            .collect();
+        let pages = self.run(commands).await?;
+        let mut more = true;
+        let mut last = None;
+        for items in pages {
+            let full = items.len() >= PAGE_SIZE;
+            last = items
+                .last()
+                .and_then(|item| item.get(field).cloned())
+                .or(last);
+            self.buffer.extend(items);
+            if !full {
+                more = false;
+                break;
+            }
+        }
+        let reached_total = self
+            .progress
+            .total()
+            .is_some_and(|total| self.delivered_and_buffered() >= total);
+        self.state = match (more && !reached_total, last) {
+            (true, Some(after)) => State::Cursor { after },
+            _ => State::Done,
+        };
+        Ok(())
+    }
+
+    /// Up to 50 pages by offset in one `batch`.
+    async fn offset_pages(&mut self, next: u64, total: u64) -> Result<(), Error> {
+        let pages =
+            (total.saturating_sub(next).div_ceil(PAGE_SIZE as u64) as usize).clamp(1, MAX_COMMANDS);
+        let commands: Vec<Command> = (0..pages)
+            .map(|page| {
+                let mut params = self.params.clone();
+                set_param(
+                    &mut params,
+                    "start",
+                    Value::from(next + (page * PAGE_SIZE) as u64),
+                );
+                self.command(page, params)
+            })
+            .collect();
+        let mut more = true;
+        for items in self.run(commands).await? {
+            if items.len() < PAGE_SIZE {
+                more = false;
+            }
+            self.buffer.extend(items);
+            if !more {
+                break;
+            }
+        }
+        let next = next + (pages * PAGE_SIZE) as u64;
+        self.state = if more && next < total {
+            State::Offset { next, total }
+        } else {
+            State::Done
+        };
+        Ok(())
+    }
+
+    fn command(&self, page: usize, params: Value) -> Command {
+        Command {
+            key: format!("p{page}"),
+            method: self.method,
+            scope: self.scope.clone(),
+            read_only: true,
+            params,
+        }
+    }
+
+    /// Runs the page commands as one batch; the pages in order, up to the first failure.
+    async fn run(&self, commands: Vec<Command>) -> Result<Vec<Vec<Value>>, Error> {
+        let keys: Vec<String> = commands.iter().map(|command| command.key.clone()).collect();
+        let mut outcomes: std::collections::HashMap<String, Outcome> = self
+            .client
+            .run_chunk(commands, false)
+            .await
+            .into_iter()
+            .collect();
+        self.progress.requests.fetch_add(1, Ordering::Relaxed);
+        let mut pages = Vec::with_capacity(keys.len());
+        for key in keys {
+            match outcomes.remove(&key) {
+                Some(Outcome::Done(envelope)) => {
+                    let items = self.items(envelope.result);
+                    let short = items.len() < PAGE_SIZE;
+                    pages.push(items);
+                    if short {
+                        break;
+                    }
+                }
+                Some(Outcome::Failed(api)) => return Err(Error::Api(api)),
+                Some(Outcome::Unknown(reason)) => {
+                    return Err(Error::UnknownOutcome {
+                        method: self.method.to_owned(),
+                        reason,
+                    });
+                }
+                Some(Outcome::NotExecuted) | None => {
+                    return Err(Error::NotExecuted {
+                        method: self.method.to_owned(),
+                    });
+                }
+            }
+        }
+        Ok(pages)
+    }
+}

@@ -1,0 +1,145 @@
+//! The accept loops: plain HTTP, HTTPS (rustls) and the "moved portal" listener, each serving
+//! the same axum router over hyper's HTTP/1.1 connection driver with keep-alive.
+//!
+//! Owning the accept loop lets the emulator know each request's source address (for the
+//! leaky bucket), whether it arrived over TLS, and lets a handler drop the connection without
+//! an answer (the `reset` fault, see [`ResetConnection`]).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tower_service::Service;
+
+/// Which listener a connection came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListenerKind {
+    /// The plain-HTTP portal address.
+    Primary,
+    /// The HTTPS portal address.
+    Tls,
+    /// The address a "moved" portal redirects to.
+    Moved,
+}
+
+/// Per-connection facts, inserted into every request's extensions.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnInfo {
+    /// Source address.
+    pub peer: SocketAddr,
+    /// Listener.
+    pub kind: ListenerKind,
+}
+
+/// Response extension asking the connection driver to close the connection without sending
+/// the response.
+#[derive(Debug, Clone, Copy)]
+pub struct ResetConnection;
+
+#[derive(Debug)]
+struct ResetError;
+
+impl std::fmt::Display for ResetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by fault injection")
+    }
+}
+
+impl std::error::Error for ResetError {}
+
+/// Serves `router` on `listener` until `shutdown` flips to `true` (or its sender is dropped);
+/// then stops accepting and lets open connections finish their current request.
+pub async fn serve(
+    listener: TcpListener,
+    kind: ListenerKind,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut conns = JoinSet::new();
+    loop {
+        tokio::select! {
+            changed = shutdown.changed() => {
+                if changed.is_err() || *shutdown.borrow() {
+                    break;
+                }
+            }
+            accepted = listener.accept() => {
+                let Ok((stream, peer)) = accepted else {
+                    // e.g. too many open files: back off briefly instead of spinning
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                let info = ConnInfo { peer, kind };
+                let router = router.clone();
+                let rx = shutdown.clone();
+                match tls.clone() {
+                    None => {
+                        conns.spawn(connection(stream, info, router, rx));
+                    }
+                    Some(acceptor) => {
+                        conns.spawn(async move {
+                            let handshake = tokio::time::timeout(
+                                Duration::from_secs(10),
+                                acceptor.accept(stream),
+                            )
+                            .await;
+                            if let Ok(Ok(tls_stream)) = handshake {
+                                connection(tls_stream, info, router, rx).await;
+                            }
+                        });
+                    }
+                }
+            }
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+    drop(listener);
+    while conns.join_next().await.is_some() {}
+}
+
+async fn connection<S>(io: S, info: ConnInfo, router: Router, mut shutdown: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        let mut router = router.clone();
+        request.extensions_mut().insert(info);
+        async move {
+            let response = match router.call(request).await {
+                Ok(r) => r,
+                Err(never) => match never {},
+            };
+            if response.extensions().get::<ResetConnection>().is_some() {
+                return Err::<_, ResetError>(ResetError);
+            }
+            Ok(response)
+        }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(io), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = shutdown.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
+}
+
+/// A TLS acceptor for the given rustls configuration.
+pub fn acceptor(config: Arc<rustls::ServerConfig>) -> tokio_rustls::TlsAcceptor {
+    tokio_rustls::TlsAcceptor::from(config)
+}
