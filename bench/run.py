@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Throughput benchmark: b24 and the peer SDKs against the emulator with the cloud's limits.
+
+Starts a fresh `b24-emulator` per client and workload with the leaky bucket at 2 requests/s
+(burst 50), an operating-time budget of 480 s per method per 10 minutes and the emulator's
+cost model, runs the workload in a child process, and prints one table: HTTP requests,
+503s and 429s received, wall time, CPU time, peak memory, lost and duplicated items, and the
+bucket minimum max(0, (R - 50) / 2) seconds for the fewest requests R the workload needs at
+2,500 items per request.
+
+    python3 bench/run.py                 # all workloads, b24 and the peers
+    python3 bench/run.py --clients b24 --export 20000 --import 1000 --fetch 500
+
+Peers (fast-bitrix24, b24pysdk) are installed by bench/setup.sh into bench/.venv.
+"""
+
+import argparse
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RELEASE = os.path.join(ROOT, "target", "release")
+EMULATOR = os.path.join(RELEASE, "b24-emulator")
+B24_CLIENT = os.path.join(RELEASE, "examples", "bench_client")
+PEER_PYTHON = os.path.join(ROOT, "bench", ".venv", "bin", "python")
+PEER_CLIENT = os.path.join(ROOT, "bench", "peer_client.py")
+# Items one HTTP request can carry: 50 list pages of 50 in one batch, or 50 add commands.
+ITEMS_PER_REQUEST = {"export": 2500, "import": 50, "fetch": 2500}
+
+
+class Emulator:
+    """A b24-emulator process on loopback with the cloud's limits."""
+
+    def __init__(self, seed_deals=0, rate_limit="standard", operating_limit=480, faults=None):
+        self.ca = os.path.join(ROOT, "target", "bench-ca.pem")
+        args = [EMULATOR, "--rate-limit", rate_limit, "--operating-limit", str(operating_limit),
+                "--https-port", "0", "--ca-out", self.ca]
+        if seed_deals:
+            args += ["--seed-deals", str(seed_deals)]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("webhook: "):
+            raise RuntimeError(f"the emulator did not start: {line!r}")
+        self.webhook = line.split(" ", 1)[1].strip()
+        self.base = self.webhook.split("/rest/")[0]
+        info = self.control("GET", "info")
+        self.https_webhook = info.get("https_webhook_url")
+        if faults:
+            self.control("POST", "faults", faults)
+
+    def control(self, verb, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.base}/_emulator/{path}", data=data, method=verb,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return json.loads(answer.read())
+
+    def counters(self):
+        counters = self.control("GET", "counters")
+        statuses = counters.get("statuses", {})
+        # `total` counts HTTP requests; a batch's sub-calls appear only under `methods`.
+        return {"requests": counters["total"], "503": statuses.get("503", 0), "429": statuses.get("429", 0)}
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def run_child(args, env=None):
+    """Runs a workload process; returns its JSON line, wall, CPU seconds and peak RSS (MiB)."""
+    started = time.monotonic()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.monotonic() - started
+    out = process.stdout.read()
+    err = process.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{args[0]} failed: {err.strip()[-2000:]}")
+    last = [line for line in out.splitlines() if line.startswith("{")][-1]
+    return json.loads(last), wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def client_command(client, emulator, workload, count, first, prefix):
+    if client == "b24":
+        args = [B24_CLIENT, "--webhook", emulator.webhook, "--workload", workload,
+                "--count", str(count), "--first", str(first), "--prefix", prefix]
+        return args, None
+    env = dict(os.environ, SSL_CERT_FILE=emulator.ca, REQUESTS_CA_BUNDLE=emulator.ca)
+    args = [PEER_PYTHON, PEER_CLIENT, "--client", client, "--workload", workload,
+            "--webhook", emulator.webhook, "--https-webhook", emulator.https_webhook or "",
+            "--ca", emulator.ca, "--count", str(count), "--first", str(first), "--prefix", prefix]
+    return args, env
+
+
+def verify_import(emulator, count, prefix):
+    """Lists the portal without limits and counts the imported titles."""
+    emulator.control("POST", "limits", {"rate_limit": "off", "operating_limit": None})
+    report, *_ = run_child([B24_CLIENT, "--webhook", emulator.webhook, "--workload", "verify",
+                            "--prefix", prefix, "--no-rate-limit"])
+    return report["prefixed"], report["items"] - report["unique"]
+
+
+def bucket_minimum(workload, items):
+    requests = math.ceil(items / ITEMS_PER_REQUEST[workload])
+    return requests, max(0.0, (requests - 50) / 2)
+
+
+def measure(client, workload, sizes, faults):
+    prefix = "bench-import-"
+    if workload == "export":
+        emulator = Emulator(seed_deals=sizes["export"], faults=faults)
+        count, first = sizes["export"], 1
+    elif workload == "import":
+        emulator = Emulator(faults=faults)
+        count, first = sizes["import"], 1
+    else:
+        emulator = Emulator(seed_deals=max(sizes["fetch"] * 2, 10_000), faults=faults)
+        count, first = sizes["fetch"], 1001
+    try:
+        args, env = client_command(client, emulator, workload, count, first, prefix)
+        report, wall, cpu, rss = run_child(args, env)
+        counters = emulator.counters()
+        if workload == "import":
+            emulator.control("POST", "faults", {})
+            landed, duplicated = verify_import(emulator, count, prefix)
+            lost = count - (landed - duplicated)
+        else:
+            duplicated = report["items"] - report["unique"]
+            lost = count - report["unique"]
+        return {"client": client, "workload": workload, "items": count, "wall": wall, "cpu": cpu,
+                "rss": rss, "lost": lost, "dup": duplicated, **counters}
+    finally:
+        emulator.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", default="b24,fast_bitrix24,b24pysdk")
+    parser.add_argument("--workloads", default="export,import,fetch")
+    parser.add_argument("--export", type=int, default=250_000)
+    parser.add_argument("--import", dest="import_", type=int, default=10_000)
+    parser.add_argument("--fetch", type=int, default=5_000)
+    parser.add_argument("--faults", action="store_true",
+                        help="answer 10%% of requests with 503 and reset 2%% of connections")
+    parser.add_argument("--no-build", action="store_true")
+    options = parser.parse_args()
+    if not options.no_build:
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "b24-emulator", "--bin", "b24-emulator"],
+                       cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "b24-tests", "--example", "bench_client"],
+                       cwd=ROOT, check=True)
+    sizes = {"export": options.export, "import": options.import_, "fetch": options.fetch}
+    faults = {"seed": 42, "query_limit": 0.10, "reset": 0.02} if options.faults else None
+    rows = []
+    for workload in options.workloads.split(","):
+        for client in options.clients.split(","):
+            try:
+                row = measure(client, workload, sizes, faults)
+            except Exception as error:  # a peer that cannot run the workload is reported, not fatal
+                row = {"client": client, "workload": workload, "error": str(error)[:200]}
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+    print_table(rows, sizes)
+    return 0
+
+
+def print_table(rows, sizes):
+    header = f"{'workload':<8} {'client':<14} {'requests':>8} {'503':>5} {'429':>5} {'wall s':>8} {'cpu s':>7} " \
+             f"{'peak MiB':>8} {'lost':>6} {'dup':>6} {'min s':>7} {'R min':>5} {'vs fastest peer':>15}"
+    print(header)
+    print("-" * len(header))
+    for workload in dict.fromkeys(row["workload"] for row in rows):
+        group = [row for row in rows if row["workload"] == workload]
+        peers = [row["wall"] for row in group if row["client"] != "b24" and "wall" in row and row["lost"] == 0]
+        fastest = min(peers) if peers else None
+        r_min, minimum = bucket_minimum(workload, sizes[workload])
+        for row in group:
+            if "error" in row:
+                print(f"{workload:<8} {row['client']:<14} failed: {row['error']}")
+                continue
+            ratio = f"{row['wall'] / fastest:.2f}x" if fastest else "-"
+            print(f"{workload:<8} {row['client']:<14} {row['requests']:>8} {row['503']:>5} {row['429']:>5} "
+                  f"{row['wall']:>8.1f} {row['cpu']:>7.2f} {row['rss']:>8.1f} {row['lost']:>6} {row['dup']:>6} "
+                  f"{minimum:>7.1f} {r_min:>5} {ratio:>15}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
