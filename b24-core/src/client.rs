@@ -50,7 +50,59 @@ struct Inner {
     bucket: Arc<dyn BucketStore>,
     budget: OperatingBudget,
     retry: RetryPolicy,
-    in_flight: tokio::sync::Semaphore,
+    in_flight: Concurrency,
+}
+
+/// How many requests may be in flight: starts at the configured maximum, halves when the
+/// portal refuses a request for intensity, and grows back by one per run of successes.
+struct Concurrency {
+    permits: tokio::sync::Semaphore,
+    max: usize,
+    state: std::sync::Mutex<(usize, usize)>,
+}
+
+impl Concurrency {
+    const GROW_AFTER: usize = 20;
+
+    fn new(max: usize) -> Self {
+        Concurrency {
+            permits: tokio::sync::Semaphore::new(max),
+            max,
+            state: std::sync::Mutex::new((max, 0)),
+        }
+    }
+
+    fn refused(&self) {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (limit, _) = *state;
+        let target = (limit / 2).max(1);
+        let removed = self.permits.forget_permits(limit - target);
+        *state = (limit - removed, 0);
+        tracing::debug!(
+            in_flight = state.0,
+            "the portal refused a request; sending fewer at once"
+        );
+    }
+
+    fn succeeded(&self) {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (limit, streak) = *state;
+        if limit >= self.max {
+            return;
+        }
+        if streak + 1 >= Self::GROW_AFTER {
+            self.permits.add_permits(1);
+            *state = (limit + 1, 0);
+        } else {
+            *state = (limit, streak + 1);
+        }
+    }
 }
 
 /// What to do after a failed attempt.
@@ -214,6 +266,7 @@ impl Client {
                         tracing::debug!(bytes = bytes.len(), "answer received");
                         match envelope::decode::<T>(method, status, &bytes) {
                             Ok(envelope) => {
+                                self.inner.in_flight.succeeded();
                                 if let Some(time) = &envelope.time {
                                     self.inner.budget.record(
                                         method,
@@ -275,7 +328,7 @@ impl Client {
             *waited += blocked;
             tokio::time::sleep(blocked).await;
         }
-        let _permit = self.inner.in_flight.acquire().await.ok();
+        let _permit = self.inner.in_flight.permits.acquire().await.ok();
         if let Some(limit) = self.inner.rate_limit {
             let delay = self.inner.bucket.book(limit);
             if !delay.is_zero() {
@@ -306,6 +359,7 @@ impl Client {
                     if let Some(limit) = self.inner.rate_limit {
                         self.inner.bucket.fill(limit);
                     }
+                    self.inner.in_flight.refused();
                     if exhausted {
                         Next::Fail(error)
                     } else {
@@ -633,7 +687,7 @@ impl ClientBuilder {
                     .unwrap_or_else(|| Arc::new(MemoryBucket::default())),
                 budget: OperatingBudget::new(self.operating_limit),
                 retry: self.retry,
-                in_flight: tokio::sync::Semaphore::new(self.max_in_flight),
+                in_flight: Concurrency::new(self.max_in_flight),
             }),
         })
     }
