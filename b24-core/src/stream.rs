@@ -204,7 +204,7 @@ fn with_filter(params: &Value, field: &str, after: Value) -> Value {
 enum State {
     First,
     Cursor { after: Value },
-    Offset { next: u64, total: u64 },
+    Offset { next: u64 },
     Done,
 }
 
@@ -228,9 +228,15 @@ impl Pager {
             }
             match std::mem::replace(&mut self.state, State::Done) {
                 State::Done => return Ok(None),
-                State::First => self.first().await?,
-                State::Cursor { after } => self.cursor_pages(after).await?,
-                State::Offset { next, total } => self.offset_pages(next, total).await?,
+                State::First => {
+                    self.client.check_scope(self.method, &self.scope).await?;
+                    match self.cursor {
+                        Some(_) => self.cursor_pages(None).await?,
+                        None => self.offset_pages(0).await?,
+                    }
+                }
+                State::Cursor { after } => self.cursor_pages(Some(after)).await?,
+                State::Offset { next } => self.offset_pages(next).await?,
             }
         }
     }
@@ -253,39 +259,6 @@ impl Pager {
         self.progress.delivered() + self.buffer.len() as u64
     }
 
-    /// The first page, counted, so the total is known.
-    async fn first(&mut self) -> Result<(), Error> {
-        let mut params = self.params.clone();
-        if let Some(field) = self.cursor {
-            set_param(&mut params, "order", serde_json::json!({ field: "ASC" }));
-        }
-        set_param(&mut params, "start", Value::from(0));
-        self.client.check_scope(self.method, &self.scope).await?;
-        let envelope = self
-            .client
-            .send::<Value>(self.method, &params, true)
-            .await?;
-        self.progress.requests.fetch_add(1, Ordering::Relaxed);
-        let total = envelope.total.unwrap_or(0);
-        self.progress.total.store(total, Ordering::Relaxed);
-        let items = self.items(envelope.result);
-        let full = items.len() >= PAGE_SIZE;
-        let last = items.last().cloned();
-        self.buffer.extend(items);
-        self.state = match (full, envelope.next, self.cursor) {
-            (false, _, _) | (_, None, _) => State::Done,
-            (true, Some(_), Some(field)) => match last.and_then(|item| item.get(field).cloned()) {
-                Some(after) => State::Cursor { after },
-                None => State::Offset {
-                    next: PAGE_SIZE as u64,
-                    total,
-                },
-            },
-            (true, Some(next), None) => State::Offset { next, total },
-        };
-        Ok(())
-    }
-
     fn pages_left(&self) -> usize {
         match self.progress.total() {
             Some(total) => {
@@ -296,30 +269,36 @@ impl Pager {
         }
     }
 
-    /// Up to 50 pages in one `batch`, each filtered past the previous page's last ID.
-    async fn cursor_pages(&mut self, after: Value) -> Result<(), Error> {
+    /// Up to 50 pages in one `batch`, each filtered past the previous page's last ID. The very
+    /// first page (`after` is `None`) is counted, so the total becomes known.
+    async fn cursor_pages(&mut self, after: Option<Value>) -> Result<(), Error> {
         let Some(field) = self.cursor else {
             return Ok(());
         };
         let mut base = self.params.clone();
         set_param(&mut base, "order", serde_json::json!({ field: "ASC" }));
-        set_param(&mut base, "start", Value::from(-1));
         let pages = self.pages_left();
         let last_index = PAGE_SIZE - 1;
         let commands: Vec<Command> = (0..pages)
             .map(|page| {
-                let after = if page == 0 {
-                    after.clone()
-                } else {
-                    let path = match self.shape {
-                        ListShape::Root => format!("$result[p{}][{last_index}][{field}]", page - 1),
-                        ListShape::Key(key) => {
-                            format!("$result[p{}][{key}][{last_index}][{field}]", page - 1)
-                        }
-                    };
-                    Value::String(path)
+                let mut params = match (page, &after) {
+                    (0, None) => base.clone(),
+                    (0, Some(after)) => with_filter(&base, field, after.clone()),
+                    _ => {
+                        let path = match self.shape {
+                            ListShape::Root => {
+                                format!("$result[p{}][{last_index}][{field}]", page - 1)
+                            }
+                            ListShape::Key(key) => {
+                                format!("$result[p{}][{key}][{last_index}][{field}]", page - 1)
+                            }
+                        };
+                        with_filter(&base, field, Value::String(path))
+                    }
                 };
-                self.command(page, with_filter(&base, field, after))
+                let start = if page == 0 && after.is_none() { 0 } else { -1 };
+                set_param(&mut params, "start", Value::from(start));
+                self.command(page, params)
             })
             .collect();
         let pages = self.run(commands).await?;
@@ -348,10 +327,9 @@ impl Pager {
         Ok(())
     }
 
-    /// Up to 50 pages by offset in one `batch`.
-    async fn offset_pages(&mut self, next: u64, total: u64) -> Result<(), Error> {
-        let pages =
-            (total.saturating_sub(next).div_ceil(PAGE_SIZE as u64) as usize).clamp(1, MAX_COMMANDS);
+    /// Up to 50 pages by offset in one `batch`; the first page of the list is counted.
+    async fn offset_pages(&mut self, next: u64) -> Result<(), Error> {
+        let pages = self.pages_left();
         let commands: Vec<Command> = (0..pages)
             .map(|page| {
                 let mut params = self.params.clone();
@@ -374,8 +352,9 @@ impl Pager {
             }
         }
         let next = next + (pages * PAGE_SIZE) as u64;
-        self.state = if more && next < total {
-            State::Offset { next, total }
+        let below_total = self.progress.total().is_none_or(|total| next < total);
+        self.state = if more && below_total {
+            State::Offset { next }
         } else {
             State::Done
         };
@@ -406,6 +385,9 @@ impl Pager {
         for key in keys {
             match outcomes.remove(&key) {
                 Some(Outcome::Done(envelope)) => {
+                    if let Some(total) = envelope.total {
+                        self.progress.total.fetch_max(total, Ordering::Relaxed);
+                    }
                     let items = self.items(envelope.result);
                     let short = items.len() < PAGE_SIZE;
                     pages.push(items);

@@ -1,5 +1,7 @@
 //! Authentication and authorisation (PROTOCOL §4): incoming webhooks, OAuth tokens, scopes.
 
+use std::sync::Arc;
+
 use crate::AuthStatusMode;
 use crate::envelope::ApiError;
 use crate::state::{Config, PortalState};
@@ -14,8 +16,8 @@ pub enum Principal {
         user_id: i64,
         /// The webhook code.
         code: String,
-        /// Granted scopes.
-        scopes: Vec<String>,
+        /// Granted scopes (shared with the credential record).
+        scopes: Arc<[String]>,
     },
     /// An OAuth access token of the local application.
     OAuth {
@@ -23,8 +25,8 @@ pub enum Principal {
         user_id: i64,
         /// The access token.
         token: String,
-        /// Granted scopes.
-        scopes: Vec<String>,
+        /// Granted scopes (shared with the credential record).
+        scopes: Arc<[String]>,
     },
 }
 
@@ -216,7 +218,7 @@ mod tests {
         let p = Principal::OAuth {
             user_id: 1,
             token: "t".into(),
-            scopes: vec!["user_brief".into()],
+            scopes: Arc::from(vec!["user_brief".to_owned()]),
         };
         assert!(p.allows(Some("user")));
         assert!(p.allows(None));

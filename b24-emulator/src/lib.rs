@@ -19,11 +19,25 @@
 //! # }
 //! ```
 //!
-//! Other processes can drive a running emulator through the control API on the same port:
-//! `POST /_emulator/reset`, `POST /_emulator/confirm` and `POST /_emulator/deny` with
-//! `{"method": "..."}`, `GET /_emulator/counters`, `POST /_emulator/webhook` and
-//! `POST /_emulator/token` with `{"user_id": 1, "scopes": ["crm"]}`, and
-//! `POST /_emulator/expire` with `{"token": "..."}`.
+//! Other processes can drive a running emulator through the control API on the same port
+//! (see [`control`]): reset, seed records, confirm/deny a method, inject faults, change limits,
+//! advance the clock, and read counters per method and per HTTP status.
+//!
+//! # What it serves
+//!
+//! * Service methods, `batch` (PROTOCOL §5: `$result`/`$next`/`$total`/`$time`/`$error`
+//!   references, `halt`, the 50-command limit, scope re-check per command), `crm.type.*`,
+//!   `crm.item.*`, legacy `crm.deal/contact/lead/company.*` with the list semantics of §7
+//!   ([`methods::crm_data`]), `user.get`, `user.current`, `department.get`,
+//!   `crm.automatedsolution.*`, `im.department.get`, `im.revision.get`, `voximplant.user.get`
+//!   (confirmation-gated), and the event methods with delivery to loopback handlers
+//!   ([`methods::events`]).
+//! * Limits (§6, [`limits`]): the leaky bucket per source address (off by default; presets
+//!   [`RateLimit::Standard`], [`RateLimit::Enterprise`]) and operating-time accounting with
+//!   a documented cost model (budget 480 s by default).
+//! * Faults on demand ([`faults`]), a scaled or manual clock ([`clock`]), HTTPS with a CA
+//!   generated at start ([`tls`], [`Emulator::ca_cert_path`]), and a fast seeding API
+//!   ([`Emulator::seed`]: a million records in well under a second).
 //!
 //! # Seeded data
 //!
@@ -41,7 +55,10 @@
 //!
 //! * Method lookup happens before authentication (`ERROR_METHOD_NOT_FOUND`, 404).
 //! * The body is only read for `POST` (like the portal); the query string always is.
-//! * HTTPS is detected through `X-Forwarded-Proto: https` (the listener is plain HTTP).
+//! * A request counts as HTTPS when it arrived on the TLS listener
+//!   ([`Emulator::https_base_url`]) or carries `X-Forwarded-Proto: https`.
+//! * `batch` is one request for the request-intensity limit; its sub-calls are counted per
+//!   method in the counters (not in the total) and accounted for operating time.
 //! * Request counters count every request that reached the dispatcher (unknown methods and
 //!   auth failures included), keyed by the lower-cased method name without `.json`/`.xml`;
 //!   a body over the size limit is refused before that (413) and not counted.
@@ -62,6 +79,7 @@ pub mod faults;
 pub mod limits;
 pub mod methods;
 pub mod params;
+pub mod r7;
 pub mod router;
 pub mod server;
 pub mod state;

@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! cost = BASE_COST                                      (every call, 0.002 s)
-//!      + OFFSET_COST  * offset                          (list calls: 0.00002 s per skipped row)
+//!      + OFFSET_COST  * min(offset, rows)               (list calls: 0.00002 s per skipped row)
 //!      + COUNT_COST   * matched rows, unless start=-1   (list calls: 0.000002 s per counted row)
 //! ```
 //!
@@ -162,6 +162,9 @@ pub struct OperatingLedger {
 impl OperatingLedger {
     /// `(sum of live buckets, expiry of the oldest live bucket)` for a key at `now`.
     pub fn usage(&mut self, credential: &str, method: &str, now: f64) -> (f64, Option<i64>) {
+        if self.buckets.is_empty() {
+            return (0.0, None);
+        }
         let key = (credential.to_owned(), method.to_owned());
         let Some(list) = self.buckets.get_mut(&key) else {
             return (0.0, None);
@@ -214,7 +217,12 @@ pub fn cost(start: Option<i64>, total: Option<i64>, list_call: bool) -> f64 {
     let start = start.unwrap_or(0);
     let offset = if start < 0 { 0 } else { start / 50 * 50 };
     let counted = if start == -1 { 0 } else { total.unwrap_or(0) };
-    BASE_COST + OFFSET_COST * offset as f64 + COUNT_COST * counted.max(0) as f64
+    // Skipping cannot cost more than walking every row that exists.
+    let skipped = match total {
+        Some(t) => offset.min(t.max(0)),
+        None => offset,
+    };
+    BASE_COST + OFFSET_COST * skipped as f64 + COUNT_COST * counted.max(0) as f64
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use b24_emulator::{AuthStatusMode, Emulator};
+use b24_emulator::{AuthStatusMode, Emulator, RateLimit};
 
 const HELP: &str = "\
 b24-emulator: a local Bitrix24 portal (REST wire protocol, in-memory state)
@@ -16,12 +16,22 @@ OPTIONS:
     --auth-status <MODE>    `docs` (default) or `source` (every auth error is 401)
     --automated-solution-limit <N>
                             maximum number of crm.automatedsolution records (default 50)
+    --https-port <N>        TLS port on 127.0.0.1 (default 0 = pick a free port)
+    --ca-out <PATH>         write the generated CA certificate (PEM) to PATH
+    --seed-deals <N>        start with N generated deals (also --seed-contacts,
+                            --seed-leads, --seed-companies)
+    --rate-limit <MODE>     `off` (default), `standard` (2/s, burst 50) or
+                            `enterprise` (5/s, burst 250)
+    --operating-limit <S>   operating-time budget per method in 10 minutes, seconds
+                            (default 480; `off` disables OPERATION_TIME_LIMIT)
+    --clock-scale <F>       portal clock speed (1 = real time, 60 = a minute per second)
     -h, --help              print this help
 
-Prints `webhook: http://127.0.0.1:N/rest/1/<code>/` on stdout, then serves until Ctrl-C.
-Control API on the same port: POST /_emulator/reset, POST /_emulator/confirm {\"method\"},
-POST /_emulator/deny {\"method\"}, GET /_emulator/counters, POST /_emulator/webhook and
-POST /_emulator/token {\"user_id\", \"scopes\"}, POST /_emulator/expire {\"token\"}.
+Prints on stdout, one per line: `webhook: http://127.0.0.1:N/rest/1/<code>/`,
+`https_webhook: https://127.0.0.1:M/rest/1/<code>/`, `ca: <path>`, `base: http://127.0.0.1:N`,
+then serves until Ctrl-C or SIGTERM.
+Control API on the same port (see the crate docs): POST /_emulator/reset, /confirm, /deny,
+/webhook, /token, /expire, /seed, /faults, /limits, /clock; GET /_emulator/counters, /info.
 ";
 
 fn usage_error(message: &str) -> ExitCode {
@@ -32,6 +42,7 @@ fn usage_error(message: &str) -> ExitCode {
 #[tokio::main]
 async fn main() -> ExitCode {
     let mut builder = Emulator::builder();
+    let mut seeds: Vec<(&str, u64)> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -44,7 +55,18 @@ async fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             "--require-https" => builder = builder.require_https_for_webhooks(true),
-            "--port" | "--auth-status" | "--automated-solution-limit" => {
+            "--port"
+            | "--auth-status"
+            | "--automated-solution-limit"
+            | "--https-port"
+            | "--ca-out"
+            | "--seed-deals"
+            | "--seed-contacts"
+            | "--seed-leads"
+            | "--seed-companies"
+            | "--rate-limit"
+            | "--operating-limit"
+            | "--clock-scale" => {
                 let Some(value) = inline.or_else(|| args.next()) else {
                     return usage_error(&format!("{flag} needs a value"));
                 };
@@ -52,6 +74,40 @@ async fn main() -> ExitCode {
                     "--port" => match value.parse::<u16>() {
                         Ok(port) => builder = builder.port(port),
                         Err(_) => return usage_error(&format!("invalid port `{value}`")),
+                    },
+                    "--https-port" => match value.parse::<u16>() {
+                        Ok(port) => builder = builder.https_port(port),
+                        Err(_) => return usage_error(&format!("invalid port `{value}`")),
+                    },
+                    "--ca-out" => builder = builder.ca_cert_out(value),
+                    "--seed-deals" | "--seed-contacts" | "--seed-leads" | "--seed-companies" => {
+                        let entity = match flag.as_str() {
+                            "--seed-deals" => "deal",
+                            "--seed-contacts" => "contact",
+                            "--seed-leads" => "lead",
+                            _ => "company",
+                        };
+                        match value.parse::<u64>() {
+                            Ok(n) => seeds.push((entity, n)),
+                            Err(_) => return usage_error(&format!("invalid count `{value}`")),
+                        }
+                    }
+                    "--rate-limit" => match RateLimit::parse(&value) {
+                        Some(limit) => builder = builder.rate_limit(limit),
+                        None => return usage_error(&format!("invalid rate limit `{value}`")),
+                    },
+                    "--operating-limit" => match value.as_str() {
+                        "off" => builder = builder.operating_limit(None),
+                        v => match v.parse::<f64>() {
+                            Ok(s) if s.is_finite() && s >= 0.0 => {
+                                builder = builder.operating_limit(Some(s));
+                            }
+                            _ => return usage_error(&format!("invalid operating limit `{v}`")),
+                        },
+                    },
+                    "--clock-scale" => match value.parse::<f64>() {
+                        Ok(s) if s.is_finite() && s >= 0.0 => builder = builder.clock_scale(s),
+                        _ => return usage_error(&format!("invalid clock scale `{value}`")),
                     },
                     "--auth-status" => match value.as_str() {
                         "docs" => builder = builder.auth_status_mode(AuthStatusMode::Docs),
@@ -74,11 +130,43 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("webhook: {}", emulator.webhook_url());
-    eprintln!("portal: {}  (Ctrl-C to stop)", emulator.base_url());
-    if let Err(err) = tokio::signal::ctrl_c().await {
-        eprintln!("error: cannot listen for Ctrl-C: {err}");
+    for (entity, n) in seeds {
+        if n > 0 {
+            let _ = emulator.seed(entity, n);
+        }
     }
+    println!("webhook: {}", emulator.webhook_url());
+    println!("https_webhook: {}", emulator.https_webhook_url());
+    println!("ca: {}", emulator.ca_cert_path().display());
+    println!("base: {}", emulator.base_url());
+    eprintln!("portal: {}  (Ctrl-C to stop)", emulator.base_url());
+    wait_for_signal().await;
     emulator.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Waits for Ctrl-C or (on Unix) SIGTERM.
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(err) => {
+                eprintln!("error: cannot listen for SIGTERM: {err}");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            eprintln!("error: cannot listen for Ctrl-C: {err}");
+        }
+    }
 }

@@ -120,15 +120,26 @@ fn is_https(headers: &HeaderMap) -> bool {
 async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (response, method) = rest_inner(&shared, request).await;
     if let Some(method) = method {
+        let status = response.status();
         let key = if response.extensions().get::<ResetConnection>().is_some() {
-            "reset".to_owned()
+            "reset"
         } else {
-            response.status().as_u16().to_string()
+            status.as_str()
         };
         let mut state = shared.lock();
         state.total += 1;
-        *state.counters.entry(method).or_default() += 1;
-        *state.statuses.entry(key).or_default() += 1;
+        match state.counters.get_mut(&method) {
+            Some(n) => *n += 1,
+            None => {
+                state.counters.insert(method, 1);
+            }
+        }
+        match state.statuses.get_mut(key) {
+            Some(n) => *n += 1,
+            None => {
+                state.statuses.insert(key.to_owned(), 1);
+            }
+        }
     }
     response
 }

@@ -2,7 +2,7 @@
 //! records, confirmation decisions and request counters.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rand::Rng;
 
@@ -95,7 +95,7 @@ pub struct Webhook {
     /// Secret code (the path segment after the user ID).
     pub code: String,
     /// Granted scopes.
-    pub scopes: Vec<String>,
+    pub scopes: Arc<[String]>,
 }
 
 /// An OAuth access token of the local application.
@@ -104,7 +104,7 @@ pub struct OAuthToken {
     /// User the token acts for.
     pub user_id: i64,
     /// Granted scopes.
-    pub scopes: Vec<String>,
+    pub scopes: Arc<[String]>,
     /// Unix time of expiry.
     pub expires_at: i64,
 }
@@ -416,7 +416,7 @@ impl Shared {
         let default_webhook = Webhook {
             user_id: DEFAULT_WEBHOOK_USER,
             code: random_code(16),
-            scopes: config.scopes.clone(),
+            scopes: Arc::from(config.scopes.clone()),
         };
         let state = Mutex::new(PortalState::seeded(default_webhook.clone(), &config));
         Shared {
@@ -466,7 +466,7 @@ impl Shared {
         self.lock().webhooks.push(Webhook {
             user_id,
             code: code.clone(),
-            scopes,
+            scopes: Arc::from(scopes),
         });
         code
     }
@@ -478,7 +478,7 @@ impl Shared {
             token.clone(),
             OAuthToken {
                 user_id,
-                scopes,
+                scopes: Arc::from(scopes),
                 expires_at: self.clock.now_secs() + TOKEN_LIFETIME,
             },
         );

@@ -183,3 +183,37 @@ async fn batch_is_one_request_for_the_rate_limit() {
     assert_eq!(emu.request_count("server.time"), 100);
     assert_eq!(emu.status_count(503), 1);
 }
+
+#[tokio::test]
+async fn error_and_time_references() {
+    let emu = Emulator::start().await.unwrap();
+    let c = client();
+    let hook = emu.webhook_url();
+    let a = post_json(
+        &c,
+        &format!("{hook}batch"),
+        json!({ "cmd": [
+            "crm.deal.get?id=404",
+            "crm.deal.add?fields[TITLE]=failed:+$error[0][error_description]&fields[COMMENTS]=$time[1][start]",
+            "crm.deal.add?fields[TITLE]=took+$time[1]&fields[SOURCE_ID]=$error[0]",
+            "crm.deal.get?id=$result[1]",
+            "crm.deal.get?id=$result[2]",
+        ] }),
+    )
+    .await;
+    let r = a.assert_ok();
+    // only key 0 failed: `result_error` is a PHP list
+    assert_eq!(
+        r["result_error"][0]["error_description"],
+        json!("Not found"),
+        "{}",
+        a.text
+    );
+    // a missing list key turns `result` into an object with string keys
+    assert!(r["result"].is_object());
+    assert_eq!(r["result"]["3"]["TITLE"], json!("failed: Not found"));
+    // `$time[1][start]` is not a reference to an earlier command (1 is this one): literal
+    assert_eq!(r["result"]["3"]["COMMENTS"], json!("$time[1][start]"));
+    // an array embedded in a string stays literal
+    assert_eq!(r["result"]["4"]["TITLE"], json!("took $time[1]"));
+}

@@ -28,8 +28,11 @@ fn bad_arguments_fail() {
 
 #[test]
 fn serves_and_prints_the_webhook() {
+    let ca = std::env::temp_dir().join(format!("b24-emu-bin-serve-{}.pem", std::process::id()));
     let mut child = Command::new(BIN)
         .args(["--port", "0"])
+        .arg("--ca-out")
+        .arg(&ca)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -57,6 +60,7 @@ fn serves_and_prints_the_webhook() {
     })();
     let _ = child.kill();
     let _ = child.wait();
+    let _ = std::fs::remove_file(&ca);
     let response = result.unwrap_or_default();
     assert!(
         url.starts_with("http://127.0.0.1:") && url.ends_with('/'),
@@ -64,4 +68,63 @@ fn serves_and_prints_the_webhook() {
     );
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"result\":\""), "{response}");
+}
+
+#[test]
+fn flags_seed_tls_and_limits() {
+    let ca = std::env::temp_dir().join(format!("b24-emu-bin-test-{}.pem", std::process::id()));
+    let mut child = Command::new(BIN)
+        .args([
+            "--seed-deals",
+            "120",
+            "--rate-limit",
+            "standard",
+            "--https-port",
+            "0",
+        ])
+        .arg("--ca-out")
+        .arg(&ca)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut reader = BufReader::new(stdout);
+    let mut lines = Vec::new();
+    for _ in 0..4 {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        lines.push(line.trim().to_owned());
+    }
+    let url = lines[0]
+        .strip_prefix("webhook: ")
+        .unwrap_or_default()
+        .to_owned();
+    let result = (|| {
+        let rest = url.strip_prefix("http://")?;
+        let (host, path) = rest.split_once('/')?;
+        let mut stream = TcpStream::connect(host).ok()?;
+        write!(
+            stream,
+            "GET /{path}crm.deal.list?start=100 HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).ok()?;
+        Some(response)
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    let pem = std::fs::read_to_string(&ca).unwrap_or_default();
+    let _ = std::fs::remove_file(&ca);
+    assert!(
+        lines[1].starts_with("https_webhook: https://127.0.0.1:"),
+        "{lines:?}"
+    );
+    assert_eq!(lines[2], format!("ca: {}", ca.display()));
+    assert!(lines[3].starts_with("base: http://127.0.0.1:"), "{lines:?}");
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    let response = result.unwrap_or_default();
+    assert!(response.contains("\"total\":120"), "{response}");
+    assert!(response.contains("\"ID\":\"120\""), "{response}");
 }

@@ -393,3 +393,46 @@ async fn users_and_departments() {
     let a = get(&c, &format!("{hook}user.current")).await;
     assert_eq!(a.assert_ok()["ID"], json!("1"));
 }
+
+#[tokio::test]
+async fn hostile_paging_values_do_not_panic() {
+    let emu = Emulator::start().await.unwrap();
+    emu.seed("deal", 3);
+    emu.seed("lead", 3);
+    let c = client();
+    let hook = emu.webhook_url();
+    for start in [
+        "9223372036854775807",
+        "-9223372036854775808",
+        "1e99",
+        "-5",
+        "abc",
+    ] {
+        for method in [
+            "crm.deal.list",
+            "user.get",
+            "department.get",
+            "crm.type.list",
+        ] {
+            let a = get(&c, &format!("{hook}{method}?start={start}")).await;
+            assert_eq!(a.status, 200, "{method} start={start}: {}", a.text);
+        }
+        let a = get(
+            &c,
+            &format!("{hook}crm.item.list?entityTypeId=1&start={start}"),
+        )
+        .await;
+        assert_eq!(a.status, 200, "crm.item.list start={start}: {}", a.text);
+    }
+    for filter in [
+        "filter[%3EID]=9223372036854775807",
+        "filter[%3CID]=-9223372036854775808",
+        "filter[%3EID]=5&filter[%3CID]=2",
+        "filter[ID][]=1&filter[ID][x][y]=2",
+        "filter[0][logic]=OR&filter[0][0][0][0][ID]=1",
+        "order[TITLE]=DESC&filter[%25TITLE]=%25%25_",
+    ] {
+        let a = get(&c, &format!("{hook}crm.deal.list?{filter}")).await;
+        assert_eq!(a.status, 200, "{filter}: {}", a.text);
+    }
+}

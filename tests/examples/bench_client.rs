@@ -69,7 +69,9 @@ fn args() -> Result<Args, String> {
         }
     }
     if args.webhook.is_empty() || args.workload.is_empty() {
-        return Err(String::from("usage: bench_client --webhook URL --workload export|import|fetch|verify"));
+        return Err(String::from(
+            "usage: bench_client --webhook URL --workload export|import|fetch|verify",
+        ));
     }
     Ok(args)
 }
@@ -77,18 +79,30 @@ fn args() -> Result<Args, String> {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = args()?;
-    let limit = args.rate_limit.then_some(b24_core::schedule::RateLimit::STANDARD);
-    let client = Client::builder().webhook_url(&args.webhook)?.rate_limit(limit).build()?;
+    let limit = args
+        .rate_limit
+        .then_some(b24_core::schedule::RateLimit::STANDARD);
+    let client = Client::builder()
+        .webhook_url(&args.webhook)?
+        .rate_limit(limit)
+        .build()?;
     let started = Instant::now();
     let mut ids = Vec::new();
     let mut titles = 0u64;
     match args.workload.as_str() {
         "export" | "verify" => {
-            let request = DealList { select: vec!["ID", "TITLE"], filter: None };
+            let request = DealList {
+                select: vec!["ID", "TITLE"],
+                filter: None,
+            };
             let mut stream = client.stream::<_, Deal>(&request)?;
             while let Some(deal) = stream.next().await {
                 let deal = deal?;
-                if deal.title.as_deref().is_some_and(|title| title.starts_with(&args.prefix)) {
+                if deal
+                    .title
+                    .as_deref()
+                    .is_some_and(|title| title.starts_with(&args.prefix))
+                {
                     titles += 1;
                 }
                 ids.push(deal.id.0);
@@ -97,7 +111,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "import" => {
             let mut batch = Batch::new();
             let handles: Vec<_> = (0..args.count)
-                .map(|index| batch.push(&DealAdd { fields: json!({"TITLE": format!("{}{index}", args.prefix)}) }))
+                .map(|index| {
+                    batch.push(&DealAdd {
+                        fields: json!({"TITLE": format!("{}{index}", args.prefix)}),
+                    })
+                })
                 .collect::<Result<_, _>>()?;
             let results = client.batch(&batch).await?;
             for handle in &handles {
@@ -110,7 +128,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let handles: Vec<_> = wanted
                 .chunks(50)
                 .map(|chunk| {
-                    batch.push(&DealList { select: vec!["ID", "TITLE"], filter: Some(json!({ "@ID": chunk })) })
+                    batch.push(&DealList {
+                        select: vec!["ID", "TITLE"],
+                        filter: Some(json!({ "@ID": chunk })),
+                    })
                 })
                 .collect::<Result<_, _>>()?;
             let results = client.batch(&batch).await?;

@@ -161,8 +161,8 @@ async fn stream_uses_the_fast_cursor_fifty_pages_per_request() {
         ids.windows(2).all(|pair| pair[0] < pair[1]),
         "ordered by ID"
     );
-    // One counted page, then 2,500 items per batch request.
-    assert_eq!(requests, 1 + (12_345u64 - 50).div_ceil(2_500));
+    // 2,500 items per batch request, the first page counted inside the first batch.
+    assert_eq!(requests, 12_345u64.div_ceil(2_500));
     assert_eq!(emulator.total_requests(), requests);
 }
 
@@ -187,7 +187,7 @@ async fn stream_pages_by_offset_without_a_cursor() {
     let client = client(&emulator);
     let (ids, requests) = collect_ids(&client, &DealListByOffset::default()).await;
     assert_exactly_once(&ids, first as u64..=last as u64);
-    assert_eq!(requests, 1 + (2_620u64 - 50).div_ceil(2_500));
+    assert_eq!(requests, 2_620u64.div_ceil(2_500));
 }
 
 #[tokio::test]
@@ -284,20 +284,18 @@ async fn writes_with_an_unknown_outcome_are_not_repeated() {
 #[tokio::test]
 async fn export_survives_refusals_and_resets_without_loss_or_duplicates() {
     let emulator = Emulator::start().await.unwrap();
-    let (first, last) = emulator.seed("deal", 7_777).unwrap();
+    let (first, last) = emulator.seed("deal", 27_777).unwrap();
     emulator.set_faults(FaultConfig {
-        seed: 42,
-        query_limit: 0.10,
-        reset: 0.02,
+        seed: 3,
+        query_limit: 0.30,
+        reset: 0.10,
         ..FaultConfig::default()
     });
     let client = client(&emulator);
     let (ids, _) = collect_ids(&client, &DealList::default()).await;
     assert_exactly_once(&ids, first as u64..=last as u64);
-    assert!(
-        emulator.status_count(503) + emulator.reset_count() > 0,
-        "faults were injected"
-    );
+    assert!(emulator.status_count(503) > 0, "refusals were injected");
+    assert!(emulator.reset_count() > 0, "connection resets were injected");
 }
 
 #[tokio::test]

@@ -289,6 +289,9 @@ impl Table {
 
     /// The value of field `idx` of record `id` (canonical form).
     pub fn value(&self, id: i64, record: &Record, idx: usize) -> Value {
+        if idx == 0 {
+            return Value::Int(id);
+        }
         match record {
             Record::Stored(s) => s.values.get(idx).cloned().unwrap_or(Value::Null),
             Record::Generated => self.generated(id, idx),
@@ -318,8 +321,6 @@ impl Table {
         let pick = |list: &[&str], k: u64| -> Value {
             Value::from(list[usize::try_from(k % list.len() as u64).unwrap_or(0)])
         };
-        let user = Value::Int(USERS[usize::try_from(n % 5).unwrap_or(0)]);
-        let created = format_atom(SEED_BASE_TS + id.saturating_mul(60));
         match def.name {
             "ID" => Value::Int(id),
             "TITLE" => Value::from(format!("{} #{id}", self.noun())),
@@ -351,16 +352,20 @@ impl Table {
             }),
             "COMPANY_TYPE" => Value::from("CUSTOMER"),
             "SOURCE_ID" => pick(SOURCES, n),
-            "ASSIGNED_BY_ID" | "CREATED_BY_ID" | "MODIFY_BY_ID" => user,
-            "DATE_CREATE" | "DATE_MODIFY" => Value::from(created),
+            "ASSIGNED_BY_ID" | "CREATED_BY_ID" | "MODIFY_BY_ID" => {
+                Value::Int(USERS[usize::try_from(n % 5).unwrap_or(0)])
+            }
+            "DATE_CREATE" | "DATE_MODIFY" => {
+                Value::from(format_atom(SEED_BASE_TS + id.saturating_mul(60)))
+            }
             "PHONE" => Value::List(vec![multi_value(
-                id * 2,
+                id.saturating_mul(2),
                 "WORK",
                 &format!("+1555{:07}", n % 10_000_000),
                 "PHONE",
             )]),
             "EMAIL" => Value::List(vec![multi_value(
-                id * 2 + 1,
+                id.saturating_mul(2).saturating_add(1),
                 "WORK",
                 &format!("client{id}@example.com"),
                 "EMAIL",
@@ -1247,7 +1252,7 @@ fn list_table(table: &Table, style: Style, params: &Value, legacy: bool) -> Resu
     }
     let offset_i = i64::try_from(offset).unwrap_or(i64::MAX);
     let next =
-        (offset_i.saturating_add(PAGE_SIZE as i64) < total).then_some(offset_i + PAGE_SIZE as i64);
+        (offset_i.saturating_add(PAGE_SIZE as i64) < total).then(|| offset_i + PAGE_SIZE as i64);
     Ok(Page {
         rows,
         total: Some(total),
@@ -1892,7 +1897,7 @@ pub fn type_list(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let mut out = MethodOutput::new(Value::object([("types", Value::List(page))]));
     if start >= 0 {
         out.total = Some(total);
-        if offset + 50 < total {
+        if offset.saturating_add(50) < total {
             out.next = Some(offset + 50);
         }
     }

@@ -449,7 +449,7 @@ pub fn offline_list(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let mut out = MethodOutput::new(Value::List(page));
     if start >= 0 {
         out.total = Some(total);
-        if offset + 50 < total {
+        if offset.saturating_add(50) < total {
             out.next = Some(offset + 50);
         }
     }
@@ -594,7 +594,7 @@ pub fn method_confirmed(state: &mut PortalState, token: &str, method: &str, conf
 /// Fires a CRM change event for the caller (tokens included for OAuth callers).
 pub fn fire_crm(call: &mut Call<'_>, event: &str, id: i64) {
     let tokens = match call.principal {
-        Principal::OAuth { token, scopes, .. } => Some((token.clone(), scopes.clone())),
+        Principal::OAuth { token, scopes, .. } => Some((token.clone(), scopes.to_vec())),
         Principal::Webhook { .. } => None,
     };
     let data = Value::object([(

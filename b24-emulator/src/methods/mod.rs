@@ -150,7 +150,12 @@ pub static METHODS: &[MethodDef] = &[
 
 /// Looks a method up by its lower-cased name.
 pub fn find(name: &str) -> Option<&'static MethodDef> {
-    METHODS.iter().find(|d| d.name == name)
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static MethodDef>> =
+        std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| METHODS.iter().map(|d| (d.name, d)).collect())
+        .get(name)
+        .copied()
 }
 
 /// What one method invocation produced: the outcome and its `time` object data.

@@ -92,7 +92,7 @@ fn page(rows: Vec<Value>, start: i64) -> MethodOutput {
     let mut out = MethodOutput::new(Value::List(result));
     if start >= 0 {
         out.total = Some(total);
-        if offset + 50 < total {
+        if offset.saturating_add(50) < total {
             out.next = Some(offset + 50);
         }
     }

@@ -1,0 +1,295 @@
+//! An R7-Office (ONLYOFFICE Community Server) portal for tests and demos: the REST API 2.0
+//! login and the CRM case routes, over HTTP on `127.0.0.1`, with in-memory state.
+//!
+//! An app of its own, independent of the Bitrix24 emulator and of the SDK:
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let portal = b24_emulator::r7::R7Emulator::start().await?;
+//! println!("POST {}/api/2.0/authentication.json", portal.base_url());
+//! portal.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What it speaks
+//!
+//! * `POST api/2.0/authentication[.json]` with `userName` / `password` (JSON or form): 201 and
+//!   `{token, expires}`; a wrong password is a 500 envelope "User authentication failed", five
+//!   failures block the login ("Login Fail. Too many attempts"); [`TFA_USER`] gets `{tfa: true}`
+//!   and no token.
+//! * The token in `Authorization: <token>`, `Authorization: Bearer <token>` or the
+//!   `asc_auth_key` cookie. A missing or revoked token is a **plain-text** `401 Unauthorized`.
+//! * The envelope `{count, startIndex, nextIndex, total, status, statusCode, response}`
+//!   (`count` and `startIndex` omitted when 0, `nextIndex` off by one as on the server, `/`
+//!   escaped as `\/`), errors as `{status: 1, statusCode, error: {message, hresult, data}}`,
+//!   201 on every successful POST.
+//! * `.json` (default), `.xml` / `.tml` suffixes: XML (`<result>…</result>`, arrays as repeated
+//!   elements) unless the request's `Content-Type` is `application/json`.
+//! * Parameters from the route, the query string and the body (JSON or form), by name,
+//!   case-insensitively; paging and filter ("context") parameters from the query string only,
+//!   cut at the first comma.
+//! * An unknown path or a wrong verb falls through to an HTML 404 page.
+//! * The 32 case routes of [`ROUTES`]: the 16 of `CRMApi.Cases.cs`, case custom fields, case
+//!   tags and history.
+//! * Access rules: a private case is visible to administrators, its creator and its access
+//!   list; reading one you may not see is a 404; changing access or deleting needs an
+//!   administrator or the creator (403). `isPrivate` with an empty access list makes a case
+//!   public, a non-empty one adds the caller; **`PUT crm/case/{caseid}` without
+//!   `isPrivate` / `accessList` makes the case public** (the pitfall of the real server).
+//! * Dates in the portal's zone (default +03:00) with seven fractional digits.
+//!
+//! # Seeded data
+//!
+//! * Users [`ADMIN`] (Mike Zanyatski, administrator), [`ANNA`], [`BORIS`] and [`TFA_USER`].
+//! * Contacts 1 Ivan Kuznetsov, 2 Romashka LLC (a company), 3 Maria Sokolova.
+//! * Cases 1 "Contract renewal" (private to the admin), 2 "Support escalation" (closed, by
+//!   Anna, member 3) and [`SEED_CASE`] 1234 "Exhibition organization" (the documentation's
+//!   example: public, by the admin, members 1 and 2, tag `expo`, custom field 1 set). New
+//!   cases get IDs from 1235.
+//! * Custom field 1 "Birthdate" (a date); history event 1 on case 1234; categories -1 Note,
+//!   -2 Email, -3 Call, -4 Meeting.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+mod routes;
+mod state;
+
+pub use routes::ROUTES;
+pub use state::{ADMIN, ANNA, BORIS, EMPTY_GUID, SEED_CASE, TFA_USER, USERS, User};
+
+/// Configures and starts an [`R7Emulator`].
+#[derive(Debug, Clone)]
+pub struct R7EmulatorBuilder {
+    port: u16,
+    offset_minutes: i32,
+    max_page: usize,
+}
+
+impl Default for R7EmulatorBuilder {
+    fn default() -> Self {
+        R7EmulatorBuilder {
+            port: 0,
+            offset_minutes: 180,
+            max_page: 1000,
+        }
+    }
+}
+
+impl R7EmulatorBuilder {
+    /// TCP port on 127.0.0.1; `0` (default) picks a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The portal's time-zone offset in minutes (default 180, +03:00); dates are written in
+    /// it and dates without an offset are read in it.
+    pub fn utc_offset_minutes(mut self, minutes: i32) -> Self {
+        self.offset_minutes = minutes;
+        self
+    }
+
+    /// The server's `maxPage`: the largest and the default `count` (default 1000).
+    pub fn max_page(mut self, max_page: usize) -> Self {
+        self.max_page = max_page.max(1);
+        self
+    }
+
+    /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
+    pub async fn start(self) -> Result<R7Emulator, std::io::Error> {
+        let shared = Arc::new(state::Shared::new(self.offset_minutes, self.max_page));
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
+        let addr = listener.local_addr()?;
+        let app = axum::Router::new()
+            .fallback(routes::entry)
+            .with_state(Arc::clone(&shared));
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(R7Emulator {
+            inner: Arc::new(Inner {
+                shared,
+                addr,
+                shutdown: Mutex::new(Some(tx)),
+                task: Mutex::new(Some(task)),
+            }),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    shared: Arc<state::Shared>,
+    addr: SocketAddr,
+    shutdown: Mutex<Option<oneshot::Sender<()>>>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let task = self
+            .task
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(task) = task {
+            task.abort();
+        }
+    }
+}
+
+/// A running emulated R7 portal. Cheap to clone; the server stops when the last clone is
+/// dropped (or on [`R7Emulator::shutdown`]).
+#[derive(Debug, Clone)]
+pub struct R7Emulator {
+    inner: Arc<Inner>,
+}
+
+/// A canned answer the emulator gives to the next API call instead of serving it (login
+/// excluded): an nginx 502 page, a 503 with `Retry-After`, ...
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CannedAnswer {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type`.
+    pub content_type: String,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: String,
+}
+
+impl CannedAnswer {
+    /// nginx's `502 Bad Gateway` HTML page.
+    pub fn bad_gateway() -> Self {
+        CannedAnswer {
+            status: 502,
+            content_type: String::from("text/html"),
+            headers: Vec::new(),
+            body: String::from(
+                "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+            ),
+        }
+    }
+
+    /// A rate-limit `503` with `Retry-After: seconds` and an HTML body.
+    pub fn rate_limited(seconds: u64) -> Self {
+        CannedAnswer {
+            status: 503,
+            content_type: String::from("text/html"),
+            headers: vec![(String::from("Retry-After"), seconds.to_string())],
+            body: String::from("<html><body>Too many requests</body></html>"),
+        }
+    }
+}
+
+impl R7Emulator {
+    /// A builder with default settings.
+    pub fn builder() -> R7EmulatorBuilder {
+        R7EmulatorBuilder::default()
+    }
+
+    /// Starts an emulator with default settings.
+    pub async fn start() -> Result<R7Emulator, std::io::Error> {
+        R7EmulatorBuilder::default().start().await
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.inner.addr
+    }
+
+    /// `http://127.0.0.1:PORT` (no trailing slash): the portal root.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.inner.addr)
+    }
+
+    /// Logs `user` in without a request; returns a valid token.
+    pub fn issue_token(&self, user: &User) -> String {
+        self.inner.shared.lock().issue_token(user.id)
+    }
+
+    /// Invalidates every token ("log out all"); returns how many there were. The next call
+    /// with an old token answers 401.
+    pub fn revoke_all_tokens(&self) -> usize {
+        let mut data = self.inner.shared.lock();
+        let count = data.tokens.len();
+        data.tokens.clear();
+        count
+    }
+
+    /// Answers the next API call (login excluded) with `answer`; queued in order.
+    pub fn fail_next(&self, answer: CannedAnswer) {
+        self.inner.shared.lock().faults.push_back(state::Fault {
+            status: answer.status,
+            content_type: answer.content_type,
+            headers: answer.headers,
+            body: answer.body,
+        });
+    }
+
+    /// Requests served for a route key of [`ROUTES`] (e.g. `PUT crm/case/{caseid}/access`),
+    /// or `login` for the login route; failed ones included.
+    pub fn request_count(&self, route: &str) -> u64 {
+        self.inner
+            .shared
+            .lock()
+            .counters
+            .get(route)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Logins attempted.
+    pub fn login_count(&self) -> u64 {
+        self.request_count("login")
+    }
+
+    /// Every request received under `/api/2.0/`, including unrouted ones.
+    pub fn total_requests(&self) -> u64 {
+        self.inner.shared.lock().total
+    }
+
+    /// Number of cases that exist.
+    pub fn case_count(&self) -> usize {
+        self.inner.shared.lock().cases.len()
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (at most 5 s) and waits
+    /// for the server task.
+    pub async fn shutdown(&self) {
+        let tx = self
+            .inner
+            .shutdown
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(tx) = tx {
+            let _ = tx.send(());
+        }
+        let task = self
+            .inner
+            .task
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(mut task) = task
+            && tokio::time::timeout(Duration::from_secs(5), &mut task)
+                .await
+                .is_err()
+        {
+            task.abort();
+        }
+    }
+}

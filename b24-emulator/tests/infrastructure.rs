@@ -1,0 +1,521 @@
+//! Limits, the clock, faults, counters, HTTPS and events over real HTTP.
+
+mod common;
+
+use std::time::Duration;
+
+use b24_emulator::{Emulator, FaultConfig, RateLimit};
+use common::{client, get, post_json};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[tokio::test]
+async fn query_limit_leaky_bucket_with_manual_clock() {
+    let emu = Emulator::builder()
+        .manual_clock()
+        .rate_limit(RateLimit::Standard)
+        .start()
+        .await
+        .unwrap();
+    let c = client();
+    let url = format!("{}server.time", emu.webhook_url());
+    for i in 0..50 {
+        assert_eq!(get(&c, &url).await.status, 200, "request {i}");
+    }
+    get(&c, &url)
+        .await
+        .assert_error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+    // one portal second drains two requests
+    emu.advance_clock(Duration::from_secs(1));
+    assert_eq!(get(&c, &url).await.status, 200);
+    assert_eq!(get(&c, &url).await.status, 200);
+    assert_eq!(get(&c, &url).await.status, 503);
+    // the control API switches the limit off and back
+    let base = emu.base_url();
+    let a = post_json(
+        &c,
+        &format!("{base}/_emulator/limits"),
+        json!({ "rate_limit": "off" }),
+    )
+    .await;
+    assert_eq!(a.json["rate_limit"], json!("off"));
+    assert_eq!(get(&c, &url).await.status, 200);
+    post_json(
+        &c,
+        &format!("{base}/_emulator/limits"),
+        json!({ "rate_limit": "enterprise" }),
+    )
+    .await;
+    let a = get(&c, &format!("{base}/_emulator/limits")).await;
+    assert_eq!(
+        (a.json["drain_per_sec"].clone(), a.json["burst"].clone()),
+        (json!(5.0), json!(250.0))
+    );
+    let a = post_json(
+        &c,
+        &format!("{base}/_emulator/clock"),
+        json!({ "advance": 60 }),
+    )
+    .await;
+    assert!(a.json["now"].as_f64().unwrap() > 0.0);
+    let counters = get(&c, &format!("{base}/_emulator/counters")).await;
+    assert_eq!(counters.json["statuses"]["503"], json!(2));
+    assert_eq!(counters.json["statuses"]["200"], json!(53));
+    assert_eq!(counters.json["methods"]["server.time"], json!(55));
+}
+
+#[tokio::test]
+async fn scaled_clock_drains_faster() {
+    let emu = Emulator::builder()
+        .clock_scale(600.0)
+        .rate_limit(RateLimit::Custom {
+            drain_per_sec: 1.0,
+            burst: 1.0,
+        })
+        .start()
+        .await
+        .unwrap();
+    let c = client();
+    let url = format!("{}server.time", emu.webhook_url());
+    assert_eq!(get(&c, &url).await.status, 200);
+    tokio::time::sleep(Duration::from_millis(20)).await; // 12 portal seconds
+    assert_eq!(get(&c, &url).await.status, 200);
+}
+
+#[tokio::test]
+async fn operating_time_limit() {
+    let emu = Emulator::builder()
+        .manual_clock()
+        .operating_limit(Some(1.0))
+        .start()
+        .await
+        .unwrap();
+    emu.seed("deal", 100_000);
+    let c = client();
+    let hook = emu.webhook_url();
+    // start=-1 export calls are cheap and never recorded
+    let a = post_json(
+        &c,
+        &format!("{hook}crm.deal.list"),
+        json!({ "start": -1, "filter": { ">ID": 10 } }),
+    )
+    .await;
+    assert_eq!(a.assert_ok()[0]["ID"], json!("11"));
+    assert_eq!(a.json["time"]["operating"], json!(0));
+    // a deep page with counting costs 0.002 + 50,000 × 0.00002 + 100,000 × 0.000002 = 1.202 s:
+    // it crosses the 1 s budget and still completes
+    let a = post_json(
+        &c,
+        &format!("{hook}crm.deal.list"),
+        json!({ "start": 50_000 }),
+    )
+    .await;
+    assert_eq!(a.assert_ok()[0]["ID"], json!("50001"));
+    let operating = a.json["time"]["operating"].as_f64().unwrap();
+    assert!((operating - 1.202).abs() < 1e-6, "{}", a.text);
+    let reset_at = a.json["time"]["operating_reset_at"].as_i64().unwrap();
+    assert_eq!(reset_at, emu.now().ceil() as i64 + 600);
+    // now that method is blocked for this webhook…
+    post_json(&c, &format!("{hook}crm.deal.list"), json!({}))
+        .await
+        .assert_error(
+            429,
+            "OPERATION_TIME_LIMIT",
+            "Method is blocked due to operation time limit.",
+        );
+    // …also inside batch (sub-calls are accounted), while other methods and webhooks pass
+    let a = post_json(
+        &c,
+        &format!("{hook}batch"),
+        json!({ "cmd": { "l": "crm.deal.list", "g": "crm.deal.get?id=1" } }),
+    )
+    .await;
+    assert_eq!(
+        a.assert_ok()["result_error"]["l"]["error"],
+        json!("OPERATION_TIME_LIMIT")
+    );
+    assert_eq!(a.assert_ok()["result"]["g"]["ID"], json!("1"));
+    let other = emu.add_webhook(1, ["crm"]);
+    let a = post_json(
+        &c,
+        &format!("{}/rest/1/{other}/crm.deal.list", emu.base_url()),
+        json!({}),
+    )
+    .await;
+    a.assert_ok();
+    // ten minutes later the bucket has expired
+    emu.advance_clock(Duration::from_secs(601));
+    let a = post_json(&c, &format!("{hook}crm.deal.list"), json!({})).await;
+    a.assert_ok();
+    // limit can be lifted at run time
+    emu.set_operating_limit(None);
+    for _ in 0..3 {
+        post_json(
+            &c,
+            &format!("{hook}crm.deal.list"),
+            json!({ "start": 60_000 }),
+        )
+        .await
+        .assert_ok();
+    }
+}
+
+async fn raw_status(url: &str) -> Result<(u16, String, String), reqwest::Error> {
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let r = c.get(url).send().await?;
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    Ok((status, location, r.text().await?))
+}
+
+#[tokio::test]
+async fn faults_on_demand() {
+    let emu = Emulator::start().await.unwrap();
+    let _ = client();
+    let url = format!("{}server.time", emu.webhook_url());
+    let set = |f: FaultConfig| emu.set_faults(f);
+
+    set(FaultConfig {
+        query_limit: 1.0,
+        ..FaultConfig::default()
+    });
+    let (status, _, text) = raw_status(&url).await.unwrap();
+    assert_eq!(status, 503);
+    assert!(text.contains("QUERY_LIMIT_EXCEEDED"), "{text}");
+
+    set(FaultConfig {
+        server_error: 1.0,
+        ..FaultConfig::default()
+    });
+    let (status, _, text) = raw_status(&url).await.unwrap();
+    assert_eq!(status, 500);
+    assert!(text.starts_with("<!DOCTYPE html>"), "{text}");
+
+    set(FaultConfig {
+        truncated: 1.0,
+        ..FaultConfig::default()
+    });
+    let (status, _, text) = raw_status(&url).await.unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&text).is_err(),
+        "{text}"
+    );
+    assert!(text.starts_with("{\"result\":"), "{text}");
+
+    set(FaultConfig {
+        reset: 1.0,
+        ..FaultConfig::default()
+    });
+    assert!(raw_status(&url).await.is_err());
+    assert_eq!(emu.reset_count(), 1);
+
+    set(FaultConfig {
+        latency_ms: 150,
+        ..FaultConfig::default()
+    });
+    let t = std::time::Instant::now();
+    assert_eq!(raw_status(&url).await.unwrap().0, 200);
+    assert!(t.elapsed() >= Duration::from_millis(150));
+
+    // portal moved: 302 to the other listener, which serves the same portal
+    set(FaultConfig {
+        moved: true,
+        ..FaultConfig::default()
+    });
+    let (status, location, _) = raw_status(&format!("{url}?x=1")).await.unwrap();
+    assert_eq!(status, 302);
+    assert!(location.starts_with(&emu.moved_base_url()), "{location}");
+    assert!(location.ends_with("/server.time?x=1"), "{location}");
+    let c = client();
+    let a = post_json(
+        &c,
+        &location.replace("server.time?x=1", "crm.deal.add"),
+        json!({ "fields": { "TITLE": "moved" } }),
+    )
+    .await;
+    assert_eq!(a.assert_ok(), &json!(1));
+
+    // seeded shares are deterministic, via the control API too
+    let c = client();
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let a = post_json(
+            &c,
+            &format!("{}/_emulator/faults", emu.base_url()),
+            json!({ "seed": 42, "query_limit": 0.3, "server_error": 0.2 }),
+        )
+        .await;
+        assert_eq!(a.json["ok"], json!(true), "{}", a.text);
+        let mut statuses = Vec::new();
+        for _ in 0..40 {
+            statuses.push(raw_status(&url).await.unwrap().0);
+        }
+        runs.push(statuses);
+    }
+    assert_eq!(runs[0], runs[1]);
+    assert!(runs[0].contains(&503) && runs[0].contains(&500) && runs[0].contains(&200));
+    let a = get(&c, &format!("{}/_emulator/counters", emu.base_url())).await;
+    assert!(a.json["statuses"]["500"].as_u64().unwrap() > 0);
+    post_json(
+        &c,
+        &format!("{}/_emulator/faults", emu.base_url()),
+        json!({}),
+    )
+    .await;
+    assert_eq!(raw_status(&url).await.unwrap().0, 200);
+}
+
+fn https_client(emu: &Emulator) -> reqwest::Client {
+    let _ = client();
+    let pem = std::fs::read(emu.ca_cert_path()).unwrap();
+    let cert = reqwest::Certificate::from_pem(&pem).unwrap();
+    reqwest::Client::builder()
+        .tls_certs_only([cert])
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn https_listener_with_generated_ca() {
+    let emu = Emulator::builder()
+        .require_https_for_webhooks(true)
+        .start()
+        .await
+        .unwrap();
+    assert!(emu.ca_cert_pem().contains("BEGIN CERTIFICATE"));
+    assert!(emu.https_webhook_url().starts_with("https://127.0.0.1:"));
+    let c = https_client(&emu);
+    let a = get(&c, &format!("{}server.time", emu.https_webhook_url())).await;
+    assert!(a.assert_ok().is_string());
+    // localhost is in the certificate too
+    let local = emu.https_webhook_url().replace("127.0.0.1", "localhost");
+    get(&c, &format!("{local}scope")).await.assert_ok();
+    // plain http is refused for webhooks
+    get(&client(), &format!("{}server.time", emu.webhook_url()))
+        .await
+        .assert_error(400, "INVALID_REQUEST", "Https required.");
+    // an untrusting client fails the handshake
+    let other = b24_emulator::tls::generate().unwrap().ca_pem;
+    let strict = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(other.as_bytes()).unwrap()])
+        .build()
+        .unwrap();
+    assert!(strict.get(emu.https_webhook_url()).send().await.is_err());
+}
+
+/// A one-shot HTTP sink on loopback: returns its URL and a receiver for request bodies.
+async fn sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/handler", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let Ok(n) = s.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buf).to_string();
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let len = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if body.len() >= len {
+                            assert!(
+                                head.to_ascii_lowercase()
+                                    .contains("application/x-www-form-urlencoded")
+                            );
+                            let _ = tx.send(body.to_owned());
+                            break;
+                        }
+                    }
+                }
+                let _ = s
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    (url, rx)
+}
+
+fn decode(body: &str) -> std::collections::HashMap<String, String> {
+    form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+#[tokio::test]
+async fn events_bind_deliver_and_offline_queue() {
+    let emu = Emulator::start().await.unwrap();
+    let c = client();
+    let base = emu.base_url();
+    let token = emu.issue_oauth_token(1, ["crm", "telephony"]);
+    let (handler, mut rx) = sink().await;
+    // webhooks have no application context
+    post_json(
+        &c,
+        &format!("{}event.bind", emu.webhook_url()),
+        json!({ "event": "ONCRMDEALADD", "handler": handler }),
+    )
+    .await
+    .assert_error(
+        403,
+        "WRONG_AUTH_TYPE",
+        "Current authorization type is denied for this method",
+    );
+    let call = |method: &str, body: serde_json::Value| {
+        let c = c.clone();
+        let url = format!("{base}/rest/{method}?auth={token}");
+        async move { post_json(&c, &url, body).await }
+    };
+    call(
+        "event.bind",
+        json!({ "event": "ONCRMDEALADD", "handler": "https://www.my-domain.com/handler/" }),
+    )
+    .await
+    .assert_error(400, "ERROR_WRONG_HANDLER_URL", "Wrong handler URL");
+    call(
+        "event.bind",
+        json!({ "event": "ONNOTHING", "handler": handler }),
+    )
+    .await
+    .assert_error(400, "ERROR_EVENT_NOT_FOUND", "Event not found");
+    assert_eq!(
+        call(
+            "event.bind",
+            json!({ "event": "oncrmdealadd", "handler": handler })
+        )
+        .await
+        .assert_ok(),
+        &json!(true)
+    );
+    assert_eq!(
+        call(
+            "event.bind",
+            json!({ "event": "ONAPPMETHODCONFIRM", "handler": handler })
+        )
+        .await
+        .assert_ok(),
+        &json!(true)
+    );
+    assert_eq!(
+        call(
+            "event.bind",
+            json!({ "event": "ONCRMDEALUPDATE", "event_type": "offline" })
+        )
+        .await
+        .assert_ok(),
+        &json!(true)
+    );
+    let a = call("event.get", json!({})).await;
+    assert_eq!(a.assert_ok().as_array().unwrap().len(), 3);
+    assert_eq!(
+        a.assert_ok()[0],
+        json!({ "event": "ONCRMDEALADD", "handler": handler, "auth_type": "0", "offline": 0 })
+    );
+
+    // online delivery, form-encoded with PHP brackets
+    let a = call("crm.deal.add", json!({ "fields": { "TITLE": "x" } })).await;
+    assert_eq!(a.assert_ok(), &json!(1));
+    let body = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(body.contains("data%5BFIELDS%5D%5BID%5D=1"), "{body}");
+    let p = decode(&body);
+    assert_eq!(p["event"], "ONCRMDEALADD");
+    assert_eq!(p["data[FIELDS][ID]"], "1");
+    assert_eq!(p["auth[application_token]"], emu.application_token());
+    assert_eq!(p["auth[access_token]"], token);
+    assert_eq!(p["auth[domain]"], base.trim_start_matches("http://"));
+    assert!(p["ts"].parse::<i64>().is_ok());
+
+    // offline queue: clear=0 claims rows with a process id, event.offline.clear removes them
+    for _ in 0..3 {
+        call(
+            "crm.deal.update",
+            json!({ "id": 1, "fields": { "TITLE": "y" } }),
+        )
+        .await
+        .assert_ok();
+    }
+    let a = call("event.offline.list", json!({})).await;
+    assert_eq!(a.json["total"], json!(1), "one row per object: {}", a.text);
+    let a = call("event.offline.get", json!({ "clear": 0 })).await;
+    let r = a.assert_ok().clone();
+    let pid = r["process_id"].as_str().unwrap().to_owned();
+    assert_eq!(r["events"][0]["EVENT_NAME"], json!("ONCRMDEALUPDATE"));
+    assert_eq!(
+        r["events"][0]["EVENT_DATA"],
+        json!({ "FIELDS": { "ID": "1" } })
+    );
+    // claimed rows are not handed out again
+    let a = call("event.offline.get", json!({ "clear": 0 })).await;
+    assert_eq!(a.assert_ok()["events"], json!([]));
+    assert_eq!(
+        call("event.offline.clear", json!({ "process_id": pid }))
+            .await
+            .assert_ok(),
+        &json!(true)
+    );
+    assert_eq!(
+        call("event.offline.list", json!({})).await.json["total"],
+        json!(0)
+    );
+    call(
+        "crm.deal.update",
+        json!({ "id": 1, "fields": { "TITLE": "z" } }),
+    )
+    .await
+    .assert_ok();
+    let a = call("event.offline.get", json!({})).await;
+    assert_eq!(a.assert_ok()["process_id"], json!(null));
+    assert_eq!(a.assert_ok()["events"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        call("event.offline.list", json!({})).await.json["total"],
+        json!(0)
+    );
+
+    // ONAPPMETHODCONFIRM after an administrator decision
+    call("voximplant.user.get", json!({ "USER_ID": 1 }))
+        .await
+        .assert_error(401, "METHOD_CONFIRM_WAITING", "Waiting for confirmation");
+    assert_eq!(emu.confirm_method("voximplant.user.get"), 1);
+    let body = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let p = decode(&body);
+    assert_eq!(p["event"], "ONAPPMETHODCONFIRM");
+    assert_eq!(p["data[TOKEN]"], token);
+    assert_eq!(p["data[CONFIRMED]"], "1");
+    assert!(!p.contains_key("auth[access_token]"));
+
+    let a = call(
+        "event.unbind",
+        json!({ "event": "ONCRMDEALADD", "handler": handler }),
+    )
+    .await;
+    assert_eq!(a.assert_ok(), &json!({ "count": 1 }));
+}
