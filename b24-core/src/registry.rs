@@ -73,9 +73,19 @@ pub fn methods() -> impl Iterator<Item = &'static MethodInfo> {
     inventory::iter::<MethodInfo>.into_iter()
 }
 
-/// The registered method with this name; names compare case-insensitively, as the server does.
+/// A registered method with this name; names compare case-insensitively, as the server does.
+///
+/// When several types declare the same method (your own refinement of a prebuilt one), which
+/// of them is returned is unspecified: use [`find_all`] to choose.
 pub fn find(name: &str) -> Option<&'static MethodInfo> {
     methods().find(|info| info.name.eq_ignore_ascii_case(name))
+}
+
+/// Every registered type that declares the method `name`.
+pub fn find_all(name: &str) -> Vec<&'static MethodInfo> {
+    methods()
+        .filter(|info| info.name.eq_ignore_ascii_case(name))
+        .collect()
 }
 
 /// Decodes an answer body for the method `name` with its typed response.

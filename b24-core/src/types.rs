@@ -79,6 +79,402 @@ impl<'de> Deserialize<'de> for Empty {
     }
 }
 
+/// A number the server may send as a JSON number or as a string (`"37"`, `"19999.99"`), kept
+/// in the form it arrived in so that it serialises back unchanged.
+///
+/// Legacy methods send IDs and money as strings, D7 methods as numbers, and inputs accept
+/// either. Read it with [`Numeric::as_u64`], [`Numeric::as_i64`] or [`Numeric::as_f64`], which
+/// parse the string form. Any string is accepted (documentation examples use placeholders),
+/// so reading may return `None`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Numeric {
+    /// A JSON number.
+    Number(serde_json::Number),
+    /// A string, as legacy methods send numbers.
+    Text(String),
+}
+
+impl Numeric {
+    /// The value as an unsigned integer, if it is one.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Numeric::Number(number) => number.as_u64(),
+            Numeric::Text(text) => text.trim().parse().ok(),
+        }
+    }
+
+    /// The value as a signed integer, if it is one.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Numeric::Number(number) => number.as_i64(),
+            Numeric::Text(text) => text.trim().parse().ok(),
+        }
+    }
+
+    /// The value as a float, if it is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Numeric::Number(number) => number.as_f64(),
+            Numeric::Text(text) => text.trim().parse().ok(),
+        }
+    }
+}
+
+impl Default for Numeric {
+    fn default() -> Self {
+        Numeric::Number(0.into())
+    }
+}
+
+impl From<u64> for Numeric {
+    fn from(value: u64) -> Self {
+        Numeric::Number(value.into())
+    }
+}
+
+impl From<i64> for Numeric {
+    fn from(value: i64) -> Self {
+        Numeric::Number(value.into())
+    }
+}
+
+impl From<Id> for Numeric {
+    fn from(value: Id) -> Self {
+        Numeric::Number(value.0.into())
+    }
+}
+
+impl From<&str> for Numeric {
+    fn from(value: &str) -> Self {
+        Numeric::Text(value.to_owned())
+    }
+}
+
+impl fmt::Display for Numeric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Numeric::Number(number) => number.fmt(f),
+            Numeric::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+impl Serialize for Numeric {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Numeric::Number(number) => number.serialize(serializer),
+            Numeric::Text(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Numeric {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Number(serde_json::Number),
+            Text(String),
+        }
+        match Wire::deserialize(deserializer) {
+            Ok(Wire::Number(number)) => Ok(Numeric::Number(number)),
+            Ok(Wire::Text(text)) => Ok(Numeric::Text(text)),
+            Err(_) => Err(serde::de::Error::custom(
+                "invalid type: expected a number or a string",
+            )),
+        }
+    }
+}
+
+/// A boolean in whichever form the server used: `true`/`false`, `"Y"`/`"N"`, `1`/`0`,
+/// `"1"`/`"0"`, `"true"`/`"false"` or `""`; serialises back in the same form.
+///
+/// Legacy methods use `"Y"`/`"N"`, D7 methods JSON booleans, some `0`/`1`. Build one for a
+/// request with [`Flag::yes_no`] (legacy methods) or [`Flag::bool`] (D7 methods); read it
+/// with [`Flag::get`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Flag {
+    value: bool,
+    form: FlagForm,
+}
+
+/// The wire form of a [`Flag`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlagForm {
+    /// `"Y"` / `"N"`.
+    #[default]
+    YesNo,
+    /// `"y"` / `"n"`.
+    LowerYesNo,
+    /// JSON `true` / `false`.
+    Bool,
+    /// JSON `1` / `0`.
+    Number,
+    /// `"1"` / `"0"`.
+    DigitText,
+    /// `"true"` / `"false"`.
+    Word,
+    /// `""`, read as false.
+    Empty,
+}
+
+impl Flag {
+    /// A flag sent as `"Y"` or `"N"`.
+    pub const fn yes_no(value: bool) -> Self {
+        Flag {
+            value,
+            form: FlagForm::YesNo,
+        }
+    }
+
+    /// A flag sent as JSON `true` or `false`.
+    pub const fn bool(value: bool) -> Self {
+        Flag {
+            value,
+            form: FlagForm::Bool,
+        }
+    }
+
+    /// A flag sent as JSON `1` or `0`.
+    pub const fn number(value: bool) -> Self {
+        Flag {
+            value,
+            form: FlagForm::Number,
+        }
+    }
+
+    /// The value.
+    pub const fn get(self) -> bool {
+        self.value
+    }
+
+    /// The wire form.
+    pub const fn form(self) -> FlagForm {
+        self.form
+    }
+}
+
+impl From<bool> for Flag {
+    /// A flag in the `"Y"`/`"N"` form.
+    fn from(value: bool) -> Self {
+        Flag::yes_no(value)
+    }
+}
+
+impl From<YesNo> for Flag {
+    fn from(value: YesNo) -> Self {
+        Flag::yes_no(value.0)
+    }
+}
+
+impl From<Flag> for bool {
+    fn from(value: Flag) -> Self {
+        value.value
+    }
+}
+
+impl Serialize for Flag {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let value = self.value;
+        match self.form {
+            FlagForm::YesNo => serializer.serialize_str(if value { "Y" } else { "N" }),
+            FlagForm::LowerYesNo => serializer.serialize_str(if value { "y" } else { "n" }),
+            FlagForm::Bool => serializer.serialize_bool(value),
+            FlagForm::Number => serializer.serialize_u64(u64::from(value)),
+            FlagForm::DigitText => serializer.serialize_str(if value { "1" } else { "0" }),
+            FlagForm::Word => serializer.serialize_str(if value { "true" } else { "false" }),
+            FlagForm::Empty => serializer.serialize_str(""),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, Unexpected};
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Bool(bool),
+            Unsigned(u64),
+            Text(String),
+        }
+        let flag = |value, form| Ok(Flag { value, form });
+        match Wire::deserialize(deserializer)
+            .map_err(|_| D::Error::custom("invalid type: expected Y/N, a boolean or 0/1"))?
+        {
+            Wire::Bool(value) => flag(value, FlagForm::Bool),
+            Wire::Unsigned(0) => flag(false, FlagForm::Number),
+            Wire::Unsigned(1) => flag(true, FlagForm::Number),
+            Wire::Unsigned(other) => Err(D::Error::invalid_value(
+                Unexpected::Unsigned(other),
+                &"Y/N, a boolean or 0/1",
+            )),
+            Wire::Text(text) => match text.as_str() {
+                "Y" => flag(true, FlagForm::YesNo),
+                "N" => flag(false, FlagForm::YesNo),
+                "y" => flag(true, FlagForm::LowerYesNo),
+                "n" => flag(false, FlagForm::LowerYesNo),
+                "1" => flag(true, FlagForm::DigitText),
+                "0" => flag(false, FlagForm::DigitText),
+                "true" => flag(true, FlagForm::Word),
+                "false" => flag(false, FlagForm::Word),
+                "" => flag(false, FlagForm::Empty),
+                other => Err(D::Error::invalid_value(
+                    Unexpected::Str(other),
+                    &"Y/N, a boolean or 0/1",
+                )),
+            },
+        }
+    }
+}
+
+/// A date or date-time as the server sends it, kept as the string it is.
+///
+/// `datetime` values are ISO-8601 with an offset (`2024-09-02T18:37:18+02:00`), `date` values
+/// `YYYY-MM-DD`; some fields use other forms (`24.08.2023 13:19:39`), so no format is
+/// enforced and the string round-trips unchanged. Parse it with the date library of your
+/// choice.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DateTime(pub String);
+
+impl DateTime {
+    /// The string as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for DateTime {
+    fn from(value: &str) -> Self {
+        DateTime(value.to_owned())
+    }
+}
+
+impl From<String> for DateTime {
+    fn from(value: String) -> Self {
+        DateTime(value)
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A file to upload: its name and its content in base64 (without a `data:` prefix).
+///
+/// Serialises as the `[name, base64]` pair most methods take; [`FileData::wrapped`] gives the
+/// `{"fileData": [name, base64]}` form of legacy CRM and catalog file fields. Both forms
+/// deserialise and round-trip.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FileData {
+    /// File name, with extension.
+    pub name: String,
+    /// Content, base64-encoded.
+    pub content: String,
+    /// Sent as `{"fileData": [name, content]}` instead of `[name, content]`.
+    pub wrapped: bool,
+}
+
+impl FileData {
+    /// A `[name, base64]` pair.
+    pub fn new(name: impl Into<String>, base64: impl Into<String>) -> Self {
+        FileData {
+            name: name.into(),
+            content: base64.into(),
+            wrapped: false,
+        }
+    }
+
+    /// The same file in the `{"fileData": [name, base64]}` form.
+    pub fn wrapped(mut self) -> Self {
+        self.wrapped = true;
+        self
+    }
+}
+
+impl Serialize for FileData {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let pair = [&self.name, &self.content];
+        if self.wrapped {
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry("fileData", &pair)?;
+            map.end()
+        } else {
+            pair.serialize(serializer)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FileData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Pair(String, String),
+            Wrapped {
+                #[serde(rename = "fileData")]
+                file_data: (String, String),
+            },
+        }
+        match Wire::deserialize(deserializer) {
+            Ok(Wire::Pair(name, content)) => Ok(FileData::new(name, content)),
+            Ok(Wire::Wrapped {
+                file_data: (name, content),
+            }) => Ok(FileData::new(name, content).wrapped()),
+            Err(_) => Err(serde::de::Error::custom(
+                "invalid file: expected [name, base64] or {\"fileData\": [name, base64]}",
+            )),
+        }
+    }
+}
+
+/// One entry of a CRM multi-field (`PHONE`, `EMAIL`, `WEB`, `IM`, `LINK`):
+/// `{"ID", "VALUE_TYPE", "VALUE", "TYPE_ID"}`.
+///
+/// On update, pass `ID` to change an entry, and `ID` with `DELETE: "Y"` (or an empty `VALUE`)
+/// to delete it. Other keys are kept in `extra`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MultiField {
+    /// The entry's ID (absent when adding).
+    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Numeric>,
+    /// The value: a phone number, an address, a link.
+    #[serde(rename = "VALUE", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The kind of value: `WORK`, `MOBILE`, `HOME`, `OTHER`, ...
+    #[serde(
+        rename = "VALUE_TYPE",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_type: Option<String>,
+    /// The multi-field: `PHONE`, `EMAIL`, `WEB`, `IM`, `LINK`.
+    #[serde(rename = "TYPE_ID", default, skip_serializing_if = "Option::is_none")]
+    pub type_id: Option<String>,
+    /// `Y` deletes the entry on update.
+    #[serde(rename = "DELETE", default, skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Flag>,
+    /// Other keys, as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MultiField {
+    /// A new entry with a value and its kind (`"WORK"`, `"MOBILE"`, ...).
+    pub fn new(value: impl Into<String>, value_type: impl Into<String>) -> Self {
+        MultiField {
+            value: Some(value.into()),
+            value_type: Some(value_type.into()),
+            ..MultiField::default()
+        }
+    }
+}
+
 /// Lenient field decoders, for `#[serde(deserialize_with = "...")]`.
 pub mod de {
     use serde::de::{self, DeserializeOwned, Unexpected};
@@ -263,5 +659,85 @@ mod tests {
         assert!(holder.map.is_empty());
         let holder: Holder = serde_json::from_str(r#"{"map": {"a": 1}}"#).unwrap();
         assert_eq!(holder.map["a"], 1);
+    }
+
+    #[test]
+    fn numerics_keep_their_wire_form() {
+        for json in ["37", "\"37\"", "19999.99", "\"19999.99\"", "-5", "\"\""] {
+            let value: Numeric = serde_json::from_str(json).unwrap();
+            assert_eq!(serde_json::to_string(&value).unwrap(), json);
+        }
+        let id: Numeric = serde_json::from_str("\"37\"").unwrap();
+        assert_eq!(id.as_u64(), Some(37));
+        assert_eq!(Numeric::from(5_u64).as_i64(), Some(5));
+        assert!(serde_json::from_str::<Numeric>("true").is_err());
+        assert!(serde_json::from_str::<Numeric>("{}").is_err());
+    }
+
+    #[test]
+    fn flags_keep_their_wire_form() {
+        for (json, value) in [
+            ("\"Y\"", true),
+            ("\"N\"", false),
+            ("true", true),
+            ("false", false),
+            ("1", true),
+            ("0", false),
+            ("\"1\"", true),
+            ("\"0\"", false),
+            ("\"y\"", true),
+            ("\"false\"", false),
+            ("\"\"", false),
+        ] {
+            let flag: Flag = serde_json::from_str(json).unwrap();
+            assert_eq!(flag.get(), value, "{json}");
+            assert_eq!(serde_json::to_string(&flag).unwrap(), json);
+        }
+        assert!(serde_json::from_str::<Flag>("\"maybe\"").is_err());
+        assert!(serde_json::from_str::<Flag>("2").is_err());
+        assert_eq!(serde_json::to_string(&Flag::from(true)).unwrap(), "\"Y\"");
+        assert_eq!(serde_json::to_string(&Flag::bool(false)).unwrap(), "false");
+    }
+
+    #[test]
+    fn dates_are_kept_as_sent() {
+        let date: DateTime = serde_json::from_str("\"2024-09-02T18:37:18+02:00\"").unwrap();
+        assert_eq!(date.as_str(), "2024-09-02T18:37:18+02:00");
+        assert_eq!(
+            serde_json::to_string(&date).unwrap(),
+            "\"2024-09-02T18:37:18+02:00\""
+        );
+    }
+
+    #[test]
+    fn files_in_both_forms() {
+        let pair: FileData = serde_json::from_str(r#"["a.png", "iVBO"]"#).unwrap();
+        assert_eq!(pair, FileData::new("a.png", "iVBO"));
+        assert_eq!(serde_json::to_string(&pair).unwrap(), r#"["a.png","iVBO"]"#);
+        let wrapped: FileData = serde_json::from_str(r#"{"fileData": ["a.png", "iVBO"]}"#).unwrap();
+        assert!(wrapped.wrapped);
+        assert_eq!(
+            serde_json::to_string(&wrapped).unwrap(),
+            r#"{"fileData":["a.png","iVBO"]}"#
+        );
+        assert!(serde_json::from_str::<FileData>("\"iVBO\"").is_err());
+    }
+
+    #[test]
+    fn multi_fields_round_trip() {
+        let json = r#"{"ID":"12","VALUE":"+1 555","VALUE_TYPE":"WORK","TYPE_ID":"PHONE","X":1}"#;
+        let entry: MultiField = serde_json::from_str(json).unwrap();
+        assert_eq!(entry.id.as_ref().and_then(Numeric::as_u64), Some(12));
+        assert_eq!(entry.extra["X"], 1);
+        let back: serde_json::Value = serde_json::to_value(&entry).unwrap();
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(json).unwrap()
+        );
+        let new = MultiField::new("a@example.com", "WORK");
+        assert_eq!(
+            serde_json::to_string(&new).unwrap(),
+            r#"{"VALUE":"a@example.com","VALUE_TYPE":"WORK"}"#
+        );
     }
 }

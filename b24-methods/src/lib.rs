@@ -1,9 +1,18 @@
-//! Prebuilt, typed Bitrix24 REST methods for [`b24_core`].
+//! Prebuilt, typed Bitrix24 REST methods for [`b24_core`]: every documented classic (v2)
+//! method, generated from the documentation's catalog by `cargo xtask gen-methods`.
 //!
 //! One module per method, in a tree that mirrors the method name
-//! (`crm.automatedsolution.add` → [`crm::automatedsolution::add`]), one cargo feature per scope
-//! (`crm`, `im`, `telephony`, …; `full` enables all). The service methods of the global scope
-//! (`scope`, `methods`, `profile`, `app.info`, `server.time`) are always available.
+//! (`crm.automatedsolution.add` → [`crm::automatedsolution::add`], `disk.folder.uploadFile` →
+//! `disk::folder::upload_file`), one cargo feature per scope (`crm`, `im`, `telephony`,
+//! `sonet_group`, …; `full` enables all). The methods of the global scope (`batch`, `scope`,
+//! `methods`, `profile`, `app.info`, `server.time`, `event.*`, …) are always available.
+//!
+//! Request types are named after the whole method name in PascalCase (`crm.deal.add` →
+//! `CrmDealAdd`); nested parameter objects and returned objects add the field's name
+//! (`CrmDealAddFields`, `CrmDealGetResult`). Every generated struct keeps parameters and
+//! fields it does not list (user fields `UF_*`, undocumented ones) in `extra`, so nothing is
+//! dropped and a body round-trips unchanged. Hand-refined methods keep their own names
+//! (`AutomatedSolutionAdd`, `Profile`, …). REST 3.0 methods are listed in [`EXCLUDED`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), b24_core::Error> {
@@ -17,15 +26,66 @@
 //! # Ok(()) }
 //! ```
 
+#![allow(clippy::module_inception)]
+
+mod generated;
+mod refined;
+#[doc(hidden)]
+pub mod wire;
+
+pub use generated::EXCLUDED;
+#[doc(hidden)]
+pub use generated::roundtrip;
+
+// @generated modules: begin (`cargo xtask gen-methods` rewrites this block)
+pub mod access;
+pub mod ai;
 pub mod app;
+pub mod batch;
+pub mod biconnector;
+pub mod bizproc;
+pub mod booking;
+pub mod calendar;
+pub mod catalog;
+pub mod crm;
+pub mod department;
+pub mod disk;
+pub mod documentgenerator;
+pub mod entity;
+pub mod event;
+pub mod events;
+pub mod feature;
+pub mod humanresources;
+pub mod im;
+pub mod imbot;
+pub mod imconnector;
+pub mod imopenlines;
+pub mod landing;
+pub mod lists;
+pub mod log;
+pub mod mailservice;
+pub mod messageservice;
+pub mod method;
 pub mod methods;
+pub mod placement;
 pub mod profile;
+pub mod pull;
+pub mod rpa;
+pub mod sale;
+pub mod salescenter;
 pub mod scope;
 pub mod server;
-
-#[cfg(feature = "crm")]
-pub mod crm;
-#[cfg(feature = "im")]
-pub mod im;
-#[cfg(feature = "telephony")]
+pub mod sign;
+pub mod socialnetwork;
+pub mod sonet_group;
+pub mod task;
+pub mod tasks;
+pub mod telephony;
+pub mod timeman;
+pub mod user;
+pub mod userconsent;
+pub mod userfieldconfig;
+pub mod userfieldtype;
+pub mod vote;
 pub mod voximplant;
+// @generated modules: end

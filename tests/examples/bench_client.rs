@@ -37,6 +37,50 @@ struct Deal {
     title: Option<String>,
 }
 
+/// Imports `count` deals exactly once. Writes whose outcome is unknown (the connection broke
+/// after the request left) are looked up by their unique title before anything is sent again.
+async fn import(client: &Client, args: &Args) -> Result<Vec<u64>, Box<dyn std::error::Error>> {
+    let mut pending: Vec<String> = (0..args.count).map(|index| format!("{}{index}", args.prefix)).collect();
+    let mut ids = Vec::new();
+    for _round in 0..10 {
+        if pending.is_empty() {
+            break;
+        }
+        let mut batch = Batch::new();
+        let handles: Vec<_> = pending
+            .iter()
+            .map(|title| batch.push(&DealAdd { fields: json!({ "TITLE": title }) }))
+            .collect::<Result<_, _>>()?;
+        let results = client.batch(&batch).await?;
+        let mut unknown = Vec::new();
+        for (title, handle) in pending.iter().zip(&handles) {
+            match results.get(handle) {
+                Ok(id) => ids.push(id.0),
+                Err(b24_core::Error::UnknownOutcome { .. } | b24_core::Error::NotExecuted { .. }) => {
+                    unknown.push(title.clone())
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        // Which of the unknown ones did land?
+        let mut landed = HashSet::new();
+        for chunk in unknown.chunks(50) {
+            let request = DealList { select: vec!["ID", "TITLE"], filter: Some(json!({ "@TITLE": chunk })) };
+            for deal in client.call(&request).await? {
+                if let Some(title) = deal.title {
+                    landed.insert(title);
+                    ids.push(deal.id.0);
+                }
+            }
+        }
+        pending = unknown.into_iter().filter(|title| !landed.contains(title)).collect();
+    }
+    if !pending.is_empty() {
+        return Err(format!("{} deals could not be imported", pending.len()).into());
+    }
+    Ok(ids)
+}
+
 struct Args {
     webhook: String,
     workload: String,

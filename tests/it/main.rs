@@ -1,5 +1,6 @@
 //! Integration tests: the SDK against the emulator over real HTTP on loopback.
 
+mod catalog;
 mod errors;
 mod fixtures;
 mod php_parity;

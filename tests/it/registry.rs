@@ -30,9 +30,15 @@ fn prebuilt_methods_are_registered_with_their_metadata() {
 
 #[test]
 fn user_defined_methods_are_registered_too() {
-    let info = registry::find("crm.type.list").expect("the tests crate's own method");
-    assert_eq!(info.scope, Scope::Crm);
-    assert!(info.type_name().starts_with("b24_tests::"));
+    // The tests crate declares its own `crm.type.list`; the catalog has one as well.
+    let all = registry::find_all("crm.type.list");
+    assert_eq!(all.len(), 2, "{all:?}");
+    let own = all
+        .iter()
+        .find(|info| info.type_name().starts_with("b24_tests::"))
+        .expect("the tests crate's own method");
+    assert_eq!(own.scope, Scope::Crm);
+    assert_eq!(own.meta.list, Some(ListShape::Key("types")));
 }
 
 #[test]

@@ -295,7 +295,10 @@ async fn export_survives_refusals_and_resets_without_loss_or_duplicates() {
     let (ids, _) = collect_ids(&client, &DealList::default()).await;
     assert_exactly_once(&ids, first as u64..=last as u64);
     assert!(emulator.status_count(503) > 0, "refusals were injected");
-    assert!(emulator.reset_count() > 0, "connection resets were injected");
+    assert!(
+        emulator.reset_count() > 0,
+        "connection resets were injected"
+    );
 }
 
 #[tokio::test]

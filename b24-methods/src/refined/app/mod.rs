@@ -1,0 +1,3 @@
+//! `app.*`: the calling application.
+
+pub mod info;

@@ -1,0 +1,3 @@
+//! Methods of the `crm` scope.
+
+pub mod automatedsolution;

@@ -1,0 +1,3 @@
+//! `im.revision.*`: API revisions of the messenger.
+
+pub mod get;

@@ -1,0 +1,17 @@
+//! Hand-written refinements of the most used methods: better names, constructors and fully
+//! typed results. The generator re-exports each one at its public path instead of generating
+//! types for the method (`src/crm/automatedsolution/add.rs` re-exports
+//! `refined::crm::automatedsolution::add`), so these files survive regeneration.
+
+pub mod app;
+pub mod methods;
+pub mod profile;
+pub mod scope;
+pub mod server;
+
+#[cfg(feature = "crm")]
+pub mod crm;
+#[cfg(feature = "im")]
+pub mod im;
+#[cfg(feature = "telephony")]
+pub mod voximplant;

@@ -1,0 +1,3 @@
+//! `server.*`: the portal's server.
+
+pub mod time;

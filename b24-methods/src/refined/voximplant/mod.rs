@@ -1,0 +1,3 @@
+//! `voximplant.*` methods of the `telephony` scope.
+
+pub mod user;

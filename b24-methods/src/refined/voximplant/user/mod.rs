@@ -1,0 +1,3 @@
+//! `voximplant.user.*`: users' telephony settings.
+
+pub mod get;

@@ -1,0 +1,267 @@
+//! The generated method catalog against the documentation's own data: every documented method
+//! is registered with its scope (or excluded with a reason), every documented response example
+//! decodes with its method's typed response, and every documented request example survives a
+//! trip through the typed request unchanged.
+//!
+//! The data lives next to the repository, in `../shared/bitrix24/` (override with
+//! `B24_DOCS_DIR`): `methods.tsv`, `catalog/methods.json`, `catalog/requests/`,
+//! `catalog/responses/` and `examples/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use b24_core::{Scope, registry};
+use serde_json::Value;
+
+/// The share of examples that must pass.
+const TARGET: f64 = 0.95;
+
+fn docs_dir() -> PathBuf {
+    match std::env::var_os("B24_DOCS_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bitrix24"),
+    }
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// methods.json: name → (rest_version, scopes as stated).
+fn catalog() -> BTreeMap<String, (u64, String)> {
+    let methods: Value =
+        serde_json::from_slice(&read(&docs_dir().join("catalog/methods.json"))).unwrap();
+    methods
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|entry| {
+            (
+                entry["method"].as_str().unwrap().to_owned(),
+                (
+                    entry["rest_version"].as_u64().unwrap(),
+                    entry["scope"].as_str().unwrap().to_owned(),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The scope a method is registered with: the first of the page's scopes that is a grantable
+/// code (`sonet` is the pages' label for `sonet_group`, PROTOCOL §13).
+fn expected_scope(stated: &str) -> Option<Scope> {
+    stated
+        .split(',')
+        .map(|code| match code.trim() {
+            "sonet" => "sonet_group",
+            other => other,
+        })
+        .map(Scope::from)
+        .find(|scope| !matches!(scope, Scope::Custom(_)))
+}
+
+/// The example-file form of a method name (characters outside `[A-Za-z0-9_.-]` become `_`).
+fn file_stem(method: &str) -> String {
+    method
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn excluded(name: &str) -> Option<&'static str> {
+    b24_methods::EXCLUDED
+        .iter()
+        .find(|(excluded, _)| *excluded == name)
+        .map(|(_, reason)| *reason)
+}
+
+#[test]
+fn every_documented_method_is_registered_with_its_scope() {
+    let catalog = catalog();
+    let tsv = String::from_utf8(read(&docs_dir().join("methods.tsv"))).unwrap();
+    let mut rows = 0;
+    let mut problems = Vec::new();
+    for line in tsv.lines().skip(1).filter(|line| !line.trim().is_empty()) {
+        rows += 1;
+        let columns: Vec<&str> = line.split('\t').collect();
+        let (name, stated, deprecated) = (columns[0], columns[1], columns[3] == "1");
+        let (version, _) = catalog
+            .get(name)
+            .unwrap_or_else(|| panic!("{name}: in methods.tsv, not in methods.json"));
+        if *version == 3 {
+            match excluded(name) {
+                Some(reason) => assert!(!reason.is_empty()),
+                None => problems.push(format!("{name}: REST 3.0, not in EXCLUDED")),
+            }
+            continue;
+        }
+        let Some(info) = registry::find(name) else {
+            problems.push(format!("{name}: not registered"));
+            continue;
+        };
+        if info.name != name {
+            problems.push(format!("{name}: registered as {}", info.name));
+        }
+        let expected = expected_scope(stated).expect("a known scope");
+        if info.scope != expected {
+            problems.push(format!(
+                "{name}: scope {:?}, documented {stated}",
+                info.scope
+            ));
+        }
+        if info.meta.deprecated != deprecated {
+            problems.push(format!(
+                "{name}: deprecated = {}, documented {deprecated}",
+                info.meta.deprecated
+            ));
+        }
+        if excluded(name).is_some() {
+            problems.push(format!("{name}: both registered and excluded"));
+        }
+    }
+    assert_eq!(rows, 1665, "methods.tsv rows");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(b24_methods::EXCLUDED.len(), 100);
+}
+
+/// Tallies the outcomes of one kind of example and asserts the target.
+struct Tally {
+    what: &'static str,
+    passed: usize,
+    failures: Vec<String>,
+    skipped: Vec<String>,
+}
+
+impl Tally {
+    fn new(what: &'static str) -> Self {
+        Tally {
+            what,
+            passed: 0,
+            failures: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    fn record(&mut self, name: String, outcome: Result<(), String>) {
+        match outcome {
+            Ok(()) => self.passed += 1,
+            Err(reason) => self.failures.push(format!("{name}: {reason}")),
+        }
+    }
+
+    fn finish(self, expected_total: usize) {
+        let total = self.passed + self.failures.len();
+        let ratio = self.passed as f64 / total.max(1) as f64;
+        println!(
+            "{}: {} of {total} pass ({:.1}%); {} skipped (REST 3.0, excluded)",
+            self.what,
+            self.passed,
+            ratio * 100.0,
+            self.skipped.len()
+        );
+        for failure in &self.failures {
+            println!("  FAIL {failure}");
+        }
+        assert!(
+            total >= expected_total,
+            "{}: only {total} examples found, expected at least {expected_total}",
+            self.what
+        );
+        assert!(
+            ratio >= TARGET,
+            "{}: {} of {total} pass ({:.1}%), below {:.0}%:\n{}",
+            self.what,
+            self.passed,
+            ratio * 100.0,
+            TARGET * 100.0,
+            self.failures.join("\n")
+        );
+    }
+}
+
+/// `(method, path)` of every `*.json` example in `dir` whose stem (minus `suffix`) is a
+/// method; REST 3.0 variant pages (`*.v3.json`) are left out.
+fn examples(dir: &Path, suffix: &str) -> Vec<(String, PathBuf)> {
+    let catalog = catalog();
+    let by_stem: BTreeMap<String, &String> =
+        catalog.keys().map(|name| (file_stem(name), name)).collect();
+    let mut found = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(stem) = file.strip_suffix(suffix) else {
+            continue;
+        };
+        if stem.ends_with(".v3") {
+            continue;
+        }
+        if let Some(name) = by_stem.get(stem) {
+            found.push(((*name).clone(), path));
+        }
+    }
+    found
+}
+
+/// Some pages show only the content of `result`; those examples get the envelope around them.
+fn enveloped(body: Vec<u8>) -> Vec<u8> {
+    match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(map)) if !map.contains_key("result") && !map.contains_key("error") => {
+            serde_json::to_vec(&serde_json::json!({ "result": map })).unwrap()
+        }
+        _ => body,
+    }
+}
+
+#[test]
+fn documented_response_examples_decode_with_typed_responses() {
+    let docs = docs_dir();
+    let mut tally = Tally::new("response examples");
+    let sources = [
+        examples(&docs.join("catalog/responses"), ".json"),
+        examples(&docs.join("examples"), ".response.json"),
+    ];
+    for (name, path) in sources.into_iter().flatten() {
+        let label = format!("{name} ({})", path.display());
+        if excluded(&name).is_some() {
+            tally.skipped.push(label);
+            continue;
+        }
+        let body = enveloped(read(&path));
+        let outcome = registry::decode_response(&name, &body)
+            .map(drop)
+            .map_err(|error| error.to_string());
+        tally.record(label, outcome);
+    }
+    tally.finish(1000);
+}
+
+#[test]
+fn documented_request_examples_round_trip_through_typed_requests() {
+    let docs = docs_dir();
+    let mut tally = Tally::new("request examples");
+    for (name, path) in examples(&docs.join("catalog/requests"), ".json") {
+        if excluded(&name).is_some() {
+            tally.skipped.push(name);
+            continue;
+        }
+        let body: Value = serde_json::from_slice(&read(&path)).unwrap();
+        let outcome = match b24_methods::roundtrip(&name, &body) {
+            None => Err(String::from("no typed request compiled in")),
+            Some(Err(error)) => Err(error),
+            Some(Ok(back)) if back == body => Ok(()),
+            Some(Ok(back)) => Err(format!("changed: {back}")),
+        };
+        tally.record(name, outcome);
+    }
+    tally.finish(1000);
+}
