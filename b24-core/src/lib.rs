@@ -45,6 +45,7 @@ mod envelope;
 mod error;
 pub mod form;
 mod method;
+pub mod r7;
 pub mod registry;
 pub mod schedule;
 mod scope;
@@ -109,6 +110,72 @@ pub use types::{Empty, Id, YesNo};
 /// compiles in modules that shadow `Result`, `Option`, `serde` or `core`.
 pub use b24_macros::b24_method;
 
+/// Declares an R7-Office (ONLYOFFICE Community Server) REST route on a request struct.
+///
+/// ```ignore
+/// #[r7_method(PUT, "api/2.0/crm/case/{caseid}/access", response = Case)]
+/// #[derive(serde::Serialize)]
+/// #[serde(rename_all = "camelCase")]
+/// struct SetCaseAccess {
+///     caseid: u64,               // fills {caseid}
+///     is_private: bool,          // PUT: JSON body
+///     access_list: Vec<Guid>,
+///     #[r7(query)]
+///     fields: Option<String>,    // forced into the query string
+/// }
+/// ```
+///
+/// Put it *above* `#[derive(Serialize)]`. The struct (named fields, or a unit struct for
+/// routes without parameters) is the route's parameters; it is re-emitted without its
+/// `#[r7(...)]` helper attributes (serde would not know them) and gets an implementation of
+/// [`r7::Route`], so the value can be passed to [`r7::Client::call`].
+///
+/// # Arguments
+///
+/// | argument | meaning |
+/// |---|---|
+/// | `GET` / `POST` / `PUT` / `DELETE` (first, required) | the HTTP verb, in upper case |
+/// | `"api/2.0/..."` (second, required) | the path template relative to the portal root, without `.json`; `{name}` placeholders are whole segments, without the server's `:regex` constraints |
+/// | `response = T` (required) | the type of the envelope's `response`; must implement `DeserializeOwned` |
+/// | `list` | a list route paged with `startIndex` / `count`: implements [`r7::ListRoute`] for [`r7::Client::pages`] |
+/// | `format = xml` | [`r7::Client::call`] asks for `….xml` and decodes the XML envelope (default `json`) |
+/// | `crate = path` | where `b24_core` is, for facades that re-export it |
+///
+/// # Where each field goes
+///
+/// Placement is decided per field by the name serde writes for it (`#[serde(rename)]`, else the
+/// struct's `#[serde(rename_all)]`, else the field name):
+///
+/// * a field whose serde name **or** field name equals a `{placeholder}` (ASCII
+///   case-insensitively, as the server binds names) fills it, and is not sent elsewhere;
+/// * paging and filter parameters ([`r7::CONTEXT_PARAMETERS`]: `count`, `startIndex`,
+///   `sortBy`, `sortOrder`, `filterValue`, ...) go in the query string, whatever the verb,
+///   because the server reads them only there;
+/// * every other field goes in the query string for `GET`/`DELETE` and in the JSON body for
+///   `POST`/`PUT`;
+/// * `#[r7(query)]` / `#[r7(body)]` override this, and `#[r7(path)]` asserts that a field
+///   fills a placeholder; `#[r7(path, body)]` sends a path value in the body too (for routes
+///   that bind the value under another name).
+///
+/// `None` values are left out (the server reads `null` as an empty string); lists go in the
+/// query string as `name[]=a&name[]=b`.
+///
+/// # Errors at compile time
+///
+/// Reported at the offending token, several in one build: an unknown or lower-case verb, a
+/// malformed template (a leading `/`, no `api/` prefix, a `.json` suffix, an empty segment,
+/// unbalanced braces, a `:regex` constraint, a duplicate placeholder), a placeholder with no
+/// matching field, an `#[r7(path)]` field with no placeholder, unknown or duplicate arguments
+/// and placements, use on an enum, union, tuple struct or function, a request that does not
+/// implement `Serialize` (at the struct) and a response that does not implement `Deserialize`.
+///
+/// # What is generated
+///
+/// One `impl Route` with three constants (`VERB`, `TEMPLATE`, `FIELDS`: only the fields
+/// with a non-default placement) and the `Response` type, plus an empty `impl ListRoute` for
+/// `list`, inside `const _: () = { … };`, naming only `::b24_core::__private::r7`.
+pub use b24_macros::r7_method;
+
 #[doc(hidden)]
 pub mod __private {
     pub use crate::__register_method as register;
@@ -116,4 +183,9 @@ pub mod __private {
     pub use crate::registry::MethodInfo;
     pub use crate::scope::Scope;
     pub use inventory;
+
+    /// What `#[r7_method]` expands to.
+    pub mod r7 {
+        pub use crate::r7::{Field, Format, ListRoute, Route, Verb};
+    }
 }

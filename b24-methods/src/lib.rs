@@ -89,3 +89,6 @@ pub mod userfieldtype;
 pub mod vote;
 pub mod voximplant;
 // @generated modules: end
+
+#[cfg(feature = "r7")]
+pub mod r7;

@@ -40,7 +40,9 @@ struct Deal {
 /// Imports `count` deals exactly once. Writes whose outcome is unknown (the connection broke
 /// after the request left) are looked up by their unique title before anything is sent again.
 async fn import(client: &Client, args: &Args) -> Result<Vec<u64>, Box<dyn std::error::Error>> {
-    let mut pending: Vec<String> = (0..args.count).map(|index| format!("{}{index}", args.prefix)).collect();
+    let mut pending: Vec<String> = (0..args.count)
+        .map(|index| format!("{}{index}", args.prefix))
+        .collect();
     let mut ids = Vec::new();
     for _round in 0..10 {
         if pending.is_empty() {
@@ -49,23 +51,30 @@ async fn import(client: &Client, args: &Args) -> Result<Vec<u64>, Box<dyn std::e
         let mut batch = Batch::new();
         let handles: Vec<_> = pending
             .iter()
-            .map(|title| batch.push(&DealAdd { fields: json!({ "TITLE": title }) }))
+            .map(|title| {
+                batch.push(&DealAdd {
+                    fields: json!({ "TITLE": title }),
+                })
+            })
             .collect::<Result<_, _>>()?;
         let results = client.batch(&batch).await?;
         let mut unknown = Vec::new();
         for (title, handle) in pending.iter().zip(&handles) {
             match results.get(handle) {
                 Ok(id) => ids.push(id.0),
-                Err(b24_core::Error::UnknownOutcome { .. } | b24_core::Error::NotExecuted { .. }) => {
-                    unknown.push(title.clone())
-                }
+                Err(
+                    b24_core::Error::UnknownOutcome { .. } | b24_core::Error::NotExecuted { .. },
+                ) => unknown.push(title.clone()),
                 Err(error) => return Err(error.into()),
             }
         }
         // Which of the unknown ones did land?
         let mut landed = HashSet::new();
         for chunk in unknown.chunks(50) {
-            let request = DealList { select: vec!["ID", "TITLE"], filter: Some(json!({ "@TITLE": chunk })) };
+            let request = DealList {
+                select: vec!["ID", "TITLE"],
+                filter: Some(json!({ "@TITLE": chunk })),
+            };
             for deal in client.call(&request).await? {
                 if let Some(title) = deal.title {
                     landed.insert(title);
@@ -73,7 +82,10 @@ async fn import(client: &Client, args: &Args) -> Result<Vec<u64>, Box<dyn std::e
                 }
             }
         }
-        pending = unknown.into_iter().filter(|title| !landed.contains(title)).collect();
+        pending = unknown
+            .into_iter()
+            .filter(|title| !landed.contains(title))
+            .collect();
     }
     if !pending.is_empty() {
         return Err(format!("{} deals could not be imported", pending.len()).into());
@@ -152,20 +164,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ids.push(deal.id.0);
             }
         }
-        "import" => {
-            let mut batch = Batch::new();
-            let handles: Vec<_> = (0..args.count)
-                .map(|index| {
-                    batch.push(&DealAdd {
-                        fields: json!({"TITLE": format!("{}{index}", args.prefix)}),
-                    })
-                })
-                .collect::<Result<_, _>>()?;
-            let results = client.batch(&batch).await?;
-            for handle in &handles {
-                ids.push(results.get(handle)?.0);
-            }
-        }
+        "import" => ids = import(&client, &args).await?,
         "fetch" => {
             let wanted: Vec<u64> = (args.first..args.first + args.count).collect();
             let mut batch = Batch::new();

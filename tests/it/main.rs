@@ -5,6 +5,7 @@ mod errors;
 mod fixtures;
 mod php_parity;
 mod preflight;
+mod r7;
 mod registry;
 mod secrets;
 mod seed_methods;
