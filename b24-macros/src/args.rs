@@ -169,7 +169,7 @@ fn separator(ctxt: &Ctxt, input: ParseStream) -> syn::Result<()> {
     }
 }
 
-fn set<T>(ctxt: &Ctxt, key: &Ident, slot: &mut Option<T>, value: T) {
+pub(crate) fn set<T>(ctxt: &Ctxt, key: &Ident, slot: &mut Option<T>, value: T) {
     if slot.is_some() {
         ctxt.error_spanned_by(key, format!("duplicate `{key}` argument"));
     } else {
@@ -177,13 +177,13 @@ fn set<T>(ctxt: &Ctxt, key: &Ident, slot: &mut Option<T>, value: T) {
     }
 }
 
-fn value<T: syn::parse::Parse>(input: ParseStream, key: &Ident) -> syn::Result<T> {
+pub(crate) fn value<T: syn::parse::Parse>(input: ParseStream, key: &Ident) -> syn::Result<T> {
     equals(input, key)?;
     input.parse()
 }
 
 /// The `=` after a key; without it the error points at the key rather than past the end.
-fn equals(input: ParseStream, key: &Ident) -> syn::Result<()> {
+pub(crate) fn equals(input: ParseStream, key: &Ident) -> syn::Result<()> {
     if input.peek(Token![=]) {
         input.parse::<Token![=]>().map(drop)
     } else {
@@ -271,7 +271,7 @@ fn parse_scope(ctxt: &Ctxt, input: ParseStream, key: &Ident) -> syn::Result<Scop
 }
 
 /// Skips the rest of a malformed argument, up to the next top-level comma.
-fn skip_value(input: ParseStream) -> syn::Result<()> {
+pub(crate) fn skip_value(input: ParseStream) -> syn::Result<()> {
     input.step(|cursor| {
         let mut rest = *cursor;
         while let Some((tree, next)) = rest.token_tree() {

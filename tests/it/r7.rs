@@ -16,6 +16,7 @@ use b24_methods::r7::crm::case::create::CaseCreate;
 use b24_methods::r7::crm::case::customfield::create::CaseCustomFieldCreate;
 use b24_methods::r7::crm::case::customfield::definitions::CaseCustomFieldDefinitions;
 use b24_methods::r7::crm::case::customfield::delete::CaseCustomFieldDelete;
+use b24_methods::r7::crm::case::customfield::reorder::CaseCustomFieldReorder;
 use b24_methods::r7::crm::case::customfield::set::CaseCustomFieldSet;
 use b24_methods::r7::crm::case::customfield::update::CaseCustomFieldUpdate;
 use b24_methods::r7::crm::case::customfield::values::CaseCustomFields;
@@ -27,6 +28,8 @@ use b24_methods::r7::crm::case::filter_delete::CaseFilterDelete;
 use b24_methods::r7::crm::case::get::CaseGet;
 use b24_methods::r7::crm::case::reopen::CaseReopen;
 use b24_methods::r7::crm::case::tag::add::CaseTagAdd;
+use b24_methods::r7::crm::case::tag::add_filtered::CaseTagAddFiltered;
+use b24_methods::r7::crm::case::tag::add_many::CaseTagAddMany;
 use b24_methods::r7::crm::case::tag::create::CaseTagCreate;
 use b24_methods::r7::crm::case::tag::delete::CaseTagDelete;
 use b24_methods::r7::crm::case::tag::delete_unused::CaseTagDeleteUnused;
@@ -751,4 +754,60 @@ async fn user_defined_routes_work_like_prebuilt_ones() {
         .await
         .unwrap();
     assert_eq!((case.id, case.is_private), (SEED_CASE, false));
+}
+
+#[tokio::test]
+async fn custom_fields_reorder() {
+    let (emulator, client) = portal().await;
+    let first = client
+        .call(&CaseCustomFieldCreate::new("First", field_type::TEXT))
+        .await
+        .unwrap();
+    let second = client
+        .call(&CaseCustomFieldCreate::new("Second", field_type::TEXT))
+        .await
+        .unwrap();
+    let reordered = client
+        .call(&CaseCustomFieldReorder::new([second.id, first.id]))
+        .await
+        .unwrap();
+    let order: Vec<i64> = reordered.iter().map(|field| field.id).collect();
+    assert_eq!(order, [second.id, first.id]);
+    let positions: Vec<i64> = reordered.iter().map(|field| field.position).collect();
+    assert_eq!(positions, [0, 1]);
+    let error = api_error(client.call(&CaseCustomFieldReorder::new([987_654])).await);
+    assert_eq!(error.kind, ErrorKind::NotFound);
+    assert_eq!(
+        emulator.request_count("PUT crm/case/customfield/reorder"),
+        2
+    );
+}
+
+#[tokio::test]
+async fn tags_for_many_cases() {
+    let (emulator, client) = portal().await;
+    let all = client.call(&CaseFilter::new()).await.unwrap();
+    let ids: Vec<i64> = all.iter().map(|case| case.id).collect();
+    assert!(ids.len() >= 2, "{ids:?}");
+    assert_eq!(
+        client
+            .call(&CaseTagAddMany::new(ids.clone(), "batch"))
+            .await
+            .unwrap(),
+        "batch"
+    );
+    let tagged = client.call(&CaseFilter::new().tag("batch")).await.unwrap();
+    assert_eq!(tagged.len(), ids.len());
+
+    let closed_before = client.call(&CaseFilter::new().tag("done")).await.unwrap();
+    assert!(closed_before.is_empty());
+    client
+        .call(&CaseTagAddFiltered::new("done").closed(false))
+        .await
+        .unwrap();
+    let open = all.iter().filter(|case| !case.is_closed).count();
+    let tagged = client.call(&CaseFilter::new().tag("done")).await.unwrap();
+    assert_eq!(tagged.len(), open);
+    assert_eq!(emulator.request_count("POST crm/case/taglist"), 1);
+    assert_eq!(emulator.request_count("POST crm/case/filter/taglist"), 1);
 }

@@ -780,7 +780,18 @@ impl Generator {
             Some(cfg) => {
                 writeln!(text, "{cfg}\n{prelude}\n").ok();
                 for item in items {
-                    writeln!(text, "{cfg}\n{item}").ok();
+                    // Every top-level item of the text is gated, not only the struct.
+                    let gated: Vec<String> = item
+                        .lines()
+                        .map(|line| {
+                            if line.starts_with("record!(") || line.starts_with("impl") {
+                                format!("{cfg}\n{line}")
+                            } else {
+                                line.to_owned()
+                            }
+                        })
+                        .collect();
+                    writeln!(text, "{cfg}\n{}", gated.join("\n")).ok();
                 }
             }
             None => {

@@ -1,5 +1,6 @@
 //! CRM methods: `crm.automatedsolution.*` (digital workplaces).
 
+use super::filter::{Op, parse_op};
 use std::cmp::Ordering;
 
 use super::{Call, int_list};
@@ -219,40 +220,6 @@ fn compare(a: &AutomatedSolution, b: &AutomatedSolution, field: Field) -> Orderi
             .cmp(&b.title.to_lowercase())
             .then(a.id.cmp(&b.id)),
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Eq,
-    Ne,
-    Gt,
-    Ge,
-    Lt,
-    Le,
-    In,
-    NotIn,
-    Contains,
-    NotContains,
-    Like,
-    NotLike,
-}
-
-fn parse_op(prefix: &str) -> Option<Op> {
-    Some(match prefix {
-        "" | "=" => Op::Eq,
-        "!" | "!=" => Op::Ne,
-        ">" => Op::Gt,
-        ">=" => Op::Ge,
-        "<" => Op::Lt,
-        "<=" => Op::Le,
-        "@" => Op::In,
-        "!@" => Op::NotIn,
-        "%" => Op::Contains,
-        "!%" => Op::NotContains,
-        "=%" | "%=" => Op::Like,
-        "!=%" | "!%=" => Op::NotLike,
-        _ => return None,
-    })
 }
 
 struct Condition {

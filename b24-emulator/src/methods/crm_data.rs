@@ -21,6 +21,7 @@
 //! `createdBy`, …; user fields `UF_CRM_1721244482250` ↔ `ufCrm_1721244482250`,
 //! `UF_CRM_5_1721` ↔ `ufCrm5_1721`) and JSON numbers.
 
+use super::filter::{Op, parse_op};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -741,40 +742,6 @@ fn render_record(table: &Table, id: i64, record: &Record, sel: &Selection, style
 
 // ---------------------------------------------------------------------------------------------
 // filters
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Eq,
-    Ne,
-    Gt,
-    Ge,
-    Lt,
-    Le,
-    In,
-    NotIn,
-    Contains,
-    NotContains,
-    Like,
-    NotLike,
-}
-
-fn parse_op(prefix: &str) -> Option<Op> {
-    Some(match prefix {
-        "" | "=" => Op::Eq,
-        "!" | "!=" => Op::Ne,
-        ">" => Op::Gt,
-        ">=" => Op::Ge,
-        "<" => Op::Lt,
-        "<=" => Op::Le,
-        "@" => Op::In,
-        "!@" => Op::NotIn,
-        "%" => Op::Contains,
-        "!%" => Op::NotContains,
-        "=%" | "%=" => Op::Like,
-        "!=%" | "!%=" => Op::NotLike,
-        _ => return None,
-    })
-}
 
 #[derive(Debug, Clone)]
 enum Cond {

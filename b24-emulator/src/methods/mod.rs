@@ -14,6 +14,7 @@ pub mod batch;
 pub mod crm;
 pub mod crm_data;
 pub mod events;
+mod filter;
 pub mod im;
 pub mod service;
 pub mod telephony;

@@ -466,6 +466,11 @@ fn match_route(
             ("GET crm/case/customfield/definitions", vec![])
         }
         ("POST", ["crm", "case", "customfield"]) => ("POST crm/case/customfield", vec![]),
+        ("PUT", ["crm", "case", "customfield", "reorder"]) => {
+            ("PUT crm/case/customfield/reorder", vec![])
+        }
+        ("POST", ["crm", "case", "taglist"]) => ("POST crm/case/taglist", vec![]),
+        ("POST", ["crm", "case", "filter", "taglist"]) => ("POST crm/case/filter/taglist", vec![]),
         ("PUT", ["crm", "case", "customfield", id]) if numeric(id) => (
             "PUT crm/case/customfield/{id}",
             vec![("id", (*id).to_owned())],
@@ -570,6 +575,7 @@ pub const ROUTES: &[&str] = &[
     "POST crm/case/customfield",
     "PUT crm/case/customfield/{id}",
     "DELETE crm/case/customfield/{fieldid}",
+    "PUT crm/case/customfield/reorder",
     "GET crm/case/{entityid}/customfield",
     "POST crm/case/{entityid}/customfield/{fieldid}",
     "GET crm/case/tag",
@@ -577,6 +583,8 @@ pub const ROUTES: &[&str] = &[
     "POST crm/case/tag",
     "POST crm/case/{entityid}/tag",
     "DELETE crm/case/{entityid}/tag",
+    "POST crm/case/taglist",
+    "POST crm/case/filter/taglist",
     "DELETE crm/case/tag",
     "DELETE crm/case/tag/unused",
     "GET crm/history/filter",
@@ -920,6 +928,51 @@ fn handle(
             } else {
                 one(wrapper)
             }
+        }
+        "PUT crm/case/customfield/reorder" => {
+            if !user.admin {
+                return Err(forbidden());
+            }
+            let ids = params
+                .list("fieldids")
+                .iter()
+                .map(|id| id.parse::<i64>().map_err(|_| bad_request(ARGUMENT)))
+                .collect::<Result<Vec<_>, _>>()?;
+            for (position, id) in ids.iter().enumerate() {
+                let def = data.fields.get_mut(id).ok_or_else(not_found)?;
+                def.position = position as i64;
+            }
+            let list = ids
+                .iter()
+                .map(|id| data.fields[id].wrapper(0, None, None))
+                .collect();
+            one(Value::Array(list))
+        }
+        "POST crm/case/taglist" | "POST crm/case/filter/taglist" => {
+            let tag = tag_name(params)?;
+            let ids: Vec<i64> = if route == "POST crm/case/taglist" {
+                params
+                    .list("entityid")
+                    .iter()
+                    .map(|id| id.parse().map_err(|_| bad_request(ARGUMENT)))
+                    .collect::<Result<_, _>>()?
+            } else {
+                let filter = CaseFilter::read(params)?;
+                data.cases
+                    .values()
+                    .filter(|case| filter.matches(case))
+                    .map(|case| case.id)
+                    .collect()
+            };
+            data.tags.insert(tag.clone());
+            for id in ids {
+                if let Some(case) = data.cases.get_mut(&id)
+                    && can_read(user, case)
+                {
+                    case.tags.insert(tag.clone());
+                }
+            }
+            created(json!(tag))
         }
         "DELETE crm/case/customfield/{fieldid}" => {
             if !user.admin {

@@ -6,6 +6,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::{Ident, LitStr, Token};
 
 use super::template::{self, Template};
+use crate::args::{equals, set, skip_value, value};
 use crate::ctxt::Ctxt;
 
 const ARGUMENTS: &str = "`response`, `list`, `format`, `crate`";
@@ -190,44 +191,4 @@ fn separator(ctxt: &Ctxt, input: ParseStream) -> syn::Result<()> {
         }
         Ok(())
     }
-}
-
-fn set<T>(ctxt: &Ctxt, key: &Ident, slot: &mut Option<T>, value: T) {
-    if slot.is_some() {
-        ctxt.error_spanned_by(key, format!("duplicate `{key}` argument"));
-    } else {
-        *slot = Some(value);
-    }
-}
-
-fn value<T: syn::parse::Parse>(input: ParseStream, key: &Ident) -> syn::Result<T> {
-    equals(input, key)?;
-    input.parse()
-}
-
-fn equals(input: ParseStream, key: &Ident) -> syn::Result<()> {
-    if input.peek(Token![=]) {
-        input.parse::<Token![=]>().map(drop)
-    } else {
-        Err(syn::Error::new(
-            key.span(),
-            format!("expected `=` after `{key}`"),
-        ))
-    }
-}
-
-/// Skips the rest of a malformed argument, up to the next top-level comma.
-fn skip_value(input: ParseStream) -> syn::Result<()> {
-    input.step(|cursor| {
-        let mut rest = *cursor;
-        while let Some((tree, next)) = rest.token_tree() {
-            if let proc_macro2::TokenTree::Punct(punct) = &tree
-                && punct.as_char() == ','
-            {
-                return Ok(((), rest));
-            }
-            rest = next;
-        }
-        Ok(((), rest))
-    })
 }

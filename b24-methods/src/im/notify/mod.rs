@@ -48,6 +48,7 @@ pub struct ImNotify {
     pub extra: Map<String, Value>,
 }
 
+#[cfg(feature = "im")]
 record!(ImNotify {
     req user_id: "USER_ID",
     opt type_: "TYPE",
@@ -60,6 +61,7 @@ record!(ImNotify {
 });
 
 #[allow(deprecated)]
+#[cfg(feature = "im")]
 impl ImNotify {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(user_id: Numeric, message: String) -> Self {

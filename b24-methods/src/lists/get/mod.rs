@@ -32,6 +32,7 @@ pub struct ListsGet {
     pub extra: Map<String, Value>,
 }
 
+#[cfg(feature = "lists")]
 record!(ListsGet {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     opt iblock_id: "IBLOCK_ID",
@@ -42,6 +43,7 @@ record!(ListsGet {
 });
 
 #[allow(deprecated)]
+#[cfg(feature = "lists")]
 impl ListsGet {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(iblock_type_id: String) -> Self {

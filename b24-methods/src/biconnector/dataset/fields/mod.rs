@@ -19,4 +19,5 @@ pub struct BiconnectorDatasetFields {
     pub extra: Map<String, Value>,
 }
 
+#[cfg(feature = "biconnector")]
 record!(BiconnectorDatasetFields {});

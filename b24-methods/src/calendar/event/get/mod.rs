@@ -29,6 +29,7 @@ pub struct CalendarEventGet {
     pub extra: Map<String, Value>,
 }
 
+#[cfg(feature = "calendar")]
 record!(CalendarEventGet {
     req type_: "type",
     req owner_id: "ownerId",
@@ -38,6 +39,7 @@ record!(CalendarEventGet {
 });
 
 #[allow(deprecated)]
+#[cfg(feature = "calendar")]
 impl CalendarEventGet {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(type_: String, owner_id: Numeric) -> Self {

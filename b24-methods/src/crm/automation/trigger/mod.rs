@@ -31,12 +31,14 @@ pub struct CrmAutomationTrigger {
     pub extra: Map<String, Value>,
 }
 
+#[cfg(feature = "crm")]
 record!(CrmAutomationTrigger {
     req target: "target",
     opt code: "code",
 });
 
 #[allow(deprecated)]
+#[cfg(feature = "crm")]
 impl CrmAutomationTrigger {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(target: String) -> Self {

@@ -25,12 +25,14 @@ pub struct ImDialogRead {
     pub extra: Map<String, Value>,
 }
 
+#[cfg(feature = "im")]
 record!(ImDialogRead {
     req dialog_id: "DIALOG_ID",
     opt message_id: "MESSAGE_ID",
 });
 
 #[allow(deprecated)]
+#[cfg(feature = "im")]
 impl ImDialogRead {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(dialog_id: String) -> Self {
@@ -41,7 +43,6 @@ impl ImDialogRead {
         }
     }
 }
-
 #[cfg(feature = "im")]
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
@@ -59,6 +60,7 @@ pub struct ImDialogReadResult {
     pub extra: Map<String, Value>,
 }
 
+#[cfg(feature = "im")]
 record!(ImDialogReadResult {
     opt dialog_id: "dialogId",
     opt chat_id: "chatId",

@@ -27,6 +27,7 @@ pub struct ImNotifyRead {
     pub extra: Map<String, Value>,
 }
 
+#[cfg(feature = "im")]
 record!(ImNotifyRead {
     opt id: "ID",
     opt action: "ACTION",

@@ -38,6 +38,7 @@ pub struct ListsElementGet {
     pub extra: Map<String, Value>,
 }
 
+#[cfg(feature = "lists")]
 record!(ListsElementGet {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     req iblock_id: "IBLOCK_ID",
@@ -51,6 +52,7 @@ record!(ListsElementGet {
 });
 
 #[allow(deprecated)]
+#[cfg(feature = "lists")]
 impl ListsElementGet {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(iblock_type_id: String, iblock_id: Numeric, iblock_code: String) -> Self {

@@ -4,6 +4,7 @@
 pub mod create;
 pub mod definitions;
 pub mod delete;
+pub mod reorder;
 pub mod set;
 pub mod update;
 pub mod values;

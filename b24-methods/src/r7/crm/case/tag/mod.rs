@@ -1,6 +1,8 @@
 //! Case tags (`CRMApi.Tag.cs` with `{entityType}` = `case`).
 
 pub mod add;
+pub mod add_filtered;
+pub mod add_many;
 pub mod create;
 pub mod delete;
 pub mod delete_unused;
