@@ -153,7 +153,7 @@ def main():
     if not options.no_build:
         subprocess.run(["cargo", "build", "--release", "-q", "-p", "b24-emulator", "--bin", "b24-emulator"],
                        cwd=ROOT, check=True)
-        subprocess.run(["cargo", "build", "--release", "-q", "-p", "b24-tests", "--example", "bench_client"],
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "b24-core", "--example", "bench_client"],
                        cwd=ROOT, check=True)
     sizes = {"export": options.export, "import": options.import_, "fetch": options.fetch}
     faults = {"seed": 42, "query_limit": 0.10, "reset": 0.02} if options.faults else None
