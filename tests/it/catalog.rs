@@ -13,8 +13,42 @@ use std::path::{Path, PathBuf};
 use b24_core::{Scope, registry};
 use serde_json::Value;
 
-/// The share of examples that must pass.
-const TARGET: f64 = 0.95;
+/// Response examples known not to decode, by method, each with the reason. The test fails when
+/// one of them starts to decode (remove it here) or when any other example fails.
+const RESPONSE_FAILURES: &[(&str, &str)] = &[
+    (
+        "im.recent.list",
+        "`mute_list` documented as a list, sent as a map",
+    ),
+    (
+        "im.search.last.get",
+        "`idle` documented as a string, sent as `false`",
+    ),
+    (
+        "task.checklistitem.getlist",
+        "`PARENT_ID` documented as a string, sent as an integer",
+    ),
+    (
+        "tasks.api.scrum.sprint.list",
+        "the documented example is not valid JSON (trailing characters)",
+    ),
+];
+
+/// Request examples known not to survive a trip through their typed request, by method.
+const REQUEST_FAILURES: &[(&str, &str)] = &[
+    (
+        "app.info",
+        "a request without parameters is a unit struct, which does not read the example's `{}`",
+    ),
+    (
+        "im.revision.get",
+        "a request without parameters is a unit struct, which does not read the example's `{}`",
+    ),
+    (
+        "profile",
+        "a request without parameters is a unit struct, which does not read the example's `{}`",
+    ),
+];
 
 fn docs_dir() -> PathBuf {
     match std::env::var_os("B24_DOCS_DIR") {
@@ -130,11 +164,12 @@ fn every_documented_method_is_registered_with_its_scope() {
     assert_eq!(b24_methods::EXCLUDED.len(), 100);
 }
 
-/// Tallies the outcomes of one kind of example and asserts the target.
+/// Tallies the outcomes of one kind of example and checks the failures against a pinned list.
 struct Tally {
     what: &'static str,
     passed: usize,
-    failures: Vec<String>,
+    /// `(method, reason)` of every example that failed.
+    failures: Vec<(String, String)>,
     skipped: Vec<String>,
 }
 
@@ -148,39 +183,52 @@ impl Tally {
         }
     }
 
-    fn record(&mut self, name: String, outcome: Result<(), String>) {
+    fn record(&mut self, method: &str, label: &str, outcome: Result<(), String>) {
         match outcome {
             Ok(()) => self.passed += 1,
-            Err(reason) => self.failures.push(format!("{name}: {reason}")),
+            Err(reason) => self
+                .failures
+                .push((method.to_owned(), format!("{label}: {reason}"))),
         }
     }
 
-    fn finish(self, expected_total: usize) {
+    /// Asserts that at least `expected_total` examples ran and that exactly the `pinned`
+    /// methods failed.
+    fn finish(self, expected_total: usize, pinned: &[(&str, &str)]) {
         let total = self.passed + self.failures.len();
-        let ratio = self.passed as f64 / total.max(1) as f64;
         println!(
             "{}: {} of {total} pass ({:.1}%); {} skipped (REST 3.0, excluded)",
             self.what,
             self.passed,
-            ratio * 100.0,
+            self.passed as f64 * 100.0 / total.max(1) as f64,
             self.skipped.len()
         );
-        for failure in &self.failures {
-            println!("  FAIL {failure}");
-        }
         assert!(
             total >= expected_total,
             "{}: only {total} examples found, expected at least {expected_total}",
             self.what
         );
+        let unexpected: Vec<&str> = self
+            .failures
+            .iter()
+            .filter(|(method, _)| !pinned.iter().any(|(known, _)| known == method))
+            .map(|(_, failure)| failure.as_str())
+            .collect();
+        let healed: Vec<&str> = pinned
+            .iter()
+            .filter(|(known, _)| !self.failures.iter().any(|(method, _)| method == known))
+            .map(|(known, _)| *known)
+            .collect();
         assert!(
-            ratio >= TARGET,
-            "{}: {} of {total} pass ({:.1}%), below {:.0}%:\n{}",
+            unexpected.is_empty(),
+            "{}: examples that fail and are not in the pinned list:\n{}",
             self.what,
-            self.passed,
-            ratio * 100.0,
-            TARGET * 100.0,
-            self.failures.join("\n")
+            unexpected.join("\n")
+        );
+        assert!(
+            healed.is_empty(),
+            "{}: pinned failures that now pass (remove them from the list): {healed:?}",
+            self.what
         );
     }
 }
@@ -240,9 +288,9 @@ fn documented_response_examples_decode_with_typed_responses() {
         let outcome = registry::decode_response(&name, &body)
             .map(drop)
             .map_err(|error| error.to_string());
-        tally.record(label, outcome);
+        tally.record(&name, &label, outcome);
     }
-    tally.finish(1000);
+    tally.finish(1000, RESPONSE_FAILURES);
 }
 
 #[test]
@@ -261,7 +309,7 @@ fn documented_request_examples_round_trip_through_typed_requests() {
             Some(Ok(back)) if back == body => Ok(()),
             Some(Ok(back)) => Err(format!("changed: {back}")),
         };
-        tally.record(name, outcome);
+        tally.record(&name, &name, outcome);
     }
-    tally.finish(1000);
+    tally.finish(1000, REQUEST_FAILURES);
 }

@@ -121,8 +121,12 @@ fn encoder_matches_php_http_build_query() {
         cases.push(Value::Object(map));
     }
     let Some(expected) = php_http_build_query(&cases) else {
-        eprintln!(
-            "notice: php not found; the http_build_query parity test did not run (install php-cli)"
+        // Written to the process's stderr directly (not `eprintln!`, which the test harness
+        // captures and hides for passing tests), so a skipped check is seen in every run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED encoder_matches_php_http_build_query: `php` is not on PATH \
+             (apt-get install php-cli; under CI=true this test fails instead)"
         );
         return;
     };
