@@ -8,6 +8,16 @@ use b24_methods::profile::Profile;
 
 use crate::support::webhook_url;
 
+/// A webhook client of `emulator` that declares `scope` as its only granted scope.
+fn declaring(emulator: &Emulator, scope: Scope) -> Client {
+    Client::builder()
+        .webhook_url(&emulator.webhook_url())
+        .unwrap()
+        .granted_scopes([scope])
+        .build()
+        .unwrap()
+}
+
 fn add() -> AutomatedSolutionAdd {
     AutomatedSolutionAdd::new(NewAutomatedSolution::new("HR"))
 }
@@ -15,12 +25,7 @@ fn add() -> AutomatedSolutionAdd {
 #[tokio::test]
 async fn declared_scopes_refuse_other_methods_and_send_nothing() {
     let emulator = Emulator::start().await.unwrap();
-    let client = Client::builder()
-        .webhook_url(&emulator.webhook_url())
-        .unwrap()
-        .granted_scopes([Scope::Im])
-        .build()
-        .unwrap();
+    let client = declaring(&emulator, Scope::Im);
     let error = client.call(&add()).await.unwrap_err();
     match &error {
         Error::ScopeNotGranted { method, required } => {
@@ -48,12 +53,7 @@ async fn declared_scopes_refuse_other_methods_and_send_nothing() {
 #[tokio::test]
 async fn raw_calls_of_registered_methods_are_checked_too() {
     let emulator = Emulator::start().await.unwrap();
-    let client = Client::builder()
-        .webhook_url(&emulator.webhook_url())
-        .unwrap()
-        .granted_scopes([Scope::Im])
-        .build()
-        .unwrap();
+    let client = declaring(&emulator, Scope::Im);
     let result = client
         .call_raw(
             "CRM.AutomatedSolution.Add",
@@ -104,12 +104,7 @@ async fn user_scope_is_satisfied_by_user_brief() {
     struct UserCurrent;
 
     let emulator = Emulator::start().await.unwrap();
-    let client = Client::builder()
-        .webhook_url(&emulator.webhook_url())
-        .unwrap()
-        .granted_scopes([Scope::UserBrief])
-        .build()
-        .unwrap();
+    let client = declaring(&emulator, Scope::UserBrief);
     // The pre-flight lets it through; whatever the portal answers, the request was sent.
     let _ = client.call(&UserCurrent).await;
     assert_eq!(emulator.total_requests(), 1);

@@ -7,7 +7,7 @@ use b24_methods::crm::automatedsolution::add::{AutomatedSolutionAdd, NewAutomate
 use b24_methods::crm::automatedsolution::delete::AutomatedSolutionDelete;
 use b24_methods::crm::automatedsolution::fields::AutomatedSolutionFields;
 use b24_methods::crm::automatedsolution::get::AutomatedSolutionGet;
-use b24_methods::crm::automatedsolution::list::AutomatedSolutionList;
+use b24_methods::crm::automatedsolution::list::{AutomatedSolutionList, AutomatedSolutionPage};
 use b24_methods::crm::automatedsolution::update::{
     AutomatedSolutionChanges, AutomatedSolutionUpdate,
 };
@@ -97,22 +97,12 @@ async fn automated_solution_list_pages_and_filters() {
         .call(&AutomatedSolutionList::new().filter("%title", "R&"))
         .await
         .unwrap();
-    let titles: Vec<_> = page
-        .automated_solutions
-        .iter()
-        .map(|s| s.title.as_str())
-        .collect();
-    assert_eq!(titles, ["R&D"]);
+    assert_eq!(titles(&page), ["R&D"]);
     let page = client
         .call(&AutomatedSolutionList::new().order_by("id", "DESC"))
         .await
         .unwrap();
-    let titles: Vec<_> = page
-        .automated_solutions
-        .iter()
-        .map(|s| s.title.as_str())
-        .collect();
-    assert_eq!(titles, ["R&D", "Sales", "HR"]);
+    assert_eq!(titles(&page), ["R&D", "Sales", "HR"]);
 }
 
 #[tokio::test]
@@ -200,16 +190,8 @@ async fn im_revision_get() {
 async fn voximplant_user_get_waits_for_confirmation_then_answers() {
     let (emulator, client) = portal().await;
     let request = VoximplantUserGet::new([1]);
-    assert_api_error(
-        client.call(&request).await,
-        ErrorCode::MethodConfirmWaiting,
-        401,
-    );
-    assert_api_error(
-        client.call(&request).await,
-        ErrorCode::MethodConfirmWaiting,
-        401,
-    );
+    assert_waiting_for_confirmation(&client, &request).await;
+    assert_waiting_for_confirmation(&client, &request).await;
     emulator.confirm_method("voximplant.user.get");
     let users = client.call(&request).await.unwrap();
     assert_eq!(users.len(), 1);
@@ -221,11 +203,7 @@ async fn voximplant_user_get_waits_for_confirmation_then_answers() {
 async fn voximplant_user_get_denied() {
     let (emulator, client) = portal().await;
     let request = VoximplantUserGet::new([1]);
-    assert_api_error(
-        client.call(&request).await,
-        ErrorCode::MethodConfirmWaiting,
-        401,
-    );
+    assert_waiting_for_confirmation(&client, &request).await;
     emulator.deny_method("voximplant.user.get");
     assert_api_error(
         client.call(&request).await,
@@ -276,4 +254,21 @@ async fn oauth_tokens_work_like_webhooks() {
         )))
         .await;
     assert!(solution.is_ok(), "{solution:?}");
+}
+
+/// The titles of a page of automated solutions, in the order the portal sent them.
+fn titles(page: &AutomatedSolutionPage) -> Vec<&str> {
+    page.automated_solutions
+        .iter()
+        .map(|solution| solution.title.as_str())
+        .collect()
+}
+
+/// Calls `request` and asserts the portal's answer: the method awaits the administrator.
+async fn assert_waiting_for_confirmation(client: &b24_core::Client, request: &VoximplantUserGet) {
+    assert_api_error(
+        client.call(request).await,
+        ErrorCode::MethodConfirmWaiting,
+        401,
+    );
 }

@@ -15,6 +15,13 @@ struct DealAdd {
     fields: Value,
 }
 
+/// A `crm.deal.add` of a deal titled `title`.
+fn deal_add(title: &str) -> DealAdd {
+    DealAdd {
+        fields: json!({ "TITLE": title }),
+    }
+}
+
 #[b24_method("crm.deal.get", scope = "crm", response = Deal, read_only)]
 #[derive(Serialize)]
 struct DealGet {
@@ -79,11 +86,7 @@ async fn batch_returns_typed_results_and_resolves_references() {
     let emulator = Emulator::start().await.unwrap();
     let client = client(&emulator);
     let mut batch = Batch::new();
-    let added = batch
-        .push(&DealAdd {
-            fields: json!({"TITLE": "Deal & Co"}),
-        })
-        .unwrap();
+    let added = batch.push(&deal_add("Deal & Co")).unwrap();
     let fetched = batch
         .push_with(&DealGet { id: 0 }, [("id", added.result())])
         .unwrap();
@@ -106,17 +109,9 @@ async fn large_batches_split_into_requests_of_fifty_and_keep_references() {
     let emulator = Emulator::start().await.unwrap();
     let client = client(&emulator);
     let mut batch = Batch::new();
-    let first = batch
-        .push(&DealAdd {
-            fields: json!({"TITLE": "first"}),
-        })
-        .unwrap();
+    let first = batch.push(&deal_add("first")).unwrap();
     for index in 1..120 {
-        batch
-            .push(&DealAdd {
-                fields: json!({"TITLE": format!("deal {index}")}),
-            })
-            .unwrap();
+        batch.push(&deal_add(&format!("deal {index}"))).unwrap();
     }
     // Command 121 lives in the third request; its reference points into the first.
     let late = batch
@@ -134,11 +129,7 @@ async fn halt_stops_at_the_first_failure() {
     let client = client(&emulator);
     let mut batch = Batch::new().halt_on_error(true);
     let missing = batch.push(&DealGet { id: 987_654 }).unwrap();
-    let after = batch
-        .push(&DealAdd {
-            fields: json!({"TITLE": "never"}),
-        })
-        .unwrap();
+    let after = batch.push(&deal_add("never")).unwrap();
     let results = client.batch(&batch).await.unwrap();
     assert!(results.was_executed(&missing));
     assert!(results.error(&missing).is_some());
@@ -224,9 +215,7 @@ async fn refusals_are_retried_until_they_pass() {
     };
     let emulator = Emulator::builder().rate_limit(limit).start().await.unwrap();
     let client = client(&emulator);
-    let request = DealAdd {
-        fields: json!({"TITLE": "x"}),
-    };
+    let request = deal_add("x");
     let calls = (0..30).map(|_| client.call(&request));
     for result in futures_util::future::join_all(calls).await {
         result.unwrap();
@@ -252,12 +241,7 @@ async fn writes_with_an_unknown_outcome_are_not_repeated() {
         ..FaultConfig::default()
     });
     let client = client(&emulator);
-    let error = client
-        .call(&DealAdd {
-            fields: json!({"TITLE": "x"}),
-        })
-        .await
-        .unwrap_err();
+    let error = client.call(&deal_add("x")).await.unwrap_err();
     assert!(matches!(error, Error::UnknownOutcome { .. }), "{error:?}");
     assert_eq!(
         emulator.request_count("crm.deal.add"),

@@ -5,17 +5,19 @@ use b24_tests::{MyAddSolution, MyFields};
 
 use crate::support::portal;
 
+/// The user-defined request for a solution titled `title`.
+fn mine(title: impl Into<String>) -> MyAddSolution {
+    MyAddSolution {
+        fields: MyFields {
+            title: title.into(),
+        },
+    }
+}
+
 #[tokio::test]
 async fn user_defined_method_calls_like_a_prebuilt_one() {
     let (emulator, client) = portal().await;
-    let added = client
-        .call(&MyAddSolution {
-            fields: MyFields {
-                title: "Mine".into(),
-            },
-        })
-        .await
-        .unwrap();
+    let added = client.call(&mine("Mine")).await.unwrap();
     assert_eq!(added.automated_solution["title"], "Mine");
     let page = client.call(&AutomatedSolutionList::new()).await.unwrap();
     assert_eq!(page.automated_solutions.len(), 1);
@@ -26,13 +28,7 @@ async fn user_defined_method_calls_like_a_prebuilt_one() {
 #[tokio::test]
 async fn user_defined_method_errors_are_typed_the_same_way() {
     let (_emulator, client) = portal().await;
-    let result = client
-        .call(&MyAddSolution {
-            fields: MyFields {
-                title: String::new(),
-            },
-        })
-        .await;
+    let result = client.call(&mine(String::new())).await;
     crate::support::assert_api_error(result, b24_core::ErrorCode::BxEmptyRequired, 400);
 }
 
