@@ -410,6 +410,17 @@ mod tests {
     }
 
     #[test]
+    fn unknown_methods_hint_at_linking_the_crate_of_methods() {
+        let shown = Error::UnknownMethod(String::from("crm.deal.add")).to_string();
+        assert!(
+            shown.starts_with("unknown method `crm.deal.add`: "),
+            "{shown}"
+        );
+        assert!(shown.contains("add `use b24_methods as _;`"), "{shown}");
+        assert!(!shown.contains("  "), "one line without gaps: {shown}");
+    }
+
+    #[test]
     fn retryable_by_code_not_status() {
         let error = |code: ErrorCode, status| ApiError {
             method: "x".into(),

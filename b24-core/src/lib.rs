@@ -37,6 +37,18 @@
 //! println!("{added:?}");
 //! # Ok(()) }
 //! ```
+//!
+//! # TLS and the program's own reqwest
+//!
+//! Both clients speak TLS through rustls on the process-wide crypto provider, and install
+//! *ring* as that provider when they are built and the program has not installed one. Cargo's
+//! feature unification gives the program's own reqwest the same rustls, so its clients work
+//! once a b24 client exists; a program that builds its own client first, with a reqwest that
+//! has no TLS backend of its own, calls [`install_crypto_provider`] at the start of `main`.
+//!
+//! # Methods of other crates
+//!
+//! Only linked crates register their methods: see [`registry`] for `use b24_methods as _;`.
 
 mod auth;
 mod batch;

@@ -13,7 +13,7 @@
 //! [`Error::UnknownMethod`]. Naming the crate once, anywhere in the program, links it with
 //! all its registrations:
 //!
-//! ```ignore
+//! ```text
 //! use b24_methods as _;
 //! ```
 //!

@@ -31,6 +31,30 @@ pub(crate) struct Options {
     pub root_certificates: Vec<Vec<u8>>,
 }
 
+impl Options {
+    /// Builds the client, sending `user_agent`, with `default_timeout` unless one was set; the
+    /// error describes a configuration that cannot work.
+    pub fn build(
+        &self,
+        user_agent: &'static str,
+        default_timeout: Duration,
+    ) -> Result<Http, String> {
+        let tls = tls::client_config(&self.root_certificates)?;
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(self.timeout.unwrap_or(default_timeout))
+            .user_agent(user_agent)
+            .build()
+            .map_err(|error| error.without_url().to_string())?;
+        Ok(Http {
+            client,
+            max_response: self.max_response.unwrap_or(DEFAULT_MAX_RESPONSE),
+        })
+    }
+}
+
 /// The builder methods for [`Options`], in a builder with an `http: Options` field; the
 /// argument documents the timeout's default.
 macro_rules! http_settings {
@@ -118,30 +142,6 @@ pub(crate) enum Failure {
         /// The limit in bytes.
         limit: usize,
     },
-}
-
-impl Options {
-    /// Builds the client, sending `user_agent`, with `default_timeout` unless one was set; the
-    /// error describes a configuration that cannot work.
-    pub fn build(
-        &self,
-        user_agent: &'static str,
-        default_timeout: Duration,
-    ) -> Result<Http, String> {
-        let tls = tls::client_config(&self.root_certificates)?;
-        let client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(self.timeout.unwrap_or(default_timeout))
-            .user_agent(user_agent)
-            .build()
-            .map_err(|error| error.without_url().to_string())?;
-        Ok(Http {
-            client,
-            max_response: self.max_response.unwrap_or(DEFAULT_MAX_RESPONSE),
-        })
-    }
 }
 
 impl Http {
