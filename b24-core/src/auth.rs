@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -10,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::error::Error;
+use crate::transport;
 
 /// An incoming webhook: `https://{portal}/rest/{user_id}/{code}/`.
 ///
@@ -202,48 +202,12 @@ impl fmt::Debug for OAuth {
 
 /// `https://{host}/rest/` from a portal address, refusing plain http to a non-loopback host.
 fn rest_base(portal: &str) -> Result<Url, Error> {
-    let with_scheme = if portal.contains("://") {
-        portal.to_owned()
-    } else {
-        format!("https://{portal}")
-    };
-    let mut url = Url::parse(&with_scheme)
-        .map_err(|error| Error::Config(format!("invalid portal address: {error}")))?;
-    require_secure(&url)?;
-    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
-        return Err(Error::Config(String::from(
-            "the portal address must not carry credentials or a query",
-        )));
+    let root = transport::portal_root(portal).map_err(Error::Config)?;
+    if root.path().ends_with("/rest/") {
+        return Ok(root);
     }
-    let path = url.path().trim_end_matches('/');
-    let path = if path.ends_with("/rest") {
-        format!("{path}/")
-    } else {
-        format!("{path}/rest/")
-    };
-    url.set_path(&path);
-    Ok(url)
-}
-
-/// HTTPS is required for every portal but a loopback one.
-pub(crate) fn require_secure(url: &Url) -> Result<(), Error> {
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if is_loopback(url) => Ok(()),
-        "http" => Err(Error::Config(String::from(
-            "plain http is allowed only for loopback portals; use https",
-        ))),
-        other => Err(Error::Config(format!("unsupported scheme `{other}`"))),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
+    root.join("rest/")
+        .map_err(|error| Error::Config(format!("invalid portal address: {error}")))
 }
 
 #[cfg(test)]

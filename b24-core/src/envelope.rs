@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::error::{ApiError, Error, ErrorCode, RawCode};
+use crate::transport::excerpt;
 use crate::types::de;
 
 /// A successful answer: the typed `result` and what the server sent around it.
@@ -67,9 +68,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
         Ok(_) if success => decode_result(method, body),
         Ok(_) => Err(not_an_envelope(method, status, body)),
         Err(_) if !success => Err(not_an_envelope(method, status, body)),
-        Err(error) => Err(Error::Decode {
+        Err(error) => Err(Error::MalformedAnswer {
             method: method.to_owned(),
-            path: String::from("."),
             message: error.to_string(),
             body: excerpt(body),
         }),
@@ -119,13 +119,6 @@ fn not_an_envelope(method: &str, status: u16, body: &[u8]) -> Error {
         description: String::new(),
         raw_body: Some(excerpt(body)),
     }))
-}
-
-/// The first 4 KiB of a body, as text, cut at a character boundary.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    const LIMIT: usize = 4096;
-    let text = String::from_utf8_lossy(&body[..body.len().min(LIMIT)]);
-    text.into_owned()
 }
 
 #[cfg(test)]
@@ -191,9 +184,9 @@ mod tests {
     }
 
     #[test]
-    fn truncated_json_is_a_decode_error() {
+    fn truncated_json_is_a_malformed_answer() {
         let error =
             decode::<serde_json::Value>("profile", 200, br#"{"result":{"ID":"1""#).unwrap_err();
-        assert!(matches!(error, Error::Decode { .. }));
+        assert!(matches!(error, Error::MalformedAnswer { .. }));
     }
 }

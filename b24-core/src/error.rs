@@ -4,6 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer};
 
+use crate::retry;
+use crate::transport;
+
 /// Everything that can go wrong when calling a Bitrix24 method.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -21,7 +24,19 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// The answer was received but does not have the shape the method's types expect.
+    /// A successful answer is not JSON at all: it was cut short (a dropped connection, a
+    /// proxy's limit) or garbled. The call ran and its answer is lost; read-only calls are
+    /// retried, writes become [`Error::UnknownOutcome`].
+    #[error("the answer of `{method}` is not JSON (cut short or garbled): {message}")]
+    MalformedAnswer {
+        /// The method whose answer was lost.
+        method: String,
+        /// What the JSON reader said.
+        message: String,
+        /// The start of the body, for diagnosis (at most 4 KiB).
+        body: String,
+    },
+    /// The answer is JSON but does not have the shape the method's types expect.
     #[error("cannot decode the response of `{method}` at `{path}`: {message}")]
     Decode {
         /// The method whose response failed to decode.
@@ -60,8 +75,16 @@ pub enum Error {
         /// The configured limit in bytes.
         limit: usize,
     },
+    /// The portal answered with a redirect the client does not follow.
+    #[error("`{method}`: {problem}")]
+    Redirect {
+        /// The method being called.
+        method: String,
+        /// What is wrong with the redirect.
+        problem: RedirectProblem,
+    },
     /// The client was configured in a way that cannot work (plain http to a remote portal, a
-    /// malformed webhook URL, ...).
+    /// malformed webhook URL, no credentials, an unreadable root certificate, ...).
     #[error("invalid configuration: {0}")]
     Config(String),
     /// A write failed in a way that leaves its outcome unknown (the connection broke after the
@@ -81,23 +104,63 @@ pub enum Error {
         /// The method of the command.
         method: String,
     },
-    /// The method name is not in the registry.
-    #[error("unknown method `{0}`")]
+    /// A batch command's reference cannot be used: it points at a command that is not an
+    /// earlier one of the same batch, or it cannot be placed at the given parameter path.
+    #[error("`{method}`: {reason}")]
+    BatchReference {
+        /// The method of the command that holds the reference.
+        method: String,
+        /// What is wrong with the reference.
+        reason: String,
+    },
+    /// [`Client::stream`](crate::Client::stream) was asked to page a method that is not
+    /// declared as a list method.
+    #[error("`{method}` is not a list method (declare it with `list` to stream it)")]
+    NotAListMethod {
+        /// The method given.
+        method: String,
+    },
+    /// The method name is not in the [registry](crate::registry): no type linked into the
+    /// program declares it.
+    #[error(
+        "unknown method `{0}`: no type linked into this program declares it; a crate of methods \
+         that the program never names is not linked: add `use b24_methods as _;`"
+    )]
     UnknownMethod(String),
 }
 
+/// What is wrong with a redirect the portal answered with.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RedirectProblem {
+    /// More redirects in a row than the client follows.
+    #[error("more than {limit} redirects")]
+    TooMany {
+        /// How many the client follows.
+        limit: usize,
+    },
+    /// A redirect status without a `Location` header.
+    #[error("a redirect without a Location")]
+    MissingLocation,
+    /// A `Location` that is not a valid address.
+    #[error("the portal redirected to an invalid address")]
+    InvalidLocation,
+    /// A move to plain http on a host that is not a loopback address.
+    #[error("the portal redirected to plain http; use https")]
+    Insecure,
+}
+
+transport::failure_into!(Error, method);
+
 impl Error {
     /// Whether repeating the same request later may succeed: rate limits, operating-time limits,
-    /// server-side failures and transport timeouts.
+    /// server-side failures, lost answers and transport failures. The client's own retries
+    /// follow the same rule.
     ///
     /// Whether it is *safe* to repeat is a separate question for writes: see
     /// [`MethodMeta::read_only`](crate::MethodMeta::read_only).
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Api(api) => api.is_retryable(),
-            Error::Transport { source, .. } => source.is_timeout() || source.is_connect(),
-            _ => false,
-        }
+        retry::classify(self).may_heal()
     }
 
     /// The error code the server sent, if this is an API error.
@@ -112,15 +175,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Transport { source, .. } => source.status().map(|status| status.as_u16()),
             _ => None,
-        }
-    }
-
-    pub(crate) fn transport(method: &str, source: reqwest::Error) -> Self {
-        Error::Transport {
-            method: method.to_owned(),
-            source: source.without_url(),
         }
     }
 }
@@ -147,26 +202,44 @@ pub struct ApiError {
 impl ApiError {
     /// Whether repeating the request later may succeed.
     pub fn is_retryable(&self) -> bool {
-        match &self.code {
-            ErrorCode::QueryLimitExceeded
-            | ErrorCode::OperationTimeLimit
-            | ErrorCode::InternalServerError
-            | ErrorCode::ErrorUnexpectedAnswer => true,
-            ErrorCode::Other(RawCode::Absent) => self.status >= 500,
-            _ => false,
-        }
+        retry::classify_api(self).may_heal()
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        FailureLine {
+            subject: &self.method,
+            reason: &self.code,
+            status: self.status,
+            detail: &self.description,
+        }
+        .fmt(f)
+    }
+}
+
+/// The one-line report of an error answer, alike for both APIs:
+/// ``"`subject` failed with reason (HTTP status): detail"``.
+pub(crate) struct FailureLine<'a> {
+    /// The method or route that failed.
+    pub subject: &'a str,
+    /// How the answer was classified.
+    pub reason: &'a dyn fmt::Display,
+    /// The HTTP status.
+    pub status: u16,
+    /// The server's text; left out when empty.
+    pub detail: &'a str,
+}
+
+impl fmt::Display for FailureLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "`{}` failed with {} (HTTP {})",
-            self.method, self.code, self.status
+            self.subject, self.reason, self.status
         )?;
-        if !self.description.is_empty() {
-            write!(f, ": {}", self.description)?;
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
         }
         Ok(())
     }
@@ -334,6 +407,17 @@ mod tests {
         assert_eq!(code, ErrorCode::Other(RawCode::Text(String::new())));
         let code: ErrorCode = serde_json::from_str("\"SOMETHING_NEW\"").unwrap();
         assert_eq!(code.as_str(), Some("SOMETHING_NEW"));
+    }
+
+    #[test]
+    fn unknown_methods_hint_at_linking_the_crate_of_methods() {
+        let shown = Error::UnknownMethod(String::from("crm.deal.add")).to_string();
+        assert!(
+            shown.starts_with("unknown method `crm.deal.add`: "),
+            "{shown}"
+        );
+        assert!(shown.contains("add `use b24_methods as _;`"), "{shown}");
+        assert!(!shown.contains("  "), "one line without gaps: {shown}");
     }
 
     #[test]

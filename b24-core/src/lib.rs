@@ -37,6 +37,18 @@
 //! println!("{added:?}");
 //! # Ok(()) }
 //! ```
+//!
+//! # TLS and the program's own reqwest
+//!
+//! Both clients speak TLS through rustls on the process-wide crypto provider, and install
+//! *ring* as that provider when they are built and the program has not installed one. Cargo's
+//! feature unification gives the program's own reqwest the same rustls, so its clients work
+//! once a b24 client exists; a program that builds its own client first, with a reqwest that
+//! has no TLS backend of its own, calls [`install_crypto_provider`] at the start of `main`.
+//!
+//! # Methods of other crates
+//!
+//! Only linked crates register their methods: see [`registry`] for `use b24_methods as _;`.
 
 mod auth;
 mod batch;
@@ -47,20 +59,24 @@ pub mod form;
 mod method;
 pub mod r7;
 pub mod registry;
+mod retry;
 pub mod schedule;
 mod scope;
 pub mod stream;
+mod sync;
+mod transport;
 pub mod types;
 
 pub use auth::{OAuth, RefreshFuture, StaticToken, TokenSource, Webhook};
 pub use batch::{Batch, BatchResults, Handle, Reference};
 pub use client::{Client, ClientBuilder};
 pub use envelope::{Envelope, Time};
-pub use error::{ApiError, Error, ErrorCode, RawCode};
+pub use error::{ApiError, Error, ErrorCode, RawCode, RedirectProblem};
 pub use method::{ListShape, Method, MethodMeta};
 pub use registry::MethodInfo;
 pub use scope::Scope;
 pub use stream::{ItemStream, Progress};
+pub use transport::install_crypto_provider;
 pub use types::{Empty, Id, YesNo};
 
 /// Declares a Bitrix24 REST method on a request struct.

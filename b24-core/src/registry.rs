@@ -3,6 +3,21 @@
 //! The macro registers each non-generic method type, prebuilt or the user's own. The registry
 //! answers "which methods exist, with which scope and metadata", decodes a response body for a
 //! method given by name, and computes the scopes an application needs.
+//!
+//! # Linking a crate of methods
+//!
+//! Registration happens at link time, and a dependency that the program never names is not
+//! linked at all: a program that calls `crm.deal.add` only by name (through
+//! [`Client::call_raw`](crate::Client::call_raw) or this registry) and uses no item of
+//! `b24_methods` finds no method of that crate, and lookups fail with
+//! [`Error::UnknownMethod`]. Naming the crate once, anywhere in the program, links it with
+//! all its registrations:
+//!
+//! ```text
+//! use b24_methods as _;
+//! ```
+//!
+//! The same holds for any library that declares methods with `#[b24_method]`.
 
 use std::collections::BTreeSet;
 use std::fmt;

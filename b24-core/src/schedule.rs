@@ -13,6 +13,8 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::sync::lock;
+
 /// The portal's request-intensity limit: the bucket drains `drain_per_second` requests per
 /// second and holds at most `burst`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -93,19 +95,11 @@ pub struct MemoryBucket(Mutex<BucketState>);
 
 impl BucketStore for MemoryBucket {
     fn book(&self, limit: RateLimit) -> Duration {
-        let mut state = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        state.book(limit, now())
+        lock(&self.0).book(limit, now())
     }
 
     fn fill(&self, limit: RateLimit) {
-        let mut state = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        state.fill(limit, now());
+        lock(&self.0).fill(limit, now());
     }
 }
 
@@ -238,10 +232,7 @@ impl OperatingBudget {
 
     /// How long `method` must wait before it may run again.
     pub(crate) fn wait(&self, method: &str) -> Duration {
-        let methods = self
-            .methods
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let methods = lock(&self.methods);
         let Some(account) = methods.get(&method.to_ascii_lowercase()) else {
             return Duration::ZERO;
         };
@@ -259,10 +250,7 @@ impl OperatingBudget {
 
     /// Records what an answer said about `method`'s operating time.
     pub(crate) fn record(&self, method: &str, operating: Option<f64>, reset_at: Option<i64>) {
-        let mut methods = self
-            .methods
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut methods = lock(&self.methods);
         let account = methods.entry(method.to_ascii_lowercase()).or_default();
         if let Some(seconds) = operating {
             account.seconds = seconds;
@@ -277,10 +265,7 @@ impl OperatingBudget {
 
     /// Records a 429: the method is blocked until its oldest bucket expires.
     pub(crate) fn block(&self, method: &str) -> Duration {
-        let mut methods = self
-            .methods
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut methods = lock(&self.methods);
         let account = methods.entry(method.to_ascii_lowercase()).or_default();
         let now = now();
         let until = account

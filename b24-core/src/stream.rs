@@ -92,7 +92,9 @@ impl Client {
         T: DeserializeOwned + Send + 'static,
     {
         let Some(shape) = M::META.list else {
-            return Err(Error::Config(format!("`{}` is not a list method", M::NAME)));
+            return Err(Error::NotAListMethod {
+                method: M::NAME.to_owned(),
+            });
         };
         let mut params = serde_json::to_value(request).map_err(|source| Error::Encode {
             method: M::NAME.to_owned(),
@@ -395,18 +397,7 @@ impl Pager {
                         break;
                     }
                 }
-                Some(Outcome::Failed(api)) => return Err(Error::Api(api)),
-                Some(Outcome::Unknown(reason)) => {
-                    return Err(Error::UnknownOutcome {
-                        method: self.method.to_owned(),
-                        reason,
-                    });
-                }
-                Some(Outcome::NotExecuted) | None => {
-                    return Err(Error::NotExecuted {
-                        method: self.method.to_owned(),
-                    });
-                }
+                other => return Err(Outcome::error_of(other.as_ref(), self.method)),
             }
         }
         Ok(pages)

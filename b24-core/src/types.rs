@@ -7,23 +7,30 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Conversions both ways between a wire newtype and the value it wraps.
+macro_rules! wraps {
+    ($($name:ident($inner:ty)),*) => {$(
+        impl From<$inner> for $name {
+            fn from(value: $inner) -> Self {
+                $name(value)
+            }
+        }
+
+        impl From<$name> for $inner {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+    )*};
+}
+
+wraps!(YesNo(bool), Id(u64));
+
 /// A Bitrix24 boolean in the legacy `"Y"`/`"N"` form.
 ///
 /// Serialises as `"Y"` or `"N"`; deserialises from any form the server uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct YesNo(pub bool);
-
-impl From<bool> for YesNo {
-    fn from(value: bool) -> Self {
-        YesNo(value)
-    }
-}
-
-impl From<YesNo> for bool {
-    fn from(value: YesNo) -> Self {
-        value.0
-    }
-}
 
 impl Serialize for YesNo {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -43,18 +50,6 @@ impl<'de> Deserialize<'de> for YesNo {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct Id(pub u64);
-
-impl From<u64> for Id {
-    fn from(value: u64) -> Self {
-        Id(value)
-    }
-}
-
-impl From<Id> for u64 {
-    fn from(value: Id) -> Self {
-        value.0
-    }
-}
 
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -131,13 +131,13 @@ async fn html_error_page_keeps_status_and_body() {
 }
 
 #[tokio::test]
-async fn truncated_json_is_a_decode_error_naming_the_method() {
+async fn truncated_json_is_a_malformed_answer_naming_the_method() {
     let body = r#"{"result":{"ID":"1","ADMIN":tr"#;
     let server = CannedServer::start(vec![http_response("200 OK", "application/json", body)]).await;
     let client = Client::webhook(&server.webhook_url()).unwrap();
     let error = client.call(&Profile).await.unwrap_err();
-    let Error::Decode { method, .. } = &error else {
-        panic!("expected a decode error, got {error:?}")
+    let Error::MalformedAnswer { method, .. } = &error else {
+        panic!("expected a malformed-answer error, got {error:?}")
     };
     assert_eq!(method, "profile");
 }

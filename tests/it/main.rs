@@ -11,4 +11,5 @@ mod secrets;
 mod seed_methods;
 mod support;
 mod throughput;
+mod tls;
 mod user_method;

@@ -8,6 +8,7 @@ use serde::de::{DeserializeOwned, IntoDeserializer};
 
 use super::error::{ApiError, Error, ErrorKind};
 use super::method::Format;
+use crate::transport::{Received, excerpt};
 
 /// A successful answer: the typed `response` and what the server sent around it.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,8 +53,6 @@ impl<T: DeserializeOwned> Envelope<T> {
 #[serde(rename_all = "camelCase")]
 struct Wire<T> {
     #[serde(default)]
-    status: u8,
-    #[serde(default)]
     status_code: Option<u16>,
     #[serde(default)]
     count: Option<u64>,
@@ -91,7 +90,22 @@ pub(crate) struct Answer<'a> {
     pub login: bool,
 }
 
-impl Answer<'_> {
+impl<'a> Answer<'a> {
+    /// What `received` says, for `route` (a login when `login`).
+    pub(crate) fn of(route: &'a str, received: &'a Received, login: bool) -> Self {
+        Answer {
+            route,
+            status: received.status,
+            content_type: received.header(reqwest::header::CONTENT_TYPE),
+            retry_after: received
+                .header(reqwest::header::RETRY_AFTER)
+                .and_then(|value| value.trim().parse::<u64>().ok())
+                .map(Duration::from_secs),
+            body: &received.body,
+            login,
+        }
+    }
+
     fn is_xml(&self) -> bool {
         match self.content_type {
             Some(content_type) => content_type.contains("xml"),
@@ -125,25 +139,13 @@ pub(crate) fn decode<T: DeserializeOwned>(
     }
     let wire: Wire<T> = if xml {
         let text = text.unwrap_or_default();
-        let deserializer = &mut quick_xml::de::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            decode_error(
-                answer,
-                &error.path().to_string(),
-                &error.inner().to_string(),
-            )
-        })?
+        typed(answer, &mut quick_xml::de::Deserializer::from_str(text))?
     } else {
-        let deserializer = &mut serde_json::Deserializer::from_slice(answer.body);
-        serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            decode_error(
-                answer,
-                &error.path().to_string(),
-                &error.inner().to_string(),
-            )
-        })?
+        typed(
+            answer,
+            &mut serde_json::Deserializer::from_slice(answer.body),
+        )?
     };
-    let _ = wire.status;
     let response = match wire.response {
         Some(response) => response,
         // XML drops an empty array (and JSON has no `response` on some void routes): read
@@ -160,6 +162,22 @@ pub(crate) fn decode<T: DeserializeOwned>(
         start_index: wire.start_index,
         total: wire.total,
         status_code: wire.status_code.unwrap_or(answer.status),
+    })
+}
+
+/// Deserialises the whole envelope, naming the path where it fails.
+fn typed<'de, D, T>(answer: &Answer<'_>, deserializer: D) -> Result<T, Error>
+where
+    D: serde::Deserializer<'de>,
+    D::Error: std::fmt::Display,
+    T: Deserialize<'de>,
+{
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        decode_error(
+            answer,
+            &error.path().to_string(),
+            &error.inner().to_string(),
+        )
     })
 }
 
@@ -194,16 +212,6 @@ fn api_error(answer: &Answer<'_>, probe: Option<ErrorProbe>) -> Error {
         retry_after: answer.retry_after,
         raw_body,
     }))
-}
-
-/// At most 4 KiB of a body, cut at a character boundary.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut end = text.len().min(4096);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].to_owned()
 }
 
 #[cfg(test)]

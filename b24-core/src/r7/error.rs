@@ -3,6 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::error::FailureLine;
+use crate::transport;
+
 /// Everything that can go wrong when calling an R7-Office route.
 ///
 /// No variant ever holds the password or the session token.
@@ -55,10 +58,12 @@ pub enum Error {
         limit: usize,
     },
     /// The client was configured in a way that cannot work (plain http to a remote portal,
-    /// no credentials, ...).
+    /// no credentials, a token that is not a valid header value, ...).
     #[error("invalid configuration: {0}")]
     Config(String),
 }
+
+transport::failure_into!(Error, route);
 
 impl Error {
     /// The kind of server error, if this is one.
@@ -73,7 +78,6 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Transport { source, .. } => source.status().map(|status| status.as_u16()),
             _ => None,
         }
     }
@@ -83,7 +87,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => api.is_retryable(),
-            Error::Transport { source, .. } => source.is_timeout() || source.is_connect(),
+            Error::Transport { source, .. } => transport::is_transient(source),
             _ => false,
         }
     }
@@ -176,15 +180,13 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}` failed: {:?} (HTTP {})",
-            self.route, self.kind, self.status
-        )?;
-        if !self.message.is_empty() {
-            write!(f, ": {}", self.message)?;
+        FailureLine {
+            subject: &self.route,
+            reason: &format_args!("{:?}", self.kind),
+            status: self.status,
+            detail: &self.message,
         }
-        Ok(())
+        .fmt(f)
     }
 }
 

@@ -42,16 +42,21 @@
 //! first call, logs in again once on a 401, decodes error envelopes and non-JSON error pages
 //! into [`ApiError`], and pages lists with [`Client::pages`].
 
+mod builder;
 mod client;
 mod envelope;
 mod error;
 mod method;
+mod pages;
+mod session;
 mod types;
 
-pub use client::{AuthScheme, Client, ClientBuilder, LoginInfo, MAX_PAGE_SIZE, Pages};
+pub use builder::ClientBuilder;
+pub use client::{AuthScheme, Client, LoginInfo, MAX_PAGE_SIZE};
 pub use envelope::Envelope;
 pub use error::{ApiError, Error, ErrorKind, SecondFactor};
 pub use method::{CONTEXT_PARAMETERS, Field, Format, ListRoute, Place, Route, Verb};
+pub use pages::Pages;
 pub use types::{ApiDateTime, Guid, InvalidDate, InvalidGuid};
 
 /// The `time` crate, whose `OffsetDateTime` [`ApiDateTime`] wraps.

@@ -1,0 +1,189 @@
+//! The [`Client`]: sends typed method calls to a portal and decodes the answers.
+//!
+//! `builder` configures it, `send` runs one call (pacing, exchange, retries) and `redirect`
+//! decides where a moved portal's redirect leads.
+
+mod builder;
+mod redirect;
+mod send;
+
+use std::fmt;
+use std::sync::Arc;
+
+use tokio::sync::OnceCell;
+
+pub use builder::ClientBuilder;
+
+use crate::auth::{OAuth, Webhook};
+use crate::envelope::Envelope;
+use crate::error::Error;
+use crate::method::Method;
+use crate::registry;
+use crate::retry::Concurrency;
+use crate::schedule::{BucketStore, OperatingBudget, RateLimit, RetryPolicy};
+use crate::scope::Scope;
+use crate::transport::Http;
+
+/// A Bitrix24 client: one portal, one credential, cheap to clone.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), b24_core::Error> {
+/// use b24_core::{Client, Scope};
+///
+/// let client = Client::builder()
+///     .webhook_url("https://example.bitrix24.com/rest/1/your-webhook-code/")?
+///     .granted_scopes([Scope::Crm, Scope::Im])
+///     .build()?;
+/// let scopes: Vec<String> = client.call_raw("scope", &serde_json::json!({})).await?.result
+///     .as_array().into_iter().flatten().filter_map(|s| s.as_str().map(String::from)).collect();
+/// println!("{scopes:?}");
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: Http,
+    credentials: Credentials,
+    scopes: ScopeCheck,
+    rate_limit: Option<RateLimit>,
+    bucket: Arc<dyn BucketStore>,
+    budget: OperatingBudget,
+    retry: RetryPolicy,
+    in_flight: Concurrency,
+}
+
+#[derive(Clone, Debug)]
+enum Credentials {
+    Webhook(Webhook),
+    OAuth(OAuth),
+}
+
+enum ScopeCheck {
+    Off,
+    Known(Vec<Scope>),
+    FromServer(OnceCell<Vec<Scope>>),
+}
+
+impl Client {
+    /// A client for an incoming webhook URL with default settings.
+    pub fn webhook(url: &str) -> Result<Client, Error> {
+        Client::builder().webhook_url(url)?.build()
+    }
+
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Calls a method and returns its typed `result`.
+    pub async fn call<M: Method>(&self, request: &M) -> Result<M::Response, Error> {
+        let envelope = self.call_with(request, M::META.read_only).await?;
+        Ok(envelope.result)
+    }
+
+    /// Calls a method and returns the whole envelope: `result`, `next`, `total` and `time`.
+    pub async fn call_envelope<M: Method>(
+        &self,
+        request: &M,
+    ) -> Result<Envelope<M::Response>, Error> {
+        self.call_with(request, M::META.read_only).await
+    }
+
+    /// Calls a write method that is safe to repeat (an update to fixed values, a delete):
+    /// transport failures and server errors are then retried as for read-only methods.
+    pub async fn call_idempotent<M: Method>(&self, request: &M) -> Result<M::Response, Error> {
+        let envelope = self.call_with(request, true).await?;
+        Ok(envelope.result)
+    }
+
+    async fn call_with<M: Method>(
+        &self,
+        request: &M,
+        safe: bool,
+    ) -> Result<Envelope<M::Response>, Error> {
+        self.check_scope(M::NAME, &M::SCOPE).await?;
+        let params = serde_json::to_value(request).map_err(|source| Error::Encode {
+            method: M::NAME.to_owned(),
+            source,
+        })?;
+        self.send(M::NAME, &params, safe).await
+    }
+
+    pub(crate) fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
+    }
+
+    /// Calls a method by name with untyped parameters; the result stays JSON.
+    ///
+    /// The scope pre-flight applies when the method is in the [registry](crate::registry).
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        params: &serde_json::Value,
+    ) -> Result<Envelope<serde_json::Value>, Error> {
+        let safe = match registry::find(method) {
+            Some(info) => {
+                self.check_scope(info.name, &info.scope).await?;
+                info.meta.read_only
+            }
+            None => false,
+        };
+        self.send(method, params, safe).await
+    }
+
+    /// The scopes this client knows it was granted: given to the builder, or read from the
+    /// portal with the `scope` method (once) when the builder asked for that.
+    pub async fn granted_scopes(&self) -> Result<Option<Vec<Scope>>, Error> {
+        match &self.inner.scopes {
+            ScopeCheck::Off => Ok(None),
+            ScopeCheck::Known(scopes) => Ok(Some(scopes.clone())),
+            ScopeCheck::FromServer(cell) => cell
+                .get_or_try_init(|| self.fetch_scopes())
+                .await
+                .cloned()
+                .map(Some),
+        }
+    }
+
+    async fn fetch_scopes(&self) -> Result<Vec<Scope>, Error> {
+        let envelope: Envelope<Vec<Scope>> =
+            self.send("scope", &serde_json::json!({}), true).await?;
+        Ok(envelope.result)
+    }
+
+    pub(crate) async fn check_scope(&self, method: &str, required: &Scope) -> Result<(), Error> {
+        if required.is_global() {
+            return Ok(());
+        }
+        let Some(granted) = self.granted_scopes().await? else {
+            return Ok(());
+        };
+        if required.is_satisfied_by(&granted) {
+            Ok(())
+        } else {
+            Err(Error::ScopeNotGranted {
+                method: method.to_owned(),
+                required: required.clone(),
+            })
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Client");
+        match &self.inner.credentials {
+            Credentials::Webhook(webhook) => debug.field("webhook", webhook),
+            Credentials::OAuth(oauth) => debug.field("oauth", oauth),
+        };
+        let scopes = match &self.inner.scopes {
+            ScopeCheck::Off => String::from("unchecked"),
+            ScopeCheck::Known(scopes) => format!("{scopes:?}"),
+            ScopeCheck::FromServer(_) => String::from("read from the portal"),
+        };
+        debug.field("granted_scopes", &scopes).finish()
+    }
+}
