@@ -152,13 +152,14 @@ pub struct ApiError {
     pub kind: ErrorKind,
     /// The HTTP status.
     pub status: u16,
+    /// How long to wait, from `Retry-After` (429/503): with the status, what the HTTP layer
+    /// said; the fields below come from the body.
+    pub retry_after: Option<Duration>,
     /// `error.message` of the envelope (empty when the body was not an envelope). For humans:
     /// it is the server's exception text, not a stable code.
     pub message: String,
     /// `error.hresult`, the .NET HRESULT; a hint only.
     pub hresult: Option<i64>,
-    /// How long to wait, from `Retry-After` (429/503).
-    pub retry_after: Option<Duration>,
     /// The body when it was not an error envelope (plain text, an HTML page), at most 4 KiB.
     pub raw_body: Option<String>,
 }
