@@ -7,6 +7,7 @@ mod ctxt;
 mod expand;
 mod r7;
 mod scope;
+mod scope_table;
 
 use proc_macro::TokenStream;
 
