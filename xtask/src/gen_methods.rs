@@ -201,6 +201,15 @@ fn normalize(fields: Vec<Field>) -> Vec<Field> {
     out
 }
 
+/// The strings of a JSON array (nothing for another value).
+fn strings(value: &Value) -> impl Iterator<Item = &str> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}
+
 fn is_wire_ident(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -489,6 +498,15 @@ impl Generator {
         Ok(())
     }
 
+    /// Module path → index in `leaves`.
+    fn leaf_index(&self) -> BTreeMap<Vec<String>, usize> {
+        self.leaves
+            .iter()
+            .enumerate()
+            .map(|(index, leaf)| (leaf.path.clone(), index))
+            .collect()
+    }
+
     /// A crate-wide unique type name: `candidate`, else `candidate2`, `candidate3`, ...
     fn unique(&mut self, candidate: String) -> String {
         if self.names.insert(candidate.clone()) {
@@ -542,16 +560,7 @@ impl Generator {
         }
         for (entry, path) in v2.iter().zip(leaf_paths) {
             let name = entry["method"].as_str().expect("checked").to_owned();
-            let scopes: Vec<String> = entry["scopes"]
-                .as_array()
-                .map(|scopes| {
-                    scopes
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .map(scope_code)
-                        .collect()
-                })
-                .unwrap_or_default();
+            let scopes: Vec<String> = strings(&entry["scopes"]).map(scope_code).collect();
             let refined = self.refined.contains_key(&name);
             let type_name = if refined {
                 self.refined[&name][0].clone()
@@ -584,12 +593,7 @@ impl Generator {
                     .insert(leaf.path[depth].clone());
             }
         }
-        let leaf_index: BTreeMap<Vec<String>, usize> = self
-            .leaves
-            .iter()
-            .enumerate()
-            .map(|(index, leaf)| (leaf.path.clone(), index))
-            .collect();
+        let leaf_index = self.leaf_index();
 
         // Pass 2: method files.
         for index in 0..self.leaves.len() {
@@ -726,17 +730,10 @@ impl Generator {
             writeln!(text, "//!\n//! Deprecated by the documentation.").ok();
         }
         writeln!(text, "//!\n//! Documentation: <{url}>").ok();
-        let codes: Vec<String> = entry["error_codes"]
-            .as_array()
-            .map(|codes| {
-                codes
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .filter(|code| !code.is_empty() && !code.contains('`'))
-                    .map(|code| format!("`{code}`"))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let codes: Vec<String> = strings(&entry["error_codes"])
+            .filter(|code| !code.is_empty() && !code.contains('`'))
+            .map(|code| format!("`{code}`"))
+            .collect();
         if !codes.is_empty() {
             writeln!(
                 text,
@@ -756,12 +753,7 @@ impl Generator {
         };
         if is_folder {
             let children = folders.get(&path).cloned().unwrap_or_default();
-            let leaf_index: BTreeMap<Vec<String>, usize> = self
-                .leaves
-                .iter()
-                .enumerate()
-                .map(|(index, leaf)| (leaf.path.clone(), index))
-                .collect();
+            let leaf_index = self.leaf_index();
             text.push_str(&self.module_decls(&path, &children, &leaf_index, folders));
             text.push('\n');
         }
