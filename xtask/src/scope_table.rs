@@ -9,7 +9,7 @@ use b24_core::Scope;
 use crate::gen_methods::MARKER;
 
 /// Where the table lives, relative to the workspace root.
-pub const PATH: &str = "b24-macros/src/scope_table.rs";
+pub const PATH: &str = "b24-macros/src/b24/scope_table.rs";
 
 /// `(wire code, variant name)` of every documented scope, in [`Scope::KNOWN`] order.
 pub fn entries() -> Vec<(&'static str, &'static str)> {
