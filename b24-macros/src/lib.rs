@@ -9,6 +9,8 @@
 mod args;
 mod b24;
 mod ctxt;
+#[cfg(test)]
+mod golden;
 mod item;
 mod r7;
 mod spelling;
