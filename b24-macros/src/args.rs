@@ -1,174 +1,166 @@
-use proc_macro2::{Span, TokenStream};
+//! Argument parsing shared by `#[b24_method]` and `#[r7_method]`: the `key = value` loop and
+//! its recovery after a mistake, and the values both attributes take (`response = T`,
+//! `crate = path`). Each attribute implements [`Arguments`]: its positional arguments, the
+//! value of each key, and the checks across arguments.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
-use syn::{Ident, LitBool, LitStr, Token};
+use syn::{Ident, LitStr, Token};
 
 use crate::ctxt::Ctxt;
-use crate::{check, scope};
+use crate::spelling;
 
-const ARGUMENTS: &str = "`scope`, `response`, `read_only`, `batch`, `list`, `cursor`, `crate`";
-
-/// The parsed arguments of one `#[b24_method(...)]`; absent pieces were already reported.
-#[derive(Default)]
-pub(crate) struct Args {
-    pub name: Option<LitStr>,
-    pub scope: Option<ScopeArg>,
-    pub response: Option<syn::Type>,
-    pub read_only: Option<LitBool>,
-    pub batch: Option<LitBool>,
-    pub list: Option<ListArg>,
-    pub cursor: Option<LitStr>,
-    pub krate: Option<syn::Path>,
+/// One argument after the positional ones, as [`keyed`] hands it over.
+pub(crate) enum Argument<'a> {
+    /// A known key (spelled as in the attribute's key list), its value not read yet.
+    Key(&'static str, &'a Ident),
+    /// A string literal where a key was expected (a misplaced positional argument).
+    Literal(LitStr),
 }
 
-/// The `scope = ...` argument after validation.
-pub(crate) enum ScopeArg {
-    /// A documented scope: the `Scope` variant, spanned at the literal.
-    Known(Ident),
-    /// `scope = custom("module")`: an on-premise module's own scope.
-    Custom(LitStr),
+/// One attribute's arguments, as [`parse`] reads them.
+pub(crate) trait Arguments: Default {
+    /// The whole attribute with its required arguments, for an empty one.
+    const EXAMPLE: &'static str;
+    /// The keys after the positional arguments.
+    const KEYS: &'static [&'static str];
+    /// The required keys, each with an example, reported when absent.
+    const REQUIRED: &'static [(&'static str, &'static str)];
+
+    /// Reads the leading positional arguments, each with its separator.
+    fn positional(&mut self, ctxt: &Ctxt, input: ParseStream) -> syn::Result<()>;
+
+    /// Reads one argument after them: the value of a key, or a misplaced literal.
+    fn argument(&mut self, ctxt: &Ctxt, argument: Argument, input: ParseStream) -> syn::Result<()>;
+
+    /// Whether the required `key` was read.
+    fn has(&self, key: &str) -> bool;
+
+    /// Checks that involve several arguments, once all are read; `tokens` are the arguments.
+    fn finish(&mut self, ctxt: &Ctxt, tokens: &TokenStream);
 }
 
-/// The `list` argument: where a list method keeps its items.
-pub(crate) enum ListArg {
-    /// `list`: `result` itself is the array of items.
-    Root,
-    /// `list = "items"`: `result` is an object holding the array under this key.
-    Key(LitStr),
-}
-
-pub(crate) fn parse(ctxt: &Ctxt, tokens: TokenStream) -> Args {
-    let mut args = Args::default();
+/// Reads an attribute's arguments: the positional ones, then [`keyed`], then the missing
+/// required ones and [`Arguments::finish`]. Every mistake is reported in `ctxt`; what could not
+/// be read stays `None`.
+pub(crate) fn parse<A: Arguments>(ctxt: &Ctxt, tokens: TokenStream) -> A {
+    let mut args = A::default();
     if tokens.is_empty() {
         ctxt.push(syn::Error::new(
             Span::call_site(),
-            "expected arguments, e.g. `#[b24_method(\"crm.lead.add\", scope = \"crm\", response = T)]`",
+            format!("expected arguments, e.g. `{}`", A::EXAMPLE),
         ));
         return args;
     }
     let mut mentioned = Vec::new();
-    let parser = |input: ParseStream| parse_args(ctxt, input, &mut args, &mut mentioned);
+    let parser = |input: ParseStream| {
+        args.positional(ctxt, input)?;
+        keyed(ctxt, input, A::KEYS, &mut mentioned, |argument, input| {
+            args.argument(ctxt, argument, input)
+        })
+    };
     if let Err(error) = parser.parse2(tokens.clone()) {
         ctxt.push(error);
     }
-    // A required argument that was given but malformed or misspelled is already reported.
-    // Spanned over the arguments, which are the user's tokens, rather than the call site.
-    if args.scope.is_none() && !mentioned.contains(&"scope") {
-        ctxt.error_spanned_by(&tokens, "missing `scope` argument, e.g. `scope = \"crm\"`");
+    // A required argument given in a malformed or misspelled form is reported already.
+    // Spanned over the arguments, the user's tokens, rather than the call site.
+    for (key, example) in A::REQUIRED {
+        if !args.has(key) && !mentioned.contains(key) {
+            ctxt.error_spanned_by(
+                &tokens,
+                format!("missing `{key}` argument, e.g. `{example}`"),
+            );
+        }
     }
-    if args.response.is_none() && !mentioned.contains(&"response") {
-        ctxt.error_spanned_by(
-            &tokens,
-            "missing `response` argument, e.g. `response = serde_json::Value`",
-        );
-    }
+    args.finish(ctxt, &tokens);
     args
 }
 
-fn parse_args(
+/// Reads `key` and `key = value` arguments to the end of `input`, handing each one to
+/// `argument`, which reads the value. An unknown key is reported with the list of `keys`; an
+/// error from `argument` is reported and the rest of that argument skipped, so one build reports
+/// every mistake. Every key given, or misspelled closely enough to be recognised, is added to
+/// `mentioned`: a required argument that was mistyped is already reported, not also missing.
+fn keyed(
     ctxt: &Ctxt,
     input: ParseStream,
-    args: &mut Args,
+    keys: &[&'static str],
     mentioned: &mut Vec<&'static str>,
+    mut argument: impl FnMut(Argument, ParseStream) -> syn::Result<()>,
 ) -> syn::Result<()> {
-    let first = input.span();
-    if input.peek(LitStr) {
-        args.name = Some(parse_name(ctxt, input)?);
-        separator(ctxt, input)?;
-    }
-
     while !input.is_empty() {
-        if input.peek(LitStr) {
-            let literal = parse_name(ctxt, input)?;
-            if args.name.is_none() {
-                ctxt.error_spanned_by(&literal, "the method name must be the first argument");
-                args.name = Some(literal);
-            } else {
-                ctxt.error_spanned_by(&literal, "unexpected second method name");
-            }
-            separator(ctxt, input)?;
-            continue;
-        }
-        let Ok(key) = input.call(Ident::parse_any) else {
-            ctxt.push(syn::Error::new(
-                input.span(),
-                format!("expected one of {ARGUMENTS}"),
-            ));
-            skip_value(input)?;
-            separator(ctxt, input)?;
-            continue;
-        };
-        let parsed = match key.to_string().as_str() {
-            "scope" => {
-                parse_scope(ctxt, input, &key).map(|value| set(ctxt, &key, &mut args.scope, value))
-            }
-            "response" => {
-                value(input, &key).map(|value| set(ctxt, &key, &mut args.response, value))
-            }
-            "read_only" => {
-                flag(input, &key).map(|value| set(ctxt, &key, &mut args.read_only, value))
-            }
-            "batch" => value(input, &key).map(|value| set(ctxt, &key, &mut args.batch, value)),
-            "list" => parse_list(input, &key).map(|value| set(ctxt, &key, &mut args.list, value)),
-            "cursor" => value(input, &key).map(|value| set(ctxt, &key, &mut args.cursor, value)),
-            "crate" => {
-                parse_crate(input, &key).map(|value| set(ctxt, &key, &mut args.krate, value))
-            }
-            unknown => {
-                ctxt.error_spanned_by(
-                    &key,
-                    format!("unknown argument `{key}`; expected one of {ARGUMENTS}"),
-                );
-                // `respnse = T` is the `response` argument misspelled, not a missing one.
-                for required in ["scope", "response"] {
-                    if scope::edit_distance(unknown, required) <= 2 {
-                        mentioned.push(required);
-                    }
+        let parsed = if input.peek(LitStr) {
+            let literal: LitStr = input.parse()?;
+            argument(Argument::Literal(literal), input)
+        } else if let Ok(key) = input.call(Ident::parse_any) {
+            match keys.iter().find(|known| key == **known) {
+                Some(&known) => {
+                    mentioned.push(known);
+                    argument(Argument::Key(known, &key), input)
                 }
-                skip_value(input)
+                None => {
+                    let unknown = key.to_string();
+                    mentioned.extend(
+                        keys.iter()
+                            .filter(|known| spelling::is_misspelling(&unknown, known)),
+                    );
+                    Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown argument `{key}`; expected one of {}", list(keys)),
+                    ))
+                }
             }
+        } else {
+            Err(syn::Error::new(
+                input.span(),
+                format!("expected one of {}", list(keys)),
+            ))
         };
-        for known in ["scope", "response"] {
-            if key == known {
-                mentioned.push(known);
-            }
-        }
         if let Err(error) = parsed {
             ctxt.push(error);
             skip_value(input)?;
         }
-        separator(ctxt, input)?;
-    }
-
-    if args.name.is_none() {
-        ctxt.push(syn::Error::new(
-            first,
-            "expected the Bitrix24 method name as the first argument, e.g. \"crm.lead.add\"",
-        ));
+        separator(ctxt, input, keys)?;
     }
     Ok(())
 }
 
-fn parse_name(ctxt: &Ctxt, input: ParseStream) -> syn::Result<LitStr> {
-    let name: LitStr = input.parse()?;
-    if let Err(problem) = check::method_name(&name.value()) {
-        ctxt.error_spanned_by(&name, format!("invalid Bitrix24 method name: {problem}"));
-    }
-    Ok(name)
+/// `` `a`, `b`, `c` `` for messages.
+fn list(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|key| format!("`{key}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-/// Expects a comma between arguments; a missing one is reported and parsing goes on.
-fn separator(ctxt: &Ctxt, input: ParseStream) -> syn::Result<()> {
+/// Expects a comma between arguments. A missing one is reported once; parsing goes on at the
+/// next token when it starts an argument (`key = ...`, a known key, a string literal), as in
+/// `scope = "crm" response = T`, and after the next comma otherwise, so that the rest of a
+/// malformed value is not read as more arguments.
+pub(crate) fn separator(ctxt: &Ctxt, input: ParseStream, keys: &[&str]) -> syn::Result<()> {
     if input.is_empty() {
-        Ok(())
-    } else if input.peek(Token![,]) {
-        input.parse::<Token![,]>().map(drop)
-    } else {
-        ctxt.push(syn::Error::new(input.span(), "expected `,`"));
-        Ok(())
+        return Ok(());
     }
+    if input.peek(Token![,]) {
+        return input.parse::<Token![,]>().map(drop);
+    }
+    ctxt.push(syn::Error::new(input.span(), "expected `,`"));
+    let fork = input.fork();
+    let starts_argument = input.peek(LitStr)
+        || fork
+            .call(Ident::parse_any)
+            .is_ok_and(|ident| fork.peek(Token![=]) || keys.iter().any(|key| ident == *key));
+    if !starts_argument {
+        skip_value(input)?;
+        if input.peek(Token![,]) {
+            input.parse::<Token![,]>()?;
+        }
+    }
+    Ok(())
 }
 
+/// Stores an argument's value; a second one is reported at its key.
 pub(crate) fn set<T>(ctxt: &Ctxt, key: &Ident, slot: &mut Option<T>, value: T) {
     if slot.is_some() {
         ctxt.error_spanned_by(key, format!("duplicate `{key}` argument"));
@@ -177,6 +169,7 @@ pub(crate) fn set<T>(ctxt: &Ctxt, key: &Ident, slot: &mut Option<T>, value: T) {
     }
 }
 
+/// `= value` after a key.
 pub(crate) fn value<T: syn::parse::Parse>(input: ParseStream, key: &Ident) -> syn::Result<T> {
     equals(input, key)?;
     input.parse()
@@ -194,24 +187,33 @@ pub(crate) fn equals(input: ParseStream, key: &Ident) -> syn::Result<()> {
     }
 }
 
-/// `read_only` alone means `read_only = true`.
-fn flag(input: ParseStream, key: &Ident) -> syn::Result<LitBool> {
-    if input.peek(Token![=]) {
-        value(input, key)
-    } else {
-        Ok(LitBool::new(true, key.span()))
+/// `= Type`. A type written as a string (`response = "Widget"`) or another literal gets a clear
+/// message instead of the type parser's list of expected tokens.
+pub(crate) fn type_value(input: ParseStream, key: &Ident) -> syn::Result<syn::Type> {
+    equals(input, key)?;
+    if input.peek(LitStr) {
+        let literal: LitStr = input.parse()?;
+        let message = match literal.parse::<syn::Type>() {
+            Ok(_) => format!(
+                "expected a type, found a string literal; write `{key} = {}` without quotes",
+                literal.value().trim()
+            ),
+            Err(_) => String::from("expected a type, found a string literal"),
+        };
+        return Err(syn::Error::new(literal.span(), message));
     }
+    if input.peek(syn::Lit) {
+        let literal: syn::Lit = input.parse()?;
+        return Err(syn::Error::new(
+            literal.span(),
+            format!("expected a type, found a literal, e.g. `{key} = serde_json::Value`"),
+        ));
+    }
+    input.parse()
 }
 
-fn parse_list(input: ParseStream, key: &Ident) -> syn::Result<ListArg> {
-    if input.peek(Token![=]) {
-        value(input, key).map(ListArg::Key)
-    } else {
-        Ok(ListArg::Root)
-    }
-}
-
-fn parse_crate(input: ParseStream, key: &Ident) -> syn::Result<syn::Path> {
+/// `crate = path`: where `b24_core` is, for facades that re-export it.
+pub(crate) fn crate_path(input: ParseStream, key: &Ident) -> syn::Result<syn::Path> {
     equals(input, key)?;
     if input.peek(LitStr) {
         let literal: LitStr = input.parse()?;
@@ -226,56 +228,12 @@ fn parse_crate(input: ParseStream, key: &Ident) -> syn::Result<syn::Path> {
     input.parse()
 }
 
-fn parse_scope(ctxt: &Ctxt, input: ParseStream, key: &Ident) -> syn::Result<ScopeArg> {
-    equals(input, key)?;
-    if input.peek(LitStr) {
-        let literal: LitStr = input.parse()?;
-        let code = literal.value();
-        return match scope::variant(&code) {
-            Some(variant) => Ok(ScopeArg::Known(Ident::new(variant, literal.span()))),
-            None => {
-                let hint = match scope::suggestion(&code) {
-                    Some(known) => format!("; did you mean `{known}`?"),
-                    None => String::from(
-                        "; an on-premise module's own scope is declared as `scope = custom(\"module\")`",
-                    ),
-                };
-                ctxt.error_spanned_by(&literal, format!("unknown Bitrix24 scope `{code}`{hint}"));
-                // Reported; a placeholder keeps the rest of the expansion quiet.
-                Ok(ScopeArg::Custom(literal))
-            }
-        };
-    }
-    let function: Ident = input.parse()?;
-    if function != "custom" {
-        let message = if scope::variant(&function.to_string()).is_some() {
-            format!("expected a string literal: `scope = \"{function}\"`")
-        } else {
-            String::from("expected a scope code such as \"crm\", or `custom(\"module\")`")
-        };
-        return Err(syn::Error::new(function.span(), message));
-    }
-    let content;
-    syn::parenthesized!(content in input);
-    let literal: LitStr = content.parse()?;
-    let code = literal.value();
-    if let Err(problem) = check::custom_scope(&code) {
-        ctxt.error_spanned_by(&literal, format!("invalid custom scope: {problem}"));
-    } else if scope::variant(&code).is_some() {
-        ctxt.error_spanned_by(
-            &literal,
-            format!("`{code}` is a documented scope; write `scope = \"{code}\"`"),
-        );
-    }
-    Ok(ScopeArg::Custom(literal))
-}
-
 /// Skips the rest of a malformed argument, up to the next top-level comma.
 pub(crate) fn skip_value(input: ParseStream) -> syn::Result<()> {
     input.step(|cursor| {
         let mut rest = *cursor;
         while let Some((tree, next)) = rest.token_tree() {
-            if let proc_macro2::TokenTree::Punct(punct) = &tree
+            if let TokenTree::Punct(punct) = &tree
                 && punct.as_char() == ','
             {
                 return Ok(((), rest));

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use b24_core::{Scope, registry};
 use serde_json::Value;
+use xtask::catalog::example_file_name;
 
 /// Response examples known not to decode, by method, each with the reason. The test fails when
 /// one of them starts to decode (remove it here) or when any other example fails.
@@ -92,20 +93,6 @@ fn expected_scope(stated: &str) -> Option<Scope> {
         })
         .map(Scope::from)
         .find(|scope| !matches!(scope, Scope::Custom(_)))
-}
-
-/// The example-file form of a method name (characters outside `[A-Za-z0-9_.-]` become `_`).
-fn file_stem(method: &str) -> String {
-    method
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 fn excluded(name: &str) -> Option<&'static str> {
@@ -237,8 +224,10 @@ impl Tally {
 /// method; REST 3.0 variant pages (`*.v3.json`) are left out.
 fn examples(dir: &Path, suffix: &str) -> Vec<(String, PathBuf)> {
     let catalog = catalog();
-    let by_stem: BTreeMap<String, &String> =
-        catalog.keys().map(|name| (file_stem(name), name)).collect();
+    let by_stem: BTreeMap<String, &String> = catalog
+        .keys()
+        .map(|name| (example_file_name(name), name))
+        .collect();
     let mut found = Vec::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))

@@ -59,9 +59,10 @@ fn required_scopes_skip_the_global_scope_and_deduplicate() {
 }
 
 #[test]
-fn macro_scope_table_matches_the_runtime_scope_list() {
+fn every_known_scope_round_trips_and_every_registered_method_names_one() {
     // Every documented scope parses from its wire string to a named variant, and every method
-    // in the registry names a scope the runtime knows.
+    // in the registry names a scope the runtime knows. The macro's own table is compared with
+    // `Scope::KNOWN` by xtask's `scope_table` tests and `cargo xtask gen-methods --check`.
     for scope in Scope::KNOWN {
         assert_eq!(&Scope::from(scope.as_str()), scope);
         assert!(!matches!(scope, Scope::Custom(_)));

@@ -1,10 +1,4 @@
-//! Repository tasks.
-//!
-//! `cargo xtask gen-methods [--check]` generates the method catalog of `b24-methods` from the
-//! documentation's structured catalog (`../shared/bitrix24/catalog/methods.json`, or
-//! `$B24_CATALOG_DIR/methods.json`). See `CONTRIBUTING.md`, "The method catalog".
-
-mod gen_methods;
+//! `cargo xtask`: see the library's documentation for the tasks.
 
 use std::process::ExitCode;
 
@@ -17,7 +11,7 @@ fn main() -> ExitCode {
                 eprintln!("unknown argument `{unknown}`; usage: cargo xtask gen-methods [--check]");
                 return ExitCode::from(2);
             }
-            match gen_methods::run(check) {
+            match xtask::gen_methods::run(check) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
                 Err(error) => {

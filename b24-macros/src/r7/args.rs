@@ -1,15 +1,14 @@
 //! Arguments of `#[r7_method(VERB, "template", response = T, ...)]`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
-use syn::parse::{ParseStream, Parser};
+use syn::parse::ParseStream;
 use syn::{Ident, LitStr, Token};
 
 use super::template::{self, Template};
-use crate::args::{equals, set, skip_value, value};
+use crate::args::{self, Argument, Arguments};
 use crate::ctxt::Ctxt;
 
-const ARGUMENTS: &str = "`response`, `list`, `format`, `crate`";
 const VERBS: &[(&str, &str)] = &[
     ("GET", "Get"),
     ("POST", "Post"),
@@ -30,106 +29,81 @@ pub(crate) struct Args {
     pub krate: Option<syn::Path>,
 }
 
-pub(crate) fn parse(ctxt: &Ctxt, tokens: TokenStream) -> Args {
-    let mut args = Args::default();
-    if tokens.is_empty() {
-        ctxt.push(syn::Error::new(
-            Span::call_site(),
-            "expected arguments, e.g. `#[r7_method(GET, \"api/2.0/crm/case/{caseid}\", response = Case)]`",
-        ));
-        return args;
-    }
-    let mut mentioned_response = false;
-    let parser = |input: ParseStream| parse_args(ctxt, input, &mut args, &mut mentioned_response);
-    if let Err(error) = parser.parse2(tokens.clone()) {
-        ctxt.push(error);
-    }
-    if args.response.is_none() && !mentioned_response {
-        ctxt.error_spanned_by(
-            &tokens,
-            "missing `response` argument, e.g. `response = Case`",
-        );
-    }
-    args
-}
+impl Arguments for Args {
+    const EXAMPLE: &'static str =
+        "#[r7_method(GET, \"api/2.0/crm/case/{caseid}\", response = Case)]";
+    const KEYS: &'static [&'static str] = &["response", "list", "format", "crate"];
+    const REQUIRED: &'static [(&'static str, &'static str)] = &[("response", "response = Case")];
 
-fn parse_args(
-    ctxt: &Ctxt,
-    input: ParseStream,
-    args: &mut Args,
-    mentioned_response: &mut bool,
-) -> syn::Result<()> {
-    let first = input.span();
-    // The verb: an identifier not followed by `=`.
-    if input.peek(Ident::peek_any) && !input.peek2(Token![=]) {
-        let verb = input.call(Ident::parse_any)?;
-        args.verb = parse_verb(ctxt, &verb);
-        separator(ctxt, input)?;
-    } else {
-        ctxt.push(syn::Error::new(
-            first,
-            "expected the HTTP verb as the first argument: `GET`, `POST`, `PUT` or `DELETE`",
-        ));
-    }
-    if input.peek(LitStr) {
-        let literal: LitStr = input.parse()?;
-        match template::parse(&literal.value()) {
-            Ok(parsed) => args.template = Some((literal, parsed)),
-            Err(problem) => {
-                ctxt.error_spanned_by(&literal, format!("malformed route template: {problem}"))
-            }
-        }
-        separator(ctxt, input)?;
-    } else if args.verb.is_some() {
-        ctxt.push(syn::Error::new(
-            input.span(),
-            "expected the route template after the verb, e.g. \"api/2.0/crm/case/{caseid}\"",
-        ));
-    }
-
-    while !input.is_empty() {
-        let Ok(key) = input.call(Ident::parse_any) else {
+    /// The verb, then the route template.
+    fn positional(&mut self, ctxt: &Ctxt, input: ParseStream) -> syn::Result<()> {
+        // The verb: an identifier not followed by `=`.
+        if input.peek(Ident::peek_any) && !input.peek2(Token![=]) {
+            let verb = input.call(Ident::parse_any)?;
+            self.verb = parse_verb(ctxt, &verb);
+            args::separator(ctxt, input, Self::KEYS)?;
+        } else {
             ctxt.push(syn::Error::new(
                 input.span(),
-                format!("expected one of {ARGUMENTS}"),
+                "expected the HTTP verb as the first argument: `GET`, `POST`, `PUT` or `DELETE`",
             ));
-            skip_value(input)?;
-            separator(ctxt, input)?;
-            continue;
-        };
-        let parsed = match key.to_string().as_str() {
-            "response" => {
-                *mentioned_response = true;
-                value(input, &key).map(|value| set(ctxt, &key, &mut args.response, value))
+        }
+        if input.peek(LitStr) {
+            let literal: LitStr = input.parse()?;
+            parse_template(ctxt, self, literal);
+            args::separator(ctxt, input, Self::KEYS)?;
+        } else if self.verb.is_some() {
+            ctxt.push(syn::Error::new(
+                input.span(),
+                "expected the route template after the verb, e.g. \"api/2.0/crm/case/{caseid}\"",
+            ));
+        }
+        Ok(())
+    }
+
+    fn argument(&mut self, ctxt: &Ctxt, argument: Argument, input: ParseStream) -> syn::Result<()> {
+        let (known, key) = match argument {
+            Argument::Key(known, key) => (known, key),
+            Argument::Literal(literal) => {
+                let message = if self.template.is_none() {
+                    "the route template must be the second argument, after the verb"
+                } else {
+                    "unexpected second route template"
+                };
+                ctxt.error_spanned_by(&literal, message);
+                return Ok(());
             }
+        };
+        match known {
+            "response" => args::type_value(input, key)
+                .map(|value| args::set(ctxt, key, &mut self.response, value)),
             "list" => {
-                set(ctxt, &key, &mut args.list, key.clone());
+                args::set(ctxt, key, &mut self.list, key.clone());
                 Ok(())
             }
             "format" => {
-                parse_format(input, &key).map(|value| set(ctxt, &key, &mut args.format, value))
+                parse_format(input, key).map(|value| args::set(ctxt, key, &mut self.format, value))
             }
-            "crate" => {
-                parse_crate(input, &key).map(|value| set(ctxt, &key, &mut args.krate, value))
-            }
-            unknown => {
-                ctxt.error_spanned_by(
-                    &key,
-                    format!("unknown argument `{key}`; expected one of {ARGUMENTS}"),
-                );
-                if unknown.starts_with("resp") {
-                    *mentioned_response = true;
-                }
-                skip_value(input)
-            }
-        };
-        if let Err(error) = parsed {
-            ctxt.push(error);
-            skip_value(input)?;
+            "crate" => args::crate_path(input, key)
+                .map(|value| args::set(ctxt, key, &mut self.krate, value)),
+            other => unreachable!("`{other}` is not in KEYS"),
         }
-        separator(ctxt, input)?;
     }
-    Ok(())
+
+    fn has(&self, _response: &str) -> bool {
+        self.response.is_some()
+    }
+
+    fn finish(&mut self, _: &Ctxt, _: &TokenStream) {}
+}
+
+fn parse_template(ctxt: &Ctxt, args: &mut Args, literal: LitStr) {
+    match template::parse(&literal.value()) {
+        Ok(parsed) => args.template = Some((literal, parsed)),
+        Err(problem) => {
+            ctxt.error_spanned_by(&literal, format!("malformed route template: {problem}"))
+        }
+    }
 }
 
 fn parse_verb(ctxt: &Ctxt, verb: &Ident) -> Option<Ident> {
@@ -150,7 +124,7 @@ fn parse_verb(ctxt: &Ctxt, verb: &Ident) -> Option<Ident> {
 }
 
 fn parse_format(input: ParseStream, key: &Ident) -> syn::Result<Ident> {
-    equals(input, key)?;
+    args::equals(input, key)?;
     let format = input.call(Ident::parse_any)?;
     match format.to_string().as_str() {
         "json" => Ok(Ident::new("Json", format.span())),
@@ -159,36 +133,5 @@ fn parse_format(input: ParseStream, key: &Ident) -> syn::Result<Ident> {
             format.span(),
             "expected `format = json` or `format = xml`",
         )),
-    }
-}
-
-fn parse_crate(input: ParseStream, key: &Ident) -> syn::Result<syn::Path> {
-    equals(input, key)?;
-    if input.peek(LitStr) {
-        let literal: LitStr = input.parse()?;
-        return Err(syn::Error::new(
-            literal.span(),
-            format!(
-                "expected a path without quotes, e.g. `crate = {}`",
-                literal.value()
-            ),
-        ));
-    }
-    input.parse()
-}
-
-/// Expects a comma between arguments; a missing one is reported and parsing goes on.
-fn separator(ctxt: &Ctxt, input: ParseStream) -> syn::Result<()> {
-    if input.is_empty() {
-        Ok(())
-    } else if input.peek(Token![,]) {
-        input.parse::<Token![,]>().map(drop)
-    } else {
-        ctxt.push(syn::Error::new(input.span(), "expected `,`"));
-        skip_value(input)?;
-        if input.peek(Token![,]) {
-            input.parse::<Token![,]>()?;
-        }
-        Ok(())
     }
 }

@@ -1,37 +1,30 @@
-use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{quote, quote_spanned};
-use syn::{Data, DeriveInput, Fields};
+//! The `Route` impl of `#[r7_method]` (and `ListRoute` for lists), or the stub on error.
 
-use super::args::{self, Args};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::DeriveInput;
+
+use super::args::Args;
 use super::fields::{self, Field};
 use crate::ctxt::Ctxt;
-
-const SHAPE: &str =
-    "`#[r7_method]` can only be applied to a struct with named fields or a unit struct";
+use crate::item;
 
 pub(crate) fn r7_method(attr: TokenStream, item: TokenStream) -> TokenStream {
     let ctxt = Ctxt::new();
-    let args = args::parse(&ctxt, attr);
-    let Ok(mut input) = syn::parse2::<DeriveInput>(item.clone()) else {
-        ctxt.push(syn::Error::new(item_keyword_span(&item), SHAPE));
-        let errors = ctxt.check().err().map(|errors| errors.to_compile_error());
-        return quote!(#item #errors);
+    let args: Args = crate::args::parse(&ctxt, attr);
+    let Some(mut input) = item::parse(&ctxt, &item, "r7_method") else {
+        return item::finish(ctxt, item, None, |_| quote!(), |_| quote!());
     };
-    check_shape(&ctxt, &input);
     // The helper attributes go in every case: serde's derive would not know them.
     let fields = fields::take(&ctxt, &mut input);
     let placeholders = match_placeholders(&ctxt, &args, &fields);
-    match ctxt.check() {
-        Ok(()) => {
-            let implementation = implement(&args, &input, &fields, &placeholders);
-            quote!(#input #implementation)
-        }
-        Err(errors) => {
-            let errors = errors.to_compile_error();
-            let stub = fallback(&args, &input);
-            quote!(#input #errors #stub)
-        }
-    }
+    item::finish(
+        ctxt,
+        quote!(#input),
+        Some(&input),
+        |input| route_impl(&args, input, Some((&fields, &placeholders))),
+        |input| route_impl(&args, input, None),
+    )
 }
 
 /// For each field, the placeholder it fills, if any; reports placeholders without a field and
@@ -72,37 +65,31 @@ fn match_placeholders(ctxt: &Ctxt, args: &Args, fields: &[Field]) -> Vec<Option<
     filled
 }
 
-fn check_shape(ctxt: &Ctxt, input: &DeriveInput) {
-    match &input.data {
-        Data::Struct(data) => {
-            if let Fields::Unnamed(fields) = &data.fields {
-                ctxt.error_spanned_by(fields, SHAPE);
-            }
-        }
-        Data::Enum(data) => ctxt.push(syn::Error::new(data.enum_token.span, SHAPE)),
-        Data::Union(data) => ctxt.push(syn::Error::new(data.union_token.span, SHAPE)),
-    }
-}
-
-fn private(args: &Args) -> TokenStream {
-    match &args.krate {
-        Some(path) => quote!(#path::__private::r7),
-        None => quote!(::b24_core::__private::r7),
-    }
-}
-
-fn implement(
+/// The `Route` impl, and `ListRoute` for `list`. Without `fields` it is the fail-soft stub:
+/// only the response type is kept (verb `GET`, empty template, no fields, no list).
+fn route_impl(
     args: &Args,
     input: &DeriveInput,
-    fields: &[Field],
-    placeholders: &[Option<String>],
+    fields: Option<(&[Field], &[Option<String>])>,
 ) -> TokenStream {
-    let private = private(args);
-    let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let private = item::private_path(args.krate.as_ref());
+    let private = quote!(#private::r7);
+    let response = item::response_or_unit(args.response.as_ref());
+    let Some((fields, placeholders)) = fields else {
+        return item::implementation(
+            input,
+            &quote!(#private::Route),
+            quote! {
+                const VERB: #private::Verb = #private::Verb::Get;
+                const TEMPLATE: &'static str = "";
+                const FIELDS: &'static [#private::Field] = &[];
+                type Response = #response;
+            },
+            None,
+        );
+    };
     let verb = &args.verb;
     let template = args.template.as_ref().map(|(literal, _)| literal);
-    let response = &args.response;
     let entries = fields
         .iter()
         .zip(placeholders)
@@ -111,28 +98,27 @@ fn implement(
         .format
         .as_ref()
         .map(|format| quote!(const FORMAT: #private::Format = #private::Format::#format;));
-    let for_ident = quote_spanned!(ident.span()=> for #ident);
     let list = args.list.as_ref().map(|list| {
+        let ident = &input.ident;
+        let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
         let for_list = quote_spanned!(list.span()=> for #ident);
         quote! {
             #[automatically_derived]
             impl #impl_generics #private::ListRoute #for_list #ty_generics #where_clause {}
         }
     });
-    quote! {
-        #[allow(deprecated, non_upper_case_globals, clippy::all)]
-        const _: () = {
-            #[automatically_derived]
-            impl #impl_generics #private::Route #for_ident #ty_generics #where_clause {
-                const VERB: #private::Verb = #private::Verb::#verb;
-                const TEMPLATE: &'static str = #template;
-                const FIELDS: &'static [#private::Field] = &[#(#entries),*];
-                #format
-                type Response = #response;
-            }
-            #list
-        };
-    }
+    item::implementation(
+        input,
+        &quote!(#private::Route),
+        quote! {
+            const VERB: #private::Verb = #private::Verb::#verb;
+            const TEMPLATE: &'static str = #template;
+            const FIELDS: &'static [#private::Field] = &[#(#entries),*];
+            #format
+            type Response = #response;
+        },
+        list,
+    )
 }
 
 /// The placement entry of one field; `None` for a field left to the defaults.
@@ -155,49 +141,4 @@ fn field_entry(
         entry = quote!(#entry.and_body());
     }
     Some(entry)
-}
-
-/// On error, a `Route` impl with the right `Response` keeps uses of the struct elsewhere from
-/// adding "trait not implemented" errors to the one that matters.
-fn fallback(args: &Args, input: &DeriveInput) -> Option<TokenStream> {
-    if !matches!(&input.data, Data::Struct(data) if !matches!(data.fields, Fields::Unnamed(_))) {
-        return None;
-    }
-    let private = private(args);
-    let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let response = match &args.response {
-        Some(response) => quote!(#response),
-        None => quote!(()),
-    };
-    let for_ident = quote_spanned!(ident.span()=> for #ident);
-    Some(quote! {
-        #[allow(deprecated, non_upper_case_globals, clippy::all)]
-        const _: () = {
-            #[automatically_derived]
-            impl #impl_generics #private::Route #for_ident #ty_generics #where_clause {
-                const VERB: #private::Verb = #private::Verb::Get;
-                const TEMPLATE: &'static str = "";
-                const FIELDS: &'static [#private::Field] = &[];
-                type Response = #response;
-            }
-        };
-    })
-}
-
-/// Points an error about a non-struct item at its keyword (`fn`, `trait`, ...).
-fn item_keyword_span(item: &TokenStream) -> Span {
-    const KEYWORDS: &[&str] = &[
-        "fn", "trait", "impl", "mod", "type", "const", "static", "use",
-    ];
-    let mut first = None;
-    for tree in item.clone() {
-        if let TokenTree::Ident(ident) = &tree
-            && KEYWORDS.iter().any(|keyword| ident == keyword)
-        {
-            return ident.span();
-        }
-        first.get_or_insert(tree.span());
-    }
-    first.unwrap_or_else(Span::call_site)
 }
