@@ -79,7 +79,7 @@ async fn dispatch(cli: Cli) -> Outcome {
     match command {
         Command::Call(args) => call::run(&connection, format, yes, args).await,
         Command::Export(args) => export::run(&connection, format, args).await,
-        Command::Import(args) => import::run(&connection, yes, args).await,
+        Command::Import(args) => import::run(&connection, format, yes, args).await,
         Command::Auth(command) => auth::run(&connection, command).await,
         Command::Methods(args) => catalog::methods(format, args),
         Command::Scopes(args) => catalog::scopes(args),
