@@ -40,7 +40,20 @@ pub fn run(args: CompletionArgs) -> Outcome {
     match args.shell {
         Shell::Bash => clap_complete::generate(clap_complete::Shell::Bash, &mut command, "b24", &mut out),
         Shell::Zsh => clap_complete::generate(clap_complete::Shell::Zsh, &mut command, "b24", &mut out),
-        Shell::Fish => clap_complete::generate(clap_complete::Shell::Fish, &mut command, "b24", &mut out),
+        Shell::Fish => {
+            clap_complete::generate(clap_complete::Shell::Fish, &mut command, "b24", &mut out);
+            // clap's fish script completes option values only; method names are positional.
+            let subcommands: Vec<&str> = METHOD_COMMANDS.iter().copied().chain(["scopes"]).collect();
+            std::io::Write::write_all(
+                &mut out,
+                format!(
+                    "complete -c b24 -n \"__fish_seen_subcommand_from {}\" -f -a \"{}\"\n",
+                    subcommands.join(" "),
+                    names.join(" ")
+                )
+                .as_bytes(),
+            )?;
+        }
     }
     std::io::Write::flush(&mut out)?;
     Ok(())

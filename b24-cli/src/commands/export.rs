@@ -48,9 +48,14 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
     if !args.filter.is_empty() {
         let mut filter = Map::new();
         for condition in &args.filter {
-            let (key, value) = condition.split_once('=').ok_or_else(|| {
-                Failure::usage(format!("--filter `{condition}` needs the form key=value"))
-            })?;
+            // The key may start with an operator that holds `=` itself (`>=ID=5`, `!=STAGE_ID=WON`).
+            let name_start = condition
+                .find(|c: char| c.is_alphanumeric() || c == '_')
+                .unwrap_or(condition.len());
+            let split = condition[name_start..].find('=').map(|at| name_start + at);
+            let (key, value) = split
+                .map(|at| (&condition[..at], &condition[at + 1..]))
+                .ok_or_else(|| Failure::usage(format!("--filter `{condition}` needs the form key=value")))?;
             filter.insert(key.to_owned(), Value::String(value.to_owned()));
         }
         params["filter"] = Value::Object(filter);
