@@ -25,7 +25,10 @@ impl Audit {
             .append(true)
             .open(path)
             .map_err(|e| {
-                Failure::usage(format!("cannot open the audit log `{}`: {e}", path.display()))
+                Failure::usage(format!(
+                    "cannot open the audit log `{}`: {e}",
+                    path.display()
+                ))
             })?;
         Ok(Audit {
             file: Mutex::new(file),

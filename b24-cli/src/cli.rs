@@ -58,8 +58,13 @@ pub enum Command {
 pub struct CallArgs {
     /// The method, e.g. crm.deal.list
     pub method: String,
-    /// A string parameter, key=value; brackets nest: fields[PHONE][0][VALUE]=+1
-    #[arg(short = 'f', long = "raw-field", value_name = "KEY=VALUE")]
+    /// A string parameter (key=value; brackets nest).
+    #[arg(
+        short = 'f',
+        long = "raw-field",
+        value_name = "KEY=VALUE",
+        help = "A string parameter, key=value; brackets nest: fields[PHONE][0][VALUE]=+1"
+    )]
     pub raw_fields: Vec<String>,
     /// A typed parameter: numbers, true/false/null, @file, @- for stdin
     #[arg(short = 'F', long = "field", value_name = "KEY=VALUE")]

@@ -36,8 +36,14 @@ pub struct ConnectionArgs {
     /// OAuth access token of an application; needs --portal [env: B24_ACCESS_TOKEN]
     #[arg(long, global = true, value_name = "TOKEN", help_heading = "Connection")]
     pub access_token: Option<String>,
-    /// Portal address for --access-token, https://example.bitrix24.com [env: B24_PORTAL]
-    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    /// Portal address for --access-token.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Connection",
+        help = "Portal address for --access-token, https://example.bitrix24.com [env: B24_PORTAL]"
+    )]
     pub portal: Option<String>,
     /// The portal's request-intensity limit to pace for (default: standard; off with --emulator)
     #[arg(long, global = true, value_enum, help_heading = "Connection")]
@@ -46,7 +52,12 @@ pub struct ConnectionArgs {
     #[arg(long, global = true, value_name = "N", help_heading = "Connection")]
     pub retries: Option<u32>,
     /// Longest single wait for an operating-time block to lift, seconds (default 600)
-    #[arg(long, global = true, value_name = "SECONDS", help_heading = "Connection")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        help_heading = "Connection"
+    )]
     pub max_wait: Option<u64>,
     /// Shared request budget: a file path (default: one file per portal in the XDG state
     /// directory) [env: B24_BUDGET]
@@ -101,16 +112,26 @@ fn env(name: &str) -> Option<String> {
 impl ConnectionArgs {
     /// Applies the precedence flag > environment > profile.
     pub fn resolve(&self) -> Result<Resolved, Failure> {
-        let chosen = [self.emulator, self.webhook.is_some(), self.access_token.is_some(), self.profile.is_some()]
-            .iter()
-            .filter(|set| **set)
-            .count();
+        let chosen = [
+            self.emulator,
+            self.webhook.is_some(),
+            self.access_token.is_some(),
+            self.profile.is_some(),
+        ]
+        .iter()
+        .filter(|set| **set)
+        .count();
         if chosen > 1 {
             return Err(Failure::usage(
                 "choose one of --emulator, --webhook, --access-token and --profile",
             ));
         }
-        let resolved = |target, source: &str| Ok(Resolved { target, source: source.to_owned() });
+        let resolved = |target, source: &str| {
+            Ok(Resolved {
+                target,
+                source: source.to_owned(),
+            })
+        };
         if self.emulator {
             return resolved(Target::Emulator, "--emulator");
         }
@@ -118,10 +139,20 @@ impl ConnectionArgs {
             return resolved(Target::Webhook(url.clone()), "--webhook");
         }
         if let Some(token) = &self.access_token {
-            let portal = self.portal.clone().or_else(|| env("B24_PORTAL")).ok_or_else(|| {
-                Failure::usage("--access-token needs --portal URL (or B24_PORTAL)")
-            })?;
-            return resolved(Target::OAuth { portal, token: token.clone() }, "--access-token");
+            let portal = self
+                .portal
+                .clone()
+                .or_else(|| env("B24_PORTAL"))
+                .ok_or_else(|| {
+                    Failure::usage("--access-token needs --portal URL (or B24_PORTAL)")
+                })?;
+            return resolved(
+                Target::OAuth {
+                    portal,
+                    token: token.clone(),
+                },
+                "--access-token",
+            );
         }
         if let Some(name) = &self.profile {
             return from_profile(name);
@@ -130,9 +161,13 @@ impl ConnectionArgs {
             return resolved(Target::Webhook(url), "B24_WEBHOOK");
         }
         if let Some(token) = env("B24_ACCESS_TOKEN") {
-            let portal = self.portal.clone().or_else(|| env("B24_PORTAL")).ok_or_else(|| {
-                Failure::usage("B24_ACCESS_TOKEN needs B24_PORTAL (or --portal URL)")
-            })?;
+            let portal = self
+                .portal
+                .clone()
+                .or_else(|| env("B24_PORTAL"))
+                .ok_or_else(|| {
+                    Failure::usage("B24_ACCESS_TOKEN needs B24_PORTAL (or --portal URL)")
+                })?;
             return resolved(Target::OAuth { portal, token }, "B24_ACCESS_TOKEN");
         }
         if let Some(name) = env("B24_PROFILE") {
@@ -197,7 +232,11 @@ impl Session {
             Target::Webhook(url) => {
                 let webhook = Webhook::from_url(url)?;
                 let base = webhook.rest_base().to_string();
-                let host = webhook.rest_base().host_str().unwrap_or("portal").to_owned();
+                let host = webhook
+                    .rest_base()
+                    .host_str()
+                    .unwrap_or("portal")
+                    .to_owned();
                 let redacted = format!("{base}{}/***/", webhook.user());
                 builder = builder.webhook(webhook);
                 (redacted, host, RateLimitArg::Standard)
@@ -252,9 +291,19 @@ impl Session {
         let result = self.client.call_raw(method, params).await;
         if let Some(audit) = &self.audit {
             let commands = (method == "batch")
-                .then(|| params.get("cmd").and_then(Value::as_object).map(|cmd| cmd.len()))
+                .then(|| {
+                    params
+                        .get("cmd")
+                        .and_then(Value::as_object)
+                        .map(|cmd| cmd.len())
+                })
                 .flatten();
-            audit.record(method, commands, started.elapsed(), result.as_ref().map(drop));
+            audit.record(
+                method,
+                commands,
+                started.elapsed(),
+                result.as_ref().map(drop),
+            );
         }
         result
     }
@@ -272,7 +321,13 @@ fn budget_path(args: &ConnectionArgs, host: &str) -> Result<PathBuf, Failure> {
         None => {
             let safe: String = host
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             Ok(dirs::state_dir()?.join(format!("budget-{safe}.json")))
         }

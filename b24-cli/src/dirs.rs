@@ -22,7 +22,10 @@ pub fn config_dir() -> Result<PathBuf, Failure> {
 /// directory.
 pub fn state_dir() -> Result<PathBuf, Failure> {
     let base = strategy()?;
-    let dir = base.state_dir().unwrap_or_else(|| base.data_dir()).join("b24");
+    let dir = base
+        .state_dir()
+        .unwrap_or_else(|| base.data_dir())
+        .join("b24");
     create(dir)
 }
 

@@ -138,7 +138,9 @@ pub fn describe(error: &Error) -> String {
             format!("{code}: {description} (HTTP {})", api.status)
         }
         Error::UnknownOutcome { method, reason } => {
-            format!("UNKNOWN_OUTCOME: `{method}` may or may not have run ({reason}); it was not repeated")
+            format!(
+                "UNKNOWN_OUTCOME: `{method}` may or may not have run ({reason}); it was not repeated"
+            )
         }
         other => other.to_string(),
     }

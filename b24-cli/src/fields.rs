@@ -108,8 +108,7 @@ impl Node {
 
 /// Splits `name[a][b][]` into the name and its bracket segments (`None` for `[]`).
 fn split_key(key: &str) -> Result<(String, Vec<Option<String>>), Failure> {
-    let malformed =
-        |why: &str| Failure::usage(format!("malformed field key `{key}`: {why}"));
+    let malformed = |why: &str| Failure::usage(format!("malformed field key `{key}`: {why}"));
     let (name, mut rest) = match key.find('[') {
         Some(open) => (&key[..open], &key[open..]),
         None => (key, ""),
@@ -123,7 +122,9 @@ fn split_key(key: &str) -> Result<(String, Vec<Option<String>>), Failure> {
     let mut segments = Vec::new();
     while !rest.is_empty() {
         let Some(inner) = rest.strip_prefix('[') else {
-            return Err(malformed("text after a closing `]` must start another `[...]`"));
+            return Err(malformed(
+                "text after a closing `]` must start another `[...]`",
+            ));
         };
         let Some(close) = inner.find(']') else {
             return Err(malformed("a `[` is never closed"));
@@ -264,8 +265,18 @@ mod tests {
 
     #[test]
     fn empty_brackets_append_after_the_largest_integer_key() {
-        let body = build(&[f("a[]=x"), f("a[5]=y"), f("a[]=z"), f("select[]=ID"), f("select[]=TITLE")]).unwrap();
-        assert_eq!(body, json!({"a": {"0": "x", "5": "y", "6": "z"}, "select": ["ID", "TITLE"]}));
+        let body = build(&[
+            f("a[]=x"),
+            f("a[5]=y"),
+            f("a[]=z"),
+            f("select[]=ID"),
+            f("select[]=TITLE"),
+        ])
+        .unwrap();
+        assert_eq!(
+            body,
+            json!({"a": {"0": "x", "5": "y", "6": "z"}, "select": ["ID", "TITLE"]})
+        );
     }
 
     #[test]
@@ -279,7 +290,10 @@ mod tests {
             f("s=true"),
         ])
         .unwrap();
-        assert_eq!(body, json!({"n": -3, "x": 1.5, "t": true, "z": null, "code": "007", "s": "true"}));
+        assert_eq!(
+            body,
+            json!({"n": -3, "x": 1.5, "t": true, "z": null, "code": "007", "s": "true"})
+        );
     }
 
     #[test]

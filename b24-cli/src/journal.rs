@@ -113,8 +113,11 @@ impl Journal {
         let fail = |e| unusable(&path, e);
         let tx = self.db.transaction().map_err(fail)?;
         for (key, value) in meta {
-            tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", params![key, value])
-                .map_err(fail)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                params![key, value],
+            )
+            .map_err(fail)?;
         }
         {
             let mut insert = tx
@@ -122,7 +125,9 @@ impl Journal {
                 .map_err(fail)?;
             for row in rows {
                 insert
-                    .execute(params![row.line, row.marker, row.params, row.state, row.error])
+                    .execute(params![
+                        row.line, row.marker, row.params, row.state, row.error
+                    ])
                     .map_err(fail)?;
             }
         }
@@ -151,13 +156,20 @@ impl Journal {
                 })
             })
             .map_err(|e| self.fail(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.fail(e))
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.fail(e))
     }
 
     /// Every row, in input order.
     pub fn all_rows(&self) -> Result<Vec<Row>, Failure> {
         self.rows_in(
-            &[state::PENDING, state::SENT, state::UNKNOWN, state::DONE, state::FAILED],
+            &[
+                state::PENDING,
+                state::SENT,
+                state::UNKNOWN,
+                state::DONE,
+                state::FAILED,
+            ],
             usize::MAX >> 2,
         )
     }
@@ -165,7 +177,9 @@ impl Journal {
     /// Rows per state.
     pub fn count(&self, state: &str) -> Result<u64, Failure> {
         self.db
-            .query_row("SELECT COUNT(*) FROM rows WHERE state = ?1", [state], |r| r.get(0))
+            .query_row("SELECT COUNT(*) FROM rows WHERE state = ?1", [state], |r| {
+                r.get(0)
+            })
             .map_err(|e| self.fail(e))
     }
 

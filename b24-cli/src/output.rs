@@ -25,9 +25,15 @@ pub enum Format {
 }
 
 /// Where data goes: stdout or a file.
-pub fn open_output(path: Option<&std::path::Path>, append: bool) -> Result<Box<dyn Write>, Failure> {
+pub fn open_output(
+    path: Option<&std::path::Path>,
+    append: bool,
+) -> Result<Box<dyn Write>, Failure> {
     Ok(match path {
-        None => Box::new(std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout())),
+        None => Box::new(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout(),
+        )),
         Some(path) => {
             let file = std::fs::OpenOptions::new()
                 .create(true)
@@ -59,11 +65,20 @@ pub fn columns_from_select(params: &Value) -> Option<Vec<String>> {
         .find(|(key, _)| key.eq_ignore_ascii_case("select"))?
         .1;
     let names: Vec<String> = match select {
-        Value::Array(items) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
-        Value::Object(map) => map.values().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Value::Object(map) => map
+            .values()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => return None,
     };
-    let plain: Vec<String> = names.into_iter().filter(|name| !name.contains('*')).collect();
+    let plain: Vec<String> = names
+        .into_iter()
+        .filter(|name| !name.contains('*'))
+        .collect();
     (!plain.is_empty()).then_some(plain)
 }
 
@@ -89,7 +104,12 @@ pub struct ItemWriter {
 
 impl ItemWriter {
     /// A writer in `format`; `columns` fixes the CSV/table columns (else the first item's keys).
-    pub fn new(format: Format, slurp: bool, out: Box<dyn Write>, columns: Option<Vec<String>>) -> Self {
+    pub fn new(
+        format: Format,
+        slurp: bool,
+        out: Box<dyn Write>,
+        columns: Option<Vec<String>>,
+    ) -> Self {
         ItemWriter {
             format,
             slurp,
@@ -105,7 +125,11 @@ impl ItemWriter {
     pub fn skip_header(&mut self) {
         if self.format == Format::Csv && self.csv.is_none() {
             let out = std::mem::replace(&mut self.out, Box::new(std::io::sink()));
-            self.csv = Some(csv::WriterBuilder::new().has_headers(false).from_writer(out));
+            self.csv = Some(
+                csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(out),
+            );
         }
     }
 
@@ -132,7 +156,8 @@ impl ItemWriter {
                 self.out.write_all(b"\n")?;
             }
             Format::Json => {
-                self.out.write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+                self.out
+                    .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
                 serde_json::to_writer(&mut self.out, item).map_err(json_io)?;
             }
             Format::Csv => {
@@ -142,7 +167,11 @@ impl ItemWriter {
                     Some(csv) => csv,
                     None => {
                         let out = std::mem::replace(&mut self.out, Box::new(std::io::sink()));
-                        self.csv.insert(csv::WriterBuilder::new().has_headers(false).from_writer(out))
+                        self.csv.insert(
+                            csv::WriterBuilder::new()
+                                .has_headers(false)
+                                .from_writer(out),
+                        )
                     }
                 };
                 if header {
@@ -177,7 +206,8 @@ impl ItemWriter {
     pub fn finish(mut self) -> Result<(), Failure> {
         match self.format {
             Format::Json if self.slurp => {
-                self.out.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
+                self.out
+                    .write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
             }
             Format::Table => {
                 let columns = self.columns.clone().unwrap_or_default();
@@ -206,7 +236,11 @@ fn csv_io(error: csv::Error) -> Failure {
 
 const MAX_CELL: usize = 40;
 
-fn write_table(out: &mut dyn Write, columns: &[String], rows: &[Vec<String>]) -> Result<(), Failure> {
+fn write_table(
+    out: &mut dyn Write,
+    columns: &[String],
+    rows: &[Vec<String>],
+) -> Result<(), Failure> {
     let clip = |text: &str| -> String {
         let one_line = text.replace(['\n', '\r', '\t'], " ");
         if one_line.chars().count() > MAX_CELL {
@@ -218,7 +252,10 @@ fn write_table(out: &mut dyn Write, columns: &[String], rows: &[Vec<String>]) ->
         }
     };
     let header: Vec<String> = columns.iter().map(|c| clip(c)).collect();
-    let body: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| clip(c)).collect()).collect();
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| clip(c)).collect())
+        .collect();
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             body.iter()

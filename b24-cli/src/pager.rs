@@ -73,7 +73,9 @@ fn cursor_applies(params: &Value, field: &str) -> bool {
         None => true,
         Some(Value::Object(order)) => order.iter().all(|(key, direction)| {
             key.eq_ignore_ascii_case(field)
-                && direction.as_str().is_some_and(|d| d.eq_ignore_ascii_case("asc"))
+                && direction
+                    .as_str()
+                    .is_some_and(|d| d.eq_ignore_ascii_case("asc"))
         }),
         Some(_) => false,
     };
@@ -123,8 +125,15 @@ pub struct Pager<'a> {
 impl<'a> Pager<'a> {
     /// A pager over `spec` with the caller's `params`; `after` resumes the cursor past an ID.
     pub fn new(session: &'a Session, spec: ListSpec, params: Value, after: Option<Value>) -> Self {
-        let params = if params.is_object() { params } else { json!({}) };
-        let cursor = spec.cursor.clone().filter(|field| cursor_applies(&params, field));
+        let params = if params.is_object() {
+            params
+        } else {
+            json!({})
+        };
+        let cursor = spec
+            .cursor
+            .clone()
+            .filter(|field| cursor_applies(&params, field));
         let state = match &cursor {
             Some(_) => State::Cursor { after },
             None => State::Offset { next: 0 },
@@ -150,7 +159,9 @@ impl<'a> Pager<'a> {
     /// The next request's items; `None` at the end of the list.
     pub async fn next_chunk(&mut self) -> Result<Option<Vec<Value>>, Failure> {
         let pages = match self.total {
-            Some(total) => (total.saturating_sub(self.delivered).div_ceil(PAGE_SIZE as u64) as usize)
+            Some(total) => (total
+                .saturating_sub(self.delivered)
+                .div_ceil(PAGE_SIZE as u64) as usize)
                 .clamp(1, MAX_COMMANDS),
             None => MAX_COMMANDS,
         };
@@ -169,7 +180,10 @@ impl<'a> Pager<'a> {
         for page in page_results {
             let full = page.len() >= PAGE_SIZE;
             if let Some(field) = &self.cursor {
-                last = page.last().and_then(|item| item.get(field).cloned()).or(last);
+                last = page
+                    .last()
+                    .and_then(|item| item.get(field).cloned())
+                    .or(last);
             }
             items.extend(page);
             if !full {
@@ -222,7 +236,11 @@ impl<'a> Pager<'a> {
         (0..pages)
             .map(|page| {
                 let mut params = self.params.clone();
-                set_param(&mut params, "start", Value::from(next + (page * PAGE_SIZE) as u64));
+                set_param(
+                    &mut params,
+                    "start",
+                    Value::from(next + (page * PAGE_SIZE) as u64),
+                );
                 (format!("p{page}"), self.encode(&params))
             })
             .collect()
@@ -233,7 +251,11 @@ impl<'a> Pager<'a> {
     }
 
     /// Runs the page commands as one batch: the pages in order, up to the first short one.
-    async fn run(&mut self, commands: Vec<(String, String)>, counted: bool) -> Result<Vec<Vec<Value>>, Failure> {
+    async fn run(
+        &mut self,
+        commands: Vec<(String, String)>,
+        counted: bool,
+    ) -> Result<Vec<Vec<Value>>, Failure> {
         let keys: Vec<String> = commands.iter().map(|(key, _)| key.clone()).collect();
         let cmd: Map<String, Value> = commands
             .into_iter()
@@ -247,9 +269,10 @@ impl<'a> Pager<'a> {
             match self.session.call("batch", &body).await {
                 Ok(envelope) => break envelope,
                 // Reads are safe to repeat when their answer was lost.
-                Err(error @ (b24_core::Error::UnknownOutcome { .. } | b24_core::Error::Transport { .. }))
-                    if attempt < ATTEMPTS =>
-                {
+                Err(
+                    error @ (b24_core::Error::UnknownOutcome { .. }
+                    | b24_core::Error::Transport { .. }),
+                ) if attempt < ATTEMPTS => {
                     let _ = error;
                     tokio::time::sleep(std::time::Duration::from_millis(250 << attempt)).await;
                 }
@@ -262,7 +285,8 @@ impl<'a> Pager<'a> {
             if let Some(error) = keyed(result, "result_error", &key) {
                 return Err(sub_error(&self.spec.method, error));
             }
-            if counted && key == "p0"
+            if counted
+                && key == "p0"
                 && let Some(total) = keyed(result, "result_total", &key).and_then(as_u64)
             {
                 self.total = Some(total);
@@ -273,7 +297,8 @@ impl<'a> Pager<'a> {
                     self.spec.method
                 )));
             };
-            let items = crate::output::list_items(page, self.spec.key.as_deref()).unwrap_or_default();
+            let items =
+                crate::output::list_items(page, self.spec.key.as_deref()).unwrap_or_default();
             let short = items.len() < PAGE_SIZE;
             pages.push(items);
             if short {
@@ -309,5 +334,8 @@ pub fn sub_error(method: &str, error: &Value) -> Failure {
         .and_then(Value::as_str)
         .unwrap_or("");
     let class: Class = class_of_code(&ErrorCode::from(code.as_str()));
-    Failure::new(class, format!("{code}: {description} (`{method}` in batch)"))
+    Failure::new(
+        class,
+        format!("{code}: {description} (`{method}` in batch)"),
+    )
 }

@@ -65,7 +65,10 @@ fn read_toml<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> Result<T, F
         Ok(text) => toml::from_str(&text)
             .map_err(|e| Failure::usage(format!("`{}` is not valid: {e}", path.display()))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
-        Err(e) => Err(Failure::usage(format!("cannot read `{}`: {e}", path.display()))),
+        Err(e) => Err(Failure::usage(format!(
+            "cannot read `{}`: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -119,8 +122,9 @@ impl Store {
     /// Writes both files; the secrets file is created with mode 0600.
     pub fn save(&self) -> Result<(), Failure> {
         let write = |path: PathBuf, text: String, private: bool| -> Result<(), Failure> {
-            let error =
-                |e: std::io::Error| Failure::usage(format!("cannot write `{}`: {e}", path.display()));
+            let error = |e: std::io::Error| {
+                Failure::usage(format!("cannot write `{}`: {e}", path.display()))
+            };
             let temporary = path.with_extension("toml.tmp");
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create(true).truncate(true);

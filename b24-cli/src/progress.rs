@@ -12,7 +12,9 @@ pub fn bar(what: &str) -> ProgressBar {
     }
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let template = if colour {
-        format!("{{spinner:.green}} {{pos}}/{{len}} {what} [{{bar:30.cyan/blue}}] {{per_sec}} ETA {{eta}}")
+        format!(
+            "{{spinner:.green}} {{pos}}/{{len}} {what} [{{bar:30.cyan/blue}}] {{per_sec}} ETA {{eta}}"
+        )
     } else {
         format!("{{spinner}} {{pos}}/{{len}} {what} [{{bar:30}}] {{per_sec}} ETA {{eta}}")
     };

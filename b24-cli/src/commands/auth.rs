@@ -43,13 +43,24 @@ fn add(
     let (profile, secret) = match (webhook, access_token) {
         (Some(url), _) => {
             let parsed = b24_core::Webhook::from_url(&url)?;
-            let portal = parsed.rest_base().as_str().trim_end_matches("rest/").trim_end_matches('/').to_owned();
+            let portal = parsed
+                .rest_base()
+                .as_str()
+                .trim_end_matches("rest/")
+                .trim_end_matches('/')
+                .to_owned();
             let profile = Profile {
                 kind: "webhook".into(),
                 portal,
                 user: Some(parsed.user().to_owned()),
             };
-            (profile, Secret { webhook: Some(url), access_token: None })
+            (
+                profile,
+                Secret {
+                    webhook: Some(url),
+                    access_token: None,
+                },
+            )
         }
         (None, Some(token)) => {
             let portal = connection
@@ -57,8 +68,18 @@ fn add(
                 .clone()
                 .ok_or_else(|| Failure::usage("--access-token needs --portal URL"))?;
             b24_core::OAuth::with_token(&portal, token.clone())?;
-            let profile = Profile { kind: "oauth".into(), portal, user: None };
-            (profile, Secret { webhook: None, access_token: Some(token) })
+            let profile = Profile {
+                kind: "oauth".into(),
+                portal,
+                user: None,
+            };
+            (
+                profile,
+                Secret {
+                    webhook: None,
+                    access_token: Some(token),
+                },
+            )
         }
         (None, None) => return Err(Failure::usage("give --webhook URL or --access-token TOKEN")),
     };
@@ -93,9 +114,20 @@ async fn status(connection: &ConnectionArgs) -> Outcome {
     writeln!(
         out,
         "user: #{} {}{}",
-        profile.get("ID").map(|v| v.to_string().trim_matches('"').to_owned()).unwrap_or_default(),
+        profile
+            .get("ID")
+            .map(|v| v.to_string().trim_matches('"').to_owned())
+            .unwrap_or_default(),
         name,
-        if profile.get("ADMIN").and_then(|a| a.as_bool()).unwrap_or(false) { " (administrator)" } else { "" }
+        if profile
+            .get("ADMIN")
+            .and_then(|a| a.as_bool())
+            .unwrap_or(false)
+        {
+            " (administrator)"
+        } else {
+            ""
+        }
     )?;
     writeln!(out, "scopes: {}", scopes.join(","))?;
     out.flush()?;
@@ -106,7 +138,11 @@ fn list() -> Outcome {
     let store = Store::load()?;
     let mut out = output::open_output(None, false)?;
     for (name, profile) in &store.profiles.profiles {
-        let marker = if store.profiles.default.as_deref() == Some(name) { "*" } else { " " };
+        let marker = if store.profiles.default.as_deref() == Some(name) {
+            "*"
+        } else {
+            " "
+        };
         writeln!(out, "{marker} {name}\t{}\t{}", profile.kind, profile.portal)?;
     }
     out.flush()?;

@@ -13,10 +13,22 @@ use crate::output::{self, Format, ItemWriter};
 use crate::pager::{ListSpec, Pager};
 
 /// Parameter names whose values are secrets, hidden by `--dry-run`.
-const SECRET_PARAMS: &[&str] = &["auth", "access_token", "refresh_token", "client_secret", "password", "ap"];
+const SECRET_PARAMS: &[&str] = &[
+    "auth",
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "password",
+    "ap",
+];
 
 /// Builds the body from `--json`/`--input` and the `-f`/`-F` arguments, in order.
-pub fn body(json: Option<&str>, input: Option<&str>, raw: &[String], typed: &[String]) -> Result<Value, Failure> {
+pub fn body(
+    json: Option<&str>,
+    input: Option<&str>,
+    raw: &[String],
+    typed: &[String],
+) -> Result<Value, Failure> {
     let mut base = match (json, input) {
         (Some(text), _) => parse_object(text, "--json")?,
         (None, Some("-")) => {
@@ -35,9 +47,15 @@ pub fn body(json: Option<&str>, input: Option<&str>, raw: &[String], typed: &[St
     };
     let mut args: Vec<FieldArg> = raw
         .iter()
-        .map(|text| FieldArg { text: text.clone(), typed: false })
+        .map(|text| FieldArg {
+            text: text.clone(),
+            typed: false,
+        })
         .collect();
-    args.extend(typed.iter().map(|text| FieldArg { text: text.clone(), typed: true }));
+    args.extend(typed.iter().map(|text| FieldArg {
+        text: text.clone(),
+        typed: true,
+    }));
     fields::merge(&mut base, fields::build(&args)?);
     Ok(base)
 }
@@ -45,7 +63,9 @@ pub fn body(json: Option<&str>, input: Option<&str>, raw: &[String], typed: &[St
 fn parse_object(text: &str, source: &str) -> Result<Value, Failure> {
     match serde_json::from_str::<Value>(text) {
         Ok(value @ Value::Object(_)) => Ok(value),
-        Ok(_) => Err(Failure::usage(format!("{source}: the parameters must be a JSON object"))),
+        Ok(_) => Err(Failure::usage(format!(
+            "{source}: the parameters must be a JSON object"
+        ))),
         Err(e) => Err(Failure::usage(format!("{source}: invalid JSON: {e}"))),
     }
 }
@@ -56,7 +76,11 @@ fn redact(value: &Value) -> Value {
             map.iter()
                 .map(|(key, value)| {
                     let secret = SECRET_PARAMS.iter().any(|s| key.eq_ignore_ascii_case(s));
-                    let shown = if secret { Value::String("***".into()) } else { redact(value) };
+                    let shown = if secret {
+                        Value::String("***".into())
+                    } else {
+                        redact(value)
+                    };
                     (key.clone(), shown)
                 })
                 .collect(),
@@ -72,11 +96,17 @@ fn dry_run(connection: &ConnectionArgs, method: &str, body: &Value) -> Outcome {
     let (url, auth) = match &resolved.target {
         Target::Webhook(url) => {
             let webhook = b24_core::Webhook::from_url(url)?;
-            (format!("{}{}/***/{method}", webhook.rest_base(), webhook.user()), None)
+            (
+                format!("{}{}/***/{method}", webhook.rest_base(), webhook.user()),
+                None,
+            )
         }
         Target::OAuth { portal, .. } => {
             let oauth = b24_core::OAuth::with_token(portal, "unused")?;
-            (format!("{}{method}", oauth.rest_base()), Some("Authorization: Bearer ***"))
+            (
+                format!("{}{method}", oauth.rest_base()),
+                Some("Authorization: Bearer ***"),
+            )
         }
         Target::Emulator => (
             format!("http://127.0.0.1:<port>/rest/{method}"),
@@ -101,8 +131,18 @@ fn dry_run(connection: &ConnectionArgs, method: &str, body: &Value) -> Outcome {
 use std::io::Write;
 
 /// Runs `b24 call`.
-pub async fn run(connection: &ConnectionArgs, format: Option<Format>, yes: bool, args: CallArgs) -> Outcome {
-    let body = body(args.json.as_deref(), args.input.as_deref(), &args.raw_fields, &args.fields)?;
+pub async fn run(
+    connection: &ConnectionArgs,
+    format: Option<Format>,
+    yes: bool,
+    args: CallArgs,
+) -> Outcome {
+    let body = body(
+        args.json.as_deref(),
+        args.input.as_deref(),
+        &args.raw_fields,
+        &args.fields,
+    )?;
     if args.dry_run {
         return dry_run(connection, &args.method, &body);
     }
@@ -119,7 +159,12 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, yes: bool,
             ))
         })?;
         let mut pager = Pager::new(&session, spec, body, None);
-        let mut writer = ItemWriter::new(format, args.slurp, output::open_output(None, false)?, columns);
+        let mut writer = ItemWriter::new(
+            format,
+            args.slurp,
+            output::open_output(None, false)?,
+            columns,
+        );
         while let Some(items) = pager.next_chunk().await? {
             for item in &items {
                 writer.push(item)?;
@@ -133,15 +178,25 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, yes: bool,
             let not_found = matches!(error.code(), Some(b24_core::ErrorCode::ErrorMethodNotFound));
             let mut failure = Failure::from(error);
             if not_found {
-                failure.message.push_str(&catalog::did_you_mean(&args.method));
+                failure
+                    .message
+                    .push_str(&catalog::did_you_mean(&args.method));
             }
             return Err(failure);
         }
     };
     let key = ListSpec::from_registry(&args.method).and_then(|spec| spec.key);
     let items = match format {
-        Format::Csv | Format::Table | Format::Ndjson => output::list_items(&envelope.result, key.as_deref()),
+        Format::Csv | Format::Table | Format::Ndjson => {
+            output::list_items(&envelope.result, key.as_deref())
+        }
         Format::Json => None,
     };
-    output::write_result(format, output::open_output(None, false)?, &envelope.result, items, columns)
+    output::write_result(
+        format,
+        output::open_output(None, false)?,
+        &envelope.result,
+        items,
+        columns,
+    )
 }

@@ -30,7 +30,12 @@ pub fn suggestions(name: &str) -> Vec<&'static str> {
     let wanted = name.to_ascii_lowercase();
     let mut scored: Vec<(f64, &'static str)> = all_methods()
         .into_iter()
-        .map(|info| (strsim::jaro_winkler(&wanted, &info.name.to_ascii_lowercase()), info.name))
+        .map(|info| {
+            (
+                strsim::jaro_winkler(&wanted, &info.name.to_ascii_lowercase()),
+                info.name,
+            )
+        })
         .filter(|(score, _)| *score > 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
@@ -51,9 +56,8 @@ pub fn did_you_mean(name: &str) -> String {
 /// The registry entry for `name`, or a usage error with suggestions.
 pub fn find(name: &str) -> Result<&'static MethodInfo, Failure> {
     ensure_catalog();
-    registry::find(name).ok_or_else(|| {
-        Failure::usage(format!("unknown method `{name}`{}", did_you_mean(name)))
-    })
+    registry::find(name)
+        .ok_or_else(|| Failure::usage(format!("unknown method `{name}`{}", did_you_mean(name))))
 }
 
 /// `b24 methods`.
@@ -115,12 +119,14 @@ pub fn decode(args: DecodeArgs) -> Outcome {
             .map_err(|e| Failure::usage(format!("cannot read stdin: {e}")))?;
         bytes
     } else {
-        std::fs::read(&args.file).map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", args.file)))?
+        std::fs::read(&args.file)
+            .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", args.file)))?
     };
     match info.decode_response(&body) {
         Ok(envelope) => {
             let mut out = output::open_output(None, false)?;
-            serde_json::to_writer_pretty(&mut out, &envelope.result).map_err(std::io::Error::from)?;
+            serde_json::to_writer_pretty(&mut out, &envelope.result)
+                .map_err(std::io::Error::from)?;
             writeln!(out)?;
             out.flush()?;
             Ok(())

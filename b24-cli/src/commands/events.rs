@@ -31,11 +31,18 @@ pub async fn run(connection: &ConnectionArgs, command: EventsCommand) -> Outcome
     let session = connection.connect().await?;
     for name in &events {
         session
-            .call("event.bind", &json!({ "event": name, "event_type": "offline" }))
+            .call(
+                "event.bind",
+                &json!({ "event": name, "event_type": "offline" }),
+            )
             .await?;
     }
     if let Some(emulator) = &session.emulator {
-        eprintln!("emulated portal: {} (webhook {})", emulator.base_url(), emulator.webhook_url());
+        eprintln!(
+            "emulated portal: {} (webhook {})",
+            emulator.base_url(),
+            emulator.webhook_url()
+        );
     }
     eprintln!(
         "listening for {} on {}; forwarding to {forward_to} (Ctrl-C to stop)",
@@ -58,10 +65,16 @@ pub async fn run(connection: &ConnectionArgs, command: EventsCommand) -> Outcome
     };
     for name in &events {
         if let Err(error) = session
-            .call("event.unbind", &json!({ "event": name, "event_type": "offline" }))
+            .call(
+                "event.unbind",
+                &json!({ "event": name, "event_type": "offline" }),
+            )
             .await
         {
-            eprintln!("b24: could not unbind {name}: {}", crate::exit::describe(&error));
+            eprintln!(
+                "b24: could not unbind {name}: {}",
+                crate::exit::describe(&error)
+            );
         }
     }
     eprintln!("unbound {}", events.join(", "));
@@ -71,7 +84,12 @@ pub async fn run(connection: &ConnectionArgs, command: EventsCommand) -> Outcome
 /// Fetches queued events and forwards them. With `keep`, rows are claimed (`clear=0`) and
 /// cleared once forwarded; portals without that feature get `clear=1`. Returns whether to
 /// keep claiming.
-async fn forward_batch(session: &Session, target: &Target, portal: &str, keep: bool) -> Result<bool, Failure> {
+async fn forward_batch(
+    session: &Session,
+    target: &Target,
+    portal: &str,
+    keep: bool,
+) -> Result<bool, Failure> {
     let params = json!({ "clear": if keep { 0 } else { 1 }, "limit": 50 });
     let result = match session.call("event.offline.get", &params).await {
         Ok(envelope) => envelope.result,
@@ -80,7 +98,11 @@ async fn forward_batch(session: &Session, target: &Target, portal: &str, keep: b
         }
         Err(error) => return Err(error.into()),
     };
-    let rows = result.get("events").and_then(Value::as_array).cloned().unwrap_or_default();
+    let rows = result
+        .get("events")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let mut forwarded = Vec::new();
     for row in &rows {
         let event = row.get("EVENT_NAME").and_then(Value::as_str).unwrap_or("");
@@ -100,7 +122,10 @@ async fn forward_batch(session: &Session, target: &Target, portal: &str, keep: b
     }
     if keep && let Some(process) = result.get("process_id").filter(|p| p.is_string()) {
         session
-            .call("event.offline.clear", &json!({ "process_id": process, "message_id": forwarded }))
+            .call(
+                "event.offline.clear",
+                &json!({ "process_id": process, "message_id": forwarded }),
+            )
             .await?;
     }
     Ok(keep)
@@ -115,10 +140,12 @@ fn unix_now() -> u64 {
 fn domain(portal: &str) -> String {
     url::Url::parse(portal)
         .ok()
-        .and_then(|url| url.host_str().map(|host| match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        }))
+        .and_then(|url| {
+            url.host_str().map(|host| match url.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            })
+        })
         .unwrap_or_default()
 }
 
@@ -131,11 +158,17 @@ struct Target {
 
 impl Target {
     fn parse(text: &str) -> Result<Target, Failure> {
-        let url = url::Url::parse(text).map_err(|e| Failure::usage(format!("--forward-to `{text}`: {e}")))?;
+        let url = url::Url::parse(text)
+            .map_err(|e| Failure::usage(format!("--forward-to `{text}`: {e}")))?;
         if url.scheme() != "http" {
-            return Err(Failure::usage("--forward-to takes an http:// address of a local handler"));
+            return Err(Failure::usage(
+                "--forward-to takes an http:// address of a local handler",
+            ));
         }
-        let host = url.host_str().ok_or_else(|| Failure::usage("--forward-to needs a host"))?.to_owned();
+        let host = url
+            .host_str()
+            .ok_or_else(|| Failure::usage("--forward-to needs a host"))?
+            .to_owned();
         let mut path = url.path().to_owned();
         if let Some(query) = url.query() {
             path = format!("{path}?{query}");
@@ -152,7 +185,9 @@ impl Target {
         let connect = tokio::net::TcpStream::connect((self.host.as_str(), self.port));
         let mut stream = tokio::time::timeout(Duration::from_secs(5), connect)
             .await
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out"))??;
+            .map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out")
+            })??;
         let request = format!(
             "POST {} HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
              Content-Length: {}\r\nConnection: close\r\nUser-Agent: b24-events-listen\r\n\r\n{body}",

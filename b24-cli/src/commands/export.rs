@@ -39,7 +39,9 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
         let mut select = args.select.clone();
         // The cursor needs the ID of every item, and --resume reads it back.
         if let Some(field) = &spec.cursor
-            && !select.iter().any(|s| s.eq_ignore_ascii_case(field) || s == "*")
+            && !select
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(field) || s == "*")
         {
             select.insert(0, field.clone());
         }
@@ -55,7 +57,9 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
             let split = condition[name_start..].find('=').map(|at| name_start + at);
             let (key, value) = split
                 .map(|at| (&condition[..at], &condition[at + 1..]))
-                .ok_or_else(|| Failure::usage(format!("--filter `{condition}` needs the form key=value")))?;
+                .ok_or_else(|| {
+                    Failure::usage(format!("--filter `{condition}` needs the form key=value"))
+                })?;
             filter.insert(key.to_owned(), Value::String(value.to_owned()));
         }
         params["filter"] = Value::Object(filter);
@@ -64,11 +68,13 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
     let mut after = None;
     let mut appending = false;
     if args.resume {
-        let path = args.output.as_deref().ok_or_else(|| Failure::usage("--resume needs --output FILE"))?;
-        let field = spec
-            .cursor
-            .clone()
-            .ok_or_else(|| Failure::usage(format!("`{}` has no ID cursor to resume from", spec.method)))?;
+        let path = args
+            .output
+            .as_deref()
+            .ok_or_else(|| Failure::usage("--resume needs --output FILE"))?;
+        let field = spec.cursor.clone().ok_or_else(|| {
+            Failure::usage(format!("`{}` has no ID cursor to resume from", spec.method))
+        })?;
         if path.exists() {
             after = last_id(path, format, &field)?;
             appending = true;
@@ -77,7 +83,9 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
     let session = connection.connect().await?;
     let mut pager = Pager::new(&session, spec, params, after.clone());
     if args.resume && after.is_some() && !pager.uses_cursor() {
-        return Err(Failure::usage("--resume works only with the ID cursor (no --filter on >ID, no order)"));
+        return Err(Failure::usage(
+            "--resume works only with the ID cursor (no --filter on >ID, no order)",
+        ));
     }
     let out = output::open_output(args.output.as_deref(), appending)?;
     let mut writer = ItemWriter::new(format, false, out, columns);
@@ -101,7 +109,9 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
         eprintln!(
             "exported {written} items in {} requests{}",
             pager.requests,
-            after.map(|id| format!(" (resumed after ID {id})")).unwrap_or_default()
+            after
+                .map(|id| format!(" (resumed after ID {id})"))
+                .unwrap_or_default()
         );
     }
     Ok(())
@@ -109,8 +119,13 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
 
 /// The cursor value of the last complete record in `path`; a partial last line is cut off.
 fn last_id(path: &Path, format: Format, field: &str) -> Result<Option<Value>, Failure> {
-    let unreadable = |e: std::io::Error| Failure::usage(format!("cannot read `{}`: {e}", path.display()));
-    let mut file = std::fs::OpenOptions::new().read(true).write(true).open(path).map_err(unreadable)?;
+    let unreadable =
+        |e: std::io::Error| Failure::usage(format!("cannot read `{}`: {e}", path.display()));
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(unreadable)?;
     // Cut an unfinished last line (the export was killed mid-write).
     let length = file.metadata().map_err(unreadable)?.len();
     let tail_start = length.saturating_sub(1 << 20);
@@ -120,10 +135,16 @@ fn last_id(path: &Path, format: Format, field: &str) -> Result<Option<Value>, Fa
     let complete = match tail.iter().rposition(|b| *b == b'\n') {
         Some(end) => end + 1,
         None if tail_start == 0 => 0,
-        None => return Err(Failure::usage(format!("`{}`: last line longer than 1 MiB", path.display()))),
+        None => {
+            return Err(Failure::usage(format!(
+                "`{}`: last line longer than 1 MiB",
+                path.display()
+            )));
+        }
     };
     if complete < tail.len() {
-        file.set_len(tail_start + complete as u64).map_err(unreadable)?;
+        file.set_len(tail_start + complete as u64)
+            .map_err(unreadable)?;
     }
     let text = String::from_utf8_lossy(&tail[..complete]);
     match format {
@@ -144,7 +165,10 @@ fn last_id(path: &Path, format: Format, field: &str) -> Result<Option<Value>, Fa
             let Some(column) = column else {
                 return Ok(None);
             };
-            let last = text.lines().rev().find(|line| !line.is_empty() && *line != head);
+            let last = text
+                .lines()
+                .rev()
+                .find(|line| !line.is_empty() && *line != head);
             Ok(last.and_then(|line| {
                 csv::ReaderBuilder::new()
                     .has_headers(false)

@@ -10,13 +10,27 @@ fn call_on_the_embedded_emulator_prints_the_created_solution() {
     let home = Home::new();
     let output = home
         .b24()
-        .args(["--emulator", "call", "crm.automatedsolution.add", "-f", "fields[title]=HR"])
+        .args([
+            "--emulator",
+            "call",
+            "crm.automatedsolution.add",
+            "-f",
+            "fields[title]=HR",
+        ])
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let result: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(result["automatedSolution"]["title"], "HR");
-    assert!(result["automatedSolution"]["id"].as_u64().is_some_and(|id| id > 0));
+    assert!(
+        result["automatedSolution"]["id"]
+            .as_u64()
+            .is_some_and(|id| id > 0)
+    );
 }
 
 #[test]
@@ -25,33 +39,72 @@ fn call_builds_nested_typed_bodies_and_reads_json_and_files() {
     let home = Home::new();
     let id = home
         .b24()
-        .args(["--webhook", &portal.webhook, "call", "crm.deal.add", "-F", "fields[OPPORTUNITY]=10.5"])
-        .args(["-f", "fields[TITLE]=Nested", "--json", r#"{"fields":{"STAGE_ID":"WON"}}"#])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "call",
+            "crm.deal.add",
+            "-F",
+            "fields[OPPORTUNITY]=10.5",
+        ])
+        .args([
+            "-f",
+            "fields[TITLE]=Nested",
+            "--json",
+            r#"{"fields":{"STAGE_ID":"WON"}}"#,
+        ])
         .output()
         .unwrap();
-    assert!(id.status.success(), "{}", String::from_utf8_lossy(&id.stderr));
+    assert!(
+        id.status.success(),
+        "{}",
+        String::from_utf8_lossy(&id.stderr)
+    );
     let id = String::from_utf8(id.stdout).unwrap().trim().to_owned();
     let body = home.path("get.json");
     write(&body, &format!(r#"{{"id": {id}}}"#));
     let got = home
         .b24()
-        .args(["--webhook", &portal.webhook, "call", "crm.deal.get", "--input"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "call",
+            "crm.deal.get",
+            "--input",
+        ])
         .arg(&body)
         .output()
         .unwrap();
     let deal: Value = serde_json::from_slice(&got.stdout).unwrap();
     assert_eq!(deal["TITLE"], "Nested");
     assert_eq!(deal["STAGE_ID"], "WON");
-    assert_eq!(deal["OPPORTUNITY"].as_str().map(|o| o.parse::<f64>().unwrap()), Some(10.5));
+    assert_eq!(
+        deal["OPPORTUNITY"]
+            .as_str()
+            .map(|o| o.parse::<f64>().unwrap()),
+        Some(10.5)
+    );
 }
 
 #[test]
 fn dry_run_redacts_the_webhook_code_and_sends_nothing() {
     let portal = Portal::start(&[]);
     let home = Home::new();
-    let code = portal.webhook.trim_end_matches('/').rsplit('/').next().unwrap().to_owned();
+    let code = portal
+        .webhook
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     home.b24()
-        .args(["--webhook", &portal.webhook, "call", "crm.deal.add", "--dry-run"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "call",
+            "crm.deal.add",
+            "--dry-run",
+        ])
         .args(["-f", "fields[TITLE]=x", "-f", "auth=secret-token"])
         .assert()
         .success()
@@ -59,7 +112,10 @@ fn dry_run_redacts_the_webhook_code_and_sends_nothing() {
         .stdout(predicate::str::contains("\"TITLE\": \"x\""))
         .stdout(predicate::str::contains(code.as_str()).not())
         .stdout(predicate::str::contains("secret-token").not());
-    assert_eq!(portal.get("counters")["methods"]["crm.deal.add"], Value::Null);
+    assert_eq!(
+        portal.get("counters")["methods"]["crm.deal.add"],
+        Value::Null
+    );
 }
 
 #[test]
@@ -68,14 +124,31 @@ fn paginate_streams_every_item_and_slurp_makes_one_array() {
     let home = Home::new();
     let lines = home
         .b24()
-        .args(["--webhook", &portal.webhook, "call", "crm.deal.list", "-f", "select[]=ID", "--paginate"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "call",
+            "crm.deal.list",
+            "-f",
+            "select[]=ID",
+            "--paginate",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8(lines.stdout).unwrap();
     assert_eq!(text.lines().count(), 120);
     let slurped = home
         .b24()
-        .args(["--webhook", &portal.webhook, "call", "crm.deal.list", "-f", "select[]=ID", "--paginate", "--slurp"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "call",
+            "crm.deal.list",
+            "-f",
+            "select[]=ID",
+            "--paginate",
+            "--slurp",
+        ])
         .output()
         .unwrap();
     let all: Vec<Value> = serde_json::from_slice(&slurped.stdout).unwrap();
@@ -88,7 +161,14 @@ fn csv_columns_follow_select() {
     let portal = Portal::start(&["--seed-deals", "3"]);
     let home = Home::new();
     home.b24()
-        .args(["--webhook", &portal.webhook, "--format", "csv", "call", "crm.deal.list"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "--format",
+            "csv",
+            "call",
+            "crm.deal.list",
+        ])
         .args(["-f", "select[]=TITLE", "-f", "select[]=ID"])
         .assert()
         .success()
@@ -109,9 +189,22 @@ fn table_output_is_refused_off_a_terminal() {
 fn auth_add_status_list_remove_keep_the_secret_private() {
     let portal = Portal::start(&[]);
     let home = Home::new();
-    let code = portal.webhook.trim_end_matches('/').rsplit('/').next().unwrap().to_owned();
+    let code = portal
+        .webhook
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     home.b24()
-        .args(["auth", "add", "--name", "work", "--webhook", &portal.webhook])
+        .args([
+            "auth",
+            "add",
+            "--name",
+            "work",
+            "--webhook",
+            &portal.webhook,
+        ])
         .assert()
         .success()
         .stderr(predicate::str::contains("mode 0600"))
@@ -120,9 +213,16 @@ fn auth_add_status_list_remove_keep_the_secret_private() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&secrets).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&secrets).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
-    assert!(!std::fs::read_to_string(home.path("config/b24/profiles.toml")).unwrap().contains(&code));
+    assert!(
+        !std::fs::read_to_string(home.path("config/b24/profiles.toml"))
+            .unwrap()
+            .contains(&code)
+    );
     home.b24()
         .args(["auth", "status"])
         .assert()
@@ -131,8 +231,15 @@ fn auth_add_status_list_remove_keep_the_secret_private() {
         .stdout(predicate::str::contains("user: #1 Vadim Valeev"))
         .stdout(predicate::str::contains("crm"))
         .stdout(predicate::str::contains(code.as_str()).not());
-    home.b24().args(["auth", "list"]).assert().success().stdout(predicate::str::contains("* work\twebhook"));
-    home.b24().args(["auth", "remove", "work"]).assert().success();
+    home.b24()
+        .args(["auth", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("* work\twebhook"));
+    home.b24()
+        .args(["auth", "remove", "work"])
+        .assert()
+        .success();
     home.b24().args(["auth", "status"]).assert().code(2);
 }
 
@@ -141,11 +248,18 @@ fn connection_precedence_is_flag_then_environment_then_profile() {
     let portal = Portal::start(&[]);
     let home = Home::new();
     let wrong = format!("{}/rest/1/wrongcode/", portal.base);
-    home.b24().args(["auth", "add", "--name", "p", "--webhook", &wrong]).assert().success();
+    home.b24()
+        .args(["auth", "add", "--name", "p", "--webhook", &wrong])
+        .assert()
+        .success();
     // Profile alone: the wrong code.
     home.b24().args(["call", "profile"]).assert().code(4);
     // Environment beats the profile.
-    home.b24().env("B24_WEBHOOK", &portal.webhook).args(["call", "profile"]).assert().success();
+    home.b24()
+        .env("B24_WEBHOOK", &portal.webhook)
+        .args(["call", "profile"])
+        .assert()
+        .success();
     // The flag beats the environment.
     home.b24()
         .env("B24_WEBHOOK", &wrong)
@@ -165,7 +279,13 @@ fn connection_precedence_is_flag_then_environment_then_profile() {
 fn methods_scopes_decode_and_completion_use_the_registry() {
     let home = Home::new();
     home.b24()
-        .args(["methods", "--scope", "crm", "--search", "automatedsolution.li"])
+        .args([
+            "methods",
+            "--scope",
+            "crm",
+            "--search",
+            "automatedsolution.li",
+        ])
         .assert()
         .success()
         .stdout("crm.automatedsolution.list\n");
@@ -182,7 +302,10 @@ fn methods_scopes_decode_and_completion_use_the_registry() {
         .code(2)
         .stderr(predicate::str::contains("did you mean `crm.deal.add`"));
     let good = home.path("good.json");
-    write(&good, r#"{"result":{"automatedSolution":{"id":3,"title":"HR","typeIds":[]}},"time":{"start":1}}"#);
+    write(
+        &good,
+        r#"{"result":{"automatedSolution":{"id":3,"title":"HR","typeIds":[]}},"time":{"start":1}}"#,
+    );
     home.b24()
         .args(["decode", "crm.automatedsolution.add"])
         .arg(&good)
@@ -190,7 +313,10 @@ fn methods_scopes_decode_and_completion_use_the_registry() {
         .success()
         .stdout(predicate::str::contains("\"title\": \"HR\""));
     let bad = home.path("bad.json");
-    write(&bad, r#"{"result":{"automatedSolution":{"id":"x","title":5}}}"#);
+    write(
+        &bad,
+        r#"{"result":{"automatedSolution":{"id":"x","title":5}}}"#,
+    );
     home.b24()
         .args(["decode", "crm.automatedsolution.add"])
         .arg(&bad)
@@ -211,16 +337,39 @@ fn emulator_subcommand_serves_a_portal_with_seeded_data() {
     let portal = Portal::start(&["--seed-deals", "7", "--automated-solution-limit", "1"]);
     let home = Home::new();
     home.b24()
-        .args(["--webhook", &portal.webhook, "call", "crm.deal.list", "-f", "select[]=ID", "--format", "ndjson"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "call",
+            "crm.deal.list",
+            "-f",
+            "select[]=ID",
+            "--format",
+            "ndjson",
+        ])
         .assert()
         .success()
         .stdout(predicate::function(|out: &str| out.lines().count() == 7));
     home.b24()
-        .args(["--webhook", &portal.webhook, "call", "crm.automatedsolution.add", "-f", "fields[title]=A"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "call",
+            "crm.automatedsolution.add",
+            "-f",
+            "fields[title]=A",
+        ])
         .assert()
         .success();
     home.b24()
-        .args(["--webhook", &portal.webhook, "call", "crm.automatedsolution.add", "-f", "fields[title]=B"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "call",
+            "crm.automatedsolution.add",
+            "-f",
+            "fields[title]=B",
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("LIMIT_EXCEEDED"));
@@ -232,28 +381,62 @@ fn export_writes_every_item_once_and_resumes_after_the_last_id() {
     let home = Home::new();
     let full = home.path("full.ndjson");
     home.b24()
-        .args(["--webhook", &portal.webhook, "export", "crm.deal.list", "--select", "TITLE", "-o"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "export",
+            "crm.deal.list",
+            "--select",
+            "TITLE",
+            "-o",
+        ])
         .arg(&full)
         .assert()
         .success()
-        .stderr(predicate::str::contains("exported 5500 items in 3 requests"));
+        .stderr(predicate::str::contains(
+            "exported 5500 items in 3 requests",
+        ));
     let text = std::fs::read_to_string(&full).unwrap();
     let ids: Vec<i64> = text
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["ID"].as_str().unwrap().parse().unwrap())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["ID"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
         .collect();
     assert_eq!(ids, (1..=5500).collect::<Vec<_>>());
     // An export cut mid-line: the partial line is dropped and the rest appended.
     let partial = home.path("partial.ndjson");
     write(&partial, &text[..text.len() / 3 + 7]);
     home.b24()
-        .args(["--webhook", &portal.webhook, "export", "crm.deal.list", "--select", "TITLE", "--resume", "-o"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "export",
+            "crm.deal.list",
+            "--select",
+            "TITLE",
+            "--resume",
+            "-o",
+        ])
         .arg(&partial)
         .assert()
         .success();
     assert_eq!(std::fs::read_to_string(&partial).unwrap(), text);
     home.b24()
-        .args(["--webhook", &portal.webhook, "--format", "csv", "export", "crm.deal.list", "--select", "ID,TITLE"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "--format",
+            "csv",
+            "export",
+            "crm.deal.list",
+            "--select",
+            "ID,TITLE",
+        ])
         .args(["--filter", "<=ID=2"])
         .assert()
         .success()
@@ -270,7 +453,14 @@ fn events_listen_forwards_an_event_to_a_local_handler_within_two_seconds() {
     let token = portal.token(&["crm"]);
     let mut listener = home
         .b24_std()
-        .args(["--portal", &portal.base, "--access-token", &token, "events", "listen"])
+        .args([
+            "--portal",
+            &portal.base,
+            "--access-token",
+            &token,
+            "events",
+            "listen",
+        ])
         .args(["--event", "ONCRMDEALADD", "--interval", "200"])
         .arg("--forward-to")
         .arg(format!("http://{address}/hook"))
@@ -283,26 +473,46 @@ fn events_listen_forwards_an_event_to_a_local_handler_within_two_seconds() {
     assert!(first.starts_with("listening for ONCRMDEALADD"), "{first}");
     let added = home
         .b24()
-        .args(["--webhook", &portal.webhook, "call", "crm.deal.add", "-f", "fields[TITLE]=event"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "call",
+            "crm.deal.add",
+            "-f",
+            "fields[TITLE]=event",
+        ])
         .output()
         .unwrap();
     let id = String::from_utf8(added.stdout).unwrap().trim().to_owned();
     let started = std::time::Instant::now();
     handler.set_nonblocking(false).unwrap();
     let (mut socket, _) = handler.accept().unwrap();
-    socket.set_read_timeout(Some(std::time::Duration::from_secs(3))).unwrap();
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_secs(3)))
+        .unwrap();
     let mut request = vec![0u8; 4096];
     let n = socket.read(&mut request).unwrap();
     let elapsed = started.elapsed();
-    socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").unwrap();
+    socket
+        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        .unwrap();
     let request = String::from_utf8_lossy(&request[..n]).to_string();
-    assert!(elapsed < std::time::Duration::from_secs(2), "delivered after {elapsed:?}");
+    assert!(
+        elapsed < std::time::Duration::from_secs(2),
+        "delivered after {elapsed:?}"
+    );
     assert!(request.starts_with("POST /hook HTTP/1.1"), "{request}");
     assert!(request.contains("application/x-www-form-urlencoded"));
     assert!(request.contains("event=ONCRMDEALADD"));
-    assert!(request.contains(&format!("data%5BFIELDS%5D%5BID%5D={id}")), "{request}");
+    assert!(
+        request.contains(&format!("data%5BFIELDS%5D%5BID%5D={id}")),
+        "{request}"
+    );
     // Ctrl-C unbinds.
-    std::process::Command::new("kill").args(["-INT", &listener.id().to_string()]).status().unwrap();
+    std::process::Command::new("kill")
+        .args(["-INT", &listener.id().to_string()])
+        .status()
+        .unwrap();
     let status = listener.wait().unwrap();
     let mut rest = String::new();
     stderr.read_to_string(&mut rest).unwrap();
@@ -310,23 +520,49 @@ fn events_listen_forwards_an_event_to_a_local_handler_within_two_seconds() {
     assert!(rest.contains("unbound ONCRMDEALADD"), "{rest}");
     let bound = home
         .b24()
-        .args(["--portal", &portal.base, "--access-token", &token, "call", "event.get"])
+        .args([
+            "--portal",
+            &portal.base,
+            "--access-token",
+            &token,
+            "call",
+            "event.get",
+        ])
         .output()
         .unwrap();
-    assert_eq!(serde_json::from_slice::<Value>(&bound.stdout).unwrap(), serde_json::json!([]));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&bound.stdout).unwrap(),
+        serde_json::json!([])
+    );
 }
 
 #[test]
 fn deleting_needs_yes_without_a_terminal_and_audit_keeps_no_secrets() {
     let portal = Portal::start(&["--seed-deals", "2"]);
     let home = Home::new();
-    let code = portal.webhook.trim_end_matches('/').rsplit('/').next().unwrap().to_owned();
+    let code = portal
+        .webhook
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     home.b24()
-        .args(["--webhook", &portal.webhook, "call", "crm.deal.delete", "-F", "id=1"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "call",
+            "crm.deal.delete",
+            "-F",
+            "id=1",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("pass --yes"));
-    assert_eq!(portal.get("counters")["methods"]["crm.deal.delete"], Value::Null);
+    assert_eq!(
+        portal.get("counters")["methods"]["crm.deal.delete"],
+        Value::Null
+    );
     let audit = home.path("audit.jsonl");
     home.b24()
         .args(["--webhook", &portal.webhook, "--yes", "--audit"])
@@ -341,7 +577,10 @@ fn deleting_needs_yes_without_a_terminal_and_audit_keeps_no_secrets() {
         .assert()
         .code(1);
     let log = std::fs::read_to_string(&audit).unwrap();
-    let lines: Vec<Value> = log.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2, "{log}");
     assert_eq!(lines[0]["method"], "crm.deal.delete");
     assert_eq!(lines[0]["status"], 200);
@@ -368,7 +607,12 @@ fn a_closed_pipe_ends_quietly() {
     drop(stdout);
     let status = child.wait().unwrap();
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     assert_eq!(status.code(), Some(0));
     assert_eq!(stderr, "");
 }

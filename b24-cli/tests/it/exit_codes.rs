@@ -32,21 +32,46 @@ fn every_class_has_its_exit_code() {
             class: "API error",
             expected: 1,
             faults: "{}",
-            args: |p| strings(&["--webhook", &p.webhook, "call", "crm.automatedsolution.add", "-f", "fields[title]="]),
+            args: |p| {
+                strings(&[
+                    "--webhook",
+                    &p.webhook,
+                    "call",
+                    "crm.automatedsolution.add",
+                    "-f",
+                    "fields[title]=",
+                ])
+            },
             interrupt_after: None,
         },
         Case {
             class: "usage: malformed -F",
             expected: 2,
             faults: "{}",
-            args: |p| strings(&["--webhook", &p.webhook, "call", "crm.deal.add", "-F", "fields[TITLE=x"]),
+            args: |p| {
+                strings(&[
+                    "--webhook",
+                    &p.webhook,
+                    "call",
+                    "crm.deal.add",
+                    "-F",
+                    "fields[TITLE=x",
+                ])
+            },
             interrupt_after: None,
         },
         Case {
             class: "usage: plain http to a remote host",
             expected: 2,
             faults: "{}",
-            args: |_| strings(&["--webhook", "http://portal.example.com/rest/1/abc/", "call", "profile"]),
+            args: |_| {
+                strings(&[
+                    "--webhook",
+                    "http://portal.example.com/rest/1/abc/",
+                    "call",
+                    "profile",
+                ])
+            },
             interrupt_after: None,
         },
         Case {
@@ -70,7 +95,16 @@ fn every_class_has_its_exit_code() {
             class: "unknown outcome of a write",
             expected: 6,
             faults: r#"{"reset": 1.0}"#,
-            args: |p| strings(&["--webhook", &p.webhook, "call", "crm.deal.add", "-f", "fields[TITLE]=x"]),
+            args: |p| {
+                strings(&[
+                    "--webhook",
+                    &p.webhook,
+                    "call",
+                    "crm.deal.add",
+                    "-f",
+                    "fields[TITLE]=x",
+                ])
+            },
             interrupt_after: None,
         },
         Case {
@@ -99,7 +133,12 @@ fn every_class_has_its_exit_code() {
         }
         let output = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(case.expected), "{}: {stderr}", case.class);
+        assert_eq!(
+            output.status.code(),
+            Some(case.expected),
+            "{}: {stderr}",
+            case.class
+        );
         if case.expected != 0 {
             assert!(stderr.starts_with("b24: "), "{}: {stderr}", case.class);
         }
@@ -111,7 +150,13 @@ fn every_class_has_its_exit_code() {
 fn api_errors_are_printed_with_code_description_and_status() {
     let home = Home::new();
     home.b24()
-        .args(["--emulator", "call", "crm.automatedsolution.add", "-f", "fields[title]="])
+        .args([
+            "--emulator",
+            "call",
+            "crm.automatedsolution.add",
+            "-f",
+            "fields[title]=",
+        ])
         .assert()
         .code(1)
         .stderr("b24: BX_EMPTY_REQUIRED: The required field 'Title' is not filled (HTTP 400)\n");
@@ -119,7 +164,9 @@ fn api_errors_are_printed_with_code_description_and_status() {
         .args(["--emulator", "call", "crm.deal.lst"])
         .assert()
         .code(1)
-        .stderr(predicates::str::contains("ERROR_METHOD_NOT_FOUND: Method not found! (HTTP 404); did you mean `crm.deal.list`"));
+        .stderr(predicates::str::contains(
+            "ERROR_METHOD_NOT_FOUND: Method not found! (HTTP 404); did you mean `crm.deal.list`",
+        ));
 }
 
 #[test]
@@ -130,5 +177,7 @@ fn help_documents_the_exit_codes() {
         .assert()
         .success()
         .stdout(predicates::str::contains("130  interrupted"))
-        .stdout(predicates::str::contains("6    a write's outcome is unknown"));
+        .stdout(predicates::str::contains(
+            "6    a write's outcome is unknown",
+        ));
 }

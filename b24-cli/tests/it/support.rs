@@ -53,9 +53,18 @@ impl Home {
         let home = self.dir.path();
         let mut vars = vec![
             ("HOME".to_owned(), home.display().to_string()),
-            ("XDG_CONFIG_HOME".to_owned(), home.join("config").display().to_string()),
-            ("XDG_STATE_HOME".to_owned(), home.join("state").display().to_string()),
-            ("XDG_DATA_HOME".to_owned(), home.join("data").display().to_string()),
+            (
+                "XDG_CONFIG_HOME".to_owned(),
+                home.join("config").display().to_string(),
+            ),
+            (
+                "XDG_STATE_HOME".to_owned(),
+                home.join("state").display().to_string(),
+            ),
+            (
+                "XDG_DATA_HOME".to_owned(),
+                home.join("data").display().to_string(),
+            ),
         ];
         if let Ok(path) = std::env::var("PATH") {
             vars.push(("PATH".to_owned(), path));
@@ -97,7 +106,10 @@ impl Portal {
         let mut lines = BufReader::new(stdout).lines();
         let (mut webhook, mut base) = (String::new(), String::new());
         while webhook.is_empty() || base.is_empty() {
-            let line = lines.next().expect("the emulator prints its addresses").expect("utf-8");
+            let line = lines
+                .next()
+                .expect("the emulator prints its addresses")
+                .expect("utf-8");
             if let Some(url) = line.strip_prefix("webhook: ") {
                 webhook = url.to_owned();
             }
@@ -125,7 +137,10 @@ impl Portal {
 
     /// An OAuth access token for user 1 with `scopes`.
     pub fn token(&self, scopes: &[&str]) -> String {
-        let answer = self.control("token", &serde_json::json!({ "user_id": 1, "scopes": scopes }).to_string());
+        let answer = self.control(
+            "token",
+            &serde_json::json!({ "user_id": 1, "scopes": scopes }).to_string(),
+        );
         answer["access_token"].as_str().expect("a token").to_owned()
     }
 }
@@ -148,7 +163,9 @@ pub fn http(base: &str, verb: &str, path: &str, body: &str) -> serde_json::Value
     )
     .expect("writes the request");
     let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("reads the answer");
+    stream
+        .read_to_string(&mut answer)
+        .expect("reads the answer");
     let json = answer.split("\r\n\r\n").nth(1).unwrap_or("");
     serde_json::from_str(json).unwrap_or(serde_json::Value::Null)
 }
@@ -157,18 +174,32 @@ pub fn http(base: &str, verb: &str, path: &str, body: &str) -> serde_json::Value
 pub fn deals(home: &Home, portal: &Portal, field: &str) -> Vec<(i64, String, String)> {
     let output = home
         .b24()
-        .args(["--webhook", &portal.webhook, "--rate-limit", "off", "export", "crm.deal.list"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "--rate-limit",
+            "off",
+            "export",
+            "crm.deal.list",
+        ])
         .args(["--select", &format!("ID,TITLE,{field}")])
         .output()
         .expect("export runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout)
         .expect("utf-8")
         .lines()
         .map(|line| {
             let deal: serde_json::Value = serde_json::from_str(line).expect("NDJSON");
             (
-                deal["ID"].as_str().and_then(|id| id.parse().ok()).expect("an ID"),
+                deal["ID"]
+                    .as_str()
+                    .and_then(|id| id.parse().ok())
+                    .expect("an ID"),
                 deal["TITLE"].as_str().unwrap_or_default().to_owned(),
                 deal[field].as_str().unwrap_or_default().to_owned(),
             )

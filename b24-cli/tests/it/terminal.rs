@@ -8,11 +8,20 @@ use crate::support::{Home, Portal, bin};
 
 /// Whether tmux is here; under CI its absence fails the test, elsewhere it is skipped loudly.
 fn tmux_available() -> bool {
-    let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "tmux is required under CI (install the tmux package)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is required under CI (install the tmux package)"
+        );
         // Straight to the process's stderr, past the test harness's capture.
-        let _ = writeln!(std::io::stderr(), "SKIPPED progress_bar_in_a_terminal: tmux is not installed");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED progress_bar_in_a_terminal: tmux is not installed"
+        );
     }
     found
 }
@@ -26,12 +35,27 @@ fn progress_bar_shows_in_a_terminal_and_never_in_a_pipe() {
     // Piped: data only, no escape sequences anywhere.
     let piped = home
         .b24()
-        .args(["--webhook", &portal.webhook, "--rate-limit", "off", "export", "crm.deal.list", "--select", "ID"])
+        .args([
+            "--webhook",
+            &portal.webhook,
+            "--rate-limit",
+            "off",
+            "export",
+            "crm.deal.list",
+            "--select",
+            "ID",
+        ])
         .output()
         .unwrap();
     assert!(piped.status.success());
-    assert_eq!(String::from_utf8_lossy(&piped.stdout).lines().count(), 30000);
-    assert!(!piped.stdout.contains(&0x1b) && !piped.stderr.contains(&0x1b), "ANSI bytes in a pipe");
+    assert_eq!(
+        String::from_utf8_lossy(&piped.stdout).lines().count(),
+        30000
+    );
+    assert!(
+        !piped.stdout.contains(&0x1b) && !piped.stderr.contains(&0x1b),
+        "ANSI bytes in a pipe"
+    );
 
     if !tmux_available() {
         return;
@@ -47,21 +71,39 @@ fn progress_bar_shows_in_a_terminal_and_never_in_a_pipe() {
         out = out.display(),
     );
     let started = Command::new("tmux")
-        .args(["new-session", "-d", "-s", &session, "-x", "150", "-y", "10", &script])
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "150",
+            "-y",
+            "10",
+            &script,
+        ])
         .status()
         .unwrap();
     assert!(started.success());
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = String::new();
     while Instant::now() < deadline {
-        let capture = Command::new("tmux").args(["capture-pane", "-p", "-t", &session]).output().unwrap();
+        let capture = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &session])
+            .output()
+            .unwrap();
         seen = String::from_utf8_lossy(&capture.stdout).to_string();
         if seen.contains("/30000 items") && seen.contains("ETA") {
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let _ = Command::new("tmux").args(["kill-session", "-t", &session]).status();
+    let _ = Command::new("tmux")
+        .args(["kill-session", "-t", &session])
+        .status();
     portal.control("faults", "{}");
-    assert!(seen.contains("/30000 items") && seen.contains("ETA"), "no progress bar in the pane:\n{seen}");
+    assert!(
+        seen.contains("/30000 items") && seen.contains("ETA"),
+        "no progress bar in the pane:\n{seen}"
+    );
 }

@@ -18,7 +18,9 @@ pub struct InputRow {
 
 /// Reads every row of `path`.
 pub fn read(path: &Path) -> Result<Vec<InputRow>, Failure> {
-    let unreadable = |e: &dyn std::fmt::Display| Failure::usage(format!("cannot read `{}`: {e}", path.display()));
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Failure::usage(format!("cannot read `{}`: {e}", path.display()))
+    };
     let is_csv = path
         .extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
@@ -38,7 +40,10 @@ pub fn read(path: &Path) -> Result<Vec<InputRow>, Failure> {
                 Ok(_) => Err(String::from("the row is not a JSON object")),
                 Err(e) => Err(format!("invalid JSON: {e}")),
             };
-            rows.push(InputRow { line: line_no, fields });
+            rows.push(InputRow {
+                line: line_no,
+                fields,
+            });
         }
         Ok(rows)
     }
@@ -56,7 +61,11 @@ fn read_csv(file: std::fs::File) -> Result<Vec<InputRow>, csv::Error> {
             Ok(true) => {
                 let line = record.position().map_or(line_hint, |p| p.line() as i64);
                 let fields = if record.len() != header.len() {
-                    Err(format!("{} values for {} columns", record.len(), header.len()))
+                    Err(format!(
+                        "{} values for {} columns",
+                        record.len(),
+                        header.len()
+                    ))
                 } else {
                     // Empty cells are left out: an import sets what the file gives.
                     Ok(header
@@ -74,7 +83,10 @@ fn read_csv(file: std::fs::File) -> Result<Vec<InputRow>, csv::Error> {
                     line,
                     fields: Err(error.to_string()),
                 });
-                if !matches!(error.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
+                if !matches!(
+                    error.kind(),
+                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                ) {
                     return Ok(rows);
                 }
             }
@@ -85,7 +97,8 @@ fn read_csv(file: std::fs::File) -> Result<Vec<InputRow>, csv::Error> {
 
 /// A fingerprint of the input (size and FNV-1a of the contents), to tie a journal to its file.
 pub fn fingerprint(path: &Path) -> Result<String, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?;
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in &bytes {
         hash ^= u64::from(*byte);

@@ -42,11 +42,20 @@ const MAX_ATTEMPTS: i64 = 10;
 const SETTLE_SECONDS: f64 = 2.0;
 
 /// Runs `b24 import`.
-pub async fn run(connection: &ConnectionArgs, format: Option<Format>, yes: bool, args: ImportArgs) -> Outcome {
+pub async fn run(
+    connection: &ConnectionArgs,
+    format: Option<Format>,
+    yes: bool,
+    args: ImportArgs,
+) -> Outcome {
     safety::confirm(&args.method, yes)?;
     let format = match format.unwrap_or(Format::Ndjson) {
         Format::Csv => Format::Csv,
-        Format::Table => return Err(Failure::usage("import writes its row → ID map as ndjson or csv")),
+        Format::Table => {
+            return Err(Failure::usage(
+                "import writes its row → ID map as ndjson or csv",
+            ));
+        }
         _ => Format::Ndjson,
     };
     let base = call::body(None, None, &[], &args.fields)?;
@@ -92,7 +101,8 @@ fn default_journal(args: &ImportArgs, connection: &ConnectionArgs) -> Result<Pat
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     let dir = crate::dirs::state_dir()?.join("imports");
-    std::fs::create_dir_all(&dir).map_err(|e| Failure::usage(format!("cannot create `{}`: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::usage(format!("cannot create `{}`: {e}", dir.display())))?;
     Ok(dir.join(format!("{}-{hash:016x}.sqlite", args.method)))
 }
 
@@ -146,9 +156,17 @@ fn load(journal: &mut Journal, args: &ImportArgs, base: &Value, fingerprint: &st
             }
             Err(reason) => {
                 if args.on_error == OnError::Stop {
-                    return Err(Failure::usage(format!("{}: line {}: {reason}", args.input.display(), row.line)));
+                    return Err(Failure::usage(format!(
+                        "{}: line {}: {reason}",
+                        args.input.display(),
+                        row.line
+                    )));
                 }
-                eprintln!("b24: {}: line {}: {reason}; the row is skipped", args.input.display(), row.line);
+                eprintln!(
+                    "b24: {}: line {}: {reason}; the row is skipped",
+                    args.input.display(),
+                    row.line
+                );
                 entry.state = state::FAILED.into();
                 entry.error = Some(format!("line {}: {reason}", row.line));
             }
@@ -180,13 +198,21 @@ fn finder(args: &ImportArgs, base: &Value) -> Result<Finder, Failure> {
     Ok(Finder {
         method,
         items_key,
-        field: args.key.clone().unwrap_or_else(|| args.marker_field.clone()),
+        field: args
+            .key
+            .clone()
+            .unwrap_or_else(|| args.marker_field.clone()),
         base: base.clone(),
     })
 }
 
 /// Reconciles, then sends, until every row is done or failed.
-async fn process(session: &Session, journal: &mut Journal, finder: &Finder, args: &ImportArgs) -> Outcome {
+async fn process(
+    session: &Session,
+    journal: &mut Journal,
+    finder: &Finder,
+    args: &ImportArgs,
+) -> Outcome {
     let total = journal.all_rows()?.len() as u64;
     let bar = progress::bar("rows");
     bar.set_length(total);
@@ -201,7 +227,9 @@ async fn process(session: &Session, journal: &mut Journal, finder: &Finder, args
         let stop = send(session, journal, &args.method, rows).await?;
         if stop && args.on_error == OnError::Stop {
             bar.finish_and_clear();
-            return Err(Failure::api("stopped at the first refused row (--on-error stop)"));
+            return Err(Failure::api(
+                "stopped at the first refused row (--on-error stop)",
+            ));
         }
     }
     bar.finish_and_clear();
@@ -236,25 +264,37 @@ async fn reconcile(session: &Session, journal: &mut Journal, finder: &Finder) ->
         let found = finder.find(session, &markers).await?;
         let changes: Vec<Change> = rows
             .iter()
-            .map(|row| match row.marker.as_ref().and_then(|marker| found.get(marker)) {
-                Some(ids) => {
-                    if ids.len() > 1 {
-                        eprintln!("b24: warning: line {} was written {} times (IDs {ids:?})", row.line, ids.len());
+            .map(
+                |row| match row.marker.as_ref().and_then(|marker| found.get(marker)) {
+                    Some(ids) => {
+                        if ids.len() > 1 {
+                            eprintln!(
+                                "b24: warning: line {} was written {} times (IDs {ids:?})",
+                                row.line,
+                                ids.len()
+                            );
+                        }
+                        Change::Done(row.line, ids[0])
                     }
-                    Change::Done(row.line, ids[0])
-                }
-                None if row.attempts >= MAX_ATTEMPTS => {
-                    Change::Failed(row.line, format!("not written after {MAX_ATTEMPTS} attempts"))
-                }
-                None => Change::State(row.line, state::PENDING),
-            })
+                    None if row.attempts >= MAX_ATTEMPTS => Change::Failed(
+                        row.line,
+                        format!("not written after {MAX_ATTEMPTS} attempts"),
+                    ),
+                    None => Change::State(row.line, state::PENDING),
+                },
+            )
             .collect();
         journal.apply(&changes)?;
     }
 }
 
 /// Sends one request of rows; whether a row was refused.
-async fn send(session: &Session, journal: &mut Journal, method: &str, rows: Vec<Row>) -> Result<bool, Failure> {
+async fn send(
+    session: &Session,
+    journal: &mut Journal,
+    method: &str,
+    rows: Vec<Row>,
+) -> Result<bool, Failure> {
     let mut cmd = Map::new();
     for row in &rows {
         let params: Value = row
@@ -262,12 +302,18 @@ async fn send(session: &Session, journal: &mut Journal, method: &str, rows: Vec<
             .as_deref()
             .and_then(|text| serde_json::from_str(text).ok())
             .unwrap_or_else(|| json!({}));
-        cmd.insert(format!("r{}", row.line), Value::String(format!("{method}?{}", to_query_string(&params))));
+        cmd.insert(
+            format!("r{}", row.line),
+            Value::String(format!("{method}?{}", to_query_string(&params))),
+        );
     }
     let sent: Vec<Change> = rows.iter().map(|row| Change::Sent(row.line)).collect();
     journal.apply(&sent)?;
     let mut refused = false;
-    let changes: Vec<Change> = match session.call("batch", &json!({ "halt": 0, "cmd": cmd })).await {
+    let changes: Vec<Change> = match session
+        .call("batch", &json!({ "halt": 0, "cmd": cmd }))
+        .await
+    {
         Ok(envelope) => rows
             .iter()
             .map(|row| {
@@ -278,7 +324,10 @@ async fn send(session: &Session, journal: &mut Journal, method: &str, rows: Vec<
                         Change::State(row.line, state::PENDING)
                     } else {
                         refused = true;
-                        let description = error.get("error_description").and_then(Value::as_str).unwrap_or("");
+                        let description = error
+                            .get("error_description")
+                            .and_then(Value::as_str)
+                            .unwrap_or("");
                         Change::Failed(row.line, format!("{code}: {description}"))
                     }
                 } else if let Some(result) = keyed(&envelope.result, "result", &key) {
@@ -292,15 +341,30 @@ async fn send(session: &Session, journal: &mut Journal, method: &str, rows: Vec<
         Err(error) => {
             let next = match &error {
                 Error::Transport { source, .. } if source.is_connect() => state::PENDING,
-                Error::UnknownOutcome { .. } | Error::Transport { .. } | Error::Decode { .. } => state::UNKNOWN,
+                Error::UnknownOutcome { .. } | Error::Transport { .. } | Error::Decode { .. } => {
+                    state::UNKNOWN
+                }
                 _ => state::PENDING,
             };
-            let changes: Vec<Change> = rows.iter().map(|row| Change::State(row.line, next)).collect();
+            let changes: Vec<Change> = rows
+                .iter()
+                .map(|row| Change::State(row.line, next))
+                .collect();
             journal.apply(&changes)?;
             return match &error {
-                Error::UnknownOutcome { .. } | Error::Transport { .. } | Error::Decode { .. } => Ok(false),
-                Error::Api(api) if matches!(api.code, ErrorCode::QueryLimitExceeded | ErrorCode::OperationTimeLimit) => {
-                    Err(Failure::new(Class::RateLimit, format!("{}; rerun to continue", crate::exit::describe(&error))))
+                Error::UnknownOutcome { .. } | Error::Transport { .. } | Error::Decode { .. } => {
+                    Ok(false)
+                }
+                Error::Api(api)
+                    if matches!(
+                        api.code,
+                        ErrorCode::QueryLimitExceeded | ErrorCode::OperationTimeLimit
+                    ) =>
+                {
+                    Err(Failure::new(
+                        Class::RateLimit,
+                        format!("{}; rerun to continue", crate::exit::describe(&error)),
+                    ))
                 }
                 _ => Err(error.into()),
             };
@@ -313,7 +377,12 @@ async fn send(session: &Session, journal: &mut Journal, method: &str, rows: Vec<
 /// Writes `line → ID` (or error, or state) for every row, in input order.
 fn write_map(journal: &Journal, format: Format, path: Option<&PathBuf>) -> Outcome {
     let out = output::open_output(path.map(PathBuf::as_path), false)?;
-    let columns = vec!["line".to_owned(), "id".to_owned(), "state".to_owned(), "error".to_owned()];
+    let columns = vec![
+        "line".to_owned(),
+        "id".to_owned(),
+        "state".to_owned(),
+        "error".to_owned(),
+    ];
     let mut writer = output::ItemWriter::new(format, false, out, Some(columns));
     for row in journal.all_rows()? {
         let mut entry = json!({ "line": row.line });
@@ -334,12 +403,20 @@ fn summarise(journal: &Journal) -> Outcome {
     let done = journal.count(state::DONE)?;
     let failed = journal.count(state::FAILED)?;
     let unknown = journal.count(state::SENT)? + journal.count(state::UNKNOWN)?;
-    let _ = writeln!(std::io::stderr(), "imported: {done} done, {failed} failed, {unknown} of unknown outcome");
+    let _ = writeln!(
+        std::io::stderr(),
+        "imported: {done} done, {failed} failed, {unknown} of unknown outcome"
+    );
     if unknown > 0 {
-        return Err(Failure::new(Class::UnknownOutcome, format!("{unknown} rows have an unknown outcome; rerun to finish")));
+        return Err(Failure::new(
+            Class::UnknownOutcome,
+            format!("{unknown} rows have an unknown outcome; rerun to finish"),
+        ));
     }
     if failed > 0 {
-        return Err(Failure::api(format!("{failed} rows failed (see the output)")));
+        return Err(Failure::api(format!(
+            "{failed} rows failed (see the output)"
+        )));
     }
     Ok(())
 }

@@ -33,9 +33,16 @@ pub struct Finder {
 
 impl Finder {
     /// The IDs written for each of `markers` (ascending; more than one means a duplicate).
-    pub async fn find(&self, session: &Session, markers: &[String]) -> Result<HashMap<String, Vec<i64>>, Failure> {
+    pub async fn find(
+        &self,
+        session: &Session,
+        markers: &[String],
+    ) -> Result<HashMap<String, Vec<i64>>, Failure> {
         let mut found: HashMap<String, Vec<i64>> = HashMap::new();
-        let mut queue: Vec<Vec<String>> = markers.chunks(MARKERS_PER_COMMAND).map(<[String]>::to_vec).collect();
+        let mut queue: Vec<Vec<String>> = markers
+            .chunks(MARKERS_PER_COMMAND)
+            .map(<[String]>::to_vec)
+            .collect();
         while !queue.is_empty() {
             let take = queue.len().min(COMMANDS_PER_REQUEST);
             let group: Vec<Vec<String>> = queue.drain(..take).collect();
@@ -44,9 +51,14 @@ impl Finder {
                 let mut params = self.base.clone();
                 params["filter"] = json!({ format!("@{}", self.field): chunk });
                 params["select"] = json!(["ID", "id", self.field]);
-                cmd.insert(format!("f{index}"), Value::String(format!("{}?{}", self.method, to_query_string(&params))));
+                cmd.insert(
+                    format!("f{index}"),
+                    Value::String(format!("{}?{}", self.method, to_query_string(&params))),
+                );
             }
-            let result = self.lookup(session, &json!({ "halt": 0, "cmd": cmd })).await?;
+            let result = self
+                .lookup(session, &json!({ "halt": 0, "cmd": cmd }))
+                .await?;
             for (index, chunk) in group.into_iter().enumerate() {
                 let key = format!("f{index}");
                 if let Some(error) = keyed(&result, "result_error", &key) {
@@ -82,7 +94,9 @@ impl Finder {
             attempt += 1;
             match session.call("batch", body).await {
                 Ok(envelope) => return Ok(envelope.result),
-                Err(b24_core::Error::UnknownOutcome { .. } | b24_core::Error::Transport { .. }) if attempt < ATTEMPTS => {
+                Err(b24_core::Error::UnknownOutcome { .. } | b24_core::Error::Transport { .. })
+                    if attempt < ATTEMPTS =>
+                {
                     tokio::time::sleep(std::time::Duration::from_millis(200 << attempt)).await;
                 }
                 Err(error) => return Err(error.into()),
@@ -101,7 +115,9 @@ fn text(value: &Value) -> Option<String> {
 
 /// An ID sent as a number or a numeric string.
 pub fn number(value: &Value) -> Option<i64> {
-    value.as_i64().or_else(|| value.as_str()?.trim().parse().ok())
+    value
+        .as_i64()
+        .or_else(|| value.as_str()?.trim().parse().ok())
 }
 
 /// The ID in a write method's `result`: the result itself, or an `id`/`ID` field of it or of
@@ -111,7 +127,11 @@ pub fn id_of(result: &Value) -> Option<i64> {
         return Some(id);
     }
     let object = result.as_object()?;
-    if let Some(id) = object.get("id").or_else(|| object.get("ID")).and_then(number) {
+    if let Some(id) = object
+        .get("id")
+        .or_else(|| object.get("ID"))
+        .and_then(number)
+    {
         return Some(id);
     }
     object
