@@ -38,15 +38,8 @@ fn call_builds_nested_typed_bodies_and_reads_json_and_files() {
     let portal = Portal::start(&[]);
     let home = Home::new();
     let id = home
-        .b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "call",
-            "crm.deal.add",
-            "-F",
-            "fields[OPPORTUNITY]=10.5",
-        ])
+        .on(&portal)
+        .args(["call", "crm.deal.add", "-F", "fields[OPPORTUNITY]=10.5"])
         .args([
             "-f",
             "fields[TITLE]=Nested",
@@ -64,14 +57,8 @@ fn call_builds_nested_typed_bodies_and_reads_json_and_files() {
     let body = home.path("get.json");
     write(&body, &format!(r#"{{"id": {id}}}"#));
     let got = home
-        .b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "call",
-            "crm.deal.get",
-            "--input",
-        ])
+        .on(&portal)
+        .args(["call", "crm.deal.get", "--input"])
         .arg(&body)
         .output()
         .unwrap();
@@ -90,21 +77,9 @@ fn call_builds_nested_typed_bodies_and_reads_json_and_files() {
 fn dry_run_redacts_the_webhook_code_and_sends_nothing() {
     let portal = Portal::start(&[]);
     let home = Home::new();
-    let code = portal
-        .webhook
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    home.b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "call",
-            "crm.deal.add",
-            "--dry-run",
-        ])
+    let code = portal.code();
+    home.on(&portal)
+        .args(["call", "crm.deal.add", "--dry-run"])
         .args(["-f", "fields[TITLE]=x", "-f", "auth=secret-token"])
         .assert()
         .success()
@@ -123,25 +98,15 @@ fn paginate_streams_every_item_and_slurp_makes_one_array() {
     let portal = Portal::start(&["--seed-deals", "120"]);
     let home = Home::new();
     let lines = home
-        .b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "call",
-            "crm.deal.list",
-            "-f",
-            "select[]=ID",
-            "--paginate",
-        ])
+        .on(&portal)
+        .args(["call", "crm.deal.list", "-f", "select[]=ID", "--paginate"])
         .output()
         .unwrap();
     let text = String::from_utf8(lines.stdout).unwrap();
     assert_eq!(text.lines().count(), 120);
     let slurped = home
-        .b24()
+        .on(&portal)
         .args([
-            "--webhook",
-            &portal.webhook,
             "call",
             "crm.deal.list",
             "-f",
@@ -160,15 +125,8 @@ fn paginate_streams_every_item_and_slurp_makes_one_array() {
 fn csv_columns_follow_select() {
     let portal = Portal::start(&["--seed-deals", "3"]);
     let home = Home::new();
-    home.b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "--format",
-            "csv",
-            "call",
-            "crm.deal.list",
-        ])
+    home.on(&portal)
+        .args(["--format", "csv", "call", "crm.deal.list"])
         .args(["-f", "select[]=TITLE", "-f", "select[]=ID"])
         .assert()
         .success()
@@ -189,13 +147,7 @@ fn table_output_is_refused_off_a_terminal() {
 fn auth_add_status_list_remove_keep_the_secret_private() {
     let portal = Portal::start(&[]);
     let home = Home::new();
-    let code = portal
-        .webhook
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let code = portal.code();
     home.b24()
         .args([
             "auth",
@@ -336,10 +288,8 @@ fn methods_scopes_decode_and_completion_use_the_registry() {
 fn emulator_subcommand_serves_a_portal_with_seeded_data() {
     let portal = Portal::start(&["--seed-deals", "7", "--automated-solution-limit", "1"]);
     let home = Home::new();
-    home.b24()
+    home.on(&portal)
         .args([
-            "--webhook",
-            &portal.webhook,
             "call",
             "crm.deal.list",
             "-f",
@@ -350,26 +300,12 @@ fn emulator_subcommand_serves_a_portal_with_seeded_data() {
         .assert()
         .success()
         .stdout(predicate::function(|out: &str| out.lines().count() == 7));
-    home.b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "call",
-            "crm.automatedsolution.add",
-            "-f",
-            "fields[title]=A",
-        ])
+    home.on(&portal)
+        .args(["call", "crm.automatedsolution.add", "-f", "fields[title]=A"])
         .assert()
         .success();
-    home.b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "call",
-            "crm.automatedsolution.add",
-            "-f",
-            "fields[title]=B",
-        ])
+    home.on(&portal)
+        .args(["call", "crm.automatedsolution.add", "-f", "fields[title]=B"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("LIMIT_EXCEEDED"));
@@ -380,16 +316,8 @@ fn export_writes_every_item_once_and_resumes_after_the_last_id() {
     let portal = Portal::start(&["--seed-deals", "5500"]);
     let home = Home::new();
     let full = home.path("full.ndjson");
-    home.b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "export",
-            "crm.deal.list",
-            "--select",
-            "TITLE",
-            "-o",
-        ])
+    home.on(&portal)
+        .args(["export", "crm.deal.list", "--select", "TITLE", "-o"])
         .arg(&full)
         .assert()
         .success()
@@ -411,10 +339,8 @@ fn export_writes_every_item_once_and_resumes_after_the_last_id() {
     // An export cut mid-line: the partial line is dropped and the rest appended.
     let partial = home.path("partial.ndjson");
     write(&partial, &text[..text.len() / 3 + 7]);
-    home.b24()
+    home.on(&portal)
         .args([
-            "--webhook",
-            &portal.webhook,
             "export",
             "crm.deal.list",
             "--select",
@@ -426,10 +352,8 @@ fn export_writes_every_item_once_and_resumes_after_the_last_id() {
         .assert()
         .success();
     assert_eq!(std::fs::read_to_string(&partial).unwrap(), text);
-    home.b24()
+    home.on(&portal)
         .args([
-            "--webhook",
-            &portal.webhook,
             "--format",
             "csv",
             "export",
@@ -472,15 +396,8 @@ fn events_listen_forwards_an_event_to_a_local_handler_within_two_seconds() {
     stderr.read_line(&mut first).unwrap();
     assert!(first.starts_with("listening for ONCRMDEALADD"), "{first}");
     let added = home
-        .b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "call",
-            "crm.deal.add",
-            "-f",
-            "fields[TITLE]=event",
-        ])
+        .on(&portal)
+        .args(["call", "crm.deal.add", "-f", "fields[TITLE]=event"])
         .output()
         .unwrap();
     let id = String::from_utf8(added.stdout).unwrap().trim().to_owned();
@@ -540,22 +457,9 @@ fn events_listen_forwards_an_event_to_a_local_handler_within_two_seconds() {
 fn deleting_needs_yes_without_a_terminal_and_audit_keeps_no_secrets() {
     let portal = Portal::start(&["--seed-deals", "2"]);
     let home = Home::new();
-    let code = portal
-        .webhook
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    home.b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "call",
-            "crm.deal.delete",
-            "-F",
-            "id=1",
-        ])
+    let code = portal.code();
+    home.on(&portal)
+        .args(["call", "crm.deal.delete", "-F", "id=1"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("pass --yes"));
@@ -564,14 +468,14 @@ fn deleting_needs_yes_without_a_terminal_and_audit_keeps_no_secrets() {
         Value::Null
     );
     let audit = home.path("audit.jsonl");
-    home.b24()
-        .args(["--webhook", &portal.webhook, "--yes", "--audit"])
+    home.on(&portal)
+        .args(["--yes", "--audit"])
         .arg(&audit)
         .args(["call", "crm.deal.delete", "-F", "id=1"])
         .assert()
         .success();
-    home.b24()
-        .args(["--webhook", &portal.webhook, "--audit"])
+    home.on(&portal)
+        .args(["--audit"])
         .arg(&audit)
         .args(["call", "crm.deal.get", "-F", "id=1"])
         .assert()

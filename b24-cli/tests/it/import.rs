@@ -39,10 +39,8 @@ fn broken_csv_rows_are_reported_by_line_and_the_rest_is_imported() {
         "TITLE,OPPORTUNITY\nfirst,1\nbroken,2,extra\nthird,3\n",
     );
     let stopped = home
-        .b24()
+        .on(&portal)
         .args([
-            "--webhook",
-            &portal.webhook,
             "import",
             "crm.deal.add",
             "--marker-field",
@@ -67,15 +65,8 @@ fn broken_csv_rows_are_reported_by_line_and_the_rest_is_imported() {
     );
 
     let output = home
-        .b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "import",
-            "crm.deal.add",
-            "--marker-field",
-            MARKER,
-        ])
+        .on(&portal)
+        .args(["import", "crm.deal.add", "--marker-field", MARKER])
         .arg("--input")
         .arg(&input)
         .arg("--journal")

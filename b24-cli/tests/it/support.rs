@@ -39,6 +39,13 @@ impl Home {
         command
     }
 
+    /// `b24 --webhook <portal's webhook>` with this home.
+    pub fn on(&self, portal: &Portal) -> assert_cmd::Command {
+        let mut command = self.b24();
+        command.args(["--webhook", &portal.webhook]);
+        command
+    }
+
     /// A plain `std::process::Command` for `b24`, isolated the same way.
     pub fn b24_std(&self) -> Command {
         let mut command = Command::new(bin());
@@ -135,6 +142,12 @@ impl Portal {
         http(&self.base, "GET", &format!("/_emulator/{route}"), "")
     }
 
+    /// The secret code of the default webhook.
+    pub fn code(&self) -> String {
+        let trimmed = self.webhook.trim_end_matches('/');
+        trimmed.rsplit('/').next().unwrap_or_default().to_owned()
+    }
+
     /// An OAuth access token for user 1 with `scopes`.
     pub fn token(&self, scopes: &[&str]) -> String {
         let answer = self.control(
@@ -173,15 +186,8 @@ pub fn http(base: &str, verb: &str, path: &str, body: &str) -> serde_json::Value
 /// Every deal of the portal: `(ID, TITLE, field)`, read with the binary's own export.
 pub fn deals(home: &Home, portal: &Portal, field: &str) -> Vec<(i64, String, String)> {
     let output = home
-        .b24()
-        .args([
-            "--webhook",
-            &portal.webhook,
-            "--rate-limit",
-            "off",
-            "export",
-            "crm.deal.list",
-        ])
+        .on(portal)
+        .args(["--rate-limit", "off", "export", "crm.deal.list"])
         .args(["--select", &format!("ID,TITLE,{field}")])
         .output()
         .expect("export runs");

@@ -34,10 +34,8 @@ fn progress_bar_shows_in_a_terminal_and_never_in_a_pipe() {
 
     // Piped: data only, no escape sequences anywhere.
     let piped = home
-        .b24()
+        .on(&portal)
         .args([
-            "--webhook",
-            &portal.webhook,
             "--rate-limit",
             "off",
             "export",
