@@ -1,0 +1,7 @@
+//! Tests that run the `b24` binary against emulated portals.
+
+mod commands;
+mod exit_codes;
+mod import;
+mod support;
+mod terminal;
