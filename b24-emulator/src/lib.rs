@@ -28,7 +28,7 @@
 //! * Service methods, `batch` (PROTOCOL §5: `$result`/`$next`/`$total`/`$time`/`$error`
 //!   references, `halt`, the 50-command limit, scope re-check per command), `crm.type.*`,
 //!   `crm.item.*`, legacy `crm.deal/contact/lead/company.*` with the list semantics of §7
-//!   ([`methods::crm_data`]), `user.get`, `user.current`, `department.get`,
+//!   ([`store::crm`]), `user.get`, `user.current`, `department.get`,
 //!   `crm.automatedsolution.*`, `im.department.get`, `im.revision.get`, `voximplant.user.get`
 //!   (confirmation-gated), and the event methods with delivery to loopback handlers
 //!   ([`methods::events`]).
@@ -72,43 +72,39 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub mod auth;
+pub mod call;
 pub mod clock;
+pub mod config;
 pub mod control;
+pub mod delivery;
 pub mod envelope;
 pub mod faults;
 pub mod limits;
+pub mod list;
 pub mod methods;
 pub mod params;
 pub mod r7;
 pub mod router;
 pub mod server;
 pub mod state;
+pub mod store;
 pub mod tls;
 pub mod value;
 
+pub use config::AuthStatusMode;
 pub use faults::FaultConfig;
 pub use limits::RateLimit;
 pub use value::Value;
 
+use config::Config;
 use server::ListenerKind;
-use state::{Config, Decision, Shared, Urls};
+use state::{Decision, Shared, Urls};
 
 /// Default maximum request body: 16 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// Default maximum number of automated solutions.
 pub const DEFAULT_AUTOMATED_SOLUTION_LIMIT: usize = 50;
-
-/// Which HTTP statuses auth-stage errors carry (PROTOCOL §10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AuthStatusMode {
-    /// The documentation's table: `NO_AUTH_FOUND` 401, `INVALID_CREDENTIALS` 403,
-    /// `insufficient_scope` 403, `expired_token` 401, `INVALID_REQUEST` 400.
-    #[default]
-    Docs,
-    /// The server source and observed cloud behaviour: every auth-stage error is 401.
-    Source,
-}
 
 /// Configures and starts an [`Emulator`].
 #[derive(Debug, Clone)]
@@ -538,7 +534,7 @@ impl Emulator {
     /// Appends `count` generated records of `entity` (`"deal"`, `"contact"`, `"lead"`,
     /// `"company"`) and returns the `(first, last)` IDs; `None` for an unknown entity.
     pub fn seed(&self, entity: &str, count: u64) -> Option<(i64, i64)> {
-        let eid = methods::crm_data::entity_by_name(entity)?;
+        let eid = store::crm::schema::entity_by_name(entity)?;
         self.seed_items(eid, count)
     }
 

@@ -1,7 +1,7 @@
 //! `batch` (PROTOCOL §5): up to 50 commands `method?query` in one request, with `$result[…]`,
 //! `$next[…]`, `$total[…]`, `$time[…]`, `$error[…]` references to earlier commands.
 
-use super::{Call, Env, find, invoke, php_array};
+use crate::call::{Call, Env, invoke};
 use crate::envelope::{ApiError, MethodOutput};
 use crate::params;
 use crate::value::Value;
@@ -226,7 +226,7 @@ pub fn batch(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         let (method, raw_params) = parse_command(&command);
         let name = method.to_lowercase();
         *call.state.counters.entry(name.clone()).or_default() += 1;
-        let failed = match find(&name) {
+        let failed = match call.methods.find(&name) {
             None => {
                 collected.error.push((
                     key,
@@ -246,7 +246,7 @@ pub fn batch(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
             }
             Some(def) => {
                 let mut params = substitute(&raw_params, &collected);
-                for reserved in super::RESERVED_PARAMS {
+                for reserved in params::RESERVED_PARAMS {
                     params.remove(reserved);
                 }
                 let mut env = Env {
@@ -254,6 +254,7 @@ pub fn batch(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
                     principal: call.principal,
                     state: call.state,
                     clock: call.clock,
+                    methods: call.methods,
                 };
                 let invocation = invoke(&mut env, def, &params, true);
                 match invocation.outcome {
@@ -280,11 +281,11 @@ pub fn batch(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         }
     }
     Ok(MethodOutput::new(Value::object([
-        ("result", php_array(collected.result)),
-        ("result_error", php_array(collected.error)),
-        ("result_total", php_array(collected.total)),
-        ("result_next", php_array(collected.next)),
-        ("result_time", php_array(collected.time)),
+        ("result", Value::php_array(collected.result)),
+        ("result_error", Value::php_array(collected.error)),
+        ("result_total", Value::php_array(collected.total)),
+        ("result_next", Value::php_array(collected.next)),
+        ("result_time", Value::php_array(collected.time)),
     ])))
 }
 
