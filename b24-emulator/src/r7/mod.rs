@@ -29,9 +29,13 @@
 //! * Parameters from the route, the query string and the body (JSON or form), by name,
 //!   case-insensitively; paging and filter ("context") parameters from the query string only,
 //!   cut at the first comma.
-//! * An unknown path or a wrong verb falls through to an HTML 404 page.
-//! * The 32 case routes of [`ROUTES`]: the 16 of `CRMApi.Cases.cs`, case custom fields, case
-//!   tags and history.
+//! * The routes of [`ROUTES`], one table of verb + path template + handler: the 16 of
+//!   `CRMApi.Cases.cs`, case members, custom fields, tags and history.
+//! * A route the API does not have under `api/2.0/` (a wrong path, verb or format suffix) is
+//!   the error envelope `404 "Method not found"`, the server's answer for a route without a
+//!   method; a path outside the API is the web application's HTML 404 page
+//!   ([`CannedAnswer::not_found_page`] serves that page on an API call, for clients that must
+//!   cope with it).
 //! * Access rules: a private case is visible to administrators, its creator and its access
 //!   list; reading one you may not see is a 404; changing access or deleting needs an
 //!   administrator or the creator (403). `isPrivate` with an empty access list makes a case
@@ -57,10 +61,15 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+mod dates;
+mod entry;
+mod login;
+mod render;
 mod routes;
 mod state;
+mod wire;
 
-pub use routes::ROUTES;
+pub use routes::{ROUTES, Route, Verb};
 pub use state::{ADMIN, ANNA, BORIS, EMPTY_GUID, SEED_CASE, TFA_USER, USERS, User};
 
 /// Configures and starts an [`R7Emulator`].
@@ -107,7 +116,7 @@ impl R7EmulatorBuilder {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
         let app = axum::Router::new()
-            .fallback(routes::entry)
+            .fallback(entry::entry)
             .with_state(Arc::clone(&shared));
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -183,6 +192,17 @@ impl CannedAnswer {
         }
     }
 
+    /// The web application's `404 Not Found` HTML page (what the server answers when a
+    /// request reaches no API route at all, e.g. behind an older nginx configuration).
+    pub fn not_found_page() -> Self {
+        CannedAnswer {
+            status: 404,
+            content_type: String::from("text/html; charset=utf-8"),
+            headers: Vec::new(),
+            body: render::web_page(404, "Not Found"),
+        }
+    }
+
     /// A rate-limit `503` with `Retry-After: seconds` and an HTML body.
     pub fn rate_limited(seconds: u64) -> Self {
         CannedAnswer {
@@ -239,8 +259,8 @@ impl R7Emulator {
         });
     }
 
-    /// Requests served for a route key of [`ROUTES`] (e.g. `PUT crm/case/{caseid}/access`),
-    /// or `login` for the login route; failed ones included.
+    /// Requests served for a route key of [`ROUTES`] ([`Route::key`], e.g.
+    /// `PUT crm/case/{caseid}/access`), or `login` for the login route; failed ones included.
     pub fn request_count(&self, route: &str) -> u64 {
         self.inner
             .shared
@@ -253,7 +273,7 @@ impl R7Emulator {
 
     /// Logins attempted.
     pub fn login_count(&self) -> u64 {
-        self.request_count("login")
+        self.request_count(entry::LOGIN)
     }
 
     /// Every request received under `/api/2.0/`, including unrouted ones.
