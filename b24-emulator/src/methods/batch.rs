@@ -333,34 +333,24 @@ mod tests {
     #[test]
     fn substitution_rules() {
         let c = collected();
-        assert_eq!(substitute_str("$result[deal][ID]", &c), Value::from("7"));
-        assert_eq!(substitute_str("$RESULT[deal][N]", &c), Value::Int(3));
-        assert_eq!(
-            substitute_str("$result[deal][L]", &c),
-            Value::List(vec![Value::from("a")])
-        );
-        assert_eq!(substitute_str("$next[list]", &c), Value::Int(50));
-        assert_eq!(
-            substitute_str("$result[list][0][ID]", &c),
-            Value::from("11")
-        );
-        assert_eq!(
-            substitute_str("id-$result[deal][ID]!", &c),
-            Value::from("id-7!")
-        );
-        // embedded non-strings stay literal
-        assert_eq!(
-            substitute_str("n=$result[deal][N]", &c),
-            Value::from("n=$result[deal][N]")
-        );
-        // unknown command stays literal; a missing deeper segment stops at what was reached
-        assert_eq!(
-            substitute_str("$result[nope][ID]", &c),
-            Value::from("$result[nope][ID]")
-        );
-        assert_eq!(substitute_str("$result[deal][ID][x]", &c), Value::from("7"));
-        assert_eq!(substitute_str("$result", &c), Value::from("$result"));
-        assert_eq!(substitute_str("$$", &c), Value::from("$$"));
-        assert_eq!(substitute_str("$result[", &c), Value::from("$result["));
+        let cases = [
+            ("$result[deal][ID]", Value::from("7")),
+            ("$RESULT[deal][N]", Value::Int(3)),
+            ("$result[deal][L]", Value::List(vec![Value::from("a")])),
+            ("$next[list]", Value::Int(50)),
+            ("$result[list][0][ID]", Value::from("11")),
+            ("id-$result[deal][ID]!", Value::from("id-7!")),
+            // embedded non-strings stay literal
+            ("n=$result[deal][N]", Value::from("n=$result[deal][N]")),
+            // unknown command stays literal; a missing deeper segment stops at what was reached
+            ("$result[nope][ID]", Value::from("$result[nope][ID]")),
+            ("$result[deal][ID][x]", Value::from("7")),
+            ("$result", Value::from("$result")),
+            ("$$", Value::from("$$")),
+            ("$result[", Value::from("$result[")),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(substitute_str(input, &c), expected, "{input}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! type including smart processes.
 
 use super::args;
-use super::events::fire_change;
+use super::crm_change;
 use super::fields::Field;
 use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput};
@@ -46,9 +46,7 @@ fn answer(call: &mut Call<'_>, eid: i64, id: i64) -> Result<MethodOutput, ApiErr
 pub fn add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let eid = entity(call)?;
     let fields = args::fields(call.params);
-    let (user, now) = (call.principal.user_id(), call.now_secs());
-    let id = call.state.crm.create(eid, &fields, Style::Item, user, now);
-    fire_change(call, eid, "ADD", id);
+    let id = crm_change::create(call, eid, &fields, Style::Item);
     answer(call, eid, id)
 }
 
@@ -72,15 +70,9 @@ pub fn update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let eid = entity(call)?;
     let id = args::required_id(call.params)?;
     let fields = args::fields(call.params);
-    let (user, now) = (call.principal.user_id(), call.now_secs());
-    if !call
-        .state
-        .crm
-        .modify(eid, id, &fields, Style::Item, user, now)
-    {
+    if !crm_change::update(call, eid, id, &fields, Style::Item) {
         return Err(not_found());
     }
-    fire_change(call, eid, "UPDATE", id);
     answer(call, eid, id)
 }
 
@@ -88,10 +80,9 @@ pub fn update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 pub fn delete(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let eid = entity(call)?;
     let id = args::required_id(call.params)?;
-    if !call.state.crm.delete(eid, id) {
+    if !crm_change::delete(call, eid, id) {
         return Err(not_found());
     }
-    fire_change(call, eid, "DELETE", id);
     Ok(MethodOutput::new(Value::empty_map()))
 }
 

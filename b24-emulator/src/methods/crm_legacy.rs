@@ -3,7 +3,7 @@
 //! `"OPPORTUNITY": "19999.99"`), parameter names (`id`, `fields`, `select`, `filter`, `order`,
 //! `params`) matched case-insensitively, errors with an empty code.
 
-use super::events::fire_change;
+use super::crm_change;
 use super::fields::Field;
 use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput};
@@ -46,12 +46,7 @@ fn fields(params: &Value) -> Result<Value, ApiError> {
 pub fn add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let eid = entity(call.method);
     let fields = fields(call.params)?;
-    let (user, now) = (call.principal.user_id(), call.now_secs());
-    let id = call
-        .state
-        .crm
-        .create(eid, &fields, Style::Legacy, user, now);
-    fire_change(call, eid, "ADD", id);
+    let id = crm_change::create(call, eid, &fields, Style::Legacy);
     Ok(MethodOutput::new(Value::Int(id)))
 }
 
@@ -77,15 +72,9 @@ pub fn update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let eid = entity(call.method);
     let id = id(call.params)?;
     let fields = fields(call.params)?;
-    let (user, now) = (call.principal.user_id(), call.now_secs());
-    if !call
-        .state
-        .crm
-        .modify(eid, id, &fields, Style::Legacy, user, now)
-    {
+    if !crm_change::update(call, eid, id, &fields, Style::Legacy) {
         return Err(not_found());
     }
-    fire_change(call, eid, "UPDATE", id);
     Ok(MethodOutput::new(Value::Bool(true)))
 }
 
@@ -93,10 +82,9 @@ pub fn update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 pub fn delete(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let eid = entity(call.method);
     let id = id(call.params)?;
-    if !call.state.crm.delete(eid, id) {
+    if !crm_change::delete(call, eid, id) {
         return Err(not_found());
     }
-    fire_change(call, eid, "DELETE", id);
     Ok(MethodOutput::new(Value::Bool(true)))
 }
 

@@ -10,8 +10,7 @@ use crate::auth::Principal;
 use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput, format_atom};
 use crate::list::Page;
-use crate::store::crm::schema;
-use crate::store::events::{EVENTS, Occurrence, OfflineEvent};
+use crate::store::events::{EVENTS, OfflineEvent};
 use crate::value::Value;
 
 fn app_only(call: &Call<'_>) -> Result<(), ApiError> {
@@ -319,30 +318,6 @@ pub fn offline_error(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         }
     }
     Ok(MethodOutput::new(Value::Bool(true)))
-}
-
-/// Fires the change event of a CRM record (`ONCRMDEALADD`, …; smart processes have none) for
-/// the caller, with tokens for OAuth callers.
-pub fn fire_change(call: &mut Call<'_>, entity_type_id: i64, action: &str, id: i64) {
-    let Some(event) = schema::event_name(entity_type_id, action) else {
-        return;
-    };
-    let tokens = match call.principal {
-        Principal::OAuth { token, scopes, .. } => Some((token.clone(), scopes.to_vec())),
-        Principal::Webhook { .. } => None,
-    };
-    let data = Value::object([(
-        "FIELDS",
-        Value::object([("ID", Value::from(id.to_string()))]),
-    )]);
-    let occurrence = Occurrence {
-        event,
-        data,
-        user_id: call.principal.user_id(),
-        now: call.now_secs(),
-        tokens,
-    };
-    call.state.fire_event(occurrence);
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use crate::call::{Handler, MethodDef, MethodTable};
 mod args;
 pub mod automated_solution;
 pub mod batch;
+mod crm_change;
 pub mod crm_item;
 pub mod crm_legacy;
 pub mod crm_type;

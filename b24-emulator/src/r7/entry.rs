@@ -121,7 +121,7 @@ pub async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Respo
         return respond(outcome, xml);
     }
 
-    let Some((route, values)) = routes::find(parts.method.as_str(), &segments) else {
+    let Some((route, values)) = routes::find(&parts.method, &segments) else {
         return render::failure(unknown_route(), xml);
     };
     count(&shared, &route.key());

@@ -55,11 +55,10 @@
 //!   -2 Email, -3 Call, -4 Meeting.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use crate::server::ServerTask;
+use crate::setters::setters;
 
 mod dates;
 mod entry;
@@ -69,7 +68,7 @@ mod routes;
 mod state;
 mod wire;
 
-pub use routes::{ROUTES, Route, Verb};
+pub use routes::{ROUTES, Route};
 pub use state::{ADMIN, ANNA, BORIS, EMPTY_GUID, SEED_CASE, TFA_USER, USERS, User};
 
 /// Configures and starts an [`R7Emulator`].
@@ -91,17 +90,12 @@ impl Default for R7EmulatorBuilder {
 }
 
 impl R7EmulatorBuilder {
-    /// TCP port on 127.0.0.1; `0` (default) picks a free one.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
-
-    /// The portal's time-zone offset in minutes (default 180, +03:00); dates are written in
-    /// it and dates without an offset are read in it.
-    pub fn utc_offset_minutes(mut self, minutes: i32) -> Self {
-        self.offset_minutes = minutes;
-        self
+    setters! {
+        /// TCP port on 127.0.0.1; `0` (default) picks a free one.
+        port: u16 => port;
+        /// The portal's time-zone offset in minutes (default 180, +03:00); dates are written
+        /// in it and dates without an offset are read in it.
+        utc_offset_minutes: i32 => offset_minutes;
     }
 
     /// The server's `maxPage`: the largest and the default `count` (default 1000).
@@ -118,11 +112,10 @@ impl R7EmulatorBuilder {
         let app = axum::Router::new()
             .fallback(entry::entry)
             .with_state(Arc::clone(&shared));
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
+        let server = ServerTask::spawn(|mut stop| async move {
             let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|stop| *stop).await;
                 })
                 .await;
         });
@@ -130,8 +123,7 @@ impl R7EmulatorBuilder {
             inner: Arc::new(Inner {
                 shared,
                 addr,
-                shutdown: Mutex::new(Some(tx)),
-                task: Mutex::new(Some(task)),
+                server,
             }),
         })
     }
@@ -141,21 +133,7 @@ impl R7EmulatorBuilder {
 struct Inner {
     shared: Arc<state::Shared>,
     addr: SocketAddr,
-    shutdown: Mutex<Option<oneshot::Sender<()>>>,
-    task: Mutex<Option<JoinHandle<()>>>,
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        let task = self
-            .task
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(task) = task {
-            task.abort();
-        }
-    }
+    server: ServerTask,
 }
 
 /// A running emulated R7 portal. Cheap to clone; the server stops when the last clone is
@@ -289,27 +267,6 @@ impl R7Emulator {
     /// Stops accepting connections, lets in-flight requests finish (at most 5 s) and waits
     /// for the server task.
     pub async fn shutdown(&self) {
-        let tx = self
-            .inner
-            .shutdown
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(tx) = tx {
-            let _ = tx.send(());
-        }
-        let task = self
-            .inner
-            .task
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(mut task) = task
-            && tokio::time::timeout(Duration::from_secs(5), &mut task)
-                .await
-                .is_err()
-        {
-            task.abort();
-        }
+        self.inner.server.stop().await;
     }
 }

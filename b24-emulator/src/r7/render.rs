@@ -22,12 +22,7 @@ pub struct Answer {
 
 /// The envelope of a successful answer.
 pub fn success(answer: Answer, xml: bool) -> Response {
-    let Answer {
-        status,
-        response,
-        paging,
-    } = answer;
-    let count = match &response {
+    let count = match &answer.response {
         Value::Array(items) => items.len(),
         Value::String(text) => text.chars().count(),
         Value::Null => 0,
@@ -37,7 +32,7 @@ pub fn success(answer: Answer, xml: bool) -> Response {
     if count > 0 {
         envelope.insert("count".into(), json!(count));
     }
-    if let Some((start, total)) = paging {
+    if let Some((start, total)) = answer.paging {
         if start > 0 {
             envelope.insert("startIndex".into(), json!(start));
         }
@@ -48,24 +43,16 @@ pub fn success(answer: Answer, xml: bool) -> Response {
         envelope.insert("total".into(), json!(total));
     }
     envelope.insert("status".into(), json!(0));
-    envelope.insert("statusCode".into(), json!(status));
-    envelope.insert("response".into(), response);
-    finish(status, Value::Object(envelope), xml)
+    envelope.insert("statusCode".into(), json!(answer.status));
+    envelope.insert("response".into(), answer.response);
+    finish(answer.status, Value::Object(envelope), xml)
 }
 
 /// The error envelope.
 pub fn failure(failure: Failure, xml: bool) -> Response {
-    let Failure {
-        status,
-        message,
-        hresult,
-    } = failure;
-    let envelope = json!({
-        "status": 1,
-        "statusCode": status,
-        "error": {"message": message, "hresult": hresult, "data": {}},
-    });
-    finish(status, envelope, xml)
+    let error = json!({"message": failure.message, "hresult": failure.hresult, "data": {}});
+    let envelope = json!({"status": 1, "statusCode": failure.status, "error": error});
+    finish(failure.status, envelope, xml)
 }
 
 fn finish(status: u16, envelope: Value, xml: bool) -> Response {

@@ -6,6 +6,12 @@ use crate::r7::render::Answer;
 use crate::r7::state::{CATEGORIES, Event, can_read};
 use crate::r7::wire::Failure;
 
+/// `entityType`, lower-cased (empty when not given).
+fn entity_type(ctx: &Ctx<'_>) -> String {
+    let text = ctx.params.text("entityType").unwrap_or_default();
+    text.to_ascii_lowercase()
+}
+
 /// A date parameter in the portal's zone, if given; an unreadable one is a 400.
 fn date(ctx: &Ctx<'_>, name: &str) -> Result<Option<i128>, Failure> {
     ctx.params
@@ -19,10 +25,7 @@ fn date(ctx: &Ctx<'_>, name: &str) -> Result<Option<i128>, Failure> {
 /// `categoryId`, `createBy`, `fromDate`, `toDate`; paged.
 pub(super) fn filter(ctx: &mut Ctx<'_>) -> Outcome {
     let params = ctx.params;
-    let entity_type = params
-        .text("entityType")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let entity_type = entity_type(ctx);
     let entity_id = params.int("entityId")?.filter(|id| *id > 0);
     let category = params.int("categoryId")?.filter(|id| *id != 0);
     let author = params.guid("createBy")?;
@@ -50,10 +53,7 @@ pub(super) fn filter(ctx: &mut Ctx<'_>) -> Outcome {
 /// `notifyUserList`, `created`.
 pub(super) fn create(ctx: &mut Ctx<'_>) -> Outcome {
     let params = ctx.params;
-    let entity_type = params
-        .text("entityType")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let entity_type = entity_type(ctx);
     let entity_id = params.int("entityId")?.unwrap_or(0);
     let content = params.text("content").unwrap_or_default();
     let category = params.int("categoryId")?.unwrap_or(0);

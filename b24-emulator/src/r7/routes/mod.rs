@@ -6,6 +6,7 @@
 //! Adding a route is one line in [`ROUTES`] plus a handler `fn(&mut Ctx<'_>) -> Outcome` in
 //! the file of its area.
 
+use axum::http::Method;
 use serde_json::Value;
 
 pub use context::Ctx;
@@ -18,44 +19,22 @@ mod history;
 mod members;
 mod tags;
 
-/// An HTTP verb of the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verb {
-    /// `GET`.
-    Get,
-    /// `POST`.
-    Post,
-    /// `PUT`.
-    Put,
-    /// `DELETE`.
-    Delete,
-}
-
-impl Verb {
-    /// The verb as written in a request line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verb::Get => "GET",
-            Verb::Post => "POST",
-            Verb::Put => "PUT",
-            Verb::Delete => "DELETE",
-        }
-    }
-}
-
-use Verb::{Delete, Get, Post, Put};
+const GET: Method = Method::GET;
+const POST: Method = Method::POST;
+const PUT: Method = Method::PUT;
+const DELETE: Method = Method::DELETE;
 
 /// One API route.
 #[derive(Debug)]
 pub struct Route {
     /// The verb.
-    pub verb: Verb,
+    pub verb: Method,
     /// The path template below `api/2.0/`, without the format suffix.
     pub path: &'static str,
     handler: Handler,
 }
 
-const fn route(verb: Verb, path: &'static str, handler: Handler) -> Route {
+const fn route(verb: Method, path: &'static str, handler: Handler) -> Route {
     Route {
         verb,
         path,
@@ -64,78 +43,59 @@ const fn route(verb: Verb, path: &'static str, handler: Handler) -> Route {
 }
 
 /// Every API route the emulator serves (the login route aside).
+#[rustfmt::skip]
 pub static ROUTES: &[Route] = &[
     // cases (`CRMApi.Cases.cs`)
-    route(Get, "crm/case/filter", cases::filter),
-    route(Get, "crm/case/{caseid}", cases::get),
-    route(Post, "crm/case", cases::create),
-    route(Put, "crm/case/{caseid}", cases::update),
-    route(Put, "crm/case/{caseid}/access", cases::set_access),
-    route(Put, "crm/case/access", cases::set_access_listed),
-    route(Put, "crm/case/filter/access", cases::set_access_filtered),
-    route(Delete, "crm/case/{caseid}", cases::delete),
-    route(Put, "crm/case", cases::delete_listed),
-    route(Delete, "crm/case/filter", cases::delete_filtered),
-    route(Put, "crm/case/{caseid}/close", cases::close),
-    route(Put, "crm/case/{caseid}/reopen", cases::reopen),
-    route(Get, "crm/case/byprefix", cases::by_prefix),
+    route(GET, "crm/case/filter", cases::filter),
+    route(GET, "crm/case/{caseid}", cases::get),
+    route(POST, "crm/case", cases::create),
+    route(PUT, "crm/case/{caseid}", cases::update),
+    route(PUT, "crm/case/{caseid}/access", cases::set_access),
+    route(PUT, "crm/case/access", cases::set_access_listed),
+    route(PUT, "crm/case/filter/access", cases::set_access_filtered),
+    route(DELETE, "crm/case/{caseid}", cases::delete),
+    route(PUT, "crm/case", cases::delete_listed),
+    route(DELETE, "crm/case/filter", cases::delete_filtered),
+    route(PUT, "crm/case/{caseid}/close", cases::close),
+    route(PUT, "crm/case/{caseid}/reopen", cases::reopen),
+    route(GET, "crm/case/byprefix", cases::by_prefix),
     // case members
-    route(Get, "crm/case/{caseid}/contact", members::list),
-    route(Post, "crm/case/{caseid}/contact", members::add),
-    route(
-        Delete,
-        "crm/case/{caseid}/contact/{contactid}",
-        members::remove,
-    ),
+    route(GET, "crm/case/{caseid}/contact", members::list),
+    route(POST, "crm/case/{caseid}/contact", members::add),
+    route(DELETE, "crm/case/{caseid}/contact/{contactid}", members::remove),
     // case custom fields
-    route(
-        Get,
-        "crm/case/customfield/definitions",
-        custom_fields::definitions,
-    ),
-    route(Post, "crm/case/customfield", custom_fields::create),
-    route(Put, "crm/case/customfield/{id}", custom_fields::update),
-    route(
-        Delete,
-        "crm/case/customfield/{fieldid}",
-        custom_fields::delete,
-    ),
-    route(Put, "crm/case/customfield/reorder", custom_fields::reorder),
-    route(
-        Get,
-        "crm/case/{entityid}/customfield",
-        custom_fields::values,
-    ),
-    route(
-        Post,
-        "crm/case/{entityid}/customfield/{fieldid}",
-        custom_fields::set_value,
-    ),
+    route(GET, "crm/case/customfield/definitions", custom_fields::definitions),
+    route(POST, "crm/case/customfield", custom_fields::create),
+    route(PUT, "crm/case/customfield/{id}", custom_fields::update),
+    route(DELETE, "crm/case/customfield/{fieldid}", custom_fields::delete),
+    route(PUT, "crm/case/customfield/reorder", custom_fields::reorder),
+    route(GET, "crm/case/{entityid}/customfield", custom_fields::values),
+    route(POST, "crm/case/{entityid}/customfield/{fieldid}", custom_fields::set_value),
     // case tags
-    route(Get, "crm/case/tag", tags::all),
-    route(Get, "crm/case/tag/{entityid}", tags::of_case),
-    route(Post, "crm/case/tag", tags::create),
-    route(Post, "crm/case/{entityid}/tag", tags::add),
-    route(Delete, "crm/case/{entityid}/tag", tags::remove),
-    route(Post, "crm/case/taglist", tags::add_listed),
-    route(Post, "crm/case/filter/taglist", tags::add_filtered),
-    route(Delete, "crm/case/tag", tags::delete),
-    route(Delete, "crm/case/tag/unused", tags::delete_unused),
+    route(GET, "crm/case/tag", tags::all),
+    route(GET, "crm/case/tag/{entityid}", tags::of_case),
+    route(POST, "crm/case/tag", tags::create),
+    route(POST, "crm/case/{entityid}/tag", tags::add),
+    route(DELETE, "crm/case/{entityid}/tag", tags::remove),
+    route(POST, "crm/case/taglist", tags::add_listed),
+    route(POST, "crm/case/filter/taglist", tags::add_filtered),
+    route(DELETE, "crm/case/tag", tags::delete),
+    route(DELETE, "crm/case/tag/unused", tags::delete_unused),
     // history
-    route(Get, "crm/history/filter", history::filter),
-    route(Post, "crm/history", history::create),
-    route(Delete, "crm/history/{id}", history::delete),
+    route(GET, "crm/history/filter", history::filter),
+    route(POST, "crm/history", history::create),
+    route(DELETE, "crm/history/{id}", history::delete),
 ];
 
 impl Route {
     /// `VERB path`, the name of the route in counters.
     pub fn key(&self) -> String {
-        format!("{} {}", self.verb.as_str(), self.path)
+        format!("{} {}", self.verb, self.path)
     }
 
     /// The route parameters when `verb` and the decoded path `segments` match.
-    fn matches(&self, verb: &str, segments: &[&str]) -> Option<Vec<(String, Value)>> {
-        if verb != self.verb.as_str() || self.path.split('/').count() != segments.len() {
+    fn matches(&self, verb: &Method, segments: &[&str]) -> Option<Vec<(String, Value)>> {
+        if *verb != self.verb || self.path.split('/').count() != segments.len() {
             return None;
         }
         let mut values = Vec::new();
@@ -162,7 +122,7 @@ impl Route {
 
 /// The route for a request and its route parameters.
 pub(super) fn find(
-    verb: &str,
+    verb: &Method,
     segments: &[&str],
 ) -> Option<(&'static Route, Vec<(String, Value)>)> {
     ROUTES
@@ -180,9 +140,10 @@ mod tests {
             let key = route.key();
             assert!(ROUTES[..i].iter().all(|r| r.key() != key), "{key}");
         }
-        let matched = |verb, path: &str| {
+        let matched = |verb: &str, path: &str| {
             let segments: Vec<&str> = path.split('/').collect();
-            find(verb, &segments).map(|(route, values)| (route.key(), values))
+            let verb = Method::from_bytes(verb.as_bytes()).unwrap();
+            find(&verb, &segments).map(|(route, values)| (route.key(), values))
         };
         let (key, values) = matched("DELETE", "crm/case/7/contact/9").unwrap();
         assert_eq!(key, "DELETE crm/case/{caseid}/contact/{contactid}");
