@@ -31,13 +31,21 @@
 //!   ([`store::crm`]), `user.get`, `user.current`, `department.get`,
 //!   `crm.automatedsolution.*`, `im.department.get`, `im.revision.get`, `voximplant.user.get`
 //!   (confirmation-gated), and the event methods with delivery to loopback handlers
-//!   ([`methods::events`]).
+//!   ([`methods::events`], [`delivery`]).
 //! * Limits (§6, [`limits`]): the leaky bucket per source address (off by default; presets
 //!   [`RateLimit::Standard`], [`RateLimit::Enterprise`]) and operating-time accounting with
 //!   a documented cost model (budget 480 s by default).
 //! * Faults on demand ([`faults`]), a scaled or manual clock ([`clock`]), HTTPS with a CA
 //!   generated at start ([`tls`], [`Emulator::ca_cert_path`]), and a fast seeding API
 //!   ([`Emulator::seed`]: a million records in well under a second).
+//!
+//! # Layout
+//!
+//! A request goes [`router`] → [`auth`] → [`call::invoke`] (scope, confirmation, operating
+//! time) → a handler of the method table [`methods`] (one line per method, handlers by area).
+//! Handlers read and change [`state`] (credentials, users, counters) and [`store`] (CRM records,
+//! event bindings), which import nothing from handlers; settings are [`config`], list semantics
+//! [`list`]. The R7-Office emulator is [`r7`], with its own route table.
 //!
 //! # Seeded data
 //!

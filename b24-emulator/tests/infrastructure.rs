@@ -374,13 +374,14 @@ async fn events_bind_deliver_and_offline_queue() {
     assert!(form["ts"].parse::<i64>().is_ok());
 
     // offline queue: clear=0 claims rows with a process id, event.offline.clear removes them
-    for _ in 0..3 {
+    let retitle = |title: &str| {
         call(
             "crm.deal.update",
-            json!({ "id": 1, "fields": { "TITLE": "y" } }),
+            json!({ "id": 1, "fields": { "TITLE": title } }),
         )
-        .await
-        .assert_ok();
+    };
+    for _ in 0..3 {
+        retitle("y").await.assert_ok();
     }
     let a = call("event.offline.list", json!({})).await;
     assert_eq!(a.json["total"], json!(1), "one row per object: {}", a.text);
@@ -405,12 +406,7 @@ async fn events_bind_deliver_and_offline_queue() {
         call("event.offline.list", json!({})).await.json["total"],
         json!(0)
     );
-    call(
-        "crm.deal.update",
-        json!({ "id": 1, "fields": { "TITLE": "z" } }),
-    )
-    .await
-    .assert_ok();
+    retitle("z").await.assert_ok();
     let a = call("event.offline.get", json!({})).await;
     assert_eq!(a.assert_ok()["process_id"], json!(null));
     assert_eq!(a.assert_ok()["events"].as_array().unwrap().len(), 1);

@@ -481,10 +481,9 @@ async fn counters_reset_and_control_api() {
         .await
         .assert_ok();
     p.control("expire", json!({ "token": token })).await;
+    let error_of = async |url: String| get(&p.c, &url).await.error().to_owned();
     assert_eq!(
-        get(&p.c, &format!("{base}/rest/im.revision.get?auth={token}"))
-            .await
-            .error(),
+        error_of(format!("{base}/rest/im.revision.get?auth={token}")).await,
         "expired_token"
     );
     let a = p
@@ -505,9 +504,7 @@ async fn counters_reset_and_control_api() {
     assert_eq!(a.assert_ok(), &json!({ "automatedSolutions": [] }));
     assert_eq!(get(&p.c, &vox).await.error(), "METHOD_CONFIRM_WAITING");
     assert_eq!(
-        get(&p.c, &format!("{base}/rest/13/{code}/profile"))
-            .await
-            .error(),
+        error_of(format!("{base}/rest/13/{code}/profile")).await,
         "INVALID_CREDENTIALS"
     );
     let a = p

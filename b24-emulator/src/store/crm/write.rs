@@ -131,6 +131,21 @@ impl Table {
     }
 }
 
+/// Text fields a new record starts with (where the entity has them).
+const TEXT_DEFAULTS: &[(&str, &str)] = &[
+    ("STAGE_ID", "NEW"),
+    ("STATUS_ID", "NEW"),
+    ("CURRENCY_ID", "USD"),
+    ("IS_MANUAL_OPPORTUNITY", "N"),
+    ("OPENED", "Y"),
+    ("CLOSED", "N"),
+    ("HAS_PHONE", "N"),
+    ("HAS_EMAIL", "N"),
+];
+
+/// User fields a new record starts with: the creating user.
+const USER_FIELDS: &[&str] = &["ASSIGNED_BY_ID", "CREATED_BY_ID", "MODIFY_BY_ID"];
+
 impl CrmStore {
     /// Creates a record of `entity_type_id` from `fields` (named in `style`) for `user` at
     /// `now` (Unix seconds); returns its ID.
@@ -151,26 +166,17 @@ impl CrmStore {
             uf: Vec::new(),
         };
         let title = Value::from(format!("{} #{id}", noun(entity_type_id)));
-        let defaults: [(&str, Value); 17] = [
+        let typed = [
             ("ID", Value::Int(id)),
             ("TITLE", title.clone()),
-            ("STAGE_ID", Value::from("NEW")),
-            ("STATUS_ID", Value::from("NEW")),
             ("CATEGORY_ID", Value::Int(0)),
-            ("CURRENCY_ID", Value::from("USD")),
             ("OPPORTUNITY", Value::Float(0.0)),
-            ("IS_MANUAL_OPPORTUNITY", Value::from("N")),
-            ("OPENED", Value::from("Y")),
-            ("CLOSED", Value::from("N")),
-            ("HAS_PHONE", Value::from("N")),
-            ("HAS_EMAIL", Value::from("N")),
-            ("ASSIGNED_BY_ID", Value::Int(user)),
-            ("CREATED_BY_ID", Value::Int(user)),
-            ("MODIFY_BY_ID", Value::Int(user)),
             ("DATE_CREATE", Value::from(now.clone())),
             ("DATE_MODIFY", Value::from(now)),
         ];
-        for (name, v) in defaults {
+        let texts = TEXT_DEFAULTS.iter().map(|(k, v)| (*k, Value::from(*v)));
+        let users = USER_FIELDS.iter().map(|k| (*k, Value::Int(user)));
+        for (name, v) in typed.into_iter().chain(texts).chain(users) {
             table.set(&mut stored, name, v);
         }
         table.apply_fields(&mut stored, fields, style);
