@@ -1,5 +1,6 @@
-//! The portal's in-memory state: configuration, credentials, seeded directory data, CRM
-//! records, confirmation decisions and request counters.
+//! The portal's in-memory state: credentials, seeded directory data, automated solutions,
+//! confirmation decisions and request counters, plus the stores of [`crate::store`] (CRM
+//! records, event bindings) and the shared handles (clock, limiter, faults).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};

@@ -259,8 +259,12 @@ pub fn offline_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     rows.truncate(usize::try_from(limit).unwrap_or(50));
     let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
     let events: Vec<Value> = rows.into_iter().map(|e| offline_row(e, false)).collect();
-    let claim = (!clear).then_some(process);
-    let process_id = store.take(&ids, claim).map_or(Value::Null, Value::from);
+    let process_id = if clear {
+        store.remove(&ids);
+        Value::Null
+    } else {
+        store.claim(&ids, process).map_or(Value::Null, Value::from)
+    };
     Ok(MethodOutput::new(Value::object([
         ("process_id", process_id),
         ("events", Value::List(events)),
@@ -304,7 +308,7 @@ fn claimed_rows(call: &Call<'_>) -> Result<Vec<i64>, ApiError> {
 pub fn offline_clear(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     app_only(call)?;
     let ids = claimed_rows(call)?;
-    call.state.events.take(&ids, None);
+    call.state.events.remove(&ids);
     Ok(MethodOutput::new(Value::Bool(true)))
 }
 

@@ -149,15 +149,16 @@ impl EventStore {
         before - self.bindings.len()
     }
 
-    /// Takes the offline rows `ids` off the queue (`claim = None`) or marks them as claimed by a
-    /// process (the given one, or a new one). Returns the process ID of claimed rows.
-    pub fn take(&mut self, ids: &[i64], claim: Option<Option<String>>) -> Option<String> {
-        let Some(process) = claim else {
-            for id in ids {
-                self.offline.remove(id);
-            }
-            return None;
-        };
+    /// Takes the offline rows `ids` off the queue.
+    pub fn remove(&mut self, ids: &[i64]) {
+        for id in ids {
+            self.offline.remove(id);
+        }
+    }
+
+    /// Marks the offline rows `ids` as claimed by `process` (a new process when `None`); returns
+    /// the process ID, `None` when there was nothing to claim.
+    pub fn claim(&mut self, ids: &[i64], process: Option<String>) -> Option<String> {
         let pid = process.unwrap_or_else(|| {
             self.next_process += 1;
             format!(

@@ -11,7 +11,7 @@ use super::context::{Ctx, Filter, Outcome};
 use crate::r7::dates::now_ticks;
 use crate::r7::render::Answer;
 use crate::r7::state::{Case, apply_access, can_manage, can_read};
-use crate::r7::wire::{Failure, Params};
+use crate::r7::wire::{Failure, Params, text_of};
 
 /// `isPrivate` and `accessList`.
 fn access(params: &Params) -> Result<(bool, Vec<String>), Failure> {
@@ -89,7 +89,7 @@ impl CaseInput {
             .objects("customFieldList")
             .iter()
             .filter_map(|entry| {
-                let text = |key| entry.get(key).and_then(crate::r7::wire::text_of);
+                let text = |key| entry.get(key).and_then(text_of);
                 let key = text("key")?.parse::<i64>().ok()?;
                 let value = text("value")?;
                 (ctx.data.fields.contains_key(&key) && !value.is_empty()).then_some((key, value))

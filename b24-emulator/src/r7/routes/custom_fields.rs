@@ -34,7 +34,7 @@ pub(super) fn definitions(ctx: &mut Ctx<'_>) -> Outcome {
 }
 
 /// Stores a definition from `label`, `fieldType` (0-5), `position`, `mask`.
-fn store(ctx: &mut Ctx<'_>, id: i64) -> Result<Value, Failure> {
+fn save_definition(ctx: &mut Ctx<'_>, id: i64) -> Result<Value, Failure> {
     let params = ctx.params;
     let label = params.text("label").unwrap_or_default();
     let field_type = params.int("fieldType")?.unwrap_or(0);
@@ -57,7 +57,7 @@ fn store(ctx: &mut Ctx<'_>, id: i64) -> Result<Value, Failure> {
 pub(super) fn create(ctx: &mut Ctx<'_>) -> Outcome {
     admin_only(ctx)?;
     let id = ctx.data.next_field;
-    let wrapper = store(ctx, id)?;
+    let wrapper = save_definition(ctx, id)?;
     ctx.data.next_field += 1;
     Answer::created(wrapper)
 }
@@ -69,7 +69,7 @@ pub(super) fn update(ctx: &mut Ctx<'_>) -> Outcome {
     if !ctx.data.fields.contains_key(&id) {
         return Err(Failure::not_found());
     }
-    Answer::ok(store(ctx, id)?)
+    Answer::ok(save_definition(ctx, id)?)
 }
 
 /// `DELETE crm/case/customfield/{fieldid}`: the values on cases go with it.
