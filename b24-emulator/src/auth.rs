@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use crate::AuthStatusMode;
+use crate::config::{AuthStatusMode, Config};
 use crate::envelope::ApiError;
-use crate::state::{Config, PortalState};
+use crate::state::PortalState;
 use crate::value::Value;
 
 /// Who is calling, after a successful authentication.
@@ -99,11 +99,7 @@ fn auth_error(config: &Config, code: &str, description: &str) -> ApiError {
 }
 
 fn scalar_param(params: &Value, key: &str) -> Option<String> {
-    params
-        .get(key)
-        .filter(|v| v.is_scalar())
-        .and_then(Value::php_string)
-        .filter(|s| !s.is_empty())
+    params.get(key).and_then(Value::scalar_text)
 }
 
 /// Authenticates a request: webhook path → bearer/`auth`/`access_token` → `aplogin`+`ap`

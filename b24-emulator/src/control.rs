@@ -26,10 +26,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value as Json_, json};
 
+use crate::delivery;
 use crate::faults::FaultConfig;
 use crate::limits::RateLimit;
-use crate::methods::{crm_data, events};
 use crate::state::{Decision, Shared};
+use crate::store::crm::schema;
 
 type S = State<Arc<Shared>>;
 
@@ -57,7 +58,7 @@ pub fn decide(shared: &Arc<Shared>, method: &str, decision: Decision) -> usize {
         let n = state.decide(method, decision);
         (n, std::mem::take(&mut state.outbox))
     };
-    events::send_all(shared, outbox);
+    delivery::send_all(shared, outbox);
     n
 }
 
@@ -158,7 +159,7 @@ async fn seed(State(shared): S, body: Bytes) -> Response {
     let body = body_json(&body);
     let entity = string_field(&body, "entity").unwrap_or_default();
     let eid = match (
-        crm_data::entity_by_name(&entity),
+        schema::entity_by_name(&entity),
         body.get("entityTypeId").and_then(Json_::as_i64),
     ) {
         (Some(eid), _) => eid,

@@ -28,16 +28,24 @@
 //! * Service methods, `batch` (PROTOCOL §5: `$result`/`$next`/`$total`/`$time`/`$error`
 //!   references, `halt`, the 50-command limit, scope re-check per command), `crm.type.*`,
 //!   `crm.item.*`, legacy `crm.deal/contact/lead/company.*` with the list semantics of §7
-//!   ([`methods::crm_data`]), `user.get`, `user.current`, `department.get`,
+//!   ([`store::crm`]), `user.get`, `user.current`, `department.get`,
 //!   `crm.automatedsolution.*`, `im.department.get`, `im.revision.get`, `voximplant.user.get`
 //!   (confirmation-gated), and the event methods with delivery to loopback handlers
-//!   ([`methods::events`]).
+//!   ([`methods::events`], [`delivery`]).
 //! * Limits (§6, [`limits`]): the leaky bucket per source address (off by default; presets
 //!   [`RateLimit::Standard`], [`RateLimit::Enterprise`]) and operating-time accounting with
 //!   a documented cost model (budget 480 s by default).
 //! * Faults on demand ([`faults`]), a scaled or manual clock ([`clock`]), HTTPS with a CA
 //!   generated at start ([`tls`], [`Emulator::ca_cert_path`]), and a fast seeding API
 //!   ([`Emulator::seed`]: a million records in well under a second).
+//!
+//! # Layout
+//!
+//! A request goes [`router`] → [`auth`] → [`call::invoke`] (scope, confirmation, operating
+//! time) → a handler of the method table [`methods`] (one line per method, handlers by area).
+//! Handlers read and change [`state`] (credentials, users, counters) and [`store`] (CRM records,
+//! event bindings), which import nothing from handlers; settings are [`config`], list semantics
+//! [`list`]. The R7-Office emulator is [`r7`], with its own route table.
 //!
 //! # Seeded data
 //!
@@ -65,33 +73,39 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
-
 pub mod auth;
+pub mod call;
 pub mod clock;
+pub mod config;
 pub mod control;
+pub mod delivery;
 pub mod envelope;
 pub mod faults;
 pub mod limits;
+pub mod list;
 pub mod methods;
 pub mod params;
 pub mod r7;
 pub mod router;
 pub mod server;
+mod setters;
 pub mod state;
+pub mod store;
 pub mod tls;
 pub mod value;
 
+pub use config::AuthStatusMode;
 pub use faults::FaultConfig;
 pub use limits::RateLimit;
 pub use value::Value;
 
-use server::ListenerKind;
-use state::{Config, Decision, Shared, Urls};
+use config::Config;
+use server::{ListenerKind, ServerTask};
+use setters::setters;
+use state::{Decision, Shared, Urls};
 
 /// Default maximum request body: 16 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -99,58 +113,37 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// Default maximum number of automated solutions.
 pub const DEFAULT_AUTOMATED_SOLUTION_LIMIT: usize = 50;
 
-/// Which HTTP statuses auth-stage errors carry (PROTOCOL §10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AuthStatusMode {
-    /// The documentation's table: `NO_AUTH_FOUND` 401, `INVALID_CREDENTIALS` 403,
-    /// `insufficient_scope` 403, `expired_token` 401, `INVALID_REQUEST` 400.
-    #[default]
-    Docs,
-    /// The server source and observed cloud behaviour: every auth-stage error is 401.
-    Source,
-}
-
 /// Configures and starts an [`Emulator`].
 #[derive(Debug, Clone)]
 pub struct EmulatorBuilder {
     port: u16,
-    scopes: Vec<String>,
-    automated_solution_limit: usize,
-    require_https_for_webhooks: bool,
-    auth_status_mode: AuthStatusMode,
-    max_body_bytes: usize,
     https_port: u16,
     ca_cert_out: Option<PathBuf>,
-    clock_scale: f64,
-    rate_limit: RateLimit,
-    operating_limit: Option<f64>,
-    faults: FaultConfig,
+    config: Config,
 }
 
 impl Default for EmulatorBuilder {
     fn default() -> Self {
         EmulatorBuilder {
             port: 0,
-            scopes: state::ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
-            automated_solution_limit: DEFAULT_AUTOMATED_SOLUTION_LIMIT,
-            require_https_for_webhooks: false,
-            auth_status_mode: AuthStatusMode::Docs,
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             https_port: 0,
             ca_cert_out: None,
-            clock_scale: 1.0,
-            rate_limit: RateLimit::Off,
-            operating_limit: Some(limits::DEFAULT_OPERATING_LIMIT),
-            faults: FaultConfig::default(),
+            config: Config {
+                scopes: state::ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+                automated_solution_limit: DEFAULT_AUTOMATED_SOLUTION_LIMIT,
+                require_https_for_webhooks: false,
+                auth_status_mode: AuthStatusMode::Docs,
+                max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                clock_scale: 1.0,
+                rate_limit: RateLimit::Off,
+                operating_limit: Some(limits::DEFAULT_OPERATING_LIMIT),
+                faults: FaultConfig::default(),
+            },
         }
     }
 }
 
-fn scope_list<I, S>(scopes: I) -> Vec<String>
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<str>,
-{
+fn scope_list(scopes: impl IntoIterator<Item = impl AsRef<str>>) -> Vec<String> {
     scopes.into_iter().map(|s| s.as_ref().to_owned()).collect()
 }
 
@@ -159,53 +152,40 @@ fn user_id_i64(user_id: u64) -> i64 {
 }
 
 impl EmulatorBuilder {
-    /// TCP port on 127.0.0.1; `0` (default) picks a free one.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
+    setters! {
+        /// TCP port on 127.0.0.1; `0` (default) picks a free one.
+        port: u16 => port;
+        /// Maximum number of automated solutions; `crm.automatedsolution.add` beyond it
+        /// answers `LIMIT_EXCEEDED` (default 50).
+        automated_solution_limit: usize => config.automated_solution_limit;
+        /// Reject webhook calls over plain HTTP with `INVALID_REQUEST` "Https required."
+        /// (default `false`, like a self-hosted portal with `REST_APAUTH_ALLOW_HTTP`). A request
+        /// carrying `X-Forwarded-Proto: https` counts as HTTPS.
+        require_https_for_webhooks: bool => config.require_https_for_webhooks;
+        /// HTTP statuses of auth-stage errors (default [`AuthStatusMode::Docs`]).
+        auth_status_mode: AuthStatusMode => config.auth_status_mode;
+        /// Maximum request body in bytes (default 16 MiB); larger bodies get a 413 error
+        /// envelope.
+        max_body_bytes: usize => config.max_body_bytes;
+        /// TCP port of the HTTPS listener on 127.0.0.1; `0` (default) picks a free one.
+        https_port: u16 => https_port;
+        /// Speed of the portal clock: `1.0` real time (default), `60.0` one real second per
+        /// portal minute, `0.0` a manual clock that only moves with [`Emulator::advance_clock`].
+        clock_scale: f64 => config.clock_scale;
+        /// Request-intensity limit (default [`RateLimit::Off`]).
+        rate_limit: RateLimit => config.rate_limit;
+        /// Operating-time budget per method and credential over 10 minutes, seconds (default
+        /// 480); `None` disables `OPERATION_TIME_LIMIT` (accounting is still reported in
+        /// `time`).
+        operating_limit: Option<f64> => config.operating_limit;
+        /// Faults to inject from the start (default none).
+        faults: FaultConfig => config.faults;
     }
 
     /// Scopes of the default webhook (default: every scope of the portal, see
     /// [`state::ALL_SCOPES`]).
-    pub fn scopes<I, S>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.scopes = scope_list(scopes);
-        self
-    }
-
-    /// Maximum number of automated solutions; `crm.automatedsolution.add` beyond it answers
-    /// `LIMIT_EXCEEDED` (default 50).
-    pub fn automated_solution_limit(mut self, limit: usize) -> Self {
-        self.automated_solution_limit = limit;
-        self
-    }
-
-    /// Reject webhook calls over plain HTTP with `INVALID_REQUEST` "Https required." (default
-    /// `false`, like a self-hosted portal with `REST_APAUTH_ALLOW_HTTP`). A request carrying
-    /// `X-Forwarded-Proto: https` counts as HTTPS.
-    pub fn require_https_for_webhooks(mut self, require: bool) -> Self {
-        self.require_https_for_webhooks = require;
-        self
-    }
-
-    /// HTTP statuses of auth-stage errors (default [`AuthStatusMode::Docs`]).
-    pub fn auth_status_mode(mut self, mode: AuthStatusMode) -> Self {
-        self.auth_status_mode = mode;
-        self
-    }
-
-    /// Maximum request body in bytes (default 16 MiB); larger bodies get a 413 error envelope.
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.max_body_bytes = limit;
-        self
-    }
-
-    /// TCP port of the HTTPS listener on 127.0.0.1; `0` (default) picks a free one.
-    pub fn https_port(mut self, port: u16) -> Self {
-        self.https_port = port;
+    pub fn scopes(mut self, scopes: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        self.config.scopes = scope_list(scopes);
         self
     }
 
@@ -216,52 +196,15 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Speed of the portal clock: `1.0` real time (default), `60.0` one real second per portal
-    /// minute, `0.0` a manual clock that only moves with [`Emulator::advance_clock`].
-    pub fn clock_scale(mut self, scale: f64) -> Self {
-        self.clock_scale = scale;
-        self
-    }
-
     /// A manual clock (same as `clock_scale(0.0)`).
     pub fn manual_clock(self) -> Self {
         self.clock_scale(0.0)
     }
 
-    /// Request-intensity limit (default [`RateLimit::Off`]).
-    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
-        self.rate_limit = limit;
-        self
-    }
-
-    /// Operating-time budget per method and credential over 10 minutes, seconds (default 480);
-    /// `None` disables `OPERATION_TIME_LIMIT` (accounting is still reported in `time`).
-    pub fn operating_limit(mut self, seconds: Option<f64>) -> Self {
-        self.operating_limit = seconds;
-        self
-    }
-
-    /// Faults to inject from the start (default none).
-    pub fn faults(mut self, faults: FaultConfig) -> Self {
-        self.faults = faults;
-        self
-    }
-
     /// Binds 127.0.0.1 (plain HTTP, HTTPS and the "moved portal" listener) and starts serving
     /// on the current Tokio runtime.
     pub async fn start(self) -> Result<Emulator, std::io::Error> {
-        let config = Config {
-            scopes: self.scopes,
-            automated_solution_limit: self.automated_solution_limit,
-            require_https_for_webhooks: self.require_https_for_webhooks,
-            auth_status_mode: self.auth_status_mode,
-            max_body_bytes: self.max_body_bytes,
-            clock_scale: self.clock_scale,
-            rate_limit: self.rate_limit,
-            operating_limit: self.operating_limit,
-            faults: self.faults,
-        };
-        let shared = Arc::new(Shared::new(config));
+        let shared = Arc::new(Shared::new(self.config));
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
         let tls_listener =
@@ -288,9 +231,8 @@ impl EmulatorBuilder {
             moved: format!("http://{moved_addr}"),
         });
         let app = router::build(Arc::clone(&shared));
-        let (tx, rx) = watch::channel(false);
         let acceptor = server::acceptor(material.server_config);
-        let task = tokio::spawn(async move {
+        let server = ServerTask::spawn(|rx| async move {
             tokio::join!(
                 server::serve(
                     listener,
@@ -318,8 +260,7 @@ impl EmulatorBuilder {
                 ca_path,
                 ca_pem: material.ca_pem,
                 remove_ca,
-                shutdown: Mutex::new(Some(tx)),
-                task: Mutex::new(Some(task)),
+                server,
             }),
         })
     }
@@ -334,20 +275,11 @@ struct Inner {
     ca_path: PathBuf,
     ca_pem: String,
     remove_ca: bool,
-    shutdown: Mutex<Option<watch::Sender<bool>>>,
-    task: Mutex<Option<JoinHandle<()>>>,
+    server: ServerTask,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        let task = self
-            .task
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(task) = task {
-            task.abort();
-        }
         if self.remove_ca {
             let _ = std::fs::remove_file(&self.ca_path);
         }
@@ -415,24 +347,24 @@ impl Emulator {
 
     /// Creates another webhook for `user_id` with the given scopes; returns its code (the URL
     /// is `http://127.0.0.1:PORT/rest/<user_id>/<code>/`).
-    pub fn add_webhook<I, S>(&self, user_id: u64, scopes: I) -> String
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.shared()
-            .add_webhook(user_id_i64(user_id), scope_list(scopes))
+    pub fn add_webhook(
+        &self,
+        user_id: u64,
+        scopes: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> String {
+        let scopes = scope_list(scopes);
+        self.shared().add_webhook(user_id_i64(user_id), scopes)
     }
 
     /// Issues an OAuth access token (valid one hour) for `user_id` with the given scopes. It is
     /// accepted in the `auth` / `access_token` parameter or an `Authorization: Bearer` header.
-    pub fn issue_oauth_token<I, S>(&self, user_id: u64, scopes: I) -> String
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.shared()
-            .issue_token(user_id_i64(user_id), scope_list(scopes))
+    pub fn issue_oauth_token(
+        &self,
+        user_id: u64,
+        scopes: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> String {
+        let scopes = scope_list(scopes);
+        self.shared().issue_token(user_id_i64(user_id), scopes)
     }
 
     /// Expires a token: later calls with it answer `expired_token`. Returns whether it existed.
@@ -517,28 +449,23 @@ impl Emulator {
 
     /// Answers sent with HTTP status `status` (REST requests only).
     pub fn status_count(&self, status: u16) -> u64 {
-        self.shared()
-            .lock()
-            .statuses
-            .get(&status.to_string())
-            .copied()
-            .unwrap_or(0)
+        self.answers(&status.to_string())
     }
 
     /// Connections closed without an answer by the `reset` fault.
     pub fn reset_count(&self) -> u64 {
-        self.shared()
-            .lock()
-            .statuses
-            .get("reset")
-            .copied()
-            .unwrap_or(0)
+        self.answers("reset")
+    }
+
+    /// Answers counted under `key` (a status or `reset`).
+    fn answers(&self, key: &str) -> u64 {
+        self.shared().lock().statuses.get(key).copied().unwrap_or(0)
     }
 
     /// Appends `count` generated records of `entity` (`"deal"`, `"contact"`, `"lead"`,
     /// `"company"`) and returns the `(first, last)` IDs; `None` for an unknown entity.
     pub fn seed(&self, entity: &str, count: u64) -> Option<(i64, i64)> {
-        let eid = methods::crm_data::entity_by_name(entity)?;
+        let eid = store::crm::schema::entity_by_name(entity)?;
         self.seed_items(eid, count)
     }
 
@@ -575,27 +502,6 @@ impl Emulator {
     /// Stops accepting connections, lets in-flight requests finish (at most 5 s) and waits for
     /// the server task.
     pub async fn shutdown(&self) {
-        let tx = self
-            .inner
-            .shutdown
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(tx) = tx {
-            let _ = tx.send(true);
-        }
-        let task = self
-            .inner
-            .task
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(mut task) = task
-            && tokio::time::timeout(Duration::from_secs(5), &mut task)
-                .await
-                .is_err()
-        {
-            task.abort();
-        }
+        self.inner.server.stop().await;
     }
 }

@@ -16,6 +16,17 @@ enum Node {
     Arr(Vec<(String, Node)>),
 }
 
+/// Parameters that the portal consumes itself and never passes to a method.
+pub const RESERVED_PARAMS: &[&str] = &[
+    "auth",
+    "access_token",
+    "auth_connector",
+    "aplogin",
+    "ap",
+    "state",
+    "method",
+];
+
 /// Decodes `application/x-www-form-urlencoded` text (or a query string) the way PHP's
 /// `parse_str` does and returns the resulting map.
 ///

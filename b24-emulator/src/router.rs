@@ -13,11 +13,13 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::{self, AuthInput};
+use crate::call::{self, Env};
 use crate::control;
+use crate::delivery;
 use crate::envelope::{self, ApiError, Transport};
 use crate::faults::{Fault, HTML_500};
-use crate::methods::{self, Env, RESERVED_PARAMS, events};
-use crate::params;
+use crate::methods;
+use crate::params::{self, RESERVED_PARAMS};
 use crate::server::{ConnInfo, ListenerKind, ResetConnection};
 use crate::state::Shared;
 use crate::value::Value;
@@ -302,11 +304,12 @@ fn dispatch(
         principal: &principal,
         state: &mut state,
         clock: &shared.clock,
+        methods: &methods::METHODS,
     };
-    let mut invocation = methods::invoke(&mut env, def, &params, false);
+    let mut invocation = call::invoke(&mut env, def, &params, false);
     let outbox = std::mem::take(&mut state.outbox);
     drop(state);
-    events::send_all(shared, outbox);
+    delivery::send_all(shared, outbox);
     invocation.timing.start = started;
     match invocation.outcome {
         Ok(output) => envelope::respond(

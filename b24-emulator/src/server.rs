@@ -5,8 +5,9 @@
 //! leaky bucket), whether it arrived over TLS, and lets a handler drop the connection without
 //! an answer (the `reset` fault, see [`ResetConnection`]).
 
+use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
@@ -16,8 +17,59 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::task::JoinSet;
+use tokio::task::{JoinHandle, JoinSet};
 use tower_service::Service;
+
+/// A spawned server with its shutdown signal, shared by the handles of one emulator: stopped
+/// gracefully by [`ServerTask::stop`], aborted when dropped.
+#[derive(Debug)]
+pub struct ServerTask {
+    shutdown: Mutex<Option<watch::Sender<bool>>>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl ServerTask {
+    /// Spawns `serve` on the current Tokio runtime; it gets the receiver that flips to `true`
+    /// when the server is to stop.
+    pub fn spawn<F, Fut>(serve: F) -> ServerTask
+    where
+        F: FnOnce(watch::Receiver<bool>) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let (tx, rx) = watch::channel(false);
+        ServerTask {
+            shutdown: Mutex::new(Some(tx)),
+            task: Mutex::new(Some(tokio::spawn(serve(rx)))),
+        }
+    }
+
+    /// Signals the stop, lets in-flight requests finish (at most 5 s) and waits for the task.
+    pub async fn stop(&self) {
+        if let Some(tx) = take(&self.shutdown) {
+            let _ = tx.send(true);
+        }
+        if let Some(mut task) = take(&self.task)
+            && tokio::time::timeout(Duration::from_secs(5), &mut task)
+                .await
+                .is_err()
+        {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for ServerTask {
+    fn drop(&mut self) {
+        if let Some(task) = take(&self.task) {
+            task.abort();
+        }
+    }
+}
+
+/// Takes the value out of a slot (a poisoned lock is recovered).
+fn take<T>(slot: &Mutex<Option<T>>) -> Option<T> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner).take()
+}
 
 /// Which listener a connection came through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,17 +1,19 @@
-//! The portal's in-memory state: configuration, credentials, seeded directory data, CRM
-//! records, confirmation decisions and request counters.
+//! The portal's in-memory state: credentials, seeded directory data, automated solutions,
+//! confirmation decisions and request counters, plus the stores of [`crate::store`] (CRM
+//! records, event bindings) and the shared handles (clock, limiter, faults).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rand::Rng;
 
-use crate::AuthStatusMode;
 use crate::clock::Clock;
-use crate::faults::{FaultConfig, FaultState};
-use crate::limits::{OperatingLedger, RateLimit, RateLimiter};
-use crate::methods::crm_data::CrmStore;
-use crate::methods::events::{Delivery, EventStore};
+use crate::config::Config;
+use crate::envelope::now_secs;
+use crate::faults::FaultState;
+use crate::limits::{OperatingLedger, RateLimiter};
+use crate::store::crm::CrmStore;
+use crate::store::events::{Delivery, EventStore, Occurrence};
 
 /// Every scope the emulated portal knows (`scope` with `full=true`).
 pub const ALL_SCOPES: &[&str] = &[
@@ -63,29 +65,6 @@ pub const DEFAULT_WEBHOOK_USER: i64 = 1;
 
 /// Lifetime of issued OAuth access tokens, seconds.
 pub const TOKEN_LIFETIME: i64 = 3600;
-
-/// Immutable settings chosen with the builder.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Scopes of the default webhook.
-    pub scopes: Vec<String>,
-    /// Maximum number of automated solutions (`LIMIT_EXCEEDED` beyond).
-    pub automated_solution_limit: usize,
-    /// Whether webhooks over plain HTTP get `INVALID_REQUEST`.
-    pub require_https_for_webhooks: bool,
-    /// HTTP statuses of auth-stage errors.
-    pub auth_status_mode: AuthStatusMode,
-    /// Maximum accepted request body, bytes.
-    pub max_body_bytes: usize,
-    /// Speed of the portal clock (1 = real time, 0 = manual).
-    pub clock_scale: f64,
-    /// Initial request-intensity limit.
-    pub rate_limit: RateLimit,
-    /// Initial operating-time budget per 10 minutes (`None` = not enforced).
-    pub operating_limit: Option<f64>,
-    /// Initial fault settings.
-    pub faults: FaultConfig,
-}
 
 /// An incoming webhook.
 #[derive(Debug, Clone)]
@@ -261,15 +240,20 @@ impl PortalState {
         }
         for key in &decided {
             if let Some(token) = key.strip_prefix("oauth:") {
-                crate::methods::events::method_confirmed(
-                    self,
-                    token,
-                    &method,
-                    decision == Decision::Confirmed,
-                );
+                let confirmed = decision == Decision::Confirmed;
+                let deliveries =
+                    self.events
+                        .method_confirmed(token, &method, confirmed, now_secs());
+                self.outbox.extend(deliveries);
             }
         }
         decided.len()
+    }
+
+    /// Records an event; its online deliveries wait in the outbox until the call ends.
+    pub fn fire_event(&mut self, occurrence: Occurrence) {
+        let deliveries = self.events.fire(occurrence);
+        self.outbox.extend(deliveries);
     }
 }
 

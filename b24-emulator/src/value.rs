@@ -192,6 +192,41 @@ impl Value {
         }
     }
 
+    /// A PHP array from ordered entries: a list when the keys are exactly `0..n`, else a map.
+    pub fn php_array(entries: Vec<(String, Value)>) -> Value {
+        let is_list = !entries.is_empty()
+            && entries
+                .iter()
+                .enumerate()
+                .all(|(i, (k, _))| *k == i.to_string());
+        if is_list {
+            Value::List(entries.into_iter().map(|(_, v)| v).collect())
+        } else {
+            Value::Map(entries)
+        }
+    }
+
+    /// A list parameter of integers: a list/map of ints, a single int, or numeric strings.
+    /// `None` when any element is not an integer.
+    pub fn int_list(&self) -> Option<Vec<i64>> {
+        match self {
+            Value::List(_) | Value::Map(_) => self
+                .entries()
+                .into_iter()
+                .map(|(_, v)| v.as_int_strict())
+                .collect(),
+            scalar => scalar.as_int_strict().map(|i| vec![i]),
+        }
+    }
+
+    /// A scalar parameter as non-empty text (`None` for arrays, `null` and `""`).
+    pub fn scalar_text(&self) -> Option<String> {
+        Some(self)
+            .filter(|v| v.is_scalar())
+            .and_then(Value::php_string)
+            .filter(|s| !s.is_empty())
+    }
+
     /// Serialises as compact JSON the way the portal does (see module docs).
     pub fn to_json(&self) -> String {
         let mut out = String::new();
@@ -442,5 +477,16 @@ mod tests {
         assert_eq!(Value::from("abc").php_intval(), 0);
         assert!(!Value::from("0").php_truthy());
         assert!(Value::from("false").php_truthy());
+    }
+
+    #[test]
+    fn int_lists() {
+        assert_eq!(Value::Int(5).int_list(), Some(vec![5]));
+        assert_eq!(Value::from("7").int_list(), Some(vec![7]));
+        assert_eq!(
+            Value::List(vec![Value::from("1"), Value::Int(2)]).int_list(),
+            Some(vec![1, 2])
+        );
+        assert_eq!(Value::List(vec![Value::from("x")]).int_list(), None);
     }
 }

@@ -3,30 +3,28 @@
 mod common;
 
 use b24_emulator::{Emulator, RateLimit};
-use common::{client, post_json, post_raw};
+use common::{Portal, post_json};
 use serde_json::json;
 
 #[tokio::test]
 async fn map_commands_references_and_result_maps() {
-    let emu = Emulator::start().await.unwrap();
-    let c = client();
-    let hook = emu.webhook_url();
-    let a = post_json(
-        &c,
-        &format!("{hook}batch"),
-        json!({
-            "halt": 0,
-            "cmd": {
-                "add": "crm.deal.add?fields[TITLE]=First+deal&fields[OPPORTUNITY]=100.5",
-                "get": "crm.deal.get?id=$result[add]",
-                "title": "crm.deal.add?fields[TITLE]=copy%20of%20$result[get][TITLE]",
-                "list": "crm.deal.list?select[]=ID&select[]=TITLE&order[ID]=DESC",
-                "again": "crm.deal.get?id=$result[list][0][ID]",
-                "bad": "no.such.method",
-            }
-        }),
-    )
-    .await;
+    let p = Portal::start().await;
+    let a = p
+        .call(
+            "batch",
+            json!({
+                "halt": 0,
+                "cmd": {
+                    "add": "crm.deal.add?fields[TITLE]=First+deal&fields[OPPORTUNITY]=100.5",
+                    "get": "crm.deal.get?id=$result[add]",
+                    "title": "crm.deal.add?fields[TITLE]=copy%20of%20$result[get][TITLE]",
+                    "list": "crm.deal.list?select[]=ID&select[]=TITLE&order[ID]=DESC",
+                    "again": "crm.deal.get?id=$result[list][0][ID]",
+                    "bad": "no.such.method",
+                }
+            }),
+        )
+        .await;
     let r = a.assert_ok();
     assert_eq!(r["result"]["add"], json!(1), "{}", a.text);
     assert_eq!(r["result"]["get"]["TITLE"], json!("First deal"));
@@ -45,28 +43,22 @@ async fn map_commands_references_and_result_maps() {
         assert!(r["result_time"][key]["duration"].is_number(), "{key}");
     }
     // One HTTP request; sub-calls are counted per method.
-    assert_eq!(emu.total_requests(), 1);
-    assert_eq!(emu.request_count("batch"), 1);
-    assert_eq!(emu.request_count("crm.deal.add"), 2);
-    assert_eq!(emu.request_count("crm.deal.get"), 2);
+    assert_eq!(p.total_requests(), 1);
+    assert_eq!(p.request_count("batch"), 1);
+    assert_eq!(p.request_count("crm.deal.add"), 2);
+    assert_eq!(p.request_count("crm.deal.get"), 2);
 }
 
 #[tokio::test]
 async fn list_commands_give_arrays_and_typed_references() {
-    let emu = Emulator::start().await.unwrap();
-    emu.seed("deal", 120);
-    let c = client();
-    let hook = emu.webhook_url();
+    let p = Portal::start().await;
+    p.seed("deal", 120);
     // Form-encoded list of commands, `+` is a space inside the command's query.
     let body = "cmd[]=crm.deal.list%3Fstart%3D50&cmd[]=crm.deal.list%3Fstart%3D%24next%5B0%5D\
 &cmd[]=crm.deal.get%3Fid%3D%24total%5B0%5D&cmd[]=server.time";
-    let a = post_raw(
-        &c,
-        &format!("{hook}batch"),
-        "application/x-www-form-urlencoded",
-        body,
-    )
-    .await;
+    let a = p
+        .call_raw("batch", "application/x-www-form-urlencoded", body)
+        .await;
     let r = a.assert_ok();
     assert!(r["result"].is_array(), "{}", a.text);
     assert_eq!(r["result"][0][0]["ID"], json!("51"));
@@ -83,21 +75,19 @@ async fn list_commands_give_arrays_and_typed_references() {
 
 #[tokio::test]
 async fn halt_limits_nesting_and_non_strings() {
-    let emu = Emulator::start().await.unwrap();
-    let c = client();
-    let hook = emu.webhook_url();
+    let p = Portal::start().await;
     // `halt` is PHP-truthy: the string "false" stops at the first error.
     for (halt, executed) in [
         (json!("false"), false),
         (json!("0"), true),
         (json!(0), true),
     ] {
-        let a = post_json(
-            &c,
-            &format!("{hook}batch"),
-            json!({ "halt": halt, "cmd": { "a": "nope", "b": "server.time" } }),
-        )
-        .await;
+        let a = p
+            .call(
+                "batch",
+                json!({ "halt": halt, "cmd": { "a": "nope", "b": "server.time" } }),
+            )
+            .await;
         let r = a.assert_ok();
         assert_eq!(r["result"]["b"].is_string(), executed, "{halt}: {}", a.text);
         assert_eq!(
@@ -109,7 +99,7 @@ async fn halt_limits_nesting_and_non_strings() {
     let cmd: serde_json::Map<String, serde_json::Value> = (0..52)
         .map(|i| (format!("c{i}"), json!("server.time")))
         .collect();
-    let a = post_json(&c, &format!("{hook}batch"), json!({ "CMD": cmd })).await;
+    let a = p.call("batch", json!({ "CMD": cmd })).await;
     let r = a.assert_ok();
     assert_eq!(r["result"].as_object().unwrap().len(), 50);
     let exceeded = json!({ "error": "ERROR_BATCH_LENGTH_EXCEEDED", "error_description": "Max batch length exceeded" });
@@ -118,11 +108,7 @@ async fn halt_limits_nesting_and_non_strings() {
         json!({ "c50": exceeded, "c51": exceeded })
     );
     // Nested batch and non-string entries.
-    let a = post_json(
-        &c,
-        &format!("{hook}batch"),
-        json!({ "cmd": { "n": "batch?cmd[x]=server.time", "o": { "method": "server.time" }, "t": "scope" } }),
-    )
+    let a = p.call("batch", json!({ "cmd": { "n": "batch?cmd[x]=server.time", "o": { "method": "server.time" }, "t": "scope" } }))
     .await;
     let r = a.assert_ok();
     assert_eq!(
@@ -132,7 +118,7 @@ async fn halt_limits_nesting_and_non_strings() {
     assert!(r["result"].get("o").is_none());
     assert!(r["result"]["t"].is_array());
     // Empty batch: every map is [].
-    let a = post_json(&c, &format!("{hook}batch"), json!({})).await;
+    let a = p.call("batch", json!({})).await;
     assert_eq!(
         a.assert_ok(),
         &json!({ "result": [], "result_error": [], "result_total": [], "result_next": [], "result_time": [] })
@@ -141,12 +127,11 @@ async fn halt_limits_nesting_and_non_strings() {
 
 #[tokio::test]
 async fn scope_is_rechecked_per_command_with_empty_description() {
-    let emu = Emulator::start().await.unwrap();
-    let c = client();
-    let code = emu.add_webhook(1, ["im"]);
-    let url = format!("{}/rest/1/{code}/batch", emu.base_url());
+    let p = Portal::start().await;
+    let code = p.add_webhook(1, ["im"]);
+    let url = format!("{}/rest/1/{code}/batch", p.base_url());
     let a = post_json(
-        &c,
+        &p.c,
         &url,
         json!({ "cmd": { "deals": "crm.deal.list", "rev": "im.revision.get" } }),
     )
@@ -161,45 +146,34 @@ async fn scope_is_rechecked_per_command_with_empty_description() {
 
 #[tokio::test]
 async fn batch_is_one_request_for_the_rate_limit() {
-    let emu = Emulator::builder()
-        .rate_limit(RateLimit::Custom {
-            drain_per_sec: 0.0,
-            burst: 2.0,
-        })
-        .start()
-        .await
-        .unwrap();
-    let c = client();
-    let hook = emu.webhook_url();
+    let p = Portal::with(Emulator::builder().rate_limit(RateLimit::Custom {
+        drain_per_sec: 0.0,
+        burst: 2.0,
+    }))
+    .await;
     let cmd: serde_json::Map<String, serde_json::Value> = (0..50)
         .map(|i| (format!("c{i}"), json!("server.time")))
         .collect();
     for _ in 0..2 {
-        let a = post_json(&c, &format!("{hook}batch"), json!({ "cmd": cmd })).await;
+        let a = p.call("batch", json!({ "cmd": cmd })).await;
         assert_eq!(a.assert_ok()["result"].as_object().unwrap().len(), 50);
     }
-    let a = post_json(&c, &format!("{hook}batch"), json!({ "cmd": cmd })).await;
+    let a = p.call("batch", json!({ "cmd": cmd })).await;
     a.assert_error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
-    assert_eq!(emu.request_count("server.time"), 100);
-    assert_eq!(emu.status_count(503), 1);
+    assert_eq!(p.request_count("server.time"), 100);
+    assert_eq!(p.status_count(503), 1);
 }
 
 #[tokio::test]
 async fn error_and_time_references() {
-    let emu = Emulator::start().await.unwrap();
-    let c = client();
-    let hook = emu.webhook_url();
-    let a = post_json(
-        &c,
-        &format!("{hook}batch"),
-        json!({ "cmd": [
+    let p = Portal::start().await;
+    let a = p.call("batch", json!({ "cmd": [
             "crm.deal.get?id=404",
             "crm.deal.add?fields[TITLE]=failed:+$error[0][error_description]&fields[COMMENTS]=$time[1][start]",
             "crm.deal.add?fields[TITLE]=took+$time[1]&fields[SOURCE_ID]=$error[0]",
             "crm.deal.get?id=$result[1]",
             "crm.deal.get?id=$result[2]",
-        ] }),
-    )
+        ] }))
     .await;
     let r = a.assert_ok();
     // only key 0 failed: `result_error` is a PHP list

@@ -2,7 +2,8 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_b24-emulator");
 
@@ -26,42 +27,61 @@ fn bad_arguments_fail() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-#[test]
-fn serves_and_prints_the_webhook() {
-    let ca = std::env::temp_dir().join(format!("b24-emu-bin-serve-{}.pem", std::process::id()));
+/// The binary started with `args` and `--ca-out` to a temporary file: the child, its stdout
+/// and the CA path.
+fn spawn(name: &str, args: &[&str]) -> (Child, BufReader<ChildStdout>, PathBuf) {
+    let ca = std::env::temp_dir().join(format!("b24-emu-bin-{name}-{}.pem", std::process::id()));
     let mut child = Command::new(BIN)
-        .args(["--port", "0"])
+        .args(args)
         .arg("--ca-out")
         .arg(&ca)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    (child, stdout, ca)
+}
+
+/// The next line the binary printed, trimmed.
+fn line(stdout: &mut BufReader<ChildStdout>) -> String {
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
+    stdout.read_line(&mut line).unwrap();
+    line.trim().to_owned()
+}
+
+/// A raw HTTP/1.1 GET of `{webhook}{method}`; `None` when the URL or the connection fails.
+fn get(webhook: &str, method: &str) -> Option<String> {
+    let rest = webhook.strip_prefix("http://")?;
+    let (host, path) = rest.split_once('/')?;
+    let mut stream = TcpStream::connect(host).ok()?;
+    write!(
+        stream,
+        "GET /{path}{method} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+fn stop(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn serves_and_prints_the_webhook() {
+    let (child, mut stdout, ca) = spawn("serve", &["--port", "0"]);
+    let line = line(&mut stdout);
     let url = line
-        .trim()
         .strip_prefix("webhook: ")
         .unwrap_or_default()
         .to_owned();
-    let result = (|| {
-        let rest = url.strip_prefix("http://")?;
-        let (host, path) = rest.split_once('/')?;
-        let mut stream = TcpStream::connect(host).ok()?;
-        write!(
-            stream,
-            "GET /{path}server.time HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-        )
-        .ok()?;
-        let mut response = String::new();
-        stream.read_to_string(&mut response).ok()?;
-        Some(response)
-    })();
-    let _ = child.kill();
-    let _ = child.wait();
+    let response = get(&url, "server.time");
+    stop(child);
     let _ = std::fs::remove_file(&ca);
-    let response = result.unwrap_or_default();
+    let response = response.unwrap_or_default();
     assert!(
         url.starts_with("http://127.0.0.1:") && url.ends_with('/'),
         "{line}"
@@ -72,49 +92,19 @@ fn serves_and_prints_the_webhook() {
 
 #[test]
 fn flags_seed_tls_and_limits() {
-    let ca = std::env::temp_dir().join(format!("b24-emu-bin-test-{}.pem", std::process::id()));
-    let mut child = Command::new(BIN)
-        .args([
-            "--seed-deals",
-            "120",
-            "--rate-limit",
-            "standard",
-            "--https-port",
-            "0",
-        ])
-        .arg("--ca-out")
-        .arg(&ca)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut reader = BufReader::new(stdout);
-    let mut lines = Vec::new();
-    for _ in 0..4 {
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        lines.push(line.trim().to_owned());
-    }
-    let url = lines[0]
-        .strip_prefix("webhook: ")
-        .unwrap_or_default()
-        .to_owned();
-    let result = (|| {
-        let rest = url.strip_prefix("http://")?;
-        let (host, path) = rest.split_once('/')?;
-        let mut stream = TcpStream::connect(host).ok()?;
-        write!(
-            stream,
-            "GET /{path}crm.deal.list?start=100 HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-        )
-        .ok()?;
-        let mut response = String::new();
-        stream.read_to_string(&mut response).ok()?;
-        Some(response)
-    })();
-    let _ = child.kill();
-    let _ = child.wait();
+    let args = [
+        "--seed-deals",
+        "120",
+        "--rate-limit",
+        "standard",
+        "--https-port",
+        "0",
+    ];
+    let (child, mut stdout, ca) = spawn("test", &args);
+    let lines: Vec<String> = (0..4).map(|_| line(&mut stdout)).collect();
+    let url = lines[0].strip_prefix("webhook: ").unwrap_or_default();
+    let response = get(url, "crm.deal.list?start=100");
+    stop(child);
     let pem = std::fs::read_to_string(&ca).unwrap_or_default();
     let _ = std::fs::remove_file(&ca);
     assert!(
@@ -124,7 +114,7 @@ fn flags_seed_tls_and_limits() {
     assert_eq!(lines[2], format!("ca: {}", ca.display()));
     assert!(lines[3].starts_with("base: http://127.0.0.1:"), "{lines:?}");
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
-    let response = result.unwrap_or_default();
+    let response = response.unwrap_or_default();
     assert!(response.contains("\"total\":120"), "{response}");
     assert!(response.contains("\"ID\":\"120\""), "{response}");
 }

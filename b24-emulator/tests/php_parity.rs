@@ -2,9 +2,11 @@
 //! reads them back, and the emulator's decoder must read the same query strings to exactly
 //! what `parse_str` produced (keys, order, list/map shape, strings).
 //!
-//! Needs `php` (Debian's `php-cli`) on `PATH`. Without it the test prints a notice and passes,
-//! unless the environment variable `CI` is set, in which case it fails.
+//! Needs `php` (Debian's `php-cli`) on `PATH`. Without it the test fails when the environment
+//! variable `CI` is set; otherwise it is skipped with a `SKIPPED` line on the terminal (written
+//! past the test harness's output capture, so it shows without `--nocapture`).
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -190,32 +192,82 @@ const QUERIES: &[&str] = &[
     "cmd[get]=crm.deal.get%3Fid%3D%24result%5Badd%5D&halt=false",
 ];
 
+/// Why `php` cannot be used: `None` when `php -v` runs and succeeds.
+fn php_missing() -> Option<String> {
+    match Command::new("php").arg("-v").output() {
+        Ok(out) if out.status.success() => None,
+        Ok(out) => Some(format!(
+            "`php -v` failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+        Err(e) => Some(format!("php could not be started ({e})")),
+    }
+}
+
+/// Whether to run a test that needs php: yes when php works; without php an error under `CI`
+/// (the test must run there), otherwise the reason to skip.
+fn need_php(missing: Option<String>, ci: Option<OsString>) -> Result<(), Skip> {
+    match (missing, ci) {
+        (None, _) => Ok(()),
+        (Some(why), Some(_)) => Err(Skip::Fail(format!(
+            "{why}; CI is set, so the PHP parity test must run: install php-cli"
+        ))),
+        (Some(why), None) => Err(Skip::Skip(why)),
+    }
+}
+
+/// A test that cannot run.
+#[derive(Debug, PartialEq)]
+enum Skip {
+    /// Skipped, with the reason.
+    Skip(String),
+    /// Must fail (under `CI`).
+    Fail(String),
+}
+
+/// Runs a php-dependent test's guard: `false` (after a visible `SKIPPED` line) when the test
+/// is to be skipped; panics under `CI` without php.
+fn php_or_skip(test: &str) -> bool {
+    match need_php(php_missing(), std::env::var_os("CI")) {
+        Ok(()) => true,
+        Err(Skip::Fail(message)) => panic!("{message}"),
+        Err(Skip::Skip(why)) => {
+            // Straight to stderr: `eprintln!` would be captured and hidden for a passing test.
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "SKIPPED {test}: {why} (install php-cli to run it; with CI set it fails instead)"
+            );
+            false
+        }
+    }
+}
+
+#[test]
+fn missing_php_fails_under_ci_and_skips_otherwise() {
+    let why = || Some(String::from("php could not be started"));
+    assert_eq!(need_php(None, Some("1".into())), Ok(()));
+    assert_eq!(need_php(None, None), Ok(()));
+    assert!(
+        matches!(need_php(why(), Some("true".into())), Err(Skip::Fail(m)) if m.contains("CI is set"))
+    );
+    assert!(matches!(
+        need_php(why(), Some(OsString::new())),
+        Err(Skip::Fail(_))
+    ));
+    assert_eq!(
+        need_php(why(), None),
+        Err(Skip::Skip("php could not be started".into()))
+    );
+}
+
 #[test]
 fn decoder_matches_php_parse_str() {
-    if Command::new("php").arg("-v").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "php is not on PATH but CI is set: install php-cli"
-        );
-        eprintln!("notice: php is not on PATH; PHP parity test skipped (apt-get install php-cli)");
+    if !php_or_skip("php_parity::decoder_matches_php_parse_str") {
         return;
     }
     let mut rng = StdRng::seed_from_u64(0x05ee_db24);
-    let mut structures: Vec<Value> = (0..400)
-        .map(|_| {
-            let v = gen_array(&mut rng, 0);
-            match v {
-                Value::List(items) => Value::Map(
-                    items
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, v)| (i.to_string(), v))
-                        .collect(),
-                ),
-                other => other,
-            }
-        })
-        .collect();
+    let mut structures: Vec<Value> = (0..400).map(|_| top(gen_array(&mut rng, 0))).collect();
     structures.push(deep(10));
     structures.push(deep(70));
     let input = Value::object([

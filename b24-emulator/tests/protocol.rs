@@ -3,36 +3,26 @@
 mod common;
 
 use b24_emulator::{AuthStatusMode, Emulator};
-use common::{client, get, post_json, post_raw};
+use common::{Answer, Portal, client, get, post_json, post_raw};
 use serde_json::json;
 
 #[tokio::test]
 async fn method_not_found_comes_before_auth() {
-    let emu = Emulator::start().await.unwrap();
-    let c = client();
-    let base = emu.base_url();
+    let p = Portal::start().await;
     // A typo with bad credentials still reports the method first.
-    let a = get(
-        &c,
-        &format!("{base}/rest/1/wrongcode/crm.automatedsolution.ad"),
-    )
-    .await;
+    let a = get(&p.c, &p.at("/rest/1/wrongcode/crm.automatedsolution.ad")).await;
     a.assert_error(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
     // No credentials at all.
-    let a = get(&c, &format!("{base}/rest/no.such.method")).await;
+    let a = get(&p.c, &p.at("/rest/no.such.method")).await;
     a.assert_error(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
     // An unknown suffix stays part of the name.
-    let a = get(&c, &format!("{}scope.yaml", emu.webhook_url())).await;
+    let a = get(&p.c, &format!("{}scope.yaml", p.webhook_url())).await;
     a.assert_error(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
     // Known method, bad credentials: now auth fails.
-    let a = get(
-        &c,
-        &format!("{base}/rest/1/wrongcode/crm.automatedsolution.add"),
-    )
-    .await;
+    let a = get(&p.c, &p.at("/rest/1/wrongcode/crm.automatedsolution.add")).await;
     a.assert_error(403, "INVALID_CREDENTIALS", "Invalid request credentials");
-    assert_eq!(emu.request_count("crm.automatedsolution.ad"), 1);
-    assert_eq!(emu.request_count("crm.automatedsolution.add"), 1);
+    assert_eq!(p.request_count("crm.automatedsolution.ad"), 1);
+    assert_eq!(p.request_count("crm.automatedsolution.add"), 1);
 }
 
 async fn auth_errors(mode: AuthStatusMode, statuses: [u16; 5]) {
@@ -43,70 +33,53 @@ async fn auth_errors(mode: AuthStatusMode, statuses: [u16; 5]) {
         expired,
         https,
     ] = statuses;
-    let emu = Emulator::builder()
-        .auth_status_mode(mode)
-        .start()
-        .await
-        .unwrap();
-    let c = client();
-    let base = emu.base_url();
+    let p = Portal::with(Emulator::builder().auth_status_mode(mode)).await;
+    let base = p.base_url();
 
-    get(&c, &format!("{base}/rest/scope")).await.assert_error(
-        no_auth,
-        "NO_AUTH_FOUND",
-        "Wrong authorization data",
+    let code = p.webhook_code();
+    let hook = p.add_webhook(1, ["user", "im"]);
+    let token = p.issue_oauth_token(1, ["im"]);
+    let wrong_auth = (no_auth, "NO_AUTH_FOUND", "Wrong authorization data");
+    let wrong_credentials = (
+        invalid_credentials,
+        "INVALID_CREDENTIALS",
+        "Invalid request credentials",
     );
-    get(&c, &format!("{base}/rest/scope?auth=unknown-token"))
-        .await
-        .assert_error(no_auth, "NO_AUTH_FOUND", "Wrong authorization data");
-    let code = emu.webhook_code();
-    get(&c, &format!("{base}/rest/1/{code}x/scope"))
-        .await
-        .assert_error(
-            invalid_credentials,
-            "INVALID_CREDENTIALS",
-            "Invalid request credentials",
-        );
-    get(&c, &format!("{base}/rest/2/{code}/scope"))
-        .await
-        .assert_error(
-            invalid_credentials,
-            "INVALID_CREDENTIALS",
-            "Invalid request credentials",
-        );
-
-    let hook = emu.add_webhook(1, ["user", "im"]);
-    get(
-        &c,
-        &format!("{base}/rest/1/{hook}/crm.automatedsolution.list"),
-    )
-    .await
-    .assert_error(
-        insufficient_scope,
-        "insufficient_scope",
-        "The request requires higher privileges than provided by the webhook token",
-    );
+    let privileges = |of: &str| {
+        let description = format!("The request requires higher privileges than provided by {of}");
+        (insufficient_scope, "insufficient_scope", description)
+    };
+    #[rustfmt::skip]
+    let refused = [
+        ("/rest/scope".to_owned(), wrong_auth),
+        ("/rest/scope?auth=unknown-token".to_owned(), wrong_auth),
+        (format!("/rest/1/{code}x/scope"), wrong_credentials),
+        (format!("/rest/2/{code}/scope"), wrong_credentials),
+    ];
+    for (path, (status, error, description)) in refused {
+        get(&p.c, &p.at(&path))
+            .await
+            .assert_error(status, error, description);
+    }
+    #[rustfmt::skip]
+    let out_of_scope = [
+        (format!("/rest/1/{hook}/crm.automatedsolution.list"), privileges("the webhook token")),
+        (format!("/rest/crm.automatedsolution.list?auth={token}"), privileges("the access token")),
+    ];
+    for (path, (status, error, description)) in out_of_scope {
+        get(&p.c, &p.at(&path))
+            .await
+            .assert_error(status, error, &description);
+    }
     // Service methods pass with any scope set.
-    get(&c, &format!("{base}/rest/1/{hook}/scope"))
+    get(&p.c, &format!("{base}/rest/1/{hook}/scope"))
         .await
         .assert_ok();
-
-    let token = emu.issue_oauth_token(1, ["im"]);
-    get(
-        &c,
-        &format!("{base}/rest/crm.automatedsolution.list?auth={token}"),
-    )
-    .await
-    .assert_error(
-        insufficient_scope,
-        "insufficient_scope",
-        "The request requires higher privileges than provided by the access token",
-    );
-    get(&c, &format!("{base}/rest/im.revision.get?auth={token}"))
+    get(&p.c, &format!("{base}/rest/im.revision.get?auth={token}"))
         .await
         .assert_ok();
-    assert!(emu.expire_oauth_token(&token));
-    get(&c, &format!("{base}/rest/im.revision.get?auth={token}"))
+    assert!(p.expire_oauth_token(&token));
+    get(&p.c, &format!("{base}/rest/im.revision.get?auth={token}"))
         .await
         .assert_error(
             expired,
@@ -121,20 +94,20 @@ async fn auth_errors(mode: AuthStatusMode, statuses: [u16; 5]) {
         .await
         .unwrap();
     let url = format!("{}scope", strict.webhook_url());
-    get(&c, &url)
+    get(&p.c, &url)
         .await
         .assert_error(https, "INVALID_REQUEST", "Https required.");
-    let proxied = c
-        .get(&url)
-        .header("x-forwarded-proto", "https")
-        .send()
-        .await
-        .unwrap();
+    let proxied =
+        p.c.get(&url)
+            .header("x-forwarded-proto", "https")
+            .send()
+            .await
+            .unwrap();
     common::answer(proxied).await.assert_ok();
     // OAuth does not need https.
     let token = strict.issue_oauth_token(1, ["crm"]);
     get(
-        &c,
+        &p.c,
         &format!("{}/rest/scope?auth={token}", strict.base_url()),
     )
     .await
@@ -153,28 +126,27 @@ async fn auth_errors_source_statuses() {
 
 #[tokio::test]
 async fn oauth_token_sources_and_webhook_variants() {
-    let emu = Emulator::start().await.unwrap();
-    let c = client();
-    let base = emu.base_url();
-    let token = emu.issue_oauth_token(1, ["crm", "user"]);
+    let p = Portal::start().await;
+    let base = p.base_url();
+    let token = p.issue_oauth_token(1, ["crm", "user"]);
 
-    let bearer = c
-        .get(format!("{base}/rest/scope"))
-        .header("authorization", format!("Bearer {token}"))
-        .send()
-        .await
-        .unwrap();
+    let bearer =
+        p.c.get(p.at("/rest/scope"))
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+            .await
+            .unwrap();
     let a = common::answer(bearer).await;
     assert_eq!(a.assert_ok(), &json!(["crm", "user"]));
-    get(&c, &format!("{base}/rest/scope?access_token={token}"))
+    get(&p.c, &format!("{base}/rest/scope?access_token={token}"))
         .await
         .assert_ok();
-    post_json(&c, &format!("{base}/rest/scope"), json!({ "auth": token }))
+    post_json(&p.c, &p.at("/rest/scope"), json!({ "auth": token }))
         .await
         .assert_ok();
     post_raw(
-        &c,
-        &format!("{base}/rest/scope"),
+        &p.c,
+        &p.at("/rest/scope"),
         "application/x-www-form-urlencoded",
         &format!("auth={token}"),
     )
@@ -182,15 +154,15 @@ async fn oauth_token_sources_and_webhook_variants() {
     .assert_ok();
 
     // `aplogin`/`ap` parameters and a login instead of the user ID.
-    let code = emu.webhook_code();
-    get(&c, &format!("{base}/rest/profile?aplogin=1&ap={code}"))
+    let code = p.webhook_code();
+    get(&p.c, &format!("{base}/rest/profile?aplogin=1&ap={code}"))
         .await
         .assert_ok();
-    let a = get(&c, &format!("{base}/rest/admin/{code}/profile")).await;
+    let a = get(&p.c, &format!("{base}/rest/admin/{code}/profile")).await;
     assert_eq!(a.assert_ok()["ID"], json!("1"));
     // Reserved parameters never reach methods: `auth` is not a field.
     let a = get(
-        &c,
+        &p.c,
         &format!("{base}/rest/method.get?auth={token}&name=scope"),
     )
     .await;
@@ -202,14 +174,13 @@ async fn oauth_token_sources_and_webhook_variants() {
 
 #[tokio::test]
 async fn parameter_transports() {
-    let emu = Emulator::start().await.unwrap();
-    let c = client();
-    let hook = emu.webhook_url();
-    let add = format!("{hook}crm.automatedsolution.add");
+    let p = Portal::start().await;
+    let c = &p.c;
+    let add = p.hook("crm.automatedsolution.add");
 
     // JSON keeps types.
     let a = post_json(
-        &c,
+        &p.c,
         &add,
         json!({ "fields": { "title": "HR", "typeIds": [1, 2, 3] } }),
     )
@@ -220,7 +191,7 @@ async fn parameter_transports() {
     );
     // Form body with PHP brackets; values are strings that become numbers.
     let a = post_raw(
-        &c,
+        &p.c,
         &add,
         "application/x-www-form-urlencoded",
         "fields[title]=Human+Resources%21&fields[typeIds][]=4&fields[typeIds][]=5",
@@ -232,14 +203,14 @@ async fn parameter_transports() {
     );
     // Query string only.
     let a = get(
-        &c,
+        &p.c,
         &format!("{add}?fields[title]=Query&fields[typeIds][0]=6"),
     )
     .await;
     assert_eq!(a.assert_ok()["automatedSolution"]["typeIds"], json!([6]));
     // Body keys override query keys (shallow).
     let a = post_json(
-        &c,
+        &p.c,
         &format!("{add}?fields[title]=FromQuery&fields[typeIds][]=7"),
         json!({ "fields": { "title": "FromBody" } }),
     )
@@ -250,7 +221,7 @@ async fn parameter_transports() {
     );
     // Invalid JSON means no parameters at all.
     post_raw(
-        &c,
+        &p.c,
         &add,
         "application/json",
         "{\"fields\": {\"title\": \"HR\"",
@@ -262,10 +233,10 @@ async fn parameter_transports() {
         "The required field 'Title' is not filled",
     );
     // Query-string text under another content type is parsed as a query string.
-    let a = post_raw(&c, &add, "text/plain", "fields[title]=Plain").await;
+    let a = post_raw(&p.c, &add, "text/plain", "fields[title]=Plain").await;
     assert_eq!(a.assert_ok()["automatedSolution"]["title"], json!("Plain"));
     // JSON text under a non-JSON content type is not JSON.
-    post_raw(&c, &add, "text/plain", "{\"fields\":{\"title\":\"X\"}}")
+    post_raw(&p.c, &add, "text/plain", "{\"fields\":{\"title\":\"X\"}}")
         .await
         .assert_error(
             400,
@@ -291,9 +262,8 @@ async fn parameter_transports() {
 
 #[tokio::test]
 async fn method_names_suffixes_and_envelope() {
-    let emu = Emulator::start().await.unwrap();
-    let c = client();
-    let hook = emu.webhook_url();
+    let p = Portal::start().await;
+    let c = &p.c;
 
     for name in [
         "im.revision.get",
@@ -302,7 +272,7 @@ async fn method_names_suffixes_and_envelope() {
         "im.revision.get/",
         "Im.Revision.Get.JSON/",
     ] {
-        let a = get(&c, &format!("{hook}{name}")).await;
+        let a = p.get(name).await;
         assert_eq!(
             a.assert_ok(),
             &json!({ "rest": 32, "web": 130, "mobile": 22, "desktop": 6, "im_revision_mobile": 22 }),
@@ -310,23 +280,23 @@ async fn method_names_suffixes_and_envelope() {
         );
         assert_eq!(a.content_type, "application/json; charset=utf-8");
     }
-    assert_eq!(emu.request_count("im.revision.get"), 5);
+    assert_eq!(p.request_count("im.revision.get"), 5);
     // PUT, DELETE... any verb works.
-    let a = common::answer(c.delete(format!("{hook}server.time")).send().await.unwrap()).await;
+    let a = common::answer(c.delete(p.hook("server.time")).send().await.unwrap()).await;
     assert!(a.assert_ok().is_string());
 
-    let a = get(&c, &format!("{hook}im.revision.get.xml")).await;
+    let a = p.get("im.revision.get.xml").await;
     assert_eq!(a.status, 200);
     assert!(a.content_type.starts_with("text/xml"), "{}", a.content_type);
     assert!(a.text.contains("<result><rest>32</rest>"), "{}", a.text);
 
     // The time object and PHP-style escaping.
-    let a = post_json(
-        &c,
-        &format!("{hook}crm.automatedsolution.add"),
-        json!({ "fields": { "title": "<R&D> 'x' /" } }),
-    )
-    .await;
+    let a = p
+        .call(
+            "crm.automatedsolution.add",
+            json!({ "fields": { "title": "<R&D> 'x' /" } }),
+        )
+        .await;
     assert!(
         a.text.contains(r"\u003CR\u0026D\u003E \u0027x\u0027 \/"),
         "{}",
@@ -346,50 +316,44 @@ async fn method_names_suffixes_and_envelope() {
     assert!(date.ends_with("+00:00"), "{date}");
 }
 
-#[tokio::test]
-async fn oversize_body_is_rejected() {
-    let emu = Emulator::builder()
-        .max_body_bytes(1024)
-        .start()
-        .await
-        .unwrap();
-    let c = client();
-    let url = format!("{}scope", emu.webhook_url());
-    let big = format!("x={}", "a".repeat(8 * 1024));
-    let a = post_raw(&c, &url, "application/x-www-form-urlencoded", &big).await;
+#[track_caller]
+fn assert_too_large(a: &Answer) {
     assert_eq!(
         (a.status, a.error()),
         (413, "REQUEST_ENTITY_TOO_LARGE"),
         "{}",
         a.text
     );
+}
+
+#[tokio::test]
+async fn oversize_body_is_rejected() {
+    let p = Portal::with(Emulator::builder().max_body_bytes(1024)).await;
+    let url = format!("{}scope", p.webhook_url());
+    let big = format!("x={}", "a".repeat(8 * 1024));
+    let a = post_raw(&p.c, &url, "application/x-www-form-urlencoded", &big).await;
+    assert_too_large(&a);
     // Just under the limit is fine.
     let small = format!("x={}", "a".repeat(1000));
-    post_raw(&c, &url, "application/x-www-form-urlencoded", &small)
+    post_raw(&p.c, &url, "application/x-www-form-urlencoded", &small)
         .await
         .assert_ok();
 
     // The default limit is 16 MiB.
-    let emu = Emulator::start().await.unwrap();
-    let url = format!("{}scope", emu.webhook_url());
+    let p = Portal::start().await;
+    let url = format!("{}scope", p.webhook_url());
     let huge = "a".repeat(17 * 1024 * 1024);
-    let a = post_raw(&c, &url, "text/plain", &huge).await;
-    assert_eq!(
-        (a.status, a.error()),
-        (413, "REQUEST_ENTITY_TOO_LARGE"),
-        "{}",
-        a.text
-    );
-    assert_eq!(emu.total_requests(), 0);
+    let a = post_raw(&p.c, &url, "text/plain", &huge).await;
+    assert_too_large(&a);
+    assert_eq!(p.total_requests(), 0);
 }
 
 #[tokio::test]
 async fn shutdown_stops_serving() {
-    let emu = Emulator::start().await.unwrap();
-    let c = client();
-    let url = format!("{}server.time", emu.webhook_url());
-    get(&c, &url).await.assert_ok();
-    let clone = emu.clone();
+    let p = Portal::start().await;
+    let url = format!("{}server.time", p.webhook_url());
+    get(&p.c, &url).await.assert_ok();
+    let clone = p.clone();
     clone.shutdown().await;
     let fresh = client();
     assert!(fresh.get(&url).send().await.is_err());

@@ -1,7 +1,7 @@
 //! `batch` (PROTOCOL §5): up to 50 commands `method?query` in one request, with `$result[…]`,
 //! `$next[…]`, `$total[…]`, `$time[…]`, `$error[…]` references to earlier commands.
 
-use super::{Call, Env, find, invoke, php_array};
+use crate::call::{Call, Env, invoke};
 use crate::envelope::{ApiError, MethodOutput};
 use crate::params;
 use crate::value::Value;
@@ -226,7 +226,7 @@ pub fn batch(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         let (method, raw_params) = parse_command(&command);
         let name = method.to_lowercase();
         *call.state.counters.entry(name.clone()).or_default() += 1;
-        let failed = match find(&name) {
+        let failed = match call.methods.find(&name) {
             None => {
                 collected.error.push((
                     key,
@@ -246,7 +246,7 @@ pub fn batch(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
             }
             Some(def) => {
                 let mut params = substitute(&raw_params, &collected);
-                for reserved in super::RESERVED_PARAMS {
+                for reserved in params::RESERVED_PARAMS {
                     params.remove(reserved);
                 }
                 let mut env = Env {
@@ -254,6 +254,7 @@ pub fn batch(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
                     principal: call.principal,
                     state: call.state,
                     clock: call.clock,
+                    methods: call.methods,
                 };
                 let invocation = invoke(&mut env, def, &params, true);
                 match invocation.outcome {
@@ -280,11 +281,11 @@ pub fn batch(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         }
     }
     Ok(MethodOutput::new(Value::object([
-        ("result", php_array(collected.result)),
-        ("result_error", php_array(collected.error)),
-        ("result_total", php_array(collected.total)),
-        ("result_next", php_array(collected.next)),
-        ("result_time", php_array(collected.time)),
+        ("result", Value::php_array(collected.result)),
+        ("result_error", Value::php_array(collected.error)),
+        ("result_total", Value::php_array(collected.total)),
+        ("result_next", Value::php_array(collected.next)),
+        ("result_time", Value::php_array(collected.time)),
     ])))
 }
 
@@ -332,34 +333,24 @@ mod tests {
     #[test]
     fn substitution_rules() {
         let c = collected();
-        assert_eq!(substitute_str("$result[deal][ID]", &c), Value::from("7"));
-        assert_eq!(substitute_str("$RESULT[deal][N]", &c), Value::Int(3));
-        assert_eq!(
-            substitute_str("$result[deal][L]", &c),
-            Value::List(vec![Value::from("a")])
-        );
-        assert_eq!(substitute_str("$next[list]", &c), Value::Int(50));
-        assert_eq!(
-            substitute_str("$result[list][0][ID]", &c),
-            Value::from("11")
-        );
-        assert_eq!(
-            substitute_str("id-$result[deal][ID]!", &c),
-            Value::from("id-7!")
-        );
-        // embedded non-strings stay literal
-        assert_eq!(
-            substitute_str("n=$result[deal][N]", &c),
-            Value::from("n=$result[deal][N]")
-        );
-        // unknown command stays literal; a missing deeper segment stops at what was reached
-        assert_eq!(
-            substitute_str("$result[nope][ID]", &c),
-            Value::from("$result[nope][ID]")
-        );
-        assert_eq!(substitute_str("$result[deal][ID][x]", &c), Value::from("7"));
-        assert_eq!(substitute_str("$result", &c), Value::from("$result"));
-        assert_eq!(substitute_str("$$", &c), Value::from("$$"));
-        assert_eq!(substitute_str("$result[", &c), Value::from("$result["));
+        let cases = [
+            ("$result[deal][ID]", Value::from("7")),
+            ("$RESULT[deal][N]", Value::Int(3)),
+            ("$result[deal][L]", Value::List(vec![Value::from("a")])),
+            ("$next[list]", Value::Int(50)),
+            ("$result[list][0][ID]", Value::from("11")),
+            ("id-$result[deal][ID]!", Value::from("id-7!")),
+            // embedded non-strings stay literal
+            ("n=$result[deal][N]", Value::from("n=$result[deal][N]")),
+            // unknown command stays literal; a missing deeper segment stops at what was reached
+            ("$result[nope][ID]", Value::from("$result[nope][ID]")),
+            ("$result[deal][ID][x]", Value::from("7")),
+            ("$result", Value::from("$result")),
+            ("$$", Value::from("$$")),
+            ("$result[", Value::from("$result[")),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(substitute_str(input, &c), expected, "{input}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Methods of the `im` scope: `im.department.get`, `im.revision.get`.
 
-use super::{Call, int_list};
+use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput, format_atom};
 use crate::state::User;
 use crate::value::Value;
@@ -19,7 +19,7 @@ pub fn department_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let ids = call
         .params
         .get_ci("ID")
-        .and_then(int_list)
+        .and_then(Value::int_list)
         .filter(|ids| !ids.is_empty())
         .ok_or_else(invalid_format)?;
     let user_data = call

@@ -1,8 +1,8 @@
 //! Service methods of the global scope (`scope`, `methods`, `method.get`, `profile`,
 //! `app.info`, `server.time`): callable with any credential.
 
-use super::{Call, METHODS, find};
 use crate::auth::Principal;
+use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput, format_atom};
 use crate::state::ALL_SCOPES;
 use crate::value::Value;
@@ -34,7 +34,7 @@ pub fn methods(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         .get_ci("scope")
         .and_then(Value::php_string)
         .filter(|s| !s.is_empty());
-    let names = METHODS.iter().filter(|d| {
+    let names = call.methods.iter().filter(|d| {
         if full {
             true
         } else if let Some(scope) = &scope {
@@ -54,7 +54,11 @@ pub fn method_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         .and_then(Value::php_string)
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let def = if name.is_empty() { None } else { find(&name) };
+    let def = if name.is_empty() {
+        None
+    } else {
+        call.methods.find(&name)
+    };
     Ok(MethodOutput::new(Value::object([
         ("isExisting", Value::Bool(def.is_some())),
         (

@@ -1,6 +1,6 @@
 //! Methods of the `telephony` scope: `voximplant.user.get` (confirmation-gated).
 
-use super::{Call, int_list};
+use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput};
 use crate::value::Value;
 
@@ -12,7 +12,8 @@ pub fn user_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         Some(v) => Some(v),
     }
     .ok_or_else(|| ApiError::argument("USER_ID", "Parameter USER_ID is not set"))?;
-    let ids = int_list(ids)
+    let ids = ids
+        .int_list()
         .ok_or_else(|| ApiError::argument("USER_ID", "Parameter USER_ID is not set"))?;
     let mut result = Vec::new();
     for id in ids {

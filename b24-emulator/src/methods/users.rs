@@ -1,7 +1,8 @@
 //! `user.get`, `user.current`, `department.get` (legacy list methods returning JSON arrays).
 
-use super::Call;
+use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput};
+use crate::list::Page;
 use crate::state::User;
 use crate::value::Value;
 
@@ -81,24 +82,6 @@ fn split_key(key: &str) -> (&str, String) {
     (prefix, field.to_ascii_uppercase())
 }
 
-fn page(rows: Vec<Value>, start: i64) -> MethodOutput {
-    let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
-    let offset = if start < 0 { 0 } else { start / 50 * 50 };
-    let result: Vec<Value> = rows
-        .into_iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(50)
-        .collect();
-    let mut out = MethodOutput::new(Value::List(result));
-    if start >= 0 {
-        out.total = Some(total);
-        if offset.saturating_add(50) < total {
-            out.next = Some(offset + 50);
-        }
-    }
-    out
-}
-
 fn sort_rows(rows: &mut [Value], params: &Value) {
     let field = params
         .get_ci("sort")
@@ -162,7 +145,7 @@ pub fn user_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         .collect();
     sort_rows(&mut rows, call.params);
     let start = call.params.get("start").map_or(0, Value::php_intval);
-    Ok(page(rows, start))
+    Ok(Page::of(rows, start).into_output(|rows| rows))
 }
 
 /// `user.current`: the calling user.
@@ -209,5 +192,5 @@ pub fn department_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         .collect();
     sort_rows(&mut rows, call.params);
     let start = call.params.get("start").map_or(0, Value::php_intval);
-    Ok(page(rows, start))
+    Ok(Page::of(rows, start).into_output(|rows| rows))
 }

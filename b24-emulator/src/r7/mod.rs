@@ -29,9 +29,13 @@
 //! * Parameters from the route, the query string and the body (JSON or form), by name,
 //!   case-insensitively; paging and filter ("context") parameters from the query string only,
 //!   cut at the first comma.
-//! * An unknown path or a wrong verb falls through to an HTML 404 page.
-//! * The 32 case routes of [`ROUTES`]: the 16 of `CRMApi.Cases.cs`, case custom fields, case
-//!   tags and history.
+//! * The routes of [`ROUTES`], one table of verb + path template + handler: the 16 of
+//!   `CRMApi.Cases.cs`, case members, custom fields, tags and history.
+//! * A route the API does not have under `api/2.0/` (a wrong path, verb or format suffix) is
+//!   the error envelope `404 "Method not found"`, the server's answer for a route without a
+//!   method; a path outside the API is the web application's HTML 404 page
+//!   ([`CannedAnswer::not_found_page`] serves that page on an API call, for clients that must
+//!   cope with it).
 //! * Access rules: a private case is visible to administrators, its creator and its access
 //!   list; reading one you may not see is a 404; changing access or deleting needs an
 //!   administrator or the creator (403). `isPrivate` with an empty access list makes a case
@@ -51,16 +55,20 @@
 //!   -2 Email, -3 Call, -4 Meeting.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use crate::server::ServerTask;
+use crate::setters::setters;
 
+mod dates;
+mod entry;
+mod login;
+mod render;
 mod routes;
 mod state;
+mod wire;
 
-pub use routes::ROUTES;
+pub use routes::{ROUTES, Route};
 pub use state::{ADMIN, ANNA, BORIS, EMPTY_GUID, SEED_CASE, TFA_USER, USERS, User};
 
 /// Configures and starts an [`R7Emulator`].
@@ -82,17 +90,12 @@ impl Default for R7EmulatorBuilder {
 }
 
 impl R7EmulatorBuilder {
-    /// TCP port on 127.0.0.1; `0` (default) picks a free one.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
-
-    /// The portal's time-zone offset in minutes (default 180, +03:00); dates are written in
-    /// it and dates without an offset are read in it.
-    pub fn utc_offset_minutes(mut self, minutes: i32) -> Self {
-        self.offset_minutes = minutes;
-        self
+    setters! {
+        /// TCP port on 127.0.0.1; `0` (default) picks a free one.
+        port: u16 => port;
+        /// The portal's time-zone offset in minutes (default 180, +03:00); dates are written
+        /// in it and dates without an offset are read in it.
+        utc_offset_minutes: i32 => offset_minutes;
     }
 
     /// The server's `maxPage`: the largest and the default `count` (default 1000).
@@ -107,13 +110,12 @@ impl R7EmulatorBuilder {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
         let app = axum::Router::new()
-            .fallback(routes::entry)
+            .fallback(entry::entry)
             .with_state(Arc::clone(&shared));
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
+        let server = ServerTask::spawn(|mut stop| async move {
             let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|stop| *stop).await;
                 })
                 .await;
         });
@@ -121,8 +123,7 @@ impl R7EmulatorBuilder {
             inner: Arc::new(Inner {
                 shared,
                 addr,
-                shutdown: Mutex::new(Some(tx)),
-                task: Mutex::new(Some(task)),
+                server,
             }),
         })
     }
@@ -132,21 +133,7 @@ impl R7EmulatorBuilder {
 struct Inner {
     shared: Arc<state::Shared>,
     addr: SocketAddr,
-    shutdown: Mutex<Option<oneshot::Sender<()>>>,
-    task: Mutex<Option<JoinHandle<()>>>,
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        let task = self
-            .task
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(task) = task {
-            task.abort();
-        }
-    }
+    server: ServerTask,
 }
 
 /// A running emulated R7 portal. Cheap to clone; the server stops when the last clone is
@@ -180,6 +167,17 @@ impl CannedAnswer {
             body: String::from(
                 "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
             ),
+        }
+    }
+
+    /// The web application's `404 Not Found` HTML page (what the server answers when a
+    /// request reaches no API route at all, e.g. behind an older nginx configuration).
+    pub fn not_found_page() -> Self {
+        CannedAnswer {
+            status: 404,
+            content_type: String::from("text/html; charset=utf-8"),
+            headers: Vec::new(),
+            body: render::web_page(404, "Not Found"),
         }
     }
 
@@ -239,8 +237,8 @@ impl R7Emulator {
         });
     }
 
-    /// Requests served for a route key of [`ROUTES`] (e.g. `PUT crm/case/{caseid}/access`),
-    /// or `login` for the login route; failed ones included.
+    /// Requests served for a route key of [`ROUTES`] ([`Route::key`], e.g.
+    /// `PUT crm/case/{caseid}/access`), or `login` for the login route; failed ones included.
     pub fn request_count(&self, route: &str) -> u64 {
         self.inner
             .shared
@@ -253,7 +251,7 @@ impl R7Emulator {
 
     /// Logins attempted.
     pub fn login_count(&self) -> u64 {
-        self.request_count("login")
+        self.request_count(entry::LOGIN)
     }
 
     /// Every request received under `/api/2.0/`, including unrouted ones.
@@ -269,27 +267,6 @@ impl R7Emulator {
     /// Stops accepting connections, lets in-flight requests finish (at most 5 s) and waits
     /// for the server task.
     pub async fn shutdown(&self) {
-        let tx = self
-            .inner
-            .shutdown
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(tx) = tx {
-            let _ = tx.send(());
-        }
-        let task = self
-            .inner
-            .task
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(mut task) = task
-            && tokio::time::timeout(Duration::from_secs(5), &mut task)
-                .await
-                .is_err()
-        {
-            task.abort();
-        }
+        self.inner.server.stop().await;
     }
 }

@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::ops::Deref;
+
+use b24_emulator::{Emulator, EmulatorBuilder};
 use serde_json::Value;
 
 /// A plain-http client (the workspace's reqwest has rustls without a default provider).
@@ -50,14 +53,19 @@ impl Answer {
     }
 }
 
-pub async fn answer(response: reqwest::Response) -> Answer {
-    let status = response.status().as_u16();
-    let content_type = response
+/// A response header as text (empty when absent).
+pub fn header(response: &reqwest::Response, name: &str) -> String {
+    response
         .headers()
-        .get("content-type")
+        .get(name)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
-        .to_owned();
+        .to_owned()
+}
+
+pub async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let content_type = header(&response, "content-type");
     let text = response.text().await.expect("body");
     let json = serde_json::from_str(&text).unwrap_or(Value::Null);
     Answer {
@@ -100,4 +108,68 @@ pub async fn post_raw(
 /// GET a URL.
 pub async fn get(client: &reqwest::Client, url: &str) -> Answer {
     answer(client.get(url).send().await.expect("send")).await
+}
+
+/// A running emulator with a plain-http client; derefs to the [`Emulator`].
+pub struct Portal {
+    pub emu: Emulator,
+    pub c: reqwest::Client,
+}
+
+impl Deref for Portal {
+    type Target = Emulator;
+
+    fn deref(&self) -> &Emulator {
+        &self.emu
+    }
+}
+
+impl Portal {
+    /// An emulator with default settings.
+    pub async fn start() -> Portal {
+        Portal::with(Emulator::builder()).await
+    }
+
+    /// An emulator from `builder`.
+    pub async fn with(builder: EmulatorBuilder) -> Portal {
+        Portal {
+            emu: builder.start().await.expect("emulator starts"),
+            c: client(),
+        }
+    }
+
+    /// `{webhook}{method}` (the method may carry a query string).
+    pub fn hook(&self, method: &str) -> String {
+        format!("{}{method}", self.emu.webhook_url())
+    }
+
+    /// `{base}{path}` (`path` starts with `/`).
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.emu.base_url())
+    }
+
+    /// POSTs a JSON body to a method through the default webhook.
+    pub async fn call(&self, method: &str, body: Value) -> Answer {
+        post_json(&self.c, &self.hook(method), body).await
+    }
+
+    /// GETs a method (with its query string) through the default webhook.
+    pub async fn get(&self, method: &str) -> Answer {
+        get(&self.c, &self.hook(method)).await
+    }
+
+    /// POSTs a raw body to a method through the default webhook.
+    pub async fn call_raw(&self, method: &str, content_type: &str, body: &str) -> Answer {
+        post_raw(&self.c, &self.hook(method), content_type, body).await
+    }
+
+    /// POSTs a JSON body to `/_emulator/{route}` (the control API).
+    pub async fn control(&self, route: &str, body: Value) -> Answer {
+        post_json(&self.c, &self.at(&format!("/_emulator/{route}")), body).await
+    }
+
+    /// GETs `/_emulator/{route}`.
+    pub async fn control_get(&self, route: &str) -> Answer {
+        get(&self.c, &self.at(&format!("/_emulator/{route}"))).await
+    }
 }
