@@ -261,7 +261,7 @@ async fn error_envelopes_carry_message_and_hresult() {
     assert_eq!(error.kind, ErrorKind::NotFound);
 }
 
-/// A route the server does not have: the web application answers with an HTML page.
+/// A route the server does not have: the API answers with its error envelope (404).
 #[r7_method(GET, "api/2.0/crm/case/{caseid}/nothing", response = serde_json::Value)]
 #[derive(Serialize)]
 struct NoSuchRoute {
@@ -271,6 +271,12 @@ struct NoSuchRoute {
 #[tokio::test]
 async fn non_json_errors_keep_the_body() {
     let (emulator, client) = portal().await;
+    let error = api_error(client.call(&NoSuchRoute { caseid: 1 }).await);
+    assert_eq!((error.kind, error.status), (ErrorKind::NotFound, 404));
+    assert!(error.is_envelope(), "an unknown API route answers the envelope");
+
+    // The web application's page, as a front-end server before the API may serve it.
+    emulator.fail_next(CannedAnswer::not_found_page());
     let error = api_error(client.call(&NoSuchRoute { caseid: 1 }).await);
     assert_eq!((error.kind, error.status), (ErrorKind::NotFound, 404));
     assert!(error.raw_body.as_deref().unwrap().contains("<html>"));
