@@ -273,7 +273,10 @@ async fn non_json_errors_keep_the_body() {
     let (emulator, client) = portal().await;
     let error = api_error(client.call(&NoSuchRoute { caseid: 1 }).await);
     assert_eq!((error.kind, error.status), (ErrorKind::NotFound, 404));
-    assert!(error.is_envelope(), "an unknown API route answers the envelope");
+    assert!(
+        error.is_envelope(),
+        "an unknown API route answers the envelope"
+    );
 
     // The web application's page, as a front-end server before the API may serve it.
     emulator.fail_next(CannedAnswer::not_found_page());

@@ -76,3 +76,18 @@ fn every_known_scope_round_trips_and_every_registered_method_names_one() {
         );
     }
 }
+
+#[test]
+fn the_emulated_portal_grants_only_scopes_the_runtime_knows() {
+    // The emulator cannot depend on b24-core, so its portal keeps its own list of the scopes a
+    // full-access webhook is granted: a subset of the one table, checked here.
+    let unknown: Vec<&str> = b24_emulator::state::ALL_SCOPES
+        .iter()
+        .copied()
+        .filter(|code| matches!(Scope::from(*code), Scope::Custom(_)))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "scopes unknown to b24_core::Scope: {unknown:?}"
+    );
+}
