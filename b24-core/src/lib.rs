@@ -114,10 +114,13 @@ pub use types::{Empty, Id, YesNo};
 /// # Errors at compile time
 ///
 /// Every mistake is reported at the offending token, and several mistakes are reported in one
-/// build: a missing or malformed name, an unknown scope, duplicate or unknown arguments, use on
-/// an enum, union, tuple struct or function, a request that does not implement `Serialize`
-/// (reported at the struct) and a response that does not implement `Deserialize` (reported at
-/// the type).
+/// build: a missing name, a name that is not a string literal, every problem of a malformed
+/// name, an unknown scope (with a "did you mean"), a `custom(...)` scope that is not a string,
+/// duplicate or unknown arguments, a `response` written as a string instead of a type, `cursor`
+/// without `list`, `list` on a response type that cannot be a list (`()`, a number, `bool`,
+/// `char`, a string; with `list = "key"` also a `Vec`, array, slice or tuple), use on an enum,
+/// union, tuple struct or function, a request that does not implement `Serialize` (reported at
+/// the struct) and a response that does not implement `Deserialize` (reported at the type).
 ///
 /// # What is generated
 ///
