@@ -35,4 +35,51 @@ pub struct Config {
     pub operating_limit: Option<f64>,
     /// Initial fault settings.
     pub faults: FaultConfig,
+    /// Applications registered from the start (kept across resets).
+    pub apps: Vec<AppSettings>,
+}
+
+/// A registered application (local or marketplace) that the portal's OAuth server knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSettings {
+    /// `client_id` (for a local application `local.…`); also the application's `CODE`.
+    pub client_id: String,
+    /// `client_secret`, sent only to `/oauth/token/`.
+    pub client_secret: String,
+    /// Scopes the application asks for.
+    pub scopes: Vec<String>,
+    /// Handler URL: the installation POST, `ONAPPINSTALL`/`ONAPPUNINSTALL`, the OAuth
+    /// `redirect_uri`, placements (loopback only; `None` = no handler).
+    pub handler: Option<String>,
+    /// Whether the application has a user interface: installed only after `installFinish`.
+    pub has_ui: bool,
+}
+
+impl AppSettings {
+    /// An application without a user interface and without a handler.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        scopes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        AppSettings {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            scopes: scopes.into_iter().map(Into::into).collect(),
+            handler: None,
+            has_ui: false,
+        }
+    }
+
+    /// Sets the handler URL.
+    pub fn handler(mut self, url: impl Into<String>) -> Self {
+        self.handler = Some(url.into());
+        self
+    }
+
+    /// Marks the application as one with a user interface (it needs `installFinish`).
+    pub fn with_ui(mut self) -> Self {
+        self.has_ui = true;
+        self
+    }
 }

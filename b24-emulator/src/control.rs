@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | `POST /_emulator/reset` | — | back to the seeded state (records, tokens, counters, bindings, limits, faults) |
 //! | `POST /_emulator/confirm`, `/deny` | `{"method"}` | administrator decision on a confirmation-gated method |
-//! | `GET /_emulator/counters` | — | `{"total", "methods": {name: n}, "statuses": {"200": n, "503": n, "reset": n}}` |
+//! | `GET /_emulator/counters` | — | `{"total", "methods": {name: n}, "statuses": {"200": n, "503": n, "reset": n}, "oauth": {"grants": {grant_type: n}, "errors": {code: n}}}` |
 //! | `POST /_emulator/webhook` | `{"user_id", "scopes"}` | new webhook → `{"code", "user_id"}` |
 //! | `POST /_emulator/token` | `{"user_id", "scopes"}` | new OAuth token → `{"access_token", "expires_in"}` |
 //! | `POST /_emulator/expire` | `{"token"}` | expire a token |
@@ -13,6 +13,8 @@
 //! | `GET`/`POST /_emulator/limits` | `{"rate_limit": "off"\|"standard"\|"enterprise"\|{"drain_per_sec","burst"}, "operating_limit": s\|null}` | read / change limits |
 //! | `GET`/`POST /_emulator/clock` | `{"advance": seconds}` | read / advance the portal clock |
 //! | `GET /_emulator/info` | — | addresses, default webhook, CA path, application token |
+//!
+//! Applications and the OAuth server have their own routes, see [`crate::app_host`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -119,6 +121,7 @@ async fn deny(State(shared): S, body: Bytes) -> Response {
 
 async fn counters(State(shared): S) -> Response {
     let state = shared.lock();
+    let state_total = state.total;
     let methods: serde_json::Map<String, Json_> = state
         .counters
         .iter()
@@ -129,7 +132,10 @@ async fn counters(State(shared): S) -> Response {
         .iter()
         .map(|(k, v)| (k.clone(), json!(v)))
         .collect();
-    Json(json!({ "total": state.total, "methods": methods, "statuses": statuses })).into_response()
+    drop(state);
+    let oauth = crate::app_host::counters(&shared);
+    Json(json!({ "total": state_total, "methods": methods, "statuses": statuses, "oauth": oauth }))
+        .into_response()
 }
 
 async fn webhook(State(shared): S, body: Bytes) -> Response {

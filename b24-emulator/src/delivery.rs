@@ -74,8 +74,9 @@ pub fn send_all(shared: &Arc<Shared>, outbox: Vec<Delivery>) {
     }
 }
 
-/// A minimal HTTP/1.1 form POST to `http(s)://host[:port]/path` (sent as plain HTTP).
-async fn post(url: &str, body: &str) -> std::io::Result<()> {
+/// A minimal HTTP/1.1 form POST to `http(s)://host[:port]/path` (sent as plain HTTP); answers
+/// the handler's HTTP status (0 when the answer has no status line).
+pub(crate) async fn post(url: &str, body: &str) -> std::io::Result<u16> {
     let rest = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
@@ -98,5 +99,10 @@ Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnect
     stream.write_all(request.as_bytes()).await?;
     let mut sink = Vec::new();
     let _ = stream.read_to_end(&mut sink).await;
-    Ok(())
+    let status = String::from_utf8_lossy(&sink[..sink.len().min(16)])
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    Ok(status)
 }

@@ -76,6 +76,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub mod app_host;
 pub mod auth;
 pub mod call;
 pub mod clock;
@@ -87,6 +88,7 @@ pub mod faults;
 pub mod limits;
 pub mod list;
 pub mod methods;
+pub mod oauth;
 pub mod params;
 pub mod r7;
 pub mod router;
@@ -97,7 +99,7 @@ pub mod store;
 pub mod tls;
 pub mod value;
 
-pub use config::AuthStatusMode;
+pub use config::{AppSettings, AuthStatusMode};
 pub use faults::FaultConfig;
 pub use limits::RateLimit;
 pub use value::Value;
@@ -138,6 +140,7 @@ impl Default for EmulatorBuilder {
                 rate_limit: RateLimit::Off,
                 operating_limit: Some(limits::DEFAULT_OPERATING_LIMIT),
                 faults: FaultConfig::default(),
+                apps: Vec::new(),
             },
         }
     }
@@ -193,6 +196,13 @@ impl EmulatorBuilder {
     /// temporary directory, removed when the emulator is dropped).
     pub fn ca_cert_out(mut self, path: impl Into<PathBuf>) -> Self {
         self.ca_cert_out = Some(path.into());
+        self
+    }
+
+    /// Registers an application with the portal's OAuth server from the start (kept across
+    /// resets); the first one gets [`Emulator::application_token`].
+    pub fn app(mut self, app: AppSettings) -> Self {
+        self.config.apps.push(app);
         self
     }
 

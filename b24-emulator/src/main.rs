@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use b24_emulator::{AuthStatusMode, Emulator, RateLimit};
+use b24_emulator::{AppSettings, AuthStatusMode, Emulator, RateLimit};
 
 const HELP: &str = "\
 b24-emulator: a local Bitrix24 portal (REST wire protocol, in-memory state)
@@ -25,14 +25,36 @@ OPTIONS:
     --operating-limit <S>   operating-time budget per method in 10 minutes, seconds
                             (default 480; `off` disables OPERATION_TIME_LIMIT)
     --clock-scale <F>       portal clock speed (1 = real time, 60 = a minute per second)
+    --app <ID:SECRET[:SCOPES[:ui]]>
+                            register an application with the OAuth server (SCOPES
+                            comma-separated; `ui` = it has a user interface)
+    --app-handler <URL>     handler URL of the last --app (install, events, redirect_uri)
     -h, --help              print this help
 
 Prints on stdout, one per line: `webhook: http://127.0.0.1:N/rest/1/<code>/`,
 `https_webhook: https://127.0.0.1:M/rest/1/<code>/`, `ca: <path>`, `base: http://127.0.0.1:N`,
 then serves until Ctrl-C or SIGTERM.
 Control API on the same port (see the crate docs): POST /_emulator/reset, /confirm, /deny,
-/webhook, /token, /expire, /seed, /faults, /limits, /clock; GET /_emulator/counters, /info.
+/webhook, /token, /expire, /seed, /faults, /limits, /clock; GET /_emulator/counters, /info;
+applications: POST /_emulator/app, /app/install, /app/install_finish, /app/update,
+/app/uninstall, /app/placement, /oauth. OAuth server: /oauth/authorize/, /oauth/token/.
 ";
+
+/// `ID:SECRET[:SCOPES[:ui]]` of `--app`.
+fn parse_app(value: &str) -> Option<AppSettings> {
+    let mut parts = value.splitn(4, ':');
+    let (id, secret) = (parts.next()?, parts.next()?);
+    if id.is_empty() || secret.is_empty() {
+        return None;
+    }
+    let scopes = parts.next().unwrap_or("");
+    let app = AppSettings::new(id, secret, scopes.split(',').filter(|s| !s.is_empty()));
+    match parts.next() {
+        None => Some(app),
+        Some("ui") => Some(app.with_ui()),
+        Some(_) => None,
+    }
+}
 
 fn usage_error(message: &str) -> ExitCode {
     eprintln!("error: {message}\n\n{HELP}");
@@ -43,6 +65,7 @@ fn usage_error(message: &str) -> ExitCode {
 async fn main() -> ExitCode {
     let mut builder = Emulator::builder();
     let mut seeds: Vec<(&str, u64)> = Vec::new();
+    let mut apps: Vec<AppSettings> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -66,7 +89,9 @@ async fn main() -> ExitCode {
             | "--seed-companies"
             | "--rate-limit"
             | "--operating-limit"
-            | "--clock-scale" => {
+            | "--clock-scale"
+            | "--app"
+            | "--app-handler" => {
                 let Some(value) = inline.or_else(|| args.next()) else {
                     return usage_error(&format!("{flag} needs a value"));
                 };
@@ -80,6 +105,14 @@ async fn main() -> ExitCode {
                         Err(_) => return usage_error(&format!("invalid port `{value}`")),
                     },
                     "--ca-out" => builder = builder.ca_cert_out(value),
+                    "--app" => match parse_app(&value) {
+                        Some(app) => apps.push(app),
+                        None => return usage_error(&format!("invalid application `{value}`")),
+                    },
+                    "--app-handler" => match apps.pop() {
+                        Some(app) => apps.push(app.handler(value)),
+                        None => return usage_error("--app-handler needs an --app before it"),
+                    },
                     "--seed-deals" | "--seed-contacts" | "--seed-leads" | "--seed-companies" => {
                         let entity = match flag.as_str() {
                             "--seed-deals" => "deal",
@@ -122,6 +155,9 @@ async fn main() -> ExitCode {
             }
             other => return usage_error(&format!("unknown argument `{other}`")),
         }
+    }
+    for app in apps {
+        builder = builder.app(app);
     }
     let emulator = match builder.start().await {
         Ok(e) => e,

@@ -26,7 +26,11 @@ use crate::value::Value;
 
 /// Builds the application router over the shared state.
 pub fn build(shared: Arc<Shared>) -> Router {
-    control::routes().fallback(rest_entry).with_state(shared)
+    control::routes()
+        .merge(crate::oauth::routes())
+        .merge(crate::app_host::routes())
+        .fallback(rest_entry)
+        .with_state(shared)
 }
 
 /// Where a REST call points: optional webhook path credentials, method name, transport.

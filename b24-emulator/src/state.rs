@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::envelope::now_secs;
 use crate::faults::FaultState;
 use crate::limits::{OperatingLedger, RateLimiter};
+use crate::store::apps::AppStore;
 use crate::store::crm::CrmStore;
 use crate::store::events::{Delivery, EventStore, Occurrence};
 
@@ -179,11 +180,29 @@ pub struct PortalState {
     pub events: EventStore,
     /// Event deliveries produced by the current call, sent after it.
     pub outbox: Vec<Delivery>,
+    /// Registered applications and the OAuth server's grants.
+    pub apps: AppStore,
 }
 
 impl PortalState {
-    /// The seeded state with the given default webhook.
-    pub fn seeded(default_webhook: Webhook, config: &Config) -> Self {
+    /// The seeded state with the given default webhook and the applications of `config` (the
+    /// first one gets `application_token`, the portal's, the others random ones).
+    pub fn seeded(
+        default_webhook: Webhook,
+        config: &Config,
+        application_token: &str,
+        member_id: &str,
+    ) -> Self {
+        let mut apps = AppStore::default();
+        apps.member_id = member_id.to_owned();
+        for (i, app) in config.apps.iter().enumerate() {
+            let token = if i == 0 {
+                application_token.to_owned()
+            } else {
+                random_code(32)
+            };
+            apps.register(app.clone(), token);
+        }
         PortalState {
             webhooks: vec![default_webhook],
             tokens: HashMap::new(),
@@ -200,6 +219,7 @@ impl PortalState {
             crm: CrmStore::default(),
             events: EventStore::default(),
             outbox: Vec::new(),
+            apps,
         }
     }
 
@@ -402,13 +422,20 @@ impl Shared {
             code: random_code(16),
             scopes: Arc::from(config.scopes.clone()),
         };
-        let state = Mutex::new(PortalState::seeded(default_webhook.clone(), &config));
+        let application_token = random_code(32);
+        let member_id = random_code(32);
+        let state = Mutex::new(PortalState::seeded(
+            default_webhook.clone(),
+            &config,
+            &application_token,
+            &member_id,
+        ));
         Shared {
             clock: Clock::new(config.clock_scale),
             limiter: Mutex::new(RateLimiter::new(config.rate_limit)),
             faults: Mutex::new(FaultState::new(config.faults.clone())),
-            application_token: random_code(32),
-            member_id: random_code(32),
+            application_token,
+            member_id,
             urls: OnceLock::new(),
             config,
             default_webhook,
@@ -439,7 +466,12 @@ impl Shared {
     /// Back to the seeded state: added webhooks, tokens, records, decisions, counters, event
     /// bindings go; limits and faults return to the builder's settings.
     pub fn reset(&self) {
-        *self.lock() = PortalState::seeded(self.default_webhook.clone(), &self.config);
+        *self.lock() = PortalState::seeded(
+            self.default_webhook.clone(),
+            &self.config,
+            &self.application_token,
+            &self.member_id,
+        );
         self.limiter().set(self.config.rate_limit);
         self.faults().set(self.config.faults.clone());
     }

@@ -6,6 +6,7 @@
 
 use crate::call::{Handler, MethodDef, MethodTable};
 
+pub mod app;
 mod args;
 pub mod automated_solution;
 pub mod batch;
@@ -16,6 +17,7 @@ pub mod crm_type;
 pub mod events;
 mod fields;
 pub mod im;
+pub mod placement;
 pub mod service;
 pub mod telephony;
 pub mod users;
@@ -47,7 +49,7 @@ pub static METHODS: MethodTable = MethodTable::new(&[
     m("methods", None, service::methods),
     m("method.get", None, service::method_get),
     m("profile", None, service::profile),
-    m("app.info", None, service::app_info),
+    m("app.info", None, app::info),
     m("server.time", None, service::server_time),
     m("batch", None, batch::batch),
     // events (application context only)
@@ -59,6 +61,10 @@ pub static METHODS: MethodTable = MethodTable::new(&[
     m("event.offline.list", None, events::offline_list),
     m("event.offline.clear", None, events::offline_clear),
     m("event.offline.error", None, events::offline_error),
+    // placements of applications
+    m("placement.bind", Some("placement"), placement::bind),
+    m("placement.unbind", Some("placement"), placement::unbind),
+    m("placement.get", Some("placement"), placement::get),
     // users and departments
     m("user.get", Some("user"), users::user_get),
     m("user.current", Some("user"), users::user_current),
