@@ -127,6 +127,11 @@ pub enum Error {
          that the program never names is not linked: add `use b24_methods as _;`"
     )]
     UnknownMethod(String),
+    /// The [`TokenSource`](crate::TokenSource) could not renew the access token: the OAuth
+    /// server refused the refresh (the account needs re-authorisation) or the place the tokens
+    /// are kept failed. The source's own typed error is the [`source`](std::error::Error::source).
+    #[error("cannot renew the access token: {0}")]
+    TokenRefresh(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
 }
 
 /// What is wrong with a redirect the portal answered with.

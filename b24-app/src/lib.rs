@@ -1,0 +1,28 @@
+//! `b24-app`: Bitrix24 *applications* on b24 — accounts per portal, token stores, one token
+//! refresh across every task and process, and verified inbound requests.
+//!
+//! * [`Account`]: one portal (keyed by `member_id`) with its token pair, `client_endpoint`,
+//!   `application_token`, scopes and status.
+//! * [`store`]: the [`TokenStore`] trait and three backends — [`MemoryStore`],
+//!   [`SqliteStore`] (the embedded default, one 0600 file) and [`PostgresStore`] (many hosts)
+//!   — with a conformance suite every backend passes.
+//! * [`AccountTokens`]: the `b24_core::TokenSource` that refreshes once per account across
+//!   processes (a lease in the store), and [`Accounts`], which shares it between tasks.
+//! * [`OAuthClient`]: the OAuth server (code exchange, refresh, authorize URL, `app.info`).
+//! * [`form`]: the PHP-bracket form decoder; [`inbound`]: typed install, event, placement,
+//!   uninstall and method-confirmation requests, verified ([`verify`]); [`server`]: the axum
+//!   integration.
+
+pub mod account;
+pub mod accounts;
+pub mod error;
+pub mod oauth;
+pub mod refresh;
+pub mod store;
+
+pub use account::{Account, AccountStatus, TokenPair};
+pub use accounts::Accounts;
+pub use error::Error;
+pub use oauth::{AppCredentials, OAuthClient, TokenAnswer};
+pub use refresh::{AccountTokens, RefreshSettings};
+pub use store::{MemoryStore, PostgresStore, SqliteStore, StoreError, TokenStore};
