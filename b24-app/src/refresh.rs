@@ -33,7 +33,8 @@ use crate::store::TokenStore;
 /// Timings of the refresh protocol.
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshSettings {
-    /// How long a refresh lease lasts (the OAuth request must end well within it).
+    /// How long a refresh lease lasts; keep it above the OAuth request timeout (8 s), so a
+    /// slow refresh never outlives its lease.
     pub lease: Duration,
     /// How recent a pair renewed by this process must be to be trusted without a re-read.
     pub grace: Duration,
@@ -137,8 +138,14 @@ impl AccountTokens {
 
     /// A client of the account's portal that renews its token through this source.
     pub fn client(&self) -> Result<b24_core::Client, Error> {
+        Ok(self.client_builder()?.build()?)
+    }
+
+    /// A client builder with this source as its OAuth credentials, for other settings (rate
+    /// limit, requests in flight, timeouts).
+    pub fn client_builder(&self) -> Result<b24_core::ClientBuilder, Error> {
         let oauth = b24_core::OAuth::new(&self.inner.client_endpoint, self.clone())?;
-        Ok(b24_core::Client::builder().oauth(oauth).build()?)
+        Ok(b24_core::Client::builder().oauth(oauth))
     }
 
     /// Refresh requests this instance sent to the OAuth server.

@@ -47,5 +47,8 @@ async fn postgres_store_that_is_down_is_a_typed_error() {
     let error = PostgresStore::connect("postgres://postgres@127.0.0.1:1/none")
         .await
         .unwrap_err();
-    assert!(error.to_string().starts_with("token store: postgres"), "{error}");
+    assert!(
+        error.to_string().starts_with("token store: postgres"),
+        "{error}"
+    );
 }

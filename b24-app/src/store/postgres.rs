@@ -216,7 +216,12 @@ impl TokenStore for PostgresStore {
 
     fn remember<'a>(&'a self, key: &'a str, ttl: Duration) -> StoreFuture<'a, bool> {
         Box::pin(async move {
-            if self.inner.calls.fetch_add(1, Ordering::Relaxed) % FORGET_EVERY == 0 {
+            if self
+                .inner
+                .calls
+                .fetch_add(1, Ordering::Relaxed)
+                .is_multiple_of(FORGET_EVERY)
+            {
                 self.client()
                     .execute(&self.inner.sql.forget_lapsed, &[])
                     .await

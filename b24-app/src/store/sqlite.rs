@@ -204,7 +204,11 @@ impl TokenStore for SqliteStore {
 
     fn remember<'a>(&'a self, key: &'a str, ttl: Duration) -> StoreFuture<'a, bool> {
         let key = key.to_owned();
-        let forget = self.inner.calls.fetch_add(1, Ordering::Relaxed) % FORGET_EVERY == 0;
+        let forget = self
+            .inner
+            .calls
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(FORGET_EVERY);
         self.run(move |c, sql| {
             if forget {
                 c.execute(&sql.forget_lapsed, [])?;

@@ -34,7 +34,11 @@ pub fn postgres_url() -> Option<String> {
 /// An emulator with the test application registered (no handler).
 pub async fn emulator() -> Emulator {
     Emulator::builder()
-        .app(AppSettings::new(CLIENT_ID, CLIENT_SECRET, ["crm", "placement", "user"]))
+        .app(AppSettings::new(
+            CLIENT_ID,
+            CLIENT_SECRET,
+            ["crm", "placement", "user"],
+        ))
         .start()
         .await
         .expect("emulator starts")
@@ -52,7 +56,9 @@ pub fn oauth(emulator: &Emulator) -> OAuthClient {
 /// An account holding a fresh pair issued by `emulator`, its access token expired both on the
 /// portal and by its stored expiry.
 pub fn expired_account(emulator: &Emulator) -> Account {
-    let answer = emulator.issue_app_tokens(CLIENT_ID, 1).expect("app registered");
+    let answer = emulator
+        .issue_app_tokens(CLIENT_ID, 1)
+        .expect("app registered");
     let text = |k: &str| answer[k].as_str().unwrap().to_owned();
     assert!(emulator.expire_oauth_token(&text("access_token")));
     Account {
