@@ -16,6 +16,7 @@
 pub mod account;
 pub mod accounts;
 pub mod error;
+pub mod form;
 pub mod oauth;
 pub mod refresh;
 pub mod store;
