@@ -17,9 +17,12 @@ pub mod account;
 pub mod accounts;
 pub mod error;
 pub mod form;
+pub mod inbound;
 pub mod oauth;
 pub mod refresh;
+pub mod server;
 pub mod store;
+pub mod verify;
 
 pub use account::{Account, AccountStatus, TokenPair};
 pub use accounts::Accounts;

@@ -77,3 +77,30 @@ pub fn expired_account(emulator: &Emulator) -> Account {
 pub fn shared<S: b24_app::TokenStore>(store: S) -> Arc<dyn b24_app::TokenStore> {
     Arc::new(store)
 }
+
+/// Serves `router` on a free loopback port; answers `http://127.0.0.1:PORT`.
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url
+}
+
+/// A plain HTTP client.
+pub fn http() -> reqwest::Client {
+    b24_core::install_crypto_provider();
+    reqwest::Client::new()
+}
+
+/// POSTs a form body; answers the status.
+pub async fn post_form(url: &str, body: &str) -> u16 {
+    http()
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
