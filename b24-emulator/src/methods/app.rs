@@ -6,7 +6,7 @@
 use crate::auth::Principal;
 use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput};
-use crate::methods::service::{self, LICENSE};
+use crate::methods::service;
 use crate::value::Value;
 
 /// `app.info`.
@@ -18,22 +18,13 @@ pub fn info(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         return service::app_info(call);
     };
     let expires = call.state.tokens.get(token).map_or(0, |t| t.expires_at);
-    Ok(MethodOutput::new(Value::object([
-        ("ID", Value::Int(5)),
-        ("CODE", Value::from(app.settings.client_id.as_str())),
-        ("VERSION", Value::Int(app.version)),
-        ("STATUS", Value::from("L")),
-        ("INSTALLED", Value::Bool(app.installed)),
-        ("PAYMENT_EXPIRED", Value::from("N")),
-        ("DAYS", Value::Null),
-        ("LANGUAGE_ID", Value::from("en")),
-        ("LICENSE", Value::from(LICENSE)),
-        ("LICENSE_TYPE", Value::from("ent10000")),
-        ("LICENSE_FAMILY", Value::from("ent")),
+    let mut record = service::app_record(&app.settings.client_id, app.version, app.installed);
+    record.extend([
         ("client_id", Value::from(app.settings.client_id.as_str())),
         ("member_id", Value::from(call.state.apps.member_id.as_str())),
         ("user_id", Value::Int(*user_id)),
         ("scope", Value::from(app.settings.scopes.join(","))),
         ("expires", Value::Int(expires)),
-    ])))
+    ]);
+    Ok(MethodOutput::new(Value::object(record)))
 }

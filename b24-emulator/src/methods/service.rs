@@ -92,21 +92,26 @@ pub fn app_info(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
             ("SCOPE", strings(scopes.iter().map(String::as_str))),
             ("LICENSE", Value::from(LICENSE)),
         ]),
-        Principal::OAuth { .. } => Value::object([
-            ("ID", Value::Int(5)),
-            ("CODE", Value::from("local.b24emulator")),
-            ("VERSION", Value::Int(1)),
-            ("STATUS", Value::from("L")),
-            ("INSTALLED", Value::Bool(true)),
-            ("PAYMENT_EXPIRED", Value::from("N")),
-            ("DAYS", Value::Null),
-            ("LANGUAGE_ID", Value::from("en")),
-            ("LICENSE", Value::from(LICENSE)),
-            ("LICENSE_TYPE", Value::from("ent10000")),
-            ("LICENSE_FAMILY", Value::from("ent")),
-        ]),
+        Principal::OAuth { .. } => Value::object(app_record("local.b24emulator", 1, true)),
     };
     Ok(MethodOutput::new(result))
+}
+
+/// The documented fields of `app.info` for an application token.
+pub fn app_record(code: &str, version: i64, installed: bool) -> Vec<(&'static str, Value)> {
+    vec![
+        ("ID", Value::Int(5)),
+        ("CODE", Value::from(code)),
+        ("VERSION", Value::Int(version)),
+        ("STATUS", Value::from("L")),
+        ("INSTALLED", Value::Bool(installed)),
+        ("PAYMENT_EXPIRED", Value::from("N")),
+        ("DAYS", Value::Null),
+        ("LANGUAGE_ID", Value::from("en")),
+        ("LICENSE", Value::from(LICENSE)),
+        ("LICENSE_TYPE", Value::from("ent10000")),
+        ("LICENSE_FAMILY", Value::from("ent")),
+    ]
 }
 
 /// `server.time`: the portal's time as PHP `date('c')`.
