@@ -60,6 +60,20 @@ pub enum Error {
     /// The application was configured in a way that cannot work.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// The administrator denied the method for this token (`METHOD_CONFIRM_DENIED`).
+    #[error("the administrator denied `{method}`")]
+    MethodConfirmDenied {
+        /// The method.
+        method: String,
+    },
+    /// No decision on a method waiting for confirmation arrived in time.
+    #[error("no decision on `{method}` within {waited:?}")]
+    ConfirmationTimeout {
+        /// The method.
+        method: String,
+        /// How long the call waited.
+        waited: Duration,
+    },
     /// A call to the portal failed.
     #[error(transparent)]
     Call(#[from] b24_core::Error),

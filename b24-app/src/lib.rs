@@ -11,10 +11,11 @@
 //! * [`OAuthClient`]: the OAuth server (code exchange, refresh, authorize URL, `app.info`).
 //! * [`form`]: the PHP-bracket form decoder; [`inbound`]: typed install, event, placement,
 //!   uninstall and method-confirmation requests, verified ([`verify`]); [`server`]: the axum
-//!   integration.
+//!   integration; [`confirm`]: waiting for an administrator's method confirmation.
 
 pub mod account;
 pub mod accounts;
+pub mod confirm;
 pub mod error;
 pub mod form;
 pub mod inbound;
@@ -26,6 +27,7 @@ pub mod verify;
 
 pub use account::{Account, AccountStatus, TokenPair};
 pub use accounts::Accounts;
+pub use confirm::Confirmations;
 pub use error::Error;
 pub use oauth::{AppCredentials, OAuthClient, TokenAnswer};
 pub use refresh::{AccountTokens, RefreshSettings};

@@ -38,6 +38,7 @@ use axum::routing::post;
 
 use crate::account::Account;
 use crate::accounts::Accounts;
+use crate::confirm::Confirmations;
 use crate::error::Error;
 use crate::inbound::{self, Event, EventKind, Placement};
 use crate::verify::{Rejection, Verifier};
@@ -86,6 +87,7 @@ impl Frame {
 #[derive(Clone)]
 pub struct App {
     verifier: Verifier,
+    confirmations: Confirmations,
     handlers: HashMap<String, EventHandler>,
     placement: Option<PlacementHandler>,
 }
@@ -103,6 +105,7 @@ impl App {
     pub fn new(accounts: Accounts) -> App {
         App {
             verifier: Verifier::new(accounts),
+            confirmations: Confirmations::new(),
             handlers: HashMap::new(),
             placement: None,
         }
@@ -153,6 +156,12 @@ impl App {
         self
     }
 
+    /// The calls waiting for method confirmation; verified `ONAPPMETHODCONFIRM` events decide
+    /// them.
+    pub fn confirmations(&self) -> &Confirmations {
+        &self.confirmations
+    }
+
     /// The verifier (for handlers of other frameworks).
     pub fn verifier(&self) -> &Verifier {
         &self.verifier
@@ -190,6 +199,13 @@ fn refused(rejection: &Rejection) -> Response {
 async fn events(State(app): State<Arc<App>>, body: Bytes) -> Response {
     match app.accept_event(&body).await {
         Ok(Some(delivery)) => {
+            if let Some(decision) = delivery.event.method_confirmation() {
+                app.confirmations.decide(
+                    &delivery.account.member_id,
+                    &decision.method,
+                    decision.confirmed,
+                );
+            }
             let handler = app
                 .handlers
                 .get(&delivery.event.name)
