@@ -10,7 +10,7 @@
 
 b24_postgres_start() {
   local bin
-  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
   if [ -z "$bin" ] || [ ! -x "$bin/postgres" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
     bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
