@@ -84,6 +84,7 @@ pub mod control;
 pub mod delivery;
 pub mod envelope;
 pub mod faults;
+pub mod guard;
 pub mod limits;
 pub mod list;
 pub mod methods;
@@ -99,11 +100,12 @@ pub mod value;
 
 pub use config::AuthStatusMode;
 pub use faults::FaultConfig;
+pub use guard::ConnLimits;
 pub use limits::RateLimit;
 pub use value::Value;
 
 use config::Config;
-use server::{ListenerKind, ServerTask};
+use server::{Listener, ListenerKind, ServerTask};
 use setters::setters;
 use state::{Decision, Shared, Urls};
 
@@ -119,6 +121,7 @@ pub struct EmulatorBuilder {
     port: u16,
     https_port: u16,
     ca_cert_out: Option<PathBuf>,
+    conn_limits: ConnLimits,
     config: Config,
 }
 
@@ -128,12 +131,14 @@ impl Default for EmulatorBuilder {
             port: 0,
             https_port: 0,
             ca_cert_out: None,
+            conn_limits: ConnLimits::default(),
             config: Config {
                 scopes: state::ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
                 automated_solution_limit: DEFAULT_AUTOMATED_SOLUTION_LIMIT,
                 require_https_for_webhooks: false,
                 auth_status_mode: AuthStatusMode::Docs,
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                max_input_vars: params::DEFAULT_MAX_INPUT_VARS,
                 clock_scale: 1.0,
                 rate_limit: RateLimit::Off,
                 operating_limit: Some(limits::DEFAULT_OPERATING_LIMIT),
@@ -167,6 +172,11 @@ impl EmulatorBuilder {
         /// Maximum request body in bytes (default 16 MiB); larger bodies get a 413 error
         /// envelope.
         max_body_bytes: usize => config.max_body_bytes;
+        /// PHP's `max_input_vars` (default [`params::DEFAULT_MAX_INPUT_VARS`], 10,000): a query
+        /// string, form body or `batch` command with more variables is refused with 400
+        /// `INVALID_REQUEST` and PHP's warning as the description (PHP itself would drop the
+        /// rest silently).
+        max_input_vars: usize => config.max_input_vars;
         /// TCP port of the HTTPS listener on 127.0.0.1; `0` (default) picks a free one.
         https_port: u16 => https_port;
         /// Speed of the portal clock: `1.0` real time (default), `60.0` one real second per
@@ -180,6 +190,15 @@ impl EmulatorBuilder {
         operating_limit: Option<f64> => config.operating_limit;
         /// Faults to inject from the start (default none).
         faults: FaultConfig => config.faults;
+        /// Time for a request head to arrive from its first byte (and for a fresh connection
+        /// to start its first request, and the longest pause inside a body); the client gets
+        /// `408` after it (default 10 s, see [`ConnLimits`]).
+        header_read_timeout: Duration => conn_limits.header_read;
+        /// Time a used connection may stay idle between requests (default 120 s).
+        idle_timeout: Duration => conn_limits.idle;
+        /// Open connections per listener beyond which the oldest idle or half-sent one is
+        /// closed for each new one (default 512).
+        max_connections: usize => conn_limits.max_connections;
     }
 
     /// Scopes of the default webhook (default: every scope of the portal, see
@@ -231,24 +250,23 @@ impl EmulatorBuilder {
             moved: format!("http://{moved_addr}"),
         });
         let app = router::build(Arc::clone(&shared));
-        let acceptor = server::acceptor(material.server_config);
+        let listener_of = |kind, tls| Listener {
+            kind,
+            tls,
+            limits: self.conn_limits,
+            error_body: envelope::http_error_body,
+        };
+        let primary = listener_of(ListenerKind::Primary, None);
+        let secure = listener_of(
+            ListenerKind::Tls,
+            Some(server::acceptor(material.server_config)),
+        );
+        let moved = listener_of(ListenerKind::Moved, None);
         let server = ServerTask::spawn(|rx| async move {
             tokio::join!(
-                server::serve(
-                    listener,
-                    ListenerKind::Primary,
-                    None,
-                    app.clone(),
-                    rx.clone()
-                ),
-                server::serve(
-                    tls_listener,
-                    ListenerKind::Tls,
-                    Some(acceptor),
-                    app.clone(),
-                    rx.clone()
-                ),
-                server::serve(moved_listener, ListenerKind::Moved, None, app, rx),
+                server::serve(listener, primary, app.clone(), rx.clone()),
+                server::serve(tls_listener, secure, app.clone(), rx.clone()),
+                server::serve(moved_listener, moved, app, rx),
             );
         });
         Ok(Emulator {

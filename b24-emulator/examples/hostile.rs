@@ -1,0 +1,220 @@
+//! What hostile requests cost the emulator: CPU for huge form bodies, peak memory for `batch`
+//! references, how long half-sent requests hold their connections.
+//!
+//! ```text
+//! cargo run --release -p b24-emulator --example hostile -- decode [KEYS]     # default 40,000
+//! cargo run --release -p b24-emulator --example hostile -- form [KEYS]       # default 1,000,000
+//! cargo run --release -p b24-emulator --example hostile -- batch [REFS]      # default 20,000
+//! cargo run --release -p b24-emulator --example hostile -- half-open [CONNS] # default 2,000
+//! ```
+//!
+//! * `decode`: `params::parse_str` of KEYS distinct flat keys, KEYS keys under one array and
+//!   KEYS appends (`a[]=`), wall time of each.
+//! * `form`: one form body of KEYS keys POSTed to `server.time`; the answer and the CPU time
+//!   of this process (the emulator plus a client that only writes) while it is served.
+//! * `batch`: a `batch` whose second command references the first one's 50-deal list REFS
+//!   times (`$result[a]`); the answer and the growth of this process's peak resident memory.
+//! * `half-open`: CONNS connections each send half a request head and stall; how long until
+//!   the emulator has closed all of them (the run gives up after 40 s).
+//!
+//! Linux only (`/proc/self`). Each measurement runs in a fresh process, so that peaks do not
+//! mix.
+
+use std::time::{Duration, Instant};
+
+use b24_emulator::Emulator;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// CPU time (user + system) of this process, seconds, from `/proc/self/stat`.
+fn process_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    ticks(11).unwrap_or(0.0) / 100.0 + ticks(12).unwrap_or(0.0) / 100.0
+}
+
+/// Peak resident memory of this process, MiB, from `/proc/self/status`.
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// `prefix{i}=1` joined by `&`, for `i` in `0..n`.
+fn keys(n: usize, name: impl Fn(usize) -> String) -> String {
+    let mut out = String::with_capacity(n * 12);
+    for i in 0..n {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(&name(i));
+        out.push_str("=1");
+    }
+    out
+}
+
+fn decode(n: usize) {
+    type Name = fn(usize) -> String;
+    let shapes: [(&str, Name); 3] = [
+        ("flat keys k{i}", |i| format!("k{i}")),
+        ("keys under one array a[k{i}]", |i| format!("a[k{i}]")),
+        ("appends a[]", |_| "a[]".to_owned()),
+    ];
+    for (label, name) in shapes {
+        let body = keys(n, name);
+        let started = Instant::now();
+        let value = b24_emulator::params::parse_str(&body);
+        let elapsed = started.elapsed();
+        println!(
+            "decode {n} {label}: {:.3} s ({} bytes, {} top-level entries)",
+            elapsed.as_secs_f64(),
+            body.len(),
+            value.entries().len()
+        );
+    }
+}
+
+async fn form(n: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let emu = Emulator::start().await?;
+    let body = keys(n, |i| format!("k{i}"));
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()?;
+    let cpu = process_cpu();
+    let started = Instant::now();
+    let answer = client
+        .post(format!("{}server.time", emu.webhook_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.clone())
+        .send()
+        .await;
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = process_cpu() - cpu;
+    match answer {
+        Ok(r) => {
+            let status = r.status().as_u16();
+            let text = r.text().await.unwrap_or_default();
+            let head: String = text.chars().take(160).collect();
+            println!(
+                "form body of {n} keys ({} bytes): HTTP {status} after {wall:.2} s wall, {cpu:.2} s CPU: {head}",
+                body.len()
+            );
+        }
+        Err(e) => println!(
+            "form body of {n} keys ({} bytes): no answer after {wall:.2} s wall, {cpu:.2} s CPU: {e}",
+            body.len()
+        ),
+    }
+    Ok(())
+}
+
+async fn batch(refs: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let emu = Emulator::start().await?;
+    emu.seed("deal", 50);
+    let mut command = String::from("crm.deal.add?");
+    for i in 0..refs {
+        if i > 0 {
+            command.push('&');
+        }
+        command.push_str(&format!("fields[X{i}]=$result[a]"));
+    }
+    let body = format!(
+        "cmd[a]=crm.deal.list&cmd[b]={}",
+        b24_emulator::params::url_encode(&command)
+    );
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()?;
+    let before = peak_rss_mib();
+    let started = Instant::now();
+    let answer = client
+        .post(format!("{}batch", emu.webhook_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.clone())
+        .send()
+        .await;
+    let wall = started.elapsed().as_secs_f64();
+    let (status, text) = match answer {
+        Ok(r) => (r.status().as_u16(), r.text().await.unwrap_or_default()),
+        Err(e) => (0, e.to_string()),
+    };
+    let grown = peak_rss_mib() - before;
+    let error: String = text
+        .split("\"result_error\":")
+        .nth(1)
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
+    println!(
+        "batch with {refs} references ({} bytes): HTTP {status} after {wall:.2} s, peak memory +{grown:.0} MiB, {} bytes answered; result_error: {error}",
+        body.len(),
+        text.len()
+    );
+    Ok(())
+}
+
+async fn half_open(n: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let emu = Emulator::start().await?;
+    let addr = emu.addr();
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        tasks.spawn(async move {
+            let mut stream = TcpStream::connect(addr).await.ok()?;
+            stream
+                .write_all(b"GET /rest/server.time HTTP/1.1\r\nHost: x\r\n")
+                .await
+                .ok()?;
+            let mut buf = [0u8; 512];
+            // Read until the emulator closes the connection (or 40 s pass).
+            let closed = tokio::time::timeout(Duration::from_secs(40), async {
+                loop {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) => {}
+                    }
+                }
+            })
+            .await;
+            closed.ok().map(|()| started.elapsed())
+        });
+    }
+    let mut closed = Vec::new();
+    let mut held = 0;
+    while let Some(done) = tasks.join_next().await {
+        match done.ok().flatten() {
+            Some(at) => closed.push(at),
+            None => held += 1,
+        }
+    }
+    let last = closed.iter().max().copied().unwrap_or_default();
+    println!(
+        "{n} half-sent requests: {} closed by the emulator, the last after {:.1} s; {held} still open after 40 s",
+        closed.len(),
+        last.as_secs_f64()
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut args = std::env::args().skip(1);
+    let what = args.next().unwrap_or_default();
+    let n: Option<usize> = args.next().and_then(|a| a.parse().ok());
+    match what.as_str() {
+        "decode" => decode(n.unwrap_or(40_000)),
+        "form" => form(n.unwrap_or(1_000_000)).await?,
+        "batch" => batch(n.unwrap_or(20_000)).await?,
+        "half-open" => half_open(n.unwrap_or(2_000)).await?,
+        _ => eprintln!("usage: hostile decode|form|batch|half-open [N]"),
+    }
+    Ok(())
+}
