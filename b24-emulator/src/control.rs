@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | `POST /_emulator/reset` | — | back to the seeded state (records, tokens, counters, bindings, limits, faults) |
 //! | `POST /_emulator/confirm`, `/deny` | `{"method"}` | administrator decision on a confirmation-gated method |
-//! | `GET /_emulator/counters` | — | `{"total", "methods": {name: n}, "statuses": {"200": n, "503": n, "reset": n}}` |
+//! | `GET /_emulator/counters` | — | `{"total", "methods": {name: n}, "statuses": {"200": n, "503": n, "reset": n}, "sources": {address: {"requests", "bucket_level"}}}` |
 //! | `POST /_emulator/webhook` | `{"user_id", "scopes"}` | new webhook → `{"code", "user_id"}` |
 //! | `POST /_emulator/token` | `{"user_id", "scopes"}` | new OAuth token → `{"access_token", "expires_in"}` |
 //! | `POST /_emulator/expire` | `{"token"}` | expire a token |
@@ -137,7 +137,26 @@ async fn deny(State(shared): S, Body(body): Body) -> Response {
 }
 
 async fn counters(State(shared): S) -> Response {
+    let now = shared.clock.now();
+    let levels: Vec<(std::net::IpAddr, f64)> = {
+        let sources: Vec<_> = shared.lock().sources.keys().copied().collect();
+        let limiter = shared.limiter();
+        sources
+            .into_iter()
+            .map(|ip| (ip, limiter.level(ip, now)))
+            .collect()
+    };
     let state = shared.lock();
+    let sources: serde_json::Map<String, Json_> = levels
+        .into_iter()
+        .map(|(ip, level)| {
+            let requests = state.sources.get(&ip).copied().unwrap_or(0);
+            (
+                ip.to_string(),
+                json!({ "requests": requests, "bucket_level": level }),
+            )
+        })
+        .collect();
     let methods: serde_json::Map<String, Json_> = state
         .counters
         .iter()
@@ -148,7 +167,13 @@ async fn counters(State(shared): S) -> Response {
         .iter()
         .map(|(k, v)| (k.clone(), json!(v)))
         .collect();
-    Json(json!({ "total": state.total, "methods": methods, "statuses": statuses })).into_response()
+    Json(json!({
+        "total": state.total,
+        "methods": methods,
+        "statuses": statuses,
+        "sources": sources,
+    }))
+    .into_response()
 }
 
 async fn webhook(State(shared): S, Body(body): Body) -> Response {

@@ -34,7 +34,9 @@
 //!   ([`methods::events`], [`delivery`]).
 //! * Limits (§6, [`limits`]): the leaky bucket per source address (off by default; presets
 //!   [`RateLimit::Standard`], [`RateLimit::Enterprise`]) and operating-time accounting with
-//!   a documented cost model (budget 480 s by default).
+//!   a documented cost model (budget 480 s by default). Every loopback address counts as a
+//!   host of its own: clients bound to 127.0.0.2 and 127.0.0.3 reach the emulator on
+//!   127.0.0.1 and get a bucket each, while operating time stays per credential and method.
 //! * Faults on demand ([`faults`]), a scaled or manual clock ([`clock`]), HTTPS with a CA
 //!   generated at start ([`tls`], [`Emulator::ca_cert_path`]), and a fast seeding API
 //!   ([`Emulator::seed`]: a million records in well under a second).
@@ -45,7 +47,30 @@
 //! time) → a handler of the method table [`methods`] (one line per method, handlers by area).
 //! Handlers read and change [`state`] (credentials, users, counters) and [`store`] (CRM records,
 //! event bindings), which import nothing from handlers; settings are [`config`], list semantics
-//! [`list`]. The R7-Office emulator is [`r7`], with its own route table.
+//! [`list`]. The R7-Office emulator is [`r7`], with its own route table. Both are served by
+//! [`server`]'s accept loop, every connection behind a [`guard`].
+//!
+//! # Hostile clients
+//!
+//! Every request costs work bounded by its size, and every error is JSON:
+//!
+//! * Form decoding is linear in the body; more than PHP's `max_input_vars` variables
+//!   ([`EmulatorBuilder::max_input_vars`], default 10,000) in a query string, form body or
+//!   `batch` command is refused with 400 `INVALID_REQUEST` and PHP's warning as the
+//!   description (PHP would keep the first 10,000 silently; PROTOCOL.md documents no limit), as
+//!   soon as the 10,001st is seen. A JSON body may hold [`params::MAX_JSON_VALUES`] values.
+//! * `batch` references copy the values they name; all the copies of one batch may add up to
+//!   the body limit (16 MiB), after which a command gets `ERROR_BATCH_LENGTH_EXCEEDED` in
+//!   `result_error` and does not run.
+//! * A request head must arrive within 10 s of its first byte (and a fresh connection must
+//!   start one within 10 s; a body may pause 10 s), else `408`; idle connections close after
+//!   120 s; beyond 512 open connections per listener the oldest idle or half-sent one is
+//!   closed for each new one ([`ConnLimits`]).
+//! * Requests the HTTP layer refuses (malformed 400, URI too long 414, headers too large 431)
+//!   are answered in the Bitrix24 envelope (`{"error", "error_description"}`, see
+//!   [`envelope::http_error`]) on the portal's listeners and in the R7 error envelope on the R7
+//!   one. Not JSON, on purpose: the injected faults ([`faults`]) and what the real R7 server
+//!   answers in plain text or HTML (its 401, pages outside the API; see [`r7`]).
 //!
 //! # Seeded data
 //!

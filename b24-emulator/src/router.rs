@@ -82,6 +82,7 @@ fn is_https(headers: &HeaderMap) -> bool {
 
 /// The REST entry point: every path that is not a control route.
 async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let source = source_of(&request);
     let (response, method) = rest_inner(&shared, request).await;
     if let Some(method) = method {
         let status = response.status();
@@ -92,6 +93,7 @@ async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         };
         let mut state = shared.lock();
         state.total += 1;
+        *state.sources.entry(source).or_default() += 1;
         match state.counters.get_mut(&method) {
             Some(n) => *n += 1,
             None => {
@@ -106,6 +108,15 @@ async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         }
     }
     response
+}
+
+/// The source address of a request: the key of its leaky bucket (PROTOCOL §6.1).
+fn source_of(request: &Request) -> IpAddr {
+    source_of_info(request.extensions().get::<ConnInfo>().copied())
+}
+
+fn source_of_info(info: Option<ConnInfo>) -> IpAddr {
+    info.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |i| i.peer.ip())
 }
 
 fn too_many_requests(transport: Transport) -> Response {
@@ -204,8 +215,10 @@ async fn rest_inner(shared: &Arc<Shared>, request: Request) -> (Response, Option
         }
         Fault::None | Fault::Truncated => {}
     }
-    let source = info.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |i| i.peer.ip());
-    if !shared.limiter().admit(source, shared.clock.now()) {
+    if !shared
+        .limiter()
+        .admit(source_of_info(info), shared.clock.now())
+    {
         return (too_many_requests(transport), Some(name));
     }
 

@@ -48,6 +48,68 @@ async fn query_limit_leaky_bucket_with_manual_clock() {
     assert_eq!(counters.json["methods"]["server.time"], json!(55));
 }
 
+/// A plain-http client whose connections leave from `address` (any 127.0.0.x reaches the
+/// emulator listening on 127.0.0.1).
+fn client_from(address: [u8; 4]) -> reqwest::Client {
+    let _ = client();
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(address))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn each_source_address_has_its_own_bucket() {
+    let p = Portal::with(
+        Emulator::builder()
+            .manual_clock()
+            .rate_limit(RateLimit::Standard),
+    )
+    .await;
+    let url = format!("{}server.time", p.webhook_url());
+    let (a, b) = (client_from([127, 0, 0, 2]), client_from([127, 0, 0, 3]));
+    // 127.0.0.2 spends its whole burst and is refused...
+    for i in 0..50 {
+        assert_eq!(get(&a, &url).await.status, 200, "127.0.0.2, request {i}");
+    }
+    get(&a, &url)
+        .await
+        .assert_error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+    // ...while 127.0.0.3 still has a full burst of its own.
+    for i in 0..50 {
+        assert_eq!(get(&b, &url).await.status, 200, "127.0.0.3, request {i}");
+    }
+    get(&b, &url)
+        .await
+        .assert_error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+    assert_eq!(get(&a, &url).await.status, 503);
+    // Operating time stays per credential and method, whatever the address.
+    p.set_operating_limit(Some(0.0));
+    p.seed("deal", 20_000);
+    p.set_rate_limit(RateLimit::Off);
+    let list = format!("{}crm.deal.list?start=10000", p.webhook_url());
+    assert_eq!(get(&a, &list).await.status, 200);
+    get(&b, &list).await.assert_error(
+        429,
+        "OPERATION_TIME_LIMIT",
+        "Method is blocked due to operation time limit.",
+    );
+    let counters = p.control_get("counters").await;
+    let sources = &counters.json["sources"];
+    assert_eq!(
+        sources["127.0.0.2"]["requests"],
+        json!(53),
+        "{}",
+        counters.text
+    );
+    assert_eq!(
+        sources["127.0.0.3"]["requests"],
+        json!(52),
+        "{}",
+        counters.text
+    );
+}
+
 #[tokio::test]
 async fn scaled_clock_drains_faster() {
     let p = Portal::with(

@@ -498,7 +498,10 @@ async fn counters_reset_and_control_api() {
     assert_eq!(a.json["ok"], json!(true));
     assert_eq!(p.total_requests(), 0);
     let a = p.control_get("counters").await;
-    assert_eq!(a.json, json!({ "total": 0, "methods": {}, "statuses": {} }));
+    assert_eq!(
+        a.json,
+        json!({ "total": 0, "methods": {}, "statuses": {}, "sources": {} })
+    );
     let a = p.call("crm.automatedsolution.list", json!({})).await;
     assert_eq!(a.json["total"], json!(0));
     assert_eq!(a.assert_ok(), &json!({ "automatedSolutions": [] }));
