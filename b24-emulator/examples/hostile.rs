@@ -2,14 +2,11 @@
 //! references, how long half-sent requests hold their connections.
 //!
 //! ```text
-//! cargo run --release -p b24-emulator --example hostile -- decode [KEYS]     # default 40,000
 //! cargo run --release -p b24-emulator --example hostile -- form [KEYS]       # default 1,000,000
 //! cargo run --release -p b24-emulator --example hostile -- batch [REFS]      # default 20,000
 //! cargo run --release -p b24-emulator --example hostile -- half-open [CONNS] # default 2,000
 //! ```
 //!
-//! * `decode`: `params::parse_str` of KEYS distinct flat keys, KEYS keys under one array and
-//!   KEYS appends (`a[]=`), wall time of each.
 //! * `form`: one form body of KEYS keys POSTed to `server.time`; the answer and the CPU time
 //!   of this process (the emulator plus a client that only writes) while it is served.
 //! * `batch`: a `batch` whose second command references the first one's 50-deal list REFS
@@ -46,7 +43,7 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-/// `prefix{i}=1` joined by `&`, for `i` in `0..n`.
+/// `name(i)=1` joined by `&`, for `i` in `0..n`.
 fn keys(n: usize, name: impl Fn(usize) -> String) -> String {
     let mut out = String::with_capacity(n * 12);
     for i in 0..n {
@@ -59,93 +56,65 @@ fn keys(n: usize, name: impl Fn(usize) -> String) -> String {
     out
 }
 
-fn decode(n: usize) {
-    type Name = fn(usize) -> String;
-    let shapes: [(&str, Name); 3] = [
-        ("flat keys k{i}", |i| format!("k{i}")),
-        ("keys under one array a[k{i}]", |i| format!("a[k{i}]")),
-        ("appends a[]", |_| "a[]".to_owned()),
-    ];
-    for (label, name) in shapes {
-        let body = keys(n, name);
-        let started = Instant::now();
-        let value = b24_emulator::params::parse_str(&body);
-        let elapsed = started.elapsed();
-        println!(
-            "decode {n} {label}: {:.3} s ({} bytes, {} top-level entries)",
-            elapsed.as_secs_f64(),
-            body.len(),
-            value.entries().len()
-        );
-    }
+/// What one POST cost: the answer (status and text, or the error) and the wall time.
+struct Posted {
+    status: u16,
+    text: String,
+    wall: f64,
+}
+
+/// POSTs a form body to `method` through the default webhook (waiting up to 120 s).
+async fn post_form(emu: &Emulator, method: &str, body: &str) -> Result<Posted, reqwest::Error> {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()?;
+    let started = Instant::now();
+    let answer = client
+        .post(format!("{}{method}", emu.webhook_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_owned())
+        .send()
+        .await;
+    let (status, text) = match answer {
+        Ok(r) => (r.status().as_u16(), r.text().await.unwrap_or_default()),
+        Err(e) => (0, format!("no answer: {e}")),
+    };
+    let wall = started.elapsed().as_secs_f64();
+    Ok(Posted { status, text, wall })
 }
 
 async fn form(n: usize) -> Result<(), Box<dyn std::error::Error>> {
     let emu = Emulator::start().await?;
     let body = keys(n, |i| format!("k{i}"));
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()?;
     let cpu = process_cpu();
-    let started = Instant::now();
-    let answer = client
-        .post(format!("{}server.time", emu.webhook_url()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body.clone())
-        .send()
-        .await;
-    let wall = started.elapsed().as_secs_f64();
+    let posted = post_form(&emu, "server.time", &body).await?;
     let cpu = process_cpu() - cpu;
-    match answer {
-        Ok(r) => {
-            let status = r.status().as_u16();
-            let text = r.text().await.unwrap_or_default();
-            let head: String = text.chars().take(160).collect();
-            println!(
-                "form body of {n} keys ({} bytes): HTTP {status} after {wall:.2} s wall, {cpu:.2} s CPU: {head}",
-                body.len()
-            );
-        }
-        Err(e) => println!(
-            "form body of {n} keys ({} bytes): no answer after {wall:.2} s wall, {cpu:.2} s CPU: {e}",
-            body.len()
-        ),
-    }
+    let head: String = posted.text.chars().take(160).collect();
+    println!(
+        "form body of {n} keys ({} bytes): HTTP {} after {:.2} s wall, {cpu:.2} s CPU: {head}",
+        body.len(),
+        posted.status,
+        posted.wall
+    );
     Ok(())
 }
 
 async fn batch(refs: usize) -> Result<(), Box<dyn std::error::Error>> {
     let emu = Emulator::start().await?;
     emu.seed("deal", 50);
-    let mut command = String::from("crm.deal.add?");
-    for i in 0..refs {
-        if i > 0 {
-            command.push('&');
-        }
-        command.push_str(&format!("fields[X{i}]=$result[a]"));
-    }
+    let command = format!(
+        "crm.deal.add?{}",
+        keys(refs, |i| format!("fields[X{i}]")).replace("=1", "=$result[a]")
+    );
     let body = format!(
         "cmd[a]=crm.deal.list&cmd[b]={}",
         b24_emulator::params::url_encode(&command)
     );
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()?;
     let before = peak_rss_mib();
-    let started = Instant::now();
-    let answer = client
-        .post(format!("{}batch", emu.webhook_url()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body.clone())
-        .send()
-        .await;
-    let wall = started.elapsed().as_secs_f64();
-    let (status, text) = match answer {
-        Ok(r) => (r.status().as_u16(), r.text().await.unwrap_or_default()),
-        Err(e) => (0, e.to_string()),
-    };
+    let posted = post_form(&emu, "batch", &body).await?;
     let grown = peak_rss_mib() - before;
-    let error: String = text
+    let error: String = posted
+        .text
         .split("\"result_error\":")
         .nth(1)
         .unwrap_or("")
@@ -153,9 +122,11 @@ async fn batch(refs: usize) -> Result<(), Box<dyn std::error::Error>> {
         .take(200)
         .collect();
     println!(
-        "batch with {refs} references ({} bytes): HTTP {status} after {wall:.2} s, peak memory +{grown:.0} MiB, {} bytes answered; result_error: {error}",
+        "batch with {refs} references ({} bytes): HTTP {} after {:.2} s, peak memory +{grown:.0} MiB, {} bytes answered; result_error: {error}",
         body.len(),
-        text.len()
+        posted.status,
+        posted.wall,
+        posted.text.len()
     );
     Ok(())
 }
@@ -210,11 +181,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let what = args.next().unwrap_or_default();
     let n: Option<usize> = args.next().and_then(|a| a.parse().ok());
     match what.as_str() {
-        "decode" => decode(n.unwrap_or(40_000)),
         "form" => form(n.unwrap_or(1_000_000)).await?,
         "batch" => batch(n.unwrap_or(20_000)).await?,
         "half-open" => half_open(n.unwrap_or(2_000)).await?,
-        _ => eprintln!("usage: hostile decode|form|batch|half-open [N]"),
+        _ => eprintln!("usage: hostile form|batch|half-open [N]"),
     }
     Ok(())
 }

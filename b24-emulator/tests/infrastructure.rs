@@ -9,8 +9,8 @@ use common::{Portal, client, get, post_json};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-#[tokio::test]
-async fn query_limit_leaky_bucket_with_manual_clock() {
+/// An emulator with the standard request limit on a manual clock, and its `server.time`.
+async fn limited_portal() -> (Portal, String) {
     let p = Portal::with(
         Emulator::builder()
             .manual_clock()
@@ -18,12 +18,23 @@ async fn query_limit_leaky_bucket_with_manual_clock() {
     )
     .await;
     let url = format!("{}server.time", p.webhook_url());
+    (p, url)
+}
+
+/// Spends the standard burst of 50 requests from `client`; the 51st is refused.
+async fn spend_burst(client: &reqwest::Client, url: &str) {
     for i in 0..50 {
-        assert_eq!(get(&p.c, &url).await.status, 200, "request {i}");
+        assert_eq!(get(client, url).await.status, 200, "request {i}");
     }
-    get(&p.c, &url)
+    get(client, url)
         .await
         .assert_error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+}
+
+#[tokio::test]
+async fn query_limit_leaky_bucket_with_manual_clock() {
+    let (p, url) = limited_portal().await;
+    spend_burst(&p.c, &url).await;
     // one portal second drains two requests
     p.advance_clock(Duration::from_secs(1));
     assert_eq!(get(&p.c, &url).await.status, 200);
@@ -60,28 +71,12 @@ fn client_from(address: [u8; 4]) -> reqwest::Client {
 
 #[tokio::test]
 async fn each_source_address_has_its_own_bucket() {
-    let p = Portal::with(
-        Emulator::builder()
-            .manual_clock()
-            .rate_limit(RateLimit::Standard),
-    )
-    .await;
-    let url = format!("{}server.time", p.webhook_url());
+    let (p, url) = limited_portal().await;
     let (a, b) = (client_from([127, 0, 0, 2]), client_from([127, 0, 0, 3]));
-    // 127.0.0.2 spends its whole burst and is refused...
-    for i in 0..50 {
-        assert_eq!(get(&a, &url).await.status, 200, "127.0.0.2, request {i}");
-    }
-    get(&a, &url)
-        .await
-        .assert_error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
-    // ...while 127.0.0.3 still has a full burst of its own.
-    for i in 0..50 {
-        assert_eq!(get(&b, &url).await.status, 200, "127.0.0.3, request {i}");
-    }
-    get(&b, &url)
-        .await
-        .assert_error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+    // 127.0.0.2 spends its whole burst and is refused, while 127.0.0.3 still has a full
+    // burst of its own.
+    spend_burst(&a, &url).await;
+    spend_burst(&b, &url).await;
     assert_eq!(get(&a, &url).await.status, 503);
     // Operating time stays per credential and method, whatever the address.
     p.set_operating_limit(Some(0.0));
