@@ -143,33 +143,42 @@ async fn half_open(n: usize) -> Result<(), Box<dyn std::error::Error>> {
                 .write_all(b"GET /rest/server.time HTTP/1.1\r\nHost: x\r\n")
                 .await
                 .ok()?;
+            let sent = Instant::now();
             let mut buf = [0u8; 512];
+            let mut answer = Vec::new();
             // Read until the emulator closes the connection (or 40 s pass).
             let closed = tokio::time::timeout(Duration::from_secs(40), async {
                 loop {
                     match stream.read(&mut buf).await {
                         Ok(0) | Err(_) => break,
-                        Ok(_) => {}
+                        Ok(n) => answer.extend_from_slice(&buf[..n]),
                     }
                 }
             })
             .await;
-            closed.ok().map(|()| started.elapsed())
+            let status =
+                String::from_utf8_lossy(answer.get(9..12).unwrap_or_default()).into_owned();
+            closed.ok().map(|()| (sent.elapsed(), status))
         });
     }
-    let mut closed = Vec::new();
-    let mut held = 0;
+    let mut held_for = Vec::new();
+    let mut statuses = std::collections::BTreeMap::<String, usize>::new();
+    let mut open = 0;
     while let Some(done) = tasks.join_next().await {
         match done.ok().flatten() {
-            Some(at) => closed.push(at),
-            None => held += 1,
+            Some((held, status)) => {
+                held_for.push(held);
+                *statuses.entry(status).or_default() += 1;
+            }
+            None => open += 1,
         }
     }
-    let last = closed.iter().max().copied().unwrap_or_default();
+    let longest = held_for.iter().max().copied().unwrap_or_default();
     println!(
-        "{n} half-sent requests: {} closed by the emulator, the last after {:.1} s; {held} still open after 40 s",
-        closed.len(),
-        last.as_secs_f64()
+        "{n} half-sent requests: {} closed by the emulator (answers {statuses:?}), each at most {:.1} s after its half head, all within {:.1} s; {open} still open after 40 s",
+        held_for.len(),
+        longest.as_secs_f64(),
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

@@ -199,7 +199,16 @@ pub struct Guarded<S> {
     armed: Option<Instant>,
     /// Our answer replacing hyper's own, while it is being written.
     replacement: Option<Pending>,
+    /// After our own error answer: until when the rest of the request is read and dropped,
+    /// and how much of it was.
+    linger: Option<(Instant, usize)>,
 }
+
+/// How long, and how many bytes at most, what a client still sends after an error answer is
+/// read and dropped before the connection closes: closing with unread bytes would reset the
+/// connection, and a reset can destroy the answer before the client has read it.
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 1 << 20;
 
 impl<S> Guarded<S> {
     /// Guards `io`, a connection registered as `tracker`.
@@ -218,6 +227,7 @@ impl<S> Guarded<S> {
             timer: Box::pin(tokio::time::sleep_until(Instant::now().into())),
             armed: None,
             replacement: None,
+            linger: None,
         }
     }
 
@@ -411,7 +421,39 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Guarded<S> {
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         std::task::ready!(this.poll_replacement(cx))?;
-        Pin::new(&mut this.io).poll_shutdown(cx)
+        if this.replacement.is_none() {
+            return Pin::new(&mut this.io).poll_shutdown(cx);
+        }
+        // Our error answer is out: close our side, then drop what the client still sends.
+        let (deadline, mut drained) = match this.linger {
+            Some(linger) => linger,
+            None => {
+                std::task::ready!(Pin::new(&mut this.io).poll_shutdown(cx))?;
+                let deadline = Instant::now() + LINGER;
+                this.timer.as_mut().reset(deadline.into());
+                this.armed = Some(deadline);
+                (deadline, 0)
+            }
+        };
+        let mut scratch = [0u8; 8192];
+        while drained < LINGER_BYTES && Instant::now() < deadline {
+            let mut buf = ReadBuf::new(&mut scratch);
+            match Pin::new(&mut this.io).poll_read(cx, &mut buf) {
+                Poll::Ready(Ok(())) if !buf.filled().is_empty() => {
+                    drained += buf.filled().len();
+                    this.linger = Some((deadline, drained));
+                }
+                Poll::Ready(_) => break,
+                Poll::Pending => {
+                    this.linger = Some((deadline, drained));
+                    if this.timer.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    break;
+                }
+            }
+        }
+        Poll::Ready(Ok(()))
     }
 }
 
