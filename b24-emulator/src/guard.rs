@@ -281,10 +281,13 @@ impl<S> Guarded<S> {
 fn own_error_status(buf: &[u8]) -> Option<u16> {
     let rest = buf.strip_prefix(b"HTTP/1.1 ")?;
     let status: u16 = std::str::from_utf8(rest.get(..3)?).ok()?.parse().ok()?;
+    if status < 400 {
+        return None;
+    }
     let end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
     let bodiless = head.contains("\r\ncontent-length: 0") && !head.contains("\r\ncontent-type:");
-    (status >= 400 && bodiless).then_some(status)
+    bodiless.then_some(status)
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Guarded<S> {

@@ -204,28 +204,25 @@ pub async fn serve(
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                let info = ConnInfo { peer, kind: how.kind, limits: how.limits };
-                let tracker = registry.register();
-                let guard = |io| Guarded::new(io, Arc::clone(&tracker), Arc::clone(&registry), how.error_body);
-                let router = router.clone();
-                let rx = shutdown.clone();
+                let accepted = Accepted {
+                    tracker: registry.register(),
+                    registry: Arc::clone(&registry),
+                    error_body: how.error_body,
+                    info: ConnInfo { peer, kind: how.kind, limits: how.limits },
+                    router: router.clone(),
+                    shutdown: shutdown.clone(),
+                };
                 match how.tls.clone() {
                     None => {
-                        conns.spawn(connection(guard(stream), tracker, info, router, rx));
+                        conns.spawn(connection(stream, accepted));
                     }
                     Some(acceptor) => {
                         let handshake_limit = how.limits.header_read;
-                        let registry = Arc::clone(&registry);
-                        let error_body = how.error_body;
                         conns.spawn(async move {
-                            let handshake = tokio::time::timeout(
-                                handshake_limit,
-                                acceptor.accept(stream),
-                            )
-                            .await;
-                            if let Ok(Ok(tls_stream)) = handshake {
-                                let io = Guarded::new(tls_stream, Arc::clone(&tracker), registry, error_body);
-                                connection(io, tracker, info, router, rx).await;
+                            let handshake = acceptor.accept(stream);
+                            let handshake = tokio::time::timeout(handshake_limit, handshake);
+                            if let Ok(Ok(tls_stream)) = handshake.await {
+                                connection(tls_stream, accepted).await;
                             }
                         });
                     }
@@ -238,15 +235,29 @@ pub async fn serve(
     while conns.join_next().await.is_some() {}
 }
 
-async fn connection<S>(
-    io: S,
+/// What an accepted connection needs to be served.
+struct Accepted {
     tracker: Arc<Tracker>,
+    registry: Arc<Registry>,
+    error_body: ErrorBody,
     info: ConnInfo,
     router: Router,
-    mut shutdown: watch::Receiver<bool>,
-) where
+    shutdown: watch::Receiver<bool>,
+}
+
+async fn connection<S>(io: S, accepted: Accepted)
+where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    let Accepted {
+        tracker,
+        registry,
+        error_body,
+        info,
+        router,
+        mut shutdown,
+    } = accepted;
+    let io = Guarded::new(io, Arc::clone(&tracker), registry, error_body);
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
         let mut router = router.clone();
         request.extensions_mut().insert(info);
