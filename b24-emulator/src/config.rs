@@ -25,8 +25,11 @@ pub struct Config {
     pub require_https_for_webhooks: bool,
     /// HTTP statuses of auth-stage errors.
     pub auth_status_mode: AuthStatusMode,
-    /// Maximum accepted request body, bytes.
+    /// Maximum accepted request body, bytes; also the most a `batch` may grow by its
+    /// references.
     pub max_body_bytes: usize,
+    /// PHP's `max_input_vars`: variables per query string, form body or `batch` command.
+    pub max_input_vars: usize,
     /// Speed of the portal clock (1 = real time, 0 = manual).
     pub clock_scale: f64,
     /// Initial request-intensity limit.

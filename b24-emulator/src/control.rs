@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | `POST /_emulator/reset` | — | back to the seeded state (records, tokens, counters, bindings, limits, faults) |
 //! | `POST /_emulator/confirm`, `/deny` | `{"method"}` | administrator decision on a confirmation-gated method |
-//! | `GET /_emulator/counters` | — | `{"total", "methods": {name: n}, "statuses": {"200": n, "503": n, "reset": n}, "oauth": {"grants": {grant_type: n}, "errors": {code: n}}}` |
+//! | `GET /_emulator/counters` | — | `{"total", "methods": {name: n}, "statuses": {"200": n, "503": n, "reset": n}, "sources": {address: {"requests", "bucket_level"}}, "oauth": {"grants": {grant_type: n}, "errors": {code: n}}}` |
 //! | `POST /_emulator/webhook` | `{"user_id", "scopes"}` | new webhook → `{"code", "user_id"}` |
 //! | `POST /_emulator/token` | `{"user_id", "scopes"}` | new OAuth token → `{"access_token", "expires_in"}` |
 //! | `POST /_emulator/expire` | `{"token"}` | expire a token |
@@ -22,7 +22,7 @@ use std::time::Duration;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -51,6 +51,14 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_emulator/limits", get(limits_get).post(limits_set))
         .route("/_emulator/clock", get(clock_get).post(clock_set))
         .route("/_emulator/info", get(info))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn method_not_allowed() -> Response {
+    failure(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed on this route",
+    )
 }
 
 /// Applies an administrator decision and sends the resulting `ONAPPMETHODCONFIRM` events.
@@ -65,15 +73,26 @@ pub fn decide(shared: &Arc<Shared>, method: &str, decision: Decision) -> usize {
 }
 
 fn error(message: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({ "ok": false, "error": message })),
-    )
-        .into_response()
+    failure(StatusCode::BAD_REQUEST, message)
 }
 
-fn body_json(body: &Bytes) -> Json_ {
-    serde_json::from_slice(body).unwrap_or(Json_::Null)
+fn failure(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "ok": false, "error": message }))).into_response()
+}
+
+/// A control request's body as JSON (`null` when empty or not JSON); a body that cannot be
+/// read is answered with the control API's JSON error.
+struct Body(Json_);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Bytes::from_request(request, state).await {
+            Ok(bytes) => Ok(Body(serde_json::from_slice(&bytes).unwrap_or(Json_::Null))),
+            Err(rejection) => Err(failure(rejection.status(), &rejection.body_text())),
+        }
+    }
 }
 
 fn string_field(body: &Json_, key: &str) -> Option<String> {
@@ -101,8 +120,8 @@ async fn reset(State(shared): S) -> Response {
     Json(json!({ "ok": true })).into_response()
 }
 
-fn decision(shared: &Arc<Shared>, body: &Bytes, d: Decision) -> Response {
-    match string_field(&body_json(body), "method") {
+fn decision(shared: &Arc<Shared>, body: &Json_, d: Decision) -> Response {
+    match string_field(body, "method") {
         Some(method) if !method.is_empty() => {
             let decided = decide(shared, &method, d);
             Json(json!({ "ok": true, "decided": decided })).into_response()
@@ -111,17 +130,36 @@ fn decision(shared: &Arc<Shared>, body: &Bytes, d: Decision) -> Response {
     }
 }
 
-async fn confirm(State(shared): S, body: Bytes) -> Response {
+async fn confirm(State(shared): S, Body(body): Body) -> Response {
     decision(&shared, &body, Decision::Confirmed)
 }
 
-async fn deny(State(shared): S, body: Bytes) -> Response {
+async fn deny(State(shared): S, Body(body): Body) -> Response {
     decision(&shared, &body, Decision::Denied)
 }
 
 async fn counters(State(shared): S) -> Response {
+    let now = shared.clock.now();
+    let levels: Vec<(std::net::IpAddr, f64)> = {
+        let sources: Vec<_> = shared.lock().sources.keys().copied().collect();
+        let limiter = shared.limiter();
+        sources
+            .into_iter()
+            .map(|ip| (ip, limiter.level(ip, now)))
+            .collect()
+    };
     let state = shared.lock();
     let state_total = state.total;
+    let sources: serde_json::Map<String, Json_> = levels
+        .into_iter()
+        .map(|(ip, level)| {
+            let requests = state.sources.get(&ip).copied().unwrap_or(0);
+            (
+                ip.to_string(),
+                json!({ "requests": requests, "bucket_level": level }),
+            )
+        })
+        .collect();
     let methods: serde_json::Map<String, Json_> = state
         .counters
         .iter()
@@ -134,25 +172,31 @@ async fn counters(State(shared): S) -> Response {
         .collect();
     drop(state);
     let oauth = crate::app_host::counters(&shared);
-    Json(json!({ "total": state_total, "methods": methods, "statuses": statuses, "oauth": oauth }))
-        .into_response()
+    Json(json!({
+        "total": state_total,
+        "methods": methods,
+        "statuses": statuses,
+        "sources": sources,
+        "oauth": oauth,
+    }))
+    .into_response()
 }
 
-async fn webhook(State(shared): S, body: Bytes) -> Response {
-    let (user_id, scopes) = grant(&body_json(&body), &shared);
+async fn webhook(State(shared): S, Body(body): Body) -> Response {
+    let (user_id, scopes) = grant(&body, &shared);
     let code = shared.add_webhook(user_id, scopes);
     Json(json!({ "ok": true, "user_id": user_id, "code": code })).into_response()
 }
 
-async fn token(State(shared): S, body: Bytes) -> Response {
-    let (user_id, scopes) = grant(&body_json(&body), &shared);
+async fn token(State(shared): S, Body(body): Body) -> Response {
+    let (user_id, scopes) = grant(&body, &shared);
     let token = shared.issue_token(user_id, scopes);
     Json(json!({ "ok": true, "access_token": token, "expires_in": crate::state::TOKEN_LIFETIME }))
         .into_response()
 }
 
-async fn expire(State(shared): S, body: Bytes) -> Response {
-    match string_field(&body_json(&body), "token") {
+async fn expire(State(shared): S, Body(body): Body) -> Response {
+    match string_field(&body, "token") {
         Some(token) => {
             let existed = shared.expire_token(&token);
             Json(json!({ "ok": existed })).into_response()
@@ -161,8 +205,7 @@ async fn expire(State(shared): S, body: Bytes) -> Response {
     }
 }
 
-async fn seed(State(shared): S, body: Bytes) -> Response {
-    let body = body_json(&body);
+async fn seed(State(shared): S, Body(body): Body) -> Response {
     let entity = string_field(&body, "entity").unwrap_or_default();
     let eid = match (
         schema::entity_by_name(&entity),
@@ -195,8 +238,8 @@ async fn faults_get(State(shared): S) -> Response {
     Json(json!({ "ok": true, "faults": config })).into_response()
 }
 
-async fn faults_set(State(shared): S, body: Bytes) -> Response {
-    match serde_json::from_slice::<FaultConfig>(&body) {
+async fn faults_set(State(shared): S, Body(body): Body) -> Response {
+    match serde_json::from_value::<FaultConfig>(body) {
         Ok(config) => {
             shared.faults().set(config.clone());
             Json(json!({ "ok": true, "faults": config })).into_response()
@@ -222,8 +265,7 @@ async fn limits_get(State(shared): S) -> Response {
     Json(limits_json(&shared)).into_response()
 }
 
-async fn limits_set(State(shared): S, body: Bytes) -> Response {
-    let body = body_json(&body);
+async fn limits_set(State(shared): S, Body(body): Body) -> Response {
     if let Some(rate) = body.get("rate_limit") {
         let limit = match rate {
             Json_::String(name) => RateLimit::parse(name),
@@ -267,8 +309,7 @@ async fn clock_get(State(shared): S) -> Response {
         .into_response()
 }
 
-async fn clock_set(State(shared): S, body: Bytes) -> Response {
-    let body = body_json(&body);
+async fn clock_set(State(shared): S, Body(body): Body) -> Response {
     match body.get("advance").and_then(Json_::as_f64) {
         Some(secs) if secs.is_finite() && secs >= 0.0 => {
             shared.clock.advance(Duration::from_secs_f64(secs.min(1e9)));

@@ -247,6 +247,33 @@ pub fn error_response(error: &ApiError, transport: Transport) -> Response {
     respond(error.status, &error.body(), transport)
 }
 
+/// The error of an answer given before the portal sees the request: by the HTTP layer (a
+/// malformed head, a head or body too slow or too large) or for too many open connections.
+pub fn http_error(status: u16) -> ApiError {
+    let (code, description) = match status {
+        400 => ("INVALID_REQUEST", "The HTTP request is malformed"),
+        405 => ("METHOD_NOT_ALLOWED", "The HTTP method is not allowed here"),
+        408 => ("REQUEST_TIMEOUT", "The request did not arrive in time"),
+        413 => ("REQUEST_ENTITY_TOO_LARGE", "The request is too large"),
+        414 => ("REQUEST_URI_TOO_LONG", "The request URI is too long"),
+        431 => (
+            "REQUEST_HEADER_FIELDS_TOO_LARGE",
+            "The request headers are too large",
+        ),
+        503 => ("SERVICE_UNAVAILABLE", "Too many open connections"),
+        _ => ("INTERNAL_SERVER_ERROR", "Internal server error"),
+    };
+    ApiError::new(status, code, description)
+}
+
+/// `(content type, JSON body)` of [`http_error`], for the connection guard.
+pub fn http_error_body(status: u16) -> (&'static str, String) {
+    (
+        "application/json; charset=utf-8",
+        http_error(status).body().to_json(),
+    )
+}
+
 /// XML transport: `<response>…</response>`, integer keys become `<item>`.
 fn to_xml(body: &Value) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?><response>");

@@ -34,7 +34,9 @@
 //!   ([`methods::events`], [`delivery`]).
 //! * Limits (§6, [`limits`]): the leaky bucket per source address (off by default; presets
 //!   [`RateLimit::Standard`], [`RateLimit::Enterprise`]) and operating-time accounting with
-//!   a documented cost model (budget 480 s by default).
+//!   a documented cost model (budget 480 s by default). Every loopback address counts as a
+//!   host of its own: clients bound to 127.0.0.2 and 127.0.0.3 reach the emulator on
+//!   127.0.0.1 and get a bucket each, while operating time stays per credential and method.
 //! * Faults on demand ([`faults`]), a scaled or manual clock ([`clock`]), HTTPS with a CA
 //!   generated at start ([`tls`], [`Emulator::ca_cert_path`]), and a fast seeding API
 //!   ([`Emulator::seed`]: a million records in well under a second).
@@ -45,7 +47,30 @@
 //! time) → a handler of the method table [`methods`] (one line per method, handlers by area).
 //! Handlers read and change [`state`] (credentials, users, counters) and [`store`] (CRM records,
 //! event bindings), which import nothing from handlers; settings are [`config`], list semantics
-//! [`list`]. The R7-Office emulator is [`r7`], with its own route table.
+//! [`list`]. The R7-Office emulator is [`r7`], with its own route table. Both are served by
+//! [`server`]'s accept loop, every connection behind a [`guard`].
+//!
+//! # Hostile clients
+//!
+//! Every request costs work bounded by its size, and every error is JSON:
+//!
+//! * Form decoding is linear in the body; more than PHP's `max_input_vars` variables
+//!   ([`EmulatorBuilder::max_input_vars`], default 10,000) in a query string, form body or
+//!   `batch` command is refused with 400 `INVALID_REQUEST` and PHP's warning as the
+//!   description (PHP would keep the first 10,000 silently; PROTOCOL.md documents no limit), as
+//!   soon as the 10,001st is seen. A JSON body may hold [`params::MAX_JSON_VALUES`] values.
+//! * `batch` references copy the values they name; all the copies of one batch may add up to
+//!   the body limit (16 MiB), after which a command gets `ERROR_BATCH_LENGTH_EXCEEDED` in
+//!   `result_error` and does not run.
+//! * A request head must arrive within 10 s of its first byte (and a fresh connection must
+//!   start one within 10 s; a body may pause 10 s), else `408`; idle connections close after
+//!   120 s; beyond 512 open connections per listener the oldest idle or half-sent one is
+//!   closed for each new one ([`ConnLimits`]).
+//! * Requests the HTTP layer refuses (malformed 400, URI too long 414, headers too large 431)
+//!   are answered in the Bitrix24 envelope (`{"error", "error_description"}`, see
+//!   [`envelope::http_error`]) on the portal's listeners and in the R7 error envelope on the R7
+//!   one. Not JSON, on purpose: the injected faults ([`faults`]) and what the real R7 server
+//!   answers in plain text or HTML (its 401, pages outside the API; see [`r7`]).
 //!
 //! # Seeded data
 //!
@@ -85,6 +110,7 @@ pub mod control;
 pub mod delivery;
 pub mod envelope;
 pub mod faults;
+pub mod guard;
 pub mod limits;
 pub mod list;
 pub mod methods;
@@ -101,11 +127,12 @@ pub mod value;
 
 pub use config::{AppSettings, AuthStatusMode};
 pub use faults::FaultConfig;
+pub use guard::ConnLimits;
 pub use limits::RateLimit;
 pub use value::Value;
 
 use config::Config;
-use server::{ListenerKind, ServerTask};
+use server::{Listener, ListenerKind, ServerTask};
 use setters::setters;
 use state::{Decision, Shared, Urls};
 
@@ -121,6 +148,7 @@ pub struct EmulatorBuilder {
     port: u16,
     https_port: u16,
     ca_cert_out: Option<PathBuf>,
+    conn_limits: ConnLimits,
     config: Config,
 }
 
@@ -130,12 +158,14 @@ impl Default for EmulatorBuilder {
             port: 0,
             https_port: 0,
             ca_cert_out: None,
+            conn_limits: ConnLimits::default(),
             config: Config {
                 scopes: state::ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
                 automated_solution_limit: DEFAULT_AUTOMATED_SOLUTION_LIMIT,
                 require_https_for_webhooks: false,
                 auth_status_mode: AuthStatusMode::Docs,
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                max_input_vars: params::DEFAULT_MAX_INPUT_VARS,
                 clock_scale: 1.0,
                 rate_limit: RateLimit::Off,
                 operating_limit: Some(limits::DEFAULT_OPERATING_LIMIT),
@@ -170,6 +200,11 @@ impl EmulatorBuilder {
         /// Maximum request body in bytes (default 16 MiB); larger bodies get a 413 error
         /// envelope.
         max_body_bytes: usize => config.max_body_bytes;
+        /// PHP's `max_input_vars` (default [`params::DEFAULT_MAX_INPUT_VARS`], 10,000): a query
+        /// string, form body or `batch` command with more variables is refused with 400
+        /// `INVALID_REQUEST` and PHP's warning as the description (PHP itself would drop the
+        /// rest silently).
+        max_input_vars: usize => config.max_input_vars;
         /// TCP port of the HTTPS listener on 127.0.0.1; `0` (default) picks a free one.
         https_port: u16 => https_port;
         /// Speed of the portal clock: `1.0` real time (default), `60.0` one real second per
@@ -183,6 +218,15 @@ impl EmulatorBuilder {
         operating_limit: Option<f64> => config.operating_limit;
         /// Faults to inject from the start (default none).
         faults: FaultConfig => config.faults;
+        /// Time for a request head to arrive from its first byte (and for a fresh connection
+        /// to start its first request, and the longest pause inside a body); the client gets
+        /// `408` after it (default 10 s, see [`ConnLimits`]).
+        header_read_timeout: Duration => conn_limits.header_read;
+        /// Time a used connection may stay idle between requests (default 120 s).
+        idle_timeout: Duration => conn_limits.idle;
+        /// Open connections per listener beyond which the oldest idle or half-sent one is
+        /// closed for each new one (default 512).
+        max_connections: usize => conn_limits.max_connections;
     }
 
     /// Scopes of the default webhook (default: every scope of the portal, see
@@ -241,24 +285,23 @@ impl EmulatorBuilder {
             moved: format!("http://{moved_addr}"),
         });
         let app = router::build(Arc::clone(&shared));
-        let acceptor = server::acceptor(material.server_config);
+        let listener_of = |kind, tls| Listener {
+            kind,
+            tls,
+            limits: self.conn_limits,
+            error_body: envelope::http_error_body,
+        };
+        let primary = listener_of(ListenerKind::Primary, None);
+        let secure = listener_of(
+            ListenerKind::Tls,
+            Some(server::acceptor(material.server_config)),
+        );
+        let moved = listener_of(ListenerKind::Moved, None);
         let server = ServerTask::spawn(|rx| async move {
             tokio::join!(
-                server::serve(
-                    listener,
-                    ListenerKind::Primary,
-                    None,
-                    app.clone(),
-                    rx.clone()
-                ),
-                server::serve(
-                    tls_listener,
-                    ListenerKind::Tls,
-                    Some(acceptor),
-                    app.clone(),
-                    rx.clone()
-                ),
-                server::serve(moved_listener, ListenerKind::Moved, None, app, rx),
+                server::serve(listener, primary, app.clone(), rx.clone()),
+                server::serve(tls_listener, secure, app.clone(), rx.clone()),
+                server::serve(moved_listener, moved, app, rx),
             );
         });
         Ok(Emulator {

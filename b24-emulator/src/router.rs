@@ -2,12 +2,11 @@
 //! (`/_emulator/...`).
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, HttpBody};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -18,9 +17,10 @@ use crate::control;
 use crate::delivery;
 use crate::envelope::{self, ApiError, Transport};
 use crate::faults::{Fault, HTML_500};
+use crate::guard::ConnLimits;
 use crate::methods;
 use crate::params::{self, RESERVED_PARAMS};
-use crate::server::{ConnInfo, ListenerKind, ResetConnection};
+use crate::server::{self, BodyError, ConnInfo, ListenerKind, ResetConnection};
 use crate::state::Shared;
 use crate::value::Value;
 
@@ -65,44 +65,6 @@ pub fn parse_target(path: &str) -> Option<Target> {
     })
 }
 
-/// Why the body could not be read.
-enum BodyError {
-    TooLarge,
-    Broken,
-}
-
-/// Reads the body up to `limit` bytes. An oversized body is drained (up to 4× the limit) so
-/// that the client receives the 413 answer instead of a reset connection.
-async fn read_body(mut body: Body, limit: usize) -> Result<Vec<u8>, BodyError> {
-    let mut buf = Vec::new();
-    let mut seen: usize = 0;
-    loop {
-        let frame = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await;
-        match frame {
-            None => break,
-            Some(Err(_)) => return Err(BodyError::Broken),
-            Some(Ok(frame)) => {
-                if let Ok(data) = frame.into_data() {
-                    seen = seen.saturating_add(data.len());
-                    if seen <= limit {
-                        buf.extend_from_slice(&data);
-                    } else {
-                        buf = Vec::new();
-                        if seen > limit.saturating_mul(4) {
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    if seen > limit {
-        Err(BodyError::TooLarge)
-    } else {
-        Ok(buf)
-    }
-}
-
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -124,6 +86,7 @@ fn is_https(headers: &HeaderMap) -> bool {
 
 /// The REST entry point: every path that is not a control route.
 async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let source = source_of(&request);
     let (response, method) = rest_inner(&shared, request).await;
     if let Some(method) = method {
         let status = response.status();
@@ -134,6 +97,7 @@ async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         };
         let mut state = shared.lock();
         state.total += 1;
+        *state.sources.entry(source).or_default() += 1;
         match state.counters.get_mut(&method) {
             Some(n) => *n += 1,
             None => {
@@ -148,6 +112,15 @@ async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         }
     }
     response
+}
+
+/// The source address of a request: the key of its leaky bucket (PROTOCOL §6.1).
+fn source_of(request: &Request) -> IpAddr {
+    source_of_info(request.extensions().get::<ConnInfo>().copied())
+}
+
+fn source_of_info(info: Option<ConnInfo>) -> IpAddr {
+    info.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |i| i.peer.ip())
 }
 
 fn too_many_requests(transport: Transport) -> Response {
@@ -178,21 +151,22 @@ async fn rest_inner(shared: &Arc<Shared>, request: Request) -> (Response, Option
         return (envelope::error_response(&err, Transport::Json), None);
     };
     let transport = target.transport;
-    let bytes = match read_body(body, shared.config.max_body_bytes).await {
+    let pause = info.map_or(ConnLimits::default().header_read, |i| i.limits.header_read);
+    let limit = shared.config.max_body_bytes;
+    let bytes = match server::read_body(body, limit, pause).await {
         Ok(bytes) => bytes,
-        Err(BodyError::TooLarge) => {
-            let err = ApiError::new(
-                413,
-                "REQUEST_ENTITY_TOO_LARGE",
-                format!(
-                    "Request body exceeds the limit of {} bytes",
-                    shared.config.max_body_bytes
+        Err(e) => {
+            let err = match e {
+                BodyError::TooLarge => ApiError::new(
+                    413,
+                    "REQUEST_ENTITY_TOO_LARGE",
+                    format!("Request body exceeds the limit of {limit} bytes"),
                 ),
-            );
-            return (envelope::error_response(&err, transport), None);
-        }
-        Err(BodyError::Broken) => {
-            let err = ApiError::new(400, "INVALID_REQUEST", "The request body could not be read");
+                BodyError::Broken => {
+                    ApiError::new(400, "INVALID_REQUEST", "The request body could not be read")
+                }
+                BodyError::Stalled => envelope::http_error(408),
+            };
             return (envelope::error_response(&err, transport), None);
         }
     };
@@ -245,8 +219,10 @@ async fn rest_inner(shared: &Arc<Shared>, request: Request) -> (Response, Option
         }
         Fault::None | Fault::Truncated => {}
     }
-    let source = info.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |i| i.peer.ip());
-    if !shared.limiter().admit(source, shared.clock.now()) {
+    if !shared
+        .limiter()
+        .admit(source_of_info(info), shared.clock.now())
+    {
         return (too_many_requests(transport), Some(name));
     }
 
@@ -275,16 +251,10 @@ fn dispatch(
     };
 
     // 2. Parameters: query overlaid by the body (POST only).
-    let query = parts
-        .uri
-        .query()
-        .map_or_else(Value::empty_map, params::parse_str);
-    let body_params = if parts.method == Method::POST {
-        params::decode_body(header_str(&parts.headers, header::CONTENT_TYPE), bytes)
-    } else {
-        Value::empty_map()
+    let mut params = match request_params(&shared.config, parts, bytes) {
+        Ok(params) => params,
+        Err(err) => return envelope::error_response(&err, transport),
     };
-    let mut params = params::overlay(query, body_params);
 
     let input = AuthInput {
         path_webhook: target.webhook.clone(),
@@ -323,6 +293,26 @@ fn dispatch(
         ),
         Err(err) => envelope::error_response(&err, transport),
     }
+}
+
+/// The query string overlaid by the body (POST only), each within `max_input_vars`.
+fn request_params(
+    config: &crate::config::Config,
+    parts: &axum::http::request::Parts,
+    bytes: &[u8],
+) -> Result<Value, ApiError> {
+    let invalid = |e: params::InputError| ApiError::new(400, "INVALID_REQUEST", e.to_string());
+    let query = match parts.uri.query() {
+        Some(query) => params::parse_str_limited(query, config.max_input_vars).map_err(invalid)?,
+        None => Value::empty_map(),
+    };
+    let body = if parts.method == Method::POST {
+        let content_type = header_str(&parts.headers, header::CONTENT_TYPE);
+        params::decode_body(content_type, bytes, config.max_input_vars).map_err(invalid)?
+    } else {
+        Value::empty_map()
+    };
+    Ok(params::overlay(query, body))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! records, event bindings) and the shared handles (clock, limiter, faults).
 
 use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rand::Rng;
@@ -168,6 +169,8 @@ pub struct PortalState {
     pub counters: BTreeMap<String, u64>,
     /// All requests that reached the dispatcher.
     pub total: u64,
+    /// Requests that reached the dispatcher, per source address.
+    pub sources: BTreeMap<IpAddr, u64>,
     /// Answers per HTTP status (`"200"`, `"503"`, …; `"reset"` for dropped connections).
     pub statuses: BTreeMap<String, u64>,
     /// Operating-time accounting.
@@ -213,6 +216,7 @@ impl PortalState {
             confirmations: HashMap::new(),
             counters: BTreeMap::new(),
             total: 0,
+            sources: BTreeMap::new(),
             statuses: BTreeMap::new(),
             operating: OperatingLedger::default(),
             operating_limit: config.operating_limit,

@@ -5,9 +5,11 @@
 //! maps keep insertion order, an empty map serialises as `[]` (a PHP empty array), and the
 //! writer escapes `< > & ' " /` the way the portal's JSON encoder does.
 
+use std::cell::Cell;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// A JSON-like value with ordered maps, used for request parameters and response payloads.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -60,9 +62,8 @@ impl Value {
         })
     }
 
-    /// Inserts or replaces `key` in a map (a non-map becomes an empty map first).
-    pub fn insert(&mut self, key: impl Into<String>, value: Value) {
-        let key = key.into();
+    /// The entries of a map, a list turned into a map first, anything else an empty map.
+    fn map_entries(&mut self) -> &mut Vec<(String, Value)> {
         if let Value::List(items) = self {
             let entries = std::mem::take(items)
                 .into_iter()
@@ -74,11 +75,39 @@ impl Value {
         if !matches!(self, Value::Map(_)) {
             *self = Value::empty_map();
         }
-        if let Value::Map(entries) = self {
-            if let Some(slot) = entries.iter_mut().find(|(k, _)| *k == key) {
-                slot.1 = value;
-            } else {
-                entries.push((key, value));
+        match self {
+            Value::Map(entries) => entries,
+            _ => unreachable!("made a map above"),
+        }
+    }
+
+    /// Inserts or replaces `key` in a map (a non-map becomes an empty map first).
+    pub fn insert(&mut self, key: impl Into<String>, value: Value) {
+        let key = key.into();
+        let entries = self.map_entries();
+        if let Some(slot) = entries.iter_mut().find(|(k, _)| *k == key) {
+            slot.1 = value;
+        } else {
+            entries.push((key, value));
+        }
+    }
+
+    /// [`Value::insert`] of every pair in order (a repeated key keeps its first place and its
+    /// last value), in time linear in both sides.
+    pub fn extend(&mut self, pairs: impl IntoIterator<Item = (String, Value)>) {
+        let entries = self.map_entries();
+        let mut index: HashMap<String, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.clone(), i))
+            .collect();
+        for (key, value) in pairs {
+            match index.get(&key) {
+                Some(&i) => entries[i].1 = value,
+                None => {
+                    index.insert(key.clone(), entries.len());
+                    entries.push((key, value));
+                }
             }
         }
     }
@@ -238,6 +267,25 @@ impl Value {
     pub fn from_json(text: &[u8]) -> Option<Value> {
         serde_json::from_slice::<Value>(text).ok()
     }
+
+    /// [`Value::from_json`] that stops as soon as the text has held more than `max_values`
+    /// values (every scalar, list and map counts), so that memory stays proportional to the
+    /// limit, not to what the text would expand to.
+    pub fn from_json_limited(text: &[u8], max_values: usize) -> Result<Value, JsonError> {
+        let budget = Budget {
+            left: Cell::new(max_values),
+            exhausted: Cell::new(false),
+        };
+        let mut de = serde_json::Deserializer::from_slice(text);
+        let parsed = Counted(&budget)
+            .deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v));
+        match parsed {
+            Ok(v) => Ok(v),
+            Err(_) if budget.exhausted.get() => Err(JsonError::TooManyValues(max_values)),
+            Err(_) => Err(JsonError::Invalid),
+        }
+    }
 }
 
 impl From<&str> for Value {
@@ -360,15 +408,59 @@ fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
+/// Why JSON text did not become a [`Value`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonError {
+    /// Not valid JSON.
+    Invalid,
+    /// More values than the limit it carries.
+    TooManyValues(usize),
+}
+
+/// How many more values a JSON text may hold.
+struct Budget {
+    left: Cell<usize>,
+    exhausted: Cell<bool>,
+}
+
+impl Budget {
+    fn take<E: de::Error>(&self) -> Result<(), E> {
+        match self.left.get().checked_sub(1) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => {
+                self.exhausted.set(true);
+                Err(E::custom("too many values"))
+            }
+        }
     }
 }
 
-struct ValueVisitor;
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let budget = Budget {
+            left: Cell::new(usize::MAX),
+            exhausted: Cell::new(false),
+        };
+        Counted(&budget).deserialize(deserializer)
+    }
+}
 
-impl<'de> Visitor<'de> for ValueVisitor {
+/// Deserialises one value, counting it and everything inside against the budget.
+#[derive(Clone, Copy)]
+struct Counted<'b>(&'b Budget);
+
+impl<'de> DeserializeSeed<'de> for Counted<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Counted<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -376,51 +468,62 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::Bool(v))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::Int(v))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.0.take()?;
         Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::Float(v))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::Str(v.to_owned()))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::Str(v))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.0.take()?;
         Ok(Value::Null)
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+        self.visit_unit()
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.0.take()?;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Value>()? {
+        while let Some(item) = seq.next_element_seed(self)? {
             items.push(item);
         }
         Ok(Value::List(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Value::empty_map();
-        while let Some((k, v)) = map.next_entry::<String, Value>()? {
-            // Duplicate keys: last one wins, like PHP's json_decode.
-            out.insert(k, v);
+        self.0.take()?;
+        let mut pairs = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            pairs.push((key, map.next_value_seed(self)?));
         }
+        // Duplicate keys: last one wins (in the first one's place), like PHP's json_decode.
+        let mut out = Value::empty_map();
+        out.extend(pairs);
         Ok(out)
     }
 }
@@ -466,6 +569,55 @@ mod tests {
             Some(r#"{"z":1,"a":[1,2.5,"x",null,true],"m":[]}"#)
         );
         assert_eq!(Value::from_json(b"{bad"), None);
+    }
+
+    #[test]
+    fn json_duplicates_and_limits() {
+        // A repeated key keeps its first place and its last value, like PHP's json_decode.
+        let v = Value::from_json(br#"{"a":1,"b":2,"a":3}"#).map(|v| v.to_json());
+        assert_eq!(v.as_deref(), Some(r#"{"a":3,"b":2}"#));
+        // Counting stops at the limit: the list and its three items are four values.
+        assert!(Value::from_json_limited(b"[1,2,3]", 4).is_ok());
+        assert_eq!(
+            Value::from_json_limited(b"[1,2,3]", 3),
+            Err(JsonError::TooManyValues(3))
+        );
+        assert_eq!(
+            Value::from_json_limited(b"[1,2", 100),
+            Err(JsonError::Invalid)
+        );
+        assert_eq!(
+            Value::from_json_limited(b"{} x", 100),
+            Err(JsonError::Invalid)
+        );
+        // 200,000 distinct keys: duplicates were searched linearly, now by a hash index.
+        let n = 200_000;
+        let text = format!(
+            "{{{}}}",
+            (0..n)
+                .map(|i| format!("\"k{i}\":{i}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let started = std::time::Instant::now();
+        let parsed = Value::from_json_limited(text.as_bytes(), n + 1);
+        assert!(
+            started.elapsed().as_secs_f64() < 10.0,
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(parsed.map(|v| v.entries().len()), Ok(n));
+    }
+
+    #[test]
+    fn extend_replaces_in_place() {
+        let mut v = Value::List(vec![Value::from("x")]);
+        v.extend([
+            ("b".to_owned(), Value::Int(1)),
+            ("0".to_owned(), Value::Int(2)),
+            ("b".to_owned(), Value::Int(3)),
+        ]);
+        assert_eq!(v.to_json(), r#"{"0":2,"b":3}"#);
     }
 
     #[test]

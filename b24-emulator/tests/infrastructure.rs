@@ -9,8 +9,8 @@ use common::{Portal, client, get, post_json};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-#[tokio::test]
-async fn query_limit_leaky_bucket_with_manual_clock() {
+/// An emulator with the standard request limit on a manual clock, and its `server.time`.
+async fn limited_portal() -> (Portal, String) {
     let p = Portal::with(
         Emulator::builder()
             .manual_clock()
@@ -18,12 +18,23 @@ async fn query_limit_leaky_bucket_with_manual_clock() {
     )
     .await;
     let url = format!("{}server.time", p.webhook_url());
+    (p, url)
+}
+
+/// Spends the standard burst of 50 requests from `client`; the 51st is refused.
+async fn spend_burst(client: &reqwest::Client, url: &str) {
     for i in 0..50 {
-        assert_eq!(get(&p.c, &url).await.status, 200, "request {i}");
+        assert_eq!(get(client, url).await.status, 200, "request {i}");
     }
-    get(&p.c, &url)
+    get(client, url)
         .await
         .assert_error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+}
+
+#[tokio::test]
+async fn query_limit_leaky_bucket_with_manual_clock() {
+    let (p, url) = limited_portal().await;
+    spend_burst(&p.c, &url).await;
     // one portal second drains two requests
     p.advance_clock(Duration::from_secs(1));
     assert_eq!(get(&p.c, &url).await.status, 200);
@@ -46,6 +57,52 @@ async fn query_limit_leaky_bucket_with_manual_clock() {
     assert_eq!(counters.json["statuses"]["503"], json!(2));
     assert_eq!(counters.json["statuses"]["200"], json!(53));
     assert_eq!(counters.json["methods"]["server.time"], json!(55));
+}
+
+/// A plain-http client whose connections leave from `address` (any 127.0.0.x reaches the
+/// emulator listening on 127.0.0.1).
+fn client_from(address: [u8; 4]) -> reqwest::Client {
+    let _ = client();
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(address))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn each_source_address_has_its_own_bucket() {
+    let (p, url) = limited_portal().await;
+    let (a, b) = (client_from([127, 0, 0, 2]), client_from([127, 0, 0, 3]));
+    // 127.0.0.2 spends its whole burst and is refused, while 127.0.0.3 still has a full
+    // burst of its own.
+    spend_burst(&a, &url).await;
+    spend_burst(&b, &url).await;
+    assert_eq!(get(&a, &url).await.status, 503);
+    // Operating time stays per credential and method, whatever the address.
+    p.set_operating_limit(Some(0.0));
+    p.seed("deal", 20_000);
+    p.set_rate_limit(RateLimit::Off);
+    let list = format!("{}crm.deal.list?start=10000", p.webhook_url());
+    assert_eq!(get(&a, &list).await.status, 200);
+    get(&b, &list).await.assert_error(
+        429,
+        "OPERATION_TIME_LIMIT",
+        "Method is blocked due to operation time limit.",
+    );
+    let counters = p.control_get("counters").await;
+    let sources = &counters.json["sources"];
+    assert_eq!(
+        sources["127.0.0.2"]["requests"],
+        json!(53),
+        "{}",
+        counters.text
+    );
+    assert_eq!(
+        sources["127.0.0.3"]["requests"],
+        json!(52),
+        "{}",
+        counters.text
+    );
 }
 
 #[tokio::test]

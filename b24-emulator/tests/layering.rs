@@ -29,6 +29,13 @@ const RULES: &[(&str, &[&[&str]])] = &[
     ("state.rs", &[SERVING]),
     ("config.rs", &[SERVING, &["crate::state", "crate::store"]]),
     ("value.rs", &[&["crate::"]]),
+    // The transport knows nothing of the portal: the accept loop uses only the guard, the
+    // guard nothing at all.
+    ("guard.rs", &[&["crate::"]]),
+    (
+        "server.rs",
+        &[SERVING, &["crate::state", "crate::store", "crate::r7"]],
+    ),
     ("list.rs", &[SERVING, &["crate::store", "crate::state"]]),
     ("call.rs", &[&["crate::methods", "crate::router"]]),
     ("methods", &[TABLE]),

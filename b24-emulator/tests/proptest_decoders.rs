@@ -2,8 +2,12 @@
 //! `http_build_query` → `parse_str` round-trips nested structures.
 
 use b24_emulator::Value;
-use b24_emulator::methods::batch::{Collected, parse_command, substitute, substitute_str};
-use b24_emulator::params::{build_query, decode_body, parse_str, url_decode, url_encode};
+use b24_emulator::methods::batch::{
+    Collected, Expansion, parse_command, substitute, substitute_str,
+};
+use b24_emulator::params::{
+    DEFAULT_MAX_INPUT_VARS, build_query, decode_body, parse_str, url_decode, url_encode,
+};
 use proptest::prelude::*;
 
 /// Keys that survive PHP's name mangling unchanged: no brackets, dots or spaces, not purely
@@ -42,9 +46,9 @@ proptest! {
     #[test]
     fn bracket_soup_never_panics(s in "[\\[\\]a-z0-9=&%+. _\u{0434}]{0,40}") {
         let _ = parse_str(&s).to_json();
-        let _ = decode_body(Some("application/x-www-form-urlencoded"), s.as_bytes());
-        let _ = decode_body(Some("multipart/form-data; boundary=x"), s.as_bytes());
-        let _ = decode_body(Some("application/json"), s.as_bytes());
+        let _ = decode_body(Some("application/x-www-form-urlencoded"), s.as_bytes(), 8);
+        let _ = decode_body(Some("multipart/form-data; boundary=x"), s.as_bytes(), 8);
+        let _ = decode_body(Some("application/json"), s.as_bytes(), 8);
     }
 
     #[test]
@@ -61,25 +65,26 @@ proptest! {
     #[test]
     fn batch_commands_round_trip(method in "[a-z][a-z.]{0,20}", params in top()) {
         let command = format!("{method}?{}", build_query(&params));
-        let (m, p) = parse_command(&command);
-        prop_assert_eq!(m, method);
-        prop_assert_eq!(p, params);
+        let parsed = parse_command(&command, DEFAULT_MAX_INPUT_VARS);
+        prop_assert_eq!(parsed, Ok((method, params)));
     }
 
     #[test]
     fn batch_parser_never_panics(s in any::<String>(), refs in "[$a-z\\[\\]_0-9 ]{0,30}") {
-        let _ = parse_command(&s);
-        let _ = parse_command(&refs);
+        let _ = parse_command(&s, DEFAULT_MAX_INPUT_VARS);
+        let _ = parse_command(&refs, DEFAULT_MAX_INPUT_VARS);
         let collected = Collected {
             result: vec![("a".into(), Value::object([("ID", Value::from("1"))]))],
             ..Collected::default()
         };
-        let _ = substitute_str(&s, &collected);
-        let _ = substitute_str(&refs, &collected);
-        let _ = substitute(&parse_str(&s), &collected);
-        // without references nothing changes
+        let budget = &mut Expansion::new(64);
+        let _ = substitute_str(&s, &collected, budget);
+        let _ = substitute_str(&refs, &collected, budget);
+        let _ = substitute(&parse_str(&s), &collected, budget);
+        // without references nothing changes, even with the budget spent
         if !s.contains('$') {
-            prop_assert_eq!(substitute_str(&s, &collected), Value::Str(s.clone()));
+            let spent = &mut Expansion::new(0);
+            prop_assert_eq!(substitute_str(&s, &collected, spent), Ok(Value::Str(s.clone())));
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::call::{Call, Env, invoke};
 use crate::envelope::{ApiError, MethodOutput};
-use crate::params;
+use crate::params::{self, InputError};
 use crate::value::Value;
 
 /// Maximum number of executed commands (`BATCH_MAX_LENGTH`).
@@ -16,10 +16,64 @@ pub fn split_command(command: &str) -> (&str, &str) {
     command.split_once('?').unwrap_or((command, ""))
 }
 
-/// Parses a command string into the method name and its parameters (PHP `parse_str`).
-pub fn parse_command(command: &str) -> (String, Value) {
+/// Parses a command string into the method name and its parameters (PHP `parse_str`, at most
+/// `max_vars` variables).
+pub fn parse_command(command: &str, max_vars: usize) -> Result<(String, Value), InputError> {
     let (method, query) = split_command(command);
-    (method.trim().to_owned(), params::parse_str(query))
+    let params = params::parse_str_limited(query, max_vars)?;
+    Ok((method.trim().to_owned(), params))
+}
+
+/// What the references of one batch may still add, in bytes of encoded JSON: a reference
+/// copies the value it names, so without a budget a small body could make many copies of a
+/// large earlier result.
+#[derive(Debug, Clone, Copy)]
+pub struct Expansion {
+    left: usize,
+}
+
+/// The references of a command would grow the batch beyond its [`Expansion`] budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExpansionExceeded;
+
+impl Expansion {
+    /// A budget of `bytes`.
+    pub fn new(bytes: usize) -> Expansion {
+        Expansion { left: bytes }
+    }
+
+    /// Takes the size of `value` from the budget, measuring no further than what is left, so
+    /// that refused references cost no more than the budget itself.
+    fn take(&mut self, value: &Value) -> Result<(), ExpansionExceeded> {
+        let size = encoded_size_within(value, self.left).ok_or(ExpansionExceeded)?;
+        self.left -= size;
+        Ok(())
+    }
+}
+
+/// The size of `value` as compact JSON (approximately: numbers count 8 bytes, escapes are not
+/// counted), or `None` as soon as it exceeds `limit`.
+fn encoded_size_within(value: &Value, limit: usize) -> Option<usize> {
+    let size = match value {
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => 8,
+        Value::Str(s) => s.len() + 2,
+        Value::List(items) => {
+            let mut size = 2;
+            for item in items {
+                size += 1 + encoded_size_within(item, limit.checked_sub(size)?)?;
+            }
+            size
+        }
+        Value::Map(entries) => {
+            let mut size = 2;
+            for (key, item) in entries {
+                size += key.len() + 4;
+                size += encoded_size_within(item, limit.checked_sub(size)?)?;
+            }
+            size
+        }
+    };
+    (size <= limit).then_some(size)
 }
 
 /// Results collected so far, by collection name.
@@ -50,7 +104,7 @@ impl Collected {
 
     /// Resolves a reference: the first segment is the command key (missing → `None`, the
     /// placeholder stays literal); later missing segments stop the walk at the value reached.
-    pub fn lookup(&self, name: &str, path: &[String]) -> Option<Value> {
+    pub fn lookup(&self, name: &str, path: &[String]) -> Option<&Value> {
         let (first, rest) = path.split_first()?;
         let mut current = self
             .collection(name)
@@ -63,7 +117,7 @@ impl Collected {
                 None => break,
             }
         }
-        Some(current.clone())
+        Some(current)
     }
 }
 
@@ -140,53 +194,74 @@ fn placeholders(s: &str) -> Vec<Placeholder> {
 }
 
 /// Substitutes placeholders in one string. A placeholder that is the whole string is replaced
-/// by the referenced value with its type; embedded ones only by string values.
-pub fn substitute_str(s: &str, collected: &Collected) -> Value {
+/// by the referenced value with its type; embedded ones only by string values. Every copied
+/// value is taken from `budget`.
+pub fn substitute_str(
+    s: &str,
+    collected: &Collected,
+    budget: &mut Expansion,
+) -> Result<Value, ExpansionExceeded> {
     let found = placeholders(s);
     if found.is_empty() {
-        return Value::Str(s.to_owned());
+        return Ok(Value::Str(s.to_owned()));
     }
     if let [only] = found.as_slice()
         && only.start == 0
         && only.end == s.len()
     {
-        return collected
-            .lookup(only.name, &only.path)
-            .unwrap_or_else(|| Value::Str(s.to_owned()));
+        return match collected.lookup(only.name, &only.path) {
+            Some(value) => {
+                budget.take(value)?;
+                Ok(value.clone())
+            }
+            None => Ok(Value::Str(s.to_owned())),
+        };
     }
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
     for p in found {
         out.push_str(&s[last..p.start]);
         match collected.lookup(p.name, &p.path) {
-            Some(Value::Str(v)) => out.push_str(&v),
+            Some(value @ Value::Str(v)) => {
+                budget.take(value)?;
+                out.push_str(v);
+            }
             _ => out.push_str(&s[p.start..p.end]),
         }
         last = p.end;
     }
     out.push_str(&s[last..]);
-    Value::Str(out)
+    Ok(Value::Str(out))
 }
 
-/// Substitutes placeholders in every value and key of a parameter tree.
-pub fn substitute(value: &Value, collected: &Collected) -> Value {
-    match value {
-        Value::Str(s) => substitute_str(s, collected),
-        Value::List(items) => Value::List(items.iter().map(|v| substitute(v, collected)).collect()),
-        Value::Map(entries) => Value::Map(
-            entries
+/// Substitutes placeholders in every value and key of a parameter tree (see
+/// [`substitute_str`]).
+pub fn substitute(
+    value: &Value,
+    collected: &Collected,
+    budget: &mut Expansion,
+) -> Result<Value, ExpansionExceeded> {
+    Ok(match value {
+        Value::Str(s) => substitute_str(s, collected, budget)?,
+        Value::List(items) => Value::List(
+            items
                 .iter()
-                .map(|(k, v)| {
-                    let key = match substitute_str(k, collected) {
-                        Value::Str(s) => s,
-                        other => other.php_string().unwrap_or_else(|| k.clone()),
-                    };
-                    (key, substitute(v, collected))
-                })
-                .collect(),
+                .map(|v| substitute(v, collected, budget))
+                .collect::<Result<_, _>>()?,
         ),
+        Value::Map(entries) => {
+            let mut out = Vec::with_capacity(entries.len());
+            for (k, v) in entries {
+                let key = match substitute_str(k, collected, budget)? {
+                    Value::Str(s) => s,
+                    other => other.php_string().unwrap_or_else(|| k.clone()),
+                };
+                out.push((key, substitute(v, collected, budget)?));
+            }
+            Value::Map(out)
+        }
         other => other.clone(),
-    }
+    })
 }
 
 fn error_value(code: &str, description: &str) -> Value {
@@ -194,6 +269,60 @@ fn error_value(code: &str, description: &str) -> Value {
         ("error", Value::from(code)),
         ("error_description", Value::from(description)),
     ])
+}
+
+/// Runs one command string under `key`: its result goes into `collected`; a failure comes
+/// back as the `result_error` entry.
+fn run_command(
+    call: &mut Call<'_>,
+    key: &str,
+    command: &str,
+    collected: &mut Collected,
+    budget: &mut Expansion,
+) -> Result<(), Value> {
+    let (method, raw_params) = parse_command(command, call.config.max_input_vars)
+        .map_err(|e| error_value("INVALID_REQUEST", &e.to_string()))?;
+    let name = method.to_lowercase();
+    *call.state.counters.entry(name.clone()).or_default() += 1;
+    let def = call
+        .methods
+        .find(&name)
+        .ok_or_else(|| error_value("ERROR_METHOD_NOT_FOUND", "Method not found!"))?;
+    if def.name == "batch" {
+        return Err(error_value(
+            "ERROR_BATCH_METHOD_NOT_ALLOWED",
+            "Method is not allowed for batch usage",
+        ));
+    }
+    let mut params = substitute(&raw_params, collected, budget).map_err(|ExpansionExceeded| {
+        let description = format!(
+            "Max batch length exceeded: the references grow the batch beyond {} bytes",
+            call.config.max_body_bytes
+        );
+        error_value("ERROR_BATCH_LENGTH_EXCEEDED", &description)
+    })?;
+    for reserved in params::RESERVED_PARAMS {
+        params.remove(reserved);
+    }
+    let mut env = Env {
+        config: call.config,
+        principal: call.principal,
+        state: call.state,
+        clock: call.clock,
+        methods: call.methods,
+    };
+    let invocation = invoke(&mut env, def, &params, true);
+    let out = invocation.outcome.map_err(|err| err.body())?;
+    let key = key.to_owned();
+    collected.result.push((key.clone(), out.result));
+    if let Some(total) = out.total {
+        collected.total.push((key.clone(), Value::Int(total)));
+    }
+    if let Some(next) = out.next {
+        collected.next.push((key.clone(), Value::Int(next)));
+    }
+    collected.time.push((key, invocation.timing.to_value()));
+    Ok(())
 }
 
 /// `batch`: `cmd` (map or list of command strings), `halt`.
@@ -208,76 +337,24 @@ pub fn batch(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         _ => Vec::new(),
     };
     let mut collected = Collected::default();
+    let mut budget = Expansion::new(call.config.max_body_bytes);
     for (index, (key, command)) in commands.into_iter().enumerate() {
-        if index >= BATCH_MAX_LENGTH {
-            collected.error.push((
-                key,
-                error_value("ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded"),
-            ));
+        let outcome = if index >= BATCH_MAX_LENGTH {
+            Err(error_value(
+                "ERROR_BATCH_LENGTH_EXCEEDED",
+                "Max batch length exceeded",
+            ))
+        } else if let Value::Str(command) = command {
+            run_command(call, &key, &command, &mut collected, &mut budget)
+        } else {
+            // Only strings are executed; other entries silently produce nothing.
+            continue;
+        };
+        if let Err(error) = outcome {
+            collected.error.push((key, error));
             if halt {
                 break;
             }
-            continue;
-        }
-        // Only strings are executed; other entries silently produce nothing.
-        let Value::Str(command) = command else {
-            continue;
-        };
-        let (method, raw_params) = parse_command(&command);
-        let name = method.to_lowercase();
-        *call.state.counters.entry(name.clone()).or_default() += 1;
-        let failed = match call.methods.find(&name) {
-            None => {
-                collected.error.push((
-                    key,
-                    error_value("ERROR_METHOD_NOT_FOUND", "Method not found!"),
-                ));
-                true
-            }
-            Some(def) if def.name == "batch" => {
-                collected.error.push((
-                    key,
-                    error_value(
-                        "ERROR_BATCH_METHOD_NOT_ALLOWED",
-                        "Method is not allowed for batch usage",
-                    ),
-                ));
-                true
-            }
-            Some(def) => {
-                let mut params = substitute(&raw_params, &collected);
-                for reserved in params::RESERVED_PARAMS {
-                    params.remove(reserved);
-                }
-                let mut env = Env {
-                    config: call.config,
-                    principal: call.principal,
-                    state: call.state,
-                    clock: call.clock,
-                    methods: call.methods,
-                };
-                let invocation = invoke(&mut env, def, &params, true);
-                match invocation.outcome {
-                    Ok(out) => {
-                        collected.result.push((key.clone(), out.result));
-                        if let Some(total) = out.total {
-                            collected.total.push((key.clone(), Value::Int(total)));
-                        }
-                        if let Some(next) = out.next {
-                            collected.next.push((key.clone(), Value::Int(next)));
-                        }
-                        collected.time.push((key, invocation.timing.to_value()));
-                        false
-                    }
-                    Err(err) => {
-                        collected.error.push((key, err.body()));
-                        true
-                    }
-                }
-            }
-        };
-        if failed && halt {
-            break;
         }
     }
     Ok(MethodOutput::new(Value::object([
@@ -317,16 +394,23 @@ mod tests {
     #[test]
     fn commands() {
         assert_eq!(
-            parse_command("crm.deal.get?id=5#frag&x=1"),
-            (
+            parse_command("crm.deal.get?id=5#frag&x=1", 10),
+            Ok((
                 "crm.deal.get".into(),
                 Value::object([("id", Value::from("5"))])
-            )
+            ))
         );
-        assert_eq!(parse_command("scope"), ("scope".into(), Value::empty_map()));
         assert_eq!(
-            parse_command("a?x=1+2%26b").1,
-            Value::object([("x", Value::from("1 2&b"))])
+            parse_command("scope", 10),
+            Ok(("scope".into(), Value::empty_map()))
+        );
+        assert_eq!(
+            parse_command("a?x=1+2%26b", 10).map(|(_, p)| p),
+            Ok(Value::object([("x", Value::from("1 2&b"))]))
+        );
+        assert_eq!(
+            parse_command("a?x=1&y=2&z=3", 2),
+            Err(InputError::TooManyVars(2))
         );
     }
 
@@ -350,7 +434,12 @@ mod tests {
             ("$result[", Value::from("$result[")),
         ];
         for (input, expected) in cases {
-            assert_eq!(substitute_str(input, &c), expected, "{input}");
+            let mut budget = Expansion::new(1024);
+            assert_eq!(
+                substitute_str(input, &c, &mut budget),
+                Ok(expected),
+                "{input}"
+            );
         }
     }
 }

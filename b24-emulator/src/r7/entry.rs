@@ -8,6 +8,9 @@ use axum::http::{HeaderMap, Method, header};
 use axum::response::Response;
 use serde_json::Value;
 
+use crate::guard::ConnLimits;
+use crate::server::{self, BodyError, ConnInfo};
+
 use super::login::login;
 use super::render::{self, Answer};
 use super::routes::{self, Ctx};
@@ -70,9 +73,23 @@ fn body_params(method: &Method, json: bool, body: &[u8]) -> Result<Vec<(String, 
 /// The entry point: every request to the emulator.
 pub async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        let text = String::from("Request Entity Too Large");
-        return render::raw(413, "text/plain", text, &[]);
+    let pause = parts
+        .extensions
+        .get::<ConnInfo>()
+        .map_or(ConnLimits::default().header_read, |info| {
+            info.limits.header_read
+        });
+    let body = match server::read_body(body, MAX_BODY, pause).await {
+        Ok(body) => body,
+        Err(e) => {
+            let status = match e {
+                BodyError::TooLarge => 413,
+                BodyError::Broken => 400,
+                BodyError::Stalled => 408,
+            };
+            let (content_type, text) = render::http_error_body(status);
+            return render::raw(status, content_type, text, &[]);
+        }
     };
     let Some((segments, format)) = api_path(parts.uri.path()) else {
         let page = render::web_page(404, "Not Found");

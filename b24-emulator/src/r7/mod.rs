@@ -57,7 +57,8 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use crate::server::ServerTask;
+use crate::guard::ConnLimits;
+use crate::server::{self, Listener, ListenerKind, ServerTask};
 use crate::setters::setters;
 
 mod dates;
@@ -112,13 +113,13 @@ impl R7EmulatorBuilder {
         let app = axum::Router::new()
             .fallback(entry::entry)
             .with_state(Arc::clone(&shared));
-        let server = ServerTask::spawn(|mut stop| async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|stop| *stop).await;
-                })
-                .await;
-        });
+        let how = Listener {
+            kind: ListenerKind::Primary,
+            tls: None,
+            limits: ConnLimits::default(),
+            error_body: render::http_error_body,
+        };
+        let server = ServerTask::spawn(|stop| server::serve(listener, how, app, stop));
         Ok(R7Emulator {
             inner: Arc::new(Inner {
                 shared,

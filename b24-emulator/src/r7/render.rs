@@ -50,9 +50,33 @@ pub fn success(answer: Answer, xml: bool) -> Response {
 
 /// The error envelope.
 pub fn failure(failure: Failure, xml: bool) -> Response {
+    let status = failure.status;
+    finish(status, error_envelope(failure), xml)
+}
+
+fn error_envelope(failure: Failure) -> Value {
     let error = json!({"message": failure.message, "hresult": failure.hresult, "data": {}});
-    let envelope = json!({"status": 1, "statusCode": failure.status, "error": error});
-    finish(failure.status, envelope, xml)
+    json!({"status": 1, "statusCode": failure.status, "error": error})
+}
+
+/// `(content type, JSON error envelope)` of an answer the HTTP layer gives by itself (a
+/// malformed head, a head or body too slow or too large), with the status's reason as the
+/// message.
+pub fn http_error_body(status: u16) -> (&'static str, String) {
+    let reason = StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error");
+    let envelope = error_envelope(Failure::generic(status, reason));
+    (JSON, json_text(&envelope))
+}
+
+/// The content type of JSON answers.
+const JSON: &str = "application/json; charset=UTF-8";
+
+/// JSON text as Json.NET writes it (`/` escaped as `\/`).
+fn json_text(value: &Value) -> String {
+    value.to_string().replace('/', "\\/")
 }
 
 fn finish(status: u16, envelope: Value, xml: bool) -> Response {
@@ -66,9 +90,7 @@ fn finish(status: u16, envelope: Value, xml: bool) -> Response {
         out.push_str("</result>");
         raw(status, "text/xml; charset=UTF-8", out, &[])
     } else {
-        // Json.NET escapes `/` as `\/`.
-        let body = envelope.to_string().replace('/', "\\/");
-        raw(status, "application/json; charset=UTF-8", body, &[])
+        raw(status, JSON, json_text(&envelope), &[])
     }
 }
 
