@@ -3,7 +3,31 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::error::Error;
 use crate::scope::Scope;
+
+/// Longest method name accepted at run time.
+const MAX_NAME: usize = 255;
+
+/// Checks a method name given at run time: dot-separated ASCII letters, digits and `_`,
+/// the form that cannot change the URL or the `batch` command it is placed in.
+pub(crate) fn check_name(name: &str) -> Result<(), Error> {
+    let valid = !name.is_empty()
+        && name.len() <= MAX_NAME
+        && name.split('.').all(|segment| {
+            !segment.is_empty()
+                && segment
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::InvalidMethodName {
+            method: name.chars().take(MAX_NAME).collect(),
+        })
+    }
+}
 
 /// A Bitrix24 REST method: a request value that knows its name, scope and response type.
 ///
@@ -90,5 +114,36 @@ impl MethodMeta {
 impl Default for MethodMeta {
     fn default() -> Self {
         MethodMeta::DEFAULT
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_time_method_names_cannot_inject_parameters() {
+        for name in [
+            "crm.deal.list",
+            "imbot.v2.Chat.Message.send",
+            "profile",
+            "user_get.json",
+        ] {
+            assert!(check_name(name).is_ok(), "{name}");
+        }
+        for name in [
+            "",
+            "crm.deal.add?fields[TITLE]=x",
+            "a&b",
+            "crm..list",
+            ".x",
+            "a/b",
+            "a b",
+        ] {
+            assert!(
+                matches!(check_name(name), Err(Error::InvalidMethodName { .. })),
+                "{name}"
+            );
+        }
     }
 }

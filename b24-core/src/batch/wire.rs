@@ -8,22 +8,23 @@ use serde_json::Value;
 
 use super::Outcome;
 use crate::envelope::{Envelope, Time};
-use crate::error::{ApiError, ErrorCode, RawCode};
+use crate::error::{ApiError, Cause, Error, ErrorCode, RawCode};
 use crate::types::de;
 
-/// The `result` of a `batch` call as the server sends it; empty maps arrive as `[]`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// The `result` of a `batch` call as the server sends it; empty maps arrive as `[]`. The
+/// server always sends `result` and `result_error`: an answer without them is not a batch
+/// result, and fails to decode rather than passing for "nothing ran".
+#[derive(Debug, Deserialize)]
 pub(crate) struct BatchWire {
     #[serde(deserialize_with = "keyed")]
     pub(crate) result: HashMap<String, Value>,
     #[serde(deserialize_with = "keyed")]
     pub(crate) result_error: HashMap<String, Value>,
-    #[serde(deserialize_with = "keyed")]
+    #[serde(default, deserialize_with = "keyed")]
     pub(crate) result_total: HashMap<String, Value>,
-    #[serde(deserialize_with = "keyed")]
+    #[serde(default, deserialize_with = "keyed")]
     pub(crate) result_next: HashMap<String, Value>,
-    #[serde(deserialize_with = "keyed")]
+    #[serde(default, deserialize_with = "keyed")]
     pub(crate) result_time: HashMap<String, Value>,
 }
 
@@ -31,24 +32,48 @@ pub(crate) struct BatchWire {
 fn keyed<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<HashMap<String, Value>, D::Error> {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::Object(map) => map.into_iter().collect(),
-        Value::Array(items) => items
+    match Value::deserialize(deserializer)? {
+        Value::Object(map) => Ok(map.into_iter().collect()),
+        Value::Array(items) => Ok(items
             .into_iter()
             .enumerate()
             .map(|(i, v)| (i.to_string(), v))
-            .collect(),
-        _ => HashMap::new(),
-    })
+            .collect()),
+        other => Err(serde::de::Error::invalid_type(
+            unexpected(&other),
+            &"a map of command keys (an object or an array)",
+        )),
+    }
+}
+
+/// What serde reports for a value of the wrong kind.
+fn unexpected(value: &Value) -> serde::de::Unexpected<'_> {
+    use serde::de::Unexpected;
+    match value {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(flag) => Unexpected::Bool(*flag),
+        Value::Number(_) => Unexpected::Other("a number"),
+        Value::String(text) => Unexpected::Str(text),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
 }
 
 impl BatchWire {
-    /// Sorts the answer into outcomes for `keys`; keys without an entry were not executed.
+    /// Sorts the answer into outcomes for `keys`. A key without an entry was not executed
+    /// when a halting batch stopped at an earlier failure; otherwise the answer does not say
+    /// what became of it, and its outcome is unknown.
     pub(crate) fn outcomes(
         mut self,
         method_of: impl Fn(&str) -> String,
         keys: &[String],
+        halt: bool,
     ) -> Vec<(String, Outcome)> {
+        let stopped_by = keys
+            .iter()
+            .find_map(|key| self.result_error.get(key).map(|error| (key, error)))
+            .filter(|_| halt)
+            .map(|(key, error)| Cause::new(Error::Api(Box::new(sub_error(method_of(key), error)))));
         keys.iter()
             .map(|key| {
                 let outcome = if let Some(error) = self.result_error.remove(key) {
@@ -66,8 +91,15 @@ impl BatchWire {
                         total: number(self.result_total.remove(key)),
                         time,
                     })
+                } else if let Some(stopped_by) = &stopped_by {
+                    Outcome::NotExecuted(Some(stopped_by.clone()))
                 } else {
-                    Outcome::NotExecuted
+                    Outcome::Unknown(Cause::new(Error::Decode {
+                        method: method_of(key),
+                        path: format!("result.result.{key}"),
+                        message: String::from("the batch answer has no result and no error for it"),
+                        body: String::new(),
+                    }))
                 };
                 (key.clone(), outcome)
             })
