@@ -173,7 +173,7 @@ async fn oversized_answers_are_refused() {
 }
 
 #[tokio::test]
-async fn a_moved_portal_is_followed_with_the_same_post() {
+async fn a_portal_moved_to_another_origin_is_reported_with_its_new_address() {
     let (emulator, _) = portal().await;
     let target = format!("{}crm.automatedsolution.add", emulator.webhook_url());
     let moved = format!(
@@ -181,16 +181,23 @@ async fn a_moved_portal_is_followed_with_the_same_post() {
     );
     let server = CannedServer::start(vec![moved]).await;
     let client = Client::webhook(&server.webhook_url()).unwrap();
-    let added = client
+    let error = client
         .call_raw(
             "crm.automatedsolution.add",
             &json!({"fields": {"title": "Moved"}}),
         )
         .await
-        .unwrap();
-    assert_eq!(added.result["automatedSolution"]["title"], "Moved");
+        .unwrap_err();
+    let Error::PortalMoved { location, .. } = &error else {
+        panic!("expected a portal-moved error, got {error:?}")
+    };
+    assert_eq!(location, &target, "the caller learns the new address");
     assert_eq!(server.hits.load(Ordering::SeqCst), 1);
-    assert_eq!(emulator.request_count("crm.automatedsolution.add"), 1);
+    assert_eq!(
+        emulator.request_count("crm.automatedsolution.add"),
+        0,
+        "nothing is sent to another origin"
+    );
 }
 
 #[tokio::test]
