@@ -314,40 +314,19 @@ impl Error {
     }
 
     /// Removes `secrets` from every text the error holds that came from the server or quotes
-    /// its answer. A wrapped error is scrubbed unless it is shared already: the client scrubs
-    /// each error before it wraps it.
+    /// its answer. Wrapped errors are left as they are: the client scrubs each error before
+    /// it wraps it.
     pub(crate) fn scrubbed(mut self, secrets: &Secrets) -> Self {
         match &mut self {
             Error::Api(api) => api.scrub(secrets),
-            Error::MalformedAnswer { message, body, .. } => {
-                secrets.scrub(message);
-                secrets.scrub(body);
-            }
+            Error::MalformedAnswer { message, body, .. } => secrets.scrub_all([message, body]),
             Error::Decode {
                 path,
                 message,
                 body,
                 ..
-            } => {
-                secrets.scrub(path);
-                secrets.scrub(message);
-                secrets.scrub(body);
-            }
-            Error::PortalMoved { location, .. } => secrets.scrub(location),
-            Error::Config(message) => secrets.scrub(message),
-            Error::UnknownOutcome { reason: cause, .. }
-            | Error::TokenRefresh { source: cause, .. }
-            | Error::NotExecuted {
-                cause: Some(cause), ..
-            }
-            | Error::Deadline {
-                last: Some(cause), ..
-            } => {
-                if let Some(inner) = Arc::get_mut(&mut cause.0) {
-                    let taken = std::mem::replace(inner, Error::Config(String::new()));
-                    *inner = taken.scrubbed(secrets);
-                }
-            }
+            } => secrets.scrub_all([path, message, body]),
+            Error::PortalMoved { location: text, .. } | Error::Config(text) => secrets.scrub(text),
             _ => {}
         }
         self
@@ -381,8 +360,7 @@ impl ApiError {
 
     /// Removes `secrets` from the server's texts.
     pub(crate) fn scrub(&mut self, secrets: &Secrets) {
-        secrets.scrub(&mut self.description);
-        secrets.scrub_option(&mut self.raw_body);
+        secrets.scrub_all(self.raw_body.iter_mut().chain([&mut self.description]));
     }
 }
 

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::error::Error;
 use crate::scope::Scope;
@@ -44,6 +45,18 @@ pub trait Method: Serialize {
     type Response: DeserializeOwned;
 }
 
+/// A request's parameters as JSON, always an object (a unit request's `null` becomes `{}`).
+pub(crate) fn params<M: Method>(request: &M) -> Result<Value, Error> {
+    match serde_json::to_value(request) {
+        Ok(Value::Null) => Ok(Value::Object(serde_json::Map::new())),
+        Ok(params) => Ok(params),
+        Err(source) => Err(Error::Encode {
+            method: M::NAME.to_owned(),
+            source,
+        }),
+    }
+}
+
 /// Where a list method keeps its items inside `result`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListShape {
@@ -51,6 +64,16 @@ pub enum ListShape {
     Root,
     /// `result` is an object holding the array under this key (`crm.item.list` → `items`).
     Key(&'static str),
+}
+
+impl ListShape {
+    /// The key of the items inside `result`, or `None` when `result` is the list.
+    pub(crate) fn key(self) -> Option<&'static str> {
+        match self {
+            ListShape::Root => None,
+            ListShape::Key(key) => Some(key),
+        }
+    }
 }
 
 /// Facts about a method that the runtime uses to batch, retry and page it.

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::batch::{Command, MAX_COMMANDS, Outcome};
 use crate::client::Client;
 use crate::error::Error;
-use crate::method::{self, ListShape, Method};
+use crate::method::{self, Method};
 use crate::registry;
 use crate::scope::Scope;
 
@@ -117,7 +117,7 @@ impl ListSpec {
         })
     }
 
-    /// What the [registry](crate::registry) knows about `method`: where its items are and
+    /// What the [registry] knows about `method`: where its items are and
     /// its cursor field. [`Error::UnknownMethod`] when no linked type declares it,
     /// [`Error::NotAListMethod`] when it is not declared a list method.
     pub fn from_registry(method: &str) -> Result<ListSpec, Error> {
@@ -127,10 +127,7 @@ impl ListSpec {
         })?;
         Ok(ListSpec {
             method: info.name.to_owned(),
-            items: match shape {
-                ListShape::Root => None,
-                ListShape::Key(key) => Some(key.to_owned()),
-            },
+            items: shape.key().map(str::to_owned),
             cursor: info.meta.cursor.map(str::to_owned),
         })
     }
@@ -188,23 +185,17 @@ impl Client {
                 method: M::NAME.to_owned(),
             });
         };
-        let params = serde_json::to_value(request).map_err(|source| Error::Encode {
-            method: M::NAME.to_owned(),
-            source,
-        })?;
+        let params = method::params(request)?;
         let list = ListSpec {
             method: String::new(),
-            items: match shape {
-                ListShape::Root => None,
-                ListShape::Key(key) => Some(key.to_owned()),
-            },
+            items: shape.key().map(str::to_owned),
             cursor: M::META.cursor.map(str::to_owned),
         };
         Ok(self.stream_pages(Cow::Borrowed(M::NAME), Some(M::SCOPE), list, params))
     }
 
     /// Streams every item of a list method given by name, as JSON, paging as the
-    /// [registry](crate::registry) says (see [`ListSpec::from_registry`]) exactly as
+    /// [registry] says (see [`ListSpec::from_registry`]) exactly as
     /// [`stream`](Self::stream) does for a typed request.
     pub fn stream_raw(&self, method: &str, params: &Value) -> Result<ItemStream<Value>, Error> {
         self.stream_list(&ListSpec::from_registry(method)?, params)

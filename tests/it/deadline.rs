@@ -8,7 +8,7 @@ use b24_core::{Client, Error, ErrorCode};
 use b24_methods::profile::Profile;
 use serde_json::json;
 
-use crate::support::{CannedServer, Reply, http_response};
+use crate::support::{CannedServer, Reply, http_response, unpaced};
 
 /// Far more than any of these calls may take; on expiry the test fails instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -24,13 +24,15 @@ async fn trickling() -> CannedServer {
 /// A client of `server` whose calls must be over within `deadline`; the timeout of one
 /// exchange stays at its default (75 s).
 fn client_with_deadline(server: &CannedServer, deadline: Duration) -> Client {
-    Client::builder()
-        .webhook_url(&server.webhook_url())
-        .unwrap()
-        .rate_limit(None)
-        .deadline(deadline)
-        .build()
-        .unwrap()
+    unpaced(&server.webhook_url(), |builder| builder.deadline(deadline))
+}
+
+/// The error `call` ends with, failing the test when it is still running after a while.
+async fn error_of<T: std::fmt::Debug>(call: impl Future<Output = Result<T, Error>>) -> Error {
+    tokio::time::timeout(PATIENCE, call)
+        .await
+        .expect("the call ends at its deadline")
+        .unwrap_err()
 }
 
 #[tokio::test]
@@ -38,10 +40,7 @@ async fn a_trickling_server_cannot_hold_a_read_past_its_deadline() {
     let server = trickling().await;
     let client = client_with_deadline(&server, Duration::from_secs(1));
     let started = Instant::now();
-    let error = tokio::time::timeout(PATIENCE, client.call(&Profile))
-        .await
-        .expect("the call ends at its deadline")
-        .unwrap_err();
+    let error = error_of(client.call(&Profile)).await;
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     let Error::Deadline { method, limit, .. } = &error else {
@@ -60,13 +59,8 @@ async fn a_trickling_server_cannot_hold_a_read_past_its_deadline() {
 async fn a_write_cut_by_its_deadline_is_an_unknown_outcome() {
     let server = trickling().await;
     let client = client_with_deadline(&server, Duration::from_millis(800));
-    let error = tokio::time::timeout(
-        PATIENCE,
-        client.call_raw("crm.deal.add", &json!({"fields": {"TITLE": "slow"}})),
-    )
-    .await
-    .expect("the call ends at its deadline")
-    .unwrap_err();
+    let error =
+        error_of(client.call_raw("crm.deal.add", &json!({"fields": {"TITLE": "slow"}}))).await;
     let Error::UnknownOutcome { reason, .. } = &error else {
         panic!("expected an unknown outcome, got {error:?}")
     };
@@ -92,10 +86,7 @@ async fn retries_stop_at_the_deadline() {
     let server = CannedServer::start(vec![refused]).await;
     let client = client_with_deadline(&server, Duration::from_secs(1));
     let started = Instant::now();
-    let error = tokio::time::timeout(PATIENCE, client.call(&Profile))
-        .await
-        .expect("the call ends at its deadline")
-        .unwrap_err();
+    let error = error_of(client.call(&Profile)).await;
     // The default policy backs off 0.25, 0.5, 1, 2 ... s over 8 attempts (32 s in all).
     assert!(
         started.elapsed() < Duration::from_secs(2),

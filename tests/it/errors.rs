@@ -130,12 +130,16 @@ async fn html_error_page_keeps_status_and_body() {
     assert_eq!(api.raw_body.as_deref(), Some(page));
 }
 
-#[tokio::test]
-async fn truncated_json_is_a_malformed_answer_naming_the_method() {
-    let body = r#"{"result":{"ID":"1","ADMIN":tr"#;
+/// The error of `profile` when every answer is a 200 with `body`.
+async fn profile_failing_with(body: &str) -> Error {
     let server = CannedServer::start(vec![http_response("200 OK", "application/json", body)]).await;
     let client = Client::webhook(&server.webhook_url()).unwrap();
-    let error = client.call(&Profile).await.unwrap_err();
+    client.call(&Profile).await.unwrap_err()
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_malformed_answer_naming_the_method() {
+    let error = profile_failing_with(r#"{"result":{"ID":"1","ADMIN":tr"#).await;
     let Error::MalformedAnswer { method, .. } = &error else {
         panic!("expected a malformed-answer error, got {error:?}")
     };
@@ -145,9 +149,7 @@ async fn truncated_json_is_a_malformed_answer_naming_the_method() {
 #[tokio::test]
 async fn wrong_types_name_the_json_path() {
     let body = r#"{"result":{"ID":"1","ADMIN":"maybe","NAME":"A"},"time":{"start":1}}"#;
-    let server = CannedServer::start(vec![http_response("200 OK", "application/json", body)]).await;
-    let client = Client::webhook(&server.webhook_url()).unwrap();
-    let error = client.call(&Profile).await.unwrap_err();
+    let error = profile_failing_with(body).await;
     let Error::Decode { path, .. } = &error else {
         panic!("expected a decode error, got {error:?}")
     };

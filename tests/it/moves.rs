@@ -9,7 +9,7 @@ use b24_methods::profile::Profile;
 use b24_methods::r7::crm::case::get::CaseGet;
 use serde_json::json;
 
-use crate::support::{CannedServer, http_response};
+use crate::support::{CannedServer, http_response, r7_with_token};
 
 const TOKEN: &str = "0auth4cc3sst0k3n";
 const R7_TOKEN: &str = "r7s3ss10nt0k3n";
@@ -21,68 +21,73 @@ fn moved_to(location: &str) -> String {
     )
 }
 
-/// A server that would answer anything with success, to see whether credentials reach it.
-async fn other_origin() -> CannedServer {
-    CannedServer::start(vec![http_response(
+/// A portal that moves every request to `path` on another server, and that server, which
+/// would answer anything with success (to see whether credentials reach it).
+async fn moved_elsewhere(path: &str) -> (CannedServer, CannedServer) {
+    let elsewhere = CannedServer::start(vec![http_response(
         "200 OK",
         "application/json",
         r#"{"result":{"ID":"1","ADMIN":true,"NAME":"Mallory"},"response":{"id":1}}"#,
     )])
-    .await
+    .await;
+    let location = format!("http://{}{path}", elsewhere.addr);
+    (
+        CannedServer::start(vec![moved_to(&location)]).await,
+        elsewhere,
+    )
 }
 
-#[tokio::test]
-async fn webhook_calls_are_not_repeated_at_another_origin() {
-    let elsewhere = other_origin().await;
-    let portal = CannedServer::start(vec![moved_to(&format!(
-        "http://{}/rest/1/cannedcode/crm.deal.add",
-        elsewhere.addr
-    ))])
-    .await;
-    let client = Client::webhook(&portal.webhook_url()).unwrap();
-    let error = client
-        .call_raw("crm.deal.add", &json!({"fields": {"TITLE": "x"}}))
-        .await
-        .unwrap_err();
-    let Error::PortalMoved { method, location } = &error else {
-        panic!("expected a portal-moved error, got {error:?}")
-    };
-    assert_eq!(method, "crm.deal.add");
-    // The new address reaches the caller without the webhook code it carried.
-    assert_eq!(
-        location,
-        &format!("http://{}/rest/1/[redacted]/crm.deal.add", elsewhere.addr)
-    );
-    assert!(!error.to_string().contains("cannedcode"), "{error}");
+/// Makes a client of a portal.
+type ClientOf<'a> = &'a dyn Fn(&CannedServer) -> Client;
+
+#[track_caller]
+fn assert_untouched(elsewhere: &CannedServer) {
     assert_eq!(
         elsewhere.hits.load(Ordering::SeqCst),
         0,
         "nothing went there"
     );
-    assert_eq!(
-        portal.hits.load(Ordering::SeqCst),
-        1,
-        "a write is sent once"
-    );
 }
 
 #[tokio::test]
-async fn oauth_tokens_are_not_sent_to_another_port() {
-    let elsewhere = other_origin().await;
-    let portal = CannedServer::start(vec![moved_to(&format!(
-        "http://{}/rest/profile",
-        elsewhere.addr
-    ))])
-    .await;
-    let client = Client::builder()
-        .oauth(OAuth::with_token(&format!("http://{}", portal.addr), TOKEN).unwrap())
-        .build()
-        .unwrap();
-    let error = client.call(&Profile).await.unwrap_err();
-    assert!(matches!(error, Error::PortalMoved { .. }), "{error:?}");
-    assert_eq!(elsewhere.hits.load(Ordering::SeqCst), 0);
-    let sent = portal.requests.lock().unwrap().join("\n");
-    assert!(sent.contains(TOKEN), "the portal itself got the token");
+async fn credentials_are_not_sent_to_another_origin() {
+    let webhook = |portal: &CannedServer| Client::webhook(&portal.webhook_url()).unwrap();
+    let oauth = |portal: &CannedServer| {
+        let portal = format!("http://{}", portal.addr);
+        let credentials = OAuth::with_token(&portal, TOKEN).unwrap();
+        Client::builder().oauth(credentials).build().unwrap()
+    };
+    let oauth_path = format!("/rest/crm.deal.add?auth={TOKEN}");
+    let cases: [(ClientOf, &str, &str); 2] = [
+        (&webhook, "cannedcode", "/rest/1/cannedcode/crm.deal.add"),
+        (&oauth, TOKEN, &oauth_path),
+    ];
+    for (client_of, secret, path) in cases {
+        let (portal, elsewhere) = moved_elsewhere(path).await;
+        let error = client_of(&portal)
+            .call_raw("crm.deal.add", &json!({"fields": {"TITLE": "x"}}))
+            .await
+            .unwrap_err();
+        let Error::PortalMoved { method, location } = &error else {
+            panic!("expected a portal-moved error, got {error:?}")
+        };
+        assert_eq!(method, "crm.deal.add");
+        // The new address reaches the caller without the secret it carried.
+        let expected = format!(
+            "http://{}{}",
+            elsewhere.addr,
+            path.replace(secret, "[redacted]")
+        );
+        assert_eq!(location, &expected);
+        assert!(!format!("{error} {error:?}").contains(secret), "{error:?}");
+        assert_untouched(&elsewhere);
+        let sent = portal.requests.lock().unwrap();
+        assert_eq!(sent.len(), 1, "a write is sent once");
+        assert!(
+            sent[0].contains(secret),
+            "the portal itself got the credential"
+        );
+    }
 }
 
 #[tokio::test]
@@ -105,18 +110,12 @@ async fn moves_within_the_origin_are_followed_with_the_same_request() {
 
 #[tokio::test]
 async fn the_r7_client_keeps_its_token_at_its_portal() {
-    let elsewhere = other_origin().await;
-    let portal = CannedServer::start(vec![moved_to(&format!(
-        "http://{}/api/2.0/crm/case/7.json?token={R7_TOKEN}",
-        elsewhere.addr
-    ))])
-    .await;
-    let client = b24_core::r7::Client::builder()
-        .portal(&format!("http://{}", portal.addr))
-        .token(R7_TOKEN)
-        .build()
-        .unwrap();
-    let error = client.call(&CaseGet::new(7)).await.unwrap_err();
+    let path = format!("/api/2.0/crm/case/7.json?token={R7_TOKEN}");
+    let (portal, elsewhere) = moved_elsewhere(&path).await;
+    let error = r7_with_token(portal.addr, R7_TOKEN)
+        .call(&CaseGet::new(7))
+        .await
+        .unwrap_err();
     let b24_core::r7::Error::PortalMoved { location, .. } = &error else {
         panic!("expected a portal-moved error, got {error:?}")
     };
@@ -132,11 +131,7 @@ async fn the_r7_client_keeps_its_token_at_its_portal() {
         !format!("{error} {error:?}").contains(R7_TOKEN),
         "{error:?}"
     );
-    assert_eq!(
-        elsewhere.hits.load(Ordering::SeqCst),
-        0,
-        "nothing went there"
-    );
+    assert_untouched(&elsewhere);
 }
 
 #[tokio::test]
@@ -151,12 +146,10 @@ async fn the_r7_client_follows_a_move_within_its_portal() {
         case,
     ])
     .await;
-    let client = b24_core::r7::Client::builder()
-        .portal(&format!("http://{}", portal.addr))
-        .token(R7_TOKEN)
-        .build()
+    let case = r7_with_token(portal.addr, R7_TOKEN)
+        .call(&CaseGet::new(7))
+        .await
         .unwrap();
-    let case = client.call(&CaseGet::new(7)).await.unwrap();
     assert_eq!((case.id, case.title.as_deref()), (7, Some("Moved")));
     let requests = portal.requests.lock().unwrap();
     assert!(requests[1].starts_with("GET /office/api/2.0/crm/case/7.json"));

@@ -8,17 +8,13 @@ use b24_core::{Batch, BatchResults, Client, Error, ErrorCode, Handle};
 use b24_emulator::{Emulator, FaultConfig};
 use serde_json::{Value, json};
 
-use crate::support::{CannedServer, http_response, webhook_url};
+use crate::support::{CannedServer, http_response, unpaced, webhook_url};
 
 /// A client of the emulator's webhook that reads answers of at most `limit` bytes.
 fn limited(emulator: &Emulator, limit: usize) -> Client {
-    Client::builder()
-        .webhook_url(&emulator.webhook_url())
-        .unwrap()
-        .rate_limit(None)
-        .max_response_bytes(limit)
-        .build()
-        .unwrap()
+    unpaced(&emulator.webhook_url(), |builder| {
+        builder.max_response_bytes(limit)
+    })
 }
 
 /// Deals on the emulator, counted through a client without limits.

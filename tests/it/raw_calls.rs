@@ -9,15 +9,10 @@ use b24_emulator::Emulator;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 
-use crate::support::{CannedServer, http_response};
+use crate::support::{CannedServer, http_response, unpaced};
 
 fn client(emulator: &Emulator) -> Client {
-    Client::builder()
-        .webhook_url(&emulator.webhook_url())
-        .unwrap()
-        .rate_limit(None)
-        .build()
-        .unwrap()
+    unpaced(&emulator.webhook_url(), |builder| builder)
 }
 
 /// The `ID`s of every item of `stream`, checking they come once each, in order.

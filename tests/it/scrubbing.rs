@@ -9,7 +9,7 @@ use b24_methods::profile::Profile;
 use b24_methods::r7::crm::case::get::CaseGet;
 use serde_json::json;
 
-use crate::support::{CannedServer, Reply, http_response};
+use crate::support::{CannedServer, Reply, http_response, r7_with_token, unpaced};
 
 const CODE: &str = "3ch03dw3bh00kc0de";
 const TOKEN: &str = "3ch03d4cc3sst0k3n";
@@ -64,13 +64,8 @@ async fn echoing(echo: Echo) -> CannedServer {
 
 /// A webhook client of `server` that tries once.
 fn webhook(server: &CannedServer) -> Client {
-    Client::builder()
-        .webhook_url(&format!("http://{}/rest/1/{CODE}/", server.addr))
-        .unwrap()
-        .retry(RetryPolicy::NEVER)
-        .rate_limit(None)
-        .build()
-        .unwrap()
+    let url = format!("http://{}/rest/1/{CODE}/", server.addr);
+    unpaced(&url, |builder| builder.retry(RetryPolicy::NEVER))
 }
 
 /// Asserts that `secret` is nowhere in the error's texts, and that the server did see it
@@ -169,12 +164,10 @@ async fn r7_passwords_and_tokens_echoed_by_the_server_are_scrubbed() {
     );
 
     let server = echoing(Echo::WrongShape).await;
-    let client = b24_core::r7::Client::builder()
-        .portal(&format!("http://{}", server.addr))
-        .token(TOKEN)
-        .build()
-        .unwrap();
-    let error = client.call(&CaseGet::new(1)).await.unwrap_err();
+    let error = r7_with_token(server.addr, TOKEN)
+        .call(&CaseGet::new(1))
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, b24_core::r7::Error::Decode { .. }),
         "{error:?}"

@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests.
 
-use b24_core::{Client, Error, ErrorCode};
+use b24_core::{Client, ClientBuilder, Error, ErrorCode};
 use b24_emulator::Emulator;
 
 /// A started emulator and a webhook client for its default webhook.
@@ -16,6 +16,24 @@ pub async fn portal_with(builder: b24_emulator::EmulatorBuilder) -> (Emulator, C
         .expect("the emulator starts on loopback");
     let client = Client::webhook(&emulator.webhook_url()).expect("loopback webhooks are accepted");
     (emulator, client)
+}
+
+/// A webhook client of `url` without client-side pacing, configured further by `configure`.
+pub fn unpaced(url: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
+    let builder = Client::builder()
+        .webhook_url(url)
+        .expect("a valid webhook URL")
+        .rate_limit(None);
+    configure(builder).build().expect("a valid configuration")
+}
+
+/// An R7 client of the loopback server at `addr`, holding the session token `token`.
+pub fn r7_with_token(addr: std::net::SocketAddr, token: &str) -> b24_core::r7::Client {
+    b24_core::r7::Client::builder()
+        .portal(&format!("http://{addr}"))
+        .token(token)
+        .build()
+        .expect("loopback portals are accepted")
 }
 
 /// The webhook URL of another webhook of the same portal.

@@ -17,18 +17,15 @@ use futures_util::StreamExt;
 use secrecy::SecretString;
 use serde_json::json;
 
-use crate::support::{CannedServer, Reply, http_response};
+use crate::support::{CannedServer, Reply, http_response, unpaced};
 
 /// A client of `url` that tries once and waits at most 300 ms for an answer.
 fn impatient(url: &str) -> Client {
-    Client::builder()
-        .webhook_url(url)
-        .unwrap()
-        .rate_limit(None)
-        .retry(RetryPolicy::NEVER)
-        .timeout(Duration::from_millis(300))
-        .build()
-        .unwrap()
+    unpaced(url, |builder| {
+        builder
+            .retry(RetryPolicy::NEVER)
+            .timeout(Duration::from_millis(300))
+    })
 }
 
 /// The webhook URL of a closed port.
@@ -163,12 +160,7 @@ async fn a_failed_refresh_names_the_call() {
 
 /// A client of the emulator's TLS listener that does not trust the emulator's CA.
 fn distrustful(emulator: &Emulator) -> Client {
-    Client::builder()
-        .webhook_url(&emulator.https_webhook_url())
-        .unwrap()
-        .rate_limit(None)
-        .build()
-        .unwrap()
+    unpaced(&emulator.https_webhook_url(), |builder| builder)
 }
 
 /// Asserts that `error` fails for the certificate, and says so in its source chain.

@@ -117,10 +117,7 @@ impl Batch {
         request: &M,
         references: [(&str, Reference); N],
     ) -> Result<Handle<M>, Error> {
-        let params = serde_json::to_value(request).map_err(|source| Error::Encode {
-            method: M::NAME.to_owned(),
-            source,
-        })?;
+        let params = method::params(request)?;
         let command = Command {
             key: String::new(),
             method: Cow::Borrowed(M::NAME),
@@ -142,7 +139,10 @@ impl Batch {
             method: Cow::Owned(method.to_owned()),
             scope: info.map(|info| info.scope.clone()),
             read_only: info.is_some_and(|info| info.meta.read_only),
-            params,
+            params: match params {
+                Value::Null => Value::Object(serde_json::Map::new()),
+                params => params,
+            },
         };
         self.add(command, &[])
     }
@@ -153,9 +153,6 @@ impl Batch {
         mut command: Command,
         references: &[(&str, Reference)],
     ) -> Result<Handle<M>, Error> {
-        if command.params.is_null() {
-            command.params = Value::Object(serde_json::Map::new());
-        }
         for (path, reference) in references {
             let reason = if self
                 .commands
@@ -286,7 +283,7 @@ impl Reference {
 #[derive(Clone, Debug)]
 pub(crate) enum Outcome {
     /// It ran and succeeded.
-    Done(Envelope<Value>),
+    Done(Box<Envelope<Value>>),
     /// The server answered it with an error (it ran and failed, or was refused).
     Failed(Box<ApiError>),
     /// Its request failed after it left: it may have run.
@@ -468,12 +465,12 @@ mod tests {
         let mut outcomes = HashMap::new();
         outcomes.insert(
             String::from("c0"),
-            Outcome::Done(Envelope {
+            Outcome::Done(Box::new(Envelope {
                 result: json!({"item": {"id": 7, "title": "T"}}),
                 next: Some(50),
                 total: None,
                 time: None,
-            }),
+            })),
         );
         let command = Command {
             key: String::from("c60"),
@@ -489,14 +486,19 @@ mod tests {
         );
     }
 
+    /// The outcomes of commands `c0` and `c1` of `method` in the batch `answer`.
+    fn sorted(answer: Value, method: &str, halt: bool) -> Vec<(String, Outcome)> {
+        let wire: BatchWire = serde_json::from_value(answer).unwrap();
+        let keys = [String::from("c0"), String::from("c1")];
+        wire.outcomes(|_| method.to_owned(), &keys, halt, &Secrets::default())
+    }
+
     #[test]
     fn wire_maps_accept_empty_arrays() {
-        let wire: BatchWire = serde_json::from_value(json!({
+        let answer = json!({
             "result": {"c0": 5}, "result_error": [], "result_total": [], "result_next": [], "result_time": []
-        }))
-        .unwrap();
-        let keys = [String::from("c0"), String::from("c1")];
-        let outcomes = wire.outcomes(|_| String::from("crm.deal.add"), &keys, false);
+        });
+        let outcomes = sorted(answer, "crm.deal.add", false);
         assert!(matches!(&outcomes[0].1, Outcome::Done(envelope) if envelope.result == json!(5)));
         // Without `halt` the server answers for every command: silence is not "not executed".
         assert!(matches!(outcomes[1].1, Outcome::Unknown(_)));
@@ -504,12 +506,10 @@ mod tests {
 
     #[test]
     fn commands_after_a_halting_failure_were_not_executed_and_say_why() {
-        let wire: BatchWire = serde_json::from_value(json!({
+        let answer = json!({
             "result": [], "result_error": {"c0": {"error": "NOT_FOUND", "error_description": "gone"}}
-        }))
-        .unwrap();
-        let keys = [String::from("c0"), String::from("c1")];
-        let outcomes = wire.outcomes(|_| String::from("crm.deal.get"), &keys, true);
+        });
+        let outcomes = sorted(answer, "crm.deal.get", true);
         assert!(matches!(&outcomes[0].1, Outcome::Failed(api) if api.description == "gone"));
         let Outcome::NotExecuted(Some(cause)) = &outcomes[1].1 else {
             panic!("{:?}", outcomes[1].1)
@@ -549,12 +549,12 @@ mod tests {
         let mut results = BatchResults::default();
         results.outcomes.insert(
             String::from("c0"),
-            Outcome::Done(Envelope {
+            Outcome::Done(Box::new(Envelope {
                 result: json!([{"ID": "7"}]),
                 next: None,
                 total: Some(1),
                 time: None,
-            }),
+            })),
         );
         assert_eq!(results.get(&handle).unwrap(), json!([{"ID": "7"}]));
         assert!(results.was_executed(&handle) && !results.is_unknown(&handle));

@@ -151,10 +151,7 @@ impl Client {
                 }
             };
             let mut refused = Vec::new();
-            for (key, mut outcome) in wire.outcomes(method_of, &keys, halt) {
-                if let Outcome::Failed(api) = &mut outcome {
-                    api.scrub(&secrets);
-                }
+            for (key, outcome) in wire.outcomes(method_of, &keys, halt, &secrets) {
                 let was_refused = matches!(&outcome, Outcome::Failed(api)
                     if retry::classify_api(api).is_refusal());
                 if was_refused && attempt < self.retry_policy().max_attempts && !halt {

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::Outcome;
 use crate::envelope::{Envelope, Time};
 use crate::error::{ApiError, Cause, Error, ErrorCode, RawCode};
+use crate::transport::Secrets;
 use crate::types::de;
 
 /// The `result` of a `batch` call as the server sends it; empty maps arrive as `[]`. The
@@ -60,24 +61,31 @@ fn unexpected(value: &Value) -> serde::de::Unexpected<'_> {
 }
 
 impl BatchWire {
-    /// Sorts the answer into outcomes for `keys`. A key without an entry was not executed
-    /// when a halting batch stopped at an earlier failure; otherwise the answer does not say
-    /// what became of it, and its outcome is unknown.
+    /// Sorts the answer into outcomes for `keys`, with `secrets` scrubbed from the commands'
+    /// errors. A key without an entry was not executed when a halting batch stopped at an
+    /// earlier failure; otherwise the answer does not say what became of it, and its outcome
+    /// is unknown.
     pub(crate) fn outcomes(
         mut self,
         method_of: impl Fn(&str) -> String,
         keys: &[String],
         halt: bool,
+        secrets: &Secrets,
     ) -> Vec<(String, Outcome)> {
+        let sub_error = |key: &str, error: &Value| {
+            let mut api = sub_error(method_of(key), error);
+            api.scrub(secrets);
+            Box::new(api)
+        };
         let stopped_by = keys
             .iter()
             .find_map(|key| self.result_error.get(key).map(|error| (key, error)))
             .filter(|_| halt)
-            .map(|(key, error)| Cause::new(Error::Api(Box::new(sub_error(method_of(key), error)))));
+            .map(|(key, error)| Cause::new(Error::Api(sub_error(key, error))));
         keys.iter()
             .map(|key| {
                 let outcome = if let Some(error) = self.result_error.remove(key) {
-                    Outcome::Failed(Box::new(sub_error(method_of(key), &error)))
+                    Outcome::Failed(sub_error(key, &error))
                 } else if let Some(result) = self.result.remove(key) {
                     let number =
                         |value: Option<Value>| value.and_then(|v| de::opt_u64(v).ok().flatten());
@@ -85,12 +93,12 @@ impl BatchWire {
                         .result_time
                         .remove(key)
                         .and_then(|t| serde_json::from_value::<Time>(t).ok());
-                    Outcome::Done(Envelope {
+                    Outcome::Done(Box::new(Envelope {
                         result,
                         next: number(self.result_next.remove(key)),
                         total: number(self.result_total.remove(key)),
                         time,
-                    })
+                    }))
                 } else if let Some(stopped_by) = &stopped_by {
                     Outcome::NotExecuted(Some(stopped_by.clone()))
                 } else {

@@ -16,7 +16,7 @@ pub use builder::ClientBuilder;
 use crate::auth::{OAuth, Presented, Webhook};
 use crate::envelope::Envelope;
 use crate::error::Error;
-use crate::method::Method;
+use crate::method::{self, Method};
 use crate::registry;
 use crate::retry::Concurrency;
 use crate::schedule::{BucketStore, OperatingBudget, RateLimit, RetryPolicy};
@@ -115,10 +115,7 @@ impl Client {
         safe: bool,
     ) -> Result<Envelope<M::Response>, Error> {
         self.check_scope(M::NAME, &M::SCOPE).await?;
-        let params = serde_json::to_value(request).map_err(|source| Error::Encode {
-            method: M::NAME.to_owned(),
-            source,
-        })?;
+        let params = method::params(request)?;
         self.send(M::NAME, &params, safe).await
     }
 

@@ -130,25 +130,20 @@ impl Error {
 
     /// Removes `secrets` from every text that came from the server or quotes its answer.
     pub(crate) fn scrubbed(mut self, secrets: &Secrets) -> Self {
-        match &mut self {
-            Error::Api(api) => {
-                secrets.scrub(&mut api.message);
-                secrets.scrub_option(&mut api.raw_body);
-            }
+        let texts: Vec<&mut String> = match &mut self {
+            Error::Api(api) => api.raw_body.iter_mut().chain([&mut api.message]).collect(),
             Error::Decode {
                 path,
                 message,
                 body,
                 ..
-            } => {
-                secrets.scrub(path);
-                secrets.scrub(message);
-                secrets.scrub(body);
-            }
-            Error::PortalMoved { location, .. } => secrets.scrub(location),
-            Error::Config(message) | Error::Encode { message, .. } => secrets.scrub(message),
-            _ => {}
-        }
+            } => vec![path, message, body],
+            Error::PortalMoved { location: text, .. }
+            | Error::Config(text)
+            | Error::Encode { message: text, .. } => vec![text],
+            _ => Vec::new(),
+        };
+        secrets.scrub_all(texts);
         self
     }
 }

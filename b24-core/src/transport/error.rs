@@ -194,13 +194,10 @@ mod tests {
 
     #[test]
     fn causes_look_inside_io_errors() {
-        let tls = io::Error::new(
-            io::ErrorKind::Other,
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
-            ),
-        );
+        let tls = io::Error::other(io::Error::new(
+            io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+        ));
         let found = causes(&tls);
         assert_eq!(found.len(), 3);
         assert!(found[2].downcast_ref::<rustls::Error>().is_some());

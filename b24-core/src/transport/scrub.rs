@@ -35,11 +35,9 @@ impl Secrets {
         }
     }
 
-    /// [`scrub`](Self::scrub) on an optional text.
-    pub(crate) fn scrub_option(&self, text: &mut Option<String>) {
-        if let Some(text) = text {
-            self.scrub(text);
-        }
+    /// [`scrub`](Self::scrub) on each of `texts`.
+    pub(crate) fn scrub_all<'a>(&self, texts: impl IntoIterator<Item = &'a mut String>) {
+        texts.into_iter().for_each(|text| self.scrub(text));
     }
 }
 
