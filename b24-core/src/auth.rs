@@ -123,7 +123,7 @@ impl Webhook {
         Ok(Presented {
             url: method_url(&address, method)?,
             authorization: None,
-            secrets: self.secrets(),
+            secret: self.code.clone(),
         })
     }
 
@@ -134,14 +134,14 @@ impl Webhook {
 }
 
 /// How one request authenticates: the method's address, the `Authorization` header if any,
-/// and the secrets it carries, to scrub from whatever the server echoes.
+/// and the secret it carries, to scrub from whatever the server echoes.
 pub(crate) struct Presented {
     /// The method's address.
     pub url: Url,
     /// The `Authorization` header (sensitive), for OAuth.
     pub authorization: Option<HeaderValue>,
-    /// The secrets in `url` or `authorization`.
-    pub secrets: Secrets,
+    /// The secret in `url` or `authorization`.
+    pub secret: SecretString,
 }
 
 /// The parsed address of a method; a method name that does not fit in a URL path is refused.
@@ -234,7 +234,7 @@ impl OAuth {
         Ok(Presented {
             url: method_url(&format!("{}{}", self.endpoint, method), method)?,
             authorization: Some(bearer(&token)?),
-            secrets: Secrets::new([token.expose_secret()]),
+            secret: token,
         })
     }
 

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderValue;
+use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
@@ -13,6 +14,7 @@ use crate::auth::Presented;
 use crate::envelope::{self, Envelope};
 use crate::error::{ApiError, Cause, Error, ErrorCode};
 use crate::retry::{self, Attempts, Class, Decision};
+use crate::transport::Secrets;
 
 impl Client {
     /// Sends one call, pacing it and retrying what is safe to retry, within the client's
@@ -113,7 +115,7 @@ impl Client {
         let Presented {
             url,
             authorization,
-            secrets,
+            secret,
         } = self.inner.credentials.present(method)?;
         let decoded = async {
             let (status, bytes) = self
@@ -123,7 +125,8 @@ impl Client {
             envelope::decode::<T>(method, status, &bytes)
         }
         .await;
-        let envelope = decoded.map_err(|error| error.scrubbed(&secrets))?;
+        let envelope =
+            decoded.map_err(|error| error.scrubbed(&Secrets::new([secret.expose_secret()])))?;
         self.inner.in_flight.succeeded();
         if let Some(time) = &envelope.time {
             self.inner
