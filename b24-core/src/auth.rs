@@ -47,7 +47,8 @@ impl Webhook {
                 .all(|c| c.is_ascii_alphanumeric() || "_-.@".contains(c))
         {
             return Err(Error::Config(format!(
-                "the webhook user must be a user ID or a login of at most {MAX_WEBHOOK_PART} characters",
+                "the webhook user must be a user ID or a login of at most {MAX_WEBHOOK_PART} \
+                 characters",
             )));
         }
         if code.len() > MAX_WEBHOOK_PART {
@@ -253,7 +254,8 @@ impl OAuth {
 fn bearer(token: &SecretString) -> Result<HeaderValue, Error> {
     transport::secret_header(&format!("Bearer {}", token.expose_secret())).ok_or_else(|| {
         Error::Config(String::from(
-            "the OAuth access token is not a valid HTTP header value: it holds a control character (such as CR or LF)",
+            "the OAuth access token is not a valid HTTP header value: it holds a control \
+             character (such as CR or LF)",
         ))
     })
 }

@@ -39,7 +39,8 @@ impl Session {
         };
         let authorization = authorization(scheme, token.expose_secret()).ok_or_else(|| {
             Error::Config(String::from(
-                "the token is not a valid HTTP header value: it holds a control character (such as CR or LF)",
+                "the token is not a valid HTTP header value: it holds a control character \
+                 (such as CR or LF)",
             ))
         })?;
         Ok(Session {
