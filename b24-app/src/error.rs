@@ -81,10 +81,11 @@ pub enum Error {
 
 impl Error {
     /// The `b24-app` error inside a client error, when a refresh through this crate's token
-    /// source failed (`b24_core::Error::TokenRefresh`).
+    /// source failed (`b24_core::Error::TokenRefresh` holding `b24_core::Error::TokenSource`).
     pub fn from_core(error: &b24_core::Error) -> Option<&Error> {
         match error {
-            b24_core::Error::TokenRefresh(inner) => inner.downcast_ref::<Error>(),
+            b24_core::Error::TokenSource(inner) => inner.downcast_ref::<Error>(),
+            b24_core::Error::TokenRefresh { source, .. } => Error::from_core(source.error()),
             _ => None,
         }
     }

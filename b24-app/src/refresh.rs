@@ -303,7 +303,7 @@ impl TokenSource for AccountTokens {
             self.renew()
                 .await
                 .map(|()| true)
-                .map_err(|error| b24_core::Error::TokenRefresh(Box::new(error)))
+                .map_err(|error| b24_core::Error::TokenSource(Box::new(error)))
         })
     }
 }

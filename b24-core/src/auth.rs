@@ -5,11 +5,16 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::error::Error;
-use crate::transport;
+use crate::transport::{self, Secrets};
+
+/// Longest webhook user or code accepted: real codes have 16 characters and user IDs a few
+/// digits; anything near this length is a mistake that would only fail later, on the wire.
+const MAX_WEBHOOK_PART: usize = 256;
 
 /// An incoming webhook: `https://{portal}/rest/{user_id}/{code}/`.
 ///
@@ -36,12 +41,21 @@ impl Webhook {
         let user = user.to_string();
         let code = code.into();
         if user.is_empty()
+            || user.len() > MAX_WEBHOOK_PART
             || !user
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "_-.@".contains(c))
         {
-            return Err(Error::Config(String::from(
-                "the webhook user must be a user ID or a login",
+            return Err(Error::Config(format!(
+                "the webhook user must be a user ID or a login of at most {MAX_WEBHOOK_PART} \
+                 characters",
+            )));
+        }
+        if code.len() > MAX_WEBHOOK_PART {
+            return Err(Error::Config(format!(
+                "the webhook code is {} characters long; codes have 16 (at most {MAX_WEBHOOK_PART} \
+                 are accepted): check what was pasted",
+                code.len()
             )));
         }
         if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -98,15 +112,44 @@ impl Webhook {
         &self.user
     }
 
-    pub(crate) fn method_url(&self, method: &str) -> String {
-        format!(
+    /// How a call of `method` authenticates: the code in the path.
+    pub(crate) fn present(&self, method: &str) -> Result<Presented, Error> {
+        let address = format!(
             "{}{}/{}/{}",
             self.base,
             self.user,
             self.code.expose_secret(),
             method
-        )
+        );
+        Ok(Presented {
+            url: method_url(&address, method)?,
+            authorization: None,
+            secret: self.code.clone(),
+        })
     }
+
+    /// The code, to scrub from what the server echoes.
+    pub(crate) fn secrets(&self) -> Secrets {
+        Secrets::new([self.code.expose_secret()])
+    }
+}
+
+/// How one request authenticates: the method's address, the `Authorization` header if any,
+/// and the secret it carries, to scrub from whatever the server echoes.
+pub(crate) struct Presented {
+    /// The method's address.
+    pub url: Url,
+    /// The `Authorization` header (sensitive), for OAuth.
+    pub authorization: Option<HeaderValue>,
+    /// The secret in `url` or `authorization`.
+    pub secret: SecretString,
+}
+
+/// The parsed address of a method; a method name that does not fit in a URL path is refused.
+fn method_url(address: &str, method: &str) -> Result<Url, Error> {
+    Url::parse(address).map_err(|_| Error::InvalidMethodName {
+        method: method.to_owned(),
+    })
 }
 
 impl fmt::Debug for Webhook {
@@ -186,9 +229,35 @@ impl OAuth {
         &self.endpoint
     }
 
-    pub(crate) fn method_url(&self, method: &str) -> String {
-        format!("{}{}", self.endpoint, method)
+    /// How a call of `method` authenticates now: the current token as a bearer header.
+    pub(crate) fn present(&self, method: &str) -> Result<Presented, Error> {
+        let token = self.tokens.access_token();
+        Ok(Presented {
+            url: method_url(&format!("{}{}", self.endpoint, method), method)?,
+            authorization: Some(bearer(&token)?),
+            secret: token,
+        })
     }
+
+    /// The current token, to scrub from what the server echoes.
+    pub(crate) fn secrets(&self) -> Secrets {
+        Secrets::new([self.tokens.access_token().expose_secret()])
+    }
+
+    /// Fails when the current token cannot be sent (checked when the client is built).
+    pub(crate) fn check_token(&self) -> Result<(), Error> {
+        bearer(&self.tokens.access_token()).map(drop)
+    }
+}
+
+/// `Bearer <token>` as a sensitive header value.
+fn bearer(token: &SecretString) -> Result<HeaderValue, Error> {
+    transport::secret_header(&format!("Bearer {}", token.expose_secret())).ok_or_else(|| {
+        Error::Config(String::from(
+            "the OAuth access token is not a valid HTTP header value: it holds a control \
+             character (such as CR or LF)",
+        ))
+    })
 }
 
 impl fmt::Debug for OAuth {
@@ -223,12 +292,12 @@ mod tests {
             "https://example.bitrix24.com/rest/"
         );
         assert_eq!(
-            hook.method_url("profile"),
+            hook.present("profile").unwrap().url.as_str(),
             "https://example.bitrix24.com/rest/1/abc123def/profile"
         );
         let local = Webhook::from_url("http://127.0.0.1:8080/rest/7/xyz").unwrap();
         assert_eq!(
-            local.method_url("scope"),
+            local.present("scope").unwrap().url.as_str(),
             "http://127.0.0.1:8080/rest/7/xyz/scope"
         );
     }
@@ -250,5 +319,36 @@ mod tests {
         assert!(!error.to_string().contains("s3cr3t"));
         let error = Webhook::from_url("https://example.bitrix24.com/rest/1/s3cr3t!/").unwrap_err();
         assert!(!error.to_string().contains("s3cr3t"));
+    }
+
+    #[test]
+    fn overlong_webhook_codes_are_refused_without_echoing_them() {
+        let code = "a".repeat(64 * 1024);
+        let error = Webhook::new("https://example.bitrix24.com", 1, code.as_str()).unwrap_err();
+        let shown = error.to_string();
+        assert!(matches!(error, Error::Config(_)), "{shown}");
+        assert!(
+            shown.contains("65536 characters") && !shown.contains("aaaa"),
+            "{shown}"
+        );
+        assert!(Webhook::new("https://example.bitrix24.com", 1, "a".repeat(256)).is_ok());
+        assert!(Webhook::new("https://example.bitrix24.com", "u".repeat(257), "abc").is_err());
+    }
+
+    #[test]
+    fn tokens_with_line_breaks_are_a_configuration_error() {
+        let oauth = OAuth::with_token("https://example.bitrix24.com", "tok\r\nX-Evil: 1").unwrap();
+        let error = oauth.check_token().unwrap_err();
+        assert!(matches!(&error, Error::Config(message) if message.contains("control character")));
+        assert!(!error.to_string().contains("Evil"), "{error}");
+        let fine = OAuth::with_token("https://example.bitrix24.com", "abc.def-123").unwrap();
+        assert!(fine.check_token().is_ok());
+        assert!(
+            fine.present("profile")
+                .unwrap()
+                .authorization
+                .unwrap()
+                .is_sensitive()
+        );
     }
 }

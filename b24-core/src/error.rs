@@ -1,13 +1,32 @@
 //! Errors of the runtime: what the server said, what the transport did, what did not decode.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
 use crate::retry;
-use crate::transport;
+pub use crate::transport::RedirectProblem;
+use crate::transport::{self, Secrets, TransportError};
 
 /// Everything that can go wrong when calling a Bitrix24 method.
+///
+/// # Did it run?
+///
+/// One rule holds for single calls and for the commands of a batch alike:
+///
+/// * a write that failed after its request left (the answer was too large, could not be
+///   decoded or was cut, the connection broke, the exchange timed out, the server failed
+///   without saying why) is reported as [`Error::UnknownOutcome`]: it may have run, and the
+///   client does not repeat it;
+/// * a call is reported as not run ([`Error::NotExecuted`] in a batch) only when the server
+///   said so or nothing was sent;
+/// * an error answer with a code ([`Error::Api`]) is the server's own verdict.
+///
+/// Read-only calls are repeated after such failures instead, within the retry policy and the
+/// call's deadline. Texts inside these errors never hold the client's webhook code or access
+/// token: answers that echo them are scrubbed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -15,14 +34,15 @@ pub enum Error {
     /// not JSON (an HTML error page).
     #[error(transparent)]
     Api(#[from] Box<ApiError>),
-    /// The request could not be sent or the answer could not be read.
+    /// The request could not be sent or the answer could not be read; see
+    /// [`TransportError::kind`] for what happened.
     #[error("transport error calling `{method}`: {source}")]
     Transport {
         /// The method being called.
         method: String,
         /// The cause; it never contains the request URL, which may hold a webhook code.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
     /// A successful answer is not JSON at all: it was cut short (a dropped connection, a
     /// proxy's limit) or garbled. The call ran and its answer is lost; read-only calls are
@@ -36,7 +56,8 @@ pub enum Error {
         /// The start of the body, for diagnosis (at most 4 KiB).
         body: String,
     },
-    /// The answer is JSON but does not have the shape the method's types expect.
+    /// The answer is JSON but does not have the shape the method's types expect. For a write
+    /// this is the reason of an [`Error::UnknownOutcome`].
     #[error("cannot decode the response of `{method}` at `{path}`: {message}")]
     Decode {
         /// The method whose response failed to decode.
@@ -67,7 +88,8 @@ pub enum Error {
         /// The scope it needs.
         required: crate::Scope,
     },
-    /// The answer was larger than the client's configured limit.
+    /// The answer of a read was larger than the client's configured limit. For a write this
+    /// is the reason of an [`Error::UnknownOutcome`]: the write ran, or may have.
     #[error("the response of `{method}` exceeds the {limit}-byte limit")]
     ResponseTooLarge {
         /// The method being called.
@@ -83,26 +105,66 @@ pub enum Error {
         /// What is wrong with the redirect.
         problem: RedirectProblem,
     },
+    /// The portal redirected to another origin (host, port or scheme). The client does not
+    /// follow: the request carries the webhook code or the access token. Nothing ran at the
+    /// new address; build a client for it if you trust it.
+    #[error(
+        "`{method}`: the portal moved to {location}; the request was not repeated there, as it \
+         carries credentials"
+    )]
+    PortalMoved {
+        /// The method being called.
+        method: String,
+        /// The new address, with the client's secrets replaced by `[redacted]`.
+        location: String,
+    },
     /// The client was configured in a way that cannot work (plain http to a remote portal, a
     /// malformed webhook URL, no credentials, an unreadable root certificate, ...).
     #[error("invalid configuration: {0}")]
     Config(String),
-    /// A write failed in a way that leaves its outcome unknown (the connection broke after the
-    /// request was sent, the server failed without a code, the answer was cut): it may or may
-    /// not have run, so it was not repeated.
+    /// The call did not complete within its deadline
+    /// ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline)), retries and waits
+    /// included. A write whose request had left becomes an [`Error::UnknownOutcome`] with
+    /// this as its reason instead.
+    #[error("`{method}` did not complete within its deadline of {} s", .limit.as_secs_f64())]
+    Deadline {
+        /// The method called.
+        method: String,
+        /// The deadline.
+        limit: Duration,
+        /// The failure of the last attempt, if one was made.
+        #[source]
+        last: Option<Cause>,
+    },
+    /// The access token expired and the token source could not renew it.
+    #[error("`{method}`: the access token expired and refreshing it failed: {source}")]
+    TokenRefresh {
+        /// The method whose call needed the new token.
+        method: String,
+        /// What the token source reported.
+        #[source]
+        source: Cause,
+    },
+    /// A write failed after its request left (see "Did it run?" above): it may or may not
+    /// have run, so it was not repeated. The reason keeps the cause.
     #[error("`{method}` may or may not have run: {reason}")]
     UnknownOutcome {
         /// The method called.
         method: String,
-        /// What went wrong.
-        reason: String,
+        /// What went wrong, with its own source chain.
+        #[source]
+        reason: Cause,
     },
-    /// A batch command was not executed (an earlier command failed with `halt`, or its request
-    /// could not be sent).
-    #[error("`{method}` was not executed")]
+    /// A batch command was not executed: the server said so (an earlier command failed with
+    /// `halt`, the whole batch was refused) or its request was never sent.
+    #[error("`{method}` was not executed{}", Cause::suffix(.cause))]
     NotExecuted {
         /// The method of the command.
         method: String,
+        /// Why, when known: the refusal of the batch, the failure that kept its request from
+        /// being sent, or the command that stopped a halting batch.
+        #[source]
+        cause: Option<Cause>,
     },
     /// A batch command's reference cannot be used: it points at a command that is not an
     /// earlier one of the same batch, or it cannot be placed at the given parameter path.
@@ -127,32 +189,65 @@ pub enum Error {
          that the program never names is not linked: add `use b24_methods as _;`"
     )]
     UnknownMethod(String),
-    /// The [`TokenSource`](crate::TokenSource) could not renew the access token: the OAuth
-    /// server refused the refresh (the account needs re-authorisation) or the place the tokens
-    /// are kept failed. The source's own typed error is the [`source`](std::error::Error::source).
-    #[error("cannot renew the access token: {0}")]
-    TokenRefresh(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// A [`TokenSource`](crate::TokenSource)'s own failure while renewing the access token
+    /// (the OAuth server refused the refresh and the account needs re-authorisation, or the
+    /// place the tokens are kept failed); the client reports it inside
+    /// [`Error::TokenRefresh`]. The source's typed error is the
+    /// [`source`](std::error::Error::source), for the token source's crate to downcast.
+    #[error("the token source failed: {0}")]
+    TokenSource(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// A method name given at run time is not a method name (dot-separated ASCII letters,
+    /// digits and `_`): placed in a `batch` command it would change the command.
+    #[error("`{method}` is not a method name (ASCII letters, digits, `_` and `.`)")]
+    InvalidMethodName {
+        /// The name given.
+        method: String,
+    },
 }
 
-/// What is wrong with a redirect the portal answered with.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RedirectProblem {
-    /// More redirects in a row than the client follows.
-    #[error("more than {limit} redirects")]
-    TooMany {
-        /// How many the client follows.
-        limit: usize,
-    },
-    /// A redirect status without a `Location` header.
-    #[error("a redirect without a Location")]
-    MissingLocation,
-    /// A `Location` that is not a valid address.
-    #[error("the portal redirected to an invalid address")]
-    InvalidLocation,
-    /// A move to plain http on a host that is not a loopback address.
-    #[error("the portal redirected to plain http; use https")]
-    Insecure,
+/// The error behind another one (the reason of an unknown outcome, the cause of a command
+/// that was not executed): shared, so that batch results stay cheap to clone.
+///
+/// It displays as the error it holds and continues that error's source chain.
+#[derive(Clone, Debug)]
+pub struct Cause(Arc<Error>);
+
+impl Cause {
+    /// Wraps an error.
+    pub fn new(error: Error) -> Self {
+        Cause(Arc::new(error))
+    }
+
+    /// The error itself.
+    pub fn error(&self) -> &Error {
+        &self.0
+    }
+
+    /// `": cause"`, or nothing.
+    fn suffix(cause: &Option<Cause>) -> String {
+        cause
+            .as_ref()
+            .map(|cause| format!(": {cause}"))
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl From<Error> for Cause {
+    fn from(error: Error) -> Self {
+        Cause::new(error)
+    }
 }
 
 transport::failure_into!(Error, method);
@@ -183,6 +278,66 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The error this one wraps: the reason of an unknown outcome, the cause of a command
+    /// that was not executed, the last attempt before a deadline, a failed token refresh.
+    pub fn cause(&self) -> Option<&Error> {
+        self.wrapped().map(Cause::error)
+    }
+
+    /// The transport failure behind this error, looking through wrapped errors.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            _ => self.cause().and_then(Error::transport),
+        }
+    }
+
+    /// Whether the call ran out of time: its deadline passed, or an exchange timed out (also
+    /// behind an unknown outcome or a command that was not executed).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Deadline { .. })
+            || self.transport().is_some_and(TransportError::is_timeout)
+            || self.cause().is_some_and(Error::is_timeout)
+    }
+
+    /// Whether the connection to the portal could not be opened: nothing was sent.
+    pub fn is_connect(&self) -> bool {
+        self.transport().is_some_and(TransportError::is_connect)
+    }
+
+    fn wrapped(&self) -> Option<&Cause> {
+        match self {
+            Error::UnknownOutcome { reason: cause, .. }
+            | Error::TokenRefresh { source: cause, .. }
+            | Error::NotExecuted {
+                cause: Some(cause), ..
+            }
+            | Error::Deadline {
+                last: Some(cause), ..
+            } => Some(cause),
+            _ => None,
+        }
+    }
+
+    /// Removes `secrets` from every text the error holds that came from the server or quotes
+    /// its answer. Wrapped errors are left as they are: the client scrubs each error before
+    /// it wraps it.
+    pub(crate) fn scrubbed(mut self, secrets: &Secrets) -> Self {
+        match &mut self {
+            Error::Api(api) => api.scrub(secrets),
+            Error::MalformedAnswer { message, body, .. } => secrets.scrub_all([message, body]),
+            Error::Decode {
+                path,
+                message,
+                body,
+                ..
+            } => secrets.scrub_all([path, message, body]),
+            Error::PortalMoved { location: text, .. } | Error::Config(text) => secrets.scrub(text),
+            _ => {}
+        }
+        self
+    }
 }
 
 /// An error answer from the server.
@@ -208,6 +363,11 @@ impl ApiError {
     /// Whether repeating the request later may succeed.
     pub fn is_retryable(&self) -> bool {
         retry::classify_api(self).may_heal()
+    }
+
+    /// Removes `secrets` from the server's texts.
+    pub(crate) fn scrub(&mut self, secrets: &Secrets) {
+        secrets.scrub_all(self.raw_body.iter_mut().chain([&mut self.description]));
     }
 }
 

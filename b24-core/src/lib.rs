@@ -68,15 +68,15 @@ mod transport;
 pub mod types;
 
 pub use auth::{OAuth, RefreshFuture, StaticToken, TokenSource, Webhook};
-pub use batch::{Batch, BatchResults, Handle, Reference};
+pub use batch::{Batch, BatchResults, Handle, HandleOutput, Reference};
 pub use client::{Client, ClientBuilder};
 pub use envelope::{Envelope, Time};
-pub use error::{ApiError, Error, ErrorCode, RawCode, RedirectProblem};
+pub use error::{ApiError, Cause, Error, ErrorCode, RawCode, RedirectProblem};
 pub use method::{ListShape, Method, MethodMeta};
 pub use registry::MethodInfo;
 pub use scope::Scope;
-pub use stream::{ItemStream, Progress};
-pub use transport::install_crypto_provider;
+pub use stream::{ItemStream, ListSpec, Progress};
+pub use transport::{TransportError, TransportKind, install_crypto_provider};
 pub use types::{Empty, Id, YesNo};
 
 /// Declares a Bitrix24 REST method on a request struct.

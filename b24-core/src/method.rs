@@ -2,8 +2,33 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
+use crate::error::Error;
 use crate::scope::Scope;
+
+/// Longest method name accepted at run time.
+const MAX_NAME: usize = 255;
+
+/// Checks a method name given at run time: dot-separated ASCII letters, digits and `_`,
+/// the form that cannot change the URL or the `batch` command it is placed in.
+pub(crate) fn check_name(name: &str) -> Result<(), Error> {
+    let valid = !name.is_empty()
+        && name.len() <= MAX_NAME
+        && name.split('.').all(|segment| {
+            !segment.is_empty()
+                && segment
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::InvalidMethodName {
+            method: name.chars().take(MAX_NAME).collect(),
+        })
+    }
+}
 
 /// A Bitrix24 REST method: a request value that knows its name, scope and response type.
 ///
@@ -20,6 +45,18 @@ pub trait Method: Serialize {
     type Response: DeserializeOwned;
 }
 
+/// A request's parameters as JSON, always an object (a unit request's `null` becomes `{}`).
+pub(crate) fn params<M: Method>(request: &M) -> Result<Value, Error> {
+    match serde_json::to_value(request) {
+        Ok(Value::Null) => Ok(Value::Object(serde_json::Map::new())),
+        Ok(params) => Ok(params),
+        Err(source) => Err(Error::Encode {
+            method: M::NAME.to_owned(),
+            source,
+        }),
+    }
+}
+
 /// Where a list method keeps its items inside `result`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListShape {
@@ -27,6 +64,16 @@ pub enum ListShape {
     Root,
     /// `result` is an object holding the array under this key (`crm.item.list` → `items`).
     Key(&'static str),
+}
+
+impl ListShape {
+    /// The key of the items inside `result`, or `None` when `result` is the list.
+    pub(crate) fn key(self) -> Option<&'static str> {
+        match self {
+            ListShape::Root => None,
+            ListShape::Key(key) => Some(key),
+        }
+    }
 }
 
 /// Facts about a method that the runtime uses to batch, retry and page it.
@@ -90,5 +137,36 @@ impl MethodMeta {
 impl Default for MethodMeta {
     fn default() -> Self {
         MethodMeta::DEFAULT
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_time_method_names_cannot_inject_parameters() {
+        for name in [
+            "crm.deal.list",
+            "imbot.v2.Chat.Message.send",
+            "profile",
+            "user_get.json",
+        ] {
+            assert!(check_name(name).is_ok(), "{name}");
+        }
+        for name in [
+            "",
+            "crm.deal.add?fields[TITLE]=x",
+            "a&b",
+            "crm..list",
+            ".x",
+            "a/b",
+            "a b",
+        ] {
+            assert!(
+                matches!(check_name(name), Err(Error::InvalidMethodName { .. })),
+                "{name}"
+            );
+        }
     }
 }

@@ -103,6 +103,34 @@ pub fn find_all(name: &str) -> Vec<&'static MethodInfo> {
         .collect()
 }
 
+/// Whether a `batch` call with these parameters only reads: every command of its `cmd` (a
+/// map or a list of `method?query` strings) names a method registered as read-only.
+pub(crate) fn batch_is_read_only(params: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let cmd = params.as_object().and_then(|params| {
+        params
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case("cmd"))
+            .map(|(_, cmd)| cmd)
+    });
+    let commands: Vec<&Value> = match cmd {
+        Some(Value::Object(commands)) => commands.values().collect(),
+        Some(Value::Array(commands)) => commands.iter().collect(),
+        _ => return false,
+    };
+    commands.into_iter().all(|command| {
+        command.as_str().is_some_and(|command| {
+            // The server reads the path of `method?query` and drops a `.json`/`.xml` suffix.
+            let name = command.split(['?', '#']).next().unwrap_or_default();
+            let name = name
+                .strip_suffix(".json")
+                .or_else(|| name.strip_suffix(".xml"))
+                .unwrap_or(name);
+            find(name).is_some_and(|info| info.meta.read_only)
+        })
+    })
+}
+
 /// Decodes an answer body for the method `name` with its typed response.
 pub fn decode_response(name: &str, body: &[u8]) -> Result<Envelope<serde_json::Value>, Error> {
     find(name)

@@ -1,5 +1,6 @@
 //! Streaming list methods: every item of a list, one at a time, in constant memory.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -13,7 +14,9 @@ use serde_json::{Map, Value};
 use crate::batch::{Command, MAX_COMMANDS, Outcome};
 use crate::client::Client;
 use crate::error::Error;
-use crate::method::{ListShape, Method};
+use crate::method::{self, Method};
+use crate::registry;
+use crate::scope::Scope;
 
 /// Items per page of every Bitrix24 list method.
 pub const PAGE_SIZE: usize = 50;
@@ -78,6 +81,92 @@ impl<T> std::fmt::Debug for ItemStream<T> {
     }
 }
 
+/// How to page a list method named at run time, for [`Client::stream_list`]: where its items
+/// are inside `result`, and the ID field of the fast cursor when it supports one.
+///
+/// ```no_run
+/// # async fn demo(client: b24_core::Client) -> Result<(), b24_core::Error> {
+/// use b24_core::stream::ListSpec;
+/// use futures_util::StreamExt;
+///
+/// // What the registry knows, with the caller's own cursor field.
+/// let list = ListSpec::from_registry("crm.item.list")?.cursor("id");
+/// let params = serde_json::json!({"entityTypeId": 2});
+/// let mut items = client.stream_list(&list, &params)?;
+/// while let Some(item) = items.next().await {
+///     println!("{}", item?);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListSpec {
+    method: String,
+    items: Option<String>,
+    cursor: Option<String>,
+}
+
+impl ListSpec {
+    /// A list method whose `result` is the array of items, paged by offset; the name must be
+    /// a method name ([`Error::InvalidMethodName`] otherwise).
+    pub fn new(method: &str) -> Result<ListSpec, Error> {
+        method::check_name(method)?;
+        Ok(ListSpec {
+            method: method.to_owned(),
+            items: None,
+            cursor: None,
+        })
+    }
+
+    /// What the [registry] knows about `method`: where its items are and
+    /// its cursor field. [`Error::UnknownMethod`] when no linked type declares it,
+    /// [`Error::NotAListMethod`] when it is not declared a list method.
+    pub fn from_registry(method: &str) -> Result<ListSpec, Error> {
+        let info = registry::find(method).ok_or_else(|| Error::UnknownMethod(method.to_owned()))?;
+        let shape = info.meta.list.ok_or_else(|| Error::NotAListMethod {
+            method: info.name.to_owned(),
+        })?;
+        Ok(ListSpec {
+            method: info.name.to_owned(),
+            items: shape.key().map(str::to_owned),
+            cursor: info.meta.cursor.map(str::to_owned),
+        })
+    }
+
+    /// The items are under `key` inside `result` (`crm.item.list` → `items`).
+    pub fn items_under(mut self, key: &str) -> Self {
+        self.items = Some(key.to_owned());
+        self
+    }
+
+    /// Pages with the fast cursor on the ID field `field` (when the parameters leave the
+    /// order and the `>field` bound to it).
+    pub fn cursor(mut self, field: &str) -> Self {
+        self.cursor = Some(field.to_owned());
+        self
+    }
+
+    /// Pages by offset even when the method supports the fast cursor.
+    pub fn without_cursor(mut self) -> Self {
+        self.cursor = None;
+        self
+    }
+
+    /// The method name.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The key of the items inside `result`, or `None` when `result` is the list.
+    pub fn items_key(&self) -> Option<&str> {
+        self.items.as_deref()
+    }
+
+    /// The ID field of the fast cursor, if used.
+    pub fn cursor_field(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+}
+
 impl Client {
     /// Streams every item of a list method, decoding each into `T`.
     ///
@@ -96,22 +185,52 @@ impl Client {
                 method: M::NAME.to_owned(),
             });
         };
-        let mut params = serde_json::to_value(request).map_err(|source| Error::Encode {
-            method: M::NAME.to_owned(),
-            source,
-        })?;
+        let params = method::params(request)?;
+        let list = ListSpec {
+            method: String::new(),
+            items: shape.key().map(str::to_owned),
+            cursor: M::META.cursor.map(str::to_owned),
+        };
+        Ok(self.stream_pages(Cow::Borrowed(M::NAME), Some(M::SCOPE), list, params))
+    }
+
+    /// Streams every item of a list method given by name, as JSON, paging as the
+    /// [registry] says (see [`ListSpec::from_registry`]) exactly as
+    /// [`stream`](Self::stream) does for a typed request.
+    pub fn stream_raw(&self, method: &str, params: &Value) -> Result<ItemStream<Value>, Error> {
+        self.stream_list(&ListSpec::from_registry(method)?, params)
+    }
+
+    /// Streams every item of the list method `list` describes, as JSON, with the fast cursor
+    /// when `list` names a cursor field (and `params` leave the order to it), by offset
+    /// otherwise. The scope check applies when the registry knows the method.
+    pub fn stream_list(&self, list: &ListSpec, params: &Value) -> Result<ItemStream<Value>, Error> {
+        let scope = registry::find(&list.method).map(|info| info.scope.clone());
+        let method = Cow::Owned(list.method.clone());
+        Ok(self.stream_pages(method, scope, list.clone(), params.clone()))
+    }
+
+    /// The items of `method`, paged as `list` says from `params`, each decoded into `T`.
+    fn stream_pages<T>(
+        &self,
+        method: Cow<'static, str>,
+        scope: Option<Scope>,
+        list: ListSpec,
+        mut params: Value,
+    ) -> ItemStream<T>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
         if params.is_null() {
             params = Value::Object(Map::new());
         }
-        let cursor = M::META
-            .cursor
-            .filter(|field| cursor_applies(&params, field));
+        let cursor = list.cursor.filter(|field| cursor_applies(&params, field));
         let progress = Arc::new(Progress::default());
         let pager = Pager {
             client: self.clone(),
-            method: M::NAME,
-            scope: M::SCOPE,
-            shape,
+            method,
+            scope,
+            items: list.items,
             cursor,
             params,
             state: State::First,
@@ -123,12 +242,13 @@ impl Client {
             match pager.next_item().await {
                 Ok(Some(value)) => {
                     let item = serde_path_to_error::deserialize::<_, T>(value).map_err(|error| {
-                        Error::Decode {
-                            method: pager.method.to_owned(),
+                        let decode = Error::Decode {
+                            method: pager.method.to_string(),
                             path: format!("item.{}", error.path()),
                             message: error.inner().to_string(),
                             body: String::new(),
-                        }
+                        };
+                        decode.scrubbed(&pager.client.secrets())
                     });
                     pager.progress.delivered.fetch_add(1, Ordering::Relaxed);
                     let keep_going = item.is_ok();
@@ -138,10 +258,10 @@ impl Client {
                 Err(error) => Some((Err(error), None)),
             }
         });
-        Ok(ItemStream {
+        ItemStream {
             inner: Box::pin(stream),
             progress,
-        })
+        }
     }
 }
 
@@ -212,10 +332,10 @@ enum State {
 
 struct Pager {
     client: Client,
-    method: &'static str,
-    scope: crate::Scope,
-    shape: ListShape,
-    cursor: Option<&'static str>,
+    method: Cow<'static, str>,
+    scope: Option<Scope>,
+    items: Option<String>,
+    cursor: Option<String>,
     params: Value,
     state: State,
     buffer: VecDeque<Value>,
@@ -231,7 +351,9 @@ impl Pager {
             match std::mem::replace(&mut self.state, State::Done) {
                 State::Done => return Ok(None),
                 State::First => {
-                    self.client.check_scope(self.method, &self.scope).await?;
+                    if let Some(scope) = &self.scope {
+                        self.client.check_scope(&self.method, scope).await?;
+                    }
                     match self.cursor {
                         Some(_) => self.cursor_pages(None).await?,
                         None => self.offset_pages(0).await?,
@@ -244,10 +366,10 @@ impl Pager {
     }
 
     fn items(&self, result: Value) -> Vec<Value> {
-        let list = match (self.shape, result) {
-            (ListShape::Root, list) => list,
-            (ListShape::Key(key), Value::Object(mut map)) => map.remove(key).unwrap_or(Value::Null),
-            (ListShape::Key(_), _) => Value::Null,
+        let list = match (&self.items, result) {
+            (None, list) => list,
+            (Some(key), Value::Object(mut map)) => map.remove(key).unwrap_or(Value::Null),
+            (Some(_), _) => Value::Null,
         };
         match list {
             Value::Array(items) => items,
@@ -274,9 +396,10 @@ impl Pager {
     /// Up to 50 pages in one `batch`, each filtered past the previous page's last ID. The very
     /// first page (`after` is `None`) is counted, so the total becomes known.
     async fn cursor_pages(&mut self, after: Option<Value>) -> Result<(), Error> {
-        let Some(field) = self.cursor else {
+        let Some(field) = self.cursor.clone() else {
             return Ok(());
         };
+        let field = field.as_str();
         let mut base = self.params.clone();
         set_param(&mut base, "order", serde_json::json!({ field: "ASC" }));
         let pages = self.pages_left();
@@ -287,11 +410,9 @@ impl Pager {
                     (0, None) => base.clone(),
                     (0, Some(after)) => with_filter(&base, field, after.clone()),
                     _ => {
-                        let path = match self.shape {
-                            ListShape::Root => {
-                                format!("$result[p{}][{last_index}][{field}]", page - 1)
-                            }
-                            ListShape::Key(key) => {
+                        let path = match &self.items {
+                            None => format!("$result[p{}][{last_index}][{field}]", page - 1),
+                            Some(key) => {
                                 format!("$result[p{}][{key}][{last_index}][{field}]", page - 1)
                             }
                         };
@@ -366,7 +487,7 @@ impl Pager {
     fn command(&self, page: usize, params: Value) -> Command {
         Command {
             key: format!("p{page}"),
-            method: self.method,
+            method: self.method.clone(),
             scope: self.scope.clone(),
             read_only: true,
             params,
@@ -397,7 +518,7 @@ impl Pager {
                         break;
                     }
                 }
-                other => return Err(Outcome::error_of(other.as_ref(), self.method)),
+                other => return Err(Outcome::error_of(other.as_ref(), &self.method)),
             }
         }
         Ok(pages)

@@ -130,12 +130,16 @@ async fn html_error_page_keeps_status_and_body() {
     assert_eq!(api.raw_body.as_deref(), Some(page));
 }
 
-#[tokio::test]
-async fn truncated_json_is_a_malformed_answer_naming_the_method() {
-    let body = r#"{"result":{"ID":"1","ADMIN":tr"#;
+/// The error of `profile` when every answer is a 200 with `body`.
+async fn profile_failing_with(body: &str) -> Error {
     let server = CannedServer::start(vec![http_response("200 OK", "application/json", body)]).await;
     let client = Client::webhook(&server.webhook_url()).unwrap();
-    let error = client.call(&Profile).await.unwrap_err();
+    client.call(&Profile).await.unwrap_err()
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_malformed_answer_naming_the_method() {
+    let error = profile_failing_with(r#"{"result":{"ID":"1","ADMIN":tr"#).await;
     let Error::MalformedAnswer { method, .. } = &error else {
         panic!("expected a malformed-answer error, got {error:?}")
     };
@@ -145,9 +149,7 @@ async fn truncated_json_is_a_malformed_answer_naming_the_method() {
 #[tokio::test]
 async fn wrong_types_name_the_json_path() {
     let body = r#"{"result":{"ID":"1","ADMIN":"maybe","NAME":"A"},"time":{"start":1}}"#;
-    let server = CannedServer::start(vec![http_response("200 OK", "application/json", body)]).await;
-    let client = Client::webhook(&server.webhook_url()).unwrap();
-    let error = client.call(&Profile).await.unwrap_err();
+    let error = profile_failing_with(body).await;
     let Error::Decode { path, .. } = &error else {
         panic!("expected a decode error, got {error:?}")
     };
@@ -173,7 +175,7 @@ async fn oversized_answers_are_refused() {
 }
 
 #[tokio::test]
-async fn a_moved_portal_is_followed_with_the_same_post() {
+async fn a_portal_moved_to_another_origin_is_reported_with_its_new_address() {
     let (emulator, _) = portal().await;
     let target = format!("{}crm.automatedsolution.add", emulator.webhook_url());
     let moved = format!(
@@ -181,16 +183,23 @@ async fn a_moved_portal_is_followed_with_the_same_post() {
     );
     let server = CannedServer::start(vec![moved]).await;
     let client = Client::webhook(&server.webhook_url()).unwrap();
-    let added = client
+    let error = client
         .call_raw(
             "crm.automatedsolution.add",
             &json!({"fields": {"title": "Moved"}}),
         )
         .await
-        .unwrap();
-    assert_eq!(added.result["automatedSolution"]["title"], "Moved");
+        .unwrap_err();
+    let Error::PortalMoved { location, .. } = &error else {
+        panic!("expected a portal-moved error, got {error:?}")
+    };
+    assert_eq!(location, &target, "the caller learns the new address");
     assert_eq!(server.hits.load(Ordering::SeqCst), 1);
-    assert_eq!(emulator.request_count("crm.automatedsolution.add"), 1);
+    assert_eq!(
+        emulator.request_count("crm.automatedsolution.add"),
+        0,
+        "nothing is sent to another origin"
+    );
 }
 
 #[tokio::test]

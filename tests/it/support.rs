@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests.
 
-use b24_core::{Client, Error, ErrorCode};
+use b24_core::{Client, ClientBuilder, Error, ErrorCode};
 use b24_emulator::Emulator;
 
 /// A started emulator and a webhook client for its default webhook.
@@ -16,6 +16,24 @@ pub async fn portal_with(builder: b24_emulator::EmulatorBuilder) -> (Emulator, C
         .expect("the emulator starts on loopback");
     let client = Client::webhook(&emulator.webhook_url()).expect("loopback webhooks are accepted");
     (emulator, client)
+}
+
+/// A webhook client of `url` without client-side pacing, configured further by `configure`.
+pub fn unpaced(url: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
+    let builder = Client::builder()
+        .webhook_url(url)
+        .expect("a valid webhook URL")
+        .rate_limit(None);
+    configure(builder).build().expect("a valid configuration")
+}
+
+/// An R7 client of the loopback server at `addr`, holding the session token `token`.
+pub fn r7_with_token(addr: std::net::SocketAddr, token: &str) -> b24_core::r7::Client {
+    b24_core::r7::Client::builder()
+        .portal(&format!("http://{addr}"))
+        .token(token)
+        .build()
+        .expect("loopback portals are accepted")
 }
 
 /// The webhook URL of another webhook of the same portal.
@@ -39,18 +57,44 @@ pub fn assert_api_error<T: std::fmt::Debug>(
     }
 }
 
+/// What a loopback test server does with one request.
+pub enum Reply {
+    /// Writes this raw HTTP response, then closes the connection.
+    Send(String),
+    /// Writes this raw HTTP response one byte at a time, `every` apart (a trickling server).
+    Trickle(String, std::time::Duration),
+    /// Keeps the connection open without answering (for at most a minute).
+    Silent,
+    /// Closes the connection without answering.
+    Close,
+}
+
 /// A loopback server that answers each connection's request with the next canned response,
-/// for answers no real portal gives on demand (HTML error pages, truncated bodies).
+/// for answers no real portal gives on demand (HTML error pages, truncated bodies, hostile
+/// servers).
 pub struct CannedServer {
     /// Its address, `127.0.0.1:port`.
     pub addr: std::net::SocketAddr,
     /// Number of requests it answered.
     pub hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Every request it read (head and body), in order.
+    pub requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl CannedServer {
     /// Starts answering with `responses` in turn (the last one repeats).
     pub async fn start(responses: Vec<String>) -> CannedServer {
+        CannedServer::serve(move |index, _| {
+            Reply::Send(responses[index.min(responses.len() - 1)].clone())
+        })
+        .await
+    }
+
+    /// Starts answering the `n`-th request (from 0), whose head and body are `request`, with
+    /// `reply(n, request)`.
+    pub async fn serve(
+        reply: impl Fn(usize, &str) -> Reply + Send + Sync + 'static,
+    ) -> CannedServer {
         use std::sync::atomic::Ordering;
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -58,17 +102,17 @@ impl CannedServer {
         let addr = listener.local_addr().unwrap();
         let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counter = hits.clone();
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let recorded = requests.clone();
+        let reply = std::sync::Arc::new(reply);
         tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
-                let index = counter
-                    .fetch_add(1, Ordering::SeqCst)
-                    .min(responses.len() - 1);
-                let response = responses[index].clone();
+                let (counter, recorded, reply) = (counter.clone(), recorded.clone(), reply.clone());
                 tokio::spawn(async move {
                     let mut buffer = vec![0u8; 64 * 1024];
                     let mut read = 0;
                     // Read the head and the declared body, then answer.
-                    loop {
+                    let request = loop {
                         let Ok(n) = socket.read(&mut buffer[read..]).await else {
                             return;
                         };
@@ -87,16 +131,38 @@ impl CannedServer {
                                 })
                                 .unwrap_or(0);
                             if read >= head_end + 4 + length {
-                                break;
+                                break text.into_owned();
                             }
                         }
+                    };
+                    let index = counter.fetch_add(1, Ordering::SeqCst);
+                    recorded.lock().unwrap().push(request.clone());
+                    match reply(index, &request) {
+                        Reply::Send(response) => {
+                            let _ = socket.write_all(response.as_bytes()).await;
+                        }
+                        Reply::Trickle(response, every) => {
+                            for byte in response.as_bytes() {
+                                if socket.write_all(&[*byte]).await.is_err() {
+                                    return;
+                                }
+                                tokio::time::sleep(every).await;
+                            }
+                        }
+                        Reply::Silent => {
+                            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                        }
+                        Reply::Close => return,
                     }
-                    let _ = socket.write_all(response.as_bytes()).await;
                     let _ = socket.shutdown().await;
                 });
             }
         });
-        CannedServer { addr, hits }
+        CannedServer {
+            addr,
+            hits,
+            requests,
+        }
     }
 
     /// A webhook URL pointing at this server.

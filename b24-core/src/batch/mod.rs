@@ -24,17 +24,22 @@ mod reference;
 mod run;
 mod wire;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::envelope::Envelope;
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Cause, Error};
 use crate::form::to_query_string;
-use crate::method::Method;
+use crate::method::{self, Method};
+use crate::registry;
+use crate::retry;
 use crate::scope::Scope;
+use crate::transport::Secrets;
 
 /// Commands per `batch` request, the server's limit.
 pub const MAX_COMMANDS: usize = 50;
@@ -43,6 +48,12 @@ pub const MAX_COMMANDS: usize = 50;
 ///
 /// Any number of commands may be pushed: the client sends them 50 per request, resolving
 /// references across requests itself.
+///
+/// Each command's outcome follows the rule of [`Error`] ("Did it run?"): a command whose
+/// request failed after it left (a reset, a timeout, an answer too large or not a batch
+/// result) is an [`Error::UnknownOutcome`], never "not executed"; a command is
+/// [`Error::NotExecuted`] only when the server said so (`halt`, a refused batch) or its
+/// request was never sent, and the error keeps the cause.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
     pub(crate) commands: Vec<Command>,
@@ -53,8 +64,9 @@ pub struct Batch {
 #[derive(Clone, Debug)]
 pub(crate) struct Command {
     pub(crate) key: String,
-    pub(crate) method: &'static str,
-    pub(crate) scope: Scope,
+    pub(crate) method: Cow<'static, str>,
+    /// The scope the method needs, when known (typed, or found in the registry).
+    pub(crate) scope: Option<Scope>,
     pub(crate) read_only: bool,
     pub(crate) params: Value,
 }
@@ -105,52 +117,93 @@ impl Batch {
         request: &M,
         references: [(&str, Reference); N],
     ) -> Result<Handle<M>, Error> {
-        let mut params = serde_json::to_value(request).map_err(|source| Error::Encode {
-            method: M::NAME.to_owned(),
-            source,
-        })?;
-        if params.is_null() {
-            params = Value::Object(serde_json::Map::new());
-        }
-        for (path, reference) in references {
-            if !self
-                .commands
-                .iter()
-                .any(|command| command.key == reference.key)
-            {
-                return Err(Error::BatchReference {
-                    method: M::NAME.to_owned(),
-                    reason: format!(
-                        "references command `{}`, which is not an earlier command of this batch",
-                        reference.key
-                    ),
-                });
-            }
-            reference::set_path(&mut params, path, Value::String(reference.text)).map_err(
-                |reason| Error::BatchReference {
-                    method: M::NAME.to_owned(),
-                    reason,
-                },
-            )?;
-        }
-        let key = format!("c{}", self.commands.len());
-        self.commands.push(Command {
-            key: key.clone(),
-            method: M::NAME,
-            scope: M::SCOPE,
+        let params = method::params(request)?;
+        let command = Command {
+            key: String::new(),
+            method: Cow::Borrowed(M::NAME),
+            scope: Some(M::SCOPE),
             read_only: M::META.read_only,
             params,
-        });
-        Ok(Handle {
-            key,
-            _method: PhantomData,
-        })
+        };
+        self.add(command, &references)
     }
+
+    /// Adds a call of a method given by name, with JSON parameters; the handle reads its
+    /// result back as JSON. The scope check and whether a lost answer may be retried follow
+    /// the [registry](crate::registry) when it knows the method (a write otherwise).
+    pub fn push_raw(&mut self, method: &str, params: Value) -> Result<Handle<Value>, Error> {
+        method::check_name(method)?;
+        let info = registry::find(method);
+        let command = Command {
+            key: String::new(),
+            method: Cow::Owned(method.to_owned()),
+            scope: info.map(|info| info.scope.clone()),
+            read_only: info.is_some_and(|info| info.meta.read_only),
+            params: match params {
+                Value::Null => Value::Object(serde_json::Map::new()),
+                params => params,
+            },
+        };
+        self.add(command, &[])
+    }
+
+    /// Places the references in `command`'s parameters, gives it its key and adds it.
+    fn add<M>(
+        &mut self,
+        mut command: Command,
+        references: &[(&str, Reference)],
+    ) -> Result<Handle<M>, Error> {
+        for (path, reference) in references {
+            let reason = if self
+                .commands
+                .iter()
+                .any(|earlier| earlier.key == reference.key)
+            {
+                let text = Value::String(reference.text.clone());
+                reference::set_path(&mut command.params, path, text).err()
+            } else {
+                Some(format!(
+                    "references command `{}`, which is not an earlier command of this batch",
+                    reference.key
+                ))
+            };
+            if let Some(reason) = reason {
+                return Err(Error::BatchReference {
+                    method: command.method.into_owned(),
+                    reason,
+                });
+            }
+        }
+        command.key = format!("c{}", self.commands.len());
+        let handle = Handle {
+            key: command.key.clone(),
+            method: command.method.clone(),
+            _method: PhantomData,
+        };
+        self.commands.push(command);
+        Ok(handle)
+    }
+}
+
+/// What a [`Handle`] reads its command's result as: the response of a [`Method`], or JSON
+/// for a command added with [`Batch::push_raw`].
+pub trait HandleOutput {
+    /// The type of the command's `result`.
+    type Response: DeserializeOwned;
+}
+
+impl<M: Method> HandleOutput for M {
+    type Response = M::Response;
+}
+
+impl HandleOutput for Value {
+    type Response = Value;
 }
 
 /// Reads back one command's outcome from [`BatchResults`]; also the source of references.
 pub struct Handle<M> {
     key: String,
+    method: Cow<'static, str>,
     _method: PhantomData<fn() -> M>,
 }
 
@@ -158,6 +211,7 @@ impl<M> Clone for Handle<M> {
     fn clone(&self) -> Self {
         Handle {
             key: self.key.clone(),
+            method: self.method.clone(),
             _method: PhantomData,
         }
     }
@@ -169,7 +223,7 @@ impl<M> fmt::Debug for Handle<M> {
     }
 }
 
-impl<M: Method> Handle<M> {
+impl<M> Handle<M> {
     /// The command's key inside the batch.
     pub fn key(&self) -> &str {
         &self.key
@@ -229,19 +283,29 @@ impl Reference {
 #[derive(Clone, Debug)]
 pub(crate) enum Outcome {
     /// It ran and succeeded.
-    Done(Envelope<Value>),
-    /// It ran and failed.
+    Done(Box<Envelope<Value>>),
+    /// The server answered it with an error (it ran and failed, or was refused).
     Failed(Box<ApiError>),
-    /// Its request failed in a way that leaves unknown whether it ran.
-    Unknown(String),
-    /// It did not run.
-    NotExecuted,
+    /// Its request failed after it left: it may have run.
+    Unknown(Cause),
+    /// It did not run: the server said so, or its request was never sent.
+    NotExecuted(Option<Cause>),
 }
 
 impl Outcome {
-    /// The error a command of `method` reports when it did not succeed: its own when it ran
-    /// and failed, an unknown outcome, or "not executed" (also when it has no outcome at all).
-    /// Callers read a [`Outcome::Done`] before asking.
+    /// The outcome of every command of a request that failed with `error`.
+    pub(crate) fn of_failed_request(error: Error) -> Outcome {
+        match error {
+            Error::UnknownOutcome { reason, .. } => Outcome::Unknown(reason),
+            error if retry::may_have_run(&error) => Outcome::Unknown(Cause::new(error)),
+            error => Outcome::NotExecuted(Some(Cause::new(error))),
+        }
+    }
+
+    /// The error a command of `method` reports when it did not succeed: its own when the
+    /// server answered it with one, an unknown outcome, or "not executed" (also when it has
+    /// no outcome at all), each with its cause. Callers read a [`Outcome::Done`] before
+    /// asking.
     pub(crate) fn error_of(outcome: Option<&Outcome>, method: &str) -> Error {
         match outcome {
             Some(Outcome::Failed(api)) => Error::Api(api.clone()),
@@ -249,37 +313,63 @@ impl Outcome {
                 method: method.to_owned(),
                 reason: reason.clone(),
             },
-            Some(Outcome::NotExecuted | Outcome::Done(_)) | None => Error::NotExecuted {
+            Some(Outcome::NotExecuted(cause)) => Error::NotExecuted {
                 method: method.to_owned(),
+                cause: cause.clone(),
             },
+            Some(Outcome::Done(_)) | None => Error::NotExecuted {
+                method: method.to_owned(),
+                cause: None,
+            },
+        }
+    }
+
+    /// Whether the command may have run: not when the server refused it before running it.
+    fn may_have_run(&self) -> bool {
+        match self {
+            Outcome::Done(_) | Outcome::Unknown(_) => true,
+            Outcome::Failed(api) => !retry::refused_before_running(api),
+            Outcome::NotExecuted(_) => false,
         }
     }
 }
 
 /// The outcome of every command of a batch.
+///
+/// Per command: its typed result ([`get`](Self::get)), the server's error for it
+/// ([`error`](Self::error)), or one of the errors of the rule on [`Error`] ("Did it run?"):
+/// [`Error::UnknownOutcome`] when its request failed after it left,
+/// [`Error::NotExecuted`] only when the server said it did not run or nothing was sent.
+/// [`was_executed`](Self::was_executed) agrees: it is `false` only for those.
 #[derive(Clone, Debug, Default)]
 pub struct BatchResults {
     pub(crate) outcomes: HashMap<String, Outcome>,
+    /// The client's secrets, scrubbed from decode errors that quote a result.
+    pub(crate) secrets: Secrets,
 }
 
 impl BatchResults {
     /// The command's typed result, or its own error.
-    pub fn get<M: Method>(&self, handle: &Handle<M>) -> Result<M::Response, Error> {
+    pub fn get<M: HandleOutput>(&self, handle: &Handle<M>) -> Result<M::Response, Error> {
         self.envelope(handle).map(|envelope| envelope.result)
     }
 
     /// The command's typed result with its `next`, `total` and `time`.
-    pub fn envelope<M: Method>(&self, handle: &Handle<M>) -> Result<Envelope<M::Response>, Error> {
+    pub fn envelope<M: HandleOutput>(
+        &self,
+        handle: &Handle<M>,
+    ) -> Result<Envelope<M::Response>, Error> {
         match self.outcomes.get(&handle.key) {
             Some(Outcome::Done(envelope)) => {
                 let result =
                     serde_path_to_error::deserialize(&envelope.result).map_err(|error| {
-                        Error::Decode {
-                            method: M::NAME.to_owned(),
+                        let decode = Error::Decode {
+                            method: handle.method.to_string(),
                             path: format!("result.{}", error.path()),
                             message: error.inner().to_string(),
                             body: crate::transport::excerpt(envelope.result.to_string().as_bytes()),
-                        }
+                        };
+                        decode.scrubbed(&self.secrets)
                     })?;
                 Ok(Envelope {
                     result,
@@ -288,19 +378,26 @@ impl BatchResults {
                     time: envelope.time.clone(),
                 })
             }
-            other => Err(Outcome::error_of(other, M::NAME)),
+            other => Err(Outcome::error_of(other, &handle.method)),
         }
     }
 
-    /// Whether the server ran the command (successfully or not).
+    /// Whether the command may have run: `true` when the server ran it (successfully or not)
+    /// and when its outcome is unknown; `false` only when the server refused it before
+    /// running it (a limit, the credentials, `halt`) or its request was never sent, so that
+    /// sending it again cannot make a duplicate.
     pub fn was_executed<M>(&self, handle: &Handle<M>) -> bool {
-        matches!(
-            self.outcomes.get(&handle.key),
-            Some(Outcome::Done(_) | Outcome::Failed(_))
-        )
+        self.outcomes
+            .get(&handle.key)
+            .is_some_and(Outcome::may_have_run)
     }
 
-    /// The command's error, if it failed on the server.
+    /// Whether the command's outcome is unknown: its request failed after it left.
+    pub fn is_unknown<M>(&self, handle: &Handle<M>) -> bool {
+        matches!(self.outcomes.get(&handle.key), Some(Outcome::Unknown(_)))
+    }
+
+    /// The command's error, if the server answered it with one.
     pub fn error<M>(&self, handle: &Handle<M>) -> Option<&ApiError> {
         match self.outcomes.get(&handle.key) {
             Some(Outcome::Failed(api)) => Some(api),
@@ -368,17 +465,17 @@ mod tests {
         let mut outcomes = HashMap::new();
         outcomes.insert(
             String::from("c0"),
-            Outcome::Done(Envelope {
+            Outcome::Done(Box::new(Envelope {
                 result: json!({"item": {"id": 7, "title": "T"}}),
                 next: Some(50),
                 total: None,
                 time: None,
-            }),
+            })),
         );
         let command = Command {
             key: String::from("c60"),
-            method: "crm.item.get",
-            scope: Scope::Crm,
+            method: Cow::Borrowed("crm.item.get"),
+            scope: Some(Scope::Crm),
             read_only: true,
             params: json!({"id": "$result[c0][item][id]", "note": "about $result[c0][item][title]!", "n": "$next[c0]", "keep": "$result[c9][x]"}),
         };
@@ -389,15 +486,77 @@ mod tests {
         );
     }
 
+    /// The outcomes of commands `c0` and `c1` of `method` in the batch `answer`.
+    fn sorted(answer: Value, method: &str, halt: bool) -> Vec<(String, Outcome)> {
+        let wire: BatchWire = serde_json::from_value(answer).unwrap();
+        let keys = [String::from("c0"), String::from("c1")];
+        wire.outcomes(|_| method.to_owned(), &keys, halt, &Secrets::default())
+    }
+
     #[test]
     fn wire_maps_accept_empty_arrays() {
-        let wire: BatchWire = serde_json::from_value(json!({
+        let answer = json!({
             "result": {"c0": 5}, "result_error": [], "result_total": [], "result_next": [], "result_time": []
-        }))
-        .unwrap();
-        let keys = [String::from("c0"), String::from("c1")];
-        let outcomes = wire.outcomes(|_| String::from("crm.deal.add"), &keys);
+        });
+        let outcomes = sorted(answer, "crm.deal.add", false);
         assert!(matches!(&outcomes[0].1, Outcome::Done(envelope) if envelope.result == json!(5)));
-        assert!(matches!(outcomes[1].1, Outcome::NotExecuted));
+        // Without `halt` the server answers for every command: silence is not "not executed".
+        assert!(matches!(outcomes[1].1, Outcome::Unknown(_)));
+    }
+
+    #[test]
+    fn commands_after_a_halting_failure_were_not_executed_and_say_why() {
+        let answer = json!({
+            "result": [], "result_error": {"c0": {"error": "NOT_FOUND", "error_description": "gone"}}
+        });
+        let outcomes = sorted(answer, "crm.deal.get", true);
+        assert!(matches!(&outcomes[0].1, Outcome::Failed(api) if api.description == "gone"));
+        let Outcome::NotExecuted(Some(cause)) = &outcomes[1].1 else {
+            panic!("{:?}", outcomes[1].1)
+        };
+        assert!(cause.to_string().contains("NOT_FOUND"), "{cause}");
+    }
+
+    #[test]
+    fn answers_that_are_not_batch_results_do_not_decode() {
+        for answer in [
+            json!({}),
+            json!({"result": 5, "result_error": []}),
+            json!([1, 2]),
+        ] {
+            assert!(
+                serde_json::from_value::<BatchWire>(answer.clone()).is_err(),
+                "{answer}"
+            );
+        }
+    }
+
+    #[test]
+    fn raw_commands_read_back_as_json_and_refuse_bad_names() {
+        let mut batch = Batch::new();
+        let handle = batch
+            .push_raw("crm.deal.list", json!({"filter": {">ID": 5}}))
+            .unwrap();
+        assert_eq!(handle.key(), "c0");
+        assert_eq!(
+            batch.commands[0].encode(),
+            "crm.deal.list?filter%5B%3EID%5D=5"
+        );
+        let error = batch
+            .push_raw("crm.deal.add?fields[X]=1", json!({}))
+            .unwrap_err();
+        assert!(matches!(error, Error::InvalidMethodName { .. }), "{error}");
+        let mut results = BatchResults::default();
+        results.outcomes.insert(
+            String::from("c0"),
+            Outcome::Done(Box::new(Envelope {
+                result: json!([{"ID": "7"}]),
+                next: None,
+                total: Some(1),
+                time: None,
+            })),
+        );
+        assert_eq!(results.get(&handle).unwrap(), json!([{"ID": "7"}]));
+        assert!(results.was_executed(&handle) && !results.is_unknown(&handle));
     }
 }

@@ -9,7 +9,7 @@ use super::reference::resolve;
 use super::wire::BatchWire;
 use super::{Batch, BatchResults, Command, MAX_COMMANDS, Outcome};
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Cause, Error};
 use crate::retry;
 
 impl Client {
@@ -19,10 +19,16 @@ impl Client {
     /// Commands the portal refused before running them (`QUERY_LIMIT_EXCEEDED`,
     /// `OPERATION_TIME_LIMIT`) are sent again, alone; commands that ran are never repeated.
     /// With [`Batch::halt_on_error`] the requests run one after another and the first failure
-    /// stops the rest, which are reported as not executed.
+    /// stops the rest, which are reported as not executed (with that failure as the cause).
+    ///
+    /// A request that fails after it left makes its commands unknown outcomes, one that was
+    /// refused or never sent makes them not executed: see [`BatchResults`]. A request of
+    /// read-only commands only is retried like a read.
     pub async fn batch(&self, batch: &Batch) -> Result<BatchResults, Error> {
         for command in &batch.commands {
-            self.check_scope(command.method, &command.scope).await?;
+            if let Some(scope) = &command.scope {
+                self.check_scope(&command.method, scope).await?;
+            }
         }
         let chunks: Vec<&[Command]> = batch.commands.chunks(MAX_COMMANDS).collect();
         let chunk_of: HashMap<&str, usize> = chunks
@@ -47,9 +53,13 @@ impl Client {
             })
             .collect();
 
-        let mut results = BatchResults::default();
+        let mut results = BatchResults {
+            outcomes: HashMap::new(),
+            secrets: self.secrets(),
+        };
         let mut done = vec![false; chunks.len()];
-        let mut halted = false;
+        // With `halt`: the failure that stopped the batch.
+        let mut halted: Option<Cause> = None;
         while done.iter().any(|finished| !finished) {
             let ready: Vec<usize> = (0..chunks.len())
                 .filter(|index| {
@@ -62,24 +72,39 @@ impl Client {
                     .iter()
                     .map(|command| resolve(command, &results.outcomes))
                     .collect();
+                let halted = halted.clone();
                 async move {
-                    if halted {
-                        commands
+                    match halted {
+                        Some(cause) => commands
                             .iter()
-                            .map(|command| (command.key.clone(), Outcome::NotExecuted))
-                            .collect()
-                    } else {
-                        self.run_chunk(commands, batch.halt).await
+                            .map(|command| {
+                                (
+                                    command.key.clone(),
+                                    Outcome::NotExecuted(Some(cause.clone())),
+                                )
+                            })
+                            .collect(),
+                        None => self.run_chunk(commands, batch.halt).await,
                     }
                 }
             });
             for outcomes in futures_util::future::join_all(runs).await {
-                if batch.halt
-                    && outcomes
-                        .iter()
-                        .any(|(_, outcome)| !matches!(outcome, Outcome::Done(_)))
-                {
-                    halted = true;
+                if batch.halt && halted.is_none() {
+                    halted = outcomes.iter().find_map(|(key, outcome)| match outcome {
+                        Outcome::Done(_) => None,
+                        Outcome::Failed(api) => Some(Cause::new(Error::Api(api.clone()))),
+                        Outcome::Unknown(cause) | Outcome::NotExecuted(Some(cause)) => {
+                            Some(cause.clone())
+                        }
+                        Outcome::NotExecuted(None) => {
+                            let method = batch
+                                .commands
+                                .iter()
+                                .find(|command| &command.key == key)
+                                .map_or("batch", |command| &command.method);
+                            Some(Cause::new(Outcome::error_of(Some(outcome), method)))
+                        }
+                    });
                 }
                 results.outcomes.extend(outcomes);
             }
@@ -96,11 +121,17 @@ impl Client {
         commands: Vec<Command>,
         halt: bool,
     ) -> Vec<(String, Outcome)> {
-        let methods: HashMap<String, &'static str> = commands
+        let methods: HashMap<String, String> = commands
             .iter()
-            .map(|command| (command.key.clone(), command.method))
+            .map(|command| (command.key.clone(), command.method.to_string()))
             .collect();
-        let method_of = |key: &str| methods.get(key).copied().unwrap_or("batch").to_owned();
+        let method_of = |key: &str| {
+            methods
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| String::from("batch"))
+        };
+        let secrets = self.secrets();
         let mut finished: HashMap<String, Outcome> = HashMap::new();
         let mut pending = commands;
         for attempt in 1u32.. {
@@ -114,17 +145,13 @@ impl Client {
             let wire = match self.send::<BatchWire>("batch", &body, safe).await {
                 Ok(envelope) => envelope.result,
                 Err(error) => {
-                    let outcome = match &error {
-                        Error::UnknownOutcome { reason, .. } => Outcome::Unknown(reason.clone()),
-                        Error::Api(api) => Outcome::Failed(api.clone()),
-                        _ => Outcome::NotExecuted,
-                    };
+                    let outcome = Outcome::of_failed_request(error);
                     finished.extend(keys.into_iter().map(|key| (key, outcome.clone())));
                     break;
                 }
             };
             let mut refused = Vec::new();
-            for (key, outcome) in wire.outcomes(method_of, &keys) {
+            for (key, outcome) in wire.outcomes(method_of, &keys, halt, &secrets) {
                 let was_refused = matches!(&outcome, Outcome::Failed(api)
                     if retry::classify_api(api).is_refusal());
                 if was_refused && attempt < self.retry_policy().max_attempts && !halt {

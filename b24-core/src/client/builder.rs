@@ -15,6 +15,8 @@ use crate::transport;
 
 /// Total time of one exchange unless configured: a little above the cloud's own 60 s.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(75);
+/// Total time of one call, retries and waits included, unless configured.
+const DEFAULT_DEADLINE: Duration = Duration::from_secs(5 * 60);
 
 /// Configures a [`Client`].
 pub struct ClientBuilder {
@@ -26,6 +28,7 @@ pub struct ClientBuilder {
     credentials: Option<Credentials>,
     granted: Option<Vec<Scope>>,
     scopes_from_server: bool,
+    deadline: Duration,
     http: transport::Options,
 }
 
@@ -40,6 +43,7 @@ impl Default for ClientBuilder {
             credentials: None,
             granted: None,
             scopes_from_server: false,
+            deadline: DEFAULT_DEADLINE,
             http: transport::Options::default(),
         }
     }
@@ -112,6 +116,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Total time one call may take, every retry and wait included (default 5 minutes);
+    /// each exchange gets at most what is left. A call that runs out of time fails with
+    /// [`Error::Deadline`], or with [`Error::UnknownOutcome`] for a write whose request had
+    /// left. A zero deadline is refused by [`build`](Self::build).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
     transport::http_settings!(
         "Total time allowed for one HTTP exchange (default 75 s; the cloud stops a request at 60 s)."
     );
@@ -126,6 +139,14 @@ impl ClientBuilder {
                 "no credentials: give a webhook or OAuth tokens",
             ))
         })?;
+        if self.deadline.is_zero() {
+            return Err(Error::Config(String::from(
+                "the deadline must be longer than zero (a zero deadline fails every call)",
+            )));
+        }
+        if let Credentials::OAuth(oauth) = &credentials {
+            oauth.check_token()?;
+        }
         let http = self
             .http
             .build(concat!("b24/", env!("CARGO_PKG_VERSION")), DEFAULT_TIMEOUT)
@@ -146,6 +167,7 @@ impl ClientBuilder {
                     .unwrap_or_else(|| Arc::new(MemoryBucket::default())),
                 budget: OperatingBudget::new(self.operating_limit),
                 retry: self.retry,
+                deadline: self.deadline,
                 in_flight: Concurrency::new(self.max_in_flight),
             }),
         })

@@ -1,28 +1,27 @@
 //! The [`Client`]: sends typed method calls to a portal and decodes the answers.
 //!
-//! `builder` configures it, `send` runs one call (pacing, exchange, retries) and `redirect`
-//! decides where a moved portal's redirect leads.
+//! `builder` configures it and `send` runs one call (pacing, exchange, retries, deadline).
 
 mod builder;
-mod redirect;
 mod send;
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::OnceCell;
 
 pub use builder::ClientBuilder;
 
-use crate::auth::{OAuth, Webhook};
+use crate::auth::{OAuth, Presented, Webhook};
 use crate::envelope::Envelope;
 use crate::error::Error;
-use crate::method::Method;
+use crate::method::{self, Method};
 use crate::registry;
 use crate::retry::Concurrency;
 use crate::schedule::{BucketStore, OperatingBudget, RateLimit, RetryPolicy};
 use crate::scope::Scope;
-use crate::transport::Http;
+use crate::transport::{Http, Secrets};
 
 /// A Bitrix24 client: one portal, one credential, cheap to clone.
 ///
@@ -52,6 +51,7 @@ struct Inner {
     bucket: Arc<dyn BucketStore>,
     budget: OperatingBudget,
     retry: RetryPolicy,
+    deadline: Duration,
     in_flight: Concurrency,
 }
 
@@ -59,6 +59,16 @@ struct Inner {
 enum Credentials {
     Webhook(Webhook),
     OAuth(OAuth),
+}
+
+impl Credentials {
+    /// How a call of `method` authenticates now.
+    fn present(&self, method: &str) -> Result<Presented, Error> {
+        match self {
+            Credentials::Webhook(webhook) => webhook.present(method),
+            Credentials::OAuth(oauth) => oauth.present(method),
+        }
+    }
 }
 
 enum ScopeCheck {
@@ -105,10 +115,7 @@ impl Client {
         safe: bool,
     ) -> Result<Envelope<M::Response>, Error> {
         self.check_scope(M::NAME, &M::SCOPE).await?;
-        let params = serde_json::to_value(request).map_err(|source| Error::Encode {
-            method: M::NAME.to_owned(),
-            source,
-        })?;
+        let params = method::params(request)?;
         self.send(M::NAME, &params, safe).await
     }
 
@@ -116,20 +123,35 @@ impl Client {
         self.inner.retry
     }
 
+    /// The secrets the client sends now (webhook code or access token), to scrub from the
+    /// texts it returns.
+    pub(crate) fn secrets(&self) -> Secrets {
+        match &self.inner.credentials {
+            Credentials::Webhook(webhook) => webhook.secrets(),
+            Credentials::OAuth(oauth) => oauth.secrets(),
+        }
+    }
+
     /// Calls a method by name with untyped parameters; the result stays JSON.
     ///
-    /// The scope pre-flight applies when the method is in the [registry](crate::registry).
+    /// The scope pre-flight applies when the method is in the [registry](crate::registry),
+    /// and its metadata decide whether a lost answer is retried. A `batch` is retried like a
+    /// read when every command in its `cmd` is a method the registry marks read-only.
     pub async fn call_raw(
         &self,
         method: &str,
         params: &serde_json::Value,
     ) -> Result<Envelope<serde_json::Value>, Error> {
-        let safe = match registry::find(method) {
-            Some(info) => {
-                self.check_scope(info.name, &info.scope).await?;
-                info.meta.read_only
+        let safe = if method.eq_ignore_ascii_case("batch") {
+            registry::batch_is_read_only(params)
+        } else {
+            match registry::find(method) {
+                Some(info) => {
+                    self.check_scope(info.name, &info.scope).await?;
+                    info.meta.read_only
+                }
+                None => false,
             }
-            None => false,
         };
         self.send(method, params, safe).await
     }

@@ -1,23 +1,29 @@
-//! Sending one call: waiting for the client's budgets, the HTTP exchange (following a moved
-//! portal), decoding, the pacing feedback, and retrying what may be retried.
+//! Sending one call: waiting for the client's budgets, the HTTP exchange, decoding, the
+//! pacing feedback, and retrying what may be retried, all within the call's deadline.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
+use url::Url;
 
-use super::{Client, Credentials, redirect};
+use super::{Client, Credentials};
+use crate::auth::Presented;
 use crate::envelope::{self, Envelope};
-use crate::error::{ApiError, Error, ErrorCode, RedirectProblem};
+use crate::error::{ApiError, Cause, Error, ErrorCode};
 use crate::retry::{self, Attempts, Class, Decision};
+use crate::transport::Secrets;
 
 impl Client {
-    /// Sends one call, pacing it and retrying what is safe to retry.
+    /// Sends one call, pacing it and retrying what is safe to retry, within the client's
+    /// deadline.
     ///
     /// `safe`: repeating the call cannot do harm (a read-only method, or one the caller marked
     /// idempotent). Refusals that happen before the method runs (`QUERY_LIMIT_EXCEEDED`,
-    /// `OPERATION_TIME_LIMIT`, a connection that never opened) are retried in any case.
+    /// `OPERATION_TIME_LIMIT`, a connection that never opened) are retried in any case; a
+    /// call that is not safe and failed after its request left is an unknown outcome.
     pub(crate) async fn send<T: DeserializeOwned>(
         &self,
         method: &str,
@@ -40,59 +46,87 @@ impl Client {
             operating = tracing::field::Empty,
         );
         async {
-            let mut attempts = Attempts::new(self.inner.retry, safe);
+            let deadline = Instant::now() + self.inner.deadline;
+            let mut attempts = Attempts::new(self.inner.retry, safe, deadline);
             let mut waited = Duration::ZERO;
+            let mut previous: Option<Error> = None;
             loop {
                 tracing::Span::current().record("attempts", attempts.made());
-                let error = match self.attempt(method, &body, &mut waited).await {
+                let error = match self.attempt(method, &body, deadline, &mut waited).await {
                     Ok(envelope) => {
                         tracing::Span::current().record("waited_ms", waited.as_millis() as u64);
                         return Ok(envelope);
+                    }
+                    // Out of time while waiting to send: nothing left in this attempt.
+                    Err(Error::Deadline { last: None, .. }) => {
+                        return Err(self.out_of_time(method, previous));
                     }
                     Err(error) => error,
                 };
                 let class = retry::classify(&error);
                 let blocked_for = self.feedback(method, class);
-                match attempts.after(class, blocked_for) {
+                match attempts.after(class, blocked_for, Instant::now()) {
                     Decision::Retry(delay) => {
                         tracing::debug!(
                             attempt = attempts.made() - 1,
                             delay_ms = delay.as_millis() as u64,
+                            error = %error,
                             "retrying"
                         );
                         waited += delay;
                         tokio::time::sleep(delay).await;
                     }
                     Decision::Refresh => {
-                        if !self.refresh().await? {
+                        if !self.refresh(method).await? {
                             return Err(error);
                         }
                         tracing::debug!("access token refreshed; repeating the call once");
                     }
                     Decision::Fail => return Err(error),
                     Decision::Unknown => {
+                        let reason = if Instant::now() >= deadline {
+                            self.out_of_time(method, Some(error))
+                        } else {
+                            error
+                        };
                         return Err(Error::UnknownOutcome {
                             method: method.to_owned(),
-                            reason: error.to_string(),
+                            reason: Cause::new(reason),
                         });
                     }
+                    Decision::OutOfTime => return Err(self.out_of_time(method, Some(error))),
                 }
+                previous = Some(error);
             }
         }
         .instrument(span)
         .await
     }
 
-    /// One attempt: the exchange and the decoding of its answer.
+    /// One attempt: the exchange and the decoding of its answer. The secrets it sent are
+    /// scrubbed from its error.
     async fn attempt<T: DeserializeOwned>(
         &self,
         method: &str,
         body: &[u8],
+        deadline: Instant,
         waited: &mut Duration,
     ) -> Result<Envelope<T>, Error> {
-        let (status, bytes) = self.exchange(method, body, waited).await?;
-        tracing::Span::current().record("status", status);
-        let envelope = envelope::decode::<T>(method, status, &bytes)?;
+        let Presented {
+            url,
+            authorization,
+            secret,
+        } = self.inner.credentials.present(method)?;
+        let decoded = async {
+            let (status, bytes) = self
+                .exchange(method, body, (url, authorization), deadline, waited)
+                .await?;
+            tracing::Span::current().record("status", status);
+            envelope::decode::<T>(method, status, &bytes)
+        }
+        .await;
+        let envelope =
+            decoded.map_err(|error| error.scrubbed(&Secrets::new([secret.expose_secret()])))?;
         self.inner.in_flight.succeeded();
         if let Some(time) = &envelope.time {
             self.inner
@@ -122,89 +156,99 @@ impl Client {
     }
 
     /// Asks the token source for a new access token; `false` when it cannot renew (or the
-    /// client uses a webhook).
-    async fn refresh(&self) -> Result<bool, Error> {
-        match &self.inner.credentials {
-            Credentials::OAuth(oauth) => oauth.tokens.refresh().await,
-            Credentials::Webhook(_) => Ok(false),
+    /// client uses a webhook). A failure is [`Error::TokenRefresh`], naming `method`.
+    async fn refresh(&self, method: &str) -> Result<bool, Error> {
+        let Credentials::OAuth(oauth) = &self.inner.credentials else {
+            return Ok(false);
+        };
+        oauth
+            .tokens
+            .refresh()
+            .await
+            .map_err(|error| Error::TokenRefresh {
+                method: method.to_owned(),
+                source: Cause::new(error.scrubbed(&self.secrets())),
+            })
+    }
+
+    /// The error of a call whose deadline passed; `last` is the failure of its last attempt.
+    fn out_of_time(&self, method: &str, last: Option<Error>) -> Error {
+        Error::Deadline {
+            method: method.to_owned(),
+            limit: self.inner.deadline,
+            last: last.map(Cause::new),
         }
     }
 
-    /// Waits for the portal's budgets, then POSTs.
+    /// Waits `delay` for a budget, or fails at once when that would pass the deadline.
+    async fn wait(
+        &self,
+        method: &str,
+        delay: Duration,
+        deadline: Instant,
+        waited: &mut Duration,
+    ) -> Result<(), Error> {
+        if delay.is_zero() {
+            return Ok(());
+        }
+        if Instant::now() + delay >= deadline {
+            return Err(self.out_of_time(method, None));
+        }
+        *waited += delay;
+        tokio::time::sleep(delay).await;
+        Ok(())
+    }
+
+    /// Waits for the portal's budgets, then POSTs to `to` (the method's address and the
+    /// `Authorization` header, if any).
     async fn exchange(
         &self,
         method: &str,
         body: &[u8],
+        to: (Url, Option<HeaderValue>),
+        deadline: Instant,
         waited: &mut Duration,
     ) -> Result<(u16, Vec<u8>), Error> {
         let blocked = self.inner.budget.wait(method);
-        if !blocked.is_zero() {
-            if blocked > self.inner.retry.max_wait {
-                return Err(Error::Api(Box::new(ApiError {
-                    method: method.to_owned(),
-                    code: ErrorCode::OperationTimeLimit,
-                    status: 429,
-                    description: format!(
-                        "blocked for another {} s by the operating-time limit",
-                        blocked.as_secs()
-                    ),
-                    raw_body: None,
-                })));
-            }
-            *waited += blocked;
-            tokio::time::sleep(blocked).await;
+        if blocked > self.inner.retry.max_wait {
+            return Err(Error::Api(Box::new(ApiError {
+                method: method.to_owned(),
+                code: ErrorCode::OperationTimeLimit,
+                status: 429,
+                description: format!(
+                    "blocked for another {} s by the operating-time limit",
+                    blocked.as_secs()
+                ),
+                raw_body: None,
+            })));
         }
-        let _permit = self.inner.in_flight.acquire().await;
+        self.wait(method, blocked, deadline, waited).await?;
+        let _permit = tokio::time::timeout_at(deadline.into(), self.inner.in_flight.acquire())
+            .await
+            .map_err(|_| self.out_of_time(method, None))?;
         if let Some(limit) = self.inner.rate_limit {
             let delay = self.inner.bucket.book(limit);
-            if !delay.is_zero() {
-                *waited += delay;
-                tokio::time::sleep(delay).await;
-            }
+            self.wait(method, delay, deadline, waited).await?;
         }
-        self.post(method, body).await
-    }
-
-    /// POSTs a JSON body, following a moved portal's redirects with the same POST.
-    async fn post(&self, method: &str, body: &[u8]) -> Result<(u16, Vec<u8>), Error> {
-        let mut url = match &self.inner.credentials {
-            Credentials::Webhook(webhook) => webhook.method_url(method),
-            Credentials::OAuth(oauth) => oauth.method_url(method),
-        };
-        for _ in 0..=redirect::MAX_REDIRECTS {
-            let mut request = self
-                .inner
-                .http
-                .request(reqwest::Method::POST, url.as_str())
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .header(reqwest::header::ACCEPT, "application/json")
-                .body(body.to_vec());
-            if let Credentials::OAuth(oauth) = &self.inner.credentials {
-                let token = oauth.tokens.access_token();
-                request = request.bearer_auth(token.expose_secret());
-            }
-            let answer = self
-                .inner
-                .http
-                .send(request)
-                .await
-                .map_err(|failure| Error::exchange(method, failure))?;
-            if !(300..400).contains(&answer.status) {
-                return Ok((answer.status, answer.body));
-            }
-            url = redirect::target(&url, answer.header(reqwest::header::LOCATION)).map_err(
-                |problem| Error::Redirect {
-                    method: method.to_owned(),
-                    problem,
-                },
-            )?;
-            tracing::debug!(status = answer.status, "portal moved; repeating the POST");
-        }
-        Err(Error::Redirect {
-            method: method.to_owned(),
-            problem: RedirectProblem::TooMany {
-                limit: redirect::MAX_REDIRECTS,
-            },
-        })
+        let (url, authorization) = to;
+        let answer = self
+            .inner
+            .http
+            .send(url, Some(deadline), |url| {
+                let request = self
+                    .inner
+                    .http
+                    .request(reqwest::Method::POST, url)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .header(reqwest::header::ACCEPT, "application/json")
+                    .body(body.to_vec());
+                match &authorization {
+                    Some(value) => request.header(reqwest::header::AUTHORIZATION, value.clone()),
+                    None => request,
+                }
+            })
+            .await
+            .map_err(|failure| Error::exchange(method, failure))?;
+        Ok((answer.status, answer.body))
     }
 }

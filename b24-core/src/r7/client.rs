@@ -15,7 +15,9 @@ use super::method::{self, Encoded, Format, ListRoute, Route, Verb};
 use super::pages::Pages;
 use super::session::{Authorization, Credentials, Session};
 use super::types::ApiDateTime;
-use crate::transport::{Http, Received};
+use secrecy::ExposeSecret;
+
+use crate::transport::{Http, Received, Secrets};
 
 /// The server's `maxPage`: the largest `count` it honours.
 pub const MAX_PAGE_SIZE: u32 = 1000;
@@ -180,7 +182,7 @@ impl Client {
         format: Format,
     ) -> Result<Envelope<T>, Error> {
         let span = tracing::debug_span!("r7.call", route, status = tracing::field::Empty);
-        async {
+        let answer = async {
             let authorization = self.authorization().await?;
             let mut received = self
                 .exchange(route, verb, encoded, format, &authorization)
@@ -196,7 +198,19 @@ impl Client {
             envelope::decode(&Answer::of(route, &received, false), format)
         }
         .instrument(span)
-        .await
+        .await;
+        answer.map_err(|error| error.scrubbed(&self.secrets()))
+    }
+
+    /// The password and the session token, to scrub from the texts the client returns.
+    pub(super) fn secrets(&self) -> Secrets {
+        let token = self.current_token();
+        let password = self
+            .inner
+            .credentials
+            .as_ref()
+            .map(|credentials| credentials.password.expose_secret());
+        Secrets::new(password.into_iter().chain(token.as_deref()))
     }
 
     async fn exchange(
@@ -221,29 +235,23 @@ impl Client {
             Verb::Put => reqwest::Method::PUT,
             Verb::Delete => reqwest::Method::DELETE,
         };
-        let mut request = self
-            .inner
-            .http
-            .request(method, url)
-            .header(reqwest::header::AUTHORIZATION, authorization.header.clone());
         let has_body = !encoded.body.is_empty() || matches!(verb, Verb::Post | Verb::Put);
-        match format {
+        let (accept, body) = match format {
             Format::Json => {
-                request = request.header(reqwest::header::ACCEPT, "application/json");
-                if has_body {
-                    let body =
-                        serde_json::to_vec(&encoded.body).map_err(|error| Error::Encode {
-                            route: route.to_owned(),
-                            message: error.to_string(),
-                        })?;
-                    request = request
-                        .header(reqwest::header::CONTENT_TYPE, "application/json")
-                        .body(body);
-                }
+                let body = has_body
+                    .then(|| serde_json::to_vec(&encoded.body))
+                    .transpose()
+                    .map_err(|error| Error::Encode {
+                        route: route.to_owned(),
+                        message: error.to_string(),
+                    })?;
+                (
+                    "application/json",
+                    body.map(|body| ("application/json", body)),
+                )
             }
             Format::Xml => {
-                request = request.header(reqwest::header::ACCEPT, "text/xml");
-                if has_body {
+                let body = has_body.then(|| {
                     let mut pairs = Vec::new();
                     for (name, value) in &encoded.body {
                         method::flatten(name, value, &mut pairs);
@@ -251,27 +259,39 @@ impl Client {
                     let body = url::form_urlencoded::Serializer::new(String::new())
                         .extend_pairs(&pairs)
                         .finish();
-                    request = request
-                        .header(
-                            reqwest::header::CONTENT_TYPE,
-                            "application/x-www-form-urlencoded",
-                        )
-                        .body(body);
-                }
+                    ("application/x-www-form-urlencoded", body.into_bytes())
+                });
+                ("text/xml", body)
             }
-        }
-        self.receive(route, request).await
+        };
+        self.receive(route, url, |url| {
+            let request = self
+                .inner
+                .http
+                .request(method.clone(), url)
+                .header(reqwest::header::AUTHORIZATION, authorization.header.clone())
+                .header(reqwest::header::ACCEPT, accept);
+            match &body {
+                Some((content_type, body)) => request
+                    .header(reqwest::header::CONTENT_TYPE, *content_type)
+                    .body(body.clone()),
+                None => request,
+            }
+        })
+        .await
     }
 
-    /// Sends a request and reads its whole answer.
+    /// Sends the request `build` makes for `url` (again for a move within the portal) and
+    /// reads its whole answer.
     pub(super) async fn receive(
         &self,
         route: &str,
-        request: reqwest::RequestBuilder,
+        url: Url,
+        build: impl Fn(Url) -> reqwest::RequestBuilder,
     ) -> Result<Received, Error> {
         self.inner
             .http
-            .send(request)
+            .send(url, None, build)
             .await
             .map_err(|failure| Error::exchange(route, failure))
     }

@@ -4,11 +4,12 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::FailureLine;
-use crate::transport;
+use crate::transport::{self, RedirectProblem, Secrets, TransportError};
 
 /// Everything that can go wrong when calling an R7-Office route.
 ///
-/// No variant ever holds the password or the session token.
+/// No variant ever holds the password or the session token: texts that come from the server
+/// (error pages, messages, decode errors, a new address) are scrubbed of them.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -19,14 +20,15 @@ pub enum Error {
     /// Logging in needs a second factor this client cannot supply.
     #[error("login needs a second factor ({0}); log in with a token instead")]
     SecondFactor(SecondFactor),
-    /// The request could not be sent or the answer could not be read.
+    /// The request could not be sent or the answer could not be read; see
+    /// [`TransportError::kind`] for what happened.
     #[error("transport error calling `{route}`: {source}")]
     Transport {
         /// The route being called, as `VERB template`.
         route: String,
         /// The cause, without the URL.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
     /// The answer was received but does not have the shape the route's types expect.
     #[error("cannot decode the response of `{route}` at `{path}`: {message}")]
@@ -56,6 +58,27 @@ pub enum Error {
         route: String,
         /// The configured limit in bytes.
         limit: usize,
+    },
+    /// The portal answered with a redirect the client does not follow.
+    #[error("`{route}`: {problem}")]
+    Redirect {
+        /// The route being called.
+        route: String,
+        /// What is wrong with the redirect.
+        problem: RedirectProblem,
+    },
+    /// The portal redirected to another origin (host, port or scheme). The client does not
+    /// follow: the request carries the session token or the password. Nothing ran at the new
+    /// address; build a client for it if you trust it.
+    #[error(
+        "`{route}`: the portal moved to {location}; the request was not repeated there, as it \
+         carries credentials"
+    )]
+    PortalMoved {
+        /// The route being called.
+        route: String,
+        /// The new address, with the client's secrets replaced by `[redacted]`.
+        location: String,
     },
     /// The client was configured in a way that cannot work (plain http to a remote portal,
     /// no credentials, a token that is not a valid header value, ...).
@@ -87,9 +110,41 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => api.is_retryable(),
-            Error::Transport { source, .. } => transport::is_transient(source),
+            Error::Transport { source, .. } => source.is_transient(),
             _ => false,
         }
+    }
+
+    /// The transport failure behind this error, if any.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// Whether the exchange timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.transport().is_some_and(TransportError::is_timeout)
+    }
+
+    /// Removes `secrets` from every text that came from the server or quotes its answer.
+    pub(crate) fn scrubbed(mut self, secrets: &Secrets) -> Self {
+        let texts: Vec<&mut String> = match &mut self {
+            Error::Api(api) => api.raw_body.iter_mut().chain([&mut api.message]).collect(),
+            Error::Decode {
+                path,
+                message,
+                body,
+                ..
+            } => vec![path, message, body],
+            Error::PortalMoved { location: text, .. }
+            | Error::Config(text)
+            | Error::Encode { message: text, .. } => vec![text],
+            _ => Vec::new(),
+        };
+        secrets.scrub_all(texts);
+        self
     }
 }
 

@@ -10,7 +10,7 @@ use super::envelope::{self, Answer, Envelope};
 use super::error::{Error, SecondFactor};
 use super::method::Format;
 use super::types::ApiDateTime;
-use crate::sync;
+use crate::{sync, transport};
 
 pub(super) const LOGIN_ROUTE: &str = "POST api/2.0/authentication";
 
@@ -37,8 +37,12 @@ impl Session {
         let Some(token) = token else {
             return Ok(Session::default());
         };
-        let authorization = authorization(scheme, token.expose_secret())
-            .ok_or_else(|| Error::Config(String::from("the token is not a valid header value")))?;
+        let authorization = authorization(scheme, token.expose_secret()).ok_or_else(|| {
+            Error::Config(String::from(
+                "the token is not a valid HTTP header value: it holds a control character \
+                 (such as CR or LF)",
+            ))
+        })?;
         Ok(Session {
             authorization: Some(authorization),
             generation: 1,
@@ -55,13 +59,10 @@ pub(super) struct Authorization {
 
 /// The header value carrying `token` under `scheme`; `None` when it cannot be a header.
 fn authorization(scheme: AuthScheme, token: &str) -> Option<HeaderValue> {
-    let value = match scheme {
-        AuthScheme::Raw => token.to_owned(),
-        AuthScheme::Bearer => format!("Bearer {token}"),
-    };
-    let mut header = HeaderValue::from_str(&value).ok()?;
-    header.set_sensitive(true);
-    Some(header)
+    match scheme {
+        AuthScheme::Raw => transport::secret_header(token),
+        AuthScheme::Bearer => transport::secret_header(&format!("Bearer {token}")),
+    }
 }
 
 #[derive(Deserialize)]
@@ -108,7 +109,17 @@ impl Client {
     /// loop: the server blocks a login after 5 failures a minute.
     pub async fn login(&self) -> Result<LoginInfo, Error> {
         let _guard = self.inner.login_lock.lock().await;
-        self.login_locked().await.map(|(info, _)| info)
+        self.login_locked()
+            .await
+            .map(|(info, _)| info)
+            .map_err(|error| error.scrubbed(&self.secrets()))
+    }
+
+    /// The session token as sent, if any.
+    pub(super) fn current_token(&self) -> Option<String> {
+        let header = self.current()?.header;
+        let value = header.to_str().ok()?;
+        Some(value.strip_prefix("Bearer ").unwrap_or(value).to_owned())
     }
 
     /// Whether the client holds a token.
@@ -172,14 +183,16 @@ impl Client {
             route: LOGIN_ROUTE.to_owned(),
             message: error.to_string(),
         })?;
-        let request = self
-            .inner
-            .http
-            .request(reqwest::Method::POST, url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(reqwest::header::ACCEPT, "application/json")
-            .body(body);
-        let received = self.receive(LOGIN_ROUTE, request).await?;
+        let received = self
+            .receive(LOGIN_ROUTE, url, |url| {
+                self.inner
+                    .http
+                    .request(reqwest::Method::POST, url)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .header(reqwest::header::ACCEPT, "application/json")
+                    .body(body.clone())
+            })
+            .await?;
         let envelope: Envelope<LoginAnswer> =
             envelope::decode(&Answer::of(LOGIN_ROUTE, &received, true), Format::Json).map_err(
                 |error| match error {

@@ -12,6 +12,7 @@ pub(crate) use attempts::{Attempts, Decision};
 pub(crate) use concurrency::Concurrency;
 
 use crate::error::{ApiError, Error, ErrorCode, RawCode};
+use crate::transport::TransportKind;
 
 /// What a failure says about repeating the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,10 +27,13 @@ pub(crate) enum Class {
     /// The request never reached the portal (the connection did not open).
     NotSent,
     /// The portal failed, or its answer was lost, after the request left: the call may have
-    /// run.
+    /// run, and repeating it may succeed.
     ServerFailure,
-    /// Repeating cannot help: a refusal on the merits, a decoding problem, a configuration
-    /// error.
+    /// An answer arrived but cannot be used (larger than the limit, not of the expected
+    /// shape): the call ran or may have, and repeating it would bring the same answer.
+    Unreadable,
+    /// Repeating cannot help: a refusal on the merits, a configuration error, a certificate
+    /// the client does not trust.
     Permanent,
 }
 
@@ -47,17 +51,26 @@ impl Class {
     pub(crate) fn is_refusal(self) -> bool {
         matches!(self, Class::Intensity | Class::OperatingTime)
     }
+
+    /// Whether the call may have run although it failed.
+    pub(crate) fn may_have_run(self) -> bool {
+        matches!(self, Class::ServerFailure | Class::Unreadable)
+    }
 }
 
 /// Classifies the failure of one attempt.
 pub(crate) fn classify(error: &Error) -> Class {
     match error {
         Error::Api(api) => classify_api(api),
-        // The connection never opened: the request did not reach the portal.
-        Error::Transport { source, .. } if source.is_connect() => Class::NotSent,
-        Error::Transport { .. } => Class::ServerFailure,
+        Error::Transport { source, .. } => match source.kind() {
+            // Certificates and TLS settings do not change between attempts.
+            TransportKind::Tls | TransportKind::Request => Class::Permanent,
+            _ if !source.request_sent() => Class::NotSent,
+            _ => Class::ServerFailure,
+        },
         // The body was cut or garbled: the call ran, its answer is lost.
         Error::MalformedAnswer { .. } => Class::ServerFailure,
+        Error::ResponseTooLarge { .. } | Error::Decode { .. } => Class::Unreadable,
         _ => Class::Permanent,
     }
 }
@@ -71,6 +84,45 @@ pub(crate) fn classify_api(api: &ApiError) -> Class {
         ErrorCode::InternalServerError | ErrorCode::ErrorUnexpectedAnswer => Class::ServerFailure,
         ErrorCode::Other(RawCode::Absent) if api.status >= 500 => Class::ServerFailure,
         _ => Class::Permanent,
+    }
+}
+
+/// Whether an error answer says the call was refused before it ran: limits, credentials,
+/// scopes, an unknown method, a command a batch does not take.
+pub(crate) fn refused_before_running(api: &ApiError) -> bool {
+    classify_api(api).is_refusal()
+        || matches!(
+            api.code,
+            ErrorCode::ExpiredToken
+                | ErrorCode::NoAuthFound
+                | ErrorCode::InvalidToken
+                | ErrorCode::InvalidCredentials
+                | ErrorCode::InvalidRequest
+                | ErrorCode::InsufficientScope
+                | ErrorCode::WrongAuthType
+                | ErrorCode::MethodConfirmWaiting
+                | ErrorCode::MethodConfirmDenied
+                | ErrorCode::OverloadLimit
+                | ErrorCode::PortalDeleted
+                | ErrorCode::AuthorizationError
+                | ErrorCode::UserAccessError
+                | ErrorCode::ApplicationNotFound
+                | ErrorCode::ErrorMethodNotFound
+                | ErrorCode::ErrorBatchMethodNotAllowed
+                | ErrorCode::ErrorBatchLengthExceeded
+        )
+}
+
+/// Whether a call that failed with `error` may have run: only when the server said it did
+/// not, or nothing was sent, is the answer no.
+pub(crate) fn may_have_run(error: &Error) -> bool {
+    match error {
+        Error::Api(api) => !refused_before_running(api),
+        Error::UnknownOutcome { .. } => true,
+        Error::Deadline { last, .. } => {
+            last.as_ref().is_some_and(|last| may_have_run(last.error()))
+        }
+        other => classify(other).may_have_run(),
     }
 }
 
@@ -128,11 +180,52 @@ mod tests {
             message: String::from("invalid type"),
             body: String::new(),
         };
-        assert_eq!(classify(&decode), Class::Permanent);
+        assert_eq!(classify(&decode), Class::Unreadable);
         assert!(malformed.is_retryable() && !decode.is_retryable());
         assert_eq!(
             classify(&Error::Config(String::from("no credentials"))),
             Class::Permanent
         );
+    }
+
+    #[test]
+    fn only_the_servers_word_or_an_unsent_request_means_it_did_not_run() {
+        // Refused before running: limits, credentials, batch rules.
+        for code in [
+            ErrorCode::QueryLimitExceeded,
+            ErrorCode::InvalidCredentials,
+            ErrorCode::NoAuthFound,
+            ErrorCode::ErrorBatchLengthExceeded,
+        ] {
+            assert!(!may_have_run(&api(code.clone(), 401)), "{code}");
+        }
+        // A failure without a code, or an answer the client could not use: it may have run.
+        for error in [
+            api(ErrorCode::Other(RawCode::Absent), 502),
+            api(ErrorCode::InternalServerError, 500),
+            Error::ResponseTooLarge {
+                method: String::from("batch"),
+                limit: 10,
+            },
+            Error::MalformedAnswer {
+                method: String::from("batch"),
+                message: String::new(),
+                body: String::new(),
+            },
+        ] {
+            assert!(may_have_run(&error), "{error}");
+        }
+        // Nothing sent, or the deadline passed before an attempt left.
+        let deadline = |last: Option<Error>| Error::Deadline {
+            method: String::from("batch"),
+            limit: std::time::Duration::from_secs(1),
+            last: last.map(crate::error::Cause::new),
+        };
+        assert!(!may_have_run(&deadline(None)));
+        assert!(may_have_run(&deadline(Some(api(
+            ErrorCode::Other(RawCode::Absent),
+            504
+        )))));
+        assert!(!may_have_run(&Error::Config(String::from("x"))));
     }
 }

@@ -19,7 +19,7 @@ pub(super) async fn read_capped(
         return Err(too_large);
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(Failure::transport)? {
+    while let Some(chunk) = response.chunk().await? {
         if body.len() + chunk.len() > limit {
             return Err(too_large);
         }

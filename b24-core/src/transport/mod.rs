@@ -6,12 +6,21 @@
 //! the method or route it was calling.
 
 mod body;
+mod error;
+mod redirect;
+mod scrub;
 mod secure;
 mod tls;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use reqwest::header::HeaderValue;
+use url::Url;
 
 pub(crate) use body::excerpt;
+pub use error::{TransportError, TransportKind};
+pub use redirect::RedirectProblem;
+pub(crate) use scrub::Secrets;
 pub(crate) use secure::{portal_root, require_secure};
 pub use tls::install_crypto_provider;
 
@@ -39,17 +48,22 @@ impl Options {
         user_agent: &'static str,
         default_timeout: Duration,
     ) -> Result<Http, String> {
+        if self.timeout.is_some_and(|timeout| timeout.is_zero()) {
+            return Err(String::from(
+                "the timeout must be longer than zero (a zero timeout fails every request)",
+            ));
+        }
         let tls = tls::client_config(&self.root_certificates)?;
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(self.timeout.unwrap_or(default_timeout))
             .user_agent(user_agent)
             .build()
             .map_err(|error| error.without_url().to_string())?;
         Ok(Http {
             client,
+            timeout: self.timeout.unwrap_or(default_timeout),
             max_response: self.max_response.unwrap_or(DEFAULT_MAX_RESPONSE),
         })
     }
@@ -60,6 +74,8 @@ impl Options {
 macro_rules! http_settings {
     ($timeout_doc:literal) => {
         #[doc = $timeout_doc]
+        ///
+        /// A zero timeout is refused by `build` with a configuration error.
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
             self.http.timeout = Some(timeout);
             self
@@ -83,21 +99,23 @@ macro_rules! http_settings {
 pub(crate) use http_settings;
 
 /// Gives an API's error type `exchange(subject, failure)`, the error for an exchange that
-/// produced no answer; its `Transport` and `ResponseTooLarge` variants name the call in the
-/// field `$subject`.
+/// produced no answer; its `Transport`, `ResponseTooLarge`, `Redirect` and `PortalMoved`
+/// variants name the call in the field `$subject`.
 macro_rules! failure_into {
     ($error:ident, $subject:ident) => {
         impl $error {
             /// The error for an exchange that produced no answer.
             pub(crate) fn exchange($subject: &str, failure: $crate::transport::Failure) -> Self {
+                use $crate::transport::Failure;
                 let $subject = $subject.to_owned();
                 match failure {
-                    $crate::transport::Failure::Transport(source) => {
-                        $error::Transport { $subject, source }
-                    }
-                    $crate::transport::Failure::TooLarge { limit } => {
-                        $error::ResponseTooLarge { $subject, limit }
-                    }
+                    Failure::Transport(source) => $error::Transport { $subject, source },
+                    Failure::TooLarge { limit } => $error::ResponseTooLarge { $subject, limit },
+                    Failure::Redirect(problem) => $error::Redirect { $subject, problem },
+                    Failure::Moved { location } => $error::PortalMoved {
+                        $subject,
+                        location: location.into(),
+                    },
                 }
             }
         }
@@ -106,11 +124,13 @@ macro_rules! failure_into {
 
 pub(crate) use failure_into;
 
-/// An HTTP client with b24's TLS setup, timeouts and body limit. Redirects are returned, not
-/// followed: whether a move is followed, and with which credentials, is the caller's decision.
+/// An HTTP client with b24's TLS setup, timeouts and body limit. Redirects within the same
+/// origin are followed with the same request; a move to another origin is returned as
+/// [`Failure::Moved`], never followed: the request carries credentials.
 #[derive(Clone)]
 pub(crate) struct Http {
     client: reqwest::Client,
+    timeout: Duration,
     max_response: usize,
 }
 
@@ -134,49 +154,88 @@ impl Received {
 /// Why an exchange produced no answer.
 #[derive(Debug)]
 pub(crate) enum Failure {
-    /// The request could not be sent or the answer not be read; the URL is removed from the
-    /// error, as it may hold a webhook code.
-    Transport(reqwest::Error),
+    /// The request could not be sent or the answer not be read.
+    Transport(TransportError),
     /// The answer is larger than the configured limit.
     TooLarge {
         /// The limit in bytes.
         limit: usize,
     },
+    /// A redirect that cannot be followed.
+    Redirect(RedirectProblem),
+    /// The portal moved to another origin; the request was not repeated there.
+    Moved {
+        /// The new address.
+        location: Url,
+    },
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(error: reqwest::Error) -> Self {
+        Failure::Transport(TransportError::from_reqwest(error))
+    }
 }
 
 impl Http {
     /// Starts a request.
-    pub fn request(
-        &self,
-        method: reqwest::Method,
-        url: impl reqwest::IntoUrl,
-    ) -> reqwest::RequestBuilder {
+    pub fn request(&self, method: reqwest::Method, url: Url) -> reqwest::RequestBuilder {
         self.client.request(method, url)
     }
 
-    /// Sends a request and reads the whole answer, refusing bodies above the limit.
-    pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<Received, Failure> {
-        let response = request.send().await.map_err(Failure::transport)?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = body::read_capped(response, self.max_response).await?;
-        tracing::debug!(status, bytes = body.len(), "answer received");
-        Ok(Received {
-            status,
-            headers,
-            body,
-        })
+    /// Sends the request `build` makes for `url` and reads the whole answer, refusing bodies
+    /// above the limit and following redirects within the same origin (with a request built
+    /// anew for the new address). Each exchange gets the client's timeout, cut to what is
+    /// left before `deadline`.
+    pub async fn send(
+        &self,
+        mut url: Url,
+        deadline: Option<Instant>,
+        build: impl Fn(Url) -> reqwest::RequestBuilder,
+    ) -> Result<Received, Failure> {
+        for _ in 0..=redirect::MAX_REDIRECTS {
+            let timeout = match deadline {
+                Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+                None => self.timeout,
+            }
+            .min(self.timeout);
+            if timeout.is_zero() {
+                return Err(Failure::Transport(TransportError::deadline_passed()));
+            }
+            let response = build(url.clone()).timeout(timeout).send().await?;
+            let status = response.status().as_u16();
+            if redirect::is_redirect(status) {
+                let location = response
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|value| value.to_str().ok());
+                match redirect::target(&url, location).map_err(Failure::Redirect)? {
+                    redirect::Move::Follow(next) => {
+                        tracing::debug!(status, "moved within the portal; repeating the request");
+                        url = next;
+                        continue;
+                    }
+                    redirect::Move::Away(location) => return Err(Failure::Moved { location }),
+                }
+            }
+            let headers = response.headers().clone();
+            let body = body::read_capped(response, self.max_response).await?;
+            tracing::debug!(status, bytes = body.len(), "answer received");
+            return Ok(Received {
+                status,
+                headers,
+                body,
+            });
+        }
+        Err(Failure::Redirect(RedirectProblem::TooMany {
+            limit: redirect::MAX_REDIRECTS,
+        }))
     }
 }
 
-impl Failure {
-    fn transport(error: reqwest::Error) -> Failure {
-        Failure::Transport(error.without_url())
-    }
-}
-
-/// Whether a transport error may pass when the request is repeated later: the connection
-/// could not be opened, or the exchange timed out.
-pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
-    error.is_timeout() || error.is_connect()
+/// `text` as a sensitive header value (kept out of the HTTP layer's debug output); `None`
+/// when it cannot be one (a line break or another control character).
+pub(crate) fn secret_header(text: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(text).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
