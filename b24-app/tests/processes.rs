@@ -154,11 +154,12 @@ async fn result(child: Child) -> (usize, usize, u64) {
             .and_then(|v| v.parse().ok())
             .unwrap()
     };
-    (
-        field("ok") as usize,
-        field("failed") as usize,
-        field("sent"),
-    )
+    let failed = field("failed") as usize;
+    if failed > 0 {
+        // Shown with the failing test: why the child's calls failed.
+        eprintln!("child stderr:\n{}", String::from_utf8_lossy(&output.stderr));
+    }
+    (field("ok") as usize, failed, field("sent"))
 }
 
 async fn sixteen_processes(spec: String) {

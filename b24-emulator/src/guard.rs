@@ -40,7 +40,7 @@ pub struct ConnLimits {
     /// reuses one the emulator is just closing).
     pub idle: Duration,
     /// Open connections per listener beyond which the oldest idle or half-sent ones are
-    /// closed to make room for new ones (default 512). Connections whose request is being
+    /// closed to make room for new ones (default 4,096). Connections whose request is being
     /// served are never closed for this.
     pub max_connections: usize,
 }
@@ -50,7 +50,7 @@ impl Default for ConnLimits {
         ConnLimits {
             header_read: Duration::from_secs(10),
             idle: Duration::from_secs(120),
-            max_connections: 512,
+            max_connections: 4096,
         }
     }
 }

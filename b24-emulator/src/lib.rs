@@ -64,7 +64,7 @@
 //!   `result_error` and does not run.
 //! * A request head must arrive within 10 s of its first byte (and a fresh connection must
 //!   start one within 10 s; a body may pause 10 s), else `408`; idle connections close after
-//!   120 s; beyond 512 open connections per listener the oldest idle or half-sent one is
+//!   120 s; beyond 4,096 open connections per listener the oldest idle or half-sent one is
 //!   closed for each new one ([`ConnLimits`]).
 //! * Requests the HTTP layer refuses (malformed 400, URI too long 414, headers too large 431)
 //!   are answered in the Bitrix24 envelope (`{"error", "error_description"}`, see
@@ -225,7 +225,7 @@ impl EmulatorBuilder {
         /// Time a used connection may stay idle between requests (default 120 s).
         idle_timeout: Duration => conn_limits.idle;
         /// Open connections per listener beyond which the oldest idle or half-sent one is
-        /// closed for each new one (default 512).
+        /// closed for each new one (default 4,096).
         max_connections: usize => conn_limits.max_connections;
     }
 
