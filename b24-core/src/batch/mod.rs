@@ -24,6 +24,8 @@ mod reference;
 mod run;
 mod wire;
 
+pub(crate) use wire::BatchWire;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;

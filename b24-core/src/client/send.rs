@@ -92,7 +92,8 @@ impl Client {
     ) -> Result<Envelope<T>, Error> {
         let (status, bytes) = self.exchange(method, body, waited).await?;
         tracing::Span::current().record("status", status);
-        let envelope = envelope::decode::<T>(method, status, &bytes)?;
+        let limit = self.inner.http.max_response();
+        let envelope = envelope::decode_within::<T>(method, status, &bytes, limit)?;
         self.inner.in_flight.succeeded();
         if let Some(time) = &envelope.time {
             self.inner

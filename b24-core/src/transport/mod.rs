@@ -154,6 +154,11 @@ impl Http {
         self.client.request(method, url)
     }
 
+    /// The largest answer accepted, in bytes; decoders hold answers' JSON trees to it too.
+    pub fn max_response(&self) -> usize {
+        self.max_response
+    }
+
     /// Sends a request and reads the whole answer, refusing bodies above the limit.
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<Received, Failure> {
         let response = request.send().await.map_err(Failure::transport)?;
