@@ -7,6 +7,8 @@
 //! its operating time. The client keeps the same accounts and waits instead of being refused.
 
 mod bucket;
+#[cfg(test)]
+mod model;
 mod operating;
 pub(crate) mod sane;
 
