@@ -75,7 +75,7 @@ pub use error::{ApiError, Error, ErrorCode, RawCode, RedirectProblem};
 pub use method::{ListShape, Method, MethodMeta};
 pub use registry::MethodInfo;
 pub use scope::Scope;
-pub use stream::{ItemStream, Progress};
+pub use stream::{Export, ItemStream, Progress};
 pub use transport::install_crypto_provider;
 pub use types::{Empty, Id, YesNo};
 

@@ -6,6 +6,7 @@ mod fixtures;
 mod php_parity;
 mod preflight;
 mod r7;
+mod range_export;
 mod registry;
 mod secrets;
 mod seed_methods;

@@ -156,6 +156,11 @@ impl Concurrency {
         }
     }
 
+    /// The configured maximum in flight.
+    pub(crate) fn max(&self) -> usize {
+        lock(&self.window).max
+    }
+
     fn now(&self) -> f64 {
         self.origin.elapsed().as_secs_f64()
     }
