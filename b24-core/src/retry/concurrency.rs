@@ -5,11 +5,14 @@
 //! tested — and replayed in the pacing model — without a server or a runtime. [`Concurrency`]
 //! is the thin async shell the client waits on.
 //!
-//! A refusal for intensity (`QUERY_LIMIT_EXCEEDED`) halves the number of requests in flight
-//! and doubles the spacing between request starts; the requests already out when that
-//! happened answer for the same overload, so their refusals do not cut again. Successes grow
-//! both back: one more request in flight per window of successes, and a little more start
-//! rate per success, until the spacing vanishes and the configured maximum is reached.
+//! The window starts with one request in flight and doubles with each success until the
+//! configured maximum (a slow start: a portal whose bucket another program just filled
+//! refuses one request, not a whole window of them). A refusal for intensity
+//! (`QUERY_LIMIT_EXCEEDED`) halves the number of requests in flight and doubles the spacing
+//! between request starts; the requests already out when that happened answer for the same
+//! overload, so their refusals do not cut again. Successes then grow both back: one more
+//! request in flight per window of successes, and a little more start rate per success,
+//! until the spacing vanishes and the configured maximum is reached.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -41,6 +44,8 @@ pub(crate) struct Window {
     streak: usize,
     /// Outcomes still to come from requests that were out when the limit was last cut.
     grace: usize,
+    /// No refusal yet: the limit doubles per success.
+    slow_start: bool,
     /// Seconds between request starts (zero: none).
     spacing: f64,
     /// The earliest start of the next request.
@@ -48,15 +53,15 @@ pub(crate) struct Window {
 }
 
 impl Window {
-    /// A window of at most `max` requests in flight (at least one), unspaced.
+    /// A window of at most `max` requests in flight (at least one), unspaced, starting with one.
     pub(crate) fn new(max: usize) -> Self {
-        let max = max.max(1);
         Window {
-            max,
-            limit: max,
+            max: max.max(1),
+            limit: 1,
             in_flight: 0,
             streak: 0,
             grace: 0,
+            slow_start: true,
             spacing: 0.0,
             next_start: f64::MIN,
         }
@@ -90,6 +95,7 @@ impl Window {
         self.spacing = (self.spacing * 2.0).clamp(FIRST_SPACING, MAX_SPACING);
         self.streak = 0;
         self.grace = self.in_flight;
+        self.slow_start = false;
     }
 
     /// A request succeeded.
@@ -104,6 +110,10 @@ impl Window {
             };
         }
         if self.limit >= self.max {
+            return;
+        }
+        if self.slow_start {
+            self.limit = (self.limit * 2).min(self.max);
             return;
         }
         self.streak += 1;
@@ -213,6 +223,15 @@ impl Concurrency {
 mod tests {
     use super::*;
 
+    /// A window of `max` past its slow start.
+    fn opened(max: usize) -> Window {
+        let mut window = Window::new(max);
+        while window.limit < max {
+            window.succeeded();
+        }
+        window
+    }
+
     /// Fills every place of `window` at `now`; returns how many were taken.
     fn fill(window: &mut Window, now: f64) -> usize {
         let mut taken = 0;
@@ -223,8 +242,31 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_lowers_the_requests_in_flight_even_when_all_places_are_taken() {
+    fn the_window_opens_one_doubling_per_success() {
         let mut window = Window::new(6);
+        assert_eq!(fill(&mut window, 0.0), 1, "one request first");
+        window.finish();
+        let limits: Vec<usize> = (0..4)
+            .map(|_| {
+                window.succeeded();
+                window.limit
+            })
+            .collect();
+        assert_eq!(limits, [2, 4, 6, 6]);
+        // A refusal before the window opened ends the slow start.
+        let mut window = Window::new(8);
+        window.start(0.0);
+        window.finish();
+        window.refused();
+        window.succeeded();
+        assert_eq!(window.limit, 2, "then one more per window of successes");
+        window.succeeded();
+        assert_eq!(window.limit, 2);
+    }
+
+    #[test]
+    fn a_refusal_lowers_the_requests_in_flight_even_when_all_places_are_taken() {
+        let mut window = opened(6);
         assert_eq!(fill(&mut window, 0.0), 6);
         window.finish();
         window.refused();
@@ -240,7 +282,7 @@ mod tests {
 
     #[test]
     fn refusals_of_requests_already_out_cut_once() {
-        let mut window = Window::new(8);
+        let mut window = opened(8);
         assert_eq!(fill(&mut window, 0.0), 8);
         for _ in 0..8 {
             window.finish();
@@ -258,7 +300,7 @@ mod tests {
 
     #[test]
     fn starts_are_spaced_after_a_refusal() {
-        let mut window = Window::new(4);
+        let mut window = opened(4);
         window.refused();
         let delays: Vec<f64> = (0..2).map(|_| window.start(10.0).unwrap()).collect();
         assert_eq!(delays, [0.0, FIRST_SPACING]);
@@ -266,7 +308,7 @@ mod tests {
 
     #[test]
     fn successes_grow_the_limit_and_the_rate_back_to_the_maximum() {
-        let mut window = Window::new(4);
+        let mut window = opened(4);
         window.refused();
         window.refused();
         assert_eq!(window.limit, 1);
@@ -287,6 +329,7 @@ mod tests {
     #[tokio::test]
     async fn a_cut_holds_back_waiters_until_enough_places_are_given_back() {
         let concurrency = Concurrency::new(4);
+        *lock(&concurrency.window) = opened(4);
         let places: Vec<Place<'_>> =
             futures_util::future::join_all((0..4).map(|_| concurrency.acquire())).await;
         // All four are out; the portal refuses: the limit drops to two.

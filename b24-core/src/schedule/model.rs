@@ -222,7 +222,10 @@ mod tests {
             // A refusal while requests are booked ahead once pushed the schedule back by two
             // seconds and more (3.5 s to 12 s gaps on the portal's log).
             assert!(report.longest_gap < 1.5, "{report:?}");
-            assert!(report.refused <= 6, "{report:?}");
+            assert!(
+                report.refused <= 2,
+                "one refused request, at most one more: {report:?}"
+            );
         }
     }
 
