@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 
 use self::pages::{Lister, Pager};
 use self::params::cursor_applies;
-use self::ranges::Ranges;
+use self::ranges::{Opened, Ranges};
 use crate::client::Client;
 use crate::error::Error;
 use crate::method::Method;
@@ -121,7 +121,7 @@ enum Source {
 
 impl Source {
     /// Checks the scope, then picks the way to page: ranges for an export of a cursor list
-    /// with numeric IDs (learning their span), one batch after another otherwise.
+    /// with numeric IDs (after the opening request), one batch after another otherwise.
     async fn open(
         lister: Lister,
         cursor: Option<&'static str>,
@@ -134,15 +134,17 @@ impl Source {
         let (Some(field), Some(options)) = (cursor, export) else {
             return Ok(Source::Pages(Box::new(Pager::new(lister, cursor))));
         };
-        Ok(match ranges::span(&lister, field).await? {
-            Some(span) => {
+        Ok(match ranges::open(&lister, field).await? {
+            Opened::Ranges(items, span) => {
                 let workers = options
                     .ranges
                     .unwrap_or_else(|| lister.client.max_in_flight());
-                let ranges = Ranges::new(lister, field, span, workers, options.ordered);
+                let ranges = Ranges::new(lister, field, items, span, workers, options.ordered);
                 Source::Ranges(Box::new(ranges))
             }
-            None => Source::Pages(Box::new(Pager::new(lister, Some(field)))),
+            Opened::Resume(items, after) => {
+                Source::Pages(Box::new(Pager::resume(lister, field, items, after)))
+            }
         })
     }
 
@@ -179,10 +181,11 @@ impl Client {
     /// Exports every item of a cursor list with several requests in flight, decoding each
     /// into `T`.
     ///
-    /// One request learns the span of IDs under the request's filter (lowest, highest, count);
-    /// the span is then cut into ranges of about 2,500 records, each fetched with the fast
-    /// cursor in one `batch` of 50 pages, up to [`Export::ranges`] at a time within the
-    /// client's pacing. Every record comes exactly once; with [`Export::ordered`] in ascending
+    /// The opening request fetches the first 2,450 records by the fast cursor and learns the
+    /// count and the highest ID under the request's filter; the rest of the span is cut into
+    /// ranges of about 2,500 records, each fetched with the fast cursor in one `batch` of 50
+    /// pages, up to [`Export::ranges`] at a time within the client's pacing. That costs at
+    /// most one request more than [`stream`](Self::stream). Every record comes exactly once; with [`Export::ordered`] in ascending
     /// ID order, otherwise range by range as they arrive. At most two ranges per request in
     /// flight are held in memory. Requests progress while the stream is polled.
     ///

@@ -101,9 +101,19 @@ impl Lister {
     pub(super) async fn run(&self, commands: Vec<Command>) -> Result<Vec<Vec<Value>>, Error> {
         let keys: Vec<String> = commands.iter().map(|command| command.key.clone()).collect();
         let mut outcomes = self.send(commands).await;
+        self.pages(&mut outcomes, &keys)
+    }
+
+    /// The pages of `keys` in order, up to the first short one; a counted page's total goes
+    /// to the progress.
+    pub(super) fn pages(
+        &self,
+        outcomes: &mut HashMap<String, Outcome>,
+        keys: &[String],
+    ) -> Result<Vec<Vec<Value>>, Error> {
         let mut pages = Vec::with_capacity(keys.len());
         for key in keys {
-            let envelope = self.done(&mut outcomes, &key)?;
+            let envelope = self.done(outcomes, key)?;
             if let Some(total) = envelope.total {
                 self.progress.total.fetch_max(total, Ordering::Relaxed);
             }
@@ -142,6 +152,22 @@ impl Pager {
             cursor,
             state: State::First,
             buffer: VecDeque::new(),
+        }
+    }
+
+    /// A pager that delivers `items` first, then continues by the fast cursor on `cursor`
+    /// past the ID `after`.
+    pub(super) fn resume(
+        lister: Lister,
+        cursor: &'static str,
+        items: Vec<Value>,
+        after: Value,
+    ) -> Self {
+        Pager {
+            lister,
+            cursor: Some(cursor),
+            state: State::Cursor { after },
+            buffer: items.into(),
         }
     }
 

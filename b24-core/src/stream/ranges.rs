@@ -1,11 +1,12 @@
 //! Parallel range export: a cursor list split into ID ranges that are fetched at the same time.
 //!
-//! One request learns the span — the lowest and the highest ID under the caller's filter, and
-//! the count — then the span is cut into pieces of about 2,500 records (one `batch` of 50
-//! pages each, by the fast cursor inside the piece's bounds). Up to `workers` pieces are in
-//! flight; the client's pacing keeps them within the portal's limits. A piece that holds more
-//! records than one request carries continues from its last ID as a new piece, so no request
-//! ever holds more than 2,500 records and memory stays constant however the IDs cluster.
+//! One request opens the export: the first 49 pages by the fast cursor (the count included)
+//! and the highest ID under the caller's filter. The rest of the span is then cut into pieces
+//! of about 2,500 records (one `batch` of 50 pages each, by the fast cursor inside the piece's
+//! bounds). Up to `workers` pieces are in flight; the client's pacing keeps them within the
+//! portal's limits. A piece that holds more records than one request carries continues from
+//! its last ID as a new part, so no request ever holds more than 2,500 records and memory
+//! stays constant however the IDs cluster.
 //!
 //! Pieces partition the span (`[from, to)` with `>=ID` / `<ID` filters) and the cursor inside a
 //! piece never repeats an ID, so every record is delivered exactly once. Delivered in ID order
@@ -14,7 +15,6 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
@@ -30,7 +30,7 @@ use crate::error::Error;
 /// Records one request carries at most: 50 pages of 50.
 const PER_REQUEST: u64 = (PAGE_SIZE * MAX_COMMANDS) as u64;
 
-/// The IDs under the caller's filter.
+/// The IDs under the caller's filter, and where the ranges start.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct Span {
     /// The lowest ID.
@@ -39,6 +39,8 @@ pub(super) struct Span {
     pub(super) highest: u64,
     /// How many records there are, when the portal counted them.
     pub(super) total: Option<u64>,
+    /// The first ID the ranges cover (the opening request delivered the ones before).
+    pub(super) from: u64,
 }
 
 impl Span {
@@ -57,43 +59,56 @@ impl Span {
     }
 }
 
-/// Learns the span of the list under `field` in one request of two uncounted-cheap pages: the
-/// first by ID ascending (counted, for the total) and the first by ID descending. `None` for
-/// an empty list or IDs that are not numbers.
-pub(super) async fn span(lister: &Lister, field: &'static str) -> Result<Option<Span>, Error> {
+/// What the opening request found.
+pub(super) enum Opened {
+    /// The first records, and the span of the rest (none: the first records are all).
+    Ranges(Vec<Value>, Option<Span>),
+    /// The first records, and the ID after which the rest follows; the IDs are not numbers,
+    /// so the rest is paged one request after another.
+    Resume(Vec<Value>, Value),
+}
+
+/// The opening request: the first 49 pages by the fast cursor (the first counted, for the
+/// total) and the first page by ID descending, for the highest ID — one `batch`.
+pub(super) async fn open(lister: &Lister, field: &'static str) -> Result<Opened, Error> {
     let mut first = lister.params.clone();
-    set_param(&mut first, "select", serde_json::json!([field]));
-    let mut last = first.clone();
     set_param(&mut first, "order", serde_json::json!({ field: "ASC" }));
     set_param(&mut first, "start", Value::from(0));
+    let mut commands = lister.cursor_commands(field, &first, MAX_COMMANDS - 1);
+    let keys: Vec<String> = commands.iter().map(|command| command.key.clone()).collect();
+    let mut last = lister.params.clone();
+    set_param(&mut last, "select", serde_json::json!([field]));
     set_param(&mut last, "order", serde_json::json!({ field: "DESC" }));
     set_param(&mut last, "start", Value::from(-1));
-    let commands = vec![
-        lister.command(String::from("first"), first),
-        lister.command(String::from("last"), last),
-    ];
+    commands.push(lister.command(String::from("last"), last));
     let mut outcomes = lister.send(commands).await;
-    let first = lister.done(&mut outcomes, "first")?;
-    let last = lister.done(&mut outcomes, "last")?;
-    let total = first.total;
-    let end = |result: Value| {
-        lister
-            .items(result)
-            .first()
-            .and_then(|item| item.get(field))
-            .and_then(numeric_id)
+    let pages = lister.pages(&mut outcomes, &keys)?;
+    let highest = lister.done(&mut outcomes, "last")?;
+    let complete = pages.len() < keys.len() || pages.iter().any(|page| page.len() < PAGE_SIZE);
+    let items: Vec<Value> = pages.into_iter().flatten().collect();
+    let id = |item: Option<&Value>| item.and_then(|item| item.get(field)).cloned();
+    let (Some(lowest), Some(after)) = (id(items.first()), id(items.last())) else {
+        return Ok(Opened::Ranges(items, None));
     };
-    let (Some(lowest), Some(highest)) = (end(first.result), end(last.result)) else {
-        return Ok(None);
-    };
-    if let Some(total) = total {
-        lister.progress.total.fetch_max(total, Ordering::Relaxed);
+    if complete {
+        return Ok(Opened::Ranges(items, None));
     }
-    Ok((lowest <= highest).then_some(Span {
+    let highest = id(lister.items(highest.result).first());
+    let numbers = (
+        numeric_id(&lowest),
+        numeric_id(&after),
+        highest.as_ref().and_then(numeric_id),
+    );
+    let (Some(lowest), Some(last), Some(highest)) = numbers else {
+        return Ok(Opened::Resume(items, after));
+    };
+    let span = (last < highest).then(|| Span {
         lowest,
         highest,
-        total,
-    }))
+        total: lister.progress.total(),
+        from: last + 1,
+    });
+    Ok(Opened::Ranges(items, span))
 }
 
 /// Which request of which piece: pieces in ID order, the parts of a piece after it.
@@ -158,14 +173,23 @@ pub(super) struct Ranges {
 }
 
 impl Ranges {
-    /// Exports `span` with up to `workers` requests in flight.
+    /// Delivers `items`, then exports `span` (if any) with up to `workers` requests in
+    /// flight.
     pub(super) fn new(
         lister: Lister,
         field: &'static str,
-        span: Span,
+        items: Vec<Value>,
+        span: Option<Span>,
         workers: usize,
         ordered: bool,
     ) -> Self {
+        // Without a span there is nothing to cut: an empty one past its end.
+        let span = span.unwrap_or(Span {
+            lowest: 1,
+            highest: 0,
+            total: None,
+            from: 1,
+        });
         Ranges {
             lister: Arc::new(lister),
             field,
@@ -178,7 +202,7 @@ impl Ranges {
             running: FuturesUnordered::new(),
             finished: BTreeMap::new(),
             next: Key { piece: 0, part: 0 },
-            buffer: VecDeque::new(),
+            buffer: items.into(),
         }
     }
 
@@ -246,7 +270,7 @@ impl Ranges {
     fn cut_piece(&mut self) -> Option<Part> {
         let from = self
             .span
-            .lowest
+            .from
             .checked_add(self.next_piece.checked_mul(self.piece_ids)?)?;
         if from > self.span.highest {
             return None;
@@ -321,6 +345,7 @@ mod tests {
             lowest,
             highest,
             total,
+            from: lowest,
         }
     }
 
