@@ -10,9 +10,10 @@ use b24_core::{Batch, Client, Export, ItemStream};
 use b24_emulator::{Emulator, FaultConfig};
 use b24_methods::crm::deal::delete::CrmDealDelete;
 use b24_methods::crm::deal::list::CrmDealList;
-use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
+
+use super::support::{drain_ids, unpaced};
 
 /// The one field the tests read.
 #[derive(Debug, Deserialize)]
@@ -21,14 +22,12 @@ struct Row {
     id: b24_core::Id,
 }
 
-/// A client without pacing (the emulator has no limit unless a test sets one).
-fn unpaced(emulator: &Emulator) -> Client {
-    Client::builder()
-        .webhook_url(&emulator.webhook_url())
-        .unwrap()
-        .rate_limit(None)
-        .build()
-        .unwrap()
+/// An emulator with `count` deals, an unpaced client, and the deals' IDs.
+async fn seeded(count: u64) -> (Emulator, Client, BTreeSet<u64>) {
+    let emulator = Emulator::start().await.unwrap();
+    let (first, last) = emulator.seed("deal", count).unwrap();
+    let client = unpaced(&emulator);
+    (emulator, client, (first as u64..=last as u64).collect())
 }
 
 fn deals() -> CrmDealList {
@@ -38,14 +37,8 @@ fn deals() -> CrmDealList {
 }
 
 /// Every ID the stream delivers, in delivery order, and the HTTP requests it made.
-async fn drain(mut stream: ItemStream<Row>) -> (Vec<u64>, u64) {
-    let progress = stream.progress();
-    let mut ids = Vec::new();
-    while let Some(row) = stream.next().await {
-        ids.push(row.unwrap().id.0);
-    }
-    assert_eq!(progress.delivered(), ids.len() as u64);
-    (ids, progress.requests())
+async fn drain(stream: ItemStream<Row>) -> (Vec<u64>, u64) {
+    drain_ids(stream, |row| row.id.0).await
 }
 
 fn assert_exactly(ids: &[u64], expected: &BTreeSet<u64>) {
@@ -59,51 +52,39 @@ fn ascending(ids: &[u64]) -> bool {
 }
 
 #[tokio::test]
-async fn an_ordered_export_delivers_every_record_once_in_id_order() {
-    let emulator = Emulator::start().await.unwrap();
-    let (first, last) = emulator.seed("deal", 12_345).unwrap();
-    let client = unpaced(&emulator);
-    let stream = client
-        .export(&deals(), Export::default().ordered())
-        .unwrap();
-    let progress = stream.progress();
-    let (ids, requests) = drain(stream).await;
-    assert_exactly(&ids, &(first as u64..=last as u64).collect());
-    assert!(ascending(&ids), "ordered by ID");
-    assert_eq!(progress.total(), Some(12_345));
-    // The opening request carries 2,450 records, then one request per 2,500: as many
-    // requests as one after another.
-    assert_eq!(requests, 1 + (12_345u64 - 2_450).div_ceil(2_500));
-    assert_eq!(requests, 12_345u64.div_ceil(2_500));
-    assert_eq!(emulator.total_requests(), requests);
-}
-
-#[tokio::test]
-async fn an_unordered_export_delivers_every_record_once() {
-    let emulator = Emulator::start().await.unwrap();
-    let (first, last) = emulator.seed("deal", 20_000).unwrap();
-    let client = unpaced(&emulator);
-    let stream = client.export(&deals(), Export::default()).unwrap();
-    let (ids, requests) = drain(stream).await;
-    assert_exactly(&ids, &(first as u64..=last as u64).collect());
-    assert_eq!(requests, 1 + 8);
+async fn exports_deliver_every_record_once_in_id_order_when_asked() {
+    let (emulator, client, every) = seeded(12_345).await;
+    let mut spent = 0;
+    for options in [Export::default().ordered(), Export::default()] {
+        let stream = client.export(&deals(), options).unwrap();
+        let progress = stream.progress();
+        let (ids, requests) = drain(stream).await;
+        assert_exactly(&ids, &every);
+        assert_eq!(progress.total(), Some(12_345));
+        // The opening request carries 2,450 records, then one request per 2,500: as many
+        // requests as one after another.
+        assert_eq!(requests, 1 + (12_345u64 - 2_450).div_ceil(2_500));
+        assert_eq!(requests, 12_345u64.div_ceil(2_500));
+        spent += requests;
+        if options.ordered {
+            assert!(ascending(&ids), "ordered by ID");
+        }
+    }
+    assert_eq!(emulator.total_requests(), spent);
 }
 
 #[tokio::test]
 async fn clustered_ids_continue_a_range_instead_of_growing_it() {
-    let emulator = Emulator::start().await.unwrap();
-    let (first, last) = emulator.seed("deal", 10_000).unwrap();
-    let client = unpaced(&emulator);
+    let (_emulator, client, every) = seeded(10_000).await;
+    let first = every.first().copied().unwrap();
     // Delete the middle 7,000: 3,000 records over 10,000 IDs, most of them at the end.
-    let gone = first as u64 + 1_000..first as u64 + 8_000;
+    let gone = first + 1_000..first + 8_000;
     let mut batch = Batch::new();
     for id in gone.clone() {
         batch.push(&CrmDealDelete::new(id.into())).unwrap();
     }
     client.batch(&batch).await.unwrap();
-    let kept: BTreeSet<u64> = (first as u64..=last as u64)
-        .filter(|id| !gone.contains(id))
-        .collect();
+    let kept: BTreeSet<u64> = every.into_iter().filter(|id| !gone.contains(id)).collect();
     for options in [Export::default().ordered(), Export::default().ranges(3)] {
         let (ids, requests) = drain(client.export(&deals(), options).unwrap()).await;
         assert_exactly(&ids, &kept);
@@ -118,10 +99,9 @@ async fn clustered_ids_continue_a_range_instead_of_growing_it() {
 
 #[tokio::test]
 async fn the_callers_filter_bounds_the_span() {
-    let emulator = Emulator::start().await.unwrap();
-    let (first, _) = emulator.seed("deal", 9_000).unwrap();
-    let client = unpaced(&emulator);
-    let (low, high) = (first as u64 + 1_234, first as u64 + 7_777);
+    let (_emulator, client, every) = seeded(9_000).await;
+    let first = every.first().copied().unwrap();
+    let (low, high) = (first + 1_234, first + 7_777);
     let mut request = deals();
     request.filter = Some(json!({ ">=ID": low, "<=ID": high }));
     let (ids, _) = drain(client.export(&request, Export::default()).unwrap()).await;
@@ -130,13 +110,12 @@ async fn the_callers_filter_bounds_the_span() {
 
 #[tokio::test]
 async fn lists_without_the_cursor_are_paged_as_stream_pages_them() {
-    let emulator = Emulator::start().await.unwrap();
-    let (first, last) = emulator.seed("deal", 3_000).unwrap();
-    let client = unpaced(&emulator);
+    let (_emulator, client, every) = seeded(3_000).await;
+    let last = every.last().copied().unwrap();
     let mut request = deals();
     request.order = Some(json!({ "ID": "DESC" }));
     let (ids, requests) = drain(client.export(&request, Export::default()).unwrap()).await;
-    assert_exactly(&ids, &(first as u64..=last as u64).collect());
+    assert_exactly(&ids, &every);
     assert_eq!(requests, 2, "by offset, no opening request");
     // An empty list costs the opening request only.
     let mut request = deals();
@@ -148,13 +127,11 @@ async fn lists_without_the_cursor_are_paged_as_stream_pages_them() {
 
 #[tokio::test]
 async fn ranges_are_fetched_at_the_same_time() {
-    let emulator = Emulator::start().await.unwrap();
-    emulator.seed("deal", 25_000).unwrap();
+    let (emulator, client, _) = seeded(25_000).await;
     emulator.set_faults(FaultConfig {
         latency_ms: 300,
         ..FaultConfig::default()
     });
-    let client = unpaced(&emulator);
     let started = Instant::now();
     let (ids, _) = drain(client.stream(&deals()).unwrap()).await;
     let one_at_a_time = started.elapsed();
@@ -172,25 +149,35 @@ async fn ranges_are_fetched_at_the_same_time() {
     );
 }
 
+/// Moved here from `throughput.rs` to cover the stream and the export alike.
 #[tokio::test]
-async fn an_export_survives_refusals_and_resets_without_loss_or_duplicates() {
-    let emulator = Emulator::start().await.unwrap();
-    let (first, last) = emulator.seed("deal", 17_777).unwrap();
+async fn streams_and_exports_survive_refusals_and_resets_without_loss_or_duplicates() {
+    let (emulator, client, every) = seeded(27_777).await;
     emulator.set_faults(FaultConfig {
-        seed: 5,
+        seed: 3,
         query_limit: 0.30,
         reset: 0.10,
         ..FaultConfig::default()
     });
-    let client = unpaced(&emulator);
-    let (ids, _) = drain(
-        client
-            .export(&deals(), Export::default().ordered())
-            .unwrap(),
-    )
-    .await;
-    assert_exactly(&ids, &(first as u64..=last as u64).collect());
-    assert!(ascending(&ids));
+    let (ids, _) = drain(client.stream(&deals()).unwrap()).await;
+    assert_exactly(&ids, &every);
     assert!(emulator.status_count(503) > 0, "refusals were injected");
-    assert!(emulator.reset_count() > 0, "resets were injected");
+    assert!(
+        emulator.reset_count() > 0,
+        "connection resets were injected"
+    );
+    let refusals = emulator.status_count(503);
+    let resets = emulator.reset_count();
+    let ordered = Export::default().ordered();
+    let (ids, _) = drain(client.export(&deals(), ordered).unwrap()).await;
+    assert_exactly(&ids, &every);
+    assert!(ascending(&ids));
+    assert!(
+        emulator.status_count(503) > refusals,
+        "the export was refused too"
+    );
+    assert!(
+        emulator.reset_count() > resets,
+        "the export's connections were reset too"
+    );
 }

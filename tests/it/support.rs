@@ -18,6 +18,34 @@ pub async fn portal_with(builder: b24_emulator::EmulatorBuilder) -> (Emulator, C
     (emulator, client)
 }
 
+/// A webhook client for `emulator` without client-side pacing (the emulator has no rate limit
+/// unless a test sets one).
+pub fn unpaced(emulator: &Emulator) -> Client {
+    Client::builder()
+        .webhook_url(&emulator.webhook_url())
+        .expect("loopback webhooks are accepted")
+        .rate_limit(None)
+        .build()
+        .expect("the client builds")
+}
+
+/// Every item of `stream` mapped by `id`, in delivery order, and the HTTP requests the stream
+/// made; checks that its progress counted every item.
+pub async fn drain_ids<T>(
+    mut stream: b24_core::ItemStream<T>,
+    id: impl Fn(T) -> u64,
+) -> (Vec<u64>, u64) {
+    use futures_util::StreamExt;
+
+    let progress = stream.progress();
+    let mut ids = Vec::new();
+    while let Some(item) = stream.next().await {
+        ids.push(id(item.expect("every item decodes")));
+    }
+    assert_eq!(progress.delivered(), ids.len() as u64);
+    (ids, progress.requests())
+}
+
 /// The webhook URL of another webhook of the same portal.
 pub fn webhook_url(emulator: &Emulator, user_id: u64, code: &str) -> String {
     format!("{}/rest/{user_id}/{code}/", emulator.base_url())

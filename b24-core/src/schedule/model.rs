@@ -50,22 +50,24 @@ pub(crate) struct Scenario {
     pub(crate) max_in_flight: usize,
 }
 
-/// What a run did.
+/// What a run did: seconds to the last answer (`wall`), the fewest seconds the portal's
+/// bucket allows for the calls (`floor`), the longest time the portal could have admitted a
+/// request but none arrived (the longest gap between admissions beyond one request's drain
+/// time), and what became of the requests.
 #[derive(Debug)]
 pub(crate) struct Report {
-    /// Seconds from the start to the last answer.
     pub(crate) wall: f64,
-    /// Requests the portal admitted.
-    pub(crate) accepted: usize,
-    /// Requests the portal refused.
-    pub(crate) refused: usize,
-    /// Calls that gave up.
-    pub(crate) failed: usize,
-    /// The fewest seconds the portal's bucket allows for the calls.
     pub(crate) floor: f64,
-    /// The longest time the portal could have admitted a request but none arrived: the
-    /// longest gap between admissions beyond one request's drain time, seconds.
     pub(crate) longest_gap: f64,
+    pub(crate) requests: Requests,
+}
+
+/// Requests the portal admitted and refused, and calls that gave up.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Requests {
+    pub(crate) accepted: usize,
+    pub(crate) refused: usize,
+    pub(crate) failed: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -112,7 +114,7 @@ pub(crate) fn run(scenario: Scenario) -> Report {
         let unit = (seed >> 11) as f64 / (1u64 << 53) as f64;
         scenario.latency * (1.0 + scenario.jitter * (2.0 * unit - 1.0))
     };
-    let (mut accepted, mut refused, mut failed) = (0, 0, 0);
+    let mut requests = Requests::default();
     let (mut wall, mut longest_gap) = (0.0f64, 0.0);
     // One request drains in this long: a gap between admissions beyond it left room unused.
     let drain_time = 1.0 / limit.drain_per_second;
@@ -151,10 +153,10 @@ pub(crate) fn run(scenario: Scenario) -> Report {
                 wall = wall.max(now);
                 window.finish();
                 if admitted {
-                    accepted += 1;
+                    requests.accepted += 1;
                     window.succeeded();
                 } else {
-                    refused += 1;
+                    requests.refused += 1;
                     if scenario.paced {
                         bucket.fill(limit, now);
                     }
@@ -163,7 +165,7 @@ pub(crate) fn run(scenario: Scenario) -> Report {
                         Decision::Retry(delay) => {
                             schedule(&mut events, now + delay.as_secs_f64(), call, Step::Acquire);
                         }
-                        _ => failed += 1,
+                        _ => requests.failed += 1,
                     }
                 }
                 // Places freed or grown: the waiters try again, in order.
@@ -182,11 +184,9 @@ pub(crate) fn run(scenario: Scenario) -> Report {
     let floor = ((calls - free) / limit.drain_per_second).max(0.0);
     Report {
         wall,
-        accepted,
-        refused,
-        failed,
         floor,
         longest_gap,
+        requests,
     }
 }
 
@@ -204,15 +204,23 @@ mod tests {
         max_in_flight: 6,
     };
 
+    /// Runs `scenario`, which must see every call through.
+    fn completed(scenario: Scenario) -> Report {
+        let report = run(scenario);
+        assert_eq!(report.requests.accepted, scenario.calls, "{report:?}");
+        assert_eq!(report.requests.failed, 0, "{report:?}");
+        report
+    }
+
     #[test]
     fn an_import_into_a_full_bucket_runs_at_the_floor() {
         for latency in [0.01, 0.05, 0.5] {
-            let report = run(Scenario {
+            let full = Scenario {
                 full_at_start: true,
                 latency,
                 ..IMPORT
-            });
-            assert_eq!((report.accepted, report.failed), (100, 0), "{report:?}");
+            };
+            let report = completed(full);
             assert!(
                 report.wall <= 1.1 * report.floor,
                 "{latency} s latency: {:.1} s against a floor of {:.1} s ({report:?})",
@@ -223,7 +231,7 @@ mod tests {
             // seconds and more (3.5 s to 12 s gaps on the portal's log).
             assert!(report.longest_gap < 1.5, "{report:?}");
             assert!(
-                report.refused <= 2,
+                report.requests.refused <= 2,
                 "one refused request, at most one more: {report:?}"
             );
         }
@@ -232,24 +240,29 @@ mod tests {
     #[test]
     fn an_import_into_an_empty_bucket_is_never_refused() {
         let report = run(IMPORT);
-        assert_eq!((report.accepted, report.refused), (100, 0), "{report:?}");
+        let never_refused = Requests {
+            accepted: 100,
+            ..Requests::default()
+        };
+        assert_eq!(report.requests, never_refused, "{report:?}");
         assert!(report.wall <= 1.1 * report.floor, "{report:?}");
     }
 
     #[test]
     fn without_pacing_refusals_stay_under_half_a_request() {
         for full_at_start in [false, true] {
-            let report = run(Scenario {
+            let unpaced = Scenario {
                 paced: false,
                 full_at_start,
                 ..IMPORT
-            });
-            assert_eq!((report.accepted, report.failed), (100, 0), "{report:?}");
+            };
+            let report = completed(unpaced);
+            let Requests {
+                accepted, refused, ..
+            } = report.requests;
             assert!(
-                report.refused as f64 <= 0.5 * report.accepted as f64,
-                "{} refusals for {} accepted ({report:?})",
-                report.refused,
-                report.accepted
+                refused as f64 <= 0.5 * accepted as f64,
+                "{refused} refusals for {accepted} accepted ({report:?})"
             );
         }
     }

@@ -127,18 +127,13 @@ impl Source {
         cursor: Option<&'static str>,
         export: Option<Export>,
     ) -> Result<Source, Error> {
-        lister
-            .client
-            .check_scope(lister.method, &lister.scope)
-            .await?;
+        lister.check_scope().await?;
         let (Some(field), Some(options)) = (cursor, export) else {
             return Ok(Source::Pages(Box::new(Pager::new(lister, cursor))));
         };
         Ok(match ranges::open(&lister, field).await? {
             Opened::Ranges(items, span) => {
-                let workers = options
-                    .ranges
-                    .unwrap_or_else(|| lister.client.max_in_flight());
+                let workers = options.ranges.unwrap_or_else(|| lister.max_in_flight());
                 let ranges = Ranges::new(lister, field, items, span, workers, options.ordered);
                 Source::Ranges(Box::new(ranges))
             }
@@ -220,14 +215,7 @@ impl Client {
             .cursor
             .filter(|field| cursor_applies(&params, field));
         let progress = Arc::new(Progress::default());
-        let lister = Lister {
-            client: self.clone(),
-            method: M::NAME,
-            scope: M::SCOPE,
-            shape,
-            params,
-            progress: progress.clone(),
-        };
+        let lister = Lister::new::<M>(self.clone(), shape, params, progress.clone());
         let counter = progress.clone();
         let opening = Stage::Opening(lister, cursor, export);
         let stream = futures_util::stream::unfold(Some(opening), move |stage| {

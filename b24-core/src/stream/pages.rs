@@ -18,15 +18,53 @@ use crate::scope::Scope;
 
 /// A list request and where its items go: what every way of paging it needs.
 pub(super) struct Lister {
-    pub(super) client: Client,
-    pub(super) method: &'static str,
-    pub(super) scope: Scope,
-    pub(super) shape: ListShape,
-    pub(super) params: Value,
-    pub(super) progress: Arc<Progress>,
+    client: Client,
+    method: &'static str,
+    scope: Scope,
+    shape: ListShape,
+    params: Value,
+    progress: Arc<Progress>,
 }
 
 impl Lister {
+    /// The list `method` of `client` with `params`, its items in `shape`, counted in
+    /// `progress`.
+    pub(super) fn new<M: crate::Method>(
+        client: Client,
+        shape: ListShape,
+        params: Value,
+        progress: Arc<Progress>,
+    ) -> Self {
+        Lister {
+            client,
+            method: M::NAME,
+            scope: M::SCOPE,
+            shape,
+            params,
+            progress,
+        }
+    }
+
+    /// Fails when the client knows it lacks the method's scope.
+    pub(super) async fn check_scope(&self) -> Result<(), Error> {
+        self.client.check_scope(self.method, &self.scope).await
+    }
+
+    /// The client's maximum of requests in flight.
+    pub(super) fn max_in_flight(&self) -> usize {
+        self.client.max_in_flight()
+    }
+
+    /// The caller's parameters.
+    pub(super) fn params(&self) -> &Value {
+        &self.params
+    }
+
+    /// The list's total, once a counted page reported it.
+    pub(super) fn total(&self) -> Option<u64> {
+        self.progress.total()
+    }
+
     /// The items of one page's `result`.
     pub(super) fn items(&self, result: Value) -> Vec<Value> {
         let list = match (self.shape, result) {

@@ -71,12 +71,12 @@ pub(super) enum Opened {
 /// The opening request: the first 49 pages by the fast cursor (the first counted, for the
 /// total) and the first page by ID descending, for the highest ID — one `batch`.
 pub(super) async fn open(lister: &Lister, field: &'static str) -> Result<Opened, Error> {
-    let mut first = lister.params.clone();
+    let mut first = lister.params().clone();
     set_param(&mut first, "order", serde_json::json!({ field: "ASC" }));
     set_param(&mut first, "start", Value::from(0));
     let mut commands = lister.cursor_commands(field, &first, MAX_COMMANDS - 1);
     let keys: Vec<String> = commands.iter().map(|command| command.key.clone()).collect();
-    let mut last = lister.params.clone();
+    let mut last = lister.params().clone();
     set_param(&mut last, "select", serde_json::json!([field]));
     set_param(&mut last, "order", serde_json::json!({ field: "DESC" }));
     set_param(&mut last, "start", Value::from(-1));
@@ -105,7 +105,7 @@ pub(super) async fn open(lister: &Lister, field: &'static str) -> Result<Opened,
     let span = (last < highest).then(|| Span {
         lowest,
         highest,
-        total: lister.progress.total(),
+        total: lister.total(),
         from: last + 1,
     });
     Ok(Opened::Ranges(items, span))
@@ -303,7 +303,7 @@ async fn fetch(
     part: Part,
     span: Span,
 ) -> Result<Fetched, Error> {
-    let mut first = lister.params.clone();
+    let mut first = lister.params().clone();
     set_param(&mut first, "order", serde_json::json!({ field: "ASC" }));
     // The caller's own bounds on the field are never wider than the span's, which was read
     // under them, so replacing them keeps their meaning.
