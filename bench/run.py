@@ -1,15 +1,34 @@
 #!/usr/bin/env python3
 """Throughput benchmark: b24 and the peer SDKs against the emulator with the cloud's limits.
 
-Starts a fresh `b24-emulator` per client and workload with the leaky bucket at 2 requests/s
-(burst 50), an operating-time budget of 480 s per method per 10 minutes and the emulator's
-cost model, runs the workload in a child process, and prints one table: HTTP requests,
-503s and 429s received, wall time, CPU time, peak memory, lost and duplicated items, and the
-bucket minimum max(0, (R - 50) / 2) seconds for the fewest requests R the workload needs at
-2,500 items per request.
+Starts a fresh `b24-emulator` per scenario, client and workload with the leaky bucket at 2
+requests/s (burst 50), an operating-time budget of 480 s per method per 10 minutes and the
+emulator's cost model, runs the workload in a child process, and prints one table: HTTP
+requests, 503s and 429s received, wall time, CPU time, peak memory, lost and duplicated
+items, the floor the portal's bucket allows and the wall time against it, and refusals per
+accepted request.
 
-    python3 bench/run.py                 # all workloads, b24 and the peers
+Scenarios (`--scenarios`, comma-separated):
+
+    standard      the portal idle at the start
+    full-bucket   another program has just filled the bucket (the harness sends burst + 10
+                  requests from the same address right before the client starts)
+    server-10ms   every method call costs 10 ms of server time; the emulator's latency
+                  injection is per HTTP request, so each request is delayed by 10 ms x 50
+                  (the sub-calls of a full batch)
+    server-100ms  the same with 100 ms per call
+    pacing-off    b24 without client-side pacing (`--no-rate-limit`); peers are not run
+
+Floors, for the fewest requests R the workload needs (2,500 items or 50 commands per
+request): max(0, (R - 50) / 2) seconds with a burst to spend, R / 2 with the bucket full at
+the start.
+
+Clients: `b24` (export with `Client::export`, parallel ranges), `b24-stream` (export one
+request after another with `Client::stream`, as before), `fast_bitrix24`, `b24pysdk`.
+
+    python3 bench/run.py                 # the standard scenario, all workloads, b24 and peers
     python3 bench/run.py --clients b24 --export 20000 --import 1000 --fetch 500
+    python3 bench/run.py --scenarios full-bucket,pacing-off --workloads import --import 5000
 
 Peers (fast-bitrix24, b24pysdk) are installed by bench/setup.sh into bench/.venv.
 """
@@ -22,6 +41,7 @@ import resource
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -61,6 +81,17 @@ class Emulator:
         with urllib.request.urlopen(request, timeout=60) as answer:
             return json.loads(answer.read())
 
+    def fill_bucket(self, requests=60):
+        """Spends the bucket from the same address, as another program would."""
+        for _ in range(requests):
+            request = urllib.request.Request(f"{self.webhook}server.time", data=b"{}", method="POST",
+                                             headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as answer:
+                    answer.read()
+            except urllib.error.HTTPError as refused:  # 503 once full: what we want
+                refused.read()
+
     def counters(self):
         counters = self.control("GET", "counters")
         statuses = counters.get("statuses", {})
@@ -86,10 +117,14 @@ def run_child(args, env=None):
     return json.loads(last), wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def client_command(client, emulator, workload, count, first, prefix):
-    if client == "b24":
+def client_command(client, emulator, workload, count, first, prefix, scenario):
+    if client in ("b24", "b24-stream"):
         args = [B24_CLIENT, "--webhook", emulator.webhook, "--workload", workload,
                 "--count", str(count), "--first", str(first), "--prefix", prefix]
+        if client == "b24-stream":
+            args.append("--sequential")
+        if scenario == "pacing-off":
+            args.append("--no-rate-limit")
         return args, None
     env = dict(os.environ, SSL_CERT_FILE=emulator.ca, REQUESTS_CA_BUNDLE=emulator.ca)
     args = [PEER_PYTHON, PEER_CLIENT, "--client", client, "--workload", workload,
@@ -106,13 +141,24 @@ def verify_import(emulator, count, prefix):
     return report["prefixed"], report["items"] - report["unique"]
 
 
-def bucket_minimum(workload, items):
+SCENARIOS = ["standard", "full-bucket", "server-10ms", "server-100ms", "pacing-off"]
+# Server time per method call, milliseconds; a batch request carries 50 calls.
+SERVER_MS = {"server-10ms": 10, "server-100ms": 100}
+
+
+def floor(workload, items, scenario):
+    """The fewest requests the workload needs and the seconds the portal's bucket allows for them."""
     requests = math.ceil(items / ITEMS_PER_REQUEST[workload])
-    return requests, max(0.0, (requests - 50) / 2)
+    burst = 0 if scenario == "full-bucket" else 50
+    return requests, max(0.0, (requests - burst) / 2)
 
 
-def measure(client, workload, sizes, faults):
+def measure(client, workload, sizes, faults, scenario):
     prefix = "bench-import-"
+    faults = dict(faults or {})
+    if scenario in SERVER_MS:
+        faults["latency_ms"] = SERVER_MS[scenario] * 50
+    faults = faults or None
     if workload == "export":
         emulator = Emulator(seed_deals=sizes["export"], faults=faults)
         count, first = sizes["export"], 1
@@ -123,9 +169,13 @@ def measure(client, workload, sizes, faults):
         emulator = Emulator(seed_deals=max(sizes["fetch"] * 2, 10_000), faults=faults)
         count, first = sizes["fetch"], 1001
     try:
-        args, env = client_command(client, emulator, workload, count, first, prefix)
+        args, env = client_command(client, emulator, workload, count, first, prefix, scenario)
+        before = {"requests": 0, "503": 0, "429": 0}
+        if scenario == "full-bucket":
+            emulator.fill_bucket()
+            before = emulator.counters()
         report, wall, cpu, rss = run_child(args, env)
-        counters = emulator.counters()
+        counters = {key: value - before[key] for key, value in emulator.counters().items()}
         if workload == "import":
             emulator.control("POST", "faults", {})
             landed, duplicated = verify_import(emulator, count, prefix)
@@ -133,8 +183,8 @@ def measure(client, workload, sizes, faults):
         else:
             duplicated = report["items"] - report["unique"]
             lost = count - report["unique"]
-        return {"client": client, "workload": workload, "items": count, "wall": wall, "cpu": cpu,
-                "rss": rss, "lost": lost, "dup": duplicated, **counters}
+        return {"scenario": scenario, "client": client, "workload": workload, "items": count,
+                "wall": wall, "cpu": cpu, "rss": rss, "lost": lost, "dup": duplicated, **counters}
     finally:
         emulator.stop()
 
@@ -143,6 +193,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", default="b24,fast_bitrix24,b24pysdk")
     parser.add_argument("--workloads", default="export,import,fetch")
+    parser.add_argument("--scenarios", default="standard",
+                        help="comma-separated: " + ", ".join(SCENARIOS))
     parser.add_argument("--export", type=int, default=250_000)
     parser.add_argument("--import", dest="import_", type=int, default=10_000)
     parser.add_argument("--fetch", type=int, default=5_000)
@@ -158,36 +210,48 @@ def main():
     sizes = {"export": options.export, "import": options.import_, "fetch": options.fetch}
     faults = {"seed": 42, "query_limit": 0.10, "reset": 0.02} if options.faults else None
     rows = []
-    for workload in options.workloads.split(","):
-        for client in options.clients.split(","):
-            try:
-                row = measure(client, workload, sizes, faults)
-            except Exception as error:  # a peer that cannot run the workload is reported, not fatal
-                row = {"client": client, "workload": workload, "error": str(error)[:200]}
-            rows.append(row)
-            print(json.dumps(row), file=sys.stderr, flush=True)
+    for scenario in options.scenarios.split(","):
+        if scenario not in SCENARIOS:
+            parser.error(f"unknown scenario {scenario}")
+        for workload in options.workloads.split(","):
+            for client in options.clients.split(","):
+                if scenario == "pacing-off" and not client.startswith("b24"):
+                    continue
+                try:
+                    row = measure(client, workload, sizes, faults, scenario)
+                except Exception as error:  # a peer that cannot run the workload is reported, not fatal
+                    row = {"scenario": scenario, "client": client, "workload": workload,
+                           "error": str(error)[:200]}
+                rows.append(row)
+                print(json.dumps(row), file=sys.stderr, flush=True)
     print_table(rows, sizes)
     return 0
 
 
 def print_table(rows, sizes):
-    header = f"{'workload':<8} {'client':<14} {'requests':>8} {'503':>5} {'429':>5} {'wall s':>8} {'cpu s':>7} " \
-             f"{'peak MiB':>8} {'lost':>6} {'dup':>6} {'min s':>7} {'R min':>5} {'vs fastest peer':>15}"
+    header = f"{'scenario':<12} {'workload':<8} {'client':<14} {'requests':>8} {'503':>5} {'429':>5} " \
+             f"{'wall s':>8} {'cpu s':>7} {'peak MiB':>8} {'lost':>6} {'dup':>6} {'floor s':>7} {'R min':>5} " \
+             f"{'x floor':>7} {'503/ok':>6} {'vs fastest peer':>15}"
     print(header)
     print("-" * len(header))
-    for workload in dict.fromkeys(row["workload"] for row in rows):
-        group = [row for row in rows if row["workload"] == workload]
-        peers = [row["wall"] for row in group if row["client"] != "b24" and "wall" in row and row["lost"] == 0]
+    for scenario, workload in dict.fromkeys((row["scenario"], row["workload"]) for row in rows):
+        group = [row for row in rows if row["scenario"] == scenario and row["workload"] == workload]
+        peers = [row["wall"] for row in group
+                 if not row["client"].startswith("b24") and "wall" in row and row["lost"] == 0]
         fastest = min(peers) if peers else None
-        r_min, minimum = bucket_minimum(workload, sizes[workload])
+        r_min, minimum = floor(workload, sizes[workload], scenario)
         for row in group:
+            lead = f"{scenario:<12} {workload:<8} {row['client']:<14}"
             if "error" in row:
-                print(f"{workload:<8} {row['client']:<14} failed: {row['error']}")
+                print(f"{lead} failed: {row['error']}")
                 continue
             ratio = f"{row['wall'] / fastest:.2f}x" if fastest else "-"
-            print(f"{workload:<8} {row['client']:<14} {row['requests']:>8} {row['503']:>5} {row['429']:>5} "
+            against = f"{row['wall'] / minimum:.2f}" if minimum else "-"
+            accepted = row["requests"] - row["503"] - row["429"]
+            refusals = f"{row['503'] / accepted:.2f}" if accepted else "-"
+            print(f"{lead} {row['requests']:>8} {row['503']:>5} {row['429']:>5} "
                   f"{row['wall']:>8.1f} {row['cpu']:>7.2f} {row['rss']:>8.1f} {row['lost']:>6} {row['dup']:>6} "
-                  f"{minimum:>7.1f} {r_min:>5} {ratio:>15}")
+                  f"{minimum:>7.1f} {r_min:>5} {against:>7} {refusals:>6} {ratio:>15}")
 
 
 if __name__ == "__main__":

@@ -4,13 +4,16 @@
 //!
 //! ```text
 //! bench_client --webhook URL --workload export|import|fetch|verify [--count N] [--first ID]
-//!              [--prefix TEXT] [--no-rate-limit]
+//!              [--prefix TEXT] [--no-rate-limit] [--sequential]
 //! ```
+//!
+//! `export` fetches ID ranges in parallel (`Client::export`); with `--sequential` it pages one
+//! request after another (`Client::stream`), as `verify` does.
 
 use std::collections::HashSet;
 use std::time::Instant;
 
-use b24_core::{Batch, Client, b24_method};
+use b24_core::{Batch, Client, Export, ItemStream, b24_method};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -100,6 +103,7 @@ struct Args {
     first: u64,
     prefix: String,
     rate_limit: bool,
+    sequential: bool,
 }
 
 fn args() -> Result<Args, String> {
@@ -110,6 +114,7 @@ fn args() -> Result<Args, String> {
         first: 1,
         prefix: String::from("bench-import-"),
         rate_limit: true,
+        sequential: false,
     };
     let mut words = std::env::args().skip(1);
     while let Some(word) = words.next() {
@@ -121,6 +126,7 @@ fn args() -> Result<Args, String> {
             "--first" => args.first = value()?.parse().map_err(|_| "--first takes a number")?,
             "--prefix" => args.prefix = value()?,
             "--no-rate-limit" => args.rate_limit = false,
+            "--sequential" => args.sequential = true,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -151,7 +157,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 select: vec!["ID", "TITLE"],
                 filter: None,
             };
-            let mut stream = client.stream::<_, Deal>(&request)?;
+            let parallel = args.workload == "export" && !args.sequential;
+            let mut stream: ItemStream<Deal> = if parallel {
+                client.export(&request, Export::default())?
+            } else {
+                client.stream(&request)?
+            };
             while let Some(deal) = stream.next().await {
                 let deal = deal?;
                 if deal

@@ -75,7 +75,7 @@ pub use error::{ApiError, Cause, Error, ErrorCode, RawCode, RedirectProblem};
 pub use method::{ListShape, Method, MethodMeta};
 pub use registry::MethodInfo;
 pub use scope::Scope;
-pub use stream::{ItemStream, ListSpec, Progress};
+pub use stream::{Export, ItemStream, ListSpec, Progress};
 pub use transport::{TransportError, TransportKind, install_crypto_provider};
 pub use types::{Empty, Id, YesNo};
 

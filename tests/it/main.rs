@@ -10,6 +10,7 @@ mod outcomes;
 mod php_parity;
 mod preflight;
 mod r7;
+mod range_export;
 mod raw_calls;
 mod registry;
 mod scrubbing;

@@ -36,6 +36,29 @@ pub fn r7_with_token(addr: std::net::SocketAddr, token: &str) -> b24_core::r7::C
         .expect("loopback portals are accepted")
 }
 
+/// A webhook client for `emulator` without client-side pacing (the emulator has no rate limit
+/// unless a test sets one).
+pub fn unpaced_for(emulator: &Emulator) -> Client {
+    unpaced(&emulator.webhook_url(), |builder| builder)
+}
+
+/// Every item of `stream` mapped by `id`, in delivery order, and the HTTP requests the stream
+/// made; checks that its progress counted every item.
+pub async fn drain_ids<T>(
+    mut stream: b24_core::ItemStream<T>,
+    id: impl Fn(T) -> u64,
+) -> (Vec<u64>, u64) {
+    use futures_util::StreamExt;
+
+    let progress = stream.progress();
+    let mut ids = Vec::new();
+    while let Some(item) = stream.next().await {
+        ids.push(id(item.expect("every item decodes")));
+    }
+    assert_eq!(progress.delivered(), ids.len() as u64);
+    (ids, progress.requests())
+}
+
 /// The webhook URL of another webhook of the same portal.
 pub fn webhook_url(emulator: &Emulator, user_id: u64, code: &str) -> String {
     format!("{}/rest/{user_id}/{code}/", emulator.base_url())

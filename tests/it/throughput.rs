@@ -5,9 +5,10 @@ use std::collections::BTreeSet;
 use b24_core::schedule::{RateLimit, RetryPolicy};
 use b24_core::{Batch, Client, Error, ErrorCode, b24_method};
 use b24_emulator::{Emulator, FaultConfig};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+
+use super::support::{drain_ids, unpaced_for as client};
 
 #[b24_method("crm.deal.add", scope = "crm", response = b24_core::Id)]
 #[derive(Serialize)]
@@ -51,24 +52,9 @@ struct Deal {
     title: Option<String>,
 }
 
-fn client(emulator: &Emulator) -> Client {
-    Client::builder()
-        .webhook_url(&emulator.webhook_url())
-        .unwrap()
-        .rate_limit(None)
-        .build()
-        .unwrap()
-}
-
 async fn collect_ids<M: b24_core::Method>(client: &Client, request: &M) -> (Vec<u64>, u64) {
-    let mut stream = client.stream::<M, Deal>(request).unwrap();
-    let progress = stream.progress();
-    let mut ids = Vec::new();
-    while let Some(deal) = stream.next().await {
-        ids.push(deal.unwrap().id.0);
-    }
-    assert_eq!(progress.delivered(), ids.len() as u64);
-    (ids, progress.requests())
+    let stream = client.stream::<M, Deal>(request).unwrap();
+    drain_ids(stream, |deal| deal.id.0).await
 }
 
 fn assert_exactly_once(ids: &[u64], expected: std::ops::RangeInclusive<u64>) {
@@ -262,26 +248,6 @@ async fn writes_with_an_unknown_outcome_are_not_repeated() {
         emulator.request_count("crm.deal.get"),
         3,
         "a read is retried up to the policy"
-    );
-}
-
-#[tokio::test]
-async fn export_survives_refusals_and_resets_without_loss_or_duplicates() {
-    let emulator = Emulator::start().await.unwrap();
-    let (first, last) = emulator.seed("deal", 27_777).unwrap();
-    emulator.set_faults(FaultConfig {
-        seed: 3,
-        query_limit: 0.30,
-        reset: 0.10,
-        ..FaultConfig::default()
-    });
-    let client = client(&emulator);
-    let (ids, _) = collect_ids(&client, &DealList::default()).await;
-    assert_exactly_once(&ids, first as u64..=last as u64);
-    assert!(emulator.status_count(503) > 0, "refusals were injected");
-    assert!(
-        emulator.reset_count() > 0,
-        "connection resets were injected"
     );
 }
 

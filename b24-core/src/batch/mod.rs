@@ -25,6 +25,8 @@ mod run;
 mod wire;
 
 use std::borrow::Cow;
+pub(crate) use wire::BatchWire;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;

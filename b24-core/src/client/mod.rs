@@ -132,6 +132,11 @@ impl Client {
         }
     }
 
+    /// The configured maximum of requests in flight.
+    pub(crate) fn max_in_flight(&self) -> usize {
+        self.inner.in_flight.max()
+    }
+
     /// Calls a method by name with untyped parameters; the result stays JSON.
     ///
     /// The scope pre-flight applies when the method is in the [registry](crate::registry),

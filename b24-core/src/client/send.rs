@@ -122,7 +122,8 @@ impl Client {
                 .exchange(method, body, (url, authorization), deadline, waited)
                 .await?;
             tracing::Span::current().record("status", status);
-            envelope::decode::<T>(method, status, &bytes)
+            let limit = self.inner.http.max_response();
+            envelope::decode_within::<T>(method, status, &bytes, limit)
         }
         .await;
         let envelope =

@@ -10,6 +10,8 @@ mod concurrency;
 
 pub(crate) use attempts::{Attempts, Decision};
 pub(crate) use concurrency::Concurrency;
+#[cfg(test)]
+pub(crate) use concurrency::Window;
 
 use crate::error::{ApiError, Error, ErrorCode, RawCode};
 use crate::transport::TransportKind;

@@ -182,6 +182,11 @@ impl Http {
         self.client.request(method, url)
     }
 
+    /// The largest answer accepted, in bytes; decoders hold answers' JSON trees to it too.
+    pub fn max_response(&self) -> usize {
+        self.max_response
+    }
+
     /// Sends the request `build` makes for `url` and reads the whole answer, refusing bodies
     /// above the limit and following redirects within the same origin (with a request built
     /// anew for the new address). Each exchange gets the client's timeout, cut to what is

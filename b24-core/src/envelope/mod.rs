@@ -1,7 +1,12 @@
 //! The success envelope `{result, next, total, time}` and its decoding.
 
+mod scan;
+
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use self::scan::Scan;
 
 use crate::error::{ApiError, Error, ErrorCode, RawCode};
 use crate::transport::excerpt;
@@ -51,22 +56,58 @@ pub struct Time {
     pub operating_reset_at: Option<i64>,
 }
 
+/// Largest tree an answer's `result` may take in memory unless the caller gives a limit: the
+/// transport's default body limit, now counted in memory.
+const DEFAULT_MEMORY_LIMIT: usize = 256 * 1024 * 1024;
+
 /// Reads the body of an answer: the typed envelope on success, a typed error otherwise.
 pub(crate) fn decode<T: DeserializeOwned>(
     method: &str,
     status: u16,
     body: &[u8],
 ) -> Result<Envelope<T>, Error> {
-    #[derive(Deserialize)]
-    struct Probe {
-        #[serde(default)]
-        error: Option<IgnoredAny>,
-    }
+    decode_within(method, status, body, DEFAULT_MEMORY_LIMIT)
+}
+
+/// [`decode`], refusing a `result` that would take more than `memory_limit` bytes as a JSON
+/// tree when `T` keeps it as one (see [`keeps_a_tree`]).
+///
+/// Typed results are decoded straight from the body, without an intermediate tree; the body
+/// is read once before that, without allocating, to find error envelopes, duplicate keys and
+/// the tree's size.
+pub(crate) fn decode_within<T: DeserializeOwned>(
+    method: &str,
+    status: u16,
+    body: &[u8],
+    memory_limit: usize,
+) -> Result<Envelope<T>, Error> {
     let success = (200..300).contains(&status);
-    match serde_json::from_slice::<Probe>(body) {
-        Ok(Probe { error: Some(_) }) => Err(api_error(method, status, body)),
-        Ok(_) if success => decode_result(method, body),
-        Ok(_) => Err(not_an_envelope(method, status, body)),
+    match scan::scan(body) {
+        Ok(Scan {
+            duplicate: Some(key),
+            ..
+        }) => Err(Error::Decode {
+            method: method.to_owned(),
+            path: key.clone(),
+            message: format!("the key `{key}` appears twice in the envelope"),
+            body: excerpt(body),
+        }),
+        Ok(Scan { error: true, .. }) => Err(api_error(method, status, body)),
+        Ok(_) if !success => Err(not_an_envelope(method, status, body)),
+        Ok(Scan { tree_bytes, .. }) if tree_bytes > memory_limit && keeps_a_tree::<T>() => {
+            tracing::warn!(
+                method,
+                body_bytes = body.len(),
+                tree_bytes,
+                memory_limit,
+                "the answer would exceed the memory limit as a JSON tree"
+            );
+            Err(Error::ResponseTooLarge {
+                method: method.to_owned(),
+                limit: memory_limit,
+            })
+        }
+        Ok(_) => decode_result(method, body),
         Err(_) if !success => Err(not_an_envelope(method, status, body)),
         Err(error) => Err(Error::MalformedAnswer {
             method: method.to_owned(),
@@ -74,6 +115,23 @@ pub(crate) fn decode<T: DeserializeOwned>(
             body: excerpt(body),
         }),
     }
+}
+
+/// Whether `T` holds the whole `result` as a JSON tree (`serde_json::Value` and the
+/// containers of it, the raw `batch` result), which takes many times the answer's bytes.
+///
+/// Compared by type name because `T` need not be `'static`; two types that share a name are
+/// both trees of the same `serde_json`, so a match is never wrong in what it protects.
+fn keeps_a_tree<T>() -> bool {
+    use std::any::type_name;
+    let trees = [
+        type_name::<Value>(),
+        type_name::<Option<Value>>(),
+        type_name::<Vec<Value>>(),
+        type_name::<serde_json::Map<String, Value>>(),
+        type_name::<crate::batch::BatchWire>(),
+    ];
+    trees.contains(&type_name::<T>())
 }
 
 fn decode_result<T: DeserializeOwned>(method: &str, body: &[u8]) -> Result<Envelope<T>, Error> {
@@ -188,5 +246,66 @@ mod tests {
         let error =
             decode::<serde_json::Value>("profile", 200, br#"{"result":{"ID":"1""#).unwrap_err();
         assert!(matches!(error, Error::MalformedAnswer { .. }));
+    }
+
+    #[test]
+    fn duplicate_envelope_keys_are_decode_errors_not_lost_answers() {
+        for body in [
+            &br#"{"result":{"ID":"1"},"result":{"ID":"2"}}"#[..],
+            br#"{"error":"QUERY_LIMIT_EXCEEDED","error":"NOT_FOUND"}"#,
+            br#"{"result":1,"time":{"start":1},"time":{"start":2}}"#,
+        ] {
+            let error = decode::<serde_json::Value>("crm.deal.get", 200, body).unwrap_err();
+            assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+            // A malformed answer does not heal by asking again.
+            assert!(!error.is_retryable(), "{error:?}");
+        }
+    }
+
+    /// `{"result":[1,1,…]}` with `count` ones.
+    fn ones(count: usize) -> Vec<u8> {
+        format!(r#"{{"result":[{}1]}}"#, "1,".repeat(count - 1)).into_bytes()
+    }
+
+    #[test]
+    fn json_trees_are_bounded_in_memory_not_in_bytes() {
+        // 200 KB of text, about 7 MB as a tree.
+        let body = ones(100_000);
+        let limit = 1024 * 1024;
+        assert!(body.len() < limit);
+        let error =
+            decode_within::<serde_json::Value>("crm.deal.list", 200, &body, limit).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::ResponseTooLarge {
+                    limit: 1_048_576,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        let error = decode_within::<Vec<serde_json::Value>>("crm.deal.list", 200, &body, limit)
+            .unwrap_err();
+        assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
+        // Decoded straight into its type, the same answer takes 800 KB and is accepted.
+        let typed = decode_within::<Vec<u64>>("crm.deal.list", 200, &body, limit).unwrap();
+        assert_eq!(typed.result.len(), 100_000);
+        // Under a limit that holds the tree, the tree is built.
+        let tree =
+            decode_within::<serde_json::Value>("crm.deal.list", 200, &body, 64 << 20).unwrap();
+        assert_eq!(tree.result.as_array().map(Vec::len), Some(100_000));
+    }
+
+    #[test]
+    fn batch_answers_count_as_trees() {
+        let body = format!(
+            r#"{{"result":{{"result":{{"p0":[{}1]}}}}}}"#,
+            "1,".repeat(99_999)
+        );
+        let error =
+            decode_within::<crate::batch::BatchWire>("batch", 200, body.as_bytes(), 1 << 20)
+                .unwrap_err();
+        assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
     }
 }
