@@ -115,6 +115,7 @@ pub mod limits;
 pub mod list;
 pub mod methods;
 pub mod oauth;
+pub mod page;
 pub mod params;
 pub mod r7;
 pub mod router;
@@ -369,6 +370,12 @@ impl Emulator {
     /// `http://127.0.0.1:PORT` (no trailing slash).
     pub fn base_url(&self) -> String {
         format!("http://{}", self.inner.addr)
+    }
+
+    /// The portal page for people ([`page`]): pending confirmations, the request log, limits
+    /// and data, `http://127.0.0.1:PORT/`.
+    pub fn page_url(&self) -> String {
+        format!("{}/", self.base_url())
     }
 
     /// The portal address; same as [`Emulator::base_url`].
