@@ -8,6 +8,7 @@ use super::html::{esc, table};
 use super::log::mask;
 use crate::state::Shared;
 use crate::store::crm::schema::{self, Style};
+use crate::value::Value;
 
 /// Records per page of the data view.
 pub const PAGE_ROWS: usize = 20;
@@ -23,7 +24,7 @@ pub struct DataQuery {
     pub entity: i64,
     /// Page number from 1.
     pub page: usize,
-    /// Case-insensitive substring of the record's JSON.
+    /// Case-insensitive substring of a field's name or value.
     pub search: String,
 }
 
@@ -35,6 +36,21 @@ fn entity_label(entity_type_id: i64) -> String {
         4 => "Company".to_owned(),
         id => format!("Smart process {id}"),
     }
+}
+
+/// A record's non-empty fields as `(name, text)`: strings as they are, anything else as JSON.
+fn readable(record: &Value) -> Vec<(String, String)> {
+    let Value::Map(fields) = record else {
+        return vec![(String::new(), record.to_json())];
+    };
+    fields
+        .iter()
+        .filter(|(_, v)| !matches!(v, Value::Null))
+        .map(|(k, v)| {
+            let text = v.as_str().map_or_else(|| v.to_json(), str::to_owned);
+            (k.clone(), text)
+        })
+        .collect()
 }
 
 fn records(shared: &Shared, query: &DataQuery) -> String {
@@ -79,13 +95,21 @@ fn records(shared: &Shared, query: &DataQuery) -> String {
         let Some(record) = table_.get(*id, Style::Legacy) else {
             continue;
         };
-        let json = record.to_json();
-        if !needle.is_empty() && !json.to_lowercase().contains(&needle) {
+        let fields = readable(&record);
+        if !needle.is_empty()
+            && !fields.iter().any(|(k, v)| {
+                k.to_lowercase().contains(&needle) || v.to_lowercase().contains(&needle)
+            })
+        {
             continue;
         }
         matched += 1;
         if matched > skip && rows.len() < PAGE_ROWS {
-            rows.push(vec![id.to_string(), esc(&json)]);
+            let cell: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("<b>{}</b> {}", esc(k), esc(v)))
+                .collect();
+            rows.push(vec![id.to_string(), cell.join("; ")]);
         }
         if rows.len() == PAGE_ROWS && needle.is_empty() {
             break;
