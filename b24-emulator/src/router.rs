@@ -30,7 +30,7 @@ pub fn build(shared: Arc<Shared>) -> Router {
     control::routes()
         .merge(crate::oauth::routes())
         .merge(crate::app_host::routes())
-        .merge(crate::page::routes())
+        .route("/", axum::routing::any(root))
         .fallback(rest_entry)
         .with_state(shared)
 }
@@ -84,6 +84,15 @@ fn is_https(headers: &HeaderMap) -> bool {
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+/// `/`: the portal page for browsers ([`crate::page::wants_page`]), the REST entry otherwise.
+async fn root(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    if crate::page::wants_page(&request) {
+        crate::page::serve(shared, request).await
+    } else {
+        rest_entry(State(shared), request).await
+    }
 }
 
 /// An error answer that carries its code for the request log.

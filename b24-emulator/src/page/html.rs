@@ -39,7 +39,7 @@ form.inline{display:inline}fieldset{margin:8px 0}small{color:#666}";
 /// views stay current; the page is complete without it.
 const POLL: &str = "setInterval(function(){var l=document.getElementById('live');\
 if(!l||document.activeElement&&document.activeElement.form)return;\
-fetch(location.href).then(function(r){return r.text()}).then(function(t){\
+fetch(location.href,{headers:{Accept:'text/html'}}).then(function(r){return r.text()}).then(function(t){\
 var n=new DOMParser().parseFromString(t,'text/html').getElementById('live');\
 if(n)l.innerHTML=n.innerHTML}).catch(function(){})},1000);";
 

@@ -9,6 +9,8 @@
 //! | `limits` | preset, bucket level per source (with a chart), operating time per method and credential against the budget | preset, budget, faults |
 //! | `data` | CRM records by entity (`entity`, `page`, `q` search), event bindings, webhooks, applications and tokens with scopes | — |
 //!
+//! The page answers `GET` and `POST` requests to `/` that accept `text/html` ([`wants_page`]);
+//! other requests there get the REST entry point's JSON, like before the page existed.
 //! Forms POST to `/` (`application/x-www-form-urlencoded`, field `action`) and are answered
 //! with `303 See Other` back to their view. Approve and Deny do what `/_emulator/confirm` and
 //! `/deny` do, `ONAPPMETHODCONFIRM` included. Secrets (webhook codes, tokens) are shown only
@@ -22,28 +24,49 @@ pub mod views;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 
 use crate::control;
 use crate::faults::FaultConfig;
 use crate::limits::RateLimit;
 use crate::state::{Decision, Shared};
 
-/// The page's routes (state still to be attached).
-pub fn routes() -> Router<Arc<Shared>> {
-    Router::new().route("/", get(show).post(act))
+/// Largest form body the page reads.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// Whether a request to `/` is for the page: a `GET` or `POST` whose `Accept` asks for HTML,
+/// as browsers' navigations and form submissions do. Everything else at `/` stays with the
+/// REST entry point and its JSON answers, as API clients expect of every error.
+pub fn wants_page(request: &Request) -> bool {
+    let html = request
+        .headers()
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains("text/html"));
+    html && (request.method() == Method::GET || request.method() == Method::POST)
+}
+
+/// Answers a request for the page ([`wants_page`]): a view for `GET`, a form for `POST`.
+pub async fn serve(shared: Arc<Shared>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    if parts.method == Method::POST {
+        match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+            Ok(bytes) => act(&shared, &bytes),
+            Err(_) => bad("The form is too large or could not be read."),
+        }
+    } else {
+        show(&shared, parts.uri.query())
+    }
 }
 
 fn fields(raw: &[u8]) -> HashMap<String, String> {
     form_urlencoded::parse(raw).into_owned().collect()
 }
 
-async fn show(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+fn show(shared: &Shared, query: Option<&str>) -> Response {
     let q = fields(query.unwrap_or_default().as_bytes());
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
     let view = match get("view").as_str() {
@@ -54,22 +77,22 @@ async fn show(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> R
     };
     let body = match view {
         "log" => views::request_log(
-            &shared,
+            shared,
             &views::LogFilter {
                 method: get("method"),
                 status: get("status"),
             },
         ),
-        "limits" => views::limits(&shared),
+        "limits" => views::limits(shared),
         "data" => data::data(
-            &shared,
+            shared,
             &data::DataQuery {
                 entity: get("entity").parse().unwrap_or(0),
                 page: get("page").parse().unwrap_or(1),
                 search: get("q"),
             },
         ),
-        _ => views::confirmations(&shared),
+        _ => views::confirmations(shared),
     };
     let notice = q.get("done").map(String::as_str);
     let body = format!("<div id=\"live\">{body}</div>");
@@ -135,8 +158,8 @@ fn fault_form(f: &HashMap<String, String>, moved: bool) -> Result<FaultConfig, S
     })
 }
 
-async fn act(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let f = fields(&body);
+fn act(shared: &Arc<Shared>, body: &[u8]) -> Response {
+    let f = fields(body);
     let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     match get("action").as_str() {
         action @ ("approve" | "deny") => {
@@ -149,7 +172,7 @@ async fn act(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
             } else {
                 Decision::Denied
             };
-            let n = control::decide(&shared, &method, decision);
+            let n = control::decide(shared, &method, decision);
             let verb = if action == "approve" {
                 "Approved"
             } else {
