@@ -125,15 +125,13 @@ async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Resp
             seq: 0,
             at: arrived,
             method: method.clone(),
-            auth: note.auth.unwrap_or(AuthKind::None),
             status: if reset { 0 } else { status.as_u16() },
             error: response
                 .extensions()
                 .get::<ErrorCode>()
                 .map(|e| e.0.clone()),
             duration_ms: timer.elapsed().as_secs_f64() * 1000.0,
-            operating: note.operating,
-            commands: note.commands,
+            note,
             source,
             bucket_level,
         });
@@ -318,7 +316,7 @@ fn dispatch(
         AuthKind::None
     };
     let mut note = CallNote {
-        auth: Some(presented),
+        auth: presented,
         operating: None,
         commands: batch_commands(name, &params),
     };
@@ -326,10 +324,10 @@ fn dispatch(
         Ok(p) => p,
         Err(err) => return noted(fail(&err, transport), note),
     };
-    note.auth = Some(match principal {
+    note.auth = match principal {
         auth::Principal::Webhook { .. } => AuthKind::Webhook,
         auth::Principal::OAuth { .. } => AuthKind::OAuth,
-    });
+    };
     for key in RESERVED_PARAMS {
         params.remove(key);
     }

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use b24_emulator::{Emulator, RateLimit};
 
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_b24-emulator");
 
 /// A plain-HTTP client that does not follow redirects (the forms answer `303`).
@@ -37,6 +39,11 @@ async fn text(url: &str) -> String {
     response.text().await.expect("body")
 }
 
+/// The control API's view of the limits (`GET /_emulator/limits`), as text.
+async fn limits_json(emu: &Emulator) -> String {
+    text(&format!("{}/_emulator/limits", emu.base_url())).await
+}
+
 /// `(status, error code)` of a REST call.
 async fn call(url: &str) -> (u16, String) {
     let response = client().get(url).send().await.expect("REST call");
@@ -45,14 +52,24 @@ async fn call(url: &str) -> (u16, String) {
     (status, json["error"].as_str().unwrap_or("").to_owned())
 }
 
+/// POSTs a form to the page as a browser does (`Accept: text/html`).
 async fn post_form(emu: &Emulator, fields: &[(&str, &str)]) -> reqwest::Response {
+    post_form_accepting(emu, fields, "text/html").await
+}
+
+/// POSTs a form to `/` with the given `Accept`.
+async fn post_form_accepting(
+    emu: &Emulator,
+    fields: &[(&str, &str)],
+    accept: &str,
+) -> reqwest::Response {
     let body: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
         .finish();
     client()
         .post(emu.page_url())
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html")
+        .header("accept", accept)
         .body(body)
         .send()
         .await
@@ -139,6 +156,14 @@ fn run_chromium(bin: &Path, profile: &Path, args: &[String], url: &str) -> Strin
     reader.join().unwrap_or_default()
 }
 
+/// A browser and a fresh emulator for a Chromium test, `None` (skipped) without Chromium.
+async fn session(test: &str) -> Option<(Browser, Emulator)> {
+    let bin = chromium(test)?;
+    let browser = Browser::new(bin, test);
+    let emu = Emulator::start().await.expect("emulator");
+    Some((browser, emu))
+}
+
 /// A headless browser session with its own profile and screenshot directory.
 struct Browser {
     bin: PathBuf,
@@ -151,6 +176,12 @@ impl Browser {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("browser directory");
         Browser { bin, dir }
+    }
+
+    /// Stops the emulator and removes the profile and screenshots.
+    async fn finish(self, emu: Emulator) {
+        emu.shutdown().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 
     /// The DOM of `url` after Chromium loaded it (scripts run).
@@ -281,11 +312,9 @@ async fn gate_connection(
 /// load) lists the request, which the page as first loaded could not show.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn log_view_updates_within_a_second() {
-    let Some(bin) = chromium("log_view_updates_within_a_second") else {
+    let Some((browser, emu)) = session("log_view_updates_within_a_second").await else {
         return;
     };
-    let browser = Browser::new(bin, "poll");
-    let emu = Emulator::start().await.expect("emulator");
     let gate = PollGate::start(&emu).await;
     let page = format!("{}?view=log&method=server.time", gate.url);
     let (bin, profile, url) = (
@@ -308,17 +337,14 @@ async fn log_view_updates_within_a_second() {
     gate.release.add_permits(1);
     let dom = dom.await.expect("chromium task");
     assert!(dom.contains("<td>server.time</td>"), "{dom}");
-    let _ = std::fs::remove_dir_all(&browser.dir);
-    emu.shutdown().await;
+    browser.finish(emu).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chromium_drives_the_page() {
-    let Some(bin) = chromium("chromium_drives_the_page") else {
+    let Some((browser, emu)) = session("chromium_drives_the_page").await else {
         return;
     };
-    let browser = Browser::new(bin, "drive");
-    let emu = Emulator::start().await.expect("emulator");
     let gated = format!("{}voximplant.user.get?USER_ID=1", emu.webhook_url());
     let token = emu.issue_oauth_token(11, ["user"]);
     let (status, _) = call(&format!(
@@ -439,8 +465,7 @@ async fn chromium_drives_the_page() {
         assert!(dom.contains("</main>"), "{view}");
         assert_no_secret(&dom, &all, view);
     }
-    let _ = std::fs::remove_dir_all(&browser.dir);
-    emu.shutdown().await;
+    browser.finish(emu).await;
 }
 
 /// The read-only views without JavaScript: the page as the server sent it, its one script
@@ -448,11 +473,9 @@ async fn chromium_drives_the_page() {
 /// turns off `--dump-dom` and `--screenshot`, which run scripts themselves).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_views_work_without_javascript() {
-    let Some(bin) = chromium("read_only_views_work_without_javascript") else {
+    let Some((browser, emu)) = session("read_only_views_work_without_javascript").await else {
         return;
     };
-    let browser = Browser::new(bin, "nojs");
-    let emu = Emulator::start().await.expect("emulator");
     emu.seed("contact", 3);
     assert_eq!(
         call(&format!("{}crm.deal.fields", emu.webhook_url()))
@@ -487,8 +510,7 @@ async fn read_only_views_work_without_javascript() {
         assert!(dom.contains(expect), "{view}: {dom}");
         browser.screenshot(&url, &format!("nojs-{name}")).await;
     }
-    let _ = std::fs::remove_dir_all(&browser.dir);
-    emu.shutdown().await;
+    browser.finish(emu).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -528,12 +550,12 @@ async fn forms_decide_and_change_limits() {
 
     let response = post_form(&emu, &[("action", "preset"), ("preset", "enterprise")]).await;
     assert_eq!(response.status(), 303);
-    let limits = text(&format!("{}/_emulator/limits", emu.base_url())).await;
+    let limits = limits_json(&emu).await;
     assert!(limits.contains("\"rate_limit\":\"enterprise\""), "{limits}");
 
     let response = post_form(&emu, &[("action", "operating"), ("operating_limit", "")]).await;
     assert_eq!(response.status(), 303);
-    let limits = text(&format!("{}/_emulator/limits", emu.base_url())).await;
+    let limits = limits_json(&emu).await;
     assert!(limits.contains("\"operating_limit\":null"), "{limits}");
 
     let response = post_form(&emu, &[("action", "faults"), ("query_limit", "1")]).await;
@@ -551,8 +573,44 @@ async fn forms_decide_and_change_limits() {
         let response = post_form(&emu, &bad).await;
         assert_eq!(response.status(), 400, "{bad:?}");
     }
-    let limits = text(&format!("{}/_emulator/limits", emu.base_url())).await;
+    let limits = limits_json(&emu).await;
     assert!(limits.contains("\"rate_limit\":\"enterprise\""), "{limits}");
+    emu.shutdown().await;
+}
+
+/// Approve on the page sends `ONAPPMETHODCONFIRM` to the application's handler, like
+/// `/_emulator/confirm`.
+#[tokio::test]
+async fn approve_sends_onappmethodconfirm() {
+    let emu = Emulator::start().await.expect("emulator");
+    let (handler, mut received) = common::sink().await;
+    let token = emu.issue_oauth_token(1, ["telephony"]);
+    let rest = format!("{}/rest/", emu.base_url());
+    let bind = format!(
+        "{rest}event.bind?auth={token}&event=ONAPPMETHODCONFIRM&handler={}",
+        form_urlencoded::byte_serialize(handler.as_bytes()).collect::<String>()
+    );
+    assert_eq!(call(&bind).await, (200, String::new()));
+    let gated = format!("{rest}voximplant.user.get?auth={token}&USER_ID=1");
+    assert_eq!(call(&gated).await.1, "METHOD_CONFIRM_WAITING");
+    let page = text(&emu.page_url()).await;
+    assert!(page.contains("local application"), "{page}");
+    assert_no_secret(&page, &secrets(&emu, &[&token]), "confirm");
+    let form = [("action", "approve"), ("method", "voximplant.user.get")];
+    assert_eq!(post_form(&emu, &form).await.status(), 303);
+    let body = tokio::time::timeout(Duration::from_secs(5), received.recv())
+        .await
+        .expect("event within 5 s")
+        .expect("handler body");
+    let fields: std::collections::HashMap<String, String> = form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    assert_eq!(
+        fields.get("event").map(String::as_str),
+        Some("ONAPPMETHODCONFIRM")
+    );
+    assert_eq!(fields.get("data[CONFIRMED]").map(String::as_str), Some("1"));
+    assert_eq!(call(&gated).await.0, 200);
     emu.shutdown().await;
 }
 
@@ -643,15 +701,10 @@ async fn api_clients_at_the_root_get_json() {
     assert_eq!(response.status(), 404);
     let json: serde_json::Value = response.json().await.expect("JSON");
     assert_eq!(json["error"], "NOT_FOUND");
-    let response = client()
-        .post(emu.page_url())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("action=preset&preset=standard")
-        .send()
-        .await
-        .expect("POST");
+    let form = [("action", "preset"), ("preset", "standard")];
+    let response = post_form_accepting(&emu, &form, "application/json").await;
     assert_eq!(response.status(), 404);
-    let limits = text(&format!("{}/_emulator/limits", emu.base_url())).await;
+    let limits = limits_json(&emu).await;
     assert!(limits.contains("\"rate_limit\":\"off\""), "{limits}");
     let response = client()
         .put(emu.page_url())

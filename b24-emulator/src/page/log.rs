@@ -9,13 +9,14 @@ use std::net::IpAddr;
 pub const LOG_CAPACITY: usize = 500;
 
 /// How a request authenticated (or tried to).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuthKind {
     /// An incoming webhook in the path.
     Webhook,
     /// An OAuth access token (`auth` parameter or `Authorization: Bearer`).
     OAuth,
     /// No credential was presented or the request was refused before authentication.
+    #[default]
     None,
 }
 
@@ -34,7 +35,7 @@ impl AuthKind {
 #[derive(Debug, Clone, Default)]
 pub struct CallNote {
     /// How the request authenticated.
-    pub auth: Option<AuthKind>,
+    pub auth: AuthKind,
     /// Operating time charged to the credential and method so far, seconds.
     pub operating: Option<f64>,
     /// `batch` only: the method of each command, as `key: method` (query strings dropped).
@@ -54,18 +55,14 @@ pub struct LogEntry {
     pub at: f64,
     /// Lower-cased method name.
     pub method: String,
-    /// How it authenticated.
-    pub auth: AuthKind,
     /// HTTP status (0 for a reset connection).
     pub status: u16,
     /// The error code, if the answer was an error.
     pub error: Option<String>,
     /// Wall-clock time spent answering, milliseconds.
     pub duration_ms: f64,
-    /// Operating time charged so far to this credential and method, seconds.
-    pub operating: Option<f64>,
-    /// `batch` commands.
-    pub commands: Vec<String>,
+    /// What the dispatcher learnt: auth kind, operating time, `batch` commands.
+    pub note: CallNote,
     /// The source address (the key of its leaky bucket).
     pub source: IpAddr,
     /// The source's bucket level right after the request.
@@ -127,12 +124,10 @@ mod tests {
             seq: 0,
             at: 0.0,
             method: method.to_owned(),
-            auth: AuthKind::None,
             status: 200,
             error: None,
             duration_ms: 0.0,
-            operating: None,
-            commands: Vec::new(),
+            note: CallNote::default(),
             source: IpAddr::V4(Ipv4Addr::LOCALHOST),
             bucket_level: 0.0,
         }

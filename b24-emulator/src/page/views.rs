@@ -141,17 +141,22 @@ pub fn request_log(shared: &Shared, filter: &LogFilter) -> String {
                 "err"
             };
             let mut method = esc(&e.method);
-            if !e.commands.is_empty() {
-                let _ = write!(method, "<br><small>{}</small>", esc(&e.commands.join(", ")));
+            if !e.note.commands.is_empty() {
+                let _ = write!(
+                    method,
+                    "<br><small>{}</small>",
+                    esc(&e.note.commands.join(", "))
+                );
             }
             vec![
                 e.seq.to_string(),
                 method,
-                esc(e.auth.label()),
+                esc(e.note.auth.label()),
                 format!("<span class=\"{class}\">{status}</span>"),
                 esc(e.error.as_deref().unwrap_or("")),
                 format!("{:.1} ms", e.duration_ms),
-                e.operating
+                e.note
+                    .operating
                     .map_or_else(String::new, |s| format!("{s:.3} s")),
                 esc(&e.source.to_string()),
             ]
