@@ -37,6 +37,9 @@
 //!   a documented cost model (budget 480 s by default). Every loopback address counts as a
 //!   host of its own: clients bound to 127.0.0.2 and 127.0.0.3 reach the emulator on
 //!   127.0.0.1 and get a bucket each, while operating time stays per credential and method.
+//! * A portal page for people at `/` ([`page`], [`Emulator::page_url`], `b24-emulator --open`):
+//!   pending confirmations with Approve / Deny, the request log, limits with preset and fault
+//!   forms, and the data; secrets masked.
 //! * Faults on demand ([`faults`]), a scaled or manual clock ([`clock`]), HTTPS with a CA
 //!   generated at start ([`tls`], [`Emulator::ca_cert_path`]), and a fast seeding API
 //!   ([`Emulator::seed`]: a million records in well under a second).
@@ -115,6 +118,7 @@ pub mod limits;
 pub mod list;
 pub mod methods;
 pub mod oauth;
+pub mod page;
 pub mod params;
 pub mod r7;
 pub mod router;
@@ -369,6 +373,12 @@ impl Emulator {
     /// `http://127.0.0.1:PORT` (no trailing slash).
     pub fn base_url(&self) -> String {
         format!("http://{}", self.inner.addr)
+    }
+
+    /// The portal page for people ([`page`]): pending confirmations, the request log, limits
+    /// and data, `http://127.0.0.1:PORT/`.
+    pub fn page_url(&self) -> String {
+        format!("{}/", self.base_url())
     }
 
     /// The portal address; same as [`Emulator::base_url`].

@@ -207,6 +207,25 @@ impl OperatingLedger {
     pub fn clear(&mut self) {
         self.buckets.clear();
     }
+
+    /// Every (credential key, method) with operating time charged at `now`, with its sum.
+    pub fn charged(&self, now: f64) -> Vec<(String, String, f64)> {
+        let mut out: Vec<(String, String, f64)> = self
+            .buckets
+            .iter()
+            .map(|((credential, method), list)| {
+                let sum = list
+                    .iter()
+                    .filter(|b| b.first + BUCKET_LIFETIME > now)
+                    .map(|b| b.sum)
+                    .sum();
+                (credential.clone(), method.clone(), sum)
+            })
+            .filter(|(_, _, sum)| *sum > 0.0)
+            .collect();
+        out.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+        out
+    }
 }
 
 /// Modelled execution time of a call (see the module docs).

@@ -12,6 +12,8 @@ USAGE:
 
 OPTIONS:
     --port <N>              TCP port on 127.0.0.1 (default 0 = pick a free port)
+    --open                  also print `page: http://127.0.0.1:N/`, the portal page
+                            (confirmations, request log, limits, data) to open in a browser
     --require-https         answer webhook calls over plain http with INVALID_REQUEST
     --auth-status <MODE>    `docs` (default) or `source` (every auth error is 401)
     --automated-solution-limit <N>
@@ -33,7 +35,7 @@ OPTIONS:
 
 Prints on stdout, one per line: `webhook: http://127.0.0.1:N/rest/1/<code>/`,
 `https_webhook: https://127.0.0.1:M/rest/1/<code>/`, `ca: <path>`, `base: http://127.0.0.1:N`,
-then serves until Ctrl-C or SIGTERM.
+(with --open also `page: http://127.0.0.1:N/`), then serves until Ctrl-C or SIGTERM.
 Control API on the same port (see the crate docs): POST /_emulator/reset, /confirm, /deny,
 /webhook, /token, /expire, /seed, /faults, /limits, /clock; GET /_emulator/counters, /info;
 applications: POST /_emulator/app, /app/install, /app/install_finish, /app/update,
@@ -65,6 +67,7 @@ fn usage_error(message: &str) -> ExitCode {
 async fn main() -> ExitCode {
     let mut builder = Emulator::builder();
     let mut seeds: Vec<(&str, u64)> = Vec::new();
+    let mut open = false;
     let mut apps: Vec<AppSettings> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -77,6 +80,7 @@ async fn main() -> ExitCode {
                 print!("{HELP}");
                 return ExitCode::SUCCESS;
             }
+            "--open" => open = true,
             "--require-https" => builder = builder.require_https_for_webhooks(true),
             "--port"
             | "--auth-status"
@@ -175,6 +179,9 @@ async fn main() -> ExitCode {
     println!("https_webhook: {}", emulator.https_webhook_url());
     println!("ca: {}", emulator.ca_cert_path().display());
     println!("base: {}", emulator.base_url());
+    if open {
+        println!("page: {}", emulator.page_url());
+    }
     eprintln!("portal: {}  (Ctrl-C to stop)", emulator.base_url());
     wait_for_signal().await;
     emulator.shutdown().await;

@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -19,6 +19,7 @@ use crate::envelope::{self, ApiError, Transport};
 use crate::faults::{Fault, HTML_500};
 use crate::guard::ConnLimits;
 use crate::methods;
+use crate::page::log::{AuthKind, CallNote, ErrorCode, LogEntry};
 use crate::params::{self, RESERVED_PARAMS};
 use crate::server::{self, BodyError, ConnInfo, ListenerKind, ResetConnection};
 use crate::state::Shared;
@@ -29,6 +30,7 @@ pub fn build(shared: Arc<Shared>) -> Router {
     control::routes()
         .merge(crate::oauth::routes())
         .merge(crate::app_host::routes())
+        .route("/", axum::routing::any(root))
         .fallback(rest_entry)
         .with_state(shared)
 }
@@ -84,18 +86,55 @@ fn is_https(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
 }
 
+/// `/`: the portal page for browsers ([`crate::page::wants_page`]), the REST entry otherwise.
+async fn root(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    if crate::page::wants_page(&request) {
+        crate::page::serve(shared, request).await
+    } else {
+        rest_entry(State(shared), request).await
+    }
+}
+
+/// An error answer that carries its code for the request log.
+fn fail(err: &ApiError, transport: Transport) -> Response {
+    let mut response = envelope::error_response(err, transport);
+    response
+        .extensions_mut()
+        .insert(ErrorCode(err.code.clone()));
+    response
+}
+
 /// The REST entry point: every path that is not a control route.
 async fn rest_entry(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let source = source_of(&request);
+    let arrived = shared.clock.now();
+    let timer = Instant::now();
     let (response, method) = rest_inner(&shared, request).await;
     if let Some(method) = method {
         let status = response.status();
-        let key = if response.extensions().get::<ResetConnection>().is_some() {
-            "reset"
-        } else {
-            status.as_str()
-        };
+        let reset = response.extensions().get::<ResetConnection>().is_some();
+        let key = if reset { "reset" } else { status.as_str() };
+        let note = response
+            .extensions()
+            .get::<CallNote>()
+            .cloned()
+            .unwrap_or_default();
+        let bucket_level = shared.limiter().level(source, shared.clock.now());
         let mut state = shared.lock();
+        state.requests.push(LogEntry {
+            seq: 0,
+            at: arrived,
+            method: method.clone(),
+            status: if reset { 0 } else { status.as_u16() },
+            error: response
+                .extensions()
+                .get::<ErrorCode>()
+                .map(|e| e.0.clone()),
+            duration_ms: timer.elapsed().as_secs_f64() * 1000.0,
+            note,
+            source,
+            bucket_level,
+        });
         state.total += 1;
         *state.sources.entry(source).or_default() += 1;
         match state.counters.get_mut(&method) {
@@ -125,7 +164,7 @@ fn source_of_info(info: Option<ConnInfo>) -> IpAddr {
 
 fn too_many_requests(transport: Transport) -> Response {
     let err = ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
-    envelope::error_response(&err, transport)
+    fail(&err, transport)
 }
 
 /// Cuts a response body in half (the `truncated` fault).
@@ -167,7 +206,7 @@ async fn rest_inner(shared: &Arc<Shared>, request: Request) -> (Response, Option
                 }
                 BodyError::Stalled => envelope::http_error(408),
             };
-            return (envelope::error_response(&err, transport), None);
+            return (fail(&err, transport), None);
         }
     };
     let name = target.method.to_lowercase();
@@ -247,13 +286,13 @@ fn dispatch(
     // 1. Method lookup, before any authentication.
     let Some(def) = methods::find(name) else {
         let err = ApiError::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
-        return envelope::error_response(&err, transport);
+        return fail(&err, transport);
     };
 
     // 2. Parameters: query overlaid by the body (POST only).
     let mut params = match request_params(&shared.config, parts, bytes) {
         Ok(params) => params,
-        Err(err) => return envelope::error_response(&err, transport),
+        Err(err) => return fail(&err, transport),
     };
 
     let input = AuthInput {
@@ -266,9 +305,28 @@ fn dispatch(
     let mut state = shared.lock();
 
     // 3. Authentication; then scope, confirmation, operating time and the method itself.
+    let presented = if input.path_webhook.is_some() {
+        AuthKind::Webhook
+    } else if input.bearer.is_some()
+        || params.get("auth").is_some()
+        || params.get("access_token").is_some()
+    {
+        AuthKind::OAuth
+    } else {
+        AuthKind::None
+    };
+    let mut note = CallNote {
+        auth: presented,
+        operating: None,
+        commands: batch_commands(name, &params),
+    };
     let principal = match auth::authenticate(config, &state, &input, &params) {
         Ok(p) => p,
-        Err(err) => return envelope::error_response(&err, transport),
+        Err(err) => return noted(fail(&err, transport), note),
+    };
+    note.auth = match principal {
+        auth::Principal::Webhook { .. } => AuthKind::Webhook,
+        auth::Principal::OAuth { .. } => AuthKind::OAuth,
     };
     for key in RESERVED_PARAMS {
         params.remove(key);
@@ -285,14 +343,46 @@ fn dispatch(
     drop(state);
     delivery::send_all(shared, outbox);
     invocation.timing.start = started;
-    match invocation.outcome {
+    note.operating = Some(invocation.timing.operating);
+    let response = match invocation.outcome {
         Ok(output) => envelope::respond(
             200,
             &envelope::success_body(&output, &invocation.timing),
             transport,
         ),
-        Err(err) => envelope::error_response(&err, transport),
+        Err(err) => fail(&err, transport),
+    };
+    noted(response, note)
+}
+
+/// Attaches what the dispatcher learnt to the response, for the request log.
+fn noted(mut response: Response, note: CallNote) -> Response {
+    response.extensions_mut().insert(note);
+    response
+}
+
+/// `batch` only: `key: method` of each command, without its query string (which may carry a
+/// token).
+fn batch_commands(name: &str, params: &Value) -> Vec<String> {
+    if name != "batch" {
+        return Vec::new();
     }
+    let commands: Vec<(String, &Value)> = match params.get("cmd") {
+        Some(Value::Map(commands)) => commands.iter().map(|(k, c)| (k.clone(), c)).collect(),
+        Some(Value::List(commands)) => commands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i.to_string(), c))
+            .collect(),
+        _ => Vec::new(),
+    };
+    commands
+        .into_iter()
+        .map(|(key, command)| {
+            let method = command.as_str().unwrap_or("");
+            format!("{key}: {}", method.split('?').next().unwrap_or(""))
+        })
+        .collect()
 }
 
 /// The query string overlaid by the body (POST only), each within `max_input_vars`.

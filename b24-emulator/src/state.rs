@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::envelope::now_secs;
 use crate::faults::FaultState;
 use crate::limits::{OperatingLedger, RateLimiter};
+use crate::page::log::RequestLog;
 use crate::store::apps::AppStore;
 use crate::store::crm::CrmStore;
 use crate::store::events::{Delivery, EventStore, Occurrence};
@@ -185,6 +186,8 @@ pub struct PortalState {
     pub outbox: Vec<Delivery>,
     /// Registered applications and the OAuth server's grants.
     pub apps: AppStore,
+    /// The last REST requests, for the portal page.
+    pub requests: RequestLog,
 }
 
 impl PortalState {
@@ -224,6 +227,7 @@ impl PortalState {
             events: EventStore::default(),
             outbox: Vec::new(),
             apps,
+            requests: RequestLog::default(),
         }
     }
 

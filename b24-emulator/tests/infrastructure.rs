@@ -5,9 +5,8 @@ mod common;
 use std::time::Duration;
 
 use b24_emulator::{Emulator, FaultConfig, RateLimit};
-use common::{Portal, client, get, post_json};
+use common::{Portal, client, get, post_json, sink};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// An emulator with the standard request limit on a manual clock, and its `server.time`.
 async fn limited_portal() -> (Portal, String) {
@@ -308,54 +307,6 @@ async fn https_listener_with_generated_ca() {
         .build()
         .unwrap();
     assert!(strict.get(p.https_webhook_url()).send().await.is_err());
-}
-
-/// A one-shot HTTP sink on loopback: returns its URL and a receiver for request bodies.
-async fn sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/handler", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                loop {
-                    let Ok(n) = s.read(&mut chunk).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        break;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    let text = String::from_utf8_lossy(&buf).to_string();
-                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                        let len = head
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if body.len() >= len {
-                            assert!(
-                                head.to_ascii_lowercase()
-                                    .contains("application/x-www-form-urlencoded")
-                            );
-                            let _ = tx.send(body.to_owned());
-                            break;
-                        }
-                    }
-                }
-                let _ = s
-                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    .await;
-            });
-        }
-    });
-    (url, rx)
 }
 
 fn decode(body: &str) -> std::collections::HashMap<String, String> {
