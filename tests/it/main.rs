@@ -3,6 +3,7 @@
 mod catalog;
 mod errors;
 mod fixtures;
+mod list_methods;
 mod php_parity;
 mod preflight;
 mod r7;

@@ -19,6 +19,10 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::catalog::example_file_name;
+use paging::{ENVELOPE, ListKind};
+
+mod paging;
+mod shapes;
 use crate::scope_table;
 
 /// The first line of every file the generator writes; such files are never edited by hand.
@@ -458,6 +462,7 @@ struct Generator {
     leaves: Vec<Leaf>,
     excluded: Vec<String>,
     features: BTreeSet<String>,
+    shapes: shapes::ArrayBesideFields,
     stats: Stats,
 }
 
@@ -472,6 +477,7 @@ impl Generator {
             leaves: Vec::new(),
             excluded: Vec::new(),
             features: BTreeSet::new(),
+            shapes: shapes::ArrayBesideFields::default(),
             stats: Stats::default(),
         }
     }
@@ -544,6 +550,13 @@ impl Generator {
             v2.push(entry);
         }
         self.stats.excluded = self.excluded.len();
+        for entry in &v2 {
+            let name = entry["method"].as_str().expect("checked");
+            let rows = normalize(fields_of(&entry["response_fields"]));
+            let example = self.example("responses", name);
+            self.shapes
+                .learn(name, &rows, example_result(example.as_ref()));
+        }
         let mut used_paths: HashSet<Vec<String>> = HashSet::new();
         let mut leaf_paths: Vec<Vec<String>> = Vec::new();
         for entry in &v2 {
@@ -827,6 +840,7 @@ impl Generator {
         let (response_ty, list) = self.response_type(
             &method,
             entry,
+            &params,
             &type_name,
             response_example.as_ref(),
             &mut structs,
@@ -851,12 +865,7 @@ impl Generator {
             Some(ListKind::Key(key, _)) => args.push(format!("list = \"{key}\"")),
             None => {}
         }
-        let has_paging = ["filter", "order", "start"].iter().all(|name| {
-            params
-                .iter()
-                .any(|param| param.name.eq_ignore_ascii_case(name))
-        });
-        if has_paging && let Some(ListKind::Root(Some(id)) | ListKind::Key(_, Some(id))) = &list {
+        if let Some(id) = list.as_ref().and_then(|list| paging::cursor(&params, list)) {
             args.push(format!("cursor = \"{id}\""));
         }
         let mut attrs = format!("#[b24_method({})]", args.join(", "));
@@ -878,18 +887,18 @@ impl Generator {
         &mut self,
         method: &str,
         entry: &Value,
+        params: &[Field],
         type_name: &str,
         example: Option<&Value>,
         structs: &mut Vec<StructDef>,
     ) -> (Ty, Option<ListKind>) {
         let rows = normalize(fields_of(&entry["response_fields"]));
-        const ENVELOPE: &[&str] = &["time", "total", "next", "error", "error_description"];
-        // Some pages show only the content of `result`.
-        let example_result = example.and_then(|example| match example.get("result") {
-            Some(result) => Some(result),
-            None if example.get("error").is_none() => Some(example),
-            None => None,
-        });
+        let example_result = example_result(example);
+        let list = paging::list_kind(method, params, &rows, example_result);
+        // `array` beside the fields is one object where the scope's examples say so.
+        let one_object = example_result.is_none()
+            && list.is_none()
+            && self.shapes.means_one_object(method, &rows);
         let result_row = rows.iter().find(|row| row.name == "result").cloned();
         let siblings: Vec<Field> = rows
             .iter()
@@ -914,7 +923,7 @@ impl Generator {
                     && (lower.contains("object") || lower.contains("array") || lower.is_empty())
                 {
                     row.children = siblings;
-                    if !lower.contains("object") && !lower.contains("array") {
+                    if one_object || (!lower.contains("object") && !lower.contains("array")) {
                         row.ty = String::from("object");
                     }
                 }
@@ -950,30 +959,10 @@ impl Generator {
             ty = Ty::Value;
         }
 
-        let last = method
-            .rsplit('.')
-            .next()
-            .unwrap_or(method)
-            .to_ascii_lowercase();
-        let list = if last == "list" || last == "getlist" {
-            match example_result {
-                Some(Value::Array(items)) => Some(ListKind::Root(id_key(items))),
-                Some(Value::Object(map)) => {
-                    let arrays: Vec<(&String, &Vec<Value>)> = map
-                        .iter()
-                        .filter_map(|(key, value)| value.as_array().map(|items| (key, items)))
-                        .collect();
-                    if arrays.len() == 1 {
-                        Some(ListKind::Key(arrays[0].0.clone(), id_key(arrays[0].1)))
-                    } else {
-                        None
-                    }
-                }
-                _ => None,
-            }
-        } else {
-            None
-        };
+        // A list at the root whose table describes one item: `result` is a list of them.
+        if let (Some(ListKind::Root(_)), Ty::Struct(_)) = (&list, &ty) {
+            ty = Ty::Vec(Box::new(ty));
+        }
         (ty, list)
     }
 
@@ -1257,18 +1246,13 @@ fn id_like(name: &str, plural: bool) -> Ty {
     }
 }
 
-enum ListKind {
-    Root(Option<String>),
-    Key(String, Option<String>),
-}
-
-/// `ID` or `id` when the listed items carry one.
-fn id_key(items: &[Value]) -> Option<String> {
-    let first = items.first()?.as_object()?;
-    ["ID", "id"]
-        .iter()
-        .find(|key| first.contains_key(**key))
-        .map(|key| (*key).to_owned())
+/// The documented example's `result`: some pages show only the content of `result`.
+fn example_result(example: Option<&Value>) -> Option<&Value> {
+    example.and_then(|example| match example.get("result") {
+        Some(result) => Some(result),
+        None if example.get("error").is_none() => Some(example),
+        None => None,
+    })
 }
 
 /// Adjusts a documented type to the documentation's example of the value, where the two
@@ -1402,9 +1386,19 @@ fn emit_struct(def: &StructDef, method_attrs: Option<&str>) -> String {
         text.push('\n');
         for field in &def.fields {
             let kind = if field.required { "req" } else { "opt" };
+            // Optional request fields get a `with_*` setter (see `record!`).
+            let setter = if def.request && !field.required {
+                format!(
+                    " => with_{}({})",
+                    field.ident.trim_end_matches('_'),
+                    field.ty.rust()
+                )
+            } else {
+                String::new()
+            };
             writeln!(
                 text,
-                "    {kind} {}: \"{}\",",
+                "    {kind} {}: \"{}\"{setter},",
                 field.ident,
                 field.wire.replace('"', "\\\"")
             )
@@ -1419,7 +1413,8 @@ fn emit_struct(def: &StructDef, method_attrs: Option<&str>) -> String {
         writeln!(text, "#[allow(deprecated)]\nimpl {} {{", def.name).ok();
         writeln!(
             text,
-            "    /// A value with the required fields; the optional ones start empty."
+            "    /// A value with the required fields (anything converting into them); the rest start \
+             empty."
         )
         .ok();
         if required.len() > 7 {
@@ -1427,13 +1422,13 @@ fn emit_struct(def: &StructDef, method_attrs: Option<&str>) -> String {
         }
         let params: Vec<String> = required
             .iter()
-            .map(|field| format!("{}: {}", field.ident, field.ty.rust()))
+            .map(|field| format!("{}: impl Into<{}>", field.ident, field.ty.rust()))
             .collect();
         writeln!(text, "    pub fn new({}) -> Self {{", params.join(", ")).ok();
         writeln!(text, "        {} {{", def.name).ok();
         for field in &def.fields {
             if field.required {
-                writeln!(text, "            {},", field.ident).ok();
+                writeln!(text, "            {0}: {0}.into(),", field.ident).ok();
             } else {
                 writeln!(text, "            {}: None,", field.ident).ok();
             }

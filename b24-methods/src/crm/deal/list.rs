@@ -26,8 +26,8 @@ pub struct CrmDealList {
 }
 
 record!(CrmDealList {
-    opt select: "SELECT",
-    opt filter: "FILTER",
-    opt order: "ORDER",
-    opt start: "start",
+    opt select: "SELECT" => with_select(Vec<String>),
+    opt filter: "FILTER" => with_filter(Value),
+    opt order: "ORDER" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });

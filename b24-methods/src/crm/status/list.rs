@@ -21,6 +21,6 @@ pub struct CrmStatusList {
 }
 
 record!(CrmStatusList {
-    opt order: "order",
-    opt filter: "filter",
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
 });

@@ -21,7 +21,7 @@ pub struct CrmDealRecurringList {
 }
 
 record!(CrmDealRecurringList {
-    opt order: "order",
-    opt filter: "filter",
-    opt start: "start",
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
+    opt start: "start" => with_start(Numeric),
 });
