@@ -207,6 +207,10 @@ async fn the_crm_lists_and_user_get_stream_against_the_emulator() {
         "typed fields are read"
     );
 
+    // And `crm.deal.list` answers those records when called directly (a type check).
+    let _same_record: fn(Vec<CrmDealGetResult>) -> <CrmDealList as b24_core::Method>::Response =
+        |deals| deals;
+
     // `crm.item.list` keys its items under `items`; deals are entity type 2.
     let items = streamed(&client, &CrmItemList::new(2), "id").await;
     assert_eq!(items, deals);

@@ -10,7 +10,7 @@
 //! `Cargo.toml`. Files under `src/refined/` and `src/wire.rs` are hand-written and never
 //! touched; a method that has a refinement gets a thin re-export instead of generated types.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -463,6 +463,8 @@ struct Generator {
     excluded: Vec<String>,
     features: BTreeSet<String>,
     shapes: shapes::ArrayBesideFields,
+    /// `*.get` methods answering one generated record: method → the record's full path.
+    records: HashMap<String, String>,
     stats: Stats,
 }
 
@@ -478,6 +480,7 @@ impl Generator {
             excluded: Vec::new(),
             features: BTreeSet::new(),
             shapes: shapes::ArrayBesideFields::default(),
+            records: HashMap::new(),
             stats: Stats::default(),
         }
     }
@@ -608,8 +611,10 @@ impl Generator {
         }
         let leaf_index = self.leaf_index();
 
-        // Pass 2: method files.
-        for index in 0..self.leaves.len() {
+        // Pass 2: method files; list methods last, so they can reuse their `get`'s record.
+        let mut order: Vec<usize> = (0..self.leaves.len()).collect();
+        order.sort_by_key(|&index| paging::is_list_name(&self.leaves[index].method));
+        for index in order {
             let path = self.leaves[index].path.clone();
             let is_folder = folders.contains_key(&path);
             let entry = v2
@@ -846,6 +851,8 @@ impl Generator {
             &mut structs,
         );
 
+        let response_ty = self.shared_record(index, &method, response_ty, &list);
+
         // Attribute.
         let scope = scopes
             .iter()
@@ -881,6 +888,42 @@ impl Generator {
             items.push(emit_struct(def, None));
         }
         Ok(items)
+    }
+
+    /// Shares one record between an entity's `get` and `list`: a `get` answering a generated
+    /// record is remembered; a list at the root whose items the documentation leaves untyped
+    /// (`deal[]`) lists the records of the `get` beside it, in the same scopes.
+    fn shared_record(
+        &mut self,
+        index: usize,
+        method: &str,
+        response: Ty,
+        list: &Option<ListKind>,
+    ) -> Ty {
+        let leaf = &self.leaves[index];
+        let Some((entity, last)) = method.rsplit_once('.') else {
+            return response;
+        };
+        match (&response, list) {
+            (Ty::Struct(name), None) if last == "get" => {
+                let path = leaf.path.join("::");
+                self.records
+                    .insert(method.to_owned(), format!("crate::{path}::{name}"));
+                response
+            }
+            (Ty::Vec(inner), Some(ListKind::Root(_))) if matches!(**inner, Ty::Value) => {
+                let get = format!("{entity}.get");
+                let same_scopes = self
+                    .leaves
+                    .iter()
+                    .any(|other| other.method == get && other.scopes == leaf.scopes);
+                match self.records.get(&get) {
+                    Some(record) if same_scopes => Ty::Vec(Box::new(Ty::Struct(record.clone()))),
+                    _ => response,
+                }
+            }
+            _ => response,
+        }
     }
 
     fn response_type(

@@ -39,8 +39,7 @@ pub(super) fn list_kind(
     rows: &[Field],
     example_result: Option<&Value>,
 ) -> Option<ListKind> {
-    let last = method.rsplit('.').next().unwrap_or(method);
-    let named_list = last.eq_ignore_ascii_case("list") || last.eq_ignore_ascii_case("getlist");
+    let named_list = is_list_name(method);
     let paged = has_row(params, "start") || has_row(rows, "next") || has_row(rows, "total");
     if !named_list && !paged {
         return None;
@@ -70,6 +69,12 @@ pub(super) fn list_kind(
         None if paged => documented.map(|kind| legacy_crm_id(method, kind)),
         _ => None,
     }
+}
+
+/// Whether the method is named as a list: `*.list` or `*.getlist`.
+pub(super) fn is_list_name(method: &str) -> bool {
+    let last = method.rsplit('.').next().unwrap_or(method);
+    last.eq_ignore_ascii_case("list") || last.eq_ignore_ascii_case("getlist")
 }
 
 /// The fast cursor (`order` by ID, `filter` `>ID`, `start = -1`) needs all three paging

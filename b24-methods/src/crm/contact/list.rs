@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.contact.list`.
-#[b24_method("crm.contact.list", scope = "crm", response = Vec<Value>, read_only, list, cursor = "ID")]
+#[b24_method("crm.contact.list", scope = "crm", response = Vec<crate::crm::contact::get::CrmContactGetResult>, read_only, list, cursor = "ID")]
 #[deprecated(note = "the documentation marks `crm.contact.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.lead.list`.
-#[b24_method("crm.lead.list", scope = "crm", response = Vec<Value>, read_only, list, cursor = "ID")]
+#[b24_method("crm.lead.list", scope = "crm", response = Vec<crate::crm::lead::get::CrmLeadGetResult>, read_only, list, cursor = "ID")]
 #[deprecated(note = "the documentation marks `crm.lead.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

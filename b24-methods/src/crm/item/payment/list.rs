@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.item.payment.list`.
-#[b24_method("crm.item.payment.list", scope = "crm", response = Vec<Value>, read_only, list)]
+#[b24_method("crm.item.payment.list", scope = "crm", response = Vec<crate::crm::item::payment::get::CrmItemPaymentGetResult>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmItemPaymentList {

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.requisite.link.list`.
-#[b24_method("crm.requisite.link.list", scope = "crm", response = Vec<Value>, read_only, list)]
+#[b24_method("crm.requisite.link.list", scope = "crm", response = Vec<crate::crm::requisite::link::get::CrmRequisiteLinkGetResult>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmRequisiteLinkList {
