@@ -164,17 +164,18 @@ impl From<f32> for Numeric {
     }
 }
 
-impl From<serde_json::Number> for Numeric {
-    fn from(value: serde_json::Number) -> Self {
-        Numeric::Number(value)
-    }
+/// `From` for the forms a `Numeric` keeps as they are.
+macro_rules! numeric_from_forms {
+    ($($form:ty => $variant:ident),*) => {$(
+        impl From<$form> for Numeric {
+            fn from(value: $form) -> Self {
+                Numeric::$variant(value)
+            }
+        }
+    )*};
 }
 
-impl From<String> for Numeric {
-    fn from(value: String) -> Self {
-        Numeric::Text(value)
-    }
-}
+numeric_from_forms!(serde_json::Number => Number, String => Text);
 
 impl From<Id> for Numeric {
     fn from(value: Id) -> Self {

@@ -202,20 +202,36 @@ mod tests {
         }
     }
 
+    fn leaf(name: &str, ty: &str) -> Field {
+        row(name, ty, Vec::new())
+    }
+
+    fn leaves(rows: &[(&str, &str)]) -> Vec<Field> {
+        rows.iter().map(|(name, ty)| leaf(name, ty)).collect()
+    }
+
+    /// A table with `result` as an object, `rows` beside it and the envelope's `total`.
+    fn beside_result(rows: &[(&str, &str)]) -> Vec<Field> {
+        let mut table = vec![leaf("result", "object")];
+        table.extend(leaves(rows));
+        table.push(leaf("total", "integer"));
+        table
+    }
+
     fn paging_params() -> Vec<Field> {
         ["select", "filter", "order", "start"]
             .iter()
-            .map(|name| row(name, "object", Vec::new()))
+            .map(|name| leaf(name, "object"))
             .collect()
     }
 
     #[test]
     fn a_legacy_list_without_example_is_a_root_list_with_the_id_cursor() {
-        let rows = [
-            row("result", "contact[]", Vec::new()),
-            row("total", "integer", Vec::new()),
-            row("next", "integer", Vec::new()),
-        ];
+        let rows = leaves(&[
+            ("result", "contact[]"),
+            ("total", "integer"),
+            ("next", "integer"),
+        ]);
         let params = paging_params();
         let kind = list_kind("crm.contact.list", &params, &rows, None).unwrap();
         assert_eq!(kind, ListKind::Root(Some(String::from("ID"))));
@@ -233,13 +249,9 @@ mod tests {
     #[test]
     fn a_keyed_list_is_read_from_the_row_beside_result() {
         let rows = [
-            row("result", "object", Vec::new()),
-            row(
-                "products",
-                "object[]",
-                vec![row("id", "integer", Vec::new())],
-            ),
-            row("total", "integer", Vec::new()),
+            leaf("result", "object"),
+            row("products", "object[]", leaves(&[("id", "integer")])),
+            leaf("total", "integer"),
         ];
         let kind = list_kind("catalog.product.list", &paging_params(), &rows, None).unwrap();
         assert_eq!(
@@ -251,63 +263,41 @@ mod tests {
 
     #[test]
     fn a_list_documented_by_item_type_or_item_fields_is_still_a_list() {
-        let rows = [
-            row("result", "object", Vec::new()),
-            row(
-                "propertyRelations",
-                "sale_order_property_relation",
-                Vec::new(),
-            ),
-            row("total", "integer", Vec::new()),
-        ];
+        let rows = beside_result(&[("propertyRelations", "sale_order_property_relation")]);
         assert_eq!(
             list_kind("sale.propertyRelation.list", &paging_params(), &rows, None),
             Some(ListKind::Key(String::from("propertyRelations"), None))
         );
-        let rows = [
-            row("id", "integer", Vec::new()),
-            row("name", "string", Vec::new()),
-        ];
+        let rows = leaves(&[("id", "integer"), ("name", "string")]);
         assert_eq!(
             list_kind("tasks.api.scrum.epic.list", &paging_params(), &rows, None),
             Some(ListKind::Root(Some(String::from("id"))))
         );
         // A single scalar beside `result` is no list.
-        let rows = [
-            row("result", "object", Vec::new()),
-            row("count", "integer", Vec::new()),
-            row("total", "integer", Vec::new()),
-        ];
+        let rows = beside_result(&[("count", "integer")]);
         assert_eq!(list_kind("x.y.list", &paging_params(), &rows, None), None);
     }
 
     #[test]
     fn a_paged_get_follows_its_example() {
-        let rows = [
-            row("result", "object", Vec::new()),
-            row("total", "integer", Vec::new()),
-        ];
+        let rows = beside_result(&[]);
         let example = json!([{"ID": "1", "NAME": "Ann"}]);
         let kind = list_kind("user.get", &paging_params(), &rows, Some(&example)).unwrap();
         assert_eq!(kind, ListKind::Root(Some(String::from("ID"))));
         // `user.get` orders by `sort` (a field name) and `order` (a direction): no fast cursor.
-        let params = [
-            row("sort", "string", Vec::new()),
-            row("order", "string", Vec::new()),
-            row("FILTER", "string", Vec::new()),
-            row("start", "integer", Vec::new()),
-        ];
+        let params = leaves(&[
+            ("sort", "string"),
+            ("order", "string"),
+            ("FILTER", "string"),
+            ("start", "integer"),
+        ]);
         assert_eq!(cursor(&params, &kind), None);
         assert_eq!(cursor(&paging_params(), &kind).as_deref(), Some("ID"));
     }
 
     #[test]
     fn one_object_with_a_total_is_not_a_list() {
-        let rows = [
-            row("result", "object", Vec::new()),
-            row("basketItem", "object", Vec::new()),
-            row("total", "integer", Vec::new()),
-        ];
+        let rows = beside_result(&[("basketItem", "object")]);
         assert_eq!(list_kind("sale.basketitem.add", &[], &rows, None), None);
         let example = json!({"basketItem": {"id": 1}});
         assert_eq!(
@@ -318,7 +308,7 @@ mod tests {
 
     #[test]
     fn an_unpaged_method_is_not_a_list_whatever_its_result() {
-        let rows = [row("result", "array", Vec::new())];
+        let rows = leaves(&[("result", "array")]);
         assert_eq!(
             list_kind("crm.deal.contact.items.get", &[], &rows, None),
             None
@@ -327,7 +317,7 @@ mod tests {
 
     #[test]
     fn a_named_list_without_paging_needs_its_example() {
-        let rows = [row("result", "array", Vec::new())];
+        let rows = leaves(&[("result", "array")]);
         assert_eq!(list_kind("crm.status.entity.list", &[], &rows, None), None);
         let example = json!({"items": [{"id": 3}], "extra": 1});
         assert_eq!(
