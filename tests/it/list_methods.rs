@@ -221,3 +221,16 @@ async fn the_crm_lists_and_user_get_stream_against_the_emulator() {
     let unique: BTreeSet<u64> = users.iter().copied().collect();
     assert_eq!(unique.len(), users.len(), "no user twice: {users:?}");
 }
+
+#[test]
+fn one_object_answers_are_typed_as_one_object() {
+    use b24_methods::disk::file::get::{DiskFileGet, DiskFileGetResult};
+    use b24_methods::disk::folder::rename::{DiskFolderRename, DiskFolderRenameResult};
+    // Type checks: the documentation's `array` beside the fields is one record here.
+    let _file: fn(DiskFileGetResult) -> <DiskFileGet as b24_core::Method>::Response = |file| file;
+    let _folder: fn(DiskFolderRenameResult) -> <DiskFolderRename as b24_core::Method>::Response =
+        |folder| folder;
+    let file: DiskFileGetResult =
+        serde_json::from_value(json!({"ID": "10", "NAME": "a.txt", "TYPE": "file"})).unwrap();
+    assert_eq!(file.name.as_deref(), Some("a.txt"));
+}
