@@ -57,6 +57,19 @@ impl fmt::Display for Id {
     }
 }
 
+/// `From` for the narrower unsigned integer kinds (`u64` comes with `wraps!`).
+macro_rules! id_from_unsigned {
+    ($($int:ty),*) => {$(
+        impl From<$int> for Id {
+            fn from(value: $int) -> Self {
+                Id(u64::from(value))
+            }
+        }
+    )*};
+}
+
+id_from_unsigned!(u8, u16, u32);
+
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         de::u64(deserializer).map(Id)
@@ -121,17 +134,48 @@ impl Default for Numeric {
     }
 }
 
-impl From<u64> for Numeric {
-    fn from(value: u64) -> Self {
-        Numeric::Number(value.into())
+/// `From` for every integer kind, so `2.into()`, `id as u32` or `count as usize` all convert.
+macro_rules! numeric_from_integers {
+    ($($int:ty),*) => {$(
+        impl From<$int> for Numeric {
+            fn from(value: $int) -> Self {
+                Numeric::Number(value.into())
+            }
+        }
+    )*};
+}
+
+numeric_from_integers!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+impl From<f64> for Numeric {
+    /// A finite float becomes a JSON number; NaN and the infinities, which JSON cannot carry,
+    /// are sent as their text (`"NaN"`, `"inf"`) for the server to reject with its own error.
+    fn from(value: f64) -> Self {
+        match serde_json::Number::from_f64(value) {
+            Some(number) => Numeric::Number(number),
+            None => Numeric::Text(value.to_string()),
+        }
     }
 }
 
-impl From<i64> for Numeric {
-    fn from(value: i64) -> Self {
-        Numeric::Number(value.into())
+impl From<f32> for Numeric {
+    fn from(value: f32) -> Self {
+        Numeric::from(f64::from(value))
     }
 }
+
+/// `From` for the forms a `Numeric` keeps as they are.
+macro_rules! numeric_from_forms {
+    ($($form:ty => $variant:ident),*) => {$(
+        impl From<$form> for Numeric {
+            fn from(value: $form) -> Self {
+                Numeric::$variant(value)
+            }
+        }
+    )*};
+}
+
+numeric_from_forms!(serde_json::Number => Number, String => Text);
 
 impl From<Id> for Numeric {
     fn from(value: Id) -> Self {
@@ -590,6 +634,25 @@ pub mod de {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_numeric_kind_converts() {
+        let expected = Numeric::Number(2.into());
+        assert_eq!(Numeric::from(2), expected);
+        assert_eq!(Numeric::from(2u8), expected);
+        assert_eq!(Numeric::from(2usize), expected);
+        assert_eq!(Numeric::from(-2i16).as_i64(), Some(-2));
+        assert_eq!(Numeric::from(19.5).as_f64(), Some(19.5));
+        assert_eq!(
+            serde_json::to_string(&Numeric::from(19.5f32)).unwrap(),
+            "19.5"
+        );
+        assert_eq!(Numeric::from(String::from("7")), Numeric::Text("7".into()));
+        assert_eq!(Numeric::from(Id::from(7u32)).as_u64(), Some(7));
+        // JSON has no NaN: it is sent as text, for the server to refuse, never a panic.
+        assert_eq!(Numeric::from(f64::NAN), Numeric::Text("NaN".into()));
+        assert_eq!(u64::from(Id::from(9u16)), 9);
+    }
 
     #[test]
     fn yes_no_forms() {

@@ -22,15 +22,15 @@ pub struct Batch {
 
 record!(Batch {
     req cmd: "cmd",
-    opt halt: "halt",
+    opt halt: "halt" => with_halt(Flag),
 });
 
 #[allow(deprecated)]
 impl Batch {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(cmd: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(cmd: impl Into<Vec<Value>>) -> Self {
         Batch {
-            cmd,
+            cmd: cmd.into(),
             halt: None,
             extra: Map::new(),
         }

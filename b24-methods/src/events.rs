@@ -19,6 +19,6 @@ pub struct Events {
 }
 
 record!(Events {
-    opt scope: "SCOPE",
-    opt full: "FULL",
+    opt scope: "SCOPE" => with_scope(String),
+    opt full: "FULL" => with_full(Flag),
 });

@@ -21,8 +21,13 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// `req` fields must be present when deserialising; `opt` fields are `Option`s, skipped when
 /// `None`. A `null` given for an `opt` field reads as `None` and is kept in `extra`, so it is
 /// sent back as `null`.
+///
+/// An `opt` field written `opt start: "start" => with_start(Numeric)` also gets a builder
+/// setter taking anything that converts into its type, so a request is built in one
+/// expression: `CrmItemList::new(2).with_start(50)`. The setters are generic, so only the ones
+/// a program calls are compiled into it.
 macro_rules! record {
-    ($name:ident { $($kind:ident $field:ident: $wire:literal),* $(,)? }) => {
+    ($name:ident { $($kind:ident $field:ident: $wire:literal $(=> $setter:ident($ty:ty))?),* $(,)? }) => {
         #[allow(deprecated)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
@@ -42,6 +47,17 @@ macro_rules! record {
                     extra: input.rest(),
                 })
             }
+        }
+        #[allow(deprecated)]
+        impl $name {
+            $($(
+                #[doc = concat!("Sets `", $wire, "`.")]
+                #[must_use]
+                pub fn $setter(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
+                    self.$field = ::core::option::Option::Some(value.into());
+                    self
+                }
+            )?)*
         }
     };
 }

@@ -62,13 +62,19 @@ fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
-/// methods.json: name → (rest_version, scopes as stated).
-fn catalog() -> BTreeMap<String, (u64, String)> {
+/// methods.json's entries, as the documentation's catalog states them.
+pub(crate) fn catalog_entries() -> Vec<Value> {
     let methods: Value =
         serde_json::from_slice(&read(&docs_dir().join("catalog/methods.json"))).unwrap();
-    methods
-        .as_array()
-        .expect("an array")
+    match methods {
+        Value::Array(entries) => entries,
+        other => panic!("methods.json is not an array: {other}"),
+    }
+}
+
+/// methods.json: name → (rest_version, scopes as stated).
+fn catalog() -> BTreeMap<String, (u64, String)> {
+    catalog_entries()
         .iter()
         .map(|entry| {
             (

@@ -5,6 +5,7 @@ mod config_edges;
 mod deadline;
 mod errors;
 mod fixtures;
+mod list_methods;
 mod moves;
 mod outcomes;
 mod php_parity;

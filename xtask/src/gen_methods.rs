@@ -10,7 +10,7 @@
 //! `Cargo.toml`. Files under `src/refined/` and `src/wire.rs` are hand-written and never
 //! touched; a method that has a refinement gets a thin re-export instead of generated types.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,10 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::catalog::example_file_name;
+use paging::{ENVELOPE, ListKind};
+
+mod paging;
+mod shapes;
 use crate::scope_table;
 
 /// The first line of every file the generator writes; such files are never edited by hand.
@@ -458,6 +462,9 @@ struct Generator {
     leaves: Vec<Leaf>,
     excluded: Vec<String>,
     features: BTreeSet<String>,
+    shapes: shapes::ArrayBesideFields,
+    /// `*.get` methods answering one generated record: method → the record's full path.
+    records: HashMap<String, String>,
     stats: Stats,
 }
 
@@ -472,6 +479,8 @@ impl Generator {
             leaves: Vec::new(),
             excluded: Vec::new(),
             features: BTreeSet::new(),
+            shapes: shapes::ArrayBesideFields::default(),
+            records: HashMap::new(),
             stats: Stats::default(),
         }
     }
@@ -544,6 +553,13 @@ impl Generator {
             v2.push(entry);
         }
         self.stats.excluded = self.excluded.len();
+        for entry in &v2 {
+            let name = entry["method"].as_str().expect("checked");
+            let rows = normalize(fields_of(&entry["response_fields"]));
+            let example = self.example("responses", name);
+            self.shapes
+                .learn(name, &rows, example_result(example.as_ref()));
+        }
         let mut used_paths: HashSet<Vec<String>> = HashSet::new();
         let mut leaf_paths: Vec<Vec<String>> = Vec::new();
         for entry in &v2 {
@@ -595,8 +611,10 @@ impl Generator {
         }
         let leaf_index = self.leaf_index();
 
-        // Pass 2: method files.
-        for index in 0..self.leaves.len() {
+        // Pass 2: method files; list methods last, so they can reuse their `get`'s record.
+        let mut order: Vec<usize> = (0..self.leaves.len()).collect();
+        order.sort_by_key(|&index| paging::is_list_name(&self.leaves[index].method));
+        for index in order {
             let path = self.leaves[index].path.clone();
             let is_folder = folders.contains_key(&path);
             let entry = v2
@@ -827,10 +845,13 @@ impl Generator {
         let (response_ty, list) = self.response_type(
             &method,
             entry,
+            &params,
             &type_name,
             response_example.as_ref(),
             &mut structs,
         );
+
+        let response_ty = self.shared_record(index, &method, response_ty, &list);
 
         // Attribute.
         let scope = scopes
@@ -851,12 +872,7 @@ impl Generator {
             Some(ListKind::Key(key, _)) => args.push(format!("list = \"{key}\"")),
             None => {}
         }
-        let has_paging = ["filter", "order", "start"].iter().all(|name| {
-            params
-                .iter()
-                .any(|param| param.name.eq_ignore_ascii_case(name))
-        });
-        if has_paging && let Some(ListKind::Root(Some(id)) | ListKind::Key(_, Some(id))) = &list {
+        if let Some(id) = list.as_ref().and_then(|list| paging::cursor(&params, list)) {
             args.push(format!("cursor = \"{id}\""));
         }
         let mut attrs = format!("#[b24_method({})]", args.join(", "));
@@ -874,22 +890,58 @@ impl Generator {
         Ok(items)
     }
 
+    /// Shares one record between an entity's `get` and `list`: a `get` answering a generated
+    /// record is remembered; a list at the root whose items the documentation leaves untyped
+    /// (`deal[]`) lists the records of the `get` beside it, in the same scopes.
+    fn shared_record(
+        &mut self,
+        index: usize,
+        method: &str,
+        response: Ty,
+        list: &Option<ListKind>,
+    ) -> Ty {
+        let leaf = &self.leaves[index];
+        let Some((entity, last)) = method.rsplit_once('.') else {
+            return response;
+        };
+        match (&response, list) {
+            (Ty::Struct(name), None) if last == "get" => {
+                let path = leaf.path.join("::");
+                self.records
+                    .insert(method.to_owned(), format!("crate::{path}::{name}"));
+                response
+            }
+            (Ty::Vec(inner), Some(ListKind::Root(_))) if matches!(**inner, Ty::Value) => {
+                let get = format!("{entity}.get");
+                let same_scopes = self
+                    .leaves
+                    .iter()
+                    .any(|other| other.method == get && other.scopes == leaf.scopes);
+                match self.records.get(&get) {
+                    Some(record) if same_scopes => Ty::Vec(Box::new(Ty::Struct(record.clone()))),
+                    _ => response,
+                }
+            }
+            _ => response,
+        }
+    }
+
     fn response_type(
         &mut self,
         method: &str,
         entry: &Value,
+        params: &[Field],
         type_name: &str,
         example: Option<&Value>,
         structs: &mut Vec<StructDef>,
     ) -> (Ty, Option<ListKind>) {
         let rows = normalize(fields_of(&entry["response_fields"]));
-        const ENVELOPE: &[&str] = &["time", "total", "next", "error", "error_description"];
-        // Some pages show only the content of `result`.
-        let example_result = example.and_then(|example| match example.get("result") {
-            Some(result) => Some(result),
-            None if example.get("error").is_none() => Some(example),
-            None => None,
-        });
+        let example_result = example_result(example);
+        let list = paging::list_kind(method, params, &rows, example_result);
+        // `array` beside the fields is one object where the scope's examples say so.
+        let one_object = example_result.is_none()
+            && list.is_none()
+            && self.shapes.means_one_object(method, &rows);
         let result_row = rows.iter().find(|row| row.name == "result").cloned();
         let siblings: Vec<Field> = rows
             .iter()
@@ -914,7 +966,7 @@ impl Generator {
                     && (lower.contains("object") || lower.contains("array") || lower.is_empty())
                 {
                     row.children = siblings;
-                    if !lower.contains("object") && !lower.contains("array") {
+                    if one_object || (!lower.contains("object") && !lower.contains("array")) {
                         row.ty = String::from("object");
                     }
                 }
@@ -950,30 +1002,10 @@ impl Generator {
             ty = Ty::Value;
         }
 
-        let last = method
-            .rsplit('.')
-            .next()
-            .unwrap_or(method)
-            .to_ascii_lowercase();
-        let list = if last == "list" || last == "getlist" {
-            match example_result {
-                Some(Value::Array(items)) => Some(ListKind::Root(id_key(items))),
-                Some(Value::Object(map)) => {
-                    let arrays: Vec<(&String, &Vec<Value>)> = map
-                        .iter()
-                        .filter_map(|(key, value)| value.as_array().map(|items| (key, items)))
-                        .collect();
-                    if arrays.len() == 1 {
-                        Some(ListKind::Key(arrays[0].0.clone(), id_key(arrays[0].1)))
-                    } else {
-                        None
-                    }
-                }
-                _ => None,
-            }
-        } else {
-            None
-        };
+        // A list at the root whose table describes one item: `result` is a list of them.
+        if let (Some(ListKind::Root(_)), Ty::Struct(_)) = (&list, &ty) {
+            ty = Ty::Vec(Box::new(ty));
+        }
         (ty, list)
     }
 
@@ -1257,18 +1289,13 @@ fn id_like(name: &str, plural: bool) -> Ty {
     }
 }
 
-enum ListKind {
-    Root(Option<String>),
-    Key(String, Option<String>),
-}
-
-/// `ID` or `id` when the listed items carry one.
-fn id_key(items: &[Value]) -> Option<String> {
-    let first = items.first()?.as_object()?;
-    ["ID", "id"]
-        .iter()
-        .find(|key| first.contains_key(**key))
-        .map(|key| (*key).to_owned())
+/// The documented example's `result`: some pages show only the content of `result`.
+fn example_result(example: Option<&Value>) -> Option<&Value> {
+    example.and_then(|example| match example.get("result") {
+        Some(result) => Some(result),
+        None if example.get("error").is_none() => Some(example),
+        None => None,
+    })
 }
 
 /// Adjusts a documented type to the documentation's example of the value, where the two
@@ -1402,9 +1429,19 @@ fn emit_struct(def: &StructDef, method_attrs: Option<&str>) -> String {
         text.push('\n');
         for field in &def.fields {
             let kind = if field.required { "req" } else { "opt" };
+            // Optional request fields get a `with_*` setter (see `record!`).
+            let setter = if def.request && !field.required {
+                format!(
+                    " => with_{}({})",
+                    field.ident.trim_end_matches('_'),
+                    field.ty.rust()
+                )
+            } else {
+                String::new()
+            };
             writeln!(
                 text,
-                "    {kind} {}: \"{}\",",
+                "    {kind} {}: \"{}\"{setter},",
                 field.ident,
                 field.wire.replace('"', "\\\"")
             )
@@ -1419,7 +1456,8 @@ fn emit_struct(def: &StructDef, method_attrs: Option<&str>) -> String {
         writeln!(text, "#[allow(deprecated)]\nimpl {} {{", def.name).ok();
         writeln!(
             text,
-            "    /// A value with the required fields; the optional ones start empty."
+            "    /// A value with the required fields (anything converting into them); the rest start \
+             empty."
         )
         .ok();
         if required.len() > 7 {
@@ -1427,13 +1465,13 @@ fn emit_struct(def: &StructDef, method_attrs: Option<&str>) -> String {
         }
         let params: Vec<String> = required
             .iter()
-            .map(|field| format!("{}: {}", field.ident, field.ty.rust()))
+            .map(|field| format!("{}: impl Into<{}>", field.ident, field.ty.rust()))
             .collect();
         writeln!(text, "    pub fn new({}) -> Self {{", params.join(", ")).ok();
         writeln!(text, "        {} {{", def.name).ok();
         for field in &def.fields {
             if field.required {
-                writeln!(text, "            {},", field.ident).ok();
+                writeln!(text, "            {0}: {0}.into(),", field.ident).ok();
             } else {
                 writeln!(text, "            {}: None,", field.ident).ok();
             }

@@ -22,10 +22,10 @@ record!(AccessName {
 
 #[allow(deprecated)]
 impl AccessName {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(access: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(access: impl Into<Vec<Value>>) -> Self {
         AccessName {
-            access,
+            access: access.into(),
             extra: Map::new(),
         }
     }

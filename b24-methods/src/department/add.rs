@@ -26,19 +26,19 @@ pub struct DepartmentAdd {
 
 record!(DepartmentAdd {
     req name: "NAME",
-    opt sort: "SORT",
+    opt sort: "SORT" => with_sort(Numeric),
     req parent: "PARENT",
-    opt uf_head: "UF_HEAD",
+    opt uf_head: "UF_HEAD" => with_uf_head(Numeric),
 });
 
 #[allow(deprecated)]
 impl DepartmentAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, parent: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, parent: impl Into<Numeric>) -> Self {
         DepartmentAdd {
-            name,
+            name: name.into(),
             sort: None,
-            parent,
+            parent: parent.into(),
             uf_head: None,
             extra: Map::new(),
         }

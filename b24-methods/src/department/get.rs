@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `department.get`.
-#[b24_method("department.get", scope = "department", response = Vec<DepartmentGetResult>, read_only)]
+#[b24_method("department.get", scope = "department", response = Vec<DepartmentGetResult>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DepartmentGet {
@@ -29,13 +29,13 @@ pub struct DepartmentGet {
 }
 
 record!(DepartmentGet {
-    opt sort: "sort",
-    opt order: "order",
-    opt id: "ID",
-    opt name: "NAME",
-    opt parent: "PARENT",
-    opt uf_head: "UF_HEAD",
-    opt start: "START",
+    opt sort: "sort" => with_sort(String),
+    opt order: "order" => with_order(String),
+    opt id: "ID" => with_id(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt parent: "PARENT" => with_parent(Numeric),
+    opt uf_head: "UF_HEAD" => with_uf_head(Numeric),
+    opt start: "START" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -28,18 +28,18 @@ pub struct DepartmentUpdate {
 
 record!(DepartmentUpdate {
     req id: "ID",
-    opt name: "NAME",
-    opt sort: "SORT",
-    opt parent: "PARENT",
-    opt uf_head: "UF_HEAD",
+    opt name: "NAME" => with_name(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt parent: "PARENT" => with_parent(Numeric),
+    opt uf_head: "UF_HEAD" => with_uf_head(Numeric),
 });
 
 #[allow(deprecated)]
 impl DepartmentUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         DepartmentUpdate {
-            id,
+            id: id.into(),
             name: None,
             sort: None,
             parent: None,

@@ -25,16 +25,16 @@ pub struct EntityAdd {
 record!(EntityAdd {
     req entity: "ENTITY",
     req name: "NAME",
-    opt access: "ACCESS",
+    opt access: "ACCESS" => with_access(Value),
 });
 
 #[allow(deprecated)]
 impl EntityAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>, name: impl Into<String>) -> Self {
         EntityAdd {
-            entity,
-            name,
+            entity: entity.into(),
+            name: name.into(),
             access: None,
             extra: Map::new(),
         }

@@ -24,10 +24,10 @@ record!(EntityDelete {
 
 #[allow(deprecated)]
 impl EntityDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>) -> Self {
         EntityDelete {
-            entity,
+            entity: entity.into(),
             extra: Map::new(),
         }
     }

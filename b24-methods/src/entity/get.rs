@@ -19,5 +19,5 @@ pub struct EntityGet {
 }
 
 record!(EntityGet {
-    opt entity: "ENTITY",
+    opt entity: "ENTITY" => with_entity(String),
 });

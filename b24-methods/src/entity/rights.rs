@@ -22,15 +22,15 @@ pub struct EntityRights {
 
 record!(EntityRights {
     req entity: "ENTITY",
-    opt access: "ACCESS",
+    opt access: "ACCESS" => with_access(Value),
 });
 
 #[allow(deprecated)]
 impl EntityRights {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>) -> Self {
         EntityRights {
-            entity,
+            entity: entity.into(),
             access: None,
             extra: Map::new(),
         }

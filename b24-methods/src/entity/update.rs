@@ -26,17 +26,17 @@ pub struct EntityUpdate {
 
 record!(EntityUpdate {
     req entity: "ENTITY",
-    opt name: "NAME",
-    opt entity_new: "ENTITY_NEW",
-    opt access: "ACCESS",
+    opt name: "NAME" => with_name(String),
+    opt entity_new: "ENTITY_NEW" => with_entity_new(String),
+    opt access: "ACCESS" => with_access(Value),
 });
 
 #[allow(deprecated)]
 impl EntityUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>) -> Self {
         EntityUpdate {
-            entity,
+            entity: entity.into(),
             name: None,
             entity_new: None,
             access: None,

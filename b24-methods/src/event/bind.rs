@@ -31,19 +31,19 @@ pub struct EventBind {
 record!(EventBind {
     req event: "event",
     req handler: "handler",
-    opt auth_type: "auth_type",
-    opt event_type: "event_type",
-    opt auth_connector: "auth_connector",
-    opt options: "options",
+    opt auth_type: "auth_type" => with_auth_type(Numeric),
+    opt event_type: "event_type" => with_event_type(String),
+    opt auth_connector: "auth_connector" => with_auth_connector(String),
+    opt options: "options" => with_options(Value),
 });
 
 #[allow(deprecated)]
 impl EventBind {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(event: String, handler: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(event: impl Into<String>, handler: impl Into<String>) -> Self {
         EventBind {
-            event,
-            handler,
+            event: event.into(),
+            handler: handler.into(),
             auth_type: None,
             event_type: None,
             auth_connector: None,

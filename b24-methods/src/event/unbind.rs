@@ -27,17 +27,17 @@ pub struct EventUnbind {
 record!(EventUnbind {
     req event: "event",
     req handler: "handler",
-    opt auth_type: "auth_type",
-    opt event_type: "event_type",
+    opt auth_type: "auth_type" => with_auth_type(Numeric),
+    opt event_type: "event_type" => with_event_type(String),
 });
 
 #[allow(deprecated)]
 impl EventUnbind {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(event: String, handler: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(event: impl Into<String>, handler: impl Into<String>) -> Self {
         EventUnbind {
-            event,
-            handler,
+            event: event.into(),
+            handler: handler.into(),
             auth_type: None,
             event_type: None,
             extra: Map::new(),

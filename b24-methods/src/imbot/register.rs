@@ -43,24 +43,24 @@ pub struct ImbotRegister {
 
 record!(ImbotRegister {
     req code: "CODE",
-    opt type_: "TYPE",
-    opt openline: "OPENLINE",
-    opt event_handler: "EVENT_HANDLER",
-    opt event_message_add: "EVENT_MESSAGE_ADD",
-    opt event_message_update: "EVENT_MESSAGE_UPDATE",
-    opt event_message_delete: "EVENT_MESSAGE_DELETE",
-    opt event_welcome_message: "EVENT_WELCOME_MESSAGE",
-    opt event_bot_delete: "EVENT_BOT_DELETE",
-    opt client_id: "CLIENT_ID",
+    opt type_: "TYPE" => with_type(String),
+    opt openline: "OPENLINE" => with_openline(String),
+    opt event_handler: "EVENT_HANDLER" => with_event_handler(String),
+    opt event_message_add: "EVENT_MESSAGE_ADD" => with_event_message_add(String),
+    opt event_message_update: "EVENT_MESSAGE_UPDATE" => with_event_message_update(String),
+    opt event_message_delete: "EVENT_MESSAGE_DELETE" => with_event_message_delete(String),
+    opt event_welcome_message: "EVENT_WELCOME_MESSAGE" => with_event_welcome_message(String),
+    opt event_bot_delete: "EVENT_BOT_DELETE" => with_event_bot_delete(String),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
     req properties: "PROPERTIES",
 });
 
 #[allow(deprecated)]
 impl ImbotRegister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, properties: ImbotRegisterProperties) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>, properties: impl Into<ImbotRegisterProperties>) -> Self {
         ImbotRegister {
-            code,
+            code: code.into(),
             type_: None,
             openline: None,
             event_handler: None,
@@ -70,7 +70,7 @@ impl ImbotRegister {
             event_welcome_message: None,
             event_bot_delete: None,
             client_id: None,
-            properties,
+            properties: properties.into(),
             extra: Map::new(),
         }
     }
@@ -104,22 +104,22 @@ pub struct ImbotRegisterProperties {
 
 record!(ImbotRegisterProperties {
     req name: "NAME",
-    opt last_name: "LAST_NAME",
-    opt color: "COLOR",
-    opt email: "EMAIL",
-    opt personal_birthday: "PERSONAL_BIRTHDAY",
-    opt work_position: "WORK_POSITION",
-    opt personal_www: "PERSONAL_WWW",
-    opt personal_gender: "PERSONAL_GENDER",
-    opt personal_photo: "PERSONAL_PHOTO",
+    opt last_name: "LAST_NAME" => with_last_name(String),
+    opt color: "COLOR" => with_color(String),
+    opt email: "EMAIL" => with_email(String),
+    opt personal_birthday: "PERSONAL_BIRTHDAY" => with_personal_birthday(String),
+    opt work_position: "WORK_POSITION" => with_work_position(String),
+    opt personal_www: "PERSONAL_WWW" => with_personal_www(String),
+    opt personal_gender: "PERSONAL_GENDER" => with_personal_gender(String),
+    opt personal_photo: "PERSONAL_PHOTO" => with_personal_photo(FileData),
 });
 
 #[allow(deprecated)]
 impl ImbotRegisterProperties {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         ImbotRegisterProperties {
-            name,
+            name: name.into(),
             last_name: None,
             color: None,
             email: None,

@@ -25,15 +25,15 @@ pub struct ImbotUnregister {
 
 record!(ImbotUnregister {
     req bot_id: "BOT_ID",
-    opt client_id: "CLIENT_ID",
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotUnregister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>) -> Self {
         ImbotUnregister {
-            bot_id,
+            bot_id: bot_id.into(),
             client_id: None,
             extra: Map::new(),
         }

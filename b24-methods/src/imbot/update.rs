@@ -28,16 +28,16 @@ pub struct ImbotUpdate {
 record!(ImbotUpdate {
     req bot_id: "BOT_ID",
     req fields: "FIELDS",
-    opt client_id: "CLIENT_ID",
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, fields: ImbotUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, fields: impl Into<ImbotUpdateFields>) -> Self {
         ImbotUpdate {
-            bot_id,
-            fields,
+            bot_id: bot_id.into(),
+            fields: fields.into(),
             client_id: None,
             extra: Map::new(),
         }
@@ -71,15 +71,15 @@ pub struct ImbotUpdateFieldsProperties {
 }
 
 record!(ImbotUpdateFieldsProperties {
-    opt name: "NAME",
-    opt last_name: "LAST_NAME",
-    opt color: "COLOR",
-    opt email: "EMAIL",
-    opt personal_birthday: "PERSONAL_BIRTHDAY",
-    opt work_position: "WORK_POSITION",
-    opt personal_www: "PERSONAL_WWW",
-    opt personal_gender: "PERSONAL_GENDER",
-    opt personal_photo: "PERSONAL_PHOTO",
+    opt name: "NAME" => with_name(String),
+    opt last_name: "LAST_NAME" => with_last_name(String),
+    opt color: "COLOR" => with_color(String),
+    opt email: "EMAIL" => with_email(String),
+    opt personal_birthday: "PERSONAL_BIRTHDAY" => with_personal_birthday(String),
+    opt work_position: "WORK_POSITION" => with_work_position(String),
+    opt personal_www: "PERSONAL_WWW" => with_personal_www(String),
+    opt personal_gender: "PERSONAL_GENDER" => with_personal_gender(String),
+    opt personal_photo: "PERSONAL_PHOTO" => with_personal_photo(FileData),
 });
 
 /// `FIELDS` (parameter).
@@ -107,12 +107,12 @@ pub struct ImbotUpdateFields {
 }
 
 record!(ImbotUpdateFields {
-    opt code: "CODE",
-    opt event_handler: "EVENT_HANDLER",
-    opt event_message_add: "EVENT_MESSAGE_ADD",
-    opt event_message_update: "EVENT_MESSAGE_UPDATE",
-    opt event_message_delete: "EVENT_MESSAGE_DELETE",
-    opt event_welcome_message: "EVENT_WELCOME_MESSAGE",
-    opt event_bot_delete: "EVENT_BOT_DELETE",
-    opt properties: "PROPERTIES",
+    opt code: "CODE" => with_code(String),
+    opt event_handler: "EVENT_HANDLER" => with_event_handler(String),
+    opt event_message_add: "EVENT_MESSAGE_ADD" => with_event_message_add(String),
+    opt event_message_update: "EVENT_MESSAGE_UPDATE" => with_event_message_update(String),
+    opt event_message_delete: "EVENT_MESSAGE_DELETE" => with_event_message_delete(String),
+    opt event_welcome_message: "EVENT_WELCOME_MESSAGE" => with_event_welcome_message(String),
+    opt event_bot_delete: "EVENT_BOT_DELETE" => with_event_bot_delete(String),
+    opt properties: "PROPERTIES" => with_properties(ImbotUpdateFieldsProperties),
 });

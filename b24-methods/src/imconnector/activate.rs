@@ -30,12 +30,16 @@ record!(ImconnectorActivate {
 
 #[allow(deprecated)]
 impl ImconnectorActivate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(connector: String, line: Numeric, active: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        connector: impl Into<String>,
+        line: impl Into<Numeric>,
+        active: impl Into<String>,
+    ) -> Self {
         ImconnectorActivate {
-            connector,
-            line,
-            active,
+            connector: connector.into(),
+            line: line.into(),
+            active: active.into(),
             extra: Map::new(),
         }
     }

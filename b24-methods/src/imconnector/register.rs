@@ -45,30 +45,30 @@ record!(ImconnectorRegister {
     req name: "NAME",
     req icon: "ICON",
     req placement_handler: "PLACEMENT_HANDLER",
-    opt icon_disabled: "ICON_DISABLED",
-    opt del_external_messages: "DEL_EXTERNAL_MESSAGES",
-    opt edit_internal_messages: "EDIT_INTERNAL_MESSAGES",
-    opt del_internal_messages: "DEL_INTERNAL_MESSAGES",
-    opt newsletter: "NEWSLETTER",
-    opt need_system_messages: "NEED_SYSTEM_MESSAGES",
-    opt need_signature: "NEED_SIGNATURE",
-    opt chat_group: "CHAT_GROUP",
+    opt icon_disabled: "ICON_DISABLED" => with_icon_disabled(ImconnectorRegisterIconDisabled),
+    opt del_external_messages: "DEL_EXTERNAL_MESSAGES" => with_del_external_messages(Flag),
+    opt edit_internal_messages: "EDIT_INTERNAL_MESSAGES" => with_edit_internal_messages(Flag),
+    opt del_internal_messages: "DEL_INTERNAL_MESSAGES" => with_del_internal_messages(Flag),
+    opt newsletter: "NEWSLETTER" => with_newsletter(Flag),
+    opt need_system_messages: "NEED_SYSTEM_MESSAGES" => with_need_system_messages(Flag),
+    opt need_signature: "NEED_SIGNATURE" => with_need_signature(Flag),
+    opt chat_group: "CHAT_GROUP" => with_chat_group(Flag),
 });
 
 #[allow(deprecated)]
 impl ImconnectorRegister {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        id: String,
-        name: String,
-        icon: ImconnectorRegisterIcon,
-        placement_handler: String,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        icon: impl Into<ImconnectorRegisterIcon>,
+        placement_handler: impl Into<String>,
     ) -> Self {
         ImconnectorRegister {
-            id,
-            name,
-            icon,
-            placement_handler,
+            id: id.into(),
+            name: name.into(),
+            icon: icon.into(),
+            placement_handler: placement_handler.into(),
             icon_disabled: None,
             del_external_messages: None,
             edit_internal_messages: None,
@@ -100,17 +100,17 @@ pub struct ImconnectorRegisterIcon {
 
 record!(ImconnectorRegisterIcon {
     req data_image: "DATA_IMAGE",
-    opt color: "COLOR",
-    opt size: "SIZE",
-    opt position: "POSITION",
+    opt color: "COLOR" => with_color(String),
+    opt size: "SIZE" => with_size(String),
+    opt position: "POSITION" => with_position(String),
 });
 
 #[allow(deprecated)]
 impl ImconnectorRegisterIcon {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(data_image: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(data_image: impl Into<String>) -> Self {
         ImconnectorRegisterIcon {
-            data_image,
+            data_image: data_image.into(),
             color: None,
             size: None,
             position: None,
@@ -136,10 +136,10 @@ pub struct ImconnectorRegisterIconDisabled {
 }
 
 record!(ImconnectorRegisterIconDisabled {
-    opt data_image: "DATA_IMAGE",
-    opt color: "COLOR",
-    opt size: "SIZE",
-    opt position: "POSITION",
+    opt data_image: "DATA_IMAGE" => with_data_image(String),
+    opt color: "COLOR" => with_color(String),
+    opt size: "SIZE" => with_size(String),
+    opt position: "POSITION" => with_position(String),
 });
 
 /// `result` (returned field).

@@ -22,15 +22,15 @@ pub struct ImconnectorStatus {
 
 record!(ImconnectorStatus {
     req connector: "CONNECTOR",
-    opt line: "LINE",
+    opt line: "LINE" => with_line(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImconnectorStatus {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(connector: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(connector: impl Into<String>) -> Self {
         ImconnectorStatus {
-            connector,
+            connector: connector.into(),
             line: None,
             extra: Map::new(),
         }

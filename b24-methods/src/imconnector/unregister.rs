@@ -24,10 +24,10 @@ record!(ImconnectorUnregister {
 
 #[allow(deprecated)]
 impl ImconnectorUnregister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<String>) -> Self {
         ImconnectorUnregister {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

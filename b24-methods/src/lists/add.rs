@@ -31,21 +31,25 @@ pub struct ListsAdd {
 record!(ListsAdd {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     req iblock_code: "IBLOCK_CODE",
-    opt socnet_group_id: "SOCNET_GROUP_ID",
+    opt socnet_group_id: "SOCNET_GROUP_ID" => with_socnet_group_id(Numeric),
     req fields: "FIELDS",
-    opt messages: "MESSAGES",
-    opt rights: "RIGHTS",
+    opt messages: "MESSAGES" => with_messages(Value),
+    opt rights: "RIGHTS" => with_rights(Value),
 });
 
 #[allow(deprecated)]
 impl ListsAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_type_id: String, iblock_code: String, fields: ListsAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        iblock_type_id: impl Into<String>,
+        iblock_code: impl Into<String>,
+        fields: impl Into<ListsAddFields>,
+    ) -> Self {
         ListsAdd {
-            iblock_type_id,
-            iblock_code,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_code: iblock_code.into(),
             socnet_group_id: None,
-            fields,
+            fields: fields.into(),
             messages: None,
             rights: None,
             extra: Map::new(),
@@ -73,18 +77,18 @@ pub struct ListsAddFields {
 
 record!(ListsAddFields {
     req name: "NAME",
-    opt description: "DESCRIPTION",
-    opt sort: "SORT",
-    opt picture: "PICTURE",
-    opt bizproc: "BIZPROC",
+    opt description: "DESCRIPTION" => with_description(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt picture: "PICTURE" => with_picture(Vec<Value>),
+    opt bizproc: "BIZPROC" => with_bizproc(String),
 });
 
 #[allow(deprecated)]
 impl ListsAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         ListsAddFields {
-            name,
+            name: name.into(),
             description: None,
             sort: None,
             picture: None,

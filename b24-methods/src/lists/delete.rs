@@ -25,16 +25,16 @@ pub struct ListsDelete {
 record!(ListsDelete {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     req iblock_id: "IBLOCK_ID",
-    opt iblock_code: "IBLOCK_CODE",
+    opt iblock_code: "IBLOCK_CODE" => with_iblock_code(String),
 });
 
 #[allow(deprecated)]
 impl ListsDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_type_id: String, iblock_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(iblock_type_id: impl Into<String>, iblock_id: impl Into<Numeric>) -> Self {
         ListsDelete {
-            iblock_type_id,
-            iblock_id,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
             iblock_code: None,
             extra: Map::new(),
         }

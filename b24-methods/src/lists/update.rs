@@ -33,23 +33,27 @@ pub struct ListsUpdate {
 record!(ListsUpdate {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     req iblock_id: "IBLOCK_ID",
-    opt iblock_code: "IBLOCK_CODE",
-    opt socnet_group_id: "SOCNET_GROUP_ID",
+    opt iblock_code: "IBLOCK_CODE" => with_iblock_code(String),
+    opt socnet_group_id: "SOCNET_GROUP_ID" => with_socnet_group_id(Numeric),
     req fields: "FIELDS",
-    opt messages: "MESSAGES",
-    opt rights: "RIGHTS",
+    opt messages: "MESSAGES" => with_messages(Value),
+    opt rights: "RIGHTS" => with_rights(Value),
 });
 
 #[allow(deprecated)]
 impl ListsUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_type_id: String, iblock_id: Numeric, fields: ListsUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        iblock_type_id: impl Into<String>,
+        iblock_id: impl Into<Numeric>,
+        fields: impl Into<ListsUpdateFields>,
+    ) -> Self {
         ListsUpdate {
-            iblock_type_id,
-            iblock_id,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
             iblock_code: None,
             socnet_group_id: None,
-            fields,
+            fields: fields.into(),
             messages: None,
             rights: None,
             extra: Map::new(),
@@ -77,18 +81,18 @@ pub struct ListsUpdateFields {
 
 record!(ListsUpdateFields {
     req name: "NAME",
-    opt description: "DESCRIPTION",
-    opt sort: "SORT",
-    opt picture: "PICTURE",
-    opt bizproc: "BIZPROC",
+    opt description: "DESCRIPTION" => with_description(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt picture: "PICTURE" => with_picture(Vec<Value>),
+    opt bizproc: "BIZPROC" => with_bizproc(String),
 });
 
 #[allow(deprecated)]
 impl ListsUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         ListsUpdateFields {
-            name,
+            name: name.into(),
             description: None,
             sort: None,
             picture: None,

@@ -34,21 +34,21 @@ pub struct MailserviceAdd {
 
 record!(MailserviceAdd {
     req name: "NAME",
-    opt active: "ACTIVE",
-    opt server: "SERVER",
-    opt port: "PORT",
-    opt encryption: "ENCRYPTION",
-    opt link: "LINK",
-    opt icon: "ICON",
-    opt sort: "SORT",
+    opt active: "ACTIVE" => with_active(String),
+    opt server: "SERVER" => with_server(String),
+    opt port: "PORT" => with_port(Numeric),
+    opt encryption: "ENCRYPTION" => with_encryption(String),
+    opt link: "LINK" => with_link(String),
+    opt icon: "ICON" => with_icon(Value),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl MailserviceAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         MailserviceAdd {
-            name,
+            name: name.into(),
             active: None,
             server: None,
             port: None,

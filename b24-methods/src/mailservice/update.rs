@@ -36,22 +36,22 @@ pub struct MailserviceUpdate {
 
 record!(MailserviceUpdate {
     req id: "ID",
-    opt active: "ACTIVE",
-    opt name: "NAME",
-    opt server: "SERVER",
-    opt port: "PORT",
-    opt encryption: "ENCRYPTION",
-    opt link: "LINK",
-    opt icon: "ICON",
-    opt sort: "SORT",
+    opt active: "ACTIVE" => with_active(String),
+    opt name: "NAME" => with_name(String),
+    opt server: "SERVER" => with_server(String),
+    opt port: "PORT" => with_port(Numeric),
+    opt encryption: "ENCRYPTION" => with_encryption(String),
+    opt link: "LINK" => with_link(String),
+    opt icon: "ICON" => with_icon(Value),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl MailserviceUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         MailserviceUpdate {
-            id,
+            id: id.into(),
             active: None,
             name: None,
             server: None,

@@ -17,5 +17,5 @@ pub struct MethodGet {
 }
 
 record!(MethodGet {
-    opt name: "name",
+    opt name: "name" => with_name(String),
 });

@@ -35,21 +35,21 @@ pub struct PlacementBind {
 record!(PlacementBind {
     req placement: "PLACEMENT",
     req handler: "HANDLER",
-    opt title: "TITLE",
-    opt description: "DESCRIPTION",
-    opt group_name: "GROUP_NAME",
-    opt lang_all: "LANG_ALL",
-    opt options: "OPTIONS",
-    opt user_id: "USER_ID",
+    opt title: "TITLE" => with_title(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt group_name: "GROUP_NAME" => with_group_name(String),
+    opt lang_all: "LANG_ALL" => with_lang_all(Value),
+    opt options: "OPTIONS" => with_options(Value),
+    opt user_id: "USER_ID" => with_user_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl PlacementBind {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(placement: String, handler: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(placement: impl Into<String>, handler: impl Into<String>) -> Self {
         PlacementBind {
-            placement,
-            handler,
+            placement: placement.into(),
+            handler: handler.into(),
             title: None,
             description: None,
             group_name: None,

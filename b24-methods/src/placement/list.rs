@@ -21,6 +21,6 @@ pub struct PlacementList {
 }
 
 record!(PlacementList {
-    opt scope: "SCOPE",
-    opt full: "FULL",
+    opt scope: "SCOPE" => with_scope(String),
+    opt full: "FULL" => with_full(Flag),
 });

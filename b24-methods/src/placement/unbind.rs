@@ -24,16 +24,16 @@ pub struct PlacementUnbind {
 
 record!(PlacementUnbind {
     req placement: "PLACEMENT",
-    opt handler: "HANDLER",
-    opt user_id: "USER_ID",
+    opt handler: "HANDLER" => with_handler(String),
+    opt user_id: "USER_ID" => with_user_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl PlacementUnbind {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(placement: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(placement: impl Into<String>) -> Self {
         PlacementUnbind {
-            placement,
+            placement: placement.into(),
             handler: None,
             user_id: None,
             extra: Map::new(),

@@ -50,29 +50,29 @@ pub struct SonetGroupCreate {
 
 record!(SonetGroupCreate {
     req name: "NAME",
-    opt description: "DESCRIPTION",
-    opt visible: "VISIBLE",
-    opt opened: "OPENED",
-    opt closed: "CLOSED",
-    opt keywords: "KEYWORDS",
-    opt initiate_perms: "INITIATE_PERMS",
-    opt project: "PROJECT",
-    opt project_date_start: "PROJECT_DATE_START",
-    opt project_date_finish: "PROJECT_DATE_FINISH",
-    opt scrum_master_id: "SCRUM_MASTER_ID",
-    opt owner_id: "OWNER_ID",
-    opt image: "IMAGE",
-    opt image_file_id: "IMAGE_FILE_ID",
-    opt site_id: "SITE_ID",
-    opt subject_id: "SUBJECT_ID",
+    opt description: "DESCRIPTION" => with_description(String),
+    opt visible: "VISIBLE" => with_visible(String),
+    opt opened: "OPENED" => with_opened(String),
+    opt closed: "CLOSED" => with_closed(String),
+    opt keywords: "KEYWORDS" => with_keywords(String),
+    opt initiate_perms: "INITIATE_PERMS" => with_initiate_perms(String),
+    opt project: "PROJECT" => with_project(String),
+    opt project_date_start: "PROJECT_DATE_START" => with_project_date_start(DateTime),
+    opt project_date_finish: "PROJECT_DATE_FINISH" => with_project_date_finish(DateTime),
+    opt scrum_master_id: "SCRUM_MASTER_ID" => with_scrum_master_id(Numeric),
+    opt owner_id: "OWNER_ID" => with_owner_id(Numeric),
+    opt image: "IMAGE" => with_image(FileData),
+    opt image_file_id: "IMAGE_FILE_ID" => with_image_file_id(Numeric),
+    opt site_id: "SITE_ID" => with_site_id(Vec<Value>),
+    opt subject_id: "SUBJECT_ID" => with_subject_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl SonetGroupCreate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         SonetGroupCreate {
-            name,
+            name: name.into(),
             description: None,
             visible: None,
             opened: None,

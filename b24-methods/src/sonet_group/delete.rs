@@ -22,10 +22,10 @@ record!(SonetGroupDelete {
 
 #[allow(deprecated)]
 impl SonetGroupDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(group_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(group_id: impl Into<Numeric>) -> Self {
         SonetGroupDelete {
-            group_id,
+            group_id: group_id.into(),
             extra: Map::new(),
         }
     }

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `sonet_group.get`.
-#[b24_method("sonet_group.get", scope = "sonet_group", response = Vec<SonetGroupGetResult>, read_only)]
+#[b24_method("sonet_group.get", scope = "sonet_group", response = Vec<SonetGroupGetResult>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SonetGroupGet {
@@ -25,11 +25,11 @@ pub struct SonetGroupGet {
 }
 
 record!(SonetGroupGet {
-    opt order: "ORDER",
-    opt filter: "FILTER",
-    opt group_id: "GROUP_ID",
-    opt is_admin: "IS_ADMIN",
-    opt start: "start",
+    opt order: "ORDER" => with_order(Value),
+    opt filter: "FILTER" => with_filter(SonetGroupGetFilter),
+    opt group_id: "GROUP_ID" => with_group_id(Numeric),
+    opt is_admin: "IS_ADMIN" => with_is_admin(String),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `FILTER` (parameter).
@@ -63,17 +63,17 @@ pub struct SonetGroupGetFilter {
 }
 
 record!(SonetGroupGetFilter {
-    opt id: "ID",
-    opt name: "NAME",
-    opt owner_id: "OWNER_ID",
-    opt active: "ACTIVE",
-    opt visible: "VISIBLE",
-    opt opened: "OPENED",
-    opt closed: "CLOSED",
-    opt date_create: "DATE_CREATE",
-    opt date_update: "DATE_UPDATE",
-    opt date_activity: "DATE_ACTIVITY",
-    opt is_extranet: "IS_EXTRANET",
+    opt id: "ID" => with_id(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt owner_id: "OWNER_ID" => with_owner_id(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt visible: "VISIBLE" => with_visible(String),
+    opt opened: "OPENED" => with_opened(String),
+    opt closed: "CLOSED" => with_closed(String),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_update: "DATE_UPDATE" => with_date_update(DateTime),
+    opt date_activity: "DATE_ACTIVITY" => with_date_activity(DateTime),
+    opt is_extranet: "IS_EXTRANET" => with_is_extranet(String),
 });
 
 /// `result` (returned field).

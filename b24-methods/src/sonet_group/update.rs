@@ -46,27 +46,27 @@ pub struct SonetGroupUpdate {
 
 record!(SonetGroupUpdate {
     req group_id: "GROUP_ID",
-    opt name: "NAME",
-    opt description: "DESCRIPTION",
-    opt visible: "VISIBLE",
-    opt opened: "OPENED",
-    opt closed: "CLOSED",
-    opt keywords: "KEYWORDS",
-    opt initiate_perms: "INITIATE_PERMS",
-    opt project_date_start: "PROJECT_DATE_START",
-    opt project_date_finish: "PROJECT_DATE_FINISH",
-    opt owner_id: "OWNER_ID",
-    opt image: "IMAGE",
-    opt image_file_id: "IMAGE_FILE_ID",
-    opt site_id: "SITE_ID",
+    opt name: "NAME" => with_name(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt visible: "VISIBLE" => with_visible(String),
+    opt opened: "OPENED" => with_opened(String),
+    opt closed: "CLOSED" => with_closed(String),
+    opt keywords: "KEYWORDS" => with_keywords(String),
+    opt initiate_perms: "INITIATE_PERMS" => with_initiate_perms(String),
+    opt project_date_start: "PROJECT_DATE_START" => with_project_date_start(DateTime),
+    opt project_date_finish: "PROJECT_DATE_FINISH" => with_project_date_finish(DateTime),
+    opt owner_id: "OWNER_ID" => with_owner_id(Numeric),
+    opt image: "IMAGE" => with_image(FileData),
+    opt image_file_id: "IMAGE_FILE_ID" => with_image_file_id(Numeric),
+    opt site_id: "SITE_ID" => with_site_id(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl SonetGroupUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(group_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(group_id: impl Into<Numeric>) -> Self {
         SonetGroupUpdate {
-            group_id,
+            group_id: group_id.into(),
             name: None,
             description: None,
             visible: None,

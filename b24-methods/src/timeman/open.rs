@@ -27,11 +27,11 @@ pub struct TimemanOpen {
 }
 
 record!(TimemanOpen {
-    opt user_id: "USER_ID",
-    opt time: "TIME",
-    opt report: "REPORT",
-    opt lat: "LAT",
-    opt lon: "LON",
+    opt user_id: "USER_ID" => with_user_id(Numeric),
+    opt time: "TIME" => with_time(DateTime),
+    opt report: "REPORT" => with_report(String),
+    opt lat: "LAT" => with_lat(Numeric),
+    opt lon: "LON" => with_lon(Numeric),
 });
 
 /// `result` (returned field).

@@ -17,7 +17,7 @@ pub struct TimemanStatus {
 }
 
 record!(TimemanStatus {
-    opt user_id: "USER_ID",
+    opt user_id: "USER_ID" => with_user_id(Numeric),
 });
 
 /// `result` (returned field).

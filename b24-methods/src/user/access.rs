@@ -22,10 +22,10 @@ record!(UserAccess {
 
 #[allow(deprecated)]
 impl UserAccess {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(access: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(access: impl Into<Vec<Value>>) -> Self {
         UserAccess {
-            access,
+            access: access.into(),
             extra: Map::new(),
         }
     }

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `user.get`.
-#[b24_method("user.get", scope = "user", response = Value, read_only)]
+#[b24_method("user.get", scope = "user", response = Value, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UserGet {
@@ -29,11 +29,11 @@ pub struct UserGet {
 }
 
 record!(UserGet {
-    opt sort: "SORT",
-    opt order: "ORDER",
-    opt filter: "FILTER",
-    opt admin_mode: "ADMIN_MODE",
-    opt select: "select",
-    opt image_resize: "IMAGE_RESIZE",
-    opt start: "start",
+    opt sort: "SORT" => with_sort(String),
+    opt order: "ORDER" => with_order(String),
+    opt filter: "FILTER" => with_filter(String),
+    opt admin_mode: "ADMIN_MODE" => with_admin_mode(Flag),
+    opt select: "select" => with_select(Vec<Value>),
+    opt image_resize: "IMAGE_RESIZE" => with_image_resize(String),
+    opt start: "start" => with_start(Numeric),
 });

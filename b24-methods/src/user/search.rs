@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `user.search`.
-#[b24_method("user.search", scope = "user", response = Value, read_only)]
+#[b24_method("user.search", scope = "user", response = Value, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UserSearch {
@@ -27,10 +27,10 @@ pub struct UserSearch {
 }
 
 record!(UserSearch {
-    opt filter: "FILTER",
-    opt sort: "SORT",
-    opt order: "ORDER",
-    opt admin_mode: "ADMIN_MODE",
-    opt select: "select",
-    opt start: "start",
+    opt filter: "FILTER" => with_filter(String),
+    opt sort: "SORT" => with_sort(String),
+    opt order: "ORDER" => with_order(String),
+    opt admin_mode: "ADMIN_MODE" => with_admin_mode(Flag),
+    opt select: "select" => with_select(Vec<Value>),
+    opt start: "start" => with_start(Numeric),
 });

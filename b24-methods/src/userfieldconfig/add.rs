@@ -25,11 +25,11 @@ record!(UserfieldconfigAdd {
 
 #[allow(deprecated)]
 impl UserfieldconfigAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(module_id: String, field: UserfieldconfigAddField) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(module_id: impl Into<String>, field: impl Into<UserfieldconfigAddField>) -> Self {
         UserfieldconfigAdd {
-            module_id,
-            field,
+            module_id: module_id.into(),
+            field: field.into(),
             extra: Map::new(),
         }
     }
@@ -114,47 +114,47 @@ pub struct UserfieldconfigAddFieldSettings {
 }
 
 record!(UserfieldconfigAddFieldSettings {
-    opt default_value: "DEFAULT_VALUE",
-    opt rows: "ROWS",
-    opt size: "SIZE",
-    opt regexp: "REGEXP",
-    opt min_length: "MIN_LENGTH",
-    opt max_length: "MAX_LENGTH",
-    opt min_value: "MIN_VALUE",
-    opt max_value: "MAX_VALUE",
-    opt precision: "PRECISION",
-    opt display: "DISPLAY",
-    opt label: "LABEL",
-    opt label_checkbox: "LABEL_CHECKBOX",
-    opt use_second: "USE_SECOND",
-    opt use_timezone: "USE_TIMEZONE",
-    opt popup: "POPUP",
-    opt show_map: "SHOW_MAP",
-    opt list_width: "LIST_WIDTH",
-    opt list_height: "LIST_HEIGHT",
-    opt max_show_size: "MAX_SHOW_SIZE",
-    opt max_allowed_size: "MAX_ALLOWED_SIZE",
-    opt extensions: "EXTENSIONS",
-    opt target_blank: "TARGET_BLANK",
-    opt caption_no_value: "CAPTION_NO_VALUE",
-    opt show_no_value: "SHOW_NO_VALUE",
-    opt iblock_id: "IBLOCK_ID",
-    opt active_filter: "ACTIVE_FILTER",
-    opt entity_type: "ENTITY_TYPE",
-    opt lead: "LEAD",
-    opt contact: "CONTACT",
-    opt company: "COMPANY",
-    opt deal: "DEAL",
-    opt quote: "QUOTE",
-    opt order: "ORDER",
-    opt smart_invoice: "SMART_INVOICE",
+    opt default_value: "DEFAULT_VALUE" => with_default_value(String),
+    opt rows: "ROWS" => with_rows(Numeric),
+    opt size: "SIZE" => with_size(Numeric),
+    opt regexp: "REGEXP" => with_regexp(String),
+    opt min_length: "MIN_LENGTH" => with_min_length(Numeric),
+    opt max_length: "MAX_LENGTH" => with_max_length(Numeric),
+    opt min_value: "MIN_VALUE" => with_min_value(Numeric),
+    opt max_value: "MAX_VALUE" => with_max_value(Numeric),
+    opt precision: "PRECISION" => with_precision(Numeric),
+    opt display: "DISPLAY" => with_display(String),
+    opt label: "LABEL" => with_label(String),
+    opt label_checkbox: "LABEL_CHECKBOX" => with_label_checkbox(String),
+    opt use_second: "USE_SECOND" => with_use_second(Flag),
+    opt use_timezone: "USE_TIMEZONE" => with_use_timezone(Flag),
+    opt popup: "POPUP" => with_popup(Flag),
+    opt show_map: "SHOW_MAP" => with_show_map(Flag),
+    opt list_width: "LIST_WIDTH" => with_list_width(Numeric),
+    opt list_height: "LIST_HEIGHT" => with_list_height(Numeric),
+    opt max_show_size: "MAX_SHOW_SIZE" => with_max_show_size(Numeric),
+    opt max_allowed_size: "MAX_ALLOWED_SIZE" => with_max_allowed_size(Numeric),
+    opt extensions: "EXTENSIONS" => with_extensions(Vec<String>),
+    opt target_blank: "TARGET_BLANK" => with_target_blank(Flag),
+    opt caption_no_value: "CAPTION_NO_VALUE" => with_caption_no_value(String),
+    opt show_no_value: "SHOW_NO_VALUE" => with_show_no_value(Flag),
+    opt iblock_id: "IBLOCK_ID" => with_iblock_id(Numeric),
+    opt active_filter: "ACTIVE_FILTER" => with_active_filter(Flag),
+    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
+    opt lead: "LEAD" => with_lead(Flag),
+    opt contact: "CONTACT" => with_contact(Flag),
+    opt company: "COMPANY" => with_company(Flag),
+    opt deal: "DEAL" => with_deal(Flag),
+    opt quote: "QUOTE" => with_quote(Flag),
+    opt order: "ORDER" => with_order(Flag),
+    opt smart_invoice: "SMART_INVOICE" => with_smart_invoice(Flag),
     req dynamic: "DYNAMIC_",
 });
 
 #[allow(deprecated)]
 impl UserfieldconfigAddFieldSettings {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dynamic: Flag) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dynamic: impl Into<Flag>) -> Self {
         UserfieldconfigAddFieldSettings {
             default_value: None,
             rows: None,
@@ -190,7 +190,7 @@ impl UserfieldconfigAddFieldSettings {
             quote: None,
             order: None,
             smart_invoice: None,
-            dynamic,
+            dynamic: dynamic.into(),
             extra: Map::new(),
         }
     }
@@ -214,17 +214,17 @@ pub struct UserfieldconfigAddFieldEnum {
 
 record!(UserfieldconfigAddFieldEnum {
     req value: "value",
-    opt def: "def",
-    opt sort: "sort",
-    opt xml_id: "xmlId",
+    opt def: "def" => with_def(Flag),
+    opt sort: "sort" => with_sort(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl UserfieldconfigAddFieldEnum {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(value: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(value: impl Into<String>) -> Self {
         UserfieldconfigAddFieldEnum {
-            value,
+            value: value.into(),
             def: None,
             sort: None,
             xml_id: None,
@@ -273,27 +273,31 @@ record!(UserfieldconfigAddField {
     req entity_id: "entityId",
     req field_name: "fieldName",
     req user_type_id: "userTypeId",
-    opt xml_id: "xmlId",
-    opt sort: "sort",
-    opt multiple: "multiple",
-    opt mandatory: "mandatory",
-    opt show_filter: "showFilter",
-    opt edit_in_list: "editInList",
-    opt is_searchable: "isSearchable",
-    opt settings: "settings",
-    opt edit_form_label: "editFormLabel",
-    opt help_message: "helpMessage",
-    opt enum_: "enum",
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt multiple: "multiple" => with_multiple(Flag),
+    opt mandatory: "mandatory" => with_mandatory(Flag),
+    opt show_filter: "showFilter" => with_show_filter(Flag),
+    opt edit_in_list: "editInList" => with_edit_in_list(Flag),
+    opt is_searchable: "isSearchable" => with_is_searchable(Flag),
+    opt settings: "settings" => with_settings(UserfieldconfigAddFieldSettings),
+    opt edit_form_label: "editFormLabel" => with_edit_form_label(Value),
+    opt help_message: "helpMessage" => with_help_message(Value),
+    opt enum_: "enum" => with_enum(Vec<UserfieldconfigAddFieldEnum>),
 });
 
 #[allow(deprecated)]
 impl UserfieldconfigAddField {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: String, field_name: String, user_type_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        entity_id: impl Into<String>,
+        field_name: impl Into<String>,
+        user_type_id: impl Into<String>,
+    ) -> Self {
         UserfieldconfigAddField {
-            entity_id,
-            field_name,
-            user_type_id,
+            entity_id: entity_id.into(),
+            field_name: field_name.into(),
+            user_type_id: user_type_id.into(),
             xml_id: None,
             sort: None,
             multiple: None,

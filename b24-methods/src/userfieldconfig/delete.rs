@@ -25,11 +25,11 @@ record!(UserfieldconfigDelete {
 
 #[allow(deprecated)]
 impl UserfieldconfigDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(module_id: String, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(module_id: impl Into<String>, id: impl Into<Numeric>) -> Self {
         UserfieldconfigDelete {
-            module_id,
-            id,
+            module_id: module_id.into(),
+            id: id.into(),
             extra: Map::new(),
         }
     }

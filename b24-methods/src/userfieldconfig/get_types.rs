@@ -22,10 +22,10 @@ record!(UserfieldconfigGetTypes {
 
 #[allow(deprecated)]
 impl UserfieldconfigGetTypes {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(module_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(module_id: impl Into<String>) -> Self {
         UserfieldconfigGetTypes {
-            module_id,
+            module_id: module_id.into(),
             extra: Map::new(),
         }
     }

@@ -26,18 +26,18 @@ pub struct UserfieldconfigList {
 
 record!(UserfieldconfigList {
     req module_id: "moduleId",
-    opt select: "select",
-    opt order: "order",
-    opt filter: "filter",
-    opt start: "start",
+    opt select: "select" => with_select(UserfieldconfigListSelect),
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(UserfieldconfigListFilter),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl UserfieldconfigList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(module_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(module_id: impl Into<String>) -> Self {
         UserfieldconfigList {
-            module_id,
+            module_id: module_id.into(),
             select: None,
             order: None,
             filter: None,
@@ -88,21 +88,21 @@ pub struct UserfieldconfigListSelect {
 }
 
 record!(UserfieldconfigListSelect {
-    opt language: "language",
-    opt id: "id",
-    opt entity_id: "entityId",
-    opt field_name: "fieldName",
-    opt user_type_id: "userTypeId",
-    opt xml_id: "xmlId",
-    opt sort: "sort",
-    opt multiple: "multiple",
-    opt mandatory: "mandatory",
-    opt show_filter: "showFilter",
-    opt show_in_list: "showInList",
-    opt edit_in_list: "editInList",
-    opt is_searchable: "isSearchable",
-    opt settings: "settings",
-    opt language_id: "languageId",
+    opt language: "language" => with_language(String),
+    opt id: "id" => with_id(String),
+    opt entity_id: "entityId" => with_entity_id(String),
+    opt field_name: "fieldName" => with_field_name(String),
+    opt user_type_id: "userTypeId" => with_user_type_id(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt sort: "sort" => with_sort(String),
+    opt multiple: "multiple" => with_multiple(String),
+    opt mandatory: "mandatory" => with_mandatory(String),
+    opt show_filter: "showFilter" => with_show_filter(String),
+    opt show_in_list: "showInList" => with_show_in_list(String),
+    opt edit_in_list: "editInList" => with_edit_in_list(String),
+    opt is_searchable: "isSearchable" => with_is_searchable(String),
+    opt settings: "settings" => with_settings(String),
+    opt language_id: "languageId" => with_language_id(String),
 });
 
 /// `filter` (parameter).
@@ -136,17 +136,17 @@ pub struct UserfieldconfigListFilter {
 }
 
 record!(UserfieldconfigListFilter {
-    opt id: "id",
-    opt field_name: "fieldName",
-    opt user_type_id: "userTypeId",
-    opt xml_id: "xmlId",
-    opt sort: "sort",
-    opt multiple: "multiple",
-    opt mandatory: "mandatory",
-    opt show_filter: "showFilter",
-    opt show_in_list: "showInList",
-    opt edit_in_list: "editInList",
-    opt is_searchable: "isSearchable",
+    opt id: "id" => with_id(Numeric),
+    opt field_name: "fieldName" => with_field_name(String),
+    opt user_type_id: "userTypeId" => with_user_type_id(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt multiple: "multiple" => with_multiple(Flag),
+    opt mandatory: "mandatory" => with_mandatory(Flag),
+    opt show_filter: "showFilter" => with_show_filter(String),
+    opt show_in_list: "showInList" => with_show_in_list(Flag),
+    opt edit_in_list: "editInList" => with_edit_in_list(Flag),
+    opt is_searchable: "isSearchable" => with_is_searchable(Flag),
 });
 
 /// `fields` (returned field).

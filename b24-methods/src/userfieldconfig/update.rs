@@ -23,16 +23,16 @@ pub struct UserfieldconfigUpdate {
 record!(UserfieldconfigUpdate {
     req module_id: "moduleId",
     req id: "id",
-    opt field: "field",
+    opt field: "field" => with_field(UserfieldconfigUpdateField),
 });
 
 #[allow(deprecated)]
 impl UserfieldconfigUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(module_id: String, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(module_id: impl Into<String>, id: impl Into<Numeric>) -> Self {
         UserfieldconfigUpdate {
-            module_id,
-            id,
+            module_id: module_id.into(),
+            id: id.into(),
             field: None,
             extra: Map::new(),
         }
@@ -118,47 +118,47 @@ pub struct UserfieldconfigUpdateFieldSettings {
 }
 
 record!(UserfieldconfigUpdateFieldSettings {
-    opt default_value: "DEFAULT_VALUE",
-    opt rows: "ROWS",
-    opt size: "SIZE",
-    opt regexp: "REGEXP",
-    opt min_length: "MIN_LENGTH",
-    opt max_length: "MAX_LENGTH",
-    opt min_value: "MIN_VALUE",
-    opt max_value: "MAX_VALUE",
-    opt precision: "PRECISION",
-    opt display: "DISPLAY",
-    opt label: "LABEL",
-    opt label_checkbox: "LABEL_CHECKBOX",
-    opt use_second: "USE_SECOND",
-    opt use_timezone: "USE_TIMEZONE",
-    opt popup: "POPUP",
-    opt show_map: "SHOW_MAP",
-    opt list_width: "LIST_WIDTH",
-    opt list_height: "LIST_HEIGHT",
-    opt max_show_size: "MAX_SHOW_SIZE",
-    opt max_allowed_size: "MAX_ALLOWED_SIZE",
-    opt extensions: "EXTENSIONS",
-    opt target_blank: "TARGET_BLANK",
-    opt caption_no_value: "CAPTION_NO_VALUE",
-    opt show_no_value: "SHOW_NO_VALUE",
-    opt iblock_id: "IBLOCK_ID",
-    opt active_filter: "ACTIVE_FILTER",
-    opt entity_type: "ENTITY_TYPE",
-    opt lead: "LEAD",
-    opt contact: "CONTACT",
-    opt company: "COMPANY",
-    opt deal: "DEAL",
-    opt quote: "QUOTE",
-    opt order: "ORDER",
-    opt smart_invoice: "SMART_INVOICE",
+    opt default_value: "DEFAULT_VALUE" => with_default_value(String),
+    opt rows: "ROWS" => with_rows(Numeric),
+    opt size: "SIZE" => with_size(Numeric),
+    opt regexp: "REGEXP" => with_regexp(String),
+    opt min_length: "MIN_LENGTH" => with_min_length(Numeric),
+    opt max_length: "MAX_LENGTH" => with_max_length(Numeric),
+    opt min_value: "MIN_VALUE" => with_min_value(Numeric),
+    opt max_value: "MAX_VALUE" => with_max_value(Numeric),
+    opt precision: "PRECISION" => with_precision(Numeric),
+    opt display: "DISPLAY" => with_display(String),
+    opt label: "LABEL" => with_label(String),
+    opt label_checkbox: "LABEL_CHECKBOX" => with_label_checkbox(String),
+    opt use_second: "USE_SECOND" => with_use_second(Flag),
+    opt use_timezone: "USE_TIMEZONE" => with_use_timezone(Flag),
+    opt popup: "POPUP" => with_popup(Flag),
+    opt show_map: "SHOW_MAP" => with_show_map(Flag),
+    opt list_width: "LIST_WIDTH" => with_list_width(Numeric),
+    opt list_height: "LIST_HEIGHT" => with_list_height(Numeric),
+    opt max_show_size: "MAX_SHOW_SIZE" => with_max_show_size(Numeric),
+    opt max_allowed_size: "MAX_ALLOWED_SIZE" => with_max_allowed_size(Numeric),
+    opt extensions: "EXTENSIONS" => with_extensions(Vec<String>),
+    opt target_blank: "TARGET_BLANK" => with_target_blank(Flag),
+    opt caption_no_value: "CAPTION_NO_VALUE" => with_caption_no_value(String),
+    opt show_no_value: "SHOW_NO_VALUE" => with_show_no_value(Flag),
+    opt iblock_id: "IBLOCK_ID" => with_iblock_id(Numeric),
+    opt active_filter: "ACTIVE_FILTER" => with_active_filter(Flag),
+    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
+    opt lead: "LEAD" => with_lead(Flag),
+    opt contact: "CONTACT" => with_contact(Flag),
+    opt company: "COMPANY" => with_company(Flag),
+    opt deal: "DEAL" => with_deal(Flag),
+    opt quote: "QUOTE" => with_quote(Flag),
+    opt order: "ORDER" => with_order(Flag),
+    opt smart_invoice: "SMART_INVOICE" => with_smart_invoice(Flag),
     req dynamic: "DYNAMIC_",
 });
 
 #[allow(deprecated)]
 impl UserfieldconfigUpdateFieldSettings {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dynamic: Flag) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dynamic: impl Into<Flag>) -> Self {
         UserfieldconfigUpdateFieldSettings {
             default_value: None,
             rows: None,
@@ -194,7 +194,7 @@ impl UserfieldconfigUpdateFieldSettings {
             quote: None,
             order: None,
             smart_invoice: None,
-            dynamic,
+            dynamic: dynamic.into(),
             extra: Map::new(),
         }
     }
@@ -221,12 +221,12 @@ pub struct UserfieldconfigUpdateFieldEnum {
 }
 
 record!(UserfieldconfigUpdateFieldEnum {
-    opt id: "id",
-    opt value: "value",
-    opt def: "def",
-    opt sort: "sort",
-    opt xml_id: "xmlId",
-    opt del: "del",
+    opt id: "id" => with_id(Numeric),
+    opt value: "value" => with_value(String),
+    opt def: "def" => with_def(Flag),
+    opt sort: "sort" => with_sort(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt del: "del" => with_del(Flag),
 });
 
 /// `field` (parameter).
@@ -258,16 +258,16 @@ pub struct UserfieldconfigUpdateField {
 }
 
 record!(UserfieldconfigUpdateField {
-    opt xml_id: "xmlId",
-    opt sort: "sort",
-    opt mandatory: "mandatory",
-    opt show_filter: "showFilter",
-    opt is_searchable: "isSearchable",
-    opt edit_form_label: "editFormLabel",
-    opt help_message: "helpMessage",
-    opt settings: "settings",
-    opt enum_: "enum",
-    opt user_type_id: "userTypeId",
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt mandatory: "mandatory" => with_mandatory(Flag),
+    opt show_filter: "showFilter" => with_show_filter(Flag),
+    opt is_searchable: "isSearchable" => with_is_searchable(Flag),
+    opt edit_form_label: "editFormLabel" => with_edit_form_label(Value),
+    opt help_message: "helpMessage" => with_help_message(Value),
+    opt settings: "settings" => with_settings(UserfieldconfigUpdateFieldSettings),
+    opt enum_: "enum" => with_enum(Vec<UserfieldconfigUpdateFieldEnum>),
+    opt user_type_id: "userTypeId" => with_user_type_id(String),
 });
 
 /// `field` (returned field).

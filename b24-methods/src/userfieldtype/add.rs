@@ -29,18 +29,18 @@ pub struct UserfieldtypeAdd {
 record!(UserfieldtypeAdd {
     req user_type_id: "USER_TYPE_ID",
     req handler: "HANDLER",
-    opt title: "TITLE",
-    opt description: "DESCRIPTION",
-    opt options: "OPTIONS",
+    opt title: "TITLE" => with_title(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt options: "OPTIONS" => with_options(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl UserfieldtypeAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(user_type_id: String, handler: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(user_type_id: impl Into<String>, handler: impl Into<String>) -> Self {
         UserfieldtypeAdd {
-            user_type_id,
-            handler,
+            user_type_id: user_type_id.into(),
+            handler: handler.into(),
             title: None,
             description: None,
             options: None,

@@ -24,10 +24,10 @@ record!(UserfieldtypeDelete {
 
 #[allow(deprecated)]
 impl UserfieldtypeDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(user_type_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(user_type_id: impl Into<String>) -> Self {
         UserfieldtypeDelete {
-            user_type_id,
+            user_type_id: user_type_id.into(),
             extra: Map::new(),
         }
     }

@@ -30,18 +30,22 @@ record!(UserfieldtypeUpdate {
     req user_type_id: "USER_TYPE_ID",
     req handler: "HANDLER",
     req title: "TITLE",
-    opt description: "DESCRIPTION",
-    opt options: "OPTIONS",
+    opt description: "DESCRIPTION" => with_description(String),
+    opt options: "OPTIONS" => with_options(Value),
 });
 
 #[allow(deprecated)]
 impl UserfieldtypeUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(user_type_id: String, handler: String, title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        user_type_id: impl Into<String>,
+        handler: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
         UserfieldtypeUpdate {
-            user_type_id,
-            handler,
-            title,
+            user_type_id: user_type_id.into(),
+            handler: handler.into(),
+            title: title.into(),
             description: None,
             options: None,
             extra: Map::new(),

@@ -19,8 +19,8 @@ pub struct AiEngineList {
 }
 
 record!(AiEngineList {
-    opt filter: "filter",
-    opt limit: "limit",
+    opt filter: "filter" => with_filter(AiEngineListFilter),
+    opt limit: "limit" => with_limit(Numeric),
 });
 
 /// `filter` (parameter).
@@ -46,13 +46,13 @@ pub struct AiEngineListFilter {
 }
 
 record!(AiEngineListFilter {
-    opt id: "ID",
-    opt app_code: "APP_CODE",
-    opt name: "NAME",
-    opt code: "CODE",
-    opt category: "CATEGORY",
-    opt completions_url: "COMPLETIONS_URL",
-    opt date_create: "DATE_CREATE",
+    opt id: "ID" => with_id(Numeric),
+    opt app_code: "APP_CODE" => with_app_code(String),
+    opt name: "NAME" => with_name(String),
+    opt code: "CODE" => with_code(String),
+    opt category: "CATEGORY" => with_category(String),
+    opt completions_url: "COMPLETIONS_URL" => with_completions_url(String),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
 });
 
 /// `result` (returned field).

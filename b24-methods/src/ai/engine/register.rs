@@ -31,18 +31,23 @@ record!(AiEngineRegister {
     req code: "code",
     req category: "category",
     req completions_url: "completions_url",
-    opt settings: "settings",
+    opt settings: "settings" => with_settings(AiEngineRegisterSettings),
 });
 
 #[allow(deprecated)]
 impl AiEngineRegister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, code: String, category: String, completions_url: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        name: impl Into<String>,
+        code: impl Into<String>,
+        category: impl Into<String>,
+        completions_url: impl Into<String>,
+    ) -> Self {
         AiEngineRegister {
-            name,
-            code,
-            category,
-            completions_url,
+            name: name.into(),
+            code: code.into(),
+            category: category.into(),
+            completions_url: completions_url.into(),
             settings: None,
             extra: Map::new(),
         }
@@ -64,7 +69,7 @@ pub struct AiEngineRegisterSettings {
 }
 
 record!(AiEngineRegisterSettings {
-    opt code_alias: "code_alias",
-    opt model_context_type: "model_context_type",
-    opt model_context_limit: "model_context_limit",
+    opt code_alias: "code_alias" => with_code_alias(String),
+    opt model_context_type: "model_context_type" => with_model_context_type(String),
+    opt model_context_limit: "model_context_limit" => with_model_context_limit(Numeric),
 });

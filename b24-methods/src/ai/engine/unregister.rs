@@ -17,5 +17,5 @@ pub struct AiEngineUnregister {
 }
 
 record!(AiEngineUnregister {
-    opt code: "code",
+    opt code: "code" => with_code(String),
 });

@@ -19,5 +19,5 @@ pub struct AppOptionGet {
 }
 
 record!(AppOptionGet {
-    opt option: "option",
+    opt option: "option" => with_option(String),
 });

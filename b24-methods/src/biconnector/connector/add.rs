@@ -24,10 +24,10 @@ record!(BiconnectorConnectorAdd {
 
 #[allow(deprecated)]
 impl BiconnectorConnectorAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: BiconnectorConnectorAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<BiconnectorConnectorAddFields>) -> Self {
         BiconnectorConnectorAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -62,36 +62,36 @@ pub struct BiconnectorConnectorAddFields {
 record!(BiconnectorConnectorAddFields {
     req title: "title",
     req logo: "logo",
-    opt description: "description",
+    opt description: "description" => with_description(String),
     req url_check: "urlCheck",
     req url_table_list: "urlTableList",
     req url_table_description: "urlTableDescription",
     req url_data: "urlData",
     req settings: "settings",
-    opt sort: "sort",
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl BiconnectorConnectorAddFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        title: String,
-        logo: String,
-        url_check: String,
-        url_table_list: String,
-        url_table_description: String,
-        url_data: String,
-        settings: Vec<Value>,
+        title: impl Into<String>,
+        logo: impl Into<String>,
+        url_check: impl Into<String>,
+        url_table_list: impl Into<String>,
+        url_table_description: impl Into<String>,
+        url_data: impl Into<String>,
+        settings: impl Into<Vec<Value>>,
     ) -> Self {
         BiconnectorConnectorAddFields {
-            title,
-            logo,
+            title: title.into(),
+            logo: logo.into(),
             description: None,
-            url_check,
-            url_table_list,
-            url_table_description,
-            url_data,
-            settings,
+            url_check: url_check.into(),
+            url_table_list: url_table_list.into(),
+            url_table_description: url_table_description.into(),
+            url_data: url_data.into(),
+            settings: settings.into(),
             sort: None,
             extra: Map::new(),
         }

@@ -27,11 +27,14 @@ record!(BiconnectorConnectorUpdate {
 
 #[allow(deprecated)]
 impl BiconnectorConnectorUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: BiconnectorConnectorUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<BiconnectorConnectorUpdateFields>,
+    ) -> Self {
         BiconnectorConnectorUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -64,13 +67,13 @@ pub struct BiconnectorConnectorUpdateFields {
 }
 
 record!(BiconnectorConnectorUpdateFields {
-    opt title: "title",
-    opt logo: "logo",
-    opt description: "description",
-    opt url_check: "urlCheck",
-    opt url_table_list: "urlTableList",
-    opt url_table_description: "urlTableDescription",
-    opt url_data: "urlData",
-    opt settings: "settings",
-    opt sort: "sort",
+    opt title: "title" => with_title(String),
+    opt logo: "logo" => with_logo(String),
+    opt description: "description" => with_description(String),
+    opt url_check: "urlCheck" => with_url_check(String),
+    opt url_table_list: "urlTableList" => with_url_table_list(String),
+    opt url_table_description: "urlTableDescription" => with_url_table_description(String),
+    opt url_data: "urlData" => with_url_data(String),
+    opt settings: "settings" => with_settings(Vec<Value>),
+    opt sort: "sort" => with_sort(Numeric),
 });

@@ -24,10 +24,10 @@ record!(BiconnectorDatasetAdd {
 
 #[allow(deprecated)]
 impl BiconnectorDatasetAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: BiconnectorDatasetAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<BiconnectorDatasetAddFields>) -> Self {
         BiconnectorDatasetAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,27 +58,27 @@ record!(BiconnectorDatasetAddFields {
     req external_name: "externalName",
     req external_code: "externalCode",
     req source_id: "sourceId",
-    opt description: "description",
+    opt description: "description" => with_description(String),
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl BiconnectorDatasetAddFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        name: String,
-        external_name: String,
-        external_code: String,
-        source_id: Numeric,
-        fields: Vec<Value>,
+        name: impl Into<String>,
+        external_name: impl Into<String>,
+        external_code: impl Into<String>,
+        source_id: impl Into<Numeric>,
+        fields: impl Into<Vec<Value>>,
     ) -> Self {
         BiconnectorDatasetAddFields {
-            name,
-            external_name,
-            external_code,
-            source_id,
+            name: name.into(),
+            external_name: external_name.into(),
+            external_code: external_code.into(),
+            source_id: source_id.into(),
             description: None,
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

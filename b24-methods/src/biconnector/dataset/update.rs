@@ -27,11 +27,11 @@ record!(BiconnectorDatasetUpdate {
 
 #[allow(deprecated)]
 impl BiconnectorDatasetUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: BiconnectorDatasetUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<BiconnectorDatasetUpdateFields>) -> Self {
         BiconnectorDatasetUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -48,5 +48,5 @@ pub struct BiconnectorDatasetUpdateFields {
 }
 
 record!(BiconnectorDatasetUpdateFields {
-    opt description: "description",
+    opt description: "description" => with_description(String),
 });

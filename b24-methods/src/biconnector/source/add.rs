@@ -24,10 +24,10 @@ record!(BiconnectorSourceAdd {
 
 #[allow(deprecated)]
 impl BiconnectorSourceAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: BiconnectorSourceAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<BiconnectorSourceAddFields>) -> Self {
         BiconnectorSourceAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,22 +53,26 @@ pub struct BiconnectorSourceAddFields {
 
 record!(BiconnectorSourceAddFields {
     req title: "title",
-    opt description: "description",
-    opt active: "active",
+    opt description: "description" => with_description(String),
+    opt active: "active" => with_active(Flag),
     req connector_id: "connectorId",
     req settings: "settings",
 });
 
 #[allow(deprecated)]
 impl BiconnectorSourceAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String, connector_id: Numeric, settings: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        title: impl Into<String>,
+        connector_id: impl Into<Numeric>,
+        settings: impl Into<Value>,
+    ) -> Self {
         BiconnectorSourceAddFields {
-            title,
+            title: title.into(),
             description: None,
             active: None,
-            connector_id,
-            settings,
+            connector_id: connector_id.into(),
+            settings: settings.into(),
             extra: Map::new(),
         }
     }

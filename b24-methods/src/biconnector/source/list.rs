@@ -25,8 +25,8 @@ pub struct BiconnectorSourceList {
 }
 
 record!(BiconnectorSourceList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt page: "page",
+    opt select: "select" => with_select(Vec<String>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt page: "page" => with_page(Numeric),
 });

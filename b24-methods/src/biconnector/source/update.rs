@@ -27,11 +27,11 @@ record!(BiconnectorSourceUpdate {
 
 #[allow(deprecated)]
 impl BiconnectorSourceUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: BiconnectorSourceUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<BiconnectorSourceUpdateFields>) -> Self {
         BiconnectorSourceUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -54,8 +54,8 @@ pub struct BiconnectorSourceUpdateFields {
 }
 
 record!(BiconnectorSourceUpdateFields {
-    opt title: "title",
-    opt description: "description",
-    opt active: "active",
-    opt settings: "settings",
+    opt title: "title" => with_title(String),
+    opt description: "description" => with_description(String),
+    opt active: "active" => with_active(Flag),
+    opt settings: "settings" => with_settings(Value),
 });

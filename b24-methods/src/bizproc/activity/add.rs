@@ -43,28 +43,32 @@ pub struct BizprocActivityAdd {
 record!(BizprocActivityAdd {
     req code: "CODE",
     req handler: "HANDLER",
-    opt auth_user_id: "AUTH_USER_ID",
-    opt use_subscription: "USE_SUBSCRIPTION",
+    opt auth_user_id: "AUTH_USER_ID" => with_auth_user_id(Numeric),
+    opt use_subscription: "USE_SUBSCRIPTION" => with_use_subscription(Flag),
     req name: "NAME",
-    opt description: "DESCRIPTION",
-    opt properties: "PROPERTIES",
-    opt return_properties: "RETURN_PROPERTIES",
-    opt document_type: "DOCUMENT_TYPE",
-    opt filter: "FILTER",
-    opt use_placement: "USE_PLACEMENT",
-    opt placement_handler: "PLACEMENT_HANDLER",
+    opt description: "DESCRIPTION" => with_description(Value),
+    opt properties: "PROPERTIES" => with_properties(BizprocActivityAddProperties),
+    opt return_properties: "RETURN_PROPERTIES" => with_return_properties(BizprocActivityAddReturnProperties),
+    opt document_type: "DOCUMENT_TYPE" => with_document_type(Vec<Value>),
+    opt filter: "FILTER" => with_filter(Value),
+    opt use_placement: "USE_PLACEMENT" => with_use_placement(Flag),
+    opt placement_handler: "PLACEMENT_HANDLER" => with_placement_handler(String),
 });
 
 #[allow(deprecated)]
 impl BizprocActivityAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, handler: String, name: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        code: impl Into<String>,
+        handler: impl Into<String>,
+        name: impl Into<Value>,
+    ) -> Self {
         BizprocActivityAdd {
-            code,
-            handler,
+            code: code.into(),
+            handler: handler.into(),
             auth_user_id: None,
             use_subscription: None,
-            name,
+            name: name.into(),
             description: None,
             properties: None,
             return_properties: None,
@@ -100,13 +104,13 @@ pub struct BizprocActivityAddProperties {
 }
 
 record!(BizprocActivityAddProperties {
-    opt name: "Name",
-    opt description: "Description",
-    opt type_: "Type",
-    opt options: "Options",
-    opt required: "Required",
-    opt multiple: "Multiple",
-    opt default: "Default",
+    opt name: "Name" => with_name(Value),
+    opt description: "Description" => with_description(Value),
+    opt type_: "Type" => with_type(String),
+    opt options: "Options" => with_options(Vec<Value>),
+    opt required: "Required" => with_required(Flag),
+    opt multiple: "Multiple" => with_multiple(Flag),
+    opt default: "Default" => with_default(Value),
 });
 
 /// `RETURN_PROPERTIES` (parameter).
@@ -132,11 +136,11 @@ pub struct BizprocActivityAddReturnProperties {
 }
 
 record!(BizprocActivityAddReturnProperties {
-    opt name: "Name",
-    opt description: "Description",
-    opt type_: "Type",
-    opt options: "Options",
-    opt required: "Required",
-    opt multiple: "Multiple",
-    opt default: "Default",
+    opt name: "Name" => with_name(Value),
+    opt description: "Description" => with_description(Value),
+    opt type_: "Type" => with_type(String),
+    opt options: "Options" => with_options(Vec<Value>),
+    opt required: "Required" => with_required(Flag),
+    opt multiple: "Multiple" => with_multiple(Flag),
+    opt default: "Default" => with_default(Value),
 });

@@ -27,11 +27,11 @@ record!(BizprocActivityLog {
 
 #[allow(deprecated)]
 impl BizprocActivityLog {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(event_token: String, log_message: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(event_token: impl Into<String>, log_message: impl Into<String>) -> Self {
         BizprocActivityLog {
-            event_token,
-            log_message,
+            event_token: event_token.into(),
+            log_message: log_message.into(),
             extra: Map::new(),
         }
     }

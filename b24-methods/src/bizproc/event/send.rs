@@ -24,16 +24,16 @@ pub struct BizprocEventSend {
 
 record!(BizprocEventSend {
     req event_token: "event_token",
-    opt return_values: "return_values",
-    opt log_message: "LOG_MESSAGE",
+    opt return_values: "return_values" => with_return_values(Value),
+    opt log_message: "LOG_MESSAGE" => with_log_message(String),
 });
 
 #[allow(deprecated)]
 impl BizprocEventSend {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(event_token: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(event_token: impl Into<String>) -> Self {
         BizprocEventSend {
-            event_token,
+            event_token: event_token.into(),
             return_values: None,
             log_message: None,
             extra: Map::new(),

@@ -27,11 +27,11 @@ record!(BizprocRobotUpdate {
 
 #[allow(deprecated)]
 impl BizprocRobotUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, fields: BizprocRobotUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>, fields: impl Into<BizprocRobotUpdateFields>) -> Self {
         BizprocRobotUpdate {
-            code,
-            fields,
+            code: code.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -60,13 +60,13 @@ pub struct BizprocRobotUpdateFieldsProperties {
 }
 
 record!(BizprocRobotUpdateFieldsProperties {
-    opt name: "Name",
-    opt description: "Description",
-    opt type_: "Type",
-    opt options: "Options",
-    opt required: "Required",
-    opt multiple: "Multiple",
-    opt default: "Default",
+    opt name: "Name" => with_name(Value),
+    opt description: "Description" => with_description(Value),
+    opt type_: "Type" => with_type(String),
+    opt options: "Options" => with_options(Vec<Value>),
+    opt required: "Required" => with_required(Flag),
+    opt multiple: "Multiple" => with_multiple(Flag),
+    opt default: "Default" => with_default(Value),
 });
 
 /// `RETURN_PROPERTIES` (parameter).
@@ -92,13 +92,13 @@ pub struct BizprocRobotUpdateFieldsReturnProperties {
 }
 
 record!(BizprocRobotUpdateFieldsReturnProperties {
-    opt name: "Name",
-    opt description: "Description",
-    opt type_: "Type",
-    opt options: "Options",
-    opt required: "Required",
-    opt multiple: "Multiple",
-    opt default: "Default",
+    opt name: "Name" => with_name(Value),
+    opt description: "Description" => with_description(Value),
+    opt type_: "Type" => with_type(String),
+    opt options: "Options" => with_options(Vec<Value>),
+    opt required: "Required" => with_required(Flag),
+    opt multiple: "Multiple" => with_multiple(Flag),
+    opt default: "Default" => with_default(Value),
 });
 
 /// `FIELDS` (parameter).
@@ -132,15 +132,15 @@ pub struct BizprocRobotUpdateFields {
 }
 
 record!(BizprocRobotUpdateFields {
-    opt handler: "HANDLER",
-    opt auth_user_id: "AUTH_USER_ID",
-    opt use_subscription: "USE_SUBSCRIPTION",
-    opt name: "NAME",
-    opt description: "DESCRIPTION",
-    opt properties: "PROPERTIES",
-    opt return_properties: "RETURN_PROPERTIES",
-    opt document_type: "DOCUMENT_TYPE",
-    opt filter: "FILTER",
-    opt use_placement: "USE_PLACEMENT",
-    opt placement_handler: "PLACEMENT_HANDLER",
+    opt handler: "HANDLER" => with_handler(String),
+    opt auth_user_id: "AUTH_USER_ID" => with_auth_user_id(Numeric),
+    opt use_subscription: "USE_SUBSCRIPTION" => with_use_subscription(Flag),
+    opt name: "NAME" => with_name(Value),
+    opt description: "DESCRIPTION" => with_description(Value),
+    opt properties: "PROPERTIES" => with_properties(BizprocRobotUpdateFieldsProperties),
+    opt return_properties: "RETURN_PROPERTIES" => with_return_properties(BizprocRobotUpdateFieldsReturnProperties),
+    opt document_type: "DOCUMENT_TYPE" => with_document_type(Vec<Value>),
+    opt filter: "FILTER" => with_filter(Value),
+    opt use_placement: "USE_PLACEMENT" => with_use_placement(Flag),
+    opt placement_handler: "PLACEMENT_HANDLER" => with_placement_handler(String),
 });

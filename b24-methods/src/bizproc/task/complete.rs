@@ -27,17 +27,17 @@ pub struct BizprocTaskComplete {
 record!(BizprocTaskComplete {
     req task_id: "TASK_ID",
     req status: "STATUS",
-    opt comment: "COMMENT",
-    opt fields: "FIELDS",
+    opt comment: "COMMENT" => with_comment(String),
+    opt fields: "FIELDS" => with_fields(Value),
 });
 
 #[allow(deprecated)]
 impl BizprocTaskComplete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(task_id: Numeric, status: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(task_id: impl Into<Numeric>, status: impl Into<Numeric>) -> Self {
         BizprocTaskComplete {
-            task_id,
-            status,
+            task_id: task_id.into(),
+            status: status.into(),
             comment: None,
             fields: None,
             extra: Map::new(),

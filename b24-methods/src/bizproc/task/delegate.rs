@@ -30,12 +30,16 @@ record!(BizprocTaskDelegate {
 
 #[allow(deprecated)]
 impl BizprocTaskDelegate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(task_ids: Vec<Value>, from_user_id: Numeric, to_user_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        task_ids: impl Into<Vec<Value>>,
+        from_user_id: impl Into<Numeric>,
+        to_user_id: impl Into<Numeric>,
+    ) -> Self {
         BizprocTaskDelegate {
-            task_ids,
-            from_user_id,
-            to_user_id,
+            task_ids: task_ids.into(),
+            from_user_id: from_user_id.into(),
+            to_user_id: to_user_id.into(),
             extra: Map::new(),
         }
     }

@@ -25,10 +25,10 @@ pub struct BizprocTaskList {
 }
 
 record!(BizprocTaskList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "START",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "START" => with_start(Numeric),
 });
 
 /// `Fields` (returned field).

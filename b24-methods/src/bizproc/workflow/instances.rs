@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `bizproc.workflow.instances`.
-#[b24_method("bizproc.workflow.instances", scope = "bizproc", response = Value)]
+#[b24_method("bizproc.workflow.instances", scope = "bizproc", response = Value, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BizprocWorkflowInstances {
@@ -25,8 +25,8 @@ pub struct BizprocWorkflowInstances {
 }
 
 record!(BizprocWorkflowInstances {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });

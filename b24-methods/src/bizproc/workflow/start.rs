@@ -25,16 +25,16 @@ pub struct BizprocWorkflowStart {
 record!(BizprocWorkflowStart {
     req template_id: "TEMPLATE_ID",
     req document_id: "DOCUMENT_ID",
-    opt parameters: "PARAMETERS",
+    opt parameters: "PARAMETERS" => with_parameters(Value),
 });
 
 #[allow(deprecated)]
 impl BizprocWorkflowStart {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(template_id: Numeric, document_id: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(template_id: impl Into<Numeric>, document_id: impl Into<Vec<Value>>) -> Self {
         BizprocWorkflowStart {
-            template_id,
-            document_id,
+            template_id: template_id.into(),
+            document_id: document_id.into(),
             parameters: None,
             extra: Map::new(),
         }

@@ -22,15 +22,15 @@ pub struct BizprocWorkflowTerminate {
 
 record!(BizprocWorkflowTerminate {
     req id: "ID",
-    opt status: "STATUS",
+    opt status: "STATUS" => with_status(String),
 });
 
 #[allow(deprecated)]
 impl BizprocWorkflowTerminate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<String>) -> Self {
         BizprocWorkflowTerminate {
-            id,
+            id: id.into(),
             status: None,
             extra: Map::new(),
         }

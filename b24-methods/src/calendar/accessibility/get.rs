@@ -28,12 +28,16 @@ record!(CalendarAccessibilityGet {
 
 #[allow(deprecated)]
 impl CalendarAccessibilityGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(users: Vec<Value>, from: DateTime, to: DateTime) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        users: impl Into<Vec<Value>>,
+        from: impl Into<DateTime>,
+        to: impl Into<DateTime>,
+    ) -> Self {
         CalendarAccessibilityGet {
-            users,
-            from,
-            to,
+            users: users.into(),
+            from: from.into(),
+            to: to.into(),
             extra: Map::new(),
         }
     }

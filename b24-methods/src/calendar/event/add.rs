@@ -69,50 +69,50 @@ record!(CalendarEventAdd {
     req owner_id: "ownerId",
     req from: "from",
     req to: "to",
-    opt from_ts: "from_ts",
-    opt to_ts: "to_ts",
+    opt from_ts: "from_ts" => with_from_ts(Numeric),
+    opt to_ts: "to_ts" => with_to_ts(Numeric),
     req section: "section",
-    opt auto_detect_section: "auto_detect_section",
+    opt auto_detect_section: "auto_detect_section" => with_auto_detect_section(String),
     req name: "name",
-    opt skip_time: "skip_time",
-    opt timezone_from: "timezone_from",
-    opt timezone_to: "timezone_to",
-    opt description: "description",
-    opt color: "color",
-    opt text_color: "text_color",
-    opt accessibility: "accessibility",
-    opt importance: "importance",
-    opt private_event: "private_event",
-    opt rrule: "rrule",
-    opt is_meeting: "is_meeting",
-    opt location: "location",
-    opt remind: "remind",
-    opt attendees: "attendees",
-    opt meeting: "meeting",
-    opt crm_fields: "crm_fields",
+    opt skip_time: "skip_time" => with_skip_time(String),
+    opt timezone_from: "timezone_from" => with_timezone_from(String),
+    opt timezone_to: "timezone_to" => with_timezone_to(String),
+    opt description: "description" => with_description(String),
+    opt color: "color" => with_color(String),
+    opt text_color: "text_color" => with_text_color(String),
+    opt accessibility: "accessibility" => with_accessibility(String),
+    opt importance: "importance" => with_importance(String),
+    opt private_event: "private_event" => with_private_event(String),
+    opt rrule: "rrule" => with_rrule(CalendarEventAddRrule),
+    opt is_meeting: "is_meeting" => with_is_meeting(String),
+    opt location: "location" => with_location(String),
+    opt remind: "remind" => with_remind(Vec<CalendarEventAddRemind>),
+    opt attendees: "attendees" => with_attendees(Vec<Value>),
+    opt meeting: "meeting" => with_meeting(CalendarEventAddMeeting),
+    opt crm_fields: "crm_fields" => with_crm_fields(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl CalendarEventAdd {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        type_: String,
-        owner_id: Numeric,
-        from: Value,
-        to: Value,
-        section: Numeric,
-        name: String,
+        type_: impl Into<String>,
+        owner_id: impl Into<Numeric>,
+        from: impl Into<Value>,
+        to: impl Into<Value>,
+        section: impl Into<Numeric>,
+        name: impl Into<String>,
     ) -> Self {
         CalendarEventAdd {
-            type_,
-            owner_id,
-            from,
-            to,
+            type_: type_.into(),
+            owner_id: owner_id.into(),
+            from: from.into(),
+            to: to.into(),
             from_ts: None,
             to_ts: None,
-            section,
+            section: section.into(),
             auto_detect_section: None,
-            name,
+            name: name.into(),
             skip_time: None,
             timezone_from: None,
             timezone_to: None,
@@ -153,11 +153,11 @@ pub struct CalendarEventAddRrule {
 }
 
 record!(CalendarEventAddRrule {
-    opt freq: "FREQ",
-    opt count: "COUNT",
-    opt interval: "INTERVAL",
-    opt byday: "BYDAY",
-    opt until: "UNTIL",
+    opt freq: "FREQ" => with_freq(String),
+    opt count: "COUNT" => with_count(Numeric),
+    opt interval: "INTERVAL" => with_interval(Numeric),
+    opt byday: "BYDAY" => with_byday(Vec<Value>),
+    opt until: "UNTIL" => with_until(DateTime),
 });
 
 /// `remind` (parameter).
@@ -173,8 +173,8 @@ pub struct CalendarEventAddRemind {
 }
 
 record!(CalendarEventAddRemind {
-    opt type_: "type",
-    opt count: "count",
+    opt type_: "type" => with_type(String),
+    opt count: "count" => with_count(Numeric),
 });
 
 /// `meeting` (parameter).
@@ -194,8 +194,8 @@ pub struct CalendarEventAddMeeting {
 }
 
 record!(CalendarEventAddMeeting {
-    opt notify: "notify",
-    opt reinvite: "reinvite",
-    opt allow_invite: "allow_invite",
-    opt hide_guests: "hide_guests",
+    opt notify: "notify" => with_notify(Flag),
+    opt reinvite: "reinvite" => with_reinvite(Flag),
+    opt allow_invite: "allow_invite" => with_allow_invite(Flag),
+    opt hide_guests: "hide_guests" => with_hide_guests(Flag),
 });

@@ -74,41 +74,45 @@ record!(CalendarEventUpdate {
     req id: "id",
     req type_: "type",
     req owner_id: "ownerId",
-    opt from: "from",
-    opt to: "to",
-    opt from_ts: "from_ts",
-    opt to_ts: "to_ts",
-    opt section: "section",
-    opt name: "name",
-    opt skip_time: "skip_time",
-    opt timezone_from: "timezone_from",
-    opt timezone_to: "timezone_to",
-    opt description: "description",
-    opt color: "color",
-    opt text_color: "text_color",
-    opt accessibility: "accessibility",
-    opt importance: "importance",
-    opt private_event: "private_event",
-    opt recurrence_mode: "recurrence_mode",
-    opt current_date_from: "current_date_from",
-    opt rrule: "rrule",
-    opt is_meeting: "is_meeting",
-    opt location: "location",
-    opt remind: "remind",
-    opt attendees: "attendees",
-    opt host: "host",
-    opt meeting: "meeting",
-    opt crm_fields: "crm_fields",
+    opt from: "from" => with_from(Value),
+    opt to: "to" => with_to(Value),
+    opt from_ts: "from_ts" => with_from_ts(Numeric),
+    opt to_ts: "to_ts" => with_to_ts(Numeric),
+    opt section: "section" => with_section(Numeric),
+    opt name: "name" => with_name(String),
+    opt skip_time: "skip_time" => with_skip_time(String),
+    opt timezone_from: "timezone_from" => with_timezone_from(String),
+    opt timezone_to: "timezone_to" => with_timezone_to(String),
+    opt description: "description" => with_description(String),
+    opt color: "color" => with_color(String),
+    opt text_color: "text_color" => with_text_color(String),
+    opt accessibility: "accessibility" => with_accessibility(String),
+    opt importance: "importance" => with_importance(String),
+    opt private_event: "private_event" => with_private_event(String),
+    opt recurrence_mode: "recurrence_mode" => with_recurrence_mode(String),
+    opt current_date_from: "current_date_from" => with_current_date_from(DateTime),
+    opt rrule: "rrule" => with_rrule(CalendarEventUpdateRrule),
+    opt is_meeting: "is_meeting" => with_is_meeting(String),
+    opt location: "location" => with_location(String),
+    opt remind: "remind" => with_remind(Vec<CalendarEventUpdateRemind>),
+    opt attendees: "attendees" => with_attendees(Vec<Value>),
+    opt host: "host" => with_host(Numeric),
+    opt meeting: "meeting" => with_meeting(CalendarEventUpdateMeeting),
+    opt crm_fields: "crm_fields" => with_crm_fields(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl CalendarEventUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, type_: String, owner_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        type_: impl Into<String>,
+        owner_id: impl Into<Numeric>,
+    ) -> Self {
         CalendarEventUpdate {
-            id,
-            type_,
-            owner_id,
+            id: id.into(),
+            type_: type_.into(),
+            owner_id: owner_id.into(),
             from: None,
             to: None,
             from_ts: None,
@@ -158,11 +162,11 @@ pub struct CalendarEventUpdateRrule {
 }
 
 record!(CalendarEventUpdateRrule {
-    opt freq: "FREQ",
-    opt count: "COUNT",
-    opt interval: "INTERVAL",
-    opt byday: "BYDAY",
-    opt until: "UNTIL",
+    opt freq: "FREQ" => with_freq(String),
+    opt count: "COUNT" => with_count(Numeric),
+    opt interval: "INTERVAL" => with_interval(Numeric),
+    opt byday: "BYDAY" => with_byday(Vec<Value>),
+    opt until: "UNTIL" => with_until(DateTime),
 });
 
 /// `remind` (parameter).
@@ -178,8 +182,8 @@ pub struct CalendarEventUpdateRemind {
 }
 
 record!(CalendarEventUpdateRemind {
-    opt type_: "type",
-    opt count: "count",
+    opt type_: "type" => with_type(String),
+    opt count: "count" => with_count(Numeric),
 });
 
 /// `meeting` (parameter).
@@ -199,8 +203,8 @@ pub struct CalendarEventUpdateMeeting {
 }
 
 record!(CalendarEventUpdateMeeting {
-    opt notify: "notify",
-    opt reinvite: "reinvite",
-    opt allow_invite: "allow_invite",
-    opt hide_guests: "hide_guests",
+    opt notify: "notify" => with_notify(Flag),
+    opt reinvite: "reinvite" => with_reinvite(Flag),
+    opt allow_invite: "allow_invite" => with_allow_invite(Flag),
+    opt hide_guests: "hide_guests" => with_hide_guests(Flag),
 });

@@ -22,10 +22,10 @@ record!(CalendarResourceAdd {
 
 #[allow(deprecated)]
 impl CalendarResourceAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         CalendarResourceAdd {
-            name,
+            name: name.into(),
             extra: Map::new(),
         }
     }

@@ -22,10 +22,10 @@ record!(CalendarResourceDelete {
 
 #[allow(deprecated)]
 impl CalendarResourceDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(resource_id: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(resource_id: impl Into<Value>) -> Self {
         CalendarResourceDelete {
-            resource_id,
+            resource_id: resource_id.into(),
             extra: Map::new(),
         }
     }

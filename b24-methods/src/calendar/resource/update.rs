@@ -25,11 +25,11 @@ record!(CalendarResourceUpdate {
 
 #[allow(deprecated)]
 impl CalendarResourceUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(resource_id: Numeric, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(resource_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
         CalendarResourceUpdate {
-            resource_id,
-            name,
+            resource_id: resource_id.into(),
+            name: name.into(),
             extra: Map::new(),
         }
     }

@@ -32,20 +32,24 @@ record!(CalendarSectionAdd {
     req type_: "type",
     req owner_id: "ownerId",
     req name: "name",
-    opt description: "description",
-    opt color: "color",
-    opt text_color: "text_color",
-    opt export: "export",
+    opt description: "description" => with_description(String),
+    opt color: "color" => with_color(String),
+    opt text_color: "text_color" => with_text_color(String),
+    opt export: "export" => with_export(CalendarSectionAddExport),
 });
 
 #[allow(deprecated)]
 impl CalendarSectionAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String, owner_id: Numeric, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        type_: impl Into<String>,
+        owner_id: impl Into<Numeric>,
+        name: impl Into<String>,
+    ) -> Self {
         CalendarSectionAdd {
-            type_,
-            owner_id,
-            name,
+            type_: type_.into(),
+            owner_id: owner_id.into(),
+            name: name.into(),
             description: None,
             color: None,
             text_color: None,
@@ -68,6 +72,6 @@ pub struct CalendarSectionAddExport {
 }
 
 record!(CalendarSectionAddExport {
-    opt allow: "ALLOW",
-    opt set: "SET",
+    opt allow: "ALLOW" => with_allow(Flag),
+    opt set: "SET" => with_set(String),
 });

@@ -28,12 +28,16 @@ record!(CalendarSectionDelete {
 
 #[allow(deprecated)]
 impl CalendarSectionDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String, owner_id: Numeric, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        type_: impl Into<String>,
+        owner_id: impl Into<Numeric>,
+        id: impl Into<Numeric>,
+    ) -> Self {
         CalendarSectionDelete {
-            type_,
-            owner_id,
-            id,
+            type_: type_.into(),
+            owner_id: owner_id.into(),
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -25,11 +25,11 @@ record!(CalendarSectionGet {
 
 #[allow(deprecated)]
 impl CalendarSectionGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String, owner_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_: impl Into<String>, owner_id: impl Into<Numeric>) -> Self {
         CalendarSectionGet {
-            type_,
-            owner_id,
+            type_: type_.into(),
+            owner_id: owner_id.into(),
             extra: Map::new(),
         }
     }

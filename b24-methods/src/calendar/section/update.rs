@@ -34,21 +34,25 @@ record!(CalendarSectionUpdate {
     req type_: "type",
     req owner_id: "ownerId",
     req id: "id",
-    opt name: "name",
-    opt description: "description",
-    opt color: "color",
-    opt text_color: "text_color",
-    opt export: "export",
+    opt name: "name" => with_name(String),
+    opt description: "description" => with_description(String),
+    opt color: "color" => with_color(String),
+    opt text_color: "text_color" => with_text_color(String),
+    opt export: "export" => with_export(Vec<CalendarSectionUpdateExport>),
 });
 
 #[allow(deprecated)]
 impl CalendarSectionUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String, owner_id: Numeric, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        type_: impl Into<String>,
+        owner_id: impl Into<Numeric>,
+        id: impl Into<Numeric>,
+    ) -> Self {
         CalendarSectionUpdate {
-            type_,
-            owner_id,
-            id,
+            type_: type_.into(),
+            owner_id: owner_id.into(),
+            id: id.into(),
             name: None,
             description: None,
             color: None,
@@ -72,6 +76,6 @@ pub struct CalendarSectionUpdateExport {
 }
 
 record!(CalendarSectionUpdateExport {
-    opt allow: "ALLOW",
-    opt set: "SET",
+    opt allow: "ALLOW" => with_allow(Flag),
+    opt set: "SET" => with_set(String),
 });

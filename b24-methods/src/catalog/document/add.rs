@@ -24,10 +24,10 @@ record!(CatalogDocumentAdd {
 
 #[allow(deprecated)]
 impl CatalogDocumentAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogDocumentAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogDocumentAddFields>) -> Self {
         CatalogDocumentAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -65,23 +65,27 @@ record!(CatalogDocumentAddFields {
     req doc_type: "docType",
     req currency: "currency",
     req responsible_id: "responsibleId",
-    opt site_id: "siteId",
-    opt date_document: "dateDocument",
-    opt title: "title",
-    opt commentary: "commentary",
-    opt total: "total",
-    opt doc_number: "docNumber",
-    opt created_by: "createdBy",
+    opt site_id: "siteId" => with_site_id(String),
+    opt date_document: "dateDocument" => with_date_document(DateTime),
+    opt title: "title" => with_title(String),
+    opt commentary: "commentary" => with_commentary(String),
+    opt total: "total" => with_total(Numeric),
+    opt doc_number: "docNumber" => with_doc_number(String),
+    opt created_by: "createdBy" => with_created_by(Numeric),
 });
 
 #[allow(deprecated)]
 impl CatalogDocumentAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(doc_type: String, currency: String, responsible_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        doc_type: impl Into<String>,
+        currency: impl Into<String>,
+        responsible_id: impl Into<Numeric>,
+    ) -> Self {
         CatalogDocumentAddFields {
-            doc_type,
-            currency,
-            responsible_id,
+            doc_type: doc_type.into(),
+            currency: currency.into(),
+            responsible_id: responsible_id.into(),
             site_id: None,
             date_document: None,
             title: None,

@@ -24,10 +24,10 @@ record!(CatalogDocumentCancelList {
 
 #[allow(deprecated)]
 impl CatalogDocumentCancelList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(document_ids: Vec<Numeric>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(document_ids: impl Into<Vec<Numeric>>) -> Self {
         CatalogDocumentCancelList {
-            document_ids,
+            document_ids: document_ids.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.document.list`.
-#[b24_method("catalog.document.list", scope = "catalog", response = CatalogDocumentListResult, read_only)]
+#[b24_method("catalog.document.list", scope = "catalog", response = CatalogDocumentListResult, read_only, list = "documents")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogDocumentList {
@@ -25,10 +25,10 @@ pub struct CatalogDocumentList {
 }
 
 record!(CatalogDocumentList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -27,11 +27,11 @@ record!(CatalogDocumentUpdate {
 
 #[allow(deprecated)]
 impl CatalogDocumentUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogDocumentUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogDocumentUpdateFields>) -> Self {
         CatalogDocumentUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -62,14 +62,14 @@ pub struct CatalogDocumentUpdateFields {
 }
 
 record!(CatalogDocumentUpdateFields {
-    opt responsible_id: "responsibleId",
-    opt date_modify: "dateModify",
-    opt date_document: "dateDocument",
-    opt total: "total",
-    opt commentary: "commentary",
-    opt title: "title",
-    opt doc_number: "docNumber",
-    opt modified_by: "modifiedBy",
+    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt date_modify: "dateModify" => with_date_modify(DateTime),
+    opt date_document: "dateDocument" => with_date_document(DateTime),
+    opt total: "total" => with_total(Numeric),
+    opt commentary: "commentary" => with_commentary(String),
+    opt title: "title" => with_title(String),
+    opt doc_number: "docNumber" => with_doc_number(String),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(CatalogDocumentcontractorAdd {
 
 #[allow(deprecated)]
 impl CatalogDocumentcontractorAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogDocumentcontractorAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogDocumentcontractorAddFields>) -> Self {
         CatalogDocumentcontractorAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,12 +55,16 @@ record!(CatalogDocumentcontractorAddFields {
 
 #[allow(deprecated)]
 impl CatalogDocumentcontractorAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(document_id: Numeric, entity_type_id: Numeric, entity_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        document_id: impl Into<Numeric>,
+        entity_type_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+    ) -> Self {
         CatalogDocumentcontractorAddFields {
-            document_id,
-            entity_type_id,
-            entity_id,
+            document_id: document_id.into(),
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.documentcontractor.list`.
-#[b24_method("catalog.documentcontractor.list", scope = "catalog", response = CatalogDocumentcontractorListResult, read_only)]
+#[b24_method("catalog.documentcontractor.list", scope = "catalog", response = CatalogDocumentcontractorListResult, read_only, list = "documentContractor")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogDocumentcontractorList {
@@ -25,10 +25,10 @@ pub struct CatalogDocumentcontractorList {
 }
 
 record!(CatalogDocumentcontractorList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.extra.list`.
-#[b24_method("catalog.extra.list", scope = "catalog", response = CatalogExtraListResult, read_only)]
+#[b24_method("catalog.extra.list", scope = "catalog", response = CatalogExtraListResult, read_only, list = "extras")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogExtraList {
@@ -25,10 +25,10 @@ pub struct CatalogExtraList {
 }
 
 record!(CatalogExtraList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(CatalogMeasureAdd {
 
 #[allow(deprecated)]
 impl CatalogMeasureAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogMeasureAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogMeasureAddFields>) -> Self {
         CatalogMeasureAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,21 +55,21 @@ pub struct CatalogMeasureAddFields {
 
 record!(CatalogMeasureAddFields {
     req code: "code",
-    opt is_default: "isDefault",
+    opt is_default: "isDefault" => with_is_default(String),
     req measure_title: "measureTitle",
-    opt symbol: "symbol",
-    opt symbol_intl: "symbolIntl",
-    opt symbol_letter_intl: "symbolLetterIntl",
+    opt symbol: "symbol" => with_symbol(String),
+    opt symbol_intl: "symbolIntl" => with_symbol_intl(String),
+    opt symbol_letter_intl: "symbolLetterIntl" => with_symbol_letter_intl(String),
 });
 
 #[allow(deprecated)]
 impl CatalogMeasureAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: Numeric, measure_title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<Numeric>, measure_title: impl Into<String>) -> Self {
         CatalogMeasureAddFields {
-            code,
+            code: code.into(),
             is_default: None,
-            measure_title,
+            measure_title: measure_title.into(),
             symbol: None,
             symbol_intl: None,
             symbol_letter_intl: None,

@@ -27,11 +27,11 @@ record!(CatalogMeasureUpdate {
 
 #[allow(deprecated)]
 impl CatalogMeasureUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogMeasureUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogMeasureUpdateFields>) -> Self {
         CatalogMeasureUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,12 +58,12 @@ pub struct CatalogMeasureUpdateFields {
 }
 
 record!(CatalogMeasureUpdateFields {
-    opt code: "code",
-    opt is_default: "isDefault",
-    opt measure_title: "measureTitle",
-    opt symbol: "symbol",
-    opt symbol_intl: "symbolIntl",
-    opt symbol_letter_intl: "symbolLetterIntl",
+    opt code: "code" => with_code(Numeric),
+    opt is_default: "isDefault" => with_is_default(String),
+    opt measure_title: "measureTitle" => with_measure_title(String),
+    opt symbol: "symbol" => with_symbol(String),
+    opt symbol_intl: "symbolIntl" => with_symbol_intl(String),
+    opt symbol_letter_intl: "symbolLetterIntl" => with_symbol_letter_intl(String),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(CatalogPriceAdd {
 
 #[allow(deprecated)]
 impl CatalogPriceAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogPriceAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogPriceAddFields>) -> Self {
         CatalogPriceAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,18 +58,18 @@ record!(CatalogPriceAddFields {
 
 #[allow(deprecated)]
 impl CatalogPriceAddFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        product_id: Numeric,
-        catalog_group_id: Numeric,
-        price: Numeric,
-        currency: String,
+        product_id: impl Into<Numeric>,
+        catalog_group_id: impl Into<Numeric>,
+        price: impl Into<Numeric>,
+        currency: impl Into<String>,
     ) -> Self {
         CatalogPriceAddFields {
-            product_id,
-            catalog_group_id,
-            price,
-            currency,
+            product_id: product_id.into(),
+            catalog_group_id: catalog_group_id.into(),
+            price: price.into(),
+            currency: currency.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(CatalogPriceModify {
 
 #[allow(deprecated)]
 impl CatalogPriceModify {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogPriceModifyFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogPriceModifyFields>) -> Self {
         CatalogPriceModify {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -50,7 +50,7 @@ pub struct CatalogPriceModifyFieldsProductPrices {
 }
 
 record!(CatalogPriceModifyFieldsProductPrices {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
     req catalog_group_id: "catalogGroupId",
     req price: "price",
     req currency: "currency",
@@ -58,13 +58,17 @@ record!(CatalogPriceModifyFieldsProductPrices {
 
 #[allow(deprecated)]
 impl CatalogPriceModifyFieldsProductPrices {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(catalog_group_id: Numeric, price: Numeric, currency: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        catalog_group_id: impl Into<Numeric>,
+        price: impl Into<Numeric>,
+        currency: impl Into<String>,
+    ) -> Self {
         CatalogPriceModifyFieldsProductPrices {
             id: None,
-            catalog_group_id,
-            price,
-            currency,
+            catalog_group_id: catalog_group_id.into(),
+            price: price.into(),
+            currency: currency.into(),
             extra: Map::new(),
         }
     }
@@ -89,11 +93,14 @@ record!(CatalogPriceModifyFieldsProduct {
 
 #[allow(deprecated)]
 impl CatalogPriceModifyFieldsProduct {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, prices: Vec<CatalogPriceModifyFieldsProductPrices>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        prices: impl Into<Vec<CatalogPriceModifyFieldsProductPrices>>,
+    ) -> Self {
         CatalogPriceModifyFieldsProduct {
-            id,
-            prices,
+            id: id.into(),
+            prices: prices.into(),
             extra: Map::new(),
         }
     }
@@ -115,10 +122,10 @@ record!(CatalogPriceModifyFields {
 
 #[allow(deprecated)]
 impl CatalogPriceModifyFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(product: CatalogPriceModifyFieldsProduct) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(product: impl Into<CatalogPriceModifyFieldsProduct>) -> Self {
         CatalogPriceModifyFields {
-            product,
+            product: product.into(),
             extra: Map::new(),
         }
     }

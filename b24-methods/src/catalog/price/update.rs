@@ -27,11 +27,11 @@ record!(CatalogPriceUpdate {
 
 #[allow(deprecated)]
 impl CatalogPriceUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogPriceUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogPriceUpdateFields>) -> Self {
         CatalogPriceUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -56,11 +56,11 @@ record!(CatalogPriceUpdateFields {
 
 #[allow(deprecated)]
 impl CatalogPriceUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(price: Numeric, currency: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(price: impl Into<Numeric>, currency: impl Into<String>) -> Self {
         CatalogPriceUpdateFields {
-            price,
-            currency,
+            price: price.into(),
+            currency: currency.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(CatalogPriceTypeAdd {
 
 #[allow(deprecated)]
 impl CatalogPriceTypeAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogPriceTypeAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogPriceTypeAddFields>) -> Self {
         CatalogPriceTypeAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -51,17 +51,17 @@ pub struct CatalogPriceTypeAddFields {
 
 record!(CatalogPriceTypeAddFields {
     req name: "name",
-    opt base: "base",
-    opt sort: "sort",
-    opt xml_id: "xmlId",
+    opt base: "base" => with_base(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl CatalogPriceTypeAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         CatalogPriceTypeAddFields {
-            name,
+            name: name.into(),
             base: None,
             sort: None,
             xml_id: None,

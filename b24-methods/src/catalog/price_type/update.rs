@@ -27,11 +27,11 @@ record!(CatalogPriceTypeUpdate {
 
 #[allow(deprecated)]
 impl CatalogPriceTypeUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogPriceTypeUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogPriceTypeUpdateFields>) -> Self {
         CatalogPriceTypeUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,17 +55,17 @@ pub struct CatalogPriceTypeUpdateFields {
 
 record!(CatalogPriceTypeUpdateFields {
     req name: "name",
-    opt base: "base",
-    opt sort: "sort",
-    opt xml_id: "xmlId",
+    opt base: "base" => with_base(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl CatalogPriceTypeUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         CatalogPriceTypeUpdateFields {
-            name,
+            name: name.into(),
             base: None,
             sort: None,
             xml_id: None,

@@ -24,10 +24,10 @@ record!(CatalogPriceTypeGroupAdd {
 
 #[allow(deprecated)]
 impl CatalogPriceTypeGroupAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogPriceTypeGroupAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogPriceTypeGroupAddFields>) -> Self {
         CatalogPriceTypeGroupAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,12 +55,16 @@ record!(CatalogPriceTypeGroupAddFields {
 
 #[allow(deprecated)]
 impl CatalogPriceTypeGroupAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(catalog_group_id: Numeric, group_id: Numeric, access: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        catalog_group_id: impl Into<Numeric>,
+        group_id: impl Into<Numeric>,
+        access: impl Into<String>,
+    ) -> Self {
         CatalogPriceTypeGroupAddFields {
-            catalog_group_id,
-            group_id,
-            access,
+            catalog_group_id: catalog_group_id.into(),
+            group_id: group_id.into(),
+            access: access.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(CatalogPriceTypeLangAdd {
 
 #[allow(deprecated)]
 impl CatalogPriceTypeLangAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogPriceTypeLangAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogPriceTypeLangAddFields>) -> Self {
         CatalogPriceTypeLangAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,12 +55,16 @@ record!(CatalogPriceTypeLangAddFields {
 
 #[allow(deprecated)]
 impl CatalogPriceTypeLangAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(catalog_group_id: Numeric, name: String, lang: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        catalog_group_id: impl Into<Numeric>,
+        name: impl Into<String>,
+        lang: impl Into<Value>,
+    ) -> Self {
         CatalogPriceTypeLangAddFields {
-            catalog_group_id,
-            name,
-            lang,
+            catalog_group_id: catalog_group_id.into(),
+            name: name.into(),
+            lang: lang.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.priceTypeLang.list`.
-#[b24_method("catalog.priceTypeLang.list", scope = "catalog", response = CatalogPriceTypeLangListResult, read_only)]
+#[b24_method("catalog.priceTypeLang.list", scope = "catalog", response = CatalogPriceTypeLangListResult, read_only, list = "priceTypeLangs")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogPriceTypeLangList {
@@ -25,10 +25,10 @@ pub struct CatalogPriceTypeLangList {
 }
 
 record!(CatalogPriceTypeLangList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -27,11 +27,14 @@ record!(CatalogPriceTypeLangUpdate {
 
 #[allow(deprecated)]
 impl CatalogPriceTypeLangUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogPriceTypeLangUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<CatalogPriceTypeLangUpdateFields>,
+    ) -> Self {
         CatalogPriceTypeLangUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -52,9 +55,9 @@ pub struct CatalogPriceTypeLangUpdateFields {
 }
 
 record!(CatalogPriceTypeLangUpdateFields {
-    opt catalog_group_id: "catalogGroupId",
-    opt name: "name",
-    opt lang: "lang",
+    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt lang: "lang" => with_lang(Value),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(CatalogProductGetFieldsByFilter {
 
 #[allow(deprecated)]
 impl CatalogProductGetFieldsByFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(filter: CatalogProductGetFieldsByFilterFilter) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(filter: impl Into<CatalogProductGetFieldsByFilterFilter>) -> Self {
         CatalogProductGetFieldsByFilter {
-            filter,
+            filter: filter.into(),
             extra: Map::new(),
         }
     }
@@ -49,10 +49,10 @@ record!(CatalogProductGetFieldsByFilterFilter {
 
 #[allow(deprecated)]
 impl CatalogProductGetFieldsByFilterFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(iblock_id: impl Into<Numeric>) -> Self {
         CatalogProductGetFieldsByFilterFilter {
-            iblock_id,
+            iblock_id: iblock_id.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.product.list`.
-#[b24_method("catalog.product.list", scope = "catalog", response = CatalogProductListResult, read_only)]
+#[b24_method("catalog.product.list", scope = "catalog", response = CatalogProductListResult, read_only, list = "products")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductList {
@@ -25,10 +25,10 @@ pub struct CatalogProductList {
 }
 
 record!(CatalogProductList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(String),
 });
 
 /// `result` (returned field).

@@ -27,11 +27,14 @@ record!(CatalogProductImageAdd {
 
 #[allow(deprecated)]
 impl CatalogProductImageAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogProductImageAddFields, file_content: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        fields: impl Into<CatalogProductImageAddFields>,
+        file_content: impl Into<Vec<Value>>,
+    ) -> Self {
         CatalogProductImageAdd {
-            fields,
-            file_content,
+            fields: fields.into(),
+            file_content: file_content.into(),
             extra: Map::new(),
         }
     }
@@ -51,15 +54,15 @@ pub struct CatalogProductImageAddFields {
 
 record!(CatalogProductImageAddFields {
     req product_id: "productId",
-    opt type_: "type",
+    opt type_: "type" => with_type(String),
 });
 
 #[allow(deprecated)]
 impl CatalogProductImageAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(product_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(product_id: impl Into<Numeric>) -> Self {
         CatalogProductImageAddFields {
-            product_id,
+            product_id: product_id.into(),
             type_: None,
             extra: Map::new(),
         }

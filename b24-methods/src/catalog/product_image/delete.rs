@@ -27,11 +27,11 @@ record!(CatalogProductImageDelete {
 
 #[allow(deprecated)]
 impl CatalogProductImageDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(product_id: Numeric, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(product_id: impl Into<Numeric>, id: impl Into<Numeric>) -> Self {
         CatalogProductImageDelete {
-            product_id,
-            id,
+            product_id: product_id.into(),
+            id: id.into(),
             extra: Map::new(),
         }
     }

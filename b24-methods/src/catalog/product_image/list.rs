@@ -22,15 +22,15 @@ pub struct CatalogProductImageList {
 
 record!(CatalogProductImageList {
     req product_id: "productId",
-    opt select: "select",
+    opt select: "select" => with_select(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl CatalogProductImageList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(product_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(product_id: impl Into<Numeric>) -> Self {
         CatalogProductImageList {
-            product_id,
+            product_id: product_id.into(),
             select: None,
             extra: Map::new(),
         }

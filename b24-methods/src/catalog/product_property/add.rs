@@ -24,10 +24,10 @@ record!(CatalogProductPropertyAdd {
 
 #[allow(deprecated)]
 impl CatalogProductPropertyAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogProductPropertyAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogProductPropertyAddFields>) -> Self {
         CatalogProductPropertyAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -89,35 +89,39 @@ record!(CatalogProductPropertyAddFields {
     req iblock_id: "iblockId",
     req name: "name",
     req property_type: "propertyType",
-    opt active: "active",
-    opt sort: "sort",
-    opt code: "code",
-    opt default_value: "defaultValue",
-    opt user_type: "userType",
-    opt row_count: "rowCount",
-    opt col_count: "colCount",
-    opt list_type: "listType",
-    opt multiple: "multiple",
-    opt xml_id: "xmlId",
-    opt file_type: "fileType",
-    opt multiple_cnt: "multipleCnt",
-    opt link_iblock_id: "linkIblockId",
-    opt with_description: "withDescription",
-    opt searchable: "searchable",
-    opt filtrable: "filtrable",
-    opt is_required: "isRequired",
-    opt hint: "hint",
-    opt user_type_settings: "userTypeSettings",
+    opt active: "active" => with_active(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt code: "code" => with_code(String),
+    opt default_value: "defaultValue" => with_default_value(String),
+    opt user_type: "userType" => with_user_type(String),
+    opt row_count: "rowCount" => with_row_count(Numeric),
+    opt col_count: "colCount" => with_col_count(Numeric),
+    opt list_type: "listType" => with_list_type(String),
+    opt multiple: "multiple" => with_multiple(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt file_type: "fileType" => with_file_type(String),
+    opt multiple_cnt: "multipleCnt" => with_multiple_cnt(Numeric),
+    opt link_iblock_id: "linkIblockId" => with_link_iblock_id(Numeric),
+    opt with_description: "withDescription" => with_with_description(String),
+    opt searchable: "searchable" => with_searchable(String),
+    opt filtrable: "filtrable" => with_filtrable(String),
+    opt is_required: "isRequired" => with_is_required(String),
+    opt hint: "hint" => with_hint(String),
+    opt user_type_settings: "userTypeSettings" => with_user_type_settings(Value),
 });
 
 #[allow(deprecated)]
 impl CatalogProductPropertyAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_id: Numeric, name: String, property_type: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        iblock_id: impl Into<Numeric>,
+        name: impl Into<String>,
+        property_type: impl Into<String>,
+    ) -> Self {
         CatalogProductPropertyAddFields {
-            iblock_id,
-            name,
-            property_type,
+            iblock_id: iblock_id.into(),
+            name: name.into(),
+            property_type: property_type.into(),
             active: None,
             sort: None,
             code: None,

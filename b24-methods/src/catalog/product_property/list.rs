@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.productProperty.list`.
-#[b24_method("catalog.productProperty.list", scope = "catalog", response = CatalogProductPropertyListResult, read_only)]
+#[b24_method("catalog.productProperty.list", scope = "catalog", response = CatalogProductPropertyListResult, read_only, list = "productProperties")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductPropertyList {
@@ -25,10 +25,10 @@ pub struct CatalogProductPropertyList {
 }
 
 record!(CatalogProductPropertyList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(CatalogProductPropertyEnumAdd {
 
 #[allow(deprecated)]
 impl CatalogProductPropertyEnumAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogProductPropertyEnumAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogProductPropertyEnumAddFields>) -> Self {
         CatalogProductPropertyEnumAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,18 +55,22 @@ record!(CatalogProductPropertyEnumAddFields {
     req property_id: "propertyId",
     req value: "value",
     req xml_id: "xmlId",
-    opt def: "def",
-    opt sort: "sort",
+    opt def: "def" => with_def(String),
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl CatalogProductPropertyEnumAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(property_id: Numeric, value: String, xml_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        property_id: impl Into<Numeric>,
+        value: impl Into<String>,
+        xml_id: impl Into<String>,
+    ) -> Self {
         CatalogProductPropertyEnumAddFields {
-            property_id,
-            value,
-            xml_id,
+            property_id: property_id.into(),
+            value: value.into(),
+            xml_id: xml_id.into(),
             def: None,
             sort: None,
             extra: Map::new(),

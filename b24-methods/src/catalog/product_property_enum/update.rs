@@ -27,11 +27,14 @@ record!(CatalogProductPropertyEnumUpdate {
 
 #[allow(deprecated)]
 impl CatalogProductPropertyEnumUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogProductPropertyEnumUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<CatalogProductPropertyEnumUpdateFields>,
+    ) -> Self {
         CatalogProductPropertyEnumUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -59,18 +62,22 @@ record!(CatalogProductPropertyEnumUpdateFields {
     req property_id: "propertyId",
     req value: "value",
     req xml_id: "xmlId",
-    opt def: "def",
-    opt sort: "sort",
+    opt def: "def" => with_def(String),
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl CatalogProductPropertyEnumUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(property_id: Numeric, value: String, xml_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        property_id: impl Into<Numeric>,
+        value: impl Into<String>,
+        xml_id: impl Into<String>,
+    ) -> Self {
         CatalogProductPropertyEnumUpdateFields {
-            property_id,
-            value,
-            xml_id,
+            property_id: property_id.into(),
+            value: value.into(),
+            xml_id: xml_id.into(),
             def: None,
             sort: None,
             extra: Map::new(),

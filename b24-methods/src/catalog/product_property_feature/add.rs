@@ -24,10 +24,10 @@ record!(CatalogProductPropertyFeatureAdd {
 
 #[allow(deprecated)]
 impl CatalogProductPropertyFeatureAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogProductPropertyFeatureAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogProductPropertyFeatureAddFields>) -> Self {
         CatalogProductPropertyFeatureAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,18 +58,18 @@ record!(CatalogProductPropertyFeatureAddFields {
 
 #[allow(deprecated)]
 impl CatalogProductPropertyFeatureAddFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        property_id: Numeric,
-        module_id: String,
-        feature_id: String,
-        is_enabled: String,
+        property_id: impl Into<Numeric>,
+        module_id: impl Into<String>,
+        feature_id: impl Into<String>,
+        is_enabled: impl Into<String>,
     ) -> Self {
         CatalogProductPropertyFeatureAddFields {
-            property_id,
-            module_id,
-            feature_id,
-            is_enabled,
+            property_id: property_id.into(),
+            module_id: module_id.into(),
+            feature_id: feature_id.into(),
+            is_enabled: is_enabled.into(),
             extra: Map::new(),
         }
     }

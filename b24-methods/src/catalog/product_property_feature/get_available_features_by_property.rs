@@ -24,10 +24,10 @@ record!(CatalogProductPropertyFeatureGetAvailableFeaturesByProperty {
 
 #[allow(deprecated)]
 impl CatalogProductPropertyFeatureGetAvailableFeaturesByProperty {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(property_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(property_id: impl Into<Numeric>) -> Self {
         CatalogProductPropertyFeatureGetAvailableFeaturesByProperty {
-            property_id,
+            property_id: property_id.into(),
             extra: Map::new(),
         }
     }

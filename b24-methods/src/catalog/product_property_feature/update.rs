@@ -27,11 +27,14 @@ record!(CatalogProductPropertyFeatureUpdate {
 
 #[allow(deprecated)]
 impl CatalogProductPropertyFeatureUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogProductPropertyFeatureUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<CatalogProductPropertyFeatureUpdateFields>,
+    ) -> Self {
         CatalogProductPropertyFeatureUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -62,18 +65,18 @@ record!(CatalogProductPropertyFeatureUpdateFields {
 
 #[allow(deprecated)]
 impl CatalogProductPropertyFeatureUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        property_id: Numeric,
-        module_id: String,
-        feature_id: String,
-        is_enabled: String,
+        property_id: impl Into<Numeric>,
+        module_id: impl Into<String>,
+        feature_id: impl Into<String>,
+        is_enabled: impl Into<String>,
     ) -> Self {
         CatalogProductPropertyFeatureUpdateFields {
-            property_id,
-            module_id,
-            feature_id,
-            is_enabled,
+            property_id: property_id.into(),
+            module_id: module_id.into(),
+            feature_id: feature_id.into(),
+            is_enabled: is_enabled.into(),
             extra: Map::new(),
         }
     }

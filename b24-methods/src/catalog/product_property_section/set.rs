@@ -27,11 +27,14 @@ record!(CatalogProductPropertySectionSet {
 
 #[allow(deprecated)]
 impl CatalogProductPropertySectionSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(property_id: Numeric, fields: CatalogProductPropertySectionSetFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        property_id: impl Into<Numeric>,
+        fields: impl Into<CatalogProductPropertySectionSetFields>,
+    ) -> Self {
         CatalogProductPropertySectionSet {
-            property_id,
-            fields,
+            property_id: property_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -54,10 +57,10 @@ pub struct CatalogProductPropertySectionSetFields {
 }
 
 record!(CatalogProductPropertySectionSetFields {
-    opt smart_filter: "smartFilter",
-    opt display_type: "displayType",
-    opt display_expanded: "displayExpanded",
-    opt filter_hint: "filterHint",
+    opt smart_filter: "smartFilter" => with_smart_filter(String),
+    opt display_type: "displayType" => with_display_type(String),
+    opt display_expanded: "displayExpanded" => with_display_expanded(String),
+    opt filter_hint: "filterHint" => with_filter_hint(String),
 });
 
 /// `result` (returned field).

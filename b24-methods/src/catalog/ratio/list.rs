@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.ratio.list`.
-#[b24_method("catalog.ratio.list", scope = "catalog", response = CatalogRatioListResult, read_only)]
+#[b24_method("catalog.ratio.list", scope = "catalog", response = CatalogRatioListResult, read_only, list = "ratios")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogRatioList {
@@ -25,10 +25,10 @@ pub struct CatalogRatioList {
 }
 
 record!(CatalogRatioList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(CatalogRoundingRuleAdd {
 
 #[allow(deprecated)]
 impl CatalogRoundingRuleAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogRoundingRuleAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogRoundingRuleAddFields>) -> Self {
         CatalogRoundingRuleAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,18 +58,18 @@ record!(CatalogRoundingRuleAddFields {
 
 #[allow(deprecated)]
 impl CatalogRoundingRuleAddFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        catalog_group_id: Numeric,
-        price: Numeric,
-        round_type: Numeric,
-        round_precision: Numeric,
+        catalog_group_id: impl Into<Numeric>,
+        price: impl Into<Numeric>,
+        round_type: impl Into<Numeric>,
+        round_precision: impl Into<Numeric>,
     ) -> Self {
         CatalogRoundingRuleAddFields {
-            catalog_group_id,
-            price,
-            round_type,
-            round_precision,
+            catalog_group_id: catalog_group_id.into(),
+            price: price.into(),
+            round_type: round_type.into(),
+            round_precision: round_precision.into(),
             extra: Map::new(),
         }
     }

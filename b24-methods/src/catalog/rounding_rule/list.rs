@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.roundingRule.list`.
-#[b24_method("catalog.roundingRule.list", scope = "catalog", response = CatalogRoundingRuleListResult, read_only)]
+#[b24_method("catalog.roundingRule.list", scope = "catalog", response = CatalogRoundingRuleListResult, read_only, list = "roundingRules")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogRoundingRuleList {
@@ -25,10 +25,10 @@ pub struct CatalogRoundingRuleList {
 }
 
 record!(CatalogRoundingRuleList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

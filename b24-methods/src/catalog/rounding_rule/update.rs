@@ -27,11 +27,11 @@ record!(CatalogRoundingRuleUpdate {
 
 #[allow(deprecated)]
 impl CatalogRoundingRuleUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogRoundingRuleUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogRoundingRuleUpdateFields>) -> Self {
         CatalogRoundingRuleUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -62,18 +62,18 @@ record!(CatalogRoundingRuleUpdateFields {
 
 #[allow(deprecated)]
 impl CatalogRoundingRuleUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        catalog_group_id: Numeric,
-        price: Numeric,
-        round_type: Numeric,
-        round_precision: Numeric,
+        catalog_group_id: impl Into<Numeric>,
+        price: impl Into<Numeric>,
+        round_type: impl Into<Numeric>,
+        round_precision: impl Into<Numeric>,
     ) -> Self {
         CatalogRoundingRuleUpdateFields {
-            catalog_group_id,
-            price,
-            round_type,
-            round_precision,
+            catalog_group_id: catalog_group_id.into(),
+            price: price.into(),
+            round_type: round_type.into(),
+            round_precision: round_precision.into(),
             extra: Map::new(),
         }
     }

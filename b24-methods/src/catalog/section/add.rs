@@ -24,10 +24,10 @@ record!(CatalogSectionAdd {
 
 #[allow(deprecated)]
 impl CatalogSectionAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogSectionAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogSectionAddFields>) -> Self {
         CatalogSectionAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -61,24 +61,24 @@ pub struct CatalogSectionAddFields {
 
 record!(CatalogSectionAddFields {
     req iblock_id: "iblockId",
-    opt iblock_section_id: "iblockSectionId",
+    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
     req name: "name",
-    opt xml_id: "xmlId",
-    opt code: "code",
-    opt sort: "sort",
-    opt active: "active",
-    opt description: "description",
-    opt description_type: "descriptionType",
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt code: "code" => with_code(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt active: "active" => with_active(String),
+    opt description: "description" => with_description(String),
+    opt description_type: "descriptionType" => with_description_type(String),
 });
 
 #[allow(deprecated)]
 impl CatalogSectionAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_id: Numeric, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(iblock_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
         CatalogSectionAddFields {
-            iblock_id,
+            iblock_id: iblock_id.into(),
             iblock_section_id: None,
-            name,
+            name: name.into(),
             xml_id: None,
             code: None,
             sort: None,

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.section.list`.
-#[b24_method("catalog.section.list", scope = "catalog", response = CatalogSectionListResult, read_only)]
+#[b24_method("catalog.section.list", scope = "catalog", response = CatalogSectionListResult, read_only, list = "section")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogSectionList {
@@ -25,10 +25,10 @@ pub struct CatalogSectionList {
 }
 
 record!(CatalogSectionList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

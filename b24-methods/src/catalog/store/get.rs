@@ -24,10 +24,10 @@ record!(CatalogStoreGet {
 
 #[allow(deprecated)]
 impl CatalogStoreGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CatalogStoreGet {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

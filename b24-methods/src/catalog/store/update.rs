@@ -27,11 +27,11 @@ record!(CatalogStoreUpdate {
 
 #[allow(deprecated)]
 impl CatalogStoreUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogStoreUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogStoreUpdateFields>) -> Self {
         CatalogStoreUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -82,24 +82,24 @@ pub struct CatalogStoreUpdateFields {
 }
 
 record!(CatalogStoreUpdateFields {
-    opt address: "address",
-    opt title: "title",
-    opt active: "active",
-    opt description: "description",
-    opt gps_n: "gpsN",
-    opt gps_s: "gpsS",
-    opt image_id: "imageId",
-    opt date_modify: "dateModify",
-    opt date_create: "dateCreate",
-    opt user_id: "userId",
-    opt modified_by: "modifiedBy",
-    opt phone: "phone",
-    opt schedule: "schedule",
-    opt xml_id: "xmlId",
-    opt sort: "sort",
-    opt email: "email",
-    opt issuing_center: "issuingCenter",
-    opt code: "code",
+    opt address: "address" => with_address(String),
+    opt title: "title" => with_title(String),
+    opt active: "active" => with_active(String),
+    opt description: "description" => with_description(String),
+    opt gps_n: "gpsN" => with_gps_n(Numeric),
+    opt gps_s: "gpsS" => with_gps_s(Numeric),
+    opt image_id: "imageId" => with_image_id(Value),
+    opt date_modify: "dateModify" => with_date_modify(DateTime),
+    opt date_create: "dateCreate" => with_date_create(DateTime),
+    opt user_id: "userId" => with_user_id(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
+    opt phone: "phone" => with_phone(String),
+    opt schedule: "schedule" => with_schedule(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt email: "email" => with_email(String),
+    opt issuing_center: "issuingCenter" => with_issuing_center(String),
+    opt code: "code" => with_code(String),
 });
 
 /// `result` (returned field).

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.storeproduct.list`.
-#[b24_method("catalog.storeproduct.list", scope = "catalog", response = CatalogStoreproductListResult, read_only)]
+#[b24_method("catalog.storeproduct.list", scope = "catalog", response = CatalogStoreproductListResult, read_only, list = "storeProducts")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogStoreproductList {
@@ -25,10 +25,10 @@ pub struct CatalogStoreproductList {
 }
 
 record!(CatalogStoreproductList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

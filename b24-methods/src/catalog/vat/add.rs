@@ -24,10 +24,10 @@ record!(CatalogVatAdd {
 
 #[allow(deprecated)]
 impl CatalogVatAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogVatAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogVatAddFields>) -> Self {
         CatalogVatAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -51,19 +51,19 @@ pub struct CatalogVatAddFields {
 
 record!(CatalogVatAddFields {
     req name: "name",
-    opt active: "active",
+    opt active: "active" => with_active(String),
     req rate: "rate",
-    opt sort: "sort",
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl CatalogVatAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, rate: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, rate: impl Into<Numeric>) -> Self {
         CatalogVatAddFields {
-            name,
+            name: name.into(),
             active: None,
-            rate,
+            rate: rate.into(),
             sort: None,
             extra: Map::new(),
         }

@@ -27,11 +27,11 @@ record!(CatalogVatUpdate {
 
 #[allow(deprecated)]
 impl CatalogVatUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogVatUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogVatUpdateFields>) -> Self {
         CatalogVatUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,19 +55,19 @@ pub struct CatalogVatUpdateFields {
 
 record!(CatalogVatUpdateFields {
     req name: "name",
-    opt active: "active",
+    opt active: "active" => with_active(String),
     req rate: "rate",
-    opt sort: "sort",
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl CatalogVatUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, rate: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, rate: impl Into<Numeric>) -> Self {
         CatalogVatUpdateFields {
-            name,
+            name: name.into(),
             active: None,
-            rate,
+            rate: rate.into(),
             sort: None,
             extra: Map::new(),
         }

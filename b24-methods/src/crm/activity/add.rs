@@ -25,10 +25,10 @@ record!(CrmActivityAdd {
 
 #[allow(deprecated)]
 impl CrmActivityAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmActivityAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmActivityAddFields>) -> Self {
         CrmActivityAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -104,50 +104,50 @@ record!(CrmActivityAddFields {
     req owner_id: "OWNER_ID",
     req owner_type_id: "OWNER_TYPE_ID",
     req type_id: "TYPE_ID",
-    opt associated_entity_id: "ASSOCIATED_ENTITY_ID",
+    opt associated_entity_id: "ASSOCIATED_ENTITY_ID" => with_associated_entity_id(Numeric),
     req communications: "COMMUNICATIONS",
-    opt deadline: "DEADLINE",
-    opt description: "DESCRIPTION",
-    opt description_type: "DESCRIPTION_TYPE",
-    opt direction: "DIRECTION",
-    opt end_time: "END_TIME",
-    opt files: "FILES",
-    opt location: "LOCATION",
-    opt notify_type: "NOTIFY_TYPE",
-    opt originator_id: "ORIGINATOR_ID",
-    opt origin_id: "ORIGIN_ID",
-    opt origin_version: "ORIGIN_VERSION",
-    opt priority: "PRIORITY",
-    opt provider_data: "PROVIDER_DATA",
-    opt provider_group_id: "PROVIDER_GROUP_ID",
-    opt provider_id: "PROVIDER_ID",
-    opt provider_type_id: "PROVIDER_TYPE_ID",
-    opt provider_params: "PROVIDER_PARAMS",
+    opt deadline: "DEADLINE" => with_deadline(DateTime),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt description_type: "DESCRIPTION_TYPE" => with_description_type(Value),
+    opt direction: "DIRECTION" => with_direction(Value),
+    opt end_time: "END_TIME" => with_end_time(DateTime),
+    opt files: "FILES" => with_files(Value),
+    opt location: "LOCATION" => with_location(String),
+    opt notify_type: "NOTIFY_TYPE" => with_notify_type(Value),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
+    opt priority: "PRIORITY" => with_priority(Value),
+    opt provider_data: "PROVIDER_DATA" => with_provider_data(String),
+    opt provider_group_id: "PROVIDER_GROUP_ID" => with_provider_group_id(String),
+    opt provider_id: "PROVIDER_ID" => with_provider_id(String),
+    opt provider_type_id: "PROVIDER_TYPE_ID" => with_provider_type_id(String),
+    opt provider_params: "PROVIDER_PARAMS" => with_provider_params(Value),
     req responsible_id: "RESPONSIBLE_ID",
-    opt settings: "SETTINGS",
-    opt start_time: "START_TIME",
-    opt status: "STATUS",
-    opt subject: "SUBJECT",
-    opt webdav_elements: "WEBDAV_ELEMENTS",
-    opt is_incoming_channel: "IS_INCOMING_CHANNEL",
+    opt settings: "SETTINGS" => with_settings(Value),
+    opt start_time: "START_TIME" => with_start_time(DateTime),
+    opt status: "STATUS" => with_status(Value),
+    opt subject: "SUBJECT" => with_subject(String),
+    opt webdav_elements: "WEBDAV_ELEMENTS" => with_webdav_elements(FileData),
+    opt is_incoming_channel: "IS_INCOMING_CHANNEL" => with_is_incoming_channel(String),
 });
 
 #[allow(deprecated)]
 impl CrmActivityAddFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        owner_id: Numeric,
-        owner_type_id: Numeric,
-        type_id: Numeric,
-        communications: Value,
-        responsible_id: Numeric,
+        owner_id: impl Into<Numeric>,
+        owner_type_id: impl Into<Numeric>,
+        type_id: impl Into<Numeric>,
+        communications: impl Into<Value>,
+        responsible_id: impl Into<Numeric>,
     ) -> Self {
         CrmActivityAddFields {
-            owner_id,
-            owner_type_id,
-            type_id,
+            owner_id: owner_id.into(),
+            owner_type_id: owner_type_id.into(),
+            type_id: type_id.into(),
             associated_entity_id: None,
-            communications,
+            communications: communications.into(),
             deadline: None,
             description: None,
             description_type: None,
@@ -165,7 +165,7 @@ impl CrmActivityAddFields {
             provider_id: None,
             provider_type_id: None,
             provider_params: None,
-            responsible_id,
+            responsible_id: responsible_id.into(),
             settings: None,
             start_time: None,
             status: None,

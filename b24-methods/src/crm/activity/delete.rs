@@ -22,10 +22,10 @@ record!(CrmActivityDelete {
 
 #[allow(deprecated)]
 impl CrmActivityDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmActivityDelete {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.activity.list`.
-#[b24_method("crm.activity.list", scope = "crm", response = Vec<Value>, read_only)]
+#[b24_method("crm.activity.list", scope = "crm", response = Vec<Value>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmActivityList {
@@ -23,8 +23,8 @@ pub struct CrmActivityList {
 }
 
 record!(CrmActivityList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });

@@ -28,11 +28,11 @@ record!(CrmActivityUpdate {
 
 #[allow(deprecated)]
 impl CrmActivityUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmActivityUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmActivityUpdateFields>) -> Self {
         CrmActivityUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -105,41 +105,41 @@ pub struct CrmActivityUpdateFields {
 }
 
 record!(CrmActivityUpdateFields {
-    opt owner_id: "OWNER_ID",
-    opt owner_type_id: "OWNER_TYPE_ID",
-    opt type_id: "TYPE_ID",
-    opt associated_entity_id: "ASSOCIATED_ENTITY_ID",
-    opt communications: "COMMUNICATIONS",
-    opt deadline: "DEADLINE",
-    opt description: "DESCRIPTION",
-    opt description_type: "DESCRIPTION_TYPE",
-    opt direction: "DIRECTION",
-    opt end_time: "END_TIME",
-    opt files: "FILES",
-    opt location: "LOCATION",
-    opt notify_type: "NOTIFY_TYPE",
-    opt originator_id: "ORIGINATOR_ID",
-    opt origin_id: "ORIGIN_ID",
-    opt origin_version: "ORIGIN_VERSION",
-    opt priority: "PRIORITY",
-    opt provider_data: "PROVIDER_DATA",
-    opt provider_group_id: "PROVIDER_GROUP_ID",
-    opt provider_id: "PROVIDER_ID",
-    opt provider_type_id: "PROVIDER_TYPE_ID",
-    opt provider_params: "PROVIDER_PARAMS",
+    opt owner_id: "OWNER_ID" => with_owner_id(Numeric),
+    opt owner_type_id: "OWNER_TYPE_ID" => with_owner_type_id(Numeric),
+    opt type_id: "TYPE_ID" => with_type_id(Numeric),
+    opt associated_entity_id: "ASSOCIATED_ENTITY_ID" => with_associated_entity_id(Numeric),
+    opt communications: "COMMUNICATIONS" => with_communications(Value),
+    opt deadline: "DEADLINE" => with_deadline(DateTime),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt description_type: "DESCRIPTION_TYPE" => with_description_type(Value),
+    opt direction: "DIRECTION" => with_direction(Value),
+    opt end_time: "END_TIME" => with_end_time(DateTime),
+    opt files: "FILES" => with_files(FileData),
+    opt location: "LOCATION" => with_location(String),
+    opt notify_type: "NOTIFY_TYPE" => with_notify_type(Value),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
+    opt priority: "PRIORITY" => with_priority(Value),
+    opt provider_data: "PROVIDER_DATA" => with_provider_data(String),
+    opt provider_group_id: "PROVIDER_GROUP_ID" => with_provider_group_id(String),
+    opt provider_id: "PROVIDER_ID" => with_provider_id(String),
+    opt provider_type_id: "PROVIDER_TYPE_ID" => with_provider_type_id(String),
+    opt provider_params: "PROVIDER_PARAMS" => with_provider_params(Value),
     req responsible_id: "RESPONSIBLE_ID",
-    opt settings: "SETTINGS",
-    opt start_time: "START_TIME",
-    opt status: "STATUS",
-    opt subject: "SUBJECT",
-    opt webdav_elements: "WEBDAV_ELEMENTS",
-    opt is_incoming_channel: "IS_INCOMING_CHANNEL",
+    opt settings: "SETTINGS" => with_settings(Value),
+    opt start_time: "START_TIME" => with_start_time(DateTime),
+    opt status: "STATUS" => with_status(Value),
+    opt subject: "SUBJECT" => with_subject(String),
+    opt webdav_elements: "WEBDAV_ELEMENTS" => with_webdav_elements(FileData),
+    opt is_incoming_channel: "IS_INCOMING_CHANNEL" => with_is_incoming_channel(String),
 });
 
 #[allow(deprecated)]
 impl CrmActivityUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(responsible_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(responsible_id: impl Into<Numeric>) -> Self {
         CrmActivityUpdateFields {
             owner_id: None,
             owner_type_id: None,
@@ -163,7 +163,7 @@ impl CrmActivityUpdateFields {
             provider_id: None,
             provider_type_id: None,
             provider_params: None,
-            responsible_id,
+            responsible_id: responsible_id.into(),
             settings: None,
             start_time: None,
             status: None,

@@ -22,10 +22,10 @@ record!(CrmAddressAdd {
 
 #[allow(deprecated)]
 impl CrmAddressAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmAddressAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmAddressAddFields>) -> Self {
         CrmAddressAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -67,25 +67,29 @@ record!(CrmAddressAddFields {
     req type_id: "TYPE_ID",
     req entity_type_id: "ENTITY_TYPE_ID",
     req entity_id: "ENTITY_ID",
-    opt address_1: "ADDRESS_1",
-    opt address_2: "ADDRESS_2",
-    opt city: "CITY",
-    opt postal_code: "POSTAL_CODE",
-    opt region: "REGION",
-    opt province: "PROVINCE",
-    opt country: "COUNTRY",
-    opt country_code: "COUNTRY_CODE",
-    opt loc_addr_id: "LOC_ADDR_ID",
+    opt address_1: "ADDRESS_1" => with_address_1(String),
+    opt address_2: "ADDRESS_2" => with_address_2(String),
+    opt city: "CITY" => with_city(String),
+    opt postal_code: "POSTAL_CODE" => with_postal_code(String),
+    opt region: "REGION" => with_region(String),
+    opt province: "PROVINCE" => with_province(String),
+    opt country: "COUNTRY" => with_country(String),
+    opt country_code: "COUNTRY_CODE" => with_country_code(String),
+    opt loc_addr_id: "LOC_ADDR_ID" => with_loc_addr_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmAddressAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_id: Numeric, entity_type_id: Numeric, entity_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        type_id: impl Into<Numeric>,
+        entity_type_id: impl Into<Numeric>,
+        entity_id: impl Into<String>,
+    ) -> Self {
         CrmAddressAddFields {
-            type_id,
-            entity_type_id,
-            entity_id,
+            type_id: type_id.into(),
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
             address_1: None,
             address_2: None,
             city: None,

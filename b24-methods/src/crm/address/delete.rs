@@ -22,10 +22,10 @@ record!(CrmAddressDelete {
 
 #[allow(deprecated)]
 impl CrmAddressDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmAddressDeleteFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmAddressDeleteFields>) -> Self {
         CrmAddressDelete {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,12 +53,16 @@ record!(CrmAddressDeleteFields {
 
 #[allow(deprecated)]
 impl CrmAddressDeleteFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_id: Numeric, entity_type_id: Numeric, entity_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        type_id: impl Into<Numeric>,
+        entity_type_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+    ) -> Self {
         CrmAddressDeleteFields {
-            type_id,
-            entity_type_id,
-            entity_id,
+            type_id: type_id.into(),
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
             extra: Map::new(),
         }
     }

@@ -23,10 +23,10 @@ pub struct CrmAddressList {
 }
 
 record!(CrmAddressList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<CrmAddressListSelect>),
+    opt filter: "filter" => with_filter(CrmAddressListFilter),
+    opt order: "order" => with_order(CrmAddressListOrder),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `select` (parameter).
@@ -66,20 +66,20 @@ pub struct CrmAddressListSelect {
 }
 
 record!(CrmAddressListSelect {
-    opt type_id: "TYPE_ID",
-    opt entity_type_id: "ENTITY_TYPE_ID",
-    opt entity_id: "ENTITY_ID",
-    opt address_1: "ADDRESS_1",
-    opt address_2: "ADDRESS_2",
-    opt city: "CITY",
-    opt postal_code: "POSTAL_CODE",
-    opt region: "REGION",
-    opt province: "PROVINCE",
-    opt country: "COUNTRY",
-    opt country_code: "COUNTRY_CODE",
-    opt loc_addr_id: "LOC_ADDR_ID",
-    opt anchor_type_id: "ANCHOR_TYPE_ID",
-    opt anchor_id: "ANCHOR_ID",
+    opt type_id: "TYPE_ID" => with_type_id(Numeric),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt entity_id: "ENTITY_ID" => with_entity_id(String),
+    opt address_1: "ADDRESS_1" => with_address_1(String),
+    opt address_2: "ADDRESS_2" => with_address_2(String),
+    opt city: "CITY" => with_city(String),
+    opt postal_code: "POSTAL_CODE" => with_postal_code(String),
+    opt region: "REGION" => with_region(String),
+    opt province: "PROVINCE" => with_province(String),
+    opt country: "COUNTRY" => with_country(String),
+    opt country_code: "COUNTRY_CODE" => with_country_code(String),
+    opt loc_addr_id: "LOC_ADDR_ID" => with_loc_addr_id(Numeric),
+    opt anchor_type_id: "ANCHOR_TYPE_ID" => with_anchor_type_id(Numeric),
+    opt anchor_id: "ANCHOR_ID" => with_anchor_id(Numeric),
 });
 
 /// `filter` (parameter).
@@ -119,20 +119,20 @@ pub struct CrmAddressListFilter {
 }
 
 record!(CrmAddressListFilter {
-    opt type_id: "TYPE_ID",
-    opt entity_type_id: "ENTITY_TYPE_ID",
-    opt entity_id: "ENTITY_ID",
-    opt address_1: "ADDRESS_1",
-    opt address_2: "ADDRESS_2",
-    opt city: "CITY",
-    opt postal_code: "POSTAL_CODE",
-    opt region: "REGION",
-    opt province: "PROVINCE",
-    opt country: "COUNTRY",
-    opt country_code: "COUNTRY_CODE",
-    opt loc_addr_id: "LOC_ADDR_ID",
-    opt anchor_type_id: "ANCHOR_TYPE_ID",
-    opt anchor_id: "ANCHOR_ID",
+    opt type_id: "TYPE_ID" => with_type_id(Numeric),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
+    opt address_1: "ADDRESS_1" => with_address_1(String),
+    opt address_2: "ADDRESS_2" => with_address_2(String),
+    opt city: "CITY" => with_city(String),
+    opt postal_code: "POSTAL_CODE" => with_postal_code(String),
+    opt region: "REGION" => with_region(String),
+    opt province: "PROVINCE" => with_province(String),
+    opt country: "COUNTRY" => with_country(String),
+    opt country_code: "COUNTRY_CODE" => with_country_code(String),
+    opt loc_addr_id: "LOC_ADDR_ID" => with_loc_addr_id(Numeric),
+    opt anchor_type_id: "ANCHOR_TYPE_ID" => with_anchor_type_id(Numeric),
+    opt anchor_id: "ANCHOR_ID" => with_anchor_id(Numeric),
 });
 
 /// `order` (parameter).
@@ -172,18 +172,18 @@ pub struct CrmAddressListOrder {
 }
 
 record!(CrmAddressListOrder {
-    opt type_id: "TYPE_ID",
-    opt entity_type_id: "ENTITY_TYPE_ID",
-    opt entity_id: "ENTITY_ID",
-    opt address_1: "ADDRESS_1",
-    opt address_2: "ADDRESS_2",
-    opt city: "CITY",
-    opt postal_code: "POSTAL_CODE",
-    opt region: "REGION",
-    opt province: "PROVINCE",
-    opt country: "COUNTRY",
-    opt country_code: "COUNTRY_CODE",
-    opt loc_addr_id: "LOC_ADDR_ID",
-    opt anchor_type_id: "ANCHOR_TYPE_ID",
-    opt anchor_id: "ANCHOR_ID",
+    opt type_id: "TYPE_ID" => with_type_id(Numeric),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt entity_id: "ENTITY_ID" => with_entity_id(String),
+    opt address_1: "ADDRESS_1" => with_address_1(String),
+    opt address_2: "ADDRESS_2" => with_address_2(String),
+    opt city: "CITY" => with_city(String),
+    opt postal_code: "POSTAL_CODE" => with_postal_code(String),
+    opt region: "REGION" => with_region(String),
+    opt province: "PROVINCE" => with_province(String),
+    opt country: "COUNTRY" => with_country(String),
+    opt country_code: "COUNTRY_CODE" => with_country_code(String),
+    opt loc_addr_id: "LOC_ADDR_ID" => with_loc_addr_id(Numeric),
+    opt anchor_type_id: "ANCHOR_TYPE_ID" => with_anchor_type_id(Numeric),
+    opt anchor_id: "ANCHOR_ID" => with_anchor_id(Numeric),
 });

@@ -25,16 +25,16 @@ pub struct CrmCalllistAdd {
 record!(CrmCalllistAdd {
     req entity_type: "ENTITY_TYPE",
     req entities: "ENTITIES",
-    opt webform_id: "WEBFORM_ID",
+    opt webform_id: "WEBFORM_ID" => with_webform_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmCalllistAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type: String, entities: Vec<Numeric>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type: impl Into<String>, entities: impl Into<Vec<Numeric>>) -> Self {
         CrmCalllistAdd {
-            entity_type,
-            entities,
+            entity_type: entity_type.into(),
+            entities: entities.into(),
             webform_id: None,
             extra: Map::new(),
         }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.calllist.list`.
-#[b24_method("crm.calllist.list", scope = "crm", response = Vec<Value>, read_only, list)]
+#[b24_method("crm.calllist.list", scope = "crm", response = Vec<crate::crm::calllist::get::CrmCalllistGetResult>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmCalllistList {
@@ -23,7 +23,7 @@ pub struct CrmCalllistList {
 }
 
 record!(CrmCalllistList {
-    opt select: "SELECT",
-    opt filter: "FILTER",
-    opt order: "ORDER",
+    opt select: "SELECT" => with_select(Vec<Value>),
+    opt filter: "FILTER" => with_filter(Value),
+    opt order: "ORDER" => with_order(Value),
 });

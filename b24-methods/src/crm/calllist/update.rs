@@ -28,17 +28,21 @@ record!(CrmCalllistUpdate {
     req list_id: "LIST_ID",
     req entity_type: "ENTITY_TYPE",
     req entities: "ENTITIES",
-    opt webform_id: "WEBFORM_ID",
+    opt webform_id: "WEBFORM_ID" => with_webform_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmCalllistUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(list_id: Numeric, entity_type: String, entities: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        list_id: impl Into<Numeric>,
+        entity_type: impl Into<String>,
+        entities: impl Into<Vec<Value>>,
+    ) -> Self {
         CrmCalllistUpdate {
-            list_id,
-            entity_type,
-            entities,
+            list_id: list_id.into(),
+            entity_type: entity_type.into(),
+            entities: entities.into(),
             webform_id: None,
             extra: Map::new(),
         }

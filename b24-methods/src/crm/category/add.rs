@@ -27,11 +27,14 @@ record!(CrmCategoryAdd {
 
 #[allow(deprecated)]
 impl CrmCategoryAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, fields: CrmCategoryAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        entity_type_id: impl Into<Numeric>,
+        fields: impl Into<CrmCategoryAddFields>,
+    ) -> Self {
         CrmCategoryAdd {
-            entity_type_id,
-            fields,
+            entity_type_id: entity_type_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,16 +56,16 @@ pub struct CrmCategoryAddFields {
 
 record!(CrmCategoryAddFields {
     req name: "name",
-    opt sort: "sort",
-    opt is_default: "isDefault",
+    opt sort: "sort" => with_sort(Numeric),
+    opt is_default: "isDefault" => with_is_default(Flag),
 });
 
 #[allow(deprecated)]
 impl CrmCategoryAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         CrmCategoryAddFields {
-            name,
+            name: name.into(),
             sort: None,
             is_default: None,
             extra: Map::new(),

@@ -24,10 +24,10 @@ record!(CrmCategoryFields {
 
 #[allow(deprecated)]
 impl CrmCategoryFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>) -> Self {
         CrmCategoryFields {
-            entity_type_id,
+            entity_type_id: entity_type_id.into(),
             extra: Map::new(),
         }
     }

@@ -30,12 +30,16 @@ record!(CrmCategoryUpdate {
 
 #[allow(deprecated)]
 impl CrmCategoryUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, id: Numeric, fields: CrmCategoryUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        entity_type_id: impl Into<Numeric>,
+        id: impl Into<Numeric>,
+        fields: impl Into<CrmCategoryUpdateFields>,
+    ) -> Self {
         CrmCategoryUpdate {
-            entity_type_id,
-            id,
-            fields,
+            entity_type_id: entity_type_id.into(),
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -56,7 +60,7 @@ pub struct CrmCategoryUpdateFields {
 }
 
 record!(CrmCategoryUpdateFields {
-    opt name: "name",
-    opt sort: "sort",
-    opt is_default: "isDefault",
+    opt name: "name" => with_name(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt is_default: "isDefault" => with_is_default(Flag),
 });

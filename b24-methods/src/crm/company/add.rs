@@ -25,15 +25,15 @@ pub struct CrmCompanyAdd {
 
 record!(CrmCompanyAdd {
     req fields: "fields",
-    opt params: "params",
+    opt params: "params" => with_params(Value),
 });
 
 #[allow(deprecated)]
 impl CrmCompanyAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmCompanyAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmCompanyAddFields>) -> Self {
         CrmCompanyAdd {
-            fields,
+            fields: fields.into(),
             params: None,
             extra: Map::new(),
         }
@@ -105,31 +105,31 @@ pub struct CrmCompanyAddFields {
 }
 
 record!(CrmCompanyAddFields {
-    opt title: "TITLE",
-    opt company_type: "COMPANY_TYPE",
-    opt industry: "INDUSTRY",
-    opt employees: "EMPLOYEES",
-    opt currency_id: "CURRENCY_ID",
-    opt revenue: "REVENUE",
-    opt logo: "LOGO",
-    opt opened: "OPENED",
-    opt assigned_by_id: "ASSIGNED_BY_ID",
-    opt comments: "COMMENTS",
-    opt phone: "PHONE",
-    opt email: "EMAIL",
-    opt web: "WEB",
-    opt im: "IM",
-    opt utm_source: "UTM_SOURCE",
-    opt utm_medium: "UTM_MEDIUM",
-    opt utm_campaign: "UTM_CAMPAIGN",
-    opt utm_content: "UTM_CONTENT",
-    opt utm_term: "UTM_TERM",
-    opt is_my_company: "IS_MY_COMPANY",
-    opt originator_id: "ORIGINATOR_ID",
-    opt origin_id: "ORIGIN_ID",
-    opt origin_version: "ORIGIN_VERSION",
-    opt date_create: "DATE_CREATE",
-    opt date_modify: "DATE_MODIFY",
-    opt created_by_id: "CREATED_BY_ID",
-    opt modify_by_id: "MODIFY_BY_ID",
+    opt title: "TITLE" => with_title(String),
+    opt company_type: "COMPANY_TYPE" => with_company_type(String),
+    opt industry: "INDUSTRY" => with_industry(String),
+    opt employees: "EMPLOYEES" => with_employees(String),
+    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
+    opt revenue: "REVENUE" => with_revenue(Numeric),
+    opt logo: "LOGO" => with_logo(FileData),
+    opt opened: "OPENED" => with_opened(String),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt comments: "COMMENTS" => with_comments(String),
+    opt phone: "PHONE" => with_phone(Vec<MultiField>),
+    opt email: "EMAIL" => with_email(Vec<MultiField>),
+    opt web: "WEB" => with_web(Vec<MultiField>),
+    opt im: "IM" => with_im(Vec<MultiField>),
+    opt utm_source: "UTM_SOURCE" => with_utm_source(String),
+    opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
+    opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
+    opt utm_content: "UTM_CONTENT" => with_utm_content(String),
+    opt utm_term: "UTM_TERM" => with_utm_term(String),
+    opt is_my_company: "IS_MY_COMPANY" => with_is_my_company(String),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
 });

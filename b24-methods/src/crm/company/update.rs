@@ -28,16 +28,16 @@ pub struct CrmCompanyUpdate {
 record!(CrmCompanyUpdate {
     req id: "id",
     req fields: "fields",
-    opt params: "params",
+    opt params: "params" => with_params(Value),
 });
 
 #[allow(deprecated)]
 impl CrmCompanyUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmCompanyUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmCompanyUpdateFields>) -> Self {
         CrmCompanyUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             params: None,
             extra: Map::new(),
         }
@@ -103,28 +103,28 @@ pub struct CrmCompanyUpdateFields {
 }
 
 record!(CrmCompanyUpdateFields {
-    opt title: "TITLE",
-    opt company_type: "COMPANY_TYPE",
-    opt logo: "LOGO",
-    opt industry: "INDUSTRY",
-    opt employees: "EMPLOYEES",
-    opt currency_id: "CURRENCY_ID",
-    opt revenue: "REVENUE",
-    opt opened: "OPENED",
-    opt comments: "COMMENTS",
-    opt assigned_by_id: "ASSIGNED_BY_ID",
-    opt contact_id: "CONTACT_ID",
-    opt originator_id: "ORIGINATOR_ID",
-    opt origin_id: "ORIGIN_ID",
-    opt origin_version: "ORIGIN_VERSION",
-    opt utm_source: "UTM_SOURCE",
-    opt utm_medium: "UTM_MEDIUM",
-    opt utm_campaign: "UTM_CAMPAIGN",
-    opt utm_content: "UTM_CONTENT",
-    opt utm_term: "UTM_TERM",
-    opt phone: "PHONE",
-    opt email: "EMAIL",
-    opt web: "WEB",
-    opt im: "IM",
-    opt link: "LINK",
+    opt title: "TITLE" => with_title(String),
+    opt company_type: "COMPANY_TYPE" => with_company_type(String),
+    opt logo: "LOGO" => with_logo(FileData),
+    opt industry: "INDUSTRY" => with_industry(String),
+    opt employees: "EMPLOYEES" => with_employees(String),
+    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
+    opt revenue: "REVENUE" => with_revenue(Numeric),
+    opt opened: "OPENED" => with_opened(String),
+    opt comments: "COMMENTS" => with_comments(String),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt contact_id: "CONTACT_ID" => with_contact_id(Numeric),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
+    opt utm_source: "UTM_SOURCE" => with_utm_source(String),
+    opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
+    opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
+    opt utm_content: "UTM_CONTENT" => with_utm_content(String),
+    opt utm_term: "UTM_TERM" => with_utm_term(String),
+    opt phone: "PHONE" => with_phone(Vec<MultiField>),
+    opt email: "EMAIL" => with_email(Vec<MultiField>),
+    opt web: "WEB" => with_web(Vec<MultiField>),
+    opt im: "IM" => with_im(Vec<MultiField>),
+    opt link: "LINK" => with_link(Vec<MultiField>),
 });

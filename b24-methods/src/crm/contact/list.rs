@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.contact.list`.
-#[b24_method("crm.contact.list", scope = "crm", response = Vec<Value>, read_only)]
+#[b24_method("crm.contact.list", scope = "crm", response = Vec<crate::crm::contact::get::CrmContactGetResult>, read_only, list, cursor = "ID")]
 #[deprecated(note = "the documentation marks `crm.contact.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -26,8 +26,8 @@ pub struct CrmContactList {
 }
 
 record!(CrmContactList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<String>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });

@@ -28,16 +28,16 @@ pub struct CrmContactUpdate {
 record!(CrmContactUpdate {
     req id: "ID",
     req fields: "FIELDS",
-    opt params: "PARAMS",
+    opt params: "PARAMS" => with_params(CrmContactUpdateParams),
 });
 
 #[allow(deprecated)]
 impl CrmContactUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmContactUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmContactUpdateFields>) -> Self {
         CrmContactUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             params: None,
             extra: Map::new(),
         }
@@ -131,44 +131,44 @@ pub struct CrmContactUpdateFields {
 }
 
 record!(CrmContactUpdateFields {
-    opt honorific: "HONORIFIC",
-    opt name: "NAME",
-    opt second_name: "SECOND_NAME",
-    opt last_name: "LAST_NAME",
-    opt photo: "PHOTO",
-    opt birthdate: "BIRTHDATE",
-    opt type_id: "TYPE_ID",
-    opt source_id: "SOURCE_ID",
-    opt source_description: "SOURCE_DESCRIPTION",
-    opt post: "POST",
-    opt comments: "COMMENTS",
-    opt opened: "OPENED",
-    opt export: "EXPORT",
-    opt assigned_by_id: "ASSIGNED_BY_ID",
-    opt company_id: "COMPANY_ID",
-    opt company_ids: "COMPANY_IDS",
-    opt utm_source: "UTM_SOURCE",
-    opt utm_medium: "UTM_MEDIUM",
-    opt utm_campaign: "UTM_CAMPAIGN",
-    opt utm_content: "UTM_CONTENT",
-    opt utm_term: "UTM_TERM",
-    opt phone: "PHONE",
-    opt email: "EMAIL",
-    opt web: "WEB",
-    opt im: "IM",
-    opt link: "LINK",
-    opt originator_id: "ORIGINATOR_ID",
-    opt origin_id: "ORIGIN_ID",
-    opt origin_version: "ORIGIN_VERSION",
-    opt address: "ADDRESS",
-    opt address_2: "ADDRESS_2",
-    opt address_city: "ADDRESS_CITY",
-    opt address_postal_code: "ADDRESS_POSTAL_CODE",
-    opt address_region: "ADDRESS_REGION",
-    opt address_province: "ADDRESS_PROVINCE",
-    opt address_country: "ADDRESS_COUNTRY",
-    opt address_country_code: "ADDRESS_COUNTRY_CODE",
-    opt address_loc_addr_id: "ADDRESS_LOC_ADDR_ID",
+    opt honorific: "HONORIFIC" => with_honorific(String),
+    opt name: "NAME" => with_name(String),
+    opt second_name: "SECOND_NAME" => with_second_name(String),
+    opt last_name: "LAST_NAME" => with_last_name(String),
+    opt photo: "PHOTO" => with_photo(FileData),
+    opt birthdate: "BIRTHDATE" => with_birthdate(DateTime),
+    opt type_id: "TYPE_ID" => with_type_id(String),
+    opt source_id: "SOURCE_ID" => with_source_id(String),
+    opt source_description: "SOURCE_DESCRIPTION" => with_source_description(String),
+    opt post: "POST" => with_post(String),
+    opt comments: "COMMENTS" => with_comments(String),
+    opt opened: "OPENED" => with_opened(Flag),
+    opt export: "EXPORT" => with_export(Flag),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
+    opt company_ids: "COMPANY_IDS" => with_company_ids(Vec<Numeric>),
+    opt utm_source: "UTM_SOURCE" => with_utm_source(String),
+    opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
+    opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
+    opt utm_content: "UTM_CONTENT" => with_utm_content(String),
+    opt utm_term: "UTM_TERM" => with_utm_term(String),
+    opt phone: "PHONE" => with_phone(Vec<MultiField>),
+    opt email: "EMAIL" => with_email(Vec<MultiField>),
+    opt web: "WEB" => with_web(Vec<MultiField>),
+    opt im: "IM" => with_im(Vec<MultiField>),
+    opt link: "LINK" => with_link(Vec<MultiField>),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
+    opt address: "ADDRESS" => with_address(String),
+    opt address_2: "ADDRESS_2" => with_address_2(String),
+    opt address_city: "ADDRESS_CITY" => with_address_city(String),
+    opt address_postal_code: "ADDRESS_POSTAL_CODE" => with_address_postal_code(String),
+    opt address_region: "ADDRESS_REGION" => with_address_region(String),
+    opt address_province: "ADDRESS_PROVINCE" => with_address_province(String),
+    opt address_country: "ADDRESS_COUNTRY" => with_address_country(String),
+    opt address_country_code: "ADDRESS_COUNTRY_CODE" => with_address_country_code(String),
+    opt address_loc_addr_id: "ADDRESS_LOC_ADDR_ID" => with_address_loc_addr_id(Numeric),
 });
 
 /// `params` (parameter).
@@ -184,6 +184,6 @@ pub struct CrmContactUpdateParams {
 }
 
 record!(CrmContactUpdateParams {
-    opt register_sonet_event: "REGISTER_SONET_EVENT",
-    opt register_history_event: "REGISTER_HISTORY_EVENT",
+    opt register_sonet_event: "REGISTER_SONET_EVENT" => with_register_sonet_event(Flag),
+    opt register_history_event: "REGISTER_HISTORY_EVENT" => with_register_history_event(Flag),
 });

@@ -24,10 +24,10 @@ record!(CrmCurrencyAdd {
 
 #[allow(deprecated)]
 impl CrmCurrencyAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmCurrencyAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmCurrencyAddFields>) -> Self {
         CrmCurrencyAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -56,13 +56,13 @@ pub struct CrmCurrencyAddFieldsLang {
 }
 
 record!(CrmCurrencyAddFieldsLang {
-    opt decimals: "DECIMALS",
-    opt dec_point: "DEC_POINT",
-    opt format_string: "FORMAT_STRING",
-    opt full_name: "FULL_NAME",
-    opt hide_zero: "HIDE_ZERO",
-    opt thousands_sep: "THOUSANDS_SEP",
-    opt thousands_variant: "THOUSANDS_VARIANT",
+    opt decimals: "DECIMALS" => with_decimals(Numeric),
+    opt dec_point: "DEC_POINT" => with_dec_point(String),
+    opt format_string: "FORMAT_STRING" => with_format_string(String),
+    opt full_name: "FULL_NAME" => with_full_name(String),
+    opt hide_zero: "HIDE_ZERO" => with_hide_zero(String),
+    opt thousands_sep: "THOUSANDS_SEP" => with_thousands_sep(String),
+    opt thousands_variant: "THOUSANDS_VARIANT" => with_thousands_variant(String),
 });
 
 /// `fields` (parameter).
@@ -87,22 +87,26 @@ pub struct CrmCurrencyAddFields {
 
 record!(CrmCurrencyAddFields {
     req currency: "CURRENCY",
-    opt base: "BASE",
+    opt base: "BASE" => with_base(String),
     req amount_cnt: "AMOUNT_CNT",
     req amount: "AMOUNT",
-    opt sort: "SORT",
-    opt lang: "LANG",
+    opt sort: "SORT" => with_sort(Numeric),
+    opt lang: "LANG" => with_lang(CrmCurrencyAddFieldsLang),
 });
 
 #[allow(deprecated)]
 impl CrmCurrencyAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(currency: String, amount_cnt: Numeric, amount: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        currency: impl Into<String>,
+        amount_cnt: impl Into<Numeric>,
+        amount: impl Into<Numeric>,
+    ) -> Self {
         CrmCurrencyAddFields {
-            currency,
+            currency: currency.into(),
             base: None,
-            amount_cnt,
-            amount,
+            amount_cnt: amount_cnt.into(),
+            amount: amount.into(),
             sort: None,
             lang: None,
             extra: Map::new(),

@@ -24,10 +24,10 @@ record!(CrmCurrencyDelete {
 
 #[allow(deprecated)]
 impl CrmCurrencyDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<String>) -> Self {
         CrmCurrencyDelete {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -17,5 +17,5 @@ pub struct CrmCurrencyGet {
 }
 
 record!(CrmCurrencyGet {
-    opt id: "id",
+    opt id: "id" => with_id(String),
 });

@@ -17,5 +17,5 @@ pub struct CrmCurrencyList {
 }
 
 record!(CrmCurrencyList {
-    opt order: "order",
+    opt order: "order" => with_order(Value),
 });

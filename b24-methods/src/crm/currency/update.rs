@@ -21,8 +21,8 @@ pub struct CrmCurrencyUpdate {
 }
 
 record!(CrmCurrencyUpdate {
-    opt id: "ID",
-    opt fields: "fields",
+    opt id: "ID" => with_id(String),
+    opt fields: "fields" => with_fields(CrmCurrencyUpdateFields),
 });
 
 /// `LANG` (parameter).
@@ -49,20 +49,20 @@ pub struct CrmCurrencyUpdateFieldsLang {
 
 record!(CrmCurrencyUpdateFieldsLang {
     req decimals: "DECIMALS",
-    opt dec_point: "DEC_POINT",
-    opt format_string: "FORMAT_STRING",
-    opt full_name: "FULL_NAME",
-    opt hide_zero: "HIDE_ZERO",
-    opt thousands_sep: "THOUSANDS_SEP",
-    opt thousands_variant: "THOUSANDS_VARIANT",
+    opt dec_point: "DEC_POINT" => with_dec_point(String),
+    opt format_string: "FORMAT_STRING" => with_format_string(String),
+    opt full_name: "FULL_NAME" => with_full_name(String),
+    opt hide_zero: "HIDE_ZERO" => with_hide_zero(String),
+    opt thousands_sep: "THOUSANDS_SEP" => with_thousands_sep(String),
+    opt thousands_variant: "THOUSANDS_VARIANT" => with_thousands_variant(String),
 });
 
 #[allow(deprecated)]
 impl CrmCurrencyUpdateFieldsLang {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(decimals: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(decimals: impl Into<Numeric>) -> Self {
         CrmCurrencyUpdateFieldsLang {
-            decimals,
+            decimals: decimals.into(),
             dec_point: None,
             format_string: None,
             full_name: None,
@@ -93,21 +93,21 @@ pub struct CrmCurrencyUpdateFields {
 }
 
 record!(CrmCurrencyUpdateFields {
-    opt sort: "SORT",
-    opt amount_cnt: "AMOUNT_CNT",
+    opt sort: "SORT" => with_sort(Numeric),
+    opt amount_cnt: "AMOUNT_CNT" => with_amount_cnt(Numeric),
     req amount: "AMOUNT",
-    opt base: "BASE",
-    opt lang: "LANG",
+    opt base: "BASE" => with_base(String),
+    opt lang: "LANG" => with_lang(CrmCurrencyUpdateFieldsLang),
 });
 
 #[allow(deprecated)]
 impl CrmCurrencyUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(amount: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(amount: impl Into<Numeric>) -> Self {
         CrmCurrencyUpdateFields {
             sort: None,
             amount_cnt: None,
-            amount,
+            amount: amount.into(),
             base: None,
             lang: None,
             extra: Map::new(),

@@ -22,8 +22,8 @@ pub struct CrmDealAdd {
 }
 
 record!(CrmDealAdd {
-    opt fields: "fields",
-    opt params: "params",
+    opt fields: "fields" => with_fields(CrmDealAddFields),
+    opt params: "params" => with_params(CrmDealAddParams),
 });
 
 /// `fields` (parameter).
@@ -103,39 +103,39 @@ pub struct CrmDealAddFields {
 }
 
 record!(CrmDealAddFields {
-    opt title: "TITLE",
-    opt type_id: "TYPE_ID",
-    opt category_id: "CATEGORY_ID",
-    opt stage_id: "STAGE_ID",
-    opt is_recurring: "IS_RECURRING",
-    opt is_return_customer: "IS_RETURN_CUSTOMER",
-    opt is_repeated_approach: "IS_REPEATED_APPROACH",
-    opt probability: "PROBABILITY",
-    opt currency_id: "CURRENCY_ID",
-    opt opportunity: "OPPORTUNITY",
-    opt is_manual_opportunity: "IS_MANUAL_OPPORTUNITY",
-    opt tax_value: "TAX_VALUE",
-    opt company_id: "COMPANY_ID",
-    opt contact_id: "CONTACT_ID",
-    opt contact_ids: "CONTACT_IDS",
-    opt begindate: "BEGINDATE",
-    opt closedate: "CLOSEDATE",
-    opt opened: "OPENED",
-    opt closed: "CLOSED",
-    opt comments: "COMMENTS",
-    opt assigned_by_id: "ASSIGNED_BY_ID",
-    opt source_id: "SOURCE_ID",
-    opt source_description: "SOURCE_DESCRIPTION",
-    opt additional_info: "ADDITIONAL_INFO",
-    opt location_id: "LOCATION_ID",
-    opt originator_id: "ORIGINATOR_ID",
-    opt origin_id: "ORIGIN_ID",
-    opt utm_source: "UTM_SOURCE",
-    opt utm_medium: "UTM_MEDIUM",
-    opt utm_campaign: "UTM_CAMPAIGN",
-    opt utm_content: "UTM_CONTENT",
-    opt utm_term: "UTM_TERM",
-    opt trace: "TRACE",
+    opt title: "TITLE" => with_title(String),
+    opt type_id: "TYPE_ID" => with_type_id(String),
+    opt category_id: "CATEGORY_ID" => with_category_id(Numeric),
+    opt stage_id: "STAGE_ID" => with_stage_id(String),
+    opt is_recurring: "IS_RECURRING" => with_is_recurring(String),
+    opt is_return_customer: "IS_RETURN_CUSTOMER" => with_is_return_customer(String),
+    opt is_repeated_approach: "IS_REPEATED_APPROACH" => with_is_repeated_approach(String),
+    opt probability: "PROBABILITY" => with_probability(Numeric),
+    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Numeric),
+    opt is_manual_opportunity: "IS_MANUAL_OPPORTUNITY" => with_is_manual_opportunity(String),
+    opt tax_value: "TAX_VALUE" => with_tax_value(Numeric),
+    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
+    opt contact_id: "CONTACT_ID" => with_contact_id(Numeric),
+    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),
+    opt begindate: "BEGINDATE" => with_begindate(DateTime),
+    opt closedate: "CLOSEDATE" => with_closedate(DateTime),
+    opt opened: "OPENED" => with_opened(String),
+    opt closed: "CLOSED" => with_closed(String),
+    opt comments: "COMMENTS" => with_comments(String),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt source_id: "SOURCE_ID" => with_source_id(String),
+    opt source_description: "SOURCE_DESCRIPTION" => with_source_description(String),
+    opt additional_info: "ADDITIONAL_INFO" => with_additional_info(String),
+    opt location_id: "LOCATION_ID" => with_location_id(Numeric),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt utm_source: "UTM_SOURCE" => with_utm_source(String),
+    opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
+    opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
+    opt utm_content: "UTM_CONTENT" => with_utm_content(String),
+    opt utm_term: "UTM_TERM" => with_utm_term(String),
+    opt trace: "TRACE" => with_trace(String),
 });
 
 /// `params` (parameter).
@@ -149,5 +149,5 @@ pub struct CrmDealAddParams {
 }
 
 record!(CrmDealAddParams {
-    opt register_sonet_event: "REGISTER_SONET_EVENT",
+    opt register_sonet_event: "REGISTER_SONET_EVENT" => with_register_sonet_event(Flag),
 });

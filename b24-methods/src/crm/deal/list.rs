@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.deal.list`.
-#[b24_method("crm.deal.list", scope = "crm", response = Vec<Value>, read_only, list, cursor = "ID")]
+#[b24_method("crm.deal.list", scope = "crm", response = Vec<crate::crm::deal::get::CrmDealGetResult>, read_only, list, cursor = "ID")]
 #[deprecated(note = "the documentation marks `crm.deal.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -26,8 +26,8 @@ pub struct CrmDealList {
 }
 
 record!(CrmDealList {
-    opt select: "SELECT",
-    opt filter: "FILTER",
-    opt order: "ORDER",
-    opt start: "start",
+    opt select: "SELECT" => with_select(Vec<String>),
+    opt filter: "FILTER" => with_filter(Value),
+    opt order: "ORDER" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });

@@ -20,5 +20,5 @@ pub struct CrmDealcategoryAdd {
 }
 
 record!(CrmDealcategoryAdd {
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(Vec<Value>),
 });

@@ -20,5 +20,5 @@ pub struct CrmDealcategoryDelete {
 }
 
 record!(CrmDealcategoryDelete {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

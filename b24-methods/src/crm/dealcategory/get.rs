@@ -20,5 +20,5 @@ pub struct CrmDealcategoryGet {
 }
 
 record!(CrmDealcategoryGet {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

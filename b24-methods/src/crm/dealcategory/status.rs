@@ -20,5 +20,5 @@ pub struct CrmDealcategoryStatus {
 }
 
 record!(CrmDealcategoryStatus {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

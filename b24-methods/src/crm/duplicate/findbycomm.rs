@@ -25,16 +25,16 @@ pub struct CrmDuplicateFindbycomm {
 record!(CrmDuplicateFindbycomm {
     req type_: "type",
     req values: "values",
-    opt entity_type: "entity_type",
+    opt entity_type: "entity_type" => with_entity_type(String),
 });
 
 #[allow(deprecated)]
 impl CrmDuplicateFindbycomm {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String, values: Vec<String>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_: impl Into<String>, values: impl Into<Vec<String>>) -> Self {
         CrmDuplicateFindbycomm {
-            type_,
-            values,
+            type_: type_.into(),
+            values: values.into(),
             entity_type: None,
             extra: Map::new(),
         }

@@ -24,10 +24,10 @@ record!(CrmEntityMergeBatch {
 
 #[allow(deprecated)]
 impl CrmEntityMergeBatch {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(params: CrmEntityMergeBatchParams) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(params: impl Into<CrmEntityMergeBatchParams>) -> Self {
         CrmEntityMergeBatch {
-            params,
+            params: params.into(),
             extra: Map::new(),
         }
     }
@@ -52,11 +52,11 @@ record!(CrmEntityMergeBatchParams {
 
 #[allow(deprecated)]
 impl CrmEntityMergeBatchParams {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, entity_ids: Vec<Numeric>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>, entity_ids: impl Into<Vec<Numeric>>) -> Self {
         CrmEntityMergeBatchParams {
-            entity_type_id,
-            entity_ids,
+            entity_type_id: entity_type_id.into(),
+            entity_ids: entity_ids.into(),
             extra: Map::new(),
         }
     }

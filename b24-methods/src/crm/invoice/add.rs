@@ -20,5 +20,5 @@ pub struct CrmInvoiceAdd {
 }
 
 record!(CrmInvoiceAdd {
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(Vec<Value>),
 });

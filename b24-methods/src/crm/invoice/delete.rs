@@ -20,5 +20,5 @@ pub struct CrmInvoiceDelete {
 }
 
 record!(CrmInvoiceDelete {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

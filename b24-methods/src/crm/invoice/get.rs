@@ -20,5 +20,5 @@ pub struct CrmInvoiceGet {
 }
 
 record!(CrmInvoiceGet {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

@@ -20,5 +20,5 @@ pub struct CrmInvoiceGetexternallink {
 }
 
 record!(CrmInvoiceGetexternallink {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

@@ -22,8 +22,8 @@ pub struct CrmInvoiceList {
 }
 
 record!(CrmInvoiceList {
-    opt filter: "filter",
-    opt order: "order",
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
 });
 
 /// `result` (returned field).

@@ -25,16 +25,16 @@ pub struct CrmItemBatchImport {
 record!(CrmItemBatchImport {
     req entity_type_id: "entityTypeId",
     req data: "data",
-    opt use_original_uf_names: "useOriginalUfNames",
+    opt use_original_uf_names: "useOriginalUfNames" => with_use_original_uf_names(Flag),
 });
 
 #[allow(deprecated)]
 impl CrmItemBatchImport {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, data: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>, data: impl Into<Vec<Value>>) -> Self {
         CrmItemBatchImport {
-            entity_type_id,
-            data,
+            entity_type_id: entity_type_id.into(),
+            data: data.into(),
             use_original_uf_names: None,
             extra: Map::new(),
         }

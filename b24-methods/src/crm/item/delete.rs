@@ -27,11 +27,11 @@ record!(CrmItemDelete {
 
 #[allow(deprecated)]
 impl CrmItemDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>, id: impl Into<Numeric>) -> Self {
         CrmItemDelete {
-            entity_type_id,
-            id,
+            entity_type_id: entity_type_id.into(),
+            id: id.into(),
             extra: Map::new(),
         }
     }

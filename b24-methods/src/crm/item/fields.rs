@@ -22,15 +22,15 @@ pub struct CrmItemFields {
 
 record!(CrmItemFields {
     req entity_type_id: "entityTypeId",
-    opt use_original_uf_names: "useOriginalUfNames",
+    opt use_original_uf_names: "useOriginalUfNames" => with_use_original_uf_names(Flag),
 });
 
 #[allow(deprecated)]
 impl CrmItemFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>) -> Self {
         CrmItemFields {
-            entity_type_id,
+            entity_type_id: entity_type_id.into(),
             use_original_uf_names: None,
             extra: Map::new(),
         }

@@ -25,16 +25,16 @@ pub struct CrmItemGet {
 record!(CrmItemGet {
     req entity_type_id: "entityTypeId",
     req id: "id",
-    opt use_original_uf_names: "useOriginalUfNames",
+    opt use_original_uf_names: "useOriginalUfNames" => with_use_original_uf_names(Flag),
 });
 
 #[allow(deprecated)]
 impl CrmItemGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>, id: impl Into<Numeric>) -> Self {
         CrmItemGet {
-            entity_type_id,
-            id,
+            entity_type_id: entity_type_id.into(),
+            id: id.into(),
             use_original_uf_names: None,
             extra: Map::new(),
         }

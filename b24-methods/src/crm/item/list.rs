@@ -30,19 +30,19 @@ pub struct CrmItemList {
 
 record!(CrmItemList {
     req entity_type_id: "entityTypeId",
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
-    opt use_original_uf_names: "useOriginalUfNames",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
+    opt use_original_uf_names: "useOriginalUfNames" => with_use_original_uf_names(Flag),
 });
 
 #[allow(deprecated)]
 impl CrmItemList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>) -> Self {
         CrmItemList {
-            entity_type_id,
+            entity_type_id: entity_type_id.into(),
             select: None,
             filter: None,
             order: None,

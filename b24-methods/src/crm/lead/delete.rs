@@ -25,10 +25,10 @@ record!(CrmLeadDelete {
 
 #[allow(deprecated)]
 impl CrmLeadDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmLeadDelete {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

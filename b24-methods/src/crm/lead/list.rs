@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.lead.list`.
-#[b24_method("crm.lead.list", scope = "crm", response = Vec<Value>, read_only)]
+#[b24_method("crm.lead.list", scope = "crm", response = Vec<crate::crm::lead::get::CrmLeadGetResult>, read_only, list, cursor = "ID")]
 #[deprecated(note = "the documentation marks `crm.lead.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -26,8 +26,8 @@ pub struct CrmLeadList {
 }
 
 record!(CrmLeadList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });

@@ -25,16 +25,16 @@ pub struct CrmLeadUpdate {
 
 record!(CrmLeadUpdate {
     req id: "id",
-    opt fields: "fields",
-    opt params: "params",
+    opt fields: "fields" => with_fields(CrmLeadUpdateFields),
+    opt params: "params" => with_params(CrmLeadUpdateParams),
 });
 
 #[allow(deprecated)]
 impl CrmLeadUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmLeadUpdate {
-            id,
+            id: id.into(),
             fields: None,
             params: None,
             extra: Map::new(),
@@ -135,47 +135,47 @@ pub struct CrmLeadUpdateFields {
 }
 
 record!(CrmLeadUpdateFields {
-    opt address: "ADDRESS",
-    opt address_2: "ADDRESS_2",
-    opt address_city: "ADDRESS_CITY",
-    opt address_country: "ADDRESS_COUNTRY",
-    opt address_country_code: "ADDRESS_COUNTRY_CODE",
-    opt address_postal_code: "ADDRESS_POSTAL_CODE",
-    opt address_province: "ADDRESS_PROVINCE",
-    opt address_region: "ADDRESS_REGION",
-    opt assigned_by_id: "ASSIGNED_BY_ID",
-    opt birthdate: "BIRTHDATE",
-    opt comments: "COMMENTS",
-    opt company_id: "COMPANY_ID",
-    opt company_title: "COMPANY_TITLE",
-    opt contact_id: "CONTACT_ID",
-    opt contact_ids: "CONTACT_IDS",
-    opt currency_id: "CURRENCY_ID",
-    opt email: "EMAIL",
-    opt honorific: "HONORIFIC",
-    opt im: "IM",
-    opt link: "LINK",
-    opt last_name: "LAST_NAME",
-    opt name: "NAME",
-    opt second_name: "SECOND_NAME",
-    opt opened: "OPENED",
-    opt opportunity: "OPPORTUNITY",
-    opt is_manual_opportunity: "IS_MANUAL_OPPORTUNITY",
-    opt originator_id: "ORIGINATOR_ID",
-    opt origin_id: "ORIGIN_ID",
-    opt phone: "PHONE",
-    opt post: "POST",
-    opt source_description: "SOURCE_DESCRIPTION",
-    opt source_id: "SOURCE_ID",
-    opt status_description: "STATUS_DESCRIPTION",
-    opt status_id: "STATUS_ID",
-    opt title: "TITLE",
-    opt utm_campaign: "UTM_CAMPAIGN",
-    opt utm_content: "UTM_CONTENT",
-    opt utm_medium: "UTM_MEDIUM",
-    opt utm_source: "UTM_SOURCE",
-    opt utm_term: "UTM_TERM",
-    opt web: "WEB",
+    opt address: "ADDRESS" => with_address(String),
+    opt address_2: "ADDRESS_2" => with_address_2(String),
+    opt address_city: "ADDRESS_CITY" => with_address_city(String),
+    opt address_country: "ADDRESS_COUNTRY" => with_address_country(String),
+    opt address_country_code: "ADDRESS_COUNTRY_CODE" => with_address_country_code(String),
+    opt address_postal_code: "ADDRESS_POSTAL_CODE" => with_address_postal_code(String),
+    opt address_province: "ADDRESS_PROVINCE" => with_address_province(String),
+    opt address_region: "ADDRESS_REGION" => with_address_region(String),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt birthdate: "BIRTHDATE" => with_birthdate(DateTime),
+    opt comments: "COMMENTS" => with_comments(String),
+    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
+    opt company_title: "COMPANY_TITLE" => with_company_title(String),
+    opt contact_id: "CONTACT_ID" => with_contact_id(Numeric),
+    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Value),
+    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
+    opt email: "EMAIL" => with_email(Vec<MultiField>),
+    opt honorific: "HONORIFIC" => with_honorific(String),
+    opt im: "IM" => with_im(Vec<MultiField>),
+    opt link: "LINK" => with_link(Vec<MultiField>),
+    opt last_name: "LAST_NAME" => with_last_name(String),
+    opt name: "NAME" => with_name(String),
+    opt second_name: "SECOND_NAME" => with_second_name(String),
+    opt opened: "OPENED" => with_opened(String),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Numeric),
+    opt is_manual_opportunity: "IS_MANUAL_OPPORTUNITY" => with_is_manual_opportunity(String),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt phone: "PHONE" => with_phone(Vec<MultiField>),
+    opt post: "POST" => with_post(String),
+    opt source_description: "SOURCE_DESCRIPTION" => with_source_description(String),
+    opt source_id: "SOURCE_ID" => with_source_id(String),
+    opt status_description: "STATUS_DESCRIPTION" => with_status_description(String),
+    opt status_id: "STATUS_ID" => with_status_id(String),
+    opt title: "TITLE" => with_title(String),
+    opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
+    opt utm_content: "UTM_CONTENT" => with_utm_content(String),
+    opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
+    opt utm_source: "UTM_SOURCE" => with_utm_source(String),
+    opt utm_term: "UTM_TERM" => with_utm_term(String),
+    opt web: "WEB" => with_web(Vec<MultiField>),
 });
 
 /// `params` (parameter).
@@ -189,5 +189,5 @@ pub struct CrmLeadUpdateParams {
 }
 
 record!(CrmLeadUpdateParams {
-    opt register_sonet_event: "REGISTER_SONET_EVENT",
+    opt register_sonet_event: "REGISTER_SONET_EVENT" => with_register_sonet_event(String),
 });

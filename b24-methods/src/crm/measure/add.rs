@@ -25,10 +25,10 @@ record!(CrmMeasureAdd {
 
 #[allow(deprecated)]
 impl CrmMeasureAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmMeasureAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmMeasureAddFields>) -> Self {
         CrmMeasureAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -57,19 +57,19 @@ pub struct CrmMeasureAddFields {
 record!(CrmMeasureAddFields {
     req code: "CODE",
     req measure_title: "MEASURE_TITLE",
-    opt symbol_rus: "SYMBOL_RUS",
-    opt symbol_intl: "SYMBOL_INTL",
-    opt symbol_letter_intl: "SYMBOL_LETTER_INTL",
-    opt is_default: "IS_DEFAULT",
+    opt symbol_rus: "SYMBOL_RUS" => with_symbol_rus(String),
+    opt symbol_intl: "SYMBOL_INTL" => with_symbol_intl(String),
+    opt symbol_letter_intl: "SYMBOL_LETTER_INTL" => with_symbol_letter_intl(String),
+    opt is_default: "IS_DEFAULT" => with_is_default(String),
 });
 
 #[allow(deprecated)]
 impl CrmMeasureAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: Numeric, measure_title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<Numeric>, measure_title: impl Into<String>) -> Self {
         CrmMeasureAddFields {
-            code,
-            measure_title,
+            code: code.into(),
+            measure_title: measure_title.into(),
             symbol_rus: None,
             symbol_intl: None,
             symbol_letter_intl: None,

@@ -25,10 +25,10 @@ record!(CrmMeasureDelete {
 
 #[allow(deprecated)]
 impl CrmMeasureDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Value>) -> Self {
         CrmMeasureDelete {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

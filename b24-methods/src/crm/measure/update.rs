@@ -23,15 +23,15 @@ pub struct CrmMeasureUpdate {
 
 record!(CrmMeasureUpdate {
     req id: "id",
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(Value),
 });
 
 #[allow(deprecated)]
 impl CrmMeasureUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Value>) -> Self {
         CrmMeasureUpdate {
-            id,
+            id: id.into(),
             fields: None,
             extra: Map::new(),
         }

@@ -24,10 +24,10 @@ record!(CrmOrderentityDeleteByFilter {
 
 #[allow(deprecated)]
 impl CrmOrderentityDeleteByFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmOrderentityDeleteByFilterFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmOrderentityDeleteByFilterFields>) -> Self {
         CrmOrderentityDeleteByFilter {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,12 +55,16 @@ record!(CrmOrderentityDeleteByFilterFields {
 
 #[allow(deprecated)]
 impl CrmOrderentityDeleteByFilterFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(order_id: Numeric, owner_type_id: Numeric, owner_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        order_id: impl Into<Numeric>,
+        owner_type_id: impl Into<Numeric>,
+        owner_id: impl Into<Numeric>,
+    ) -> Self {
         CrmOrderentityDeleteByFilterFields {
-            order_id,
-            owner_type_id,
-            owner_id,
+            order_id: order_id.into(),
+            owner_type_id: owner_type_id.into(),
+            owner_id: owner_id.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.orderentity.list`.
-#[b24_method("crm.orderentity.list", scope = "crm", response = CrmOrderentityListResult, read_only)]
+#[b24_method("crm.orderentity.list", scope = "crm", response = CrmOrderentityListResult, read_only, list = "orderEntity")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmOrderentityList {
@@ -25,10 +25,10 @@ pub struct CrmOrderentityList {
 }
 
 record!(CrmOrderentityList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -20,5 +20,5 @@ pub struct CrmProductAdd {
 }
 
 record!(CrmProductAdd {
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(Vec<Value>),
 });

@@ -20,5 +20,5 @@ pub struct CrmProductDelete {
 }
 
 record!(CrmProductDelete {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

@@ -20,5 +20,5 @@ pub struct CrmProductGet {
 }
 
 record!(CrmProductGet {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

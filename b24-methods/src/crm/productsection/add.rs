@@ -25,10 +25,10 @@ record!(CrmProductsectionAdd {
 
 #[allow(deprecated)]
 impl CrmProductsectionAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<Vec<Value>>) -> Self {
         CrmProductsectionAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

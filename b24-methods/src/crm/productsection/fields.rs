@@ -28,9 +28,9 @@ pub struct CrmProductsectionFields {
 }
 
 record!(CrmProductsectionFields {
-    opt catalog_id: "CATALOG_ID",
-    opt id: "ID",
-    opt name: "NAME",
-    opt section_id: "SECTION_ID",
-    opt xml_id: "XML_ID",
+    opt catalog_id: "CATALOG_ID" => with_catalog_id(Numeric),
+    opt id: "ID" => with_id(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt section_id: "SECTION_ID" => with_section_id(Numeric),
+    opt xml_id: "XML_ID" => with_xml_id(String),
 });

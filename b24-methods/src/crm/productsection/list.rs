@@ -24,7 +24,7 @@ pub struct CrmProductsectionList {
 }
 
 record!(CrmProductsectionList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
 });

@@ -23,15 +23,15 @@ pub struct CrmProductsectionUpdate {
 
 record!(CrmProductsectionUpdate {
     req id: "id",
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl CrmProductsectionUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmProductsectionUpdate {
-            id,
+            id: id.into(),
             fields: None,
             extra: Map::new(),
         }

@@ -23,15 +23,15 @@ pub struct CrmQuoteAdd {
 
 record!(CrmQuoteAdd {
     req fields: "fields",
-    opt params: "params",
+    opt params: "params" => with_params(CrmQuoteAddParams),
 });
 
 #[allow(deprecated)]
 impl CrmQuoteAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmQuoteAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmQuoteAddFields>) -> Self {
         CrmQuoteAdd {
-            fields,
+            fields: fields.into(),
             params: None,
             extra: Map::new(),
         }
@@ -82,30 +82,30 @@ pub struct CrmQuoteAddFields {
 
 record!(CrmQuoteAddFields {
     req title: "TITLE",
-    opt status_id: "STATUS_ID",
-    opt currency_id: "CURRENCY_ID",
-    opt opportunity: "OPPORTUNITY",
-    opt assigned_by_id: "ASSIGNED_BY_ID",
-    opt company_id: "COMPANY_ID",
-    opt contact_ids: "CONTACT_IDS",
-    opt mycompany_id: "MYCOMPANY_ID",
-    opt opened: "OPENED",
-    opt person_type_id: "PERSON_TYPE_ID",
-    opt begindate: "BEGINDATE",
-    opt closedate: "CLOSEDATE",
-    opt client_title: "CLIENT_TITLE",
-    opt client_addr: "CLIENT_ADDR",
-    opt client_email: "CLIENT_EMAIL",
-    opt client_phone: "CLIENT_PHONE",
-    opt comments: "COMMENTS",
+    opt status_id: "STATUS_ID" => with_status_id(String),
+    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Numeric),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
+    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),
+    opt mycompany_id: "MYCOMPANY_ID" => with_mycompany_id(Numeric),
+    opt opened: "OPENED" => with_opened(String),
+    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
+    opt begindate: "BEGINDATE" => with_begindate(DateTime),
+    opt closedate: "CLOSEDATE" => with_closedate(DateTime),
+    opt client_title: "CLIENT_TITLE" => with_client_title(String),
+    opt client_addr: "CLIENT_ADDR" => with_client_addr(String),
+    opt client_email: "CLIENT_EMAIL" => with_client_email(String),
+    opt client_phone: "CLIENT_PHONE" => with_client_phone(String),
+    opt comments: "COMMENTS" => with_comments(String),
 });
 
 #[allow(deprecated)]
 impl CrmQuoteAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>) -> Self {
         CrmQuoteAddFields {
-            title,
+            title: title.into(),
             status_id: None,
             currency_id: None,
             opportunity: None,
@@ -146,9 +146,9 @@ pub struct CrmQuoteAddParams {
 }
 
 record!(CrmQuoteAddParams {
-    opt import: "IMPORT",
-    opt date_create: "DATE_CREATE",
-    opt date_modify: "DATE_MODIFY",
-    opt created_by_id: "CREATED_BY_ID",
-    opt modify_by_id: "MODIFY_BY_ID",
+    opt import: "IMPORT" => with_import(Flag),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
 });

@@ -27,10 +27,10 @@ record!(CrmQuoteDelete {
 
 #[allow(deprecated)]
 impl CrmQuoteDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmQuoteDelete {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -25,10 +25,10 @@ record!(CrmQuoteGet {
 
 #[allow(deprecated)]
 impl CrmQuoteGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmQuoteGet {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

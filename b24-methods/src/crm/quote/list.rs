@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.quote.list`.
-#[b24_method("crm.quote.list", scope = "crm", response = Vec<Value>, read_only)]
+#[b24_method("crm.quote.list", scope = "crm", response = Vec<Value>, read_only, list, cursor = "ID")]
 #[deprecated(note = "the documentation marks `crm.quote.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -26,8 +26,8 @@ pub struct CrmQuoteList {
 }
 
 record!(CrmQuoteList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<String>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });

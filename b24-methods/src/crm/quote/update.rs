@@ -25,16 +25,16 @@ pub struct CrmQuoteUpdate {
 
 record!(CrmQuoteUpdate {
     req id: "id",
-    opt fields: "fields",
-    opt params: "params",
+    opt fields: "fields" => with_fields(CrmQuoteUpdateFields),
+    opt params: "params" => with_params(CrmQuoteUpdateParams),
 });
 
 #[allow(deprecated)]
 impl CrmQuoteUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmQuoteUpdate {
-            id,
+            id: id.into(),
             fields: None,
             params: None,
             extra: Map::new(),
@@ -87,23 +87,23 @@ pub struct CrmQuoteUpdateFields {
 }
 
 record!(CrmQuoteUpdateFields {
-    opt title: "TITLE",
-    opt status_id: "STATUS_ID",
-    opt currency_id: "CURRENCY_ID",
-    opt opportunity: "OPPORTUNITY",
-    opt assigned_by_id: "ASSIGNED_BY_ID",
-    opt company_id: "COMPANY_ID",
-    opt contact_ids: "CONTACT_IDS",
-    opt mycompany_id: "MYCOMPANY_ID",
-    opt opened: "OPENED",
-    opt person_type_id: "PERSON_TYPE_ID",
-    opt begindate: "BEGINDATE",
-    opt closedate: "CLOSEDATE",
-    opt client_title: "CLIENT_TITLE",
-    opt client_addr: "CLIENT_ADDR",
-    opt client_email: "CLIENT_EMAIL",
-    opt client_phone: "CLIENT_PHONE",
-    opt comments: "COMMENTS",
+    opt title: "TITLE" => with_title(String),
+    opt status_id: "STATUS_ID" => with_status_id(String),
+    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Numeric),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
+    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),
+    opt mycompany_id: "MYCOMPANY_ID" => with_mycompany_id(Numeric),
+    opt opened: "OPENED" => with_opened(String),
+    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
+    opt begindate: "BEGINDATE" => with_begindate(DateTime),
+    opt closedate: "CLOSEDATE" => with_closedate(DateTime),
+    opt client_title: "CLIENT_TITLE" => with_client_title(String),
+    opt client_addr: "CLIENT_ADDR" => with_client_addr(String),
+    opt client_email: "CLIENT_EMAIL" => with_client_email(String),
+    opt client_phone: "CLIENT_PHONE" => with_client_phone(String),
+    opt comments: "COMMENTS" => with_comments(String),
 });
 
 /// `params` (parameter).
@@ -117,5 +117,5 @@ pub struct CrmQuoteUpdateParams {
 }
 
 record!(CrmQuoteUpdateParams {
-    opt register_history_event: "REGISTER_HISTORY_EVENT",
+    opt register_history_event: "REGISTER_HISTORY_EVENT" => with_register_history_event(Flag),
 });

@@ -27,11 +27,11 @@ pub struct CrmStagehistoryList {
 }
 
 record!(CrmStagehistoryList {
-    opt entity_type_id: "entityTypeId",
-    opt order: "order",
-    opt filter: "filter",
-    opt select: "select",
-    opt start: "start",
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
+    opt select: "select" => with_select(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(CrmStatusAdd {
 
 #[allow(deprecated)]
 impl CrmStatusAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmStatusAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmStatusAddFields>) -> Self {
         CrmStatusAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -57,19 +57,23 @@ record!(CrmStatusAddFields {
     req entity_id: "ENTITY_ID",
     req status_id: "STATUS_ID",
     req name: "NAME",
-    opt sort: "SORT",
-    opt color: "COLOR",
-    opt semantics: "SEMANTICS",
+    opt sort: "SORT" => with_sort(Numeric),
+    opt color: "COLOR" => with_color(String),
+    opt semantics: "SEMANTICS" => with_semantics(String),
 });
 
 #[allow(deprecated)]
 impl CrmStatusAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: String, status_id: String, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        entity_id: impl Into<String>,
+        status_id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         CrmStatusAddFields {
-            entity_id,
-            status_id,
-            name,
+            entity_id: entity_id.into(),
+            status_id: status_id.into(),
+            name: name.into(),
             sort: None,
             color: None,
             semantics: None,

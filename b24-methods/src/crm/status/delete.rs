@@ -22,15 +22,15 @@ pub struct CrmStatusDelete {
 
 record!(CrmStatusDelete {
     req id: "id",
-    opt params: "params",
+    opt params: "params" => with_params(String),
 });
 
 #[allow(deprecated)]
 impl CrmStatusDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmStatusDelete {
-            id,
+            id: id.into(),
             params: None,
             extra: Map::new(),
         }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.status.list`.
-#[b24_method("crm.status.list", scope = "crm", response = Vec<Value>, read_only, list)]
+#[b24_method("crm.status.list", scope = "crm", response = Vec<crate::crm::status::get::CrmStatusGetResult>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmStatusList {
@@ -21,6 +21,6 @@ pub struct CrmStatusList {
 }
 
 record!(CrmStatusList {
-    opt order: "order",
-    opt filter: "filter",
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
 });

@@ -27,11 +27,11 @@ record!(CrmStatusUpdate {
 
 #[allow(deprecated)]
 impl CrmStatusUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmStatusUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmStatusUpdateFields>) -> Self {
         CrmStatusUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -52,7 +52,7 @@ pub struct CrmStatusUpdateFields {
 }
 
 record!(CrmStatusUpdateFields {
-    opt name: "NAME",
-    opt sort: "SORT",
-    opt color: "COLOR",
+    opt name: "NAME" => with_name(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt color: "COLOR" => with_color(String),
 });

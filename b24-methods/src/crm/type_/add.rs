@@ -24,10 +24,10 @@ record!(CrmTypeAdd {
 
 #[allow(deprecated)]
 impl CrmTypeAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmTypeAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmTypeAddFields>) -> Self {
         CrmTypeAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -47,15 +47,15 @@ pub struct CrmTypeAddFieldsRelationsParent {
 
 record!(CrmTypeAddFieldsRelationsParent {
     req entity_type_id: "entityTypeId",
-    opt is_children_list_enabled: "isChildrenListEnabled",
+    opt is_children_list_enabled: "isChildrenListEnabled" => with_is_children_list_enabled(Flag),
 });
 
 #[allow(deprecated)]
 impl CrmTypeAddFieldsRelationsParent {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>) -> Self {
         CrmTypeAddFieldsRelationsParent {
-            entity_type_id,
+            entity_type_id: entity_type_id.into(),
             is_children_list_enabled: None,
             extra: Map::new(),
         }
@@ -76,15 +76,15 @@ pub struct CrmTypeAddFieldsRelationsChild {
 
 record!(CrmTypeAddFieldsRelationsChild {
     req entity_type_id: "entityTypeId",
-    opt is_children_list_enabled: "isChildrenListEnabled",
+    opt is_children_list_enabled: "isChildrenListEnabled" => with_is_children_list_enabled(Flag),
 });
 
 #[allow(deprecated)]
 impl CrmTypeAddFieldsRelationsChild {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>) -> Self {
         CrmTypeAddFieldsRelationsChild {
-            entity_type_id,
+            entity_type_id: entity_type_id.into(),
             is_children_list_enabled: None,
             extra: Map::new(),
         }
@@ -104,8 +104,8 @@ pub struct CrmTypeAddFieldsRelations {
 }
 
 record!(CrmTypeAddFieldsRelations {
-    opt parent: "parent",
-    opt child: "child",
+    opt parent: "parent" => with_parent(Vec<CrmTypeAddFieldsRelationsParent>),
+    opt child: "child" => with_child(Vec<CrmTypeAddFieldsRelationsChild>),
 });
 
 /// `linkedUserFields` (parameter).
@@ -123,9 +123,9 @@ pub struct CrmTypeAddFieldsLinkedUserFields {
 }
 
 record!(CrmTypeAddFieldsLinkedUserFields {
-    opt calendar_event: "CALENDAR_EVENT",
-    opt tasks_task: "TASKS_TASK",
-    opt tasks_task_template: "TASKS_TASK_TEMPLATE",
+    opt calendar_event: "CALENDAR_EVENT" => with_calendar_event(Flag),
+    opt tasks_task: "TASKS_TASK" => with_tasks_task(Flag),
+    opt tasks_task_template: "TASKS_TASK_TEMPLATE" => with_tasks_task_template(Flag),
 });
 
 /// `fields` (parameter).
@@ -180,34 +180,34 @@ pub struct CrmTypeAddFields {
 
 record!(CrmTypeAddFields {
     req title: "title",
-    opt entity_type_id: "entityTypeId",
-    opt relations: "relations",
-    opt is_use_in_userfield_enabled: "isUseInUserfieldEnabled",
-    opt linked_user_fields: "linkedUserFields",
-    opt is_automation_enabled: "isAutomationEnabled",
-    opt is_begin_close_dates_enabled: "isBeginCloseDatesEnabled",
-    opt is_biz_proc_enabled: "isBizProcEnabled",
-    opt is_categories_enabled: "isCategoriesEnabled",
-    opt is_client_enabled: "isClientEnabled",
-    opt is_documents_enabled: "isDocumentsEnabled",
-    opt is_link_with_products_enabled: "isLinkWithProductsEnabled",
-    opt is_mycompany_enabled: "isMycompanyEnabled",
-    opt is_observers_enabled: "isObserversEnabled",
-    opt is_recyclebin_enabled: "isRecyclebinEnabled",
-    opt is_set_open_permissions: "isSetOpenPermissions",
-    opt is_source_enabled: "isSourceEnabled",
-    opt is_stages_enabled: "isStagesEnabled",
-    opt is_external: "isExternal",
-    opt custom_section_id: "customSectionId",
-    opt custom_sections: "customSections",
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
+    opt relations: "relations" => with_relations(CrmTypeAddFieldsRelations),
+    opt is_use_in_userfield_enabled: "isUseInUserfieldEnabled" => with_is_use_in_userfield_enabled(Flag),
+    opt linked_user_fields: "linkedUserFields" => with_linked_user_fields(CrmTypeAddFieldsLinkedUserFields),
+    opt is_automation_enabled: "isAutomationEnabled" => with_is_automation_enabled(Flag),
+    opt is_begin_close_dates_enabled: "isBeginCloseDatesEnabled" => with_is_begin_close_dates_enabled(Flag),
+    opt is_biz_proc_enabled: "isBizProcEnabled" => with_is_biz_proc_enabled(Flag),
+    opt is_categories_enabled: "isCategoriesEnabled" => with_is_categories_enabled(Flag),
+    opt is_client_enabled: "isClientEnabled" => with_is_client_enabled(Flag),
+    opt is_documents_enabled: "isDocumentsEnabled" => with_is_documents_enabled(Flag),
+    opt is_link_with_products_enabled: "isLinkWithProductsEnabled" => with_is_link_with_products_enabled(Flag),
+    opt is_mycompany_enabled: "isMycompanyEnabled" => with_is_mycompany_enabled(Flag),
+    opt is_observers_enabled: "isObserversEnabled" => with_is_observers_enabled(Flag),
+    opt is_recyclebin_enabled: "isRecyclebinEnabled" => with_is_recyclebin_enabled(Flag),
+    opt is_set_open_permissions: "isSetOpenPermissions" => with_is_set_open_permissions(Flag),
+    opt is_source_enabled: "isSourceEnabled" => with_is_source_enabled(Flag),
+    opt is_stages_enabled: "isStagesEnabled" => with_is_stages_enabled(Flag),
+    opt is_external: "isExternal" => with_is_external(Flag),
+    opt custom_section_id: "customSectionId" => with_custom_section_id(Numeric),
+    opt custom_sections: "customSections" => with_custom_sections(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl CrmTypeAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>) -> Self {
         CrmTypeAddFields {
-            title,
+            title: title.into(),
             entity_type_id: None,
             relations: None,
             is_use_in_userfield_enabled: None,

@@ -23,9 +23,9 @@ pub struct CrmTypeList {
 }
 
 record!(CrmTypeList {
-    opt order: "order",
-    opt filter: "filter",
-    opt start: "start",
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

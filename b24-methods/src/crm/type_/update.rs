@@ -22,15 +22,15 @@ pub struct CrmTypeUpdate {
 
 record!(CrmTypeUpdate {
     req id: "id",
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(CrmTypeUpdateFields),
 });
 
 #[allow(deprecated)]
 impl CrmTypeUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmTypeUpdate {
-            id,
+            id: id.into(),
             fields: None,
             extra: Map::new(),
         }
@@ -86,26 +86,26 @@ pub struct CrmTypeUpdateFields {
 }
 
 record!(CrmTypeUpdateFields {
-    opt title: "title",
-    opt relations: "relations",
-    opt is_use_in_userfield_enabled: "isUseInUserfieldEnabled",
-    opt linked_user_fields: "linkedUserFields",
-    opt is_automation_enabled: "isAutomationEnabled",
-    opt is_begin_close_dates_enabled: "isBeginCloseDatesEnabled",
-    opt is_biz_proc_enabled: "isBizProcEnabled",
-    opt is_categories_enabled: "isCategoriesEnabled",
-    opt is_client_enabled: "isClientEnabled",
-    opt is_documents_enabled: "isDocumentsEnabled",
-    opt is_link_with_products_enabled: "isLinkWithProductsEnabled",
-    opt is_mycompany_enabled: "isMycompanyEnabled",
-    opt is_observers_enabled: "isObserversEnabled",
-    opt is_recyclebin_enabled: "isRecyclebinEnabled",
-    opt is_set_open_permissions: "isSetOpenPermissions",
-    opt is_source_enabled: "isSourceEnabled",
-    opt is_stages_enabled: "isStagesEnabled",
-    opt is_external: "isExternal",
-    opt custom_section_id: "customSectionId",
-    opt custom_sections: "customSections",
+    opt title: "title" => with_title(String),
+    opt relations: "relations" => with_relations(Value),
+    opt is_use_in_userfield_enabled: "isUseInUserfieldEnabled" => with_is_use_in_userfield_enabled(Flag),
+    opt linked_user_fields: "linkedUserFields" => with_linked_user_fields(Value),
+    opt is_automation_enabled: "isAutomationEnabled" => with_is_automation_enabled(Flag),
+    opt is_begin_close_dates_enabled: "isBeginCloseDatesEnabled" => with_is_begin_close_dates_enabled(Flag),
+    opt is_biz_proc_enabled: "isBizProcEnabled" => with_is_biz_proc_enabled(Flag),
+    opt is_categories_enabled: "isCategoriesEnabled" => with_is_categories_enabled(Flag),
+    opt is_client_enabled: "isClientEnabled" => with_is_client_enabled(Flag),
+    opt is_documents_enabled: "isDocumentsEnabled" => with_is_documents_enabled(Flag),
+    opt is_link_with_products_enabled: "isLinkWithProductsEnabled" => with_is_link_with_products_enabled(Flag),
+    opt is_mycompany_enabled: "isMycompanyEnabled" => with_is_mycompany_enabled(Flag),
+    opt is_observers_enabled: "isObserversEnabled" => with_is_observers_enabled(Flag),
+    opt is_recyclebin_enabled: "isRecyclebinEnabled" => with_is_recyclebin_enabled(Flag),
+    opt is_set_open_permissions: "isSetOpenPermissions" => with_is_set_open_permissions(Flag),
+    opt is_source_enabled: "isSourceEnabled" => with_is_source_enabled(Flag),
+    opt is_stages_enabled: "isStagesEnabled" => with_is_stages_enabled(Flag),
+    opt is_external: "isExternal" => with_is_external(Flag),
+    opt custom_section_id: "customSectionId" => with_custom_section_id(Numeric),
+    opt custom_sections: "customSections" => with_custom_sections(Vec<Value>),
 });
 
 /// `result` (returned field).

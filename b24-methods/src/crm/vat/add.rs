@@ -27,10 +27,10 @@ record!(CrmVatAdd {
 
 #[allow(deprecated)]
 impl CrmVatAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmVatAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmVatAddFields>) -> Self {
         CrmVatAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,21 +53,21 @@ pub struct CrmVatAddFields {
 }
 
 record!(CrmVatAddFields {
-    opt active: "ACTIVE",
-    opt c_sort: "C_SORT",
+    opt active: "ACTIVE" => with_active(String),
+    opt c_sort: "C_SORT" => with_c_sort(Numeric),
     req name: "NAME",
     req rate: "RATE",
 });
 
 #[allow(deprecated)]
 impl CrmVatAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, rate: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, rate: impl Into<Numeric>) -> Self {
         CrmVatAddFields {
             active: None,
             c_sort: None,
-            name,
-            rate,
+            name: name.into(),
+            rate: rate.into(),
             extra: Map::new(),
         }
     }

@@ -27,10 +27,10 @@ record!(CrmVatDelete {
 
 #[allow(deprecated)]
 impl CrmVatDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmVatDelete {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -26,7 +26,7 @@ pub struct CrmVatList {
 }
 
 record!(CrmVatList {
-    opt order: "order",
-    opt filter: "filter",
-    opt select: "select",
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
+    opt select: "select" => with_select(Vec<Value>),
 });

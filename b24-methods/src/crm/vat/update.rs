@@ -30,11 +30,11 @@ record!(CrmVatUpdate {
 
 #[allow(deprecated)]
 impl CrmVatUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmVatUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmVatUpdateFields>) -> Self {
         CrmVatUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -57,20 +57,20 @@ pub struct CrmVatUpdateFields {
 }
 
 record!(CrmVatUpdateFields {
-    opt active: "ACTIVE",
-    opt c_sort: "C_SORT",
+    opt active: "ACTIVE" => with_active(String),
+    opt c_sort: "C_SORT" => with_c_sort(Numeric),
     req name: "NAME",
-    opt rate: "RATE",
+    opt rate: "RATE" => with_rate(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmVatUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         CrmVatUpdateFields {
             active: None,
             c_sort: None,
-            name,
+            name: name.into(),
             rate: None,
             extra: Map::new(),
         }

@@ -27,11 +27,11 @@ record!(DiskFileCopyTo {
 
 #[allow(deprecated)]
 impl DiskFileCopyTo {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, target_folder_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, target_folder_id: impl Into<Numeric>) -> Self {
         DiskFileCopyTo {
-            id,
-            target_folder_id,
+            id: id.into(),
+            target_folder_id: target_folder_id.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `disk.file.get`.
-#[b24_method("disk.file.get", scope = "disk", response = Vec<DiskFileGetResult>, read_only)]
+#[b24_method("disk.file.get", scope = "disk", response = DiskFileGetResult, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct DiskFileGet {
@@ -24,10 +24,10 @@ record!(DiskFileGet {
 
 #[allow(deprecated)]
 impl DiskFileGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         DiskFileGet {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `disk.file.getVersions`.
-#[b24_method("disk.file.getVersions", scope = "disk", response = Vec<DiskFileGetVersionsResult>, read_only)]
+#[b24_method("disk.file.getVersions", scope = "disk", response = Vec<DiskFileGetVersionsResult>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct DiskFileGetVersions {
@@ -24,16 +24,16 @@ pub struct DiskFileGetVersions {
 
 record!(DiskFileGetVersions {
     req id: "id",
-    opt filter: "filter",
-    opt start: "start",
+    opt filter: "filter" => with_filter(Vec<Value>),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl DiskFileGetVersions {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         DiskFileGetVersions {
-            id,
+            id: id.into(),
             filter: None,
             start: None,
             extra: Map::new(),

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `disk.file.markDeleted`.
-#[b24_method("disk.file.markDeleted", scope = "disk", response = Vec<DiskFileMarkDeletedResult>)]
+#[b24_method("disk.file.markDeleted", scope = "disk", response = DiskFileMarkDeletedResult)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct DiskFileMarkDeleted {
@@ -24,10 +24,10 @@ record!(DiskFileMarkDeleted {
 
 #[allow(deprecated)]
 impl DiskFileMarkDeleted {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         DiskFileMarkDeleted {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

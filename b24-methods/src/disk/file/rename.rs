@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `disk.file.rename`.
-#[b24_method("disk.file.rename", scope = "disk", response = Vec<DiskFileRenameResult>)]
+#[b24_method("disk.file.rename", scope = "disk", response = DiskFileRenameResult)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct DiskFileRename {
@@ -27,11 +27,11 @@ record!(DiskFileRename {
 
 #[allow(deprecated)]
 impl DiskFileRename {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, new_name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, new_name: impl Into<String>) -> Self {
         DiskFileRename {
-            id,
-            new_name,
+            id: id.into(),
+            new_name: new_name.into(),
             extra: Map::new(),
         }
     }

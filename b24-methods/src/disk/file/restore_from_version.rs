@@ -27,11 +27,11 @@ record!(DiskFileRestoreFromVersion {
 
 #[allow(deprecated)]
 impl DiskFileRestoreFromVersion {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, version_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, version_id: impl Into<Numeric>) -> Self {
         DiskFileRestoreFromVersion {
-            id,
-            version_id,
+            id: id.into(),
+            version_id: version_id.into(),
             extra: Map::new(),
         }
     }

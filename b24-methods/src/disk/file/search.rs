@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `disk.file.search`.
-#[b24_method("disk.file.search", scope = "disk", response = Vec<DiskFileSearchResult>, read_only)]
+#[b24_method("disk.file.search", scope = "disk", response = Vec<DiskFileSearchResult>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct DiskFileSearch {
@@ -26,17 +26,17 @@ pub struct DiskFileSearch {
 
 record!(DiskFileSearch {
     req query: "QUERY",
-    opt type_: "TYPE",
-    opt filter: "FILTER",
-    opt start: "start",
+    opt type_: "TYPE" => with_type(String),
+    opt filter: "FILTER" => with_filter(DiskFileSearchFilter),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl DiskFileSearch {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(query: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(query: impl Into<String>) -> Self {
         DiskFileSearch {
-            query,
+            query: query.into(),
             type_: None,
             filter: None,
             start: None,
@@ -58,8 +58,8 @@ pub struct DiskFileSearchFilter {
 }
 
 record!(DiskFileSearchFilter {
-    opt storage_id: "STORAGE_ID",
-    opt folder_id: "FOLDER_ID",
+    opt storage_id: "STORAGE_ID" => with_storage_id(Numeric),
+    opt folder_id: "FOLDER_ID" => with_folder_id(Numeric),
 });
 
 /// `result` (returned field).

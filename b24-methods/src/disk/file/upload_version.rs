@@ -27,11 +27,11 @@ record!(DiskFileUploadVersion {
 
 #[allow(deprecated)]
 impl DiskFileUploadVersion {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, file_content: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, file_content: impl Into<Vec<Value>>) -> Self {
         DiskFileUploadVersion {
-            id,
-            file_content,
+            id: id.into(),
+            file_content: file_content.into(),
             extra: Map::new(),
         }
     }

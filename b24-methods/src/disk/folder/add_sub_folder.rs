@@ -27,11 +27,11 @@ record!(DiskFolderAddSubFolder {
 
 #[allow(deprecated)]
 impl DiskFolderAddSubFolder {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, data: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, data: impl Into<Value>) -> Self {
         DiskFolderAddSubFolder {
-            id,
-            data,
+            id: id.into(),
+            data: data.into(),
             extra: Map::new(),
         }
     }

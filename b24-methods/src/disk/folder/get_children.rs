@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `disk.folder.getChildren`.
-#[b24_method("disk.folder.getChildren", scope = "disk", response = Vec<DiskFolderGetChildrenResult>, read_only)]
+#[b24_method("disk.folder.getChildren", scope = "disk", response = Vec<DiskFolderGetChildrenResult>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct DiskFolderGetChildren {
@@ -26,17 +26,17 @@ pub struct DiskFolderGetChildren {
 
 record!(DiskFolderGetChildren {
     req id: "id",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl DiskFolderGetChildren {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         DiskFolderGetChildren {
-            id,
+            id: id.into(),
             filter: None,
             order: None,
             start: None,

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `disk.folder.moveTo`.
-#[b24_method("disk.folder.moveTo", scope = "disk", response = Vec<DiskFolderMoveToResult>)]
+#[b24_method("disk.folder.moveTo", scope = "disk", response = DiskFolderMoveToResult)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct DiskFolderMoveTo {
@@ -27,11 +27,11 @@ record!(DiskFolderMoveTo {
 
 #[allow(deprecated)]
 impl DiskFolderMoveTo {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, target_folder_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, target_folder_id: impl Into<Numeric>) -> Self {
         DiskFolderMoveTo {
-            id,
-            target_folder_id,
+            id: id.into(),
+            target_folder_id: target_folder_id.into(),
             extra: Map::new(),
         }
     }

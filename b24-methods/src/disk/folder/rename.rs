@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `disk.folder.rename`.
-#[b24_method("disk.folder.rename", scope = "disk", response = Vec<DiskFolderRenameResult>)]
+#[b24_method("disk.folder.rename", scope = "disk", response = DiskFolderRenameResult)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct DiskFolderRename {
@@ -27,11 +27,11 @@ record!(DiskFolderRename {
 
 #[allow(deprecated)]
 impl DiskFolderRename {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, new_name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, new_name: impl Into<String>) -> Self {
         DiskFolderRename {
-            id,
-            new_name,
+            id: id.into(),
+            new_name: new_name.into(),
             extra: Map::new(),
         }
     }

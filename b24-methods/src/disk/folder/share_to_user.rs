@@ -30,12 +30,16 @@ record!(DiskFolderShareToUser {
 
 #[allow(deprecated)]
 impl DiskFolderShareToUser {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, user_id: Numeric, task_name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        user_id: impl Into<Numeric>,
+        task_name: impl Into<String>,
+    ) -> Self {
         DiskFolderShareToUser {
-            id,
-            user_id,
-            task_name,
+            id: id.into(),
+            user_id: user_id.into(),
+            task_name: task_name.into(),
             extra: Map::new(),
         }
     }

@@ -29,18 +29,18 @@ pub struct DiskFolderUploadFile {
 record!(DiskFolderUploadFile {
     req id: "id",
     req data: "data",
-    opt file_content: "fileContent",
-    opt rights: "rights",
-    opt generate_unique_name: "generateUniqueName",
+    opt file_content: "fileContent" => with_file_content(Vec<Value>),
+    opt rights: "rights" => with_rights(Vec<Value>),
+    opt generate_unique_name: "generateUniqueName" => with_generate_unique_name(Flag),
 });
 
 #[allow(deprecated)]
 impl DiskFolderUploadFile {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, data: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, data: impl Into<Value>) -> Self {
         DiskFolderUploadFile {
-            id,
-            data,
+            id: id.into(),
+            data: data.into(),
             file_content: None,
             rights: None,
             generate_unique_name: None,

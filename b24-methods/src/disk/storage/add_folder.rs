@@ -25,16 +25,16 @@ pub struct DiskStorageAddFolder {
 record!(DiskStorageAddFolder {
     req id: "id",
     req data: "data",
-    opt rights: "rights",
+    opt rights: "rights" => with_rights(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl DiskStorageAddFolder {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, data: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, data: impl Into<Value>) -> Self {
         DiskStorageAddFolder {
-            id,
-            data,
+            id: id.into(),
+            data: data.into(),
             rights: None,
             extra: Map::new(),
         }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `disk.storage.getChildren`.
-#[b24_method("disk.storage.getChildren", scope = "disk", response = Vec<DiskStorageGetChildrenResult>, read_only)]
+#[b24_method("disk.storage.getChildren", scope = "disk", response = Vec<DiskStorageGetChildrenResult>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct DiskStorageGetChildren {
@@ -26,17 +26,17 @@ pub struct DiskStorageGetChildren {
 
 record!(DiskStorageGetChildren {
     req id: "id",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt filter: "filter" => with_filter(Vec<Value>),
+    opt order: "order" => with_order(Vec<Value>),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl DiskStorageGetChildren {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         DiskStorageGetChildren {
-            id,
+            id: id.into(),
             filter: None,
             order: None,
             start: None,

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `disk.storage.getForApp`.
-#[b24_method("disk.storage.getForApp", scope = "disk", response = Vec<DiskStorageGetForAppResult>, read_only)]
+#[b24_method("disk.storage.getForApp", scope = "disk", response = DiskStorageGetForAppResult, read_only)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DiskStorageGetForApp {

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `disk.storage.getList`.
-#[b24_method("disk.storage.getList", scope = "disk", response = Vec<DiskStorageGetListResult>, read_only)]
+#[b24_method("disk.storage.getList", scope = "disk", response = Vec<DiskStorageGetListResult>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DiskStorageGetList {
@@ -21,9 +21,9 @@ pub struct DiskStorageGetList {
 }
 
 record!(DiskStorageGetList {
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt filter: "filter" => with_filter(Vec<Value>),
+    opt order: "order" => with_order(Vec<Value>),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

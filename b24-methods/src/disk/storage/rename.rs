@@ -27,11 +27,11 @@ record!(DiskStorageRename {
 
 #[allow(deprecated)]
 impl DiskStorageRename {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, new_name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, new_name: impl Into<String>) -> Self {
         DiskStorageRename {
-            id,
-            new_name,
+            id: id.into(),
+            new_name: new_name.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `disk.storage.uploadFile`.
-#[b24_method("disk.storage.uploadFile", scope = "disk", response = Vec<DiskStorageUploadFileResult>)]
+#[b24_method("disk.storage.uploadFile", scope = "disk", response = DiskStorageUploadFileResult)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct DiskStorageUploadFile {
@@ -30,18 +30,22 @@ record!(DiskStorageUploadFile {
     req id: "id",
     req data: "data",
     req file_content: "fileContent",
-    opt rights: "rights",
-    opt generate_unique_name: "generateUniqueName",
+    opt rights: "rights" => with_rights(Vec<Value>),
+    opt generate_unique_name: "generateUniqueName" => with_generate_unique_name(Flag),
 });
 
 #[allow(deprecated)]
 impl DiskStorageUploadFile {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, data: Vec<Value>, file_content: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        data: impl Into<Vec<Value>>,
+        file_content: impl Into<Vec<Value>>,
+    ) -> Self {
         DiskStorageUploadFile {
-            id,
-            data,
-            file_content,
+            id: id.into(),
+            data: data.into(),
+            file_content: file_content.into(),
             rights: None,
             generate_unique_name: None,
             extra: Map::new(),

@@ -30,21 +30,21 @@ pub struct DocumentgeneratorDocumentAdd {
 
 record!(DocumentgeneratorDocumentAdd {
     req template_id: "templateId",
-    opt provider_class_name: "providerClassName",
+    opt provider_class_name: "providerClassName" => with_provider_class_name(String),
     req value: "value",
-    opt values: "values",
-    opt stamps_enabled: "stampsEnabled",
-    opt fields: "fields",
+    opt values: "values" => with_values(Value),
+    opt stamps_enabled: "stampsEnabled" => with_stamps_enabled(Numeric),
+    opt fields: "fields" => with_fields(DocumentgeneratorDocumentAddFields),
 });
 
 #[allow(deprecated)]
 impl DocumentgeneratorDocumentAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(template_id: Numeric, value: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(template_id: impl Into<Numeric>, value: impl Into<String>) -> Self {
         DocumentgeneratorDocumentAdd {
-            template_id,
+            template_id: template_id.into(),
             provider_class_name: None,
-            value,
+            value: value.into(),
             values: None,
             stamps_enabled: None,
             fields: None,
@@ -70,10 +70,10 @@ pub struct DocumentgeneratorDocumentAddFields {
 }
 
 record!(DocumentgeneratorDocumentAddFields {
-    opt type_: "TYPE",
-    opt format: "FORMAT",
-    opt provider: "PROVIDER",
-    opt title: "TITLE",
+    opt type_: "TYPE" => with_type(String),
+    opt format: "FORMAT" => with_format(Value),
+    opt provider: "PROVIDER" => with_provider(String),
+    opt title: "TITLE" => with_title(String),
 });
 
 /// `values` (returned field).

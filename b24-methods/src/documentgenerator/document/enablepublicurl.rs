@@ -22,15 +22,15 @@ pub struct DocumentgeneratorDocumentEnablepublicurl {
 
 record!(DocumentgeneratorDocumentEnablepublicurl {
     req id: "id",
-    opt status: "status",
+    opt status: "status" => with_status(Numeric),
 });
 
 #[allow(deprecated)]
 impl DocumentgeneratorDocumentEnablepublicurl {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         DocumentgeneratorDocumentEnablepublicurl {
-            id,
+            id: id.into(),
             status: None,
             extra: Map::new(),
         }

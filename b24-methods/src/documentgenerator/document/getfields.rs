@@ -22,15 +22,15 @@ pub struct DocumentgeneratorDocumentGetfields {
 
 record!(DocumentgeneratorDocumentGetfields {
     req id: "id",
-    opt values: "values",
+    opt values: "values" => with_values(Value),
 });
 
 #[allow(deprecated)]
 impl DocumentgeneratorDocumentGetfields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         DocumentgeneratorDocumentGetfields {
-            id,
+            id: id.into(),
             values: None,
             extra: Map::new(),
         }

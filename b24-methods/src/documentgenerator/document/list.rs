@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `documentgenerator.document.list`.
-#[b24_method("documentgenerator.document.list", scope = "documentgenerator", response = DocumentgeneratorDocumentListResult, read_only)]
+#[b24_method("documentgenerator.document.list", scope = "documentgenerator", response = DocumentgeneratorDocumentListResult, read_only, list = "documents", cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorDocumentList {
@@ -25,10 +25,10 @@ pub struct DocumentgeneratorDocumentList {
 }
 
 record!(DocumentgeneratorDocumentList {
-    opt select: "select",
-    opt order: "order",
-    opt filter: "filter",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<DocumentgeneratorDocumentListSelect>),
+    opt order: "order" => with_order(DocumentgeneratorDocumentListOrder),
+    opt filter: "filter" => with_filter(DocumentgeneratorDocumentListFilter),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `select` (parameter).
@@ -68,20 +68,20 @@ pub struct DocumentgeneratorDocumentListSelect {
 }
 
 record!(DocumentgeneratorDocumentListSelect {
-    opt id: "id",
-    opt title: "title",
-    opt number: "number",
-    opt template_id: "templateId",
-    opt provider: "provider",
-    opt value: "value",
-    opt file_id: "fileId",
-    opt image_id: "imageId",
-    opt pdf_id: "pdfId",
-    opt create_time: "createTime",
-    opt update_time: "updateTime",
-    opt values: "values",
-    opt created_by: "createdBy",
-    opt updated_by: "updatedBy",
+    opt id: "id" => with_id(Numeric),
+    opt title: "title" => with_title(String),
+    opt number: "number" => with_number(String),
+    opt template_id: "templateId" => with_template_id(Numeric),
+    opt provider: "provider" => with_provider(String),
+    opt value: "value" => with_value(String),
+    opt file_id: "fileId" => with_file_id(Numeric),
+    opt image_id: "imageId" => with_image_id(Numeric),
+    opt pdf_id: "pdfId" => with_pdf_id(Numeric),
+    opt create_time: "createTime" => with_create_time(DateTime),
+    opt update_time: "updateTime" => with_update_time(DateTime),
+    opt values: "values" => with_values(Value),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt updated_by: "updatedBy" => with_updated_by(Numeric),
 });
 
 /// `order` (parameter).
@@ -121,20 +121,20 @@ pub struct DocumentgeneratorDocumentListOrder {
 }
 
 record!(DocumentgeneratorDocumentListOrder {
-    opt id: "id",
-    opt title: "title",
-    opt number: "number",
-    opt template_id: "templateId",
-    opt provider: "provider",
-    opt value: "value",
-    opt file_id: "fileId",
-    opt image_id: "imageId",
-    opt pdf_id: "pdfId",
-    opt create_time: "createTime",
-    opt update_time: "updateTime",
-    opt values: "values",
-    opt created_by: "createdBy",
-    opt updated_by: "updatedBy",
+    opt id: "id" => with_id(Numeric),
+    opt title: "title" => with_title(String),
+    opt number: "number" => with_number(String),
+    opt template_id: "templateId" => with_template_id(Numeric),
+    opt provider: "provider" => with_provider(String),
+    opt value: "value" => with_value(String),
+    opt file_id: "fileId" => with_file_id(Numeric),
+    opt image_id: "imageId" => with_image_id(Numeric),
+    opt pdf_id: "pdfId" => with_pdf_id(Numeric),
+    opt create_time: "createTime" => with_create_time(DateTime),
+    opt update_time: "updateTime" => with_update_time(DateTime),
+    opt values: "values" => with_values(Value),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt updated_by: "updatedBy" => with_updated_by(Numeric),
 });
 
 /// `filter` (parameter).
@@ -174,20 +174,20 @@ pub struct DocumentgeneratorDocumentListFilter {
 }
 
 record!(DocumentgeneratorDocumentListFilter {
-    opt id: "id",
-    opt title: "title",
-    opt number: "number",
-    opt template_id: "templateId",
-    opt provider: "provider",
-    opt value: "value",
-    opt file_id: "fileId",
-    opt image_id: "imageId",
-    opt pdf_id: "pdfId",
-    opt create_time: "createTime",
-    opt update_time: "updateTime",
-    opt values: "values",
-    opt created_by: "createdBy",
-    opt updated_by: "updatedBy",
+    opt id: "id" => with_id(Numeric),
+    opt title: "title" => with_title(String),
+    opt number: "number" => with_number(String),
+    opt template_id: "templateId" => with_template_id(Numeric),
+    opt provider: "provider" => with_provider(String),
+    opt value: "value" => with_value(String),
+    opt file_id: "fileId" => with_file_id(Numeric),
+    opt image_id: "imageId" => with_image_id(Numeric),
+    opt pdf_id: "pdfId" => with_pdf_id(Numeric),
+    opt create_time: "createTime" => with_create_time(DateTime),
+    opt update_time: "updateTime" => with_update_time(DateTime),
+    opt values: "values" => with_values(Value),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt updated_by: "updatedBy" => with_updated_by(Numeric),
 });
 
 /// `values` (returned field).

@@ -26,17 +26,17 @@ pub struct DocumentgeneratorDocumentUpdate {
 
 record!(DocumentgeneratorDocumentUpdate {
     req id: "id",
-    opt values: "values",
-    opt stamps_enabled: "stampsEnabled",
-    opt fields: "fields",
+    opt values: "values" => with_values(Value),
+    opt stamps_enabled: "stampsEnabled" => with_stamps_enabled(Numeric),
+    opt fields: "fields" => with_fields(DocumentgeneratorDocumentUpdateFields),
 });
 
 #[allow(deprecated)]
 impl DocumentgeneratorDocumentUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         DocumentgeneratorDocumentUpdate {
-            id,
+            id: id.into(),
             values: None,
             stamps_enabled: None,
             fields: None,
@@ -62,10 +62,10 @@ pub struct DocumentgeneratorDocumentUpdateFields {
 }
 
 record!(DocumentgeneratorDocumentUpdateFields {
-    opt type_: "TYPE",
-    opt format: "FORMAT",
-    opt provider: "PROVIDER",
-    opt title: "TITLE",
+    opt type_: "TYPE" => with_type(String),
+    opt format: "FORMAT" => with_format(Value),
+    opt provider: "PROVIDER" => with_provider(String),
+    opt title: "TITLE" => with_title(String),
 });
 
 /// `values` (returned field).

@@ -24,10 +24,10 @@ record!(DocumentgeneratorNumeratorAdd {
 
 #[allow(deprecated)]
 impl DocumentgeneratorNumeratorAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: DocumentgeneratorNumeratorAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<DocumentgeneratorNumeratorAddFields>) -> Self {
         DocumentgeneratorNumeratorAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -57,13 +57,13 @@ pub struct DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGenerat
 }
 
 record!(DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    opt start: "start",
-    opt step: "step",
-    opt length: "length",
-    opt pad_string: "padString",
-    opt periodic_by: "periodicBy",
-    opt timezone: "timezone",
-    opt is_direct_numeration: "isDirectNumeration",
+    opt start: "start" => with_start(Numeric),
+    opt step: "step" => with_step(Numeric),
+    opt length: "length" => with_length(Numeric),
+    opt pad_string: "padString" => with_pad_string(String),
+    opt periodic_by: "periodicBy" => with_periodic_by(String),
+    opt timezone: "timezone" => with_timezone(String),
+    opt is_direct_numeration: "isDirectNumeration" => with_is_direct_numeration(Flag),
 });
 
 /// `settings` (parameter).
@@ -77,7 +77,7 @@ pub struct DocumentgeneratorNumeratorAddFieldsSettings {
 }
 
 record!(DocumentgeneratorNumeratorAddFieldsSettings {
-    opt bitrix_main_numerator_generator_sequent_number_generator: "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
+    opt bitrix_main_numerator_generator_sequent_number_generator: "Bitrix_Main_Numerator_Generator_SequentNumberGenerator" => with_bitrix_main_numerator_generator_sequent_number_generator(DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator),
 });
 
 /// `fields` (parameter).
@@ -97,16 +97,16 @@ pub struct DocumentgeneratorNumeratorAddFields {
 record!(DocumentgeneratorNumeratorAddFields {
     req name: "name",
     req template: "template",
-    opt settings: "settings",
+    opt settings: "settings" => with_settings(DocumentgeneratorNumeratorAddFieldsSettings),
 });
 
 #[allow(deprecated)]
 impl DocumentgeneratorNumeratorAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, template: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, template: impl Into<String>) -> Self {
         DocumentgeneratorNumeratorAddFields {
-            name,
-            template,
+            name: name.into(),
+            template: template.into(),
             settings: None,
             extra: Map::new(),
         }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `documentgenerator.numerator.list`.
-#[b24_method("documentgenerator.numerator.list", scope = "documentgenerator", response = DocumentgeneratorNumeratorListResult, read_only)]
+#[b24_method("documentgenerator.numerator.list", scope = "documentgenerator", response = DocumentgeneratorNumeratorListResult, read_only, list = "numerators")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorNumeratorList {
@@ -19,7 +19,7 @@ pub struct DocumentgeneratorNumeratorList {
 }
 
 record!(DocumentgeneratorNumeratorList {
-    opt start: "start",
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (returned field).

@@ -27,11 +27,14 @@ record!(DocumentgeneratorNumeratorUpdate {
 
 #[allow(deprecated)]
 impl DocumentgeneratorNumeratorUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: DocumentgeneratorNumeratorUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<DocumentgeneratorNumeratorUpdateFields>,
+    ) -> Self {
         DocumentgeneratorNumeratorUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -61,13 +64,13 @@ pub struct DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGene
 }
 
 record!(DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    opt start: "start",
-    opt step: "step",
-    opt length: "length",
-    opt pad_string: "padString",
-    opt periodic_by: "periodicBy",
-    opt timezone: "timezone",
-    opt is_direct_numeration: "isDirectNumeration",
+    opt start: "start" => with_start(Numeric),
+    opt step: "step" => with_step(Numeric),
+    opt length: "length" => with_length(Numeric),
+    opt pad_string: "padString" => with_pad_string(String),
+    opt periodic_by: "periodicBy" => with_periodic_by(String),
+    opt timezone: "timezone" => with_timezone(String),
+    opt is_direct_numeration: "isDirectNumeration" => with_is_direct_numeration(Flag),
 });
 
 /// `settings` (parameter).
@@ -81,7 +84,7 @@ pub struct DocumentgeneratorNumeratorUpdateFieldsSettings {
 }
 
 record!(DocumentgeneratorNumeratorUpdateFieldsSettings {
-    opt bitrix_main_numerator_generator_sequent_number_generator: "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
+    opt bitrix_main_numerator_generator_sequent_number_generator: "Bitrix_Main_Numerator_Generator_SequentNumberGenerator" => with_bitrix_main_numerator_generator_sequent_number_generator(DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator),
 });
 
 /// `fields` (parameter).
@@ -99,9 +102,9 @@ pub struct DocumentgeneratorNumeratorUpdateFields {
 }
 
 record!(DocumentgeneratorNumeratorUpdateFields {
-    opt name: "name",
-    opt template: "template",
-    opt settings: "settings",
+    opt name: "name" => with_name(String),
+    opt template: "template" => with_template(String),
+    opt settings: "settings" => with_settings(DocumentgeneratorNumeratorUpdateFieldsSettings),
 });
 
 /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (returned field).

@@ -24,10 +24,10 @@ record!(DocumentgeneratorRegionAdd {
 
 #[allow(deprecated)]
 impl DocumentgeneratorRegionAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: DocumentgeneratorRegionAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<DocumentgeneratorRegionAddFields>) -> Self {
         DocumentgeneratorRegionAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,19 +55,19 @@ pub struct DocumentgeneratorRegionAddFields {
 
 record!(DocumentgeneratorRegionAddFields {
     req title: "title",
-    opt language_id: "languageId",
-    opt format_date: "formatDate",
-    opt format_datetime: "formatDatetime",
-    opt format_name: "formatName",
-    opt phrases: "phrases",
+    opt language_id: "languageId" => with_language_id(String),
+    opt format_date: "formatDate" => with_format_date(String),
+    opt format_datetime: "formatDatetime" => with_format_datetime(String),
+    opt format_name: "formatName" => with_format_name(String),
+    opt phrases: "phrases" => with_phrases(Value),
 });
 
 #[allow(deprecated)]
 impl DocumentgeneratorRegionAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>) -> Self {
         DocumentgeneratorRegionAddFields {
-            title,
+            title: title.into(),
             language_id: None,
             format_date: None,
             format_datetime: None,

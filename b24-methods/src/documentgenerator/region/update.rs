@@ -27,11 +27,14 @@ record!(DocumentgeneratorRegionUpdate {
 
 #[allow(deprecated)]
 impl DocumentgeneratorRegionUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: DocumentgeneratorRegionUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<DocumentgeneratorRegionUpdateFields>,
+    ) -> Self {
         DocumentgeneratorRegionUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,12 +61,12 @@ pub struct DocumentgeneratorRegionUpdateFields {
 }
 
 record!(DocumentgeneratorRegionUpdateFields {
-    opt title: "title",
-    opt language_id: "languageId",
-    opt format_date: "formatDate",
-    opt format_datetime: "formatDatetime",
-    opt format_name: "formatName",
-    opt phrases: "phrases",
+    opt title: "title" => with_title(String),
+    opt language_id: "languageId" => with_language_id(String),
+    opt format_date: "formatDate" => with_format_date(String),
+    opt format_datetime: "formatDatetime" => with_format_datetime(String),
+    opt format_name: "formatName" => with_format_name(String),
+    opt phrases: "phrases" => with_phrases(Value),
 });
 
 /// `region` (returned field).

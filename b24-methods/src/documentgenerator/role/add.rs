@@ -24,10 +24,10 @@ record!(DocumentgeneratorRoleAdd {
 
 #[allow(deprecated)]
 impl DocumentgeneratorRoleAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: DocumentgeneratorRoleAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<DocumentgeneratorRoleAddFields>) -> Self {
         DocumentgeneratorRoleAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -44,7 +44,7 @@ pub struct DocumentgeneratorRoleAddFieldsPermissionsSettings {
 }
 
 record!(DocumentgeneratorRoleAddFieldsPermissionsSettings {
-    opt modify: "MODIFY",
+    opt modify: "MODIFY" => with_modify(String),
 });
 
 /// `TEMPLATES` (parameter).
@@ -58,7 +58,7 @@ pub struct DocumentgeneratorRoleAddFieldsPermissionsTemplates {
 }
 
 record!(DocumentgeneratorRoleAddFieldsPermissionsTemplates {
-    opt modify: "MODIFY",
+    opt modify: "MODIFY" => with_modify(String),
 });
 
 /// `DOCUMENTS` (parameter).
@@ -74,8 +74,8 @@ pub struct DocumentgeneratorRoleAddFieldsPermissionsDocuments {
 }
 
 record!(DocumentgeneratorRoleAddFieldsPermissionsDocuments {
-    opt modify: "MODIFY",
-    opt view: "VIEW",
+    opt modify: "MODIFY" => with_modify(String),
+    opt view: "VIEW" => with_view(String),
 });
 
 /// `permissions` (parameter).
@@ -93,9 +93,9 @@ pub struct DocumentgeneratorRoleAddFieldsPermissions {
 }
 
 record!(DocumentgeneratorRoleAddFieldsPermissions {
-    opt settings: "SETTINGS",
-    opt templates: "TEMPLATES",
-    opt documents: "DOCUMENTS",
+    opt settings: "SETTINGS" => with_settings(DocumentgeneratorRoleAddFieldsPermissionsSettings),
+    opt templates: "TEMPLATES" => with_templates(DocumentgeneratorRoleAddFieldsPermissionsTemplates),
+    opt documents: "DOCUMENTS" => with_documents(DocumentgeneratorRoleAddFieldsPermissionsDocuments),
 });
 
 /// `fields` (parameter).
@@ -114,16 +114,16 @@ pub struct DocumentgeneratorRoleAddFields {
 
 record!(DocumentgeneratorRoleAddFields {
     req name: "name",
-    opt code: "code",
-    opt permissions: "permissions",
+    opt code: "code" => with_code(String),
+    opt permissions: "permissions" => with_permissions(DocumentgeneratorRoleAddFieldsPermissions),
 });
 
 #[allow(deprecated)]
 impl DocumentgeneratorRoleAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         DocumentgeneratorRoleAddFields {
-            name,
+            name: name.into(),
             code: None,
             permissions: None,
             extra: Map::new(),

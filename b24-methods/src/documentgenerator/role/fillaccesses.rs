@@ -19,7 +19,7 @@ pub struct DocumentgeneratorRoleFillaccesses {
 }
 
 record!(DocumentgeneratorRoleFillaccesses {
-    opt accesses: "accesses",
+    opt accesses: "accesses" => with_accesses(Vec<DocumentgeneratorRoleFillaccessesAccesses>),
 });
 
 /// `accesses` (parameter).
@@ -41,11 +41,11 @@ record!(DocumentgeneratorRoleFillaccessesAccesses {
 
 #[allow(deprecated)]
 impl DocumentgeneratorRoleFillaccessesAccesses {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(role_id: Numeric, access_code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(role_id: impl Into<Numeric>, access_code: impl Into<String>) -> Self {
         DocumentgeneratorRoleFillaccessesAccesses {
-            role_id,
-            access_code,
+            role_id: role_id.into(),
+            access_code: access_code.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `documentgenerator.role.list`.
-#[b24_method("documentgenerator.role.list", scope = "documentgenerator", response = DocumentgeneratorRoleListResult, read_only)]
+#[b24_method("documentgenerator.role.list", scope = "documentgenerator", response = DocumentgeneratorRoleListResult, read_only, list = "roles")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorRoleList {
@@ -19,7 +19,7 @@ pub struct DocumentgeneratorRoleList {
 }
 
 record!(DocumentgeneratorRoleList {
-    opt start: "start",
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `roles` (returned field).

@@ -27,11 +27,14 @@ record!(DocumentgeneratorRoleUpdate {
 
 #[allow(deprecated)]
 impl DocumentgeneratorRoleUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: DocumentgeneratorRoleUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<DocumentgeneratorRoleUpdateFields>,
+    ) -> Self {
         DocumentgeneratorRoleUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -48,7 +51,7 @@ pub struct DocumentgeneratorRoleUpdateFieldsPermissionsSettings {
 }
 
 record!(DocumentgeneratorRoleUpdateFieldsPermissionsSettings {
-    opt modify: "MODIFY",
+    opt modify: "MODIFY" => with_modify(String),
 });
 
 /// `TEMPLATES` (parameter).
@@ -62,7 +65,7 @@ pub struct DocumentgeneratorRoleUpdateFieldsPermissionsTemplates {
 }
 
 record!(DocumentgeneratorRoleUpdateFieldsPermissionsTemplates {
-    opt modify: "MODIFY",
+    opt modify: "MODIFY" => with_modify(String),
 });
 
 /// `DOCUMENTS` (parameter).
@@ -78,8 +81,8 @@ pub struct DocumentgeneratorRoleUpdateFieldsPermissionsDocuments {
 }
 
 record!(DocumentgeneratorRoleUpdateFieldsPermissionsDocuments {
-    opt modify: "MODIFY",
-    opt view: "VIEW",
+    opt modify: "MODIFY" => with_modify(String),
+    opt view: "VIEW" => with_view(String),
 });
 
 /// `permissions` (parameter).
@@ -97,9 +100,9 @@ pub struct DocumentgeneratorRoleUpdateFieldsPermissions {
 }
 
 record!(DocumentgeneratorRoleUpdateFieldsPermissions {
-    opt settings: "SETTINGS",
-    opt templates: "TEMPLATES",
-    opt documents: "DOCUMENTS",
+    opt settings: "SETTINGS" => with_settings(DocumentgeneratorRoleUpdateFieldsPermissionsSettings),
+    opt templates: "TEMPLATES" => with_templates(DocumentgeneratorRoleUpdateFieldsPermissionsTemplates),
+    opt documents: "DOCUMENTS" => with_documents(DocumentgeneratorRoleUpdateFieldsPermissionsDocuments),
 });
 
 /// `fields` (parameter).
@@ -117,9 +120,9 @@ pub struct DocumentgeneratorRoleUpdateFields {
 }
 
 record!(DocumentgeneratorRoleUpdateFields {
-    opt name: "name",
-    opt code: "code",
-    opt permissions: "permissions",
+    opt name: "name" => with_name(String),
+    opt code: "code" => with_code(String),
+    opt permissions: "permissions" => with_permissions(DocumentgeneratorRoleUpdateFieldsPermissions),
 });
 
 /// `settings` (returned field).

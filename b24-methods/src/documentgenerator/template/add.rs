@@ -24,10 +24,10 @@ record!(DocumentgeneratorTemplateAdd {
 
 #[allow(deprecated)]
 impl DocumentgeneratorTemplateAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: DocumentgeneratorTemplateAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<DocumentgeneratorTemplateAddFields>) -> Self {
         DocumentgeneratorTemplateAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -64,26 +64,31 @@ pub struct DocumentgeneratorTemplateAddFields {
 record!(DocumentgeneratorTemplateAddFields {
     req name: "name",
     req file_id: "fileId",
-    opt file: "file",
+    opt file: "file" => with_file(FileData),
     req numerator_id: "numeratorId",
     req region: "region",
-    opt code: "code",
-    opt users: "users",
-    opt active: "active",
-    opt with_stamps: "withStamps",
-    opt sort: "sort",
+    opt code: "code" => with_code(String),
+    opt users: "users" => with_users(Vec<Value>),
+    opt active: "active" => with_active(String),
+    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl DocumentgeneratorTemplateAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, file_id: Numeric, numerator_id: Numeric, region: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        name: impl Into<String>,
+        file_id: impl Into<Numeric>,
+        numerator_id: impl Into<Numeric>,
+        region: impl Into<String>,
+    ) -> Self {
         DocumentgeneratorTemplateAddFields {
-            name,
-            file_id,
+            name: name.into(),
+            file_id: file_id.into(),
             file: None,
-            numerator_id,
-            region,
+            numerator_id: numerator_id.into(),
+            region: region.into(),
             code: None,
             users: None,
             active: None,

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `documentgenerator.template.list`.
-#[b24_method("documentgenerator.template.list", scope = "documentgenerator", response = DocumentgeneratorTemplateListResult, read_only)]
+#[b24_method("documentgenerator.template.list", scope = "documentgenerator", response = DocumentgeneratorTemplateListResult, read_only, list = "templates", cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorTemplateList {
@@ -25,10 +25,10 @@ pub struct DocumentgeneratorTemplateList {
 }
 
 record!(DocumentgeneratorTemplateList {
-    opt select: "select",
-    opt order: "order",
-    opt filter: "filter",
-    opt start: "start",
+    opt select: "select" => with_select(Value),
+    opt order: "order" => with_order(DocumentgeneratorTemplateListOrder),
+    opt filter: "filter" => with_filter(DocumentgeneratorTemplateListFilter),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `select` (parameter).
@@ -64,18 +64,18 @@ pub struct DocumentgeneratorTemplateListSelect {
 }
 
 record!(DocumentgeneratorTemplateListSelect {
-    opt id: "id",
-    opt active: "active",
-    opt name: "name",
-    opt code: "code",
-    opt region: "region",
-    opt sort: "sort",
-    opt create_time: "createTime",
-    opt update_time: "updateTime",
-    opt numerator_id: "numeratorId",
-    opt with_stamps: "withStamps",
-    opt users: "users",
-    opt providers: "providers",
+    opt id: "id" => with_id(Numeric),
+    opt active: "active" => with_active(String),
+    opt name: "name" => with_name(String),
+    opt code: "code" => with_code(String),
+    opt region: "region" => with_region(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt create_time: "createTime" => with_create_time(DateTime),
+    opt update_time: "updateTime" => with_update_time(DateTime),
+    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
+    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt users: "users" => with_users(Vec<Value>),
+    opt providers: "providers" => with_providers(Vec<Value>),
 });
 
 /// `order` (parameter).
@@ -111,18 +111,18 @@ pub struct DocumentgeneratorTemplateListOrder {
 }
 
 record!(DocumentgeneratorTemplateListOrder {
-    opt id: "id",
-    opt active: "active",
-    opt name: "name",
-    opt code: "code",
-    opt region: "region",
-    opt sort: "sort",
-    opt create_time: "createTime",
-    opt update_time: "updateTime",
-    opt numerator_id: "numeratorId",
-    opt with_stamps: "withStamps",
-    opt users: "users",
-    opt providers: "providers",
+    opt id: "id" => with_id(Numeric),
+    opt active: "active" => with_active(String),
+    opt name: "name" => with_name(String),
+    opt code: "code" => with_code(String),
+    opt region: "region" => with_region(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt create_time: "createTime" => with_create_time(DateTime),
+    opt update_time: "updateTime" => with_update_time(DateTime),
+    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
+    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt users: "users" => with_users(Vec<Value>),
+    opt providers: "providers" => with_providers(Vec<Value>),
 });
 
 /// `filter` (parameter).
@@ -158,18 +158,18 @@ pub struct DocumentgeneratorTemplateListFilter {
 }
 
 record!(DocumentgeneratorTemplateListFilter {
-    opt id: "id",
-    opt active: "active",
-    opt name: "name",
-    opt code: "code",
-    opt region: "region",
-    opt sort: "sort",
-    opt create_time: "createTime",
-    opt update_time: "updateTime",
-    opt numerator_id: "numeratorId",
-    opt with_stamps: "withStamps",
-    opt users: "users",
-    opt providers: "providers",
+    opt id: "id" => with_id(Numeric),
+    opt active: "active" => with_active(String),
+    opt name: "name" => with_name(String),
+    opt code: "code" => with_code(String),
+    opt region: "region" => with_region(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt create_time: "createTime" => with_create_time(DateTime),
+    opt update_time: "updateTime" => with_update_time(DateTime),
+    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
+    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt users: "users" => with_users(Vec<Value>),
+    opt providers: "providers" => with_providers(Vec<Value>),
 });
 
 /// `templates` (returned field).

@@ -27,11 +27,14 @@ record!(DocumentgeneratorTemplateUpdate {
 
 #[allow(deprecated)]
 impl DocumentgeneratorTemplateUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: DocumentgeneratorTemplateUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<DocumentgeneratorTemplateUpdateFields>,
+    ) -> Self {
         DocumentgeneratorTemplateUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -66,16 +69,16 @@ pub struct DocumentgeneratorTemplateUpdateFields {
 }
 
 record!(DocumentgeneratorTemplateUpdateFields {
-    opt name: "name",
-    opt file: "file",
-    opt numerator_id: "numeratorId",
-    opt region: "region",
-    opt code: "code",
-    opt users: "users",
-    opt providers: "providers",
-    opt active: "active",
-    opt with_stamps: "withStamps",
-    opt sort: "sort",
+    opt name: "name" => with_name(String),
+    opt file: "file" => with_file(FileData),
+    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
+    opt region: "region" => with_region(String),
+    opt code: "code" => with_code(String),
+    opt users: "users" => with_users(Vec<Value>),
+    opt providers: "providers" => with_providers(Vec<Value>),
+    opt active: "active" => with_active(String),
+    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 /// `template` (returned field).

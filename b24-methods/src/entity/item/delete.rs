@@ -27,11 +27,11 @@ record!(EntityItemDelete {
 
 #[allow(deprecated)]
 impl EntityItemDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>, id: impl Into<Numeric>) -> Self {
         EntityItemDelete {
-            entity,
-            id,
+            entity: entity.into(),
+            id: id.into(),
             extra: Map::new(),
         }
     }

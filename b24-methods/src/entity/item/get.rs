@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `entity.item.get`.
-#[b24_method("entity.item.get", scope = "entity", response = Vec<EntityItemGetResult>, read_only)]
+#[b24_method("entity.item.get", scope = "entity", response = Vec<EntityItemGetResult>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct EntityItemGet {
@@ -26,17 +26,17 @@ pub struct EntityItemGet {
 
 record!(EntityItemGet {
     req entity: "ENTITY",
-    opt sort: "SORT",
-    opt filter: "FILTER",
-    opt start: "start",
+    opt sort: "SORT" => with_sort(Value),
+    opt filter: "FILTER" => with_filter(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl EntityItemGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>) -> Self {
         EntityItemGet {
-            entity,
+            entity: entity.into(),
             sort: None,
             filter: None,
             start: None,

@@ -39,23 +39,23 @@ pub struct EntityItemUpdate {
 record!(EntityItemUpdate {
     req entity: "ENTITY",
     req id: "ID",
-    opt name: "NAME",
-    opt property_values: "PROPERTY_VALUES",
-    opt section: "SECTION",
-    opt date_active_from: "DATE_ACTIVE_FROM",
-    opt date_active_to: "DATE_ACTIVE_TO",
-    opt preview_picture: "PREVIEW_PICTURE",
-    opt detail_picture: "DETAIL_PICTURE",
-    opt uf: "UF_",
+    opt name: "NAME" => with_name(String),
+    opt property_values: "PROPERTY_VALUES" => with_property_values(Value),
+    opt section: "SECTION" => with_section(Numeric),
+    opt date_active_from: "DATE_ACTIVE_FROM" => with_date_active_from(DateTime),
+    opt date_active_to: "DATE_ACTIVE_TO" => with_date_active_to(DateTime),
+    opt preview_picture: "PREVIEW_PICTURE" => with_preview_picture(FileData),
+    opt detail_picture: "DETAIL_PICTURE" => with_detail_picture(FileData),
+    opt uf: "UF_" => with_uf(Value),
 });
 
 #[allow(deprecated)]
 impl EntityItemUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>, id: impl Into<Numeric>) -> Self {
         EntityItemUpdate {
-            entity,
-            id,
+            entity: entity.into(),
+            id: id.into(),
             name: None,
             property_values: None,
             section: None,

@@ -39,23 +39,23 @@ pub struct EntitySectionAdd {
 record!(EntitySectionAdd {
     req entity: "ENTITY",
     req name: "NAME",
-    opt section: "SECTION",
-    opt active: "ACTIVE",
-    opt sort: "SORT",
-    opt code: "CODE",
-    opt description: "DESCRIPTION",
-    opt picture: "PICTURE",
-    opt detail_picture: "DETAIL_PICTURE",
-    opt uf: "UF_",
+    opt section: "SECTION" => with_section(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt code: "CODE" => with_code(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt picture: "PICTURE" => with_picture(FileData),
+    opt detail_picture: "DETAIL_PICTURE" => with_detail_picture(FileData),
+    opt uf: "UF_" => with_uf(Value),
 });
 
 #[allow(deprecated)]
 impl EntitySectionAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>, name: impl Into<String>) -> Self {
         EntitySectionAdd {
-            entity,
-            name,
+            entity: entity.into(),
+            name: name.into(),
             section: None,
             active: None,
             sort: None,

@@ -27,11 +27,11 @@ record!(EntitySectionDelete {
 
 #[allow(deprecated)]
 impl EntitySectionDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>, id: impl Into<Numeric>) -> Self {
         EntitySectionDelete {
-            entity,
-            id,
+            entity: entity.into(),
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `entity.section.get`.
-#[b24_method("entity.section.get", scope = "entity", response = Vec<EntitySectionGetResult>, read_only)]
+#[b24_method("entity.section.get", scope = "entity", response = Vec<EntitySectionGetResult>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct EntitySectionGet {
@@ -26,17 +26,17 @@ pub struct EntitySectionGet {
 
 record!(EntitySectionGet {
     req entity: "ENTITY",
-    opt sort: "SORT",
-    opt filter: "FILTER",
-    opt start: "start",
+    opt sort: "SORT" => with_sort(Value),
+    opt filter: "FILTER" => with_filter(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl EntitySectionGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>) -> Self {
         EntitySectionGet {
-            entity,
+            entity: entity.into(),
             sort: None,
             filter: None,
             start: None,

@@ -41,24 +41,24 @@ pub struct EntitySectionUpdate {
 record!(EntitySectionUpdate {
     req entity: "ENTITY",
     req id: "ID",
-    opt name: "NAME",
-    opt section: "SECTION",
-    opt active: "ACTIVE",
-    opt sort: "SORT",
-    opt code: "CODE",
-    opt description: "DESCRIPTION",
-    opt picture: "PICTURE",
-    opt detail_picture: "DETAIL_PICTURE",
-    opt uf: "UF_",
+    opt name: "NAME" => with_name(String),
+    opt section: "SECTION" => with_section(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt code: "CODE" => with_code(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt picture: "PICTURE" => with_picture(FileData),
+    opt detail_picture: "DETAIL_PICTURE" => with_detail_picture(FileData),
+    opt uf: "UF_" => with_uf(Value),
 });
 
 #[allow(deprecated)]
 impl EntitySectionUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>, id: impl Into<Numeric>) -> Self {
         EntitySectionUpdate {
-            entity,
-            id,
+            entity: entity.into(),
+            id: id.into(),
             name: None,
             section: None,
             active: None,

@@ -24,16 +24,16 @@ pub struct EventOfflineClear {
 
 record!(EventOfflineClear {
     req process_id: "process_id",
-    opt id: "id",
-    opt message_id: "message_id",
+    opt id: "id" => with_id(Vec<Value>),
+    opt message_id: "message_id" => with_message_id(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl EventOfflineClear {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(process_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(process_id: impl Into<String>) -> Self {
         EventOfflineClear {
-            process_id,
+            process_id: process_id.into(),
             id: None,
             message_id: None,
             extra: Map::new(),

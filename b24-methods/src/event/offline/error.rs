@@ -22,15 +22,15 @@ pub struct EventOfflineError {
 
 record!(EventOfflineError {
     req process_id: "process_id",
-    opt message_id: "message_id",
+    opt message_id: "message_id" => with_message_id(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl EventOfflineError {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(process_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(process_id: impl Into<String>) -> Self {
         EventOfflineError {
-            process_id,
+            process_id: process_id.into(),
             message_id: None,
             extra: Map::new(),
         }

@@ -31,11 +31,11 @@ pub struct EventOfflineGet {
 }
 
 record!(EventOfflineGet {
-    opt filter: "filter",
-    opt order: "order",
-    opt limit: "limit",
-    opt clear: "clear",
-    opt process_id: "process_id",
-    opt auth_connector: "auth_connector",
-    opt error: "error",
+    opt filter: "filter" => with_filter(Vec<Value>),
+    opt order: "order" => with_order(Vec<Value>),
+    opt limit: "limit" => with_limit(Numeric),
+    opt clear: "clear" => with_clear(Numeric),
+    opt process_id: "process_id" => with_process_id(String),
+    opt auth_connector: "auth_connector" => with_auth_connector(String),
+    opt error: "error" => with_error(Numeric),
 });

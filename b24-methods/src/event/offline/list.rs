@@ -25,8 +25,8 @@ pub struct EventOfflineList {
 }
 
 record!(EventOfflineList {
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
-    opt auth_connector: "auth_connector",
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
+    opt auth_connector: "auth_connector" => with_auth_connector(String),
 });

@@ -35,14 +35,14 @@ pub struct ImChatAdd {
 }
 
 record!(ImChatAdd {
-    opt users: "USERS",
-    opt type_: "TYPE",
-    opt title: "TITLE",
-    opt description: "DESCRIPTION",
-    opt color: "COLOR",
-    opt message: "MESSAGE",
-    opt avatar: "AVATAR",
-    opt entity_type: "ENTITY_TYPE",
-    opt entity_id: "ENTITY_ID",
-    opt copilot_main_role: "COPILOT_MAIN_ROLE",
+    opt users: "USERS" => with_users(Vec<Value>),
+    opt type_: "TYPE" => with_type(String),
+    opt title: "TITLE" => with_title(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt color: "COLOR" => with_color(String),
+    opt message: "MESSAGE" => with_message(String),
+    opt avatar: "AVATAR" => with_avatar(String),
+    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
+    opt entity_id: "ENTITY_ID" => with_entity_id(String),
+    opt copilot_main_role: "COPILOT_MAIN_ROLE" => with_copilot_main_role(String),
 });

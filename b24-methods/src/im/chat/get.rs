@@ -25,11 +25,11 @@ record!(ImChatGet {
 
 #[allow(deprecated)]
 impl ImChatGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type: String, entity_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type: impl Into<String>, entity_id: impl Into<String>) -> Self {
         ImChatGet {
-            entity_type,
-            entity_id,
+            entity_type: entity_type.into(),
+            entity_id: entity_id.into(),
             extra: Map::new(),
         }
     }

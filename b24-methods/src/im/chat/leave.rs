@@ -24,10 +24,10 @@ record!(ImChatLeave {
 
 #[allow(deprecated)]
 impl ImChatLeave {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>) -> Self {
         ImChatLeave {
-            chat_id,
+            chat_id: chat_id.into(),
             extra: Map::new(),
         }
     }

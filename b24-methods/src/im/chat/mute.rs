@@ -23,7 +23,7 @@ pub struct ImChatMute {
 }
 
 record!(ImChatMute {
-    opt chat_id: "CHAT_ID",
-    opt dialog_id: "DIALOG_ID",
-    opt mute: "MUTE",
+    opt chat_id: "CHAT_ID" => with_chat_id(Numeric),
+    opt dialog_id: "DIALOG_ID" => with_dialog_id(String),
+    opt mute: "MUTE" => with_mute(String),
 });

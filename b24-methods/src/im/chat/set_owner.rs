@@ -24,18 +24,18 @@ pub struct ImChatSetOwner {
 
 record!(ImChatSetOwner {
     req chat_id: "CHAT_ID",
-    opt dialog_id: "DIALOG_ID",
+    opt dialog_id: "DIALOG_ID" => with_dialog_id(String),
     req user_id: "USER_ID",
 });
 
 #[allow(deprecated)]
 impl ImChatSetOwner {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, user_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, user_id: impl Into<Numeric>) -> Self {
         ImChatSetOwner {
-            chat_id,
+            chat_id: chat_id.into(),
             dialog_id: None,
-            user_id,
+            user_id: user_id.into(),
             extra: Map::new(),
         }
     }

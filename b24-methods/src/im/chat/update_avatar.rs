@@ -24,18 +24,18 @@ pub struct ImChatUpdateAvatar {
 
 record!(ImChatUpdateAvatar {
     req chat_id: "CHAT_ID",
-    opt dialog_id: "DIALOG_ID",
+    opt dialog_id: "DIALOG_ID" => with_dialog_id(String),
     req avatar: "AVATAR",
 });
 
 #[allow(deprecated)]
 impl ImChatUpdateAvatar {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, avatar: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, avatar: impl Into<String>) -> Self {
         ImChatUpdateAvatar {
-            chat_id,
+            chat_id: chat_id.into(),
             dialog_id: None,
-            avatar,
+            avatar: avatar.into(),
             extra: Map::new(),
         }
     }

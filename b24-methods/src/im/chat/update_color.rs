@@ -24,18 +24,18 @@ pub struct ImChatUpdateColor {
 
 record!(ImChatUpdateColor {
     req chat_id: "CHAT_ID",
-    opt dialog_id: "DIALOG_ID",
+    opt dialog_id: "DIALOG_ID" => with_dialog_id(String),
     req color: "COLOR",
 });
 
 #[allow(deprecated)]
 impl ImChatUpdateColor {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, color: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, color: impl Into<String>) -> Self {
         ImChatUpdateColor {
-            chat_id,
+            chat_id: chat_id.into(),
             dialog_id: None,
-            color,
+            color: color.into(),
             extra: Map::new(),
         }
     }

@@ -24,18 +24,18 @@ pub struct ImChatUpdateTitle {
 
 record!(ImChatUpdateTitle {
     req chat_id: "CHAT_ID",
-    opt dialog_id: "DIALOG_ID",
+    opt dialog_id: "DIALOG_ID" => with_dialog_id(String),
     req title: "TITLE",
 });
 
 #[allow(deprecated)]
 impl ImChatUpdateTitle {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, title: impl Into<String>) -> Self {
         ImChatUpdateTitle {
-            chat_id,
+            chat_id: chat_id.into(),
             dialog_id: None,
-            title,
+            title: title.into(),
             extra: Map::new(),
         }
     }

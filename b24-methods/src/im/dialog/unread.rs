@@ -27,11 +27,11 @@ record!(ImDialogUnread {
 
 #[allow(deprecated)]
 impl ImDialogUnread {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String, message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>, message_id: impl Into<Numeric>) -> Self {
         ImDialogUnread {
-            dialog_id,
-            message_id,
+            dialog_id: dialog_id.into(),
+            message_id: message_id.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(ImDialogWriting {
 
 #[allow(deprecated)]
 impl ImDialogWriting {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>) -> Self {
         ImDialogWriting {
-            dialog_id,
+            dialog_id: dialog_id.into(),
             extra: Map::new(),
         }
     }

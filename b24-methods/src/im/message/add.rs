@@ -35,21 +35,21 @@ pub struct ImMessageAdd {
 record!(ImMessageAdd {
     req dialog_id: "DIALOG_ID",
     req message: "MESSAGE",
-    opt attach: "ATTACH",
-    opt keyboard: "KEYBOARD",
-    opt menu: "MENU",
-    opt system: "SYSTEM",
-    opt url_preview: "URL_PREVIEW",
-    opt reply_id: "REPLY_ID",
+    opt attach: "ATTACH" => with_attach(Value),
+    opt keyboard: "KEYBOARD" => with_keyboard(Value),
+    opt menu: "MENU" => with_menu(Value),
+    opt system: "SYSTEM" => with_system(String),
+    opt url_preview: "URL_PREVIEW" => with_url_preview(String),
+    opt reply_id: "REPLY_ID" => with_reply_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImMessageAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String, message: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>, message: impl Into<String>) -> Self {
         ImMessageAdd {
-            dialog_id,
-            message,
+            dialog_id: dialog_id.into(),
+            message: message.into(),
             attach: None,
             keyboard: None,
             menu: None,

@@ -28,17 +28,21 @@ record!(ImMessageCommand {
     req message_id: "MESSAGE_ID",
     req bot_id: "BOT_ID",
     req command: "COMMAND",
-    opt command_params: "COMMAND_PARAMS",
+    opt command_params: "COMMAND_PARAMS" => with_command_params(String),
 });
 
 #[allow(deprecated)]
 impl ImMessageCommand {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_id: Numeric, bot_id: Numeric, command: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        message_id: impl Into<Numeric>,
+        bot_id: impl Into<Numeric>,
+        command: impl Into<String>,
+    ) -> Self {
         ImMessageCommand {
-            message_id,
-            bot_id,
-            command,
+            message_id: message_id.into(),
+            bot_id: bot_id.into(),
+            command: command.into(),
             command_params: None,
             extra: Map::new(),
         }

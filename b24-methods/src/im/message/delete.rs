@@ -24,10 +24,10 @@ record!(ImMessageDelete {
 
 #[allow(deprecated)]
 impl ImMessageDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(message_id: impl Into<Numeric>) -> Self {
         ImMessageDelete {
-            message_id,
+            message_id: message_id.into(),
             extra: Map::new(),
         }
     }

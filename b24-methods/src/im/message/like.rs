@@ -22,15 +22,15 @@ pub struct ImMessageLike {
 
 record!(ImMessageLike {
     req message_id: "MESSAGE_ID",
-    opt action: "ACTION",
+    opt action: "ACTION" => with_action(String),
 });
 
 #[allow(deprecated)]
 impl ImMessageLike {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(message_id: impl Into<Numeric>) -> Self {
         ImMessageLike {
-            message_id,
+            message_id: message_id.into(),
             action: None,
             extra: Map::new(),
         }

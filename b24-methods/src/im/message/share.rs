@@ -30,12 +30,16 @@ record!(ImMessageShare {
 
 #[allow(deprecated)]
 impl ImMessageShare {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_id: Numeric, dialog_id: String, type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        message_id: impl Into<Numeric>,
+        dialog_id: impl Into<String>,
+        type_: impl Into<String>,
+    ) -> Self {
         ImMessageShare {
-            message_id,
-            dialog_id,
-            type_,
+            message_id: message_id.into(),
+            dialog_id: dialog_id.into(),
+            type_: type_.into(),
             extra: Map::new(),
         }
     }

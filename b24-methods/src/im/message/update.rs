@@ -32,20 +32,20 @@ pub struct ImMessageUpdate {
 
 record!(ImMessageUpdate {
     req message_id: "MESSAGE_ID",
-    opt message: "MESSAGE",
-    opt attach: "ATTACH",
-    opt keyboard: "KEYBOARD",
-    opt menu: "MENU",
-    opt url_preview: "URL_PREVIEW",
-    opt is_edited: "IS_EDITED",
+    opt message: "MESSAGE" => with_message(String),
+    opt attach: "ATTACH" => with_attach(Value),
+    opt keyboard: "KEYBOARD" => with_keyboard(Value),
+    opt menu: "MENU" => with_menu(Value),
+    opt url_preview: "URL_PREVIEW" => with_url_preview(String),
+    opt is_edited: "IS_EDITED" => with_is_edited(String),
 });
 
 #[allow(deprecated)]
 impl ImMessageUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(message_id: impl Into<Numeric>) -> Self {
         ImMessageUpdate {
-            message_id,
+            message_id: message_id.into(),
             message: None,
             attach: None,
             keyboard: None,

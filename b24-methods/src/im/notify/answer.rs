@@ -27,11 +27,11 @@ record!(ImNotifyAnswer {
 
 #[allow(deprecated)]
 impl ImNotifyAnswer {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(notify_id: Numeric, answer_text: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(notify_id: impl Into<Numeric>, answer_text: impl Into<String>) -> Self {
         ImNotifyAnswer {
-            notify_id,
-            answer_text,
+            notify_id: notify_id.into(),
+            answer_text: answer_text.into(),
             extra: Map::new(),
         }
     }

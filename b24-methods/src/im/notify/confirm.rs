@@ -27,11 +27,11 @@ record!(ImNotifyConfirm {
 
 #[allow(deprecated)]
 impl ImNotifyConfirm {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(notify_id: Numeric, notify_value: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(notify_id: impl Into<Numeric>, notify_value: impl Into<String>) -> Self {
         ImNotifyConfirm {
-            notify_id,
-            notify_value,
+            notify_id: notify_id.into(),
+            notify_value: notify_value.into(),
             extra: Map::new(),
         }
     }

@@ -25,8 +25,8 @@ pub struct ImNotifyDelete {
 }
 
 record!(ImNotifyDelete {
-    opt id: "ID",
-    opt tag: "TAG",
-    opt sub_tag: "SUB_TAG",
-    opt client_id: "CLIENT_ID",
+    opt id: "ID" => with_id(Numeric),
+    opt tag: "TAG" => with_tag(String),
+    opt sub_tag: "SUB_TAG" => with_sub_tag(String),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });

@@ -25,10 +25,10 @@ pub struct ImNotifyGet {
 }
 
 record!(ImNotifyGet {
-    opt last_id: "LAST_ID",
-    opt last_type: "LAST_TYPE",
-    opt limit: "LIMIT",
-    opt convert_text: "CONVERT_TEXT",
+    opt last_id: "LAST_ID" => with_last_id(Numeric),
+    opt last_type: "LAST_TYPE" => with_last_type(Numeric),
+    opt limit: "LIMIT" => with_limit(Numeric),
+    opt convert_text: "CONVERT_TEXT" => with_convert_text(String),
 });
 
 /// `notifications` (returned field).

@@ -27,12 +27,12 @@ pub struct ImRecentGet {
 }
 
 record!(ImRecentGet {
-    opt skip_openlines: "SKIP_OPENLINES",
-    opt skip_chat: "SKIP_CHAT",
-    opt skip_dialog: "SKIP_DIALOG",
-    opt last_update: "LAST_UPDATE",
-    opt only_openlines: "ONLY_OPENLINES",
-    opt last_sync_date: "LAST_SYNC_DATE",
+    opt skip_openlines: "SKIP_OPENLINES" => with_skip_openlines(String),
+    opt skip_chat: "SKIP_CHAT" => with_skip_chat(String),
+    opt skip_dialog: "SKIP_DIALOG" => with_skip_dialog(String),
+    opt last_update: "LAST_UPDATE" => with_last_update(DateTime),
+    opt only_openlines: "ONLY_OPENLINES" => with_only_openlines(String),
+    opt last_sync_date: "LAST_SYNC_DATE" => with_last_sync_date(DateTime),
 });
 
 /// `avatar` (returned field).

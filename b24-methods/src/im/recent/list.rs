@@ -41,19 +41,19 @@ pub struct ImRecentList {
 }
 
 record!(ImRecentList {
-    opt skip_openlines: "SKIP_OPENLINES",
-    opt skip_dialog: "SKIP_DIALOG",
-    opt skip_chat: "SKIP_CHAT",
-    opt last_message_date: "LAST_MESSAGE_DATE",
-    opt unread_only: "UNREAD_ONLY",
-    opt parse_text: "PARSE_TEXT",
-    opt get_original_text: "GET_ORIGINAL_TEXT",
-    opt skip_undistributed_openlines: "SKIP_UNDISTRIBUTED_OPENLINES",
-    opt only_copilot: "ONLY_COPILOT",
-    opt only_channel: "ONLY_CHANNEL",
-    opt can_manage_messages: "CAN_MANAGE_MESSAGES",
-    opt offset: "OFFSET",
-    opt limit: "LIMIT",
+    opt skip_openlines: "SKIP_OPENLINES" => with_skip_openlines(String),
+    opt skip_dialog: "SKIP_DIALOG" => with_skip_dialog(String),
+    opt skip_chat: "SKIP_CHAT" => with_skip_chat(String),
+    opt last_message_date: "LAST_MESSAGE_DATE" => with_last_message_date(DateTime),
+    opt unread_only: "UNREAD_ONLY" => with_unread_only(String),
+    opt parse_text: "PARSE_TEXT" => with_parse_text(String),
+    opt get_original_text: "GET_ORIGINAL_TEXT" => with_get_original_text(String),
+    opt skip_undistributed_openlines: "SKIP_UNDISTRIBUTED_OPENLINES" => with_skip_undistributed_openlines(String),
+    opt only_copilot: "ONLY_COPILOT" => with_only_copilot(String),
+    opt only_channel: "ONLY_CHANNEL" => with_only_channel(String),
+    opt can_manage_messages: "CAN_MANAGE_MESSAGES" => with_can_manage_messages(String),
+    opt offset: "OFFSET" => with_offset(Numeric),
+    opt limit: "LIMIT" => with_limit(Numeric),
 });
 
 /// `avatar` (returned field).

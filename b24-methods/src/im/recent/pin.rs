@@ -22,15 +22,15 @@ pub struct ImRecentPin {
 
 record!(ImRecentPin {
     req dialog_id: "DIALOG_ID",
-    opt pin: "PIN",
+    opt pin: "PIN" => with_pin(String),
 });
 
 #[allow(deprecated)]
 impl ImRecentPin {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>) -> Self {
         ImRecentPin {
-            dialog_id,
+            dialog_id: dialog_id.into(),
             pin: None,
             extra: Map::new(),
         }

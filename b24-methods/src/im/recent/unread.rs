@@ -22,15 +22,15 @@ pub struct ImRecentUnread {
 
 record!(ImRecentUnread {
     req dialog_id: "DIALOG_ID",
-    opt action: "ACTION",
+    opt action: "ACTION" => with_action(String),
 });
 
 #[allow(deprecated)]
 impl ImRecentUnread {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>) -> Self {
         ImRecentUnread {
-            dialog_id,
+            dialog_id: dialog_id.into(),
             action: None,
             extra: Map::new(),
         }

@@ -21,8 +21,8 @@ pub struct ImUserGet {
 }
 
 record!(ImUserGet {
-    opt id: "ID",
-    opt avatar_hr: "AVATAR_HR",
+    opt id: "ID" => with_id(Numeric),
+    opt avatar_hr: "AVATAR_HR" => with_avatar_hr(String),
 });
 
 /// `phones` (returned field).

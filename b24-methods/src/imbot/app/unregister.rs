@@ -22,5 +22,5 @@ pub struct ImbotAppUnregister {
 }
 
 record!(ImbotAppUnregister {
-    opt app_id: "APP_ID",
+    opt app_id: "APP_ID" => with_app_id(Value),
 });

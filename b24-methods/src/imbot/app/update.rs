@@ -49,26 +49,26 @@ pub struct ImbotAppUpdate {
 
 record!(ImbotAppUpdate {
     req app_id: "APP_ID",
-    opt iframe: "IFRAME",
-    opt iframe_width: "IFRAME_WIDTH",
-    opt iframe_height: "IFRAME_HEIGHT",
-    opt js_method: "JS_METHOD",
-    opt js_param: "JS_PARAM",
-    opt hash: "HASH",
-    opt icon_file: "ICON_FILE",
-    opt context: "CONTEXT",
-    opt extranet_support: "EXTRANET_SUPPORT",
-    opt livechat_support: "LIVECHAT_SUPPORT",
-    opt iframe_popup: "IFRAME_POPUP",
-    opt lang: "LANG",
+    opt iframe: "IFRAME" => with_iframe(Value),
+    opt iframe_width: "IFRAME_WIDTH" => with_iframe_width(Value),
+    opt iframe_height: "IFRAME_HEIGHT" => with_iframe_height(Value),
+    opt js_method: "JS_METHOD" => with_js_method(Value),
+    opt js_param: "JS_PARAM" => with_js_param(Value),
+    opt hash: "HASH" => with_hash(Value),
+    opt icon_file: "ICON_FILE" => with_icon_file(Value),
+    opt context: "CONTEXT" => with_context(Value),
+    opt extranet_support: "EXTRANET_SUPPORT" => with_extranet_support(Value),
+    opt livechat_support: "LIVECHAT_SUPPORT" => with_livechat_support(Value),
+    opt iframe_popup: "IFRAME_POPUP" => with_iframe_popup(Value),
+    opt lang: "LANG" => with_lang(Value),
 });
 
 #[allow(deprecated)]
 impl ImbotAppUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(app_id: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(app_id: impl Into<Value>) -> Self {
         ImbotAppUpdate {
-            app_id,
+            app_id: app_id.into(),
             iframe: None,
             iframe_width: None,
             iframe_height: None,

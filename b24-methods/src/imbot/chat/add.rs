@@ -42,15 +42,15 @@ pub struct ImbotChatAdd {
 }
 
 record!(ImbotChatAdd {
-    opt type_: "TYPE",
-    opt title: "TITLE",
-    opt description: "DESCRIPTION",
-    opt color: "COLOR",
-    opt message: "MESSAGE",
-    opt users: "USERS",
-    opt avatar: "AVATAR",
-    opt entity_type: "ENTITY_TYPE",
-    opt entity_id: "ENTITY_ID",
-    opt bot_id: "BOT_ID",
-    opt client_id: "CLIENT_ID",
+    opt type_: "TYPE" => with_type(String),
+    opt title: "TITLE" => with_title(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt color: "COLOR" => with_color(String),
+    opt message: "MESSAGE" => with_message(String),
+    opt users: "USERS" => with_users(Vec<Value>),
+    opt avatar: "AVATAR" => with_avatar(String),
+    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
+    opt entity_id: "ENTITY_ID" => with_entity_id(String),
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });

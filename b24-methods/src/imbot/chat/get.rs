@@ -30,11 +30,11 @@ record!(ImbotChatGet {
 
 #[allow(deprecated)]
 impl ImbotChatGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type: String, entity_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type: impl Into<String>, entity_id: impl Into<String>) -> Self {
         ImbotChatGet {
-            entity_type,
-            entity_id,
+            entity_type: entity_type.into(),
+            entity_id: entity_id.into(),
             extra: Map::new(),
         }
     }

@@ -27,16 +27,16 @@ pub struct ImbotChatLeave {
 
 record!(ImbotChatLeave {
     req chat_id: "CHAT_ID",
-    opt bot_id: "BOT_ID",
-    opt client_id: "CLIENT_ID",
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotChatLeave {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>) -> Self {
         ImbotChatLeave {
-            chat_id,
+            chat_id: chat_id.into(),
             bot_id: None,
             client_id: None,
             extra: Map::new(),

@@ -26,18 +26,18 @@ pub struct ImbotChatSendTyping {
 }
 
 record!(ImbotChatSendTyping {
-    opt bot_id: "BOT_ID",
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
     req dialog_id: "DIALOG_ID",
-    opt client_id: "CLIENT_ID",
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotChatSendTyping {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>) -> Self {
         ImbotChatSendTyping {
             bot_id: None,
-            dialog_id,
+            dialog_id: dialog_id.into(),
             client_id: None,
             extra: Map::new(),
         }

@@ -32,18 +32,18 @@ pub struct ImbotChatSetManager {
 record!(ImbotChatSetManager {
     req chat_id: "CHAT_ID",
     req user_id: "USER_ID",
-    opt is_manager: "IS_MANAGER",
-    opt bot_id: "BOT_ID",
-    opt client_id: "CLIENT_ID",
+    opt is_manager: "IS_MANAGER" => with_is_manager(String),
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotChatSetManager {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, user_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, user_id: impl Into<Numeric>) -> Self {
         ImbotChatSetManager {
-            chat_id,
-            user_id,
+            chat_id: chat_id.into(),
+            user_id: user_id.into(),
             is_manager: None,
             bot_id: None,
             client_id: None,

@@ -30,17 +30,17 @@ pub struct ImbotChatUpdateAvatar {
 record!(ImbotChatUpdateAvatar {
     req chat_id: "CHAT_ID",
     req avatar: "AVATAR",
-    opt bot_id: "BOT_ID",
-    opt client_id: "CLIENT_ID",
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotChatUpdateAvatar {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, avatar: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, avatar: impl Into<String>) -> Self {
         ImbotChatUpdateAvatar {
-            chat_id,
-            avatar,
+            chat_id: chat_id.into(),
+            avatar: avatar.into(),
             bot_id: None,
             client_id: None,
             extra: Map::new(),

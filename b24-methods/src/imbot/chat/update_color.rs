@@ -30,17 +30,17 @@ pub struct ImbotChatUpdateColor {
 record!(ImbotChatUpdateColor {
     req chat_id: "CHAT_ID",
     req color: "COLOR",
-    opt bot_id: "BOT_ID",
-    opt client_id: "CLIENT_ID",
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotChatUpdateColor {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, color: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, color: impl Into<String>) -> Self {
         ImbotChatUpdateColor {
-            chat_id,
-            color,
+            chat_id: chat_id.into(),
+            color: color.into(),
             bot_id: None,
             client_id: None,
             extra: Map::new(),

@@ -30,17 +30,17 @@ pub struct ImbotChatUpdateTitle {
 record!(ImbotChatUpdateTitle {
     req chat_id: "CHAT_ID",
     req title: "TITLE",
-    opt bot_id: "BOT_ID",
-    opt client_id: "CLIENT_ID",
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotChatUpdateTitle {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, title: impl Into<String>) -> Self {
         ImbotChatUpdateTitle {
-            chat_id,
-            title,
+            chat_id: chat_id.into(),
+            title: title.into(),
             bot_id: None,
             client_id: None,
             extra: Map::new(),

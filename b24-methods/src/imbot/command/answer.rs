@@ -41,25 +41,25 @@ pub struct ImbotCommandAnswer {
 
 record!(ImbotCommandAnswer {
     req command_id: "COMMAND_ID",
-    opt command: "COMMAND",
+    opt command: "COMMAND" => with_command(String),
     req message_id: "MESSAGE_ID",
-    opt message: "MESSAGE",
-    opt attach: "ATTACH",
-    opt keyboard: "KEYBOARD",
-    opt menu: "MENU",
-    opt system: "SYSTEM",
-    opt url_preview: "URL_PREVIEW",
-    opt client_id: "CLIENT_ID",
+    opt message: "MESSAGE" => with_message(String),
+    opt attach: "ATTACH" => with_attach(Value),
+    opt keyboard: "KEYBOARD" => with_keyboard(Value),
+    opt menu: "MENU" => with_menu(Value),
+    opt system: "SYSTEM" => with_system(String),
+    opt url_preview: "URL_PREVIEW" => with_url_preview(String),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotCommandAnswer {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(command_id: Numeric, message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(command_id: impl Into<Numeric>, message_id: impl Into<Numeric>) -> Self {
         ImbotCommandAnswer {
-            command_id,
+            command_id: command_id.into(),
             command: None,
-            message_id,
+            message_id: message_id.into(),
             message: None,
             attach: None,
             keyboard: None,

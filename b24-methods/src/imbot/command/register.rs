@@ -40,26 +40,26 @@ record!(ImbotCommandRegister {
     req command: "COMMAND",
     req event_command_add: "EVENT_COMMAND_ADD",
     req lang: "LANG",
-    opt common: "COMMON",
-    opt hidden: "HIDDEN",
-    opt extranet_support: "EXTRANET_SUPPORT",
-    opt client_id: "CLIENT_ID",
+    opt common: "COMMON" => with_common(String),
+    opt hidden: "HIDDEN" => with_hidden(String),
+    opt extranet_support: "EXTRANET_SUPPORT" => with_extranet_support(String),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotCommandRegister {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        bot_id: Numeric,
-        command: String,
-        event_command_add: String,
-        lang: Vec<ImbotCommandRegisterLang>,
+        bot_id: impl Into<Numeric>,
+        command: impl Into<String>,
+        event_command_add: impl Into<String>,
+        lang: impl Into<Vec<ImbotCommandRegisterLang>>,
     ) -> Self {
         ImbotCommandRegister {
-            bot_id,
-            command,
-            event_command_add,
-            lang,
+            bot_id: bot_id.into(),
+            command: command.into(),
+            event_command_add: event_command_add.into(),
+            lang: lang.into(),
             common: None,
             hidden: None,
             extranet_support: None,
@@ -86,16 +86,16 @@ pub struct ImbotCommandRegisterLang {
 record!(ImbotCommandRegisterLang {
     req language_id: "LANGUAGE_ID",
     req title: "TITLE",
-    opt params: "PARAMS",
+    opt params: "PARAMS" => with_params(String),
 });
 
 #[allow(deprecated)]
 impl ImbotCommandRegisterLang {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(language_id: String, title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(language_id: impl Into<String>, title: impl Into<String>) -> Self {
         ImbotCommandRegisterLang {
-            language_id,
-            title,
+            language_id: language_id.into(),
+            title: title.into(),
             params: None,
             extra: Map::new(),
         }

@@ -25,15 +25,15 @@ pub struct ImbotCommandUnregister {
 
 record!(ImbotCommandUnregister {
     req command_id: "COMMAND_ID",
-    opt client_id: "CLIENT_ID",
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotCommandUnregister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(command_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(command_id: impl Into<Numeric>) -> Self {
         ImbotCommandUnregister {
-            command_id,
+            command_id: command_id.into(),
             client_id: None,
             extra: Map::new(),
         }

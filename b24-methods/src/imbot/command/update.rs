@@ -28,16 +28,19 @@ pub struct ImbotCommandUpdate {
 record!(ImbotCommandUpdate {
     req command_id: "COMMAND_ID",
     req fields: "FIELDS",
-    opt client_id: "CLIENT_ID",
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotCommandUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(command_id: Numeric, fields: ImbotCommandUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        command_id: impl Into<Numeric>,
+        fields: impl Into<ImbotCommandUpdateFields>,
+    ) -> Self {
         ImbotCommandUpdate {
-            command_id,
-            fields,
+            command_id: command_id.into(),
+            fields: fields.into(),
             client_id: None,
             extra: Map::new(),
         }
@@ -61,16 +64,16 @@ pub struct ImbotCommandUpdateFieldsLang {
 record!(ImbotCommandUpdateFieldsLang {
     req language_id: "LANGUAGE_ID",
     req title: "TITLE",
-    opt params: "PARAMS",
+    opt params: "PARAMS" => with_params(String),
 });
 
 #[allow(deprecated)]
 impl ImbotCommandUpdateFieldsLang {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(language_id: String, title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(language_id: impl Into<String>, title: impl Into<String>) -> Self {
         ImbotCommandUpdateFieldsLang {
-            language_id,
-            title,
+            language_id: language_id.into(),
+            title: title.into(),
             params: None,
             extra: Map::new(),
         }
@@ -96,9 +99,9 @@ pub struct ImbotCommandUpdateFields {
 }
 
 record!(ImbotCommandUpdateFields {
-    opt command: "COMMAND",
-    opt event_command_add: "EVENT_COMMAND_ADD",
-    opt hidden: "HIDDEN",
-    opt extranet_support: "EXTRANET_SUPPORT",
-    opt lang: "LANG",
+    opt command: "COMMAND" => with_command(String),
+    opt event_command_add: "EVENT_COMMAND_ADD" => with_event_command_add(String),
+    opt hidden: "HIDDEN" => with_hidden(String),
+    opt extranet_support: "EXTRANET_SUPPORT" => with_extranet_support(String),
+    opt lang: "LANG" => with_lang(Vec<ImbotCommandUpdateFieldsLang>),
 });

@@ -44,30 +44,30 @@ pub struct ImbotMessageAdd {
 }
 
 record!(ImbotMessageAdd {
-    opt bot_id: "BOT_ID",
-    opt dialog_id: "DIALOG_ID",
-    opt from_user_id: "FROM_USER_ID",
-    opt to_user_id: "TO_USER_ID",
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
+    opt dialog_id: "DIALOG_ID" => with_dialog_id(String),
+    opt from_user_id: "FROM_USER_ID" => with_from_user_id(Numeric),
+    opt to_user_id: "TO_USER_ID" => with_to_user_id(Numeric),
     req message: "MESSAGE",
-    opt attach: "ATTACH",
-    opt keyboard: "KEYBOARD",
-    opt menu: "MENU",
-    opt system: "SYSTEM",
-    opt url_preview: "URL_PREVIEW",
-    opt skip_connector: "SKIP_CONNECTOR",
-    opt client_id: "CLIENT_ID",
+    opt attach: "ATTACH" => with_attach(Value),
+    opt keyboard: "KEYBOARD" => with_keyboard(Value),
+    opt menu: "MENU" => with_menu(Value),
+    opt system: "SYSTEM" => with_system(String),
+    opt url_preview: "URL_PREVIEW" => with_url_preview(String),
+    opt skip_connector: "SKIP_CONNECTOR" => with_skip_connector(String),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotMessageAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(message: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(message: impl Into<String>) -> Self {
         ImbotMessageAdd {
             bot_id: None,
             dialog_id: None,
             from_user_id: None,
             to_user_id: None,
-            message,
+            message: message.into(),
             attach: None,
             keyboard: None,
             menu: None,

@@ -28,19 +28,19 @@ pub struct ImbotMessageDelete {
 }
 
 record!(ImbotMessageDelete {
-    opt bot_id: "BOT_ID",
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
     req message_id: "MESSAGE_ID",
-    opt complete: "COMPLETE",
-    opt client_id: "CLIENT_ID",
+    opt complete: "COMPLETE" => with_complete(String),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotMessageDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(message_id: impl Into<Numeric>) -> Self {
         ImbotMessageDelete {
             bot_id: None,
-            message_id,
+            message_id: message_id.into(),
             complete: None,
             client_id: None,
             extra: Map::new(),

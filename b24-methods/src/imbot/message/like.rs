@@ -28,19 +28,19 @@ pub struct ImbotMessageLike {
 }
 
 record!(ImbotMessageLike {
-    opt bot_id: "BOT_ID",
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
     req message_id: "MESSAGE_ID",
-    opt action: "ACTION",
-    opt client_id: "CLIENT_ID",
+    opt action: "ACTION" => with_action(String),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotMessageLike {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(message_id: impl Into<Numeric>) -> Self {
         ImbotMessageLike {
             bot_id: None,
-            message_id,
+            message_id: message_id.into(),
             action: None,
             client_id: None,
             extra: Map::new(),

@@ -38,24 +38,24 @@ pub struct ImbotMessageUpdate {
 }
 
 record!(ImbotMessageUpdate {
-    opt bot_id: "BOT_ID",
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
     req message_id: "MESSAGE_ID",
-    opt message: "MESSAGE",
-    opt attach: "ATTACH",
-    opt keyboard: "KEYBOARD",
-    opt menu: "MENU",
-    opt url_preview: "URL_PREVIEW",
-    opt skip_connector: "SKIP_CONNECTOR",
-    opt client_id: "CLIENT_ID",
+    opt message: "MESSAGE" => with_message(String),
+    opt attach: "ATTACH" => with_attach(Value),
+    opt keyboard: "KEYBOARD" => with_keyboard(Value),
+    opt menu: "MENU" => with_menu(Value),
+    opt url_preview: "URL_PREVIEW" => with_url_preview(String),
+    opt skip_connector: "SKIP_CONNECTOR" => with_skip_connector(String),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotMessageUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(message_id: impl Into<Numeric>) -> Self {
         ImbotMessageUpdate {
             bot_id: None,
-            message_id,
+            message_id: message_id.into(),
             message: None,
             attach: None,
             keyboard: None,

@@ -30,16 +30,16 @@ record!(ImconnectorDeleteMessages {
 
 #[allow(deprecated)]
 impl ImconnectorDeleteMessages {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        connector: String,
-        line: Numeric,
-        messages: Vec<ImconnectorDeleteMessagesMessages>,
+        connector: impl Into<String>,
+        line: impl Into<Numeric>,
+        messages: impl Into<Vec<ImconnectorDeleteMessagesMessages>>,
     ) -> Self {
         ImconnectorDeleteMessages {
-            connector,
-            line,
-            messages,
+            connector: connector.into(),
+            line: line.into(),
+            messages: messages.into(),
             extra: Map::new(),
         }
     }
@@ -61,10 +61,10 @@ record!(ImconnectorDeleteMessagesMessagesUser {
 
 #[allow(deprecated)]
 impl ImconnectorDeleteMessagesMessagesUser {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<String>) -> Self {
         ImconnectorDeleteMessagesMessagesUser {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }
@@ -86,10 +86,10 @@ record!(ImconnectorDeleteMessagesMessagesMessage {
 
 #[allow(deprecated)]
 impl ImconnectorDeleteMessagesMessagesMessage {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<String>) -> Self {
         ImconnectorDeleteMessagesMessagesMessage {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }
@@ -111,10 +111,10 @@ record!(ImconnectorDeleteMessagesMessagesChat {
 
 #[allow(deprecated)]
 impl ImconnectorDeleteMessagesMessagesChat {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<String>) -> Self {
         ImconnectorDeleteMessagesMessagesChat {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }
@@ -135,9 +135,9 @@ pub struct ImconnectorDeleteMessagesMessages {
 }
 
 record!(ImconnectorDeleteMessagesMessages {
-    opt user: "user",
-    opt message: "message",
-    opt chat: "chat",
+    opt user: "user" => with_user(ImconnectorDeleteMessagesMessagesUser),
+    opt message: "message" => with_message(ImconnectorDeleteMessagesMessagesMessage),
+    opt chat: "chat" => with_chat(ImconnectorDeleteMessagesMessagesChat),
 });
 
 /// `message` (returned field).

@@ -30,16 +30,16 @@ record!(ImconnectorUpdateMessages {
 
 #[allow(deprecated)]
 impl ImconnectorUpdateMessages {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        connector: String,
-        line: Numeric,
-        messages: Vec<ImconnectorUpdateMessagesMessages>,
+        connector: impl Into<String>,
+        line: impl Into<Numeric>,
+        messages: impl Into<Vec<ImconnectorUpdateMessagesMessages>>,
     ) -> Self {
         ImconnectorUpdateMessages {
-            connector,
-            line,
-            messages,
+            connector: connector.into(),
+            line: line.into(),
+            messages: messages.into(),
             extra: Map::new(),
         }
     }
@@ -73,22 +73,22 @@ pub struct ImconnectorUpdateMessagesMessagesUser {
 
 record!(ImconnectorUpdateMessagesMessagesUser {
     req id: "id",
-    opt last_name: "last_name",
-    opt name: "name",
-    opt picture: "picture",
-    opt url: "url",
-    opt gender: "gender",
-    opt email: "email",
-    opt phone: "phone",
-    opt skip_phone_validate: "skip_phone_validate",
+    opt last_name: "last_name" => with_last_name(String),
+    opt name: "name" => with_name(String),
+    opt picture: "picture" => with_picture(Value),
+    opt url: "url" => with_url(String),
+    opt gender: "gender" => with_gender(String),
+    opt email: "email" => with_email(String),
+    opt phone: "phone" => with_phone(String),
+    opt skip_phone_validate: "skip_phone_validate" => with_skip_phone_validate(String),
 });
 
 #[allow(deprecated)]
 impl ImconnectorUpdateMessagesMessagesUser {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<String>) -> Self {
         ImconnectorUpdateMessagesMessagesUser {
-            id,
+            id: id.into(),
             last_name: None,
             name: None,
             picture: None,
@@ -123,12 +123,12 @@ pub struct ImconnectorUpdateMessagesMessagesMessage {
 }
 
 record!(ImconnectorUpdateMessagesMessagesMessage {
-    opt id: "id",
-    opt date: "date",
-    opt text: "text",
-    opt files: "files",
-    opt disable_crm: "disable_crm",
-    opt user_id: "user_id",
+    opt id: "id" => with_id(String),
+    opt date: "date" => with_date(Numeric),
+    opt text: "text" => with_text(String),
+    opt files: "files" => with_files(Vec<Value>),
+    opt disable_crm: "disable_crm" => with_disable_crm(String),
+    opt user_id: "user_id" => with_user_id(Numeric),
 });
 
 /// `chat` (parameter).
@@ -147,16 +147,16 @@ pub struct ImconnectorUpdateMessagesMessagesChat {
 
 record!(ImconnectorUpdateMessagesMessagesChat {
     req id: "id",
-    opt name: "name",
-    opt url: "url",
+    opt name: "name" => with_name(String),
+    opt url: "url" => with_url(String),
 });
 
 #[allow(deprecated)]
 impl ImconnectorUpdateMessagesMessagesChat {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<String>) -> Self {
         ImconnectorUpdateMessagesMessagesChat {
-            id,
+            id: id.into(),
             name: None,
             url: None,
             extra: Map::new(),
@@ -179,9 +179,9 @@ pub struct ImconnectorUpdateMessagesMessages {
 }
 
 record!(ImconnectorUpdateMessagesMessages {
-    opt user: "user",
-    opt message: "message",
-    opt chat: "chat",
+    opt user: "user" => with_user(ImconnectorUpdateMessagesMessagesUser),
+    opt message: "message" => with_message(ImconnectorUpdateMessagesMessagesMessage),
+    opt chat: "chat" => with_chat(ImconnectorUpdateMessagesMessagesChat),
 });
 
 /// `message` (returned field).

@@ -24,16 +24,16 @@ pub struct ImopenlinesConfigGet {
 
 record!(ImopenlinesConfigGet {
     req config_id: "CONFIG_ID",
-    opt with_queue: "WITH_QUEUE",
-    opt show_offline: "SHOW_OFFLINE",
+    opt with_queue: "WITH_QUEUE" => with_with_queue(String),
+    opt show_offline: "SHOW_OFFLINE" => with_show_offline(String),
 });
 
 #[allow(deprecated)]
 impl ImopenlinesConfigGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(config_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(config_id: impl Into<Numeric>) -> Self {
         ImopenlinesConfigGet {
-            config_id,
+            config_id: config_id.into(),
             with_queue: None,
             show_offline: None,
             extra: Map::new(),

@@ -22,15 +22,15 @@ pub struct ImopenlinesConfigUpdate {
 
 record!(ImopenlinesConfigUpdate {
     req config_id: "CONFIG_ID",
-    opt params: "PARAMS",
+    opt params: "PARAMS" => with_params(Value),
 });
 
 #[allow(deprecated)]
 impl ImopenlinesConfigUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(config_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(config_id: impl Into<Numeric>) -> Self {
         ImopenlinesConfigUpdate {
-            config_id,
+            config_id: config_id.into(),
             params: None,
             extra: Map::new(),
         }

@@ -25,10 +25,10 @@ pub struct ImopenlinesDialogGet {
 }
 
 record!(ImopenlinesDialogGet {
-    opt chat_id: "CHAT_ID",
-    opt dialog_id: "DIALOG_ID",
-    opt session_id: "SESSION_ID",
-    opt user_code: "USER_CODE",
+    opt chat_id: "CHAT_ID" => with_chat_id(Numeric),
+    opt dialog_id: "DIALOG_ID" => with_dialog_id(String),
+    opt session_id: "SESSION_ID" => with_session_id(Numeric),
+    opt user_code: "USER_CODE" => with_user_code(String),
 });
 
 /// `restrictions` (returned field).

@@ -26,17 +26,17 @@ pub struct ImopenlinesOperatorTransfer {
 
 record!(ImopenlinesOperatorTransfer {
     req chat_id: "CHAT_ID",
-    opt transfer_id: "TRANSFER_ID",
-    opt user_id: "USER_ID",
-    opt queue_id: "QUEUE_ID",
+    opt transfer_id: "TRANSFER_ID" => with_transfer_id(Numeric),
+    opt user_id: "USER_ID" => with_user_id(Numeric),
+    opt queue_id: "QUEUE_ID" => with_queue_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImopenlinesOperatorTransfer {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>) -> Self {
         ImopenlinesOperatorTransfer {
-            chat_id,
+            chat_id: chat_id.into(),
             transfer_id: None,
             user_id: None,
             queue_id: None,

@@ -24,10 +24,10 @@ record!(ImopenlinesSessionOpen {
 
 #[allow(deprecated)]
 impl ImopenlinesSessionOpen {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(user_code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(user_code: impl Into<String>) -> Self {
         ImopenlinesSessionOpen {
-            user_code,
+            user_code: user_code.into(),
             extra: Map::new(),
         }
     }

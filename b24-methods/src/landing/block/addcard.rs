@@ -29,24 +29,29 @@ pub struct LandingBlockAddcard {
 }
 
 record!(LandingBlockAddcard {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
     req selector: "selector",
     req content: "content",
-    opt prevent_history: "preventHistory",
+    opt prevent_history: "preventHistory" => with_prevent_history(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingBlockAddcard {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric, selector: String, content: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        lid: impl Into<Numeric>,
+        block: impl Into<Numeric>,
+        selector: impl Into<String>,
+        content: impl Into<String>,
+    ) -> Self {
         LandingBlockAddcard {
             scope: None,
-            lid,
-            block,
-            selector,
-            content,
+            lid: lid.into(),
+            block: block.into(),
+            selector: selector.into(),
+            content: content.into(),
             prevent_history: None,
             extra: Map::new(),
         }

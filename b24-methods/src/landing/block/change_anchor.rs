@@ -27,22 +27,26 @@ pub struct LandingBlockChangeAnchor {
 }
 
 record!(LandingBlockChangeAnchor {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
     req data: "data",
-    opt prevent_history: "preventHistory",
+    opt prevent_history: "preventHistory" => with_prevent_history(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingBlockChangeAnchor {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric, data: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        lid: impl Into<Numeric>,
+        block: impl Into<Numeric>,
+        data: impl Into<String>,
+    ) -> Self {
         LandingBlockChangeAnchor {
             scope: None,
-            lid,
-            block,
-            data,
+            lid: lid.into(),
+            block: block.into(),
+            data: data.into(),
             prevent_history: None,
             extra: Map::new(),
         }

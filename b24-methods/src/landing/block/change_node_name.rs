@@ -27,22 +27,26 @@ pub struct LandingBlockChangeNodeName {
 }
 
 record!(LandingBlockChangeNodeName {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
     req data: "data",
-    opt prevent_history: "preventHistory",
+    opt prevent_history: "preventHistory" => with_prevent_history(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingBlockChangeNodeName {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric, data: LandingBlockChangeNodeNameData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        lid: impl Into<Numeric>,
+        block: impl Into<Numeric>,
+        data: impl Into<LandingBlockChangeNodeNameData>,
+    ) -> Self {
         LandingBlockChangeNodeName {
             scope: None,
-            lid,
-            block,
-            data,
+            lid: lid.into(),
+            block: block.into(),
+            data: data.into(),
             prevent_history: None,
             extra: Map::new(),
         }

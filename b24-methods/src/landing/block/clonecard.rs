@@ -27,22 +27,26 @@ pub struct LandingBlockClonecard {
 }
 
 record!(LandingBlockClonecard {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
     req selector: "selector",
-    opt prevent_history: "preventHistory",
+    opt prevent_history: "preventHistory" => with_prevent_history(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingBlockClonecard {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric, selector: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        lid: impl Into<Numeric>,
+        block: impl Into<Numeric>,
+        selector: impl Into<String>,
+    ) -> Self {
         LandingBlockClonecard {
             scope: None,
-            lid,
-            block,
-            selector,
+            lid: lid.into(),
+            block: block.into(),
+            selector: selector.into(),
             prevent_history: None,
             extra: Map::new(),
         }

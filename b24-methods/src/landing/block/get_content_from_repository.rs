@@ -24,10 +24,10 @@ record!(LandingBlockGetContentFromRepository {
 
 #[allow(deprecated)]
 impl LandingBlockGetContentFromRepository {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>) -> Self {
         LandingBlockGetContentFromRepository {
-            code,
+            code: code.into(),
             extra: Map::new(),
         }
     }

@@ -23,18 +23,18 @@ pub struct LandingBlockGetbyid {
 }
 
 record!(LandingBlockGetbyid {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req block: "block",
-    opt params: "params",
+    opt params: "params" => with_params(LandingBlockGetbyidParams),
 });
 
 #[allow(deprecated)]
 impl LandingBlockGetbyid {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(block: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(block: impl Into<Numeric>) -> Self {
         LandingBlockGetbyid {
             scope: None,
-            block,
+            block: block.into(),
             params: None,
             extra: Map::new(),
         }
@@ -56,9 +56,9 @@ pub struct LandingBlockGetbyidParams {
 }
 
 record!(LandingBlockGetbyidParams {
-    opt edit_mode: "edit_mode",
-    opt deleted: "deleted",
-    opt get_content: "get_content",
+    opt edit_mode: "edit_mode" => with_edit_mode(Value),
+    opt deleted: "deleted" => with_deleted(Value),
+    opt get_content: "get_content" => with_get_content(Value),
 });
 
 /// `meta` (returned field).

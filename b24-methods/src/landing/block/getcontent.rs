@@ -27,21 +27,21 @@ pub struct LandingBlockGetcontent {
 }
 
 record!(LandingBlockGetcontent {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
-    opt edit_mode: "editMode",
-    opt params: "params",
+    opt edit_mode: "editMode" => with_edit_mode(Flag),
+    opt params: "params" => with_params(LandingBlockGetcontentParams),
 });
 
 #[allow(deprecated)]
 impl LandingBlockGetcontent {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>, block: impl Into<Numeric>) -> Self {
         LandingBlockGetcontent {
             scope: None,
-            lid,
-            block,
+            lid: lid.into(),
+            block: block.into(),
             edit_mode: None,
             params: None,
             extra: Map::new(),
@@ -62,8 +62,8 @@ pub struct LandingBlockGetcontentParams {
 }
 
 record!(LandingBlockGetcontentParams {
-    opt wrapper_show: "wrapper_show",
-    opt force_unactive: "force_unactive",
+    opt wrapper_show: "wrapper_show" => with_wrapper_show(Flag),
+    opt force_unactive: "force_unactive" => with_force_unactive(Flag),
 });
 
 /// `result` (returned field).

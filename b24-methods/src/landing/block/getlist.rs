@@ -23,18 +23,18 @@ pub struct LandingBlockGetlist {
 }
 
 record!(LandingBlockGetlist {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
-    opt params: "params",
+    opt params: "params" => with_params(LandingBlockGetlistParams),
 });
 
 #[allow(deprecated)]
 impl LandingBlockGetlist {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Value>) -> Self {
         LandingBlockGetlist {
             scope: None,
-            lid,
+            lid: lid.into(),
             params: None,
             extra: Map::new(),
         }
@@ -56,9 +56,9 @@ pub struct LandingBlockGetlistParams {
 }
 
 record!(LandingBlockGetlistParams {
-    opt edit_mode: "edit_mode",
-    opt deleted: "deleted",
-    opt get_content: "get_content",
+    opt edit_mode: "edit_mode" => with_edit_mode(Value),
+    opt deleted: "deleted" => with_deleted(Value),
+    opt get_content: "get_content" => with_get_content(Value),
 });
 
 /// `meta` (returned field).

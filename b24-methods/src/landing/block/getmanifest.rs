@@ -25,20 +25,20 @@ pub struct LandingBlockGetmanifest {
 }
 
 record!(LandingBlockGetmanifest {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
-    opt params: "params",
+    opt params: "params" => with_params(LandingBlockGetmanifestParams),
 });
 
 #[allow(deprecated)]
 impl LandingBlockGetmanifest {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>, block: impl Into<Numeric>) -> Self {
         LandingBlockGetmanifest {
             scope: None,
-            lid,
-            block,
+            lid: lid.into(),
+            block: block.into(),
             params: None,
             extra: Map::new(),
         }
@@ -56,7 +56,7 @@ pub struct LandingBlockGetmanifestParams {
 }
 
 record!(LandingBlockGetmanifestParams {
-    opt edit_mode: "edit_mode",
+    opt edit_mode: "edit_mode" => with_edit_mode(Value),
 });
 
 /// `block` (returned field).

@@ -21,8 +21,8 @@ pub struct LandingBlockGetrepository {
 }
 
 record!(LandingBlockGetrepository {
-    opt section: "section",
-    opt scope: "scope",
+    opt section: "section" => with_section(String),
+    opt scope: "scope" => with_scope(String),
 });
 
 /// `items` (returned field).

@@ -25,7 +25,7 @@ pub struct LandingBlockUpdateCards {
 }
 
 record!(LandingBlockUpdateCards {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
     req data: "data",
@@ -33,13 +33,17 @@ record!(LandingBlockUpdateCards {
 
 #[allow(deprecated)]
 impl LandingBlockUpdateCards {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric, data: LandingBlockUpdateCardsData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        lid: impl Into<Numeric>,
+        block: impl Into<Numeric>,
+        data: impl Into<LandingBlockUpdateCardsData>,
+    ) -> Self {
         LandingBlockUpdateCards {
             scope: None,
-            lid,
-            block,
-            data,
+            lid: lid.into(),
+            block: block.into(),
+            data: data.into(),
             extra: Map::new(),
         }
     }

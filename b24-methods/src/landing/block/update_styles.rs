@@ -27,22 +27,26 @@ pub struct LandingBlockUpdateStyles {
 }
 
 record!(LandingBlockUpdateStyles {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
     req data: "data",
-    opt prevent_history: "preventHistory",
+    opt prevent_history: "preventHistory" => with_prevent_history(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingBlockUpdateStyles {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric, data: LandingBlockUpdateStylesData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        lid: impl Into<Numeric>,
+        block: impl Into<Numeric>,
+        data: impl Into<LandingBlockUpdateStylesData>,
+    ) -> Self {
         LandingBlockUpdateStyles {
             scope: None,
-            lid,
-            block,
-            data,
+            lid: lid.into(),
+            block: block.into(),
+            data: data.into(),
             prevent_history: None,
             extra: Map::new(),
         }
@@ -66,7 +70,7 @@ pub struct LandingBlockUpdateStylesData {
 }
 
 record!(LandingBlockUpdateStylesData {
-    opt class_list: "classList",
-    opt affect: "affect",
-    opt style: "style",
+    opt class_list: "classList" => with_class_list(Vec<Value>),
+    opt affect: "affect" => with_affect(Vec<Value>),
+    opt style: "style" => with_style(Value),
 });

@@ -25,7 +25,7 @@ pub struct LandingBlockUpdateattrs {
 }
 
 record!(LandingBlockUpdateattrs {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
     req data: "data",
@@ -33,13 +33,17 @@ record!(LandingBlockUpdateattrs {
 
 #[allow(deprecated)]
 impl LandingBlockUpdateattrs {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric, data: LandingBlockUpdateattrsData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        lid: impl Into<Numeric>,
+        block: impl Into<Numeric>,
+        data: impl Into<LandingBlockUpdateattrsData>,
+    ) -> Self {
         LandingBlockUpdateattrs {
             scope: None,
-            lid,
-            block,
-            data,
+            lid: lid.into(),
+            block: block.into(),
+            data: data.into(),
             extra: Map::new(),
         }
     }

@@ -29,23 +29,27 @@ pub struct LandingBlockUpdatecontent {
 }
 
 record!(LandingBlockUpdatecontent {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
     req content: "content",
-    opt designed: "designed",
-    opt prevent_history: "preventHistory",
+    opt designed: "designed" => with_designed(Value),
+    opt prevent_history: "preventHistory" => with_prevent_history(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingBlockUpdatecontent {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric, content: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        lid: impl Into<Numeric>,
+        block: impl Into<Numeric>,
+        content: impl Into<String>,
+    ) -> Self {
         LandingBlockUpdatecontent {
             scope: None,
-            lid,
-            block,
-            content,
+            lid: lid.into(),
+            block: block.into(),
+            content: content.into(),
             designed: None,
             prevent_history: None,
             extra: Map::new(),

@@ -29,23 +29,27 @@ pub struct LandingBlockUpdatenodes {
 }
 
 record!(LandingBlockUpdatenodes {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
     req data: "data",
-    opt additional: "additional",
-    opt prevent_history: "preventHistory",
+    opt additional: "additional" => with_additional(LandingBlockUpdatenodesAdditional),
+    opt prevent_history: "preventHistory" => with_prevent_history(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingBlockUpdatenodes {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric, data: LandingBlockUpdatenodesData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        lid: impl Into<Numeric>,
+        block: impl Into<Numeric>,
+        data: impl Into<LandingBlockUpdatenodesData>,
+    ) -> Self {
         LandingBlockUpdatenodes {
             scope: None,
-            lid,
-            block,
-            data,
+            lid: lid.into(),
+            block: block.into(),
+            data: data.into(),
             additional: None,
             prevent_history: None,
             extra: Map::new(),
@@ -76,5 +80,5 @@ pub struct LandingBlockUpdatenodesAdditional {
 }
 
 record!(LandingBlockUpdatenodesAdditional {
-    opt append_menu: "appendMenu",
+    opt append_menu: "appendMenu" => with_append_menu(Flag),
 });

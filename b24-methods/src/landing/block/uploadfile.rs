@@ -29,22 +29,22 @@ pub struct LandingBlockUploadfile {
 }
 
 record!(LandingBlockUploadfile {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req block: "block",
     req picture: "picture",
-    opt ext: "ext",
-    opt params: "params",
-    opt temp: "temp",
+    opt ext: "ext" => with_ext(String),
+    opt params: "params" => with_params(LandingBlockUploadfileParams),
+    opt temp: "temp" => with_temp(Value),
 });
 
 #[allow(deprecated)]
 impl LandingBlockUploadfile {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(block: Numeric, picture: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(block: impl Into<Numeric>, picture: impl Into<Value>) -> Self {
         LandingBlockUploadfile {
             scope: None,
-            block,
-            picture,
+            block: block.into(),
+            picture: picture.into(),
             ext: None,
             params: None,
             temp: None,
@@ -68,9 +68,9 @@ pub struct LandingBlockUploadfileParams {
 }
 
 record!(LandingBlockUploadfileParams {
-    opt width: "width",
-    opt height: "height",
-    opt resize_type: "resize_type",
+    opt width: "width" => with_width(Numeric),
+    opt height: "height" => with_height(Numeric),
+    opt resize_type: "resize_type" => with_resize_type(Numeric),
 });
 
 /// `result` (returned field).

@@ -22,15 +22,15 @@ pub struct LandingDemosGetPageList {
 
 record!(LandingDemosGetPageList {
     req type_: "type",
-    opt filter: "filter",
+    opt filter: "filter" => with_filter(Value),
 });
 
 #[allow(deprecated)]
 impl LandingDemosGetPageList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_: impl Into<String>) -> Self {
         LandingDemosGetPageList {
-            type_,
+            type_: type_.into(),
             filter: None,
             extra: Map::new(),
         }

@@ -22,15 +22,15 @@ pub struct LandingDemosRegister {
 
 record!(LandingDemosRegister {
     req data: "data",
-    opt params: "params",
+    opt params: "params" => with_params(LandingDemosRegisterParams),
 });
 
 #[allow(deprecated)]
 impl LandingDemosRegister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(data: LandingDemosRegisterData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(data: impl Into<LandingDemosRegisterData>) -> Self {
         LandingDemosRegister {
-            data,
+            data: data.into(),
             params: None,
             extra: Map::new(),
         }
@@ -62,14 +62,14 @@ pub struct LandingDemosRegisterDataItemsItems {
 }
 
 record!(LandingDemosRegisterDataItemsItems {
-    opt code: "code",
-    opt access: "access",
-    opt anchor: "anchor",
-    opt old_id: "old_id",
-    opt cards: "cards",
-    opt nodes: "nodes",
-    opt style: "style",
-    opt attrs: "attrs",
+    opt code: "code" => with_code(String),
+    opt access: "access" => with_access(String),
+    opt anchor: "anchor" => with_anchor(String),
+    opt old_id: "old_id" => with_old_id(Numeric),
+    opt cards: "cards" => with_cards(Value),
+    opt nodes: "nodes" => with_nodes(Value),
+    opt style: "style" => with_style(Value),
+    opt attrs: "attrs" => with_attrs(Value),
 });
 
 /// `items` (parameter).
@@ -111,21 +111,21 @@ pub struct LandingDemosRegisterDataItems {
 }
 
 record!(LandingDemosRegisterDataItems {
-    opt old_id: "old_id",
-    opt code: "code",
-    opt name: "name",
-    opt description: "description",
-    opt type_: "type",
-    opt tpl_type: "tpl_type",
-    opt version: "version",
-    opt fields: "fields",
-    opt layout: "layout",
-    opt items: "items",
-    opt preview: "preview",
-    opt preview2x: "preview2x",
-    opt preview3x: "preview3x",
-    opt preview_url: "preview_url",
-    opt show_in_list: "show_in_list",
+    opt old_id: "old_id" => with_old_id(Numeric),
+    opt code: "code" => with_code(String),
+    opt name: "name" => with_name(String),
+    opt description: "description" => with_description(String),
+    opt type_: "type" => with_type(String),
+    opt tpl_type: "tpl_type" => with_tpl_type(String),
+    opt version: "version" => with_version(Numeric),
+    opt fields: "fields" => with_fields(Value),
+    opt layout: "layout" => with_layout(Value),
+    opt items: "items" => with_items(LandingDemosRegisterDataItemsItems),
+    opt preview: "preview" => with_preview(String),
+    opt preview2x: "preview2x" => with_preview2x(String),
+    opt preview3x: "preview3x" => with_preview3x(String),
+    opt preview_url: "preview_url" => with_preview_url(String),
+    opt show_in_list: "show_in_list" => with_show_in_list(String),
 });
 
 /// `data` (parameter).
@@ -173,33 +173,33 @@ pub struct LandingDemosRegisterData {
 }
 
 record!(LandingDemosRegisterData {
-    opt charset: "charset",
+    opt charset: "charset" => with_charset(String),
     req code: "code",
-    opt site_code: "site_code",
-    opt name: "name",
-    opt description: "description",
-    opt type_: "type",
-    opt tpl_type: "tpl_type",
-    opt fields: "fields",
-    opt folders: "folders",
-    opt items: "items",
-    opt layout: "layout",
-    opt preview: "preview",
-    opt preview2x: "preview2x",
-    opt preview3x: "preview3x",
-    opt preview_url: "preview_url",
-    opt show_in_list: "show_in_list",
-    opt syspages: "syspages",
-    opt version: "version",
+    opt site_code: "site_code" => with_site_code(String),
+    opt name: "name" => with_name(String),
+    opt description: "description" => with_description(String),
+    opt type_: "type" => with_type(String),
+    opt tpl_type: "tpl_type" => with_tpl_type(String),
+    opt fields: "fields" => with_fields(Value),
+    opt folders: "folders" => with_folders(Value),
+    opt items: "items" => with_items(LandingDemosRegisterDataItems),
+    opt layout: "layout" => with_layout(Value),
+    opt preview: "preview" => with_preview(String),
+    opt preview2x: "preview2x" => with_preview2x(String),
+    opt preview3x: "preview3x" => with_preview3x(String),
+    opt preview_url: "preview_url" => with_preview_url(String),
+    opt show_in_list: "show_in_list" => with_show_in_list(String),
+    opt syspages: "syspages" => with_syspages(Value),
+    opt version: "version" => with_version(Numeric),
 });
 
 #[allow(deprecated)]
 impl LandingDemosRegisterData {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>) -> Self {
         LandingDemosRegisterData {
             charset: None,
-            code,
+            code: code.into(),
             site_code: None,
             name: None,
             description: None,
@@ -236,7 +236,7 @@ pub struct LandingDemosRegisterParams {
 }
 
 record!(LandingDemosRegisterParams {
-    opt site_template_id: "site_template_id",
-    opt lang: "lang",
-    opt lang_original: "lang_original",
+    opt site_template_id: "site_template_id" => with_site_template_id(String),
+    opt lang: "lang" => with_lang(Value),
+    opt lang_original: "lang_original" => with_lang_original(String),
 });

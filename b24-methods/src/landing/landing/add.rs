@@ -21,17 +21,17 @@ pub struct LandingLandingAdd {
 }
 
 record!(LandingLandingAdd {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl LandingLandingAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: LandingLandingAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<LandingLandingAddFields>) -> Self {
         LandingLandingAdd {
             scope: None,
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -72,25 +72,25 @@ pub struct LandingLandingAddFields {
 record!(LandingLandingAddFields {
     req title: "TITLE",
     req site_id: "SITE_ID",
-    opt code: "CODE",
-    opt description: "DESCRIPTION",
-    opt xml_id: "XML_ID",
-    opt sitemap: "SITEMAP",
-    opt folder: "FOLDER",
-    opt folder_id: "FOLDER_ID",
-    opt tpl_id: "TPL_ID",
-    opt additional_fields: "ADDITIONAL_FIELDS",
-    opt block_id: "BLOCK_ID",
-    opt menu_code: "MENU_CODE",
+    opt code: "CODE" => with_code(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt sitemap: "SITEMAP" => with_sitemap(String),
+    opt folder: "FOLDER" => with_folder(String),
+    opt folder_id: "FOLDER_ID" => with_folder_id(Numeric),
+    opt tpl_id: "TPL_ID" => with_tpl_id(Numeric),
+    opt additional_fields: "ADDITIONAL_FIELDS" => with_additional_fields(Value),
+    opt block_id: "BLOCK_ID" => with_block_id(Numeric),
+    opt menu_code: "MENU_CODE" => with_menu_code(String),
 });
 
 #[allow(deprecated)]
 impl LandingLandingAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String, site_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>, site_id: impl Into<Numeric>) -> Self {
         LandingLandingAddFields {
-            title,
-            site_id,
+            title: title.into(),
+            site_id: site_id.into(),
             code: None,
             description: None,
             xml_id: None,

@@ -25,20 +25,20 @@ pub struct LandingLandingAddByTemplate {
 }
 
 record!(LandingLandingAddByTemplate {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req site_id: "siteId",
     req code: "code",
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(LandingLandingAddByTemplateFields),
 });
 
 #[allow(deprecated)]
 impl LandingLandingAddByTemplate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(site_id: Numeric, code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(site_id: impl Into<Numeric>, code: impl Into<String>) -> Self {
         LandingLandingAddByTemplate {
             scope: None,
-            site_id,
-            code,
+            site_id: site_id.into(),
+            code: code.into(),
             fields: None,
             extra: Map::new(),
         }
@@ -68,13 +68,13 @@ pub struct LandingLandingAddByTemplateFieldsPrepareBlocksData {
 }
 
 record!(LandingLandingAddByTemplateFieldsPrepareBlocksData {
-    opt action: "ACTION",
-    opt params: "PARAMS",
-    opt iblock_id: "IBLOCK_ID",
-    opt section_id: "SECTION_ID",
-    opt element_id: "ELEMENT_ID",
-    opt requisite: "REQUISITE",
-    opt bank_requisite: "BANK_REQUISITE",
+    opt action: "ACTION" => with_action(String),
+    opt params: "PARAMS" => with_params(Value),
+    opt iblock_id: "IBLOCK_ID" => with_iblock_id(Value),
+    opt section_id: "SECTION_ID" => with_section_id(Value),
+    opt element_id: "ELEMENT_ID" => with_element_id(Value),
+    opt requisite: "REQUISITE" => with_requisite(Value),
+    opt bank_requisite: "BANK_REQUISITE" => with_bank_requisite(Value),
 });
 
 /// `fields` (parameter).
@@ -106,14 +106,14 @@ pub struct LandingLandingAddByTemplateFields {
 }
 
 record!(LandingLandingAddByTemplateFields {
-    opt title: "TITLE",
-    opt description: "DESCRIPTION",
-    opt id: "ID",
-    opt folder_id: "FOLDER_ID",
-    opt site_type: "SITE_TYPE",
-    opt prepare_blocks: "PREPARE_BLOCKS",
-    opt prepare_blocks_data: "PREPARE_BLOCKS_DATA",
-    opt add_in_menu: "ADD_IN_MENU",
-    opt block_id: "BLOCK_ID",
-    opt menu_code: "MENU_CODE",
+    opt title: "TITLE" => with_title(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt id: "ID" => with_id(Numeric),
+    opt folder_id: "FOLDER_ID" => with_folder_id(Numeric),
+    opt site_type: "SITE_TYPE" => with_site_type(String),
+    opt prepare_blocks: "PREPARE_BLOCKS" => with_prepare_blocks(Flag),
+    opt prepare_blocks_data: "PREPARE_BLOCKS_DATA" => with_prepare_blocks_data(LandingLandingAddByTemplateFieldsPrepareBlocksData),
+    opt add_in_menu: "ADD_IN_MENU" => with_add_in_menu(String),
+    opt block_id: "BLOCK_ID" => with_block_id(Numeric),
+    opt menu_code: "MENU_CODE" => with_menu_code(String),
 });

@@ -25,20 +25,20 @@ pub struct LandingLandingAddblock {
 }
 
 record!(LandingLandingAddblock {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req fields: "fields",
-    opt prevent_history: "preventHistory",
+    opt prevent_history: "preventHistory" => with_prevent_history(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingLandingAddblock {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, fields: LandingLandingAddblockFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>, fields: impl Into<LandingLandingAddblockFields>) -> Self {
         LandingLandingAddblock {
             scope: None,
-            lid,
-            fields,
+            lid: lid.into(),
+            fields: fields.into(),
             prevent_history: None,
             extra: Map::new(),
         }
@@ -65,18 +65,18 @@ pub struct LandingLandingAddblockFields {
 
 record!(LandingLandingAddblockFields {
     req code: "CODE",
-    opt after_id: "AFTER_ID",
-    opt active: "ACTIVE",
-    opt content: "CONTENT",
-    opt return_content: "RETURN_CONTENT",
+    opt after_id: "AFTER_ID" => with_after_id(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt content: "CONTENT" => with_content(String),
+    opt return_content: "RETURN_CONTENT" => with_return_content(String),
 });
 
 #[allow(deprecated)]
 impl LandingLandingAddblockFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>) -> Self {
         LandingLandingAddblockFields {
-            code,
+            code: code.into(),
             after_id: None,
             active: None,
             content: None,

@@ -25,20 +25,20 @@ pub struct LandingLandingCopyblock {
 }
 
 record!(LandingLandingCopyblock {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
-    opt params: "params",
+    opt params: "params" => with_params(LandingLandingCopyblockParams),
 });
 
 #[allow(deprecated)]
 impl LandingLandingCopyblock {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>, block: impl Into<Numeric>) -> Self {
         LandingLandingCopyblock {
             scope: None,
-            lid,
-            block,
+            lid: lid.into(),
+            block: block.into(),
             params: None,
             extra: Map::new(),
         }
@@ -58,6 +58,6 @@ pub struct LandingLandingCopyblockParams {
 }
 
 record!(LandingLandingCopyblockParams {
-    opt after_id: "AFTER_ID",
-    opt return_content: "RETURN_CONTENT",
+    opt after_id: "AFTER_ID" => with_after_id(Numeric),
+    opt return_content: "RETURN_CONTENT" => with_return_content(String),
 });

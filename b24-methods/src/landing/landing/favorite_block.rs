@@ -25,20 +25,20 @@ pub struct LandingLandingFavoriteBlock {
 }
 
 record!(LandingLandingFavoriteBlock {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
-    opt meta: "meta",
+    opt meta: "meta" => with_meta(LandingLandingFavoriteBlockMeta),
 });
 
 #[allow(deprecated)]
 impl LandingLandingFavoriteBlock {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>, block: impl Into<Numeric>) -> Self {
         LandingLandingFavoriteBlock {
             scope: None,
-            lid,
-            block,
+            lid: lid.into(),
+            block: block.into(),
             meta: None,
             extra: Map::new(),
         }
@@ -62,8 +62,8 @@ pub struct LandingLandingFavoriteBlockMeta {
 }
 
 record!(LandingLandingFavoriteBlockMeta {
-    opt name: "name",
-    opt section: "section",
-    opt preview: "preview",
-    opt tpl_code: "tpl_code",
+    opt name: "name" => with_name(String),
+    opt section: "section" => with_section(Value),
+    opt preview: "preview" => with_preview(Numeric),
+    opt tpl_code: "tpl_code" => with_tpl_code(String),
 });

@@ -21,8 +21,8 @@ pub struct LandingLandingGetList {
 }
 
 record!(LandingLandingGetList {
-    opt scope: "scope",
-    opt params: "params",
+    opt scope: "scope" => with_scope(String),
+    opt params: "params" => with_params(LandingLandingGetListParams),
 });
 
 /// `params` (parameter).
@@ -52,15 +52,15 @@ pub struct LandingLandingGetListParams {
 }
 
 record!(LandingLandingGetListParams {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt group: "group",
-    opt limit: "limit",
-    opt offset: "offset",
-    opt get_preview: "get_preview",
-    opt get_urls: "get_urls",
-    opt check_area: "check_area",
+    opt select: "select" => with_select(Vec<String>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt group: "group" => with_group(Vec<Value>),
+    opt limit: "limit" => with_limit(Numeric),
+    opt offset: "offset" => with_offset(Numeric),
+    opt get_preview: "get_preview" => with_get_preview(Value),
+    opt get_urls: "get_urls" => with_get_urls(Value),
+    opt check_area: "check_area" => with_check_area(Value),
 });
 
 /// `result` (returned field).

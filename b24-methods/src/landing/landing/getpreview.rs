@@ -21,17 +21,17 @@ pub struct LandingLandingGetpreview {
 }
 
 record!(LandingLandingGetpreview {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
 });
 
 #[allow(deprecated)]
 impl LandingLandingGetpreview {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>) -> Self {
         LandingLandingGetpreview {
             scope: None,
-            lid,
+            lid: lid.into(),
             extra: Map::new(),
         }
     }

@@ -23,18 +23,18 @@ pub struct LandingLandingMarkDelete {
 }
 
 record!(LandingLandingMarkDelete {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
-    opt mark: "mark",
+    opt mark: "mark" => with_mark(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingLandingMarkDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>) -> Self {
         LandingLandingMarkDelete {
             scope: None,
-            lid,
+            lid: lid.into(),
             mark: None,
             extra: Map::new(),
         }

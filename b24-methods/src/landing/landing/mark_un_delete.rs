@@ -24,10 +24,10 @@ record!(LandingLandingMarkUnDelete {
 
 #[allow(deprecated)]
 impl LandingLandingMarkUnDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>) -> Self {
         LandingLandingMarkUnDelete {
-            lid,
+            lid: lid.into(),
             extra: Map::new(),
         }
     }

@@ -27,21 +27,21 @@ pub struct LandingLandingMarkdeletedblock {
 }
 
 record!(LandingLandingMarkdeletedblock {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
-    opt mark: "mark",
-    opt prevent_history: "preventHistory",
+    opt mark: "mark" => with_mark(Flag),
+    opt prevent_history: "preventHistory" => with_prevent_history(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingLandingMarkdeletedblock {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>, block: impl Into<Numeric>) -> Self {
         LandingLandingMarkdeletedblock {
             scope: None,
-            lid,
-            block,
+            lid: lid.into(),
+            block: block.into(),
             mark: None,
             prevent_history: None,
             extra: Map::new(),

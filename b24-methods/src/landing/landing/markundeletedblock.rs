@@ -25,20 +25,20 @@ pub struct LandingLandingMarkundeletedblock {
 }
 
 record!(LandingLandingMarkundeletedblock {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
-    opt prevent_history: "preventHistory",
+    opt prevent_history: "preventHistory" => with_prevent_history(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingLandingMarkundeletedblock {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>, block: impl Into<Numeric>) -> Self {
         LandingLandingMarkundeletedblock {
             scope: None,
-            lid,
-            block,
+            lid: lid.into(),
+            block: block.into(),
             prevent_history: None,
             extra: Map::new(),
         }

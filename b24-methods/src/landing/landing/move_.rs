@@ -25,19 +25,19 @@ pub struct LandingLandingMove {
 }
 
 record!(LandingLandingMove {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
-    opt to_site_id: "toSiteId",
-    opt to_folder_id: "toFolderId",
+    opt to_site_id: "toSiteId" => with_to_site_id(Numeric),
+    opt to_folder_id: "toFolderId" => with_to_folder_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl LandingLandingMove {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>) -> Self {
         LandingLandingMove {
             scope: None,
-            lid,
+            lid: lid.into(),
             to_site_id: None,
             to_folder_id: None,
             extra: Map::new(),

@@ -25,20 +25,20 @@ pub struct LandingLandingMoveblock {
 }
 
 record!(LandingLandingMoveblock {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
-    opt params: "params",
+    opt params: "params" => with_params(LandingLandingMoveblockParams),
 });
 
 #[allow(deprecated)]
 impl LandingLandingMoveblock {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>, block: impl Into<Numeric>) -> Self {
         LandingLandingMoveblock {
             scope: None,
-            lid,
-            block,
+            lid: lid.into(),
+            block: block.into(),
             params: None,
             extra: Map::new(),
         }
@@ -58,8 +58,8 @@ pub struct LandingLandingMoveblockParams {
 }
 
 record!(LandingLandingMoveblockParams {
-    opt after_id: "AFTER_ID",
-    opt return_content: "RETURN_CONTENT",
+    opt after_id: "AFTER_ID" => with_after_id(Numeric),
+    opt return_content: "RETURN_CONTENT" => with_return_content(String),
 });
 
 /// `content` (returned field).

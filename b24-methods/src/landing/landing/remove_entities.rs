@@ -23,19 +23,19 @@ pub struct LandingLandingRemoveEntities {
 }
 
 record!(LandingLandingRemoveEntities {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req data: "data",
 });
 
 #[allow(deprecated)]
 impl LandingLandingRemoveEntities {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, data: LandingLandingRemoveEntitiesData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>, data: impl Into<LandingLandingRemoveEntitiesData>) -> Self {
         LandingLandingRemoveEntities {
             scope: None,
-            lid,
-            data,
+            lid: lid.into(),
+            data: data.into(),
             extra: Map::new(),
         }
     }
@@ -60,11 +60,11 @@ record!(LandingLandingRemoveEntitiesDataImages {
 
 #[allow(deprecated)]
 impl LandingLandingRemoveEntitiesDataImages {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(block: Numeric, image: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(block: impl Into<Numeric>, image: impl Into<Numeric>) -> Self {
         LandingLandingRemoveEntitiesDataImages {
-            block,
-            image,
+            block: block.into(),
+            image: image.into(),
             extra: Map::new(),
         }
     }
@@ -83,6 +83,6 @@ pub struct LandingLandingRemoveEntitiesData {
 }
 
 record!(LandingLandingRemoveEntitiesData {
-    opt blocks: "blocks",
-    opt images: "images",
+    opt blocks: "blocks" => with_blocks(Vec<Numeric>),
+    opt images: "images" => with_images(Vec<LandingLandingRemoveEntitiesDataImages>),
 });

@@ -23,19 +23,19 @@ pub struct LandingLandingResolveIdByPublicUrl {
 }
 
 record!(LandingLandingResolveIdByPublicUrl {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req landing_url: "landingUrl",
     req site_id: "siteId",
 });
 
 #[allow(deprecated)]
 impl LandingLandingResolveIdByPublicUrl {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(landing_url: String, site_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(landing_url: impl Into<String>, site_id: impl Into<Numeric>) -> Self {
         LandingLandingResolveIdByPublicUrl {
             scope: None,
-            landing_url,
-            site_id,
+            landing_url: landing_url.into(),
+            site_id: site_id.into(),
             extra: Map::new(),
         }
     }

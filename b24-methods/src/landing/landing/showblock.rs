@@ -23,19 +23,19 @@ pub struct LandingLandingShowblock {
 }
 
 record!(LandingLandingShowblock {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req lid: "lid",
     req block: "block",
 });
 
 #[allow(deprecated)]
 impl LandingLandingShowblock {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, block: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>, block: impl Into<Numeric>) -> Self {
         LandingLandingShowblock {
             scope: None,
-            lid,
-            block,
+            lid: lid.into(),
+            block: block.into(),
             extra: Map::new(),
         }
     }

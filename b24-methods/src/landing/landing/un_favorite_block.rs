@@ -24,10 +24,10 @@ record!(LandingLandingUnFavoriteBlock {
 
 #[allow(deprecated)]
 impl LandingLandingUnFavoriteBlock {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(block_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(block_id: impl Into<Numeric>) -> Self {
         LandingLandingUnFavoriteBlock {
-            block_id,
+            block_id: block_id.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(LandingLandingUpdate {
 
 #[allow(deprecated)]
 impl LandingLandingUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(lid: Numeric, fields: LandingLandingUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(lid: impl Into<Numeric>, fields: impl Into<LandingLandingUpdateFields>) -> Self {
         LandingLandingUpdate {
-            lid,
-            fields,
+            lid: lid.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -70,16 +70,16 @@ pub struct LandingLandingUpdateFields {
 }
 
 record!(LandingLandingUpdateFields {
-    opt title: "TITLE",
-    opt code: "CODE",
-    opt description: "DESCRIPTION",
-    opt xml_id: "XML_ID",
-    opt site_id: "SITE_ID",
-    opt sitemap: "SITEMAP",
-    opt folder: "FOLDER",
-    opt folder_id: "FOLDER_ID",
-    opt tpl_id: "TPL_ID",
-    opt deleted: "DELETED",
-    opt date_public: "DATE_PUBLIC",
-    opt additional_fields: "ADDITIONAL_FIELDS",
+    opt title: "TITLE" => with_title(String),
+    opt code: "CODE" => with_code(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt site_id: "SITE_ID" => with_site_id(Numeric),
+    opt sitemap: "SITEMAP" => with_sitemap(String),
+    opt folder: "FOLDER" => with_folder(String),
+    opt folder_id: "FOLDER_ID" => with_folder_id(Numeric),
+    opt tpl_id: "TPL_ID" => with_tpl_id(Numeric),
+    opt deleted: "DELETED" => with_deleted(String),
+    opt date_public: "DATE_PUBLIC" => with_date_public(String),
+    opt additional_fields: "ADDITIONAL_FIELDS" => with_additional_fields(Value),
 });

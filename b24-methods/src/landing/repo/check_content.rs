@@ -22,15 +22,15 @@ pub struct LandingRepoCheckContent {
 
 record!(LandingRepoCheckContent {
     req content: "content",
-    opt splitter: "splitter",
+    opt splitter: "splitter" => with_splitter(String),
 });
 
 #[allow(deprecated)]
 impl LandingRepoCheckContent {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(content: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(content: impl Into<String>) -> Self {
         LandingRepoCheckContent {
-            content,
+            content: content.into(),
             splitter: None,
             extra: Map::new(),
         }

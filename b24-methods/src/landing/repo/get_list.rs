@@ -19,7 +19,7 @@ pub struct LandingRepoGetList {
 }
 
 record!(LandingRepoGetList {
-    opt params: "params",
+    opt params: "params" => with_params(LandingRepoGetListParams),
 });
 
 /// `params` (parameter).
@@ -43,12 +43,12 @@ pub struct LandingRepoGetListParams {
 }
 
 record!(LandingRepoGetListParams {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt group: "group",
-    opt limit: "limit",
-    opt offset: "offset",
+    opt select: "select" => with_select(Vec<String>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt group: "group" => with_group(Vec<Value>),
+    opt limit: "limit" => with_limit(Numeric),
+    opt offset: "offset" => with_offset(Numeric),
 });
 
 /// `result` (returned field).

@@ -25,16 +25,16 @@ pub struct LandingRepoRegister {
 record!(LandingRepoRegister {
     req code: "code",
     req fields: "fields",
-    opt manifest: "manifest",
+    opt manifest: "manifest" => with_manifest(Value),
 });
 
 #[allow(deprecated)]
 impl LandingRepoRegister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, fields: LandingRepoRegisterFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>, fields: impl Into<LandingRepoRegisterFields>) -> Self {
         LandingRepoRegister {
-            code,
-            fields,
+            code: code.into(),
+            fields: fields.into(),
             manifest: None,
             extra: Map::new(),
         }
@@ -70,21 +70,26 @@ record!(LandingRepoRegisterFields {
     req content: "CONTENT",
     req sections: "SECTIONS",
     req preview: "PREVIEW",
-    opt description: "DESCRIPTION",
-    opt active: "ACTIVE",
-    opt site_template_id: "SITE_TEMPLATE_ID",
-    opt reset: "RESET",
+    opt description: "DESCRIPTION" => with_description(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt site_template_id: "SITE_TEMPLATE_ID" => with_site_template_id(String),
+    opt reset: "RESET" => with_reset(String),
 });
 
 #[allow(deprecated)]
 impl LandingRepoRegisterFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, content: String, sections: String, preview: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        name: impl Into<String>,
+        content: impl Into<String>,
+        sections: impl Into<String>,
+        preview: impl Into<String>,
+    ) -> Self {
         LandingRepoRegisterFields {
-            name,
-            content,
-            sections,
-            preview,
+            name: name.into(),
+            content: content.into(),
+            sections: sections.into(),
+            preview: preview.into(),
             description: None,
             active: None,
             site_template_id: None,

@@ -22,15 +22,15 @@ pub struct LandingRepoUnbind {
 
 record!(LandingRepoUnbind {
     req code: "code",
-    opt handler: "handler",
+    opt handler: "handler" => with_handler(String),
 });
 
 #[allow(deprecated)]
 impl LandingRepoUnbind {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>) -> Self {
         LandingRepoUnbind {
-            code,
+            code: code.into(),
             handler: None,
             extra: Map::new(),
         }

@@ -19,5 +19,5 @@ pub struct LandingRepowidgetDebug {
 }
 
 record!(LandingRepowidgetDebug {
-    opt enable: "enable",
+    opt enable: "enable" => with_enable(Flag),
 });

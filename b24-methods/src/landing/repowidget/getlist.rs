@@ -22,10 +22,10 @@ record!(LandingRepowidgetGetlist {
 
 #[allow(deprecated)]
 impl LandingRepowidgetGetlist {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(params: LandingRepowidgetGetlistParams) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(params: impl Into<LandingRepowidgetGetlistParams>) -> Self {
         LandingRepowidgetGetlist {
-            params,
+            params: params.into(),
             extra: Map::new(),
         }
     }
@@ -72,22 +72,22 @@ pub struct LandingRepowidgetGetlistParamsSelect {
 }
 
 record!(LandingRepowidgetGetlistParamsSelect {
-    opt id: "ID",
-    opt xml_id: "XML_ID",
-    opt app_code: "APP_CODE",
-    opt active: "ACTIVE",
-    opt name: "NAME",
-    opt description: "DESCRIPTION",
-    opt sections: "SECTIONS",
-    opt preview: "PREVIEW",
-    opt widget_params: "WIDGET_PARAMS",
-    opt content: "CONTENT",
-    opt manifest: "MANIFEST",
-    opt created_by_id: "CREATED_BY_ID",
-    opt modified_by_id: "MODIFIED_BY_ID",
-    opt date_create: "DATE_CREATE",
-    opt date_modify: "DATE_MODIFY",
-    opt site_template_id: "SITE_TEMPLATE_ID",
+    opt id: "ID" => with_id(Numeric),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt app_code: "APP_CODE" => with_app_code(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt name: "NAME" => with_name(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt sections: "SECTIONS" => with_sections(String),
+    opt preview: "PREVIEW" => with_preview(String),
+    opt widget_params: "WIDGET_PARAMS" => with_widget_params(Value),
+    opt content: "CONTENT" => with_content(String),
+    opt manifest: "MANIFEST" => with_manifest(Value),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modified_by_id: "MODIFIED_BY_ID" => with_modified_by_id(Numeric),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt site_template_id: "SITE_TEMPLATE_ID" => with_site_template_id(String),
 });
 
 /// `filter` (parameter).
@@ -131,22 +131,22 @@ pub struct LandingRepowidgetGetlistParamsFilter {
 }
 
 record!(LandingRepowidgetGetlistParamsFilter {
-    opt id: "ID",
-    opt xml_id: "XML_ID",
-    opt app_code: "APP_CODE",
-    opt active: "ACTIVE",
-    opt name: "NAME",
-    opt description: "DESCRIPTION",
-    opt sections: "SECTIONS",
-    opt preview: "PREVIEW",
-    opt widget_params: "WIDGET_PARAMS",
-    opt content: "CONTENT",
-    opt manifest: "MANIFEST",
-    opt created_by_id: "CREATED_BY_ID",
-    opt modified_by_id: "MODIFIED_BY_ID",
-    opt date_create: "DATE_CREATE",
-    opt date_modify: "DATE_MODIFY",
-    opt site_template_id: "SITE_TEMPLATE_ID",
+    opt id: "ID" => with_id(Numeric),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt app_code: "APP_CODE" => with_app_code(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt name: "NAME" => with_name(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt sections: "SECTIONS" => with_sections(String),
+    opt preview: "PREVIEW" => with_preview(String),
+    opt widget_params: "WIDGET_PARAMS" => with_widget_params(Value),
+    opt content: "CONTENT" => with_content(String),
+    opt manifest: "MANIFEST" => with_manifest(Value),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modified_by_id: "MODIFIED_BY_ID" => with_modified_by_id(Numeric),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt site_template_id: "SITE_TEMPLATE_ID" => with_site_template_id(String),
 });
 
 /// `group` (parameter).
@@ -190,22 +190,22 @@ pub struct LandingRepowidgetGetlistParamsGroup {
 }
 
 record!(LandingRepowidgetGetlistParamsGroup {
-    opt id: "ID",
-    opt xml_id: "XML_ID",
-    opt app_code: "APP_CODE",
-    opt active: "ACTIVE",
-    opt name: "NAME",
-    opt description: "DESCRIPTION",
-    opt sections: "SECTIONS",
-    opt preview: "PREVIEW",
-    opt widget_params: "WIDGET_PARAMS",
-    opt content: "CONTENT",
-    opt manifest: "MANIFEST",
-    opt created_by_id: "CREATED_BY_ID",
-    opt modified_by_id: "MODIFIED_BY_ID",
-    opt date_create: "DATE_CREATE",
-    opt date_modify: "DATE_MODIFY",
-    opt site_template_id: "SITE_TEMPLATE_ID",
+    opt id: "ID" => with_id(Numeric),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt app_code: "APP_CODE" => with_app_code(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt name: "NAME" => with_name(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt sections: "SECTIONS" => with_sections(String),
+    opt preview: "PREVIEW" => with_preview(String),
+    opt widget_params: "WIDGET_PARAMS" => with_widget_params(Value),
+    opt content: "CONTENT" => with_content(String),
+    opt manifest: "MANIFEST" => with_manifest(Value),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modified_by_id: "MODIFIED_BY_ID" => with_modified_by_id(Numeric),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt site_template_id: "SITE_TEMPLATE_ID" => with_site_template_id(String),
 });
 
 /// `order` (parameter).
@@ -249,22 +249,22 @@ pub struct LandingRepowidgetGetlistParamsOrder {
 }
 
 record!(LandingRepowidgetGetlistParamsOrder {
-    opt id: "ID",
-    opt xml_id: "XML_ID",
-    opt app_code: "APP_CODE",
-    opt active: "ACTIVE",
-    opt name: "NAME",
-    opt description: "DESCRIPTION",
-    opt sections: "SECTIONS",
-    opt preview: "PREVIEW",
-    opt widget_params: "WIDGET_PARAMS",
-    opt content: "CONTENT",
-    opt manifest: "MANIFEST",
-    opt created_by_id: "CREATED_BY_ID",
-    opt modified_by_id: "MODIFIED_BY_ID",
-    opt date_create: "DATE_CREATE",
-    opt date_modify: "DATE_MODIFY",
-    opt site_template_id: "SITE_TEMPLATE_ID",
+    opt id: "ID" => with_id(Numeric),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt app_code: "APP_CODE" => with_app_code(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt name: "NAME" => with_name(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt sections: "SECTIONS" => with_sections(String),
+    opt preview: "PREVIEW" => with_preview(String),
+    opt widget_params: "WIDGET_PARAMS" => with_widget_params(Value),
+    opt content: "CONTENT" => with_content(String),
+    opt manifest: "MANIFEST" => with_manifest(Value),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modified_by_id: "MODIFIED_BY_ID" => with_modified_by_id(Numeric),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt site_template_id: "SITE_TEMPLATE_ID" => with_site_template_id(String),
 });
 
 /// `params` (parameter).
@@ -284,8 +284,8 @@ pub struct LandingRepowidgetGetlistParams {
 }
 
 record!(LandingRepowidgetGetlistParams {
-    opt select: "select",
-    opt filter: "filter",
-    opt group: "group",
-    opt order: "order",
+    opt select: "select" => with_select(Vec<LandingRepowidgetGetlistParamsSelect>),
+    opt filter: "filter" => with_filter(LandingRepowidgetGetlistParamsFilter),
+    opt group: "group" => with_group(Vec<LandingRepowidgetGetlistParamsGroup>),
+    opt order: "order" => with_order(LandingRepowidgetGetlistParamsOrder),
 });

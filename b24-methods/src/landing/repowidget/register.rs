@@ -27,11 +27,14 @@ record!(LandingRepowidgetRegister {
 
 #[allow(deprecated)]
 impl LandingRepowidgetRegister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, fields: LandingRepowidgetRegisterFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        code: impl Into<String>,
+        fields: impl Into<LandingRepowidgetRegisterFields>,
+    ) -> Self {
         LandingRepowidgetRegister {
-            code,
-            fields,
+            code: code.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -57,22 +60,26 @@ pub struct LandingRepowidgetRegisterFieldsWidgetParams {
 
 record!(LandingRepowidgetRegisterFieldsWidgetParams {
     req root_node: "rootNode",
-    opt lang: "lang",
+    opt lang: "lang" => with_lang(String),
     req handler: "handler",
-    opt style: "style",
+    opt style: "style" => with_style(String),
     req demo_data: "demoData",
 });
 
 #[allow(deprecated)]
 impl LandingRepowidgetRegisterFieldsWidgetParams {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(root_node: String, handler: String, demo_data: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        root_node: impl Into<String>,
+        handler: impl Into<String>,
+        demo_data: impl Into<Value>,
+    ) -> Self {
         LandingRepowidgetRegisterFieldsWidgetParams {
-            root_node,
+            root_node: root_node.into(),
             lang: None,
-            handler,
+            handler: handler.into(),
             style: None,
-            demo_data,
+            demo_data: demo_data.into(),
             extra: Map::new(),
         }
     }
@@ -105,31 +112,31 @@ pub struct LandingRepowidgetRegisterFields {
 record!(LandingRepowidgetRegisterFields {
     req name: "NAME",
     req preview: "PREVIEW",
-    opt description: "DESCRIPTION",
+    opt description: "DESCRIPTION" => with_description(String),
     req content: "CONTENT",
     req sections: "SECTIONS",
     req widget_params: "WIDGET_PARAMS",
-    opt active: "ACTIVE",
-    opt site_template_id: "SITE_TEMPLATE_ID",
+    opt active: "ACTIVE" => with_active(String),
+    opt site_template_id: "SITE_TEMPLATE_ID" => with_site_template_id(String),
 });
 
 #[allow(deprecated)]
 impl LandingRepowidgetRegisterFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        name: String,
-        preview: String,
-        content: String,
-        sections: String,
-        widget_params: LandingRepowidgetRegisterFieldsWidgetParams,
+        name: impl Into<String>,
+        preview: impl Into<String>,
+        content: impl Into<String>,
+        sections: impl Into<String>,
+        widget_params: impl Into<LandingRepowidgetRegisterFieldsWidgetParams>,
     ) -> Self {
         LandingRepowidgetRegisterFields {
-            name,
-            preview,
+            name: name.into(),
+            preview: preview.into(),
             description: None,
-            content,
-            sections,
-            widget_params,
+            content: content.into(),
+            sections: sections.into(),
+            widget_params: widget_params.into(),
             active: None,
             site_template_id: None,
             extra: Map::new(),

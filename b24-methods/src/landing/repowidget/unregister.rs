@@ -22,10 +22,10 @@ record!(LandingRepowidgetUnregister {
 
 #[allow(deprecated)]
 impl LandingRepowidgetUnregister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>) -> Self {
         LandingRepowidgetUnregister {
-            code,
+            code: code.into(),
             extra: Map::new(),
         }
     }

@@ -21,17 +21,17 @@ pub struct LandingRoleEnable {
 }
 
 record!(LandingRoleEnable {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req mode: "mode",
 });
 
 #[allow(deprecated)]
 impl LandingRoleEnable {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(mode: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(mode: impl Into<Value>) -> Self {
         LandingRoleEnable {
             scope: None,
-            mode,
+            mode: mode.into(),
             extra: Map::new(),
         }
     }

@@ -19,7 +19,7 @@ pub struct LandingRoleGetList {
 }
 
 record!(LandingRoleGetList {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
 });
 
 /// `result` (returned field).

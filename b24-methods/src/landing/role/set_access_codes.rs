@@ -23,18 +23,18 @@ pub struct LandingRoleSetAccessCodes {
 }
 
 record!(LandingRoleSetAccessCodes {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req id: "id",
-    opt codes: "codes",
+    opt codes: "codes" => with_codes(Vec<String>),
 });
 
 #[allow(deprecated)]
 impl LandingRoleSetAccessCodes {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         LandingRoleSetAccessCodes {
             scope: None,
-            id,
+            id: id.into(),
             codes: None,
             extra: Map::new(),
         }

@@ -25,20 +25,20 @@ pub struct LandingRoleSetRights {
 }
 
 record!(LandingRoleSetRights {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req id: "id",
     req rights: "rights",
-    opt additional: "additional",
+    opt additional: "additional" => with_additional(Vec<String>),
 });
 
 #[allow(deprecated)]
 impl LandingRoleSetRights {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, rights: LandingRoleSetRightsRights) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, rights: impl Into<LandingRoleSetRightsRights>) -> Self {
         LandingRoleSetRights {
             scope: None,
-            id,
-            rights,
+            id: id.into(),
+            rights: rights.into(),
             additional: None,
             extra: Map::new(),
         }

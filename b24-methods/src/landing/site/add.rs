@@ -21,17 +21,17 @@ pub struct LandingSiteAdd {
 }
 
 record!(LandingSiteAdd {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl LandingSiteAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: LandingSiteAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<LandingSiteAddFields>) -> Self {
         LandingSiteAdd {
             scope: None,
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -62,20 +62,20 @@ pub struct LandingSiteAddFields {
 record!(LandingSiteAddFields {
     req title: "TITLE",
     req code: "CODE",
-    opt type_: "TYPE",
-    opt domain_id: "DOMAIN_ID",
-    opt description: "DESCRIPTION",
-    opt xml_id: "XML_ID",
-    opt additional_fields: "ADDITIONAL_FIELDS",
+    opt type_: "TYPE" => with_type(String),
+    opt domain_id: "DOMAIN_ID" => with_domain_id(Numeric),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt additional_fields: "ADDITIONAL_FIELDS" => with_additional_fields(Value),
 });
 
 #[allow(deprecated)]
 impl LandingSiteAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String, code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>, code: impl Into<String>) -> Self {
         LandingSiteAddFields {
-            title,
-            code,
+            title: title.into(),
+            code: code.into(),
             type_: None,
             domain_id: None,
             description: None,

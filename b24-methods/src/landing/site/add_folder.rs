@@ -23,19 +23,19 @@ pub struct LandingSiteAddFolder {
 }
 
 record!(LandingSiteAddFolder {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req site_id: "siteId",
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl LandingSiteAddFolder {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(site_id: Numeric, fields: LandingSiteAddFolderFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(site_id: impl Into<Numeric>, fields: impl Into<LandingSiteAddFolderFields>) -> Self {
         LandingSiteAddFolder {
             scope: None,
-            site_id,
-            fields,
+            site_id: site_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -59,17 +59,17 @@ pub struct LandingSiteAddFolderFields {
 
 record!(LandingSiteAddFolderFields {
     req title: "TITLE",
-    opt code: "CODE",
-    opt parent_id: "PARENT_ID",
-    opt active: "ACTIVE",
+    opt code: "CODE" => with_code(String),
+    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
+    opt active: "ACTIVE" => with_active(String),
 });
 
 #[allow(deprecated)]
 impl LandingSiteAddFolderFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>) -> Self {
         LandingSiteAddFolderFields {
-            title,
+            title: title.into(),
             code: None,
             parent_id: None,
             active: None,

@@ -27,11 +27,11 @@ record!(LandingSiteBindingToGroup {
 
 #[allow(deprecated)]
 impl LandingSiteBindingToGroup {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, group_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, group_id: impl Into<Numeric>) -> Self {
         LandingSiteBindingToGroup {
-            id,
-            group_id,
+            id: id.into(),
+            group_id: group_id.into(),
             extra: Map::new(),
         }
     }

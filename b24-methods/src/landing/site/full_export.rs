@@ -22,15 +22,15 @@ pub struct LandingSiteFullExport {
 
 record!(LandingSiteFullExport {
     req id: "id",
-    opt params: "params",
+    opt params: "params" => with_params(LandingSiteFullExportParams),
 });
 
 #[allow(deprecated)]
 impl LandingSiteFullExport {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         LandingSiteFullExport {
-            id,
+            id: id.into(),
             params: None,
             extra: Map::new(),
         }
@@ -66,16 +66,16 @@ pub struct LandingSiteFullExportParams {
 }
 
 record!(LandingSiteFullExportParams {
-    opt edit_mode: "edit_mode",
-    opt scope: "scope",
-    opt hooks_disable: "hooks_disable",
-    opt code: "code",
-    opt name: "name",
-    opt description: "description",
-    opt preview: "preview",
-    opt preview2x: "preview2x",
-    opt preview3x: "preview3x",
-    opt preview_url: "preview_url",
+    opt edit_mode: "edit_mode" => with_edit_mode(String),
+    opt scope: "scope" => with_scope(String),
+    opt hooks_disable: "hooks_disable" => with_hooks_disable(Vec<String>),
+    opt code: "code" => with_code(String),
+    opt name: "name" => with_name(String),
+    opt description: "description" => with_description(String),
+    opt preview: "preview" => with_preview(String),
+    opt preview2x: "preview2x" => with_preview2x(String),
+    opt preview3x: "preview3x" => with_preview3x(String),
+    opt preview_url: "preview_url" => with_preview_url(String),
 });
 
 /// `fields` (returned field).

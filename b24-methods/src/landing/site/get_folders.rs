@@ -23,18 +23,18 @@ pub struct LandingSiteGetFolders {
 }
 
 record!(LandingSiteGetFolders {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req site_id: "siteId",
-    opt filter: "filter",
+    opt filter: "filter" => with_filter(LandingSiteGetFoldersFilter),
 });
 
 #[allow(deprecated)]
 impl LandingSiteGetFolders {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(site_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(site_id: impl Into<Numeric>) -> Self {
         LandingSiteGetFolders {
             scope: None,
-            site_id,
+            site_id: site_id.into(),
             filter: None,
             extra: Map::new(),
         }
@@ -74,17 +74,17 @@ pub struct LandingSiteGetFoldersFilter {
 }
 
 record!(LandingSiteGetFoldersFilter {
-    opt id: "ID",
-    opt parent_id: "PARENT_ID",
-    opt index_id: "INDEX_ID",
-    opt active: "ACTIVE",
-    opt deleted: "DELETED",
-    opt title: "TITLE",
-    opt code: "CODE",
-    opt created_by_id: "CREATED_BY_ID",
-    opt modified_by_id: "MODIFIED_BY_ID",
-    opt date_create: "DATE_CREATE",
-    opt date_modify: "DATE_MODIFY",
+    opt id: "ID" => with_id(Numeric),
+    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
+    opt index_id: "INDEX_ID" => with_index_id(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt deleted: "DELETED" => with_deleted(String),
+    opt title: "TITLE" => with_title(String),
+    opt code: "CODE" => with_code(String),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modified_by_id: "MODIFIED_BY_ID" => with_modified_by_id(Numeric),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
 });
 
 /// `result` (returned field).

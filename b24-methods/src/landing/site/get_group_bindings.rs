@@ -19,7 +19,7 @@ pub struct LandingSiteGetGroupBindings {
 }
 
 record!(LandingSiteGetGroupBindings {
-    opt group_id: "groupId",
+    opt group_id: "groupId" => with_group_id(Numeric),
 });
 
 /// `result` (returned field).

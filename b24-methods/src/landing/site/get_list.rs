@@ -21,8 +21,8 @@ pub struct LandingSiteGetList {
 }
 
 record!(LandingSiteGetList {
-    opt scope: "scope",
-    opt params: "params",
+    opt scope: "scope" => with_scope(String),
+    opt params: "params" => with_params(LandingSiteGetListParams),
 });
 
 /// `params` (parameter).
@@ -46,12 +46,12 @@ pub struct LandingSiteGetListParams {
 }
 
 record!(LandingSiteGetListParams {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt group: "group",
-    opt limit: "limit",
-    opt offset: "offset",
+    opt select: "select" => with_select(Vec<String>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt group: "group" => with_group(Vec<Value>),
+    opt limit: "limit" => with_limit(Numeric),
+    opt offset: "offset" => with_offset(Numeric),
 });
 
 /// `result` (returned field).

@@ -19,7 +19,7 @@ pub struct LandingSiteGetMenuBindings {
 }
 
 record!(LandingSiteGetMenuBindings {
-    opt menu_code: "menuCode",
+    opt menu_code: "menuCode" => with_menu_code(String),
 });
 
 /// `result` (returned field).

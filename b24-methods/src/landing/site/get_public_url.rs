@@ -21,17 +21,17 @@ pub struct LandingSiteGetPublicUrl {
 }
 
 record!(LandingSiteGetPublicUrl {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req id: "id",
 });
 
 #[allow(deprecated)]
 impl LandingSiteGetPublicUrl {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Value>) -> Self {
         LandingSiteGetPublicUrl {
             scope: None,
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

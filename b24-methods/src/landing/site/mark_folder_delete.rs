@@ -23,18 +23,18 @@ pub struct LandingSiteMarkFolderDelete {
 }
 
 record!(LandingSiteMarkFolderDelete {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req id: "id",
-    opt mark: "mark",
+    opt mark: "mark" => with_mark(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingSiteMarkFolderDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         LandingSiteMarkFolderDelete {
             scope: None,
-            id,
+            id: id.into(),
             mark: None,
             extra: Map::new(),
         }

@@ -21,17 +21,17 @@ pub struct LandingSiteMarkUnDelete {
 }
 
 record!(LandingSiteMarkUnDelete {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req id: "id",
 });
 
 #[allow(deprecated)]
 impl LandingSiteMarkUnDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         LandingSiteMarkUnDelete {
             scope: None,
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

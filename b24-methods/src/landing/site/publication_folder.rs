@@ -23,18 +23,18 @@ pub struct LandingSitePublicationFolder {
 }
 
 record!(LandingSitePublicationFolder {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req folder_id: "folderId",
-    opt mark: "mark",
+    opt mark: "mark" => with_mark(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingSitePublicationFolder {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(folder_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(folder_id: impl Into<Numeric>) -> Self {
         LandingSitePublicationFolder {
             scope: None,
-            folder_id,
+            folder_id: folder_id.into(),
             mark: None,
             extra: Map::new(),
         }

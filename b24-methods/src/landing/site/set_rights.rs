@@ -22,15 +22,15 @@ pub struct LandingSiteSetRights {
 
 record!(LandingSiteSetRights {
     req id: "id",
-    opt rights: "rights",
+    opt rights: "rights" => with_rights(LandingSiteSetRightsRights),
 });
 
 #[allow(deprecated)]
 impl LandingSiteSetRights {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         LandingSiteSetRights {
-            id,
+            id: id.into(),
             rights: None,
             extra: Map::new(),
         }

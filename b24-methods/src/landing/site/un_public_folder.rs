@@ -21,17 +21,17 @@ pub struct LandingSiteUnPublicFolder {
 }
 
 record!(LandingSiteUnPublicFolder {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req folder_id: "folderId",
 });
 
 #[allow(deprecated)]
 impl LandingSiteUnPublicFolder {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(folder_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(folder_id: impl Into<Numeric>) -> Self {
         LandingSiteUnPublicFolder {
             scope: None,
-            folder_id,
+            folder_id: folder_id.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(LandingSiteUnbindingFromMenu {
 
 #[allow(deprecated)]
 impl LandingSiteUnbindingFromMenu {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, menu_code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, menu_code: impl Into<String>) -> Self {
         LandingSiteUnbindingFromMenu {
-            id,
-            menu_code,
+            id: id.into(),
+            menu_code: menu_code.into(),
             extra: Map::new(),
         }
     }

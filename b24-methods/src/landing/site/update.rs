@@ -23,19 +23,19 @@ pub struct LandingSiteUpdate {
 }
 
 record!(LandingSiteUpdate {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req id: "id",
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl LandingSiteUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: LandingSiteUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<LandingSiteUpdateFields>) -> Self {
         LandingSiteUpdate {
             scope: None,
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -68,13 +68,13 @@ pub struct LandingSiteUpdateFields {
 }
 
 record!(LandingSiteUpdateFields {
-    opt title: "TITLE",
-    opt code: "CODE",
-    opt type_: "TYPE",
-    opt domain_id: "DOMAIN_ID",
-    opt description: "DESCRIPTION",
-    opt xml_id: "XML_ID",
-    opt landing_id_index: "LANDING_ID_INDEX",
-    opt landing_id_404: "LANDING_ID_404",
-    opt landing_id_503: "LANDING_ID_503",
+    opt title: "TITLE" => with_title(String),
+    opt code: "CODE" => with_code(String),
+    opt type_: "TYPE" => with_type(String),
+    opt domain_id: "DOMAIN_ID" => with_domain_id(Numeric),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt landing_id_index: "LANDING_ID_INDEX" => with_landing_id_index(Numeric),
+    opt landing_id_404: "LANDING_ID_404" => with_landing_id_404(Numeric),
+    opt landing_id_503: "LANDING_ID_503" => with_landing_id_503(Numeric),
 });

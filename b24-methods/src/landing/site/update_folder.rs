@@ -25,7 +25,7 @@ pub struct LandingSiteUpdateFolder {
 }
 
 record!(LandingSiteUpdateFolder {
-    opt scope: "scope",
+    opt scope: "scope" => with_scope(String),
     req site_id: "siteId",
     req folder_id: "folderId",
     req fields: "fields",
@@ -33,17 +33,17 @@ record!(LandingSiteUpdateFolder {
 
 #[allow(deprecated)]
 impl LandingSiteUpdateFolder {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        site_id: Numeric,
-        folder_id: Numeric,
-        fields: LandingSiteUpdateFolderFields,
+        site_id: impl Into<Numeric>,
+        folder_id: impl Into<Numeric>,
+        fields: impl Into<LandingSiteUpdateFolderFields>,
     ) -> Self {
         LandingSiteUpdateFolder {
             scope: None,
-            site_id,
-            folder_id,
-            fields,
+            site_id: site_id.into(),
+            folder_id: folder_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -68,9 +68,9 @@ pub struct LandingSiteUpdateFolderFields {
 }
 
 record!(LandingSiteUpdateFolderFields {
-    opt title: "TITLE",
-    opt code: "CODE",
-    opt parent_id: "PARENT_ID",
-    opt index_id: "INDEX_ID",
-    opt active: "ACTIVE",
+    opt title: "TITLE" => with_title(String),
+    opt code: "CODE" => with_code(String),
+    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
+    opt index_id: "INDEX_ID" => with_index_id(Numeric),
+    opt active: "ACTIVE" => with_active(String),
 });

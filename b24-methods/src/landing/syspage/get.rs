@@ -22,15 +22,15 @@ pub struct LandingSyspageGet {
 
 record!(LandingSyspageGet {
     req id: "id",
-    opt active: "active",
+    opt active: "active" => with_active(Flag),
 });
 
 #[allow(deprecated)]
 impl LandingSyspageGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         LandingSyspageGet {
-            id,
+            id: id.into(),
             active: None,
             extra: Map::new(),
         }

@@ -25,16 +25,16 @@ pub struct LandingSyspageGetSpecialPage {
 record!(LandingSyspageGetSpecialPage {
     req site_id: "siteId",
     req type_: "type",
-    opt additional: "additional",
+    opt additional: "additional" => with_additional(Value),
 });
 
 #[allow(deprecated)]
 impl LandingSyspageGetSpecialPage {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(site_id: Numeric, type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(site_id: impl Into<Numeric>, type_: impl Into<String>) -> Self {
         LandingSyspageGetSpecialPage {
-            site_id,
-            type_,
+            site_id: site_id.into(),
+            type_: type_.into(),
             additional: None,
             extra: Map::new(),
         }

@@ -25,16 +25,16 @@ pub struct LandingSyspageSet {
 record!(LandingSyspageSet {
     req id: "id",
     req type_: "type",
-    opt lid: "lid",
+    opt lid: "lid" => with_lid(Numeric),
 });
 
 #[allow(deprecated)]
 impl LandingSyspageSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, type_: impl Into<String>) -> Self {
         LandingSyspageSet {
-            id,
-            type_,
+            id: id.into(),
+            type_: type_.into(),
             lid: None,
             extra: Map::new(),
         }

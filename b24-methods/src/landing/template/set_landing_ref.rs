@@ -22,15 +22,15 @@ pub struct LandingTemplateSetLandingRef {
 
 record!(LandingTemplateSetLandingRef {
     req id: "id",
-    opt data: "data",
+    opt data: "data" => with_data(LandingTemplateSetLandingRefData),
 });
 
 #[allow(deprecated)]
 impl LandingTemplateSetLandingRef {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         LandingTemplateSetLandingRef {
-            id,
+            id: id.into(),
             data: None,
             extra: Map::new(),
         }

@@ -22,15 +22,15 @@ pub struct LandingTemplateSetSiteRef {
 
 record!(LandingTemplateSetSiteRef {
     req id: "id",
-    opt data: "data",
+    opt data: "data" => with_data(LandingTemplateSetSiteRefData),
 });
 
 #[allow(deprecated)]
 impl LandingTemplateSetSiteRef {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         LandingTemplateSetSiteRef {
-            id,
+            id: id.into(),
             data: None,
             extra: Map::new(),
         }

@@ -36,26 +36,26 @@ record!(ListsElementAdd {
     req iblock_code: "IBLOCK_CODE",
     req element_code: "ELEMENT_CODE",
     req fields: "FIELDS",
-    opt iblock_section_id: "IBLOCK_SECTION_ID",
-    opt list_element_url: "LIST_ELEMENT_URL",
+    opt iblock_section_id: "IBLOCK_SECTION_ID" => with_iblock_section_id(Numeric),
+    opt list_element_url: "LIST_ELEMENT_URL" => with_list_element_url(String),
 });
 
 #[allow(deprecated)]
 impl ListsElementAdd {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        iblock_type_id: String,
-        iblock_id: Numeric,
-        iblock_code: String,
-        element_code: String,
-        fields: Vec<ListsElementAddFields>,
+        iblock_type_id: impl Into<String>,
+        iblock_id: impl Into<Numeric>,
+        iblock_code: impl Into<String>,
+        element_code: impl Into<String>,
+        fields: impl Into<Vec<ListsElementAddFields>>,
     ) -> Self {
         ListsElementAdd {
-            iblock_type_id,
-            iblock_id,
-            iblock_code,
-            element_code,
-            fields,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
+            iblock_code: iblock_code.into(),
+            element_code: element_code.into(),
+            fields: fields.into(),
             iblock_section_id: None,
             list_element_url: None,
             extra: Map::new(),
@@ -77,15 +77,15 @@ pub struct ListsElementAddFields {
 
 record!(ListsElementAddFields {
     req name: "NAME",
-    opt property_property_id: "PROPERTY_PropertyId",
+    opt property_property_id: "PROPERTY_PropertyId" => with_property_property_id(Value),
 });
 
 #[allow(deprecated)]
 impl ListsElementAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         ListsElementAddFields {
-            name,
+            name: name.into(),
             property_property_id: None,
             extra: Map::new(),
         }

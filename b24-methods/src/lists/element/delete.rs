@@ -29,20 +29,24 @@ pub struct ListsElementDelete {
 record!(ListsElementDelete {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     req iblock_id: "IBLOCK_ID",
-    opt iblock_code: "IBLOCK_CODE",
+    opt iblock_code: "IBLOCK_CODE" => with_iblock_code(String),
     req element_id: "ELEMENT_ID",
-    opt element_code: "ELEMENT_CODE",
+    opt element_code: "ELEMENT_CODE" => with_element_code(String),
 });
 
 #[allow(deprecated)]
 impl ListsElementDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_type_id: String, iblock_id: Numeric, element_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        iblock_type_id: impl Into<String>,
+        iblock_id: impl Into<Numeric>,
+        element_id: impl Into<Numeric>,
+    ) -> Self {
         ListsElementDelete {
-            iblock_type_id,
-            iblock_id,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
             iblock_code: None,
-            element_id,
+            element_id: element_id.into(),
             element_code: None,
             extra: Map::new(),
         }

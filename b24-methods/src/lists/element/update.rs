@@ -31,28 +31,28 @@ pub struct ListsElementUpdate {
 record!(ListsElementUpdate {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     req iblock_id: "IBLOCK_ID",
-    opt iblock_code: "IBLOCK_CODE",
+    opt iblock_code: "IBLOCK_CODE" => with_iblock_code(String),
     req element_id: "ELEMENT_ID",
-    opt element_code: "ELEMENT_CODE",
+    opt element_code: "ELEMENT_CODE" => with_element_code(String),
     req fields: "FIELDS",
 });
 
 #[allow(deprecated)]
 impl ListsElementUpdate {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        iblock_type_id: String,
-        iblock_id: Numeric,
-        element_id: Numeric,
-        fields: ListsElementUpdateFields,
+        iblock_type_id: impl Into<String>,
+        iblock_id: impl Into<Numeric>,
+        element_id: impl Into<Numeric>,
+        fields: impl Into<ListsElementUpdateFields>,
     ) -> Self {
         ListsElementUpdate {
-            iblock_type_id,
-            iblock_id,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
             iblock_code: None,
-            element_id,
+            element_id: element_id.into(),
             element_code: None,
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -72,15 +72,15 @@ pub struct ListsElementUpdateFields {
 
 record!(ListsElementUpdateFields {
     req name: "NAME",
-    opt property_property_id: "PROPERTY_PropertyId",
+    opt property_property_id: "PROPERTY_PropertyId" => with_property_property_id(Value),
 });
 
 #[allow(deprecated)]
 impl ListsElementUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         ListsElementUpdateFields {
-            name,
+            name: name.into(),
             property_property_id: None,
             extra: Map::new(),
         }

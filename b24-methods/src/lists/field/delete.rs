@@ -33,18 +33,18 @@ record!(ListsFieldDelete {
 
 #[allow(deprecated)]
 impl ListsFieldDelete {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        iblock_type_id: String,
-        iblock_id: Numeric,
-        iblock_code: String,
-        field_id: String,
+        iblock_type_id: impl Into<String>,
+        iblock_id: impl Into<Numeric>,
+        iblock_code: impl Into<String>,
+        field_id: impl Into<String>,
     ) -> Self {
         ListsFieldDelete {
-            iblock_type_id,
-            iblock_id,
-            iblock_code,
-            field_id,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
+            iblock_code: iblock_code.into(),
+            field_id: field_id.into(),
             extra: Map::new(),
         }
     }

@@ -36,20 +36,20 @@ record!(ListsFieldUpdate {
 
 #[allow(deprecated)]
 impl ListsFieldUpdate {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        iblock_type_id: String,
-        iblock_id: Numeric,
-        iblock_code: String,
-        fields: Vec<ListsFieldUpdateFields>,
-        field_id: String,
+        iblock_type_id: impl Into<String>,
+        iblock_id: impl Into<Numeric>,
+        iblock_code: impl Into<String>,
+        fields: impl Into<Vec<ListsFieldUpdateFields>>,
+        field_id: impl Into<String>,
     ) -> Self {
         ListsFieldUpdate {
-            iblock_type_id,
-            iblock_id,
-            iblock_code,
-            fields,
-            field_id,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
+            iblock_code: iblock_code.into(),
+            fields: fields.into(),
+            field_id: field_id.into(),
             extra: Map::new(),
         }
     }
@@ -96,28 +96,28 @@ pub struct ListsFieldUpdateFields {
 record!(ListsFieldUpdateFields {
     req name: "NAME",
     req type_: "TYPE",
-    opt is_required: "IS_REQUIRED",
-    opt multiple: "MULTIPLE",
-    opt sort: "SORT",
-    opt default_value: "DEFAULT_VALUE",
-    opt list: "LIST",
-    opt list_text_values: "LIST_TEXT_VALUES",
-    opt list_def: "LIST_DEF",
-    opt code: "CODE",
-    opt settings: "SETTINGS",
-    opt user_type_settings: "USER_TYPE_SETTINGS",
-    opt row_count: "ROW_COUNT",
-    opt col_count: "COL_COUNT",
-    opt link_iblock_id: "LINK_IBLOCK_ID",
+    opt is_required: "IS_REQUIRED" => with_is_required(String),
+    opt multiple: "MULTIPLE" => with_multiple(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt default_value: "DEFAULT_VALUE" => with_default_value(Value),
+    opt list: "LIST" => with_list(Vec<Value>),
+    opt list_text_values: "LIST_TEXT_VALUES" => with_list_text_values(String),
+    opt list_def: "LIST_DEF" => with_list_def(Vec<Value>),
+    opt code: "CODE" => with_code(String),
+    opt settings: "SETTINGS" => with_settings(Vec<Value>),
+    opt user_type_settings: "USER_TYPE_SETTINGS" => with_user_type_settings(Vec<Value>),
+    opt row_count: "ROW_COUNT" => with_row_count(Numeric),
+    opt col_count: "COL_COUNT" => with_col_count(Numeric),
+    opt link_iblock_id: "LINK_IBLOCK_ID" => with_link_iblock_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl ListsFieldUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, type_: impl Into<String>) -> Self {
         ListsFieldUpdateFields {
-            name,
-            type_,
+            name: name.into(),
+            type_: type_.into(),
             is_required: None,
             multiple: None,
             sort: None,

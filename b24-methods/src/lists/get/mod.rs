@@ -12,7 +12,7 @@ use crate::wire::*;
 
 #[cfg(feature = "lists")]
 /// Calls `lists.get`.
-#[b24_method("lists.get", scope = "lists", response = Vec<Value>, read_only)]
+#[b24_method("lists.get", scope = "lists", response = Vec<Value>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ListsGet {
@@ -35,20 +35,20 @@ pub struct ListsGet {
 #[cfg(feature = "lists")]
 record!(ListsGet {
     req iblock_type_id: "IBLOCK_TYPE_ID",
-    opt iblock_id: "IBLOCK_ID",
-    opt iblock_code: "IBLOCK_CODE",
-    opt socnet_group_id: "SOCNET_GROUP_ID",
-    opt iblock_order: "IBLOCK_ORDER",
-    opt start: "start",
+    opt iblock_id: "IBLOCK_ID" => with_iblock_id(Numeric),
+    opt iblock_code: "IBLOCK_CODE" => with_iblock_code(String),
+    opt socnet_group_id: "SOCNET_GROUP_ID" => with_socnet_group_id(Numeric),
+    opt iblock_order: "IBLOCK_ORDER" => with_iblock_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 #[cfg(feature = "lists")]
 impl ListsGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_type_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(iblock_type_id: impl Into<String>) -> Self {
         ListsGet {
-            iblock_type_id,
+            iblock_type_id: iblock_type_id.into(),
             iblock_id: None,
             iblock_code: None,
             socnet_group_id: None,

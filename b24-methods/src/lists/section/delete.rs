@@ -29,20 +29,24 @@ pub struct ListsSectionDelete {
 record!(ListsSectionDelete {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     req iblock_id: "IBLOCK_ID",
-    opt iblock_code: "IBLOCK_CODE",
+    opt iblock_code: "IBLOCK_CODE" => with_iblock_code(String),
     req section_id: "SECTION_ID",
-    opt section_code: "SECTION_CODE",
+    opt section_code: "SECTION_CODE" => with_section_code(String),
 });
 
 #[allow(deprecated)]
 impl ListsSectionDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_type_id: String, iblock_id: Numeric, section_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        iblock_type_id: impl Into<String>,
+        iblock_id: impl Into<Numeric>,
+        section_id: impl Into<Numeric>,
+    ) -> Self {
         ListsSectionDelete {
-            iblock_type_id,
-            iblock_id,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
             iblock_code: None,
-            section_id,
+            section_id: section_id.into(),
             section_code: None,
             extra: Map::new(),
         }

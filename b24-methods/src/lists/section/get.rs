@@ -30,18 +30,22 @@ record!(ListsSectionGet {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     req iblock_id: "IBLOCK_ID",
     req iblock_code: "IBLOCK_CODE",
-    opt filter: "FILTER",
-    opt select: "SELECT",
+    opt filter: "FILTER" => with_filter(Value),
+    opt select: "SELECT" => with_select(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl ListsSectionGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_type_id: String, iblock_id: Numeric, iblock_code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        iblock_type_id: impl Into<String>,
+        iblock_id: impl Into<Numeric>,
+        iblock_code: impl Into<String>,
+    ) -> Self {
         ListsSectionGet {
-            iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
+            iblock_code: iblock_code.into(),
             filter: None,
             select: None,
             extra: Map::new(),

@@ -39,22 +39,22 @@ record!(ListsSectionUpdate {
 
 #[allow(deprecated)]
 impl ListsSectionUpdate {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        iblock_type_id: String,
-        iblock_id: Numeric,
-        iblock_code: String,
-        section_id: Numeric,
-        section_code: String,
-        fields: Vec<ListsSectionUpdateFields>,
+        iblock_type_id: impl Into<String>,
+        iblock_id: impl Into<Numeric>,
+        iblock_code: impl Into<String>,
+        section_id: impl Into<Numeric>,
+        section_code: impl Into<String>,
+        fields: impl Into<Vec<ListsSectionUpdateFields>>,
     ) -> Self {
         ListsSectionUpdate {
-            iblock_type_id,
-            iblock_id,
-            iblock_code,
-            section_id,
-            section_code,
-            fields,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
+            iblock_code: iblock_code.into(),
+            section_id: section_id.into(),
+            section_code: section_code.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -90,23 +90,23 @@ pub struct ListsSectionUpdateFields {
 
 record!(ListsSectionUpdateFields {
     req name: "NAME",
-    opt external_id: "EXTERNAL_ID",
-    opt xml_id: "XML_ID",
-    opt sort: "SORT",
-    opt active: "ACTIVE",
-    opt picture: "PICTURE",
-    opt description: "DESCRIPTION",
-    opt description_type: "DESCRIPTION_TYPE",
-    opt detail_picture: "DETAIL_PICTURE",
-    opt section_property: "SECTION_PROPERTY",
+    opt external_id: "EXTERNAL_ID" => with_external_id(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt picture: "PICTURE" => with_picture(Vec<Value>),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt description_type: "DESCRIPTION_TYPE" => with_description_type(String),
+    opt detail_picture: "DETAIL_PICTURE" => with_detail_picture(Vec<Value>),
+    opt section_property: "SECTION_PROPERTY" => with_section_property(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl ListsSectionUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         ListsSectionUpdateFields {
-            name,
+            name: name.into(),
             external_id: None,
             xml_id: None,
             sort: None,

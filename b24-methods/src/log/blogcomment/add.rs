@@ -25,17 +25,17 @@ pub struct LogBlogcommentAdd {
 record!(LogBlogcommentAdd {
     req post_id: "POST_ID",
     req text: "TEXT",
-    opt files: "FILES",
-    opt user_id: "USER_ID",
+    opt files: "FILES" => with_files(Vec<Value>),
+    opt user_id: "USER_ID" => with_user_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl LogBlogcommentAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(post_id: Numeric, text: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(post_id: impl Into<Numeric>, text: impl Into<String>) -> Self {
         LogBlogcommentAdd {
-            post_id,
-            text,
+            post_id: post_id.into(),
+            text: text.into(),
             files: None,
             user_id: None,
             extra: Map::new(),

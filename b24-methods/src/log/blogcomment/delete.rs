@@ -20,15 +20,15 @@ pub struct LogBlogcommentDelete {
 
 record!(LogBlogcommentDelete {
     req comment_id: "COMMENT_ID",
-    opt user_id: "USER_ID",
+    opt user_id: "USER_ID" => with_user_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl LogBlogcommentDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(comment_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(comment_id: impl Into<Numeric>) -> Self {
         LogBlogcommentDelete {
-            comment_id,
+            comment_id: comment_id.into(),
             user_id: None,
             extra: Map::new(),
         }

@@ -44,25 +44,25 @@ pub struct LogBlogpostAdd {
 
 record!(LogBlogpostAdd {
     req post_message: "POST_MESSAGE",
-    opt post_title: "POST_TITLE",
-    opt dest: "DEST",
-    opt sperm: "SPERM",
-    opt files: "FILES",
-    opt important: "IMPORTANT",
-    opt important_date_end: "IMPORTANT_DATE_END",
-    opt site_id: "SITE_ID",
-    opt user_id: "USER_ID",
-    opt tags: "TAGS",
-    opt background_code: "BACKGROUND_CODE",
-    opt parse_preview: "PARSE_PREVIEW",
+    opt post_title: "POST_TITLE" => with_post_title(String),
+    opt dest: "DEST" => with_dest(Vec<Value>),
+    opt sperm: "SPERM" => with_sperm(Vec<Value>),
+    opt files: "FILES" => with_files(Vec<Value>),
+    opt important: "IMPORTANT" => with_important(String),
+    opt important_date_end: "IMPORTANT_DATE_END" => with_important_date_end(String),
+    opt site_id: "SITE_ID" => with_site_id(String),
+    opt user_id: "USER_ID" => with_user_id(Numeric),
+    opt tags: "TAGS" => with_tags(String),
+    opt background_code: "BACKGROUND_CODE" => with_background_code(String),
+    opt parse_preview: "PARSE_PREVIEW" => with_parse_preview(String),
 });
 
 #[allow(deprecated)]
 impl LogBlogpostAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(post_message: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(post_message: impl Into<String>) -> Self {
         LogBlogpostAdd {
-            post_message,
+            post_message: post_message.into(),
             post_title: None,
             dest: None,
             sperm: None,

@@ -24,10 +24,10 @@ record!(LogBlogpostDelete {
 
 #[allow(deprecated)]
 impl LogBlogpostDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(post_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(post_id: impl Into<Numeric>) -> Self {
         LogBlogpostDelete {
-            post_id,
+            post_id: post_id.into(),
             extra: Map::new(),
         }
     }

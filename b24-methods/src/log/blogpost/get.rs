@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `log.blogpost.get`.
-#[b24_method("log.blogpost.get", scope = "log", response = Vec<LogBlogpostGetResult>, read_only)]
+#[b24_method("log.blogpost.get", scope = "log", response = Vec<LogBlogpostGetResult>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct LogBlogpostGet {
@@ -31,14 +31,14 @@ pub struct LogBlogpostGet {
 }
 
 record!(LogBlogpostGet {
-    opt post_id: "POST_ID",
-    opt log_rights: "LOG_RIGHTS",
-    opt log_date_from: "LOG_DATE_FROM",
-    opt log_date_to: "LOG_DATE_TO",
-    opt first_id: "FIRST_ID",
-    opt last_id: "LAST_ID",
-    opt limit: "LIMIT",
-    opt start: "start",
+    opt post_id: "POST_ID" => with_post_id(Numeric),
+    opt log_rights: "LOG_RIGHTS" => with_log_rights(Vec<Value>),
+    opt log_date_from: "LOG_DATE_FROM" => with_log_date_from(String),
+    opt log_date_to: "LOG_DATE_TO" => with_log_date_to(String),
+    opt first_id: "FIRST_ID" => with_first_id(Numeric),
+    opt last_id: "LAST_ID" => with_last_id(Numeric),
+    opt limit: "LIMIT" => with_limit(Numeric),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

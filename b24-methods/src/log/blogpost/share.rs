@@ -23,16 +23,16 @@ pub struct LogBlogpostShare {
 record!(LogBlogpostShare {
     req post_id: "POST_ID",
     req dest: "DEST",
-    opt user_id: "USER_ID",
+    opt user_id: "USER_ID" => with_user_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl LogBlogpostShare {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(post_id: Numeric, dest: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(post_id: impl Into<Numeric>, dest: impl Into<Vec<Value>>) -> Self {
         LogBlogpostShare {
-            post_id,
-            dest,
+            post_id: post_id.into(),
+            dest: dest.into(),
             user_id: None,
             extra: Map::new(),
         }

@@ -40,23 +40,23 @@ pub struct LogBlogpostUpdate {
 
 record!(LogBlogpostUpdate {
     req post_id: "POST_ID",
-    opt post_message: "POST_MESSAGE",
-    opt post_title: "POST_TITLE",
-    opt dest: "DEST",
-    opt sperm: "SPERM",
-    opt files: "FILES",
-    opt important: "IMPORTANT",
-    opt important_date_end: "IMPORTANT_DATE_END",
-    opt site_id: "SITE_ID",
-    opt user_id: "USER_ID",
+    opt post_message: "POST_MESSAGE" => with_post_message(String),
+    opt post_title: "POST_TITLE" => with_post_title(String),
+    opt dest: "DEST" => with_dest(Vec<Value>),
+    opt sperm: "SPERM" => with_sperm(Vec<Value>),
+    opt files: "FILES" => with_files(Value),
+    opt important: "IMPORTANT" => with_important(String),
+    opt important_date_end: "IMPORTANT_DATE_END" => with_important_date_end(String),
+    opt site_id: "SITE_ID" => with_site_id(String),
+    opt user_id: "USER_ID" => with_user_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl LogBlogpostUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(post_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(post_id: impl Into<Numeric>) -> Self {
         LogBlogpostUpdate {
-            post_id,
+            post_id: post_id.into(),
             post_message: None,
             post_title: None,
             dest: None,

@@ -31,18 +31,23 @@ record!(MessageserviceSenderAdd {
     req type_: "TYPE",
     req handler: "HANDLER",
     req name: "NAME",
-    opt description: "DESCRIPTION",
+    opt description: "DESCRIPTION" => with_description(Value),
 });
 
 #[allow(deprecated)]
 impl MessageserviceSenderAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, type_: String, handler: String, name: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        code: impl Into<String>,
+        type_: impl Into<String>,
+        handler: impl Into<String>,
+        name: impl Into<Value>,
+    ) -> Self {
         MessageserviceSenderAdd {
-            code,
-            type_,
-            handler,
-            name,
+            code: code.into(),
+            type_: type_.into(),
+            handler: handler.into(),
+            name: name.into(),
             description: None,
             extra: Map::new(),
         }

@@ -26,17 +26,17 @@ pub struct MessageserviceSenderUpdate {
 
 record!(MessageserviceSenderUpdate {
     req code: "CODE",
-    opt handler: "HANDLER",
-    opt name: "NAME",
-    opt description: "DESCRIPTION",
+    opt handler: "HANDLER" => with_handler(String),
+    opt name: "NAME" => with_name(Value),
+    opt description: "DESCRIPTION" => with_description(Value),
 });
 
 #[allow(deprecated)]
 impl MessageserviceSenderUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>) -> Self {
         MessageserviceSenderUpdate {
-            code,
+            code: code.into(),
             handler: None,
             name: None,
             description: None,

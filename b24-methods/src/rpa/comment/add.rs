@@ -24,9 +24,9 @@ pub struct RpaCommentAdd {
 }
 
 record!(RpaCommentAdd {
-    opt type_id: "typeId",
-    opt item_id: "itemId",
-    opt fields: "fields",
+    opt type_id: "typeId" => with_type_id(Numeric),
+    opt item_id: "itemId" => with_item_id(Numeric),
+    opt fields: "fields" => with_fields(RpaCommentAddFields),
 });
 
 /// `fields` (parameter).
@@ -42,6 +42,6 @@ pub struct RpaCommentAddFields {
 }
 
 record!(RpaCommentAddFields {
-    opt description: "description",
-    opt files: "files",
+    opt description: "description" => with_description(String),
+    opt files: "files" => with_files(Vec<Value>),
 });

@@ -22,8 +22,8 @@ pub struct RpaCommentUpdate {
 }
 
 record!(RpaCommentUpdate {
-    opt id: "id",
-    opt fields: "fields",
+    opt id: "id" => with_id(Numeric),
+    opt fields: "fields" => with_fields(RpaCommentUpdateFields),
 });
 
 /// `fields` (parameter).
@@ -39,6 +39,6 @@ pub struct RpaCommentUpdateFields {
 }
 
 record!(RpaCommentUpdateFields {
-    opt description: "description",
-    opt files: "files",
+    opt description: "description" => with_description(Numeric),
+    opt files: "files" => with_files(Numeric),
 });

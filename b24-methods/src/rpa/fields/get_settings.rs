@@ -23,15 +23,15 @@ pub struct RpaFieldsGetSettings {
 
 record!(RpaFieldsGetSettings {
     req type_id: "typeId",
-    opt stage_id: "stageId",
+    opt stage_id: "stageId" => with_stage_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl RpaFieldsGetSettings {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_id: impl Into<Numeric>) -> Self {
         RpaFieldsGetSettings {
-            type_id,
+            type_id: type_id.into(),
             stage_id: None,
             extra: Map::new(),
         }

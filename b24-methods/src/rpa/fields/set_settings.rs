@@ -25,18 +25,18 @@ pub struct RpaFieldsSetSettings {
 
 record!(RpaFieldsSetSettings {
     req type_id: "typeId",
-    opt stage_id: "stageId",
+    opt stage_id: "stageId" => with_stage_id(Numeric),
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl RpaFieldsSetSettings {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_id: Numeric, fields: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_id: impl Into<Numeric>, fields: impl Into<Value>) -> Self {
         RpaFieldsSetSettings {
-            type_id,
+            type_id: type_id.into(),
             stage_id: None,
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

@@ -28,19 +28,23 @@ pub struct RpaFieldsSetVisibilitySettings {
 record!(RpaFieldsSetVisibilitySettings {
     req type_id: "typeId",
     req visibility: "visibility",
-    opt stage_id: "stageId",
+    opt stage_id: "stageId" => with_stage_id(Numeric),
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl RpaFieldsSetVisibilitySettings {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_id: Numeric, visibility: String, fields: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        type_id: impl Into<Numeric>,
+        visibility: impl Into<String>,
+        fields: impl Into<Vec<Value>>,
+    ) -> Self {
         RpaFieldsSetVisibilitySettings {
-            type_id,
-            visibility,
+            type_id: type_id.into(),
+            visibility: visibility.into(),
             stage_id: None,
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

@@ -23,15 +23,15 @@ pub struct RpaItemAdd {
 
 record!(RpaItemAdd {
     req type_id: "typeId",
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl RpaItemAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_id: impl Into<Numeric>) -> Self {
         RpaItemAdd {
-            type_id,
+            type_id: type_id.into(),
             fields: None,
             extra: Map::new(),
         }

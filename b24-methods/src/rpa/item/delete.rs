@@ -28,11 +28,11 @@ record!(RpaItemDelete {
 
 #[allow(deprecated)]
 impl RpaItemDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_id: Numeric, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_id: impl Into<Numeric>, id: impl Into<Numeric>) -> Self {
         RpaItemDelete {
-            type_id,
-            id,
+            type_id: type_id.into(),
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -22,8 +22,8 @@ pub struct RpaItemGet {
 }
 
 record!(RpaItemGet {
-    opt type_id: "typeId",
-    opt id: "id",
+    opt type_id: "typeId" => with_type_id(Numeric),
+    opt id: "id" => with_id(Numeric),
 });
 
 /// `result` (returned field).

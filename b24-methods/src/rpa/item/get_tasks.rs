@@ -22,6 +22,6 @@ pub struct RpaItemGetTasks {
 }
 
 record!(RpaItemGetTasks {
-    opt type_id: "typeId",
-    opt id: "id",
+    opt type_id: "typeId" => with_type_id(Numeric),
+    opt id: "id" => with_id(Numeric),
 });

@@ -26,8 +26,8 @@ pub struct RpaItemList {
 }
 
 record!(RpaItemList {
-    opt type_id: "typeId",
-    opt order: "order",
-    opt filter: "filter",
-    opt start: "start",
+    opt type_id: "typeId" => with_type_id(Numeric),
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
+    opt start: "start" => with_start(Numeric),
 });

@@ -24,19 +24,19 @@ pub struct RpaItemUpdate {
 }
 
 record!(RpaItemUpdate {
-    opt type_id: "typeId",
-    opt id: "id",
+    opt type_id: "typeId" => with_type_id(Numeric),
+    opt id: "id" => with_id(Numeric),
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl RpaItemUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: RpaItemUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<RpaItemUpdateFields>) -> Self {
         RpaItemUpdate {
             type_id: None,
             id: None,
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,5 +55,5 @@ pub struct RpaItemUpdateFields {
 }
 
 record!(RpaItemUpdateFields {
-    opt stage_id: "stageId",
+    opt stage_id: "stageId" => with_stage_id(Numeric),
 });

@@ -25,10 +25,10 @@ record!(RpaStageAdd {
 
 #[allow(deprecated)]
 impl RpaStageAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: RpaStageAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<RpaStageAddFields>) -> Self {
         RpaStageAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -57,19 +57,19 @@ pub struct RpaStageAddFields {
 record!(RpaStageAddFields {
     req name: "name",
     req type_id: "typeId",
-    opt code: "code",
-    opt color: "color",
-    opt sort: "sort",
-    opt semantic: "semantic",
+    opt code: "code" => with_code(Value),
+    opt color: "color" => with_color(Value),
+    opt sort: "sort" => with_sort(Value),
+    opt semantic: "semantic" => with_semantic(Value),
 });
 
 #[allow(deprecated)]
 impl RpaStageAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: Value, type_id: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<Value>, type_id: impl Into<Value>) -> Self {
         RpaStageAddFields {
-            name,
-            type_id,
+            name: name.into(),
+            type_id: type_id.into(),
             code: None,
             color: None,
             sort: None,

@@ -23,15 +23,15 @@ pub struct RpaStageListForType {
 
 record!(RpaStageListForType {
     req type_id: "typeId",
-    opt start: "start",
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl RpaStageListForType {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_id: impl Into<Numeric>) -> Self {
         RpaStageListForType {
-            type_id,
+            type_id: type_id.into(),
             start: None,
             extra: Map::new(),
         }

@@ -22,8 +22,8 @@ pub struct RpaStageUpdate {
 }
 
 record!(RpaStageUpdate {
-    opt id: "id",
-    opt fields: "fields",
+    opt id: "id" => with_id(Numeric),
+    opt fields: "fields" => with_fields(Vec<RpaStageUpdateFields>),
 });
 
 /// `fields` (parameter).
@@ -45,9 +45,9 @@ pub struct RpaStageUpdateFields {
 }
 
 record!(RpaStageUpdateFields {
-    opt name: "name",
-    opt code: "code",
-    opt color: "color",
-    opt sort: "sort",
-    opt semantic: "semantic",
+    opt name: "name" => with_name(Value),
+    opt code: "code" => with_code(Value),
+    opt color: "color" => with_color(Value),
+    opt sort: "sort" => with_sort(Value),
+    opt semantic: "semantic" => with_semantic(Value),
 });

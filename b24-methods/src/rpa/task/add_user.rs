@@ -26,7 +26,7 @@ pub struct RpaTaskAddUser {
 }
 
 record!(RpaTaskAddUser {
-    opt type_id: "typeId",
-    opt stage_id: "stageId",
-    opt user_value: "userValue",
+    opt type_id: "typeId" => with_type_id(Numeric),
+    opt stage_id: "stageId" => with_stage_id(Numeric),
+    opt user_value: "userValue" => with_user_value(String),
 });

@@ -24,7 +24,7 @@ pub struct RpaTaskDelete {
 }
 
 record!(RpaTaskDelete {
-    opt type_id: "typeId",
-    opt stage_id: "stageId",
-    opt robot_name: "robotName",
+    opt type_id: "typeId" => with_type_id(Numeric),
+    opt stage_id: "stageId" => with_stage_id(Numeric),
+    opt robot_name: "robotName" => with_robot_name(String),
 });

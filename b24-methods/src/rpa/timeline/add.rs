@@ -24,9 +24,9 @@ pub struct RpaTimelineAdd {
 }
 
 record!(RpaTimelineAdd {
-    opt type_id: "typeId",
-    opt item_id: "itemId",
-    opt fields: "fields",
+    opt type_id: "typeId" => with_type_id(Numeric),
+    opt item_id: "itemId" => with_item_id(Numeric),
+    opt fields: "fields" => with_fields(RpaTimelineAddFields),
 });
 
 /// `fields` (parameter).
@@ -42,6 +42,6 @@ pub struct RpaTimelineAddFields {
 }
 
 record!(RpaTimelineAddFields {
-    opt title: "title",
-    opt description: "description",
+    opt title: "title" => with_title(String),
+    opt description: "description" => with_description(String),
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `rpa.timeline.listForItem`.
-#[b24_method("rpa.timeline.listForItem", scope = "rpa", response = RpaTimelineListForItemResult, read_only)]
+#[b24_method("rpa.timeline.listForItem", scope = "rpa", response = RpaTimelineListForItemResult, read_only, list = "timeline")]
 #[deprecated(note = "the documentation marks `rpa.timeline.listForItem` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -24,9 +24,9 @@ pub struct RpaTimelineListForItem {
 }
 
 record!(RpaTimelineListForItem {
-    opt type_id: "typeId",
-    opt item_id: "itemId",
-    opt start: "start",
+    opt type_id: "typeId" => with_type_id(Numeric),
+    opt item_id: "itemId" => with_item_id(Numeric),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `data` (returned field).

@@ -22,8 +22,8 @@ pub struct RpaTimelineUpdate {
 }
 
 record!(RpaTimelineUpdate {
-    opt id: "id",
-    opt fields: "fields",
+    opt id: "id" => with_id(Numeric),
+    opt fields: "fields" => with_fields(RpaTimelineUpdateFields),
 });
 
 /// `fields` (parameter).
@@ -39,6 +39,6 @@ pub struct RpaTimelineUpdateFields {
 }
 
 record!(RpaTimelineUpdateFields {
-    opt title: "title",
-    opt description: "description",
+    opt title: "title" => with_title(String),
+    opt description: "description" => with_description(String),
 });

@@ -22,6 +22,6 @@ pub struct RpaTimelineUpdateIsFixed {
 }
 
 record!(RpaTimelineUpdateIsFixed {
-    opt id: "id",
-    opt is_fixed: "isFixed",
+    opt id: "id" => with_id(Numeric),
+    opt is_fixed: "isFixed" => with_is_fixed(String),
 });

@@ -25,10 +25,10 @@ record!(RpaTypeAdd {
 
 #[allow(deprecated)]
 impl RpaTypeAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: Vec<RpaTypeAddFields>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<Vec<RpaTypeAddFields>>) -> Self {
         RpaTypeAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -52,17 +52,17 @@ pub struct RpaTypeAddFields {
 
 record!(RpaTypeAddFields {
     req title: "title",
-    opt image: "image",
-    opt settings: "settings",
-    opt permissions: "permissions",
+    opt image: "image" => with_image(String),
+    opt settings: "settings" => with_settings(Vec<Value>),
+    opt permissions: "permissions" => with_permissions(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl RpaTypeAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>) -> Self {
         RpaTypeAddFields {
-            title,
+            title: title.into(),
             image: None,
             settings: None,
             permissions: None,

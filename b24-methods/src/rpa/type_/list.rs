@@ -26,8 +26,8 @@ pub struct RpaTypeList {
 }
 
 record!(RpaTypeList {
-    opt select: "select",
-    opt order: "order",
-    opt filter: "filter",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
+    opt start: "start" => with_start(Numeric),
 });

@@ -22,6 +22,6 @@ pub struct RpaTypeUpdate {
 }
 
 record!(RpaTypeUpdate {
-    opt id: "id",
-    opt fields: "fields",
+    opt id: "id" => with_id(Numeric),
+    opt fields: "fields" => with_fields(Vec<Value>),
 });

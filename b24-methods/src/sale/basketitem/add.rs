@@ -24,10 +24,10 @@ record!(SaleBasketitemAdd {
 
 #[allow(deprecated)]
 impl SaleBasketitemAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SaleBasketitemAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SaleBasketitemAddFields>) -> Self {
         SaleBasketitemAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -83,41 +83,46 @@ pub struct SaleBasketitemAddFields {
 
 record!(SaleBasketitemAddFields {
     req order_id: "orderId",
-    opt sort: "sort",
+    opt sort: "sort" => with_sort(Numeric),
     req productid: "productId",
-    opt price: "price",
-    opt base_price: "basePrice",
-    opt discount_price: "discountPrice",
+    opt price: "price" => with_price(Numeric),
+    opt base_price: "basePrice" => with_base_price(Numeric),
+    opt discount_price: "discountPrice" => with_discount_price(Numeric),
     req currency: "currency",
-    opt custom_price: "customPrice",
+    opt custom_price: "customPrice" => with_custom_price(String),
     req quantity: "quantity",
-    opt xml_id: "xmlId",
-    opt name: "name",
-    opt weight: "weight",
-    opt dimensions: "dimensions",
-    opt measure_code: "measureCode",
-    opt measure_name: "measureName",
-    opt can_buy: "canBuy",
-    opt vat_rate: "vatRate",
-    opt vat_included: "vatIncluded",
-    opt catalog_xml_id: "catalogXmlId",
-    opt product_xml_id: "productXmlId",
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt name: "name" => with_name(String),
+    opt weight: "weight" => with_weight(Numeric),
+    opt dimensions: "dimensions" => with_dimensions(String),
+    opt measure_code: "measureCode" => with_measure_code(Value),
+    opt measure_name: "measureName" => with_measure_name(Value),
+    opt can_buy: "canBuy" => with_can_buy(String),
+    opt vat_rate: "vatRate" => with_vat_rate(Numeric),
+    opt vat_included: "vatIncluded" => with_vat_included(String),
+    opt catalog_xml_id: "catalogXmlId" => with_catalog_xml_id(String),
+    opt product_xml_id: "productXmlId" => with_product_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SaleBasketitemAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(order_id: Numeric, productid: Numeric, currency: String, quantity: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        order_id: impl Into<Numeric>,
+        productid: impl Into<Numeric>,
+        currency: impl Into<String>,
+        quantity: impl Into<Numeric>,
+    ) -> Self {
         SaleBasketitemAddFields {
-            order_id,
+            order_id: order_id.into(),
             sort: None,
-            productid,
+            productid: productid.into(),
             price: None,
             base_price: None,
             discount_price: None,
-            currency,
+            currency: currency.into(),
             custom_price: None,
-            quantity,
+            quantity: quantity.into(),
             xml_id: None,
             name: None,
             weight: None,

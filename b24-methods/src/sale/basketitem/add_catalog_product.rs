@@ -24,10 +24,10 @@ record!(SaleBasketitemAddCatalogProduct {
 
 #[allow(deprecated)]
 impl SaleBasketitemAddCatalogProduct {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SaleBasketitemAddCatalogProductFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SaleBasketitemAddCatalogProductFields>) -> Self {
         SaleBasketitemAddCatalogProduct {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -65,40 +65,40 @@ pub struct SaleBasketitemAddCatalogProductFields {
 
 record!(SaleBasketitemAddCatalogProductFields {
     req order_id: "orderId",
-    opt sort: "sort",
+    opt sort: "sort" => with_sort(Numeric),
     req productid: "productid",
-    opt price: "price",
-    opt base_price: "basePrice",
-    opt discount_price: "discountPrice",
+    opt price: "price" => with_price(Numeric),
+    opt base_price: "basePrice" => with_base_price(Numeric),
+    opt discount_price: "discountPrice" => with_discount_price(Numeric),
     req currency: "currency",
-    opt custom_price: "customPrice",
+    opt custom_price: "customPrice" => with_custom_price(String),
     req quantity: "quantity",
-    opt xml_id: "xmlId",
+    opt xml_id: "xmlId" => with_xml_id(String),
     req name: "name",
 });
 
 #[allow(deprecated)]
 impl SaleBasketitemAddCatalogProductFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        order_id: Numeric,
-        productid: Numeric,
-        currency: String,
-        quantity: Numeric,
-        name: String,
+        order_id: impl Into<Numeric>,
+        productid: impl Into<Numeric>,
+        currency: impl Into<String>,
+        quantity: impl Into<Numeric>,
+        name: impl Into<String>,
     ) -> Self {
         SaleBasketitemAddCatalogProductFields {
-            order_id,
+            order_id: order_id.into(),
             sort: None,
-            productid,
+            productid: productid.into(),
             price: None,
             base_price: None,
             discount_price: None,
-            currency,
+            currency: currency.into(),
             custom_price: None,
-            quantity,
+            quantity: quantity.into(),
             xml_id: None,
-            name,
+            name: name.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(SaleBasketitemUpdate {
 
 #[allow(deprecated)]
 impl SaleBasketitemUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SaleBasketitemUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<SaleBasketitemUpdateFields>) -> Self {
         SaleBasketitemUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -78,22 +78,22 @@ pub struct SaleBasketitemUpdateFields {
 }
 
 record!(SaleBasketitemUpdateFields {
-    opt sort: "sort",
-    opt price: "price",
-    opt base_price: "basePrice",
-    opt discount_price: "discountPrice",
-    opt quantity: "quantity",
-    opt xml_id: "xmlId",
-    opt name: "name",
-    opt weight: "weight",
-    opt dimensions: "dimensions",
-    opt measure_code: "measureCode",
-    opt measure_name: "measureName",
-    opt can_buy: "canBuy",
-    opt vat_rate: "vatRate",
-    opt vat_included: "vatIncluded",
-    opt catalog_xml_id: "catalogXmlId",
-    opt product_xml_id: "productXmlId",
+    opt sort: "sort" => with_sort(Numeric),
+    opt price: "price" => with_price(Numeric),
+    opt base_price: "basePrice" => with_base_price(Numeric),
+    opt discount_price: "discountPrice" => with_discount_price(Numeric),
+    opt quantity: "quantity" => with_quantity(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt name: "name" => with_name(String),
+    opt weight: "weight" => with_weight(Numeric),
+    opt dimensions: "dimensions" => with_dimensions(String),
+    opt measure_code: "measureCode" => with_measure_code(Value),
+    opt measure_name: "measureName" => with_measure_name(Value),
+    opt can_buy: "canBuy" => with_can_buy(String),
+    opt vat_rate: "vatRate" => with_vat_rate(Numeric),
+    opt vat_included: "vatIncluded" => with_vat_included(String),
+    opt catalog_xml_id: "catalogXmlId" => with_catalog_xml_id(String),
+    opt product_xml_id: "productXmlId" => with_product_xml_id(String),
 });
 
 /// `result` (returned field).

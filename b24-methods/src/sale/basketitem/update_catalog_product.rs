@@ -27,11 +27,14 @@ record!(SaleBasketitemUpdateCatalogProduct {
 
 #[allow(deprecated)]
 impl SaleBasketitemUpdateCatalogProduct {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SaleBasketitemUpdateCatalogProductFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<SaleBasketitemUpdateCatalogProductFields>,
+    ) -> Self {
         SaleBasketitemUpdateCatalogProduct {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -52,18 +55,18 @@ pub struct SaleBasketitemUpdateCatalogProductFields {
 }
 
 record!(SaleBasketitemUpdateCatalogProductFields {
-    opt sort: "sort",
+    opt sort: "sort" => with_sort(Numeric),
     req quantity: "quantity",
-    opt xml_id: "xmlId",
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SaleBasketitemUpdateCatalogProductFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(quantity: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(quantity: impl Into<Numeric>) -> Self {
         SaleBasketitemUpdateCatalogProductFields {
             sort: None,
-            quantity,
+            quantity: quantity.into(),
             xml_id: None,
             extra: Map::new(),
         }

@@ -24,10 +24,10 @@ record!(SaleBasketpropertiesAdd {
 
 #[allow(deprecated)]
 impl SaleBasketpropertiesAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SaleBasketpropertiesAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SaleBasketpropertiesAddFields>) -> Self {
         SaleBasketpropertiesAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,19 +58,24 @@ record!(SaleBasketpropertiesAddFields {
     req name: "name",
     req value: "value",
     req code: "code",
-    opt sort: "sort",
-    opt xml_id: "xmlId",
+    opt sort: "sort" => with_sort(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SaleBasketpropertiesAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(basket_id: Numeric, name: String, value: String, code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        basket_id: impl Into<Numeric>,
+        name: impl Into<String>,
+        value: impl Into<String>,
+        code: impl Into<String>,
+    ) -> Self {
         SaleBasketpropertiesAddFields {
-            basket_id,
-            name,
-            value,
-            code,
+            basket_id: basket_id.into(),
+            name: name.into(),
+            value: value.into(),
+            code: code.into(),
             sort: None,
             xml_id: None,
             extra: Map::new(),

@@ -27,11 +27,14 @@ record!(SaleBasketpropertiesUpdate {
 
 #[allow(deprecated)]
 impl SaleBasketpropertiesUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SaleBasketpropertiesUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<SaleBasketpropertiesUpdateFields>,
+    ) -> Self {
         SaleBasketpropertiesUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -56,11 +59,11 @@ pub struct SaleBasketpropertiesUpdateFields {
 }
 
 record!(SaleBasketpropertiesUpdateFields {
-    opt name: "name",
-    opt value: "value",
-    opt code: "code",
-    opt sort: "sort",
-    opt xml_id: "xmlId",
+    opt name: "name" => with_name(String),
+    opt value: "value" => with_value(String),
+    opt code: "code" => with_code(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(SaleBusinessValuePersonDomainDeleteByFilter {
 
 #[allow(deprecated)]
 impl SaleBusinessValuePersonDomainDeleteByFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SaleBusinessValuePersonDomainDeleteByFilterFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SaleBusinessValuePersonDomainDeleteByFilterFields>) -> Self {
         SaleBusinessValuePersonDomainDeleteByFilter {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -52,11 +52,11 @@ record!(SaleBusinessValuePersonDomainDeleteByFilterFields {
 
 #[allow(deprecated)]
 impl SaleBusinessValuePersonDomainDeleteByFilterFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(person_type_id: Numeric, domain: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(person_type_id: impl Into<Numeric>, domain: impl Into<String>) -> Self {
         SaleBusinessValuePersonDomainDeleteByFilterFields {
-            person_type_id,
-            domain,
+            person_type_id: person_type_id.into(),
+            domain: domain.into(),
             extra: Map::new(),
         }
     }

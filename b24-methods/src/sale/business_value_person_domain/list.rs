@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.businessValuePersonDomain.list`.
-#[b24_method("sale.businessValuePersonDomain.list", scope = "sale", response = SaleBusinessValuePersonDomainListResult, read_only)]
+#[b24_method("sale.businessValuePersonDomain.list", scope = "sale", response = SaleBusinessValuePersonDomainListResult, read_only, list = "businessValuePersonDomains")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleBusinessValuePersonDomainList {
@@ -25,10 +25,10 @@ pub struct SaleBusinessValuePersonDomainList {
 }
 
 record!(SaleBusinessValuePersonDomainList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

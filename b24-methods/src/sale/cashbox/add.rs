@@ -40,23 +40,27 @@ record!(SaleCashboxAdd {
     req name: "NAME",
     req rest_code: "REST_CODE",
     req email: "EMAIL",
-    opt ofd: "OFD",
-    opt ofd_settings: "OFD_SETTINGS",
-    opt number_kkm: "NUMBER_KKM",
-    opt active: "ACTIVE",
-    opt sort: "SORT",
-    opt use_offline: "USE_OFFLINE",
-    opt settings: "SETTINGS",
+    opt ofd: "OFD" => with_ofd(String),
+    opt ofd_settings: "OFD_SETTINGS" => with_ofd_settings(SaleCashboxAddOfdSettings),
+    opt number_kkm: "NUMBER_KKM" => with_number_kkm(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt use_offline: "USE_OFFLINE" => with_use_offline(String),
+    opt settings: "SETTINGS" => with_settings(Value),
 });
 
 #[allow(deprecated)]
 impl SaleCashboxAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, rest_code: Value, email: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        name: impl Into<String>,
+        rest_code: impl Into<Value>,
+        email: impl Into<String>,
+    ) -> Self {
         SaleCashboxAdd {
-            name,
-            rest_code,
-            email,
+            name: name.into(),
+            rest_code: rest_code.into(),
+            email: email.into(),
             ofd: None,
             ofd_settings: None,
             number_kkm: None,
@@ -86,7 +90,7 @@ pub struct SaleCashboxAddOfdSettings {
 }
 
 record!(SaleCashboxAddOfdSettings {
-    opt ofd_mode: "OFD_MODE",
-    opt seller_info: "SELLER_INFO",
-    opt auth: "AUTH",
+    opt ofd_mode: "OFD_MODE" => with_ofd_mode(Value),
+    opt seller_info: "SELLER_INFO" => with_seller_info(Value),
+    opt auth: "AUTH" => with_auth(Value),
 });

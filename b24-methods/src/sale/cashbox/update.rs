@@ -27,11 +27,11 @@ record!(SaleCashboxUpdate {
 
 #[allow(deprecated)]
 impl SaleCashboxUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SaleCashboxUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<SaleCashboxUpdateFields>) -> Self {
         SaleCashboxUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -54,9 +54,9 @@ pub struct SaleCashboxUpdateFieldsOfdSettings {
 }
 
 record!(SaleCashboxUpdateFieldsOfdSettings {
-    opt ofd_mode: "OFD_MODE",
-    opt seller_info: "SELLER_INFO",
-    opt auth: "AUTH",
+    opt ofd_mode: "OFD_MODE" => with_ofd_mode(Value),
+    opt seller_info: "SELLER_INFO" => with_seller_info(Value),
+    opt auth: "AUTH" => with_auth(Value),
 });
 
 /// `FIELDS` (parameter).
@@ -86,13 +86,13 @@ pub struct SaleCashboxUpdateFields {
 }
 
 record!(SaleCashboxUpdateFields {
-    opt name: "NAME",
-    opt email: "EMAIL",
-    opt ofd: "OFD",
-    opt ofd_settings: "OFD_SETTINGS",
-    opt number_kkm: "NUMBER_KKM",
-    opt active: "ACTIVE",
-    opt sort: "SORT",
-    opt use_offline: "USE_OFFLINE",
-    opt settings: "SETTINGS",
+    opt name: "NAME" => with_name(String),
+    opt email: "EMAIL" => with_email(String),
+    opt ofd: "OFD" => with_ofd(String),
+    opt ofd_settings: "OFD_SETTINGS" => with_ofd_settings(SaleCashboxUpdateFieldsOfdSettings),
+    opt number_kkm: "NUMBER_KKM" => with_number_kkm(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt use_offline: "USE_OFFLINE" => with_use_offline(String),
+    opt settings: "SETTINGS" => with_settings(Value),
 });

@@ -36,21 +36,25 @@ record!(SaleDeliveryAdd {
     req rest_code: "REST_CODE",
     req name: "NAME",
     req currency: "CURRENCY",
-    opt description: "DESCRIPTION",
-    opt sort: "SORT",
-    opt active: "ACTIVE",
-    opt config: "CONFIG",
-    opt logotype: "LOGOTYPE",
+    opt description: "DESCRIPTION" => with_description(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt config: "CONFIG" => with_config(Vec<SaleDeliveryAddConfig>),
+    opt logotype: "LOGOTYPE" => with_logotype(String),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(rest_code: String, name: String, currency: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        rest_code: impl Into<String>,
+        name: impl Into<String>,
+        currency: impl Into<String>,
+    ) -> Self {
         SaleDeliveryAdd {
-            rest_code,
-            name,
-            currency,
+            rest_code: rest_code.into(),
+            name: name.into(),
+            currency: currency.into(),
             description: None,
             sort: None,
             active: None,
@@ -80,11 +84,11 @@ record!(SaleDeliveryAddConfig {
 
 #[allow(deprecated)]
 impl SaleDeliveryAddConfig {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, value: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>, value: impl Into<Value>) -> Self {
         SaleDeliveryAddConfig {
-            code,
-            value,
+            code: code.into(),
+            value: value.into(),
             extra: Map::new(),
         }
     }

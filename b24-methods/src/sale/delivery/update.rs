@@ -32,20 +32,20 @@ pub struct SaleDeliveryUpdate {
 
 record!(SaleDeliveryUpdate {
     req id: "ID",
-    opt name: "NAME",
-    opt currency: "CURRENCY",
-    opt description: "DESCRIPTION",
-    opt sort: "SORT",
-    opt active: "ACTIVE",
-    opt logotype: "LOGOTYPE",
+    opt name: "NAME" => with_name(String),
+    opt currency: "CURRENCY" => with_currency(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt logotype: "LOGOTYPE" => with_logotype(String),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         SaleDeliveryUpdate {
-            id,
+            id: id.into(),
             name: None,
             currency: None,
             description: None,

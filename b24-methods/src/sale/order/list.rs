@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.order.list`.
-#[b24_method("sale.order.list", scope = "sale", response = SaleOrderListResult, read_only)]
+#[b24_method("sale.order.list", scope = "sale", response = SaleOrderListResult, read_only, list = "orders")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleOrderList {
@@ -25,10 +25,10 @@ pub struct SaleOrderList {
 }
 
 record!(SaleOrderList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -27,11 +27,11 @@ record!(SaleOrderUpdate {
 
 #[allow(deprecated)]
 impl SaleOrderUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SaleOrderUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<SaleOrderUpdateFields>) -> Self {
         SaleOrderUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -96,31 +96,31 @@ pub struct SaleOrderUpdateFields {
 }
 
 record!(SaleOrderUpdateFields {
-    opt price: "price",
-    opt discount_value: "discountValue",
-    opt status_id: "statusId",
-    opt emp_status_id: "empStatusId",
-    opt date_insert: "dateInsert",
-    opt marked: "marked",
-    opt emp_marked_id: "empMarkedId",
-    opt reason_marked: "reasonMarked",
-    opt user_description: "userDescription",
-    opt additional_info: "additionalInfo",
-    opt comments: "comments",
-    opt responsible_id: "responsibleId",
-    opt recurring_id: "recurringId",
-    opt locked_by: "lockedBy",
-    opt recount_flag: "recountFlag",
-    opt affiliate_id: "affiliateId",
-    opt updated1c: "updated1c",
-    opt order_topic: "orderTopic",
-    opt xml_id: "xmlId",
-    opt id1c: "id1c",
-    opt version1c: "version1c",
-    opt external_order: "externalOrder",
-    opt canceled: "canceled",
-    opt emp_canceled_id: "empCanceledId",
-    opt reason_canceled: "reasonCanceled",
+    opt price: "price" => with_price(Numeric),
+    opt discount_value: "discountValue" => with_discount_value(Numeric),
+    opt status_id: "statusId" => with_status_id(Numeric),
+    opt emp_status_id: "empStatusId" => with_emp_status_id(Numeric),
+    opt date_insert: "dateInsert" => with_date_insert(DateTime),
+    opt marked: "marked" => with_marked(String),
+    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
+    opt reason_marked: "reasonMarked" => with_reason_marked(String),
+    opt user_description: "userDescription" => with_user_description(String),
+    opt additional_info: "additionalInfo" => with_additional_info(String),
+    opt comments: "comments" => with_comments(String),
+    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt recurring_id: "recurringId" => with_recurring_id(Numeric),
+    opt locked_by: "lockedBy" => with_locked_by(Numeric),
+    opt recount_flag: "recountFlag" => with_recount_flag(String),
+    opt affiliate_id: "affiliateId" => with_affiliate_id(Numeric),
+    opt updated1c: "updated1c" => with_updated1c(String),
+    opt order_topic: "orderTopic" => with_order_topic(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt id1c: "id1c" => with_id1c(String),
+    opt version1c: "version1c" => with_version1c(String),
+    opt external_order: "externalOrder" => with_external_order(String),
+    opt canceled: "canceled" => with_canceled(String),
+    opt emp_canceled_id: "empCanceledId" => with_emp_canceled_id(Numeric),
+    opt reason_canceled: "reasonCanceled" => with_reason_canceled(String),
 });
 
 /// `result` (returned field).

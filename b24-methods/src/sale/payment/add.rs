@@ -24,10 +24,10 @@ record!(SalePaymentAdd {
 
 #[allow(deprecated)]
 impl SalePaymentAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SalePaymentAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SalePaymentAddFields>) -> Self {
         SalePaymentAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -116,49 +116,49 @@ pub struct SalePaymentAddFields {
 record!(SalePaymentAddFields {
     req order_id: "orderId",
     req pay_system_id: "paySystemId",
-    opt paid: "paid",
-    opt date_paid: "datePaid",
-    opt emp_paid_id: "empPaidId",
-    opt ps_status: "psStatus",
-    opt ps_status_code: "psStatusCode",
-    opt ps_status_description: "psStatusDescription",
-    opt ps_status_message: "psStatusMessage",
-    opt ps_sum: "psSum",
-    opt ps_currency: "psCurrency",
-    opt ps_response_date: "psResponseDate",
-    opt pay_voucher_num: "payVoucherNum",
-    opt pay_voucher_date: "payVoucherDate",
-    opt date_pay_before: "datePayBefore",
-    opt date_bill: "dateBill",
-    opt xml_id: "xmlId",
-    opt sum: "sum",
-    opt company_id: "companyId",
-    opt pay_return_num: "payReturnNum",
-    opt price_cod: "priceCod",
-    opt pay_return_date: "payReturnDate",
-    opt emp_return_id: "empReturnId",
-    opt pay_return_comment: "payReturnComment",
-    opt responsible_id: "responsibleId",
-    opt emp_responsible_id: "empResponsibleId",
-    opt is_return: "isReturn",
-    opt comments: "comments",
-    opt updated1c: "updated1c",
-    opt id1c: "id1c",
-    opt version1c: "version1c",
-    opt external_payment: "externalPayment",
-    opt ps_invoice_id: "psInvoiceId",
-    opt marked: "marked",
-    opt reason_marked: "reasonMarked",
-    opt emp_marked_id: "empMarkedId",
+    opt paid: "paid" => with_paid(String),
+    opt date_paid: "datePaid" => with_date_paid(DateTime),
+    opt emp_paid_id: "empPaidId" => with_emp_paid_id(Numeric),
+    opt ps_status: "psStatus" => with_ps_status(String),
+    opt ps_status_code: "psStatusCode" => with_ps_status_code(String),
+    opt ps_status_description: "psStatusDescription" => with_ps_status_description(String),
+    opt ps_status_message: "psStatusMessage" => with_ps_status_message(String),
+    opt ps_sum: "psSum" => with_ps_sum(Numeric),
+    opt ps_currency: "psCurrency" => with_ps_currency(String),
+    opt ps_response_date: "psResponseDate" => with_ps_response_date(DateTime),
+    opt pay_voucher_num: "payVoucherNum" => with_pay_voucher_num(String),
+    opt pay_voucher_date: "payVoucherDate" => with_pay_voucher_date(DateTime),
+    opt date_pay_before: "datePayBefore" => with_date_pay_before(DateTime),
+    opt date_bill: "dateBill" => with_date_bill(DateTime),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt sum: "sum" => with_sum(Numeric),
+    opt company_id: "companyId" => with_company_id(Numeric),
+    opt pay_return_num: "payReturnNum" => with_pay_return_num(String),
+    opt price_cod: "priceCod" => with_price_cod(Numeric),
+    opt pay_return_date: "payReturnDate" => with_pay_return_date(DateTime),
+    opt emp_return_id: "empReturnId" => with_emp_return_id(Numeric),
+    opt pay_return_comment: "payReturnComment" => with_pay_return_comment(String),
+    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt emp_responsible_id: "empResponsibleId" => with_emp_responsible_id(Numeric),
+    opt is_return: "isReturn" => with_is_return(String),
+    opt comments: "comments" => with_comments(String),
+    opt updated1c: "updated1c" => with_updated1c(String),
+    opt id1c: "id1c" => with_id1c(String),
+    opt version1c: "version1c" => with_version1c(String),
+    opt external_payment: "externalPayment" => with_external_payment(String),
+    opt ps_invoice_id: "psInvoiceId" => with_ps_invoice_id(Numeric),
+    opt marked: "marked" => with_marked(String),
+    opt reason_marked: "reasonMarked" => with_reason_marked(String),
+    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl SalePaymentAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(order_id: Numeric, pay_system_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(order_id: impl Into<Numeric>, pay_system_id: impl Into<Numeric>) -> Self {
         SalePaymentAddFields {
-            order_id,
-            pay_system_id,
+            order_id: order_id.into(),
+            pay_system_id: pay_system_id.into(),
             paid: None,
             date_paid: None,
             emp_paid_id: None,

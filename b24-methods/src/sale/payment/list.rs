@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.payment.list`.
-#[b24_method("sale.payment.list", scope = "sale", response = SalePaymentListResult, read_only)]
+#[b24_method("sale.payment.list", scope = "sale", response = SalePaymentListResult, read_only, list = "payments")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePaymentList {
@@ -25,10 +25,10 @@ pub struct SalePaymentList {
 }
 
 record!(SalePaymentList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(SalePaymentItemShipmentAdd {
 
 #[allow(deprecated)]
 impl SalePaymentItemShipmentAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SalePaymentItemShipmentAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SalePaymentItemShipmentAddFields>) -> Self {
         SalePaymentItemShipmentAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -50,16 +50,16 @@ pub struct SalePaymentItemShipmentAddFields {
 record!(SalePaymentItemShipmentAddFields {
     req shipment_id: "shipmentId",
     req payment_id: "paymentId",
-    opt xml_id: "xmlId",
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SalePaymentItemShipmentAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(shipment_id: Numeric, payment_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(shipment_id: impl Into<Numeric>, payment_id: impl Into<Numeric>) -> Self {
         SalePaymentItemShipmentAddFields {
-            shipment_id,
-            payment_id,
+            shipment_id: shipment_id.into(),
+            payment_id: payment_id.into(),
             xml_id: None,
             extra: Map::new(),
         }

@@ -27,11 +27,14 @@ record!(SalePaymentItemShipmentUpdate {
 
 #[allow(deprecated)]
 impl SalePaymentItemShipmentUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SalePaymentItemShipmentUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<SalePaymentItemShipmentUpdateFields>,
+    ) -> Self {
         SalePaymentItemShipmentUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -48,7 +51,7 @@ pub struct SalePaymentItemShipmentUpdateFields {
 }
 
 record!(SalePaymentItemShipmentUpdateFields {
-    opt xml_id: "xmlId",
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 /// `result` (returned field).

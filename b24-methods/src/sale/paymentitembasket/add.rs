@@ -24,10 +24,10 @@ record!(SalePaymentitembasketAdd {
 
 #[allow(deprecated)]
 impl SalePaymentitembasketAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SalePaymentitembasketAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SalePaymentitembasketAddFields>) -> Self {
         SalePaymentitembasketAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -52,17 +52,17 @@ pub struct SalePaymentitembasketAddFields {
 record!(SalePaymentitembasketAddFields {
     req payment_id: "paymentId",
     req basket_id: "basketId",
-    opt quantity: "quantity",
-    opt xml_id: "xmlId",
+    opt quantity: "quantity" => with_quantity(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SalePaymentitembasketAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(payment_id: Numeric, basket_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(payment_id: impl Into<Numeric>, basket_id: impl Into<Numeric>) -> Self {
         SalePaymentitembasketAddFields {
-            payment_id,
-            basket_id,
+            payment_id: payment_id.into(),
+            basket_id: basket_id.into(),
             quantity: None,
             xml_id: None,
             extra: Map::new(),

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.paymentitembasket.list`.
-#[b24_method("sale.paymentitembasket.list", scope = "sale", response = SalePaymentitembasketListResult, read_only)]
+#[b24_method("sale.paymentitembasket.list", scope = "sale", response = SalePaymentitembasketListResult, read_only, list = "paymentItemBasket")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePaymentitembasketList {
@@ -25,10 +25,10 @@ pub struct SalePaymentitembasketList {
 }
 
 record!(SalePaymentitembasketList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

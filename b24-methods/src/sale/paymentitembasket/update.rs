@@ -27,11 +27,14 @@ record!(SalePaymentitembasketUpdate {
 
 #[allow(deprecated)]
 impl SalePaymentitembasketUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SalePaymentitembasketUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<SalePaymentitembasketUpdateFields>,
+    ) -> Self {
         SalePaymentitembasketUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -51,15 +54,15 @@ pub struct SalePaymentitembasketUpdateFields {
 
 record!(SalePaymentitembasketUpdateFields {
     req quantity: "quantity",
-    opt xml_id: "xmlId",
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SalePaymentitembasketUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(quantity: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(quantity: impl Into<Numeric>) -> Self {
         SalePaymentitembasketUpdateFields {
-            quantity,
+            quantity: quantity.into(),
             xml_id: None,
             extra: Map::new(),
         }

@@ -38,26 +38,30 @@ pub struct SalePaysystemAdd {
 
 record!(SalePaysystemAdd {
     req name: "NAME",
-    opt description: "DESCRIPTION",
+    opt description: "DESCRIPTION" => with_description(String),
     req person_type_id: "PERSON_TYPE_ID",
     req bx_rest_handler: "BX_REST_HANDLER",
-    opt active: "ACTIVE",
-    opt settings: "SETTINGS",
-    opt entity_registry_type: "ENTITY_REGISTRY_TYPE",
-    opt logotype: "LOGOTYPE",
-    opt new_window: "NEW_WINDOW",
-    opt xml_id: "XML_ID",
+    opt active: "ACTIVE" => with_active(String),
+    opt settings: "SETTINGS" => with_settings(Value),
+    opt entity_registry_type: "ENTITY_REGISTRY_TYPE" => with_entity_registry_type(String),
+    opt logotype: "LOGOTYPE" => with_logotype(String),
+    opt new_window: "NEW_WINDOW" => with_new_window(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SalePaysystemAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, person_type_id: Numeric, bx_rest_handler: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        name: impl Into<String>,
+        person_type_id: impl Into<Numeric>,
+        bx_rest_handler: impl Into<Value>,
+    ) -> Self {
         SalePaysystemAdd {
-            name,
+            name: name.into(),
             description: None,
-            person_type_id,
-            bx_rest_handler,
+            person_type_id: person_type_id.into(),
+            bx_rest_handler: bx_rest_handler.into(),
             active: None,
             settings: None,
             entity_registry_type: None,

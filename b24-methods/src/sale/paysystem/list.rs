@@ -23,7 +23,7 @@ pub struct SalePaysystemList {
 }
 
 record!(SalePaysystemList {
-    opt select: "SELECT",
-    opt filter: "FILTER",
-    opt order: "ORDER",
+    opt select: "SELECT" => with_select(Vec<Value>),
+    opt filter: "FILTER" => with_filter(Value),
+    opt order: "ORDER" => with_order(Value),
 });

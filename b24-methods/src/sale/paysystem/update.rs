@@ -22,15 +22,15 @@ pub struct SalePaysystemUpdate {
 
 record!(SalePaysystemUpdate {
     req id: "ID",
-    opt fields: "FIELDS",
+    opt fields: "FIELDS" => with_fields(SalePaysystemUpdateFields),
 });
 
 #[allow(deprecated)]
 impl SalePaysystemUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         SalePaysystemUpdate {
-            id,
+            id: id.into(),
             fields: None,
             extra: Map::new(),
         }
@@ -62,12 +62,12 @@ pub struct SalePaysystemUpdateFields {
 }
 
 record!(SalePaysystemUpdateFields {
-    opt name: "NAME",
-    opt description: "DESCRIPTION",
-    opt person_type_id: "PERSON_TYPE_ID",
-    opt bx_rest_handler: "BX_REST_HANDLER",
-    opt active: "ACTIVE",
-    opt logotype: "LOGOTYPE",
-    opt new_window: "NEW_WINDOW",
-    opt xml_id: "XML_ID",
+    opt name: "NAME" => with_name(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
+    opt bx_rest_handler: "BX_REST_HANDLER" => with_bx_rest_handler(Value),
+    opt active: "ACTIVE" => with_active(String),
+    opt logotype: "LOGOTYPE" => with_logotype(String),
+    opt new_window: "NEW_WINDOW" => with_new_window(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
 });

@@ -24,10 +24,10 @@ record!(SalePersontypeAdd {
 
 #[allow(deprecated)]
 impl SalePersontypeAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SalePersontypeAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SalePersontypeAddFields>) -> Self {
         SalePersontypeAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,18 +53,18 @@ pub struct SalePersontypeAddFields {
 
 record!(SalePersontypeAddFields {
     req name: "name",
-    opt code: "code",
-    opt sort: "sort",
-    opt active: "active",
-    opt xml_id: "xmlId",
+    opt code: "code" => with_code(String),
+    opt sort: "sort" => with_sort(String),
+    opt active: "active" => with_active(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SalePersontypeAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         SalePersontypeAddFields {
-            name,
+            name: name.into(),
             code: None,
             sort: None,
             active: None,

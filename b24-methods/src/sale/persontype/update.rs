@@ -27,11 +27,11 @@ record!(SalePersontypeUpdate {
 
 #[allow(deprecated)]
 impl SalePersontypeUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SalePersontypeUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<SalePersontypeUpdateFields>) -> Self {
         SalePersontypeUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -57,18 +57,18 @@ pub struct SalePersontypeUpdateFields {
 
 record!(SalePersontypeUpdateFields {
     req name: "name",
-    opt code: "code",
-    opt sort: "sort",
-    opt active: "active",
-    opt xml_id: "xmlId",
+    opt code: "code" => with_code(String),
+    opt sort: "sort" => with_sort(String),
+    opt active: "active" => with_active(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SalePersontypeUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         SalePersontypeUpdateFields {
-            name,
+            name: name.into(),
             code: None,
             sort: None,
             active: None,

@@ -24,10 +24,10 @@ record!(SalePropertyGetfieldsbytype {
 
 #[allow(deprecated)]
 impl SalePropertyGetfieldsbytype {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_: impl Into<String>) -> Self {
         SalePropertyGetfieldsbytype {
-            type_,
+            type_: type_.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.property.list`.
-#[b24_method("sale.property.list", scope = "sale", response = SalePropertyListResult, read_only)]
+#[b24_method("sale.property.list", scope = "sale", response = SalePropertyListResult, read_only, list = "properties")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertyList {
@@ -25,10 +25,10 @@ pub struct SalePropertyList {
 }
 
 record!(SalePropertyList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -27,11 +27,11 @@ record!(SalePropertyUpdate {
 
 #[allow(deprecated)]
 impl SalePropertyUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SalePropertyUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<SalePropertyUpdateFields>) -> Self {
         SalePropertyUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -95,37 +95,37 @@ pub struct SalePropertyUpdateFields {
 
 record!(SalePropertyUpdateFields {
     req name: "name",
-    opt code: "code",
-    opt active: "active",
-    opt util: "util",
-    opt user_props: "userProps",
-    opt is_filtered: "isFiltered",
-    opt sort: "sort",
-    opt description: "description",
-    opt required: "required",
-    opt multiple: "multiple",
-    opt xml_id: "xmlId",
-    opt default_value: "defaultValue",
-    opt settings: "settings",
-    opt is_profile_name: "isProfileName",
-    opt is_payer: "isPayer",
-    opt is_email: "isEmail",
-    opt is_phone: "isPhone",
-    opt is_zip: "isZip",
-    opt is_address: "isAddress",
-    opt is_location: "isLocation",
-    opt is_location4tax: "isLocation4tax",
-    opt input_field_location: "inputFieldLocation",
-    opt is_address_from: "isAddressFrom",
-    opt is_address_to: "isAddressTo",
+    opt code: "code" => with_code(String),
+    opt active: "active" => with_active(String),
+    opt util: "util" => with_util(String),
+    opt user_props: "userProps" => with_user_props(String),
+    opt is_filtered: "isFiltered" => with_is_filtered(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt description: "description" => with_description(String),
+    opt required: "required" => with_required(String),
+    opt multiple: "multiple" => with_multiple(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt default_value: "defaultValue" => with_default_value(Value),
+    opt settings: "settings" => with_settings(Value),
+    opt is_profile_name: "isProfileName" => with_is_profile_name(String),
+    opt is_payer: "isPayer" => with_is_payer(String),
+    opt is_email: "isEmail" => with_is_email(String),
+    opt is_phone: "isPhone" => with_is_phone(String),
+    opt is_zip: "isZip" => with_is_zip(String),
+    opt is_address: "isAddress" => with_is_address(String),
+    opt is_location: "isLocation" => with_is_location(String),
+    opt is_location4tax: "isLocation4tax" => with_is_location4tax(String),
+    opt input_field_location: "inputFieldLocation" => with_input_field_location(String),
+    opt is_address_from: "isAddressFrom" => with_is_address_from(String),
+    opt is_address_to: "isAddressTo" => with_is_address_to(String),
 });
 
 #[allow(deprecated)]
 impl SalePropertyUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         SalePropertyUpdateFields {
-            name,
+            name: name.into(),
             code: None,
             active: None,
             util: None,

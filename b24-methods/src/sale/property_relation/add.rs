@@ -24,10 +24,10 @@ record!(SalePropertyRelationAdd {
 
 #[allow(deprecated)]
 impl SalePropertyRelationAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SalePropertyRelationAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SalePropertyRelationAddFields>) -> Self {
         SalePropertyRelationAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,12 +55,16 @@ record!(SalePropertyRelationAddFields {
 
 #[allow(deprecated)]
 impl SalePropertyRelationAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: Numeric, entity_type: String, property_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        entity_id: impl Into<Numeric>,
+        entity_type: impl Into<String>,
+        property_id: impl Into<Numeric>,
+    ) -> Self {
         SalePropertyRelationAddFields {
-            entity_id,
-            entity_type,
-            property_id,
+            entity_id: entity_id.into(),
+            entity_type: entity_type.into(),
+            property_id: property_id.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(SalePropertyRelationDeleteByFilter {
 
 #[allow(deprecated)]
 impl SalePropertyRelationDeleteByFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SalePropertyRelationDeleteByFilterFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SalePropertyRelationDeleteByFilterFields>) -> Self {
         SalePropertyRelationDeleteByFilter {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,12 +55,16 @@ record!(SalePropertyRelationDeleteByFilterFields {
 
 #[allow(deprecated)]
 impl SalePropertyRelationDeleteByFilterFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: Numeric, entity_type: String, property_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        entity_id: impl Into<Numeric>,
+        entity_type: impl Into<String>,
+        property_id: impl Into<Numeric>,
+    ) -> Self {
         SalePropertyRelationDeleteByFilterFields {
-            entity_id,
-            entity_type,
-            property_id,
+            entity_id: entity_id.into(),
+            entity_type: entity_type.into(),
+            property_id: property_id.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.propertyRelation.list`.
-#[b24_method("sale.propertyRelation.list", scope = "sale", response = SalePropertyRelationListResult, read_only)]
+#[b24_method("sale.propertyRelation.list", scope = "sale", response = SalePropertyRelationListResult, read_only, list = "propertyRelations")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertyRelationList {
@@ -25,10 +25,10 @@ pub struct SalePropertyRelationList {
 }
 
 record!(SalePropertyRelationList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

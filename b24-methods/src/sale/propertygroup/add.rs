@@ -24,10 +24,10 @@ record!(SalePropertygroupAdd {
 
 #[allow(deprecated)]
 impl SalePropertygroupAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SalePropertygroupAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SalePropertygroupAddFields>) -> Self {
         SalePropertygroupAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -50,16 +50,16 @@ pub struct SalePropertygroupAddFields {
 record!(SalePropertygroupAddFields {
     req person_type_id: "personTypeId",
     req name: "name",
-    opt sort: "sort",
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl SalePropertygroupAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(person_type_id: Numeric, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(person_type_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
         SalePropertygroupAddFields {
-            person_type_id,
-            name,
+            person_type_id: person_type_id.into(),
+            name: name.into(),
             sort: None,
             extra: Map::new(),
         }

@@ -23,9 +23,9 @@ pub struct SalePropertygroupList {
 }
 
 record!(SalePropertygroupList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
 });
 
 /// `result` (returned field).

@@ -27,11 +27,11 @@ record!(SalePropertygroupUpdate {
 
 #[allow(deprecated)]
 impl SalePropertygroupUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SalePropertygroupUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<SalePropertygroupUpdateFields>) -> Self {
         SalePropertygroupUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -54,16 +54,16 @@ pub struct SalePropertygroupUpdateFields {
 record!(SalePropertygroupUpdateFields {
     req person_type_id: "personTypeId",
     req name: "name",
-    opt sort: "sort",
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl SalePropertygroupUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(person_type_id: Numeric, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(person_type_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
         SalePropertygroupUpdateFields {
-            person_type_id,
-            name,
+            person_type_id: person_type_id.into(),
+            name: name.into(),
             sort: None,
             extra: Map::new(),
         }

@@ -24,10 +24,10 @@ record!(SalePropertyvalueModify {
 
 #[allow(deprecated)]
 impl SalePropertyvalueModify {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SalePropertyvalueModifyFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SalePropertyvalueModifyFields>) -> Self {
         SalePropertyvalueModify {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -46,17 +46,17 @@ pub struct SalePropertyvalueModifyFieldsOrderPropertyValues {
 }
 
 record!(SalePropertyvalueModifyFieldsOrderPropertyValues {
-    opt value: "value",
+    opt value: "value" => with_value(Value),
     req order_props_id: "orderPropsId",
 });
 
 #[allow(deprecated)]
 impl SalePropertyvalueModifyFieldsOrderPropertyValues {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(order_props_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(order_props_id: impl Into<Numeric>) -> Self {
         SalePropertyvalueModifyFieldsOrderPropertyValues {
             value: None,
-            order_props_id,
+            order_props_id: order_props_id.into(),
             extra: Map::new(),
         }
     }
@@ -81,14 +81,14 @@ record!(SalePropertyvalueModifyFieldsOrder {
 
 #[allow(deprecated)]
 impl SalePropertyvalueModifyFieldsOrder {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        id: Numeric,
-        property_values: Vec<SalePropertyvalueModifyFieldsOrderPropertyValues>,
+        id: impl Into<Numeric>,
+        property_values: impl Into<Vec<SalePropertyvalueModifyFieldsOrderPropertyValues>>,
     ) -> Self {
         SalePropertyvalueModifyFieldsOrder {
-            id,
-            property_values,
+            id: id.into(),
+            property_values: property_values.into(),
             extra: Map::new(),
         }
     }
@@ -110,10 +110,10 @@ record!(SalePropertyvalueModifyFields {
 
 #[allow(deprecated)]
 impl SalePropertyvalueModifyFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(order: SalePropertyvalueModifyFieldsOrder) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(order: impl Into<SalePropertyvalueModifyFieldsOrder>) -> Self {
         SalePropertyvalueModifyFields {
-            order,
+            order: order.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(SalePropertyvariantAdd {
 
 #[allow(deprecated)]
 impl SalePropertyvariantAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SalePropertyvariantAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SalePropertyvariantAddFields>) -> Self {
         SalePropertyvariantAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,18 +55,22 @@ record!(SalePropertyvariantAddFields {
     req order_props_id: "orderPropsId",
     req name: "name",
     req value: "value",
-    opt sort: "sort",
-    opt description: "description",
+    opt sort: "sort" => with_sort(Numeric),
+    opt description: "description" => with_description(String),
 });
 
 #[allow(deprecated)]
 impl SalePropertyvariantAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(order_props_id: Numeric, name: String, value: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        order_props_id: impl Into<Numeric>,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         SalePropertyvariantAddFields {
-            order_props_id,
-            name,
-            value,
+            order_props_id: order_props_id.into(),
+            name: name.into(),
+            value: value.into(),
             sort: None,
             description: None,
             extra: Map::new(),

@@ -27,11 +27,11 @@ record!(SalePropertyvariantUpdate {
 
 #[allow(deprecated)]
 impl SalePropertyvariantUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SalePropertyvariantUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<SalePropertyvariantUpdateFields>) -> Self {
         SalePropertyvariantUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -56,17 +56,17 @@ pub struct SalePropertyvariantUpdateFields {
 record!(SalePropertyvariantUpdateFields {
     req name: "name",
     req value: "value",
-    opt sort: "sort",
-    opt description: "description",
+    opt sort: "sort" => with_sort(Numeric),
+    opt description: "description" => with_description(String),
 });
 
 #[allow(deprecated)]
 impl SalePropertyvariantUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, value: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         SalePropertyvariantUpdateFields {
-            name,
-            value,
+            name: name.into(),
+            value: value.into(),
             sort: None,
             description: None,
             extra: Map::new(),

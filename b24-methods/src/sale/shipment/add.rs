@@ -24,10 +24,10 @@ record!(SaleShipmentAdd {
 
 #[allow(deprecated)]
 impl SaleShipmentAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SaleShipmentAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SaleShipmentAddFields>) -> Self {
         SaleShipmentAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -72,31 +72,31 @@ record!(SaleShipmentAddFields {
     req allow_delivery: "allowDelivery",
     req deducted: "deducted",
     req delivery_id: "deliveryId",
-    opt status_id: "statusId",
-    opt delivery_doc_date: "deliveryDocDate",
-    opt delivery_doc_num: "deliveryDocNum",
-    opt tracking_number: "trackingNumber",
-    opt base_price_delivery: "basePriceDelivery",
-    opt comments: "comments",
-    opt company_id: "companyId",
-    opt responsible_id: "responsibleId",
-    opt xml_id: "xmlId",
+    opt status_id: "statusId" => with_status_id(Numeric),
+    opt delivery_doc_date: "deliveryDocDate" => with_delivery_doc_date(DateTime),
+    opt delivery_doc_num: "deliveryDocNum" => with_delivery_doc_num(String),
+    opt tracking_number: "trackingNumber" => with_tracking_number(String),
+    opt base_price_delivery: "basePriceDelivery" => with_base_price_delivery(Numeric),
+    opt comments: "comments" => with_comments(String),
+    opt company_id: "companyId" => with_company_id(Numeric),
+    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SaleShipmentAddFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        order_id: Numeric,
-        allow_delivery: String,
-        deducted: String,
-        delivery_id: Numeric,
+        order_id: impl Into<Numeric>,
+        allow_delivery: impl Into<String>,
+        deducted: impl Into<String>,
+        delivery_id: impl Into<Numeric>,
     ) -> Self {
         SaleShipmentAddFields {
-            order_id,
-            allow_delivery,
-            deducted,
-            delivery_id,
+            order_id: order_id.into(),
+            allow_delivery: allow_delivery.into(),
+            deducted: deducted.into(),
+            delivery_id: delivery_id.into(),
             status_id: None,
             delivery_doc_date: None,
             delivery_doc_num: None,

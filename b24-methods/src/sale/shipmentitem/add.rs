@@ -24,10 +24,10 @@ record!(SaleShipmentitemAdd {
 
 #[allow(deprecated)]
 impl SaleShipmentitemAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SaleShipmentitemAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SaleShipmentitemAddFields>) -> Self {
         SaleShipmentitemAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,17 +53,21 @@ record!(SaleShipmentitemAddFields {
     req order_delivery_id: "orderDeliveryId",
     req basket_id: "basketId",
     req quantity: "quantity",
-    opt xml_id: "xmlId",
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SaleShipmentitemAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(order_delivery_id: Numeric, basket_id: Numeric, quantity: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        order_delivery_id: impl Into<Numeric>,
+        basket_id: impl Into<Numeric>,
+        quantity: impl Into<Numeric>,
+    ) -> Self {
         SaleShipmentitemAddFields {
-            order_delivery_id,
-            basket_id,
-            quantity,
+            order_delivery_id: order_delivery_id.into(),
+            basket_id: basket_id.into(),
+            quantity: quantity.into(),
             xml_id: None,
             extra: Map::new(),
         }

@@ -27,11 +27,11 @@ record!(SaleShipmentitemUpdate {
 
 #[allow(deprecated)]
 impl SaleShipmentitemUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SaleShipmentitemUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<SaleShipmentitemUpdateFields>) -> Self {
         SaleShipmentitemUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -51,15 +51,15 @@ pub struct SaleShipmentitemUpdateFields {
 
 record!(SaleShipmentitemUpdateFields {
     req quantity: "quantity",
-    opt xml_id: "xmlId",
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SaleShipmentitemUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(quantity: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(quantity: impl Into<Numeric>) -> Self {
         SaleShipmentitemUpdateFields {
-            quantity,
+            quantity: quantity.into(),
             xml_id: None,
             extra: Map::new(),
         }

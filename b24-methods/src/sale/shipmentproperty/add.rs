@@ -24,10 +24,10 @@ record!(SaleShipmentpropertyAdd {
 
 #[allow(deprecated)]
 impl SaleShipmentpropertyAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SaleShipmentpropertyAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SaleShipmentpropertyAddFields>) -> Self {
         SaleShipmentpropertyAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -70,20 +70,20 @@ pub struct SaleShipmentpropertyAddFieldsSettings {
 }
 
 record!(SaleShipmentpropertyAddFieldsSettings {
-    opt minlength: "minlength",
-    opt maxlength: "maxlength",
-    opt pattern: "pattern",
-    opt multiline: "multiline",
-    opt cols: "cols",
-    opt rows: "rows",
-    opt size: "size",
-    opt min: "min",
-    opt max: "max",
-    opt step: "step",
-    opt multielement: "multielement",
-    opt maxsize: "maxsize",
-    opt accept: "accept",
-    opt time: "time",
+    opt minlength: "minlength" => with_minlength(Numeric),
+    opt maxlength: "maxlength" => with_maxlength(Numeric),
+    opt pattern: "pattern" => with_pattern(String),
+    opt multiline: "multiline" => with_multiline(String),
+    opt cols: "cols" => with_cols(Numeric),
+    opt rows: "rows" => with_rows(Numeric),
+    opt size: "size" => with_size(Numeric),
+    opt min: "min" => with_min(Numeric),
+    opt max: "max" => with_max(Numeric),
+    opt step: "step" => with_step(Numeric),
+    opt multielement: "multielement" => with_multielement(String),
+    opt maxsize: "maxsize" => with_maxsize(Numeric),
+    opt accept: "accept" => with_accept(String),
+    opt time: "time" => with_time(String),
 });
 
 /// `fields` (parameter).
@@ -153,45 +153,45 @@ record!(SaleShipmentpropertyAddFields {
     req props_group_id: "propsGroupId",
     req name: "name",
     req type_: "type",
-    opt code: "code",
-    opt active: "active",
-    opt util: "util",
-    opt user_props: "userProps",
-    opt is_filtered: "isFiltered",
-    opt sort: "sort",
-    opt description: "description",
-    opt required: "required",
-    opt multiple: "multiple",
-    opt xml_id: "xmlId",
-    opt default_value: "defaultValue",
-    opt settings: "settings",
-    opt is_profile_name: "isProfileName",
-    opt is_payer: "isPayer",
-    opt is_email: "isEmail",
-    opt is_phone: "isPhone",
-    opt is_zip: "isZip",
-    opt is_address: "isAddress",
-    opt is_location: "isLocation",
-    opt is_location4tax: "isLocation4tax",
-    opt input_field_location: "inputFieldLocation",
-    opt is_address_from: "isAddressFrom",
-    opt is_address_to: "isAddressTo",
+    opt code: "code" => with_code(String),
+    opt active: "active" => with_active(String),
+    opt util: "util" => with_util(String),
+    opt user_props: "userProps" => with_user_props(String),
+    opt is_filtered: "isFiltered" => with_is_filtered(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt description: "description" => with_description(String),
+    opt required: "required" => with_required(String),
+    opt multiple: "multiple" => with_multiple(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt default_value: "defaultValue" => with_default_value(Value),
+    opt settings: "settings" => with_settings(SaleShipmentpropertyAddFieldsSettings),
+    opt is_profile_name: "isProfileName" => with_is_profile_name(String),
+    opt is_payer: "isPayer" => with_is_payer(String),
+    opt is_email: "isEmail" => with_is_email(String),
+    opt is_phone: "isPhone" => with_is_phone(String),
+    opt is_zip: "isZip" => with_is_zip(String),
+    opt is_address: "isAddress" => with_is_address(String),
+    opt is_location: "isLocation" => with_is_location(String),
+    opt is_location4tax: "isLocation4tax" => with_is_location4tax(String),
+    opt input_field_location: "inputFieldLocation" => with_input_field_location(String),
+    opt is_address_from: "isAddressFrom" => with_is_address_from(String),
+    opt is_address_to: "isAddressTo" => with_is_address_to(String),
 });
 
 #[allow(deprecated)]
 impl SaleShipmentpropertyAddFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        person_type_id: Numeric,
-        props_group_id: Numeric,
-        name: String,
-        type_: String,
+        person_type_id: impl Into<Numeric>,
+        props_group_id: impl Into<Numeric>,
+        name: impl Into<String>,
+        type_: impl Into<String>,
     ) -> Self {
         SaleShipmentpropertyAddFields {
-            person_type_id,
-            props_group_id,
-            name,
-            type_,
+            person_type_id: person_type_id.into(),
+            props_group_id: props_group_id.into(),
+            name: name.into(),
+            type_: type_.into(),
             code: None,
             active: None,
             util: None,

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.shipmentpropertyvalue.list`.
-#[b24_method("sale.shipmentpropertyvalue.list", scope = "sale", response = SaleShipmentpropertyvalueListResult, read_only)]
+#[b24_method("sale.shipmentpropertyvalue.list", scope = "sale", response = SaleShipmentpropertyvalueListResult, read_only, list = "propertyValues")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleShipmentpropertyvalueList {
@@ -25,10 +25,10 @@ pub struct SaleShipmentpropertyvalueList {
 }
 
 record!(SaleShipmentpropertyvalueList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(SaleShipmentpropertyvalueModify {
 
 #[allow(deprecated)]
 impl SaleShipmentpropertyvalueModify {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SaleShipmentpropertyvalueModifyFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SaleShipmentpropertyvalueModifyFields>) -> Self {
         SaleShipmentpropertyvalueModify {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -52,11 +52,11 @@ record!(SaleShipmentpropertyvalueModifyFieldsShipmentPropertyValues {
 
 #[allow(deprecated)]
 impl SaleShipmentpropertyvalueModifyFieldsShipmentPropertyValues {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(shipment_props_id: Numeric, value: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(shipment_props_id: impl Into<Numeric>, value: impl Into<String>) -> Self {
         SaleShipmentpropertyvalueModifyFieldsShipmentPropertyValues {
-            shipment_props_id,
-            value,
+            shipment_props_id: shipment_props_id.into(),
+            value: value.into(),
             extra: Map::new(),
         }
     }
@@ -81,14 +81,14 @@ record!(SaleShipmentpropertyvalueModifyFieldsShipment {
 
 #[allow(deprecated)]
 impl SaleShipmentpropertyvalueModifyFieldsShipment {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        id: Numeric,
-        property_values: Vec<SaleShipmentpropertyvalueModifyFieldsShipmentPropertyValues>,
+        id: impl Into<Numeric>,
+        property_values: impl Into<Vec<SaleShipmentpropertyvalueModifyFieldsShipmentPropertyValues>>,
     ) -> Self {
         SaleShipmentpropertyvalueModifyFieldsShipment {
-            id,
-            property_values,
+            id: id.into(),
+            property_values: property_values.into(),
             extra: Map::new(),
         }
     }
@@ -110,10 +110,10 @@ record!(SaleShipmentpropertyvalueModifyFields {
 
 #[allow(deprecated)]
 impl SaleShipmentpropertyvalueModifyFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(shipment: SaleShipmentpropertyvalueModifyFieldsShipment) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(shipment: impl Into<SaleShipmentpropertyvalueModifyFieldsShipment>) -> Self {
         SaleShipmentpropertyvalueModifyFields {
-            shipment,
+            shipment: shipment.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(SaleStatusAdd {
 
 #[allow(deprecated)]
 impl SaleStatusAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SaleStatusAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SaleStatusAddFields>) -> Self {
         SaleStatusAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -56,19 +56,19 @@ pub struct SaleStatusAddFields {
 record!(SaleStatusAddFields {
     req id: "id",
     req type_: "type",
-    opt notify: "notify",
-    opt sort: "sort",
-    opt color: "color",
-    opt xml_id: "xmlId",
+    opt notify: "notify" => with_notify(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt color: "color" => with_color(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SaleStatusAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, type_: impl Into<String>) -> Self {
         SaleStatusAddFields {
-            id,
-            type_,
+            id: id.into(),
+            type_: type_.into(),
             notify: None,
             sort: None,
             color: None,

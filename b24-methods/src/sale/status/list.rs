@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.status.list`.
-#[b24_method("sale.status.list", scope = "sale", response = SaleStatusListResult, read_only)]
+#[b24_method("sale.status.list", scope = "sale", response = SaleStatusListResult, read_only, list = "status")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleStatusList {
@@ -25,10 +25,10 @@ pub struct SaleStatusList {
 }
 
 record!(SaleStatusList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

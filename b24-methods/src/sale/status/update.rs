@@ -27,11 +27,11 @@ record!(SaleStatusUpdate {
 
 #[allow(deprecated)]
 impl SaleStatusUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SaleStatusUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<SaleStatusUpdateFields>) -> Self {
         SaleStatusUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -57,18 +57,18 @@ pub struct SaleStatusUpdateFields {
 
 record!(SaleStatusUpdateFields {
     req type_: "type",
-    opt notify: "notify",
-    opt sort: "sort",
-    opt color: "color",
-    opt xml_id: "xmlId",
+    opt notify: "notify" => with_notify(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt color: "color" => with_color(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
 });
 
 #[allow(deprecated)]
 impl SaleStatusUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_: impl Into<String>) -> Self {
         SaleStatusUpdateFields {
-            type_,
+            type_: type_.into(),
             notify: None,
             sort: None,
             color: None,

@@ -24,10 +24,10 @@ record!(SaleStatusLangAdd {
 
 #[allow(deprecated)]
 impl SaleStatusLangAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SaleStatusLangAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SaleStatusLangAddFields>) -> Self {
         SaleStatusLangAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,17 +53,21 @@ record!(SaleStatusLangAddFields {
     req status_id: "statusId",
     req lid: "lid",
     req name: "name",
-    opt description: "description",
+    opt description: "description" => with_description(String),
 });
 
 #[allow(deprecated)]
 impl SaleStatusLangAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(status_id: Numeric, lid: Value, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        status_id: impl Into<Numeric>,
+        lid: impl Into<Value>,
+        name: impl Into<String>,
+    ) -> Self {
         SaleStatusLangAddFields {
-            status_id,
-            lid,
-            name,
+            status_id: status_id.into(),
+            lid: lid.into(),
+            name: name.into(),
             description: None,
             extra: Map::new(),
         }

@@ -24,10 +24,10 @@ record!(SaleStatusLangDeleteByFilter {
 
 #[allow(deprecated)]
 impl SaleStatusLangDeleteByFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SaleStatusLangDeleteByFilterFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SaleStatusLangDeleteByFilterFields>) -> Self {
         SaleStatusLangDeleteByFilter {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,12 +55,16 @@ record!(SaleStatusLangDeleteByFilterFields {
 
 #[allow(deprecated)]
 impl SaleStatusLangDeleteByFilterFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(status_id: Numeric, lid: Value, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        status_id: impl Into<Numeric>,
+        lid: impl Into<Value>,
+        name: impl Into<String>,
+    ) -> Self {
         SaleStatusLangDeleteByFilterFields {
-            status_id,
-            lid,
-            name,
+            status_id: status_id.into(),
+            lid: lid.into(),
+            name: name.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.statusLang.list`.
-#[b24_method("sale.statusLang.list", scope = "sale", response = SaleStatusLangListResult, read_only)]
+#[b24_method("sale.statusLang.list", scope = "sale", response = SaleStatusLangListResult, read_only, list = "statusLangs")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleStatusLangList {
@@ -25,10 +25,10 @@ pub struct SaleStatusLangList {
 }
 
 record!(SaleStatusLangList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

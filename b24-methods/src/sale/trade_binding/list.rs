@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.tradeBinding.list`.
-#[b24_method("sale.tradeBinding.list", scope = "sale", response = SaleTradeBindingListResult, read_only)]
+#[b24_method("sale.tradeBinding.list", scope = "sale", response = SaleTradeBindingListResult, read_only, list = "tradeBindings")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleTradeBindingList {
@@ -25,10 +25,10 @@ pub struct SaleTradeBindingList {
 }
 
 record!(SaleTradeBindingList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

@@ -28,12 +28,16 @@ record!(SonetGroupFeatureAccess {
 
 #[allow(deprecated)]
 impl SonetGroupFeatureAccess {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(group_id: Numeric, feature: String, operation: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        group_id: impl Into<Numeric>,
+        feature: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
         SonetGroupFeatureAccess {
-            group_id,
-            feature,
-            operation,
+            group_id: group_id.into(),
+            feature: feature.into(),
+            operation: operation.into(),
             extra: Map::new(),
         }
     }

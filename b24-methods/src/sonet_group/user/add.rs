@@ -25,11 +25,11 @@ record!(SonetGroupUserAdd {
 
 #[allow(deprecated)]
 impl SonetGroupUserAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(group_id: Numeric, user_id: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(group_id: impl Into<Numeric>, user_id: impl Into<Value>) -> Self {
         SonetGroupUserAdd {
-            group_id,
-            user_id,
+            group_id: group_id.into(),
+            user_id: user_id.into(),
             extra: Map::new(),
         }
     }

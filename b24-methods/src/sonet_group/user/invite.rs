@@ -23,16 +23,16 @@ pub struct SonetGroupUserInvite {
 record!(SonetGroupUserInvite {
     req group_id: "GROUP_ID",
     req user_id: "USER_ID",
-    opt message: "MESSAGE",
+    opt message: "MESSAGE" => with_message(String),
 });
 
 #[allow(deprecated)]
 impl SonetGroupUserInvite {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(group_id: Numeric, user_id: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(group_id: impl Into<Numeric>, user_id: impl Into<Value>) -> Self {
         SonetGroupUserInvite {
-            group_id,
-            user_id,
+            group_id: group_id.into(),
+            user_id: user_id.into(),
             message: None,
             extra: Map::new(),
         }

@@ -20,15 +20,15 @@ pub struct SonetGroupUserRequest {
 
 record!(SonetGroupUserRequest {
     req group_id: "GROUP_ID",
-    opt message: "MESSAGE",
+    opt message: "MESSAGE" => with_message(String),
 });
 
 #[allow(deprecated)]
 impl SonetGroupUserRequest {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(group_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(group_id: impl Into<Numeric>) -> Self {
         SonetGroupUserRequest {
-            group_id,
+            group_id: group_id.into(),
             message: None,
             extra: Map::new(),
         }

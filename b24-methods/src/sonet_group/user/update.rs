@@ -28,12 +28,16 @@ record!(SonetGroupUserUpdate {
 
 #[allow(deprecated)]
 impl SonetGroupUserUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(group_id: Numeric, user_id: Value, role: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        group_id: impl Into<Numeric>,
+        user_id: impl Into<Value>,
+        role: impl Into<String>,
+    ) -> Self {
         SonetGroupUserUpdate {
-            group_id,
-            user_id,
-            role,
+            group_id: group_id.into(),
+            user_id: user_id.into(),
+            role: role.into(),
             extra: Map::new(),
         }
     }

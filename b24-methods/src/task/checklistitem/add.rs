@@ -27,11 +27,11 @@ record!(TaskChecklistitemAdd {
 
 #[allow(deprecated)]
 impl TaskChecklistitemAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(taskid: Numeric, fields: TaskChecklistitemAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(taskid: impl Into<Numeric>, fields: impl Into<TaskChecklistitemAddFields>) -> Self {
         TaskChecklistitemAdd {
-            taskid,
-            fields,
+            taskid: taskid.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -59,19 +59,19 @@ pub struct TaskChecklistitemAddFields {
 
 record!(TaskChecklistitemAddFields {
     req title: "TITLE",
-    opt sort_index: "SORT_INDEX",
-    opt is_complete: "IS_COMPLETE",
-    opt is_important: "IS_IMPORTANT",
-    opt members: "MEMBERS",
-    opt parent_id: "PARENT_ID",
+    opt sort_index: "SORT_INDEX" => with_sort_index(Numeric),
+    opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
+    opt is_important: "IS_IMPORTANT" => with_is_important(Flag),
+    opt members: "MEMBERS" => with_members(Value),
+    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl TaskChecklistitemAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>) -> Self {
         TaskChecklistitemAddFields {
-            title,
+            title: title.into(),
             sort_index: None,
             is_complete: None,
             is_important: None,

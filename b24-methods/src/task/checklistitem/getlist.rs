@@ -22,15 +22,15 @@ pub struct TaskChecklistitemGetlist {
 
 record!(TaskChecklistitemGetlist {
     req taskid: "TASKID",
-    opt order: "ORDER",
+    opt order: "ORDER" => with_order(Value),
 });
 
 #[allow(deprecated)]
 impl TaskChecklistitemGetlist {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(taskid: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(taskid: impl Into<Numeric>) -> Self {
         TaskChecklistitemGetlist {
-            taskid,
+            taskid: taskid.into(),
             order: None,
             extra: Map::new(),
         }

@@ -30,12 +30,16 @@ record!(TaskChecklistitemMoveafteritem {
 
 #[allow(deprecated)]
 impl TaskChecklistitemMoveafteritem {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(taskid: Numeric, itemid: Numeric, afteritemid: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        taskid: impl Into<Numeric>,
+        itemid: impl Into<Numeric>,
+        afteritemid: impl Into<Numeric>,
+    ) -> Self {
         TaskChecklistitemMoveafteritem {
-            taskid,
-            itemid,
-            afteritemid,
+            taskid: taskid.into(),
+            itemid: itemid.into(),
+            afteritemid: afteritemid.into(),
             extra: Map::new(),
         }
     }

@@ -30,12 +30,16 @@ record!(TaskChecklistitemUpdate {
 
 #[allow(deprecated)]
 impl TaskChecklistitemUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(taskid: Numeric, itemid: Numeric, fields: TaskChecklistitemUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        taskid: impl Into<Numeric>,
+        itemid: impl Into<Numeric>,
+        fields: impl Into<TaskChecklistitemUpdateFields>,
+    ) -> Self {
         TaskChecklistitemUpdate {
-            taskid,
-            itemid,
-            fields,
+            taskid: taskid.into(),
+            itemid: itemid.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -62,10 +66,10 @@ pub struct TaskChecklistitemUpdateFields {
 }
 
 record!(TaskChecklistitemUpdateFields {
-    opt title: "TITLE",
-    opt sort_index: "SORT_INDEX",
-    opt is_complete: "IS_COMPLETE",
-    opt is_important: "IS_IMPORTANT",
-    opt members: "MEMBERS",
-    opt parent_id: "PARENT_ID",
+    opt title: "TITLE" => with_title(String),
+    opt sort_index: "SORT_INDEX" => with_sort_index(Numeric),
+    opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
+    opt is_important: "IS_IMPORTANT" => with_is_important(Flag),
+    opt members: "MEMBERS" => with_members(Value),
+    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
 });

@@ -22,6 +22,6 @@ pub struct TaskCommentAdd {
 }
 
 record!(TaskCommentAdd {
-    opt taskid: "TASKID",
-    opt commenttext: "COMMENTTEXT",
+    opt taskid: "TASKID" => with_taskid(Value),
+    opt commenttext: "COMMENTTEXT" => with_commenttext(Value),
 });

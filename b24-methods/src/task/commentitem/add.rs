@@ -30,11 +30,11 @@ record!(TaskCommentitemAdd {
 
 #[allow(deprecated)]
 impl TaskCommentitemAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(taskid: Numeric, fields: TaskCommentitemAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(taskid: impl Into<Numeric>, fields: impl Into<TaskCommentitemAddFields>) -> Self {
         TaskCommentitemAdd {
-            taskid,
-            fields,
+            taskid: taskid.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,17 +58,17 @@ pub struct TaskCommentitemAddFields {
 
 record!(TaskCommentitemAddFields {
     req post_message: "POST_MESSAGE",
-    opt author_id: "AUTHOR_ID",
-    opt post_date: "POST_DATE",
-    opt uf_forum_message_doc: "UF_FORUM_MESSAGE_DOC",
+    opt author_id: "AUTHOR_ID" => with_author_id(Numeric),
+    opt post_date: "POST_DATE" => with_post_date(String),
+    opt uf_forum_message_doc: "UF_FORUM_MESSAGE_DOC" => with_uf_forum_message_doc(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl TaskCommentitemAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(post_message: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(post_message: impl Into<String>) -> Self {
         TaskCommentitemAddFields {
-            post_message,
+            post_message: post_message.into(),
             author_id: None,
             post_date: None,
             uf_forum_message_doc: None,

@@ -30,11 +30,11 @@ record!(TaskCommentitemGet {
 
 #[allow(deprecated)]
 impl TaskCommentitemGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(taskid: Numeric, itemid: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(taskid: impl Into<Numeric>, itemid: impl Into<Numeric>) -> Self {
         TaskCommentitemGet {
-            taskid,
-            itemid,
+            taskid: taskid.into(),
+            itemid: itemid.into(),
             extra: Map::new(),
         }
     }

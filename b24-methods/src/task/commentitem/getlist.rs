@@ -27,16 +27,16 @@ pub struct TaskCommentitemGetlist {
 
 record!(TaskCommentitemGetlist {
     req taskid: "TASKID",
-    opt order: "ORDER",
-    opt filter: "FILTER",
+    opt order: "ORDER" => with_order(Value),
+    opt filter: "FILTER" => with_filter(Value),
 });
 
 #[allow(deprecated)]
 impl TaskCommentitemGetlist {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(taskid: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(taskid: impl Into<Numeric>) -> Self {
         TaskCommentitemGetlist {
-            taskid,
+            taskid: taskid.into(),
             order: None,
             filter: None,
             extra: Map::new(),

@@ -33,12 +33,16 @@ record!(TaskCommentitemUpdate {
 
 #[allow(deprecated)]
 impl TaskCommentitemUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(taskid: Numeric, itemid: Numeric, fields: TaskCommentitemUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        taskid: impl Into<Numeric>,
+        itemid: impl Into<Numeric>,
+        fields: impl Into<TaskCommentitemUpdateFields>,
+    ) -> Self {
         TaskCommentitemUpdate {
-            taskid,
-            itemid,
-            fields,
+            taskid: taskid.into(),
+            itemid: itemid.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,15 +62,15 @@ pub struct TaskCommentitemUpdateFields {
 
 record!(TaskCommentitemUpdateFields {
     req post_message: "POST_MESSAGE",
-    opt uf_forum_message_doc: "UF_FORUM_MESSAGE_DOC",
+    opt uf_forum_message_doc: "UF_FORUM_MESSAGE_DOC" => with_uf_forum_message_doc(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl TaskCommentitemUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(post_message: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(post_message: impl Into<String>) -> Self {
         TaskCommentitemUpdateFields {
-            post_message,
+            post_message: post_message.into(),
             uf_forum_message_doc: None,
             extra: Map::new(),
         }

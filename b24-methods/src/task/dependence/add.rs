@@ -30,12 +30,16 @@ record!(TaskDependenceAdd {
 
 #[allow(deprecated)]
 impl TaskDependenceAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(task_id_from: Numeric, task_id_to: Numeric, link_type: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        task_id_from: impl Into<Numeric>,
+        task_id_to: impl Into<Numeric>,
+        link_type: impl Into<Numeric>,
+    ) -> Self {
         TaskDependenceAdd {
-            task_id_from,
-            task_id_to,
-            link_type,
+            task_id_from: task_id_from.into(),
+            task_id_to: task_id_to.into(),
+            link_type: link_type.into(),
             extra: Map::new(),
         }
     }

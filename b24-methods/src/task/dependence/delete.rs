@@ -27,11 +27,11 @@ record!(TaskDependenceDelete {
 
 #[allow(deprecated)]
 impl TaskDependenceDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(task_id_from: Numeric, task_id_to: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(task_id_from: impl Into<Numeric>, task_id_to: impl Into<Numeric>) -> Self {
         TaskDependenceDelete {
-            task_id_from,
-            task_id_to,
+            task_id_from: task_id_from.into(),
+            task_id_to: task_id_to.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,14 @@ record!(TaskElapseditemAdd {
 
 #[allow(deprecated)]
 impl TaskElapseditemAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(taskid: Numeric, arfields: TaskElapseditemAddArfields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        taskid: impl Into<Numeric>,
+        arfields: impl Into<TaskElapseditemAddArfields>,
+    ) -> Self {
         TaskElapseditemAdd {
-            taskid,
-            arfields,
+            taskid: taskid.into(),
+            arfields: arfields.into(),
             extra: Map::new(),
         }
     }
@@ -54,16 +57,16 @@ pub struct TaskElapseditemAddArfields {
 record!(TaskElapseditemAddArfields {
     req seconds: "SECONDS",
     req comment_text: "COMMENT_TEXT",
-    opt user_id: "USER_ID",
+    opt user_id: "USER_ID" => with_user_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl TaskElapseditemAddArfields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(seconds: Numeric, comment_text: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(seconds: impl Into<Numeric>, comment_text: impl Into<String>) -> Self {
         TaskElapseditemAddArfields {
-            seconds,
-            comment_text,
+            seconds: seconds.into(),
+            comment_text: comment_text.into(),
             user_id: None,
             extra: Map::new(),
         }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `task.elapseditem.getlist`.
-#[b24_method("task.elapseditem.getlist", scope = "task", response = Vec<Value>, read_only)]
+#[b24_method("task.elapseditem.getlist", scope = "task", response = Vec<Value>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TaskElapseditemGetlist {
@@ -27,11 +27,11 @@ pub struct TaskElapseditemGetlist {
 }
 
 record!(TaskElapseditemGetlist {
-    opt taskid: "TASKID",
-    opt order: "ORDER",
-    opt filter: "FILTER",
-    opt select: "SELECT",
-    opt params: "PARAMS",
+    opt taskid: "TASKID" => with_taskid(Numeric),
+    opt order: "ORDER" => with_order(TaskElapseditemGetlistOrder),
+    opt filter: "FILTER" => with_filter(TaskElapseditemGetlistFilter),
+    opt select: "SELECT" => with_select(Vec<Value>),
+    opt params: "PARAMS" => with_params(Value),
 });
 
 /// `ORDER` (parameter).
@@ -57,13 +57,13 @@ pub struct TaskElapseditemGetlistOrder {
 }
 
 record!(TaskElapseditemGetlistOrder {
-    opt id: "ID",
-    opt user_id: "USER_ID",
-    opt minutes: "MINUTES",
-    opt seconds: "SECONDS",
-    opt created_date: "CREATED_DATE",
-    opt date_start: "DATE_START",
-    opt date_stop: "DATE_STOP",
+    opt id: "ID" => with_id(String),
+    opt user_id: "USER_ID" => with_user_id(String),
+    opt minutes: "MINUTES" => with_minutes(String),
+    opt seconds: "SECONDS" => with_seconds(String),
+    opt created_date: "CREATED_DATE" => with_created_date(String),
+    opt date_start: "DATE_START" => with_date_start(String),
+    opt date_stop: "DATE_STOP" => with_date_stop(String),
 });
 
 /// `FILTER` (parameter).
@@ -81,7 +81,7 @@ pub struct TaskElapseditemGetlistFilter {
 }
 
 record!(TaskElapseditemGetlistFilter {
-    opt id: "ID",
-    opt user_id: "USER_ID",
-    opt created_date: "CREATED_DATE",
+    opt id: "ID" => with_id(Numeric),
+    opt user_id: "USER_ID" => with_user_id(Numeric),
+    opt created_date: "CREATED_DATE" => with_created_date(DateTime),
 });

@@ -28,12 +28,16 @@ record!(TaskElapseditemIsActionAllowed {
 
 #[allow(deprecated)]
 impl TaskElapseditemIsActionAllowed {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(taskid: Numeric, itemid: Numeric, actionid: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        taskid: impl Into<Numeric>,
+        itemid: impl Into<Numeric>,
+        actionid: impl Into<Numeric>,
+    ) -> Self {
         TaskElapseditemIsActionAllowed {
-            taskid,
-            itemid,
-            actionid,
+            taskid: taskid.into(),
+            itemid: itemid.into(),
+            actionid: actionid.into(),
             extra: Map::new(),
         }
     }

@@ -30,12 +30,16 @@ record!(TaskElapseditemUpdate {
 
 #[allow(deprecated)]
 impl TaskElapseditemUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(taskid: Numeric, itemid: Numeric, arfields: TaskElapseditemUpdateArfields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        taskid: impl Into<Numeric>,
+        itemid: impl Into<Numeric>,
+        arfields: impl Into<TaskElapseditemUpdateArfields>,
+    ) -> Self {
         TaskElapseditemUpdate {
-            taskid,
-            itemid,
-            arfields,
+            taskid: taskid.into(),
+            itemid: itemid.into(),
+            arfields: arfields.into(),
             extra: Map::new(),
         }
     }
@@ -58,16 +62,16 @@ pub struct TaskElapseditemUpdateArfields {
 record!(TaskElapseditemUpdateArfields {
     req seconds: "SECONDS",
     req comment_text: "COMMENT_TEXT",
-    opt user_id: "USER_ID",
+    opt user_id: "USER_ID" => with_user_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl TaskElapseditemUpdateArfields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(seconds: Numeric, comment_text: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(seconds: impl Into<Numeric>, comment_text: impl Into<String>) -> Self {
         TaskElapseditemUpdateArfields {
-            seconds,
-            comment_text,
+            seconds: seconds.into(),
+            comment_text: comment_text.into(),
             user_id: None,
             extra: Map::new(),
         }

@@ -20,5 +20,5 @@ pub struct TaskItemAdd {
 }
 
 record!(TaskItemAdd {
-    opt taskdata: "TASKDATA",
+    opt taskdata: "TASKDATA" => with_taskdata(Vec<Value>),
 });

@@ -24,7 +24,7 @@ pub struct TaskItemAddfile {
 }
 
 record!(TaskItemAddfile {
-    opt task_id: "TASK_ID",
-    opt name: "NAME",
-    opt content: "CONTENT",
+    opt task_id: "TASK_ID" => with_task_id(Value),
+    opt name: "NAME" => with_name(String),
+    opt content: "CONTENT" => with_content(Value),
 });

@@ -20,5 +20,5 @@ pub struct TaskItemApprove {
 }
 
 record!(TaskItemApprove {
-    opt taskid: "TASKID",
+    opt taskid: "TASKID" => with_taskid(Value),
 });

@@ -20,5 +20,5 @@ pub struct TaskItemComplete {
 }
 
 record!(TaskItemComplete {
-    opt taskid: "TASKID",
+    opt taskid: "TASKID" => with_taskid(Value),
 });

@@ -20,5 +20,5 @@ pub struct TaskItemDefer {
 }
 
 record!(TaskItemDefer {
-    opt taskid: "TASKID",
+    opt taskid: "TASKID" => with_taskid(Value),
 });

@@ -22,6 +22,6 @@ pub struct TaskItemDelegate {
 }
 
 record!(TaskItemDelegate {
-    opt taskid: "TASKID",
-    opt userid: "USERID",
+    opt taskid: "TASKID" => with_taskid(Value),
+    opt userid: "USERID" => with_userid(Value),
 });

@@ -20,5 +20,5 @@ pub struct TaskItemDelete {
 }
 
 record!(TaskItemDelete {
-    opt taskid: "TASKID",
+    opt taskid: "TASKID" => with_taskid(Value),
 });

@@ -24,7 +24,7 @@ pub struct TaskItemDeletefile {
 }
 
 record!(TaskItemDeletefile {
-    opt auth: "auth",
-    opt task_id: "TASK_ID",
-    opt attachment_id: "ATTACHMENT_ID",
+    opt auth: "auth" => with_auth(Value),
+    opt task_id: "TASK_ID" => with_task_id(Value),
+    opt attachment_id: "ATTACHMENT_ID" => with_attachment_id(Value),
 });

@@ -24,7 +24,7 @@ pub struct TaskItemDeletefromfavorite {
 }
 
 record!(TaskItemDeletefromfavorite {
-    opt auth: "auth",
-    opt task_id: "TASK_ID",
-    opt params: "PARAMS",
+    opt auth: "auth" => with_auth(Value),
+    opt task_id: "TASK_ID" => with_task_id(Value),
+    opt params: "PARAMS" => with_params(Value),
 });

@@ -20,5 +20,5 @@ pub struct TaskItemDisapprove {
 }
 
 record!(TaskItemDisapprove {
-    opt taskid: "TASKID",
+    opt taskid: "TASKID" => with_taskid(Value),
 });

@@ -20,5 +20,5 @@ pub struct TaskItemGetallowedactions {
 }
 
 record!(TaskItemGetallowedactions {
-    opt taskid: "TASKID",
+    opt taskid: "TASKID" => with_taskid(Value),
 });

@@ -22,5 +22,5 @@ pub struct TaskItemGetallowedtaskactionsasstrings {
 }
 
 record!(TaskItemGetallowedtaskactionsasstrings {
-    opt taskid: "TASKID",
+    opt taskid: "TASKID" => with_taskid(Value),
 });

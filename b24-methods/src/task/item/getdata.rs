@@ -20,5 +20,5 @@ pub struct TaskItemGetdata {
 }
 
 record!(TaskItemGetdata {
-    opt taskid: "TASKID",
+    opt taskid: "TASKID" => with_taskid(Value),
 });

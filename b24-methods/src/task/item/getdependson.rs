@@ -20,5 +20,5 @@ pub struct TaskItemGetdependson {
 }
 
 record!(TaskItemGetdependson {
-    opt taskid: "TASKID",
+    opt taskid: "TASKID" => with_taskid(Value),
 });

@@ -22,6 +22,6 @@ pub struct TaskItemGetdescription {
 }
 
 record!(TaskItemGetdescription {
-    opt taskid: "TASKID",
-    opt format: "FORMAT",
+    opt taskid: "TASKID" => with_taskid(Value),
+    opt format: "FORMAT" => with_format(Value),
 });

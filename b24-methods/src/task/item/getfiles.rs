@@ -20,5 +20,5 @@ pub struct TaskItemGetfiles {
 }
 
 record!(TaskItemGetfiles {
-    opt taskid: "TASKID",
+    opt taskid: "TASKID" => with_taskid(Value),
 });

@@ -22,6 +22,6 @@ pub struct TaskItemIsactionallowed {
 }
 
 record!(TaskItemIsactionallowed {
-    opt taskid: "TASKID",
-    opt actionid: "ACTIONID",
+    opt taskid: "TASKID" => with_taskid(Value),
+    opt actionid: "ACTIONID" => with_actionid(Value),
 });

@@ -26,8 +26,8 @@ pub struct TaskItemList {
 }
 
 record!(TaskItemList {
-    opt order: "ORDER",
-    opt filter: "FILTER",
-    opt params: "PARAMS",
-    opt select: "SELECT",
+    opt order: "ORDER" => with_order(Value),
+    opt filter: "FILTER" => with_filter(Value),
+    opt params: "PARAMS" => with_params(Vec<Value>),
+    opt select: "SELECT" => with_select(Vec<Value>),
 });

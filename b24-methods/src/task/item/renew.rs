@@ -20,5 +20,5 @@ pub struct TaskItemRenew {
 }
 
 record!(TaskItemRenew {
-    opt taskid: "taskId",
+    opt taskid: "taskId" => with_taskid(Value),
 });

@@ -20,5 +20,5 @@ pub struct TaskItemStartexecution {
 }
 
 record!(TaskItemStartexecution {
-    opt taskid: "taskId",
+    opt taskid: "taskId" => with_taskid(Value),
 });

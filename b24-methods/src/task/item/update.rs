@@ -22,6 +22,6 @@ pub struct TaskItemUpdate {
 }
 
 record!(TaskItemUpdate {
-    opt taskid: "taskId",
-    opt taskdata: "TASKDATA",
+    opt taskid: "taskId" => with_taskid(Value),
+    opt taskdata: "TASKDATA" => with_taskdata(Value),
 });

@@ -26,8 +26,8 @@ pub struct TaskItemsGetlist {
 }
 
 record!(TaskItemsGetlist {
-    opt order: "ORDER",
-    opt filter: "FILTER",
-    opt taskdata: "TASKDATA",
-    opt nav_params: "NAV_PARAMS",
+    opt order: "ORDER" => with_order(Value),
+    opt filter: "FILTER" => with_filter(Value),
+    opt taskdata: "TASKDATA" => with_taskdata(Vec<Value>),
+    opt nav_params: "NAV_PARAMS" => with_nav_params(Vec<Value>),
 });

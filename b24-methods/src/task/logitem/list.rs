@@ -25,10 +25,10 @@ record!(TaskLogitemList {
 
 #[allow(deprecated)]
 impl TaskLogitemList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Value>) -> Self {
         TaskLogitemList {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -22,15 +22,15 @@ pub struct TaskStagesAdd {
 
 record!(TaskStagesAdd {
     req fields: "fields",
-    opt is_admin: "isAdmin",
+    opt is_admin: "isAdmin" => with_is_admin(Flag),
 });
 
 #[allow(deprecated)]
 impl TaskStagesAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: TaskStagesAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<TaskStagesAddFields>) -> Self {
         TaskStagesAdd {
-            fields,
+            fields: fields.into(),
             is_admin: None,
             extra: Map::new(),
         }
@@ -55,17 +55,17 @@ pub struct TaskStagesAddFields {
 
 record!(TaskStagesAddFields {
     req title: "TITLE",
-    opt color: "COLOR",
-    opt after_id: "AFTER_ID",
-    opt entity_id: "ENTITY_ID",
+    opt color: "COLOR" => with_color(String),
+    opt after_id: "AFTER_ID" => with_after_id(Numeric),
+    opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl TaskStagesAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>) -> Self {
         TaskStagesAddFields {
-            title,
+            title: title.into(),
             color: None,
             after_id: None,
             entity_id: None,

@@ -25,11 +25,11 @@ record!(TaskStagesCanmovetask {
 
 #[allow(deprecated)]
 impl TaskStagesCanmovetask {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: Numeric, entity_type: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_id: impl Into<Numeric>, entity_type: impl Into<String>) -> Self {
         TaskStagesCanmovetask {
-            entity_id,
-            entity_type,
+            entity_id: entity_id.into(),
+            entity_type: entity_type.into(),
             extra: Map::new(),
         }
     }

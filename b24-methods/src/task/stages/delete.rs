@@ -22,15 +22,15 @@ pub struct TaskStagesDelete {
 
 record!(TaskStagesDelete {
     req id: "id",
-    opt is_admin: "isAdmin",
+    opt is_admin: "isAdmin" => with_is_admin(Flag),
 });
 
 #[allow(deprecated)]
 impl TaskStagesDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         TaskStagesDelete {
-            id,
+            id: id.into(),
             is_admin: None,
             extra: Map::new(),
         }

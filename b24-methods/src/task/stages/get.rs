@@ -22,15 +22,15 @@ pub struct TaskStagesGet {
 
 record!(TaskStagesGet {
     req entity_id: "entityId",
-    opt is_admin: "isAdmin",
+    opt is_admin: "isAdmin" => with_is_admin(Flag),
 });
 
 #[allow(deprecated)]
 impl TaskStagesGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_id: impl Into<Numeric>) -> Self {
         TaskStagesGet {
-            entity_id,
+            entity_id: entity_id.into(),
             is_admin: None,
             extra: Map::new(),
         }

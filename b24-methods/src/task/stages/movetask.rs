@@ -27,17 +27,17 @@ pub struct TaskStagesMovetask {
 record!(TaskStagesMovetask {
     req id: "id",
     req stage_id: "stageId",
-    opt before: "before",
-    opt after: "after",
+    opt before: "before" => with_before(Numeric),
+    opt after: "after" => with_after(Numeric),
 });
 
 #[allow(deprecated)]
 impl TaskStagesMovetask {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, stage_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, stage_id: impl Into<Numeric>) -> Self {
         TaskStagesMovetask {
-            id,
-            stage_id,
+            id: id.into(),
+            stage_id: stage_id.into(),
             before: None,
             after: None,
             extra: Map::new(),

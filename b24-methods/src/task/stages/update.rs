@@ -25,16 +25,16 @@ pub struct TaskStagesUpdate {
 record!(TaskStagesUpdate {
     req id: "id",
     req fields: "fields",
-    opt is_admin: "isAdmin",
+    opt is_admin: "isAdmin" => with_is_admin(Flag),
 });
 
 #[allow(deprecated)]
 impl TaskStagesUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: TaskStagesUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<TaskStagesUpdateFields>) -> Self {
         TaskStagesUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             is_admin: None,
             extra: Map::new(),
         }
@@ -56,7 +56,7 @@ pub struct TaskStagesUpdateFields {
 }
 
 record!(TaskStagesUpdateFields {
-    opt title: "TITLE",
-    opt color: "COLOR",
-    opt after_id: "AFTER_ID",
+    opt title: "TITLE" => with_title(String),
+    opt color: "COLOR" => with_color(String),
+    opt after_id: "AFTER_ID" => with_after_id(Numeric),
 });

@@ -24,10 +24,10 @@ record!(TasksTaskDefer {
 
 #[allow(deprecated)]
 impl TasksTaskDefer {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(task_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(task_id: impl Into<Numeric>) -> Self {
         TasksTaskDefer {
-            task_id,
+            task_id: task_id.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(TasksTaskDelegate {
 
 #[allow(deprecated)]
 impl TasksTaskDelegate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(task_id: Numeric, user_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(task_id: impl Into<Numeric>, user_id: impl Into<Numeric>) -> Self {
         TasksTaskDelegate {
-            task_id,
-            user_id,
+            task_id: task_id.into(),
+            user_id: user_id.into(),
             extra: Map::new(),
         }
     }

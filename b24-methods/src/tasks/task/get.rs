@@ -21,8 +21,8 @@ pub struct TasksTaskGet {
 }
 
 record!(TasksTaskGet {
-    opt task_id: "taskId",
-    opt select: "select",
+    opt task_id: "taskId" => with_task_id(Numeric),
+    opt select: "select" => with_select(Vec<Value>),
 });
 
 /// `result` (returned field).

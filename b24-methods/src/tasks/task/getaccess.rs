@@ -22,15 +22,15 @@ pub struct TasksTaskGetaccess {
 
 record!(TasksTaskGetaccess {
     req task_id: "taskId",
-    opt users: "users",
+    opt users: "users" => with_users(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl TasksTaskGetaccess {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(task_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(task_id: impl Into<Numeric>) -> Self {
         TasksTaskGetaccess {
-            task_id,
+            task_id: task_id.into(),
             users: None,
             extra: Map::new(),
         }

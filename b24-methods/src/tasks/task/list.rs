@@ -27,11 +27,11 @@ pub struct TasksTaskList {
 }
 
 record!(TasksTaskList {
-    opt order: "order",
-    opt filter: "filter",
-    opt select: "select",
-    opt params: "params",
-    opt start: "start",
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
+    opt select: "select" => with_select(Vec<Value>),
+    opt params: "params" => with_params(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

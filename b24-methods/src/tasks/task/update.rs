@@ -27,11 +27,11 @@ record!(TasksTaskUpdate {
 
 #[allow(deprecated)]
 impl TasksTaskUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(task_id: Numeric, fields: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(task_id: impl Into<Numeric>, fields: impl Into<Value>) -> Self {
         TasksTaskUpdate {
-            task_id,
-            fields,
+            task_id: task_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(TasksTemplateAdd {
 
 #[allow(deprecated)]
 impl TasksTemplateAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<Value>) -> Self {
         TasksTemplateAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(TasksTemplateDelete {
 
 #[allow(deprecated)]
 impl TasksTemplateDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(template_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(template_id: impl Into<Numeric>) -> Self {
         TasksTemplateDelete {
-            template_id,
+            template_id: template_id.into(),
             extra: Map::new(),
         }
     }

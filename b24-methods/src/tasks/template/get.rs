@@ -22,15 +22,15 @@ pub struct TasksTemplateGet {
 
 record!(TasksTemplateGet {
     req template_id: "templateId",
-    opt params: "params",
+    opt params: "params" => with_params(TasksTemplateGetParams),
 });
 
 #[allow(deprecated)]
 impl TasksTemplateGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(template_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(template_id: impl Into<Numeric>) -> Self {
         TasksTemplateGet {
-            template_id,
+            template_id: template_id.into(),
             params: None,
             extra: Map::new(),
         }
@@ -48,7 +48,7 @@ pub struct TasksTemplateGetParams {
 }
 
 record!(TasksTemplateGetParams {
-    opt select: "select",
+    opt select: "select" => with_select(Vec<Value>),
 });
 
 /// `result` (returned field).

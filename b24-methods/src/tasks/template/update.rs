@@ -27,11 +27,11 @@ record!(TasksTemplateUpdate {
 
 #[allow(deprecated)]
 impl TasksTemplateUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(template_id: Numeric, fields: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(template_id: impl Into<Numeric>, fields: impl Into<Value>) -> Self {
         TasksTemplateUpdate {
-            template_id,
-            fields,
+            template_id: template_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

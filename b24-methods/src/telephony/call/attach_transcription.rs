@@ -27,17 +27,20 @@ pub struct TelephonyCallAttachTranscription {
 record!(TelephonyCallAttachTranscription {
     req call_id: "CALL_ID",
     req messages: "MESSAGES",
-    opt cost: "COST",
-    opt cost_currency: "COST_CURRENCY",
+    opt cost: "COST" => with_cost(Numeric),
+    opt cost_currency: "COST_CURRENCY" => with_cost_currency(String),
 });
 
 #[allow(deprecated)]
 impl TelephonyCallAttachTranscription {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(call_id: String, messages: Vec<TelephonyCallAttachTranscriptionMessages>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        call_id: impl Into<String>,
+        messages: impl Into<Vec<TelephonyCallAttachTranscriptionMessages>>,
+    ) -> Self {
         TelephonyCallAttachTranscription {
-            call_id,
-            messages,
+            call_id: call_id.into(),
+            messages: messages.into(),
             cost: None,
             cost_currency: None,
             extra: Map::new(),
@@ -70,13 +73,18 @@ record!(TelephonyCallAttachTranscriptionMessages {
 
 #[allow(deprecated)]
 impl TelephonyCallAttachTranscriptionMessages {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(side: String, start_time: Numeric, stop_time: Numeric, message: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        side: impl Into<String>,
+        start_time: impl Into<Numeric>,
+        stop_time: impl Into<Numeric>,
+        message: impl Into<String>,
+    ) -> Self {
         TelephonyCallAttachTranscriptionMessages {
-            side,
-            start_time,
-            stop_time,
-            message,
+            side: side.into(),
+            start_time: start_time.into(),
+            stop_time: stop_time.into(),
+            message: message.into(),
             extra: Map::new(),
         }
     }

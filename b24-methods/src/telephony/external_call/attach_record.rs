@@ -26,17 +26,17 @@ pub struct TelephonyExternalCallAttachRecord {
 
 record!(TelephonyExternalCallAttachRecord {
     req call_id: "CALL_ID",
-    opt record_url: "RECORD_URL",
-    opt filename: "FILENAME",
-    opt file_content: "FILE_CONTENT",
+    opt record_url: "RECORD_URL" => with_record_url(String),
+    opt filename: "FILENAME" => with_filename(String),
+    opt file_content: "FILE_CONTENT" => with_file_content(String),
 });
 
 #[allow(deprecated)]
 impl TelephonyExternalCallAttachRecord {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(call_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(call_id: impl Into<String>) -> Self {
         TelephonyExternalCallAttachRecord {
-            call_id,
+            call_id: call_id.into(),
             record_url: None,
             filename: None,
             file_content: None,

@@ -41,24 +41,24 @@ pub struct TelephonyExternalCallFinish {
 record!(TelephonyExternalCallFinish {
     req call_id: "CALL_ID",
     req user_id: "USER_ID",
-    opt user_phone_inner: "USER_PHONE_INNER",
-    opt duration: "DURATION",
-    opt cost: "COST",
-    opt cost_currency: "COST_CURRENCY",
-    opt status_code: "STATUS_CODE",
-    opt failed_reason: "FAILED_REASON",
-    opt record_url: "RECORD_URL",
-    opt vote: "VOTE",
-    opt add_to_chat: "ADD_TO_CHAT",
+    opt user_phone_inner: "USER_PHONE_INNER" => with_user_phone_inner(String),
+    opt duration: "DURATION" => with_duration(Numeric),
+    opt cost: "COST" => with_cost(Numeric),
+    opt cost_currency: "COST_CURRENCY" => with_cost_currency(String),
+    opt status_code: "STATUS_CODE" => with_status_code(String),
+    opt failed_reason: "FAILED_REASON" => with_failed_reason(String),
+    opt record_url: "RECORD_URL" => with_record_url(String),
+    opt vote: "VOTE" => with_vote(Numeric),
+    opt add_to_chat: "ADD_TO_CHAT" => with_add_to_chat(Numeric),
 });
 
 #[allow(deprecated)]
 impl TelephonyExternalCallFinish {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(call_id: String, user_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(call_id: impl Into<String>, user_id: impl Into<Numeric>) -> Self {
         TelephonyExternalCallFinish {
-            call_id,
-            user_id,
+            call_id: call_id.into(),
+            user_id: user_id.into(),
             user_phone_inner: None,
             duration: None,
             cost: None,

@@ -49,32 +49,32 @@ record!(TelephonyExternalCallRegister {
     req user_phone_inner: "USER_PHONE_INNER",
     req phone_number: "PHONE_NUMBER",
     req type_: "TYPE",
-    opt call_start_date: "CALL_START_DATE",
-    opt crm_create: "CRM_CREATE",
-    opt crm_source: "CRM_SOURCE",
-    opt crm_entity_type: "CRM_ENTITY_TYPE",
-    opt crm_entity_id: "CRM_ENTITY_ID",
-    opt show: "SHOW",
-    opt add_to_chat: "ADD_TO_CHAT",
-    opt call_list_id: "CALL_LIST_ID",
-    opt line_number: "LINE_NUMBER",
-    opt external_call_id: "EXTERNAL_CALL_ID",
+    opt call_start_date: "CALL_START_DATE" => with_call_start_date(String),
+    opt crm_create: "CRM_CREATE" => with_crm_create(Numeric),
+    opt crm_source: "CRM_SOURCE" => with_crm_source(String),
+    opt crm_entity_type: "CRM_ENTITY_TYPE" => with_crm_entity_type(String),
+    opt crm_entity_id: "CRM_ENTITY_ID" => with_crm_entity_id(Numeric),
+    opt show: "SHOW" => with_show(Numeric),
+    opt add_to_chat: "ADD_TO_CHAT" => with_add_to_chat(Numeric),
+    opt call_list_id: "CALL_LIST_ID" => with_call_list_id(Numeric),
+    opt line_number: "LINE_NUMBER" => with_line_number(String),
+    opt external_call_id: "EXTERNAL_CALL_ID" => with_external_call_id(String),
 });
 
 #[allow(deprecated)]
 impl TelephonyExternalCallRegister {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        user_id: Numeric,
-        user_phone_inner: String,
-        phone_number: String,
-        type_: Numeric,
+        user_id: impl Into<Numeric>,
+        user_phone_inner: impl Into<String>,
+        phone_number: impl Into<String>,
+        type_: impl Into<Numeric>,
     ) -> Self {
         TelephonyExternalCallRegister {
-            user_id,
-            user_phone_inner,
-            phone_number,
-            type_,
+            user_id: user_id.into(),
+            user_phone_inner: user_phone_inner.into(),
+            phone_number: phone_number.into(),
+            type_: type_.into(),
             call_start_date: None,
             crm_create: None,
             crm_source: None,

@@ -24,10 +24,10 @@ record!(TelephonyExternalCallSearchCrmEntities {
 
 #[allow(deprecated)]
 impl TelephonyExternalCallSearchCrmEntities {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(phone_number: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(phone_number: impl Into<String>) -> Self {
         TelephonyExternalCallSearchCrmEntities {
-            phone_number,
+            phone_number: phone_number.into(),
             extra: Map::new(),
         }
     }

@@ -20,15 +20,15 @@ pub struct TelephonyExternalCallShow {
 
 record!(TelephonyExternalCallShow {
     req call_id: "CALL_ID",
-    opt user_id: "USER_ID",
+    opt user_id: "USER_ID" => with_user_id(Value),
 });
 
 #[allow(deprecated)]
 impl TelephonyExternalCallShow {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(call_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(call_id: impl Into<String>) -> Self {
         TelephonyExternalCallShow {
-            call_id,
+            call_id: call_id.into(),
             user_id: None,
             extra: Map::new(),
         }

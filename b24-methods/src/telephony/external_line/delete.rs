@@ -24,10 +24,10 @@ record!(TelephonyExternalLineDelete {
 
 #[allow(deprecated)]
 impl TelephonyExternalLineDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(number: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(number: impl Into<String>) -> Self {
         TelephonyExternalLineDelete {
-            number,
+            number: number.into(),
             extra: Map::new(),
         }
     }

@@ -24,16 +24,16 @@ pub struct TelephonyExternalLineUpdate {
 
 record!(TelephonyExternalLineUpdate {
     req number: "NUMBER",
-    opt name: "NAME",
-    opt crm_auto_create: "CRM_AUTO_CREATE",
+    opt name: "NAME" => with_name(String),
+    opt crm_auto_create: "CRM_AUTO_CREATE" => with_crm_auto_create(String),
 });
 
 #[allow(deprecated)]
 impl TelephonyExternalLineUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(number: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(number: impl Into<String>) -> Self {
         TelephonyExternalLineUpdate {
-            number,
+            number: number.into(),
             name: None,
             crm_auto_create: None,
             extra: Map::new(),

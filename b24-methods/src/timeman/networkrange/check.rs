@@ -19,7 +19,7 @@ pub struct TimemanNetworkrangeCheck {
 }
 
 record!(TimemanNetworkrangeCheck {
-    opt ip: "IP",
+    opt ip: "IP" => with_ip(String),
 });
 
 /// `result` (returned field).

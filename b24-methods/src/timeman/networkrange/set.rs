@@ -24,10 +24,10 @@ record!(TimemanNetworkrangeSet {
 
 #[allow(deprecated)]
 impl TimemanNetworkrangeSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(ranges: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(ranges: impl Into<Value>) -> Self {
         TimemanNetworkrangeSet {
-            ranges,
+            ranges: ranges.into(),
             extra: Map::new(),
         }
     }

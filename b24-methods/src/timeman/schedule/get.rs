@@ -17,7 +17,7 @@ pub struct TimemanScheduleGet {
 }
 
 record!(TimemanScheduleGet {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });
 
 /// `REPORT_PERIOD_OPTIONS` (returned field).

@@ -19,5 +19,5 @@ pub struct UserOptionGet {
 }
 
 record!(UserOptionGet {
-    opt option: "option",
+    opt option: "option" => with_option(String),
 });

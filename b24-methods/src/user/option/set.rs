@@ -24,10 +24,10 @@ record!(UserOptionSet {
 
 #[allow(deprecated)]
 impl UserOptionSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(options: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(options: impl Into<Value>) -> Self {
         UserOptionSet {
-            options,
+            options: options.into(),
             extra: Map::new(),
         }
     }

@@ -19,6 +19,6 @@ pub struct UserUserfieldList {
 }
 
 record!(UserUserfieldList {
-    opt order: "order",
-    opt filter: "filter",
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
 });

@@ -20,15 +20,15 @@ pub struct UserUserfieldUpdate {
 
 record!(UserUserfieldUpdate {
     req id: "id",
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(UserUserfieldUpdateFields),
 });
 
 #[allow(deprecated)]
 impl UserUserfieldUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         UserUserfieldUpdate {
-            id,
+            id: id.into(),
             fields: None,
             extra: Map::new(),
         }
@@ -70,19 +70,19 @@ pub struct UserUserfieldUpdateFieldsSettings {
 }
 
 record!(UserUserfieldUpdateFieldsSettings {
-    opt default_value: "DEFAULT_VALUE",
-    opt rows: "ROWS",
-    opt precision: "PRECISION",
-    opt display: "DISPLAY",
-    opt list_height: "LIST_HEIGHT",
-    opt iblock_type_id: "IBLOCK_TYPE_ID",
-    opt iblock_id: "IBLOCK_ID",
-    opt active_filter: "ACTIVE_FILTER",
-    opt entity_type: "ENTITY_TYPE",
-    opt lead: "LEAD",
-    opt contact: "CONTACT",
-    opt company: "COMPANY",
-    opt deal: "DEAL",
+    opt default_value: "DEFAULT_VALUE" => with_default_value(String),
+    opt rows: "ROWS" => with_rows(Numeric),
+    opt precision: "PRECISION" => with_precision(Numeric),
+    opt display: "DISPLAY" => with_display(String),
+    opt list_height: "LIST_HEIGHT" => with_list_height(Value),
+    opt iblock_type_id: "IBLOCK_TYPE_ID" => with_iblock_type_id(String),
+    opt iblock_id: "IBLOCK_ID" => with_iblock_id(String),
+    opt active_filter: "ACTIVE_FILTER" => with_active_filter(Flag),
+    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
+    opt lead: "LEAD" => with_lead(Flag),
+    opt contact: "CONTACT" => with_contact(Flag),
+    opt company: "COMPANY" => with_company(Flag),
+    opt deal: "DEAL" => with_deal(Flag),
 });
 
 /// `fields` (parameter).
@@ -122,18 +122,18 @@ pub struct UserUserfieldUpdateFields {
 }
 
 record!(UserUserfieldUpdateFields {
-    opt xml_id: "XML_ID",
-    opt sort: "SORT",
-    opt mandatory: "MANDATORY",
-    opt show_filter: "SHOW_FILTER",
-    opt show_in_list: "SHOW_IN_LIST",
-    opt edit_in_list: "EDIT_IN_LIST",
-    opt is_searchable: "IS_SEARCHABLE",
-    opt settings: "SETTINGS",
-    opt edit_form_label: "EDIT_FORM_LABEL",
-    opt list_column_label: "LIST_COLUMN_LABEL",
-    opt list_filter_label: "LIST_FILTER_LABEL",
-    opt error_message: "ERROR_MESSAGE",
-    opt help_message: "HELP_MESSAGE",
-    opt label: "LABEL",
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt mandatory: "MANDATORY" => with_mandatory(Flag),
+    opt show_filter: "SHOW_FILTER" => with_show_filter(Flag),
+    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(Flag),
+    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(Flag),
+    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(Flag),
+    opt settings: "SETTINGS" => with_settings(UserUserfieldUpdateFieldsSettings),
+    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(String),
+    opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(String),
+    opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(String),
+    opt error_message: "ERROR_MESSAGE" => with_error_message(String),
+    opt help_message: "HELP_MESSAGE" => with_help_message(String),
+    opt label: "LABEL" => with_label(String),
 });

@@ -22,15 +22,15 @@ pub struct UserconsentAgreementText {
 
 record!(UserconsentAgreementText {
     req id: "id",
-    opt replace: "replace",
+    opt replace: "replace" => with_replace(UserconsentAgreementTextReplace),
 });
 
 #[allow(deprecated)]
 impl UserconsentAgreementText {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         UserconsentAgreementText {
-            id,
+            id: id.into(),
             replace: None,
             extra: Map::new(),
         }
@@ -56,11 +56,11 @@ pub struct UserconsentAgreementTextReplace {
 }
 
 record!(UserconsentAgreementTextReplace {
-    opt company_name: "COMPANY_NAME",
-    opt company_address: "COMPANY_ADDRESS",
-    opt purposes: "PURPOSES",
-    opt third_parties: "THIRD_PARTIES",
-    opt email: "EMAIL",
+    opt company_name: "COMPANY_NAME" => with_company_name(String),
+    opt company_address: "COMPANY_ADDRESS" => with_company_address(String),
+    opt purposes: "PURPOSES" => with_purposes(String),
+    opt third_parties: "THIRD_PARTIES" => with_third_parties(String),
+    opt email: "EMAIL" => with_email(String),
 });
 
 /// `result` (returned field).

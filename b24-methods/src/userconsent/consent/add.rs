@@ -31,19 +31,19 @@ pub struct UserconsentConsentAdd {
 record!(UserconsentConsentAdd {
     req agreement_id: "AGREEMENT_ID",
     req ip: "IP",
-    opt user_id: "USER_ID",
-    opt url: "URL",
-    opt origin_id: "ORIGIN_ID",
-    opt originator_id: "ORIGINATOR_ID",
+    opt user_id: "USER_ID" => with_user_id(Numeric),
+    opt url: "URL" => with_url(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
 });
 
 #[allow(deprecated)]
 impl UserconsentConsentAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(agreement_id: Numeric, ip: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(agreement_id: impl Into<Numeric>, ip: impl Into<String>) -> Self {
         UserconsentConsentAdd {
-            agreement_id,
-            ip,
+            agreement_id: agreement_id.into(),
+            ip: ip.into(),
             user_id: None,
             url: None,
             origin_id: None,

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `vote.AttachedVote.getAnswerVoted`.
-#[b24_method("vote.AttachedVote.getAnswerVoted", scope = "vote", response = VoteAttachedVoteGetAnswerVotedResult, read_only)]
+#[b24_method("vote.AttachedVote.getAnswerVoted", scope = "vote", response = VoteAttachedVoteGetAnswerVotedResult, read_only, list = "items")]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct VoteAttachedVoteGetAnswerVoted {
@@ -33,23 +33,23 @@ pub struct VoteAttachedVoteGetAnswerVoted {
 }
 
 record!(VoteAttachedVoteGetAnswerVoted {
-    opt attach_id: "attachId",
+    opt attach_id: "attachId" => with_attach_id(Numeric),
     req answer_id: "answerId",
-    opt page_navigation: "pageNavigation",
-    opt user_for_mobile_format: "userForMobileFormat",
-    opt module_id: "moduleId",
-    opt entity_type: "entityType",
-    opt entity_id: "entityId",
-    opt signed_attach_id: "signedAttachId",
+    opt page_navigation: "pageNavigation" => with_page_navigation(Value),
+    opt user_for_mobile_format: "userForMobileFormat" => with_user_for_mobile_format(Flag),
+    opt module_id: "moduleId" => with_module_id(String),
+    opt entity_type: "entityType" => with_entity_type(String),
+    opt entity_id: "entityId" => with_entity_id(Numeric),
+    opt signed_attach_id: "signedAttachId" => with_signed_attach_id(String),
 });
 
 #[allow(deprecated)]
 impl VoteAttachedVoteGetAnswerVoted {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(answer_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(answer_id: impl Into<Numeric>) -> Self {
         VoteAttachedVoteGetAnswerVoted {
             attach_id: None,
-            answer_id,
+            answer_id: answer_id.into(),
             page_navigation: None,
             user_for_mobile_format: None,
             module_id: None,

@@ -23,16 +23,16 @@ pub struct VoteAttachedVoteGetMany {
 record!(VoteAttachedVoteGetMany {
     req module_id: "moduleId",
     req entity_type: "entityType",
-    opt entity_id: "entityId",
+    opt entity_id: "entityId" => with_entity_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl VoteAttachedVoteGetMany {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(module_id: String, entity_type: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(module_id: impl Into<String>, entity_type: impl Into<String>) -> Self {
         VoteAttachedVoteGetMany {
-            module_id,
-            entity_type,
+            module_id: module_id.into(),
+            entity_type: entity_type.into(),
             entity_id: None,
             extra: Map::new(),
         }

@@ -31,13 +31,13 @@ pub struct VoteAttachedVoteGetWithVoted {
 }
 
 record!(VoteAttachedVoteGetWithVoted {
-    opt attach_id: "attachId",
-    opt page_size: "pageSize",
-    opt user_for_mobile_format: "userForMobileFormat",
-    opt module_id: "moduleId",
-    opt entity_type: "entityType",
-    opt entity_id: "entityId",
-    opt signed_attach_id: "signedAttachId",
+    opt attach_id: "attachId" => with_attach_id(Numeric),
+    opt page_size: "pageSize" => with_page_size(Numeric),
+    opt user_for_mobile_format: "userForMobileFormat" => with_user_for_mobile_format(Flag),
+    opt module_id: "moduleId" => with_module_id(String),
+    opt entity_type: "entityType" => with_entity_type(String),
+    opt entity_id: "entityId" => with_entity_id(Numeric),
+    opt signed_attach_id: "signedAttachId" => with_signed_attach_id(String),
 });
 
 /// `attach` (returned field).

@@ -27,9 +27,9 @@ pub struct VoteAttachedVoteResume {
 }
 
 record!(VoteAttachedVoteResume {
-    opt attach_id: "attachId",
-    opt module_id: "moduleId",
-    opt entity_type: "entityType",
-    opt entity_id: "entityId",
-    opt signed_attach_id: "signedAttachId",
+    opt attach_id: "attachId" => with_attach_id(Numeric),
+    opt module_id: "moduleId" => with_module_id(String),
+    opt entity_type: "entityType" => with_entity_type(String),
+    opt entity_id: "entityId" => with_entity_id(Numeric),
+    opt signed_attach_id: "signedAttachId" => with_signed_attach_id(String),
 });

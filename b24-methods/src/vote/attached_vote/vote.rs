@@ -29,21 +29,21 @@ pub struct VoteAttachedVoteVote {
 }
 
 record!(VoteAttachedVoteVote {
-    opt attach_id: "attachId",
+    opt attach_id: "attachId" => with_attach_id(Numeric),
     req ballot: "ballot",
-    opt module_id: "moduleId",
-    opt entity_type: "entityType",
-    opt entity_id: "entityId",
-    opt signed_attach_id: "signedAttachId",
+    opt module_id: "moduleId" => with_module_id(String),
+    opt entity_type: "entityType" => with_entity_type(String),
+    opt entity_id: "entityId" => with_entity_id(Numeric),
+    opt signed_attach_id: "signedAttachId" => with_signed_attach_id(String),
 });
 
 #[allow(deprecated)]
 impl VoteAttachedVoteVote {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(ballot: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(ballot: impl Into<Value>) -> Self {
         VoteAttachedVoteVote {
             attach_id: None,
-            ballot,
+            ballot: ballot.into(),
             module_id: None,
             entity_type: None,
             entity_id: None,

@@ -28,17 +28,21 @@ record!(VoximplantCallbackStart {
     req from_line: "FROM_LINE",
     req to_number: "TO_NUMBER",
     req text_to_pronounce: "TEXT_TO_PRONOUNCE",
-    opt voice: "VOICE",
+    opt voice: "VOICE" => with_voice(String),
 });
 
 #[allow(deprecated)]
 impl VoximplantCallbackStart {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(from_line: String, to_number: String, text_to_pronounce: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        from_line: impl Into<String>,
+        to_number: impl Into<String>,
+        text_to_pronounce: impl Into<String>,
+    ) -> Self {
         VoximplantCallbackStart {
-            from_line,
-            to_number,
-            text_to_pronounce,
+            from_line: from_line.into(),
+            to_number: to_number.into(),
+            text_to_pronounce: text_to_pronounce.into(),
             voice: None,
             extra: Map::new(),
         }

@@ -30,12 +30,16 @@ record!(VoximplantInfocallStartwithsound {
 
 #[allow(deprecated)]
 impl VoximplantInfocallStartwithsound {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(from_line: String, to_number: String, url: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        from_line: impl Into<String>,
+        to_number: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
         VoximplantInfocallStartwithsound {
-            from_line,
-            to_number,
-            url,
+            from_line: from_line.into(),
+            to_number: to_number.into(),
+            url: url.into(),
             extra: Map::new(),
         }
     }

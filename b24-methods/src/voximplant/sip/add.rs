@@ -29,18 +29,18 @@ pub struct VoximplantSipAdd {
 record!(VoximplantSipAdd {
     req server: "SERVER",
     req login: "LOGIN",
-    opt password: "PASSWORD",
-    opt type_: "TYPE",
-    opt title: "TITLE",
+    opt password: "PASSWORD" => with_password(String),
+    opt type_: "TYPE" => with_type(String),
+    opt title: "TITLE" => with_title(String),
 });
 
 #[allow(deprecated)]
 impl VoximplantSipAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(server: String, login: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(server: impl Into<String>, login: impl Into<String>) -> Self {
         VoximplantSipAdd {
-            server,
-            login,
+            server: server.into(),
+            login: login.into(),
             password: None,
             type_: None,
             title: None,

@@ -24,10 +24,10 @@ record!(VoximplantSipDelete {
 
 #[allow(deprecated)]
 impl VoximplantSipDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(config_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(config_id: impl Into<Numeric>) -> Self {
         VoximplantSipDelete {
-            config_id,
+            config_id: config_id.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `voximplant.sip.get`.
-#[b24_method("voximplant.sip.get", scope = "telephony", response = Vec<Value>, read_only)]
+#[b24_method("voximplant.sip.get", scope = "telephony", response = Vec<Value>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct VoximplantSipGet {
@@ -25,10 +25,10 @@ pub struct VoximplantSipGet {
 }
 
 record!(VoximplantSipGet {
-    opt filter: "FILTER",
-    opt sort: "SORT",
-    opt order: "ORDER",
-    opt start: "start",
+    opt filter: "FILTER" => with_filter(VoximplantSipGetFilter),
+    opt sort: "SORT" => with_sort(Value),
+    opt order: "ORDER" => with_order(String),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `FILTER` (parameter).
@@ -76,22 +76,22 @@ pub struct VoximplantSipGetFilter {
 }
 
 record!(VoximplantSipGetFilter {
-    opt id: "ID",
-    opt type_: "TYPE",
-    opt title: "TITLE",
-    opt config_id: "CONFIG_ID",
-    opt reg_id: "REG_ID",
-    opt app_id: "APP_ID",
-    opt server: "SERVER",
-    opt login: "LOGIN",
-    opt password: "PASSWORD",
-    opt incoming_server: "INCOMING_SERVER",
-    opt incoming_login: "INCOMING_LOGIN",
-    opt incoming_password: "INCOMING_PASSWORD",
-    opt auth_user: "AUTH_USER",
-    opt outbound_proxy: "OUTBOUND_PROXY",
-    opt detect_line_number: "DETECT_LINE_NUMBER",
-    opt line_detect_header_order: "LINE_DETECT_HEADER_ORDER",
-    opt registration_status_code: "REGISTRATION_STATUS_CODE",
-    opt registration_error_message: "REGISTRATION_ERROR_MESSAGE",
+    opt id: "ID" => with_id(Numeric),
+    opt type_: "TYPE" => with_type(String),
+    opt title: "TITLE" => with_title(String),
+    opt config_id: "CONFIG_ID" => with_config_id(Value),
+    opt reg_id: "REG_ID" => with_reg_id(Numeric),
+    opt app_id: "APP_ID" => with_app_id(String),
+    opt server: "SERVER" => with_server(String),
+    opt login: "LOGIN" => with_login(String),
+    opt password: "PASSWORD" => with_password(String),
+    opt incoming_server: "INCOMING_SERVER" => with_incoming_server(String),
+    opt incoming_login: "INCOMING_LOGIN" => with_incoming_login(String),
+    opt incoming_password: "INCOMING_PASSWORD" => with_incoming_password(String),
+    opt auth_user: "AUTH_USER" => with_auth_user(String),
+    opt outbound_proxy: "OUTBOUND_PROXY" => with_outbound_proxy(String),
+    opt detect_line_number: "DETECT_LINE_NUMBER" => with_detect_line_number(String),
+    opt line_detect_header_order: "LINE_DETECT_HEADER_ORDER" => with_line_detect_header_order(String),
+    opt registration_status_code: "REGISTRATION_STATUS_CODE" => with_registration_status_code(Numeric),
+    opt registration_error_message: "REGISTRATION_ERROR_MESSAGE" => with_registration_error_message(String),
 });

@@ -24,10 +24,10 @@ record!(VoximplantSipStatus {
 
 #[allow(deprecated)]
 impl VoximplantSipStatus {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(reg_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(reg_id: impl Into<Numeric>) -> Self {
         VoximplantSipStatus {
-            reg_id,
+            reg_id: reg_id.into(),
             extra: Map::new(),
         }
     }

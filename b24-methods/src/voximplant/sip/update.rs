@@ -28,18 +28,18 @@ pub struct VoximplantSipUpdate {
 
 record!(VoximplantSipUpdate {
     req config_id: "CONFIG_ID",
-    opt title: "TITLE",
-    opt server: "SERVER",
-    opt login: "LOGIN",
-    opt password: "PASSWORD",
+    opt title: "TITLE" => with_title(String),
+    opt server: "SERVER" => with_server(String),
+    opt login: "LOGIN" => with_login(String),
+    opt password: "PASSWORD" => with_password(String),
 });
 
 #[allow(deprecated)]
 impl VoximplantSipUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(config_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(config_id: impl Into<Numeric>) -> Self {
         VoximplantSipUpdate {
-            config_id,
+            config_id: config_id.into(),
             title: None,
             server: None,
             login: None,

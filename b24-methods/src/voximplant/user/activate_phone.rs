@@ -22,10 +22,10 @@ record!(VoximplantUserActivatePhone {
 
 #[allow(deprecated)]
 impl VoximplantUserActivatePhone {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(user_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(user_id: impl Into<Numeric>) -> Self {
         VoximplantUserActivatePhone {
-            user_id,
+            user_id: user_id.into(),
             extra: Map::new(),
         }
     }

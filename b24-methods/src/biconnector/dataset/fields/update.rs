@@ -26,17 +26,17 @@ pub struct BiconnectorDatasetFieldsUpdate {
 
 record!(BiconnectorDatasetFieldsUpdate {
     req id: "id",
-    opt add: "add",
-    opt update: "update",
-    opt delete: "delete",
+    opt add: "add" => with_add(Value),
+    opt update: "update" => with_update(Value),
+    opt delete: "delete" => with_delete(Vec<Numeric>),
 });
 
 #[allow(deprecated)]
 impl BiconnectorDatasetFieldsUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         BiconnectorDatasetFieldsUpdate {
-            id,
+            id: id.into(),
             add: None,
             update: None,
             delete: None,

@@ -29,20 +29,24 @@ pub struct BizprocWorkflowTemplateAdd {
 record!(BizprocWorkflowTemplateAdd {
     req document_type: "DOCUMENT_TYPE",
     req name: "NAME",
-    opt description: "DESCRIPTION",
+    opt description: "DESCRIPTION" => with_description(String),
     req template_data: "TEMPLATE_DATA",
-    opt auto_execute: "AUTO_EXECUTE",
+    opt auto_execute: "AUTO_EXECUTE" => with_auto_execute(Numeric),
 });
 
 #[allow(deprecated)]
 impl BizprocWorkflowTemplateAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(document_type: Vec<Value>, name: String, template_data: FileData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        document_type: impl Into<Vec<Value>>,
+        name: impl Into<String>,
+        template_data: impl Into<FileData>,
+    ) -> Self {
         BizprocWorkflowTemplateAdd {
-            document_type,
-            name,
+            document_type: document_type.into(),
+            name: name.into(),
             description: None,
-            template_data,
+            template_data: template_data.into(),
             auto_execute: None,
             extra: Map::new(),
         }

@@ -25,10 +25,10 @@ pub struct BizprocWorkflowTemplateList {
 }
 
 record!(BizprocWorkflowTemplateList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Value),
+    opt filter: "filter" => with_filter(BizprocWorkflowTemplateListFilter),
+    opt order: "order" => with_order(BizprocWorkflowTemplateListOrder),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `SELECT` (parameter).
@@ -68,20 +68,20 @@ pub struct BizprocWorkflowTemplateListSelect {
 }
 
 record!(BizprocWorkflowTemplateListSelect {
-    opt id: "ID",
-    opt module_id: "MODULE_ID",
-    opt entity: "ENTITY",
-    opt document_type: "DOCUMENT_TYPE",
-    opt auto_execute: "AUTO_EXECUTE",
-    opt name: "NAME",
-    opt template: "TEMPLATE",
-    opt parameters: "PARAMETERS",
-    opt variables: "VARIABLES",
-    opt constants: "CONSTANTS",
-    opt modified: "MODIFIED",
-    opt is_modified: "IS_MODIFIED",
-    opt user_id: "USER_ID",
-    opt system_code: "SYSTEM_CODE",
+    opt id: "ID" => with_id(Numeric),
+    opt module_id: "MODULE_ID" => with_module_id(String),
+    opt entity: "ENTITY" => with_entity(String),
+    opt document_type: "DOCUMENT_TYPE" => with_document_type(String),
+    opt auto_execute: "AUTO_EXECUTE" => with_auto_execute(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt template: "TEMPLATE" => with_template(Vec<Value>),
+    opt parameters: "PARAMETERS" => with_parameters(Vec<Value>),
+    opt variables: "VARIABLES" => with_variables(Vec<Value>),
+    opt constants: "CONSTANTS" => with_constants(Vec<Value>),
+    opt modified: "MODIFIED" => with_modified(DateTime),
+    opt is_modified: "IS_MODIFIED" => with_is_modified(Flag),
+    opt user_id: "USER_ID" => with_user_id(Numeric),
+    opt system_code: "SYSTEM_CODE" => with_system_code(String),
 });
 
 /// `FILTER` (parameter).
@@ -121,20 +121,20 @@ pub struct BizprocWorkflowTemplateListFilter {
 }
 
 record!(BizprocWorkflowTemplateListFilter {
-    opt id: "ID",
-    opt module_id: "MODULE_ID",
-    opt entity: "ENTITY",
-    opt document_type: "DOCUMENT_TYPE",
-    opt auto_execute: "AUTO_EXECUTE",
-    opt name: "NAME",
-    opt template: "TEMPLATE",
-    opt parameters: "PARAMETERS",
-    opt variables: "VARIABLES",
-    opt constants: "CONSTANTS",
-    opt modified: "MODIFIED",
-    opt is_modified: "IS_MODIFIED",
-    opt user_id: "USER_ID",
-    opt system_code: "SYSTEM_CODE",
+    opt id: "ID" => with_id(Numeric),
+    opt module_id: "MODULE_ID" => with_module_id(String),
+    opt entity: "ENTITY" => with_entity(String),
+    opt document_type: "DOCUMENT_TYPE" => with_document_type(String),
+    opt auto_execute: "AUTO_EXECUTE" => with_auto_execute(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt template: "TEMPLATE" => with_template(Vec<Value>),
+    opt parameters: "PARAMETERS" => with_parameters(Vec<Value>),
+    opt variables: "VARIABLES" => with_variables(Vec<Value>),
+    opt constants: "CONSTANTS" => with_constants(Vec<Value>),
+    opt modified: "MODIFIED" => with_modified(DateTime),
+    opt is_modified: "IS_MODIFIED" => with_is_modified(Flag),
+    opt user_id: "USER_ID" => with_user_id(Numeric),
+    opt system_code: "SYSTEM_CODE" => with_system_code(String),
 });
 
 /// `ORDER` (parameter).
@@ -174,18 +174,18 @@ pub struct BizprocWorkflowTemplateListOrder {
 }
 
 record!(BizprocWorkflowTemplateListOrder {
-    opt id: "ID",
-    opt module_id: "MODULE_ID",
-    opt entity: "ENTITY",
-    opt document_type: "DOCUMENT_TYPE",
-    opt auto_execute: "AUTO_EXECUTE",
-    opt name: "NAME",
-    opt template: "TEMPLATE",
-    opt parameters: "PARAMETERS",
-    opt variables: "VARIABLES",
-    opt constants: "CONSTANTS",
-    opt modified: "MODIFIED",
-    opt is_modified: "IS_MODIFIED",
-    opt user_id: "USER_ID",
-    opt system_code: "SYSTEM_CODE",
+    opt id: "ID" => with_id(Numeric),
+    opt module_id: "MODULE_ID" => with_module_id(String),
+    opt entity: "ENTITY" => with_entity(String),
+    opt document_type: "DOCUMENT_TYPE" => with_document_type(String),
+    opt auto_execute: "AUTO_EXECUTE" => with_auto_execute(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt template: "TEMPLATE" => with_template(Vec<Value>),
+    opt parameters: "PARAMETERS" => with_parameters(Vec<Value>),
+    opt variables: "VARIABLES" => with_variables(Vec<Value>),
+    opt constants: "CONSTANTS" => with_constants(Vec<Value>),
+    opt modified: "MODIFIED" => with_modified(DateTime),
+    opt is_modified: "IS_MODIFIED" => with_is_modified(Flag),
+    opt user_id: "USER_ID" => with_user_id(Numeric),
+    opt system_code: "SYSTEM_CODE" => with_system_code(String),
 });

@@ -27,11 +27,14 @@ record!(BizprocWorkflowTemplateUpdate {
 
 #[allow(deprecated)]
 impl BizprocWorkflowTemplateUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: BizprocWorkflowTemplateUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<BizprocWorkflowTemplateUpdateFields>,
+    ) -> Self {
         BizprocWorkflowTemplateUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -54,8 +57,8 @@ pub struct BizprocWorkflowTemplateUpdateFields {
 }
 
 record!(BizprocWorkflowTemplateUpdateFields {
-    opt name: "NAME",
-    opt description: "DESCRIPTION",
-    opt template_data: "TEMPLATE_DATA",
-    opt auto_execute: "AUTO_EXECUTE",
+    opt name: "NAME" => with_name(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt template_data: "TEMPLATE_DATA" => with_template_data(FileData),
+    opt auto_execute: "AUTO_EXECUTE" => with_auto_execute(Numeric),
 });

@@ -24,10 +24,10 @@ record!(BookingV1BookingAdd {
 
 #[allow(deprecated)]
 impl BookingV1BookingAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: BookingV1BookingAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<BookingV1BookingAddFields>) -> Self {
         BookingV1BookingAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -52,11 +52,11 @@ record!(BookingV1BookingAddFieldsDatePeriod {
 
 #[allow(deprecated)]
 impl BookingV1BookingAddFieldsDatePeriod {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(from: Value, to: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(from: impl Into<Value>, to: impl Into<Value>) -> Self {
         BookingV1BookingAddFieldsDatePeriod {
-            from,
-            to,
+            from: from.into(),
+            to: to.into(),
             extra: Map::new(),
         }
     }
@@ -80,20 +80,23 @@ pub struct BookingV1BookingAddFields {
 
 record!(BookingV1BookingAddFields {
     req resource_ids: "resourceIds",
-    opt name: "name",
-    opt description: "description",
+    opt name: "name" => with_name(String),
+    opt description: "description" => with_description(String),
     req date_period: "datePeriod",
 });
 
 #[allow(deprecated)]
 impl BookingV1BookingAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(resource_ids: Vec<Value>, date_period: BookingV1BookingAddFieldsDatePeriod) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        resource_ids: impl Into<Vec<Value>>,
+        date_period: impl Into<BookingV1BookingAddFieldsDatePeriod>,
+    ) -> Self {
         BookingV1BookingAddFields {
-            resource_ids,
+            resource_ids: resource_ids.into(),
             name: None,
             description: None,
-            date_period,
+            date_period: date_period.into(),
             extra: Map::new(),
         }
     }

@@ -22,15 +22,15 @@ pub struct BookingV1BookingCreatefromwaitlist {
 
 record!(BookingV1BookingCreatefromwaitlist {
     req wait_list_id: "waitListId",
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(BookingV1BookingCreatefromwaitlistFields),
 });
 
 #[allow(deprecated)]
 impl BookingV1BookingCreatefromwaitlist {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(wait_list_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(wait_list_id: impl Into<Numeric>) -> Self {
         BookingV1BookingCreatefromwaitlist {
-            wait_list_id,
+            wait_list_id: wait_list_id.into(),
             fields: None,
             extra: Map::new(),
         }
@@ -56,11 +56,11 @@ record!(BookingV1BookingCreatefromwaitlistFieldsDatePeriod {
 
 #[allow(deprecated)]
 impl BookingV1BookingCreatefromwaitlistFieldsDatePeriod {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(from: Value, to: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(from: impl Into<Value>, to: impl Into<Value>) -> Self {
         BookingV1BookingCreatefromwaitlistFieldsDatePeriod {
-            from,
-            to,
+            from: from.into(),
+            to: to.into(),
             extra: Map::new(),
         }
     }
@@ -84,23 +84,23 @@ pub struct BookingV1BookingCreatefromwaitlistFields {
 
 record!(BookingV1BookingCreatefromwaitlistFields {
     req resource_ids: "resourceIds",
-    opt name: "name",
-    opt description: "description",
+    opt name: "name" => with_name(String),
+    opt description: "description" => with_description(String),
     req date_period: "datePeriod",
 });
 
 #[allow(deprecated)]
 impl BookingV1BookingCreatefromwaitlistFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        resource_ids: Vec<Value>,
-        date_period: BookingV1BookingCreatefromwaitlistFieldsDatePeriod,
+        resource_ids: impl Into<Vec<Value>>,
+        date_period: impl Into<BookingV1BookingCreatefromwaitlistFieldsDatePeriod>,
     ) -> Self {
         BookingV1BookingCreatefromwaitlistFields {
-            resource_ids,
+            resource_ids: resource_ids.into(),
             name: None,
             description: None,
-            date_period,
+            date_period: date_period.into(),
             extra: Map::new(),
         }
     }

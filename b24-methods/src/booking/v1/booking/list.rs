@@ -21,8 +21,8 @@ pub struct BookingV1BookingList {
 }
 
 record!(BookingV1BookingList {
-    opt filter: "filter",
-    opt order: "order",
+    opt filter: "filter" => with_filter(BookingV1BookingListFilter),
+    opt order: "order" => with_order(BookingV1BookingListOrder),
 });
 
 /// `FILTER` (parameter).
@@ -38,8 +38,8 @@ pub struct BookingV1BookingListFilter {
 }
 
 record!(BookingV1BookingListFilter {
-    opt within: "within",
-    opt client: "client",
+    opt within: "within" => with_within(Value),
+    opt client: "client" => with_client(Value),
 });
 
 /// `ORDER` (parameter).
@@ -57,9 +57,9 @@ pub struct BookingV1BookingListOrder {
 }
 
 record!(BookingV1BookingListOrder {
-    opt id: "id",
-    opt date_from: "dateFrom",
-    opt date_to: "dateTo",
+    opt id: "id" => with_id(String),
+    opt date_from: "dateFrom" => with_date_from(String),
+    opt date_to: "dateTo" => with_date_to(String),
 });
 
 /// `result` (returned field).

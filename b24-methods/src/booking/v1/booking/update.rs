@@ -27,11 +27,11 @@ record!(BookingV1BookingUpdate {
 
 #[allow(deprecated)]
 impl BookingV1BookingUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: BookingV1BookingUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<BookingV1BookingUpdateFields>) -> Self {
         BookingV1BookingUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -56,11 +56,11 @@ record!(BookingV1BookingUpdateFieldsDatePeriod {
 
 #[allow(deprecated)]
 impl BookingV1BookingUpdateFieldsDatePeriod {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(from: Value, to: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(from: impl Into<Value>, to: impl Into<Value>) -> Self {
         BookingV1BookingUpdateFieldsDatePeriod {
-            from,
-            to,
+            from: from.into(),
+            to: to.into(),
             extra: Map::new(),
         }
     }
@@ -83,8 +83,8 @@ pub struct BookingV1BookingUpdateFields {
 }
 
 record!(BookingV1BookingUpdateFields {
-    opt resource_ids: "resourceIds",
-    opt name: "name",
-    opt description: "description",
-    opt date_period: "datePeriod",
+    opt resource_ids: "resourceIds" => with_resource_ids(Vec<Value>),
+    opt name: "name" => with_name(String),
+    opt description: "description" => with_description(String),
+    opt date_period: "datePeriod" => with_date_period(BookingV1BookingUpdateFieldsDatePeriod),
 });

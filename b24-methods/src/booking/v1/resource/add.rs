@@ -24,10 +24,10 @@ record!(BookingV1ResourceAdd {
 
 #[allow(deprecated)]
 impl BookingV1ResourceAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: BookingV1ResourceAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<BookingV1ResourceAddFields>) -> Self {
         BookingV1ResourceAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -87,37 +87,37 @@ pub struct BookingV1ResourceAddFields {
 
 record!(BookingV1ResourceAddFields {
     req name: "name",
-    opt description: "description",
+    opt description: "description" => with_description(String),
     req type_id: "typeId",
-    opt is_main: "isMain",
-    opt is_info_notification_on: "isInfoNotificationOn",
-    opt template_type_info: "templateTypeInfo",
-    opt is_confirmation_notification_on: "isConfirmationNotificationOn",
-    opt template_type_confirmation: "templateTypeConfirmation",
-    opt is_reminder_notification_on: "isReminderNotificationOn",
-    opt template_type_reminder: "templateTypeReminder",
-    opt is_feedback_notification_on: "isFeedbackNotificationOn",
-    opt template_type_feedback: "templateTypeFeedback",
-    opt is_delayed_notification_on: "isDelayedNotificationOn",
-    opt template_type_delayed: "templateTypeDelayed",
-    opt info_delay: "infoDelay",
-    opt reminder_delay: "reminderDelay",
-    opt delayed_delay: "delayedDelay",
-    opt delayed_counter_delay: "delayedCounterDelay",
-    opt confirmation_delay: "confirmationDelay",
-    opt confirmation_repetitions: "confirmationRepetitions",
-    opt confirmation_repetitions_interval: "confirmationRepetitionsInterval",
-    opt confirmation_counter_delay: "confirmationCounterDelay",
+    opt is_main: "isMain" => with_is_main(String),
+    opt is_info_notification_on: "isInfoNotificationOn" => with_is_info_notification_on(String),
+    opt template_type_info: "templateTypeInfo" => with_template_type_info(String),
+    opt is_confirmation_notification_on: "isConfirmationNotificationOn" => with_is_confirmation_notification_on(String),
+    opt template_type_confirmation: "templateTypeConfirmation" => with_template_type_confirmation(String),
+    opt is_reminder_notification_on: "isReminderNotificationOn" => with_is_reminder_notification_on(String),
+    opt template_type_reminder: "templateTypeReminder" => with_template_type_reminder(String),
+    opt is_feedback_notification_on: "isFeedbackNotificationOn" => with_is_feedback_notification_on(String),
+    opt template_type_feedback: "templateTypeFeedback" => with_template_type_feedback(String),
+    opt is_delayed_notification_on: "isDelayedNotificationOn" => with_is_delayed_notification_on(String),
+    opt template_type_delayed: "templateTypeDelayed" => with_template_type_delayed(String),
+    opt info_delay: "infoDelay" => with_info_delay(Numeric),
+    opt reminder_delay: "reminderDelay" => with_reminder_delay(Numeric),
+    opt delayed_delay: "delayedDelay" => with_delayed_delay(Numeric),
+    opt delayed_counter_delay: "delayedCounterDelay" => with_delayed_counter_delay(Numeric),
+    opt confirmation_delay: "confirmationDelay" => with_confirmation_delay(Numeric),
+    opt confirmation_repetitions: "confirmationRepetitions" => with_confirmation_repetitions(Numeric),
+    opt confirmation_repetitions_interval: "confirmationRepetitionsInterval" => with_confirmation_repetitions_interval(Numeric),
+    opt confirmation_counter_delay: "confirmationCounterDelay" => with_confirmation_counter_delay(Numeric),
 });
 
 #[allow(deprecated)]
 impl BookingV1ResourceAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, type_id: impl Into<Numeric>) -> Self {
         BookingV1ResourceAddFields {
-            name,
+            name: name.into(),
             description: None,
-            type_id,
+            type_id: type_id.into(),
             is_main: None,
             is_info_notification_on: None,
             template_type_info: None,

@@ -21,8 +21,8 @@ pub struct BookingV1ResourceList {
 }
 
 record!(BookingV1ResourceList {
-    opt filter: "filter",
-    opt order: "order",
+    opt filter: "filter" => with_filter(BookingV1ResourceListFilter),
+    opt order: "order" => with_order(BookingV1ResourceListOrder),
 });
 
 /// `FILTER` (parameter).
@@ -44,11 +44,11 @@ pub struct BookingV1ResourceListFilter {
 }
 
 record!(BookingV1ResourceListFilter {
-    opt search_query: "searchQuery",
-    opt is_main: "isMain",
-    opt type_id: "typeId",
-    opt name: "name",
-    opt description: "description",
+    opt search_query: "searchQuery" => with_search_query(String),
+    opt is_main: "isMain" => with_is_main(String),
+    opt type_id: "typeId" => with_type_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt description: "description" => with_description(String),
 });
 
 /// `ORDER` (parameter).
@@ -64,8 +64,8 @@ pub struct BookingV1ResourceListOrder {
 }
 
 record!(BookingV1ResourceListOrder {
-    opt id: "id",
-    opt name: "name",
+    opt id: "id" => with_id(String),
+    opt name: "name" => with_name(String),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(BookingV1ResourceTypeAdd {
 
 #[allow(deprecated)]
 impl BookingV1ResourceTypeAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: BookingV1ResourceTypeAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<BookingV1ResourceTypeAddFields>) -> Self {
         BookingV1ResourceTypeAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -84,33 +84,33 @@ pub struct BookingV1ResourceTypeAddFields {
 record!(BookingV1ResourceTypeAddFields {
     req name: "name",
     req code: "code",
-    opt is_info_notification_on: "isInfoNotificationOn",
-    opt template_type_info: "templateTypeInfo",
-    opt is_confirmation_notification_on: "isConfirmationNotificationOn",
-    opt template_type_confirmation: "templateTypeConfirmation",
-    opt is_reminder_notification_on: "isReminderNotificationOn",
-    opt template_type_reminder: "templateTypeReminder",
-    opt is_feedback_notification_on: "isFeedbackNotificationOn",
-    opt template_type_feedback: "templateTypeFeedback",
-    opt is_delayed_notification_on: "isDelayedNotificationOn",
-    opt template_type_delayed: "templateTypeDelayed",
-    opt info_delay: "infoDelay",
-    opt reminder_delay: "reminderDelay",
-    opt delayed_delay: "delayedDelay",
-    opt delayed_counter_delay: "delayedCounterDelay",
-    opt confirmation_delay: "confirmationDelay",
-    opt confirmation_repetitions: "confirmationRepetitions",
-    opt confirmation_repetitions_interval: "confirmationRepetitionsInterval",
-    opt confirmation_counter_delay: "confirmationCounterDelay",
+    opt is_info_notification_on: "isInfoNotificationOn" => with_is_info_notification_on(String),
+    opt template_type_info: "templateTypeInfo" => with_template_type_info(String),
+    opt is_confirmation_notification_on: "isConfirmationNotificationOn" => with_is_confirmation_notification_on(String),
+    opt template_type_confirmation: "templateTypeConfirmation" => with_template_type_confirmation(String),
+    opt is_reminder_notification_on: "isReminderNotificationOn" => with_is_reminder_notification_on(String),
+    opt template_type_reminder: "templateTypeReminder" => with_template_type_reminder(String),
+    opt is_feedback_notification_on: "isFeedbackNotificationOn" => with_is_feedback_notification_on(String),
+    opt template_type_feedback: "templateTypeFeedback" => with_template_type_feedback(String),
+    opt is_delayed_notification_on: "isDelayedNotificationOn" => with_is_delayed_notification_on(String),
+    opt template_type_delayed: "templateTypeDelayed" => with_template_type_delayed(String),
+    opt info_delay: "infoDelay" => with_info_delay(Numeric),
+    opt reminder_delay: "reminderDelay" => with_reminder_delay(Numeric),
+    opt delayed_delay: "delayedDelay" => with_delayed_delay(Numeric),
+    opt delayed_counter_delay: "delayedCounterDelay" => with_delayed_counter_delay(Numeric),
+    opt confirmation_delay: "confirmationDelay" => with_confirmation_delay(Numeric),
+    opt confirmation_repetitions: "confirmationRepetitions" => with_confirmation_repetitions(Numeric),
+    opt confirmation_repetitions_interval: "confirmationRepetitionsInterval" => with_confirmation_repetitions_interval(Numeric),
+    opt confirmation_counter_delay: "confirmationCounterDelay" => with_confirmation_counter_delay(Numeric),
 });
 
 #[allow(deprecated)]
 impl BookingV1ResourceTypeAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, code: impl Into<String>) -> Self {
         BookingV1ResourceTypeAddFields {
-            name,
-            code,
+            name: name.into(),
+            code: code.into(),
             is_info_notification_on: None,
             template_type_info: None,
             is_confirmation_notification_on: None,

@@ -21,8 +21,8 @@ pub struct BookingV1ResourceTypeList {
 }
 
 record!(BookingV1ResourceTypeList {
-    opt filter: "filter",
-    opt order: "order",
+    opt filter: "filter" => with_filter(BookingV1ResourceTypeListFilter),
+    opt order: "order" => with_order(BookingV1ResourceTypeListOrder),
 });
 
 /// `FILTER` (parameter).
@@ -42,10 +42,10 @@ pub struct BookingV1ResourceTypeListFilter {
 }
 
 record!(BookingV1ResourceTypeListFilter {
-    opt search_query: "searchQuery",
-    opt module_id: "moduleId",
-    opt name: "name",
-    opt code: "code",
+    opt search_query: "searchQuery" => with_search_query(String),
+    opt module_id: "moduleId" => with_module_id(String),
+    opt name: "name" => with_name(String),
+    opt code: "code" => with_code(String),
 });
 
 /// `ORDER` (parameter).
@@ -63,9 +63,9 @@ pub struct BookingV1ResourceTypeListOrder {
 }
 
 record!(BookingV1ResourceTypeListOrder {
-    opt id: "id",
-    opt name: "name",
-    opt code: "code",
+    opt id: "id" => with_id(String),
+    opt name: "name" => with_name(String),
+    opt code: "code" => with_code(String),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(BookingV1WaitlistAdd {
 
 #[allow(deprecated)]
 impl BookingV1WaitlistAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: BookingV1WaitlistAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<BookingV1WaitlistAddFields>) -> Self {
         BookingV1WaitlistAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -49,10 +49,10 @@ record!(BookingV1WaitlistAddFields {
 
 #[allow(deprecated)]
 impl BookingV1WaitlistAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(note: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(note: impl Into<String>) -> Self {
         BookingV1WaitlistAddFields {
-            note,
+            note: note.into(),
             extra: Map::new(),
         }
     }

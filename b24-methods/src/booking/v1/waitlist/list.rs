@@ -19,7 +19,7 @@ pub struct BookingV1WaitlistList {
 }
 
 record!(BookingV1WaitlistList {
-    opt filter: "filter",
+    opt filter: "filter" => with_filter(BookingV1WaitlistListFilter),
 });
 
 /// `filter` (parameter).
@@ -35,8 +35,8 @@ pub struct BookingV1WaitlistListFilter {
 }
 
 record!(BookingV1WaitlistListFilter {
-    opt from: "from",
-    opt to: "to",
+    opt from: "from" => with_from(String),
+    opt to: "to" => with_to(String),
 });
 
 /// `result` (returned field).

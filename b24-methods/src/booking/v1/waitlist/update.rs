@@ -27,11 +27,11 @@ record!(BookingV1WaitlistUpdate {
 
 #[allow(deprecated)]
 impl BookingV1WaitlistUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: BookingV1WaitlistUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<BookingV1WaitlistUpdateFields>) -> Self {
         BookingV1WaitlistUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,10 +53,10 @@ record!(BookingV1WaitlistUpdateFields {
 
 #[allow(deprecated)]
 impl BookingV1WaitlistUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(note: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(note: impl Into<String>) -> Self {
         BookingV1WaitlistUpdateFields {
-            note,
+            note: note.into(),
             extra: Map::new(),
         }
     }

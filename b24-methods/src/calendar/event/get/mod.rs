@@ -33,19 +33,19 @@ pub struct CalendarEventGet {
 record!(CalendarEventGet {
     req type_: "type",
     req owner_id: "ownerId",
-    opt from: "from",
-    opt to: "to",
-    opt section: "section",
+    opt from: "from" => with_from(DateTime),
+    opt to: "to" => with_to(DateTime),
+    opt section: "section" => with_section(Vec<Value>),
 });
 
 #[allow(deprecated)]
 #[cfg(feature = "calendar")]
 impl CalendarEventGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String, owner_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_: impl Into<String>, owner_id: impl Into<Numeric>) -> Self {
         CalendarEventGet {
-            type_,
-            owner_id,
+            type_: type_.into(),
+            owner_id: owner_id.into(),
             from: None,
             to: None,
             section: None,

@@ -27,10 +27,10 @@ pub struct CalendarEventGetNearest {
 }
 
 record!(CalendarEventGetNearest {
-    opt type_: "type",
-    opt owner_id: "ownerId",
-    opt days: "days",
-    opt for_current_user: "forCurrentUser",
-    opt max_events_count: "maxEventsCount",
-    opt detail_url: "detailUrl",
+    opt type_: "type" => with_type(String),
+    opt owner_id: "ownerId" => with_owner_id(Numeric),
+    opt days: "days" => with_days(Numeric),
+    opt for_current_user: "forCurrentUser" => with_for_current_user(Flag),
+    opt max_events_count: "maxEventsCount" => with_max_events_count(Numeric),
+    opt detail_url: "detailUrl" => with_detail_url(String),
 });

@@ -22,10 +22,10 @@ record!(CalendarMeetingStatusGet {
 
 #[allow(deprecated)]
 impl CalendarMeetingStatusGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(event_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(event_id: impl Into<Numeric>) -> Self {
         CalendarMeetingStatusGet {
-            event_id,
+            event_id: event_id.into(),
             extra: Map::new(),
         }
     }

@@ -25,11 +25,11 @@ record!(CalendarMeetingStatusSet {
 
 #[allow(deprecated)]
 impl CalendarMeetingStatusSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(event_id: Numeric, status: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(event_id: impl Into<Numeric>, status: impl Into<String>) -> Self {
         CalendarMeetingStatusSet {
-            event_id,
-            status,
+            event_id: event_id.into(),
+            status: status.into(),
             extra: Map::new(),
         }
     }

@@ -22,10 +22,10 @@ record!(CalendarResourceBookingList {
 
 #[allow(deprecated)]
 impl CalendarResourceBookingList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(filter: CalendarResourceBookingListFilter) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(filter: impl Into<CalendarResourceBookingListFilter>) -> Self {
         CalendarResourceBookingList {
-            filter,
+            filter: filter.into(),
             extra: Map::new(),
         }
     }
@@ -49,20 +49,23 @@ pub struct CalendarResourceBookingListFilter {
 
 record!(CalendarResourceBookingListFilter {
     req resource_type_id_list: "resourceTypeIdList",
-    opt from: "from",
-    opt to: "to",
+    opt from: "from" => with_from(DateTime),
+    opt to: "to" => with_to(DateTime),
     req resource_id_list: "resourceIdList",
 });
 
 #[allow(deprecated)]
 impl CalendarResourceBookingListFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(resource_type_id_list: Vec<Value>, resource_id_list: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        resource_type_id_list: impl Into<Vec<Value>>,
+        resource_id_list: impl Into<Vec<Value>>,
+    ) -> Self {
         CalendarResourceBookingListFilter {
-            resource_type_id_list,
+            resource_type_id_list: resource_type_id_list.into(),
             from: None,
             to: None,
-            resource_id_list,
+            resource_id_list: resource_id_list.into(),
             extra: Map::new(),
         }
     }

@@ -22,10 +22,10 @@ record!(CalendarUserSettingsSet {
 
 #[allow(deprecated)]
 impl CalendarUserSettingsSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(settings: CalendarUserSettingsSetSettings) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(settings: impl Into<CalendarUserSettingsSetSettings>) -> Self {
         CalendarUserSettingsSet {
-            settings,
+            settings: settings.into(),
             extra: Map::new(),
         }
     }
@@ -44,8 +44,8 @@ pub struct CalendarUserSettingsSetSettingsDefaultRemindersFullDay {
 }
 
 record!(CalendarUserSettingsSetSettingsDefaultRemindersFullDay {
-    opt type_: "type",
-    opt count: "count",
+    opt type_: "type" => with_type(String),
+    opt count: "count" => with_count(Numeric),
 });
 
 /// `withTime` (parameter).
@@ -61,8 +61,8 @@ pub struct CalendarUserSettingsSetSettingsDefaultRemindersWithTime {
 }
 
 record!(CalendarUserSettingsSetSettingsDefaultRemindersWithTime {
-    opt type_: "type",
-    opt count: "count",
+    opt type_: "type" => with_type(String),
+    opt count: "count" => with_count(Numeric),
 });
 
 /// `defaultReminders` (parameter).
@@ -78,8 +78,8 @@ pub struct CalendarUserSettingsSetSettingsDefaultReminders {
 }
 
 record!(CalendarUserSettingsSetSettingsDefaultReminders {
-    opt full_day: "fullDay",
-    opt with_time: "withTime",
+    opt full_day: "fullDay" => with_full_day(Vec<CalendarUserSettingsSetSettingsDefaultRemindersFullDay>),
+    opt with_time: "withTime" => with_with_time(Vec<CalendarUserSettingsSetSettingsDefaultRemindersWithTime>),
 });
 
 /// `settings` (parameter).
@@ -123,20 +123,20 @@ pub struct CalendarUserSettingsSetSettings {
 }
 
 record!(CalendarUserSettingsSetSettings {
-    opt view: "view",
-    opt meet_section: "meetSection",
-    opt crm_section: "crmSection",
-    opt show_declined: "showDeclined",
-    opt deny_busy_invitation: "denyBusyInvitation",
-    opt collapse_off_hours: "collapseOffHours",
-    opt show_week_numbers: "showWeekNumbers",
-    opt show_tasks: "showTasks",
-    opt sync_tasks: "syncTasks",
-    opt show_completed_tasks: "showCompletedTasks",
-    opt last_used_section: "lastUsedSection",
-    opt send_from_email: "sendFromEmail",
-    opt default_sections: "defaultSections",
-    opt sync_period_past: "syncPeriodPast",
-    opt sync_period_future: "syncPeriodFuture",
-    opt default_reminders: "defaultReminders",
+    opt view: "view" => with_view(String),
+    opt meet_section: "meetSection" => with_meet_section(String),
+    opt crm_section: "crmSection" => with_crm_section(String),
+    opt show_declined: "showDeclined" => with_show_declined(Flag),
+    opt deny_busy_invitation: "denyBusyInvitation" => with_deny_busy_invitation(Flag),
+    opt collapse_off_hours: "collapseOffHours" => with_collapse_off_hours(String),
+    opt show_week_numbers: "showWeekNumbers" => with_show_week_numbers(String),
+    opt show_tasks: "showTasks" => with_show_tasks(String),
+    opt sync_tasks: "syncTasks" => with_sync_tasks(String),
+    opt show_completed_tasks: "showCompletedTasks" => with_show_completed_tasks(String),
+    opt last_used_section: "lastUsedSection" => with_last_used_section(String),
+    opt send_from_email: "sendFromEmail" => with_send_from_email(String),
+    opt default_sections: "defaultSections" => with_default_sections(Value),
+    opt sync_period_past: "syncPeriodPast" => with_sync_period_past(String),
+    opt sync_period_future: "syncPeriodFuture" => with_sync_period_future(String),
+    opt default_reminders: "defaultReminders" => with_default_reminders(CalendarUserSettingsSetSettingsDefaultReminders),
 });

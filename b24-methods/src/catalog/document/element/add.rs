@@ -24,10 +24,10 @@ record!(CatalogDocumentElementAdd {
 
 #[allow(deprecated)]
 impl CatalogDocumentElementAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogDocumentElementAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogDocumentElementAddFields>) -> Self {
         CatalogDocumentElementAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -56,19 +56,19 @@ pub struct CatalogDocumentElementAddFields {
 record!(CatalogDocumentElementAddFields {
     req doc_id: "docId",
     req element_id: "elementId",
-    opt store_from: "storeFrom",
-    opt store_to: "storeTo",
-    opt amount: "amount",
-    opt purchasing_price: "purchasingPrice",
+    opt store_from: "storeFrom" => with_store_from(Numeric),
+    opt store_to: "storeTo" => with_store_to(Numeric),
+    opt amount: "amount" => with_amount(Numeric),
+    opt purchasing_price: "purchasingPrice" => with_purchasing_price(Numeric),
 });
 
 #[allow(deprecated)]
 impl CatalogDocumentElementAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(doc_id: Numeric, element_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(doc_id: impl Into<Numeric>, element_id: impl Into<Numeric>) -> Self {
         CatalogDocumentElementAddFields {
-            doc_id,
-            element_id,
+            doc_id: doc_id.into(),
+            element_id: element_id.into(),
             store_from: None,
             store_to: None,
             amount: None,

@@ -27,11 +27,14 @@ record!(CatalogDocumentElementUpdate {
 
 #[allow(deprecated)]
 impl CatalogDocumentElementUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogDocumentElementUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<CatalogDocumentElementUpdateFields>,
+    ) -> Self {
         CatalogDocumentElementUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -54,10 +57,10 @@ pub struct CatalogDocumentElementUpdateFields {
 }
 
 record!(CatalogDocumentElementUpdateFields {
-    opt store_from: "storeFrom",
-    opt store_to: "storeTo",
-    opt amount: "amount",
-    opt purchasing_price: "purchasingPrice",
+    opt store_from: "storeFrom" => with_store_from(Numeric),
+    opt store_to: "storeTo" => with_store_to(Numeric),
+    opt amount: "amount" => with_amount(Numeric),
+    opt purchasing_price: "purchasingPrice" => with_purchasing_price(Numeric),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(CatalogProductOfferAdd {
 
 #[allow(deprecated)]
 impl CatalogProductOfferAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogProductOfferAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogProductOfferAddFields>) -> Self {
         CatalogProductOfferAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -124,53 +124,53 @@ pub struct CatalogProductOfferAddFields {
 record!(CatalogProductOfferAddFields {
     req iblock_id: "iblockId",
     req name: "name",
-    opt active: "active",
-    opt code: "code",
-    opt xml_id: "xmlId",
-    opt barcode_multi: "barcodeMulti",
-    opt can_buy_zero: "canBuyZero",
-    opt created_by: "createdBy",
-    opt modified_by: "modifiedBy",
-    opt date_active_from: "dateActiveFrom",
-    opt date_active_to: "dateActiveTo",
-    opt date_create: "dateCreate",
-    opt iblock_section_id: "iblockSectionId",
-    opt iblock_section: "IblockSection",
-    opt measure: "measure",
-    opt preview_text: "previewText",
-    opt detail_text: "detailText",
-    opt preview_picture: "previewPicture",
-    opt detail_picture: "detailPicture",
-    opt preview_text_type: "previewTextType",
-    opt detail_text_type: "detailTextType",
-    opt sort: "sort",
-    opt subscribe: "subscribe",
-    opt vat_id: "vatId",
-    opt vat_included: "vatIncluded",
-    opt height: "height",
-    opt length: "length",
-    opt weight: "weight",
-    opt width: "width",
-    opt quantity_trace: "quantityTrace",
-    opt purchasing_currency: "purchasingCurrency",
-    opt purchasing_price: "purchasingPrice",
-    opt quantity: "quantity",
-    opt quantity_reserved: "quantityReserved",
-    opt recur_scheme_length: "recurSchemeLength",
-    opt recur_scheme_type: "recurSchemeType",
-    opt trial_price_id: "trialPriceId",
-    opt without_order: "withoutOrder",
-    opt parent_id: "parentId",
-    opt property_n: "propertyN",
+    opt active: "active" => with_active(String),
+    opt code: "code" => with_code(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt barcode_multi: "barcodeMulti" => with_barcode_multi(String),
+    opt can_buy_zero: "canBuyZero" => with_can_buy_zero(String),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
+    opt date_active_from: "dateActiveFrom" => with_date_active_from(DateTime),
+    opt date_active_to: "dateActiveTo" => with_date_active_to(DateTime),
+    opt date_create: "dateCreate" => with_date_create(DateTime),
+    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
+    opt iblock_section: "IblockSection" => with_iblock_section(Vec<Value>),
+    opt measure: "measure" => with_measure(Numeric),
+    opt preview_text: "previewText" => with_preview_text(String),
+    opt detail_text: "detailText" => with_detail_text(String),
+    opt preview_picture: "previewPicture" => with_preview_picture(Value),
+    opt detail_picture: "detailPicture" => with_detail_picture(Value),
+    opt preview_text_type: "previewTextType" => with_preview_text_type(String),
+    opt detail_text_type: "detailTextType" => with_detail_text_type(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt subscribe: "subscribe" => with_subscribe(String),
+    opt vat_id: "vatId" => with_vat_id(Numeric),
+    opt vat_included: "vatIncluded" => with_vat_included(String),
+    opt height: "height" => with_height(Numeric),
+    opt length: "length" => with_length(Numeric),
+    opt weight: "weight" => with_weight(Numeric),
+    opt width: "width" => with_width(Numeric),
+    opt quantity_trace: "quantityTrace" => with_quantity_trace(String),
+    opt purchasing_currency: "purchasingCurrency" => with_purchasing_currency(String),
+    opt purchasing_price: "purchasingPrice" => with_purchasing_price(Numeric),
+    opt quantity: "quantity" => with_quantity(Numeric),
+    opt quantity_reserved: "quantityReserved" => with_quantity_reserved(Numeric),
+    opt recur_scheme_length: "recurSchemeLength" => with_recur_scheme_length(Numeric),
+    opt recur_scheme_type: "recurSchemeType" => with_recur_scheme_type(String),
+    opt trial_price_id: "trialPriceId" => with_trial_price_id(Numeric),
+    opt without_order: "withoutOrder" => with_without_order(String),
+    opt parent_id: "parentId" => with_parent_id(Numeric),
+    opt property_n: "propertyN" => with_property_n(Value),
 });
 
 #[allow(deprecated)]
 impl CatalogProductOfferAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_id: Numeric, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(iblock_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
         CatalogProductOfferAddFields {
-            iblock_id,
-            name,
+            iblock_id: iblock_id.into(),
+            name: name.into(),
             active: None,
             code: None,
             xml_id: None,

@@ -24,10 +24,10 @@ record!(CatalogProductOfferGetFieldsByFilter {
 
 #[allow(deprecated)]
 impl CatalogProductOfferGetFieldsByFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(filter: CatalogProductOfferGetFieldsByFilterFilter) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(filter: impl Into<CatalogProductOfferGetFieldsByFilterFilter>) -> Self {
         CatalogProductOfferGetFieldsByFilter {
-            filter,
+            filter: filter.into(),
             extra: Map::new(),
         }
     }
@@ -49,10 +49,10 @@ record!(CatalogProductOfferGetFieldsByFilterFilter {
 
 #[allow(deprecated)]
 impl CatalogProductOfferGetFieldsByFilterFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(iblock_id: impl Into<Numeric>) -> Self {
         CatalogProductOfferGetFieldsByFilterFilter {
-            iblock_id,
+            iblock_id: iblock_id.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.product.offer.list`.
-#[b24_method("catalog.product.offer.list", scope = "catalog", response = CatalogProductOfferListResult, read_only)]
+#[b24_method("catalog.product.offer.list", scope = "catalog", response = CatalogProductOfferListResult, read_only, list = "offers")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductOfferList {
@@ -25,10 +25,10 @@ pub struct CatalogProductOfferList {
 }
 
 record!(CatalogProductOfferList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

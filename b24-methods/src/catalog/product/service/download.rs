@@ -24,10 +24,10 @@ record!(CatalogProductServiceDownload {
 
 #[allow(deprecated)]
 impl CatalogProductServiceDownload {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogProductServiceDownloadFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogProductServiceDownloadFields>) -> Self {
         CatalogProductServiceDownload {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,12 +55,16 @@ record!(CatalogProductServiceDownloadFields {
 
 #[allow(deprecated)]
 impl CatalogProductServiceDownloadFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(file_id: Numeric, product_id: Numeric, field_name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        file_id: impl Into<Numeric>,
+        product_id: impl Into<Numeric>,
+        field_name: impl Into<String>,
+    ) -> Self {
         CatalogProductServiceDownloadFields {
-            file_id,
-            product_id,
-            field_name,
+            file_id: file_id.into(),
+            product_id: product_id.into(),
+            field_name: field_name.into(),
             extra: Map::new(),
         }
     }

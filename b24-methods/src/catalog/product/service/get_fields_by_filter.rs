@@ -24,10 +24,10 @@ record!(CatalogProductServiceGetFieldsByFilter {
 
 #[allow(deprecated)]
 impl CatalogProductServiceGetFieldsByFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(filter: CatalogProductServiceGetFieldsByFilterFilter) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(filter: impl Into<CatalogProductServiceGetFieldsByFilterFilter>) -> Self {
         CatalogProductServiceGetFieldsByFilter {
-            filter,
+            filter: filter.into(),
             extra: Map::new(),
         }
     }
@@ -49,10 +49,10 @@ record!(CatalogProductServiceGetFieldsByFilterFilter {
 
 #[allow(deprecated)]
 impl CatalogProductServiceGetFieldsByFilterFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(iblock_id: impl Into<Numeric>) -> Self {
         CatalogProductServiceGetFieldsByFilterFilter {
-            iblock_id,
+            iblock_id: iblock_id.into(),
             extra: Map::new(),
         }
     }

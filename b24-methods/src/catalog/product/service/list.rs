@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.product.service.list`.
-#[b24_method("catalog.product.service.list", scope = "catalog", response = CatalogProductServiceListResult, read_only)]
+#[b24_method("catalog.product.service.list", scope = "catalog", response = CatalogProductServiceListResult, read_only, list = "services")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductServiceList {
@@ -25,10 +25,10 @@ pub struct CatalogProductServiceList {
 }
 
 record!(CatalogProductServiceList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

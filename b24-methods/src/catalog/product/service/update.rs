@@ -27,11 +27,14 @@ record!(CatalogProductServiceUpdate {
 
 #[allow(deprecated)]
 impl CatalogProductServiceUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CatalogProductServiceUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<CatalogProductServiceUpdateFields>,
+    ) -> Self {
         CatalogProductServiceUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -90,28 +93,28 @@ pub struct CatalogProductServiceUpdateFields {
 }
 
 record!(CatalogProductServiceUpdateFields {
-    opt name: "name",
-    opt active: "active",
-    opt code: "code",
-    opt xml_id: "xmlId",
-    opt created_by: "createdBy",
-    opt modified_by: "modifiedBy",
-    opt date_active_from: "dateActiveFrom",
-    opt date_active_to: "dateActiveTo",
-    opt date_create: "dateCreate",
-    opt iblock_section_id: "iblockSectionId",
-    opt iblock_section: "IblockSection",
-    opt measure: "measure",
-    opt preview_text: "previewText",
-    opt detail_text: "detailText",
-    opt preview_picture: "previewPicture",
-    opt detail_picture: "detailPicture",
-    opt preview_text_type: "previewTextType",
-    opt detail_text_type: "detailTextType",
-    opt sort: "sort",
-    opt vat_id: "vatId",
-    opt vat_included: "vatIncluded",
-    opt property_n: "propertyN",
+    opt name: "name" => with_name(String),
+    opt active: "active" => with_active(String),
+    opt code: "code" => with_code(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
+    opt date_active_from: "dateActiveFrom" => with_date_active_from(DateTime),
+    opt date_active_to: "dateActiveTo" => with_date_active_to(DateTime),
+    opt date_create: "dateCreate" => with_date_create(DateTime),
+    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
+    opt iblock_section: "IblockSection" => with_iblock_section(Vec<Value>),
+    opt measure: "measure" => with_measure(Numeric),
+    opt preview_text: "previewText" => with_preview_text(String),
+    opt detail_text: "detailText" => with_detail_text(String),
+    opt preview_picture: "previewPicture" => with_preview_picture(Value),
+    opt detail_picture: "detailPicture" => with_detail_picture(Value),
+    opt preview_text_type: "previewTextType" => with_preview_text_type(String),
+    opt detail_text_type: "detailTextType" => with_detail_text_type(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt vat_id: "vatId" => with_vat_id(Numeric),
+    opt vat_included: "vatIncluded" => with_vat_included(String),
+    opt property_n: "propertyN" => with_property_n(Value),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(CatalogProductSkuDownload {
 
 #[allow(deprecated)]
 impl CatalogProductSkuDownload {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CatalogProductSkuDownloadFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CatalogProductSkuDownloadFields>) -> Self {
         CatalogProductSkuDownload {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,12 +55,16 @@ record!(CatalogProductSkuDownloadFields {
 
 #[allow(deprecated)]
 impl CatalogProductSkuDownloadFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(file_id: Numeric, product_id: Numeric, field_name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        file_id: impl Into<Numeric>,
+        product_id: impl Into<Numeric>,
+        field_name: impl Into<String>,
+    ) -> Self {
         CatalogProductSkuDownloadFields {
-            file_id,
-            product_id,
-            field_name,
+            file_id: file_id.into(),
+            product_id: product_id.into(),
+            field_name: field_name.into(),
             extra: Map::new(),
         }
     }

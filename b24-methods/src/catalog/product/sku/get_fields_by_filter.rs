@@ -24,10 +24,10 @@ record!(CatalogProductSkuGetFieldsByFilter {
 
 #[allow(deprecated)]
 impl CatalogProductSkuGetFieldsByFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(filter: CatalogProductSkuGetFieldsByFilterFilter) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(filter: impl Into<CatalogProductSkuGetFieldsByFilterFilter>) -> Self {
         CatalogProductSkuGetFieldsByFilter {
-            filter,
+            filter: filter.into(),
             extra: Map::new(),
         }
     }
@@ -49,10 +49,10 @@ record!(CatalogProductSkuGetFieldsByFilterFilter {
 
 #[allow(deprecated)]
 impl CatalogProductSkuGetFieldsByFilterFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(iblock_id: impl Into<Numeric>) -> Self {
         CatalogProductSkuGetFieldsByFilterFilter {
-            iblock_id,
+            iblock_id: iblock_id.into(),
             extra: Map::new(),
         }
     }

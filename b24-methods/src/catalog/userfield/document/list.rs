@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.userfield.document.list`.
-#[b24_method("catalog.userfield.document.list", scope = "catalog", response = CatalogUserfieldDocumentListResult, read_only)]
+#[b24_method("catalog.userfield.document.list", scope = "catalog", response = CatalogUserfieldDocumentListResult, read_only, list = "documents")]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CatalogUserfieldDocumentList {
@@ -27,17 +27,17 @@ pub struct CatalogUserfieldDocumentList {
 record!(CatalogUserfieldDocumentList {
     req select: "select",
     req filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl CatalogUserfieldDocumentList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(select: Vec<Value>, filter: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(select: impl Into<Vec<Value>>, filter: impl Into<Value>) -> Self {
         CatalogUserfieldDocumentList {
-            select,
-            filter,
+            select: select.into(),
+            filter: filter.into(),
             order: None,
             start: None,
             extra: Map::new(),

@@ -27,11 +27,14 @@ record!(CatalogUserfieldDocumentUpdate {
 
 #[allow(deprecated)]
 impl CatalogUserfieldDocumentUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(document_id: Numeric, fields: CatalogUserfieldDocumentUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        document_id: impl Into<Numeric>,
+        fields: impl Into<CatalogUserfieldDocumentUpdateFields>,
+    ) -> Self {
         CatalogUserfieldDocumentUpdate {
-            document_id,
-            fields,
+            document_id: document_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -51,15 +54,15 @@ pub struct CatalogUserfieldDocumentUpdateFields {
 
 record!(CatalogUserfieldDocumentUpdateFields {
     req document_type: "documentType",
-    opt field_n: "fieldN",
+    opt field_n: "fieldN" => with_field_n(Value),
 });
 
 #[allow(deprecated)]
 impl CatalogUserfieldDocumentUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(document_type: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(document_type: impl Into<String>) -> Self {
         CatalogUserfieldDocumentUpdateFields {
-            document_type,
+            document_type: document_type.into(),
             field_n: None,
             extra: Map::new(),
         }

@@ -33,13 +33,18 @@ record!(CrmActivityBadgeAdd {
 
 #[allow(deprecated)]
 impl CrmActivityBadgeAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, title: Value, value: Value, type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        code: impl Into<String>,
+        title: impl Into<Value>,
+        value: impl Into<Value>,
+        type_: impl Into<String>,
+    ) -> Self {
         CrmActivityBadgeAdd {
-            code,
-            title,
-            value,
-            type_,
+            code: code.into(),
+            title: title.into(),
+            value: value.into(),
+            type_: type_.into(),
             extra: Map::new(),
         }
     }

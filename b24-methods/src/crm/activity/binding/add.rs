@@ -30,12 +30,16 @@ record!(CrmActivityBindingAdd {
 
 #[allow(deprecated)]
 impl CrmActivityBindingAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(activity_id: Numeric, entity_type_id: Numeric, entity_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        activity_id: impl Into<Numeric>,
+        entity_type_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+    ) -> Self {
         CrmActivityBindingAdd {
-            activity_id,
-            entity_type_id,
-            entity_id,
+            activity_id: activity_id.into(),
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(CrmActivityBindingList {
 
 #[allow(deprecated)]
 impl CrmActivityBindingList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(activity_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(activity_id: impl Into<Numeric>) -> Self {
         CrmActivityBindingList {
-            activity_id,
+            activity_id: activity_id.into(),
             extra: Map::new(),
         }
     }

@@ -36,20 +36,20 @@ record!(CrmActivityBindingMove {
 
 #[allow(deprecated)]
 impl CrmActivityBindingMove {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        activity_id: Numeric,
-        source_entity_type_id: Numeric,
-        source_entity_id: Numeric,
-        target_entity_type_id: Numeric,
-        target_entity_id: Numeric,
+        activity_id: impl Into<Numeric>,
+        source_entity_type_id: impl Into<Numeric>,
+        source_entity_id: impl Into<Numeric>,
+        target_entity_type_id: impl Into<Numeric>,
+        target_entity_id: impl Into<Numeric>,
     ) -> Self {
         CrmActivityBindingMove {
-            activity_id,
-            source_entity_type_id,
-            source_entity_id,
-            target_entity_type_id,
-            target_entity_id,
+            activity_id: activity_id.into(),
+            source_entity_type_id: source_entity_type_id.into(),
+            source_entity_id: source_entity_id.into(),
+            target_entity_type_id: target_entity_type_id.into(),
+            target_entity_id: target_entity_id.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(CrmActivityCallGetTranscript {
 
 #[allow(deprecated)]
 impl CrmActivityCallGetTranscript {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(activity_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(activity_id: impl Into<Numeric>) -> Self {
         CrmActivityCallGetTranscript {
-            activity_id,
+            activity_id: activity_id.into(),
             extra: Map::new(),
         }
     }

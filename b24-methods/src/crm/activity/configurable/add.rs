@@ -33,18 +33,18 @@ record!(CrmActivityConfigurableAdd {
 
 #[allow(deprecated)]
 impl CrmActivityConfigurableAdd {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        owner_type_id: Numeric,
-        owner_id: Numeric,
-        fields: CrmActivityConfigurableAddFields,
-        layout: Value,
+        owner_type_id: impl Into<Numeric>,
+        owner_id: impl Into<Numeric>,
+        fields: impl Into<CrmActivityConfigurableAddFields>,
+        layout: impl Into<Value>,
     ) -> Self {
         CrmActivityConfigurableAdd {
-            owner_type_id,
-            owner_id,
-            fields,
-            layout,
+            owner_type_id: owner_type_id.into(),
+            owner_id: owner_id.into(),
+            fields: fields.into(),
+            layout: layout.into(),
             extra: Map::new(),
         }
     }
@@ -77,13 +77,13 @@ pub struct CrmActivityConfigurableAddFields {
 }
 
 record!(CrmActivityConfigurableAddFields {
-    opt type_id: "typeId",
-    opt completed: "completed",
-    opt deadline: "deadline",
-    opt ping_offsets: "pingOffsets",
-    opt is_incoming_channel: "isIncomingChannel",
-    opt responsible_id: "responsibleId",
-    opt badge_code: "badgeCode",
-    opt originator_id: "originatorId",
-    opt origin_id: "originId",
+    opt type_id: "typeId" => with_type_id(String),
+    opt completed: "completed" => with_completed(Flag),
+    opt deadline: "deadline" => with_deadline(DateTime),
+    opt ping_offsets: "pingOffsets" => with_ping_offsets(Vec<Value>),
+    opt is_incoming_channel: "isIncomingChannel" => with_is_incoming_channel(Flag),
+    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt badge_code: "badgeCode" => with_badge_code(String),
+    opt originator_id: "originatorId" => with_originator_id(String),
+    opt origin_id: "originId" => with_origin_id(String),
 });

@@ -30,12 +30,12 @@ record!(CrmActivityConfigurableUpdate {
 
 #[allow(deprecated)]
 impl CrmActivityConfigurableUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: Value, layout: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<Value>, layout: impl Into<Value>) -> Self {
         CrmActivityConfigurableUpdate {
-            id,
-            fields,
-            layout,
+            id: id.into(),
+            fields: fields.into(),
+            layout: layout.into(),
             extra: Map::new(),
         }
     }

@@ -41,23 +41,28 @@ record!(CrmActivityTodoUpdate {
     req owner_type_id: "ownerTypeId",
     req owner_id: "ownerId",
     req deadline: "deadline",
-    opt title: "title",
-    opt description: "description",
-    opt responsible_id: "responsibleId",
-    opt parent_activity_id: "parentActivityId",
-    opt ping_offsets: "pingOffsets",
-    opt color_id: "colorId",
+    opt title: "title" => with_title(String),
+    opt description: "description" => with_description(String),
+    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt parent_activity_id: "parentActivityId" => with_parent_activity_id(Numeric),
+    opt ping_offsets: "pingOffsets" => with_ping_offsets(Vec<Value>),
+    opt color_id: "colorId" => with_color_id(String),
 });
 
 #[allow(deprecated)]
 impl CrmActivityTodoUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, owner_type_id: Numeric, owner_id: Numeric, deadline: DateTime) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        owner_type_id: impl Into<Numeric>,
+        owner_id: impl Into<Numeric>,
+        deadline: impl Into<DateTime>,
+    ) -> Self {
         CrmActivityTodoUpdate {
-            id,
-            owner_type_id,
-            owner_id,
-            deadline,
+            id: id.into(),
+            owner_type_id: owner_type_id.into(),
+            owner_id: owner_id.into(),
+            deadline: deadline.into(),
             title: None,
             description: None,
             responsible_id: None,

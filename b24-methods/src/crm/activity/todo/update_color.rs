@@ -33,13 +33,18 @@ record!(CrmActivityTodoUpdateColor {
 
 #[allow(deprecated)]
 impl CrmActivityTodoUpdateColor {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, owner_type_id: Numeric, owner_id: Numeric, color_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        owner_type_id: impl Into<Numeric>,
+        owner_id: impl Into<Numeric>,
+        color_id: impl Into<String>,
+    ) -> Self {
         CrmActivityTodoUpdateColor {
-            id,
-            owner_type_id,
-            owner_id,
-            color_id,
+            id: id.into(),
+            owner_type_id: owner_type_id.into(),
+            owner_id: owner_id.into(),
+            color_id: color_id.into(),
             extra: Map::new(),
         }
     }

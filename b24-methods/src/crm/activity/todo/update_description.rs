@@ -33,13 +33,18 @@ record!(CrmActivityTodoUpdateDescription {
 
 #[allow(deprecated)]
 impl CrmActivityTodoUpdateDescription {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, owner_type_id: Numeric, owner_id: Numeric, value: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        owner_type_id: impl Into<Numeric>,
+        owner_id: impl Into<Numeric>,
+        value: impl Into<String>,
+    ) -> Self {
         CrmActivityTodoUpdateDescription {
-            id,
-            owner_type_id,
-            owner_id,
-            value,
+            id: id.into(),
+            owner_type_id: owner_type_id.into(),
+            owner_id: owner_id.into(),
+            value: value.into(),
             extra: Map::new(),
         }
     }

@@ -33,18 +33,18 @@ record!(CrmActivityTodoUpdateResponsibleUser {
 
 #[allow(deprecated)]
 impl CrmActivityTodoUpdateResponsibleUser {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        id: Numeric,
-        owner_type_id: Numeric,
-        owner_id: Numeric,
-        responsible_id: Numeric,
+        id: impl Into<Numeric>,
+        owner_type_id: impl Into<Numeric>,
+        owner_id: impl Into<Numeric>,
+        responsible_id: impl Into<Numeric>,
     ) -> Self {
         CrmActivityTodoUpdateResponsibleUser {
-            id,
-            owner_type_id,
-            owner_id,
-            responsible_id,
+            id: id.into(),
+            owner_type_id: owner_type_id.into(),
+            owner_id: owner_id.into(),
+            responsible_id: responsible_id.into(),
             extra: Map::new(),
         }
     }

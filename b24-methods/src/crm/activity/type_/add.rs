@@ -24,10 +24,10 @@ record!(CrmActivityTypeAdd {
 
 #[allow(deprecated)]
 impl CrmActivityTypeAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmActivityTypeAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmActivityTypeAddFields>) -> Self {
         CrmActivityTypeAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -51,17 +51,17 @@ pub struct CrmActivityTypeAddFields {
 
 record!(CrmActivityTypeAddFields {
     req type_id: "TYPE_ID",
-    opt name: "NAME",
-    opt icon_file: "ICON_FILE",
-    opt is_configurable_type: "IS_CONFIGURABLE_TYPE",
+    opt name: "NAME" => with_name(String),
+    opt icon_file: "ICON_FILE" => with_icon_file(Value),
+    opt is_configurable_type: "IS_CONFIGURABLE_TYPE" => with_is_configurable_type(String),
 });
 
 #[allow(deprecated)]
 impl CrmActivityTypeAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_id: impl Into<String>) -> Self {
         CrmActivityTypeAddFields {
-            type_id,
+            type_id: type_id.into(),
             name: None,
             icon_file: None,
             is_configurable_type: None,

@@ -24,10 +24,10 @@ record!(CrmActivityTypeDelete {
 
 #[allow(deprecated)]
 impl CrmActivityTypeDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_id: impl Into<String>) -> Self {
         CrmActivityTypeDelete {
-            type_id,
+            type_id: type_id.into(),
             extra: Map::new(),
         }
     }

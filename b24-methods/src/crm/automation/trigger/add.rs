@@ -27,11 +27,11 @@ record!(CrmAutomationTriggerAdd {
 
 #[allow(deprecated)]
 impl CrmAutomationTriggerAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
         CrmAutomationTriggerAdd {
-            code,
-            name,
+            code: code.into(),
+            name: name.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(CrmAutomationTriggerDelete {
 
 #[allow(deprecated)]
 impl CrmAutomationTriggerDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>) -> Self {
         CrmAutomationTriggerDelete {
-            code,
+            code: code.into(),
             extra: Map::new(),
         }
     }

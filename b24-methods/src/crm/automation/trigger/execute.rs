@@ -30,12 +30,16 @@ record!(CrmAutomationTriggerExecute {
 
 #[allow(deprecated)]
 impl CrmAutomationTriggerExecute {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, owner_type_id: Numeric, owner_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        code: impl Into<String>,
+        owner_type_id: impl Into<Numeric>,
+        owner_id: impl Into<Numeric>,
+    ) -> Self {
         CrmAutomationTriggerExecute {
-            code,
-            owner_type_id,
-            owner_id,
+            code: code.into(),
+            owner_type_id: owner_type_id.into(),
+            owner_id: owner_id.into(),
             extra: Map::new(),
         }
     }

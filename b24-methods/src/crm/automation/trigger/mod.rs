@@ -34,16 +34,16 @@ pub struct CrmAutomationTrigger {
 #[cfg(feature = "crm")]
 record!(CrmAutomationTrigger {
     req target: "target",
-    opt code: "code",
+    opt code: "code" => with_code(String),
 });
 
 #[allow(deprecated)]
 #[cfg(feature = "crm")]
 impl CrmAutomationTrigger {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(target: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(target: impl Into<String>) -> Self {
         CrmAutomationTrigger {
-            target,
+            target: target.into(),
             code: None,
             extra: Map::new(),
         }

@@ -22,15 +22,15 @@ pub struct CrmCalllistItemsGet {
 
 record!(CrmCalllistItemsGet {
     req list_id: "LIST_ID",
-    opt filter: "FILTER",
+    opt filter: "FILTER" => with_filter(Value),
 });
 
 #[allow(deprecated)]
 impl CrmCalllistItemsGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(list_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(list_id: impl Into<Numeric>) -> Self {
         CrmCalllistItemsGet {
-            list_id,
+            list_id: list_id.into(),
             filter: None,
             extra: Map::new(),
         }

@@ -27,11 +27,11 @@ record!(CrmCompanyContactDelete {
 
 #[allow(deprecated)]
 impl CrmCompanyContactDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmCompanyContactDeleteFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmCompanyContactDeleteFields>) -> Self {
         CrmCompanyContactDelete {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,10 +53,10 @@ record!(CrmCompanyContactDeleteFields {
 
 #[allow(deprecated)]
 impl CrmCompanyContactDeleteFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(contact_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(contact_id: impl Into<Numeric>) -> Self {
         CrmCompanyContactDeleteFields {
-            contact_id,
+            contact_id: contact_id.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(CrmContactCompanyAdd {
 
 #[allow(deprecated)]
 impl CrmContactCompanyAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmContactCompanyAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmContactCompanyAddFields>) -> Self {
         CrmContactCompanyAdd {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,16 +53,16 @@ pub struct CrmContactCompanyAddFields {
 
 record!(CrmContactCompanyAddFields {
     req company_id: "COMPANY_ID",
-    opt is_primary: "IS_PRIMARY",
-    opt sort: "SORT",
+    opt is_primary: "IS_PRIMARY" => with_is_primary(Flag),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmContactCompanyAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(company_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(company_id: impl Into<Numeric>) -> Self {
         CrmContactCompanyAddFields {
-            company_id,
+            company_id: company_id.into(),
             is_primary: None,
             sort: None,
             extra: Map::new(),

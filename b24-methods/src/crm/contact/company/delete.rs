@@ -27,11 +27,11 @@ record!(CrmContactCompanyDelete {
 
 #[allow(deprecated)]
 impl CrmContactCompanyDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmContactCompanyDeleteFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmContactCompanyDeleteFields>) -> Self {
         CrmContactCompanyDelete {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,10 +53,10 @@ record!(CrmContactCompanyDeleteFields {
 
 #[allow(deprecated)]
 impl CrmContactCompanyDeleteFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(company_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(company_id: impl Into<Numeric>) -> Self {
         CrmContactCompanyDeleteFields {
-            company_id,
+            company_id: company_id.into(),
             extra: Map::new(),
         }
     }

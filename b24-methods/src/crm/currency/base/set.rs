@@ -17,5 +17,5 @@ pub struct CrmCurrencyBaseSet {
 }
 
 record!(CrmCurrencyBaseSet {
-    opt id: "id",
+    opt id: "id" => with_id(String),
 });

@@ -25,11 +25,11 @@ record!(CrmCurrencyLocalizationsDelete {
 
 #[allow(deprecated)]
 impl CrmCurrencyLocalizationsDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: String, lids: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<String>, lids: impl Into<Vec<Value>>) -> Self {
         CrmCurrencyLocalizationsDelete {
-            id,
-            lids,
+            id: id.into(),
+            lids: lids.into(),
             extra: Map::new(),
         }
     }

@@ -17,5 +17,5 @@ pub struct CrmCurrencyLocalizationsGet {
 }
 
 record!(CrmCurrencyLocalizationsGet {
-    opt id: "id",
+    opt id: "id" => with_id(String),
 });

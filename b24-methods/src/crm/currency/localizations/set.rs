@@ -25,11 +25,11 @@ record!(CrmCurrencyLocalizationsSet {
 
 #[allow(deprecated)]
 impl CrmCurrencyLocalizationsSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: String, localizations: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<String>, localizations: impl Into<Value>) -> Self {
         CrmCurrencyLocalizationsSet {
-            id,
-            localizations,
+            id: id.into(),
+            localizations: localizations.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(CrmDealContactDelete {
 
 #[allow(deprecated)]
 impl CrmDealContactDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmDealContactDeleteFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmDealContactDeleteFields>) -> Self {
         CrmDealContactDelete {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,10 +53,10 @@ record!(CrmDealContactDeleteFields {
 
 #[allow(deprecated)]
 impl CrmDealContactDeleteFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(contact_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(contact_id: impl Into<Numeric>) -> Self {
         CrmDealContactDeleteFields {
-            contact_id,
+            contact_id: contact_id.into(),
             extra: Map::new(),
         }
     }

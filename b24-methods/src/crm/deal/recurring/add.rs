@@ -22,10 +22,10 @@ record!(CrmDealRecurringAdd {
 
 #[allow(deprecated)]
 impl CrmDealRecurringAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmDealRecurringAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmDealRecurringAddFields>) -> Self {
         CrmDealRecurringAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,15 +58,15 @@ pub struct CrmDealRecurringAddFieldsParams {
 }
 
 record!(CrmDealRecurringAddFieldsParams {
-    opt mode: "MODE",
-    opt multiple_type: "MULTIPLE_TYPE",
-    opt multiple_interval: "MULTIPLE_INTERVAL",
-    opt single_before_start_date_type: "SINGLE_BEFORE_START_DATE_TYPE",
-    opt single_before_start_date_value: "SINGLE_BEFORE_START_DATE_VALUE",
-    opt offset_begindate_type: "OFFSET_BEGINDATE_TYPE",
-    opt offset_begindate_value: "OFFSET_BEGINDATE_VALUE",
-    opt offset_closedate_type: "OFFSET_CLOSEDATE_TYPE",
-    opt offset_closedate_value: "OFFSET_CLOSEDATE_VALUE",
+    opt mode: "MODE" => with_mode(String),
+    opt multiple_type: "MULTIPLE_TYPE" => with_multiple_type(String),
+    opt multiple_interval: "MULTIPLE_INTERVAL" => with_multiple_interval(Numeric),
+    opt single_before_start_date_type: "SINGLE_BEFORE_START_DATE_TYPE" => with_single_before_start_date_type(String),
+    opt single_before_start_date_value: "SINGLE_BEFORE_START_DATE_VALUE" => with_single_before_start_date_value(Numeric),
+    opt offset_begindate_type: "OFFSET_BEGINDATE_TYPE" => with_offset_begindate_type(String),
+    opt offset_begindate_value: "OFFSET_BEGINDATE_VALUE" => with_offset_begindate_value(Numeric),
+    opt offset_closedate_type: "OFFSET_CLOSEDATE_TYPE" => with_offset_closedate_type(String),
+    opt offset_closedate_value: "OFFSET_CLOSEDATE_VALUE" => with_offset_closedate_value(Numeric),
 });
 
 /// `fields` (parameter).
@@ -94,12 +94,12 @@ pub struct CrmDealRecurringAddFields {
 }
 
 record!(CrmDealRecurringAddFields {
-    opt deal_id: "DEAL_ID",
-    opt active: "ACTIVE",
-    opt category_id: "CATEGORY_ID",
-    opt is_limit: "IS_LIMIT",
-    opt limit_repeat: "LIMIT_REPEAT",
-    opt limit_date: "LIMIT_DATE",
-    opt start_date: "START_DATE",
-    opt params: "PARAMS",
+    opt deal_id: "DEAL_ID" => with_deal_id(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt category_id: "CATEGORY_ID" => with_category_id(String),
+    opt is_limit: "IS_LIMIT" => with_is_limit(String),
+    opt limit_repeat: "LIMIT_REPEAT" => with_limit_repeat(Numeric),
+    opt limit_date: "LIMIT_DATE" => with_limit_date(DateTime),
+    opt start_date: "START_DATE" => with_start_date(DateTime),
+    opt params: "PARAMS" => with_params(CrmDealRecurringAddFieldsParams),
 });

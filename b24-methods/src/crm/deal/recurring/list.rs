@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.deal.recurring.list`.
-#[b24_method("crm.deal.recurring.list", scope = "crm", response = Vec<Value>, read_only, list, cursor = "id")]
+#[b24_method("crm.deal.recurring.list", scope = "crm", response = Vec<crate::crm::deal::recurring::get::CrmDealRecurringGetResult>, read_only, list, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmDealRecurringList {
@@ -21,7 +21,7 @@ pub struct CrmDealRecurringList {
 }
 
 record!(CrmDealRecurringList {
-    opt order: "order",
-    opt filter: "filter",
-    opt start: "start",
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
+    opt start: "start" => with_start(Numeric),
 });

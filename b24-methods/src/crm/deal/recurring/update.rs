@@ -20,15 +20,15 @@ pub struct CrmDealRecurringUpdate {
 
 record!(CrmDealRecurringUpdate {
     req id: "id",
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(CrmDealRecurringUpdateFields),
 });
 
 #[allow(deprecated)]
 impl CrmDealRecurringUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmDealRecurringUpdate {
-            id,
+            id: id.into(),
             fields: None,
             extra: Map::new(),
         }
@@ -62,15 +62,15 @@ pub struct CrmDealRecurringUpdateFieldsParams {
 }
 
 record!(CrmDealRecurringUpdateFieldsParams {
-    opt mode: "MODE",
-    opt multiple_type: "MULTIPLE_TYPE",
-    opt multiple_interval: "MULTIPLE_INTERVAL",
-    opt single_before_start_date_type: "SINGLE_BEFORE_START_DATE_TYPE",
-    opt single_before_start_date_value: "SINGLE_BEFORE_START_DATE_VALUE",
-    opt offset_begindate_type: "OFFSET_BEGINDATE_TYPE",
-    opt offset_begindate_value: "OFFSET_BEGINDATE_VALUE",
-    opt offset_closedate_type: "OFFSET_CLOSEDATE_TYPE",
-    opt offset_closedate_value: "OFFSET_CLOSEDATE_VALUE",
+    opt mode: "MODE" => with_mode(String),
+    opt multiple_type: "MULTIPLE_TYPE" => with_multiple_type(String),
+    opt multiple_interval: "MULTIPLE_INTERVAL" => with_multiple_interval(Numeric),
+    opt single_before_start_date_type: "SINGLE_BEFORE_START_DATE_TYPE" => with_single_before_start_date_type(String),
+    opt single_before_start_date_value: "SINGLE_BEFORE_START_DATE_VALUE" => with_single_before_start_date_value(Numeric),
+    opt offset_begindate_type: "OFFSET_BEGINDATE_TYPE" => with_offset_begindate_type(String),
+    opt offset_begindate_value: "OFFSET_BEGINDATE_VALUE" => with_offset_begindate_value(Numeric),
+    opt offset_closedate_type: "OFFSET_CLOSEDATE_TYPE" => with_offset_closedate_type(String),
+    opt offset_closedate_value: "OFFSET_CLOSEDATE_VALUE" => with_offset_closedate_value(Numeric),
 });
 
 /// `fields` (parameter).
@@ -96,11 +96,11 @@ pub struct CrmDealRecurringUpdateFields {
 }
 
 record!(CrmDealRecurringUpdateFields {
-    opt active: "ACTIVE",
-    opt category_id: "CATEGORY_ID",
-    opt is_limit: "IS_LIMIT",
-    opt limit_repeat: "LIMIT_REPEAT",
-    opt limit_date: "LIMIT_DATE",
-    opt start_date: "START_DATE",
-    opt params: "PARAMS",
+    opt active: "ACTIVE" => with_active(String),
+    opt category_id: "CATEGORY_ID" => with_category_id(String),
+    opt is_limit: "IS_LIMIT" => with_is_limit(String),
+    opt limit_repeat: "LIMIT_REPEAT" => with_limit_repeat(Numeric),
+    opt limit_date: "LIMIT_DATE" => with_limit_date(DateTime),
+    opt start_date: "START_DATE" => with_start_date(DateTime),
+    opt params: "PARAMS" => with_params(CrmDealRecurringUpdateFieldsParams),
 });

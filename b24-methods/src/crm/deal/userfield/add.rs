@@ -24,10 +24,10 @@ record!(CrmDealUserfieldAdd {
 
 #[allow(deprecated)]
 impl CrmDealUserfieldAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmDealUserfieldAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmDealUserfieldAddFields>) -> Self {
         CrmDealUserfieldAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -68,19 +68,19 @@ pub struct CrmDealUserfieldAddFieldsSettings {
 }
 
 record!(CrmDealUserfieldAddFieldsSettings {
-    opt default_value: "DEFAULT_VALUE",
-    opt rows: "ROWS",
-    opt precision: "PRECISION",
-    opt display: "DISPLAY",
-    opt list_height: "LIST_HEIGHT",
-    opt iblock_type_id: "IBLOCK_TYPE_ID",
-    opt iblock_id: "IBLOCK_ID",
-    opt active_filter: "ACTIVE_FILTER",
-    opt entity_type: "ENTITY_TYPE",
-    opt lead: "LEAD",
-    opt contact: "CONTACT",
-    opt company: "COMPANY",
-    opt deal: "DEAL",
+    opt default_value: "DEFAULT_VALUE" => with_default_value(String),
+    opt rows: "ROWS" => with_rows(Numeric),
+    opt precision: "PRECISION" => with_precision(Numeric),
+    opt display: "DISPLAY" => with_display(String),
+    opt list_height: "LIST_HEIGHT" => with_list_height(Value),
+    opt iblock_type_id: "IBLOCK_TYPE_ID" => with_iblock_type_id(String),
+    opt iblock_id: "IBLOCK_ID" => with_iblock_id(String),
+    opt active_filter: "ACTIVE_FILTER" => with_active_filter(Flag),
+    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
+    opt lead: "LEAD" => with_lead(Flag),
+    opt contact: "CONTACT" => with_contact(Flag),
+    opt company: "COMPANY" => with_company(Flag),
+    opt deal: "DEAL" => with_deal(Flag),
 });
 
 /// `LIST` (parameter).
@@ -100,10 +100,10 @@ pub struct CrmDealUserfieldAddFieldsList {
 }
 
 record!(CrmDealUserfieldAddFieldsList {
-    opt value: "VALUE",
-    opt sort: "SORT",
-    opt def: "DEF",
-    opt xml_id: "XML_ID",
+    opt value: "VALUE" => with_value(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt def: "DEF" => with_def(Flag),
+    opt xml_id: "XML_ID" => with_xml_id(String),
 });
 
 /// `fields` (parameter).
@@ -153,31 +153,31 @@ pub struct CrmDealUserfieldAddFields {
 record!(CrmDealUserfieldAddFields {
     req user_type_id: "USER_TYPE_ID",
     req field_name: "FIELD_NAME",
-    opt label: "LABEL",
-    opt xml_id: "XML_ID",
-    opt list_filter_label: "LIST_FILTER_LABEL",
-    opt list_column_label: "LIST_COLUMN_LABEL",
-    opt edit_form_label: "EDIT_FORM_LABEL",
-    opt error_message: "ERROR_MESSAGE",
-    opt help_message: "HELP_MESSAGE",
-    opt multiple: "MULTIPLE",
-    opt mandatory: "MANDATORY",
-    opt show_filter: "SHOW_FILTER",
-    opt settings: "SETTINGS",
-    opt list: "LIST",
-    opt sort: "SORT",
-    opt show_in_list: "SHOW_IN_LIST",
-    opt edit_in_list: "EDIT_IN_LIST",
-    opt is_searchable: "IS_SEARCHABLE",
+    opt label: "LABEL" => with_label(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(Value),
+    opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(Value),
+    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(Value),
+    opt error_message: "ERROR_MESSAGE" => with_error_message(Value),
+    opt help_message: "HELP_MESSAGE" => with_help_message(Value),
+    opt multiple: "MULTIPLE" => with_multiple(Flag),
+    opt mandatory: "MANDATORY" => with_mandatory(Flag),
+    opt show_filter: "SHOW_FILTER" => with_show_filter(Flag),
+    opt settings: "SETTINGS" => with_settings(CrmDealUserfieldAddFieldsSettings),
+    opt list: "LIST" => with_list(Vec<CrmDealUserfieldAddFieldsList>),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(Flag),
+    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(Flag),
+    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(Flag),
 });
 
 #[allow(deprecated)]
 impl CrmDealUserfieldAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(user_type_id: String, field_name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(user_type_id: impl Into<String>, field_name: impl Into<String>) -> Self {
         CrmDealUserfieldAddFields {
-            user_type_id,
-            field_name,
+            user_type_id: user_type_id.into(),
+            field_name: field_name.into(),
             label: None,
             xml_id: None,
             list_filter_label: None,

@@ -20,5 +20,5 @@ pub struct CrmDealcategoryDefaultSet {
 }
 
 record!(CrmDealcategoryDefaultSet {
-    opt name: "name",
+    opt name: "name" => with_name(String),
 });

@@ -20,5 +20,5 @@ pub struct CrmDealcategoryStageList {
 }
 
 record!(CrmDealcategoryStageList {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

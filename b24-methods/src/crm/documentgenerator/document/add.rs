@@ -32,19 +32,23 @@ record!(CrmDocumentgeneratorDocumentAdd {
     req template_id: "templateId",
     req entity_type_id: "entityTypeId",
     req entity_id: "entityId",
-    opt values: "values",
-    opt stamps_enabled: "stampsEnabled",
-    opt fields: "fields",
+    opt values: "values" => with_values(Value),
+    opt stamps_enabled: "stampsEnabled" => with_stamps_enabled(Numeric),
+    opt fields: "fields" => with_fields(Value),
 });
 
 #[allow(deprecated)]
 impl CrmDocumentgeneratorDocumentAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(template_id: Numeric, entity_type_id: Numeric, entity_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        template_id: impl Into<Numeric>,
+        entity_type_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+    ) -> Self {
         CrmDocumentgeneratorDocumentAdd {
-            template_id,
-            entity_type_id,
-            entity_id,
+            template_id: template_id.into(),
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
             values: None,
             stamps_enabled: None,
             fields: None,

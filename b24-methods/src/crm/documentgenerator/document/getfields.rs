@@ -22,15 +22,15 @@ pub struct CrmDocumentgeneratorDocumentGetfields {
 
 record!(CrmDocumentgeneratorDocumentGetfields {
     req id: "id",
-    opt values: "values",
+    opt values: "values" => with_values(CrmDocumentgeneratorDocumentGetfieldsValues),
 });
 
 #[allow(deprecated)]
 impl CrmDocumentgeneratorDocumentGetfields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmDocumentgeneratorDocumentGetfields {
-            id,
+            id: id.into(),
             values: None,
             extra: Map::new(),
         }
@@ -62,12 +62,12 @@ pub struct CrmDocumentgeneratorDocumentGetfieldsValues {
 }
 
 record!(CrmDocumentgeneratorDocumentGetfieldsValues {
-    opt document_number: "DocumentNumber",
-    opt document_create_time: "DocumentCreateTime",
-    opt document_title: "DocumentTitle",
-    opt client_phone: "ClientPhone",
-    opt client_email: "ClientEmail",
-    opt products_product_name: "ProductsProductName",
-    opt products_product_quantity: "ProductsProductQuantity",
-    opt total_sum: "TotalSum",
+    opt document_number: "DocumentNumber" => with_document_number(String),
+    opt document_create_time: "DocumentCreateTime" => with_document_create_time(String),
+    opt document_title: "DocumentTitle" => with_document_title(String),
+    opt client_phone: "ClientPhone" => with_client_phone(String),
+    opt client_email: "ClientEmail" => with_client_email(String),
+    opt products_product_name: "ProductsProductName" => with_products_product_name(Value),
+    opt products_product_quantity: "ProductsProductQuantity" => with_products_product_quantity(Value),
+    opt total_sum: "TotalSum" => with_total_sum(String),
 });

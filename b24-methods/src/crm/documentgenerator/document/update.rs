@@ -24,16 +24,16 @@ pub struct CrmDocumentgeneratorDocumentUpdate {
 
 record!(CrmDocumentgeneratorDocumentUpdate {
     req id: "id",
-    opt values: "values",
-    opt stamps_enabled: "stampsEnabled",
+    opt values: "values" => with_values(Value),
+    opt stamps_enabled: "stampsEnabled" => with_stamps_enabled(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmDocumentgeneratorDocumentUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmDocumentgeneratorDocumentUpdate {
-            id,
+            id: id.into(),
             values: None,
             stamps_enabled: None,
             extra: Map::new(),

@@ -24,10 +24,10 @@ record!(CrmDocumentgeneratorDocumentUpload {
 
 #[allow(deprecated)]
 impl CrmDocumentgeneratorDocumentUpload {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmDocumentgeneratorDocumentUploadFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmDocumentgeneratorDocumentUploadFields>) -> Self {
         CrmDocumentgeneratorDocumentUpload {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -64,28 +64,28 @@ record!(CrmDocumentgeneratorDocumentUploadFields {
     req region: "region",
     req title: "title",
     req number: "number",
-    opt pdf_content: "pdfContent",
-    opt image_content: "imageContent",
+    opt pdf_content: "pdfContent" => with_pdf_content(String),
+    opt image_content: "imageContent" => with_image_content(String),
 });
 
 #[allow(deprecated)]
 impl CrmDocumentgeneratorDocumentUploadFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        entity_type_id: Numeric,
-        entity_id: Numeric,
-        file_content: String,
-        region: String,
-        title: String,
-        number: String,
+        entity_type_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+        file_content: impl Into<String>,
+        region: impl Into<String>,
+        title: impl Into<String>,
+        number: impl Into<String>,
     ) -> Self {
         CrmDocumentgeneratorDocumentUploadFields {
-            entity_type_id,
-            entity_id,
-            file_content,
-            region,
-            title,
-            number,
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
+            file_content: file_content.into(),
+            region: region.into(),
+            title: title.into(),
+            number: number.into(),
             pdf_content: None,
             image_content: None,
             extra: Map::new(),

@@ -17,7 +17,7 @@ pub struct CrmDocumentgeneratorNumeratorList {
 }
 
 record!(CrmDocumentgeneratorNumeratorList {
-    opt start: "start",
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `settings` (returned field).

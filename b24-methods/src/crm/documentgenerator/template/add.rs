@@ -24,10 +24,10 @@ record!(CrmDocumentgeneratorTemplateAdd {
 
 #[allow(deprecated)]
 impl CrmDocumentgeneratorTemplateAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmDocumentgeneratorTemplateAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmDocumentgeneratorTemplateAddFields>) -> Self {
         CrmDocumentgeneratorTemplateAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -65,28 +65,28 @@ record!(CrmDocumentgeneratorTemplateAddFields {
     req numerator_id: "numeratorId",
     req region: "region",
     req entity_type_id: "entityTypeId",
-    opt users: "users",
-    opt active: "active",
-    opt with_stamps: "withStamps",
-    opt sort: "sort",
+    opt users: "users" => with_users(Vec<Value>),
+    opt active: "active" => with_active(String),
+    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmDocumentgeneratorTemplateAddFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        name: String,
-        file: FileData,
-        numerator_id: Numeric,
-        region: String,
-        entity_type_id: Vec<Value>,
+        name: impl Into<String>,
+        file: impl Into<FileData>,
+        numerator_id: impl Into<Numeric>,
+        region: impl Into<String>,
+        entity_type_id: impl Into<Vec<Value>>,
     ) -> Self {
         CrmDocumentgeneratorTemplateAddFields {
-            name,
-            file,
-            numerator_id,
-            region,
-            entity_type_id,
+            name: name.into(),
+            file: file.into(),
+            numerator_id: numerator_id.into(),
+            region: region.into(),
+            entity_type_id: entity_type_id.into(),
             users: None,
             active: None,
             with_stamps: None,

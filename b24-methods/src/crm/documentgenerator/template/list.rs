@@ -25,10 +25,10 @@ pub struct CrmDocumentgeneratorTemplateList {
 }
 
 record!(CrmDocumentgeneratorTemplateList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<Value>),
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

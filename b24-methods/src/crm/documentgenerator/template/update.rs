@@ -27,11 +27,14 @@ record!(CrmDocumentgeneratorTemplateUpdate {
 
 #[allow(deprecated)]
 impl CrmDocumentgeneratorTemplateUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmDocumentgeneratorTemplateUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<CrmDocumentgeneratorTemplateUpdateFields>,
+    ) -> Self {
         CrmDocumentgeneratorTemplateUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -64,15 +67,15 @@ pub struct CrmDocumentgeneratorTemplateUpdateFields {
 }
 
 record!(CrmDocumentgeneratorTemplateUpdateFields {
-    opt name: "name",
-    opt file: "file",
-    opt numerator_id: "numeratorId",
-    opt region: "region",
-    opt entity_type_id: "entityTypeId",
-    opt users: "users",
-    opt active: "active",
-    opt with_stamps: "withStamps",
-    opt sort: "sort",
+    opt name: "name" => with_name(String),
+    opt file: "file" => with_file(FileData),
+    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
+    opt region: "region" => with_region(String),
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Vec<Value>),
+    opt users: "users" => with_users(Vec<Value>),
+    opt active: "active" => with_active(String),
+    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 /// `result` (returned field).

@@ -19,5 +19,5 @@ pub struct CrmDuplicateVolatileTypeFields {
 }
 
 record!(CrmDuplicateVolatileTypeFields {
-    opt entity_type_id: "entityTypeId",
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
 });

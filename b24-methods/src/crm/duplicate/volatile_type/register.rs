@@ -27,11 +27,11 @@ record!(CrmDuplicateVolatileTypeRegister {
 
 #[allow(deprecated)]
 impl CrmDuplicateVolatileTypeRegister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, field_code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>, field_code: impl Into<String>) -> Self {
         CrmDuplicateVolatileTypeRegister {
-            entity_type_id,
-            field_code,
+            entity_type_id: entity_type_id.into(),
+            field_code: field_code.into(),
             extra: Map::new(),
         }
     }

@@ -20,5 +20,5 @@ pub struct CrmInvoiceRecurringAdd {
 }
 
 record!(CrmInvoiceRecurringAdd {
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(Vec<Value>),
 });

@@ -20,5 +20,5 @@ pub struct CrmInvoiceRecurringDelete {
 }
 
 record!(CrmInvoiceRecurringDelete {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

@@ -20,5 +20,5 @@ pub struct CrmInvoiceRecurringExpose {
 }
 
 record!(CrmInvoiceRecurringExpose {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

@@ -20,5 +20,5 @@ pub struct CrmInvoiceRecurringGet {
 }
 
 record!(CrmInvoiceRecurringGet {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

@@ -25,10 +25,10 @@ record!(CrmInvoiceStatusAdd {
 
 #[allow(deprecated)]
 impl CrmInvoiceStatusAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<Vec<Value>>) -> Self {
         CrmInvoiceStatusAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

@@ -28,11 +28,11 @@ record!(CrmInvoiceStatusUpdate {
 
 #[allow(deprecated)]
 impl CrmInvoiceStatusUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<Vec<Value>>) -> Self {
         CrmInvoiceStatusUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

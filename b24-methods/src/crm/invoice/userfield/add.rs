@@ -22,6 +22,6 @@ pub struct CrmInvoiceUserfieldAdd {
 }
 
 record!(CrmInvoiceUserfieldAdd {
-    opt fields: "fields",
-    opt list: "LIST",
+    opt fields: "fields" => with_fields(Value),
+    opt list: "LIST" => with_list(Value),
 });

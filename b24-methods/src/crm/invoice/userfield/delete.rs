@@ -20,5 +20,5 @@ pub struct CrmInvoiceUserfieldDelete {
 }
 
 record!(CrmInvoiceUserfieldDelete {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

@@ -20,5 +20,5 @@ pub struct CrmInvoiceUserfieldGet {
 }
 
 record!(CrmInvoiceUserfieldGet {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

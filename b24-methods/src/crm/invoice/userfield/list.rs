@@ -22,6 +22,6 @@ pub struct CrmInvoiceUserfieldList {
 }
 
 record!(CrmInvoiceUserfieldList {
-    opt order: "order",
-    opt filter: "filter",
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
 });

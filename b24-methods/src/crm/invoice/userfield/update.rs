@@ -24,7 +24,7 @@ pub struct CrmInvoiceUserfieldUpdate {
 }
 
 record!(CrmInvoiceUserfieldUpdate {
-    opt id: "id",
-    opt fields: "fields",
-    opt list: "LIST",
+    opt id: "id" => with_id(Value),
+    opt fields: "fields" => with_fields(Value),
+    opt list: "LIST" => with_list(Value),
 });

@@ -27,17 +27,17 @@ pub struct CrmItemDeliveryList {
 record!(CrmItemDeliveryList {
     req entity_id: "entityId",
     req entity_type_id: "entityTypeId",
-    opt filter: "filter",
-    opt order: "order",
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
 });
 
 #[allow(deprecated)]
 impl CrmItemDeliveryList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: Numeric, entity_type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_id: impl Into<Numeric>, entity_type_id: impl Into<Numeric>) -> Self {
         CrmItemDeliveryList {
-            entity_id,
-            entity_type_id,
+            entity_id: entity_id.into(),
+            entity_type_id: entity_type_id.into(),
             filter: None,
             order: None,
             extra: Map::new(),

@@ -27,11 +27,11 @@ record!(CrmItemPaymentAdd {
 
 #[allow(deprecated)]
 impl CrmItemPaymentAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: Numeric, entity_type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_id: impl Into<Numeric>, entity_type_id: impl Into<Numeric>) -> Self {
         CrmItemPaymentAdd {
-            entity_id,
-            entity_type_id,
+            entity_id: entity_id.into(),
+            entity_type_id: entity_type_id.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(CrmItemPaymentUpdate {
 
 #[allow(deprecated)]
 impl CrmItemPaymentUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmItemPaymentUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmItemPaymentUpdateFields>) -> Self {
         CrmItemPaymentUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -50,6 +50,6 @@ pub struct CrmItemPaymentUpdateFields {
 }
 
 record!(CrmItemPaymentUpdateFields {
-    opt paid: "paid",
-    opt pay_system_id: "paySystemId",
+    opt paid: "paid" => with_paid(String),
+    opt pay_system_id: "paySystemId" => with_pay_system_id(Numeric),
 });

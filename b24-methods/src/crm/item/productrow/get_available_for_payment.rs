@@ -27,11 +27,11 @@ record!(CrmItemProductrowGetAvailableForPayment {
 
 #[allow(deprecated)]
 impl CrmItemProductrowGetAvailableForPayment {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(owner_id: Numeric, owner_type: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(owner_id: impl Into<Numeric>, owner_type: impl Into<String>) -> Self {
         CrmItemProductrowGetAvailableForPayment {
-            owner_id,
-            owner_type,
+            owner_id: owner_id.into(),
+            owner_type: owner_type.into(),
             extra: Map::new(),
         }
     }

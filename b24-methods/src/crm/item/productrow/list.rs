@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.item.productrow.list`.
-#[b24_method("crm.item.productrow.list", scope = "crm", response = CrmItemProductrowListResult, read_only)]
+#[b24_method("crm.item.productrow.list", scope = "crm", response = CrmItemProductrowListResult, read_only, list = "productRows")]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmItemProductrowList {
@@ -24,16 +24,16 @@ pub struct CrmItemProductrowList {
 
 record!(CrmItemProductrowList {
     req filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmItemProductrowList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(filter: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(filter: impl Into<Value>) -> Self {
         CrmItemProductrowList {
-            filter,
+            filter: filter.into(),
             order: None,
             start: None,
             extra: Map::new(),

@@ -30,16 +30,16 @@ record!(CrmItemProductrowSet {
 
 #[allow(deprecated)]
 impl CrmItemProductrowSet {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        owner_id: Numeric,
-        owner_type: String,
-        product_rows: Vec<CrmItemProductrowSetProductRows>,
+        owner_id: impl Into<Numeric>,
+        owner_type: impl Into<String>,
+        product_rows: impl Into<Vec<CrmItemProductrowSetProductRows>>,
     ) -> Self {
         CrmItemProductrowSet {
-            owner_id,
-            owner_type,
-            product_rows,
+            owner_id: owner_id.into(),
+            owner_type: owner_type.into(),
+            product_rows: product_rows.into(),
             extra: Map::new(),
         }
     }
@@ -76,17 +76,17 @@ pub struct CrmItemProductrowSetProductRows {
 }
 
 record!(CrmItemProductrowSetProductRows {
-    opt product_id: "productId",
-    opt product_name: "productName",
-    opt price: "price",
-    opt quantity: "quantity",
-    opt discount_type_id: "discountTypeId",
-    opt discount_rate: "discountRate",
-    opt discount_sum: "discountSum",
-    opt tax_rate: "taxRate",
-    opt tax_included: "taxIncluded",
-    opt measure_code: "measureCode",
-    opt sort: "sort",
+    opt product_id: "productId" => with_product_id(Numeric),
+    opt product_name: "productName" => with_product_name(String),
+    opt price: "price" => with_price(Numeric),
+    opt quantity: "quantity" => with_quantity(Numeric),
+    opt discount_type_id: "discountTypeId" => with_discount_type_id(Numeric),
+    opt discount_rate: "discountRate" => with_discount_rate(Numeric),
+    opt discount_sum: "discountSum" => with_discount_sum(Numeric),
+    opt tax_rate: "taxRate" => with_tax_rate(Numeric),
+    opt tax_included: "taxIncluded" => with_tax_included(String),
+    opt measure_code: "measureCode" => with_measure_code(Value),
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 /// `result` (returned field).

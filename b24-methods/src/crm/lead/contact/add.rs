@@ -27,11 +27,11 @@ record!(CrmLeadContactAdd {
 
 #[allow(deprecated)]
 impl CrmLeadContactAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmLeadContactAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmLeadContactAddFields>) -> Self {
         CrmLeadContactAdd {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,16 +53,16 @@ pub struct CrmLeadContactAddFields {
 
 record!(CrmLeadContactAddFields {
     req contact_id: "CONTACT_ID",
-    opt sort: "SORT",
-    opt is_primary: "IS_PRIMARY",
+    opt sort: "SORT" => with_sort(Numeric),
+    opt is_primary: "IS_PRIMARY" => with_is_primary(String),
 });
 
 #[allow(deprecated)]
 impl CrmLeadContactAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(contact_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(contact_id: impl Into<Numeric>) -> Self {
         CrmLeadContactAddFields {
-            contact_id,
+            contact_id: contact_id.into(),
             sort: None,
             is_primary: None,
             extra: Map::new(),

@@ -27,11 +27,11 @@ record!(CrmLeadContactDelete {
 
 #[allow(deprecated)]
 impl CrmLeadContactDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmLeadContactDeleteFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmLeadContactDeleteFields>) -> Self {
         CrmLeadContactDelete {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,10 +53,10 @@ record!(CrmLeadContactDeleteFields {
 
 #[allow(deprecated)]
 impl CrmLeadContactDeleteFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(contact_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(contact_id: impl Into<Numeric>) -> Self {
         CrmLeadContactDeleteFields {
-            contact_id,
+            contact_id: contact_id.into(),
             extra: Map::new(),
         }
     }

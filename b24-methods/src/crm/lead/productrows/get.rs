@@ -25,10 +25,10 @@ record!(CrmLeadProductrowsGet {
 
 #[allow(deprecated)]
 impl CrmLeadProductrowsGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmLeadProductrowsGet {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

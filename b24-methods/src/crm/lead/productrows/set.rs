@@ -23,15 +23,15 @@ pub struct CrmLeadProductrowsSet {
 
 record!(CrmLeadProductrowsSet {
     req id: "id",
-    opt rows: "rows",
+    opt rows: "rows" => with_rows(Vec<CrmLeadProductrowsSetRows>),
 });
 
 #[allow(deprecated)]
 impl CrmLeadProductrowsSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmLeadProductrowsSet {
-            id,
+            id: id.into(),
             rows: None,
             extra: Map::new(),
         }
@@ -77,19 +77,19 @@ pub struct CrmLeadProductrowsSetRows {
 }
 
 record!(CrmLeadProductrowsSetRows {
-    opt product_id: "PRODUCT_ID",
-    opt product_name: "PRODUCT_NAME",
-    opt price: "PRICE",
-    opt price_exclusive: "PRICE_EXCLUSIVE",
-    opt price_netto: "PRICE_NETTO",
-    opt price_brutto: "PRICE_BRUTTO",
-    opt quantity: "QUANTITY",
-    opt discount_type_id: "DISCOUNT_TYPE_ID",
-    opt discount_rate: "DISCOUNT_RATE",
-    opt discount_sum: "DISCOUNT_SUM",
-    opt tax_rate: "TAX_RATE",
-    opt tax_included: "TAX_INCLUDED",
-    opt measure_code: "MEASURE_CODE",
-    opt measure_name: "MEASURE_NAME",
-    opt sort: "SORT",
+    opt product_id: "PRODUCT_ID" => with_product_id(Numeric),
+    opt product_name: "PRODUCT_NAME" => with_product_name(String),
+    opt price: "PRICE" => with_price(Numeric),
+    opt price_exclusive: "PRICE_EXCLUSIVE" => with_price_exclusive(Numeric),
+    opt price_netto: "PRICE_NETTO" => with_price_netto(Numeric),
+    opt price_brutto: "PRICE_BRUTTO" => with_price_brutto(Numeric),
+    opt quantity: "QUANTITY" => with_quantity(Numeric),
+    opt discount_type_id: "DISCOUNT_TYPE_ID" => with_discount_type_id(Numeric),
+    opt discount_rate: "DISCOUNT_RATE" => with_discount_rate(Numeric),
+    opt discount_sum: "DISCOUNT_SUM" => with_discount_sum(Numeric),
+    opt tax_rate: "TAX_RATE" => with_tax_rate(Numeric),
+    opt tax_included: "TAX_INCLUDED" => with_tax_included(String),
+    opt measure_code: "MEASURE_CODE" => with_measure_code(Value),
+    opt measure_name: "MEASURE_NAME" => with_measure_name(String),
+    opt sort: "SORT" => with_sort(Numeric),
 });

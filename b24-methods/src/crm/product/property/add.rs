@@ -20,5 +20,5 @@ pub struct CrmProductPropertyAdd {
 }
 
 record!(CrmProductPropertyAdd {
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(Vec<Value>),
 });

@@ -20,5 +20,5 @@ pub struct CrmProductPropertyDelete {
 }
 
 record!(CrmProductPropertyDelete {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

@@ -20,5 +20,5 @@ pub struct CrmProductPropertyGet {
 }
 
 record!(CrmProductPropertyGet {
-    opt id: "id",
+    opt id: "id" => with_id(Numeric),
 });

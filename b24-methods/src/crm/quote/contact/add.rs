@@ -27,11 +27,11 @@ record!(CrmQuoteContactAdd {
 
 #[allow(deprecated)]
 impl CrmQuoteContactAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmQuoteContactAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmQuoteContactAddFields>) -> Self {
         CrmQuoteContactAdd {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,16 +53,16 @@ pub struct CrmQuoteContactAddFields {
 
 record!(CrmQuoteContactAddFields {
     req contact_id: "CONTACT_ID",
-    opt is_primary: "IS_PRIMARY",
-    opt sort: "SORT",
+    opt is_primary: "IS_PRIMARY" => with_is_primary(String),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmQuoteContactAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(contact_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(contact_id: impl Into<Numeric>) -> Self {
         CrmQuoteContactAddFields {
-            contact_id,
+            contact_id: contact_id.into(),
             is_primary: None,
             sort: None,
             extra: Map::new(),

@@ -27,11 +27,11 @@ record!(CrmQuoteContactDelete {
 
 #[allow(deprecated)]
 impl CrmQuoteContactDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmQuoteContactDeleteFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmQuoteContactDeleteFields>) -> Self {
         CrmQuoteContactDelete {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,10 +53,10 @@ record!(CrmQuoteContactDeleteFields {
 
 #[allow(deprecated)]
 impl CrmQuoteContactDeleteFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(contact_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(contact_id: impl Into<Numeric>) -> Self {
         CrmQuoteContactDeleteFields {
-            contact_id,
+            contact_id: contact_id.into(),
             extra: Map::new(),
         }
     }

@@ -21,8 +21,8 @@ pub struct CrmQuoteUserfieldList {
 }
 
 record!(CrmQuoteUserfieldList {
-    opt filter: "filter",
-    opt order: "order",
+    opt filter: "filter" => with_filter(CrmQuoteUserfieldListFilter),
+    opt order: "order" => with_order(Value),
 });
 
 /// `filter` (parameter).
@@ -58,16 +58,16 @@ pub struct CrmQuoteUserfieldListFilter {
 }
 
 record!(CrmQuoteUserfieldListFilter {
-    opt id: "ID",
-    opt field_name: "FIELD_NAME",
-    opt user_type_id: "USER_TYPE_ID",
-    opt xml_id: "XML_ID",
-    opt sort: "SORT",
-    opt multiple: "MULTIPLE",
-    opt mandatory: "MANDATORY",
-    opt show_filter: "SHOW_FILTER",
-    opt show_in_list: "SHOW_IN_LIST",
-    opt edit_in_list: "EDIT_IN_LIST",
-    opt is_searchable: "IS_SEARCHABLE",
-    opt lang: "LANG",
+    opt id: "ID" => with_id(Numeric),
+    opt field_name: "FIELD_NAME" => with_field_name(String),
+    opt user_type_id: "USER_TYPE_ID" => with_user_type_id(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt multiple: "MULTIPLE" => with_multiple(Flag),
+    opt mandatory: "MANDATORY" => with_mandatory(Flag),
+    opt show_filter: "SHOW_FILTER" => with_show_filter(String),
+    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(Flag),
+    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(Flag),
+    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(Flag),
+    opt lang: "LANG" => with_lang(String),
 });

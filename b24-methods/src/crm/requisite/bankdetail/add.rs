@@ -22,10 +22,10 @@ record!(CrmRequisiteBankdetailAdd {
 
 #[allow(deprecated)]
 impl CrmRequisiteBankdetailAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmRequisiteBankdetailAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmRequisiteBankdetailAddFields>) -> Self {
         CrmRequisiteBankdetailAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -97,43 +97,43 @@ pub struct CrmRequisiteBankdetailAddFields {
 
 record!(CrmRequisiteBankdetailAddFields {
     req entity_id: "ENTITY_ID",
-    opt country_id: "COUNTRY_ID",
+    opt country_id: "COUNTRY_ID" => with_country_id(Numeric),
     req name: "NAME",
-    opt code: "CODE",
-    opt xml_id: "XML_ID",
-    opt active: "ACTIVE",
-    opt sort: "SORT",
-    opt rq_bank_name: "RQ_BANK_NAME",
-    opt rq_bank_addr: "RQ_BANK_ADDR",
-    opt rq_bank_code: "RQ_BANK_CODE",
-    opt rq_bank_route_num: "RQ_BANK_ROUTE_NUM",
-    opt rq_bik: "RQ_BIK",
-    opt rq_codeb: "RQ_CODEB",
-    opt rq_codeg: "RQ_CODEG",
-    opt rq_rib: "RQ_RIB",
-    opt rq_mfo: "RQ_MFO",
-    opt rq_acc_name: "RQ_ACC_NAME",
-    opt rq_acc_num: "RQ_ACC_NUM",
-    opt rq_acc_type: "RQ_ACC_TYPE",
-    opt rq_agency_name: "RQ_AGENCY_NAME",
-    opt rq_iik: "RQ_IIK",
-    opt rq_acc_currency: "RQ_ACC_CURRENCY",
-    opt rq_cor_acc_num: "RQ_COR_ACC_NUM",
-    opt rq_iban: "RQ_IBAN",
-    opt rq_swift: "RQ_SWIFT",
-    opt rq_bic: "RQ_BIC",
-    opt comments: "COMMENTS",
-    opt originator_id: "ORIGINATOR_ID",
+    opt code: "CODE" => with_code(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt rq_bank_name: "RQ_BANK_NAME" => with_rq_bank_name(String),
+    opt rq_bank_addr: "RQ_BANK_ADDR" => with_rq_bank_addr(String),
+    opt rq_bank_code: "RQ_BANK_CODE" => with_rq_bank_code(String),
+    opt rq_bank_route_num: "RQ_BANK_ROUTE_NUM" => with_rq_bank_route_num(String),
+    opt rq_bik: "RQ_BIK" => with_rq_bik(String),
+    opt rq_codeb: "RQ_CODEB" => with_rq_codeb(String),
+    opt rq_codeg: "RQ_CODEG" => with_rq_codeg(String),
+    opt rq_rib: "RQ_RIB" => with_rq_rib(String),
+    opt rq_mfo: "RQ_MFO" => with_rq_mfo(String),
+    opt rq_acc_name: "RQ_ACC_NAME" => with_rq_acc_name(String),
+    opt rq_acc_num: "RQ_ACC_NUM" => with_rq_acc_num(String),
+    opt rq_acc_type: "RQ_ACC_TYPE" => with_rq_acc_type(String),
+    opt rq_agency_name: "RQ_AGENCY_NAME" => with_rq_agency_name(String),
+    opt rq_iik: "RQ_IIK" => with_rq_iik(String),
+    opt rq_acc_currency: "RQ_ACC_CURRENCY" => with_rq_acc_currency(String),
+    opt rq_cor_acc_num: "RQ_COR_ACC_NUM" => with_rq_cor_acc_num(String),
+    opt rq_iban: "RQ_IBAN" => with_rq_iban(String),
+    opt rq_swift: "RQ_SWIFT" => with_rq_swift(String),
+    opt rq_bic: "RQ_BIC" => with_rq_bic(String),
+    opt comments: "COMMENTS" => with_comments(String),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
 });
 
 #[allow(deprecated)]
 impl CrmRequisiteBankdetailAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: Numeric, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
         CrmRequisiteBankdetailAddFields {
-            entity_id,
+            entity_id: entity_id.into(),
             country_id: None,
-            name,
+            name: name.into(),
             code: None,
             xml_id: None,
             active: None,

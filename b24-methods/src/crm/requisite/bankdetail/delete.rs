@@ -22,10 +22,10 @@ record!(CrmRequisiteBankdetailDelete {
 
 #[allow(deprecated)]
 impl CrmRequisiteBankdetailDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmRequisiteBankdetailDelete {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

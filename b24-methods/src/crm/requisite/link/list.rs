@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.requisite.link.list`.
-#[b24_method("crm.requisite.link.list", scope = "crm", response = Vec<Value>, read_only, list)]
+#[b24_method("crm.requisite.link.list", scope = "crm", response = Vec<crate::crm::requisite::link::get::CrmRequisiteLinkGetResult>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmRequisiteLinkList {
@@ -23,10 +23,10 @@ pub struct CrmRequisiteLinkList {
 }
 
 record!(CrmRequisiteLinkList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<CrmRequisiteLinkListSelect>),
+    opt filter: "filter" => with_filter(CrmRequisiteLinkListFilter),
+    opt order: "order" => with_order(CrmRequisiteLinkListOrder),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `select` (parameter).
@@ -50,12 +50,12 @@ pub struct CrmRequisiteLinkListSelect {
 }
 
 record!(CrmRequisiteLinkListSelect {
-    opt entity_type_id: "ENTITY_TYPE_ID",
-    opt entity_id: "ENTITY_ID",
-    opt requisite_id: "REQUISITE_ID",
-    opt bank_detail_id: "BANK_DETAIL_ID",
-    opt mc_requisite_id: "MC_REQUISITE_ID",
-    opt mc_bank_detail_id: "MC_BANK_DETAIL_ID",
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
+    opt requisite_id: "REQUISITE_ID" => with_requisite_id(Numeric),
+    opt bank_detail_id: "BANK_DETAIL_ID" => with_bank_detail_id(Numeric),
+    opt mc_requisite_id: "MC_REQUISITE_ID" => with_mc_requisite_id(Numeric),
+    opt mc_bank_detail_id: "MC_BANK_DETAIL_ID" => with_mc_bank_detail_id(Numeric),
 });
 
 /// `filter` (parameter).
@@ -79,12 +79,12 @@ pub struct CrmRequisiteLinkListFilter {
 }
 
 record!(CrmRequisiteLinkListFilter {
-    opt entity_type_id: "ENTITY_TYPE_ID",
-    opt entity_id: "ENTITY_ID",
-    opt requisite_id: "REQUISITE_ID",
-    opt bank_detail_id: "BANK_DETAIL_ID",
-    opt mc_requisite_id: "MC_REQUISITE_ID",
-    opt mc_bank_detail_id: "MC_BANK_DETAIL_ID",
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
+    opt requisite_id: "REQUISITE_ID" => with_requisite_id(Numeric),
+    opt bank_detail_id: "BANK_DETAIL_ID" => with_bank_detail_id(Numeric),
+    opt mc_requisite_id: "MC_REQUISITE_ID" => with_mc_requisite_id(Numeric),
+    opt mc_bank_detail_id: "MC_BANK_DETAIL_ID" => with_mc_bank_detail_id(Numeric),
 });
 
 /// `order` (parameter).
@@ -108,10 +108,10 @@ pub struct CrmRequisiteLinkListOrder {
 }
 
 record!(CrmRequisiteLinkListOrder {
-    opt entity_type_id: "ENTITY_TYPE_ID",
-    opt entity_id: "ENTITY_ID",
-    opt requisite_id: "REQUISITE_ID",
-    opt bank_detail_id: "BANK_DETAIL_ID",
-    opt mc_requisite_id: "MC_REQUISITE_ID",
-    opt mc_bank_detail_id: "MC_BANK_DETAIL_ID",
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
+    opt requisite_id: "REQUISITE_ID" => with_requisite_id(Numeric),
+    opt bank_detail_id: "BANK_DETAIL_ID" => with_bank_detail_id(Numeric),
+    opt mc_requisite_id: "MC_REQUISITE_ID" => with_mc_requisite_id(Numeric),
+    opt mc_bank_detail_id: "MC_BANK_DETAIL_ID" => with_mc_bank_detail_id(Numeric),
 });

@@ -22,10 +22,10 @@ record!(CrmRequisiteLinkRegister {
 
 #[allow(deprecated)]
 impl CrmRequisiteLinkRegister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmRequisiteLinkRegisterFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmRequisiteLinkRegisterFields>) -> Self {
         CrmRequisiteLinkRegister {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -62,22 +62,22 @@ record!(CrmRequisiteLinkRegisterFields {
 
 #[allow(deprecated)]
 impl CrmRequisiteLinkRegisterFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        entity_type_id: Numeric,
-        entity_id: Numeric,
-        requisite_id: Numeric,
-        bank_detail_id: Numeric,
-        mc_requisite_id: Numeric,
-        mc_bank_detail_id: Numeric,
+        entity_type_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+        requisite_id: impl Into<Numeric>,
+        bank_detail_id: impl Into<Numeric>,
+        mc_requisite_id: impl Into<Numeric>,
+        mc_bank_detail_id: impl Into<Numeric>,
     ) -> Self {
         CrmRequisiteLinkRegisterFields {
-            entity_type_id,
-            entity_id,
-            requisite_id,
-            bank_detail_id,
-            mc_requisite_id,
-            mc_bank_detail_id,
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
+            requisite_id: requisite_id.into(),
+            bank_detail_id: bank_detail_id.into(),
+            mc_requisite_id: mc_requisite_id.into(),
+            mc_bank_detail_id: mc_bank_detail_id.into(),
             extra: Map::new(),
         }
     }

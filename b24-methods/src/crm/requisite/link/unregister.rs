@@ -25,11 +25,11 @@ record!(CrmRequisiteLinkUnregister {
 
 #[allow(deprecated)]
 impl CrmRequisiteLinkUnregister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, entity_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>, entity_id: impl Into<Numeric>) -> Self {
         CrmRequisiteLinkUnregister {
-            entity_type_id,
-            entity_id,
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
             extra: Map::new(),
         }
     }

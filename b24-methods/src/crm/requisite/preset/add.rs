@@ -22,10 +22,10 @@ record!(CrmRequisitePresetAdd {
 
 #[allow(deprecated)]
 impl CrmRequisitePresetAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmRequisitePresetAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmRequisitePresetAddFields>) -> Self {
         CrmRequisitePresetAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,19 +55,23 @@ record!(CrmRequisitePresetAddFields {
     req entity_type_id: "ENTITY_TYPE_ID",
     req country_id: "COUNTRY_ID",
     req name: "NAME",
-    opt xml_id: "XML_ID",
-    opt active: "ACTIVE",
-    opt sort: "SORT",
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmRequisitePresetAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, country_id: Numeric, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        entity_type_id: impl Into<Numeric>,
+        country_id: impl Into<Numeric>,
+        name: impl Into<String>,
+    ) -> Self {
         CrmRequisitePresetAddFields {
-            entity_type_id,
-            country_id,
-            name,
+            entity_type_id: entity_type_id.into(),
+            country_id: country_id.into(),
+            name: name.into(),
             xml_id: None,
             active: None,
             sort: None,

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.requisite.preset.list`.
-#[b24_method("crm.requisite.preset.list", scope = "crm", response = Vec<Value>, read_only)]
+#[b24_method("crm.requisite.preset.list", scope = "crm", response = Vec<crate::crm::requisite::preset::get::CrmRequisitePresetGetResult>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmRequisitePresetList {
@@ -23,10 +23,10 @@ pub struct CrmRequisitePresetList {
 }
 
 record!(CrmRequisitePresetList {
-    opt select: "select",
-    opt filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt select: "select" => with_select(Vec<CrmRequisitePresetListSelect>),
+    opt filter: "filter" => with_filter(CrmRequisitePresetListFilter),
+    opt order: "order" => with_order(CrmRequisitePresetListOrder),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `select` (parameter).
@@ -60,17 +60,17 @@ pub struct CrmRequisitePresetListSelect {
 }
 
 record!(CrmRequisitePresetListSelect {
-    opt id: "ID",
-    opt entity_type_id: "ENTITY_TYPE_ID",
-    opt country_id: "COUNTRY_ID",
-    opt date_create: "DATE_CREATE",
-    opt date_modify: "DATE_MODIFY",
-    opt created_by_id: "CREATED_BY_ID",
-    opt modify_by_id: "MODIFY_BY_ID",
-    opt name: "NAME",
-    opt xml_id: "XML_ID",
-    opt active: "ACTIVE",
-    opt sort: "SORT",
+    opt id: "ID" => with_id(Numeric),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt country_id: "COUNTRY_ID" => with_country_id(Numeric),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 /// `filter` (parameter).
@@ -104,17 +104,17 @@ pub struct CrmRequisitePresetListFilter {
 }
 
 record!(CrmRequisitePresetListFilter {
-    opt id: "ID",
-    opt entity_type_id: "ENTITY_TYPE_ID",
-    opt country_id: "COUNTRY_ID",
-    opt date_create: "DATE_CREATE",
-    opt date_modify: "DATE_MODIFY",
-    opt created_by_id: "CREATED_BY_ID",
-    opt modify_by_id: "MODIFY_BY_ID",
-    opt name: "NAME",
-    opt xml_id: "XML_ID",
-    opt active: "ACTIVE",
-    opt sort: "SORT",
+    opt id: "ID" => with_id(Numeric),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt country_id: "COUNTRY_ID" => with_country_id(Numeric),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 /// `order` (parameter).
@@ -148,15 +148,15 @@ pub struct CrmRequisitePresetListOrder {
 }
 
 record!(CrmRequisitePresetListOrder {
-    opt id: "ID",
-    opt entity_type_id: "ENTITY_TYPE_ID",
-    opt country_id: "COUNTRY_ID",
-    opt date_create: "DATE_CREATE",
-    opt date_modify: "DATE_MODIFY",
-    opt created_by_id: "CREATED_BY_ID",
-    opt modify_by_id: "MODIFY_BY_ID",
-    opt name: "NAME",
-    opt xml_id: "XML_ID",
-    opt active: "ACTIVE",
-    opt sort: "SORT",
+    opt id: "ID" => with_id(Numeric),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt country_id: "COUNTRY_ID" => with_country_id(Numeric),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
 });

@@ -25,11 +25,11 @@ record!(CrmRequisitePresetUpdate {
 
 #[allow(deprecated)]
 impl CrmRequisitePresetUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmRequisitePresetUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmRequisitePresetUpdateFields>) -> Self {
         CrmRequisitePresetUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,17 +53,17 @@ pub struct CrmRequisitePresetUpdateFields {
 
 record!(CrmRequisitePresetUpdateFields {
     req name: "NAME",
-    opt xml_id: "XML_ID",
-    opt active: "ACTIVE",
-    opt sort: "SORT",
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmRequisitePresetUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         CrmRequisitePresetUpdateFields {
-            name,
+            name: name.into(),
             xml_id: None,
             active: None,
             sort: None,

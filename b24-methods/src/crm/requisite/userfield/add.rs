@@ -24,10 +24,10 @@ record!(CrmRequisiteUserfieldAdd {
 
 #[allow(deprecated)]
 impl CrmRequisiteUserfieldAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmRequisiteUserfieldAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmRequisiteUserfieldAddFields>) -> Self {
         CrmRequisiteUserfieldAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -81,31 +81,35 @@ record!(CrmRequisiteUserfieldAddFields {
     req entity_id: "ENTITY_ID",
     req field_name: "FIELD_NAME",
     req user_type_id: "USER_TYPE_ID",
-    opt xml_id: "XML_ID",
-    opt sort: "SORT",
-    opt multiple: "MULTIPLE",
-    opt mandatory: "MANDATORY",
-    opt show_filter: "SHOW_FILTER",
-    opt show_in_list: "SHOW_IN_LIST",
-    opt edit_in_list: "EDIT_IN_LIST",
-    opt is_searchable: "IS_SEARCHABLE",
-    opt edit_form_label: "EDIT_FORM_LABEL",
-    opt list_column_label: "LIST_COLUMN_LABEL",
-    opt list_filter_label: "LIST_FILTER_LABEL",
-    opt error_message: "ERROR_MESSAGE",
-    opt help_message: "HELP_MESSAGE",
-    opt list: "LIST",
-    opt settings: "SETTINGS",
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt multiple: "MULTIPLE" => with_multiple(String),
+    opt mandatory: "MANDATORY" => with_mandatory(String),
+    opt show_filter: "SHOW_FILTER" => with_show_filter(String),
+    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(String),
+    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(String),
+    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(String),
+    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(String),
+    opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(String),
+    opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(String),
+    opt error_message: "ERROR_MESSAGE" => with_error_message(String),
+    opt help_message: "HELP_MESSAGE" => with_help_message(String),
+    opt list: "LIST" => with_list(Value),
+    opt settings: "SETTINGS" => with_settings(Value),
 });
 
 #[allow(deprecated)]
 impl CrmRequisiteUserfieldAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: String, field_name: String, user_type_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        entity_id: impl Into<String>,
+        field_name: impl Into<String>,
+        user_type_id: impl Into<String>,
+    ) -> Self {
         CrmRequisiteUserfieldAddFields {
-            entity_id,
-            field_name,
-            user_type_id,
+            entity_id: entity_id.into(),
+            field_name: field_name.into(),
+            user_type_id: user_type_id.into(),
             xml_id: None,
             sort: None,
             multiple: None,

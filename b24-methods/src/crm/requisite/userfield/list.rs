@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.requisite.userfield.list`.
-#[b24_method("crm.requisite.userfield.list", scope = "crm", response = Vec<Value>, read_only)]
+#[b24_method("crm.requisite.userfield.list", scope = "crm", response = Vec<crate::crm::requisite::userfield::get::CrmRequisiteUserfieldGetResult>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmRequisiteUserfieldList {
@@ -19,8 +19,8 @@ pub struct CrmRequisiteUserfieldList {
 }
 
 record!(CrmRequisiteUserfieldList {
-    opt order: "order",
-    opt filter: "filter",
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(CrmRequisiteUserfieldListFilter),
 });
 
 /// `filter` (parameter).
@@ -70,36 +70,36 @@ pub struct CrmRequisiteUserfieldListFilter {
 }
 
 record!(CrmRequisiteUserfieldListFilter {
-    opt id: "ID",
-    opt entity_id: "ENTITY_ID",
+    opt id: "ID" => with_id(Numeric),
+    opt entity_id: "ENTITY_ID" => with_entity_id(String),
     req field_name: "FIELD_NAME",
     req user_type_id: "USER_TYPE_ID",
-    opt xml_id: "XML_ID",
-    opt sort: "SORT",
-    opt multiple: "MULTIPLE",
-    opt mandatory: "MANDATORY",
-    opt show_filter: "SHOW_FILTER",
-    opt show_in_list: "SHOW_IN_LIST",
-    opt edit_in_list: "EDIT_IN_LIST",
-    opt is_searchable: "IS_SEARCHABLE",
-    opt edit_form_label: "EDIT_FORM_LABEL",
-    opt list_column_label: "LIST_COLUMN_LABEL",
-    opt list_filter_label: "LIST_FILTER_LABEL",
-    opt error_message: "ERROR_MESSAGE",
-    opt help_message: "HELP_MESSAGE",
-    opt list: "LIST",
-    opt settings: "SETTINGS",
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt multiple: "MULTIPLE" => with_multiple(String),
+    opt mandatory: "MANDATORY" => with_mandatory(String),
+    opt show_filter: "SHOW_FILTER" => with_show_filter(String),
+    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(String),
+    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(String),
+    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(String),
+    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(String),
+    opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(String),
+    opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(String),
+    opt error_message: "ERROR_MESSAGE" => with_error_message(String),
+    opt help_message: "HELP_MESSAGE" => with_help_message(String),
+    opt list: "LIST" => with_list(Value),
+    opt settings: "SETTINGS" => with_settings(Value),
 });
 
 #[allow(deprecated)]
 impl CrmRequisiteUserfieldListFilter {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(field_name: String, user_type_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(field_name: impl Into<String>, user_type_id: impl Into<String>) -> Self {
         CrmRequisiteUserfieldListFilter {
             id: None,
             entity_id: None,
-            field_name,
-            user_type_id,
+            field_name: field_name.into(),
+            user_type_id: user_type_id.into(),
             xml_id: None,
             sort: None,
             multiple: None,

@@ -27,11 +27,14 @@ record!(CrmRequisiteUserfieldUpdate {
 
 #[allow(deprecated)]
 impl CrmRequisiteUserfieldUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmRequisiteUserfieldUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<CrmRequisiteUserfieldUpdateFields>,
+    ) -> Self {
         CrmRequisiteUserfieldUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -76,19 +79,19 @@ pub struct CrmRequisiteUserfieldUpdateFields {
 }
 
 record!(CrmRequisiteUserfieldUpdateFields {
-    opt xml_id: "XML_ID",
-    opt sort: "SORT",
-    opt multiple: "MULTIPLE",
-    opt mandatory: "MANDATORY",
-    opt show_filter: "SHOW_FILTER",
-    opt show_in_list: "SHOW_IN_LIST",
-    opt edit_in_list: "EDIT_IN_LIST",
-    opt is_searchable: "IS_SEARCHABLE",
-    opt edit_form_label: "EDIT_FORM_LABEL",
-    opt list_column_label: "LIST_COLUMN_LABEL",
-    opt list_filter_label: "LIST_FILTER_LABEL",
-    opt error_message: "ERROR_MESSAGE",
-    opt help_message: "HELP_MESSAGE",
-    opt list: "LIST",
-    opt settings: "SETTINGS",
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt multiple: "MULTIPLE" => with_multiple(String),
+    opt mandatory: "MANDATORY" => with_mandatory(String),
+    opt show_filter: "SHOW_FILTER" => with_show_filter(String),
+    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(String),
+    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(String),
+    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(String),
+    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(String),
+    opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(String),
+    opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(String),
+    opt error_message: "ERROR_MESSAGE" => with_error_message(String),
+    opt help_message: "HELP_MESSAGE" => with_help_message(String),
+    opt list: "LIST" => with_list(Value),
+    opt settings: "SETTINGS" => with_settings(Value),
 });

@@ -24,10 +24,10 @@ record!(CrmStatusEntityItems {
 
 #[allow(deprecated)]
 impl CrmStatusEntityItems {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_id: impl Into<String>) -> Self {
         CrmStatusEntityItems {
-            entity_id,
+            entity_id: entity_id.into(),
             extra: Map::new(),
         }
     }

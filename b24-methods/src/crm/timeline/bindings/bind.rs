@@ -22,10 +22,10 @@ record!(CrmTimelineBindingsBind {
 
 #[allow(deprecated)]
 impl CrmTimelineBindingsBind {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmTimelineBindingsBindFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmTimelineBindingsBindFields>) -> Self {
         CrmTimelineBindingsBind {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,12 +53,16 @@ record!(CrmTimelineBindingsBindFields {
 
 #[allow(deprecated)]
 impl CrmTimelineBindingsBindFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(owner_id: Numeric, entity_id: Numeric, entity_type: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        owner_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+        entity_type: impl Into<String>,
+    ) -> Self {
         CrmTimelineBindingsBindFields {
-            owner_id,
-            entity_id,
-            entity_type,
+            owner_id: owner_id.into(),
+            entity_id: entity_id.into(),
+            entity_type: entity_type.into(),
             extra: Map::new(),
         }
     }

@@ -22,10 +22,10 @@ record!(CrmTimelineBindingsList {
 
 #[allow(deprecated)]
 impl CrmTimelineBindingsList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(filter: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(filter: impl Into<Value>) -> Self {
         CrmTimelineBindingsList {
-            filter,
+            filter: filter.into(),
             extra: Map::new(),
         }
     }

@@ -22,10 +22,10 @@ record!(CrmTimelineBindingsUnbind {
 
 #[allow(deprecated)]
 impl CrmTimelineBindingsUnbind {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmTimelineBindingsUnbindFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmTimelineBindingsUnbindFields>) -> Self {
         CrmTimelineBindingsUnbind {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,12 +53,16 @@ record!(CrmTimelineBindingsUnbindFields {
 
 #[allow(deprecated)]
 impl CrmTimelineBindingsUnbindFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(owner_id: Numeric, entity_id: Numeric, entity_type: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        owner_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+        entity_type: impl Into<String>,
+    ) -> Self {
         CrmTimelineBindingsUnbindFields {
-            owner_id,
-            entity_id,
-            entity_type,
+            owner_id: owner_id.into(),
+            entity_id: entity_id.into(),
+            entity_type: entity_type.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(CrmTimelineCommentAdd {
 
 #[allow(deprecated)]
 impl CrmTimelineCommentAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmTimelineCommentAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmTimelineCommentAddFields>) -> Self {
         CrmTimelineCommentAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,17 +53,21 @@ record!(CrmTimelineCommentAddFields {
     req entity_id: "ENTITY_ID",
     req entity_type: "ENTITY_TYPE",
     req comment: "COMMENT",
-    opt files: "FILES",
+    opt files: "FILES" => with_files(Value),
 });
 
 #[allow(deprecated)]
 impl CrmTimelineCommentAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_id: Numeric, entity_type: String, comment: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        entity_id: impl Into<Numeric>,
+        entity_type: impl Into<String>,
+        comment: impl Into<String>,
+    ) -> Self {
         CrmTimelineCommentAddFields {
-            entity_id,
-            entity_type,
-            comment,
+            entity_id: entity_id.into(),
+            entity_type: entity_type.into(),
+            comment: comment.into(),
             files: None,
             extra: Map::new(),
         }

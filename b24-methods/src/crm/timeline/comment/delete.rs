@@ -24,16 +24,16 @@ pub struct CrmTimelineCommentDelete {
 
 record!(CrmTimelineCommentDelete {
     req id: "id",
-    opt owner_type_id: "ownerTypeId",
-    opt owner_id: "ownerId",
+    opt owner_type_id: "ownerTypeId" => with_owner_type_id(Numeric),
+    opt owner_id: "ownerId" => with_owner_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmTimelineCommentDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmTimelineCommentDelete {
-            id,
+            id: id.into(),
             owner_type_id: None,
             owner_id: None,
             extra: Map::new(),

@@ -23,19 +23,19 @@ pub struct CrmTimelineCommentList {
 }
 
 record!(CrmTimelineCommentList {
-    opt select: "select",
+    opt select: "select" => with_select(Vec<Value>),
     req filter: "filter",
-    opt order: "order",
-    opt start: "start",
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmTimelineCommentList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(filter: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(filter: impl Into<Value>) -> Self {
         CrmTimelineCommentList {
             select: None,
-            filter,
+            filter: filter.into(),
             order: None,
             start: None,
             extra: Map::new(),

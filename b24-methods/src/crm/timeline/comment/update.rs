@@ -27,17 +27,17 @@ pub struct CrmTimelineCommentUpdate {
 record!(CrmTimelineCommentUpdate {
     req id: "id",
     req fields: "fields",
-    opt owner_type_id: "ownerTypeId",
-    opt owner_id: "ownerId",
+    opt owner_type_id: "ownerTypeId" => with_owner_type_id(Numeric),
+    opt owner_id: "ownerId" => with_owner_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmTimelineCommentUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: CrmTimelineCommentUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmTimelineCommentUpdateFields>) -> Self {
         CrmTimelineCommentUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             owner_type_id: None,
             owner_id: None,
             extra: Map::new(),
@@ -58,6 +58,6 @@ pub struct CrmTimelineCommentUpdateFields {
 }
 
 record!(CrmTimelineCommentUpdateFields {
-    opt comment: "COMMENT",
-    opt files: "FILES",
+    opt comment: "COMMENT" => with_comment(String),
+    opt files: "FILES" => with_files(Value),
 });

@@ -30,12 +30,16 @@ record!(CrmTimelineItemUnpin {
 
 #[allow(deprecated)]
 impl CrmTimelineItemUnpin {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, owner_type_id: Numeric, owner_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        owner_type_id: impl Into<Numeric>,
+        owner_id: impl Into<Numeric>,
+    ) -> Self {
         CrmTimelineItemUnpin {
-            id,
-            owner_type_id,
-            owner_id,
+            id: id.into(),
+            owner_type_id: owner_type_id.into(),
+            owner_id: owner_id.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(CrmTimelineLogmessageAdd {
 
 #[allow(deprecated)]
 impl CrmTimelineLogmessageAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: CrmTimelineLogmessageAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<CrmTimelineLogmessageAddFields>) -> Self {
         CrmTimelineLogmessageAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -61,20 +61,20 @@ record!(CrmTimelineLogmessageAddFields {
 
 #[allow(deprecated)]
 impl CrmTimelineLogmessageAddFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        entity_type_id: Numeric,
-        entity_id: Numeric,
-        title: String,
-        text: String,
-        icon_code: String,
+        entity_type_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+        title: impl Into<String>,
+        text: impl Into<String>,
+        icon_code: impl Into<String>,
     ) -> Self {
         CrmTimelineLogmessageAddFields {
-            entity_type_id,
-            entity_id,
-            title,
-            text,
-            icon_code,
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
+            title: title.into(),
+            text: text.into(),
+            icon_code: icon_code.into(),
             extra: Map::new(),
         }
     }

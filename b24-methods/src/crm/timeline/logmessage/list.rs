@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.timeline.logmessage.list`.
-#[b24_method("crm.timeline.logmessage.list", scope = "crm", response = Vec<Value>, read_only)]
+#[b24_method("crm.timeline.logmessage.list", scope = "crm", response = Vec<Value>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmTimelineLogmessageList {
@@ -27,17 +27,17 @@ pub struct CrmTimelineLogmessageList {
 record!(CrmTimelineLogmessageList {
     req entity_type_id: "entityTypeId",
     req entity_id: "entityId",
-    opt order: "order",
-    opt start: "start",
+    opt order: "order" => with_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmTimelineLogmessageList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, entity_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>, entity_id: impl Into<Numeric>) -> Self {
         CrmTimelineLogmessageList {
-            entity_type_id,
-            entity_id,
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
             order: None,
             start: None,
             extra: Map::new(),

@@ -27,11 +27,11 @@ record!(CrmTimelineLogoAdd {
 
 #[allow(deprecated)]
 impl CrmTimelineLogoAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, file_content: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>, file_content: impl Into<String>) -> Self {
         CrmTimelineLogoAdd {
-            code,
-            file_content,
+            code: code.into(),
+            file_content: file_content.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(CrmTimelineLogoGet {
 
 #[allow(deprecated)]
 impl CrmTimelineLogoGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>) -> Self {
         CrmTimelineLogoGet {
-            code,
+            code: code.into(),
             extra: Map::new(),
         }
     }

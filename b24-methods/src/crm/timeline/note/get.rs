@@ -33,18 +33,18 @@ record!(CrmTimelineNoteGet {
 
 #[allow(deprecated)]
 impl CrmTimelineNoteGet {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        owner_type_id: Numeric,
-        owner_id: Numeric,
-        item_type: Numeric,
-        item_id: Numeric,
+        owner_type_id: impl Into<Numeric>,
+        owner_id: impl Into<Numeric>,
+        item_type: impl Into<Numeric>,
+        item_id: impl Into<Numeric>,
     ) -> Self {
         CrmTimelineNoteGet {
-            owner_type_id,
-            owner_id,
-            item_type,
-            item_id,
+            owner_type_id: owner_type_id.into(),
+            owner_id: owner_id.into(),
+            item_type: item_type.into(),
+            item_id: item_id.into(),
             extra: Map::new(),
         }
     }

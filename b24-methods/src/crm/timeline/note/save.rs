@@ -36,20 +36,20 @@ record!(CrmTimelineNoteSave {
 
 #[allow(deprecated)]
 impl CrmTimelineNoteSave {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        owner_type_id: Numeric,
-        owner_id: Numeric,
-        item_type: Numeric,
-        item_id: Numeric,
-        text: String,
+        owner_type_id: impl Into<Numeric>,
+        owner_id: impl Into<Numeric>,
+        item_type: impl Into<Numeric>,
+        item_id: impl Into<Numeric>,
+        text: impl Into<String>,
     ) -> Self {
         CrmTimelineNoteSave {
-            owner_type_id,
-            owner_id,
-            item_type,
-            item_id,
-            text,
+            owner_type_id: owner_type_id.into(),
+            owner_id: owner_id.into(),
+            item_type: item_type.into(),
+            item_id: item_id.into(),
+            text: text.into(),
             extra: Map::new(),
         }
     }

@@ -22,15 +22,15 @@ pub struct CrmTrackingTraceAdd {
 
 record!(CrmTrackingTraceAdd {
     req trace: "TRACE",
-    opt entities: "ENTITIES",
+    opt entities: "ENTITIES" => with_entities(Vec<CrmTrackingTraceAddEntities>),
 });
 
 #[allow(deprecated)]
 impl CrmTrackingTraceAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(trace: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(trace: impl Into<String>) -> Self {
         CrmTrackingTraceAdd {
-            trace,
+            trace: trace.into(),
             entities: None,
             extra: Map::new(),
         }
@@ -56,11 +56,11 @@ record!(CrmTrackingTraceAddEntities {
 
 #[allow(deprecated)]
 impl CrmTrackingTraceAddEntities {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String, id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_: impl Into<String>, id: impl Into<Numeric>) -> Self {
         CrmTrackingTraceAddEntities {
-            type_,
-            id,
+            type_: type_.into(),
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -22,10 +22,10 @@ record!(CrmUserfieldSettingsFields {
 
 #[allow(deprecated)]
 impl CrmUserfieldSettingsFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_: impl Into<String>) -> Self {
         CrmUserfieldSettingsFields {
-            type_,
+            type_: type_.into(),
             extra: Map::new(),
         }
     }

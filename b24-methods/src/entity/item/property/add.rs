@@ -29,18 +29,18 @@ pub struct EntityItemPropertyAdd {
 record!(EntityItemPropertyAdd {
     req entity: "ENTITY",
     req property: "PROPERTY",
-    opt name: "NAME",
-    opt type_: "TYPE",
-    opt sort: "SORT",
+    opt name: "NAME" => with_name(String),
+    opt type_: "TYPE" => with_type(String),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl EntityItemPropertyAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String, property: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>, property: impl Into<String>) -> Self {
         EntityItemPropertyAdd {
-            entity,
-            property,
+            entity: entity.into(),
+            property: property.into(),
             name: None,
             type_: None,
             sort: None,

@@ -27,11 +27,11 @@ record!(EntityItemPropertyDelete {
 
 #[allow(deprecated)]
 impl EntityItemPropertyDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String, property: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>, property: impl Into<String>) -> Self {
         EntityItemPropertyDelete {
-            entity,
-            property,
+            entity: entity.into(),
+            property: property.into(),
             extra: Map::new(),
         }
     }

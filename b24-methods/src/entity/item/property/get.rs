@@ -22,15 +22,15 @@ pub struct EntityItemPropertyGet {
 
 record!(EntityItemPropertyGet {
     req entity: "ENTITY",
-    opt property: "PROPERTY",
+    opt property: "PROPERTY" => with_property(String),
 });
 
 #[allow(deprecated)]
 impl EntityItemPropertyGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>) -> Self {
         EntityItemPropertyGet {
-            entity,
+            entity: entity.into(),
             property: None,
             extra: Map::new(),
         }

@@ -31,19 +31,19 @@ pub struct EntityItemPropertyUpdate {
 record!(EntityItemPropertyUpdate {
     req entity: "ENTITY",
     req property: "PROPERTY",
-    opt property_new: "PROPERTY_NEW",
-    opt name: "NAME",
-    opt type_: "TYPE",
-    opt sort: "SORT",
+    opt property_new: "PROPERTY_NEW" => with_property_new(String),
+    opt name: "NAME" => with_name(String),
+    opt type_: "TYPE" => with_type(String),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl EntityItemPropertyUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity: String, property: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity: impl Into<String>, property: impl Into<String>) -> Self {
         EntityItemPropertyUpdate {
-            entity,
-            property,
+            entity: entity.into(),
+            property: property.into(),
             property_new: None,
             name: None,
             type_: None,

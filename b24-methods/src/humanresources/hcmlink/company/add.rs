@@ -24,10 +24,10 @@ record!(HumanresourcesHcmlinkCompanyAdd {
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkCompanyAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: HumanresourcesHcmlinkCompanyAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<HumanresourcesHcmlinkCompanyAddFields>) -> Self {
         HumanresourcesHcmlinkCompanyAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -54,18 +54,18 @@ pub struct HumanresourcesHcmlinkCompanyAddFieldsFields {
 record!(HumanresourcesHcmlinkCompanyAddFieldsFields {
     req field: "field",
     req title: "title",
-    opt type_: "type",
-    opt entity_type: "entityType",
-    opt ttl: "ttl",
+    opt type_: "type" => with_type(String),
+    opt entity_type: "entityType" => with_entity_type(String),
+    opt ttl: "ttl" => with_ttl(Numeric),
 });
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkCompanyAddFieldsFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(field: String, title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(field: impl Into<String>, title: impl Into<String>) -> Self {
         HumanresourcesHcmlinkCompanyAddFieldsFields {
-            field,
-            title,
+            field: field.into(),
+            title: title.into(),
             type_: None,
             entity_type: None,
             ttl: None,
@@ -96,25 +96,25 @@ record!(HumanresourcesHcmlinkCompanyAddFields {
     req company: "company",
     req crm_company_id: "crmCompanyId",
     req title: "title",
-    opt data: "data",
+    opt data: "data" => with_data(Value),
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkCompanyAddFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        company: String,
-        crm_company_id: Numeric,
-        title: String,
-        fields: Vec<HumanresourcesHcmlinkCompanyAddFieldsFields>,
+        company: impl Into<String>,
+        crm_company_id: impl Into<Numeric>,
+        title: impl Into<String>,
+        fields: impl Into<Vec<HumanresourcesHcmlinkCompanyAddFieldsFields>>,
     ) -> Self {
         HumanresourcesHcmlinkCompanyAddFields {
-            company,
-            crm_company_id,
-            title,
+            company: company.into(),
+            crm_company_id: crm_company_id.into(),
+            title: title.into(),
             data: None,
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

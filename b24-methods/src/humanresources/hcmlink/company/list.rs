@@ -23,9 +23,9 @@ pub struct HumanresourcesHcmlinkCompanyList {
 }
 
 record!(HumanresourcesHcmlinkCompanyList {
-    opt limit: "limit",
-    opt offset: "offset",
-    opt user_id: "userId",
+    opt limit: "limit" => with_limit(Numeric),
+    opt offset: "offset" => with_offset(Numeric),
+    opt user_id: "userId" => with_user_id(Numeric),
 });
 
 /// `fields` (returned field).

@@ -27,11 +27,14 @@ record!(HumanresourcesHcmlinkCompanyUpdate {
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkCompanyUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: HumanresourcesHcmlinkCompanyUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<HumanresourcesHcmlinkCompanyUpdateFields>,
+    ) -> Self {
         HumanresourcesHcmlinkCompanyUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,18 +61,18 @@ pub struct HumanresourcesHcmlinkCompanyUpdateFieldsFields {
 record!(HumanresourcesHcmlinkCompanyUpdateFieldsFields {
     req field: "field",
     req title: "title",
-    opt type_: "type",
-    opt entity_type: "entityType",
-    opt ttl: "ttl",
+    opt type_: "type" => with_type(String),
+    opt entity_type: "entityType" => with_entity_type(String),
+    opt ttl: "ttl" => with_ttl(Numeric),
 });
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkCompanyUpdateFieldsFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(field: String, title: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(field: impl Into<String>, title: impl Into<String>) -> Self {
         HumanresourcesHcmlinkCompanyUpdateFieldsFields {
-            field,
-            title,
+            field: field.into(),
+            title: title.into(),
             type_: None,
             entity_type: None,
             ttl: None,
@@ -100,25 +103,25 @@ record!(HumanresourcesHcmlinkCompanyUpdateFields {
     req company: "company",
     req crm_company_id: "crmCompanyId",
     req title: "title",
-    opt data: "data",
+    opt data: "data" => with_data(Value),
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkCompanyUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        company: String,
-        crm_company_id: Numeric,
-        title: String,
-        fields: Vec<HumanresourcesHcmlinkCompanyUpdateFieldsFields>,
+        company: impl Into<String>,
+        crm_company_id: impl Into<Numeric>,
+        title: impl Into<String>,
+        fields: impl Into<Vec<HumanresourcesHcmlinkCompanyUpdateFieldsFields>>,
     ) -> Self {
         HumanresourcesHcmlinkCompanyUpdateFields {
-            company,
-            crm_company_id,
-            title,
+            company: company.into(),
+            crm_company_id: crm_company_id.into(),
+            title: title.into(),
             data: None,
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

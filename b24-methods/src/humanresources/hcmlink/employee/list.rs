@@ -26,17 +26,17 @@ pub struct HumanresourcesHcmlinkEmployeeList {
 
 record!(HumanresourcesHcmlinkEmployeeList {
     req company: "company",
-    opt limit: "limit",
-    opt offset: "offset",
-    opt updated_at: "updatedAt",
+    opt limit: "limit" => with_limit(Numeric),
+    opt offset: "offset" => with_offset(Numeric),
+    opt updated_at: "updatedAt" => with_updated_at(String),
 });
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkEmployeeList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(company: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(company: impl Into<String>) -> Self {
         HumanresourcesHcmlinkEmployeeList {
-            company,
+            company: company.into(),
             limit: None,
             offset: None,
             updated_at: None,

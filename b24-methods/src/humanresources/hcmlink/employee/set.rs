@@ -25,16 +25,19 @@ pub struct HumanresourcesHcmlinkEmployeeSet {
 record!(HumanresourcesHcmlinkEmployeeSet {
     req company: "company",
     req data: "data",
-    opt job: "job",
+    opt job: "job" => with_job(HumanresourcesHcmlinkEmployeeSetJob),
 });
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkEmployeeSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(company: String, data: Vec<HumanresourcesHcmlinkEmployeeSetData>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        company: impl Into<String>,
+        data: impl Into<Vec<HumanresourcesHcmlinkEmployeeSetData>>,
+    ) -> Self {
         HumanresourcesHcmlinkEmployeeSet {
-            company,
-            data,
+            company: company.into(),
+            data: data.into(),
             job: None,
             extra: Map::new(),
         }
@@ -56,9 +59,9 @@ pub struct HumanresourcesHcmlinkEmployeeSetDataData {
 }
 
 record!(HumanresourcesHcmlinkEmployeeSetDataData {
-    opt first_name: "firstName",
-    opt last_name: "lastName",
-    opt patronymic_name: "patronymicName",
+    opt first_name: "firstName" => with_first_name(String),
+    opt last_name: "lastName" => with_last_name(String),
+    opt patronymic_name: "patronymicName" => with_patronymic_name(String),
 });
 
 /// `data` (parameter).
@@ -80,23 +83,23 @@ pub struct HumanresourcesHcmlinkEmployeeSetData {
 record!(HumanresourcesHcmlinkEmployeeSetData {
     req employee: "employee",
     req person: "person",
-    opt user_id: "userId",
+    opt user_id: "userId" => with_user_id(Numeric),
     req data: "data",
 });
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkEmployeeSetData {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        employee: String,
-        person: String,
-        data: HumanresourcesHcmlinkEmployeeSetDataData,
+        employee: impl Into<String>,
+        person: impl Into<String>,
+        data: impl Into<HumanresourcesHcmlinkEmployeeSetDataData>,
     ) -> Self {
         HumanresourcesHcmlinkEmployeeSetData {
-            employee,
-            person,
+            employee: employee.into(),
+            person: person.into(),
             user_id: None,
-            data,
+            data: data.into(),
             extra: Map::new(),
         }
     }
@@ -120,17 +123,17 @@ pub struct HumanresourcesHcmlinkEmployeeSetJobFields {
 
 record!(HumanresourcesHcmlinkEmployeeSetJobFields {
     req status: "status",
-    opt total: "total",
-    opt sent: "sent",
-    opt data: "data",
+    opt total: "total" => with_total(Numeric),
+    opt sent: "sent" => with_sent(Numeric),
+    opt data: "data" => with_data(Value),
 });
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkEmployeeSetJobFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(status: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(status: impl Into<String>) -> Self {
         HumanresourcesHcmlinkEmployeeSetJobFields {
-            status,
+            status: status.into(),
             total: None,
             sent: None,
             data: None,
@@ -158,11 +161,14 @@ record!(HumanresourcesHcmlinkEmployeeSetJob {
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkEmployeeSetJob {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: HumanresourcesHcmlinkEmployeeSetJobFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<HumanresourcesHcmlinkEmployeeSetJobFields>,
+    ) -> Self {
         HumanresourcesHcmlinkEmployeeSetJob {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

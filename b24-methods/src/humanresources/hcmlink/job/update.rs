@@ -27,11 +27,14 @@ record!(HumanresourcesHcmlinkJobUpdate {
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkJobUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: HumanresourcesHcmlinkJobUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<HumanresourcesHcmlinkJobUpdateFields>,
+    ) -> Self {
         HumanresourcesHcmlinkJobUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,17 +58,17 @@ pub struct HumanresourcesHcmlinkJobUpdateFields {
 
 record!(HumanresourcesHcmlinkJobUpdateFields {
     req status: "status",
-    opt total: "total",
-    opt sent: "sent",
-    opt data: "data",
+    opt total: "total" => with_total(Numeric),
+    opt sent: "sent" => with_sent(Numeric),
+    opt data: "data" => with_data(Value),
 });
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkJobUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(status: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(status: impl Into<String>) -> Self {
         HumanresourcesHcmlinkJobUpdateFields {
-            status,
+            status: status.into(),
             total: None,
             sent: None,
             data: None,

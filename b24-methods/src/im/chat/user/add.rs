@@ -25,16 +25,16 @@ pub struct ImChatUserAdd {
 record!(ImChatUserAdd {
     req chat_id: "CHAT_ID",
     req users: "USERS",
-    opt hide_history: "HIDE_HISTORY",
+    opt hide_history: "HIDE_HISTORY" => with_hide_history(String),
 });
 
 #[allow(deprecated)]
 impl ImChatUserAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, users: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, users: impl Into<Vec<Value>>) -> Self {
         ImChatUserAdd {
-            chat_id,
-            users,
+            chat_id: chat_id.into(),
+            users: users.into(),
             hide_history: None,
             extra: Map::new(),
         }

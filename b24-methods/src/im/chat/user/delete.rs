@@ -27,11 +27,11 @@ record!(ImChatUserDelete {
 
 #[allow(deprecated)]
 impl ImChatUserDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, user_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, user_id: impl Into<Numeric>) -> Self {
         ImChatUserDelete {
-            chat_id,
-            user_id,
+            chat_id: chat_id.into(),
+            user_id: user_id.into(),
             extra: Map::new(),
         }
     }

@@ -23,9 +23,9 @@ pub struct ImDepartmentColleaguesList {
 }
 
 record!(ImDepartmentColleaguesList {
-    opt user_data: "USER_DATA",
-    opt offset: "OFFSET",
-    opt limit: "LIMIT",
+    opt user_data: "USER_DATA" => with_user_data(String),
+    opt offset: "OFFSET" => with_offset(Numeric),
+    opt limit: "LIMIT" => with_limit(Numeric),
 });
 
 /// `phones` (returned field).

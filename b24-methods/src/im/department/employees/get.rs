@@ -22,15 +22,15 @@ pub struct ImDepartmentEmployeesGet {
 
 record!(ImDepartmentEmployeesGet {
     req id: "ID",
-    opt user_data: "USER_DATA",
+    opt user_data: "USER_DATA" => with_user_data(String),
 });
 
 #[allow(deprecated)]
 impl ImDepartmentEmployeesGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Vec<Value>>) -> Self {
         ImDepartmentEmployeesGet {
-            id,
+            id: id.into(),
             user_data: None,
             extra: Map::new(),
         }

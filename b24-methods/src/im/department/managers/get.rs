@@ -22,15 +22,15 @@ pub struct ImDepartmentManagersGet {
 
 record!(ImDepartmentManagersGet {
     req id: "ID",
-    opt user_data: "USER_DATA",
+    opt user_data: "USER_DATA" => with_user_data(String),
 });
 
 #[allow(deprecated)]
 impl ImDepartmentManagersGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Vec<Value>>) -> Self {
         ImDepartmentManagersGet {
-            id,
+            id: id.into(),
             user_data: None,
             extra: Map::new(),
         }

@@ -26,17 +26,17 @@ pub struct ImDialogMessagesGet {
 
 record!(ImDialogMessagesGet {
     req dialog_id: "DIALOG_ID",
-    opt last_id: "LAST_ID",
-    opt first_id: "FIRST_ID",
-    opt limit: "LIMIT",
+    opt last_id: "LAST_ID" => with_last_id(Numeric),
+    opt first_id: "FIRST_ID" => with_first_id(Numeric),
+    opt limit: "LIMIT" => with_limit(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImDialogMessagesGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>) -> Self {
         ImDialogMessagesGet {
-            dialog_id,
+            dialog_id: dialog_id.into(),
             last_id: None,
             first_id: None,
             limit: None,

@@ -34,21 +34,21 @@ pub struct ImDialogMessagesSearch {
 
 record!(ImDialogMessagesSearch {
     req chat_id: "CHAT_ID",
-    opt search_message: "SEARCH_MESSAGE",
-    opt date_from: "DATE_FROM",
-    opt date_to: "DATE_TO",
-    opt date: "DATE",
-    opt order: "ORDER",
-    opt limit: "LIMIT",
-    opt last_id: "LAST_ID",
+    opt search_message: "SEARCH_MESSAGE" => with_search_message(String),
+    opt date_from: "DATE_FROM" => with_date_from(DateTime),
+    opt date_to: "DATE_TO" => with_date_to(DateTime),
+    opt date: "DATE" => with_date(DateTime),
+    opt order: "ORDER" => with_order(Value),
+    opt limit: "LIMIT" => with_limit(Numeric),
+    opt last_id: "LAST_ID" => with_last_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImDialogMessagesSearch {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>) -> Self {
         ImDialogMessagesSearch {
-            chat_id,
+            chat_id: chat_id.into(),
             search_message: None,
             date_from: None,
             date_to: None,

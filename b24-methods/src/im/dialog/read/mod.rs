@@ -28,16 +28,16 @@ pub struct ImDialogRead {
 #[cfg(feature = "im")]
 record!(ImDialogRead {
     req dialog_id: "DIALOG_ID",
-    opt message_id: "MESSAGE_ID",
+    opt message_id: "MESSAGE_ID" => with_message_id(Numeric),
 });
 
 #[allow(deprecated)]
 #[cfg(feature = "im")]
 impl ImDialogRead {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>) -> Self {
         ImDialogRead {
-            dialog_id,
+            dialog_id: dialog_id.into(),
             message_id: None,
             extra: Map::new(),
         }

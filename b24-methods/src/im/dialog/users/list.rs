@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `im.dialog.users.list`.
-#[b24_method("im.dialog.users.list", scope = "im", response = Vec<ImDialogUsersListResult>, read_only)]
+#[b24_method("im.dialog.users.list", scope = "im", response = Vec<ImDialogUsersListResult>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ImDialogUsersList {
@@ -30,19 +30,19 @@ pub struct ImDialogUsersList {
 
 record!(ImDialogUsersList {
     req dialog_id: "DIALOG_ID",
-    opt skip_external: "SKIP_EXTERNAL",
-    opt skip_external_except_types: "SKIP_EXTERNAL_EXCEPT_TYPES",
-    opt limit: "LIMIT",
-    opt last_id: "LAST_ID",
-    opt offset: "OFFSET",
+    opt skip_external: "SKIP_EXTERNAL" => with_skip_external(String),
+    opt skip_external_except_types: "SKIP_EXTERNAL_EXCEPT_TYPES" => with_skip_external_except_types(String),
+    opt limit: "LIMIT" => with_limit(Numeric),
+    opt last_id: "LAST_ID" => with_last_id(Numeric),
+    opt offset: "OFFSET" => with_offset(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImDialogUsersList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>) -> Self {
         ImDialogUsersList {
-            dialog_id,
+            dialog_id: dialog_id.into(),
             skip_external: None,
             skip_external_except_types: None,
             limit: None,

@@ -38,20 +38,25 @@ record!(ImDiskFileCommit {
     req dialog_id: "DIALOG_ID",
     req file_id: "FILE_ID",
     req upload_id: "UPLOAD_ID",
-    opt message: "MESSAGE",
-    opt silent_mode: "SILENT_MODE",
-    opt as_file: "AS_FILE",
+    opt message: "MESSAGE" => with_message(String),
+    opt silent_mode: "SILENT_MODE" => with_silent_mode(String),
+    opt as_file: "AS_FILE" => with_as_file(String),
 });
 
 #[allow(deprecated)]
 impl ImDiskFileCommit {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, dialog_id: String, file_id: Numeric, upload_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        chat_id: impl Into<Numeric>,
+        dialog_id: impl Into<String>,
+        file_id: impl Into<Numeric>,
+        upload_id: impl Into<Numeric>,
+    ) -> Self {
         ImDiskFileCommit {
-            chat_id,
-            dialog_id,
-            file_id,
-            upload_id,
+            chat_id: chat_id.into(),
+            dialog_id: dialog_id.into(),
+            file_id: file_id.into(),
+            upload_id: upload_id.into(),
             message: None,
             silent_mode: None,
             as_file: None,

@@ -27,11 +27,11 @@ record!(ImDiskFileDelete {
 
 #[allow(deprecated)]
 impl ImDiskFileDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, file_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, file_id: impl Into<Numeric>) -> Self {
         ImDiskFileDelete {
-            chat_id,
-            file_id,
+            chat_id: chat_id.into(),
+            file_id: file_id.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(ImDiskFileSave {
 
 #[allow(deprecated)]
 impl ImDiskFileSave {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(file_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(file_id: impl Into<Numeric>) -> Self {
         ImDiskFileSave {
-            file_id,
+            file_id: file_id.into(),
             extra: Map::new(),
         }
     }

@@ -30,11 +30,11 @@ record!(ImDiskFolderGet {
 
 #[allow(deprecated)]
 impl ImDiskFolderGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, dialog_id: impl Into<String>) -> Self {
         ImDiskFolderGet {
-            chat_id,
-            dialog_id,
+            chat_id: chat_id.into(),
+            dialog_id: dialog_id.into(),
             extra: Map::new(),
         }
     }

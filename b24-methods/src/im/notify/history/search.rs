@@ -39,17 +39,17 @@ pub struct ImNotifyHistorySearch {
 }
 
 record!(ImNotifyHistorySearch {
-    opt search_text: "SEARCH_TEXT",
-    opt search_type: "SEARCH_TYPE",
-    opt search_types: "SEARCH_TYPES",
-    opt search_date: "SEARCH_DATE",
-    opt search_date_from: "SEARCH_DATE_FROM",
-    opt search_date_to: "SEARCH_DATE_TO",
-    opt search_authors: "SEARCH_AUTHORS",
-    opt last_id: "LAST_ID",
-    opt limit: "LIMIT",
-    opt convert_text: "CONVERT_TEXT",
-    opt group_tag: "GROUP_TAG",
+    opt search_text: "SEARCH_TEXT" => with_search_text(String),
+    opt search_type: "SEARCH_TYPE" => with_search_type(String),
+    opt search_types: "SEARCH_TYPES" => with_search_types(Vec<Value>),
+    opt search_date: "SEARCH_DATE" => with_search_date(String),
+    opt search_date_from: "SEARCH_DATE_FROM" => with_search_date_from(String),
+    opt search_date_to: "SEARCH_DATE_TO" => with_search_date_to(String),
+    opt search_authors: "SEARCH_AUTHORS" => with_search_authors(Vec<Value>),
+    opt last_id: "LAST_ID" => with_last_id(Numeric),
+    opt limit: "LIMIT" => with_limit(Numeric),
+    opt convert_text: "CONVERT_TEXT" => with_convert_text(String),
+    opt group_tag: "GROUP_TAG" => with_group_tag(String),
 });
 
 /// `notifications` (returned field).

@@ -33,20 +33,20 @@ pub struct ImNotifyPersonalAdd {
 record!(ImNotifyPersonalAdd {
     req user_id: "USER_ID",
     req message: "MESSAGE",
-    opt message_out: "MESSAGE_OUT",
-    opt tag: "TAG",
-    opt sub_tag: "SUB_TAG",
-    opt attach: "ATTACH",
-    opt client_id: "CLIENT_ID",
+    opt message_out: "MESSAGE_OUT" => with_message_out(String),
+    opt tag: "TAG" => with_tag(String),
+    opt sub_tag: "SUB_TAG" => with_sub_tag(String),
+    opt attach: "ATTACH" => with_attach(Value),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImNotifyPersonalAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(user_id: Numeric, message: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(user_id: impl Into<Numeric>, message: impl Into<String>) -> Self {
         ImNotifyPersonalAdd {
-            user_id,
-            message,
+            user_id: user_id.into(),
+            message: message.into(),
             message_out: None,
             tag: None,
             sub_tag: None,

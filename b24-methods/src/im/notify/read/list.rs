@@ -22,15 +22,15 @@ pub struct ImNotifyReadList {
 
 record!(ImNotifyReadList {
     req ids: "IDS",
-    opt action: "ACTION",
+    opt action: "ACTION" => with_action(String),
 });
 
 #[allow(deprecated)]
 impl ImNotifyReadList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(ids: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(ids: impl Into<Vec<Value>>) -> Self {
         ImNotifyReadList {
-            ids,
+            ids: ids.into(),
             action: None,
             extra: Map::new(),
         }

@@ -29,7 +29,7 @@ pub struct ImNotifyRead {
 
 #[cfg(feature = "im")]
 record!(ImNotifyRead {
-    opt id: "ID",
-    opt action: "ACTION",
-    opt only_current: "ONLY_CURRENT",
+    opt id: "ID" => with_id(Numeric),
+    opt action: "ACTION" => with_action(String),
+    opt only_current: "ONLY_CURRENT" => with_only_current(String),
 });

@@ -25,10 +25,10 @@ pub struct ImSearchChatList {
 }
 
 record!(ImSearchChatList {
-    opt find: "FIND",
-    opt find_lines: "FIND_LINES",
-    opt offset: "OFFSET",
-    opt limit: "LIMIT",
+    opt find: "FIND" => with_find(String),
+    opt find_lines: "FIND_LINES" => with_find_lines(String),
+    opt offset: "OFFSET" => with_offset(Numeric),
+    opt limit: "LIMIT" => with_limit(Numeric),
 });
 
 /// `restrictions` (returned field).

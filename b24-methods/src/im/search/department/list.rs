@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `im.search.department.list`.
-#[b24_method("im.search.department.list", scope = "im", response = Vec<ImSearchDepartmentListResult>, read_only)]
+#[b24_method("im.search.department.list", scope = "im", response = Vec<ImSearchDepartmentListResult>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ImSearchDepartmentList {
@@ -26,17 +26,17 @@ pub struct ImSearchDepartmentList {
 
 record!(ImSearchDepartmentList {
     req find: "FIND",
-    opt user_data: "USER_DATA",
-    opt offset: "OFFSET",
-    opt limit: "LIMIT",
+    opt user_data: "USER_DATA" => with_user_data(String),
+    opt offset: "OFFSET" => with_offset(Numeric),
+    opt limit: "LIMIT" => with_limit(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImSearchDepartmentList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(find: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(find: impl Into<String>) -> Self {
         ImSearchDepartmentList {
-            find,
+            find: find.into(),
             user_data: None,
             offset: None,
             limit: None,

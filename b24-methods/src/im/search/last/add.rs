@@ -27,10 +27,10 @@ record!(ImSearchLastAdd {
 
 #[allow(deprecated)]
 impl ImSearchLastAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>) -> Self {
         ImSearchLastAdd {
-            dialog_id,
+            dialog_id: dialog_id.into(),
             extra: Map::new(),
         }
     }

@@ -24,9 +24,9 @@ pub struct ImSearchLastGet {
 }
 
 record!(ImSearchLastGet {
-    opt skip_openlines: "SKIP_OPENLINES",
-    opt skip_chat: "SKIP_CHAT",
-    opt skip_dialog: "SKIP_DIALOG",
+    opt skip_openlines: "SKIP_OPENLINES" => with_skip_openlines(String),
+    opt skip_chat: "SKIP_CHAT" => with_skip_chat(String),
+    opt skip_dialog: "SKIP_DIALOG" => with_skip_dialog(String),
 });
 
 /// `avatar` (returned field).

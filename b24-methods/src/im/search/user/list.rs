@@ -26,17 +26,17 @@ pub struct ImSearchUserList {
 
 record!(ImSearchUserList {
     req find: "FIND",
-    opt business: "BUSINESS",
-    opt offset: "OFFSET",
-    opt limit: "LIMIT",
+    opt business: "BUSINESS" => with_business(String),
+    opt offset: "OFFSET" => with_offset(Numeric),
+    opt limit: "LIMIT" => with_limit(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImSearchUserList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(find: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(find: impl Into<String>) -> Self {
         ImSearchUserList {
-            find,
+            find: find.into(),
             business: None,
             offset: None,
             limit: None,

@@ -24,16 +24,16 @@ pub struct ImUserListGet {
 
 record!(ImUserListGet {
     req id: "ID",
-    opt avatar_hr: "AVATAR_HR",
-    opt result_type: "RESULT_TYPE",
+    opt avatar_hr: "AVATAR_HR" => with_avatar_hr(String),
+    opt result_type: "RESULT_TYPE" => with_result_type(String),
 });
 
 #[allow(deprecated)]
 impl ImUserListGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Value>) -> Self {
         ImUserListGet {
-            id,
+            id: id.into(),
             avatar_hr: None,
             result_type: None,
             extra: Map::new(),

@@ -24,10 +24,10 @@ record!(ImUserStatusSet {
 
 #[allow(deprecated)]
 impl ImUserStatusSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(status: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(status: impl Into<String>) -> Self {
         ImUserStatusSet {
-            status,
+            status: status.into(),
             extra: Map::new(),
         }
     }

@@ -19,8 +19,8 @@ pub struct ImV2EventGet {
 }
 
 record!(ImV2EventGet {
-    opt offset: "offset",
-    opt limit: "limit",
+    opt offset: "offset" => with_offset(Numeric),
+    opt limit: "limit" => with_limit(Numeric),
 });
 
 /// `events` (returned field).

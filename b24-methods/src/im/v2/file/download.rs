@@ -27,11 +27,11 @@ record!(ImV2FileDownload {
 
 #[allow(deprecated)]
 impl ImV2FileDownload {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String, file_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>, file_id: impl Into<Numeric>) -> Self {
         ImV2FileDownload {
-            dialog_id,
-            file_id,
+            dialog_id: dialog_id.into(),
+            file_id: file_id.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(ImV2FileUpload {
 
 #[allow(deprecated)]
 impl ImV2FileUpload {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(dialog_id: String, fields: ImV2FileUploadFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(dialog_id: impl Into<String>, fields: impl Into<ImV2FileUploadFields>) -> Self {
         ImV2FileUpload {
-            dialog_id,
-            fields,
+            dialog_id: dialog_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -54,16 +54,16 @@ pub struct ImV2FileUploadFields {
 record!(ImV2FileUploadFields {
     req name: "name",
     req content: "content",
-    opt message: "message",
+    opt message: "message" => with_message(String),
 });
 
 #[allow(deprecated)]
 impl ImV2FileUploadFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, content: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, content: impl Into<String>) -> Self {
         ImV2FileUploadFields {
-            name,
-            content,
+            name: name.into(),
+            content: content.into(),
             message: None,
             extra: Map::new(),
         }

@@ -32,18 +32,18 @@ pub struct ImbotChatUserAdd {
 record!(ImbotChatUserAdd {
     req chat_id: "CHAT_ID",
     req users: "USERS",
-    opt hide_history: "HIDE_HISTORY",
-    opt bot_id: "BOT_ID",
-    opt client_id: "CLIENT_ID",
+    opt hide_history: "HIDE_HISTORY" => with_hide_history(String),
+    opt bot_id: "BOT_ID" => with_bot_id(Numeric),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotChatUserAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, users: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, users: impl Into<Vec<Value>>) -> Self {
         ImbotChatUserAdd {
-            chat_id,
-            users,
+            chat_id: chat_id.into(),
+            users: users.into(),
             hide_history: None,
             bot_id: None,
             client_id: None,

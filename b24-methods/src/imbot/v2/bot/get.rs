@@ -23,9 +23,9 @@ pub struct ImbotV2BotGet {
 }
 
 record!(ImbotV2BotGet {
-    opt bot_id: "botId",
-    opt code: "code",
-    opt bot_token: "botToken",
+    opt bot_id: "botId" => with_bot_id(Numeric),
+    opt code: "code" => with_code(String),
+    opt bot_token: "botToken" => with_bot_token(String),
 });
 
 /// `bot` (returned field).

@@ -25,10 +25,10 @@ pub struct ImbotV2BotList {
 }
 
 record!(ImbotV2BotList {
-    opt bot_token: "botToken",
-    opt filter: "filter",
-    opt limit: "limit",
-    opt offset: "offset",
+    opt bot_token: "botToken" => with_bot_token(String),
+    opt filter: "filter" => with_filter(Value),
+    opt limit: "limit" => with_limit(Numeric),
+    opt offset: "offset" => with_offset(Numeric),
 });
 
 /// `bots` (returned field).

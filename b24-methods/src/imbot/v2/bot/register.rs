@@ -24,10 +24,10 @@ record!(ImbotV2BotRegister {
 
 #[allow(deprecated)]
 impl ImbotV2BotRegister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: ImbotV2BotRegisterFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<ImbotV2BotRegisterFields>) -> Self {
         ImbotV2BotRegister {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -55,19 +55,19 @@ pub struct ImbotV2BotRegisterFieldsProperties {
 
 record!(ImbotV2BotRegisterFieldsProperties {
     req name: "name",
-    opt last_name: "lastName",
-    opt work_position: "workPosition",
-    opt color: "color",
-    opt gender: "gender",
-    opt avatar: "avatar",
+    opt last_name: "lastName" => with_last_name(String),
+    opt work_position: "workPosition" => with_work_position(String),
+    opt color: "color" => with_color(String),
+    opt gender: "gender" => with_gender(String),
+    opt avatar: "avatar" => with_avatar(FileData),
 });
 
 #[allow(deprecated)]
 impl ImbotV2BotRegisterFieldsProperties {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         ImbotV2BotRegisterFieldsProperties {
-            name,
+            name: name.into(),
             last_name: None,
             work_position: None,
             color: None,
@@ -108,25 +108,28 @@ pub struct ImbotV2BotRegisterFields {
 
 record!(ImbotV2BotRegisterFields {
     req code: "code",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req properties: "properties",
-    opt type_: "type",
-    opt event_mode: "eventMode",
-    opt webhook_url: "webhookUrl",
-    opt is_hidden: "isHidden",
-    opt is_reactions_enabled: "isReactionsEnabled",
-    opt is_support_openline: "isSupportOpenline",
-    opt background_id: "backgroundId",
+    opt type_: "type" => with_type(String),
+    opt event_mode: "eventMode" => with_event_mode(String),
+    opt webhook_url: "webhookUrl" => with_webhook_url(String),
+    opt is_hidden: "isHidden" => with_is_hidden(Flag),
+    opt is_reactions_enabled: "isReactionsEnabled" => with_is_reactions_enabled(Flag),
+    opt is_support_openline: "isSupportOpenline" => with_is_support_openline(Flag),
+    opt background_id: "backgroundId" => with_background_id(String),
 });
 
 #[allow(deprecated)]
 impl ImbotV2BotRegisterFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, properties: ImbotV2BotRegisterFieldsProperties) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        code: impl Into<String>,
+        properties: impl Into<ImbotV2BotRegisterFieldsProperties>,
+    ) -> Self {
         ImbotV2BotRegisterFields {
-            code,
+            code: code.into(),
             bot_token: None,
-            properties,
+            properties: properties.into(),
             type_: None,
             event_mode: None,
             webhook_url: None,

@@ -22,15 +22,15 @@ pub struct ImbotV2BotUnregister {
 
 record!(ImbotV2BotUnregister {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
 });
 
 #[allow(deprecated)]
 impl ImbotV2BotUnregister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>) -> Self {
         ImbotV2BotUnregister {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
             extra: Map::new(),
         }

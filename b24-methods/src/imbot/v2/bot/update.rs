@@ -24,18 +24,18 @@ pub struct ImbotV2BotUpdate {
 
 record!(ImbotV2BotUpdate {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl ImbotV2BotUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, fields: ImbotV2BotUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, fields: impl Into<ImbotV2BotUpdateFields>) -> Self {
         ImbotV2BotUpdate {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -62,12 +62,12 @@ pub struct ImbotV2BotUpdateFieldsProperties {
 }
 
 record!(ImbotV2BotUpdateFieldsProperties {
-    opt name: "name",
-    opt last_name: "lastName",
-    opt work_position: "workPosition",
-    opt color: "color",
-    opt gender: "gender",
-    opt avatar: "avatar",
+    opt name: "name" => with_name(String),
+    opt last_name: "lastName" => with_last_name(String),
+    opt work_position: "workPosition" => with_work_position(String),
+    opt color: "color" => with_color(String),
+    opt gender: "gender" => with_gender(String),
+    opt avatar: "avatar" => with_avatar(FileData),
 });
 
 /// `fields` (parameter).
@@ -95,14 +95,14 @@ pub struct ImbotV2BotUpdateFields {
 }
 
 record!(ImbotV2BotUpdateFields {
-    opt properties: "properties",
-    opt is_hidden: "isHidden",
-    opt is_reactions_enabled: "isReactionsEnabled",
-    opt is_support_openline: "isSupportOpenline",
-    opt background_id: "backgroundId",
-    opt event_mode: "eventMode",
-    opt webhook_url: "webhookUrl",
-    opt bot_token: "botToken",
+    opt properties: "properties" => with_properties(ImbotV2BotUpdateFieldsProperties),
+    opt is_hidden: "isHidden" => with_is_hidden(Flag),
+    opt is_reactions_enabled: "isReactionsEnabled" => with_is_reactions_enabled(Flag),
+    opt is_support_openline: "isSupportOpenline" => with_is_support_openline(Flag),
+    opt background_id: "backgroundId" => with_background_id(String),
+    opt event_mode: "eventMode" => with_event_mode(String),
+    opt webhook_url: "webhookUrl" => with_webhook_url(String),
+    opt bot_token: "botToken" => with_bot_token(String),
 });
 
 /// `bot` (returned field).

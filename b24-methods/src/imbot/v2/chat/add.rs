@@ -24,16 +24,16 @@ pub struct ImbotV2ChatAdd {
 
 record!(ImbotV2ChatAdd {
     req bot_id: "botId",
-    opt bot_token: "botToken",
-    opt fields: "fields",
+    opt bot_token: "botToken" => with_bot_token(String),
+    opt fields: "fields" => with_fields(ImbotV2ChatAddFields),
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>) -> Self {
         ImbotV2ChatAdd {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
             fields: None,
             extra: Map::new(),
@@ -64,13 +64,13 @@ pub struct ImbotV2ChatAddFields {
 }
 
 record!(ImbotV2ChatAddFields {
-    opt title: "title",
-    opt description: "description",
-    opt color: "color",
-    opt avatar: "avatar",
-    opt user_ids: "userIds",
-    opt owner_id: "ownerId",
-    opt message: "message",
+    opt title: "title" => with_title(String),
+    opt description: "description" => with_description(String),
+    opt color: "color" => with_color(String),
+    opt avatar: "avatar" => with_avatar(FileData),
+    opt user_ids: "userIds" => with_user_ids(Vec<Numeric>),
+    opt owner_id: "ownerId" => with_owner_id(Numeric),
+    opt message: "message" => with_message(String),
 });
 
 /// `chat` (returned field).

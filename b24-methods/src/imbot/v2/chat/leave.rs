@@ -24,18 +24,18 @@ pub struct ImbotV2ChatLeave {
 
 record!(ImbotV2ChatLeave {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req dialog_id: "dialogId",
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatLeave {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, dialog_id: impl Into<String>) -> Self {
         ImbotV2ChatLeave {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            dialog_id,
+            dialog_id: dialog_id.into(),
             extra: Map::new(),
         }
     }

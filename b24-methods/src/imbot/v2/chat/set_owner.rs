@@ -26,20 +26,24 @@ pub struct ImbotV2ChatSetOwner {
 
 record!(ImbotV2ChatSetOwner {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req dialog_id: "dialogId",
     req user_id: "userId",
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatSetOwner {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, dialog_id: String, user_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        bot_id: impl Into<Numeric>,
+        dialog_id: impl Into<String>,
+        user_id: impl Into<Numeric>,
+    ) -> Self {
         ImbotV2ChatSetOwner {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            dialog_id,
-            user_id,
+            dialog_id: dialog_id.into(),
+            user_id: user_id.into(),
             extra: Map::new(),
         }
     }

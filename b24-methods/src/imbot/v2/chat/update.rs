@@ -26,20 +26,24 @@ pub struct ImbotV2ChatUpdate {
 
 record!(ImbotV2ChatUpdate {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req dialog_id: "dialogId",
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, dialog_id: String, fields: ImbotV2ChatUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        bot_id: impl Into<Numeric>,
+        dialog_id: impl Into<String>,
+        fields: impl Into<ImbotV2ChatUpdateFields>,
+    ) -> Self {
         ImbotV2ChatUpdate {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            dialog_id,
-            fields,
+            dialog_id: dialog_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -62,10 +66,10 @@ pub struct ImbotV2ChatUpdateFields {
 }
 
 record!(ImbotV2ChatUpdateFields {
-    opt title: "title",
-    opt description: "description",
-    opt color: "color",
-    opt avatar: "avatar",
+    opt title: "title" => with_title(String),
+    opt description: "description" => with_description(String),
+    opt color: "color" => with_color(String),
+    opt avatar: "avatar" => with_avatar(FileData),
 });
 
 /// `result` (returned field).

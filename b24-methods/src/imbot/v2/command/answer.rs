@@ -30,28 +30,28 @@ pub struct ImbotV2CommandAnswer {
 
 record!(ImbotV2CommandAnswer {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req command_id: "commandId",
     req message_id: "messageId",
     req dialog_id: "dialogId",
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(ImbotV2CommandAnswerFields),
 });
 
 #[allow(deprecated)]
 impl ImbotV2CommandAnswer {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        bot_id: Numeric,
-        command_id: Numeric,
-        message_id: Numeric,
-        dialog_id: String,
+        bot_id: impl Into<Numeric>,
+        command_id: impl Into<Numeric>,
+        message_id: impl Into<Numeric>,
+        dialog_id: impl Into<String>,
     ) -> Self {
         ImbotV2CommandAnswer {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            command_id,
-            message_id,
-            dialog_id,
+            command_id: command_id.into(),
+            message_id: message_id.into(),
+            dialog_id: dialog_id.into(),
             fields: None,
             extra: Map::new(),
         }
@@ -77,11 +77,11 @@ pub struct ImbotV2CommandAnswerFields {
 }
 
 record!(ImbotV2CommandAnswerFields {
-    opt message: "message",
-    opt attach: "attach",
-    opt keyboard: "keyboard",
-    opt system: "system",
-    opt url_preview: "urlPreview",
+    opt message: "message" => with_message(String),
+    opt attach: "attach" => with_attach(Vec<Value>),
+    opt keyboard: "keyboard" => with_keyboard(Vec<Value>),
+    opt system: "system" => with_system(Flag),
+    opt url_preview: "urlPreview" => with_url_preview(Flag),
 });
 
 /// `result` (returned field).

@@ -24,18 +24,21 @@ pub struct ImbotV2CommandRegister {
 
 record!(ImbotV2CommandRegister {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl ImbotV2CommandRegister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, fields: ImbotV2CommandRegisterFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        bot_id: impl Into<Numeric>,
+        fields: impl Into<ImbotV2CommandRegisterFields>,
+    ) -> Self {
         ImbotV2CommandRegister {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -63,19 +66,19 @@ pub struct ImbotV2CommandRegisterFields {
 
 record!(ImbotV2CommandRegisterFields {
     req command: "command",
-    opt title: "title",
-    opt params: "params",
-    opt common: "common",
-    opt hidden: "hidden",
-    opt extranet_support: "extranetSupport",
+    opt title: "title" => with_title(Value),
+    opt params: "params" => with_params(Value),
+    opt common: "common" => with_common(Flag),
+    opt hidden: "hidden" => with_hidden(Flag),
+    opt extranet_support: "extranetSupport" => with_extranet_support(Flag),
 });
 
 #[allow(deprecated)]
 impl ImbotV2CommandRegisterFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(command: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(command: impl Into<String>) -> Self {
         ImbotV2CommandRegisterFields {
-            command,
+            command: command.into(),
             title: None,
             params: None,
             common: None,

@@ -24,18 +24,18 @@ pub struct ImbotV2CommandUnregister {
 
 record!(ImbotV2CommandUnregister {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req command_id: "commandId",
 });
 
 #[allow(deprecated)]
 impl ImbotV2CommandUnregister {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, command_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, command_id: impl Into<Numeric>) -> Self {
         ImbotV2CommandUnregister {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            command_id,
+            command_id: command_id.into(),
             extra: Map::new(),
         }
     }

@@ -26,20 +26,24 @@ pub struct ImbotV2CommandUpdate {
 
 record!(ImbotV2CommandUpdate {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req command_id: "commandId",
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl ImbotV2CommandUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, command_id: Numeric, fields: ImbotV2CommandUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        bot_id: impl Into<Numeric>,
+        command_id: impl Into<Numeric>,
+        fields: impl Into<ImbotV2CommandUpdateFields>,
+    ) -> Self {
         ImbotV2CommandUpdate {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            command_id,
-            fields,
+            command_id: command_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -66,12 +70,12 @@ pub struct ImbotV2CommandUpdateFields {
 }
 
 record!(ImbotV2CommandUpdateFields {
-    opt command: "command",
-    opt title: "title",
-    opt params: "params",
-    opt common: "common",
-    opt hidden: "hidden",
-    opt extranet_support: "extranetSupport",
+    opt command: "command" => with_command(String),
+    opt title: "title" => with_title(Value),
+    opt params: "params" => with_params(Value),
+    opt common: "common" => with_common(Flag),
+    opt hidden: "hidden" => with_hidden(Flag),
+    opt extranet_support: "extranetSupport" => with_extranet_support(Flag),
 });
 
 /// `command` (returned field).

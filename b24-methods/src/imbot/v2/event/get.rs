@@ -28,18 +28,18 @@ pub struct ImbotV2EventGet {
 
 record!(ImbotV2EventGet {
     req bot_id: "botId",
-    opt bot_token: "botToken",
-    opt offset: "offset",
-    opt limit: "limit",
-    opt with_user_events: "withUserEvents",
+    opt bot_token: "botToken" => with_bot_token(String),
+    opt offset: "offset" => with_offset(Numeric),
+    opt limit: "limit" => with_limit(Numeric),
+    opt with_user_events: "withUserEvents" => with_with_user_events(Flag),
 });
 
 #[allow(deprecated)]
 impl ImbotV2EventGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>) -> Self {
         ImbotV2EventGet {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
             offset: None,
             limit: None,

@@ -24,18 +24,18 @@ pub struct ImbotV2FileDownload {
 
 record!(ImbotV2FileDownload {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req file_id: "fileId",
 });
 
 #[allow(deprecated)]
 impl ImbotV2FileDownload {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, file_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, file_id: impl Into<Numeric>) -> Self {
         ImbotV2FileDownload {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            file_id,
+            file_id: file_id.into(),
             extra: Map::new(),
         }
     }

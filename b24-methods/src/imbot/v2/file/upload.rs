@@ -26,20 +26,24 @@ pub struct ImbotV2FileUpload {
 
 record!(ImbotV2FileUpload {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req dialog_id: "dialogId",
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl ImbotV2FileUpload {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, dialog_id: String, fields: ImbotV2FileUploadFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        bot_id: impl Into<Numeric>,
+        dialog_id: impl Into<String>,
+        fields: impl Into<ImbotV2FileUploadFields>,
+    ) -> Self {
         ImbotV2FileUpload {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            dialog_id,
-            fields,
+            dialog_id: dialog_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -62,16 +66,16 @@ pub struct ImbotV2FileUploadFields {
 record!(ImbotV2FileUploadFields {
     req name: "name",
     req content: "content",
-    opt message: "message",
+    opt message: "message" => with_message(String),
 });
 
 #[allow(deprecated)]
 impl ImbotV2FileUploadFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, content: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, content: impl Into<String>) -> Self {
         ImbotV2FileUploadFields {
-            name,
-            content,
+            name: name.into(),
+            content: content.into(),
             message: None,
             extra: Map::new(),
         }

@@ -31,18 +31,23 @@ record!(ImconnectorChatNameSet {
     req line: "LINE",
     req chat_id: "CHAT_ID",
     req name: "NAME",
-    opt user_id: "USER_ID",
+    opt user_id: "USER_ID" => with_user_id(String),
 });
 
 #[allow(deprecated)]
 impl ImconnectorChatNameSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(connector: String, line: Numeric, chat_id: String, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        connector: impl Into<String>,
+        line: impl Into<Numeric>,
+        chat_id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         ImconnectorChatNameSet {
-            connector,
-            line,
-            chat_id,
-            name,
+            connector: connector.into(),
+            line: line.into(),
+            chat_id: chat_id.into(),
+            name: name.into(),
             user_id: None,
             extra: Map::new(),
         }

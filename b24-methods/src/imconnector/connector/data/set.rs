@@ -30,12 +30,16 @@ record!(ImconnectorConnectorDataSet {
 
 #[allow(deprecated)]
 impl ImconnectorConnectorDataSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(connector: String, line: Numeric, data: ImconnectorConnectorDataSetData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        connector: impl Into<String>,
+        line: impl Into<Numeric>,
+        data: impl Into<ImconnectorConnectorDataSetData>,
+    ) -> Self {
         ImconnectorConnectorDataSet {
-            connector,
-            line,
-            data,
+            connector: connector.into(),
+            line: line.into(),
+            data: data.into(),
             extra: Map::new(),
         }
     }
@@ -58,8 +62,8 @@ pub struct ImconnectorConnectorDataSetData {
 }
 
 record!(ImconnectorConnectorDataSetData {
-    opt id: "ID",
-    opt url: "URL",
-    opt url_im: "URL_IM",
-    opt name: "NAME",
+    opt id: "ID" => with_id(String),
+    opt url: "URL" => with_url(String),
+    opt url_im: "URL_IM" => with_url_im(String),
+    opt name: "NAME" => with_name(String),
 });

@@ -30,16 +30,16 @@ record!(ImconnectorSendStatusDelivery {
 
 #[allow(deprecated)]
 impl ImconnectorSendStatusDelivery {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        connector: String,
-        line: Numeric,
-        messages: Vec<ImconnectorSendStatusDeliveryMessages>,
+        connector: impl Into<String>,
+        line: impl Into<Numeric>,
+        messages: impl Into<Vec<ImconnectorSendStatusDeliveryMessages>>,
     ) -> Self {
         ImconnectorSendStatusDelivery {
-            connector,
-            line,
-            messages,
+            connector: connector.into(),
+            line: line.into(),
+            messages: messages.into(),
             extra: Map::new(),
         }
     }
@@ -58,8 +58,8 @@ pub struct ImconnectorSendStatusDeliveryMessagesIm {
 }
 
 record!(ImconnectorSendStatusDeliveryMessagesIm {
-    opt chat_id: "chat_id",
-    opt message_id: "message_id",
+    opt chat_id: "chat_id" => with_chat_id(Numeric),
+    opt message_id: "message_id" => with_message_id(Numeric),
 });
 
 /// `message` (parameter).
@@ -75,8 +75,8 @@ pub struct ImconnectorSendStatusDeliveryMessagesMessage {
 }
 
 record!(ImconnectorSendStatusDeliveryMessagesMessage {
-    opt id: "id",
-    opt date: "date",
+    opt id: "id" => with_id(Vec<Value>),
+    opt date: "date" => with_date(Numeric),
 });
 
 /// `chat` (parameter).
@@ -90,7 +90,7 @@ pub struct ImconnectorSendStatusDeliveryMessagesChat {
 }
 
 record!(ImconnectorSendStatusDeliveryMessagesChat {
-    opt id: "id",
+    opt id: "id" => with_id(String),
 });
 
 /// `MESSAGES` (parameter).
@@ -108,9 +108,9 @@ pub struct ImconnectorSendStatusDeliveryMessages {
 }
 
 record!(ImconnectorSendStatusDeliveryMessages {
-    opt im: "im",
-    opt message: "message",
-    opt chat: "chat",
+    opt im: "im" => with_im(ImconnectorSendStatusDeliveryMessagesIm),
+    opt message: "message" => with_message(ImconnectorSendStatusDeliveryMessagesMessage),
+    opt chat: "chat" => with_chat(ImconnectorSendStatusDeliveryMessagesChat),
 });
 
 /// `result` (returned field).

@@ -30,16 +30,16 @@ record!(ImconnectorSendStatusReading {
 
 #[allow(deprecated)]
 impl ImconnectorSendStatusReading {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        connector: String,
-        line: Numeric,
-        messages: Vec<ImconnectorSendStatusReadingMessages>,
+        connector: impl Into<String>,
+        line: impl Into<Numeric>,
+        messages: impl Into<Vec<ImconnectorSendStatusReadingMessages>>,
     ) -> Self {
         ImconnectorSendStatusReading {
-            connector,
-            line,
-            messages,
+            connector: connector.into(),
+            line: line.into(),
+            messages: messages.into(),
             extra: Map::new(),
         }
     }
@@ -58,8 +58,8 @@ pub struct ImconnectorSendStatusReadingMessagesIm {
 }
 
 record!(ImconnectorSendStatusReadingMessagesIm {
-    opt chat_id: "chat_id",
-    opt message_id: "message_id",
+    opt chat_id: "chat_id" => with_chat_id(Numeric),
+    opt message_id: "message_id" => with_message_id(Numeric),
 });
 
 /// `message` (parameter).
@@ -73,7 +73,7 @@ pub struct ImconnectorSendStatusReadingMessagesMessage {
 }
 
 record!(ImconnectorSendStatusReadingMessagesMessage {
-    opt id: "id",
+    opt id: "id" => with_id(Vec<Value>),
 });
 
 /// `chat` (parameter).
@@ -87,7 +87,7 @@ pub struct ImconnectorSendStatusReadingMessagesChat {
 }
 
 record!(ImconnectorSendStatusReadingMessagesChat {
-    opt id: "id",
+    opt id: "id" => with_id(String),
 });
 
 /// `MESSAGES` (parameter).
@@ -105,9 +105,9 @@ pub struct ImconnectorSendStatusReadingMessages {
 }
 
 record!(ImconnectorSendStatusReadingMessages {
-    opt im: "im",
-    opt message: "message",
-    opt chat: "chat",
+    opt im: "im" => with_im(ImconnectorSendStatusReadingMessagesIm),
+    opt message: "message" => with_message(ImconnectorSendStatusReadingMessagesMessage),
+    opt chat: "chat" => with_chat(ImconnectorSendStatusReadingMessagesChat),
 });
 
 /// `result` (returned field).

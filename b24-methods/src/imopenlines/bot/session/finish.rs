@@ -22,15 +22,15 @@ pub struct ImopenlinesBotSessionFinish {
 
 record!(ImopenlinesBotSessionFinish {
     req chat_id: "CHAT_ID",
-    opt client_id: "CLIENT_ID",
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImopenlinesBotSessionFinish {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>) -> Self {
         ImopenlinesBotSessionFinish {
-            chat_id,
+            chat_id: chat_id.into(),
             client_id: None,
             extra: Map::new(),
         }

@@ -30,19 +30,19 @@ pub struct ImopenlinesBotSessionTransfer {
 
 record!(ImopenlinesBotSessionTransfer {
     req chat_id: "CHAT_ID",
-    opt user_id: "USER_ID",
-    opt queue_id: "QUEUE_ID",
-    opt transfer_id: "TRANSFER_ID",
-    opt leave: "LEAVE",
-    opt client_id: "CLIENT_ID",
+    opt user_id: "USER_ID" => with_user_id(Numeric),
+    opt queue_id: "QUEUE_ID" => with_queue_id(Numeric),
+    opt transfer_id: "TRANSFER_ID" => with_transfer_id(Numeric),
+    opt leave: "LEAVE" => with_leave(Flag),
+    opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
 #[allow(deprecated)]
 impl ImopenlinesBotSessionTransfer {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>) -> Self {
         ImopenlinesBotSessionTransfer {
-            chat_id,
+            chat_id: chat_id.into(),
             user_id: None,
             queue_id: None,
             transfer_id: None,

@@ -21,8 +21,8 @@ pub struct ImopenlinesConfigListGet {
 }
 
 record!(ImopenlinesConfigListGet {
-    opt params: "PARAMS",
-    opt options: "OPTIONS",
+    opt params: "PARAMS" => with_params(ImopenlinesConfigListGetParams),
+    opt options: "OPTIONS" => with_options(ImopenlinesConfigListGetOptions),
 });
 
 /// `PARAMS` (parameter).
@@ -44,11 +44,11 @@ pub struct ImopenlinesConfigListGetParams {
 }
 
 record!(ImopenlinesConfigListGetParams {
-    opt select: "select",
-    opt order: "order",
-    opt filter: "filter",
-    opt limit: "limit",
-    opt offset: "offset",
+    opt select: "select" => with_select(Vec<Value>),
+    opt order: "order" => with_order(Value),
+    opt filter: "filter" => with_filter(Value),
+    opt limit: "limit" => with_limit(Numeric),
+    opt offset: "offset" => with_offset(Numeric),
 });
 
 /// `OPTIONS` (parameter).
@@ -66,9 +66,9 @@ pub struct ImopenlinesConfigListGetOptions {
 }
 
 record!(ImopenlinesConfigListGetOptions {
-    opt queue: "QUEUE",
-    opt config_queue: "CONFIG_QUEUE",
-    opt check_permission: "CHECK_PERMISSION",
+    opt queue: "QUEUE" => with_queue(String),
+    opt config_queue: "CONFIG_QUEUE" => with_config_queue(String),
+    opt check_permission: "CHECK_PERMISSION" => with_check_permission(String),
 });
 
 /// `QUEUE_USERS_FIELDS` (returned field).

@@ -25,16 +25,16 @@ pub struct ImopenlinesCrmChatGet {
 record!(ImopenlinesCrmChatGet {
     req crm_entity_type: "CRM_ENTITY_TYPE",
     req crm_entity: "CRM_ENTITY",
-    opt active_only: "ACTIVE_ONLY",
+    opt active_only: "ACTIVE_ONLY" => with_active_only(String),
 });
 
 #[allow(deprecated)]
 impl ImopenlinesCrmChatGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(crm_entity_type: String, crm_entity: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(crm_entity_type: impl Into<String>, crm_entity: impl Into<Numeric>) -> Self {
         ImopenlinesCrmChatGet {
-            crm_entity_type,
-            crm_entity,
+            crm_entity_type: crm_entity_type.into(),
+            crm_entity: crm_entity.into(),
             active_only: None,
             extra: Map::new(),
         }

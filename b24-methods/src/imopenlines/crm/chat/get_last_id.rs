@@ -27,11 +27,11 @@ record!(ImopenlinesCrmChatGetLastId {
 
 #[allow(deprecated)]
 impl ImopenlinesCrmChatGetLastId {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(crm_entity_type: String, crm_entity: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(crm_entity_type: impl Into<String>, crm_entity: impl Into<Numeric>) -> Self {
         ImopenlinesCrmChatGetLastId {
-            crm_entity_type,
-            crm_entity,
+            crm_entity_type: crm_entity_type.into(),
+            crm_entity: crm_entity.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(ImopenlinesCrmLeadCreate {
 
 #[allow(deprecated)]
 impl ImopenlinesCrmLeadCreate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>) -> Self {
         ImopenlinesCrmLeadCreate {
-            chat_id,
+            chat_id: chat_id.into(),
             extra: Map::new(),
         }
     }

@@ -36,20 +36,20 @@ record!(ImopenlinesCrmMessageAdd {
 
 #[allow(deprecated)]
 impl ImopenlinesCrmMessageAdd {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        crm_entity_type: String,
-        crm_entity: Numeric,
-        user_id: Numeric,
-        chat_id: Numeric,
-        message: String,
+        crm_entity_type: impl Into<String>,
+        crm_entity: impl Into<Numeric>,
+        user_id: impl Into<Numeric>,
+        chat_id: impl Into<Numeric>,
+        message: impl Into<String>,
     ) -> Self {
         ImopenlinesCrmMessageAdd {
-            crm_entity_type,
-            crm_entity,
-            user_id,
-            chat_id,
-            message,
+            crm_entity_type: crm_entity_type.into(),
+            crm_entity: crm_entity.into(),
+            user_id: user_id.into(),
+            chat_id: chat_id.into(),
+            message: message.into(),
             extra: Map::new(),
         }
     }

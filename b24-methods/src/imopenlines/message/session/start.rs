@@ -27,11 +27,11 @@ record!(ImopenlinesMessageSessionStart {
 
 #[allow(deprecated)]
 impl ImopenlinesMessageSessionStart {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric, message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>, message_id: impl Into<Numeric>) -> Self {
         ImopenlinesMessageSessionStart {
-            chat_id,
-            message_id,
+            chat_id: chat_id.into(),
+            message_id: message_id.into(),
             extra: Map::new(),
         }
     }

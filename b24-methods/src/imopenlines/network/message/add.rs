@@ -32,19 +32,23 @@ record!(ImopenlinesNetworkMessageAdd {
     req code: "CODE",
     req user_id: "USER_ID",
     req message: "MESSAGE",
-    opt attach: "ATTACH",
-    opt keyboard: "KEYBOARD",
-    opt url_preview: "URL_PREVIEW",
+    opt attach: "ATTACH" => with_attach(Value),
+    opt keyboard: "KEYBOARD" => with_keyboard(Value),
+    opt url_preview: "URL_PREVIEW" => with_url_preview(String),
 });
 
 #[allow(deprecated)]
 impl ImopenlinesNetworkMessageAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, user_id: Numeric, message: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        code: impl Into<String>,
+        user_id: impl Into<Numeric>,
+        message: impl Into<String>,
+    ) -> Self {
         ImopenlinesNetworkMessageAdd {
-            code,
-            user_id,
-            message,
+            code: code.into(),
+            user_id: user_id.into(),
+            message: message.into(),
             attach: None,
             keyboard: None,
             url_preview: None,

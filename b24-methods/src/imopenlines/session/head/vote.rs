@@ -24,16 +24,16 @@ pub struct ImopenlinesSessionHeadVote {
 
 record!(ImopenlinesSessionHeadVote {
     req session_id: "SESSION_ID",
-    opt rating: "RATING",
-    opt comment: "COMMENT",
+    opt rating: "RATING" => with_rating(Numeric),
+    opt comment: "COMMENT" => with_comment(String),
 });
 
 #[allow(deprecated)]
 impl ImopenlinesSessionHeadVote {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(session_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(session_id: impl Into<Numeric>) -> Self {
         ImopenlinesSessionHeadVote {
-            session_id,
+            session_id: session_id.into(),
             rating: None,
             comment: None,
             extra: Map::new(),

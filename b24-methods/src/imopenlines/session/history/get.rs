@@ -21,8 +21,8 @@ pub struct ImopenlinesSessionHistoryGet {
 }
 
 record!(ImopenlinesSessionHistoryGet {
-    opt session_id: "SESSION_ID",
-    opt chat_id: "CHAT_ID",
+    opt session_id: "SESSION_ID" => with_session_id(Numeric),
+    opt chat_id: "CHAT_ID" => with_chat_id(Numeric),
 });
 
 /// `message` (returned field).

@@ -25,15 +25,15 @@ pub struct ImopenlinesSessionModeSilent {
 
 record!(ImopenlinesSessionModeSilent {
     req chat_id: "CHAT_ID",
-    opt activate: "ACTIVATE",
+    opt activate: "ACTIVATE" => with_activate(String),
 });
 
 #[allow(deprecated)]
 impl ImopenlinesSessionModeSilent {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>) -> Self {
         ImopenlinesSessionModeSilent {
-            chat_id,
+            chat_id: chat_id.into(),
             activate: None,
             extra: Map::new(),
         }

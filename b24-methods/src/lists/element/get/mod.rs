@@ -12,7 +12,7 @@ use crate::wire::*;
 
 #[cfg(feature = "lists")]
 /// Calls `lists.element.get`.
-#[b24_method("lists.element.get", scope = "lists", response = Vec<Value>, read_only)]
+#[b24_method("lists.element.get", scope = "lists", response = Vec<Value>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ListsElementGet {
@@ -43,23 +43,27 @@ record!(ListsElementGet {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     req iblock_id: "IBLOCK_ID",
     req iblock_code: "IBLOCK_CODE",
-    opt element_id: "ELEMENT_ID",
-    opt element_code: "ELEMENT_CODE",
-    opt select: "SELECT",
-    opt filter: "FILTER",
-    opt element_order: "ELEMENT_ORDER",
-    opt start: "start",
+    opt element_id: "ELEMENT_ID" => with_element_id(Numeric),
+    opt element_code: "ELEMENT_CODE" => with_element_code(String),
+    opt select: "SELECT" => with_select(Vec<Value>),
+    opt filter: "FILTER" => with_filter(Value),
+    opt element_order: "ELEMENT_ORDER" => with_element_order(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 #[allow(deprecated)]
 #[cfg(feature = "lists")]
 impl ListsElementGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_type_id: String, iblock_id: Numeric, iblock_code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        iblock_type_id: impl Into<String>,
+        iblock_id: impl Into<Numeric>,
+        iblock_code: impl Into<String>,
+    ) -> Self {
         ListsElementGet {
-            iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
+            iblock_code: iblock_code.into(),
             element_id: None,
             element_code: None,
             select: None,

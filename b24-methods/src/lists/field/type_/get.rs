@@ -27,17 +27,17 @@ pub struct ListsFieldTypeGet {
 record!(ListsFieldTypeGet {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     req iblock_id: "IBLOCK_ID",
-    opt iblock_code: "IBLOCK_CODE",
-    opt field_id: "FIELD_ID",
+    opt iblock_code: "IBLOCK_CODE" => with_iblock_code(String),
+    opt field_id: "FIELD_ID" => with_field_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl ListsFieldTypeGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_type_id: String, iblock_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(iblock_type_id: impl Into<String>, iblock_id: impl Into<Numeric>) -> Self {
         ListsFieldTypeGet {
-            iblock_type_id,
-            iblock_id,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
             iblock_code: None,
             field_id: None,
             extra: Map::new(),

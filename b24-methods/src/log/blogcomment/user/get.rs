@@ -23,10 +23,10 @@ pub struct LogBlogcommentUserGet {
 }
 
 record!(LogBlogcommentUserGet {
-    opt user_id: "USER_ID",
-    opt first_id: "FIRST_ID",
-    opt last_id: "LAST_ID",
-    opt limit: "LIMIT",
+    opt user_id: "USER_ID" => with_user_id(Numeric),
+    opt first_id: "FIRST_ID" => with_first_id(Numeric),
+    opt last_id: "LAST_ID" => with_last_id(Numeric),
+    opt limit: "LIMIT" => with_limit(Numeric),
 });
 
 /// `result` (returned field).

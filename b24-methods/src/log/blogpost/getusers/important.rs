@@ -22,10 +22,10 @@ record!(LogBlogpostGetusersImportant {
 
 #[allow(deprecated)]
 impl LogBlogpostGetusersImportant {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(post_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(post_id: impl Into<Numeric>) -> Self {
         LogBlogpostGetusersImportant {
-            post_id,
+            post_id: post_id.into(),
             extra: Map::new(),
         }
     }

@@ -30,12 +30,16 @@ record!(MessageserviceMessageStatusUpdate {
 
 #[allow(deprecated)]
 impl MessageserviceMessageStatusUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, message_id: String, status: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        code: impl Into<String>,
+        message_id: impl Into<String>,
+        status: impl Into<String>,
+    ) -> Self {
         MessageserviceMessageStatusUpdate {
-            code,
-            message_id,
-            status,
+            code: code.into(),
+            message_id: message_id.into(),
+            status: status.into(),
             extra: Map::new(),
         }
     }

@@ -21,8 +21,8 @@ pub struct PullApplicationConfigGet {
 }
 
 record!(PullApplicationConfigGet {
-    opt cache: "CACHE",
-    opt reopen: "REOPEN",
+    opt cache: "CACHE" => with_cache(String),
+    opt reopen: "REOPEN" => with_reopen(String),
 });
 
 /// `server` (returned field).

@@ -26,17 +26,17 @@ pub struct PullApplicationEventAdd {
 
 record!(PullApplicationEventAdd {
     req command: "COMMAND",
-    opt params: "PARAMS",
-    opt module_id: "MODULE_ID",
-    opt user_id: "USER_ID",
+    opt params: "PARAMS" => with_params(Value),
+    opt module_id: "MODULE_ID" => with_module_id(String),
+    opt user_id: "USER_ID" => with_user_id(Value),
 });
 
 #[allow(deprecated)]
 impl PullApplicationEventAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(command: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(command: impl Into<String>) -> Self {
         PullApplicationEventAdd {
-            command,
+            command: command.into(),
             params: None,
             module_id: None,
             user_id: None,

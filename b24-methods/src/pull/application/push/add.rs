@@ -25,16 +25,16 @@ pub struct PullApplicationPushAdd {
 record!(PullApplicationPushAdd {
     req user_id: "USER_ID",
     req text: "TEXT",
-    opt avatar: "AVATAR",
+    opt avatar: "AVATAR" => with_avatar(String),
 });
 
 #[allow(deprecated)]
 impl PullApplicationPushAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(user_id: Value, text: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(user_id: impl Into<Value>, text: impl Into<String>) -> Self {
         PullApplicationPushAdd {
-            user_id,
-            text,
+            user_id: user_id.into(),
+            text: text.into(),
             avatar: None,
             extra: Map::new(),
         }

@@ -34,21 +34,21 @@ pub struct SaleCashboxCheckApply {
 
 record!(SaleCashboxCheckApply {
     req uuid: "UUID",
-    opt print_end_time: "PRINT_END_TIME",
-    opt reg_number_kkt: "REG_NUMBER_KKT",
-    opt fiscal_doc_attr: "FISCAL_DOC_ATTR",
-    opt fiscal_doc_number: "FISCAL_DOC_NUMBER",
-    opt fiscal_receipt_number: "FISCAL_RECEIPT_NUMBER",
-    opt fn_number: "FN_NUMBER",
-    opt shift_number: "SHIFT_NUMBER",
+    opt print_end_time: "PRINT_END_TIME" => with_print_end_time(String),
+    opt reg_number_kkt: "REG_NUMBER_KKT" => with_reg_number_kkt(String),
+    opt fiscal_doc_attr: "FISCAL_DOC_ATTR" => with_fiscal_doc_attr(String),
+    opt fiscal_doc_number: "FISCAL_DOC_NUMBER" => with_fiscal_doc_number(String),
+    opt fiscal_receipt_number: "FISCAL_RECEIPT_NUMBER" => with_fiscal_receipt_number(String),
+    opt fn_number: "FN_NUMBER" => with_fn_number(String),
+    opt shift_number: "SHIFT_NUMBER" => with_shift_number(String),
 });
 
 #[allow(deprecated)]
 impl SaleCashboxCheckApply {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(uuid: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(uuid: impl Into<String>) -> Self {
         SaleCashboxCheckApply {
-            uuid,
+            uuid: uuid.into(),
             print_end_time: None,
             reg_number_kkt: None,
             fiscal_doc_attr: None,

@@ -29,21 +29,25 @@ pub struct SaleCashboxHandlerAdd {
 record!(SaleCashboxHandlerAdd {
     req code: "CODE",
     req name: "NAME",
-    opt sort: "SORT",
-    opt supports_ffd105: "SUPPORTS_FFD105",
+    opt sort: "SORT" => with_sort(Numeric),
+    opt supports_ffd105: "SUPPORTS_FFD105" => with_supports_ffd105(String),
     req settings: "SETTINGS",
 });
 
 #[allow(deprecated)]
 impl SaleCashboxHandlerAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, name: String, settings: SaleCashboxHandlerAddSettings) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        code: impl Into<String>,
+        name: impl Into<String>,
+        settings: impl Into<SaleCashboxHandlerAddSettings>,
+    ) -> Self {
         SaleCashboxHandlerAdd {
-            code,
-            name,
+            code: code.into(),
+            name: name.into(),
             sort: None,
             supports_ffd105: None,
-            settings,
+            settings: settings.into(),
             extra: Map::new(),
         }
     }
@@ -77,25 +81,30 @@ record!(SaleCashboxHandlerAddSettingsConfigItems {
     req type_: "TYPE",
     req label: "LABEL",
     req required: "REQUIRED",
-    opt disabled: "DISABLED",
-    opt multiple: "MULTIPLE",
-    opt multiline: "MULTILINE",
+    opt disabled: "DISABLED" => with_disabled(String),
+    opt multiple: "MULTIPLE" => with_multiple(String),
+    opt multiline: "MULTILINE" => with_multiline(String),
     req options: "OPTIONS",
-    opt time: "TIME",
+    opt time: "TIME" => with_time(String),
 });
 
 #[allow(deprecated)]
 impl SaleCashboxHandlerAddSettingsConfigItems {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String, label: String, required: String, options: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        type_: impl Into<String>,
+        label: impl Into<String>,
+        required: impl Into<String>,
+        options: impl Into<Value>,
+    ) -> Self {
         SaleCashboxHandlerAddSettingsConfigItems {
-            type_,
-            label,
-            required,
+            type_: type_.into(),
+            label: label.into(),
+            required: required.into(),
             disabled: None,
             multiple: None,
             multiline: None,
-            options,
+            options: options.into(),
             time: None,
             extra: Map::new(),
         }
@@ -121,11 +130,14 @@ record!(SaleCashboxHandlerAddSettingsConfig {
 
 #[allow(deprecated)]
 impl SaleCashboxHandlerAddSettingsConfig {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(label: String, items: SaleCashboxHandlerAddSettingsConfigItems) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        label: impl Into<String>,
+        items: impl Into<SaleCashboxHandlerAddSettingsConfigItems>,
+    ) -> Self {
         SaleCashboxHandlerAddSettingsConfig {
-            label,
-            items,
+            label: label.into(),
+            items: items.into(),
             extra: Map::new(),
         }
     }
@@ -150,23 +162,23 @@ pub struct SaleCashboxHandlerAddSettings {
 record!(SaleCashboxHandlerAddSettings {
     req print_url: "PRINT_URL",
     req check_url: "CHECK_URL",
-    opt http_version: "HTTP_VERSION",
+    opt http_version: "HTTP_VERSION" => with_http_version(String),
     req config: "CONFIG",
 });
 
 #[allow(deprecated)]
 impl SaleCashboxHandlerAddSettings {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        print_url: String,
-        check_url: String,
-        config: SaleCashboxHandlerAddSettingsConfig,
+        print_url: impl Into<String>,
+        check_url: impl Into<String>,
+        config: impl Into<SaleCashboxHandlerAddSettingsConfig>,
     ) -> Self {
         SaleCashboxHandlerAddSettings {
-            print_url,
-            check_url,
+            print_url: print_url.into(),
+            check_url: check_url.into(),
             http_version: None,
-            config,
+            config: config.into(),
             extra: Map::new(),
         }
     }

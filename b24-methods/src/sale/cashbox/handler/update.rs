@@ -27,11 +27,11 @@ record!(SaleCashboxHandlerUpdate {
 
 #[allow(deprecated)]
 impl SaleCashboxHandlerUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<Value>) -> Self {
         SaleCashboxHandlerUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

@@ -22,15 +22,15 @@ pub struct SaleDeliveryConfigUpdate {
 
 record!(SaleDeliveryConfigUpdate {
     req id: "ID",
-    opt config: "CONFIG",
+    opt config: "CONFIG" => with_config(Vec<SaleDeliveryConfigUpdateConfig>),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryConfigUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         SaleDeliveryConfigUpdate {
-            id,
+            id: id.into(),
             config: None,
             extra: Map::new(),
         }
@@ -56,11 +56,11 @@ record!(SaleDeliveryConfigUpdateConfig {
 
 #[allow(deprecated)]
 impl SaleDeliveryConfigUpdateConfig {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(code: String, value: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(code: impl Into<String>, value: impl Into<Value>) -> Self {
         SaleDeliveryConfigUpdateConfig {
-            code,
-            value,
+            code: code.into(),
+            value: value.into(),
             extra: Map::new(),
         }
     }

@@ -31,28 +31,28 @@ pub struct SaleDeliveryHandlerAdd {
 record!(SaleDeliveryHandlerAdd {
     req name: "NAME",
     req code: "CODE",
-    opt sort: "SORT",
-    opt description: "DESCRIPTION",
+    opt sort: "SORT" => with_sort(Numeric),
+    opt description: "DESCRIPTION" => with_description(Numeric),
     req settings: "SETTINGS",
     req profiles: "PROFILES",
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryHandlerAdd {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        name: String,
-        code: String,
-        settings: SaleDeliveryHandlerAddSettings,
-        profiles: Vec<SaleDeliveryHandlerAddProfiles>,
+        name: impl Into<String>,
+        code: impl Into<String>,
+        settings: impl Into<SaleDeliveryHandlerAddSettings>,
+        profiles: impl Into<Vec<SaleDeliveryHandlerAddProfiles>>,
     ) -> Self {
         SaleDeliveryHandlerAdd {
-            name,
-            code,
+            name: name.into(),
+            code: code.into(),
             sort: None,
             description: None,
-            settings,
-            profiles,
+            settings: settings.into(),
+            profiles: profiles.into(),
             extra: Map::new(),
         }
     }
@@ -78,17 +78,17 @@ record!(SaleDeliveryHandlerAddSettingsConfig {
     req type_: "TYPE",
     req code: "CODE",
     req name: "NAME",
-    opt options: "OPTIONS",
+    opt options: "OPTIONS" => with_options(Value),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryHandlerAddSettingsConfig {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String, code: String, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_: impl Into<String>, code: impl Into<String>, name: impl Into<String>) -> Self {
         SaleDeliveryHandlerAddSettingsConfig {
-            type_,
-            code,
-            name,
+            type_: type_.into(),
+            code: code.into(),
+            name: name.into(),
             options: None,
             extra: Map::new(),
         }
@@ -115,18 +115,18 @@ pub struct SaleDeliveryHandlerAddSettings {
 
 record!(SaleDeliveryHandlerAddSettings {
     req calculate_url: "CALCULATE_URL",
-    opt create_delivery_request_url: "CREATE_DELIVERY_REQUEST_URL",
-    opt cancel_delivery_request_url: "CANCEL_DELIVERY_REQUEST_URL",
-    opt has_callback_tracking_support: "HAS_CALLBACK_TRACKING_SUPPORT",
-    opt config: "CONFIG",
+    opt create_delivery_request_url: "CREATE_DELIVERY_REQUEST_URL" => with_create_delivery_request_url(String),
+    opt cancel_delivery_request_url: "CANCEL_DELIVERY_REQUEST_URL" => with_cancel_delivery_request_url(String),
+    opt has_callback_tracking_support: "HAS_CALLBACK_TRACKING_SUPPORT" => with_has_callback_tracking_support(String),
+    opt config: "CONFIG" => with_config(Vec<SaleDeliveryHandlerAddSettingsConfig>),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryHandlerAddSettings {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(calculate_url: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(calculate_url: impl Into<String>) -> Self {
         SaleDeliveryHandlerAddSettings {
-            calculate_url,
+            calculate_url: calculate_url.into(),
             create_delivery_request_url: None,
             cancel_delivery_request_url: None,
             has_callback_tracking_support: None,
@@ -153,16 +153,16 @@ pub struct SaleDeliveryHandlerAddProfiles {
 record!(SaleDeliveryHandlerAddProfiles {
     req name: "NAME",
     req code: "CODE",
-    opt description: "DESCRIPTION",
+    opt description: "DESCRIPTION" => with_description(String),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryHandlerAddProfiles {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, code: impl Into<String>) -> Self {
         SaleDeliveryHandlerAddProfiles {
-            name,
-            code,
+            name: name.into(),
+            code: code.into(),
             description: None,
             extra: Map::new(),
         }

@@ -32,20 +32,20 @@ pub struct SaleDeliveryHandlerUpdate {
 
 record!(SaleDeliveryHandlerUpdate {
     req id: "ID",
-    opt name: "NAME",
-    opt code: "CODE",
-    opt sort: "SORT",
-    opt description: "DESCRIPTION",
-    opt settings: "SETTINGS",
-    opt profiles: "PROFILES",
+    opt name: "NAME" => with_name(String),
+    opt code: "CODE" => with_code(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt settings: "SETTINGS" => with_settings(SaleDeliveryHandlerUpdateSettings),
+    opt profiles: "PROFILES" => with_profiles(Vec<SaleDeliveryHandlerUpdateProfiles>),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryHandlerUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         SaleDeliveryHandlerUpdate {
-            id,
+            id: id.into(),
             name: None,
             code: None,
             sort: None,
@@ -77,17 +77,17 @@ record!(SaleDeliveryHandlerUpdateSettingsConfig {
     req type_: "TYPE",
     req code: "CODE",
     req name: "NAME",
-    opt options: "OPTIONS",
+    opt options: "OPTIONS" => with_options(Value),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryHandlerUpdateSettingsConfig {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(type_: String, code: String, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(type_: impl Into<String>, code: impl Into<String>, name: impl Into<String>) -> Self {
         SaleDeliveryHandlerUpdateSettingsConfig {
-            type_,
-            code,
-            name,
+            type_: type_.into(),
+            code: code.into(),
+            name: name.into(),
             options: None,
             extra: Map::new(),
         }
@@ -114,18 +114,18 @@ pub struct SaleDeliveryHandlerUpdateSettings {
 
 record!(SaleDeliveryHandlerUpdateSettings {
     req calculate_url: "CALCULATE_URL",
-    opt create_delivery_request_url: "CREATE_DELIVERY_REQUEST_URL",
-    opt cancel_delivery_request_url: "CANCEL_DELIVERY_REQUEST_URL",
-    opt has_callback_tracking_support: "HAS_CALLBACK_TRACKING_SUPPORT",
-    opt config: "CONFIG",
+    opt create_delivery_request_url: "CREATE_DELIVERY_REQUEST_URL" => with_create_delivery_request_url(String),
+    opt cancel_delivery_request_url: "CANCEL_DELIVERY_REQUEST_URL" => with_cancel_delivery_request_url(String),
+    opt has_callback_tracking_support: "HAS_CALLBACK_TRACKING_SUPPORT" => with_has_callback_tracking_support(String),
+    opt config: "CONFIG" => with_config(Vec<SaleDeliveryHandlerUpdateSettingsConfig>),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryHandlerUpdateSettings {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(calculate_url: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(calculate_url: impl Into<String>) -> Self {
         SaleDeliveryHandlerUpdateSettings {
-            calculate_url,
+            calculate_url: calculate_url.into(),
             create_delivery_request_url: None,
             cancel_delivery_request_url: None,
             has_callback_tracking_support: None,
@@ -152,16 +152,16 @@ pub struct SaleDeliveryHandlerUpdateProfiles {
 record!(SaleDeliveryHandlerUpdateProfiles {
     req name: "NAME",
     req code: "CODE",
-    opt description: "DESCRIPTION",
+    opt description: "DESCRIPTION" => with_description(String),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryHandlerUpdateProfiles {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, code: impl Into<String>) -> Self {
         SaleDeliveryHandlerUpdateProfiles {
-            name,
-            code,
+            name: name.into(),
+            code: code.into(),
             description: None,
             extra: Map::new(),
         }

@@ -27,11 +27,11 @@ record!(SaleDeliveryRequestDelete {
 
 #[allow(deprecated)]
 impl SaleDeliveryRequestDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(delivery_id: Numeric, request_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(delivery_id: impl Into<Numeric>, request_id: impl Into<String>) -> Self {
         SaleDeliveryRequestDelete {
-            delivery_id,
-            request_id,
+            delivery_id: delivery_id.into(),
+            request_id: request_id.into(),
             extra: Map::new(),
         }
     }

@@ -33,18 +33,18 @@ record!(SaleDeliveryRequestSendmessage {
 
 #[allow(deprecated)]
 impl SaleDeliveryRequestSendmessage {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        delivery_id: Numeric,
-        request_id: String,
-        addressee: String,
-        message: SaleDeliveryRequestSendmessageMessage,
+        delivery_id: impl Into<Numeric>,
+        request_id: impl Into<String>,
+        addressee: impl Into<String>,
+        message: impl Into<SaleDeliveryRequestSendmessageMessage>,
     ) -> Self {
         SaleDeliveryRequestSendmessage {
-            delivery_id,
-            request_id,
-            addressee,
-            message,
+            delivery_id: delivery_id.into(),
+            request_id: request_id.into(),
+            addressee: addressee.into(),
+            message: message.into(),
             extra: Map::new(),
         }
     }
@@ -69,11 +69,11 @@ record!(SaleDeliveryRequestSendmessageMessageStatus {
 
 #[allow(deprecated)]
 impl SaleDeliveryRequestSendmessageMessageStatus {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(message: String, semantic: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(message: impl Into<String>, semantic: impl Into<String>) -> Self {
         SaleDeliveryRequestSendmessageMessageStatus {
-            message,
-            semantic,
+            message: message.into(),
+            semantic: semantic.into(),
             extra: Map::new(),
         }
     }
@@ -98,17 +98,17 @@ pub struct SaleDeliveryRequestSendmessageMessage {
 record!(SaleDeliveryRequestSendmessageMessage {
     req subject: "SUBJECT",
     req body: "BODY",
-    opt status: "STATUS",
-    opt money_values: "MONEY_VALUES",
+    opt status: "STATUS" => with_status(SaleDeliveryRequestSendmessageMessageStatus),
+    opt money_values: "MONEY_VALUES" => with_money_values(Value),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryRequestSendmessageMessage {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(subject: String, body: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(subject: impl Into<String>, body: impl Into<String>) -> Self {
         SaleDeliveryRequestSendmessageMessage {
-            subject,
-            body,
+            subject: subject.into(),
+            body: body.into(),
             status: None,
             money_values: None,
             extra: Map::new(),

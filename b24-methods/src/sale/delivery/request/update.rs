@@ -31,19 +31,19 @@ pub struct SaleDeliveryRequestUpdate {
 record!(SaleDeliveryRequestUpdate {
     req delivery_id: "DELIVERY_ID",
     req request_id: "REQUEST_ID",
-    opt finalize: "FINALIZE",
-    opt status: "STATUS",
-    opt properties: "PROPERTIES",
-    opt overwrite_properties: "OVERWRITE_PROPERTIES",
+    opt finalize: "FINALIZE" => with_finalize(String),
+    opt status: "STATUS" => with_status(SaleDeliveryRequestUpdateStatus),
+    opt properties: "PROPERTIES" => with_properties(Vec<SaleDeliveryRequestUpdateProperties>),
+    opt overwrite_properties: "OVERWRITE_PROPERTIES" => with_overwrite_properties(String),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryRequestUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(delivery_id: Numeric, request_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(delivery_id: impl Into<Numeric>, request_id: impl Into<String>) -> Self {
         SaleDeliveryRequestUpdate {
-            delivery_id,
-            request_id,
+            delivery_id: delivery_id.into(),
+            request_id: request_id.into(),
             finalize: None,
             status: None,
             properties: None,
@@ -72,11 +72,11 @@ record!(SaleDeliveryRequestUpdateStatus {
 
 #[allow(deprecated)]
 impl SaleDeliveryRequestUpdateStatus {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: String, semantic: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(text: impl Into<String>, semantic: impl Into<String>) -> Self {
         SaleDeliveryRequestUpdateStatus {
-            text,
-            semantic,
+            text: text.into(),
+            semantic: semantic.into(),
             extra: Map::new(),
         }
     }
@@ -99,16 +99,16 @@ pub struct SaleDeliveryRequestUpdateProperties {
 record!(SaleDeliveryRequestUpdateProperties {
     req name: "NAME",
     req value: "VALUE",
-    opt tags: "TAGS",
+    opt tags: "TAGS" => with_tags(Vec<String>),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryRequestUpdateProperties {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, value: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         SaleDeliveryRequestUpdateProperties {
-            name,
-            value,
+            name: name.into(),
+            value: value.into(),
             tags: None,
             extra: Map::new(),
         }

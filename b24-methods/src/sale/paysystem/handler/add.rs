@@ -26,20 +26,24 @@ pub struct SalePaysystemHandlerAdd {
 
 record!(SalePaysystemHandlerAdd {
     req name: "NAME",
-    opt sort: "SORT",
+    opt sort: "SORT" => with_sort(Numeric),
     req code: "CODE",
     req settings: "SETTINGS",
 });
 
 #[allow(deprecated)]
 impl SalePaysystemHandlerAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, code: String, settings: SalePaysystemHandlerAddSettings) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        name: impl Into<String>,
+        code: impl Into<String>,
+        settings: impl Into<SalePaysystemHandlerAddSettings>,
+    ) -> Self {
         SalePaysystemHandlerAdd {
-            name,
+            name: name.into(),
             sort: None,
-            code,
-            settings,
+            code: code.into(),
+            settings: settings.into(),
             extra: Map::new(),
         }
     }
@@ -58,8 +62,8 @@ pub struct SalePaysystemHandlerAddSettingsCodesDefault {
 }
 
 record!(SalePaysystemHandlerAddSettingsCodesDefault {
-    opt provider_key: "PROVIDER_KEY",
-    opt provider_value: "PROVIDER_VALUE",
+    opt provider_key: "PROVIDER_KEY" => with_provider_key(String),
+    opt provider_value: "PROVIDER_VALUE" => with_provider_value(String),
 });
 
 /// `CODES` (parameter).
@@ -83,12 +87,12 @@ pub struct SalePaysystemHandlerAddSettingsCodes {
 }
 
 record!(SalePaysystemHandlerAddSettingsCodes {
-    opt name: "NAME",
-    opt description: "DESCRIPTION",
-    opt sort: "SORT",
-    opt group: "GROUP",
-    opt default: "DEFAULT",
-    opt input: "INPUT",
+    opt name: "NAME" => with_name(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt group: "GROUP" => with_group(String),
+    opt default: "DEFAULT" => with_default(SalePaysystemHandlerAddSettingsCodesDefault),
+    opt input: "INPUT" => with_input(Value),
 });
 
 /// `SETTINGS` (parameter).
@@ -113,19 +117,19 @@ pub struct SalePaysystemHandlerAddSettings {
 
 record!(SalePaysystemHandlerAddSettings {
     req codes: "CODES",
-    opt form_data: "FORM_DATA",
-    opt checkout_data: "CHECKOUT_DATA",
-    opt iframe_data: "IFRAME_DATA",
-    opt client_type: "CLIENT_TYPE",
-    opt currency: "CURRENCY",
+    opt form_data: "FORM_DATA" => with_form_data(Value),
+    opt checkout_data: "CHECKOUT_DATA" => with_checkout_data(Value),
+    opt iframe_data: "IFRAME_DATA" => with_iframe_data(Value),
+    opt client_type: "CLIENT_TYPE" => with_client_type(String),
+    opt currency: "CURRENCY" => with_currency(Vec<String>),
 });
 
 #[allow(deprecated)]
 impl SalePaysystemHandlerAddSettings {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(codes: SalePaysystemHandlerAddSettingsCodes) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(codes: impl Into<SalePaysystemHandlerAddSettingsCodes>) -> Self {
         SalePaysystemHandlerAddSettings {
-            codes,
+            codes: codes.into(),
             form_data: None,
             checkout_data: None,
             iframe_data: None,

@@ -27,11 +27,14 @@ record!(SalePaysystemHandlerUpdate {
 
 #[allow(deprecated)]
 impl SalePaysystemHandlerUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: SalePaysystemHandlerUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<SalePaysystemHandlerUpdateFields>,
+    ) -> Self {
         SalePaysystemHandlerUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -54,8 +57,8 @@ pub struct SalePaysystemHandlerUpdateFields {
 }
 
 record!(SalePaysystemHandlerUpdateFields {
-    opt name: "NAME",
-    opt code: "CODE",
-    opt settings: "SETTINGS",
-    opt sort: "SORT",
+    opt name: "NAME" => with_name(String),
+    opt code: "CODE" => with_code(String),
+    opt settings: "SETTINGS" => with_settings(Value),
+    opt sort: "SORT" => with_sort(Numeric),
 });

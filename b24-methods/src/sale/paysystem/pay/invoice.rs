@@ -27,16 +27,16 @@ pub struct SalePaysystemPayInvoice {
 
 record!(SalePaysystemPayInvoice {
     req invoice_id: "INVOICE_ID",
-    opt pay_system_id: "PAY_SYSTEM_ID",
-    opt bx_rest_handler: "BX_REST_HANDLER",
+    opt pay_system_id: "PAY_SYSTEM_ID" => with_pay_system_id(Numeric),
+    opt bx_rest_handler: "BX_REST_HANDLER" => with_bx_rest_handler(String),
 });
 
 #[allow(deprecated)]
 impl SalePaysystemPayInvoice {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(invoice_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(invoice_id: impl Into<Numeric>) -> Self {
         SalePaysystemPayInvoice {
-            invoice_id,
+            invoice_id: invoice_id.into(),
             pay_system_id: None,
             bx_rest_handler: None,
             extra: Map::new(),

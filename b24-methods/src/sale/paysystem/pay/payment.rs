@@ -27,11 +27,11 @@ record!(SalePaysystemPayPayment {
 
 #[allow(deprecated)]
 impl SalePaysystemPayPayment {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(payment_id: Numeric, pay_system_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(payment_id: impl Into<Numeric>, pay_system_id: impl Into<Numeric>) -> Self {
         SalePaysystemPayPayment {
-            payment_id,
-            pay_system_id,
+            payment_id: payment_id.into(),
+            pay_system_id: pay_system_id.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(SalePaysystemSettingsGet {
 
 #[allow(deprecated)]
 impl SalePaysystemSettingsGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, person_type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, person_type_id: impl Into<Numeric>) -> Self {
         SalePaysystemSettingsGet {
-            id,
-            person_type_id,
+            id: id.into(),
+            person_type_id: person_type_id.into(),
             extra: Map::new(),
         }
     }

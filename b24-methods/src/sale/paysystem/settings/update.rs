@@ -24,18 +24,21 @@ pub struct SalePaysystemSettingsUpdate {
 
 record!(SalePaysystemSettingsUpdate {
     req id: "ID",
-    opt person_type_id: "PERSON_TYPE_ID",
+    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
     req settings: "SETTINGS",
 });
 
 #[allow(deprecated)]
 impl SalePaysystemSettingsUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, settings: SalePaysystemSettingsUpdateSettings) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        settings: impl Into<SalePaysystemSettingsUpdateSettings>,
+    ) -> Self {
         SalePaysystemSettingsUpdate {
-            id,
+            id: id.into(),
             person_type_id: None,
-            settings,
+            settings: settings.into(),
             extra: Map::new(),
         }
     }
@@ -54,6 +57,6 @@ pub struct SalePaysystemSettingsUpdateSettings {
 }
 
 record!(SalePaysystemSettingsUpdateSettings {
-    opt type_: "TYPE",
-    opt value: "VALUE",
+    opt type_: "TYPE" => with_type(String),
+    opt value: "VALUE" => with_value(String),
 });

@@ -21,8 +21,8 @@ pub struct SignB2eDocumentGet {
 }
 
 record!(SignB2eDocumentGet {
-    opt uid: "uid",
-    opt language: "language",
+    opt uid: "uid" => with_uid(String),
+    opt language: "language" => with_language(String),
 });
 
 /// `state` (returned field).

@@ -22,15 +22,15 @@ pub struct SignB2eDocumentSend {
 
 record!(SignB2eDocumentSend {
     req fields: "fields",
-    opt language: "language",
+    opt language: "language" => with_language(String),
 });
 
 #[allow(deprecated)]
 impl SignB2eDocumentSend {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: SignB2eDocumentSendFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<SignB2eDocumentSendFields>) -> Self {
         SignB2eDocumentSend {
-            fields,
+            fields: fields.into(),
             language: None,
             extra: Map::new(),
         }
@@ -56,11 +56,11 @@ record!(SignB2eDocumentSendFieldsCompany {
 
 #[allow(deprecated)]
 impl SignB2eDocumentSendFieldsCompany {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(uuid: String, crm_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(uuid: impl Into<String>, crm_id: impl Into<Numeric>) -> Self {
         SignB2eDocumentSendFieldsCompany {
-            uuid,
-            crm_id,
+            uuid: uuid.into(),
+            crm_id: crm_id.into(),
             extra: Map::new(),
         }
     }
@@ -91,18 +91,18 @@ record!(SignB2eDocumentSendFieldsMembers {
 
 #[allow(deprecated)]
 impl SignB2eDocumentSendFieldsMembers {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        employee_code: String,
-        employee_id: Numeric,
-        user_id: Numeric,
-        role: String,
+        employee_code: impl Into<String>,
+        employee_id: impl Into<Numeric>,
+        user_id: impl Into<Numeric>,
+        role: impl Into<String>,
     ) -> Self {
         SignB2eDocumentSendFieldsMembers {
-            employee_code,
-            employee_id,
-            user_id,
-            role,
+            employee_code: employee_code.into(),
+            employee_id: employee_id.into(),
+            user_id: user_id.into(),
+            role: role.into(),
             extra: Map::new(),
         }
     }
@@ -128,17 +128,21 @@ record!(SignB2eDocumentSendFieldsResponsible {
     req employee_code: "employeeCode",
     req employee_id: "employeeId",
     req user_id: "userId",
-    opt role: "role",
+    opt role: "role" => with_role(String),
 });
 
 #[allow(deprecated)]
 impl SignB2eDocumentSendFieldsResponsible {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(employee_code: String, employee_id: Numeric, user_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        employee_code: impl Into<String>,
+        employee_id: impl Into<Numeric>,
+        user_id: impl Into<Numeric>,
+    ) -> Self {
         SignB2eDocumentSendFieldsResponsible {
-            employee_code,
-            employee_id,
-            user_id,
+            employee_code: employee_code.into(),
+            employee_id: employee_id.into(),
+            user_id: user_id.into(),
             role: None,
             extra: Map::new(),
         }
@@ -167,12 +171,16 @@ record!(SignB2eDocumentSendFieldsFiles {
 
 #[allow(deprecated)]
 impl SignB2eDocumentSendFieldsFiles {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(file_name: String, file_type: String, file_content: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        file_name: impl Into<String>,
+        file_type: impl Into<String>,
+        file_content: impl Into<String>,
+    ) -> Self {
         SignB2eDocumentSendFieldsFiles {
-            file_name,
-            file_type,
-            file_content,
+            file_name: file_name.into(),
+            file_type: file_type.into(),
+            file_content: file_content.into(),
             extra: Map::new(),
         }
     }
@@ -197,11 +205,11 @@ record!(SignB2eDocumentSendFieldsExternalSettings {
 
 #[allow(deprecated)]
 impl SignB2eDocumentSendFieldsExternalSettings {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(external_id: String, external_date_create: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(external_id: impl Into<String>, external_date_create: impl Into<String>) -> Self {
         SignB2eDocumentSendFieldsExternalSettings {
-            external_id,
-            external_date_create,
+            external_id: external_id.into(),
+            external_date_create: external_date_create.into(),
             extra: Map::new(),
         }
     }
@@ -239,29 +247,29 @@ record!(SignB2eDocumentSendFields {
     req files: "files",
     req region_document_type: "regionDocumentType",
     req external_settings: "externalSettings",
-    opt language: "language",
+    opt language: "language" => with_language(String),
 });
 
 #[allow(deprecated)]
 impl SignB2eDocumentSendFields {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        company: SignB2eDocumentSendFieldsCompany,
-        members: Vec<SignB2eDocumentSendFieldsMembers>,
-        responsible: SignB2eDocumentSendFieldsResponsible,
-        company_provider_uid: String,
-        files: Vec<SignB2eDocumentSendFieldsFiles>,
-        region_document_type: String,
-        external_settings: SignB2eDocumentSendFieldsExternalSettings,
+        company: impl Into<SignB2eDocumentSendFieldsCompany>,
+        members: impl Into<Vec<SignB2eDocumentSendFieldsMembers>>,
+        responsible: impl Into<SignB2eDocumentSendFieldsResponsible>,
+        company_provider_uid: impl Into<String>,
+        files: impl Into<Vec<SignB2eDocumentSendFieldsFiles>>,
+        region_document_type: impl Into<String>,
+        external_settings: impl Into<SignB2eDocumentSendFieldsExternalSettings>,
     ) -> Self {
         SignB2eDocumentSendFields {
-            company,
-            members,
-            responsible,
-            company_provider_uid,
-            files,
-            region_document_type,
-            external_settings,
+            company: company.into(),
+            members: members.into(),
+            responsible: responsible.into(),
+            company_provider_uid: company_provider_uid.into(),
+            files: files.into(),
+            region_document_type: region_document_type.into(),
+            external_settings: external_settings.into(),
             language: None,
             extra: Map::new(),
         }

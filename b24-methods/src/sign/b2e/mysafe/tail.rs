@@ -19,8 +19,8 @@ pub struct SignB2eMysafeTail {
 }
 
 record!(SignB2eMysafeTail {
-    opt limit: "limit",
-    opt offset: "offset",
+    opt limit: "limit" => with_limit(Numeric),
+    opt offset: "offset" => with_offset(Numeric),
 });
 
 /// `result` (returned field).

@@ -24,10 +24,10 @@ record!(SocialnetworkApiWorkgroupGet {
 
 #[allow(deprecated)]
 impl SocialnetworkApiWorkgroupGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(params: SocialnetworkApiWorkgroupGetParams) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(params: impl Into<SocialnetworkApiWorkgroupGetParams>) -> Self {
         SocialnetworkApiWorkgroupGet {
-            params,
+            params: params.into(),
             extra: Map::new(),
         }
     }
@@ -78,24 +78,24 @@ pub struct SocialnetworkApiWorkgroupGetParamsSelect {
 }
 
 record!(SocialnetworkApiWorkgroupGetParamsSelect {
-    opt actions: "ACTIONS",
-    opt avatar: "AVATAR",
-    opt avatar_data: "AVATAR_DATA",
-    opt avatar_types: "AVATAR_TYPES",
-    opt counters: "COUNTERS",
-    opt date_create: "DATE_CREATE",
-    opt departments: "DEPARTMENTS",
-    opt efficiency: "EFFICIENCY",
-    opt features: "FEATURES",
-    opt group_members_list: "GROUP_MEMBERS_LIST",
-    opt list_of_members: "LIST_OF_MEMBERS",
-    opt list_of_members_awaiting_invite: "LIST_OF_MEMBERS_AWAITING_INVITE",
-    opt owner_data: "OWNER_DATA",
-    opt pin: "PIN",
-    opt privacy_type: "PRIVACY_TYPE",
-    opt subject_data: "SUBJECT_DATA",
-    opt tags: "TAGS",
-    opt user_data: "USER_DATA",
+    opt actions: "ACTIONS" => with_actions(String),
+    opt avatar: "AVATAR" => with_avatar(String),
+    opt avatar_data: "AVATAR_DATA" => with_avatar_data(String),
+    opt avatar_types: "AVATAR_TYPES" => with_avatar_types(String),
+    opt counters: "COUNTERS" => with_counters(String),
+    opt date_create: "DATE_CREATE" => with_date_create(String),
+    opt departments: "DEPARTMENTS" => with_departments(String),
+    opt efficiency: "EFFICIENCY" => with_efficiency(String),
+    opt features: "FEATURES" => with_features(String),
+    opt group_members_list: "GROUP_MEMBERS_LIST" => with_group_members_list(String),
+    opt list_of_members: "LIST_OF_MEMBERS" => with_list_of_members(String),
+    opt list_of_members_awaiting_invite: "LIST_OF_MEMBERS_AWAITING_INVITE" => with_list_of_members_awaiting_invite(String),
+    opt owner_data: "OWNER_DATA" => with_owner_data(String),
+    opt pin: "PIN" => with_pin(String),
+    opt privacy_type: "PRIVACY_TYPE" => with_privacy_type(String),
+    opt subject_data: "SUBJECT_DATA" => with_subject_data(String),
+    opt tags: "TAGS" => with_tags(String),
+    opt user_data: "USER_DATA" => with_user_data(String),
 });
 
 /// `params` (parameter).
@@ -114,16 +114,16 @@ pub struct SocialnetworkApiWorkgroupGetParams {
 
 record!(SocialnetworkApiWorkgroupGetParams {
     req group_id: "groupId",
-    opt select: "select",
-    opt mode: "mode",
+    opt select: "select" => with_select(Value),
+    opt mode: "mode" => with_mode(String),
 });
 
 #[allow(deprecated)]
 impl SocialnetworkApiWorkgroupGetParams {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(group_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(group_id: impl Into<Numeric>) -> Self {
         SocialnetworkApiWorkgroupGetParams {
-            group_id,
+            group_id: group_id.into(),
             select: None,
             mode: None,
             extra: Map::new(),

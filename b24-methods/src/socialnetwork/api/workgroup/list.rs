@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `socialnetwork.api.workgroup.list`.
-#[b24_method("socialnetwork.api.workgroup.list", scope = "socialnetwork", response = SocialnetworkApiWorkgroupListResult, read_only)]
+#[b24_method("socialnetwork.api.workgroup.list", scope = "socialnetwork", response = SocialnetworkApiWorkgroupListResult, read_only, list = "workgroups")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SocialnetworkApiWorkgroupList {
@@ -25,11 +25,11 @@ pub struct SocialnetworkApiWorkgroupList {
 }
 
 record!(SocialnetworkApiWorkgroupList {
-    opt filter: "filter",
-    opt select: "select",
-    opt order: "order",
-    opt params: "params",
-    opt start: "start",
+    opt filter: "filter" => with_filter(SocialnetworkApiWorkgroupListFilter),
+    opt select: "select" => with_select(Vec<SocialnetworkApiWorkgroupListSelect>),
+    opt order: "order" => with_order(SocialnetworkApiWorkgroupListOrder),
+    opt params: "params" => with_params(SocialnetworkApiWorkgroupListParams),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `filter` (parameter).
@@ -67,19 +67,19 @@ pub struct SocialnetworkApiWorkgroupListFilter {
 }
 
 record!(SocialnetworkApiWorkgroupListFilter {
-    opt id: "ID",
-    opt name: "NAME",
-    opt owner_id: "OWNER_ID",
-    opt active: "ACTIVE",
-    opt visible: "VISIBLE",
-    opt opened: "OPENED",
-    opt closed: "CLOSED",
-    opt project: "PROJECT",
-    opt subject_id: "SUBJECT_ID",
-    opt site_id: "SITE_ID",
-    opt date_create: "DATE_CREATE",
-    opt date_update: "DATE_UPDATE",
-    opt date_activity: "DATE_ACTIVITY",
+    opt id: "ID" => with_id(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt owner_id: "OWNER_ID" => with_owner_id(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt visible: "VISIBLE" => with_visible(String),
+    opt opened: "OPENED" => with_opened(String),
+    opt closed: "CLOSED" => with_closed(String),
+    opt project: "PROJECT" => with_project(String),
+    opt subject_id: "SUBJECT_ID" => with_subject_id(Numeric),
+    opt site_id: "SITE_ID" => with_site_id(String),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_update: "DATE_UPDATE" => with_date_update(DateTime),
+    opt date_activity: "DATE_ACTIVITY" => with_date_activity(DateTime),
 });
 
 /// `select` (parameter).
@@ -147,34 +147,34 @@ pub struct SocialnetworkApiWorkgroupListSelect {
 }
 
 record!(SocialnetworkApiWorkgroupListSelect {
-    opt id: "ID",
-    opt active: "ACTIVE",
-    opt subject_id: "SUBJECT_ID",
-    opt name: "NAME",
-    opt description: "DESCRIPTION",
-    opt keywords: "KEYWORDS",
-    opt closed: "CLOSED",
-    opt visible: "VISIBLE",
-    opt opened: "OPENED",
-    opt project: "PROJECT",
-    opt landing: "LANDING",
-    opt date_create: "DATE_CREATE",
-    opt date_update: "DATE_UPDATE",
-    opt date_activity: "DATE_ACTIVITY",
-    opt image_id: "IMAGE_ID",
-    opt avatar_type: "AVATAR_TYPE",
-    opt owner_id: "OWNER_ID",
-    opt number_of_members: "NUMBER_OF_MEMBERS",
-    opt number_of_moderators: "NUMBER_OF_MODERATORS",
-    opt initiate_perms: "INITIATE_PERMS",
-    opt project_date_start: "PROJECT_DATE_START",
-    opt project_date_finish: "PROJECT_DATE_FINISH",
-    opt scrum_owner_id: "SCRUM_OWNER_ID",
-    opt scrum_master_id: "SCRUM_MASTER_ID",
-    opt scrum_sprint_duration: "SCRUM_SPRINT_DURATION",
-    opt scrum_task_responsible: "SCRUM_TASK_RESPONSIBLE",
-    opt type_: "TYPE",
-    opt avatar: "AVATAR",
+    opt id: "ID" => with_id(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt subject_id: "SUBJECT_ID" => with_subject_id(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt keywords: "KEYWORDS" => with_keywords(String),
+    opt closed: "CLOSED" => with_closed(String),
+    opt visible: "VISIBLE" => with_visible(String),
+    opt opened: "OPENED" => with_opened(String),
+    opt project: "PROJECT" => with_project(String),
+    opt landing: "LANDING" => with_landing(String),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_update: "DATE_UPDATE" => with_date_update(DateTime),
+    opt date_activity: "DATE_ACTIVITY" => with_date_activity(DateTime),
+    opt image_id: "IMAGE_ID" => with_image_id(Numeric),
+    opt avatar_type: "AVATAR_TYPE" => with_avatar_type(String),
+    opt owner_id: "OWNER_ID" => with_owner_id(Numeric),
+    opt number_of_members: "NUMBER_OF_MEMBERS" => with_number_of_members(Numeric),
+    opt number_of_moderators: "NUMBER_OF_MODERATORS" => with_number_of_moderators(Numeric),
+    opt initiate_perms: "INITIATE_PERMS" => with_initiate_perms(String),
+    opt project_date_start: "PROJECT_DATE_START" => with_project_date_start(DateTime),
+    opt project_date_finish: "PROJECT_DATE_FINISH" => with_project_date_finish(DateTime),
+    opt scrum_owner_id: "SCRUM_OWNER_ID" => with_scrum_owner_id(Numeric),
+    opt scrum_master_id: "SCRUM_MASTER_ID" => with_scrum_master_id(Numeric),
+    opt scrum_sprint_duration: "SCRUM_SPRINT_DURATION" => with_scrum_sprint_duration(Numeric),
+    opt scrum_task_responsible: "SCRUM_TASK_RESPONSIBLE" => with_scrum_task_responsible(String),
+    opt type_: "TYPE" => with_type(String),
+    opt avatar: "AVATAR" => with_avatar(String),
 });
 
 /// `order` (parameter).
@@ -212,19 +212,19 @@ pub struct SocialnetworkApiWorkgroupListOrder {
 }
 
 record!(SocialnetworkApiWorkgroupListOrder {
-    opt id: "ID",
-    opt name: "NAME",
-    opt owner_id: "OWNER_ID",
-    opt active: "ACTIVE",
-    opt visible: "VISIBLE",
-    opt opened: "OPENED",
-    opt closed: "CLOSED",
-    opt project: "PROJECT",
-    opt subject_id: "SUBJECT_ID",
-    opt site_id: "SITE_ID",
-    opt date_create: "DATE_CREATE",
-    opt date_update: "DATE_UPDATE",
-    opt date_activity: "DATE_ACTIVITY",
+    opt id: "ID" => with_id(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt owner_id: "OWNER_ID" => with_owner_id(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt visible: "VISIBLE" => with_visible(String),
+    opt opened: "OPENED" => with_opened(String),
+    opt closed: "CLOSED" => with_closed(String),
+    opt project: "PROJECT" => with_project(String),
+    opt subject_id: "SUBJECT_ID" => with_subject_id(Numeric),
+    opt site_id: "SITE_ID" => with_site_id(String),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_update: "DATE_UPDATE" => with_date_update(DateTime),
+    opt date_activity: "DATE_ACTIVITY" => with_date_activity(DateTime),
 });
 
 /// `params` (parameter).
@@ -248,12 +248,12 @@ pub struct SocialnetworkApiWorkgroupListParams {
 }
 
 record!(SocialnetworkApiWorkgroupListParams {
-    opt is_admin: "IS_ADMIN",
-    opt site_id: "siteId",
-    opt mode: "mode",
-    opt features: "features",
-    opt mandatory_features: "mandatoryFeatures",
-    opt should_select_dialog_id: "shouldSelectDialogId",
+    opt is_admin: "IS_ADMIN" => with_is_admin(String),
+    opt site_id: "siteId" => with_site_id(String),
+    opt mode: "mode" => with_mode(String),
+    opt features: "features" => with_features(Vec<Value>),
+    opt mandatory_features: "mandatoryFeatures" => with_mandatory_features(Vec<Value>),
+    opt should_select_dialog_id: "shouldSelectDialogId" => with_should_select_dialog_id(String),
 });
 
 /// `result` (returned field).

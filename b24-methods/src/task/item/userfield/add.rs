@@ -24,10 +24,10 @@ record!(TaskItemUserfieldAdd {
 
 #[allow(deprecated)]
 impl TaskItemUserfieldAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(params: TaskItemUserfieldAddParams) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(params: impl Into<TaskItemUserfieldAddParams>) -> Self {
         TaskItemUserfieldAdd {
-            params,
+            params: params.into(),
             extra: Map::new(),
         }
     }
@@ -46,8 +46,8 @@ pub struct TaskItemUserfieldAddParamsEditFormLabel {
 }
 
 record!(TaskItemUserfieldAddParamsEditFormLabel {
-    opt de: "de",
-    opt en: "en",
+    opt de: "de" => with_de(String),
+    opt en: "en" => with_en(String),
 });
 
 /// `SETTINGS` (parameter).
@@ -65,9 +65,9 @@ pub struct TaskItemUserfieldAddParamsSettings {
 }
 
 record!(TaskItemUserfieldAddParamsSettings {
-    opt default_value: "DEFAULT_VALUE",
-    opt rows: "ROWS",
-    opt display: "DISPLAY",
+    opt default_value: "DEFAULT_VALUE" => with_default_value(String),
+    opt rows: "ROWS" => with_rows(Numeric),
+    opt display: "DISPLAY" => with_display(String),
 });
 
 /// `PARAMS` (parameter).
@@ -99,22 +99,22 @@ pub struct TaskItemUserfieldAddParams {
 record!(TaskItemUserfieldAddParams {
     req user_type_id: "USER_TYPE_ID",
     req field_name: "FIELD_NAME",
-    opt xml_id: "XML_ID",
-    opt edit_form_label: "EDIT_FORM_LABEL",
-    opt label: "LABEL",
-    opt sort: "SORT",
-    opt multiple: "MULTIPLE",
-    opt mandatory: "MANDATORY",
-    opt settings: "SETTINGS",
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(TaskItemUserfieldAddParamsEditFormLabel),
+    opt label: "LABEL" => with_label(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt multiple: "MULTIPLE" => with_multiple(String),
+    opt mandatory: "MANDATORY" => with_mandatory(String),
+    opt settings: "SETTINGS" => with_settings(TaskItemUserfieldAddParamsSettings),
 });
 
 #[allow(deprecated)]
 impl TaskItemUserfieldAddParams {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(user_type_id: String, field_name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(user_type_id: impl Into<String>, field_name: impl Into<String>) -> Self {
         TaskItemUserfieldAddParams {
-            user_type_id,
-            field_name,
+            user_type_id: user_type_id.into(),
+            field_name: field_name.into(),
             xml_id: None,
             edit_form_label: None,
             label: None,

@@ -19,8 +19,8 @@ pub struct TaskItemUserfieldGetlist {
 }
 
 record!(TaskItemUserfieldGetlist {
-    opt order: "ORDER",
-    opt filter: "FILTER",
+    opt order: "ORDER" => with_order(Value),
+    opt filter: "FILTER" => with_filter(Value),
 });
 
 /// `result` (returned field).

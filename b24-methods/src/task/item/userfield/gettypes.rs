@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `task.item.userfield.gettypes`.
-#[b24_method("task.item.userfield.gettypes", scope = "task", response = Vec<TaskItemUserfieldGettypesResult>, read_only)]
+#[b24_method("task.item.userfield.gettypes", scope = "task", response = Vec<TaskItemUserfieldGettypesResult>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TaskItemUserfieldGettypes {

@@ -27,11 +27,11 @@ record!(TaskItemUserfieldUpdate {
 
 #[allow(deprecated)]
 impl TaskItemUserfieldUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, data: TaskItemUserfieldUpdateData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, data: impl Into<TaskItemUserfieldUpdateData>) -> Self {
         TaskItemUserfieldUpdate {
-            id,
-            data,
+            id: id.into(),
+            data: data.into(),
             extra: Map::new(),
         }
     }
@@ -50,8 +50,8 @@ pub struct TaskItemUserfieldUpdateDataEditFormLabel {
 }
 
 record!(TaskItemUserfieldUpdateDataEditFormLabel {
-    opt ru: "ru",
-    opt en: "en",
+    opt ru: "ru" => with_ru(String),
+    opt en: "en" => with_en(String),
 });
 
 /// `SETTINGS` (parameter).
@@ -69,9 +69,9 @@ pub struct TaskItemUserfieldUpdateDataSettings {
 }
 
 record!(TaskItemUserfieldUpdateDataSettings {
-    opt default_value: "DEFAULT_VALUE",
-    opt rows: "ROWS",
-    opt display: "DISPLAY",
+    opt default_value: "DEFAULT_VALUE" => with_default_value(String),
+    opt rows: "ROWS" => with_rows(Numeric),
+    opt display: "DISPLAY" => with_display(String),
 });
 
 /// `DATA` (parameter).
@@ -97,11 +97,11 @@ pub struct TaskItemUserfieldUpdateData {
 }
 
 record!(TaskItemUserfieldUpdateData {
-    opt xml_id: "XML_ID",
-    opt edit_form_label: "EDIT_FORM_LABEL",
-    opt label: "LABEL",
-    opt sort: "SORT",
-    opt multiple: "MULTIPLE",
-    opt mandatory: "MANDATORY",
-    opt settings: "SETTINGS",
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(TaskItemUserfieldUpdateDataEditFormLabel),
+    opt label: "LABEL" => with_label(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt multiple: "MULTIPLE" => with_multiple(String),
+    opt mandatory: "MANDATORY" => with_mandatory(String),
+    opt settings: "SETTINGS" => with_settings(TaskItemUserfieldUpdateDataSettings),
 });

@@ -24,10 +24,10 @@ record!(TasksFlowFlowCreate {
 
 #[allow(deprecated)]
 impl TasksFlowFlowCreate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(flow_data: TasksFlowFlowCreateFlowData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(flow_data: impl Into<TasksFlowFlowCreateFlowData>) -> Self {
         TasksFlowFlowCreate {
-            flow_data,
+            flow_data: flow_data.into(),
             extra: Map::new(),
         }
     }
@@ -75,41 +75,41 @@ pub struct TasksFlowFlowCreateFlowData {
 
 record!(TasksFlowFlowCreateFlowData {
     req name: "name",
-    opt description: "description",
-    opt group_id: "groupId",
-    opt owner_id: "ownerId",
-    opt template_id: "templateId",
+    opt description: "description" => with_description(String),
+    opt group_id: "groupId" => with_group_id(Numeric),
+    opt owner_id: "ownerId" => with_owner_id(Numeric),
+    opt template_id: "templateId" => with_template_id(Numeric),
     req planned_completion_time: "plannedCompletionTime",
     req distribution_type: "distributionType",
     req responsible_list: "responsibleList",
-    opt task_creators: "taskCreators",
-    opt match_work_time: "matchWorkTime",
-    opt responsible_can_change_deadline: "responsibleCanChangeDeadline",
-    opt notify_at_half_time: "notifyAtHalfTime",
-    opt task_control: "taskControl",
-    opt notify_on_queue_overflow: "notifyOnQueueOverflow",
-    opt notify_on_tasks_in_progress_overflow: "notifyOnTasksInProgressOverflow",
-    opt notify_when_efficiency_decreases: "notifyWhenEfficiencyDecreases",
+    opt task_creators: "taskCreators" => with_task_creators(Value),
+    opt match_work_time: "matchWorkTime" => with_match_work_time(Numeric),
+    opt responsible_can_change_deadline: "responsibleCanChangeDeadline" => with_responsible_can_change_deadline(Numeric),
+    opt notify_at_half_time: "notifyAtHalfTime" => with_notify_at_half_time(Numeric),
+    opt task_control: "taskControl" => with_task_control(Numeric),
+    opt notify_on_queue_overflow: "notifyOnQueueOverflow" => with_notify_on_queue_overflow(Numeric),
+    opt notify_on_tasks_in_progress_overflow: "notifyOnTasksInProgressOverflow" => with_notify_on_tasks_in_progress_overflow(Numeric),
+    opt notify_when_efficiency_decreases: "notifyWhenEfficiencyDecreases" => with_notify_when_efficiency_decreases(Numeric),
 });
 
 #[allow(deprecated)]
 impl TasksFlowFlowCreateFlowData {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        name: String,
-        planned_completion_time: Numeric,
-        distribution_type: String,
-        responsible_list: Value,
+        name: impl Into<String>,
+        planned_completion_time: impl Into<Numeric>,
+        distribution_type: impl Into<String>,
+        responsible_list: impl Into<Value>,
     ) -> Self {
         TasksFlowFlowCreateFlowData {
-            name,
+            name: name.into(),
             description: None,
             group_id: None,
             owner_id: None,
             template_id: None,
-            planned_completion_time,
-            distribution_type,
-            responsible_list,
+            planned_completion_time: planned_completion_time.into(),
+            distribution_type: distribution_type.into(),
+            responsible_list: responsible_list.into(),
             task_creators: None,
             match_work_time: None,
             responsible_can_change_deadline: None,

@@ -24,10 +24,10 @@ record!(TasksFlowFlowDelete {
 
 #[allow(deprecated)]
 impl TasksFlowFlowDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(flow_data: TasksFlowFlowDeleteFlowData) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(flow_data: impl Into<TasksFlowFlowDeleteFlowData>) -> Self {
         TasksFlowFlowDelete {
-            flow_data,
+            flow_data: flow_data.into(),
             extra: Map::new(),
         }
     }
@@ -49,10 +49,10 @@ record!(TasksFlowFlowDeleteFlowData {
 
 #[allow(deprecated)]
 impl TasksFlowFlowDeleteFlowData {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         TasksFlowFlowDeleteFlowData {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(TasksFlowFlowGet {
 
 #[allow(deprecated)]
 impl TasksFlowFlowGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(flow_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(flow_id: impl Into<Numeric>) -> Self {
         TasksFlowFlowGet {
-            flow_id,
+            flow_id: flow_id.into(),
             extra: Map::new(),
         }
     }

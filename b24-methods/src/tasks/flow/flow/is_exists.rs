@@ -24,16 +24,16 @@ pub struct TasksFlowFlowIsExists {
 
 record!(TasksFlowFlowIsExists {
     req flow_data: "flowData",
-    opt name: "name",
-    opt id: "id",
+    opt name: "name" => with_name(String),
+    opt id: "id" => with_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl TasksFlowFlowIsExists {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(flow_data: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(flow_data: impl Into<Value>) -> Self {
         TasksFlowFlowIsExists {
-            flow_data,
+            flow_data: flow_data.into(),
             name: None,
             id: None,
             extra: Map::new(),

@@ -23,9 +23,9 @@ pub struct TasksTaskCountersGet {
 }
 
 record!(TasksTaskCountersGet {
-    opt user_id: "userId",
-    opt group_id: "groupId",
-    opt type_: "type",
+    opt user_id: "userId" => with_user_id(Numeric),
+    opt group_id: "groupId" => with_group_id(Numeric),
+    opt type_: "type" => with_type(String),
 });
 
 /// `result` (returned field).

@@ -27,11 +27,11 @@ record!(TasksTaskFilesAttach {
 
 #[allow(deprecated)]
 impl TasksTaskFilesAttach {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(task_id: Numeric, file_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(task_id: impl Into<Numeric>, file_id: impl Into<Numeric>) -> Self {
         TasksTaskFilesAttach {
-            task_id,
-            file_id,
+            task_id: task_id.into(),
+            file_id: file_id.into(),
             extra: Map::new(),
         }
     }

@@ -24,16 +24,16 @@ pub struct TasksTaskHistoryList {
 
 record!(TasksTaskHistoryList {
     req task_id: "taskId",
-    opt filter: "filter",
-    opt order: "order",
+    opt filter: "filter" => with_filter(Value),
+    opt order: "order" => with_order(Value),
 });
 
 #[allow(deprecated)]
 impl TasksTaskHistoryList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(task_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(task_id: impl Into<Numeric>) -> Self {
         TasksTaskHistoryList {
-            task_id,
+            task_id: task_id.into(),
             filter: None,
             order: None,
             extra: Map::new(),

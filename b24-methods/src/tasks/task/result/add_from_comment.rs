@@ -24,10 +24,10 @@ record!(TasksTaskResultAddFromComment {
 
 #[allow(deprecated)]
 impl TasksTaskResultAddFromComment {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(comment_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(comment_id: impl Into<Numeric>) -> Self {
         TasksTaskResultAddFromComment {
-            comment_id,
+            comment_id: comment_id.into(),
             extra: Map::new(),
         }
     }

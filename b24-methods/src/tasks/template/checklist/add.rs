@@ -27,11 +27,14 @@ record!(TasksTemplateChecklistAdd {
 
 #[allow(deprecated)]
 impl TasksTemplateChecklistAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(template_id: Numeric, fields: TasksTemplateChecklistAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        template_id: impl Into<Numeric>,
+        fields: impl Into<TasksTemplateChecklistAddFields>,
+    ) -> Self {
         TasksTemplateChecklistAdd {
-            template_id,
-            fields,
+            template_id: template_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -60,19 +63,19 @@ pub struct TasksTemplateChecklistAddFields {
 record!(TasksTemplateChecklistAddFields {
     req title: "TITLE",
     req parent_id: "PARENT_ID",
-    opt sort_index: "SORT_INDEX",
-    opt is_complete: "IS_COMPLETE",
-    opt is_important: "IS_IMPORTANT",
-    opt members: "MEMBERS",
+    opt sort_index: "SORT_INDEX" => with_sort_index(Numeric),
+    opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
+    opt is_important: "IS_IMPORTANT" => with_is_important(Flag),
+    opt members: "MEMBERS" => with_members(Value),
 });
 
 #[allow(deprecated)]
 impl TasksTemplateChecklistAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String, parent_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>, parent_id: impl Into<Numeric>) -> Self {
         TasksTemplateChecklistAddFields {
-            title,
-            parent_id,
+            title: title.into(),
+            parent_id: parent_id.into(),
             sort_index: None,
             is_complete: None,
             is_important: None,

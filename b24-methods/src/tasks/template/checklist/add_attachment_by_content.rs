@@ -30,16 +30,18 @@ record!(TasksTemplateChecklistAddAttachmentByContent {
 
 #[allow(deprecated)]
 impl TasksTemplateChecklistAddAttachmentByContent {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        template_id: Numeric,
-        check_list_item_id: Numeric,
-        attachment_parameters: TasksTemplateChecklistAddAttachmentByContentAttachmentParameters,
+        template_id: impl Into<Numeric>,
+        check_list_item_id: impl Into<Numeric>,
+        attachment_parameters: impl Into<
+            TasksTemplateChecklistAddAttachmentByContentAttachmentParameters,
+        >,
     ) -> Self {
         TasksTemplateChecklistAddAttachmentByContent {
-            template_id,
-            check_list_item_id,
-            attachment_parameters,
+            template_id: template_id.into(),
+            check_list_item_id: check_list_item_id.into(),
+            attachment_parameters: attachment_parameters.into(),
             extra: Map::new(),
         }
     }
@@ -58,8 +60,8 @@ pub struct TasksTemplateChecklistAddAttachmentByContentAttachmentParameters {
 }
 
 record!(TasksTemplateChecklistAddAttachmentByContentAttachmentParameters {
-    opt name: "NAME",
-    opt content: "CONTENT",
+    opt name: "NAME" => with_name(String),
+    opt content: "CONTENT" => with_content(String),
 });
 
 /// `result` (returned field).

@@ -30,12 +30,16 @@ record!(TasksTemplateChecklistAddAttachmentsFromDisk {
 
 #[allow(deprecated)]
 impl TasksTemplateChecklistAddAttachmentsFromDisk {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(template_id: Numeric, check_list_item_id: Numeric, files_ids: Vec<Value>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        template_id: impl Into<Numeric>,
+        check_list_item_id: impl Into<Numeric>,
+        files_ids: impl Into<Vec<Value>>,
+    ) -> Self {
         TasksTemplateChecklistAddAttachmentsFromDisk {
-            template_id,
-            check_list_item_id,
-            files_ids,
+            template_id: template_id.into(),
+            check_list_item_id: check_list_item_id.into(),
+            files_ids: files_ids.into(),
             extra: Map::new(),
         }
     }

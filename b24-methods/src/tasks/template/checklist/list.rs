@@ -26,17 +26,17 @@ pub struct TasksTemplateChecklistList {
 
 record!(TasksTemplateChecklistList {
     req template_id: "templateId",
-    opt filter: "filter",
-    opt select: "select",
-    opt order: "order",
+    opt filter: "filter" => with_filter(Value),
+    opt select: "select" => with_select(Vec<Value>),
+    opt order: "order" => with_order(Value),
 });
 
 #[allow(deprecated)]
 impl TasksTemplateChecklistList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(template_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(template_id: impl Into<Numeric>) -> Self {
         TasksTemplateChecklistList {
-            template_id,
+            template_id: template_id.into(),
             filter: None,
             select: None,
             order: None,

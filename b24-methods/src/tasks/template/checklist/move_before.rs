@@ -30,12 +30,16 @@ record!(TasksTemplateChecklistMoveBefore {
 
 #[allow(deprecated)]
 impl TasksTemplateChecklistMoveBefore {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(template_id: Numeric, check_list_item_id: Numeric, before_item_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        template_id: impl Into<Numeric>,
+        check_list_item_id: impl Into<Numeric>,
+        before_item_id: impl Into<Numeric>,
+    ) -> Self {
         TasksTemplateChecklistMoveBefore {
-            template_id,
-            check_list_item_id,
-            before_item_id,
+            template_id: template_id.into(),
+            check_list_item_id: check_list_item_id.into(),
+            before_item_id: before_item_id.into(),
             extra: Map::new(),
         }
     }

@@ -30,16 +30,16 @@ record!(TasksTemplateChecklistRemoveAttachments {
 
 #[allow(deprecated)]
 impl TasksTemplateChecklistRemoveAttachments {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        template_id: Numeric,
-        check_list_item_id: Numeric,
-        attachments_ids: Vec<Value>,
+        template_id: impl Into<Numeric>,
+        check_list_item_id: impl Into<Numeric>,
+        attachments_ids: impl Into<Vec<Value>>,
     ) -> Self {
         TasksTemplateChecklistRemoveAttachments {
-            template_id,
-            check_list_item_id,
-            attachments_ids,
+            template_id: template_id.into(),
+            check_list_item_id: check_list_item_id.into(),
+            attachments_ids: attachments_ids.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(TasksTemplateChecklistRenew {
 
 #[allow(deprecated)]
 impl TasksTemplateChecklistRenew {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(template_id: Numeric, check_list_item_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(template_id: impl Into<Numeric>, check_list_item_id: impl Into<Numeric>) -> Self {
         TasksTemplateChecklistRenew {
-            template_id,
-            check_list_item_id,
+            template_id: template_id.into(),
+            check_list_item_id: check_list_item_id.into(),
             extra: Map::new(),
         }
     }

@@ -30,16 +30,16 @@ record!(TasksTemplateChecklistUpdate {
 
 #[allow(deprecated)]
 impl TasksTemplateChecklistUpdate {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        template_id: Numeric,
-        check_list_item_id: Numeric,
-        fields: TasksTemplateChecklistUpdateFields,
+        template_id: impl Into<Numeric>,
+        check_list_item_id: impl Into<Numeric>,
+        fields: impl Into<TasksTemplateChecklistUpdateFields>,
     ) -> Self {
         TasksTemplateChecklistUpdate {
-            template_id,
-            check_list_item_id,
-            fields,
+            template_id: template_id.into(),
+            check_list_item_id: check_list_item_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -66,12 +66,12 @@ pub struct TasksTemplateChecklistUpdateFields {
 }
 
 record!(TasksTemplateChecklistUpdateFields {
-    opt title: "TITLE",
-    opt parent_id: "PARENT_ID",
-    opt sort_index: "SORT_INDEX",
-    opt is_complete: "IS_COMPLETE",
-    opt is_important: "IS_IMPORTANT",
-    opt members: "MEMBERS",
+    opt title: "TITLE" => with_title(String),
+    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
+    opt sort_index: "SORT_INDEX" => with_sort_index(Numeric),
+    opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
+    opt is_important: "IS_IMPORTANT" => with_is_important(Flag),
+    opt members: "MEMBERS" => with_members(Value),
 });
 
 /// `result` (returned field).

@@ -28,20 +28,20 @@ pub struct TimemanTimecontrolReportAdd {
 
 record!(TimemanTimecontrolReportAdd {
     req report_id: "REPORT_ID",
-    opt user_id: "USER_ID",
+    opt user_id: "USER_ID" => with_user_id(Numeric),
     req text: "TEXT",
-    opt type_: "TYPE",
-    opt calendar: "CALENDAR",
+    opt type_: "TYPE" => with_type(String),
+    opt calendar: "CALENDAR" => with_calendar(String),
 });
 
 #[allow(deprecated)]
 impl TimemanTimecontrolReportAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(report_id: Numeric, text: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(report_id: impl Into<Numeric>, text: impl Into<String>) -> Self {
         TimemanTimecontrolReportAdd {
-            report_id,
+            report_id: report_id.into(),
             user_id: None,
-            text,
+            text: text.into(),
             type_: None,
             calendar: None,
             extra: Map::new(),

@@ -30,18 +30,22 @@ record!(TimemanTimecontrolReportsGet {
     req user_id: "USER_ID",
     req month: "MONTH",
     req year: "YEAR",
-    opt idle_minutes: "IDLE_MINUTES",
-    opt workday_hours: "WORKDAY_HOURS",
+    opt idle_minutes: "IDLE_MINUTES" => with_idle_minutes(Numeric),
+    opt workday_hours: "WORKDAY_HOURS" => with_workday_hours(Numeric),
 });
 
 #[allow(deprecated)]
 impl TimemanTimecontrolReportsGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(user_id: Numeric, month: Numeric, year: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        user_id: impl Into<Numeric>,
+        month: impl Into<Numeric>,
+        year: impl Into<Numeric>,
+    ) -> Self {
         TimemanTimecontrolReportsGet {
-            user_id,
-            month,
-            year,
+            user_id: user_id.into(),
+            month: month.into(),
+            year: year.into(),
             idle_minutes: None,
             workday_hours: None,
             extra: Map::new(),

@@ -39,15 +39,15 @@ pub struct TimemanTimecontrolSettingsSet {
 }
 
 record!(TimemanTimecontrolSettingsSet {
-    opt active: "ACTIVE",
-    opt minimum_idle_for_report: "MINIMUM_IDLE_FOR_REPORT",
-    opt register_offline: "REGISTER_OFFLINE",
-    opt register_idle: "REGISTER_IDLE",
-    opt register_desktop: "REGISTER_DESKTOP",
-    opt report_request_type: "REPORT_REQUEST_TYPE",
-    opt report_request_users: "REPORT_REQUEST_USERS",
-    opt report_simple_type: "REPORT_SIMPLE_TYPE",
-    opt report_simple_users: "REPORT_SIMPLE_USERS",
-    opt report_full_type: "REPORT_FULL_TYPE",
-    opt report_full_users: "REPORT_FULL_USERS",
+    opt active: "ACTIVE" => with_active(Flag),
+    opt minimum_idle_for_report: "MINIMUM_IDLE_FOR_REPORT" => with_minimum_idle_for_report(Numeric),
+    opt register_offline: "REGISTER_OFFLINE" => with_register_offline(Flag),
+    opt register_idle: "REGISTER_IDLE" => with_register_idle(Flag),
+    opt register_desktop: "REGISTER_DESKTOP" => with_register_desktop(Flag),
+    opt report_request_type: "REPORT_REQUEST_TYPE" => with_report_request_type(String),
+    opt report_request_users: "REPORT_REQUEST_USERS" => with_report_request_users(Vec<Value>),
+    opt report_simple_type: "REPORT_SIMPLE_TYPE" => with_report_simple_type(String),
+    opt report_simple_users: "REPORT_SIMPLE_USERS" => with_report_simple_users(Vec<Value>),
+    opt report_full_type: "REPORT_FULL_TYPE" => with_report_full_type(String),
+    opt report_full_users: "REPORT_FULL_USERS" => with_report_full_users(Vec<Value>),
 });

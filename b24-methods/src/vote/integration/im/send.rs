@@ -25,19 +25,19 @@ pub struct VoteIntegrationImSend {
 record!(VoteIntegrationImSend {
     req chat_id: "chatId",
     req im_message_vote_data: "IM_MESSAGE_VOTE_DATA",
-    opt template_id: "templateId",
+    opt template_id: "templateId" => with_template_id(String),
 });
 
 #[allow(deprecated)]
 impl VoteIntegrationImSend {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        chat_id: Numeric,
-        im_message_vote_data: VoteIntegrationImSendImMessageVoteData,
+        chat_id: impl Into<Numeric>,
+        im_message_vote_data: impl Into<VoteIntegrationImSendImMessageVoteData>,
     ) -> Self {
         VoteIntegrationImSend {
-            chat_id,
-            im_message_vote_data,
+            chat_id: chat_id.into(),
+            im_message_vote_data: im_message_vote_data.into(),
             template_id: None,
             extra: Map::new(),
         }
@@ -55,7 +55,7 @@ pub struct VoteIntegrationImSendImMessageVoteDataQuestionsAnswers {
 }
 
 record!(VoteIntegrationImSendImMessageVoteDataQuestionsAnswers {
-    opt message: "MESSAGE",
+    opt message: "MESSAGE" => with_message(String),
 });
 
 /// `QUESTIONS` (parameter).
@@ -73,9 +73,9 @@ pub struct VoteIntegrationImSendImMessageVoteDataQuestions {
 }
 
 record!(VoteIntegrationImSendImMessageVoteDataQuestions {
-    opt question: "QUESTION",
-    opt field_type: "FIELD_TYPE",
-    opt answers: "ANSWERS",
+    opt question: "QUESTION" => with_question(String),
+    opt field_type: "FIELD_TYPE" => with_field_type(Numeric),
+    opt answers: "ANSWERS" => with_answers(Vec<VoteIntegrationImSendImMessageVoteDataQuestionsAnswers>),
 });
 
 /// `IM_MESSAGE_VOTE_DATA` (parameter).
@@ -94,16 +94,16 @@ pub struct VoteIntegrationImSendImMessageVoteData {
 
 record!(VoteIntegrationImSendImMessageVoteData {
     req questions: "QUESTIONS",
-    opt anonymity: "ANONYMITY",
-    opt options: "OPTIONS",
+    opt anonymity: "ANONYMITY" => with_anonymity(Numeric),
+    opt options: "OPTIONS" => with_options(Numeric),
 });
 
 #[allow(deprecated)]
 impl VoteIntegrationImSendImMessageVoteData {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(questions: Vec<VoteIntegrationImSendImMessageVoteDataQuestions>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(questions: impl Into<Vec<VoteIntegrationImSendImMessageVoteDataQuestions>>) -> Self {
         VoteIntegrationImSendImMessageVoteData {
-            questions,
+            questions: questions.into(),
             anonymity: None,
             options: None,
             extra: Map::new(),

@@ -24,10 +24,10 @@ record!(VoximplantLineOutgoingSet {
 
 #[allow(deprecated)]
 impl VoximplantLineOutgoingSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(line_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(line_id: impl Into<String>) -> Self {
         VoximplantLineOutgoingSet {
-            line_id,
+            line_id: line_id.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,14 @@ record!(BookingV1BookingClientSet {
 
 #[allow(deprecated)]
 impl BookingV1BookingClientSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(booking_id: Numeric, clients: Vec<BookingV1BookingClientSetClients>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        booking_id: impl Into<Numeric>,
+        clients: impl Into<Vec<BookingV1BookingClientSetClients>>,
+    ) -> Self {
         BookingV1BookingClientSet {
-            booking_id,
-            clients,
+            booking_id: booking_id.into(),
+            clients: clients.into(),
             extra: Map::new(),
         }
     }
@@ -56,11 +59,11 @@ record!(BookingV1BookingClientSetClients {
 
 #[allow(deprecated)]
 impl BookingV1BookingClientSetClients {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, type_: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, type_: impl Into<Value>) -> Self {
         BookingV1BookingClientSetClients {
-            id,
-            type_,
+            id: id.into(),
+            type_: type_.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(BookingV1BookingClientUnset {
 
 #[allow(deprecated)]
 impl BookingV1BookingClientUnset {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(booking_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(booking_id: impl Into<Numeric>) -> Self {
         BookingV1BookingClientUnset {
-            booking_id,
+            booking_id: booking_id.into(),
             extra: Map::new(),
         }
     }

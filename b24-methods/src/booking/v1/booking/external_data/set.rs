@@ -27,14 +27,14 @@ record!(BookingV1BookingExternalDataSet {
 
 #[allow(deprecated)]
 impl BookingV1BookingExternalDataSet {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        booking_id: Numeric,
-        external_data: Vec<BookingV1BookingExternalDataSetExternalData>,
+        booking_id: impl Into<Numeric>,
+        external_data: impl Into<Vec<BookingV1BookingExternalDataSetExternalData>>,
     ) -> Self {
         BookingV1BookingExternalDataSet {
-            booking_id,
-            external_data,
+            booking_id: booking_id.into(),
+            external_data: external_data.into(),
             extra: Map::new(),
         }
     }
@@ -62,12 +62,16 @@ record!(BookingV1BookingExternalDataSetExternalData {
 
 #[allow(deprecated)]
 impl BookingV1BookingExternalDataSetExternalData {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(module_id: String, entity_type_id: String, value: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        module_id: impl Into<String>,
+        entity_type_id: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         BookingV1BookingExternalDataSetExternalData {
-            module_id,
-            entity_type_id,
-            value,
+            module_id: module_id.into(),
+            entity_type_id: entity_type_id.into(),
+            value: value.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(BookingV1ResourceSlotsList {
 
 #[allow(deprecated)]
 impl BookingV1ResourceSlotsList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(resource_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(resource_id: impl Into<Numeric>) -> Self {
         BookingV1ResourceSlotsList {
-            resource_id,
+            resource_id: resource_id.into(),
             extra: Map::new(),
         }
     }

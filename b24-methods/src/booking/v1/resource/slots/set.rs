@@ -27,11 +27,14 @@ record!(BookingV1ResourceSlotsSet {
 
 #[allow(deprecated)]
 impl BookingV1ResourceSlotsSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(resource_id: Numeric, slots: Vec<BookingV1ResourceSlotsSetSlots>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        resource_id: impl Into<Numeric>,
+        slots: impl Into<Vec<BookingV1ResourceSlotsSetSlots>>,
+    ) -> Self {
         BookingV1ResourceSlotsSet {
-            resource_id,
-            slots,
+            resource_id: resource_id.into(),
+            slots: slots.into(),
             extra: Map::new(),
         }
     }
@@ -65,20 +68,20 @@ record!(BookingV1ResourceSlotsSetSlots {
 
 #[allow(deprecated)]
 impl BookingV1ResourceSlotsSetSlots {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        from: Numeric,
-        to: Numeric,
-        timezone: String,
-        week_days: Vec<Value>,
-        slot_size: Numeric,
+        from: impl Into<Numeric>,
+        to: impl Into<Numeric>,
+        timezone: impl Into<String>,
+        week_days: impl Into<Vec<Value>>,
+        slot_size: impl Into<Numeric>,
     ) -> Self {
         BookingV1ResourceSlotsSetSlots {
-            from,
-            to,
-            timezone,
-            week_days,
-            slot_size,
+            from: from.into(),
+            to: to.into(),
+            timezone: timezone.into(),
+            week_days: week_days.into(),
+            slot_size: slot_size.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(BookingV1ResourceSlotsUnset {
 
 #[allow(deprecated)]
 impl BookingV1ResourceSlotsUnset {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(resource_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(resource_id: impl Into<Numeric>) -> Self {
         BookingV1ResourceSlotsUnset {
-            resource_id,
+            resource_id: resource_id.into(),
             extra: Map::new(),
         }
     }

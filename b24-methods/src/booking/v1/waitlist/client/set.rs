@@ -27,11 +27,14 @@ record!(BookingV1WaitlistClientSet {
 
 #[allow(deprecated)]
 impl BookingV1WaitlistClientSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(wait_list_id: Numeric, clients: Vec<BookingV1WaitlistClientSetClients>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        wait_list_id: impl Into<Numeric>,
+        clients: impl Into<Vec<BookingV1WaitlistClientSetClients>>,
+    ) -> Self {
         BookingV1WaitlistClientSet {
-            wait_list_id,
-            clients,
+            wait_list_id: wait_list_id.into(),
+            clients: clients.into(),
             extra: Map::new(),
         }
     }
@@ -56,11 +59,11 @@ record!(BookingV1WaitlistClientSetClients {
 
 #[allow(deprecated)]
 impl BookingV1WaitlistClientSetClients {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, type_: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, type_: impl Into<Value>) -> Self {
         BookingV1WaitlistClientSetClients {
-            id,
-            type_,
+            id: id.into(),
+            type_: type_.into(),
             extra: Map::new(),
         }
     }

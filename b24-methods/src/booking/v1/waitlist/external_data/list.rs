@@ -24,10 +24,10 @@ record!(BookingV1WaitlistExternalDataList {
 
 #[allow(deprecated)]
 impl BookingV1WaitlistExternalDataList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(wait_list_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(wait_list_id: impl Into<Numeric>) -> Self {
         BookingV1WaitlistExternalDataList {
-            wait_list_id,
+            wait_list_id: wait_list_id.into(),
             extra: Map::new(),
         }
     }

@@ -27,14 +27,14 @@ record!(BookingV1WaitlistExternalDataSet {
 
 #[allow(deprecated)]
 impl BookingV1WaitlistExternalDataSet {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        wait_list_id: Numeric,
-        external_data: Vec<BookingV1WaitlistExternalDataSetExternalData>,
+        wait_list_id: impl Into<Numeric>,
+        external_data: impl Into<Vec<BookingV1WaitlistExternalDataSetExternalData>>,
     ) -> Self {
         BookingV1WaitlistExternalDataSet {
-            wait_list_id,
-            external_data,
+            wait_list_id: wait_list_id.into(),
+            external_data: external_data.into(),
             extra: Map::new(),
         }
     }
@@ -62,12 +62,16 @@ record!(BookingV1WaitlistExternalDataSetExternalData {
 
 #[allow(deprecated)]
 impl BookingV1WaitlistExternalDataSetExternalData {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(module_id: String, entity_type_id: String, value: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        module_id: impl Into<String>,
+        entity_type_id: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         BookingV1WaitlistExternalDataSetExternalData {
-            module_id,
-            entity_type_id,
-            value,
+            module_id: module_id.into(),
+            entity_type_id: entity_type_id.into(),
+            value: value.into(),
             extra: Map::new(),
         }
     }

@@ -33,18 +33,18 @@ record!(CrmActivityLayoutBlocksSet {
 
 #[allow(deprecated)]
 impl CrmActivityLayoutBlocksSet {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        entity_type_id: Numeric,
-        entity_id: Numeric,
-        activity_id: Numeric,
-        layout: Value,
+        entity_type_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+        activity_id: impl Into<Numeric>,
+        layout: impl Into<Value>,
     ) -> Self {
         CrmActivityLayoutBlocksSet {
-            entity_type_id,
-            entity_id,
-            activity_id,
-            layout,
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
+            activity_id: activity_id.into(),
+            layout: layout.into(),
             extra: Map::new(),
         }
     }

@@ -24,19 +24,19 @@ pub struct CrmCompanyDetailsConfigurationSet {
 }
 
 record!(CrmCompanyDetailsConfigurationSet {
-    opt scope: "scope",
-    opt user_id: "userId",
+    opt scope: "scope" => with_scope(String),
+    opt user_id: "userId" => with_user_id(Numeric),
     req data: "data",
 });
 
 #[allow(deprecated)]
 impl CrmCompanyDetailsConfigurationSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(data: Vec<CrmCompanyDetailsConfigurationSetData>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(data: impl Into<Vec<CrmCompanyDetailsConfigurationSetData>>) -> Self {
         CrmCompanyDetailsConfigurationSet {
             scope: None,
             user_id: None,
-            data,
+            data: data.into(),
             extra: Map::new(),
         }
     }
@@ -55,8 +55,8 @@ pub struct CrmCompanyDetailsConfigurationSetDataElementsOptions {
 }
 
 record!(CrmCompanyDetailsConfigurationSetDataElementsOptions {
-    opt default_address_type: "defaultAddressType",
-    opt default_country: "defaultCountry",
+    opt default_address_type: "defaultAddressType" => with_default_address_type(Numeric),
+    opt default_country: "defaultCountry" => with_default_country(String),
 });
 
 /// `elements` (parameter).
@@ -75,16 +75,16 @@ pub struct CrmCompanyDetailsConfigurationSetDataElements {
 
 record!(CrmCompanyDetailsConfigurationSetDataElements {
     req name: "name",
-    opt option_flags: "optionFlags",
-    opt options: "options",
+    opt option_flags: "optionFlags" => with_option_flags(Numeric),
+    opt options: "options" => with_options(CrmCompanyDetailsConfigurationSetDataElementsOptions),
 });
 
 #[allow(deprecated)]
 impl CrmCompanyDetailsConfigurationSetDataElements {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         CrmCompanyDetailsConfigurationSetDataElements {
-            name,
+            name: name.into(),
             option_flags: None,
             options: None,
             extra: Map::new(),
@@ -112,17 +112,21 @@ record!(CrmCompanyDetailsConfigurationSetData {
     req name: "name",
     req title: "title",
     req type_: "type",
-    opt elements: "elements",
+    opt elements: "elements" => with_elements(Vec<CrmCompanyDetailsConfigurationSetDataElements>),
 });
 
 #[allow(deprecated)]
 impl CrmCompanyDetailsConfigurationSetData {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, title: String, type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        name: impl Into<String>,
+        title: impl Into<String>,
+        type_: impl Into<String>,
+    ) -> Self {
         CrmCompanyDetailsConfigurationSetData {
-            name,
-            title,
-            type_,
+            name: name.into(),
+            title: title.into(),
+            type_: type_.into(),
             elements: None,
             extra: Map::new(),
         }

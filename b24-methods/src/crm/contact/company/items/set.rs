@@ -27,11 +27,14 @@ record!(CrmContactCompanyItemsSet {
 
 #[allow(deprecated)]
 impl CrmContactCompanyItemsSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, items: Vec<CrmContactCompanyItemsSetItems>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        items: impl Into<Vec<CrmContactCompanyItemsSetItems>>,
+    ) -> Self {
         CrmContactCompanyItemsSet {
-            id,
-            items,
+            id: id.into(),
+            items: items.into(),
             extra: Map::new(),
         }
     }
@@ -53,16 +56,16 @@ pub struct CrmContactCompanyItemsSetItems {
 
 record!(CrmContactCompanyItemsSetItems {
     req company_id: "COMPANY_ID",
-    opt is_primary: "IS_PRIMARY",
-    opt sort: "SORT",
+    opt is_primary: "IS_PRIMARY" => with_is_primary(Flag),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmContactCompanyItemsSetItems {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(company_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(company_id: impl Into<Numeric>) -> Self {
         CrmContactCompanyItemsSetItems {
-            company_id,
+            company_id: company_id.into(),
             is_primary: None,
             sort: None,
             extra: Map::new(),

@@ -22,8 +22,8 @@ pub struct CrmContactDetailsConfigurationGet {
 }
 
 record!(CrmContactDetailsConfigurationGet {
-    opt scope: "scope",
-    opt user_id: "userId",
+    opt scope: "scope" => with_scope(String),
+    opt user_id: "userId" => with_user_id(Numeric),
 });
 
 /// `options` (returned field).

@@ -22,6 +22,6 @@ pub struct CrmContactDetailsConfigurationReset {
 }
 
 record!(CrmContactDetailsConfigurationReset {
-    opt scope: "scope",
-    opt user_id: "userId",
+    opt scope: "scope" => with_scope(String),
+    opt user_id: "userId" => with_user_id(Numeric),
 });

@@ -24,19 +24,19 @@ pub struct CrmContactDetailsConfigurationSet {
 }
 
 record!(CrmContactDetailsConfigurationSet {
-    opt scope: "scope",
-    opt user_id: "userId",
+    opt scope: "scope" => with_scope(String),
+    opt user_id: "userId" => with_user_id(Numeric),
     req data: "data",
 });
 
 #[allow(deprecated)]
 impl CrmContactDetailsConfigurationSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(data: Vec<CrmContactDetailsConfigurationSetData>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(data: impl Into<Vec<CrmContactDetailsConfigurationSetData>>) -> Self {
         CrmContactDetailsConfigurationSet {
             scope: None,
             user_id: None,
-            data,
+            data: data.into(),
             extra: Map::new(),
         }
     }
@@ -59,10 +59,10 @@ pub struct CrmContactDetailsConfigurationSetDataElementsOptions {
 }
 
 record!(CrmContactDetailsConfigurationSetDataElementsOptions {
-    opt default_address_type: "defaultAddressType",
-    opt default_country: "defaultCountry",
-    opt is_pay_button_visible: "isPayButtonVisible",
-    opt is_payment_documents_visible: "isPaymentDocumentsVisible",
+    opt default_address_type: "defaultAddressType" => with_default_address_type(Numeric),
+    opt default_country: "defaultCountry" => with_default_country(String),
+    opt is_pay_button_visible: "isPayButtonVisible" => with_is_pay_button_visible(Flag),
+    opt is_payment_documents_visible: "isPaymentDocumentsVisible" => with_is_payment_documents_visible(Flag),
 });
 
 /// `elements` (parameter).
@@ -81,16 +81,16 @@ pub struct CrmContactDetailsConfigurationSetDataElements {
 
 record!(CrmContactDetailsConfigurationSetDataElements {
     req name: "name",
-    opt option_flags: "optionFlags",
-    opt options: "options",
+    opt option_flags: "optionFlags" => with_option_flags(Numeric),
+    opt options: "options" => with_options(CrmContactDetailsConfigurationSetDataElementsOptions),
 });
 
 #[allow(deprecated)]
 impl CrmContactDetailsConfigurationSetDataElements {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         CrmContactDetailsConfigurationSetDataElements {
-            name,
+            name: name.into(),
             option_flags: None,
             options: None,
             extra: Map::new(),
@@ -118,17 +118,21 @@ record!(CrmContactDetailsConfigurationSetData {
     req name: "name",
     req title: "title",
     req type_: "type",
-    opt elements: "elements",
+    opt elements: "elements" => with_elements(Vec<CrmContactDetailsConfigurationSetDataElements>),
 });
 
 #[allow(deprecated)]
 impl CrmContactDetailsConfigurationSetData {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, title: String, type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        name: impl Into<String>,
+        title: impl Into<String>,
+        type_: impl Into<String>,
+    ) -> Self {
         CrmContactDetailsConfigurationSetData {
-            name,
-            title,
-            type_,
+            name: name.into(),
+            title: title.into(),
+            type_: type_.into(),
             elements: None,
             extra: Map::new(),
         }

@@ -22,7 +22,7 @@ pub struct CrmDealDetailsConfigurationForceCommonScopeForAll {
 }
 
 record!(CrmDealDetailsConfigurationForceCommonScopeForAll {
-    opt extras: "extras",
+    opt extras: "extras" => with_extras(CrmDealDetailsConfigurationForceCommonScopeForAllExtras),
 });
 
 /// `extras` (parameter).
@@ -36,5 +36,5 @@ pub struct CrmDealDetailsConfigurationForceCommonScopeForAllExtras {
 }
 
 record!(CrmDealDetailsConfigurationForceCommonScopeForAllExtras {
-    opt deal_category_id: "dealCategoryId",
+    opt deal_category_id: "dealCategoryId" => with_deal_category_id(Numeric),
 });

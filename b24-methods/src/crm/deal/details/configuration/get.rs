@@ -24,9 +24,9 @@ pub struct CrmDealDetailsConfigurationGet {
 }
 
 record!(CrmDealDetailsConfigurationGet {
-    opt scope: "scope",
-    opt user_id: "userId",
-    opt extras: "extras",
+    opt scope: "scope" => with_scope(String),
+    opt user_id: "userId" => with_user_id(Numeric),
+    opt extras: "extras" => with_extras(CrmDealDetailsConfigurationGetExtras),
 });
 
 /// `extras` (parameter).
@@ -40,7 +40,7 @@ pub struct CrmDealDetailsConfigurationGetExtras {
 }
 
 record!(CrmDealDetailsConfigurationGetExtras {
-    opt deal_category_id: "dealCategoryId",
+    opt deal_category_id: "dealCategoryId" => with_deal_category_id(Numeric),
 });
 
 /// `elements` (returned field).

@@ -24,9 +24,9 @@ pub struct CrmDealDetailsConfigurationReset {
 }
 
 record!(CrmDealDetailsConfigurationReset {
-    opt scope: "scope",
-    opt user_id: "userId",
-    opt extras: "extras",
+    opt scope: "scope" => with_scope(String),
+    opt user_id: "userId" => with_user_id(Numeric),
+    opt extras: "extras" => with_extras(CrmDealDetailsConfigurationResetExtras),
 });
 
 /// `extras` (parameter).
@@ -40,5 +40,5 @@ pub struct CrmDealDetailsConfigurationResetExtras {
 }
 
 record!(CrmDealDetailsConfigurationResetExtras {
-    opt deal_category_id: "dealCategoryId",
+    opt deal_category_id: "dealCategoryId" => with_deal_category_id(Numeric),
 });

@@ -26,20 +26,20 @@ pub struct CrmDealDetailsConfigurationSet {
 }
 
 record!(CrmDealDetailsConfigurationSet {
-    opt scope: "scope",
-    opt user_id: "userId",
+    opt scope: "scope" => with_scope(String),
+    opt user_id: "userId" => with_user_id(Numeric),
     req data: "data",
-    opt extras: "extras",
+    opt extras: "extras" => with_extras(CrmDealDetailsConfigurationSetExtras),
 });
 
 #[allow(deprecated)]
 impl CrmDealDetailsConfigurationSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(data: Vec<CrmDealDetailsConfigurationSetData>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(data: impl Into<Vec<CrmDealDetailsConfigurationSetData>>) -> Self {
         CrmDealDetailsConfigurationSet {
             scope: None,
             user_id: None,
-            data,
+            data: data.into(),
             extras: None,
             extra: Map::new(),
         }
@@ -62,16 +62,16 @@ pub struct CrmDealDetailsConfigurationSetDataElements {
 
 record!(CrmDealDetailsConfigurationSetDataElements {
     req name: "name",
-    opt option_flags: "optionFlags",
-    opt options: "options",
+    opt option_flags: "optionFlags" => with_option_flags(Numeric),
+    opt options: "options" => with_options(Value),
 });
 
 #[allow(deprecated)]
 impl CrmDealDetailsConfigurationSetDataElements {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         CrmDealDetailsConfigurationSetDataElements {
-            name,
+            name: name.into(),
             option_flags: None,
             options: None,
             extra: Map::new(),
@@ -99,17 +99,21 @@ record!(CrmDealDetailsConfigurationSetData {
     req name: "name",
     req title: "title",
     req type_: "type",
-    opt elements: "elements",
+    opt elements: "elements" => with_elements(Vec<CrmDealDetailsConfigurationSetDataElements>),
 });
 
 #[allow(deprecated)]
 impl CrmDealDetailsConfigurationSetData {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, title: String, type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        name: impl Into<String>,
+        title: impl Into<String>,
+        type_: impl Into<String>,
+    ) -> Self {
         CrmDealDetailsConfigurationSetData {
-            name,
-            title,
-            type_,
+            name: name.into(),
+            title: title.into(),
+            type_: type_.into(),
             elements: None,
             extra: Map::new(),
         }
@@ -127,5 +131,5 @@ pub struct CrmDealDetailsConfigurationSetExtras {
 }
 
 record!(CrmDealDetailsConfigurationSetExtras {
-    opt deal_category_id: "dealCategoryId",
+    opt deal_category_id: "dealCategoryId" => with_deal_category_id(Numeric),
 });

@@ -20,15 +20,15 @@ pub struct CrmItemDetailsConfigurationForceCommonScopeForAll {
 
 record!(CrmItemDetailsConfigurationForceCommonScopeForAll {
     req entity_type_id: "entityTypeId",
-    opt extras: "extras",
+    opt extras: "extras" => with_extras(Value),
 });
 
 #[allow(deprecated)]
 impl CrmItemDetailsConfigurationForceCommonScopeForAll {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>) -> Self {
         CrmItemDetailsConfigurationForceCommonScopeForAll {
-            entity_type_id,
+            entity_type_id: entity_type_id.into(),
             extras: None,
             extra: Map::new(),
         }

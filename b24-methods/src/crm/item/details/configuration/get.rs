@@ -24,17 +24,17 @@ pub struct CrmItemDetailsConfigurationGet {
 
 record!(CrmItemDetailsConfigurationGet {
     req entity_type_id: "entityTypeId",
-    opt user_id: "userId",
-    opt scope: "scope",
-    opt extras: "extras",
+    opt user_id: "userId" => with_user_id(Numeric),
+    opt scope: "scope" => with_scope(String),
+    opt extras: "extras" => with_extras(Value),
 });
 
 #[allow(deprecated)]
 impl CrmItemDetailsConfigurationGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(entity_type_id: impl Into<Numeric>) -> Self {
         CrmItemDetailsConfigurationGet {
-            entity_type_id,
+            entity_type_id: entity_type_id.into(),
             user_id: None,
             scope: None,
             extras: None,

@@ -27,18 +27,21 @@ pub struct CrmItemDetailsConfigurationSet {
 record!(CrmItemDetailsConfigurationSet {
     req entity_type_id: "entityTypeId",
     req data: "data",
-    opt user_id: "userId",
-    opt scope: "scope",
-    opt extras: "extras",
+    opt user_id: "userId" => with_user_id(Numeric),
+    opt scope: "scope" => with_scope(String),
+    opt extras: "extras" => with_extras(Value),
 });
 
 #[allow(deprecated)]
 impl CrmItemDetailsConfigurationSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, data: Vec<CrmItemDetailsConfigurationSetData>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        entity_type_id: impl Into<Numeric>,
+        data: impl Into<Vec<CrmItemDetailsConfigurationSetData>>,
+    ) -> Self {
         CrmItemDetailsConfigurationSet {
-            entity_type_id,
-            data,
+            entity_type_id: entity_type_id.into(),
+            data: data.into(),
             user_id: None,
             scope: None,
             extras: None,
@@ -64,10 +67,10 @@ pub struct CrmItemDetailsConfigurationSetDataElementsOptions {
 }
 
 record!(CrmItemDetailsConfigurationSetDataElementsOptions {
-    opt default_address_type: "defaultAddressType",
-    opt default_country: "defaultCountry",
-    opt is_pay_button_visible: "isPayButtonVisible",
-    opt is_payment_documents_visible: "isPaymentDocumentsVisible",
+    opt default_address_type: "defaultAddressType" => with_default_address_type(Numeric),
+    opt default_country: "defaultCountry" => with_default_country(String),
+    opt is_pay_button_visible: "isPayButtonVisible" => with_is_pay_button_visible(Flag),
+    opt is_payment_documents_visible: "isPaymentDocumentsVisible" => with_is_payment_documents_visible(Flag),
 });
 
 /// `elements` (parameter).
@@ -86,16 +89,16 @@ pub struct CrmItemDetailsConfigurationSetDataElements {
 
 record!(CrmItemDetailsConfigurationSetDataElements {
     req name: "name",
-    opt option_flags: "optionFlags",
-    opt options: "options",
+    opt option_flags: "optionFlags" => with_option_flags(Numeric),
+    opt options: "options" => with_options(CrmItemDetailsConfigurationSetDataElementsOptions),
 });
 
 #[allow(deprecated)]
 impl CrmItemDetailsConfigurationSetDataElements {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         CrmItemDetailsConfigurationSetDataElements {
-            name,
+            name: name.into(),
             option_flags: None,
             options: None,
             extra: Map::new(),
@@ -123,17 +126,21 @@ record!(CrmItemDetailsConfigurationSetData {
     req name: "name",
     req title: "title",
     req type_: "type",
-    opt elements: "elements",
+    opt elements: "elements" => with_elements(Vec<CrmItemDetailsConfigurationSetDataElements>),
 });
 
 #[allow(deprecated)]
 impl CrmItemDetailsConfigurationSetData {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, title: String, type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        name: impl Into<String>,
+        title: impl Into<String>,
+        type_: impl Into<String>,
+    ) -> Self {
         CrmItemDetailsConfigurationSetData {
-            name,
-            title,
-            type_,
+            name: name.into(),
+            title: title.into(),
+            type_: type_.into(),
             elements: None,
             extra: Map::new(),
         }

@@ -27,11 +27,11 @@ record!(CrmItemPaymentDeliveryAdd {
 
 #[allow(deprecated)]
 impl CrmItemPaymentDeliveryAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(payment_id: Numeric, delivery_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(payment_id: impl Into<Numeric>, delivery_id: impl Into<Numeric>) -> Self {
         CrmItemPaymentDeliveryAdd {
-            payment_id,
-            delivery_id,
+            payment_id: payment_id.into(),
+            delivery_id: delivery_id.into(),
             extra: Map::new(),
         }
     }

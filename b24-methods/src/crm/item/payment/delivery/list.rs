@@ -25,16 +25,16 @@ pub struct CrmItemPaymentDeliveryList {
 record!(CrmItemPaymentDeliveryList {
     req payment_id: "paymentId",
     req filter: "filter",
-    opt order: "order",
+    opt order: "order" => with_order(Value),
 });
 
 #[allow(deprecated)]
 impl CrmItemPaymentDeliveryList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(payment_id: Numeric, filter: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(payment_id: impl Into<Numeric>, filter: impl Into<Value>) -> Self {
         CrmItemPaymentDeliveryList {
-            payment_id,
-            filter,
+            payment_id: payment_id.into(),
+            filter: filter.into(),
             order: None,
             extra: Map::new(),
         }

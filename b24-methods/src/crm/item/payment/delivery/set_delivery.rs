@@ -27,11 +27,11 @@ record!(CrmItemPaymentDeliverySetDelivery {
 
 #[allow(deprecated)]
 impl CrmItemPaymentDeliverySetDelivery {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, delivery_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, delivery_id: impl Into<Numeric>) -> Self {
         CrmItemPaymentDeliverySetDelivery {
-            id,
-            delivery_id,
+            id: id.into(),
+            delivery_id: delivery_id.into(),
             extra: Map::new(),
         }
     }

@@ -30,12 +30,16 @@ record!(CrmItemPaymentProductAdd {
 
 #[allow(deprecated)]
 impl CrmItemPaymentProductAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(payment_id: Numeric, row_id: Numeric, quantity: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        payment_id: impl Into<Numeric>,
+        row_id: impl Into<Numeric>,
+        quantity: impl Into<Numeric>,
+    ) -> Self {
         CrmItemPaymentProductAdd {
-            payment_id,
-            row_id,
-            quantity,
+            payment_id: payment_id.into(),
+            row_id: row_id.into(),
+            quantity: quantity.into(),
             extra: Map::new(),
         }
     }

@@ -24,10 +24,10 @@ record!(CrmItemPaymentProductDelete {
 
 #[allow(deprecated)]
 impl CrmItemPaymentProductDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         CrmItemPaymentProductDelete {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(CrmItemPaymentProductSetQuantity {
 
 #[allow(deprecated)]
 impl CrmItemPaymentProductSetQuantity {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, quantity: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, quantity: impl Into<Numeric>) -> Self {
         CrmItemPaymentProductSetQuantity {
-            id,
-            quantity,
+            id: id.into(),
+            quantity: quantity.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,11 @@ record!(CrmLeadContactItemsSet {
 
 #[allow(deprecated)]
 impl CrmLeadContactItemsSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, items: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, items: impl Into<Value>) -> Self {
         CrmLeadContactItemsSet {
-            id,
-            items,
+            id: id.into(),
+            items: items.into(),
             extra: Map::new(),
         }
     }

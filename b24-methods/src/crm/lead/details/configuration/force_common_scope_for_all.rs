@@ -22,7 +22,7 @@ pub struct CrmLeadDetailsConfigurationForceCommonScopeForAll {
 }
 
 record!(CrmLeadDetailsConfigurationForceCommonScopeForAll {
-    opt extras: "extras",
+    opt extras: "extras" => with_extras(CrmLeadDetailsConfigurationForceCommonScopeForAllExtras),
 });
 
 /// `extras` (parameter).
@@ -36,5 +36,5 @@ pub struct CrmLeadDetailsConfigurationForceCommonScopeForAllExtras {
 }
 
 record!(CrmLeadDetailsConfigurationForceCommonScopeForAllExtras {
-    opt lead_customer_type: "leadCustomerType",
+    opt lead_customer_type: "leadCustomerType" => with_lead_customer_type(Numeric),
 });

@@ -24,9 +24,9 @@ pub struct CrmLeadDetailsConfigurationGet {
 }
 
 record!(CrmLeadDetailsConfigurationGet {
-    opt user_id: "userId",
-    opt scope: "scope",
-    opt extras: "extras",
+    opt user_id: "userId" => with_user_id(Numeric),
+    opt scope: "scope" => with_scope(String),
+    opt extras: "extras" => with_extras(CrmLeadDetailsConfigurationGetExtras),
 });
 
 /// `customer` (parameter).
@@ -40,7 +40,7 @@ pub struct CrmLeadDetailsConfigurationGetExtrasLeadCustomer {
 }
 
 record!(CrmLeadDetailsConfigurationGetExtrasLeadCustomer {
-    opt type_: "type",
+    opt type_: "type" => with_type(Numeric),
 });
 
 /// `lead` (parameter).
@@ -54,7 +54,7 @@ pub struct CrmLeadDetailsConfigurationGetExtrasLead {
 }
 
 record!(CrmLeadDetailsConfigurationGetExtrasLead {
-    opt customer: "customer",
+    opt customer: "customer" => with_customer(CrmLeadDetailsConfigurationGetExtrasLeadCustomer),
 });
 
 /// `extras` (parameter).
@@ -68,7 +68,7 @@ pub struct CrmLeadDetailsConfigurationGetExtras {
 }
 
 record!(CrmLeadDetailsConfigurationGetExtras {
-    opt lead: "lead",
+    opt lead: "lead" => with_lead(CrmLeadDetailsConfigurationGetExtrasLead),
 });
 
 /// `elements` (returned field).

@@ -24,9 +24,9 @@ pub struct CrmLeadDetailsConfigurationReset {
 }
 
 record!(CrmLeadDetailsConfigurationReset {
-    opt user_id: "userId",
-    opt scope: "scope",
-    opt extras: "extras",
+    opt user_id: "userId" => with_user_id(Numeric),
+    opt scope: "scope" => with_scope(String),
+    opt extras: "extras" => with_extras(CrmLeadDetailsConfigurationResetExtras),
 });
 
 /// `customer` (parameter).
@@ -40,7 +40,7 @@ pub struct CrmLeadDetailsConfigurationResetExtrasLeadCustomer {
 }
 
 record!(CrmLeadDetailsConfigurationResetExtrasLeadCustomer {
-    opt type_: "type",
+    opt type_: "type" => with_type(Numeric),
 });
 
 /// `lead` (parameter).
@@ -54,7 +54,7 @@ pub struct CrmLeadDetailsConfigurationResetExtrasLead {
 }
 
 record!(CrmLeadDetailsConfigurationResetExtrasLead {
-    opt customer: "customer",
+    opt customer: "customer" => with_customer(CrmLeadDetailsConfigurationResetExtrasLeadCustomer),
 });
 
 /// `extras` (parameter).
@@ -68,5 +68,5 @@ pub struct CrmLeadDetailsConfigurationResetExtras {
 }
 
 record!(CrmLeadDetailsConfigurationResetExtras {
-    opt lead: "lead",
+    opt lead: "lead" => with_lead(CrmLeadDetailsConfigurationResetExtrasLead),
 });

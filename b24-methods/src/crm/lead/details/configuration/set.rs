@@ -27,17 +27,17 @@ pub struct CrmLeadDetailsConfigurationSet {
 
 record!(CrmLeadDetailsConfigurationSet {
     req data: "data",
-    opt user_id: "userId",
-    opt scope: "scope",
-    opt extras: "extras",
+    opt user_id: "userId" => with_user_id(Numeric),
+    opt scope: "scope" => with_scope(String),
+    opt extras: "extras" => with_extras(CrmLeadDetailsConfigurationSetExtras),
 });
 
 #[allow(deprecated)]
 impl CrmLeadDetailsConfigurationSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(data: Vec<CrmLeadDetailsConfigurationSetData>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(data: impl Into<Vec<CrmLeadDetailsConfigurationSetData>>) -> Self {
         CrmLeadDetailsConfigurationSet {
-            data,
+            data: data.into(),
             user_id: None,
             scope: None,
             extras: None,
@@ -62,16 +62,16 @@ pub struct CrmLeadDetailsConfigurationSetDataElements {
 
 record!(CrmLeadDetailsConfigurationSetDataElements {
     req name: "name",
-    opt option_flags: "optionFlags",
-    opt options: "options",
+    opt option_flags: "optionFlags" => with_option_flags(Numeric),
+    opt options: "options" => with_options(Value),
 });
 
 #[allow(deprecated)]
 impl CrmLeadDetailsConfigurationSetDataElements {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>) -> Self {
         CrmLeadDetailsConfigurationSetDataElements {
-            name,
+            name: name.into(),
             option_flags: None,
             options: None,
             extra: Map::new(),
@@ -99,17 +99,21 @@ record!(CrmLeadDetailsConfigurationSetData {
     req name: "name",
     req title: "title",
     req type_: "type",
-    opt elements: "elements",
+    opt elements: "elements" => with_elements(Vec<CrmLeadDetailsConfigurationSetDataElements>),
 });
 
 #[allow(deprecated)]
 impl CrmLeadDetailsConfigurationSetData {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, title: String, type_: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        name: impl Into<String>,
+        title: impl Into<String>,
+        type_: impl Into<String>,
+    ) -> Self {
         CrmLeadDetailsConfigurationSetData {
-            name,
-            title,
-            type_,
+            name: name.into(),
+            title: title.into(),
+            type_: type_.into(),
             elements: None,
             extra: Map::new(),
         }
@@ -127,5 +131,5 @@ pub struct CrmLeadDetailsConfigurationSetExtras {
 }
 
 record!(CrmLeadDetailsConfigurationSetExtras {
-    opt lead_customer_type: "leadCustomerType",
+    opt lead_customer_type: "leadCustomerType" => with_lead_customer_type(Numeric),
 });

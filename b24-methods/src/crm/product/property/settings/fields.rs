@@ -22,6 +22,6 @@ pub struct CrmProductPropertySettingsFields {
 }
 
 record!(CrmProductPropertySettingsFields {
-    opt property_type: "propertyType",
-    opt user_type: "userType",
+    opt property_type: "propertyType" => with_property_type(Value),
+    opt user_type: "userType" => with_user_type(Value),
 });

@@ -27,11 +27,14 @@ record!(CrmQuoteContactItemsSet {
 
 #[allow(deprecated)]
 impl CrmQuoteContactItemsSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, items: Vec<CrmQuoteContactItemsSetItems>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        items: impl Into<Vec<CrmQuoteContactItemsSetItems>>,
+    ) -> Self {
         CrmQuoteContactItemsSet {
-            id,
-            items,
+            id: id.into(),
+            items: items.into(),
             extra: Map::new(),
         }
     }
@@ -53,16 +56,16 @@ pub struct CrmQuoteContactItemsSetItems {
 
 record!(CrmQuoteContactItemsSetItems {
     req contact_id: "CONTACT_ID",
-    opt is_primary: "IS_PRIMARY",
-    opt sort: "SORT",
+    opt is_primary: "IS_PRIMARY" => with_is_primary(String),
+    opt sort: "SORT" => with_sort(Numeric),
 });
 
 #[allow(deprecated)]
 impl CrmQuoteContactItemsSetItems {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(contact_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(contact_id: impl Into<Numeric>) -> Self {
         CrmQuoteContactItemsSetItems {
-            contact_id,
+            contact_id: contact_id.into(),
             is_primary: None,
             sort: None,
             extra: Map::new(),

@@ -25,11 +25,14 @@ record!(CrmRequisitePresetFieldAdd {
 
 #[allow(deprecated)]
 impl CrmRequisitePresetFieldAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(preset: Value, fields: CrmRequisitePresetFieldAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        preset: impl Into<Value>,
+        fields: impl Into<CrmRequisitePresetFieldAddFields>,
+    ) -> Self {
         CrmRequisitePresetFieldAdd {
-            preset,
-            fields,
+            preset: preset.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -53,17 +56,17 @@ pub struct CrmRequisitePresetFieldAddFields {
 
 record!(CrmRequisitePresetFieldAddFields {
     req field_name: "FIELD_NAME",
-    opt field_title: "FIELD_TITLE",
-    opt sort: "SORT",
-    opt in_short_list: "IN_SHORT_LIST",
+    opt field_title: "FIELD_TITLE" => with_field_title(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt in_short_list: "IN_SHORT_LIST" => with_in_short_list(String),
 });
 
 #[allow(deprecated)]
 impl CrmRequisitePresetFieldAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(field_name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(field_name: impl Into<String>) -> Self {
         CrmRequisitePresetFieldAddFields {
-            field_name,
+            field_name: field_name.into(),
             field_title: None,
             sort: None,
             in_short_list: None,

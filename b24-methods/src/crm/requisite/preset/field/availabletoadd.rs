@@ -22,10 +22,10 @@ record!(CrmRequisitePresetFieldAvailabletoadd {
 
 #[allow(deprecated)]
 impl CrmRequisitePresetFieldAvailabletoadd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(preset: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(preset: impl Into<Value>) -> Self {
         CrmRequisitePresetFieldAvailabletoadd {
-            preset,
+            preset: preset.into(),
             extra: Map::new(),
         }
     }

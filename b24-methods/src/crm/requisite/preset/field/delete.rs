@@ -25,11 +25,11 @@ record!(CrmRequisitePresetFieldDelete {
 
 #[allow(deprecated)]
 impl CrmRequisitePresetFieldDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, preset: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, preset: impl Into<Value>) -> Self {
         CrmRequisitePresetFieldDelete {
-            id,
-            preset,
+            id: id.into(),
+            preset: preset.into(),
             extra: Map::new(),
         }
     }

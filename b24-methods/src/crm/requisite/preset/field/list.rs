@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.requisite.preset.field.list`.
-#[b24_method("crm.requisite.preset.field.list", scope = "crm", response = Vec<CrmRequisitePresetFieldListResult>, read_only)]
+#[b24_method("crm.requisite.preset.field.list", scope = "crm", response = Vec<CrmRequisitePresetFieldListResult>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmRequisitePresetFieldList {
@@ -22,10 +22,10 @@ record!(CrmRequisitePresetFieldList {
 
 #[allow(deprecated)]
 impl CrmRequisitePresetFieldList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(preset: Value) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(preset: impl Into<Value>) -> Self {
         CrmRequisitePresetFieldList {
-            preset,
+            preset: preset.into(),
             extra: Map::new(),
         }
     }

@@ -28,12 +28,16 @@ record!(CrmRequisitePresetFieldUpdate {
 
 #[allow(deprecated)]
 impl CrmRequisitePresetFieldUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, preset: Value, fields: CrmRequisitePresetFieldUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        preset: impl Into<Value>,
+        fields: impl Into<CrmRequisitePresetFieldUpdateFields>,
+    ) -> Self {
         CrmRequisitePresetFieldUpdate {
-            id,
-            preset,
-            fields,
+            id: id.into(),
+            preset: preset.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -57,17 +61,17 @@ pub struct CrmRequisitePresetFieldUpdateFields {
 
 record!(CrmRequisitePresetFieldUpdateFields {
     req field_name: "FIELD_NAME",
-    opt field_title: "FIELD_TITLE",
-    opt sort: "SORT",
-    opt in_short_list: "IN_SHORT_LIST",
+    opt field_title: "FIELD_TITLE" => with_field_title(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt in_short_list: "IN_SHORT_LIST" => with_in_short_list(String),
 });
 
 #[allow(deprecated)]
 impl CrmRequisitePresetFieldUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(field_name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(field_name: impl Into<String>) -> Self {
         CrmRequisitePresetFieldUpdateFields {
-            field_name,
+            field_name: field_name.into(),
             field_title: None,
             sort: None,
             in_short_list: None,

@@ -30,12 +30,16 @@ record!(CrmTimelineLayoutBlocksGet {
 
 #[allow(deprecated)]
 impl CrmTimelineLayoutBlocksGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(entity_type_id: Numeric, entity_id: Numeric, timeline_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        entity_type_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+        timeline_id: impl Into<Numeric>,
+    ) -> Self {
         CrmTimelineLayoutBlocksGet {
-            entity_type_id,
-            entity_id,
-            timeline_id,
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
+            timeline_id: timeline_id.into(),
             extra: Map::new(),
         }
     }

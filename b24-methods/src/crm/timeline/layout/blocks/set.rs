@@ -33,18 +33,18 @@ record!(CrmTimelineLayoutBlocksSet {
 
 #[allow(deprecated)]
 impl CrmTimelineLayoutBlocksSet {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        entity_type_id: Numeric,
-        entity_id: Numeric,
-        timeline_id: Numeric,
-        layout: Value,
+        entity_type_id: impl Into<Numeric>,
+        entity_id: impl Into<Numeric>,
+        timeline_id: impl Into<Numeric>,
+        layout: impl Into<Value>,
     ) -> Self {
         CrmTimelineLayoutBlocksSet {
-            entity_type_id,
-            entity_id,
-            timeline_id,
-            layout,
+            entity_type_id: entity_type_id.into(),
+            entity_id: entity_id.into(),
+            timeline_id: timeline_id.into(),
+            layout: layout.into(),
             extra: Map::new(),
         }
     }

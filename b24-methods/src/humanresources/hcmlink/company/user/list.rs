@@ -21,8 +21,8 @@ pub struct HumanresourcesHcmlinkCompanyUserList {
 }
 
 record!(HumanresourcesHcmlinkCompanyUserList {
-    opt limit: "limit",
-    opt offset: "offset",
+    opt limit: "limit" => with_limit(Numeric),
+    opt offset: "offset" => with_offset(Numeric),
 });
 
 /// `result` (returned field).

@@ -25,16 +25,19 @@ pub struct HumanresourcesHcmlinkFieldValueSet {
 record!(HumanresourcesHcmlinkFieldValueSet {
     req company: "company",
     req data: "data",
-    opt job: "job",
+    opt job: "job" => with_job(HumanresourcesHcmlinkFieldValueSetJob),
 });
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkFieldValueSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(company: String, data: Vec<HumanresourcesHcmlinkFieldValueSetData>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        company: impl Into<String>,
+        data: impl Into<Vec<HumanresourcesHcmlinkFieldValueSetData>>,
+    ) -> Self {
         HumanresourcesHcmlinkFieldValueSet {
-            company,
-            data,
+            company: company.into(),
+            data: data.into(),
             job: None,
             extra: Map::new(),
         }
@@ -63,12 +66,16 @@ record!(HumanresourcesHcmlinkFieldValueSetData {
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkFieldValueSetData {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(field: String, employee: String, value: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        field: impl Into<String>,
+        employee: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         HumanresourcesHcmlinkFieldValueSetData {
-            field,
-            employee,
-            value,
+            field: field.into(),
+            employee: employee.into(),
+            value: value.into(),
             extra: Map::new(),
         }
     }
@@ -92,17 +99,17 @@ pub struct HumanresourcesHcmlinkFieldValueSetJobFields {
 
 record!(HumanresourcesHcmlinkFieldValueSetJobFields {
     req status: "status",
-    opt total: "total",
-    opt sent: "sent",
-    opt data: "data",
+    opt total: "total" => with_total(Numeric),
+    opt sent: "sent" => with_sent(Numeric),
+    opt data: "data" => with_data(Value),
 });
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkFieldValueSetJobFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(status: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(status: impl Into<String>) -> Self {
         HumanresourcesHcmlinkFieldValueSetJobFields {
-            status,
+            status: status.into(),
             total: None,
             sent: None,
             data: None,
@@ -130,11 +137,14 @@ record!(HumanresourcesHcmlinkFieldValueSetJob {
 
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkFieldValueSetJob {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: HumanresourcesHcmlinkFieldValueSetJobFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<HumanresourcesHcmlinkFieldValueSetJobFields>,
+    ) -> Self {
         HumanresourcesHcmlinkFieldValueSetJob {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }

@@ -17,5 +17,5 @@ pub struct ImUserStatusIdleStart {
 }
 
 record!(ImUserStatusIdleStart {
-    opt ago: "AGO",
+    opt ago: "AGO" => with_ago(Numeric),
 });

@@ -28,20 +28,20 @@ pub struct ImbotV2ChatInputActionNotify {
 
 record!(ImbotV2ChatInputActionNotify {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req dialog_id: "dialogId",
-    opt status_message_code: "statusMessageCode",
-    opt duration: "duration",
+    opt status_message_code: "statusMessageCode" => with_status_message_code(String),
+    opt duration: "duration" => with_duration(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatInputActionNotify {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, dialog_id: impl Into<String>) -> Self {
         ImbotV2ChatInputActionNotify {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            dialog_id,
+            dialog_id: dialog_id.into(),
             status_message_code: None,
             duration: None,
             extra: Map::new(),

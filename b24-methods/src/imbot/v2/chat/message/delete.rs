@@ -26,19 +26,19 @@ pub struct ImbotV2ChatMessageDelete {
 
 record!(ImbotV2ChatMessageDelete {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req message_id: "messageId",
-    opt complete: "complete",
+    opt complete: "complete" => with_complete(Flag),
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatMessageDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, message_id: impl Into<Numeric>) -> Self {
         ImbotV2ChatMessageDelete {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            message_id,
+            message_id: message_id.into(),
             complete: None,
             extra: Map::new(),
         }

@@ -24,18 +24,18 @@ pub struct ImbotV2ChatMessageGet {
 
 record!(ImbotV2ChatMessageGet {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req message_id: "messageId",
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatMessageGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, message_id: impl Into<Numeric>) -> Self {
         ImbotV2ChatMessageGet {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            message_id,
+            message_id: message_id.into(),
             extra: Map::new(),
         }
     }

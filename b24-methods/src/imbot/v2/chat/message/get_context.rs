@@ -26,19 +26,19 @@ pub struct ImbotV2ChatMessageGetContext {
 
 record!(ImbotV2ChatMessageGetContext {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req message_id: "messageId",
-    opt range: "range",
+    opt range: "range" => with_range(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatMessageGetContext {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, message_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, message_id: impl Into<Numeric>) -> Self {
         ImbotV2ChatMessageGetContext {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            message_id,
+            message_id: message_id.into(),
             range: None,
             extra: Map::new(),
         }

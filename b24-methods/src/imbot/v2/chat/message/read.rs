@@ -26,19 +26,19 @@ pub struct ImbotV2ChatMessageRead {
 
 record!(ImbotV2ChatMessageRead {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req dialog_id: "dialogId",
-    opt message_id: "messageId",
+    opt message_id: "messageId" => with_message_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatMessageRead {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, dialog_id: impl Into<String>) -> Self {
         ImbotV2ChatMessageRead {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            dialog_id,
+            dialog_id: dialog_id.into(),
             message_id: None,
             extra: Map::new(),
         }

@@ -26,19 +26,19 @@ pub struct ImbotV2ChatMessageSend {
 
 record!(ImbotV2ChatMessageSend {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req dialog_id: "dialogId",
-    opt fields: "fields",
+    opt fields: "fields" => with_fields(ImbotV2ChatMessageSendFields),
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatMessageSend {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, dialog_id: impl Into<String>) -> Self {
         ImbotV2ChatMessageSend {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            dialog_id,
+            dialog_id: dialog_id.into(),
             fields: None,
             extra: Map::new(),
         }
@@ -70,14 +70,14 @@ pub struct ImbotV2ChatMessageSendFields {
 }
 
 record!(ImbotV2ChatMessageSendFields {
-    opt message: "message",
-    opt attach: "attach",
-    opt keyboard: "keyboard",
-    opt system: "system",
-    opt url_preview: "urlPreview",
-    opt reply_id: "replyId",
-    opt template_id: "templateId",
-    opt forward_ids: "forwardIds",
+    opt message: "message" => with_message(String),
+    opt attach: "attach" => with_attach(Vec<Value>),
+    opt keyboard: "keyboard" => with_keyboard(Vec<Value>),
+    opt system: "system" => with_system(Flag),
+    opt url_preview: "urlPreview" => with_url_preview(Flag),
+    opt reply_id: "replyId" => with_reply_id(Numeric),
+    opt template_id: "templateId" => with_template_id(String),
+    opt forward_ids: "forwardIds" => with_forward_ids(Value),
 });
 
 /// `result` (returned field).

@@ -26,24 +26,24 @@ pub struct ImbotV2ChatMessageUpdate {
 
 record!(ImbotV2ChatMessageUpdate {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req message_id: "messageId",
     req fields: "fields",
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatMessageUpdate {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        bot_id: Numeric,
-        message_id: Numeric,
-        fields: ImbotV2ChatMessageUpdateFields,
+        bot_id: impl Into<Numeric>,
+        message_id: impl Into<Numeric>,
+        fields: impl Into<ImbotV2ChatMessageUpdateFields>,
     ) -> Self {
         ImbotV2ChatMessageUpdate {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            message_id,
-            fields,
+            message_id: message_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -66,10 +66,10 @@ pub struct ImbotV2ChatMessageUpdateFields {
 }
 
 record!(ImbotV2ChatMessageUpdateFields {
-    opt message: "message",
-    opt attach: "attach",
-    opt keyboard: "keyboard",
-    opt url_preview: "urlPreview",
+    opt message: "message" => with_message(String),
+    opt attach: "attach" => with_attach(Vec<Value>),
+    opt keyboard: "keyboard" => with_keyboard(Vec<Value>),
+    opt url_preview: "urlPreview" => with_url_preview(String),
 });
 
 /// `result` (returned field).

@@ -26,20 +26,24 @@ pub struct ImbotV2ChatUserAdd {
 
 record!(ImbotV2ChatUserAdd {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req dialog_id: "dialogId",
     req user_ids: "userIds",
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatUserAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, dialog_id: String, user_ids: Vec<Numeric>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        bot_id: impl Into<Numeric>,
+        dialog_id: impl Into<String>,
+        user_ids: impl Into<Vec<Numeric>>,
+    ) -> Self {
         ImbotV2ChatUserAdd {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            dialog_id,
-            user_ids,
+            dialog_id: dialog_id.into(),
+            user_ids: user_ids.into(),
             extra: Map::new(),
         }
     }

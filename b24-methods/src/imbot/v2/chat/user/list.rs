@@ -28,20 +28,20 @@ pub struct ImbotV2ChatUserList {
 
 record!(ImbotV2ChatUserList {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req dialog_id: "dialogId",
-    opt order: "order",
-    opt limit: "limit",
+    opt order: "order" => with_order(Value),
+    opt limit: "limit" => with_limit(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatUserList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, dialog_id: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(bot_id: impl Into<Numeric>, dialog_id: impl Into<String>) -> Self {
         ImbotV2ChatUserList {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            dialog_id,
+            dialog_id: dialog_id.into(),
             order: None,
             limit: None,
             extra: Map::new(),

@@ -24,16 +24,16 @@ pub struct ImopenlinesBotSessionMessageSend {
 
 record!(ImopenlinesBotSessionMessageSend {
     req chat_id: "CHAT_ID",
-    opt name: "NAME",
-    opt message: "MESSAGE",
+    opt name: "NAME" => with_name(String),
+    opt message: "MESSAGE" => with_message(String),
 });
 
 #[allow(deprecated)]
 impl ImopenlinesBotSessionMessageSend {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(chat_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(chat_id: impl Into<Numeric>) -> Self {
         ImopenlinesBotSessionMessageSend {
-            chat_id,
+            chat_id: chat_id.into(),
             name: None,
             message: None,
             extra: Map::new(),

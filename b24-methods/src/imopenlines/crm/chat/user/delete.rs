@@ -28,17 +28,21 @@ record!(ImopenlinesCrmChatUserDelete {
     req crm_entity_type: "CRM_ENTITY_TYPE",
     req crm_entity: "CRM_ENTITY",
     req user_id: "USER_ID",
-    opt chat_id: "CHAT_ID",
+    opt chat_id: "CHAT_ID" => with_chat_id(Numeric),
 });
 
 #[allow(deprecated)]
 impl ImopenlinesCrmChatUserDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(crm_entity_type: String, crm_entity: Numeric, user_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        crm_entity_type: impl Into<String>,
+        crm_entity: impl Into<Numeric>,
+        user_id: impl Into<Numeric>,
+    ) -> Self {
         ImopenlinesCrmChatUserDelete {
-            crm_entity_type,
-            crm_entity,
-            user_id,
+            crm_entity_type: crm_entity_type.into(),
+            crm_entity: crm_entity.into(),
+            user_id: user_id.into(),
             chat_id: None,
             extra: Map::new(),
         }

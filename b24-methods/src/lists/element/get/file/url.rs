@@ -31,28 +31,28 @@ pub struct ListsElementGetFileUrl {
 record!(ListsElementGetFileUrl {
     req iblock_type_id: "IBLOCK_TYPE_ID",
     req iblock_id: "IBLOCK_ID",
-    opt iblock_code: "IBLOCK_CODE",
+    opt iblock_code: "IBLOCK_CODE" => with_iblock_code(String),
     req element_id: "ELEMENT_ID",
-    opt element_code: "ELEMENT_CODE",
+    opt element_code: "ELEMENT_CODE" => with_element_code(String),
     req field_id: "FIELD_ID",
 });
 
 #[allow(deprecated)]
 impl ListsElementGetFileUrl {
-    /// A value with the required fields; the optional ones start empty.
+    /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        iblock_type_id: String,
-        iblock_id: Numeric,
-        element_id: Numeric,
-        field_id: Numeric,
+        iblock_type_id: impl Into<String>,
+        iblock_id: impl Into<Numeric>,
+        element_id: impl Into<Numeric>,
+        field_id: impl Into<Numeric>,
     ) -> Self {
         ListsElementGetFileUrl {
-            iblock_type_id,
-            iblock_id,
+            iblock_type_id: iblock_type_id.into(),
+            iblock_id: iblock_id.into(),
             iblock_code: None,
-            element_id,
+            element_id: element_id.into(),
             element_code: None,
-            field_id,
+            field_id: field_id.into(),
             extra: Map::new(),
         }
     }

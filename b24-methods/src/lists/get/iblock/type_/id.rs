@@ -25,11 +25,11 @@ record!(ListsGetIblockTypeId {
 
 #[allow(deprecated)]
 impl ListsGetIblockTypeId {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(iblock_id: Numeric, iblock_code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(iblock_id: impl Into<Numeric>, iblock_code: impl Into<String>) -> Self {
         ListsGetIblockTypeId {
-            iblock_id,
-            iblock_code,
+            iblock_id: iblock_id.into(),
+            iblock_code: iblock_code.into(),
             extra: Map::new(),
         }
     }

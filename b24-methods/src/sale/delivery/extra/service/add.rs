@@ -38,22 +38,26 @@ record!(SaleDeliveryExtraServiceAdd {
     req delivery_id: "DELIVERY_ID",
     req type_: "TYPE",
     req name: "NAME",
-    opt active: "ACTIVE",
-    opt code: "CODE",
-    opt sort: "SORT",
-    opt description: "DESCRIPTION",
-    opt price: "PRICE",
-    opt items: "ITEMS",
+    opt active: "ACTIVE" => with_active(String),
+    opt code: "CODE" => with_code(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt price: "PRICE" => with_price(Numeric),
+    opt items: "ITEMS" => with_items(Vec<SaleDeliveryExtraServiceAddItems>),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryExtraServiceAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(delivery_id: Numeric, type_: String, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        delivery_id: impl Into<Numeric>,
+        type_: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         SaleDeliveryExtraServiceAdd {
-            delivery_id,
-            type_,
-            name,
+            delivery_id: delivery_id.into(),
+            type_: type_.into(),
+            name: name.into(),
             active: None,
             code: None,
             sort: None,
@@ -82,16 +86,16 @@ pub struct SaleDeliveryExtraServiceAddItems {
 record!(SaleDeliveryExtraServiceAddItems {
     req title: "TITLE",
     req code: "CODE",
-    opt price: "PRICE",
+    opt price: "PRICE" => with_price(Numeric),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryExtraServiceAddItems {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String, code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>, code: impl Into<String>) -> Self {
         SaleDeliveryExtraServiceAddItems {
-            title,
-            code,
+            title: title.into(),
+            code: code.into(),
             price: None,
             extra: Map::new(),
         }

@@ -24,10 +24,10 @@ record!(SaleDeliveryExtraServiceGet {
 
 #[allow(deprecated)]
 impl SaleDeliveryExtraServiceGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(delivery_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(delivery_id: impl Into<Numeric>) -> Self {
         SaleDeliveryExtraServiceGet {
-            delivery_id,
+            delivery_id: delivery_id.into(),
             extra: Map::new(),
         }
     }

@@ -34,21 +34,21 @@ pub struct SaleDeliveryExtraServiceUpdate {
 
 record!(SaleDeliveryExtraServiceUpdate {
     req id: "ID",
-    opt name: "NAME",
-    opt active: "ACTIVE",
-    opt code: "CODE",
-    opt sort: "SORT",
-    opt description: "DESCRIPTION",
-    opt price: "PRICE",
-    opt items: "ITEMS",
+    opt name: "NAME" => with_name(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt code: "CODE" => with_code(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt price: "PRICE" => with_price(Numeric),
+    opt items: "ITEMS" => with_items(Vec<SaleDeliveryExtraServiceUpdateItems>),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryExtraServiceUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         SaleDeliveryExtraServiceUpdate {
-            id,
+            id: id.into(),
             name: None,
             active: None,
             code: None,
@@ -78,16 +78,16 @@ pub struct SaleDeliveryExtraServiceUpdateItems {
 record!(SaleDeliveryExtraServiceUpdateItems {
     req title: "TITLE",
     req code: "CODE",
-    opt price: "PRICE",
+    opt price: "PRICE" => with_price(Numeric),
 });
 
 #[allow(deprecated)]
 impl SaleDeliveryExtraServiceUpdateItems {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: String, code: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(title: impl Into<String>, code: impl Into<String>) -> Self {
         SaleDeliveryExtraServiceUpdateItems {
-            title,
-            code,
+            title: title.into(),
+            code: code.into(),
             price: None,
             extra: Map::new(),
         }

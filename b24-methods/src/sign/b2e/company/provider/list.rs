@@ -27,20 +27,20 @@ pub struct SignB2eCompanyProviderList {
 }
 
 record!(SignB2eCompanyProviderList {
-    opt company_uuid: "companyUuid",
+    opt company_uuid: "companyUuid" => with_company_uuid(String),
     req company_crm_id: "companyCrmId",
-    opt language: "language",
-    opt limit: "limit",
-    opt offset: "offset",
+    opt language: "language" => with_language(String),
+    opt limit: "limit" => with_limit(Numeric),
+    opt offset: "offset" => with_offset(Numeric),
 });
 
 #[allow(deprecated)]
 impl SignB2eCompanyProviderList {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(company_crm_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(company_crm_id: impl Into<Numeric>) -> Self {
         SignB2eCompanyProviderList {
             company_uuid: None,
-            company_crm_id,
+            company_crm_id: company_crm_id.into(),
             language: None,
             limit: None,
             offset: None,

@@ -24,10 +24,10 @@ record!(TasksApiScrumBacklogAdd {
 
 #[allow(deprecated)]
 impl TasksApiScrumBacklogAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: TasksApiScrumBacklogAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<TasksApiScrumBacklogAddFields>) -> Self {
         TasksApiScrumBacklogAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -50,16 +50,16 @@ pub struct TasksApiScrumBacklogAddFields {
 record!(TasksApiScrumBacklogAddFields {
     req group_id: "groupId",
     req created_by: "createdBy",
-    opt modified_by: "modifiedBy",
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
 });
 
 #[allow(deprecated)]
 impl TasksApiScrumBacklogAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(group_id: Numeric, created_by: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(group_id: impl Into<Numeric>, created_by: impl Into<Numeric>) -> Self {
         TasksApiScrumBacklogAddFields {
-            group_id,
-            created_by,
+            group_id: group_id.into(),
+            created_by: created_by.into(),
             modified_by: None,
             extra: Map::new(),
         }

@@ -24,10 +24,10 @@ record!(TasksApiScrumBacklogGet {
 
 #[allow(deprecated)]
 impl TasksApiScrumBacklogGet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>) -> Self {
         TasksApiScrumBacklogGet {
-            id,
+            id: id.into(),
             extra: Map::new(),
         }
     }

@@ -27,11 +27,14 @@ record!(TasksApiScrumBacklogUpdate {
 
 #[allow(deprecated)]
 impl TasksApiScrumBacklogUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: TasksApiScrumBacklogUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<TasksApiScrumBacklogUpdateFields>,
+    ) -> Self {
         TasksApiScrumBacklogUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -52,9 +55,9 @@ pub struct TasksApiScrumBacklogUpdateFields {
 }
 
 record!(TasksApiScrumBacklogUpdateFields {
-    opt group_id: "groupId",
-    opt created_by: "createdBy",
-    opt modified_by: "modifiedBy",
+    opt group_id: "groupId" => with_group_id(Numeric),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
 });
 
 /// `result` (returned field).

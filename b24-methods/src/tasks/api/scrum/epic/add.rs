@@ -24,10 +24,10 @@ record!(TasksApiScrumEpicAdd {
 
 #[allow(deprecated)]
 impl TasksApiScrumEpicAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: TasksApiScrumEpicAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<TasksApiScrumEpicAddFields>) -> Self {
         TasksApiScrumEpicAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -57,22 +57,22 @@ pub struct TasksApiScrumEpicAddFields {
 
 record!(TasksApiScrumEpicAddFields {
     req name: "name",
-    opt description: "description",
+    opt description: "description" => with_description(String),
     req group_id: "groupId",
-    opt color: "color",
-    opt files: "files",
-    opt created_by: "createdBy",
-    opt modified_by: "modifiedBy",
+    opt color: "color" => with_color(String),
+    opt files: "files" => with_files(Vec<Value>),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
 });
 
 #[allow(deprecated)]
 impl TasksApiScrumEpicAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, group_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, group_id: impl Into<Numeric>) -> Self {
         TasksApiScrumEpicAddFields {
-            name,
+            name: name.into(),
             description: None,
-            group_id,
+            group_id: group_id.into(),
             color: None,
             files: None,
             created_by: None,

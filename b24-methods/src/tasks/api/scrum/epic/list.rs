@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `tasks.api.scrum.epic.list`.
-#[b24_method("tasks.api.scrum.epic.list", scope = "task", response = TasksApiScrumEpicListResult, read_only)]
+#[b24_method("tasks.api.scrum.epic.list", scope = "task", response = Vec<TasksApiScrumEpicListResult>, read_only, list, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TasksApiScrumEpicList {
@@ -25,10 +25,10 @@ pub struct TasksApiScrumEpicList {
 }
 
 record!(TasksApiScrumEpicList {
-    opt order: "order",
-    opt filter: "filter",
-    opt select: "select",
-    opt start: "start",
+    opt order: "order" => with_order(Vec<Value>),
+    opt filter: "filter" => with_filter(Vec<Value>),
+    opt select: "select" => with_select(Vec<Value>),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `result` (returned field).

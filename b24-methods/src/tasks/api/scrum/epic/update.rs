@@ -27,11 +27,14 @@ record!(TasksApiScrumEpicUpdate {
 
 #[allow(deprecated)]
 impl TasksApiScrumEpicUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: Vec<TasksApiScrumEpicUpdateFields>) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<Vec<TasksApiScrumEpicUpdateFields>>,
+    ) -> Self {
         TasksApiScrumEpicUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -57,20 +60,20 @@ pub struct TasksApiScrumEpicUpdateFields {
 
 record!(TasksApiScrumEpicUpdateFields {
     req name: "name",
-    opt description: "description",
+    opt description: "description" => with_description(String),
     req group_id: "groupId",
-    opt color: "color",
-    opt files: "files",
+    opt color: "color" => with_color(String),
+    opt files: "files" => with_files(Vec<Value>),
 });
 
 #[allow(deprecated)]
 impl TasksApiScrumEpicUpdateFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: String, group_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(name: impl Into<String>, group_id: impl Into<Numeric>) -> Self {
         TasksApiScrumEpicUpdateFields {
-            name,
+            name: name.into(),
             description: None,
-            group_id,
+            group_id: group_id.into(),
             color: None,
             files: None,
             extra: Map::new(),

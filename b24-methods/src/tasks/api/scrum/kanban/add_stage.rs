@@ -24,10 +24,10 @@ record!(TasksApiScrumKanbanAddStage {
 
 #[allow(deprecated)]
 impl TasksApiScrumKanbanAddStage {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: TasksApiScrumKanbanAddStageFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<TasksApiScrumKanbanAddStageFields>) -> Self {
         TasksApiScrumKanbanAddStage {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -54,18 +54,18 @@ pub struct TasksApiScrumKanbanAddStageFields {
 record!(TasksApiScrumKanbanAddStageFields {
     req sprint_id: "sprintId",
     req name: "name",
-    opt type_: "type",
-    opt sort: "sort",
-    opt color: "color",
+    opt type_: "type" => with_type(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt color: "color" => with_color(String),
 });
 
 #[allow(deprecated)]
 impl TasksApiScrumKanbanAddStageFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(sprint_id: Numeric, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(sprint_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
         TasksApiScrumKanbanAddStageFields {
-            sprint_id,
-            name,
+            sprint_id: sprint_id.into(),
+            name: name.into(),
             type_: None,
             sort: None,
             color: None,

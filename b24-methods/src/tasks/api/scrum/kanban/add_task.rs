@@ -30,12 +30,16 @@ record!(TasksApiScrumKanbanAddTask {
 
 #[allow(deprecated)]
 impl TasksApiScrumKanbanAddTask {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(sprint_id: Numeric, task_id: Numeric, stage_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        sprint_id: impl Into<Numeric>,
+        task_id: impl Into<Numeric>,
+        stage_id: impl Into<Numeric>,
+    ) -> Self {
         TasksApiScrumKanbanAddTask {
-            sprint_id,
-            task_id,
-            stage_id,
+            sprint_id: sprint_id.into(),
+            task_id: task_id.into(),
+            stage_id: stage_id.into(),
             extra: Map::new(),
         }
     }

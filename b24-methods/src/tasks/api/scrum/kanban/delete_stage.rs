@@ -24,10 +24,10 @@ record!(TasksApiScrumKanbanDeleteStage {
 
 #[allow(deprecated)]
 impl TasksApiScrumKanbanDeleteStage {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(stage_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(stage_id: impl Into<Numeric>) -> Self {
         TasksApiScrumKanbanDeleteStage {
-            stage_id,
+            stage_id: stage_id.into(),
             extra: Map::new(),
         }
     }

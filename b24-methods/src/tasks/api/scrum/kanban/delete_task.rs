@@ -27,11 +27,11 @@ record!(TasksApiScrumKanbanDeleteTask {
 
 #[allow(deprecated)]
 impl TasksApiScrumKanbanDeleteTask {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(sprint_id: Numeric, task_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(sprint_id: impl Into<Numeric>, task_id: impl Into<Numeric>) -> Self {
         TasksApiScrumKanbanDeleteTask {
-            sprint_id,
-            task_id,
+            sprint_id: sprint_id.into(),
+            task_id: task_id.into(),
             extra: Map::new(),
         }
     }

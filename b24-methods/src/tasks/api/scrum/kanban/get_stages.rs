@@ -24,10 +24,10 @@ record!(TasksApiScrumKanbanGetStages {
 
 #[allow(deprecated)]
 impl TasksApiScrumKanbanGetStages {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(sprint_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(sprint_id: impl Into<Numeric>) -> Self {
         TasksApiScrumKanbanGetStages {
-            sprint_id,
+            sprint_id: sprint_id.into(),
             extra: Map::new(),
         }
     }

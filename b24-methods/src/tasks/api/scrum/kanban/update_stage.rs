@@ -27,11 +27,14 @@ record!(TasksApiScrumKanbanUpdateStage {
 
 #[allow(deprecated)]
 impl TasksApiScrumKanbanUpdateStage {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(stage_id: Numeric, fields: TasksApiScrumKanbanUpdateStageFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        stage_id: impl Into<Numeric>,
+        fields: impl Into<TasksApiScrumKanbanUpdateStageFields>,
+    ) -> Self {
         TasksApiScrumKanbanUpdateStage {
-            stage_id,
-            fields,
+            stage_id: stage_id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -56,9 +59,9 @@ pub struct TasksApiScrumKanbanUpdateStageFields {
 }
 
 record!(TasksApiScrumKanbanUpdateStageFields {
-    opt sprint_id: "sprintId",
-    opt name: "name",
-    opt type_: "type",
-    opt sort: "sort",
-    opt color: "color",
+    opt sprint_id: "sprintId" => with_sprint_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt type_: "type" => with_type(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt color: "color" => with_color(String),
 });

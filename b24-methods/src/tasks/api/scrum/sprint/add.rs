@@ -24,10 +24,10 @@ record!(TasksApiScrumSprintAdd {
 
 #[allow(deprecated)]
 impl TasksApiScrumSprintAdd {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(fields: TasksApiScrumSprintAddFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(fields: impl Into<TasksApiScrumSprintAddFields>) -> Self {
         TasksApiScrumSprintAdd {
-            fields,
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -56,19 +56,19 @@ pub struct TasksApiScrumSprintAddFields {
 record!(TasksApiScrumSprintAddFields {
     req group_id: "groupId",
     req name: "name",
-    opt sort: "sort",
-    opt date_start: "dateStart",
-    opt date_end: "dateEnd",
-    opt status: "status",
+    opt sort: "sort" => with_sort(Numeric),
+    opt date_start: "dateStart" => with_date_start(String),
+    opt date_end: "dateEnd" => with_date_end(String),
+    opt status: "status" => with_status(String),
 });
 
 #[allow(deprecated)]
 impl TasksApiScrumSprintAddFields {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(group_id: Numeric, name: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(group_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
         TasksApiScrumSprintAddFields {
-            group_id,
-            name,
+            group_id: group_id.into(),
+            name: name.into(),
             sort: None,
             date_start: None,
             date_end: None,

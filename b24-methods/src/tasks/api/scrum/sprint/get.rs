@@ -19,7 +19,7 @@ pub struct TasksApiScrumSprintGet {
 }
 
 record!(TasksApiScrumSprintGet {
-    opt sprint_id: "sprintId",
+    opt sprint_id: "sprintId" => with_sprint_id(Numeric),
 });
 
 /// `result` (returned field).

@@ -25,10 +25,10 @@ pub struct TasksApiScrumSprintList {
 }
 
 record!(TasksApiScrumSprintList {
-    opt order: "order",
-    opt filter: "filter",
-    opt select: "select",
-    opt start: "start",
+    opt order: "order" => with_order(TasksApiScrumSprintListOrder),
+    opt filter: "filter" => with_filter(TasksApiScrumSprintListFilter),
+    opt select: "select" => with_select(Value),
+    opt start: "start" => with_start(Numeric),
 });
 
 /// `order` (parameter).
@@ -62,17 +62,17 @@ pub struct TasksApiScrumSprintListOrder {
 }
 
 record!(TasksApiScrumSprintListOrder {
-    opt id: "ID",
-    opt group_id: "GROUP_ID",
-    opt entity_type: "ENTITY_TYPE",
-    opt name: "NAME",
-    opt sort: "SORT",
-    opt created_by: "CREATED_BY",
-    opt modified_by: "MODIFIED_BY",
-    opt date_start: "DATE_START",
-    opt date_end: "DATE_END",
-    opt status: "STATUS",
-    opt info: "INFO",
+    opt id: "ID" => with_id(Numeric),
+    opt group_id: "GROUP_ID" => with_group_id(Numeric),
+    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
+    opt name: "NAME" => with_name(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt created_by: "CREATED_BY" => with_created_by(Numeric),
+    opt modified_by: "MODIFIED_BY" => with_modified_by(Numeric),
+    opt date_start: "DATE_START" => with_date_start(String),
+    opt date_end: "DATE_END" => with_date_end(String),
+    opt status: "STATUS" => with_status(String),
+    opt info: "INFO" => with_info(Value),
 });
 
 /// `filter` (parameter).
@@ -106,17 +106,17 @@ pub struct TasksApiScrumSprintListFilter {
 }
 
 record!(TasksApiScrumSprintListFilter {
-    opt id: "ID",
-    opt group_id: "GROUP_ID",
-    opt entity_type: "ENTITY_TYPE",
-    opt name: "NAME",
-    opt sort: "SORT",
-    opt created_by: "CREATED_BY",
-    opt modified_by: "MODIFIED_BY",
-    opt date_start: "DATE_START",
-    opt date_end: "DATE_END",
-    opt status: "STATUS",
-    opt info: "INFO",
+    opt id: "ID" => with_id(Numeric),
+    opt group_id: "GROUP_ID" => with_group_id(Numeric),
+    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
+    opt name: "NAME" => with_name(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt created_by: "CREATED_BY" => with_created_by(Numeric),
+    opt modified_by: "MODIFIED_BY" => with_modified_by(Numeric),
+    opt date_start: "DATE_START" => with_date_start(String),
+    opt date_end: "DATE_END" => with_date_end(String),
+    opt status: "STATUS" => with_status(String),
+    opt info: "INFO" => with_info(Value),
 });
 
 /// `result` (returned field).

@@ -27,11 +27,11 @@ record!(TasksApiScrumSprintUpdate {
 
 #[allow(deprecated)]
 impl TasksApiScrumSprintUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: TasksApiScrumSprintUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<TasksApiScrumSprintUpdateFields>) -> Self {
         TasksApiScrumSprintUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -58,12 +58,12 @@ pub struct TasksApiScrumSprintUpdateFields {
 }
 
 record!(TasksApiScrumSprintUpdateFields {
-    opt group_id: "groupId",
-    opt name: "name",
-    opt sort: "sort",
-    opt date_start: "dateStart",
-    opt date_end: "dateEnd",
-    opt status: "status",
+    opt group_id: "groupId" => with_group_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt date_start: "dateStart" => with_date_start(String),
+    opt date_end: "dateEnd" => with_date_end(String),
+    opt status: "status" => with_status(String),
 });
 
 /// `result` (returned field).

@@ -27,11 +27,11 @@ record!(TasksApiScrumTaskUpdate {
 
 #[allow(deprecated)]
 impl TasksApiScrumTaskUpdate {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: Numeric, fields: TasksApiScrumTaskUpdateFields) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<TasksApiScrumTaskUpdateFields>) -> Self {
         TasksApiScrumTaskUpdate {
-            id,
-            fields,
+            id: id.into(),
+            fields: fields.into(),
             extra: Map::new(),
         }
     }
@@ -54,10 +54,10 @@ pub struct TasksApiScrumTaskUpdateFields {
 }
 
 record!(TasksApiScrumTaskUpdateFields {
-    opt entity_id: "entityId",
-    opt story_points: "storyPoints",
-    opt epic_id: "epicId",
-    opt sort: "sort",
+    opt entity_id: "entityId" => with_entity_id(Numeric),
+    opt story_points: "storyPoints" => with_story_points(String),
+    opt epic_id: "epicId" => with_epic_id(Numeric),
+    opt sort: "sort" => with_sort(Numeric),
 });
 
 /// `result` (returned field).

@@ -17,7 +17,7 @@ pub struct TimemanTimecontrolReportsUsersGet {
 }
 
 record!(TimemanTimecontrolReportsUsersGet {
-    opt department_id: "DEPARTMENT_ID",
+    opt department_id: "DEPARTMENT_ID" => with_department_id(Numeric),
 });
 
 /// `result` (returned field).

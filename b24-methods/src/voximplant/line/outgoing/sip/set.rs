@@ -24,10 +24,10 @@ record!(VoximplantLineOutgoingSipSet {
 
 #[allow(deprecated)]
 impl VoximplantLineOutgoingSipSet {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(config_id: Numeric) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(config_id: impl Into<Numeric>) -> Self {
         VoximplantLineOutgoingSipSet {
-            config_id,
+            config_id: config_id.into(),
             extra: Map::new(),
         }
     }

@@ -26,20 +26,24 @@ pub struct ImbotV2ChatMessageReactionDelete {
 
 record!(ImbotV2ChatMessageReactionDelete {
     req bot_id: "botId",
-    opt bot_token: "botToken",
+    opt bot_token: "botToken" => with_bot_token(String),
     req message_id: "messageId",
     req reaction: "reaction",
 });
 
 #[allow(deprecated)]
 impl ImbotV2ChatMessageReactionDelete {
-    /// A value with the required fields; the optional ones start empty.
-    pub fn new(bot_id: Numeric, message_id: Numeric, reaction: String) -> Self {
+    /// A value with the required fields (anything converting into them); the rest start empty.
+    pub fn new(
+        bot_id: impl Into<Numeric>,
+        message_id: impl Into<Numeric>,
+        reaction: impl Into<String>,
+    ) -> Self {
         ImbotV2ChatMessageReactionDelete {
-            bot_id,
+            bot_id: bot_id.into(),
             bot_token: None,
-            message_id,
-            reaction,
+            message_id: message_id.into(),
+            reaction: reaction.into(),
             extra: Map::new(),
         }
     }
