@@ -81,7 +81,7 @@ async fn clustered_ids_continue_a_range_instead_of_growing_it() {
     let gone = first + 1_000..first + 8_000;
     let mut batch = Batch::new();
     for id in gone.clone() {
-        batch.push(&CrmDealDelete::new(id.into())).unwrap();
+        batch.push(&CrmDealDelete::new(id)).unwrap();
     }
     client.batch(&batch).await.unwrap();
     let kept: BTreeSet<u64> = every.into_iter().filter(|id| !gone.contains(id)).collect();
