@@ -3,7 +3,7 @@
 use crate::error::Error;
 use crate::{method, registry};
 
-/// How to page a list method named at run time, for [`Client::stream_list`]: where its items
+/// How to page a list method named at run time, for [`Client::stream_list`](crate::Client::stream_list): where its items
 /// are inside `result`, and the ID field of the fast cursor when it supports one.
 ///
 /// ```no_run
