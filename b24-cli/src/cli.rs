@@ -145,6 +145,33 @@ pub struct ImportArgs {
     pub output: Option<PathBuf>,
 }
 
+/// `b24 auth login`.
+#[derive(Args, Debug)]
+pub struct LoginArgs {
+    /// The application's client id
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+    /// Read the client secret from the first line of stdin (before the code)
+    #[arg(
+        long,
+        required_unless_present = "client_secret_env",
+        conflicts_with = "client_secret_env"
+    )]
+    pub client_secret_stdin: bool,
+    /// Read the client secret from the environment variable VAR
+    #[arg(long, value_name = "VAR")]
+    pub client_secret_env: Option<String>,
+    /// The OAuth server that exchanges the code and renews the tokens
+    #[arg(long, value_name = "URL", default_value = b24_app::oauth::BITRIX_OAUTH)]
+    pub oauth_server: String,
+    /// Profile name
+    #[arg(long, default_value = "default")]
+    pub name: String,
+    /// Make it the default profile
+    #[arg(long)]
+    pub default: bool,
+}
+
 /// `b24 auth`.
 #[derive(Subcommand, Debug)]
 pub enum AuthCommand {
@@ -163,6 +190,9 @@ pub enum AuthCommand {
         #[arg(long)]
         default: bool,
     },
+    /// Authorise an application (client id and secret) on a portal with a pasted code, and
+    /// save its tokens as a profile (renewed on `expired_token`)
+    Login(LoginArgs),
     /// Show which portal and user the current connection reaches (never the secret)
     Status,
     /// List the saved profiles

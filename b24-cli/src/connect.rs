@@ -14,8 +14,10 @@ use b24_core::schedule::{FileBucket, RateLimit, RetryPolicy};
 use b24_core::{Client, Envelope, Error, OAuth, Webhook};
 use b24_emulator::Emulator;
 use clap::{Args, ValueEnum};
+use secrecy::SecretString;
 use serde_json::Value;
 
+use crate::app_tokens::{AppLogin, ProfileTokens};
 use crate::audit::Audit;
 use crate::dirs;
 use crate::exit::Failure;
@@ -90,6 +92,8 @@ pub enum Target {
         portal: String,
         /// The token.
         token: String,
+        /// How to renew it (profiles saved by `b24 auth login`).
+        app: Option<AppLogin>,
     },
     /// The embedded emulator.
     Emulator,
@@ -150,6 +154,7 @@ impl ConnectionArgs {
                 Target::OAuth {
                     portal,
                     token: token.clone(),
+                    app: None,
                 },
                 "--access-token",
             );
@@ -168,7 +173,14 @@ impl ConnectionArgs {
                 .ok_or_else(|| {
                     Failure::usage("B24_ACCESS_TOKEN needs B24_PORTAL (or --portal URL)")
                 })?;
-            return resolved(Target::OAuth { portal, token }, "B24_ACCESS_TOKEN");
+            return resolved(
+                Target::OAuth {
+                    portal,
+                    token,
+                    app: None,
+                },
+                "B24_ACCESS_TOKEN",
+            );
         }
         if let Some(name) = env("B24_PROFILE") {
             return from_profile(&name);
@@ -193,11 +205,27 @@ impl ConnectionArgs {
 fn from_profile(name: &str) -> Result<Resolved, Failure> {
     let store = Store::load()?;
     let (profile, secret) = store.get(name)?;
+    let app = match (
+        &profile.client_id,
+        &profile.oauth_server,
+        &secret.client_secret,
+        &secret.refresh_token,
+    ) {
+        (Some(client_id), Some(server), Some(client_secret), Some(refresh)) => Some(AppLogin {
+            profile: name.to_owned(),
+            client_id: client_id.clone(),
+            client_secret: SecretString::from(client_secret.as_str()),
+            server: server.clone(),
+            refresh_token: SecretString::from(refresh.as_str()),
+        }),
+        _ => None,
+    };
     let target = match (profile.kind.as_str(), secret.webhook, secret.access_token) {
         ("webhook", Some(url), _) => Target::Webhook(url),
         ("oauth", _, Some(token)) => Target::OAuth {
             portal: profile.portal.clone(),
             token,
+            app,
         },
         _ => {
             return Err(Failure::usage(format!(
@@ -221,6 +249,8 @@ pub struct Session {
     pub source: String,
     /// The method URL prefix with secrets replaced by `***` (for `--dry-run` and messages).
     pub redacted_base: String,
+    /// The application's client id and OAuth server, for a profile saved by `b24 auth login`.
+    pub application: Option<(String, String)>,
     audit: Option<Audit>,
 }
 
@@ -228,6 +258,12 @@ impl Session {
     async fn open(resolved: Resolved, args: &ConnectionArgs) -> Result<Session, Failure> {
         let mut builder = Client::builder();
         let mut emulator = None;
+        let application = match &resolved.target {
+            Target::OAuth {
+                app: Some(login), ..
+            } => Some((login.client_id.clone(), login.server.clone())),
+            _ => None,
+        };
         let (redacted_base, host, default_limit) = match &resolved.target {
             Target::Webhook(url) => {
                 let webhook = Webhook::from_url(url)?;
@@ -241,8 +277,16 @@ impl Session {
                 builder = builder.webhook(webhook);
                 (redacted, host, RateLimitArg::Standard)
             }
-            Target::OAuth { portal, token } => {
-                let oauth = OAuth::with_token(portal, token.clone())?;
+            Target::OAuth { portal, token, app } => {
+                let oauth = match app {
+                    Some(login) => {
+                        let tokens =
+                            ProfileTokens::new(login.clone(), SecretString::from(token.as_str()))
+                                .map_err(|e| Failure::usage(format!("profile: {e}")))?;
+                        OAuth::new(portal, tokens)?
+                    }
+                    None => OAuth::with_token(portal, token.clone())?,
+                };
                 let base = oauth.rest_base().to_string();
                 let host = oauth.rest_base().host_str().unwrap_or("portal").to_owned();
                 builder = builder.oauth(oauth);
@@ -281,6 +325,7 @@ impl Session {
             emulator,
             source: resolved.source,
             redacted_base,
+            application,
             audit,
         })
     }

@@ -150,7 +150,7 @@ impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         let class = match &error {
             Error::Api(api) => class_of_code(&api.code),
-            Error::ScopeNotGranted { .. } => Class::Auth,
+            Error::ScopeNotGranted { .. } | Error::TokenRefresh { .. } => Class::Auth,
             Error::UnknownOutcome { .. } => Class::UnknownOutcome,
             Error::Config(_) | Error::UnknownMethod(_) | Error::Encode { .. } => Class::Usage,
             _ => Class::Api,

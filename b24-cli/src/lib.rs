@@ -4,6 +4,7 @@
 //! The binary is a thin wrapper around [`run`]; the library exists so that the benchmark and
 //! the tests can drive the same code.
 
+pub mod app_tokens;
 pub mod audit;
 pub mod cli;
 pub mod commands;

@@ -7,7 +7,7 @@
 //! marks with a cursor, offset paging (50 pages per request) for the others. Only one
 //! request's items are in memory at a time.
 
-use b24_core::{ErrorCode, ListShape, form::to_query_string, registry};
+use b24_core::{ErrorCode, ListSpec, form::to_query_string};
 use serde_json::{Map, Value, json};
 
 use crate::connect::Session;
@@ -19,33 +19,6 @@ pub const PAGE_SIZE: usize = 50;
 const MAX_COMMANDS: usize = 50;
 /// Attempts for one page request when its answer was lost (reads are safe to repeat).
 const ATTEMPTS: u32 = 5;
-
-/// How a list method pages.
-#[derive(Clone, Debug)]
-pub struct ListSpec {
-    /// The method name.
-    pub method: String,
-    /// Where the items are: `None` for `result` itself, or the key inside `result`.
-    pub key: Option<String>,
-    /// The ID field of the fast cursor, when the method supports it.
-    pub cursor: Option<String>,
-}
-
-impl ListSpec {
-    /// What the registry knows about `method`; `None` when it is not a known list method.
-    pub fn from_registry(method: &str) -> Option<ListSpec> {
-        let info = registry::find(method)?;
-        let shape = info.meta.list?;
-        Some(ListSpec {
-            method: info.name.to_owned(),
-            key: match shape {
-                ListShape::Root => None,
-                ListShape::Key(key) => Some(key.to_owned()),
-            },
-            cursor: info.meta.cursor.map(str::to_owned),
-        })
-    }
-}
 
 /// A top-level parameter, matched case-insensitively as legacy methods do.
 fn param<'a>(params: &'a Value, name: &str) -> Option<&'a Value> {
@@ -131,9 +104,9 @@ impl<'a> Pager<'a> {
             json!({})
         };
         let cursor = spec
-            .cursor
-            .clone()
-            .filter(|field| cursor_applies(&params, field));
+            .cursor_field()
+            .filter(|field| cursor_applies(&params, field))
+            .map(str::to_owned);
         let state = match &cursor {
             Some(_) => State::Cursor { after },
             None => State::Offset { next: 0 },
@@ -217,7 +190,7 @@ impl<'a> Pager<'a> {
                     (0, None) => base.clone(),
                     (0, Some(after)) => with_filter(&base, field, after.clone()),
                     _ => {
-                        let path = match &self.spec.key {
+                        let path = match self.spec.items_key() {
                             None => format!("$result[p{}][{last}][{field}]", page - 1),
                             Some(key) => format!("$result[p{}][{key}][{last}][{field}]", page - 1),
                         };
@@ -247,7 +220,7 @@ impl<'a> Pager<'a> {
     }
 
     fn encode(&self, params: &Value) -> String {
-        format!("{}?{}", self.spec.method, to_query_string(params))
+        format!("{}?{}", self.spec.method(), to_query_string(params))
     }
 
     /// Runs the page commands as one batch: the pages in order, up to the first short one.
@@ -283,7 +256,7 @@ impl<'a> Pager<'a> {
         let mut pages = Vec::with_capacity(keys.len());
         for key in keys {
             if let Some(error) = keyed(result, "result_error", &key) {
-                return Err(sub_error(&self.spec.method, error));
+                return Err(sub_error(self.spec.method(), error));
             }
             if counted
                 && key == "p0"
@@ -294,11 +267,10 @@ impl<'a> Pager<'a> {
             let Some(page) = keyed(result, "result", &key) else {
                 return Err(Failure::api(format!(
                     "`{}`: the portal did not run page {key} of the batch",
-                    self.spec.method
+                    self.spec.method()
                 )));
             };
-            let items =
-                crate::output::list_items(page, self.spec.key.as_deref()).unwrap_or_default();
+            let items = crate::output::list_items(page, self.spec.items_key()).unwrap_or_default();
             let short = items.len() < PAGE_SIZE;
             pages.push(items);
             if short {

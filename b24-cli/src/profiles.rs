@@ -24,7 +24,7 @@ pub struct Profiles {
 }
 
 /// One profile, without its secret.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Profile {
     /// `webhook` or `oauth`.
     pub kind: String,
@@ -33,6 +33,12 @@ pub struct Profile {
     /// The webhook's user (webhook profiles).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// The application's client id (profiles saved by `b24 auth login`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The OAuth server that renews the tokens (profiles saved by `b24 auth login`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_server: Option<String>,
 }
 
 /// The secret of a profile.
@@ -44,6 +50,12 @@ pub struct Secret {
     /// The OAuth access token (oauth profiles).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
+    /// The OAuth refresh token (profiles saved by `b24 auth login`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// The application's client secret (profiles saved by `b24 auth login`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
 }
 
 impl std::fmt::Debug for Secret {
@@ -107,6 +119,19 @@ impl Store {
         self.secrets.insert(name.to_owned(), secret);
         if make_default || self.profiles.default.is_none() {
             self.profiles.default = Some(name.to_owned());
+        }
+    }
+
+    /// Replaces the token pair of profile `name` (after a refresh: the old refresh token is
+    /// spent); whether the profile exists.
+    pub fn put_tokens(&mut self, name: &str, access_token: &str, refresh_token: &str) -> bool {
+        match self.secrets.get_mut(name) {
+            Some(secret) => {
+                secret.access_token = Some(access_token.to_owned());
+                secret.refresh_token = Some(refresh_token.to_owned());
+                true
+            }
+            None => false,
         }
     }
 

@@ -19,6 +19,7 @@ pub async fn run(connection: &ConnectionArgs, command: AuthCommand) -> Outcome {
             name,
             default,
         } => add(connection, webhook, access_token, &name, default),
+        AuthCommand::Login(args) => crate::commands::login::run(connection, args).await,
         AuthCommand::Status => status(connection).await,
         AuthCommand::List => list(),
         AuthCommand::Remove { name } => {
@@ -53,12 +54,13 @@ fn add(
                 kind: "webhook".into(),
                 portal,
                 user: Some(parsed.user().to_owned()),
+                ..Profile::default()
             };
             (
                 profile,
                 Secret {
                     webhook: Some(url),
-                    access_token: None,
+                    ..Secret::default()
                 },
             )
         }
@@ -71,13 +73,13 @@ fn add(
             let profile = Profile {
                 kind: "oauth".into(),
                 portal,
-                user: None,
+                ..Profile::default()
             };
             (
                 profile,
                 Secret {
-                    webhook: None,
                     access_token: Some(token),
+                    ..Secret::default()
                 },
             )
         }
@@ -111,6 +113,12 @@ async fn status(connection: &ConnectionArgs) -> Outcome {
     let mut out = output::open_output(None, false)?;
     writeln!(out, "source: {}", session.source)?;
     writeln!(out, "endpoint: {}", session.redacted_base)?;
+    if let Some((client_id, server)) = &session.application {
+        writeln!(
+            out,
+            "application: {client_id} (tokens renewed through {server})"
+        )?;
+    }
     writeln!(
         out,
         "user: #{} {}{}",

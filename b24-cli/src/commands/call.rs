@@ -10,7 +10,9 @@ use crate::connect::{ConnectionArgs, Target};
 use crate::exit::{Failure, Outcome};
 use crate::fields::{self, FieldArg};
 use crate::output::{self, Format, ItemWriter};
-use crate::pager::{ListSpec, Pager};
+use b24_core::ListSpec;
+
+use crate::pager::Pager;
 
 /// Parameter names whose values are secrets, hidden by `--dry-run`.
 const SECRET_PARAMS: &[&str] = &[
@@ -152,7 +154,7 @@ pub async fn run(
     let session = connection.connect().await?;
     let columns = output::columns_from_select(&body);
     if args.paginate {
-        let spec = ListSpec::from_registry(&args.method).ok_or_else(|| {
+        let spec = ListSpec::from_registry(&args.method).map_err(|_| {
             Failure::usage(format!(
                 "`{}` is not a list method b24 knows; --paginate needs one (see `b24 methods --search .list`)",
                 args.method
@@ -185,11 +187,10 @@ pub async fn run(
             return Err(failure);
         }
     };
-    let key = ListSpec::from_registry(&args.method).and_then(|spec| spec.key);
+    let list = ListSpec::from_registry(&args.method).ok();
+    let key = list.as_ref().and_then(ListSpec::items_key);
     let items = match format {
-        Format::Csv | Format::Table | Format::Ndjson => {
-            output::list_items(&envelope.result, key.as_deref())
-        }
+        Format::Csv | Format::Table | Format::Ndjson => output::list_items(&envelope.result, key),
         Format::Json => None,
     };
     output::write_result(

@@ -11,7 +11,7 @@ use crate::commands::call;
 use crate::connect::ConnectionArgs;
 use crate::exit::{Failure, Outcome};
 use crate::output::{self, Format, ItemWriter};
-use crate::pager::{ListSpec, Pager};
+use crate::pager::Pager;
 use crate::progress;
 
 /// Runs `b24 export`.
@@ -21,9 +21,9 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
         Format::Csv => Format::Csv,
         Format::Table => return Err(Failure::usage("export writes ndjson or csv")),
     };
-    let mut spec = match ListSpec::from_registry(&args.method) {
-        Some(spec) => spec,
-        None => {
+    let mut spec = match b24_core::ListSpec::from_registry(&args.method) {
+        Ok(spec) => spec,
+        Err(_) => {
             crate::commands::catalog::find(&args.method)?;
             return Err(Failure::usage(format!(
                 "`{}` is not a list method; export needs one",
@@ -32,18 +32,18 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
         }
     };
     if let Some(field) = &args.cursor {
-        spec.cursor = Some(field.clone());
+        spec = spec.cursor(field);
     }
     let mut params = call::body(None, None, &[], &args.fields)?;
     if !args.select.is_empty() {
         let mut select = args.select.clone();
         // The cursor needs the ID of every item, and --resume reads it back.
-        if let Some(field) = &spec.cursor
+        if let Some(field) = spec.cursor_field()
             && !select
                 .iter()
                 .any(|s| s.eq_ignore_ascii_case(field) || s == "*")
         {
-            select.insert(0, field.clone());
+            select.insert(0, field.to_owned());
         }
         params["select"] = Value::from(select);
     }
@@ -72,8 +72,11 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
             .output
             .as_deref()
             .ok_or_else(|| Failure::usage("--resume needs --output FILE"))?;
-        let field = spec.cursor.clone().ok_or_else(|| {
-            Failure::usage(format!("`{}` has no ID cursor to resume from", spec.method))
+        let field = spec.cursor_field().map(str::to_owned).ok_or_else(|| {
+            Failure::usage(format!(
+                "`{}` has no ID cursor to resume from",
+                spec.method()
+            ))
         })?;
         if path.exists() {
             after = last_id(path, format, &field)?;

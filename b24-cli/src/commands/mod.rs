@@ -8,4 +8,5 @@ pub mod emulator;
 pub mod events;
 pub mod export;
 pub mod import;
+pub mod login;
 pub mod safety;

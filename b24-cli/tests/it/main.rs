@@ -3,5 +3,6 @@
 mod commands;
 mod exit_codes;
 mod import;
+mod login;
 mod support;
 mod terminal;

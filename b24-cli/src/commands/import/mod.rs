@@ -20,7 +20,7 @@ use crate::connect::{ConnectionArgs, Session};
 use crate::exit::{Class, Failure, Outcome};
 use crate::journal::{Change, Journal, Row, state};
 use crate::output::{self, Format};
-use crate::pager::{ListSpec, keyed};
+use crate::pager::keyed;
 use crate::progress;
 use reconcile::{Finder, id_of};
 
@@ -194,7 +194,9 @@ fn finder(args: &ImportArgs, base: &Value) -> Result<Finder, Failure> {
             }
         },
     };
-    let items_key = ListSpec::from_registry(&method).and_then(|spec| spec.key);
+    let items_key = b24_core::ListSpec::from_registry(&method)
+        .ok()
+        .and_then(|list| list.items_key().map(str::to_owned));
     Ok(Finder {
         method,
         items_key,
