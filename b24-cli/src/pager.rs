@@ -7,6 +7,7 @@
 //! marks with a cursor, offset paging (50 pages per request) for the others. Only one
 //! request's items are in memory at a time.
 
+use b24_core::stream::params::{cursor_applies, set_param, with_filter};
 use b24_core::{ErrorCode, ListSpec, form::to_query_string};
 use serde_json::{Map, Value, json};
 
@@ -19,59 +20,6 @@ pub const PAGE_SIZE: usize = 50;
 const MAX_COMMANDS: usize = 50;
 /// Attempts for one page request when its answer was lost (reads are safe to repeat).
 const ATTEMPTS: u32 = 5;
-
-/// A top-level parameter, matched case-insensitively as legacy methods do.
-fn param<'a>(params: &'a Value, name: &str) -> Option<&'a Value> {
-    params
-        .as_object()?
-        .iter()
-        .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value)
-}
-
-fn set_param(params: &mut Value, name: &str, value: Value) {
-    if let Value::Object(map) = params {
-        let key = map
-            .keys()
-            .find(|key| key.eq_ignore_ascii_case(name))
-            .cloned()
-            .unwrap_or_else(|| name.to_owned());
-        map.insert(key, value);
-    }
-}
-
-/// Whether the caller's parameters leave the order and the `>ID` bound to the cursor.
-fn cursor_applies(params: &Value, field: &str) -> bool {
-    let order_free = match param(params, "order") {
-        None => true,
-        Some(Value::Object(order)) => order.iter().all(|(key, direction)| {
-            key.eq_ignore_ascii_case(field)
-                && direction
-                    .as_str()
-                    .is_some_and(|d| d.eq_ignore_ascii_case("asc"))
-        }),
-        Some(_) => false,
-    };
-    let bound_free = match param(params, "filter") {
-        Some(Value::Object(filter)) => !filter.keys().any(|key| {
-            let name = key.trim_start_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
-            key.starts_with('>') && name.eq_ignore_ascii_case(field)
-        }),
-        _ => true,
-    };
-    order_free && bound_free
-}
-
-fn with_filter(params: &Value, field: &str, after: Value) -> Value {
-    let mut params = params.clone();
-    let mut filter = match param(&params, "filter") {
-        Some(Value::Object(filter)) => filter.clone(),
-        _ => Map::new(),
-    };
-    filter.insert(format!(">{field}"), after);
-    set_param(&mut params, "filter", Value::Object(filter));
-    params
-}
 
 enum State {
     Cursor { after: Option<Value> },
@@ -188,13 +136,13 @@ impl<'a> Pager<'a> {
             .map(|page| {
                 let mut params = match (page, &after) {
                     (0, None) => base.clone(),
-                    (0, Some(after)) => with_filter(&base, field, after.clone()),
+                    (0, Some(after)) => with_filter(&base, &format!(">{field}"), after.clone()),
                     _ => {
                         let path = match self.spec.items_key() {
                             None => format!("$result[p{}][{last}][{field}]", page - 1),
                             Some(key) => format!("$result[p{}][{key}][{last}][{field}]", page - 1),
                         };
-                        with_filter(&base, field, Value::String(path))
+                        with_filter(&base, &format!(">{field}"), Value::String(path))
                     }
                 };
                 // The very first page is counted, so the total (for the progress bar) is known.

@@ -5,7 +5,7 @@
 //! list parameters as the portal reads them.
 
 mod pages;
-mod params;
+pub mod params;
 mod ranges;
 mod spec;
 

@@ -1,10 +1,11 @@
 //! Reading and changing a list request's parameters the way legacy methods read them: top-level
-//! names case-insensitively, filters as `{"<prefix><FIELD>": value}`.
+//! names case-insensitively, filters as `{"<prefix><FIELD>": value}`. Public for programs that
+//! page lists themselves (the `b24` command's pager uses them).
 
 use serde_json::{Map, Value};
 
 /// The fast cursor needs the list ordered by ID ascending and no `>ID` bound of the caller's.
-pub(super) fn cursor_applies(params: &Value, field: &str) -> bool {
+pub fn cursor_applies(params: &Value, field: &str) -> bool {
     let order_ok = match param(params, "order") {
         None => true,
         Some(Value::Object(order)) => {
@@ -31,7 +32,7 @@ pub(super) fn cursor_applies(params: &Value, field: &str) -> bool {
 }
 
 /// A top-level parameter, matched case-insensitively as legacy methods do.
-pub(super) fn param<'a>(params: &'a Value, name: &str) -> Option<&'a Value> {
+pub fn param<'a>(params: &'a Value, name: &str) -> Option<&'a Value> {
     params
         .as_object()?
         .iter()
@@ -40,7 +41,7 @@ pub(super) fn param<'a>(params: &'a Value, name: &str) -> Option<&'a Value> {
 }
 
 /// Sets a top-level parameter, replacing the caller's under any spelling.
-pub(super) fn set_param(params: &mut Value, name: &str, value: Value) {
+pub fn set_param(params: &mut Value, name: &str, value: Value) {
     if let Value::Object(map) = params {
         let key = map
             .keys()
@@ -52,7 +53,7 @@ pub(super) fn set_param(params: &mut Value, name: &str, value: Value) {
 }
 
 /// `params` with the filter condition `{key: value}` added (replacing one with the same key).
-pub(super) fn with_filter(params: &Value, key: &str, value: Value) -> Value {
+pub fn with_filter(params: &Value, key: &str, value: Value) -> Value {
     let mut params = params.clone();
     let mut filter = match param(&params, "filter") {
         Some(Value::Object(filter)) => filter.clone(),
@@ -64,7 +65,7 @@ pub(super) fn with_filter(params: &Value, key: &str, value: Value) -> Value {
 }
 
 /// An ID as a number, whether the server sent a number or a numeric string.
-pub(super) fn numeric_id(value: &Value) -> Option<u64> {
+pub fn numeric_id(value: &Value) -> Option<u64> {
     match value {
         Value::Number(number) => number.as_u64(),
         Value::String(text) => text.trim().parse().ok(),
