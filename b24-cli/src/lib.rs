@@ -13,6 +13,7 @@ pub mod dirs;
 pub mod exit;
 pub mod fields;
 pub mod journal;
+pub mod logging;
 pub mod output;
 pub mod pager;
 pub mod profiles;
@@ -41,6 +42,7 @@ where
             return ExitCode::from(code);
         }
     };
+    logging::init_from_env();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

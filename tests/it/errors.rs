@@ -10,7 +10,9 @@ use b24_methods::profile::Profile;
 use secrecy::SecretString;
 use serde_json::json;
 
-use crate::support::{CannedServer, assert_api_error, http_response, portal, webhook_url};
+use crate::support::{
+    CannedServer, assert_api_error, http_response, portal, retrying_once, webhook_url,
+};
 
 #[tokio::test]
 async fn unknown_method_is_reported_before_authentication() {
@@ -119,7 +121,7 @@ async fn html_error_page_keeps_status_and_body() {
     let page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
     let server =
         CannedServer::start(vec![http_response("502 Bad Gateway", "text/html", page)]).await;
-    let client = Client::webhook(&server.webhook_url()).unwrap();
+    let client = retrying_once(&server.webhook_url());
     let error = client.call(&Profile).await.unwrap_err();
     assert!(error.is_retryable(), "a 5xx without a code may pass");
     let Error::Api(api) = error else {
@@ -133,8 +135,10 @@ async fn html_error_page_keeps_status_and_body() {
 /// The error of `profile` when every answer is a 200 with `body`.
 async fn profile_failing_with(body: &str) -> Error {
     let server = CannedServer::start(vec![http_response("200 OK", "application/json", body)]).await;
-    let client = Client::webhook(&server.webhook_url()).unwrap();
-    client.call(&Profile).await.unwrap_err()
+    retrying_once(&server.webhook_url())
+        .call(&Profile)
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]
@@ -207,7 +211,7 @@ async fn connection_refused_is_a_retryable_transport_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let client = Client::webhook(&format!("http://{addr}/rest/1/closedport/")).unwrap();
+    let client = retrying_once(&format!("http://{addr}/rest/1/closedport/"));
     let error = client.call(&Profile).await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert!(error.is_retryable());

@@ -27,6 +27,17 @@ pub fn unpaced(url: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder
     configure(builder).build().expect("a valid configuration")
 }
 
+/// A webhook client of `url` that gives up after one retry: for tests of what a failure looks
+/// like, which would otherwise wait out the default back-off (half a minute over 8 attempts).
+pub fn retrying_once(url: &str) -> Client {
+    Client::builder()
+        .webhook_url(url)
+        .expect("a valid webhook URL")
+        .retry(b24_core::schedule::RetryPolicy::attempts(2))
+        .build()
+        .expect("a valid configuration")
+}
+
 /// An R7 client of the loopback server at `addr`, holding the session token `token`.
 pub fn r7_with_token(addr: std::net::SocketAddr, token: &str) -> b24_core::r7::Client {
     b24_core::r7::Client::builder()

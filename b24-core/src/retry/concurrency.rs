@@ -11,8 +11,11 @@
 //! (`QUERY_LIMIT_EXCEEDED`) halves the number of requests in flight and doubles the spacing
 //! between request starts; the requests already out when that happened answer for the same
 //! overload, so their refusals do not cut again. Successes then grow both back: one more
-//! request in flight per window of successes, and a little more start rate per success,
-//! until the spacing vanishes and the configured maximum is reached.
+//! request in flight per window of successes, and a tenth more start rate per success (at
+//! least a small fixed step), until the spacing vanishes and the configured maximum is reached.
+//! The start rate grows back in proportion so that sporadic refusals — a portal that refuses
+//! one request in ten at random — cost a few spaced starts, not a spacing that ratchets up
+//! towards its maximum: eight successes undo a halving.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -26,8 +29,10 @@ use crate::sync::lock;
 const FIRST_SPACING: f64 = 0.25;
 /// Longest spacing a run of refusals can reach, seconds.
 const MAX_SPACING: f64 = 30.0;
-/// Start rate regained per success, requests per second.
+/// Least start rate regained per success, requests per second.
 const RATE_STEP: f64 = 0.05;
+/// Share of the current start rate regained per success.
+const RATE_REGAIN: f64 = 0.1;
 /// Start rate above which the spacing is dropped altogether, requests per second.
 const UNSPACED_RATE: f64 = 1000.0;
 
@@ -102,7 +107,8 @@ impl Window {
     pub(crate) fn succeeded(&mut self) {
         self.grace = self.grace.saturating_sub(1);
         if self.spacing > 0.0 {
-            let rate = 1.0 / self.spacing + RATE_STEP;
+            let rate = 1.0 / self.spacing;
+            let rate = rate + (rate * RATE_REGAIN).max(RATE_STEP);
             self.spacing = if rate >= UNSPACED_RATE {
                 0.0
             } else {
@@ -304,6 +310,37 @@ mod tests {
         window.refused();
         let delays: Vec<f64> = (0..2).map(|_| window.start(10.0).unwrap()).collect();
         assert_eq!(delays, [0.0, FIRST_SPACING]);
+    }
+
+    #[test]
+    fn sporadic_refusals_do_not_ratchet_the_spacing_up() {
+        // One request at a time, one refusal in ten: the spacing stays near the first one.
+        let mut window = Window::new(1);
+        for round in 0..50 {
+            window.start(f64::from(round));
+            window.refused();
+            window.finish();
+            for _ in 0..9 {
+                window.start(f64::from(round));
+                window.finish();
+                window.succeeded();
+            }
+        }
+        assert!(window.spacing <= FIRST_SPACING, "{}", window.spacing);
+        // Eight successes undo a halving of the start rate.
+        let mut window = opened(1);
+        window.refused();
+        window.refused();
+        let spaced = window.spacing;
+        for _ in 0..8 {
+            window.succeeded();
+        }
+        assert!(
+            window.spacing <= spaced / 2.0,
+            "{} then {}",
+            spaced,
+            window.spacing
+        );
     }
 
     #[test]
