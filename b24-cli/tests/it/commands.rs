@@ -94,6 +94,27 @@ fn dry_run_redacts_the_webhook_code_and_sends_nothing() {
 }
 
 #[test]
+fn b24_log_traces_the_calls_without_the_webhook_code() {
+    let portal = Portal::start(&[]);
+    let home = Home::new();
+    let code = portal.code();
+    home.on(&portal)
+        .env("B24_LOG", "debug")
+        .args(["call", "profile"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("b24.call"))
+        .stderr(predicate::str::contains("method=\"profile\""))
+        .stderr(predicate::str::contains(code.as_str()).not());
+    home.on(&portal)
+        .env("B24_LOG", "loud")
+        .args(["call", "profile"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("B24_LOG=\"loud\" is not a level"));
+}
+
+#[test]
 fn paginate_streams_every_item_and_slurp_makes_one_array() {
     let portal = Portal::start(&["--seed-deals", "120"]);
     let home = Home::new();
