@@ -3,12 +3,12 @@
 //! `B24_PORTAL`, `B24_PROFILE`); the default profile. Flags win over the environment, the
 //! environment over profiles.
 //!
-//! Every request goes through [`Session::call`], which pauses for the shared budget, audits,
-//! and never lets a secret into a message.
+//! Every request goes through the session's client: it paces by the shared budget, tells the
+//! `--audit` log of each HTTP request, and never lets a secret into a message.
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use b24_core::schedule::{FileBucket, RateLimit, RetryPolicy};
 use b24_core::{Client, Envelope, Error, OAuth, Webhook};
@@ -251,7 +251,6 @@ pub struct Session {
     pub redacted_base: String,
     /// The application's client id and OAuth server, for a profile saved by `b24 auth login`.
     pub application: Option<(String, String)>,
-    audit: Option<Audit>,
 }
 
 impl Session {
@@ -318,39 +317,31 @@ impl Session {
             policy = policy.max_wait(Duration::from_secs(seconds));
         }
         builder = builder.retry(policy);
+        if let Some(path) = args.audit.as_deref() {
+            // Every HTTP request the client makes, calls and the pages of streams alike.
+            let audit = Audit::open(path)?;
+            builder = builder.observe(move |exchange| {
+                audit.record(
+                    exchange.method,
+                    exchange.commands,
+                    exchange.elapsed,
+                    exchange.outcome,
+                );
+            });
+        }
         let client = builder.build()?;
-        let audit = args.audit.as_deref().map(Audit::open).transpose()?;
         Ok(Session {
             client,
             emulator,
             source: resolved.source,
             redacted_base,
             application,
-            audit,
         })
     }
 
-    /// Calls `method` with JSON parameters, auditing the request.
+    /// Calls `method` with JSON parameters (audited by the client's observer).
     pub async fn call(&self, method: &str, params: &Value) -> Result<Envelope<Value>, Error> {
-        let started = Instant::now();
-        let result = self.client.call_raw(method, params).await;
-        if let Some(audit) = &self.audit {
-            let commands = (method == "batch")
-                .then(|| {
-                    params
-                        .get("cmd")
-                        .and_then(Value::as_object)
-                        .map(|cmd| cmd.len())
-                })
-                .flatten();
-            audit.record(
-                method,
-                commands,
-                started.elapsed(),
-                result.as_ref().map(drop),
-            );
-        }
-        result
+        self.client.call_raw(method, params).await
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod app_tokens;
 pub mod audit;
+pub mod batch_answer;
 pub mod cli;
 pub mod commands;
 pub mod connect;

@@ -69,7 +69,7 @@ pub mod types;
 
 pub use auth::{OAuth, RefreshFuture, StaticToken, TokenSource, Webhook};
 pub use batch::{Batch, BatchResults, Handle, HandleOutput, Reference};
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, Exchange};
 pub use envelope::{Envelope, Time};
 pub use error::{ApiError, Cause, Error, ErrorCode, RawCode, RedirectProblem};
 pub use method::{ListShape, Method, MethodMeta};

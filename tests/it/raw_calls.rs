@@ -66,6 +66,65 @@ async fn the_caller_chooses_the_cursor_field_or_offset_paging() {
 }
 
 #[tokio::test]
+async fn a_list_resumes_past_an_id_and_only_with_the_cursor() {
+    let emulator = Emulator::start().await.unwrap();
+    let (first, last) = emulator.seed("deal", 3_000).unwrap();
+    let client = client(&emulator);
+    let resumed = ListSpec::from_registry("crm.deal.list")
+        .unwrap()
+        .resume_after(first + 1_999);
+    let ids = ids(client.stream_list(&resumed, &json!({})).unwrap()).await;
+    assert_eq!((ids.len(), ids[0], ids[999]), (1_000, first + 2_000, last));
+
+    let ordered = json!({"order": {"TITLE": "ASC"}});
+    let error = client.stream_list(&resumed, &ordered).err().unwrap();
+    assert!(
+        matches!(error, Error::Config(ref text) if text.contains("resume")),
+        "{error}"
+    );
+    let by_offset = resumed.without_cursor();
+    assert!(matches!(
+        client.stream_list(&by_offset, &json!({})),
+        Err(Error::Config(_))
+    ));
+}
+
+#[tokio::test]
+async fn the_observer_sees_every_request_of_calls_and_streams() {
+    let emulator = Emulator::start().await.unwrap();
+    emulator.seed("deal", 3_000).unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let client = unpaced(&emulator.webhook_url(), |builder| {
+        builder.observe(move |exchange| {
+            log.lock().unwrap().push((
+                exchange.method.to_owned(),
+                exchange.commands,
+                exchange.outcome.is_ok(),
+            ));
+        })
+    });
+    client.call_raw("profile", &json!({})).await.unwrap();
+    client
+        .call_raw("no.such.method", &json!({}))
+        .await
+        .unwrap_err();
+    let stream = client.stream_raw("crm.deal.list", &json!({})).unwrap();
+    assert_eq!(ids(stream).await.len(), 3_000);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            ("profile".to_owned(), None, true),
+            ("no.such.method".to_owned(), None, false),
+            ("batch".to_owned(), Some(50), true),
+            // The total is known after the first page: 500 items left, 10 pages.
+            ("batch".to_owned(), Some(10), true),
+        ]
+    );
+}
+
+#[tokio::test]
 async fn names_that_are_not_list_methods_are_refused() {
     let emulator = Emulator::start().await.unwrap();
     let client = client(&emulator);

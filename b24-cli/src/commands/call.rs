@@ -160,17 +160,15 @@ pub async fn run(
                 args.method
             ))
         })?;
-        let mut pager = Pager::new(&session, spec, body, None);
+        let mut pager = Pager::new(&session, spec, body, None)?;
         let mut writer = ItemWriter::new(
             format,
             args.slurp,
             output::open_output(None, false)?,
             columns,
         );
-        while let Some(items) = pager.next_chunk().await? {
-            for item in &items {
-                writer.push(item)?;
-            }
+        while let Some(item) = pager.next().await? {
+            writer.push(&item)?;
         }
         return writer.finish();
     }

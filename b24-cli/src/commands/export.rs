@@ -84,26 +84,19 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
         }
     }
     let session = connection.connect().await?;
-    let mut pager = Pager::new(&session, spec, params, after.clone());
-    if args.resume && after.is_some() && !pager.uses_cursor() {
-        return Err(Failure::usage(
-            "--resume works only with the ID cursor (no --filter on >ID, no order)",
-        ));
-    }
+    let mut pager = Pager::new(&session, spec, params, after.clone())?;
     let out = output::open_output(args.output.as_deref(), appending)?;
     let mut writer = ItemWriter::new(format, false, out, columns);
     if appending {
         writer.skip_header();
     }
     let bar = progress::bar("items");
-    while let Some(items) = pager.next_chunk().await? {
-        if let Some(total) = pager.total {
+    while let Some(item) = pager.next().await? {
+        if let Some(total) = pager.total() {
             bar.set_length(total);
         }
-        for item in &items {
-            writer.push(item)?;
-        }
-        bar.inc(items.len() as u64);
+        writer.push(&item)?;
+        bar.inc(1);
     }
     bar.finish_and_clear();
     let written = writer.written();
@@ -111,7 +104,7 @@ pub async fn run(connection: &ConnectionArgs, format: Option<Format>, args: Expo
     if args.output.is_some() {
         eprintln!(
             "exported {written} items in {} requests{}",
-            pager.requests,
+            pager.requests(),
             after
                 .map(|id| format!(" (resumed after ID {id})"))
                 .unwrap_or_default()

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::OnceCell;
 
+use super::observe::{Exchange, Observer};
 use super::{Client, Credentials, Inner, ScopeCheck};
 use crate::auth::{OAuth, Webhook};
 use crate::error::Error;
@@ -30,6 +31,7 @@ pub struct ClientBuilder {
     scopes_from_server: bool,
     deadline: Duration,
     http: transport::Options,
+    observer: Option<Observer>,
 }
 
 impl Default for ClientBuilder {
@@ -45,6 +47,7 @@ impl Default for ClientBuilder {
             scopes_from_server: false,
             deadline: DEFAULT_DEADLINE,
             http: transport::Options::default(),
+            observer: None,
         }
     }
 }
@@ -129,6 +132,31 @@ impl ClientBuilder {
         "Total time allowed for one HTTP exchange (default 75 s; the cloud stops a request at 60 s)."
     );
 
+    /// Calls `observer` after every HTTP request the client makes — each attempt of a call,
+    /// each `batch` of a stream or a batch run — with the method, the number of batch commands,
+    /// the time it took and its outcome: for audit logs and metrics. The callback runs on the
+    /// task that made the request and should return quickly.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    ///
+    /// let requests = Arc::new(AtomicU64::new(0));
+    /// let counter = requests.clone();
+    /// let client = b24_core::Client::builder()
+    ///     .webhook_url("https://example.bitrix24.com/rest/1/0123456789abcdef/")?
+    ///     .observe(move |exchange| {
+    ///         counter.fetch_add(1, Ordering::Relaxed);
+    ///         eprintln!("{} took {:?}", exchange.method, exchange.elapsed);
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), b24_core::Error>(())
+    /// ```
+    pub fn observe(mut self, observer: impl Fn(&Exchange<'_>) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Observer::new(observer));
+        self
+    }
+
     /// Builds the client.
     ///
     /// Installs rustls' process-wide crypto provider when the program has none (see
@@ -169,6 +197,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 deadline: self.deadline,
                 in_flight: Concurrency::new(self.max_in_flight),
+                observer: self.observer,
             }),
         })
     }

@@ -3,6 +3,7 @@
 //! `builder` configures it and `send` runs one call (pacing, exchange, retries, deadline).
 
 mod builder;
+mod observe;
 mod send;
 
 use std::fmt;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use tokio::sync::OnceCell;
 
 pub use builder::ClientBuilder;
+pub use observe::Exchange;
 
 use crate::auth::{OAuth, Presented, Webhook};
 use crate::envelope::Envelope;
@@ -53,6 +55,7 @@ struct Inner {
     retry: RetryPolicy,
     deadline: Duration,
     in_flight: Concurrency,
+    observer: Option<observe::Observer>,
 }
 
 #[derive(Clone, Debug)]

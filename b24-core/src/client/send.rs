@@ -50,9 +50,19 @@ impl Client {
             let mut attempts = Attempts::new(self.inner.retry, safe, deadline);
             let mut waited = Duration::ZERO;
             let mut previous: Option<Error> = None;
+            let commands = super::observe::batch_commands(method, params);
             loop {
                 tracing::Span::current().record("attempts", attempts.made());
-                let error = match self.attempt(method, &body, deadline, &mut waited).await {
+                let (started, waited_before) = (Instant::now(), waited);
+                let outcome = self.attempt(method, &body, deadline, &mut waited).await;
+                let paced = waited.saturating_sub(waited_before);
+                self.observe(
+                    method,
+                    commands,
+                    started.elapsed().saturating_sub(paced),
+                    &outcome,
+                );
+                let error = match outcome {
                     Ok(envelope) => {
                         tracing::Span::current().record("waited_ms", waited.as_millis() as u64);
                         return Ok(envelope);
@@ -138,6 +148,31 @@ impl Client {
             }
         }
         Ok(envelope)
+    }
+
+    /// Tells the observer, if any, about a request that was sent: not about an attempt whose
+    /// deadline passed while it waited to be sent.
+    fn observe<T>(
+        &self,
+        method: &str,
+        commands: Option<usize>,
+        elapsed: Duration,
+        outcome: &Result<Envelope<T>, Error>,
+    ) {
+        let Some(observer) = &self.inner.observer else {
+            return;
+        };
+        let outcome = match outcome {
+            Err(Error::Deadline { last: None, .. }) => return,
+            Err(error) => Err(error),
+            Ok(_) => Ok(()),
+        };
+        observer.tell(&super::Exchange {
+            method,
+            commands,
+            elapsed,
+            outcome,
+        });
     }
 
     /// Tells the pacing what a failure revealed; returns how long the method stays blocked by

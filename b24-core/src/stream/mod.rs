@@ -126,14 +126,24 @@ enum Source {
 }
 
 impl Source {
-    /// Checks the scope, then picks the way to page: ranges for an export of a cursor list
-    /// with numeric IDs (after the opening request), one batch after another otherwise.
+    /// Checks the scope, then picks the way to page: past `after` by the cursor for a resumed
+    /// list, ranges for an export of a cursor list with numeric IDs (after the opening
+    /// request), one batch after another otherwise.
     async fn open(
         lister: Lister,
         cursor: Option<Arc<str>>,
         export: Option<Export>,
+        after: Option<Value>,
     ) -> Result<Source, Error> {
         lister.check_scope().await?;
+        if let (Some(field), Some(after)) = (cursor.clone(), after) {
+            return Ok(Source::Pages(Box::new(Pager::resume(
+                lister,
+                field,
+                Vec::new(),
+                after,
+            ))));
+        }
         let (Some(field), Some(options)) = (cursor.clone(), export) else {
             return Ok(Source::Pages(Box::new(Pager::new(lister, cursor))));
         };
@@ -159,8 +169,17 @@ impl Source {
 
 /// A list stream before and after its first request.
 enum Stage {
-    Opening(Lister, Option<Arc<str>>, Option<Export>),
+    Opening(Box<Opening>),
     Open(Source),
+}
+
+/// What a list stream opens with: the request, the cursor field when the fast cursor
+/// applies, the export options, and the ID a resumed list starts after.
+struct Opening {
+    lister: Lister,
+    cursor: Option<Arc<str>>,
+    export: Option<Export>,
+    after: Option<Value>,
 }
 
 impl Client {
@@ -225,7 +244,21 @@ impl Client {
     /// Streams every item of the list method `list` describes, as JSON, with the fast cursor
     /// when `list` names a cursor field (and `params` leave the order to it), by offset
     /// otherwise. The scope check applies when the registry knows the method.
+    ///
+    /// A list with a [resume point](ListSpec::resume_after) starts past it; that needs the
+    /// fast cursor, and [`Error::Config`] says so when `list` or `params` rule it out.
     pub fn stream_list(&self, list: &ListSpec, params: &Value) -> Result<ItemStream<Value>, Error> {
+        if list.resume_point().is_some()
+            && !list
+                .cursor_field()
+                .is_some_and(|field| cursor_applies(params, field))
+        {
+            return Err(Error::Config(format!(
+                "`{}` cannot resume after an ID: that needs the ID cursor (a list method with one, \
+                 and no `order` or `>ID` filter of the caller's)",
+                list.method()
+            )));
+        }
         let scope = registry::find(list.method()).map(|info| info.scope.clone());
         let method = Cow::Owned(list.method().to_owned());
         Ok(self.stream_pages(method, scope, list.clone(), params.clone(), None))
@@ -256,7 +289,13 @@ impl Client {
         let client_for_secrets = self.clone();
         let lister = Lister::new(self.clone(), method, scope, items, params, progress.clone());
         let counter = progress.clone();
-        let opening = Stage::Opening(lister, cursor, export);
+        let after = list.resume_point().cloned().filter(|_| cursor.is_some());
+        let opening = Stage::Opening(Box::new(Opening {
+            lister,
+            cursor,
+            export,
+            after,
+        }));
         let stream = futures_util::stream::unfold(Some(opening), move |stage| {
             let progress = counter.clone();
             let method = decode_method.clone();
@@ -264,8 +303,14 @@ impl Client {
             async move {
                 let mut source = match stage? {
                     Stage::Open(source) => source,
-                    Stage::Opening(lister, cursor, export) => {
-                        match Source::open(lister, cursor, export).await {
+                    Stage::Opening(opening) => {
+                        let Opening {
+                            lister,
+                            cursor,
+                            export,
+                            after,
+                        } = *opening;
+                        match Source::open(lister, cursor, export, after).await {
                             Ok(source) => source,
                             Err(error) => return Some((Err(error), None)),
                         }

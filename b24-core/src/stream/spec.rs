@@ -25,6 +25,7 @@ pub struct ListSpec {
     method: String,
     items: Option<String>,
     cursor: Option<String>,
+    after: Option<serde_json::Value>,
 }
 
 impl ListSpec {
@@ -36,6 +37,7 @@ impl ListSpec {
             method: method.to_owned(),
             items: None,
             cursor: None,
+            after: None,
         })
     }
 
@@ -45,6 +47,7 @@ impl ListSpec {
             method: method.to_owned(),
             items: items.map(str::to_owned),
             cursor: cursor.map(str::to_owned),
+            after: None,
         }
     }
 
@@ -60,6 +63,7 @@ impl ListSpec {
             method: info.name.to_owned(),
             items: shape.key().map(str::to_owned),
             cursor: info.meta.cursor.map(str::to_owned),
+            after: None,
         })
     }
 
@@ -80,6 +84,20 @@ impl ListSpec {
     pub fn without_cursor(mut self) -> Self {
         self.cursor = None;
         self
+    }
+
+    /// Starts the fast cursor past the ID `id`: only the items with a higher ID, as when an
+    /// export that stopped after `id` is resumed. The list must page by the fast cursor
+    /// ([`Client::stream_list`](crate::Client::stream_list) fails with [`Error::Config`]
+    /// otherwise, rather than start again from the first item).
+    pub fn resume_after(mut self, id: impl Into<serde_json::Value>) -> Self {
+        self.after = Some(id.into());
+        self
+    }
+
+    /// The ID a resumed list starts after, if any.
+    pub fn resume_point(&self) -> Option<&serde_json::Value> {
+        self.after.as_ref()
     }
 
     /// The method name.

@@ -14,13 +14,13 @@ use b24_core::{Error, ErrorCode, form::to_query_string};
 use clap::ValueEnum;
 use serde_json::{Map, Value, json};
 
+use crate::batch_answer::keyed;
 use crate::cli::ImportArgs;
 use crate::commands::{call, safety};
 use crate::connect::{ConnectionArgs, Session};
 use crate::exit::{Class, Failure, Outcome};
 use crate::journal::{Change, Journal, Row, state};
 use crate::output::{self, Format};
-use crate::pager::keyed;
 use crate::progress;
 use reconcile::{Finder, id_of};
 

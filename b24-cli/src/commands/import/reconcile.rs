@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use b24_core::form::to_query_string;
 use serde_json::{Map, Value, json};
 
+use crate::batch_answer::{PAGE_SIZE, keyed, sub_error};
 use crate::connect::Session;
 use crate::exit::Failure;
 use crate::output::list_items;
-use crate::pager::{PAGE_SIZE, keyed, sub_error};
 
 /// Markers per list command: a page holds 50 items, so even a marker written twice fits.
 const MARKERS_PER_COMMAND: usize = 25;
