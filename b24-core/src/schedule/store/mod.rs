@@ -135,7 +135,8 @@ pub const BUDGET_ENV: &str = "B24_BUDGET";
 /// - `postgres://user@host:port/db` — many hosts (feature `budget-postgres`);
 /// - `redis://host:port/db` — many hosts (feature `budget-redis`).
 ///
-/// The query may carry `workers=N` and `egress=NAME` ([`BudgetOptions`]); they are taken out
+/// The query may carry `workers=N`, `egress=NAME` and `clock_offset=SECONDS`
+/// ([`BudgetOptions`]); they are taken out
 /// before the URL reaches the database driver. Nothing connects yet: the database stores
 /// connect at their first use and reconnect after a failure.
 pub fn open(url: &str) -> Result<BudgetConfig, StoreError> {
@@ -195,6 +196,15 @@ fn split_options(url: &str) -> Result<(String, BudgetOptions), StoreError> {
                     })?;
             }
             "egress" if !value.is_empty() => options.egress = Some(value.to_owned()),
+            "clock_offset" => {
+                options.clock_offset = value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|seconds| seconds.abs() <= 86_400.0)
+                    .ok_or_else(|| {
+                        StoreError(format!("clock_offset={value}: give seconds, at most a day"))
+                    })?;
+            }
             "egress" => return Err(StoreError(String::from("egress= needs a name"))),
             _ => kept.push(pair),
         }
@@ -256,7 +266,8 @@ mod tests {
 
     #[test]
     fn urls_pick_the_store_and_its_options() {
-        let config = open("memory?workers=8&egress=dc1").unwrap();
+        let config = open("memory?workers=8&egress=dc1&clock_offset=-5").unwrap();
+        assert_eq!(config.options.clock_offset, -5.0);
         assert_eq!(config.store.kind(), "memory");
         assert_eq!(config.options.workers, 8);
         assert_eq!(config.options.egress.as_deref(), Some("dc1"));
