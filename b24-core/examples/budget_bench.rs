@@ -31,7 +31,10 @@ async fn main() {
         (String::from("memory"), String::from("memory")),
         (String::from("file"), file.to_string_lossy().into_owned()),
     ];
-    for (name, variable) in [("postgres", "B24_TEST_POSTGRES"), ("redis", "B24_TEST_REDIS")] {
+    for (name, variable) in [
+        ("postgres", "B24_TEST_POSTGRES"),
+        ("redis", "B24_TEST_REDIS"),
+    ] {
         match std::env::var(variable) {
             Ok(url) => stores.push((name.to_owned(), url)),
             Err(_) => println!("{name:>8}: not measured ({variable} is not set)"),
@@ -62,7 +65,11 @@ async fn measure(
     bookings: usize,
     tasks: usize,
 ) -> (f64, Duration, Duration) {
-    let key = format!("bench-{}-{tasks}-{}", std::process::id(), Instant::now().elapsed().as_nanos());
+    let key = format!(
+        "bench-{}-{tasks}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    );
     // A limit that no bench reaches, so every booking does the same work.
     let limit = RateLimit::new(1e6, 1e6);
     // Warm up: the connection and the prepared statements or the script.
@@ -89,6 +96,8 @@ async fn measure(
     }
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort();
-    let at = |share: f64| latencies[((latencies.len() as f64 * share) as usize).min(latencies.len() - 1)];
+    let at = |share: f64| {
+        latencies[((latencies.len() as f64 * share) as usize).min(latencies.len() - 1)]
+    };
     (latencies.len() as f64 / elapsed, at(0.5), at(0.99))
 }

@@ -104,7 +104,10 @@ fn parse_worker(args: &[String]) -> WorkerArgs {
 async fn work(args: WorkerArgs) -> Value {
     let budget = if args.clock_offset != 0.0 {
         let separator = if args.budget.contains('?') { '&' } else { '?' };
-        format!("{}{separator}clock_offset={}", args.budget, args.clock_offset)
+        format!(
+            "{}{separator}clock_offset={}",
+            args.budget, args.clock_offset
+        )
     } else {
         args.budget.clone()
     };
@@ -113,9 +116,13 @@ async fn work(args: WorkerArgs) -> Value {
         .and_then(|builder| builder.budget(&budget))
         .expect("worker configuration")
         .rate_limit(Some(RateLimit::STANDARD))
-        .retry(RetryPolicy::attempts(20).max_wait(Duration::from_secs(
-            if args.deals { 1 } else { 600 },
-        )))
+        .retry(
+            RetryPolicy::attempts(20).max_wait(Duration::from_secs(if args.deals {
+                1
+            } else {
+                600
+            })),
+        )
         .deadline(Duration::from_secs(3600));
     if let Some(address) = args.local_address {
         builder = builder.local_address(address);
@@ -135,7 +142,7 @@ async fn work(args: WorkerArgs) -> Value {
             while left.fetch_sub(1, Ordering::SeqCst) > 0 {
                 let result = if deals {
                     client
-                        .call_raw("crm.deal.list", &json!({"start": 19_950, "select": ["ID"]}))
+                        .call_raw("crm.deal.list", &json!({"start": 49_950, "select": ["ID"]}))
                         .await
                 } else {
                     client.call_raw("profile", &json!({})).await
@@ -218,9 +225,9 @@ async fn fleet(portal: &Emulator, workers: Vec<Spawn>) -> (BTreeMap<String, u64>
     let mut outcomes: BTreeMap<String, u64> = BTreeMap::new();
     for child in children {
         let output = child.wait_with_output().await.expect("a worker's output");
-        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
-            json!({ "outcomes": { format!("worker exit {}", output.status): 1 } })
-        });
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(
+            |_| json!({ "outcomes": { format!("worker exit {}", output.status): 1 } }),
+        );
         if let Some(map) = report["outcomes"].as_object() {
             for (outcome, count) in map {
                 *outcomes.entry(outcome.clone()).or_default() += count.as_u64().unwrap_or(0);
@@ -258,7 +265,11 @@ fn split(total: i64, workers: i64) -> Vec<i64> {
 /// Shared store, 8 workers: no 503, at least 1.9 requests per second.
 async fn shared_fleet(name: &'static str, url: Option<String>, total: i64) -> Verdict {
     let Some(url) = url else {
-        return verdict(name, false, String::from("no server URL in the environment"));
+        return verdict(
+            name,
+            false,
+            String::from("no server URL in the environment"),
+        );
     };
     let portal = portal().await;
     let budget = format!("{url}?workers=8");
@@ -273,7 +284,9 @@ async fn shared_fleet(name: &'static str, url: Option<String>, total: i64) -> Ve
     verdict(
         name,
         passed,
-        format!("{total} requests, 8 workers: {refused}×503, {rate:.3} req/s, {wall:.1} s, {outcomes:?}"),
+        format!(
+            "{total} requests, 8 workers: {refused}×503, {rate:.3} req/s, {wall:.1} s, {outcomes:?}"
+        ),
     )
 }
 
@@ -289,14 +302,20 @@ async fn unshared(total: i64) -> Verdict {
     verdict(
         "unshared",
         refused > 0,
-        format!("{total} requests, 8 workers, memory stores: {refused}×503 (must be > 0), {wall:.1} s, {outcomes:?}"),
+        format!(
+            "{total} requests, 8 workers, memory stores: {refused}×503 (must be > 0), {wall:.1} s, {outcomes:?}"
+        ),
     )
 }
 
 /// Two hosts (127.0.0.2, 127.0.0.3), two workers each: two buckets, one operating account.
 async fn two_hosts(url: Option<String>, total: i64) -> Verdict {
     let Some(url) = url else {
-        return verdict("two-hosts", false, String::from("B24_TEST_POSTGRES is not set"));
+        return verdict(
+            "two-hosts",
+            false,
+            String::from("B24_TEST_POSTGRES is not set"),
+        );
     };
     let portal = portal().await;
     let budget = format!("{url}?workers=2");
@@ -314,19 +333,18 @@ async fn two_hosts(url: Option<String>, total: i64) -> Verdict {
     // One bucket would need (total - 50) / 2 seconds at least.
     let one_bucket = (total as f64 - 50.0) / 2.0;
     let buckets_ok = refused == 0 && wall < 0.75 * one_bucket;
-    // Operating time: a list page deep in 20,000 deals costs 0.44 s of modelled time; with a
-    // 20 s budget both hosts together reach it in about 46 calls.
-    portal.seed("deal", 20_000);
-    portal.set_operating_limit(Some(20.0));
+    // Operating time at the cloud's 480 s: a list page deep in 50,000 deals costs 1.1 s of
+    // modelled time, so both hosts together reach the limit in about 415 calls.
+    portal.seed("deal", 50_000);
+    portal.set_operating_limit(Some(480.0));
     let blocked_before = portal.status_count(429);
     let workers = hosts
         .iter()
         .map(|host| Spawn {
             local_address: Some(host),
             deals: true,
-            operating_limit: Some(20.0),
             tasks: 2,
-            ..Spawn::new(&budget, 200)
+            ..Spawn::new(&budget, 400)
         })
         .collect();
     let (deal_outcomes, deal_wall) = fleet(&portal, workers).await;
@@ -362,7 +380,9 @@ async fn skew(url: Option<String>, total: i64) -> Verdict {
     verdict(
         "skew",
         refused == 0 && outcomes.get("ok") == Some(&(total as u64)),
-        format!("{total} requests, clocks ±5 s: {refused}×QUERY_LIMIT_EXCEEDED, {wall:.1} s, {outcomes:?}"),
+        format!(
+            "{total} requests, clocks ±5 s: {refused}×QUERY_LIMIT_EXCEEDED, {wall:.1} s, {outcomes:?}"
+        ),
     )
 }
 
@@ -383,7 +403,11 @@ async fn kill(total: i64) -> Verdict {
             .map(Server)
     };
     let Ok(server) = start() else {
-        return verdict("kill", false, String::from("redis-server cannot be started"));
+        return verdict(
+            "kill",
+            false,
+            String::from("redis-server cannot be started"),
+        );
     };
     tokio::time::sleep(Duration::from_millis(500)).await;
     let portal = portal().await;
@@ -466,7 +490,9 @@ async fn property() -> Verdict {
     verdict(
         "property",
         refused == 0 && highest <= 50.0 && outcomes.get("ok") == Some(&192),
-        format!("4 processes × 32 tasks, 192 requests: {refused}×503, highest level seen {highest:.2} (≤ 50), {wall:.1} s, {outcomes:?}"),
+        format!(
+            "4 processes × 32 tasks, 192 requests: {refused}×503, highest level seen {highest:.2} (≤ 50), {wall:.1} s, {outcomes:?}"
+        ),
     )
 }
 
@@ -503,11 +529,8 @@ fn free_port() -> u16 {
 }
 
 fn tempdir() -> std::io::Result<String> {
-    let dir = std::env::temp_dir().join(format!(
-        "b24-fleet-{}-{}",
-        std::process::id(),
-        free_port()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("b24-fleet-{}-{}", std::process::id(), free_port()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir.to_string_lossy().into_owned())
 }
@@ -522,7 +545,11 @@ async fn orchestrate(requests: i64, scenarios: &str) -> bool {
     let mut runs: Vec<std::pin::Pin<Box<dyn Future<Output = Verdict>>>> = Vec::new();
     for name in &wanted {
         match *name {
-            "postgres" => runs.push(Box::pin(shared_fleet("postgres", postgres.clone(), requests))),
+            "postgres" => runs.push(Box::pin(shared_fleet(
+                "postgres",
+                postgres.clone(),
+                requests,
+            ))),
             "redis" => runs.push(Box::pin(shared_fleet("redis", redis.clone(), requests))),
             "unshared" => runs.push(Box::pin(unshared(small))),
             "two-hosts" => runs.push(Box::pin(two_hosts(postgres.clone(), small))),

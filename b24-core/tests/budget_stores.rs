@@ -78,25 +78,40 @@ async fn operating_accounts(first: &dyn BudgetStore, second: &dyn BudgetStore) {
         .unwrap()
         .as_secs() as i64;
     let account = fresh("operating");
-    assert_eq!(first.operating_wait(&account, 480.0).await.unwrap(), Duration::ZERO);
+    assert_eq!(
+        first.operating_wait(&account, 480.0).await.unwrap(),
+        Duration::ZERO
+    );
     first
         .operating_record(&account, 480.0, Some(100.0), Some(now + 30))
         .await
         .unwrap();
-    assert_eq!(second.operating_wait(&account, 480.0).await.unwrap(), Duration::ZERO);
+    assert_eq!(
+        second.operating_wait(&account, 480.0).await.unwrap(),
+        Duration::ZERO
+    );
     first
         .operating_record(&account, 480.0, Some(479.0), Some(now + 30))
         .await
         .unwrap();
     let wait = second.operating_wait(&account, 480.0).await.unwrap();
-    assert!(wait > Duration::from_secs(20) && wait <= Duration::from_secs(31), "{wait:?}");
+    assert!(
+        wait > Duration::from_secs(20) && wait <= Duration::from_secs(31),
+        "{wait:?}"
+    );
     // A 429 with a known reset blocks until it, for every worker.
     let blocked = second.operating_block(&account).await.unwrap();
-    assert!(blocked > Duration::from_secs(20) && blocked <= Duration::from_secs(31), "{blocked:?}");
+    assert!(
+        blocked > Duration::from_secs(20) && blocked <= Duration::from_secs(31),
+        "{blocked:?}"
+    );
     // Without a reset: a minute.
     let unknown = fresh("unknown");
     let blocked = first.operating_block(&unknown).await.unwrap();
-    assert!(blocked > Duration::from_secs(55) && blocked <= Duration::from_secs(60), "{blocked:?}");
+    assert!(
+        blocked > Duration::from_secs(55) && blocked <= Duration::from_secs(60),
+        "{blocked:?}"
+    );
     let wait = second.operating_wait(&unknown, 480.0).await.unwrap();
     assert!(wait > Duration::from_secs(55), "{wait:?}");
     // Claims beyond the window are clamped to it.
@@ -106,12 +121,20 @@ async fn operating_accounts(first: &dyn BudgetStore, second: &dyn BudgetStore) {
         .await
         .unwrap();
     let wait = second.operating_wait(&far, 480.0).await.unwrap();
-    assert!(wait <= Duration::from_secs(600) && wait >= Duration::from_secs(590), "{wait:?}");
+    assert!(
+        wait <= Duration::from_secs(600) && wait >= Duration::from_secs(590),
+        "{wait:?}"
+    );
 }
 
 /// Nonsense limits neither panic nor wait beyond ten minutes.
 async fn degenerate_limits(store: &dyn BudgetStore) {
-    for (drain, burst) in [(0.0, 0.0), (f64::NAN, f64::NAN), (-3.0, -1.0), (f64::INFINITY, 1e300)] {
+    for (drain, burst) in [
+        (0.0, 0.0),
+        (f64::NAN, f64::NAN),
+        (-3.0, -1.0),
+        (f64::INFINITY, 1e300),
+    ] {
         let key = fresh("degenerate");
         let limit = RateLimit {
             drain_per_second: drain,
@@ -166,7 +189,10 @@ fn assert_level_within(sends: &mut [f64], drain: f64, burst: f64) {
         level = (level - (at - last) * drain).max(0.0) + 1.0;
         last = *at;
         // A little slack for the time between a booking and reading the clock here.
-        assert!(level <= burst + 0.5, "request {index} finds level {level}: {sends:?}");
+        assert!(
+            level <= burst + 0.5,
+            "request {index} finds level {level}: {sends:?}"
+        );
     }
 }
 
@@ -218,7 +244,11 @@ async fn corrupted_bucket_slows_down(store: &dyn BudgetStore, key: &str) {
 #[tokio::test]
 async fn a_corrupted_file_reads_as_a_full_bucket() {
     let path = std::env::temp_dir().join(fresh("corrupt"));
-    for poison in ["{not json", r#"{"buckets":{"k":[{"level":"x"}]}}"#, "\u{0}\u{0}"] {
+    for poison in [
+        "{not json",
+        r#"{"buckets":{"k":[{"level":"x"}]}}"#,
+        "\u{0}\u{0}",
+    ] {
         std::fs::write(&path, poison).unwrap();
         corrupted_bucket_slows_down(&FileStore::new(&path), "k").await;
     }
@@ -287,7 +317,10 @@ async fn a_corrupted_redis_key_reads_as_a_full_bucket_and_keys_expire() {
         .query_async(&mut connection)
         .await
         .unwrap();
-    assert!(ttl > 0 && ttl <= 120_000, "an idle bucket expires: {ttl} ms");
+    assert!(
+        ttl > 0 && ttl <= 120_000,
+        "an idle bucket expires: {ttl} ms"
+    );
     let _: () = redis::cmd("HSET")
         .arg(&stored)
         .arg("level")
@@ -304,5 +337,8 @@ async fn a_corrupted_redis_key_reads_as_a_full_bucket_and_keys_expire() {
         .query_async(&mut connection)
         .await
         .unwrap();
-    store.book(&fresh("after-flush"), RateLimit::STANDARD).await.unwrap();
+    store
+        .book(&fresh("after-flush"), RateLimit::STANDARD)
+        .await
+        .unwrap();
 }

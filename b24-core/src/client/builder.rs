@@ -184,9 +184,8 @@ impl ClientBuilder {
         let budget = match self.budget {
             Some(config) => config,
             None => match std::env::var(BUDGET_ENV) {
-                Ok(url) if !url.trim().is_empty() => crate::schedule::open(&url).map_err(|error| {
-                    Error::Config(format!("{BUDGET_ENV}: {}", error.0))
-                })?,
+                Ok(url) if !url.trim().is_empty() => crate::schedule::open(&url)
+                    .map_err(|error| Error::Config(format!("{BUDGET_ENV}: {}", error.0)))?,
                 _ => BudgetConfig {
                     store: Arc::new(MemoryStore::new()),
                     options: BudgetOptions::default(),

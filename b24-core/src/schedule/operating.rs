@@ -84,7 +84,10 @@ impl OperatingAccount {
 
     /// When nothing in the account matters any more: a store may forget it then.
     pub fn idle_after(&self) -> f64 {
-        let latest = self.reset_at.unwrap_or(0.0).max(self.blocked_until.unwrap_or(0.0));
+        let latest = self
+            .reset_at
+            .unwrap_or(0.0)
+            .max(self.blocked_until.unwrap_or(0.0));
         if latest.is_finite() { latest } else { 0.0 }
     }
 }

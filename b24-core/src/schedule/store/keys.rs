@@ -98,7 +98,10 @@ mod tests {
         let keys = BudgetKeys::new(&base, webhook_label("1", "secret-code"), None);
         assert_eq!(keys.bucket().await, "127.0.0.1:8080|127.0.0.1");
         let account = keys.account("CRM.Deal.List");
-        assert!(account.starts_with("127.0.0.1:8080|webhook:1:"), "{account}");
+        assert!(
+            account.starts_with("127.0.0.1:8080|webhook:1:"),
+            "{account}"
+        );
         assert!(account.ends_with("|crm.deal.list"), "{account}");
         assert!(!account.contains("secret-code"));
         let named = BudgetKeys::new(&base, String::from("oauth"), Some(String::from("dc1")));

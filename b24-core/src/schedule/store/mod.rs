@@ -272,7 +272,10 @@ mod tests {
         assert_eq!(config.options.workers, 8);
         assert_eq!(config.options.egress.as_deref(), Some("dc1"));
         assert_eq!(open("/tmp/b24-budget.json").unwrap().store.kind(), "file");
-        assert_eq!(open("file:///tmp/b24-budget.json").unwrap().store.kind(), "file");
+        assert_eq!(
+            open("file:///tmp/b24-budget.json").unwrap().store.kind(),
+            "file"
+        );
         assert_eq!(open("relative/budget.json").unwrap().store.kind(), "file");
     }
 

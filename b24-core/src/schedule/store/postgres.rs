@@ -282,7 +282,10 @@ impl BudgetStore for PostgresStore {
                 .map_err(fail)?;
             let now: f64 = row.try_get(0).map_err(fail)?;
             let found = OperatingAccount {
-                seconds: row.try_get::<_, Option<f64>>(1).map_err(fail)?.unwrap_or(0.0),
+                seconds: row
+                    .try_get::<_, Option<f64>>(1)
+                    .map_err(fail)?
+                    .unwrap_or(0.0),
                 reset_at: row.try_get(2).map_err(fail)?,
                 blocked_until: row.try_get(3).map_err(fail)?,
             };

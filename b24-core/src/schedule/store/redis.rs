@@ -190,9 +190,7 @@ impl BudgetStore for RedisStore {
 
     fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration> {
         Box::pin(async move {
-            let fields: Vec<String> = self
-                .run(account_key(account), "operating_get", &[])
-                .await?;
+            let fields: Vec<String> = self.run(account_key(account), "operating_get", &[]).await?;
             let [now, seconds, reset_at, blocked_until] = fields.as_slice() else {
                 return Err(StoreError(String::from(
                     "redis: the operating-time account came back malformed",
@@ -220,11 +218,13 @@ impl BudgetStore for RedisStore {
             let seconds = operating
                 .map(|s| format!("{:e}", sane::number(s, 0.0..=most, "time.operating")))
                 .unwrap_or_default();
-            let reset_at = reset_at
-                .map(|at| at.max(0).to_string())
-                .unwrap_or_default();
+            let reset_at = reset_at.map(|at| at.max(0).to_string()).unwrap_or_default();
             let _: String = self
-                .run(account_key(account), "operating_record", &[seconds, reset_at])
+                .run(
+                    account_key(account),
+                    "operating_record",
+                    &[seconds, reset_at],
+                )
                 .await?;
             Ok(())
         })

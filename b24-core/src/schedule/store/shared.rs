@@ -89,7 +89,10 @@ impl Budget {
             // Fresh local buckets, started from where the shared schedule was.
             local.ledger.buckets.clear();
         }
-        if local.last_warning.is_none_or(|at| at.elapsed() >= WARN_EVERY) {
+        if local
+            .last_warning
+            .is_none_or(|at| at.elapsed() >= WARN_EVERY)
+        {
             local.last_warning = Some(now);
             tracing::warn!(
                 store = self.store.kind(),
