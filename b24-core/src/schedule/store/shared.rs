@@ -259,3 +259,118 @@ impl Budget {
         self.store.kind()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::schedule::{MemoryStore, StoreFuture};
+
+    /// A memory store that can be switched off; counts the operations it was asked for.
+    struct Flaky {
+        inner: MemoryStore,
+        down: AtomicBool,
+        asked: AtomicUsize,
+    }
+
+    impl Flaky {
+        fn check(&self) -> Result<(), StoreError> {
+            self.asked.fetch_add(1, Ordering::SeqCst);
+            if self.down.load(Ordering::SeqCst) {
+                Err(StoreError(String::from("connection refused")))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    impl BudgetStore for Flaky {
+        fn book<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, Duration> {
+            Box::pin(async move {
+                self.check()?;
+                self.inner.book(bucket, limit).await
+            })
+        }
+        fn fill<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, ()> {
+            Box::pin(async move {
+                self.check()?;
+                self.inner.fill(bucket, limit).await
+            })
+        }
+        fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration> {
+            Box::pin(async move {
+                self.check()?;
+                self.inner.operating_wait(account, limit).await
+            })
+        }
+        fn operating_record<'a>(
+            &'a self,
+            account: &'a str,
+            limit: f64,
+            operating: Option<f64>,
+            reset_at: Option<i64>,
+        ) -> StoreFuture<'a, ()> {
+            Box::pin(async move {
+                self.check()?;
+                self.inner
+                    .operating_record(account, limit, operating, reset_at)
+                    .await
+            })
+        }
+        fn operating_block<'a>(&'a self, account: &'a str) -> StoreFuture<'a, Duration> {
+            Box::pin(async move {
+                self.check()?;
+                self.inner.operating_block(account).await
+            })
+        }
+        fn kind(&self) -> &'static str {
+            "flaky"
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_store_paces_at_a_share_and_sharing_resumes() {
+        let store = Arc::new(Flaky {
+            inner: MemoryStore::new(),
+            down: AtomicBool::new(false),
+            asked: AtomicUsize::new(0),
+        });
+        let budget = Budget::new(Arc::clone(&store) as Arc<dyn BudgetStore>, 4, 0.0);
+        let limit = RateLimit::STANDARD;
+        for _ in 0..10 {
+            assert_eq!(budget.book("b", limit).await, Duration::ZERO);
+        }
+        store.down.store(true, Ordering::SeqCst);
+        // Alone at a quarter of 2/s: never a zero wait, one request per two seconds.
+        let first = budget.book("b", limit).await.as_secs_f64();
+        assert!(first > 1.0, "the first booking alone waits: {first}");
+        let waits: Vec<f64> = [(); 4]
+            .iter()
+            .map(|_| budget.book_alone("b", limit).as_secs_f64())
+            .collect();
+        let step = 1.0 / (0.5 * crate::schedule::bucket::DRAIN_MARGIN);
+        for pair in waits.windows(2) {
+            assert!(((pair[1] - pair[0]) - step).abs() < 0.05, "{waits:?}");
+        }
+        // While failing, the store is asked at most once a second.
+        let asked = store.asked.load(Ordering::SeqCst);
+        for _ in 0..5 {
+            budget.book("b", limit).await;
+        }
+        assert_eq!(store.asked.load(Ordering::SeqCst), asked);
+        // Operating-time blocks are kept locally meanwhile.
+        assert!(budget.operating_block("a").await > Duration::from_secs(50));
+        assert!(budget.operating_wait("a", 480.0).await > Duration::from_secs(50));
+        // Back: the shared bucket is marked full before the next booking.
+        store.down.store(false, Ordering::SeqCst);
+        tokio::time::sleep(RETRY_EVERY + Duration::from_millis(50)).await;
+        let resumed = budget.book("fresh", limit).await.as_secs_f64();
+        assert!(
+            resumed > 0.5,
+            "resuming starts from a full bucket: {resumed}"
+        );
+        assert!(!budget.failing());
+        assert!(store.inner.len().0 >= 2, "the shared store books again");
+    }
+}
