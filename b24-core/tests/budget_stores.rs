@@ -6,7 +6,15 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use b24_core::schedule::{BudgetStore, FileStore, MemoryStore, RateLimit, open};
+use b24_core::schedule::{BudgetStore, FileStore, MemoryStore, OperatingReport, RateLimit, open};
+
+fn report(limit: f64, operating: Option<f64>, reset_at: Option<i64>) -> OperatingReport {
+    OperatingReport {
+        limit,
+        operating,
+        reset_at,
+    }
+}
 
 /// A key no other test (or earlier run) uses.
 fn fresh(name: &str) -> String {
@@ -83,7 +91,7 @@ async fn operating_accounts(first: &dyn BudgetStore, second: &dyn BudgetStore) {
         Duration::ZERO
     );
     first
-        .operating_record(&account, 480.0, Some(100.0), Some(now + 30))
+        .operating_record(&account, report(480.0, Some(100.0), Some(now + 30)))
         .await
         .unwrap();
     assert_eq!(
@@ -91,7 +99,7 @@ async fn operating_accounts(first: &dyn BudgetStore, second: &dyn BudgetStore) {
         Duration::ZERO
     );
     first
-        .operating_record(&account, 480.0, Some(479.0), Some(now + 30))
+        .operating_record(&account, report(480.0, Some(479.0), Some(now + 30)))
         .await
         .unwrap();
     let wait = second.operating_wait(&account, 480.0).await.unwrap();
@@ -117,7 +125,7 @@ async fn operating_accounts(first: &dyn BudgetStore, second: &dyn BudgetStore) {
     // Claims beyond the window are clamped to it.
     let far = fresh("far");
     first
-        .operating_record(&far, 480.0, Some(1e308), Some(i64::MAX))
+        .operating_record(&far, report(480.0, Some(1e308), Some(i64::MAX)))
         .await
         .unwrap();
     let wait = second.operating_wait(&far, 480.0).await.unwrap();
@@ -147,7 +155,7 @@ async fn degenerate_limits(store: &dyn BudgetStore) {
         assert!(store.book(&key, limit).await.unwrap() <= Duration::from_secs(600));
         let account = fresh("degenerate-operating");
         store
-            .operating_record(&account, f64::NAN, Some(f64::NAN), Some(i64::MIN))
+            .operating_record(&account, report(f64::NAN, Some(f64::NAN), Some(i64::MIN)))
             .await
             .unwrap();
         assert!(store.operating_wait(&account, -1.0).await.unwrap() <= Duration::from_secs(600));

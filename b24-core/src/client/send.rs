@@ -14,6 +14,7 @@ use crate::auth::Presented;
 use crate::envelope::{self, Envelope};
 use crate::error::{ApiError, Cause, Error, ErrorCode};
 use crate::retry::{self, Attempts, Class, Decision};
+use crate::schedule::OperatingReport;
 use crate::transport::Secrets;
 
 impl Client {
@@ -138,9 +139,11 @@ impl Client {
                     .budget
                     .operating_record(
                         &account,
-                        self.inner.operating_limit,
-                        time.operating,
-                        time.operating_reset_at,
+                        OperatingReport {
+                            limit: self.inner.operating_limit,
+                            operating: time.operating,
+                            reset_at: time.operating_reset_at,
+                        },
                     )
                     .await;
             }

@@ -19,7 +19,7 @@ pub mod store;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use bucket::{BucketState, RateLimit};
-pub use operating::OperatingAccount;
+pub use operating::{OperatingAccount, OperatingReport};
 pub use store::{
     BUDGET_ENV, BudgetConfig, BudgetOptions, BudgetStore, FileStore, MemoryStore, StoreError,
     StoreFuture, open,

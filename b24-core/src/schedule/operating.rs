@@ -24,6 +24,26 @@ pub(crate) fn sane_limit(limit: f64) -> f64 {
     sane::number(limit, LIMIT_RANGE, "operating_limit")
 }
 
+/// What one answer said about its method's operating time, and the limit it counts against.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OperatingReport {
+    /// Operating seconds the method may use per ten minutes (the client's setting).
+    pub limit: f64,
+    /// `time.operating`: the method's operating time in the window.
+    pub operating: Option<f64>,
+    /// `time.operating_reset_at`: when the oldest minute of the window expires.
+    pub reset_at: Option<i64>,
+}
+
+impl OperatingReport {
+    /// `time.operating` clamped into what a window can hold.
+    pub(crate) fn sane_operating(&self) -> Option<f64> {
+        let most = sane_limit(self.limit).max(WINDOW);
+        self.operating
+            .map(|seconds| sane::number(seconds, 0.0..=most, "time.operating"))
+    }
+}
+
 /// Operating time a method used, as the last answer reported it, and a block after a 429.
 /// Times are seconds since the Unix epoch on the portal's clock.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -53,12 +73,11 @@ impl OperatingAccount {
     /// Records what an answer said at `now`. Claims beyond the window (more operating time
     /// than the limit or the window allows, a reset later than one window from now) are
     /// clamped.
-    pub fn record(&mut self, limit: f64, operating: Option<f64>, reset_at: Option<i64>, now: f64) {
-        if let Some(seconds) = operating {
-            let most = sane_limit(limit).max(WINDOW);
-            self.seconds = sane::number(seconds, 0.0..=most, "time.operating");
+    pub fn record(&mut self, report: OperatingReport, now: f64) {
+        if let Some(seconds) = report.sane_operating() {
+            self.seconds = seconds;
         }
-        if let Some(reset_at) = reset_at {
+        if let Some(reset_at) = report.reset_at {
             let reset_at = sane::number(
                 reset_at as f64,
                 0.0..=now + WINDOW,
@@ -103,12 +122,20 @@ mod tests {
 
     const NOW: f64 = 1_700_000_000.0;
 
+    fn report(limit: f64, operating: Option<f64>, reset_at: Option<i64>) -> OperatingReport {
+        OperatingReport {
+            limit,
+            operating,
+            reset_at,
+        }
+    }
+
     #[test]
     fn operating_budget_waits_near_the_limit() {
         let mut account = OperatingAccount::default();
-        account.record(480.0, Some(100.0), Some((NOW + 30.0) as i64), NOW);
+        account.record(report(480.0, Some(100.0), Some((NOW + 30.0) as i64)), NOW);
         assert_eq!(account.wait(480.0, NOW), Duration::ZERO);
-        account.record(480.0, Some(479.0), Some((NOW + 30.0) as i64), NOW);
+        account.record(report(480.0, Some(479.0), Some((NOW + 30.0) as i64)), NOW);
         assert!(account.wait(480.0, NOW) > Duration::from_secs(20));
         assert!(OperatingAccount::default().block(NOW) > Duration::from_secs(50));
     }
@@ -117,7 +144,7 @@ mod tests {
     fn one_answer_cannot_block_a_method_beyond_the_window() {
         let mut account = OperatingAccount::default();
         let in_260_years = (NOW + 260.0 * 365.0 * 86_400.0) as i64;
-        account.record(480.0, Some(1e308), Some(in_260_years), NOW);
+        account.record(report(480.0, Some(1e308), Some(in_260_years)), NOW);
         let wait = account.wait(480.0, NOW);
         assert!(wait <= Duration::from_secs(600), "{wait:?}");
         assert!(
@@ -133,8 +160,8 @@ mod tests {
     fn nonsense_limits_and_claims_do_not_panic() {
         for limit in [f64::NAN, -1.0, f64::INFINITY, 1e308] {
             let mut account = OperatingAccount::default();
-            account.record(limit, Some(f64::NAN), Some(i64::MAX), NOW);
-            account.record(limit, Some(-1e308), Some(i64::MIN), NOW);
+            account.record(report(limit, Some(f64::NAN), Some(i64::MAX)), NOW);
+            account.record(report(limit, Some(-1e308), Some(i64::MIN)), NOW);
             assert!(account.wait(limit, NOW) <= Duration::from_secs(600));
             assert!(account.block(NOW) <= Duration::from_secs(600));
         }
@@ -143,7 +170,7 @@ mod tests {
     #[test]
     fn a_block_lifts_when_its_time_has_passed() {
         let mut account = OperatingAccount::default();
-        account.record(480.0, Some(490.0), Some((NOW + 40.0) as i64), NOW);
+        account.record(report(480.0, Some(490.0), Some((NOW + 40.0) as i64)), NOW);
         assert!(account.block(NOW) >= Duration::from_secs(39));
         assert_eq!(account.wait(480.0, NOW + 41.0), Duration::ZERO);
     }

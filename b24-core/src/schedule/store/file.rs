@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::memory::Ledger;
 use super::{BudgetStore, StoreError, StoreFuture, local_now};
-use crate::schedule::RateLimit;
+use crate::schedule::{OperatingReport, RateLimit};
 
 /// A budget kept in a file, so that processes calling a portal from one host share it.
 ///
@@ -120,15 +120,11 @@ impl BudgetStore for FileStore {
     fn operating_record<'a>(
         &'a self,
         account: &'a str,
-        limit: f64,
-        operating: Option<f64>,
-        reset_at: Option<i64>,
+        report: OperatingReport,
     ) -> StoreFuture<'a, ()> {
         let account = account.to_owned();
         Box::pin(self.update(move |ledger, now, _| {
-            ledger
-                .account(&account)
-                .record(limit, operating, reset_at, now);
+            ledger.account(&account).record(report, now);
         }))
     }
 

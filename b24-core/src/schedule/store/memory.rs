@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::{BudgetStore, StoreFuture, local_now};
-use crate::schedule::{BucketState, OperatingAccount, RateLimit};
+use crate::schedule::{BucketState, OperatingAccount, OperatingReport, RateLimit};
 use crate::sync::lock;
 
 /// Operations between two sweeps of idle keys.
@@ -121,14 +121,10 @@ impl BudgetStore for MemoryStore {
     fn operating_record<'a>(
         &'a self,
         account: &'a str,
-        limit: f64,
-        operating: Option<f64>,
-        reset_at: Option<i64>,
+        report: OperatingReport,
     ) -> StoreFuture<'a, ()> {
         self.with(|ledger, now| {
-            ledger
-                .account(account)
-                .record(limit, operating, reset_at, now);
+            ledger.account(account).record(report, now);
         });
         Box::pin(async { Ok(()) })
     }

@@ -33,7 +33,7 @@ pub use postgres::PostgresStore;
 #[cfg(feature = "budget-redis")]
 pub use redis::RedisStore;
 
-use super::RateLimit;
+use super::{OperatingReport, RateLimit};
 
 /// The future of a store operation.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
@@ -69,9 +69,7 @@ pub trait BudgetStore: Send + Sync + 'static {
     fn operating_record<'a>(
         &'a self,
         account: &'a str,
-        limit: f64,
-        operating: Option<f64>,
-        reset_at: Option<i64>,
+        report: OperatingReport,
     ) -> StoreFuture<'a, ()>;
 
     /// Records a 429 (`OPERATION_TIME_LIMIT`) for `account`: every worker waits until its reset.
@@ -155,8 +153,8 @@ pub fn open(url: &str) -> Result<BudgetConfig, StoreError> {
                 .ok_or_else(|| StoreError(String::from("a file URL needs an absolute path")))?;
             Arc::new(FileStore::new(path).clock_offset(options.clock_offset))
         }
-        Some("postgres" | "postgresql") => postgres_store(&rest)?,
-        Some("redis" | "rediss") => redis_store(&rest)?,
+        Some("postgres" | "postgresql") => database_store("postgres", &rest)?,
+        Some("redis" | "rediss") => database_store("redis", &rest)?,
         Some(other) => {
             return Err(StoreError(format!(
                 "unknown budget store `{other}://`: use memory, a file path, postgres:// or redis://"
@@ -217,27 +215,18 @@ fn split_options(url: &str) -> Result<(String, BudgetOptions), StoreError> {
     Ok((rest, options))
 }
 
-#[cfg(feature = "budget-postgres")]
-fn postgres_store(url: &str) -> Result<Arc<dyn BudgetStore>, StoreError> {
-    Ok(Arc::new(PostgresStore::new(url)?))
-}
-
-#[cfg(not(feature = "budget-postgres"))]
-fn postgres_store(_: &str) -> Result<Arc<dyn BudgetStore>, StoreError> {
-    Err(StoreError(String::from(
-        "PostgreSQL budgets need b24-core's feature `budget-postgres`",
-    )))
-}
-
-#[cfg(feature = "budget-redis")]
-fn redis_store(url: &str) -> Result<Arc<dyn BudgetStore>, StoreError> {
-    Ok(Arc::new(RedisStore::new(url)?))
-}
-
-#[cfg(not(feature = "budget-redis"))]
-fn redis_store(_: &str) -> Result<Arc<dyn BudgetStore>, StoreError> {
-    Err(StoreError(String::from(
-        "Redis budgets need b24-core's feature `budget-redis`",
+/// The database store `kind` (`postgres`, `redis`) at `url`, when this build has its feature.
+fn database_store(kind: &str, url: &str) -> Result<Arc<dyn BudgetStore>, StoreError> {
+    match kind {
+        #[cfg(feature = "budget-postgres")]
+        "postgres" => return Ok(Arc::new(PostgresStore::new(url)?)),
+        #[cfg(feature = "budget-redis")]
+        "redis" => return Ok(Arc::new(RedisStore::new(url)?)),
+        _ => {}
+    }
+    let _ = url;
+    Err(StoreError(format!(
+        "{kind} budgets need b24-core's feature `budget-{kind}`"
     )))
 }
 

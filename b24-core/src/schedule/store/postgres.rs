@@ -12,17 +12,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Mutex as AsyncMutex;
-use tokio_postgres::{Client, NoTls, Statement};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, NoTls, Row, Statement};
 
 use super::{BudgetStore, StoreError, StoreFuture, redacted};
-use crate::schedule::bucket::MAX_AHEAD;
-use crate::schedule::operating::{BLOCK_WITHOUT_RESET, WINDOW, sane_limit};
-use crate::schedule::{OperatingAccount, RateLimit, sane};
+use crate::schedule::bucket::{MAX_AHEAD, Pacing};
+use crate::schedule::operating::{BLOCK_WITHOUT_RESET, WINDOW};
+use crate::schedule::{OperatingAccount, OperatingReport, RateLimit, sane};
 use crate::sync::lock;
 
 /// Time allowed for opening a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-/// Bookings between two deletions of idle rows.
+/// Statements between two deletions of idle rows.
 const SWEEP_EVERY: u64 = 1000;
 /// Serialises table creation between processes starting at once.
 const SCHEMA_LOCK: i64 = 0x6232_3462_7564;
@@ -145,16 +146,9 @@ struct Connection {
 /// private network). Connects at the first operation and again after the connection broke.
 pub struct PostgresStore {
     config: tokio_postgres::Config,
-    shown: String,
     connection: std::sync::Mutex<Option<Arc<Connection>>>,
     connecting: AsyncMutex<()>,
-    bookings: AtomicU64,
-}
-
-impl std::fmt::Debug for PostgresStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("PostgresStore").field(&self.shown).finish()
-    }
+    statements: AtomicU64,
 }
 
 fn fail(error: tokio_postgres::Error) -> StoreError {
@@ -171,10 +165,9 @@ impl PostgresStore {
         config.connect_timeout(CONNECT_TIMEOUT);
         Ok(PostgresStore {
             config,
-            shown: redacted(url),
             connection: std::sync::Mutex::new(None),
             connecting: AsyncMutex::new(()),
-            bookings: AtomicU64::new(0),
+            statements: AtomicU64::new(0),
         })
     }
 
@@ -217,9 +210,38 @@ impl PostgresStore {
         slot.clone()
     }
 
+    /// Runs the statement `pick` chooses with `params` on the open connection.
+    async fn rows(
+        &self,
+        pick: fn(&Statements) -> &Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        let connection = self.connection().await?;
+        let rows = connection
+            .client
+            .query(pick(&connection.sql), params)
+            .await
+            .map_err(fail)?;
+        self.sweep(&connection).await?;
+        Ok(rows)
+    }
+
+    /// Runs a statement that returns one row.
+    async fn row(
+        &self,
+        pick: fn(&Statements) -> &Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Row, StoreError> {
+        self.rows(pick, params)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError(String::from("postgres: the statement returned no row")))
+    }
+
     /// Deletes the idle rows now and then.
     async fn sweep(&self, connection: &Connection) -> Result<(), StoreError> {
-        if self.bookings.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY != SWEEP_EVERY - 1 {
+        if self.statements.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY != SWEEP_EVERY - 1 {
             return Ok(());
         }
         connection
@@ -241,45 +263,34 @@ fn wait(seconds: f64, most: f64) -> Duration {
 impl BudgetStore for PostgresStore {
     fn book<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, Duration> {
         Box::pin(async move {
-            let pacing = limit.pacing();
-            let connection = self.connection().await?;
-            let row = connection
-                .client
-                .query_one(
-                    &connection.sql.book,
-                    &[&bucket, &pacing.drain, &pacing.room, &pacing.ceiling],
-                )
-                .await
-                .map_err(fail)?;
-            self.sweep(&connection).await?;
+            let Pacing {
+                drain,
+                room,
+                ceiling,
+                ..
+            } = limit.pacing();
+            let params: [&(dyn ToSql + Sync); 4] = [&bucket, &drain, &room, &ceiling];
+            let row = self.row(|sql| &sql.book, &params).await?;
             Ok(wait(row.try_get(0).map_err(fail)?, MAX_AHEAD))
         })
     }
 
     fn fill<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let pacing = limit.pacing();
-            let connection = self.connection().await?;
-            connection
-                .client
-                .execute(
-                    &connection.sql.fill,
-                    &[&bucket, &pacing.drain, &pacing.burst, &pacing.ceiling],
-                )
-                .await
-                .map_err(fail)?;
-            Ok(())
+            let Pacing {
+                drain,
+                burst,
+                ceiling,
+                ..
+            } = limit.pacing();
+            let params: [&(dyn ToSql + Sync); 4] = [&bucket, &drain, &burst, &ceiling];
+            self.rows(|sql| &sql.fill, &params).await.map(drop)
         })
     }
 
     fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration> {
         Box::pin(async move {
-            let connection = self.connection().await?;
-            let row = connection
-                .client
-                .query_one(&connection.sql.operating_get, &[&account])
-                .await
-                .map_err(fail)?;
+            let row = self.row(|sql| &sql.operating_get, &[&account]).await?;
             let now: f64 = row.try_get(0).map_err(fail)?;
             let found = OperatingAccount {
                 seconds: row
@@ -296,35 +307,21 @@ impl BudgetStore for PostgresStore {
     fn operating_record<'a>(
         &'a self,
         account: &'a str,
-        limit: f64,
-        operating: Option<f64>,
-        reset_at: Option<i64>,
+        report: OperatingReport,
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let most = sane_limit(limit).max(WINDOW);
-            let seconds = operating.map(|s| sane::number(s, 0.0..=most, "time.operating"));
-            let reset_at = reset_at.map(|at| (at as f64).max(0.0));
-            let connection = self.connection().await?;
-            connection
-                .client
-                .execute(
-                    &connection.sql.operating_record,
-                    &[&account, &seconds, &reset_at],
-                )
+            let seconds = report.sane_operating();
+            let reset_at = report.reset_at.map(|at| (at as f64).max(0.0));
+            let params: [&(dyn ToSql + Sync); 3] = [&account, &seconds, &reset_at];
+            self.rows(|sql| &sql.operating_record, &params)
                 .await
-                .map_err(fail)?;
-            Ok(())
+                .map(drop)
         })
     }
 
     fn operating_block<'a>(&'a self, account: &'a str) -> StoreFuture<'a, Duration> {
         Box::pin(async move {
-            let connection = self.connection().await?;
-            let row = connection
-                .client
-                .query_one(&connection.sql.operating_block, &[&account])
-                .await
-                .map_err(fail)?;
+            let row = self.row(|sql| &sql.operating_block, &[&account]).await?;
             Ok(wait(row.try_get(0).map_err(fail)?, WINDOW))
         })
     }

@@ -12,8 +12,8 @@ use tokio::sync::OnceCell;
 
 use super::{BudgetStore, StoreError, StoreFuture, redacted};
 use crate::schedule::bucket::MAX_AHEAD;
-use crate::schedule::operating::{BLOCK_WITHOUT_RESET, WINDOW, sane_limit};
-use crate::schedule::{OperatingAccount, RateLimit, sane};
+use crate::schedule::operating::{BLOCK_WITHOUT_RESET, WINDOW};
+use crate::schedule::{OperatingAccount, OperatingReport, RateLimit, sane};
 
 /// Time allowed for opening a connection and for one answer.
 const TIMEOUT: Duration = Duration::from_secs(2);
@@ -85,15 +85,8 @@ return redis.error_reply('unknown budget operation ' .. tostring(op))
 /// connection manager reconnects by itself after a failure.
 pub struct RedisStore {
     client: redis::Client,
-    shown: String,
     manager: OnceCell<ConnectionManager>,
     script: redis::Script,
-}
-
-impl std::fmt::Debug for RedisStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("RedisStore").field(&self.shown).finish()
-    }
 }
 
 fn fail(error: redis::RedisError) -> StoreError {
@@ -111,7 +104,6 @@ impl RedisStore {
             .replace("BLOCK", &format!("{BLOCK_WITHOUT_RESET:.1}"));
         Ok(RedisStore {
             client,
-            shown: redacted(url),
             manager: OnceCell::new(),
             script: redis::Script::new(&script),
         })
@@ -209,16 +201,17 @@ impl BudgetStore for RedisStore {
     fn operating_record<'a>(
         &'a self,
         account: &'a str,
-        limit: f64,
-        operating: Option<f64>,
-        reset_at: Option<i64>,
+        report: OperatingReport,
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let most = sane_limit(limit).max(WINDOW);
-            let seconds = operating
-                .map(|s| format!("{:e}", sane::number(s, 0.0..=most, "time.operating")))
+            let seconds = report
+                .sane_operating()
+                .map(|seconds| format!("{seconds:e}"))
                 .unwrap_or_default();
-            let reset_at = reset_at.map(|at| at.max(0).to_string()).unwrap_or_default();
+            let reset_at = report
+                .reset_at
+                .map(|at| at.max(0).to_string())
+                .unwrap_or_default();
             let _: String = self
                 .run(
                     account_key(account),

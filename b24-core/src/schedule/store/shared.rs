@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use super::memory::Ledger;
 use super::{BudgetStore, StoreError, local_now};
-use crate::schedule::{BucketState, RateLimit};
+use crate::schedule::{BucketState, OperatingReport, RateLimit};
 use crate::sync::lock;
 
 /// Longest time a store operation may take before the worker paces itself alone.
@@ -217,24 +217,15 @@ impl Budget {
     }
 
     /// Records an answer's operating time. Never fails.
-    pub(crate) async fn operating_record(
-        &self,
-        account: &str,
-        limit: f64,
-        operating: Option<f64>,
-        reset_at: Option<i64>,
-    ) {
+    pub(crate) async fn operating_record(&self, account: &str, report: OperatingReport) {
         let now = self.now();
         lock(&self.local)
             .ledger
             .account(account)
-            .record(limit, operating, reset_at, now);
+            .record(report, now);
         if !self.failing()
             && let Err(error) = self
-                .bounded(
-                    self.store
-                        .operating_record(account, limit, operating, reset_at),
-                )
+                .bounded(self.store.operating_record(account, report))
                 .await
         {
             self.failed("operating_record", &error);
@@ -307,15 +298,11 @@ mod tests {
         fn operating_record<'a>(
             &'a self,
             account: &'a str,
-            limit: f64,
-            operating: Option<f64>,
-            reset_at: Option<i64>,
+            report: OperatingReport,
         ) -> StoreFuture<'a, ()> {
             Box::pin(async move {
                 self.check()?;
-                self.inner
-                    .operating_record(account, limit, operating, reset_at)
-                    .await
+                self.inner.operating_record(account, report).await
             })
         }
         fn operating_block<'a>(&'a self, account: &'a str) -> StoreFuture<'a, Duration> {
