@@ -8,8 +8,9 @@
 //! database server's clock, so workers whose clocks disagree still agree on the schedule.
 //!
 //! Every operation may fail (the store is down, slow, holds garbage): the client then paces
-//! itself alone at a share of the limit (see [`Budget`](shared::Budget)) until the store answers
-//! again. [`open`] picks a backend from one URL, the way `B24_BUDGET` configures a fleet.
+//! itself alone at a share of the limit (`1 / workers`, see [`BudgetOptions`]) until the store
+//! answers again. [`open`] picks a backend from one URL, the way `B24_BUDGET` configures a
+//! fleet.
 
 mod file;
 pub(crate) mod keys;
