@@ -7,10 +7,9 @@
 //! `--audit` log of each HTTP request, and never lets a secret into a message.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-use b24_core::schedule::{FileBucket, RateLimit, RetryPolicy};
+use b24_core::schedule::{RateLimit, RetryPolicy};
 use b24_core::{Client, Envelope, Error, OAuth, Webhook};
 use b24_emulator::Emulator;
 use clap::{Args, ValueEnum};
@@ -61,9 +60,9 @@ pub struct ConnectionArgs {
         help_heading = "Connection"
     )]
     pub max_wait: Option<u64>,
-    /// Shared request budget: a file path (default: one file per portal in the XDG state
-    /// directory) [env: B24_BUDGET]
-    #[arg(long, global = true, value_name = "PATH", help_heading = "Connection")]
+    /// Shared budget: a file path, `memory`, `postgres://…` or `redis://…` (default: one file
+    /// per portal in the XDG state directory) [env: B24_BUDGET]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
     pub budget: Option<String>,
     /// Append one JSON line per request (method, status, duration; no secrets) to FILE
     #[arg(long, global = true, value_name = "FILE", help_heading = "Connection")]
@@ -310,7 +309,7 @@ impl Session {
         };
         builder = builder.rate_limit(limit);
         if limit.is_some() {
-            builder = builder.bucket_store(Arc::new(FileBucket::new(budget_path(args, &host)?)));
+            builder = builder.budget(&budget_url(args, &host)?)?;
         }
         let mut policy = RetryPolicy::attempts(args.retries.unwrap_or(8));
         if let Some(seconds) = args.max_wait {
@@ -345,15 +344,11 @@ impl Session {
     }
 }
 
-/// The shared budget file for a portal host.
-fn budget_path(args: &ConnectionArgs, host: &str) -> Result<PathBuf, Failure> {
+/// The shared budget's URL (`--budget`, `B24_BUDGET`), or by default a file per portal host
+/// in the XDG state directory, so parallel runs on one host share it.
+fn budget_url(args: &ConnectionArgs, host: &str) -> Result<String, Failure> {
     match args.budget.clone().or_else(|| env("B24_BUDGET")) {
-        Some(spec) if spec.contains("://") => Err(Failure::usage(format!(
-            "--budget `{}`: only a file path is supported for now (PostgreSQL and Redis budgets \
-             are not available in this build)",
-            spec.split("://").next().unwrap_or("")
-        ))),
-        Some(path) => Ok(PathBuf::from(path)),
+        Some(url) => Ok(url),
         None => {
             let safe: String = host
                 .chars()
@@ -365,7 +360,8 @@ fn budget_path(args: &ConnectionArgs, host: &str) -> Result<PathBuf, Failure> {
                     }
                 })
                 .collect();
-            Ok(dirs::state_dir()?.join(format!("budget-{safe}.json")))
+            let path = dirs::state_dir()?.join(format!("budget-{safe}.json"));
+            Ok(path.to_string_lossy().into_owned())
         }
     }
 }

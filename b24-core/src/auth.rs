@@ -132,6 +132,12 @@ impl Webhook {
     pub(crate) fn secrets(&self) -> Secrets {
         Secrets::new([self.code.expose_secret()])
     }
+
+    /// The name of the webhook's operating-time accounts in a budget store: the user and a
+    /// fingerprint of the code, never the code.
+    pub(crate) fn budget_label(&self) -> String {
+        crate::schedule::store::keys::webhook_label(&self.user, self.code.expose_secret())
+    }
 }
 
 /// How one request authenticates: the method's address, the `Authorization` header if any,

@@ -541,3 +541,29 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(status.code(), Some(0));
     assert_eq!(stderr, "");
 }
+
+#[test]
+fn budget_urls_pick_the_store_and_bad_ones_are_refused() {
+    let portal = Portal::start(&[]);
+    let home = Home::new();
+    let file = home.path("fleet-budget.json");
+    home.on(&portal)
+        .args(["--budget", file.to_str().unwrap(), "call", "server.time"])
+        .assert()
+        .success();
+    let kept = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        kept.contains("buckets"),
+        "the file store holds the bucket: {kept}"
+    );
+    home.on(&portal)
+        .env("B24_BUDGET", "memory?workers=4")
+        .args(["call", "server.time"])
+        .assert()
+        .success();
+    home.on(&portal)
+        .args(["--budget", "ftp://example/budget", "call", "server.time"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unknown budget store `ftp://`"));
+}

@@ -10,7 +10,11 @@ use super::{Client, Credentials, Inner, ScopeCheck};
 use crate::auth::{OAuth, Webhook};
 use crate::error::Error;
 use crate::retry::Concurrency;
-use crate::schedule::{BucketStore, MemoryBucket, OperatingBudget, RateLimit, RetryPolicy};
+use crate::schedule::store::keys::BudgetKeys;
+use crate::schedule::store::shared::Budget;
+use crate::schedule::{
+    BUDGET_ENV, BudgetConfig, BudgetOptions, BudgetStore, MemoryStore, RateLimit, RetryPolicy,
+};
 use crate::scope::Scope;
 use crate::transport;
 
@@ -22,7 +26,8 @@ const DEFAULT_DEADLINE: Duration = Duration::from_secs(5 * 60);
 /// Configures a [`Client`].
 pub struct ClientBuilder {
     rate_limit: Option<RateLimit>,
-    bucket: Option<Arc<dyn BucketStore>>,
+    budget: Option<BudgetConfig>,
+    budget_credential: Option<String>,
     retry: RetryPolicy,
     max_in_flight: usize,
     operating_limit: f64,
@@ -38,7 +43,8 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             rate_limit: Some(RateLimit::STANDARD),
-            bucket: None,
+            budget: None,
+            budget_credential: None,
             retry: RetryPolicy::default(),
             max_in_flight: 6,
             operating_limit: 480.0,
@@ -61,10 +67,34 @@ impl ClientBuilder {
         self
     }
 
-    /// Keeps the rate-limit bucket in `store`, e.g. a [`FileBucket`](crate::schedule::FileBucket)
-    /// shared with other processes that call the same portal from the same address.
-    pub fn bucket_store(mut self, store: Arc<dyn BucketStore>) -> Self {
-        self.bucket = Some(store);
+    /// Keeps the portal's budgets — the request bucket and the operating-time accounts — in
+    /// the store `url` names (see [`schedule::open`](crate::schedule::open)): `memory`, a file
+    /// path (the processes of one host), `postgres://…` or `redis://…` (workers on many
+    /// hosts), with `?workers=N&egress=NAME` if needed.
+    ///
+    /// Without this (or [`budget_store`](Self::budget_store)), [`build`](Self::build) reads the
+    /// URL from the environment variable `B24_BUDGET`, and keeps the budgets in memory when it
+    /// is not set.
+    pub fn budget(mut self, url: &str) -> Result<Self, Error> {
+        let config = crate::schedule::open(url)
+            .map_err(|error| Error::Config(format!("budget: {}", error.0)))?;
+        self.budget = Some(config);
+        Ok(self)
+    }
+
+    /// Keeps the portal's budgets in `store` with `options` (a store of your own, or one
+    /// shared by several clients of this process).
+    pub fn budget_store(mut self, store: Arc<dyn BudgetStore>, options: BudgetOptions) -> Self {
+        self.budget = Some(BudgetConfig { store, options });
+        self
+    }
+
+    /// Names the credential's operating-time accounts in the budget store. The portal keeps
+    /// them per webhook or per OAuth application: a webhook is named by itself (its user and a
+    /// fingerprint of its code); OAuth clients are `oauth` unless named here (give the
+    /// application's `client_id` when several applications call one portal).
+    pub fn budget_credential(mut self, name: impl Into<String>) -> Self {
+        self.budget_credential = Some(name.into());
         self
     }
 
@@ -179,6 +209,28 @@ impl ClientBuilder {
             .http
             .build(concat!("b24/", env!("CARGO_PKG_VERSION")), DEFAULT_TIMEOUT)
             .map_err(Error::Config)?;
+        let budget = match self.budget {
+            Some(config) => config,
+            None => match std::env::var(BUDGET_ENV) {
+                Ok(url) if !url.trim().is_empty() => crate::schedule::open(&url)
+                    .map_err(|error| Error::Config(format!("{BUDGET_ENV}: {}", error.0)))?,
+                _ => BudgetConfig {
+                    store: Arc::new(MemoryStore::new()),
+                    options: BudgetOptions::default(),
+                },
+            },
+        };
+        let egress = budget
+            .options
+            .egress
+            .clone()
+            .or_else(|| self.http.local_address.map(|address| address.to_string()));
+        let budget_keys = BudgetKeys::new(
+            credentials.rest_base(),
+            self.budget_credential
+                .unwrap_or_else(|| credentials.budget_label()),
+            egress,
+        );
         let scopes = match (self.granted, self.scopes_from_server) {
             (Some(scopes), _) => ScopeCheck::Known(scopes),
             (None, true) => ScopeCheck::FromServer(OnceCell::new()),
@@ -190,10 +242,13 @@ impl ClientBuilder {
                 credentials,
                 scopes,
                 rate_limit: self.rate_limit,
-                bucket: self
-                    .bucket
-                    .unwrap_or_else(|| Arc::new(MemoryBucket::default())),
-                budget: OperatingBudget::new(self.operating_limit),
+                budget: Budget::new(
+                    budget.store,
+                    budget.options.workers,
+                    budget.options.clock_offset,
+                ),
+                budget_keys,
+                operating_limit: self.operating_limit,
                 retry: self.retry,
                 deadline: self.deadline,
                 in_flight: Concurrency::new(self.max_in_flight),

@@ -21,7 +21,9 @@ use crate::error::Error;
 use crate::method::{self, Method};
 use crate::registry;
 use crate::retry::Concurrency;
-use crate::schedule::{BucketStore, OperatingBudget, RateLimit, RetryPolicy};
+use crate::schedule::store::keys::BudgetKeys;
+use crate::schedule::store::shared::Budget;
+use crate::schedule::{RateLimit, RetryPolicy};
 use crate::scope::Scope;
 use crate::transport::{Http, Secrets};
 
@@ -50,8 +52,9 @@ struct Inner {
     credentials: Credentials,
     scopes: ScopeCheck,
     rate_limit: Option<RateLimit>,
-    bucket: Arc<dyn BucketStore>,
-    budget: OperatingBudget,
+    budget: Budget,
+    budget_keys: BudgetKeys,
+    operating_limit: f64,
     retry: RetryPolicy,
     deadline: Duration,
     in_flight: Concurrency,
@@ -70,6 +73,23 @@ impl Credentials {
         match self {
             Credentials::Webhook(webhook) => webhook.present(method),
             Credentials::OAuth(oauth) => oauth.present(method),
+        }
+    }
+
+    /// The portal's REST base.
+    fn rest_base(&self) -> &url::Url {
+        match self {
+            Credentials::Webhook(webhook) => webhook.rest_base(),
+            Credentials::OAuth(oauth) => oauth.rest_base(),
+        }
+    }
+
+    /// The credential's name in a budget store (the portal keeps operating time per
+    /// webhook, or per application for OAuth).
+    fn budget_label(&self) -> String {
+        match self {
+            Credentials::Webhook(webhook) => webhook.budget_label(),
+            Credentials::OAuth(_) => String::from("oauth"),
         }
     }
 }
@@ -214,6 +234,9 @@ impl fmt::Debug for Client {
             ScopeCheck::Known(scopes) => format!("{scopes:?}"),
             ScopeCheck::FromServer(_) => String::from("read from the portal"),
         };
-        debug.field("granted_scopes", &scopes).finish()
+        debug
+            .field("granted_scopes", &scopes)
+            .field("budget", &self.inner.budget.kind())
+            .finish()
     }
 }

@@ -14,6 +14,7 @@ use crate::auth::Presented;
 use crate::envelope::{self, Envelope};
 use crate::error::{ApiError, Cause, Error, ErrorCode};
 use crate::retry::{self, Attempts, Class, Decision};
+use crate::schedule::OperatingReport;
 use crate::transport::Secrets;
 
 impl Client {
@@ -74,7 +75,7 @@ impl Client {
                     Err(error) => error,
                 };
                 let class = retry::classify(&error);
-                let blocked_for = self.feedback(method, class);
+                let blocked_for = self.feedback(method, class).await;
                 match attempts.after(class, blocked_for, Instant::now()) {
                     Decision::Retry(delay) => {
                         tracing::debug!(
@@ -140,9 +141,22 @@ impl Client {
             decoded.map_err(|error| error.scrubbed(&Secrets::new([secret.expose_secret()])))?;
         self.inner.in_flight.succeeded();
         if let Some(time) = &envelope.time {
-            self.inner
-                .budget
-                .record(method, time.operating, time.operating_reset_at);
+            // A method that used no operating time has nothing to share: its account, if any,
+            // lifts at its reset anyway.
+            if time.operating.is_some_and(|seconds| seconds > 0.0) {
+                let account = self.inner.budget_keys.account(method);
+                self.inner
+                    .budget
+                    .operating_record(
+                        &account,
+                        OperatingReport {
+                            limit: self.inner.operating_limit,
+                            operating: time.operating,
+                            reset_at: time.operating_reset_at,
+                        },
+                    )
+                    .await;
+            }
             if let Some(operating) = time.operating {
                 tracing::Span::current().record("operating", operating);
             }
@@ -177,16 +191,20 @@ impl Client {
 
     /// Tells the pacing what a failure revealed; returns how long the method stays blocked by
     /// its operating-time limit.
-    fn feedback(&self, method: &str, class: Class) -> Duration {
+    async fn feedback(&self, method: &str, class: Class) -> Duration {
         match class {
             Class::Intensity => {
                 if let Some(limit) = self.inner.rate_limit {
-                    self.inner.bucket.fill(limit);
+                    let bucket = self.inner.budget_keys.bucket().await;
+                    self.inner.budget.fill(&bucket, limit).await;
                 }
                 self.inner.in_flight.refused();
                 Duration::ZERO
             }
-            Class::OperatingTime => self.inner.budget.block(method),
+            Class::OperatingTime => {
+                let account = self.inner.budget_keys.account(method);
+                self.inner.budget.operating_block(&account).await
+            }
             _ => Duration::ZERO,
         }
     }
@@ -245,7 +263,12 @@ impl Client {
         deadline: Instant,
         waited: &mut Duration,
     ) -> Result<(u16, Vec<u8>), Error> {
-        let blocked = self.inner.budget.wait(method);
+        let account = self.inner.budget_keys.account(method);
+        let blocked = self
+            .inner
+            .budget
+            .operating_wait(&account, self.inner.operating_limit)
+            .await;
         if blocked > self.inner.retry.max_wait {
             return Err(Error::Api(Box::new(ApiError {
                 method: method.to_owned(),
@@ -263,7 +286,8 @@ impl Client {
             .await
             .map_err(|_| self.out_of_time(method, None))?;
         if let Some(limit) = self.inner.rate_limit {
-            let delay = self.inner.bucket.book(limit);
+            let bucket = self.inner.budget_keys.bucket().await;
+            let delay = self.inner.budget.book(&bucket, limit).await;
             self.wait(method, delay, deadline, waited).await?;
         }
         let (url, authorization) = to;

@@ -1,19 +1,14 @@
-//! The client's mirror of the portal's leaky bucket ([`BucketState`]) and where it lives
-//! ([`BucketStore`]: in memory or in a file shared between processes).
+//! The client's mirror of the portal's leaky bucket ([`BucketState`]); where it lives is a
+//! [`BudgetStore`](super::BudgetStore).
 //!
 //! The state is kept as "the level at an instant"; bookings may run ahead of the clock, so the
 //! instant may lie in the future. Read as a virtual schedule, the bucket is next empty at
 //! `at + level / drain`: booking a request moves that point by one request's drain time, and a
 //! refusal moves it to at least "full now" — never further, however many refusals arrive.
 
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::Duration;
 
-use super::{now, sane};
-use crate::sync::lock;
+use super::sane;
 
 /// The portal's request-intensity limit: the bucket drains `drain_per_second` requests per
 /// second and holds at most `burst`.
@@ -58,6 +53,28 @@ impl RateLimit {
         .sane()
     }
 
+    /// The numbers a booking works with — drain rate with its margin, room and ceiling — for
+    /// the stores that book inside a database.
+    pub(crate) fn pacing(self) -> Pacing {
+        let limit = self.sane();
+        let drain = limit.drain_per_second * DRAIN_MARGIN;
+        Pacing {
+            drain,
+            // Stay one request under the portal's own limit: clocks and latencies differ.
+            room: (limit.burst - 1.0).max(1.0),
+            burst: limit.burst,
+            // A full bucket, plus the requests that may be booked ahead of it.
+            ceiling: limit.burst + MAX_AHEAD * drain,
+        }
+    }
+
+    /// The share `1 / workers` of the limit: what one of `workers` processes may use alone.
+    pub(crate) fn share(self, workers: usize) -> RateLimit {
+        let limit = self.sane();
+        let workers = workers.max(1) as f64;
+        RateLimit::new(limit.drain_per_second / workers, limit.burst / workers)
+    }
+
     /// The limit with both numbers clamped into their sane ranges.
     fn sane(self) -> Self {
         RateLimit {
@@ -65,6 +82,19 @@ impl RateLimit {
             burst: sane::number(self.burst, BURST_RANGE, "burst"),
         }
     }
+}
+
+/// A [`RateLimit`] as a booking uses it (see [`RateLimit::pacing`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pacing {
+    /// Requests per second the client counts on draining.
+    pub drain: f64,
+    /// Requests the client lets the bucket hold.
+    pub room: f64,
+    /// The portal's bucket size.
+    pub burst: f64,
+    /// The highest level a state may claim: a full bucket plus `MAX_AHEAD` of bookings.
+    pub ceiling: f64,
 }
 
 /// Share of the portal's drain rate the client counts on: clocks and latencies differ a little.
@@ -83,10 +113,7 @@ pub struct BucketState {
 impl BucketState {
     /// Books one request at `now`; returns how long to wait before sending it.
     pub fn book(&mut self, limit: RateLimit, now: f64) -> Duration {
-        let limit = limit.sane();
-        let drain = limit.drain_per_second * DRAIN_MARGIN;
-        // Stay one request under the portal's own limit: clocks and latencies differ.
-        let room = (limit.burst - 1.0).max(1.0);
+        let Pacing { drain, room, .. } = limit.pacing();
         let level = self.level_at(limit, now);
         let wait = ((level + 1.0 - room) / drain).max(0.0);
         self.level = level - drain * wait + 1.0;
@@ -100,9 +127,8 @@ impl BucketState {
     /// their slots lie beyond a full bucket's drain time only when they were booked that far
     /// ahead anyway, so a run of refusals never pushes the schedule further than one.
     pub fn fill(&mut self, limit: RateLimit, now: f64) {
-        let limit = limit.sane();
         let level = self.level_at(limit, now);
-        self.level = level.max(limit.burst);
+        self.level = level.max(limit.pacing().burst);
         self.at = now;
     }
 
@@ -111,90 +137,17 @@ impl BucketState {
     /// above a full bucket and bookings far ahead become a full bucket at most `MAX_AHEAD`
     /// seconds away.
     fn level_at(&mut self, limit: RateLimit, now: f64) -> f64 {
-        let drain = limit.drain_per_second * DRAIN_MARGIN;
-        // A full bucket, plus the requests that may be booked ahead of it.
-        let ceiling = limit.burst + MAX_AHEAD * drain;
+        let Pacing { drain, ceiling, .. } = limit.pacing();
         let at = sane::number(self.at, f64::MIN..=now + MAX_AHEAD, "bucket time");
         let level = sane::number(self.level, 0.0..=ceiling, "bucket level");
         (level - drain * (now - at)).clamp(0.0, ceiling)
     }
-}
 
-/// Where the bucket's state lives. Clones of a client share one store; several processes that
-/// call the same portal from the same address can share a [`FileBucket`].
-pub trait BucketStore: Send + Sync + 'static {
-    /// Books one request; returns how long to wait before sending it.
-    fn book(&self, limit: RateLimit) -> Duration;
-    /// Records that the portal refused a request because the bucket was full.
-    fn fill(&self, limit: RateLimit);
-}
-
-/// A bucket held in memory, shared by the clones of one client.
-#[derive(Debug, Default)]
-pub struct MemoryBucket(Mutex<BucketState>);
-
-impl BucketStore for MemoryBucket {
-    fn book(&self, limit: RateLimit) -> Duration {
-        lock(&self.0).book(limit, now())
-    }
-
-    fn fill(&self, limit: RateLimit) {
-        lock(&self.0).fill(limit, now());
-    }
-}
-
-/// A bucket kept in a file under an exclusive lock, so that processes sharing a portal and a
-/// source address also share one budget.
-///
-/// Any process that can write the file can slow the others down — by at most a full bucket
-/// plus ten minutes per request, as values beyond that are clamped — but cannot crash them.
-#[derive(Debug)]
-pub struct FileBucket {
-    path: PathBuf,
-}
-
-impl FileBucket {
-    /// A bucket stored at `path` (created when missing).
-    pub fn new(path: impl Into<PathBuf>) -> Self {
-        FileBucket { path: path.into() }
-    }
-
-    fn update<T>(&self, change: impl FnOnce(&mut BucketState) -> T, fallback: T) -> T {
-        let attempt = || -> std::io::Result<T> {
-            let mut file: File = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&self.path)?;
-            file.lock()?;
-            let mut text = String::new();
-            file.read_to_string(&mut text)?;
-            let mut state: BucketState = serde_json::from_str(&text).unwrap_or_default();
-            let result = change(&mut state);
-            file.seek(SeekFrom::Start(0))?;
-            file.set_len(0)?;
-            file.write_all(serde_json::to_string(&state).unwrap_or_default().as_bytes())?;
-            file.unlock()?;
-            Ok(result)
-        };
-        match attempt() {
-            Ok(result) => result,
-            Err(error) => {
-                tracing::warn!(%error, "the shared rate-limit file is unusable; not pacing this request");
-                fallback
-            }
-        }
-    }
-}
-
-impl BucketStore for FileBucket {
-    fn book(&self, limit: RateLimit) -> Duration {
-        self.update(|state| state.book(limit, now()), Duration::ZERO)
-    }
-
-    fn fill(&self, limit: RateLimit) {
-        self.update(|state| state.fill(limit, now()), ());
+    /// When the bucket is next empty with every booking drained: a store may forget it then.
+    pub fn idle_after(&self, limit: RateLimit) -> f64 {
+        let drain = limit.pacing().drain;
+        let empty = self.at + self.level.max(0.0) / drain;
+        if empty.is_finite() { empty } else { 0.0 }
     }
 }
 
@@ -256,30 +209,15 @@ mod tests {
         assert!((alone - 2.0 / (2.0 * DRAIN_MARGIN)).abs() < 1e-9, "{alone}");
     }
 
-    #[test]
-    fn file_buckets_are_shared() {
-        let path = std::env::temp_dir().join(format!("b24-bucket-{}.json", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        let first = FileBucket::new(&path);
-        let second = FileBucket::new(&path);
-        let limit = RateLimit::new(1.0, 3.0);
-        assert_eq!(first.book(limit), Duration::ZERO);
-        assert_eq!(second.book(limit), Duration::ZERO);
-        assert!(
-            first.book(limit) > Duration::ZERO,
-            "the second store's booking counts"
-        );
-        let _ = std::fs::remove_file(&path);
-    }
-
     /// Books `calls` requests; none may panic or wait longer than `most`.
-    fn assert_bounded(store: &dyn BucketStore, limit: RateLimit, calls: usize, most: Duration) {
+    fn assert_bounded(limit: RateLimit, calls: usize, most: Duration) {
+        let mut state = BucketState::default();
         for call in 0..calls {
-            let wait = store.book(limit);
+            let wait = state.book(limit, 1000.0);
             assert!(wait <= most, "call {call} waits {wait:?}");
         }
-        store.fill(limit);
-        assert!(store.book(limit) <= most);
+        state.fill(limit, 1000.0);
+        assert!(state.book(limit, 1000.0) <= most);
     }
 
     #[test]
@@ -292,41 +230,16 @@ mod tests {
             (-3.0, -1.0),
             (f64::INFINITY, f64::INFINITY),
         ] {
-            assert_bounded(
-                &MemoryBucket::default(),
-                RateLimit::new(drain, burst),
-                3,
-                bound,
-            );
+            assert_bounded(RateLimit::new(drain, burst), 3, bound);
             // The fields are public: a limit written as a literal is clamped when used.
             let literal = RateLimit {
                 drain_per_second: drain,
                 burst,
             };
-            assert_bounded(&MemoryBucket::default(), literal, 3, bound);
+            assert_bounded(literal, 3, bound);
         }
         let limit = RateLimit::new(0.0, 0.0);
         assert_eq!(limit.drain_per_second, 0.01);
         assert_eq!(limit.burst, 1.0);
-    }
-
-    #[test]
-    fn a_poisoned_shared_file_cannot_crash_or_stall_its_readers() {
-        let path = std::env::temp_dir().join(format!("b24-poison-{}.json", std::process::id()));
-        let limit = RateLimit::STANDARD;
-        for poison in [
-            r#"{"level":1e308,"at":0}"#,
-            r#"{"level":1e308,"at":1e308}"#,
-            r#"{"level":-1e308,"at":-1e308}"#,
-            r#"{"level":3,"at":1e300}"#,
-        ] {
-            std::fs::write(&path, poison).unwrap();
-            let store = FileBucket::new(&path);
-            assert_bounded(&store, limit, 3, Duration::from_secs(MAX_AHEAD as u64));
-        }
-        // An ancient full bucket has long drained: the next request goes at once.
-        std::fs::write(&path, r#"{"level":1e308,"at":0}"#).unwrap();
-        assert_eq!(FileBucket::new(&path).book(limit), Duration::ZERO);
-        let _ = std::fs::remove_file(&path);
     }
 }

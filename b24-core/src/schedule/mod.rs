@@ -5,17 +5,25 @@
 //! portal and source address, draining a few requests per second — is full, and blocks a
 //! method for the rest of a ten-minute window with `OPERATION_TIME_LIMIT` (429) once it used up
 //! its operating time. The client keeps the same accounts and waits instead of being refused.
+//!
+//! The accounts live in a [`BudgetStore`] ([`store`]): in memory, in a file shared by the
+//! processes of a host, or in PostgreSQL or Redis shared by workers on many hosts.
 
-mod bucket;
+pub(crate) mod bucket;
 #[cfg(test)]
 mod model;
-mod operating;
+pub(crate) mod operating;
 pub(crate) mod sane;
+pub mod store;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-pub use bucket::{BucketState, BucketStore, FileBucket, MemoryBucket, RateLimit};
-pub(crate) use operating::OperatingBudget;
+pub use bucket::{BucketState, RateLimit};
+pub use operating::{OperatingAccount, OperatingReport};
+pub use store::{
+    BUDGET_ENV, BudgetConfig, BudgetOptions, BudgetStore, FileStore, MemoryStore, StoreError,
+    StoreFuture, open,
+};
 
 /// How calls are retried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

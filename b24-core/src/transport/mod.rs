@@ -38,6 +38,8 @@ pub(crate) struct Options {
     pub max_response: Option<usize>,
     /// Extra trusted root certificates, PEM.
     pub root_certificates: Vec<Vec<u8>>,
+    /// The local address connections leave from, when set.
+    pub local_address: Option<std::net::IpAddr>,
 }
 
 impl Options {
@@ -59,6 +61,7 @@ impl Options {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(user_agent)
+            .local_address(self.local_address)
             .build()
             .map_err(|error| error.without_url().to_string())?;
         Ok(Http {
@@ -91,6 +94,13 @@ macro_rules! http_settings {
         /// own CA.
         pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
             self.http.root_certificates.push(pem.to_vec());
+            self
+        }
+
+        /// Sends every request from this local address (a host with several addresses; the
+        /// portal keeps one request bucket per source address).
+        pub fn local_address(mut self, address: std::net::IpAddr) -> Self {
+            self.http.local_address = Some(address);
             self
         }
     };
