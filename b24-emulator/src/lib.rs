@@ -107,6 +107,7 @@ use std::time::Duration;
 pub mod app_host;
 pub mod auth;
 pub mod call;
+pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod control;

@@ -42,96 +42,100 @@ const fn confirmed(name: &'static str, scope: &'static str, handler: Handler) ->
 
 const CRM: Option<&str> = Some("crm");
 
-/// Every method of the emulated portal.
-pub static METHODS: MethodTable = MethodTable::new(&[
-    // global scope
-    m("scope", None, service::scope),
-    m("methods", None, service::methods),
-    m("method.get", None, service::method_get),
-    m("profile", None, service::profile),
-    m("app.info", None, app::info),
-    m("server.time", None, service::server_time),
-    m("batch", None, batch::batch),
-    // events (application context only)
-    m("events", None, events::events),
-    m("event.bind", None, events::bind),
-    m("event.unbind", None, events::unbind),
-    m("event.get", None, events::get),
-    m("event.offline.get", None, events::offline_get),
-    m("event.offline.list", None, events::offline_list),
-    m("event.offline.clear", None, events::offline_clear),
-    m("event.offline.error", None, events::offline_error),
-    // placements of applications
-    m("placement.bind", Some("placement"), placement::bind),
-    m("placement.unbind", Some("placement"), placement::unbind),
-    m("placement.get", Some("placement"), placement::get),
-    // users and departments
-    m("user.get", Some("user"), users::user_get),
-    m("user.current", Some("user"), users::user_current),
-    m("department.get", Some("department"), users::department_get),
-    // crm: smart-process types and items
-    m("crm.type.add", CRM, crm_type::add),
-    m("crm.type.get", CRM, crm_type::get),
-    m("crm.type.list", CRM, crm_type::list),
-    m("crm.type.update", CRM, crm_type::update),
-    m("crm.type.delete", CRM, crm_type::delete),
-    m("crm.type.fields", CRM, crm_type::fields),
-    m("crm.item.add", CRM, crm_item::add),
-    m("crm.item.get", CRM, crm_item::get),
-    m("crm.item.list", CRM, crm_item::list),
-    m("crm.item.update", CRM, crm_item::update),
-    m("crm.item.delete", CRM, crm_item::delete),
-    m("crm.item.fields", CRM, crm_item::fields),
-    // crm: legacy entities
-    m("crm.deal.add", CRM, crm_legacy::add),
-    m("crm.deal.get", CRM, crm_legacy::get),
-    m("crm.deal.list", CRM, crm_legacy::list),
-    m("crm.deal.update", CRM, crm_legacy::update),
-    m("crm.deal.delete", CRM, crm_legacy::delete),
-    m("crm.deal.fields", CRM, crm_legacy::describe),
-    m("crm.contact.add", CRM, crm_legacy::add),
-    m("crm.contact.get", CRM, crm_legacy::get),
-    m("crm.contact.list", CRM, crm_legacy::list),
-    m("crm.contact.update", CRM, crm_legacy::update),
-    m("crm.contact.delete", CRM, crm_legacy::delete),
-    m("crm.contact.fields", CRM, crm_legacy::describe),
-    m("crm.lead.add", CRM, crm_legacy::add),
-    m("crm.lead.get", CRM, crm_legacy::get),
-    m("crm.lead.list", CRM, crm_legacy::list),
-    m("crm.lead.update", CRM, crm_legacy::update),
-    m("crm.lead.delete", CRM, crm_legacy::delete),
-    m("crm.lead.fields", CRM, crm_legacy::describe),
-    m("crm.company.add", CRM, crm_legacy::add),
-    m("crm.company.get", CRM, crm_legacy::get),
-    m("crm.company.list", CRM, crm_legacy::list),
-    m("crm.company.update", CRM, crm_legacy::update),
-    m("crm.company.delete", CRM, crm_legacy::delete),
-    m("crm.company.fields", CRM, crm_legacy::describe),
-    // crm: automated solutions
-    m("crm.automatedsolution.add", CRM, automated_solution::add),
-    m("crm.automatedsolution.get", CRM, automated_solution::get),
-    m("crm.automatedsolution.list", CRM, automated_solution::list),
-    m(
-        "crm.automatedsolution.update",
-        CRM,
-        automated_solution::update,
-    ),
-    m(
-        "crm.automatedsolution.delete",
-        CRM,
-        automated_solution::delete,
-    ),
-    m(
-        "crm.automatedsolution.fields",
-        CRM,
-        automated_solution::fields,
-    ),
-    // im
-    m("im.department.get", Some("im"), im::department_get),
-    m("im.revision.get", Some("im"), im::revision_get),
-    // telephony
-    confirmed("voximplant.user.get", "telephony", telephony::user_get),
-]);
+/// Every method of the emulated portal: the hand-written ones, then the documentation's catalog.
+pub static METHODS: MethodTable = MethodTable::with_fallback(
+    &[
+        // global scope
+        m("scope", None, service::scope),
+        m("methods", None, service::methods),
+        m("method.get", None, service::method_get),
+        m("profile", None, service::profile),
+        m("app.info", None, app::info),
+        m("server.time", None, service::server_time),
+        m("batch", None, batch::batch),
+        // events (application context only)
+        m("events", None, events::events),
+        m("event.bind", None, events::bind),
+        m("event.unbind", None, events::unbind),
+        m("event.get", None, events::get),
+        m("event.offline.get", None, events::offline_get),
+        m("event.offline.list", None, events::offline_list),
+        m("event.offline.clear", None, events::offline_clear),
+        m("event.offline.error", None, events::offline_error),
+        // placements of applications
+        m("placement.bind", Some("placement"), placement::bind),
+        m("placement.unbind", Some("placement"), placement::unbind),
+        m("placement.get", Some("placement"), placement::get),
+        // users and departments
+        m("user.get", Some("user"), users::user_get),
+        m("user.current", Some("user"), users::user_current),
+        m("department.get", Some("department"), users::department_get),
+        // crm: smart-process types and items
+        m("crm.type.add", CRM, crm_type::add),
+        m("crm.type.get", CRM, crm_type::get),
+        m("crm.type.list", CRM, crm_type::list),
+        m("crm.type.update", CRM, crm_type::update),
+        m("crm.type.delete", CRM, crm_type::delete),
+        m("crm.type.fields", CRM, crm_type::fields),
+        m("crm.item.add", CRM, crm_item::add),
+        m("crm.item.get", CRM, crm_item::get),
+        m("crm.item.list", CRM, crm_item::list),
+        m("crm.item.update", CRM, crm_item::update),
+        m("crm.item.delete", CRM, crm_item::delete),
+        m("crm.item.fields", CRM, crm_item::fields),
+        // crm: legacy entities
+        m("crm.deal.add", CRM, crm_legacy::add),
+        m("crm.deal.get", CRM, crm_legacy::get),
+        m("crm.deal.list", CRM, crm_legacy::list),
+        m("crm.deal.update", CRM, crm_legacy::update),
+        m("crm.deal.delete", CRM, crm_legacy::delete),
+        m("crm.deal.fields", CRM, crm_legacy::describe),
+        m("crm.contact.add", CRM, crm_legacy::add),
+        m("crm.contact.get", CRM, crm_legacy::get),
+        m("crm.contact.list", CRM, crm_legacy::list),
+        m("crm.contact.update", CRM, crm_legacy::update),
+        m("crm.contact.delete", CRM, crm_legacy::delete),
+        m("crm.contact.fields", CRM, crm_legacy::describe),
+        m("crm.lead.add", CRM, crm_legacy::add),
+        m("crm.lead.get", CRM, crm_legacy::get),
+        m("crm.lead.list", CRM, crm_legacy::list),
+        m("crm.lead.update", CRM, crm_legacy::update),
+        m("crm.lead.delete", CRM, crm_legacy::delete),
+        m("crm.lead.fields", CRM, crm_legacy::describe),
+        m("crm.company.add", CRM, crm_legacy::add),
+        m("crm.company.get", CRM, crm_legacy::get),
+        m("crm.company.list", CRM, crm_legacy::list),
+        m("crm.company.update", CRM, crm_legacy::update),
+        m("crm.company.delete", CRM, crm_legacy::delete),
+        m("crm.company.fields", CRM, crm_legacy::describe),
+        // crm: automated solutions
+        m("crm.automatedsolution.add", CRM, automated_solution::add),
+        m("crm.automatedsolution.get", CRM, automated_solution::get),
+        m("crm.automatedsolution.list", CRM, automated_solution::list),
+        m(
+            "crm.automatedsolution.update",
+            CRM,
+            automated_solution::update,
+        ),
+        m(
+            "crm.automatedsolution.delete",
+            CRM,
+            automated_solution::delete,
+        ),
+        m(
+            "crm.automatedsolution.fields",
+            CRM,
+            automated_solution::fields,
+        ),
+        // im
+        m("im.department.get", Some("im"), im::department_get),
+        m("im.revision.get", Some("im"), im::revision_get),
+        // telephony
+        confirmed("voximplant.user.get", "telephony", telephony::user_get),
+    ],
+    // Every other documented method answers from the catalog.
+    crate::catalog::find,
+);
 
 /// Looks a method up by its lower-cased name.
 pub fn find(name: &str) -> Option<&'static MethodDef> {
