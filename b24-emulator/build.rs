@@ -9,7 +9,8 @@
 //!
 //! 1. the lower-cased method name;
 //! 2. the documented scopes, comma-separated;
-//! 3. `d` when the documentation marks the method deprecated, else empty;
+//! 3. flags: `d` when the documentation marks the method deprecated, `o` when a bare `array`
+//!    result beside its fields means one object (the majority of the family's examples);
 //! 4. the parameter table, 5. the response table: compact JSON, one `[name, type, required,
 //!    children]` array per row (trailing defaults left out);
 //! 6. the documented error codes that are words (numeric codes and HTTP statuses left out),
@@ -60,12 +61,28 @@ fn main() {
 /// The table of every classic method of `methods.json`.
 fn compile(catalog: &Path, text: &str) -> String {
     let methods: Value = serde_json::from_str(text).expect("methods.json is JSON");
-    let mut lines: Vec<String> = methods
+    let classic: Vec<&Value> = methods
         .as_array()
         .expect("methods.json is an array")
         .iter()
         .filter(|entry| entry["rest_version"].as_i64() == Some(2))
-        .map(|entry| line(catalog, entry))
+        .collect();
+    let results: Vec<Option<Value>> = classic
+        .iter()
+        .map(|entry| {
+            example(
+                catalog,
+                "responses",
+                entry["method"].as_str().unwrap_or_default(),
+            )
+            .and_then(|body| body.get("result").cloned())
+        })
+        .collect();
+    let votes = shape_votes(&classic, &results);
+    let mut lines: Vec<String> = classic
+        .iter()
+        .zip(&results)
+        .map(|(entry, result)| line(catalog, entry, result.as_ref(), &votes))
         .collect();
     lines.sort();
     lines.dedup_by(|a, b| a.split('\t').next() == b.split('\t').next());
@@ -87,7 +104,66 @@ fn example(catalog: &Path, folder: &str, method: &str) -> Option<Value> {
     serde_json::from_str(&text).ok()
 }
 
-fn line(catalog: &Path, entry: &Value) -> String {
+/// Rows of the envelope, not of `result`.
+const ENVELOPE: &[&str] = &["time", "total", "next", "error", "error_description"];
+
+/// Whether the response table documents `result` as a bare `array` beside the rows of its
+/// fields: one record or a list of them, which the tables leave open.
+fn array_beside_fields(entry: &Value) -> bool {
+    let table = rows(&entry["response_fields"]);
+    let name = |row: &Value| row["name"].as_str().unwrap_or_default().to_owned();
+    table.iter().any(|row| {
+        name(row) == "result"
+            && row["type"]
+                .as_str()
+                .unwrap_or_default()
+                .trim()
+                .eq_ignore_ascii_case("array")
+            && rows(&row["children"]).is_empty()
+    }) && table
+        .iter()
+        .any(|row| name(row) != "result" && !ENVELOPE.contains(&name(row).as_str()))
+}
+
+/// The first segment of a method name, as b24-methods' generator groups shapes.
+fn family(method: &str) -> String {
+    method
+        .split('.')
+        .next()
+        .unwrap_or(method)
+        .to_ascii_lowercase()
+}
+
+/// Per family, how many documented examples of an "array beside fields" answer one object and
+/// how many a list; b24-methods types the others of the family by the majority, and so does
+/// the emulator's generated answer.
+fn shape_votes(
+    classic: &[&Value],
+    results: &[Option<Value>],
+) -> std::collections::HashMap<String, (usize, usize)> {
+    let mut votes = std::collections::HashMap::new();
+    for (entry, result) in classic.iter().zip(results) {
+        if !array_beside_fields(entry) {
+            continue;
+        }
+        let (objects, lists) = votes
+            .entry(family(entry["method"].as_str().unwrap_or_default()))
+            .or_insert((0, 0));
+        match result {
+            Some(Value::Object(_)) => *objects += 1,
+            Some(Value::Array(_)) => *lists += 1,
+            _ => {}
+        }
+    }
+    votes
+}
+
+fn line(
+    catalog: &Path,
+    entry: &Value,
+    result: Option<&Value>,
+    votes: &std::collections::HashMap<String, (usize, usize)>,
+) -> String {
     let method = entry["method"].as_str().unwrap_or_default();
     let request = example(catalog, "requests", method);
     let sent = |name: &str| match &request {
@@ -116,21 +192,26 @@ fn line(catalog: &Path, entry: &Value) -> String {
                 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         })
         .collect();
-    let result = example(catalog, "responses", method)
-        .and_then(|body| body.get("result").cloned())
-        .map(|result| result.to_string())
-        .unwrap_or_default();
+    let one_object = result.is_none()
+        && array_beside_fields(entry)
+        && votes
+            .get(&family(method))
+            .is_some_and(|(objects, lists)| objects > lists);
+    let mut flags = String::new();
+    if entry["deprecated"].as_bool() == Some(true) {
+        flags.push('d');
+    }
+    if one_object {
+        flags.push('o');
+    }
+    let result = result.map(Value::to_string).unwrap_or_default();
     let mut line = String::new();
     write!(
         line,
         "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
         method.to_ascii_lowercase(),
         scopes.join(","),
-        if entry["deprecated"].as_bool() == Some(true) {
-            "d"
-        } else {
-            ""
-        },
+        flags,
         Value::Array(params),
         Value::Array(response),
         codes.join(","),

@@ -14,6 +14,7 @@ use crate::envelope::now_secs;
 use crate::faults::FaultState;
 use crate::limits::{OperatingLedger, RateLimiter};
 use crate::page::log::RequestLog;
+use crate::session::Session;
 use crate::store::apps::AppStore;
 use crate::store::crm::CrmStore;
 use crate::store::events::{Delivery, EventStore, Occurrence};
@@ -423,6 +424,8 @@ pub struct Shared {
     pub member_id: String,
     /// Listener addresses.
     pub urls: OnceLock<Urls>,
+    /// Recording or replay of the REST calls (kept across resets).
+    pub session: Mutex<Session>,
     state: Mutex<PortalState>,
 }
 
@@ -449,6 +452,7 @@ impl Shared {
             application_token,
             member_id,
             urls: OnceLock::new(),
+            session: Mutex::new(Session::Off),
             config,
             default_webhook,
             state,
@@ -463,6 +467,11 @@ impl Shared {
     /// Locks the rate limiter.
     pub fn limiter(&self) -> MutexGuard<'_, RateLimiter> {
         self.limiter.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Locks the recording or replay session.
+    pub fn session(&self) -> MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Locks the fault state.

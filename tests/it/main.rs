@@ -4,6 +4,7 @@ mod catalog;
 mod config_edges;
 mod deadline;
 mod errors;
+mod every_method;
 mod fixtures;
 mod list_methods;
 mod moves;

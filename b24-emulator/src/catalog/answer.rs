@@ -13,10 +13,11 @@ pub fn answer(entry: &Entry, params: &Value) -> MethodOutput {
     if describes_fields(entry.name) {
         return MethodOutput::new(entry.example().unwrap_or_else(|| describe(entry)));
     }
+    let list = is_list(entry);
     let result = entry
         .example()
-        .unwrap_or_else(|| sample::result(&entry.response()));
-    if !is_list(entry) {
+        .unwrap_or_else(|| sample::result(&entry.response(), list, entry.one_object));
+    if !list {
         return MethodOutput::new(result);
     }
     let start = params.get_ci("start").map_or(0, Value::php_intval);

@@ -91,13 +91,14 @@ fn missing(entry: &Entry, table: &[Field], field: &Field) -> ApiError {
     }
 }
 
-/// Whether a type token is numeric: `integer`, `double`, `number`, an entity ID (`user.id`).
+/// Whether a type token is numeric: `integer`, `double`, `number` (entity references such as
+/// `sale_status.id` are not: some of them are codes).
 fn is_numeric(token: &str) -> bool {
     let lower = token.to_ascii_lowercase();
     matches!(
         lower.as_str(),
         "integer" | "int" | "double" | "float" | "number"
-    ) || lower.ends_with(".id")
+    )
 }
 
 /// The loose type check: a numeric parameter sent as a word (`"abc"`) is refused; lists and

@@ -14,25 +14,44 @@ pub const ENVELOPE: &[&str] = &["time", "total", "next"];
 /// A timestamp in the portal's format (`date('c')`).
 const DATETIME: &str = "2024-01-01T10:00:00+00:00";
 
-/// The `result` described by a response table: its `result` row (with the rows beside it as
-/// its fields when it has none of its own), else an object of the rows beside the envelope,
-/// else `true`.
-pub fn result(rows: &[Field]) -> Value {
+/// The `result` described by a response table, read as b24-methods' generator reads it: its
+/// `result` row, with the rows beside it as its fields when it has none of its own; else the
+/// rows beside the envelope; else `true`. Rows beside the envelope describe one record: a bare
+/// `array` of them is a list unless `one_object` (the family's examples say so) for a method
+/// that does not page; an object of
+/// them is a list for a list method that has no one list-valued row to page.
+pub fn result(rows: &[Field], list: bool, one_object: bool) -> Value {
     let siblings: Vec<Field> = rows
         .iter()
         .filter(|row| row.name() != "result" && !ENVELOPE.contains(&row.name()))
         .cloned()
         .collect();
+    let keyed = siblings.iter().filter(|row| is_list_row(row)).count() == 1;
+    let record = |as_list: bool| {
+        let one = object(&siblings);
+        if as_list { Value::List(vec![one]) } else { one }
+    };
     match rows.iter().find(|row| row.name() == "result") {
         Some(row) if row.children.is_empty() && !siblings.is_empty() && is_container(row) => {
-            let mut row = row.clone();
-            row.children = siblings;
-            value(&row)
+            let ty = row.ty.to_ascii_lowercase();
+            if ty.contains("array") && !ty.contains("object") {
+                // The family's examples decide for a method that does not page.
+                record(list || !one_object)
+            } else {
+                record(list && !keyed)
+            }
         }
         Some(row) => value(row),
-        None if !siblings.is_empty() => object(&siblings),
+        None if !siblings.is_empty() => record(list && !keyed),
         None => Value::Bool(true),
     }
+}
+
+/// Whether a row is typed as a list (`array`, `T[]`).
+fn is_list_row(row: &Field) -> bool {
+    row.tokens()
+        .next()
+        .is_some_and(|token| token.eq_ignore_ascii_case("array") || token.ends_with("[]"))
 }
 
 fn is_container(row: &Field) -> bool {
@@ -133,10 +152,22 @@ mod tests {
             row("ID", "integer", vec![]),
             row("time", "time", vec![]),
         ];
-        assert_eq!(result(&rows).to_json(), r#"{"ID":1}"#);
-        assert_eq!(result(&[row("time", "time", vec![])]), Value::Bool(true));
+        assert_eq!(result(&rows, false, false).to_json(), r#"{"ID":1}"#);
+        assert_eq!(result(&rows, true, false).to_json(), r#"[{"ID":1}]"#);
+        let array = vec![row("result", "array", vec![]), row("ID", "integer", vec![])];
+        assert_eq!(result(&array, false, true).to_json(), r#"{"ID":1}"#);
+        assert_eq!(result(&array, false, false).to_json(), r#"[{"ID":1}]"#);
+        let keyed = vec![
+            row("result", "object", vec![]),
+            row("items", "array", vec![]),
+        ];
+        assert_eq!(result(&keyed, true, false).to_json(), r#"{"items":[]}"#);
         assert_eq!(
-            result(&[row("result", "integer | null", vec![])]),
+            result(&[row("time", "time", vec![])], false, false),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            result(&[row("result", "integer | null", vec![])], false, false),
             Value::Int(1)
         );
     }

@@ -19,6 +19,9 @@ pub struct Entry {
     pub scopes: Vec<&'static str>,
     /// Whether the documentation marks the method deprecated (it still answers).
     pub deprecated: bool,
+    /// Whether a bare `array` result beside its fields is one object (decided at build time by
+    /// the family's documented examples).
+    pub one_object: bool,
     params: &'static str,
     response: &'static str,
     /// The documented error codes that are words.
@@ -95,7 +98,7 @@ impl Entry {
         let mut next = || columns.next();
         let name = next()?;
         let scopes = next()?.split(',').filter(|s| !s.is_empty()).collect();
-        let deprecated = next()? == "d";
+        let flags = next()?;
         let params = next()?;
         let response = next()?;
         let error_codes = next()?.split(',').filter(|c| !c.is_empty()).collect();
@@ -103,7 +106,8 @@ impl Entry {
         Some(Entry {
             name,
             scopes,
-            deprecated,
+            deprecated: flags.contains('d'),
+            one_object: flags.contains('o'),
             params,
             response,
             error_codes,
