@@ -14,6 +14,7 @@ mod preflight;
 mod r7;
 mod range_export;
 mod raw_calls;
+mod record_replay;
 mod registry;
 mod scrubbing;
 mod secrets;
