@@ -206,9 +206,9 @@ fn line(
     }
     let result = result.map(Value::to_string).unwrap_or_default();
     let mut line = String::new();
-    write!(
+    writeln!(
         line,
-        "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
         method.to_ascii_lowercase(),
         scopes.join(","),
         flags,

@@ -18,6 +18,7 @@ use crate::session::Session;
 use crate::store::apps::AppStore;
 use crate::store::crm::CrmStore;
 use crate::store::events::{Delivery, EventStore, Occurrence};
+use crate::store::tasks::TaskStore;
 
 /// Every scope the emulated portal knows (`scope` with `full=true`).
 pub const ALL_SCOPES: &[&str] = &[
@@ -193,6 +194,8 @@ pub struct PortalState {
     pub apps: AppStore,
     /// The last REST requests, for the portal page.
     pub requests: RequestLog,
+    /// Tasks (`tasks.task.*`).
+    pub tasks: TaskStore,
 }
 
 impl PortalState {
@@ -233,6 +236,7 @@ impl PortalState {
             outbox: Vec::new(),
             apps,
             requests: RequestLog::default(),
+            tasks: TaskStore::default(),
         }
     }
 

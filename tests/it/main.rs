@@ -20,6 +20,7 @@ mod scrubbing;
 mod secrets;
 mod seed_methods;
 mod support;
+mod tasks;
 mod throughput;
 mod tls;
 mod transport_kinds;

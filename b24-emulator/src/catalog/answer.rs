@@ -45,7 +45,7 @@ fn is_list(entry: &Entry) -> bool {
 /// its one list-valued key (`{"tasks": […]}`); anything else is one page as it is.
 fn page(result: Value, start: i64) -> MethodOutput {
     match result {
-        Value::List(items) => output(Page::of(items, start), |rows| Value::List(rows)),
+        Value::List(items) => Page::of(items, start).into_output(|rows| rows),
         Value::Map(mut entries) => {
             let lists: Vec<usize> = entries
                 .iter()
@@ -56,24 +56,17 @@ fn page(result: Value, start: i64) -> MethodOutput {
             let [at] = lists[..] else {
                 return MethodOutput::new(Value::Map(entries));
             };
-            let Value::List(items) = std::mem::take(&mut entries[at].1) else {
-                unreachable!("chosen as a list above");
-            };
-            let page = Page::of(items, start);
-            let mut out = output(page, Value::List);
-            entries[at].1 = std::mem::take(&mut out.result);
-            out.result = Value::Map(entries);
-            out
+            let items = std::mem::take(&mut entries[at].1)
+                .entries()
+                .into_iter()
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>();
+            Page::of(items, start).into_output(|rows| {
+                entries[at].1 = rows;
+                Value::Map(entries)
+            })
         }
         other => MethodOutput::new(other),
-    }
-}
-
-fn output(page: Page<Value>, wrap: impl FnOnce(Vec<Value>) -> Value) -> MethodOutput {
-    MethodOutput {
-        result: wrap(page.rows),
-        next: page.next,
-        total: page.total,
     }
 }
 

@@ -19,6 +19,7 @@ mod fields;
 pub mod im;
 pub mod placement;
 pub mod service;
+pub mod tasks;
 pub mod telephony;
 pub mod users;
 
@@ -41,6 +42,7 @@ const fn confirmed(name: &'static str, scope: &'static str, handler: Handler) ->
 }
 
 const CRM: Option<&str> = Some("crm");
+const TASK: Option<&str> = Some("task");
 
 /// Every method of the emulated portal: the hand-written ones, then the documentation's catalog.
 pub static METHODS: MethodTable = MethodTable::with_fallback(
@@ -130,6 +132,12 @@ pub static METHODS: MethodTable = MethodTable::with_fallback(
         // im
         m("im.department.get", Some("im"), im::department_get),
         m("im.revision.get", Some("im"), im::revision_get),
+        // tasks (REST 2)
+        m("tasks.task.add", TASK, tasks::add),
+        m("tasks.task.get", TASK, tasks::get),
+        m("tasks.task.list", TASK, tasks::list),
+        m("tasks.task.update", TASK, tasks::update),
+        m("tasks.task.delete", TASK, tasks::delete),
         // telephony
         confirmed("voximplant.user.get", "telephony", telephony::user_get),
     ],
