@@ -159,6 +159,7 @@ impl TaskStore {
         for field in schema::FIELDS {
             let default = match field.kind {
                 Kind::Flag => Value::from("N"),
+                Kind::Str if field.upper != "MARK" => Value::from(""),
                 Kind::Users | Kind::Texts => Value::List(Vec::new()),
                 _ => Value::Null,
             };
