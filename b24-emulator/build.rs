@@ -11,7 +11,8 @@
 //! 2. the documented scopes, comma-separated;
 //! 3. flags: `d` when the documentation marks the method deprecated, `o` when a bare `array`
 //!    result beside its fields means one object (the majority of the family's examples);
-//! 4. the parameter table, 5. the response table: compact JSON, one `[name, type, required,
+//! 4. the parameter table (sub-rows of `fields` only), 5. the response table (only its `next`
+//!    and `total` rows when there is an example): compact JSON, one `[name, type, required,
 //!    children]` array per row (trailing defaults left out);
 //! 6. the documented error codes that are words (numeric codes and HTTP statuses left out),
 //!    comma-separated;
@@ -178,11 +179,21 @@ fn line(
                 && std::iter::once(row["name"].as_str().unwrap_or_default())
                     .chain(strings(&row["aliases"]))
                     .any(sent);
-            compact(row, required)
+            // Only a `fields` parameter's rows are read (to describe an entity's fields).
+            let mut row = row.clone();
+            if !row["name"]
+                .as_str()
+                .is_some_and(|name| name.eq_ignore_ascii_case("fields"))
+            {
+                row["children"] = Value::Array(Vec::new());
+            }
+            compact(&row, required)
         })
         .collect();
+    // With an example, only the paging rows of the response table are read.
     let response: Vec<Value> = rows(&entry["response_fields"])
         .iter()
+        .filter(|row| result.is_none() || matches!(row["name"].as_str(), Some("next" | "total")))
         .map(|row| compact(row, false))
         .collect();
     let scopes: Vec<&str> = strings(&entry["scopes"]).collect();
