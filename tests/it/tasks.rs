@@ -21,6 +21,15 @@ async fn add(client: &Client, fields: Value) -> Value {
         .expect("the new task")
 }
 
+async fn get(client: &Client, id: i64) -> Value {
+    client
+        .call(&TasksTaskGet::default().with_task_id(id))
+        .await
+        .expect("found")
+        .task
+        .expect("the task")
+}
+
 fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (String, String) {
     match result {
         Err(Error::Api(api)) => (api.code.to_string(), api.description),
@@ -55,12 +64,7 @@ async fn what_add_creates_get_list_update_and_delete_see() {
         .and_then(|id| id.parse().ok())
         .expect("an ID");
 
-    let got = client
-        .call(&TasksTaskGet::default().with_task_id(id))
-        .await
-        .expect("found")
-        .task
-        .expect("the task");
+    let got = get(&client, id).await;
     assert_eq!(got, task);
     let selected = client
         .call(
@@ -208,11 +212,6 @@ async fn the_documented_errors_of_add_and_update() {
     );
     assert_eq!(bad_status.1, "Incorrect status");
     // The refused update changed nothing.
-    let got = client
-        .call(&TasksTaskGet::default().with_task_id(id))
-        .await
-        .expect("found")
-        .task
-        .expect("the task");
+    let got = get(&client, id).await;
     assert_eq!(got, task);
 }

@@ -15,7 +15,6 @@ mod check;
 mod sample;
 pub mod table;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::call::{Call, MethodDef};
@@ -25,15 +24,11 @@ use crate::state::ALL_SCOPES;
 /// Scope codes of the documentation that the portal grants under another code.
 const SCOPE_ALIASES: &[(&str, &str)] = &[("sonet", "sonet_group")];
 
-struct Defs {
-    defs: Vec<MethodDef>,
-    by_name: HashMap<&'static str, usize>,
-}
-
-fn defs() -> &'static Defs {
-    static DEFS: OnceLock<Defs> = OnceLock::new();
+/// One definition per entry of [`table::entries`], in the same order.
+fn defs() -> &'static [MethodDef] {
+    static DEFS: OnceLock<Vec<MethodDef>> = OnceLock::new();
     DEFS.get_or_init(|| {
-        let defs: Vec<MethodDef> = table::entries()
+        table::entries()
             .iter()
             .map(|entry| MethodDef {
                 name: entry.name,
@@ -41,9 +36,7 @@ fn defs() -> &'static Defs {
                 needs_confirmation: false,
                 handler: handle,
             })
-            .collect();
-        let by_name = defs.iter().enumerate().map(|(i, d)| (d.name, i)).collect();
-        Defs { defs, by_name }
+            .collect()
     })
 }
 
@@ -70,13 +63,12 @@ fn scope_of(scopes: &[&'static str]) -> Option<&'static str> {
 
 /// The catalog's entry for a lower-cased method name.
 pub fn find(name: &str) -> Option<&'static MethodDef> {
-    let defs = defs();
-    defs.by_name.get(name).map(|&i| &defs.defs[i])
+    table::position(name).map(|i| &defs()[i])
 }
 
 /// Every method the catalog answers, sorted by name.
 pub fn methods() -> &'static [MethodDef] {
-    &defs().defs
+    defs()
 }
 
 /// The handler of every catalog method.

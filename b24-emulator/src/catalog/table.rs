@@ -152,10 +152,14 @@ fn index() -> &'static Index {
     })
 }
 
+/// The position in [`entries`] of the documented method with this lower-cased name.
+pub fn position(name: &str) -> Option<usize> {
+    index().by_name.get(name).copied()
+}
+
 /// The documented method with this lower-cased name.
 pub fn entry(name: &str) -> Option<&'static Entry> {
-    let index = index();
-    index.by_name.get(name).map(|&i| &index.entries[i])
+    position(name).map(|i| &index().entries[i])
 }
 
 /// Every documented classic method, sorted by name.

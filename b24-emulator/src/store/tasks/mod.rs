@@ -39,6 +39,14 @@ impl Task {
         self.values.get(field.upper).unwrap_or(&Value::Null)
     }
 
+    /// `ERROR_CORE` "Task title not specified" for a missing or blank title.
+    fn check_title(&self) -> Result<(), ApiError> {
+        match self.values.get("TITLE").and_then(Value::as_str) {
+            Some(title) if !title.trim().is_empty() => Ok(()),
+            _ => Err(core_error("Task title not specified")),
+        }
+    }
+
     /// The task's ID.
     pub fn id(&self) -> i64 {
         self.values.get("ID").map_or(0, Value::php_intval)
@@ -184,14 +192,7 @@ impl TaskStore {
             user_fields: Vec::new(),
         };
         apply(&mut task, fields, author)?;
-        if task
-            .values
-            .get("TITLE")
-            .and_then(Value::as_str)
-            .is_none_or(|t| t.trim().is_empty())
-        {
-            return Err(core_error("Task title not specified"));
-        }
+        task.check_title()?;
         if task
             .values
             .get("RESPONSIBLE_ID")
@@ -220,14 +221,7 @@ impl TaskStore {
         let current = self.tasks.get(&id).ok_or_else(wrong_task_id)?;
         let mut task = current.clone();
         apply(&mut task, fields, author)?;
-        if task
-            .values
-            .get("TITLE")
-            .and_then(Value::as_str)
-            .is_none_or(|t| t.trim().is_empty())
-        {
-            return Err(core_error("Task title not specified"));
-        }
+        task.check_title()?;
         task.values
             .insert("CHANGED_BY", Value::from(author.user.to_string()));
         task.values
