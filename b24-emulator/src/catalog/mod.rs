@@ -2,8 +2,8 @@
 //! handler answers from the documentation's structured catalog, compiled in by `build.rs`.
 //!
 //! A call goes through the same [`invoke`](crate::call::invoke) as a hand-written method (the
-//! documented scope enforced, confirmation, operating time), then [`check`] (required
-//! parameters, loose types) and [`answer`] (the documented example or a generated value; list
+//! documented scope enforced, confirmation, operating time), then `check` (required
+//! parameters, loose types) and `answer` (the documented example or a generated value; list
 //! methods paged; `*.fields` describing fields). Nothing is stored: an `add` answers its
 //! documented ID and a later `get` its documented record.
 //!
