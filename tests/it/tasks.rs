@@ -1,12 +1,23 @@
 //! Tasks end to end through the typed methods of b24-methods: what `tasks.task.add` creates,
 //! `get` and `list` return, `update` changes and `delete` removes; list filters, order, select
-//! and paging; the documented errors.
+//! and paging; the documented errors; status moves, checklist items and comments.
 
 use b24_core::{Client, Error};
+use b24_methods::task::checklistitem::add::{TaskChecklistitemAdd, TaskChecklistitemAddFields};
+use b24_methods::task::checklistitem::complete::TaskChecklistitemComplete;
+use b24_methods::task::checklistitem::delete::TaskChecklistitemDelete;
+use b24_methods::task::checklistitem::getlist::TaskChecklistitemGetlist;
+// Comments are deprecated by the documentation, and still answer.
+#[allow(deprecated)]
+use b24_methods::task::commentitem::add::{TaskCommentitemAdd, TaskCommentitemAddFields};
+#[allow(deprecated)]
+use b24_methods::task::commentitem::getlist::TaskCommentitemGetlist;
 use b24_methods::tasks::task::add::TasksTaskAdd;
+use b24_methods::tasks::task::complete::TasksTaskComplete;
 use b24_methods::tasks::task::delete::TasksTaskDelete;
 use b24_methods::tasks::task::get::TasksTaskGet;
 use b24_methods::tasks::task::list::TasksTaskList;
+use b24_methods::tasks::task::start::TasksTaskStart;
 use b24_methods::tasks::task::update::TasksTaskUpdate;
 use serde_json::{Value, json};
 
@@ -214,4 +225,111 @@ async fn the_documented_errors_of_add_and_update() {
     // The refused update changed nothing.
     let got = get(&client, id).await;
     assert_eq!(got, task);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn status_moves_checklists_and_comments_belong_to_their_task() {
+    let (emulator, _) = support::portal().await;
+    let client = support::unpaced_for(&emulator);
+    let task = add(&client, json!({ "TITLE": "Ship it", "RESPONSIBLE_ID": 1 })).await;
+    let id: i64 = task["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("an ID");
+
+    let started = client
+        .call(&TasksTaskStart::new(id))
+        .await
+        .expect("started")
+        .task
+        .expect("the task");
+    assert_eq!(started["status"], json!("3"));
+    let completed = client
+        .call(&TasksTaskComplete::new(id))
+        .await
+        .expect("completed")
+        .task
+        .expect("the task");
+    assert_eq!(completed["status"], json!("5"));
+    assert_eq!(completed["closedBy"], json!("1"));
+
+    let first = client
+        .call(&TaskChecklistitemAdd::new(
+            id,
+            TaskChecklistitemAddFields::new("Write notes").with_sort_index(2),
+        ))
+        .await
+        .expect("added");
+    let second = client
+        .call(&TaskChecklistitemAdd::new(
+            id,
+            TaskChecklistitemAddFields::new("Tag release").with_sort_index(1),
+        ))
+        .await
+        .expect("added");
+    let done = client
+        .call(&TaskChecklistitemComplete::new(id, first.clone()))
+        .await
+        .expect("completed");
+    assert!(done.get(), "{done:?}");
+    let checklist = client
+        .call(&TaskChecklistitemGetlist::new(id))
+        .await
+        .expect("listed");
+    let items: Vec<(Option<&str>, bool)> = checklist
+        .iter()
+        .map(|item| {
+            (
+                item.title.as_deref(),
+                item.is_complete.is_some_and(|flag| flag.get()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [(Some("Tag release"), false), (Some("Write notes"), true)]
+    );
+    assert!(
+        client
+            .call(&TaskChecklistitemDelete::new(id, second))
+            .await
+            .expect("deleted")
+            .get()
+    );
+    let (code, _) = api_error(
+        client
+            .call(&TaskChecklistitemAdd::new(
+                id,
+                TaskChecklistitemAddFields::new(""),
+            ))
+            .await,
+    );
+    assert_eq!(code, "ERROR_CORE");
+
+    let comment = client
+        .call(&TaskCommentitemAdd::new(
+            id,
+            TaskCommentitemAddFields::new("Released"),
+        ))
+        .await
+        .expect("commented");
+    let comments = client
+        .call(&TaskCommentitemGetlist::new(id))
+        .await
+        .expect("listed");
+    assert_eq!(comments.len(), 1);
+    assert_eq!(comments[0].post_message.as_deref(), Some("Released"));
+    assert_eq!(
+        comments[0].id.as_deref(),
+        comment.as_i64().map(|c| c.to_string()).as_deref()
+    );
+
+    // Deleting the task takes its checklist and comments with it.
+    client
+        .call(&TasksTaskDelete::new(id))
+        .await
+        .expect("deleted");
+    let (code, _) = api_error(client.call(&TaskCommentitemGetlist::new(id)).await);
+    assert_eq!(code, "ERROR_CORE");
 }

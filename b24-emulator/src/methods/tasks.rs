@@ -1,10 +1,13 @@
-//! Tasks (REST 2): `tasks.task.add/get/list/update/delete` on [`crate::store::tasks`]. Records
+//! Tasks (REST 2): `tasks.task.add/get/list/update/delete`, the status moves
+//! (`complete/start/renew/defer/pause`), checklist items (`task.checklistitem.*`) and comments
+//! (`task.commentitem.*`) on [`crate::store::tasks`]. Task records
 //! answer as `{"task": {…}}` (`{"tasks": […]}` for a list, paged by `start`), field names in
 //! camelCase, integers as strings; `fields`, `filter`, `order` and `select` take the UPPER_CASE
 //! names (camelCase too).
 
 use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput};
+use crate::store::tasks::items::{Items, item_not_found};
 use crate::store::tasks::query::{Query, Select};
 use crate::store::tasks::{Author, wrong_task_id};
 use crate::value::Value;
@@ -97,4 +100,102 @@ pub fn list(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         .tasks
         .list(&query, start)
         .into_output(|tasks| Value::object([("tasks", tasks)])))
+}
+
+/// `tasks.task.complete` / `start` / `renew` / `defer` / `pause`: the task in its new status.
+pub fn set_status(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    let status = match call.method.rsplit('.').next() {
+        Some("complete") => 5,
+        Some("start") => 3,
+        Some("defer") => 6,
+        _ => 2,
+    };
+    let id = task_id(call.params)?;
+    let fields = Value::object([("STATUS", Value::Int(status))]);
+    as_author(call, |call, author| {
+        let task = call.state.tasks.update(id, &fields, author)?;
+        Ok(one(task.record(&Select::all())))
+    })
+}
+
+/// A parameter of the older `task.*` methods: by name (any case) or by position.
+fn arg<'a>(params: &'a Value, name: &str, position: usize) -> Option<&'a Value> {
+    params
+        .get_ci(name)
+        .or_else(|| params.get(&position.to_string()))
+}
+
+/// `TASKID` (position 0) of an existing task, and `ITEMID` (position 1) when asked for.
+fn task_and_item(call: &Call<'_>, with_item: bool) -> Result<(i64, i64), ApiError> {
+    let task = arg(call.params, "TASKID", 0)
+        .map(Value::php_intval)
+        .filter(|id| call.state.tasks.get(*id).is_some())
+        .ok_or_else(item_not_found)?;
+    let item = if with_item {
+        arg(call.params, "ITEMID", 1)
+            .map(Value::php_intval)
+            .ok_or_else(item_not_found)?
+    } else {
+        0
+    };
+    Ok((task, item))
+}
+
+/// The checklist or the comments, by the method's family.
+fn items<'a>(call: &'a mut Call<'_>) -> &'a mut Items {
+    if call.method.starts_with("task.commentitem.") {
+        &mut call.state.tasks.comments
+    } else {
+        &mut call.state.tasks.checklist
+    }
+}
+
+/// `task.checklistitem.add` / `task.commentitem.add`: the new item's ID.
+pub fn item_add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    let (task, _) = task_and_item(call, false)?;
+    let fields = arg(call.params, "FIELDS", 1).cloned().unwrap_or_default();
+    let (user, now) = (call.principal.user_id(), call.now_secs());
+    let id = items(call).add(task, &fields, user, now)?;
+    Ok(MethodOutput::new(Value::Int(id)))
+}
+
+/// `task.checklistitem.get` / `task.commentitem.get`: the item.
+pub fn item_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    let (task, item) = task_and_item(call, true)?;
+    Ok(MethodOutput::new(items(call).get(task, item)?.clone()))
+}
+
+/// `task.checklistitem.getlist` / `task.commentitem.getlist`: the task's items.
+pub fn item_list(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    let (task, _) = task_and_item(call, false)?;
+    Ok(MethodOutput::new(Value::List(items(call).list(task))))
+}
+
+/// `task.checklistitem.update` (`null`, as documented) / `task.commentitem.update` (`true`).
+pub fn item_update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    let (task, item) = task_and_item(call, true)?;
+    let fields = arg(call.params, "FIELDS", 2).cloned().unwrap_or_default();
+    let comment = call.method.starts_with("task.commentitem.");
+    items(call).update(task, item, &fields)?;
+    Ok(MethodOutput::new(if comment {
+        Value::Bool(true)
+    } else {
+        Value::Null
+    }))
+}
+
+/// `task.checklistitem.delete` / `task.commentitem.delete`: `true`.
+pub fn item_delete(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    let (task, item) = task_and_item(call, true)?;
+    items(call).delete(task, item)?;
+    Ok(MethodOutput::new(Value::Bool(true)))
+}
+
+/// `task.checklistitem.complete` / `renew`: `true`; the item's `IS_COMPLETE` set or cleared.
+pub fn item_toggle(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    let (task, item) = task_and_item(call, true)?;
+    let done = call.method.ends_with(".complete");
+    let fields = Value::object([("IS_COMPLETE", Value::from(if done { "Y" } else { "N" }))]);
+    items(call).update(task, item, &fields)?;
+    Ok(MethodOutput::new(Value::Bool(true)))
 }

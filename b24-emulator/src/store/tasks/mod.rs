@@ -5,11 +5,13 @@
 //! The store is given plain values (the acting user, the portal time, which users exist) and
 //! answers with records or the documented errors.
 
+pub mod items;
 pub mod query;
 pub mod schema;
 
 use std::collections::BTreeMap;
 
+use items::{ItemKind, Items};
 use schema::{FieldDef, Kind};
 
 use crate::envelope::{ApiError, format_atom};
@@ -142,11 +144,15 @@ impl std::fmt::Debug for Author<'_> {
     }
 }
 
-/// Every task of the portal.
+/// Every task of the portal, with its checklist items and comments.
 #[derive(Debug, Clone)]
 pub struct TaskStore {
     tasks: BTreeMap<i64, Task>,
     next_id: i64,
+    /// Checklist items of the tasks.
+    pub checklist: Items,
+    /// Comments on the tasks.
+    pub comments: Items,
 }
 
 impl Default for TaskStore {
@@ -154,6 +160,8 @@ impl Default for TaskStore {
         TaskStore {
             tasks: BTreeMap::new(),
             next_id: 1,
+            checklist: Items::new(ItemKind::Checklist),
+            comments: Items::new(ItemKind::Comment),
         }
     }
 }
@@ -231,8 +239,10 @@ impl TaskStore {
         Ok(slot)
     }
 
-    /// Removes a task; `false` when there was none.
+    /// Removes a task with its checklist and comments; `false` when there was none.
     pub fn delete(&mut self, id: i64) -> bool {
+        self.checklist.forget_task(id);
+        self.comments.forget_task(id);
         self.tasks.remove(&id).is_some()
     }
 
