@@ -17,6 +17,7 @@ use crate::page::log::RequestLog;
 use crate::session::Session;
 use crate::store::apps::AppStore;
 use crate::store::crm::CrmStore;
+use crate::store::entity::EntityStore;
 use crate::store::events::{Delivery, EventStore, Occurrence};
 use crate::store::tasks::TaskStore;
 
@@ -196,6 +197,8 @@ pub struct PortalState {
     pub requests: RequestLog,
     /// Tasks (`tasks.task.*`).
     pub tasks: TaskStore,
+    /// Application data storage (`entity.*`).
+    pub entity: EntityStore,
 }
 
 impl PortalState {
@@ -237,6 +240,7 @@ impl PortalState {
             apps,
             requests: RequestLog::default(),
             tasks: TaskStore::default(),
+            entity: EntityStore::default(),
         }
     }
 

@@ -218,11 +218,37 @@ fn required_object<'a>(rows: impl IntoIterator<Item = &'a Value>) -> Value {
     Value::Object(object)
 }
 
+/// IDs of the records made before the run.
+#[derive(Default)]
+struct Made {
+    item: i64,
+    section: i64,
+}
+
 /// Minimal valid requests of stateful methods whose documented example names records or users
 /// the emulated portal does not hold (tasks #8017 and #8131, users #123 and #456), or that
-/// document none. Task #1 is made before the run; items #1 by the `add` of their family.
-fn stateful_request(method: &str) -> Option<Value> {
+/// document none. Task #1, the storage `menu` with an item and a section are made before the
+/// run; checklist items and comments #1 by the `add` of their family.
+fn stateful_request(method: &str, made: &Made) -> Option<Value> {
+    let (item, section) = (made.item, made.section);
     Some(match method {
+        "entity.add" => json!({ "ENTITY": "other", "NAME": "Other" }),
+        "entity.get" | "entity.delete" => json!({ "ENTITY": "other" }),
+        "entity.update" => json!({ "ENTITY": "other", "NAME": "Renamed" }),
+        "entity.item.add" => json!({ "ENTITY": "menu", "NAME": "Dish" }),
+        "entity.item.get" | "entity.item.property.get" | "entity.section.get" => {
+            json!({ "ENTITY": "menu" })
+        }
+        "entity.item.update" => json!({ "ENTITY": "menu", "ID": item, "NAME": "Soup" }),
+        "entity.item.delete" => json!({ "ENTITY": "menu", "ID": item }),
+        "entity.item.property.add" => json!({ "ENTITY": "menu", "PROPERTY": "weight" }),
+        "entity.item.property.update" => {
+            json!({ "ENTITY": "menu", "PROPERTY": "weight", "NAME": "Weight" })
+        }
+        "entity.item.property.delete" => json!({ "ENTITY": "menu", "PROPERTY": "weight" }),
+        "entity.section.add" => json!({ "ENTITY": "menu", "NAME": "Mains" }),
+        "entity.section.update" => json!({ "ENTITY": "menu", "ID": section, "NAME": "Starters" }),
+        "entity.section.delete" => json!({ "ENTITY": "menu", "ID": section }),
         "tasks.task.add" => json!({ "fields": { "TITLE": "Call", "RESPONSIBLE_ID": 1 } }),
         "tasks.task.get" | "tasks.task.delete" => json!({ "taskId": 1 }),
         "tasks.task.update" => json!({ "taskId": 1, "fields": { "TITLE": "Call back" } }),
@@ -247,8 +273,8 @@ fn stateful_request(method: &str) -> Option<Value> {
 
 /// What the test sends for `method`: a stateful method's minimal valid request, else the
 /// documented example, else the required parameters and `fields`.
-fn request(method: &str, entry: Option<&Value>) -> Value {
-    stateful_request(method)
+fn request(method: &str, entry: Option<&Value>, made: &Made) -> Value {
+    stateful_request(method, made)
         .or_else(|| request_example(method))
         .unwrap_or_else(|| {
             let rows: Vec<&Value> = entry
@@ -316,6 +342,27 @@ async fn every_registered_method_answers_with_its_typed_response() {
         .await
         .expect("a task");
     assert_eq!(task.result["task"]["id"], json!("1"));
+    // The storage `menu` with an item and a section, for the `entity.*` minimal requests.
+    let mut made = Made::default();
+    for (method, body) in [
+        ("entity.add", json!({ "ENTITY": "menu", "NAME": "Menu" })),
+        (
+            "entity.item.add",
+            json!({ "ENTITY": "menu", "NAME": "Setup" }),
+        ),
+        (
+            "entity.section.add",
+            json!({ "ENTITY": "menu", "NAME": "Setup" }),
+        ),
+    ] {
+        let answer = client.call_raw(method, &body).await.expect(method);
+        let id = answer.result.as_i64().unwrap_or_default();
+        match method {
+            "entity.item.add" => made.item = id,
+            "entity.section.add" => made.section = id,
+            _ => {}
+        }
+    }
     // The administrator confirms the one method that waits for it, once it was asked for.
     let asked = client
         .call_raw("voximplant.user.get", &json!({ "USER_ID": [1] }))
@@ -340,7 +387,7 @@ async fn every_registered_method_answers_with_its_typed_response() {
 
     let mut failures: BTreeMap<&str, String> = BTreeMap::new();
     for info in &methods {
-        let body = request(info.name, entries.get(info.name));
+        let body = request(info.name, entries.get(info.name), &made);
         if let Err(failure) = check(&client, info, body).await {
             failures.insert(info.name, failure);
         }

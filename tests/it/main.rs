@@ -3,6 +3,7 @@
 mod catalog;
 mod config_edges;
 mod deadline;
+mod entity;
 mod errors;
 mod every_method;
 mod fixtures;

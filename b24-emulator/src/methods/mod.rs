@@ -14,6 +14,7 @@ mod crm_change;
 pub mod crm_item;
 pub mod crm_legacy;
 pub mod crm_type;
+pub mod entity;
 pub mod events;
 mod fields;
 pub mod im;
@@ -43,6 +44,7 @@ const fn confirmed(name: &'static str, scope: &'static str, handler: Handler) ->
 
 const CRM: Option<&str> = Some("crm");
 const TASK: Option<&str> = Some("task");
+const ENTITY: Option<&str> = Some("entity");
 
 /// Every method of the emulated portal: the hand-written ones, then the documentation's catalog.
 pub static METHODS: MethodTable = MethodTable::with_fallback(
@@ -132,6 +134,31 @@ pub static METHODS: MethodTable = MethodTable::with_fallback(
         // im
         m("im.department.get", Some("im"), im::department_get),
         m("im.revision.get", Some("im"), im::revision_get),
+        // application data storage
+        m("entity.add", ENTITY, entity::add),
+        m("entity.get", ENTITY, entity::get),
+        m("entity.update", ENTITY, entity::update),
+        m("entity.delete", ENTITY, entity::delete),
+        m("entity.item.property.add", ENTITY, entity::property_add),
+        m("entity.item.property.get", ENTITY, entity::property_get),
+        m(
+            "entity.item.property.update",
+            ENTITY,
+            entity::property_update,
+        ),
+        m(
+            "entity.item.property.delete",
+            ENTITY,
+            entity::property_delete,
+        ),
+        m("entity.item.add", ENTITY, entity::record_add),
+        m("entity.item.get", ENTITY, entity::record_list),
+        m("entity.item.update", ENTITY, entity::record_update),
+        m("entity.item.delete", ENTITY, entity::record_delete),
+        m("entity.section.add", ENTITY, entity::record_add),
+        m("entity.section.get", ENTITY, entity::record_list),
+        m("entity.section.update", ENTITY, entity::record_update),
+        m("entity.section.delete", ENTITY, entity::record_delete),
         // tasks (REST 2)
         m("tasks.task.add", TASK, tasks::add),
         m("tasks.task.get", TASK, tasks::get),

@@ -1,11 +1,12 @@
 //! The portal's data stores, apart from the methods that serve them: CRM records and
 //! smart-process types ([`crm`]), event bindings and the offline queue ([`events`]),
-//! registered applications and OAuth grants ([`apps`]), tasks ([`tasks`]).
+//! registered applications and OAuth grants ([`apps`]), tasks ([`tasks`]), application data storage ([`entity`]).
 //!
 //! A store knows nothing of requests, credentials or handlers: it is given plain values (the
 //! acting user, the portal time) and answers with data or deliveries to send.
 
 pub mod apps;
 pub mod crm;
+pub mod entity;
 pub mod events;
 pub mod tasks;
