@@ -19,6 +19,7 @@ use crate::store::apps::AppStore;
 use crate::store::crm::CrmStore;
 use crate::store::entity::EntityStore;
 use crate::store::events::{Delivery, EventStore, Occurrence};
+use crate::store::lists::ListStore;
 use crate::store::tasks::TaskStore;
 
 /// Every scope the emulated portal knows (`scope` with `full=true`).
@@ -199,6 +200,8 @@ pub struct PortalState {
     pub tasks: TaskStore,
     /// Application data storage (`entity.*`).
     pub entity: EntityStore,
+    /// Universal lists (`lists.*`).
+    pub lists: ListStore,
 }
 
 impl PortalState {
@@ -241,6 +244,7 @@ impl PortalState {
             requests: RequestLog::default(),
             tasks: TaskStore::default(),
             entity: EntityStore::default(),
+            lists: ListStore::default(),
         }
     }
 

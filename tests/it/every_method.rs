@@ -223,15 +223,46 @@ fn required_object<'a>(rows: impl IntoIterator<Item = &'a Value>) -> Value {
 struct Made {
     item: i64,
     section: i64,
+    list: i64,
+    element: i64,
 }
 
 /// Minimal valid requests of stateful methods whose documented example names records or users
 /// the emulated portal does not hold (tasks #8017 and #8131, users #123 and #456), or that
-/// document none. Task #1, the storage `menu` with an item and a section are made before the
-/// run; checklist items and comments #1 by the `add` of their family.
+/// document none. Task #1, the storage `menu` with an item and a section, the list `setup`
+/// with an element are made before the run; checklist items and comments #1 by the `add` of
+/// their family.
 fn stateful_request(method: &str, made: &Made) -> Option<Value> {
-    let (item, section) = (made.item, made.section);
+    let (item, section, list, element) = (made.item, made.section, made.list, made.element);
+    let setup = json!({ "IBLOCK_TYPE_ID": "lists", "IBLOCK_ID": list, "IBLOCK_CODE": "setup" });
+    let with = |extra: Value| {
+        let mut body = setup.clone();
+        if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
+            body.extend(extra);
+        }
+        body
+    };
     Some(match method {
+        "lists.add" => json!({
+            "IBLOCK_TYPE_ID": "lists", "IBLOCK_CODE": "other", "FIELDS": { "NAME": "Other" }
+        }),
+        "lists.get" => json!({ "IBLOCK_TYPE_ID": "lists" }),
+        // `IBLOCK_ID` 0: the list is named by its code.
+        "lists.update" => json!({
+            "IBLOCK_TYPE_ID": "lists", "IBLOCK_ID": 0, "IBLOCK_CODE": "other",
+            "FIELDS": { "NAME": "Renamed" }
+        }),
+        "lists.delete" => {
+            json!({ "IBLOCK_TYPE_ID": "lists", "IBLOCK_ID": 0, "IBLOCK_CODE": "other" })
+        }
+        "lists.element.add" => {
+            with(json!({ "ELEMENT_CODE": "new", "FIELDS": [{ "NAME": "New" }] }))
+        }
+        "lists.element.get" => setup,
+        "lists.element.update" => {
+            with(json!({ "ELEMENT_ID": element, "FIELDS": { "NAME": "Renamed" } }))
+        }
+        "lists.element.delete" => with(json!({ "ELEMENT_ID": element })),
         "entity.add" => json!({ "ENTITY": "other", "NAME": "Other" }),
         "entity.get" | "entity.delete" => json!({ "ENTITY": "other" }),
         "entity.update" => json!({ "ENTITY": "other", "NAME": "Renamed" }),
@@ -354,15 +385,31 @@ async fn every_registered_method_answers_with_its_typed_response() {
             "entity.section.add",
             json!({ "ENTITY": "menu", "NAME": "Setup" }),
         ),
+        (
+            "lists.add",
+            json!({ "IBLOCK_TYPE_ID": "lists", "IBLOCK_CODE": "setup", "FIELDS": { "NAME": "Setup" } }),
+        ),
     ] {
         let answer = client.call_raw(method, &body).await.expect(method);
         let id = answer.result.as_i64().unwrap_or_default();
         match method {
             "entity.item.add" => made.item = id,
             "entity.section.add" => made.section = id,
+            "lists.add" => made.list = id,
             _ => {}
         }
     }
+    let element = client
+        .call_raw(
+            "lists.element.add",
+            &json!({
+                "IBLOCK_TYPE_ID": "lists", "IBLOCK_ID": made.list, "IBLOCK_CODE": "setup",
+                "ELEMENT_CODE": "setup", "FIELDS": { "NAME": "Setup" }
+            }),
+        )
+        .await
+        .expect("an element");
+    made.element = element.result.as_i64().expect("an element ID");
     // The administrator confirms the one method that waits for it, once it was asked for.
     let asked = client
         .call_raw("voximplant.user.get", &json!({ "USER_ID": [1] }))

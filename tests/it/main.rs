@@ -8,6 +8,7 @@ mod errors;
 mod every_method;
 mod fixtures;
 mod list_methods;
+mod lists;
 mod moves;
 mod outcomes;
 mod php_parity;

@@ -18,6 +18,7 @@ pub mod entity;
 pub mod events;
 mod fields;
 pub mod im;
+pub mod lists;
 pub mod placement;
 pub mod service;
 pub mod tasks;
@@ -45,6 +46,7 @@ const fn confirmed(name: &'static str, scope: &'static str, handler: Handler) ->
 const CRM: Option<&str> = Some("crm");
 const TASK: Option<&str> = Some("task");
 const ENTITY: Option<&str> = Some("entity");
+const LISTS: Option<&str> = Some("lists");
 
 /// Every method of the emulated portal: the hand-written ones, then the documentation's catalog.
 pub static METHODS: MethodTable = MethodTable::with_fallback(
@@ -159,6 +161,15 @@ pub static METHODS: MethodTable = MethodTable::with_fallback(
         m("entity.section.get", ENTITY, entity::record_list),
         m("entity.section.update", ENTITY, entity::record_update),
         m("entity.section.delete", ENTITY, entity::record_delete),
+        // universal lists
+        m("lists.add", LISTS, lists::add),
+        m("lists.get", LISTS, lists::get),
+        m("lists.update", LISTS, lists::update),
+        m("lists.delete", LISTS, lists::delete),
+        m("lists.element.add", LISTS, lists::element_add),
+        m("lists.element.get", LISTS, lists::element_get),
+        m("lists.element.update", LISTS, lists::element_update),
+        m("lists.element.delete", LISTS, lists::element_delete),
         // tasks (REST 2)
         m("tasks.task.add", TASK, tasks::add),
         m("tasks.task.get", TASK, tasks::get),

@@ -4,10 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use super::records;
 use crate::envelope::{ApiError, format_atom};
-use crate::list::{self, Page};
-use crate::store::crm::query::scalar_matches;
-use crate::store::crm::schema::Kind;
+use crate::list::Page;
 use crate::value::Value;
 
 fn error(code: &str, description: &str) -> ApiError {
@@ -100,16 +99,6 @@ struct Storage {
 pub struct EntityStore {
     storages: BTreeMap<String, Storage>,
     next_id: i64,
-}
-
-/// A number, written as one or as a numeric string.
-fn number(value: &Value) -> Option<f64> {
-    match value {
-        Value::Int(i) => Some(*i as f64),
-        Value::Float(x) => Some(*x),
-        Value::Str(s) => s.trim().parse().ok(),
-        _ => None,
-    }
 }
 
 /// A text parameter of a write (`None` when absent).
@@ -400,8 +389,7 @@ impl EntityStore {
     }
 
     /// `entity.item.get` / `entity.section.get`: the page of `start` of the records that
-    /// `filter` admits (fields and `PROPERTY_<CODE>` with operator prefixes; unknown keys
-    /// match nothing), sorted by `sort` (then ID).
+    /// `filter` admits, sorted by `sort` (see [`records::page`]).
     pub fn record_list(
         &self,
         part: Part,
@@ -411,71 +399,11 @@ impl EntityStore {
         start: i64,
     ) -> Result<Page<Value>, ApiError> {
         let storage = self.storage(code)?;
-        let mut conds = Vec::new();
-        for (key, want) in filter.map(Value::entries).unwrap_or_default() {
-            let (prefix, name) = list::split_key(&key);
-            let op =
-                list::parse_op(prefix).ok_or_else(|| error("ERROR_ARGUMENT", "Invalid filter"))?;
-            conds.push((name.to_owned(), op, want.clone()));
-        }
-        let mut order = Vec::new();
-        for (key, direction) in sort.map(Value::entries).unwrap_or_default() {
-            order.push((key, list::descending(direction)?));
-        }
-        // A field of the record, or with `PROPERTY_` a property value; names in any case.
-        let field = |record: &Value, name: &str| -> Value {
-            let property = name
-                .get(..9)
-                .filter(|prefix| prefix.eq_ignore_ascii_case("PROPERTY_"))
-                .map(|_| &name[9..]);
-            match property {
-                Some(property) => record
-                    .get("PROPERTY_VALUES")
-                    .and_then(|values| values.get_ci(property))
-                    .cloned()
-                    .unwrap_or_default(),
-                None => record.get_ci(name).cloned().unwrap_or_default(),
-            }
-        };
-        let kind = |have: &Value| {
-            if number(have).is_some() {
-                Kind::Int
-            } else {
-                Kind::Str
-            }
-        };
-        let mut rows: Vec<&Value> = storage
+        let rows = storage
             .records
             .range((part as u8, i64::MIN)..=(part as u8, i64::MAX))
-            .map(|(_, record)| record)
-            .filter(|record| {
-                conds.iter().all(|(name, op, want)| {
-                    let have = field(record, name);
-                    list::test(*op, want, |op, want| {
-                        scalar_matches(Some(kind(&have)), &have, op, want)
-                    })
-                })
-            })
-            .collect();
-        rows.sort_by(|a, b| {
-            order
-                .iter()
-                .map(|(name, descending)| {
-                    let (x, y) = (field(a, name), field(b, name));
-                    let ordering = match (number(&x), number(&y)) {
-                        (Some(x), Some(y)) => x.total_cmp(&y),
-                        _ => x.php_string().cmp(&y.php_string()),
-                    };
-                    if *descending {
-                        ordering.reverse()
-                    } else {
-                        ordering
-                    }
-                })
-                .find(|o| o.is_ne())
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        Ok(Page::of(rows.into_iter().cloned(), start))
+            .map(|(_, record)| record);
+        records::page(rows, filter, sort, start)
     }
 }
 
