@@ -19,6 +19,7 @@ use crate::store::apps::AppStore;
 use crate::store::crm::CrmStore;
 use crate::store::entity::EntityStore;
 use crate::store::events::{Delivery, EventStore, Occurrence};
+use crate::store::im::ImStore;
 use crate::store::lists::ListStore;
 use crate::store::tasks::TaskStore;
 
@@ -202,6 +203,8 @@ pub struct PortalState {
     pub entity: EntityStore,
     /// Universal lists (`lists.*`).
     pub lists: ListStore,
+    /// Chats and messages (`im.chat.add`, `im.message.*`).
+    pub im: ImStore,
 }
 
 impl PortalState {
@@ -245,6 +248,7 @@ impl PortalState {
             tasks: TaskStore::default(),
             entity: EntityStore::default(),
             lists: ListStore::default(),
+            im: ImStore::default(),
         }
     }
 

@@ -225,12 +225,13 @@ struct Made {
     section: i64,
     list: i64,
     element: i64,
+    message: i64,
 }
 
 /// Minimal valid requests of stateful methods whose documented example names records or users
 /// the emulated portal does not hold (tasks #8017 and #8131, users #123 and #456), or that
 /// document none. Task #1, the storage `menu` with an item and a section, the list `setup`
-/// with an element are made before the run; checklist items and comments #1 by the `add` of
+/// with an element, a message to user #11 are made before the run; checklist items and comments #1 by the `add` of
 /// their family.
 fn stateful_request(method: &str, made: &Made) -> Option<Value> {
     let (item, section, list, element) = (made.item, made.section, made.list, made.element);
@@ -243,6 +244,9 @@ fn stateful_request(method: &str, made: &Made) -> Option<Value> {
         body
     };
     Some(match method {
+        "im.message.add" => json!({ "DIALOG_ID": "11", "MESSAGE": "Hello" }),
+        "im.message.update" => json!({ "MESSAGE_ID": made.message, "MESSAGE": "Hello again" }),
+        "im.message.delete" => json!({ "MESSAGE_ID": made.message }),
         "lists.add" => json!({
             "IBLOCK_TYPE_ID": "lists", "IBLOCK_CODE": "other", "FIELDS": { "NAME": "Other" }
         }),
@@ -410,6 +414,14 @@ async fn every_registered_method_answers_with_its_typed_response() {
         .await
         .expect("an element");
     made.element = element.result.as_i64().expect("an element ID");
+    let message = client
+        .call_raw(
+            "im.message.add",
+            &json!({ "DIALOG_ID": "11", "MESSAGE": "Setup" }),
+        )
+        .await
+        .expect("a message");
+    made.message = message.result.as_i64().expect("a message ID");
     // The administrator confirms the one method that waits for it, once it was asked for.
     let asked = client
         .call_raw("voximplant.user.get", &json!({ "USER_ID": [1] }))

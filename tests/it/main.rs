@@ -9,6 +9,7 @@ mod every_method;
 mod fixtures;
 mod list_methods;
 mod lists;
+mod messages;
 mod moves;
 mod outcomes;
 mod php_parity;

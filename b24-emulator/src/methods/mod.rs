@@ -18,6 +18,7 @@ pub mod entity;
 pub mod events;
 mod fields;
 pub mod im;
+pub mod im_messages;
 pub mod lists;
 pub mod placement;
 pub mod service;
@@ -193,6 +194,12 @@ pub static METHODS: MethodTable = MethodTable::with_fallback(
         m("task.commentitem.getlist", TASK, tasks::item_list),
         m("task.commentitem.update", TASK, tasks::item_update),
         m("task.commentitem.delete", TASK, tasks::item_delete),
+        // chats and messages
+        m("im.chat.add", Some("im"), im_messages::chat_add),
+        m("im.message.add", Some("im"), im_messages::add),
+        m("im.message.update", Some("im"), im_messages::update),
+        m("im.message.delete", Some("im"), im_messages::delete),
+        m("im.dialog.messages.get", Some("im"), im_messages::history),
         // telephony
         confirmed("voximplant.user.get", "telephony", telephony::user_get),
     ],
