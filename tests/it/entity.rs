@@ -2,7 +2,6 @@
 //! b24-methods: storages, properties, sections and items created, listed with filters, sort and
 //! pages, changed and removed, with the documented errors.
 
-use b24_core::Error;
 use b24_methods::entity::add::EntityAdd;
 use b24_methods::entity::delete::EntityDelete;
 use b24_methods::entity::get::EntityGet;
@@ -17,13 +16,6 @@ use serde_json::json;
 
 use crate::support;
 
-fn code<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
-    match result {
-        Err(Error::Api(api)) => api.code.to_string(),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
 #[tokio::test]
 async fn a_storage_keeps_what_its_methods_write() {
     let (emulator, _) = support::portal().await;
@@ -36,7 +28,7 @@ async fn a_storage_keeps_what_its_methods_write() {
             .get()
     );
     assert_eq!(
-        code(client.call(&EntityAdd::new("menu", "Again")).await),
+        support::api_code(client.call(&EntityAdd::new("menu", "Again")).await),
         "ERROR_ENTITY_ALREADY_EXISTS"
     );
     let storage = client
@@ -111,7 +103,7 @@ async fn a_storage_keeps_what_its_methods_write() {
             .get()
     );
     assert_eq!(
-        code(client.call(&EntityItemDelete::new("menu", ids[0])).await),
+        support::api_code(client.call(&EntityItemDelete::new("menu", ids[0])).await),
         "ERROR_ITEM_NOT_FOUND"
     );
     client
@@ -119,7 +111,7 @@ async fn a_storage_keeps_what_its_methods_write() {
         .await
         .expect("deleted");
     assert_eq!(
-        code(client.call(&EntityItemGet::new("menu")).await),
+        support::api_code(client.call(&EntityItemGet::new("menu")).await),
         "ERROR_ENTITY_NOT_FOUND"
     );
 }

@@ -2,7 +2,6 @@
 //! b24-methods: a list created, elements added with property values, listed with a filter, an
 //! order and pages, changed and removed, with the documented errors.
 
-use b24_core::Error;
 use b24_methods::lists::add::{ListsAdd, ListsAddFields};
 use b24_methods::lists::delete::ListsDelete;
 use b24_methods::lists::element::add::{ListsElementAdd, ListsElementAddFields};
@@ -13,13 +12,6 @@ use b24_methods::lists::get::ListsGet;
 use serde_json::json;
 
 use crate::support;
-
-fn code<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
-    match result {
-        Err(Error::Api(api)) => api.code.to_string(),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn a_list_keeps_its_elements() {
@@ -36,7 +28,7 @@ async fn a_list_keeps_its_elements() {
         .as_i64()
         .expect("an ID");
     assert_eq!(
-        code(
+        support::api_code(
             client
                 .call(&ListsAdd::new(
                     "lists",
@@ -108,7 +100,7 @@ async fn a_list_keeps_its_elements() {
         .await
         .expect("deleted");
     assert_eq!(
-        code(
+        support::api_code(
             client
                 .call(&ListsElementDelete::new("lists", list, element.as_str()))
                 .await
@@ -120,7 +112,7 @@ async fn a_list_keeps_its_elements() {
         .await
         .expect("deleted");
     assert_eq!(
-        code(
+        support::api_code(
             client
                 .call(&ListsElementGet::new("lists", list, "orders"))
                 .await

@@ -2,7 +2,6 @@
 //! `im.message.add` sends, `im.dialog.messages.get` reads back (newest first, paged by
 //! `LAST_ID`); `update` and `delete` change it, for its author only.
 
-use b24_core::Error;
 use b24_methods::im::chat::add::ImChatAdd;
 use b24_methods::im::dialog::messages::get::ImDialogMessagesGet;
 use b24_methods::im::message::add::ImMessageAdd;
@@ -10,13 +9,6 @@ use b24_methods::im::message::delete::ImMessageDelete;
 use b24_methods::im::message::update::ImMessageUpdate;
 
 use crate::support;
-
-fn code<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
-    match result {
-        Err(Error::Api(api)) => api.code.to_string(),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
 
 /// The texts of a dialog's messages as answered.
 async fn texts(client: &b24_core::Client, request: &ImDialogMessagesGet) -> Vec<String> {
@@ -75,7 +67,7 @@ async fn messages_are_sent_read_edited_and_removed() {
         ["step 1", "step 0, done", "Kick-off"]
     );
     assert_eq!(
-        code(client.call(&ImMessageDelete::new(ids[2])).await),
+        support::api_code(client.call(&ImMessageDelete::new(ids[2])).await),
         "MESSAGE_ID_ERROR"
     );
 
@@ -89,11 +81,11 @@ async fn messages_are_sent_read_edited_and_removed() {
         ["hello"]
     );
     assert_eq!(
-        code(client.call(&ImMessageAdd::new("999", "hello")).await),
+        support::api_code(client.call(&ImMessageAdd::new("999", "hello")).await),
         "USER_NOT_FOUND"
     );
     assert_eq!(
-        code(client.call(&ImMessageAdd::new("11", " ")).await),
+        support::api_code(client.call(&ImMessageAdd::new("11", " ")).await),
         "MESSAGE_EMPTY"
     );
 }

@@ -2,7 +2,7 @@
 //! `get` and `list` return, `update` changes and `delete` removes; list filters, order, select
 //! and paging; the documented errors; status moves, checklist items and comments.
 
-use b24_core::{Client, Error};
+use b24_core::Client;
 use b24_methods::task::checklistitem::add::{TaskChecklistitemAdd, TaskChecklistitemAddFields};
 use b24_methods::task::checklistitem::complete::TaskChecklistitemComplete;
 use b24_methods::task::checklistitem::delete::TaskChecklistitemDelete;
@@ -39,13 +39,6 @@ async fn get(client: &Client, id: i64) -> Value {
         .expect("found")
         .task
         .expect("the task")
-}
-
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (String, String) {
-    match result {
-        Err(Error::Api(api)) => (api.code.to_string(), api.description),
-        other => panic!("expected an API error, got {other:?}"),
-    }
 }
 
 /// The titles of a list answer's tasks.
@@ -118,12 +111,12 @@ async fn what_add_creates_get_list_update_and_delete_see() {
         .expect("deleted");
     assert_eq!(deleted, json!({ "task": true }));
     let (code, description) =
-        api_error(client.call(&TasksTaskGet::default().with_task_id(id)).await);
+        support::api_failure(client.call(&TasksTaskGet::default().with_task_id(id)).await);
     assert_eq!(
         (code.as_str(), description.as_str()),
         ("0", "wrong task id")
     );
-    let (code, _) = api_error(client.call(&TasksTaskDelete::new(id)).await);
+    let (code, _) = support::api_failure(client.call(&TasksTaskDelete::new(id)).await);
     assert_eq!(code, "0");
 }
 
@@ -176,7 +169,7 @@ async fn lists_filter_order_select_and_page() {
         .await
         .expect("listed");
     assert_eq!(titles(&like.tasks).len(), 10);
-    let (code, _) = api_error(
+    let (code, _) = support::api_failure(
         client
             .call(&TasksTaskList::default().with_order(json!({ "NO_SUCH_FIELD": "asc" })))
             .await,
@@ -188,7 +181,7 @@ async fn lists_filter_order_select_and_page() {
 async fn the_documented_errors_of_add_and_update() {
     let (emulator, _) = support::portal().await;
     let client = support::unpaced_for(&emulator);
-    let no_title = api_error(
+    let no_title = support::api_failure(
         client
             .call(&TasksTaskAdd::new(json!({ "RESPONSIBLE_ID": 1 })))
             .await,
@@ -200,7 +193,7 @@ async fn the_documented_errors_of_add_and_update() {
             "Task title not specified".to_owned()
         )
     );
-    let stranger = api_error(
+    let stranger = support::api_failure(
         client
             .call(&TasksTaskAdd::new(
                 json!({ "TITLE": "x", "RESPONSIBLE_ID": 999 }),
@@ -216,7 +209,7 @@ async fn the_documented_errors_of_add_and_update() {
         .as_str()
         .and_then(|id| id.parse().ok())
         .expect("an ID");
-    let bad_status = api_error(
+    let bad_status = support::api_failure(
         client
             .call(&TasksTaskUpdate::new(id, json!({ "STATUS": 42 })))
             .await,
@@ -297,7 +290,7 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
             .expect("deleted")
             .get()
     );
-    let (code, _) = api_error(
+    let (code, _) = support::api_failure(
         client
             .call(&TaskChecklistitemAdd::new(
                 id,
@@ -330,6 +323,6 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
         .call(&TasksTaskDelete::new(id))
         .await
         .expect("deleted");
-    let (code, _) = api_error(client.call(&TaskCommentitemGetlist::new(id)).await);
+    let (code, _) = support::api_failure(client.call(&TaskCommentitemGetlist::new(id)).await);
     assert_eq!(code, "ERROR_CORE");
 }
