@@ -62,11 +62,15 @@ pub struct MethodDef {
     pub handler: Handler,
 }
 
+/// Where a lookup goes for a name the table does not hold.
+pub type Fallback = fn(&str) -> Option<&'static MethodDef>;
+
 /// The method table with an index by name.
 #[derive(Debug)]
 pub struct MethodTable {
     defs: &'static [MethodDef],
     index: OnceLock<HashMap<&'static str, usize>>,
+    fallback: Option<Fallback>,
 }
 
 impl MethodTable {
@@ -75,19 +79,32 @@ impl MethodTable {
         MethodTable {
             defs,
             index: OnceLock::new(),
+            fallback: None,
         }
     }
 
-    /// Looks a method up by its lower-cased name.
+    /// A table of `defs` that looks the names it does not hold up in `fallback`.
+    pub const fn with_fallback(defs: &'static [MethodDef], fallback: Fallback) -> MethodTable {
+        MethodTable {
+            defs,
+            index: OnceLock::new(),
+            fallback: Some(fallback),
+        }
+    }
+
+    /// Looks a method up by its lower-cased name: the table's own entry, else the fallback's.
     pub fn find(&self, name: &str) -> Option<&'static MethodDef> {
         let defs = self.defs;
         let index = self
             .index
             .get_or_init(|| defs.iter().enumerate().map(|(i, d)| (d.name, i)).collect());
-        index.get(name).map(|&i| &defs[i])
+        match index.get(name) {
+            Some(&i) => Some(&defs[i]),
+            None => self.fallback.and_then(|fallback| fallback(name)),
+        }
     }
 
-    /// Every method, in table order.
+    /// Every method of the table itself (not of its fallback), in table order.
     pub fn iter(&self) -> std::slice::Iter<'static, MethodDef> {
         self.defs.iter()
     }

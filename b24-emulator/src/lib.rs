@@ -107,6 +107,7 @@ use std::time::Duration;
 pub mod app_host;
 pub mod auth;
 pub mod call;
+pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod control;
@@ -123,6 +124,7 @@ pub mod params;
 pub mod r7;
 pub mod router;
 pub mod server;
+pub mod session;
 mod setters;
 pub mod state;
 pub mod store;
@@ -133,10 +135,12 @@ pub use config::{AppSettings, AuthStatusMode};
 pub use faults::FaultConfig;
 pub use guard::ConnLimits;
 pub use limits::RateLimit;
+pub use session::SessionMode;
 pub use value::Value;
 
 use config::Config;
 use server::{Listener, ListenerKind, ServerTask};
+use session::Session;
 use setters::setters;
 use state::{Decision, Shared, Urls};
 
@@ -153,6 +157,7 @@ pub struct EmulatorBuilder {
     https_port: u16,
     ca_cert_out: Option<PathBuf>,
     conn_limits: ConnLimits,
+    session: SessionMode,
     config: Config,
 }
 
@@ -163,6 +168,7 @@ impl Default for EmulatorBuilder {
             https_port: 0,
             ca_cert_out: None,
             conn_limits: ConnLimits::default(),
+            session: SessionMode::Off,
             config: Config {
                 scopes: state::ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
                 automated_solution_limit: DEFAULT_AUTOMATED_SOLUTION_LIMIT,
@@ -254,6 +260,21 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Records every REST call (method, parameters without credentials, answer) to `path`,
+    /// one JSON line per call (see [`session`]); the file is created or truncated at start.
+    pub fn record_to(mut self, path: impl Into<PathBuf>) -> Self {
+        self.session = SessionMode::Record(path.into());
+        self
+    }
+
+    /// Answers REST calls from a recording written by [`EmulatorBuilder::record_to`] (see
+    /// [`session`]); [`EmulatorBuilder::start`] fails when the file is unreadable or is not
+    /// a recording.
+    pub fn replay_from(mut self, path: impl Into<PathBuf>) -> Self {
+        self.session = SessionMode::Replay(path.into());
+        self
+    }
+
     /// A manual clock (same as `clock_scale(0.0)`).
     pub fn manual_clock(self) -> Self {
         self.clock_scale(0.0)
@@ -262,7 +283,9 @@ impl EmulatorBuilder {
     /// Binds 127.0.0.1 (plain HTTP, HTTPS and the "moved portal" listener) and starts serving
     /// on the current Tokio runtime.
     pub async fn start(self) -> Result<Emulator, std::io::Error> {
+        let session = Session::open(&self.session)?;
         let shared = Arc::new(Shared::new(self.config));
+        *shared.session() = session;
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
         let tls_listener =

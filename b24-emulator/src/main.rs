@@ -31,6 +31,8 @@ OPTIONS:
                             register an application with the OAuth server (SCOPES
                             comma-separated; `ui` = it has a user interface)
     --app-handler <URL>     handler URL of the last --app (install, events, redirect_uri)
+    --record <PATH>         write every REST call and its answer to PATH (JSON lines)
+    --replay <PATH>         answer REST calls from a recording made with --record
     -h, --help              print this help
 
 Prints on stdout, one per line: `webhook: http://127.0.0.1:N/rest/1/<code>/`,
@@ -95,7 +97,9 @@ async fn main() -> ExitCode {
             | "--operating-limit"
             | "--clock-scale"
             | "--app"
-            | "--app-handler" => {
+            | "--app-handler"
+            | "--record"
+            | "--replay" => {
                 let Some(value) = inline.or_else(|| args.next()) else {
                     return usage_error(&format!("{flag} needs a value"));
                 };
@@ -109,6 +113,8 @@ async fn main() -> ExitCode {
                         Err(_) => return usage_error(&format!("invalid port `{value}`")),
                     },
                     "--ca-out" => builder = builder.ca_cert_out(value),
+                    "--record" => builder = builder.record_to(value),
+                    "--replay" => builder = builder.replay_from(value),
                     "--app" => match parse_app(&value) {
                         Some(app) => apps.push(app),
                         None => return usage_error(&format!("invalid application `{value}`")),

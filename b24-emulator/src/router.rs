@@ -338,7 +338,17 @@ fn dispatch(
         clock: &shared.clock,
         methods: &methods::METHODS,
     };
-    let mut invocation = call::invoke(&mut env, def, &params, false);
+    let replayed = shared.session().replay(def.name, &params);
+    let mut invocation = match replayed {
+        Some(outcome) => call::Invocation {
+            outcome,
+            timing: envelope::Timing::at(started),
+        },
+        None => call::invoke(&mut env, def, &params, false),
+    };
+    shared
+        .session()
+        .record(def.name, &params, &invocation.outcome);
     let outbox = std::mem::take(&mut state.outbox);
     drop(state);
     delivery::send_all(shared, outbox);

@@ -14,9 +14,14 @@ use crate::envelope::now_secs;
 use crate::faults::FaultState;
 use crate::limits::{OperatingLedger, RateLimiter};
 use crate::page::log::RequestLog;
+use crate::session::Session;
 use crate::store::apps::AppStore;
 use crate::store::crm::CrmStore;
+use crate::store::entity::EntityStore;
 use crate::store::events::{Delivery, EventStore, Occurrence};
+use crate::store::im::ImStore;
+use crate::store::lists::ListStore;
+use crate::store::tasks::TaskStore;
 
 /// Every scope the emulated portal knows (`scope` with `full=true`).
 pub const ALL_SCOPES: &[&str] = &[
@@ -35,6 +40,7 @@ pub const ALL_SCOPES: &[&str] = &[
     "documentgenerator",
     "entity",
     "humanresources",
+    "humanresources.hcmlink",
     "im",
     "imbot",
     "imconnector",
@@ -51,11 +57,14 @@ pub const ALL_SCOPES: &[&str] = &[
     "rpa",
     "sale",
     "salescenter",
+    "sign.b2e",
+    "socialnetwork",
     "sonet_group",
     "task",
     "telephony",
     "timeman",
     "user",
+    "user.userfield",
     "user_basic",
     "user_brief",
     "userconsent",
@@ -188,6 +197,14 @@ pub struct PortalState {
     pub apps: AppStore,
     /// The last REST requests, for the portal page.
     pub requests: RequestLog,
+    /// Tasks (`tasks.task.*`).
+    pub tasks: TaskStore,
+    /// Application data storage (`entity.*`).
+    pub entity: EntityStore,
+    /// Universal lists (`lists.*`).
+    pub lists: ListStore,
+    /// Chats and messages (`im.chat.add`, `im.message.*`).
+    pub im: ImStore,
 }
 
 impl PortalState {
@@ -228,6 +245,10 @@ impl PortalState {
             outbox: Vec::new(),
             apps,
             requests: RequestLog::default(),
+            tasks: TaskStore::default(),
+            entity: EntityStore::default(),
+            lists: ListStore::default(),
+            im: ImStore::default(),
         }
     }
 
@@ -419,6 +440,8 @@ pub struct Shared {
     pub member_id: String,
     /// Listener addresses.
     pub urls: OnceLock<Urls>,
+    /// Recording or replay of the REST calls (kept across resets).
+    pub session: Mutex<Session>,
     state: Mutex<PortalState>,
 }
 
@@ -445,6 +468,7 @@ impl Shared {
             application_token,
             member_id,
             urls: OnceLock::new(),
+            session: Mutex::new(Session::Off),
             config,
             default_webhook,
             state,
@@ -459,6 +483,11 @@ impl Shared {
     /// Locks the rate limiter.
     pub fn limiter(&self) -> MutexGuard<'_, RateLimiter> {
         self.limiter.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Locks the recording or replay session.
+    pub fn session(&self) -> MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Locks the fault state.

@@ -51,7 +51,7 @@ const REQUEST_FAILURES: &[(&str, &str)] = &[
     ),
 ];
 
-fn docs_dir() -> PathBuf {
+pub(crate) fn docs_dir() -> PathBuf {
     match std::env::var_os("B24_DOCS_DIR") {
         Some(dir) => PathBuf::from(dir),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bitrix24"),

@@ -91,6 +91,19 @@ pub fn assert_api_error<T: std::fmt::Debug>(
     }
 }
 
+/// The `(code, description)` of the API error a call must have failed with.
+pub fn api_failure<T: std::fmt::Debug>(result: Result<T, Error>) -> (String, String) {
+    match result {
+        Err(Error::Api(api)) => (api.code.to_string(), api.description),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+/// The code of the API error a call must have failed with.
+pub fn api_code<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
+    api_failure(result).0
+}
+
 /// What a loopback test server does with one request.
 pub enum Reply {
     /// Writes this raw HTTP response, then closes the connection.

@@ -11,6 +11,8 @@ and checks, for each client:
 * a 10,000-record list fetched completely (fast_bitrix24 ``get_all``; b24pysdk ``as_list``
   and ``as_list_fast``): every ID exactly once, the ID set equal to the seeded set;
 * ``batch`` with ``$result[...]`` references to earlier commands;
+* tasks: ``tasks.task.add`` creates tasks, ``tasks.task.list`` (over more than one page) lists
+  each of them exactly once with the fields created;
 * the request-intensity limit: the standard preset (2 req/s, burst 50) is switched on through
   the control API, the client runs more calls than the burst allows, receives
   503 QUERY_LIMIT_EXCEEDED (verified through the emulator's counters) and still completes
@@ -156,6 +158,19 @@ def fb24_batch():
     return f"$result references resolved (new deal {new_id}); 120 calls batched"
 
 
+def fb24_tasks():
+    b = fb24()
+    titles = [f"fast_bitrix24 task {i}" for i in range(120)]
+    # fast_bitrix24 sends the calls in concurrent batches: the tasks are created in any order.
+    added = b.call("tasks.task.add", [{"fields": {"TITLE": t, "RESPONSIBLE_ID": 1}} for t in titles])
+    added = [a.get("task", a) for a in added]
+    assert sorted(a["title"] for a in added) == sorted(titles), [a["title"] for a in added[:3]]
+    tasks = b.get_all("tasks.task.list", {"filter": {"%TITLE": "fast_bitrix24 task"}, "select": ["ID", "TITLE"]})
+    msg = assert_exactly_once([t["id"] for t in tasks], {int(a["id"]) for a in added}, "tasks.task.list")
+    assert sorted(t["title"] for t in tasks) == sorted(titles)
+    return f"created 120; {msg}"
+
+
 def fb24_rate_limit():
     control("/_emulator/limits", {"rate_limit": "standard"})
     try:
@@ -229,6 +244,20 @@ def b24_batch():
     return f"$result references resolved (new deal {new_id})"
 
 
+def b24_tasks():
+    client = b24_client()
+    titles = [f"b24pysdk task {i}" for i in range(60)]
+    ids = set()
+    for title in titles:
+        task = client.tasks.task.add(fields={"TITLE": title, "RESPONSIBLE_ID": 1}).result["task"]
+        assert task["title"] == title, task
+        ids.add(int(task["id"]))
+    tasks = client.tasks.task.list(filter={"%TITLE": "b24pysdk task"}, select=["ID", "TITLE"]).as_list().result
+    msg = assert_exactly_once([t["id"] for t in tasks], ids, "tasks.task.list")
+    assert sorted(t["title"] for t in tasks) == sorted(titles)
+    return f"created 60; {msg}"
+
+
 def b24_rate_limit():
     client = b24_client()
     control("/_emulator/limits", {"rate_limit": "standard"})
@@ -254,6 +283,8 @@ def main():
     check("b24pysdk", "as_list_fast crm.deal.list", b24_as_list_fast)
     check("fast_bitrix24", "batch with $result references", fb24_batch)
     check("b24pysdk", "call_batch with $result references", b24_batch)
+    check("fast_bitrix24", "tasks.task.add and get_all tasks.task.list", fb24_tasks)
+    check("b24pysdk", "tasks.task.add and as_list tasks.task.list", b24_tasks)
     check("fast_bitrix24", "rate limit (standard preset)", fb24_rate_limit)
     check("b24pysdk", "rate limit (standard preset)", b24_rate_limit)
 

@@ -14,11 +14,15 @@ mod crm_change;
 pub mod crm_item;
 pub mod crm_legacy;
 pub mod crm_type;
+pub mod entity;
 pub mod events;
 mod fields;
 pub mod im;
+pub mod im_messages;
+pub mod lists;
 pub mod placement;
 pub mod service;
+pub mod tasks;
 pub mod telephony;
 pub mod users;
 
@@ -41,9 +45,12 @@ const fn confirmed(name: &'static str, scope: &'static str, handler: Handler) ->
 }
 
 const CRM: Option<&str> = Some("crm");
+const TASK: Option<&str> = Some("task");
+const ENTITY: Option<&str> = Some("entity");
+const LISTS: Option<&str> = Some("lists");
 
-/// Every method of the emulated portal.
-pub static METHODS: MethodTable = MethodTable::new(&[
+/// The methods written by hand, each with its handler.
+static HAND_WRITTEN: &[MethodDef] = &[
     // global scope
     m("scope", None, service::scope),
     m("methods", None, service::methods),
@@ -129,9 +136,76 @@ pub static METHODS: MethodTable = MethodTable::new(&[
     // im
     m("im.department.get", Some("im"), im::department_get),
     m("im.revision.get", Some("im"), im::revision_get),
+    // application data storage
+    m("entity.add", ENTITY, entity::add),
+    m("entity.get", ENTITY, entity::get),
+    m("entity.update", ENTITY, entity::update),
+    m("entity.delete", ENTITY, entity::delete),
+    m("entity.item.property.add", ENTITY, entity::property_add),
+    m("entity.item.property.get", ENTITY, entity::property_get),
+    m(
+        "entity.item.property.update",
+        ENTITY,
+        entity::property_update,
+    ),
+    m(
+        "entity.item.property.delete",
+        ENTITY,
+        entity::property_delete,
+    ),
+    m("entity.item.add", ENTITY, entity::record_add),
+    m("entity.item.get", ENTITY, entity::record_list),
+    m("entity.item.update", ENTITY, entity::record_update),
+    m("entity.item.delete", ENTITY, entity::record_delete),
+    m("entity.section.add", ENTITY, entity::record_add),
+    m("entity.section.get", ENTITY, entity::record_list),
+    m("entity.section.update", ENTITY, entity::record_update),
+    m("entity.section.delete", ENTITY, entity::record_delete),
+    // universal lists
+    m("lists.add", LISTS, lists::add),
+    m("lists.get", LISTS, lists::get),
+    m("lists.update", LISTS, lists::update),
+    m("lists.delete", LISTS, lists::delete),
+    m("lists.element.add", LISTS, lists::element_add),
+    m("lists.element.get", LISTS, lists::element_get),
+    m("lists.element.update", LISTS, lists::element_update),
+    m("lists.element.delete", LISTS, lists::element_delete),
+    // tasks (REST 2)
+    m("tasks.task.add", TASK, tasks::add),
+    m("tasks.task.get", TASK, tasks::get),
+    m("tasks.task.list", TASK, tasks::list),
+    m("tasks.task.update", TASK, tasks::update),
+    m("tasks.task.delete", TASK, tasks::delete),
+    m("tasks.task.complete", TASK, tasks::set_status),
+    m("tasks.task.start", TASK, tasks::set_status),
+    m("tasks.task.renew", TASK, tasks::set_status),
+    m("tasks.task.defer", TASK, tasks::set_status),
+    m("tasks.task.pause", TASK, tasks::set_status),
+    m("task.checklistitem.add", TASK, tasks::item_add),
+    m("task.checklistitem.get", TASK, tasks::item_get),
+    m("task.checklistitem.getlist", TASK, tasks::item_list),
+    m("task.checklistitem.update", TASK, tasks::item_update),
+    m("task.checklistitem.delete", TASK, tasks::item_delete),
+    m("task.checklistitem.complete", TASK, tasks::item_toggle),
+    m("task.checklistitem.renew", TASK, tasks::item_toggle),
+    m("task.commentitem.add", TASK, tasks::item_add),
+    m("task.commentitem.get", TASK, tasks::item_get),
+    m("task.commentitem.getlist", TASK, tasks::item_list),
+    m("task.commentitem.update", TASK, tasks::item_update),
+    m("task.commentitem.delete", TASK, tasks::item_delete),
+    // chats and messages
+    m("im.chat.add", Some("im"), im_messages::chat_add),
+    m("im.message.add", Some("im"), im_messages::add),
+    m("im.message.update", Some("im"), im_messages::update),
+    m("im.message.delete", Some("im"), im_messages::delete),
+    m("im.dialog.messages.get", Some("im"), im_messages::history),
     // telephony
     confirmed("voximplant.user.get", "telephony", telephony::user_get),
-]);
+];
+
+/// Every method of the emulated portal: the hand-written ones, then every other documented
+/// method from the catalog.
+pub static METHODS: MethodTable = MethodTable::with_fallback(HAND_WRITTEN, crate::catalog::find);
 
 /// Looks a method up by its lower-cased name.
 pub fn find(name: &str) -> Option<&'static MethodDef> {

@@ -1,0 +1,122 @@
+//! Universal lists (`lists.*`, `lists.element.*`) end to end through the typed methods of
+//! b24-methods: a list created, elements added with property values, listed with a filter, an
+//! order and pages, changed and removed, with the documented errors.
+
+use b24_methods::lists::add::{ListsAdd, ListsAddFields};
+use b24_methods::lists::delete::ListsDelete;
+use b24_methods::lists::element::add::{ListsElementAdd, ListsElementAddFields};
+use b24_methods::lists::element::delete::ListsElementDelete;
+use b24_methods::lists::element::get::ListsElementGet;
+use b24_methods::lists::element::update::{ListsElementUpdate, ListsElementUpdateFields};
+use b24_methods::lists::get::ListsGet;
+use serde_json::json;
+
+use crate::support;
+
+#[tokio::test]
+async fn a_list_keeps_its_elements() {
+    let (emulator, _) = support::portal().await;
+    let client = support::unpaced_for(&emulator);
+    let list = client
+        .call(&ListsAdd::new(
+            "lists",
+            "orders",
+            ListsAddFields::new("Orders"),
+        ))
+        .await
+        .expect("created")
+        .as_i64()
+        .expect("an ID");
+    assert_eq!(
+        support::api_code(
+            client
+                .call(&ListsAdd::new(
+                    "lists",
+                    "orders",
+                    ListsAddFields::new("Again")
+                ))
+                .await
+        ),
+        "ERROR_IBLOCK_ALREADY_EXISTS"
+    );
+    let lists = client.call(&ListsGet::new("lists")).await.expect("listed");
+    assert_eq!(lists.len(), 1);
+    assert_eq!(lists[0]["NAME"], json!("Orders"));
+
+    for i in 0..60 {
+        let mut fields = ListsElementAddFields::new(format!("Order {i:02}"));
+        fields.extra.insert("PROPERTY_AMOUNT".into(), json!(i * 10));
+        client
+            .call(&ListsElementAdd::new(
+                "lists",
+                list,
+                "orders",
+                format!("order-{i}"),
+                vec![fields],
+            ))
+            .await
+            .expect("added");
+    }
+    let first = client
+        .call_envelope(&ListsElementGet::new("lists", list, "orders"))
+        .await
+        .expect("listed");
+    assert_eq!(first.result.len(), 50);
+    assert_eq!((first.total, first.next), (Some(60), Some(50)));
+    let big = client
+        .call(
+            &ListsElementGet::new("lists", list, "orders")
+                .with_filter(json!({ ">=PROPERTY_AMOUNT": 570 }))
+                .with_element_order(json!({ "PROPERTY_AMOUNT": "DESC" })),
+        )
+        .await
+        .expect("listed");
+    let names: Vec<&str> = big.iter().filter_map(|e| e["NAME"].as_str()).collect();
+    assert_eq!(names, ["Order 59", "Order 58", "Order 57"]);
+    let one = client
+        .call(&ListsElementGet::new("lists", list, "orders").with_element_code("order-3"))
+        .await
+        .expect("found");
+    let element = one[0]["ID"].as_str().expect("an ID").to_owned();
+
+    client
+        .call(&ListsElementUpdate::new(
+            "lists",
+            list,
+            element.as_str(),
+            ListsElementUpdateFields::new("Order 3, paid"),
+        ))
+        .await
+        .expect("updated");
+    let again = client
+        .call(&ListsElementGet::new("lists", list, "orders").with_element_id(element.as_str()))
+        .await
+        .expect("found");
+    assert_eq!(again[0]["NAME"], json!("Order 3, paid"));
+    assert_eq!(again[0]["PROPERTY_AMOUNT"], json!(30));
+
+    client
+        .call(&ListsElementDelete::new("lists", list, element.as_str()))
+        .await
+        .expect("deleted");
+    assert_eq!(
+        support::api_code(
+            client
+                .call(&ListsElementDelete::new("lists", list, element.as_str()))
+                .await
+        ),
+        "ERROR_ELEMENT_NOT_FOUND"
+    );
+    client
+        .call(&ListsDelete::new("lists", list))
+        .await
+        .expect("deleted");
+    assert_eq!(
+        support::api_code(
+            client
+                .call(&ListsElementGet::new("lists", list, "orders"))
+                .await
+        ),
+        "ERROR_IBLOCK_NOT_FOUND"
+    );
+}

@@ -1,0 +1,328 @@
+//! Tasks end to end through the typed methods of b24-methods: what `tasks.task.add` creates,
+//! `get` and `list` return, `update` changes and `delete` removes; list filters, order, select
+//! and paging; the documented errors; status moves, checklist items and comments.
+
+use b24_core::Client;
+use b24_methods::task::checklistitem::add::{TaskChecklistitemAdd, TaskChecklistitemAddFields};
+use b24_methods::task::checklistitem::complete::TaskChecklistitemComplete;
+use b24_methods::task::checklistitem::delete::TaskChecklistitemDelete;
+use b24_methods::task::checklistitem::getlist::TaskChecklistitemGetlist;
+// Comments are deprecated by the documentation, and still answer.
+#[allow(deprecated)]
+use b24_methods::task::commentitem::add::{TaskCommentitemAdd, TaskCommentitemAddFields};
+#[allow(deprecated)]
+use b24_methods::task::commentitem::getlist::TaskCommentitemGetlist;
+use b24_methods::tasks::task::add::TasksTaskAdd;
+use b24_methods::tasks::task::complete::TasksTaskComplete;
+use b24_methods::tasks::task::delete::TasksTaskDelete;
+use b24_methods::tasks::task::get::TasksTaskGet;
+use b24_methods::tasks::task::list::TasksTaskList;
+use b24_methods::tasks::task::start::TasksTaskStart;
+use b24_methods::tasks::task::update::TasksTaskUpdate;
+use serde_json::{Value, json};
+
+use crate::support;
+
+async fn add(client: &Client, fields: Value) -> Value {
+    client
+        .call(&TasksTaskAdd::new(fields))
+        .await
+        .expect("the task is created")
+        .task
+        .expect("the new task")
+}
+
+async fn get(client: &Client, id: i64) -> Value {
+    client
+        .call(&TasksTaskGet::default().with_task_id(id))
+        .await
+        .expect("found")
+        .task
+        .expect("the task")
+}
+
+/// The titles of a list answer's tasks.
+fn titles(tasks: &Option<Value>) -> Vec<&str> {
+    tasks
+        .as_ref()
+        .and_then(Value::as_array)
+        .map(|tasks| tasks.iter().filter_map(|t| t["title"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn what_add_creates_get_list_update_and_delete_see() {
+    let (emulator, _) = support::portal().await;
+    let client = support::unpaced_for(&emulator);
+    let task = add(
+        &client,
+        json!({ "TITLE": "Call the customer", "RESPONSIBLE_ID": 1, "DEADLINE": "2030-01-31T18:00:00+00:00", "AUDITORS": [11] }),
+    )
+    .await;
+    assert_eq!(task["title"], json!("Call the customer"));
+    assert_eq!(task["responsibleId"], json!("1"));
+    assert_eq!(task["status"], json!("2"));
+    assert_eq!(task["auditors"], json!(["11"]));
+    let id: i64 = task["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("an ID");
+
+    let got = get(&client, id).await;
+    assert_eq!(got, task);
+    let selected = client
+        .call(
+            &TasksTaskGet::default()
+                .with_task_id(id)
+                .with_select(vec![json!("TITLE")]),
+        )
+        .await
+        .expect("found")
+        .task
+        .expect("the task");
+    assert_eq!(
+        selected,
+        json!({ "id": id.to_string(), "title": "Call the customer" })
+    );
+
+    let updated = client
+        .call(&TasksTaskUpdate::new(
+            id,
+            json!({ "TITLE": "Call back", "STATUS": 5 }),
+        ))
+        .await
+        .expect("updated")
+        .task
+        .expect("the task");
+    assert_eq!(updated["title"], json!("Call back"));
+    assert_eq!(updated["status"], json!("5"));
+    assert_eq!(updated["closedBy"], json!("1"));
+
+    let page = client
+        .call_envelope(&TasksTaskList::default())
+        .await
+        .expect("listed");
+    assert_eq!(titles(&page.result.tasks), ["Call back"]);
+    assert_eq!(page.total, Some(1));
+
+    let deleted = client
+        .call(&TasksTaskDelete::new(id))
+        .await
+        .expect("deleted");
+    assert_eq!(deleted, json!({ "task": true }));
+    let (code, description) =
+        support::api_failure(client.call(&TasksTaskGet::default().with_task_id(id)).await);
+    assert_eq!(
+        (code.as_str(), description.as_str()),
+        ("0", "wrong task id")
+    );
+    let (code, _) = support::api_failure(client.call(&TasksTaskDelete::new(id)).await);
+    assert_eq!(code, "0");
+}
+
+#[tokio::test]
+async fn lists_filter_order_select_and_page() {
+    let (emulator, _) = support::portal().await;
+    let client = support::unpaced_for(&emulator);
+    for i in 0..60 {
+        let responsible = if i % 3 == 0 { 11 } else { 1 };
+        add(
+            &client,
+            json!({ "TITLE": format!("Task {i:02}"), "RESPONSIBLE_ID": responsible, "PRIORITY": i % 3 }),
+        )
+        .await;
+    }
+    let first = client
+        .call_envelope(&TasksTaskList::default())
+        .await
+        .expect("listed");
+    assert_eq!(titles(&first.result.tasks).len(), 50);
+    assert_eq!((first.total, first.next), (Some(60), Some(50)));
+    let rest = client
+        .call_envelope(&TasksTaskList::default().with_start(50))
+        .await
+        .expect("listed");
+    assert_eq!(titles(&rest.result.tasks).first(), Some(&"Task 50"));
+    assert_eq!(rest.next, None);
+
+    let filtered = client
+        .call_envelope(
+            &TasksTaskList::default()
+                .with_filter(json!({ "RESPONSIBLE_ID": 11, ">=ID": 50 }))
+                .with_order(json!({ "ID": "desc" }))
+                .with_select(vec![json!("ID"), json!("TITLE")]),
+        )
+        .await
+        .expect("listed");
+    assert_eq!(
+        titles(&filtered.result.tasks),
+        ["Task 57", "Task 54", "Task 51"]
+    );
+    let keys: Vec<&String> = filtered.result.tasks.as_ref().expect("tasks")[0]
+        .as_object()
+        .expect("a record")
+        .keys()
+        .collect();
+    assert_eq!(keys, ["id", "title"]);
+    let like = client
+        .call(&TasksTaskList::default().with_filter(json!({ "%TITLE": "task 1" })))
+        .await
+        .expect("listed");
+    assert_eq!(titles(&like.tasks).len(), 10);
+    let (code, _) = support::api_failure(
+        client
+            .call(&TasksTaskList::default().with_order(json!({ "NO_SUCH_FIELD": "asc" })))
+            .await,
+    );
+    assert_eq!(code, "0");
+}
+
+#[tokio::test]
+async fn the_documented_errors_of_add_and_update() {
+    let (emulator, _) = support::portal().await;
+    let client = support::unpaced_for(&emulator);
+    let no_title = support::api_failure(
+        client
+            .call(&TasksTaskAdd::new(json!({ "RESPONSIBLE_ID": 1 })))
+            .await,
+    );
+    assert_eq!(
+        no_title,
+        (
+            "ERROR_CORE".to_owned(),
+            "Task title not specified".to_owned()
+        )
+    );
+    let stranger = support::api_failure(
+        client
+            .call(&TasksTaskAdd::new(
+                json!({ "TITLE": "x", "RESPONSIBLE_ID": 999 }),
+            ))
+            .await,
+    );
+    assert_eq!(
+        stranger.1,
+        "User specified in the \"Responsible\" field not found"
+    );
+    let task = add(&client, json!({ "TITLE": "x", "RESPONSIBLE_ID": 1 })).await;
+    let id: i64 = task["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("an ID");
+    let bad_status = support::api_failure(
+        client
+            .call(&TasksTaskUpdate::new(id, json!({ "STATUS": 42 })))
+            .await,
+    );
+    assert_eq!(bad_status.1, "Incorrect status");
+    // The refused update changed nothing.
+    let got = get(&client, id).await;
+    assert_eq!(got, task);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn status_moves_checklists_and_comments_belong_to_their_task() {
+    let (emulator, _) = support::portal().await;
+    let client = support::unpaced_for(&emulator);
+    let task = add(&client, json!({ "TITLE": "Ship it", "RESPONSIBLE_ID": 1 })).await;
+    let id: i64 = task["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("an ID");
+
+    let started = client
+        .call(&TasksTaskStart::new(id))
+        .await
+        .expect("started")
+        .task
+        .expect("the task");
+    assert_eq!(started["status"], json!("3"));
+    let completed = client
+        .call(&TasksTaskComplete::new(id))
+        .await
+        .expect("completed")
+        .task
+        .expect("the task");
+    assert_eq!(completed["status"], json!("5"));
+    assert_eq!(completed["closedBy"], json!("1"));
+
+    let first = client
+        .call(&TaskChecklistitemAdd::new(
+            id,
+            TaskChecklistitemAddFields::new("Write notes").with_sort_index(2),
+        ))
+        .await
+        .expect("added");
+    let second = client
+        .call(&TaskChecklistitemAdd::new(
+            id,
+            TaskChecklistitemAddFields::new("Tag release").with_sort_index(1),
+        ))
+        .await
+        .expect("added");
+    let done = client
+        .call(&TaskChecklistitemComplete::new(id, first.clone()))
+        .await
+        .expect("completed");
+    assert!(done.get(), "{done:?}");
+    let checklist = client
+        .call(&TaskChecklistitemGetlist::new(id))
+        .await
+        .expect("listed");
+    let items: Vec<(Option<&str>, bool)> = checklist
+        .iter()
+        .map(|item| {
+            (
+                item.title.as_deref(),
+                item.is_complete.is_some_and(|flag| flag.get()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [(Some("Tag release"), false), (Some("Write notes"), true)]
+    );
+    assert!(
+        client
+            .call(&TaskChecklistitemDelete::new(id, second))
+            .await
+            .expect("deleted")
+            .get()
+    );
+    let (code, _) = support::api_failure(
+        client
+            .call(&TaskChecklistitemAdd::new(
+                id,
+                TaskChecklistitemAddFields::new(""),
+            ))
+            .await,
+    );
+    assert_eq!(code, "ERROR_CORE");
+
+    let comment = client
+        .call(&TaskCommentitemAdd::new(
+            id,
+            TaskCommentitemAddFields::new("Released"),
+        ))
+        .await
+        .expect("commented");
+    let comments = client
+        .call(&TaskCommentitemGetlist::new(id))
+        .await
+        .expect("listed");
+    assert_eq!(comments.len(), 1);
+    assert_eq!(comments[0].post_message.as_deref(), Some("Released"));
+    assert_eq!(
+        comments[0].id.as_deref(),
+        comment.as_i64().map(|c| c.to_string()).as_deref()
+    );
+
+    // Deleting the task takes its checklist and comments with it.
+    client
+        .call(&TasksTaskDelete::new(id))
+        .await
+        .expect("deleted");
+    let (code, _) = support::api_failure(client.call(&TaskCommentitemGetlist::new(id)).await);
+    assert_eq!(code, "ERROR_CORE");
+}
