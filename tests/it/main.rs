@@ -7,6 +7,7 @@ mod errors;
 mod fixtures;
 mod list_methods;
 mod moves;
+mod ordered_batch;
 mod outcomes;
 mod php_parity;
 mod preflight;
