@@ -142,7 +142,7 @@ pub fn get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
             if b.offline {
                 Value::object([
                     ("event", Value::from(b.event.as_str())),
-                    ("connector_id", Value::from("")),
+                    ("connector_id", Value::from(b.connector.as_str())),
                     ("offline", Value::Int(1)),
                 ])
             } else {
@@ -227,7 +227,10 @@ fn offline_filter(params: &Value, e: &OfflineEvent) -> bool {
 }
 
 /// `event.offline.get`: `filter`, `order`, `limit` (≤ 1000, default 50), `clear` (default 1),
-/// `process_id`, `error` → `{"process_id", "events"}`.
+/// `process_id`, `error`, `auth_connector` → `{"process_id", "events"}`. Without `process_id`
+/// it reads unclaimed rows (and with `clear=0` claims them for a new process); with one, the
+/// rows that process claimed and has not cleared — how a consumer that died between get and
+/// clear gets them again. Only the rows of the call's `auth_connector` are seen.
 pub fn offline_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     app_only(call)?;
     let params = call.params;
@@ -246,8 +249,7 @@ pub fn offline_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     });
     let store = &mut call.state.events;
     let mut rows: Vec<&OfflineEvent> = store
-        .offline
-        .values()
+        .offline_of_call()
         .filter(|e| process == e.process_id)
         .filter(|e| with_errors || !e.error)
         .filter(|e| offline_filter(params, e))
@@ -271,15 +273,15 @@ pub fn offline_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     ])))
 }
 
-/// `event.offline.list`: every queued row with `PROCESS_ID` and `ERROR`; `filter`, `start`.
+/// `event.offline.list`: every queued row of the call's `auth_connector` with `PROCESS_ID` and
+/// `ERROR`; `filter`, `start`.
 pub fn offline_list(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     app_only(call)?;
     let start = call.params.get("start").map_or(0, Value::php_intval);
     let rows = call
         .state
         .events
-        .offline
-        .values()
+        .offline_of_call()
         .filter(|e| offline_filter(call.params, e));
     Ok(Page::of(rows, start)
         .map(|e| offline_row(e, true))
