@@ -39,6 +39,7 @@ async fn two_hundred_calls(store: Arc<dyn TokenStore>) {
     }
     assert_eq!(ok, 200);
     assert_eq!(emu.oauth_grant_count("refresh_token"), 1);
+    assert_eq!(emu.oauth_outcome_count("refresh_token", "ok"), 1);
     assert_eq!(emu.oauth_error_count("invalid_grant"), 0);
     assert_eq!(tokens.refreshes_sent(), 1);
     let expired = emu.request_count("profile") - 200;
@@ -111,5 +112,10 @@ async fn a_refused_refresh_token_is_a_typed_error_and_marks_the_account() {
         Some(Error::NeedsReauthorization { .. })
     ));
     assert_eq!(emu.oauth_error_count("invalid_grant"), 1);
+    assert_eq!(
+        emu.oauth_outcome_count("refresh_token", "invalid_grant"),
+        1,
+        "a refused refresh, not a code exchange"
+    );
     assert!(!format!("{error:?}{error}").contains("dead-refresh"));
 }

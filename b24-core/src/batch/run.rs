@@ -153,15 +153,9 @@ impl Client {
                 .take(MAX_COMMANDS)
                 .map(|command| resolve(command, &results.outcomes))
                 .collect();
-            let cmd: serde_json::Map<String, Value> = commands
-                .iter()
-                .map(|command| (command.key.clone(), Value::String(command.encode())))
-                .collect();
-            let body = serde_json::json!({ "halt": 1, "cmd": cmd });
-            let safe = commands.iter().all(|command| command.read_only);
             let keys: Vec<String> = commands.iter().map(|command| command.key.clone()).collect();
-            let wire = match self.send::<BatchWire>("batch", &body, safe).await {
-                Ok(envelope) => envelope.result,
+            let wire = match self.send_commands(&commands, true).await {
+                Ok(wire) => wire,
                 Err(error) => {
                     let outcome = Outcome::of_failed_request(error);
                     if let Outcome::Unknown(cause) | Outcome::NotExecuted(Some(cause)) = &outcome {
@@ -174,14 +168,9 @@ impl Client {
                     continue;
                 }
             };
-            let method_of = |key: &str| {
-                commands
-                    .iter()
-                    .find(|command| command.key == key)
-                    .map_or_else(|| String::from("batch"), |c| c.method.to_string())
-            };
             let (mut backoff, before) = (None, queue.len());
-            for (key, outcome) in wire.outcomes(method_of, &keys, true, &secrets) {
+            let outcomes = wire.outcomes(|key| method_of(&commands, key), &keys, true, &secrets);
+            for (key, outcome) in outcomes {
                 match outcome {
                     // `halt` kept it from running: it goes again, in its place.
                     Outcome::NotExecuted(_) => break,
@@ -232,29 +221,13 @@ impl Client {
         commands: Vec<Command>,
         halt: bool,
     ) -> Vec<(String, Outcome)> {
-        let methods: HashMap<String, String> = commands
-            .iter()
-            .map(|command| (command.key.clone(), command.method.to_string()))
-            .collect();
-        let method_of = |key: &str| {
-            methods
-                .get(key)
-                .cloned()
-                .unwrap_or_else(|| String::from("batch"))
-        };
         let secrets = self.secrets();
         let mut finished: HashMap<String, Outcome> = HashMap::new();
         let mut pending = commands;
         for attempt in 1u32.. {
-            let cmd: serde_json::Map<String, Value> = pending
-                .iter()
-                .map(|command| (command.key.clone(), Value::String(command.encode())))
-                .collect();
-            let body = serde_json::json!({ "halt": u8::from(halt), "cmd": cmd });
-            let safe = pending.iter().all(|command| command.read_only);
             let keys: Vec<String> = pending.iter().map(|command| command.key.clone()).collect();
-            let wire = match self.send::<BatchWire>("batch", &body, safe).await {
-                Ok(envelope) => envelope.result,
+            let wire = match self.send_commands(&pending, halt).await {
+                Ok(wire) => wire,
                 Err(error) => {
                     let outcome = Outcome::of_failed_request(error);
                     finished.extend(keys.into_iter().map(|key| (key, outcome.clone())));
@@ -262,7 +235,8 @@ impl Client {
                 }
             };
             let mut refused = Vec::new();
-            for (key, outcome) in wire.outcomes(method_of, &keys, halt, &secrets) {
+            let outcomes = wire.outcomes(|key| method_of(&pending, key), &keys, halt, &secrets);
+            for (key, outcome) in outcomes {
                 let was_refused = matches!(&outcome, Outcome::Failed(api)
                     if retry::classify_api(api).is_refusal());
                 if was_refused && attempt < self.retry_policy().max_attempts && !halt {
@@ -287,4 +261,28 @@ impl Client {
         }
         finished.into_iter().collect()
     }
+
+    /// Sends `commands` as one `batch` request. A request of read-only commands only is
+    /// retried like a read.
+    async fn send_commands(&self, commands: &[Command], halt: bool) -> Result<BatchWire, Error> {
+        let cmd: serde_json::Map<String, Value> = commands
+            .iter()
+            .map(|command| (command.key.clone(), Value::String(command.encode())))
+            .collect();
+        let body = serde_json::json!({ "halt": u8::from(halt), "cmd": cmd });
+        let safe = commands.iter().all(|command| command.read_only);
+        let envelope = self.send::<BatchWire>("batch", &body, safe).await?;
+        Ok(envelope.result)
+    }
+}
+
+/// The method of the command `key` among `commands` (`batch` when it is not there).
+fn method_of(commands: &[Command], key: &str) -> String {
+    commands
+        .iter()
+        .find(|command| command.key == key)
+        .map_or_else(
+            || String::from("batch"),
+            |command| command.method.to_string(),
+        )
 }
