@@ -313,3 +313,58 @@ fn fnv(s: &str) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(store: &mut EventStore, deal: i64, now: i64) {
+        store.fire(Occurrence {
+            event: "ONCRMDEALUPDATE".to_owned(),
+            data: Value::object([(
+                "FIELDS",
+                Value::object([("ID", Value::from(deal.to_string()))]),
+            )]),
+            user_id: 1,
+            now,
+            tokens: None,
+        });
+    }
+
+    #[test]
+    fn one_row_per_object_and_connector_and_none_for_the_connectors_own_writes() {
+        let mut store = EventStore::default();
+        store.bind("ONCRMDEALUPDATE".into(), String::new(), 0, true);
+        store.call_connector = "sync".into();
+        store.bind("ONCRMDEALUPDATE".into(), String::new(), 0, true);
+        // Writes made with the connector: a row for the binding without one only.
+        for now in 0..1_000 {
+            update(&mut store, 7, now);
+        }
+        let connectors: Vec<&str> = store
+            .offline
+            .values()
+            .map(|e| e.connector.as_str())
+            .collect();
+        assert_eq!(connectors, [""]);
+        // Someone else's writes: one row per connector, however many changes.
+        store.call_connector.clear();
+        for now in 0..1_000 {
+            update(&mut store, 7, now);
+        }
+        let mut connectors: Vec<&str> = store
+            .offline
+            .values()
+            .map(|e| e.connector.as_str())
+            .collect();
+        connectors.sort_unstable();
+        assert_eq!(connectors, ["", "sync"]);
+        // A claimed row is not replaced: the newer change gets a row of its own.
+        let ids: Vec<i64> = store.offline.keys().copied().collect();
+        assert_eq!(store.claim(&ids, None).map(|p| p.len()), Some(32));
+        update(&mut store, 7, 2_000);
+        assert_eq!(store.offline.len(), 4);
+        update(&mut store, 8, 2_001);
+        assert_eq!(store.offline.len(), 6);
+    }
+}
