@@ -48,6 +48,8 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -111,16 +113,30 @@ class Emulator:
         self.process.wait(timeout=30)
 
 
+# A workload process that has not finished after this many seconds is killed and reported
+# (a peer that gave up on its retries can hang instead of exiting).
+CHILD_TIMEOUT = 1800
+
+
 def run_child(args, env=None):
     """Runs a workload process; returns its JSON line, wall, CPU seconds and peak RSS (MiB)."""
     started = time.monotonic()
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.monotonic() - started
-    out = process.stdout.read()
-    err = process.stderr.read()
+    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
+        process = subprocess.Popen(args, stdout=out_file, stderr=err_file, text=True, env=env)
+        timer = threading.Timer(CHILD_TIMEOUT, process.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.monotonic() - started
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{args[0]} failed: {err.strip()[-2000:]}")
+        if wall >= CHILD_TIMEOUT:
+            raise RuntimeError(f"no result within {CHILD_TIMEOUT} s, killed; last output: {err.strip()[-300:]}")
+        raise RuntimeError(f"exit status {os.waitstatus_to_exitcode(status)}: {err.strip()[-300:]}")
     last = [line for line in out.splitlines() if line.startswith("{")][-1]
     return json.loads(last), wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
@@ -213,6 +229,7 @@ def measure(client, workload, sizes, faults, scenario):
 
 
 def main():
+    global CHILD_TIMEOUT
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", default="b24,fast_bitrix24,b24pysdk")
     parser.add_argument("--workloads", default="export,import,fetch")
@@ -226,8 +243,11 @@ def main():
                         help="answer 10%% of requests with 503 and reset 2%% of connections")
     parser.add_argument("--preset", choices=sorted(PRESETS),
                         help="run a preset plan (replaces --scenarios, --workloads, --clients)")
+    parser.add_argument("--timeout", type=int, default=CHILD_TIMEOUT,
+                        help="seconds after which a workload process is killed and reported")
     parser.add_argument("--no-build", action="store_true")
     options = parser.parse_args()
+    CHILD_TIMEOUT = options.timeout
     if options.import_ is None:
         options.import_ = 5_000 if options.preset == "issue14" else 10_000
     if not options.no_build:
@@ -256,7 +276,7 @@ def main():
                 row = measure(client, workload, sizes, faults, scenario)
             except Exception as error:  # a peer that cannot run the workload is reported, not fatal
                 row = {"scenario": scenario, "client": client, "workload": workload,
-                       "error": str(error)[:200]}
+                       "error": str(error)[-300:]}
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
     print_table(rows, sizes)
