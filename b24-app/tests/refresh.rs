@@ -1,11 +1,13 @@
-//! Refresh once per account: 200 concurrent calls in one process, two "processes" sharing a
-//! SQLite file, and `invalid_grant` as a typed error that marks the account.
+//! Refresh once per account: 200 concurrent calls in one process (memory, SQLite and
+//! PostgreSQL stores), two "processes" sharing a SQLite file, and `invalid_grant` as a typed error that marks the account.
 
 mod support;
 
 use std::sync::Arc;
 
-use b24_app::{AccountStatus, Accounts, Error, MemoryStore, SqliteStore, TokenStore};
+use b24_app::{
+    AccountStatus, Accounts, Error, MemoryStore, PostgresStore, SqliteStore, TokenStore,
+};
 use serde_json::json;
 use support::{emulator, expired_account, oauth, shared};
 
@@ -55,6 +57,14 @@ async fn two_hundred_concurrent_calls_refresh_once_in_memory() {
 async fn two_hundred_concurrent_calls_refresh_once_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     two_hundred_calls(shared(SqliteStore::open(dir.path().join("a.db")).unwrap())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_calls_refresh_once_on_postgres() {
+    let Some(url) = support::postgres_url() else {
+        return;
+    };
+    two_hundred_calls(shared(PostgresStore::connect(&url).await.unwrap())).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
