@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use b24_core::schedule::RetryPolicy;
-use b24_core::{Batch, Error, b24_method};
+use b24_core::{Batch, BatchResults, Error, Handle, b24_method};
 use b24_emulator::{Emulator, FaultConfig};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -23,6 +23,37 @@ fn deal_add(index: usize) -> DealAdd {
     }
 }
 
+/// An ordered batch of `count` deal additions and their handles.
+fn ordered_adds(count: usize) -> (Batch, Vec<Handle<DealAdd>>) {
+    let mut batch = Batch::new().ordered(true);
+    let handles = (0..count)
+        .map(|index| batch.push(&deal_add(index)).unwrap())
+        .collect();
+    (batch, handles)
+}
+
+/// The created IDs, in push order (every command must have succeeded).
+fn created(results: &BatchResults, handles: &[Handle<DealAdd>]) -> Vec<u64> {
+    handles
+        .iter()
+        .map(|handle| results.get(handle).unwrap().0)
+        .collect()
+}
+
+/// An unpaced client of `url` making up to `attempts` attempts per request.
+fn retrying(url: &str, attempts: u32) -> b24_core::Client {
+    unpaced(url, |builder| {
+        builder.retry(RetryPolicy::attempts(attempts))
+    })
+}
+
+/// A started emulator answering with `faults`.
+async fn faulty(faults: FaultConfig) -> Emulator {
+    let emulator = Emulator::start().await.unwrap();
+    emulator.set_faults(faults);
+    emulator
+}
+
 /// IDs that are not greater than the ID before them.
 fn descents(ids: &[u64]) -> usize {
     ids.windows(2).filter(|pair| pair[1] <= pair[0]).count()
@@ -31,30 +62,24 @@ fn descents(ids: &[u64]) -> usize {
 #[tokio::test]
 async fn an_ordered_import_creates_ids_in_push_order_through_refusals_and_delays() {
     const DEALS: usize = 1_000;
-    let emulator = Emulator::start().await.unwrap();
     // Every other request is slowed down and a fifth refused: requests in parallel would
     // overtake each other.
-    emulator.set_faults(FaultConfig {
+    let emulator = faulty(FaultConfig {
         seed: 14,
         query_limit: 0.2,
         latency_share: 0.5,
         latency_ms: 40,
         ..FaultConfig::default()
-    });
+    })
+    .await;
     let client = unpaced(&emulator.webhook_url(), |builder| {
         builder
             .max_in_flight(8)
             .retry(RetryPolicy::attempts(20).max_wait(Duration::from_secs(5)))
     });
-    let mut batch = Batch::new().ordered(true);
-    let handles: Vec<_> = (0..DEALS)
-        .map(|index| batch.push(&deal_add(index)).unwrap())
-        .collect();
+    let (batch, handles) = ordered_adds(DEALS);
     let results = client.batch(&batch).await.unwrap();
-    let ids: Vec<u64> = handles
-        .iter()
-        .map(|handle| results.get(handle).unwrap().0)
-        .collect();
+    let ids = created(&results, &handles);
     assert_eq!(descents(&ids), 0, "IDs follow push order: {:?}", &ids[..60]);
     assert!(
         emulator.status_count(503) > 0,
@@ -93,10 +118,7 @@ async fn a_failing_command_is_reported_and_the_rest_stay_in_order() {
     let results = client.batch(&batch).await.unwrap();
     let error = results.get(&failing.unwrap()).unwrap_err();
     assert!(matches!(error, Error::Api(_)), "{error:?}");
-    let ids: Vec<u64> = handles
-        .iter()
-        .map(|handle| results.get(handle).unwrap().0)
-        .collect();
+    let ids = created(&results, &handles);
     assert_eq!(descents(&ids), 0, "{ids:?}");
     assert_eq!(ids.len(), 120);
     // 121 commands, the first request stopped after 31 of them: 1 + ceil(90 / 50) requests.
@@ -105,19 +127,14 @@ async fn a_failing_command_is_reported_and_the_rest_stay_in_order() {
 
 #[tokio::test]
 async fn after_a_write_of_unknown_fate_nothing_more_is_sent() {
-    let emulator = Emulator::start().await.unwrap();
-    emulator.set_faults(FaultConfig {
+    let emulator = faulty(FaultConfig {
         seed: 1,
         server_error: 1.0,
         ..FaultConfig::default()
-    });
-    let client = unpaced(&emulator.webhook_url(), |builder| {
-        builder.retry(RetryPolicy::attempts(5))
-    });
-    let mut batch = Batch::new().ordered(true);
-    let handles: Vec<_> = (0..120)
-        .map(|index| batch.push(&deal_add(index)).unwrap())
-        .collect();
+    })
+    .await;
+    let client = retrying(&emulator.webhook_url(), 5);
+    let (batch, handles) = ordered_adds(120);
     let results = client.batch(&batch).await.unwrap();
     assert_eq!(
         emulator.request_count("batch"),
@@ -157,18 +174,10 @@ async fn a_refused_command_is_sent_again_before_the_ones_after_it() {
         http_response("200 OK", "application/json", &second.to_string()),
     ])
     .await;
-    let client = unpaced(&server.webhook_url(), |builder| {
-        builder.retry(RetryPolicy::attempts(3))
-    });
-    let mut batch = Batch::new().ordered(true);
-    let handles: Vec<_> = (0..3)
-        .map(|index| batch.push(&deal_add(index)).unwrap())
-        .collect();
+    let client = retrying(&server.webhook_url(), 3);
+    let (batch, handles) = ordered_adds(3);
     let results = client.batch(&batch).await.unwrap();
-    let ids: Vec<u64> = handles
-        .iter()
-        .map(|handle| results.get(handle).unwrap().0)
-        .collect();
+    let ids = created(&results, &handles);
     assert_eq!(ids, [1, 2, 3]);
     let requests = server.requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 2);
@@ -189,10 +198,7 @@ async fn an_ordered_batch_stops_at_once_on_a_refused_certificate_and_keeps_the_c
     let emulator = Emulator::start().await.unwrap();
     // The emulator's CA is not trusted: every request fails TLS verification.
     let client = unpaced(&emulator.https_webhook_url(), |builder| builder);
-    let mut batch = Batch::new().ordered(true);
-    let handles: Vec<_> = (0..120)
-        .map(|index| batch.push(&deal_add(index)).unwrap())
-        .collect();
+    let (batch, handles) = ordered_adds(120);
     let started = std::time::Instant::now();
     let results = client.batch(&batch).await.unwrap();
     assert!(
