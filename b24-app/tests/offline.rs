@@ -234,3 +234,33 @@ async fn a_failing_handler_flags_the_event_and_it_is_not_fetched_again() {
         "a flagged row is not fetched again"
     );
 }
+
+#[tokio::test]
+async fn rows_are_cleared_by_row_id_too() {
+    let emu = emulator().await;
+    let (app, users) = clients(&emu).await;
+    OfflineQueue::new(app.clone())
+        .bind("ONCRMDEALUPDATE")
+        .await
+        .unwrap();
+    for index in 0..2 {
+        let id = add_deal(&users, &format!("deal {index}")).await;
+        update_deal(&users, id, "changed").await;
+    }
+    let got = app
+        .call_raw("event.offline.get", &json!({"clear": 0}))
+        .await
+        .unwrap()
+        .result;
+    let process = got["process_id"].as_str().unwrap();
+    let first = got["events"][0]["ID"].clone();
+    app.call_raw(
+        "event.offline.clear",
+        &json!({"process_id": process, "id": [first]}),
+    )
+    .await
+    .unwrap();
+    let rows = queued(&app, None).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_ne!(rows[0]["ID"], first);
+}

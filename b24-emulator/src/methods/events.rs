@@ -180,8 +180,9 @@ fn offline_row(e: &OfflineEvent, full: bool) -> Value {
     row
 }
 
-fn message_ids(params: &Value) -> Option<Vec<String>> {
-    let v = params.get_ci("message_id")?;
+/// The values of the list parameter `key` (`message_id[]`, `id[]`), `None` when absent.
+fn list_param(params: &Value, key: &str) -> Option<Vec<String>> {
+    let v = params.get_ci(key)?;
     Some(match v {
         Value::List(_) | Value::Map(_) => v
             .entries()
@@ -288,11 +289,13 @@ pub fn offline_list(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         .into_output(|rows| rows))
 }
 
-/// The IDs of the rows that `process_id` (required) claimed, narrowed to `message_id[]`.
+/// The IDs of the rows that `process_id` (required) claimed, narrowed to `message_id[]` and
+/// to row IDs `id[]`.
 fn claimed_rows(call: &Call<'_>) -> Result<Vec<i64>, ApiError> {
     let process = str_param(call.params, "process_id")
         .ok_or_else(|| ApiError::argument("process_id", "Process ID is required"))?;
-    let messages = message_ids(call.params);
+    let messages = list_param(call.params, "message_id");
+    let rows = list_param(call.params, "id");
     Ok(call
         .state
         .events
@@ -301,12 +304,13 @@ fn claimed_rows(call: &Call<'_>) -> Result<Vec<i64>, ApiError> {
         .filter(|e| {
             e.process_id.as_deref() == Some(process.as_str())
                 && messages.as_ref().is_none_or(|m| m.contains(&e.message_id))
+                && rows.as_ref().is_none_or(|r| r.contains(&e.id.to_string()))
         })
         .map(|e| e.id)
         .collect())
 }
 
-/// `event.offline.clear`: `process_id`, optional `message_id[]` → `true`.
+/// `event.offline.clear`: `process_id`, optional `message_id[]` or `id[]` → `true`.
 pub fn offline_clear(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     app_only(call)?;
     let ids = claimed_rows(call)?;
