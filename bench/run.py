@@ -268,7 +268,7 @@ def main():
         if scenario not in SCENARIOS:
             parser.error(f"unknown scenario {scenario}")
         for client in clients.split(","):
-            if scenario == "pacing-off" and not client.startswith("b24"):
+            if scenario == "pacing-off" and client not in B24_CLIENTS:
                 continue
             if client == "b24-ordered" and workload != "import":
                 continue
@@ -292,13 +292,14 @@ def print_table(rows, sizes):
     for scenario, workload in dict.fromkeys((row["scenario"], row["workload"]) for row in rows):
         group = [row for row in rows if row["scenario"] == scenario and row["workload"] == workload]
         peers = [row["wall"] for row in group
-                 if not row["client"].startswith("b24") and "wall" in row and row["lost"] == 0]
+                 if row["client"] not in B24_CLIENTS and "wall" in row and row["lost"] == 0]
         fastest = min(peers) if peers else None
         r_min, minimum = floor(workload, sizes[workload], scenario)
         for row in group:
             lead = f"{scenario:<12} {workload:<8} {row['client']:<14}"
             if "error" in row:
-                print(f"{lead} failed: {row['error']}")
+                last = row["error"].strip().splitlines() or [""]
+                print(f"{lead} failed: {last[-1][:150]}")
                 continue
             ratio = f"{row['wall'] / fastest:.2f}x" if fastest else "-"
             against = f"{row['wall'] / minimum:.2f}" if minimum else "-"
