@@ -29,9 +29,9 @@ request after another with `Client::stream`, as before), `b24-ordered` (import w
 `misplaced` column counts items whose created ID is not at its input position's rank.
 
 `--preset issue14` runs every figure of issue 14 side by side in one run, the import with
-5,000 deals: the standard and full-bucket imports (b24, b24-ordered and the peers), the
-export with 10 ms and with 100 ms server time (b24 and the peers) and the import with pacing
-off (b24).
+5,000 deals: the standard workloads (export, import with b24-ordered too, fetch), the
+full-bucket import (b24, b24-ordered and the peers), the export with 10 ms and with 100 ms
+server time (b24 and the peers) and the import with pacing off (b24).
 
     python3 bench/run.py                 # the standard scenario, all workloads, b24 and peers
     python3 bench/run.py --clients b24 --export 20000 --import 1000 --fetch 500
@@ -173,7 +173,9 @@ PEERS = "fast_bitrix24,b24pysdk"
 # Issue 14's figures: (scenario, workload, clients).
 PRESETS = {
     "issue14": [
+        ("standard", "export", f"b24,{PEERS}"),
         ("standard", "import", f"b24,b24-ordered,{PEERS}"),
+        ("standard", "fetch", f"b24,{PEERS}"),
         ("full-bucket", "import", f"b24,b24-ordered,{PEERS}"),
         ("pacing-off", "import", "b24,b24-ordered"),
         ("server-10ms", "export", f"b24,{PEERS}"),
