@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The peers' side of the benchmark in bench/run.py: one workload with one peer SDK.
 
-Prints one JSON line {"items", "unique", "prefixed"}; run.py measures time and memory.
+Prints one JSON line {"items", "unique", "prefixed", "misplaced"}; run.py measures time and
+memory. `misplaced` (imports): created IDs, in input order, that are not at their rank.
 """
 
 import argparse
@@ -61,7 +62,8 @@ def b24pysdk_run():
 def main():
     started = time.monotonic()
     ids = fast_bitrix24_run() if ARGS.client == "fast_bitrix24" else b24pysdk_run()
-    print(json.dumps({"items": len(ids), "unique": len(set(ids)), "prefixed": 0,
+    misplaced = sum(1 for got, rank in zip(ids, sorted(ids)) if got != rank) if ARGS.workload == "import" else 0
+    print(json.dumps({"items": len(ids), "unique": len(set(ids)), "prefixed": 0, "misplaced": misplaced,
                       "wall_s": time.monotonic() - started}))
 
 

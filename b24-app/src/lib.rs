@@ -12,6 +12,9 @@
 //! * [`form`]: the PHP-bracket form decoder; [`inbound`]: typed install, event, placement,
 //!   uninstall and method-confirmation requests, verified ([`verify`]); [`server`]: the axum
 //!   integration; [`confirm`]: waiting for an administrator's method confirmation.
+//! * [`OfflineQueue`]: the offline-event consumer (get with `clear=0`, handle, clear; at least
+//!   once when a consumer dies between get and clear; `auth_connector` keeps the
+//!   application's own writes out of its queue).
 
 pub mod account;
 pub mod accounts;
@@ -20,6 +23,7 @@ pub mod error;
 pub mod form;
 pub mod inbound;
 pub mod oauth;
+pub mod offline;
 pub mod refresh;
 pub mod server;
 pub mod store;
@@ -30,5 +34,6 @@ pub use accounts::Accounts;
 pub use confirm::Confirmations;
 pub use error::Error;
 pub use oauth::{AppCredentials, OAuthClient, TokenAnswer};
+pub use offline::{OfflineEvent, OfflineQueue, Polled};
 pub use refresh::{AccountTokens, RefreshSettings};
 pub use store::{MemoryStore, PostgresStore, SqliteStore, StoreError, TokenStore};

@@ -180,6 +180,7 @@ async fn sixteen_processes(spec: String) {
         "refreshes at the OAuth server"
     );
     assert_eq!(emu.oauth_error_count("invalid_grant"), 0);
+    assert_eq!(emu.oauth_outcome_count("refresh_token", "ok"), 1);
     assert_eq!(sent, 1, "refresh requests sent by all processes");
     let account = setup.store.load(&setup.member_id).await.unwrap().unwrap();
     assert_eq!(account.status, AccountStatus::Active);
@@ -232,7 +233,9 @@ async fn killed_holder(spec: String) {
     let setup = setup(spec).await;
     // The OAuth server answers slowly: the first process to refresh holds the lease while it
     // waits, and is killed there.
-    setup.emu.set_oauth_delay(Duration::from_secs(6));
+    const OAUTH_DELAY: Duration = Duration::from_secs(6);
+    setup.emu.set_oauth_delay(OAUTH_DELAY);
+    let holder_started = Instant::now();
     let mut holder = spawn(&setup, 1, LEASE_MS, Duration::ZERO);
     lease_taken(&setup).await;
     let others: Vec<Child> = (0..3)
@@ -263,6 +266,22 @@ async fn killed_holder(spec: String) {
         1,
         "one survivor refreshed"
     );
+    // At the OAuth server, once the killed holder's request would have been redeemed: it never
+    // got through, the survivor's did, and nobody presented a spent refresh token.
+    tokio::time::sleep_until((holder_started + OAUTH_DELAY + Duration::from_secs(1)).into()).await;
+    assert_eq!(
+        setup.emu.oauth_outcome_count("refresh_token", "ok"),
+        1,
+        "exactly one successful refresh"
+    );
+    assert_eq!(
+        setup
+            .emu
+            .oauth_outcome_count("refresh_token", "invalid_grant"),
+        0,
+        "no refused refresh"
+    );
+    assert_eq!(setup.emu.oauth_error_count("invalid_grant"), 0);
     let account = setup.store.load(&setup.member_id).await.unwrap().unwrap();
     assert_eq!(
         account.status,

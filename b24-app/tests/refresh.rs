@@ -1,11 +1,13 @@
-//! Refresh once per account: 200 concurrent calls in one process, two "processes" sharing a
-//! SQLite file, and `invalid_grant` as a typed error that marks the account.
+//! Refresh once per account: 200 concurrent calls in one process (memory, SQLite and
+//! PostgreSQL stores), two "processes" sharing a SQLite file, and `invalid_grant` as a typed error that marks the account.
 
 mod support;
 
 use std::sync::Arc;
 
-use b24_app::{AccountStatus, Accounts, Error, MemoryStore, SqliteStore, TokenStore};
+use b24_app::{
+    AccountStatus, Accounts, Error, MemoryStore, PostgresStore, SqliteStore, TokenStore,
+};
 use serde_json::json;
 use support::{emulator, expired_account, oauth, shared};
 
@@ -39,6 +41,7 @@ async fn two_hundred_calls(store: Arc<dyn TokenStore>) {
     }
     assert_eq!(ok, 200);
     assert_eq!(emu.oauth_grant_count("refresh_token"), 1);
+    assert_eq!(emu.oauth_outcome_count("refresh_token", "ok"), 1);
     assert_eq!(emu.oauth_error_count("invalid_grant"), 0);
     assert_eq!(tokens.refreshes_sent(), 1);
     let expired = emu.request_count("profile") - 200;
@@ -54,6 +57,14 @@ async fn two_hundred_concurrent_calls_refresh_once_in_memory() {
 async fn two_hundred_concurrent_calls_refresh_once_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     two_hundred_calls(shared(SqliteStore::open(dir.path().join("a.db")).unwrap())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_calls_refresh_once_on_postgres() {
+    let Some(url) = support::postgres_url() else {
+        return;
+    };
+    two_hundred_calls(shared(PostgresStore::connect(&url).await.unwrap())).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -111,5 +122,10 @@ async fn a_refused_refresh_token_is_a_typed_error_and_marks_the_account() {
         Some(Error::NeedsReauthorization { .. })
     ));
     assert_eq!(emu.oauth_error_count("invalid_grant"), 1);
+    assert_eq!(
+        emu.oauth_outcome_count("refresh_token", "invalid_grant"),
+        1,
+        "a refused refresh, not a code exchange"
+    );
     assert!(!format!("{error:?}{error}").contains("dead-refresh"));
 }

@@ -4,13 +4,15 @@
 //!
 //! ```text
 //! bench_client --webhook URL --workload export|import|fetch|verify [--count N] [--first ID]
-//!              [--prefix TEXT] [--no-rate-limit] [--sequential]
+//!              [--prefix TEXT] [--no-rate-limit] [--sequential] [--ordered]
 //! ```
 //!
 //! `export` fetches ID ranges in parallel (`Client::export`); with `--sequential` it pages one
-//! request after another (`Client::stream`), as `verify` does.
+//! request after another (`Client::stream`), as `verify` does. `import` runs one batch
+//! (`Batch::ordered` with `--ordered`) and reports, besides the counts, how many created IDs
+//! are out of input order (`misplaced`: items whose ID's rank differs from their position).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use b24_core::{Batch, Client, Export, ItemStream, b24_method};
@@ -40,18 +42,20 @@ struct Deal {
     title: Option<String>,
 }
 
-/// Imports `count` deals exactly once. Writes whose outcome is unknown (the connection broke
-/// after the request left) are looked up by their unique title before anything is sent again.
+/// Imports `count` deals exactly once; answers their IDs in input order. Writes whose outcome
+/// is unknown (the connection broke after the request left) are looked up by their unique
+/// title before anything is sent again.
 async fn import(client: &Client, args: &Args) -> Result<Vec<u64>, Box<dyn std::error::Error>> {
-    let mut pending: Vec<String> = (0..args.count)
+    let titles: Vec<String> = (0..args.count)
         .map(|index| format!("{}{index}", args.prefix))
         .collect();
-    let mut ids = Vec::new();
+    let mut pending = titles.clone();
+    let mut created: HashMap<String, u64> = HashMap::new();
     for _round in 0..10 {
         if pending.is_empty() {
             break;
         }
-        let mut batch = Batch::new();
+        let mut batch = Batch::new().ordered(args.ordered);
         let handles: Vec<_> = pending
             .iter()
             .map(|title| {
@@ -64,7 +68,9 @@ async fn import(client: &Client, args: &Args) -> Result<Vec<u64>, Box<dyn std::e
         let mut unknown = Vec::new();
         for (title, handle) in pending.iter().zip(&handles) {
             match results.get(handle) {
-                Ok(id) => ids.push(id.0),
+                Ok(id) => {
+                    created.insert(title.clone(), id.0);
+                }
                 Err(
                     b24_core::Error::UnknownOutcome { .. } | b24_core::Error::NotExecuted { .. },
                 ) => unknown.push(title.clone()),
@@ -80,8 +86,8 @@ async fn import(client: &Client, args: &Args) -> Result<Vec<u64>, Box<dyn std::e
             };
             for deal in client.call(&request).await? {
                 if let Some(title) = deal.title {
+                    created.insert(title.clone(), deal.id.0);
                     landed.insert(title);
-                    ids.push(deal.id.0);
                 }
             }
         }
@@ -93,7 +99,20 @@ async fn import(client: &Client, args: &Args) -> Result<Vec<u64>, Box<dyn std::e
     if !pending.is_empty() {
         return Err(format!("{} deals could not be imported", pending.len()).into());
     }
-    Ok(ids)
+    Ok(titles
+        .iter()
+        .filter_map(|title| created.get(title).copied())
+        .collect())
+}
+
+/// How many of `ids` (in input order) sit elsewhere than their rank among all of them.
+fn misplaced(ids: &[u64]) -> usize {
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    ids.iter()
+        .zip(&sorted)
+        .filter(|(id, rank)| id != rank)
+        .count()
 }
 
 struct Args {
@@ -104,6 +123,7 @@ struct Args {
     prefix: String,
     rate_limit: bool,
     sequential: bool,
+    ordered: bool,
 }
 
 fn args() -> Result<Args, String> {
@@ -115,6 +135,7 @@ fn args() -> Result<Args, String> {
         prefix: String::from("bench-import-"),
         rate_limit: true,
         sequential: false,
+        ordered: false,
     };
     let mut words = std::env::args().skip(1);
     while let Some(word) = words.next() {
@@ -127,6 +148,7 @@ fn args() -> Result<Args, String> {
             "--prefix" => args.prefix = value()?,
             "--no-rate-limit" => args.rate_limit = false,
             "--sequential" => args.sequential = true,
+            "--ordered" => args.ordered = true,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -202,6 +224,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "items": ids.len(),
             "unique": unique.len(),
             "prefixed": titles,
+            "misplaced": if args.workload == "import" { misplaced(&ids) } else { 0 },
             "wall_s": started.elapsed().as_secs_f64(),
         })
     );

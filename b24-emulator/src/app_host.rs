@@ -337,7 +337,11 @@ pub fn routes() -> Router<Arc<Shared>> {
 /// The token endpoint's counters, for `/_emulator/counters`.
 pub fn counters(shared: &Shared) -> Json_ {
     let state = shared.lock();
-    json!({ "grants": state.apps.grants, "errors": state.apps.errors })
+    json!({
+        "grants": state.apps.grants,
+        "errors": state.apps.errors,
+        "outcomes": state.apps.outcomes,
+    })
 }
 
 type S = State<Arc<Shared>>;
@@ -530,7 +534,22 @@ impl Emulator {
             .unwrap_or(0)
     }
 
-    /// Token-endpoint answers with the OAuth error `code` (`invalid_grant`, …).
+    /// Token-endpoint answers of `grant_type` with `outcome`: `"ok"` for a pair issued, or an
+    /// OAuth error code. `("refresh_token", "invalid_grant")` counts refused refreshes only,
+    /// not expired authorization codes.
+    pub fn oauth_outcome_count(&self, grant_type: &str, outcome: &str) -> u64 {
+        self.shared()
+            .lock()
+            .apps
+            .outcomes
+            .get(grant_type)
+            .and_then(|outcomes| outcomes.get(outcome))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Token-endpoint answers with the OAuth error `code` (`invalid_grant`, …), whatever the
+    /// grant: an expired authorization code counts too (see [`Self::oauth_outcome_count`]).
     pub fn oauth_error_count(&self, code: &str) -> u64 {
         self.shared()
             .lock()

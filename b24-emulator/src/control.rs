@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | `POST /_emulator/reset` | — | back to the seeded state (records, tokens, counters, bindings, limits, faults) |
 //! | `POST /_emulator/confirm`, `/deny` | `{"method"}` | administrator decision on a confirmation-gated method |
-//! | `GET /_emulator/counters` | — | `{"total", "methods": {name: n}, "statuses": {"200": n, "503": n, "reset": n}, "sources": {address: {"requests", "bucket_level"}}, "oauth": {"grants": {grant_type: n}, "errors": {code: n}}}` |
+//! | `GET /_emulator/counters` | — | `{"total", "methods": {name: n}, "statuses": {"200": n, "503": n, "reset": n}, "sources": {address: {"requests", "bucket_level"}}, "oauth": {"grants": {grant_type: n}, "errors": {code: n}, "outcomes": {grant_type: {"ok" or code: n}}}}` |
 //! | `POST /_emulator/webhook` | `{"user_id", "scopes"}` | new webhook → `{"code", "user_id"}` |
 //! | `POST /_emulator/token` | `{"user_id", "scopes"}` | new OAuth token → `{"access_token", "expires_in"}` |
 //! | `POST /_emulator/expire` | `{"token"}` | expire a token |

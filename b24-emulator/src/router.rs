@@ -328,6 +328,11 @@ fn dispatch(
         auth::Principal::Webhook { .. } => AuthKind::Webhook,
         auth::Principal::OAuth { .. } => AuthKind::OAuth,
     };
+    // The connector the call's writes are made for (offline events, PROTOCOL §9).
+    state.events.call_connector = params
+        .get("auth_connector")
+        .and_then(crate::value::Value::scalar_text)
+        .unwrap_or_default();
     for key in RESERVED_PARAMS {
         params.remove(key);
     }
@@ -346,6 +351,7 @@ fn dispatch(
         },
         None => call::invoke(&mut env, def, &params, false),
     };
+    state.events.call_connector.clear();
     shared
         .session()
         .record(def.name, &params, &invocation.outcome);

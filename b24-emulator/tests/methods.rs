@@ -500,7 +500,7 @@ async fn counters_reset_and_control_api() {
     let a = p.control_get("counters").await;
     assert_eq!(
         a.json,
-        json!({ "total": 0, "methods": {}, "statuses": {}, "sources": {}, "oauth": {"grants": {}, "errors": {}} })
+        json!({ "total": 0, "methods": {}, "statuses": {}, "sources": {}, "oauth": {"grants": {}, "errors": {}, "outcomes": {}} })
     );
     let a = p.call("crm.automatedsolution.list", json!({})).await;
     assert_eq!(a.json["total"], json!(0));

@@ -194,6 +194,17 @@ async fn code_flow_refresh_rotation_and_errors() {
     );
     assert_eq!(p.oauth_grant_count("refresh_token"), 3);
     assert_eq!(p.oauth_error_count("invalid_grant"), 3);
+    // Per grant: the reused and the expired code are refused code exchanges, not refused
+    // refreshes.
+    assert_eq!(
+        counters["oauth"]["outcomes"],
+        json!({
+            "authorization_code": {"ok": 1, "invalid_grant": 2},
+            "refresh_token": {"ok": 1, "invalid_grant": 1, "invalid_client": 1},
+        })
+    );
+    assert_eq!(p.oauth_outcome_count("refresh_token", "invalid_grant"), 1);
+    assert_eq!(p.oauth_outcome_count("refresh_token", "ok"), 1);
 }
 
 #[tokio::test]

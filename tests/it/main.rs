@@ -11,6 +11,7 @@ mod list_methods;
 mod lists;
 mod messages;
 mod moves;
+mod ordered_batch;
 mod outcomes;
 mod php_parity;
 mod preflight;

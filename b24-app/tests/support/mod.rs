@@ -56,11 +56,19 @@ pub fn oauth(emulator: &Emulator) -> OAuthClient {
 /// An account holding a fresh pair issued by `emulator`, its access token expired both on the
 /// portal and by its stored expiry.
 pub fn expired_account(emulator: &Emulator) -> Account {
+    issued_account(emulator, true)
+}
+
+/// An account of a pair issued by `emulator`, its access token expired on the portal when
+/// `expire`; its stored expiry says expired.
+fn issued_account(emulator: &Emulator, expire: bool) -> Account {
     let answer = emulator
         .issue_app_tokens(CLIENT_ID, 1)
         .expect("app registered");
     let text = |k: &str| answer[k].as_str().unwrap().to_owned();
-    assert!(emulator.expire_oauth_token(&text("access_token")));
+    if expire {
+        assert!(emulator.expire_oauth_token(&text("access_token")));
+    }
     Account {
         member_id: text("member_id"),
         domain: text("domain"),
@@ -71,6 +79,13 @@ pub fn expired_account(emulator: &Emulator) -> Account {
         application_token: SecretString::from(emulator.application_token()),
         status: AccountStatus::Active,
     }
+}
+
+/// An account holding a fresh pair issued by `emulator` (valid for the next hour).
+pub fn fresh_account(emulator: &Emulator) -> Account {
+    let mut account = issued_account(emulator, false);
+    account.tokens.expires_at = i64::MAX / 2;
+    account
 }
 
 /// `Arc` of a store.

@@ -56,10 +56,20 @@ pub const MAX_COMMANDS: usize = 50;
 /// result) is an [`Error::UnknownOutcome`], never "not executed"; a command is
 /// [`Error::NotExecuted`] only when the server said so (`halt`, a refused batch) or its
 /// request was never sent, and the error keeps the cause.
+///
+/// # Order
+///
+/// The portal runs the commands of one request in push order, but gives no order between
+/// requests that are in flight at the same time. By default (`ordered` off) independent
+/// requests run in parallel, so records created by a batch of more than 50 commands may get
+/// IDs out of push order (each handle still reads its own command's result). With
+/// [`Batch::ordered`] the commands are committed in push order: creation order = push order,
+/// see [`Batch::ordered`] for how and what it costs.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
     pub(crate) commands: Vec<Command>,
     pub(crate) halt: bool,
+    pub(crate) ordered: bool,
 }
 
 /// One command of a batch, already encoded.
@@ -94,6 +104,31 @@ impl Batch {
     /// Stops at the first failing command (`halt`); the rest are reported as not executed.
     pub fn halt_on_error(mut self, halt: bool) -> Self {
         self.halt = halt;
+        self
+    }
+
+    /// Commits the commands in push order (default: off), so that records created by the
+    /// batch get their IDs in push order.
+    ///
+    /// Each request carries the next (up to) 50 commands and is sent with the portal's `halt`
+    /// flag, and the next request leaves when the answer of the one before it is in: the
+    /// portal gives no order between concurrent requests, so this is the only way order holds.
+    /// It costs little where the portal's bucket is the limit (2 requests per second on the
+    /// standard plan): the client books each request's place in the bucket when it sends it,
+    /// so a round trip shorter than the bucket's interval overlaps the wait for the next
+    /// place, and an ordered import runs at the bucket's floor once the burst is spent.
+    ///
+    /// Order holds across retries too. When the portal refuses a command before running it
+    /// (`QUERY_LIMIT_EXCEEDED`, `OPERATION_TIME_LIMIT`), `halt` stops the commands after it
+    /// from running, and that command and the ones after it are sent again, in order. A
+    /// command that fails for another reason is reported failed and the ones after it
+    /// continue (unless [`Batch::halt_on_error`] is set). A request whose fate is unknown (it
+    /// failed after it left) makes its unanswered commands [`Error::UnknownOutcome`] and
+    /// every later command [`Error::NotExecuted`] with that cause: nothing is sent after a
+    /// write that may or may not have landed, so the caller can settle it and resume without
+    /// breaking the order.
+    pub fn ordered(mut self, ordered: bool) -> Self {
+        self.ordered = ordered;
         self
     }
 

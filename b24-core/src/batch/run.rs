@@ -1,7 +1,8 @@
 //! Running a batch: requests of 50 commands, in dependency order, independent ones in
-//! parallel; commands refused before running are sent again.
+//! parallel; commands refused before running are sent again. An ordered batch
+//! ([`Batch::ordered`]) commits its commands in push order instead.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use serde_json::Value;
 
@@ -24,11 +25,18 @@ impl Client {
     /// A request that fails after it left makes its commands unknown outcomes, one that was
     /// refused or never sent makes them not executed: see [`BatchResults`]. A request of
     /// read-only commands only is retried like a read.
+    ///
+    /// Order: by default requests run in parallel and records they create may get IDs out
+    /// of push order; [`Batch::ordered`] commits the commands in push order (creation order
+    /// = push order), one request after another, still at the pace the bucket allows.
     pub async fn batch(&self, batch: &Batch) -> Result<BatchResults, Error> {
         for command in &batch.commands {
             if let Some(scope) = &command.scope {
                 self.check_scope(&command.method, scope).await?;
             }
+        }
+        if batch.ordered {
+            return Ok(self.run_ordered(batch).await);
         }
         let chunks: Vec<&[Command]> = batch.commands.chunks(MAX_COMMANDS).collect();
         let chunk_of: HashMap<&str, usize> = chunks
@@ -115,35 +123,111 @@ impl Client {
         Ok(results)
     }
 
+    /// Runs `batch` in push order: the next (up to) 50 pending commands per request, sent
+    /// with `halt` when the previous request has answered. A refused command and the ones
+    /// after it (which `halt` kept from running) go back to the front of the queue; after a
+    /// request whose fate is unknown nothing more is sent.
+    async fn run_ordered(&self, batch: &Batch) -> BatchResults {
+        let mut results = BatchResults {
+            outcomes: HashMap::new(),
+            secrets: self.secrets(),
+        };
+        let secrets = self.secrets();
+        let mut queue: VecDeque<&Command> = batch.commands.iter().collect();
+        // Attempts made for the command at the front of the queue after it was refused.
+        let mut refusals = 0u32;
+        // Why nothing more may be sent (an unknown outcome, or `halt_on_error`'s failure).
+        let mut stopped: Option<Cause> = None;
+        while !queue.is_empty() {
+            if let Some(cause) = &stopped {
+                results.outcomes.extend(queue.drain(..).map(|command| {
+                    (
+                        command.key.clone(),
+                        Outcome::NotExecuted(Some(cause.clone())),
+                    )
+                }));
+                break;
+            }
+            let commands: Vec<Command> = queue
+                .iter()
+                .take(MAX_COMMANDS)
+                .map(|command| resolve(command, &results.outcomes))
+                .collect();
+            let keys: Vec<String> = commands.iter().map(|command| command.key.clone()).collect();
+            let wire = match self.send_commands(&commands, true).await {
+                Ok(wire) => wire,
+                Err(error) => {
+                    let outcome = Outcome::of_failed_request(error);
+                    if let Outcome::Unknown(cause) | Outcome::NotExecuted(Some(cause)) = &outcome {
+                        stopped = Some(cause.clone());
+                    }
+                    for key in keys {
+                        queue.pop_front();
+                        results.outcomes.insert(key, outcome.clone());
+                    }
+                    continue;
+                }
+            };
+            let (mut backoff, before) = (None, queue.len());
+            let outcomes = wire.outcomes(|key| method_of(&commands, key), &keys, true, &secrets);
+            for (key, outcome) in outcomes {
+                match outcome {
+                    // `halt` kept it from running: it goes again, in its place.
+                    Outcome::NotExecuted(_) => break,
+                    Outcome::Failed(api)
+                        if retry::classify_api(&api).is_refusal()
+                            && refusals + 1 < self.retry_policy().max_attempts =>
+                    {
+                        refusals += 1;
+                        backoff = Some(self.retry_policy().backoff(refusals));
+                        break;
+                    }
+                    outcome => {
+                        queue.pop_front();
+                        refusals = 0;
+                        match &outcome {
+                            Outcome::Unknown(cause) => stopped = Some(cause.clone()),
+                            Outcome::Failed(api) if batch.halt => {
+                                stopped = Some(Cause::new(Error::Api(api.clone())));
+                            }
+                            _ => {}
+                        }
+                        results.outcomes.insert(key, outcome);
+                    }
+                }
+            }
+            if backoff.is_none() && queue.len() == before {
+                // An answer that ran nothing and refused nothing: sending it again would
+                // loop; what remains is reported not executed.
+                stopped = Some(Cause::new(Error::NotExecuted {
+                    method: String::from("batch"),
+                    cause: None,
+                }));
+            }
+            if let Some(delay) = backoff {
+                tracing::debug!(
+                    delay_ms = delay.as_millis() as u64,
+                    "a command of an ordered batch was refused; sending it and the rest again"
+                );
+                tokio::time::sleep(delay).await;
+            }
+        }
+        results
+    }
+
     /// Sends one request's worth of commands, repeating only the ones refused before running.
     pub(crate) async fn run_chunk(
         &self,
         commands: Vec<Command>,
         halt: bool,
     ) -> Vec<(String, Outcome)> {
-        let methods: HashMap<String, String> = commands
-            .iter()
-            .map(|command| (command.key.clone(), command.method.to_string()))
-            .collect();
-        let method_of = |key: &str| {
-            methods
-                .get(key)
-                .cloned()
-                .unwrap_or_else(|| String::from("batch"))
-        };
         let secrets = self.secrets();
         let mut finished: HashMap<String, Outcome> = HashMap::new();
         let mut pending = commands;
         for attempt in 1u32.. {
-            let cmd: serde_json::Map<String, Value> = pending
-                .iter()
-                .map(|command| (command.key.clone(), Value::String(command.encode())))
-                .collect();
-            let body = serde_json::json!({ "halt": u8::from(halt), "cmd": cmd });
-            let safe = pending.iter().all(|command| command.read_only);
             let keys: Vec<String> = pending.iter().map(|command| command.key.clone()).collect();
-            let wire = match self.send::<BatchWire>("batch", &body, safe).await {
-                Ok(envelope) => envelope.result,
+            let wire = match self.send_commands(&pending, halt).await {
+                Ok(wire) => wire,
                 Err(error) => {
                     let outcome = Outcome::of_failed_request(error);
                     finished.extend(keys.into_iter().map(|key| (key, outcome.clone())));
@@ -151,7 +235,8 @@ impl Client {
                 }
             };
             let mut refused = Vec::new();
-            for (key, outcome) in wire.outcomes(method_of, &keys, halt, &secrets) {
+            let outcomes = wire.outcomes(|key| method_of(&pending, key), &keys, halt, &secrets);
+            for (key, outcome) in outcomes {
                 let was_refused = matches!(&outcome, Outcome::Failed(api)
                     if retry::classify_api(api).is_refusal());
                 if was_refused && attempt < self.retry_policy().max_attempts && !halt {
@@ -176,4 +261,28 @@ impl Client {
         }
         finished.into_iter().collect()
     }
+
+    /// Sends `commands` as one `batch` request. A request of read-only commands only is
+    /// retried like a read.
+    async fn send_commands(&self, commands: &[Command], halt: bool) -> Result<BatchWire, Error> {
+        let cmd: serde_json::Map<String, Value> = commands
+            .iter()
+            .map(|command| (command.key.clone(), Value::String(command.encode())))
+            .collect();
+        let body = serde_json::json!({ "halt": u8::from(halt), "cmd": cmd });
+        let safe = commands.iter().all(|command| command.read_only);
+        let envelope = self.send::<BatchWire>("batch", &body, safe).await?;
+        Ok(envelope.result)
+    }
+}
+
+/// The method of the command `key` among `commands` (`batch` when it is not there).
+fn method_of(commands: &[Command], key: &str) -> String {
+    commands
+        .iter()
+        .find(|command| command.key == key)
+        .map_or_else(
+            || String::from("batch"),
+            |command| command.method.to_string(),
+        )
 }

@@ -301,9 +301,13 @@ fn run_command(
         );
         error_value("ERROR_BATCH_LENGTH_EXCEEDED", &description)
     })?;
+    // A sub-call's own `auth_connector` applies to it alone; otherwise the batch's does.
+    let own_connector = params.get("auth_connector").and_then(Value::scalar_text);
     for reserved in params::RESERVED_PARAMS {
         params.remove(reserved);
     }
+    let outer_connector = own_connector
+        .map(|connector| std::mem::replace(&mut call.state.events.call_connector, connector));
     let mut env = Env {
         config: call.config,
         principal: call.principal,
@@ -312,6 +316,9 @@ fn run_command(
         methods: call.methods,
     };
     let invocation = invoke(&mut env, def, &params, true);
+    if let Some(outer) = outer_connector {
+        call.state.events.call_connector = outer;
+    }
     let out = invocation.outcome.map_err(|err| err.body())?;
     let key = key.to_owned();
     collected.result.push((key.clone(), out.result));

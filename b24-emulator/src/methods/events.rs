@@ -142,7 +142,7 @@ pub fn get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
             if b.offline {
                 Value::object([
                     ("event", Value::from(b.event.as_str())),
-                    ("connector_id", Value::from("")),
+                    ("connector_id", Value::from(b.connector.as_str())),
                     ("offline", Value::Int(1)),
                 ])
             } else {
@@ -180,8 +180,9 @@ fn offline_row(e: &OfflineEvent, full: bool) -> Value {
     row
 }
 
-fn message_ids(params: &Value) -> Option<Vec<String>> {
-    let v = params.get_ci("message_id")?;
+/// The values of the list parameter `key` (`message_id[]`, `id[]`), `None` when absent.
+fn list_param(params: &Value, key: &str) -> Option<Vec<String>> {
+    let v = params.get_ci(key)?;
     Some(match v {
         Value::List(_) | Value::Map(_) => v
             .entries()
@@ -227,7 +228,10 @@ fn offline_filter(params: &Value, e: &OfflineEvent) -> bool {
 }
 
 /// `event.offline.get`: `filter`, `order`, `limit` (≤ 1000, default 50), `clear` (default 1),
-/// `process_id`, `error` → `{"process_id", "events"}`.
+/// `process_id`, `error`, `auth_connector` → `{"process_id", "events"}`. Without `process_id`
+/// it reads unclaimed rows (and with `clear=0` claims them for a new process); with one, the
+/// rows that process claimed and has not cleared — how a consumer that died between get and
+/// clear gets them again. Only the rows of the call's `auth_connector` are seen.
 pub fn offline_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     app_only(call)?;
     let params = call.params;
@@ -246,8 +250,7 @@ pub fn offline_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     });
     let store = &mut call.state.events;
     let mut rows: Vec<&OfflineEvent> = store
-        .offline
-        .values()
+        .offline_of_call()
         .filter(|e| process == e.process_id)
         .filter(|e| with_errors || !e.error)
         .filter(|e| offline_filter(params, e))
@@ -271,26 +274,28 @@ pub fn offline_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     ])))
 }
 
-/// `event.offline.list`: every queued row with `PROCESS_ID` and `ERROR`; `filter`, `start`.
+/// `event.offline.list`: every queued row of the call's `auth_connector` with `PROCESS_ID` and
+/// `ERROR`; `filter`, `start`.
 pub fn offline_list(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     app_only(call)?;
     let start = call.params.get("start").map_or(0, Value::php_intval);
     let rows = call
         .state
         .events
-        .offline
-        .values()
+        .offline_of_call()
         .filter(|e| offline_filter(call.params, e));
     Ok(Page::of(rows, start)
         .map(|e| offline_row(e, true))
         .into_output(|rows| rows))
 }
 
-/// The IDs of the rows that `process_id` (required) claimed, narrowed to `message_id[]`.
+/// The IDs of the rows that `process_id` (required) claimed, narrowed to `message_id[]` and
+/// to row IDs `id[]`.
 fn claimed_rows(call: &Call<'_>) -> Result<Vec<i64>, ApiError> {
     let process = str_param(call.params, "process_id")
         .ok_or_else(|| ApiError::argument("process_id", "Process ID is required"))?;
-    let messages = message_ids(call.params);
+    let messages = list_param(call.params, "message_id");
+    let rows = list_param(call.params, "id");
     Ok(call
         .state
         .events
@@ -299,12 +304,13 @@ fn claimed_rows(call: &Call<'_>) -> Result<Vec<i64>, ApiError> {
         .filter(|e| {
             e.process_id.as_deref() == Some(process.as_str())
                 && messages.as_ref().is_none_or(|m| m.contains(&e.message_id))
+                && rows.as_ref().is_none_or(|r| r.contains(&e.id.to_string()))
         })
         .map(|e| e.id)
         .collect())
 }
 
-/// `event.offline.clear`: `process_id`, optional `message_id[]` → `true`.
+/// `event.offline.clear`: `process_id`, optional `message_id[]` or `id[]` → `true`.
 pub fn offline_clear(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     app_only(call)?;
     let ids = claimed_rows(call)?;

@@ -108,8 +108,12 @@ pub struct AppStore {
     access: HashMap<String, String>,
     /// Token-endpoint calls per `grant_type` (failed ones included).
     pub grants: BTreeMap<String, u64>,
-    /// Token-endpoint error answers per OAuth error code.
+    /// Token-endpoint error answers per OAuth error code, whatever the grant (an expired
+    /// authorization code counts as `invalid_grant` here too).
     pub errors: BTreeMap<String, u64>,
+    /// Token-endpoint answers per `grant_type` and outcome (`"ok"` or the OAuth error code):
+    /// `outcomes["refresh_token"]["invalid_grant"]` counts refused refreshes only.
+    pub outcomes: BTreeMap<String, BTreeMap<String, u64>>,
     /// How long the token endpoint waits before it redeems a grant, milliseconds.
     pub token_delay_ms: u64,
     /// The portal's `member_id` (the OAuth server tells it with a token's facts).
@@ -275,6 +279,13 @@ impl AppStore {
         if let Some(error) = error {
             *self.errors.entry(error.code().to_owned()).or_insert(0) += 1;
         }
+        let outcome = error.map_or("ok", GrantError::code);
+        *self
+            .outcomes
+            .entry(grant_type.to_owned())
+            .or_default()
+            .entry(outcome.to_owned())
+            .or_insert(0) += 1;
     }
 }
 

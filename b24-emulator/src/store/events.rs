@@ -41,6 +41,9 @@ pub struct Binding {
     pub auth_type: i64,
     /// Offline binding.
     pub offline: bool,
+    /// `auth_connector` of an offline binding (`""`: none): calls made with the same
+    /// connector do not queue rows for it, and `event.offline.get` with it reads its rows.
+    pub connector: String,
 }
 
 /// A queued offline event.
@@ -56,8 +59,10 @@ pub struct OfflineEvent {
     pub data: Value,
     /// User who caused it.
     pub user_id: i64,
-    /// Message hash, identifying the object.
+    /// Message hash, identifying the object (and the connector).
     pub message_id: String,
+    /// `auth_connector` of the binding that queued it (`""`: none).
+    pub connector: String,
     /// Process that claimed the row (`clear=0`).
     pub process_id: Option<String>,
     /// Marked with `event.offline.error`.
@@ -107,16 +112,27 @@ pub struct EventStore {
     next_offline: i64,
     next_process: i64,
     last_offline_signal: i64,
+    /// The `auth_connector` of the call being served (`""`: none). The portal takes it off
+    /// the parameters of every call (a batch's sub-call may carry its own); offline bindings
+    /// and the offline queue read it from here.
+    pub call_connector: String,
 }
 
 impl EventStore {
-    /// Adds a binding unless the same one exists.
+    /// Adds a binding unless the same one exists; an offline binding takes the connector of
+    /// the call ([`EventStore::call_connector`]).
     pub fn bind(&mut self, event: String, handler: String, auth_type: i64, offline: bool) {
+        let connector = if offline {
+            self.call_connector.clone()
+        } else {
+            String::new()
+        };
         let exists = self.bindings.iter().any(|b| {
             b.event == event
                 && b.offline == offline
                 && b.handler == handler
                 && b.auth_type == auth_type
+                && b.connector == connector
         });
         if !exists {
             self.next_binding += 1;
@@ -126,8 +142,16 @@ impl EventStore {
                 handler,
                 auth_type,
                 offline,
+                connector,
             });
         }
+    }
+
+    /// Offline rows visible to the connector of the call.
+    pub fn offline_of_call(&self) -> impl Iterator<Item = &OfflineEvent> {
+        self.offline
+            .values()
+            .filter(|e| e.connector == self.call_connector)
     }
 
     /// Removes the bindings of `event` (of the given kind) that match the optional handler and
@@ -176,9 +200,10 @@ impl EventStore {
         (!ids.is_empty()).then_some(pid)
     }
 
-    /// Records an event: online bindings get a [`Delivery`], offline bindings a queued row (one
-    /// row per object: a newer change replaces an unclaimed older one). Returns the deliveries
-    /// to send.
+    /// Records an event: online bindings get a [`Delivery`], offline bindings a queued row per
+    /// connector (one row per object: a newer change replaces an unclaimed older one). An
+    /// offline binding with a connector gets no row for a change made by a call with the same
+    /// connector (the application's own writes). Returns the deliveries to send.
     pub fn fire(&mut self, occurrence: Occurrence) -> Vec<Delivery> {
         let Occurrence {
             event,
@@ -188,33 +213,48 @@ impl EventStore {
             tokens,
         } = occurrence;
         let mut out = self.deliveries(&event, &data, now, &tokens);
-        if !self.bindings.iter().any(|b| b.event == event && b.offline) {
+        let mut connectors: Vec<String> = self
+            .bindings
+            .iter()
+            .filter(|b| b.event == event && b.offline)
+            .filter(|b| b.connector.is_empty() || b.connector != self.call_connector)
+            .map(|b| b.connector.clone())
+            .collect();
+        connectors.sort();
+        connectors.dedup();
+        if connectors.is_empty() {
             return out;
         }
-        let message_id = format!("{:x}", fnv(&format!("{event}|{}", data.to_json())));
-        let existing = self
-            .offline
-            .values()
-            .find(|e| e.message_id == message_id && e.process_id.is_none())
-            .map(|e| e.id);
-        if let Some(id) = existing {
-            self.offline.remove(&id);
-        }
-        self.next_offline += 1;
-        let id = self.next_offline;
-        self.offline.insert(
-            id,
-            OfflineEvent {
+        for connector in connectors {
+            let message_id = format!(
+                "{:x}",
+                fnv(&format!("{connector}|{event}|{}", data.to_json()))
+            );
+            let existing = self
+                .offline
+                .values()
+                .find(|e| e.message_id == message_id && e.process_id.is_none())
+                .map(|e| e.id);
+            if let Some(id) = existing {
+                self.offline.remove(&id);
+            }
+            self.next_offline += 1;
+            let id = self.next_offline;
+            self.offline.insert(
                 id,
-                timestamp: now,
-                event,
-                data,
-                user_id,
-                message_id,
-                process_id: None,
-                error: false,
-            },
-        );
+                OfflineEvent {
+                    id,
+                    timestamp: now,
+                    event: event.clone(),
+                    data: data.clone(),
+                    user_id,
+                    message_id,
+                    connector,
+                    process_id: None,
+                    error: false,
+                },
+            );
+        }
         if now > self.last_offline_signal {
             self.last_offline_signal = now;
             out.extend(self.deliveries(OFFLINE_SIGNAL, &Value::empty_map(), now, &None));
@@ -272,4 +312,59 @@ fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(store: &mut EventStore, deal: i64, now: i64) {
+        store.fire(Occurrence {
+            event: "ONCRMDEALUPDATE".to_owned(),
+            data: Value::object([(
+                "FIELDS",
+                Value::object([("ID", Value::from(deal.to_string()))]),
+            )]),
+            user_id: 1,
+            now,
+            tokens: None,
+        });
+    }
+
+    #[test]
+    fn one_row_per_object_and_connector_and_none_for_the_connectors_own_writes() {
+        let mut store = EventStore::default();
+        store.bind("ONCRMDEALUPDATE".into(), String::new(), 0, true);
+        store.call_connector = "sync".into();
+        store.bind("ONCRMDEALUPDATE".into(), String::new(), 0, true);
+        // Writes made with the connector: a row for the binding without one only.
+        for now in 0..1_000 {
+            update(&mut store, 7, now);
+        }
+        let connectors: Vec<&str> = store
+            .offline
+            .values()
+            .map(|e| e.connector.as_str())
+            .collect();
+        assert_eq!(connectors, [""]);
+        // Someone else's writes: one row per connector, however many changes.
+        store.call_connector.clear();
+        for now in 0..1_000 {
+            update(&mut store, 7, now);
+        }
+        let mut connectors: Vec<&str> = store
+            .offline
+            .values()
+            .map(|e| e.connector.as_str())
+            .collect();
+        connectors.sort_unstable();
+        assert_eq!(connectors, ["", "sync"]);
+        // A claimed row is not replaced: the newer change gets a row of its own.
+        let ids: Vec<i64> = store.offline.keys().copied().collect();
+        assert_eq!(store.claim(&ids, None).map(|p| p.len()), Some(32));
+        update(&mut store, 7, 2_000);
+        assert_eq!(store.offline.len(), 4);
+        update(&mut store, 8, 2_001);
+        assert_eq!(store.offline.len(), 6);
+    }
 }
