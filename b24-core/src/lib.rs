@@ -66,6 +66,7 @@ pub mod stream;
 mod sync;
 mod transport;
 pub mod types;
+pub mod v3;
 
 pub use auth::{OAuth, RefreshFuture, StaticToken, TokenSource, Webhook};
 pub use batch::{Batch, BatchResults, Handle, HandleOutput, Reference};
@@ -202,6 +203,11 @@ pub mod __private {
     pub use crate::registry::MethodInfo;
     pub use crate::scope::Scope;
     pub use inventory;
+
+    /// What `#[b24_method(..., version = 3)]` expands to.
+    pub mod v3 {
+        pub use crate::v3::Method;
+    }
 
     /// What `#[r7_method]` expands to.
     pub mod r7 {
