@@ -323,12 +323,19 @@ mod tests {
             "http://127.0.0.1:8080/rest/7/xyz/scope"
         );
         assert_eq!(
-            hook.present(Api::V3, "tasks.task.get").unwrap().url.as_str(),
+            hook.present(Api::V3, "tasks.task.get")
+                .unwrap()
+                .url
+                .as_str(),
             "https://example.bitrix24.com/rest/api/1/abc123def/tasks.task.get"
         );
         let oauth = OAuth::with_token("https://example.bitrix24.com", "token").unwrap();
         assert_eq!(
-            oauth.present(Api::V3, "tasks.task.get").unwrap().url.as_str(),
+            oauth
+                .present(Api::V3, "tasks.task.get")
+                .unwrap()
+                .url
+                .as_str(),
             "https://example.bitrix24.com/rest/api/tasks.task.get"
         );
     }

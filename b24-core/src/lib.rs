@@ -206,7 +206,9 @@ pub mod __private {
 
     /// What `#[b24_method(..., version = 3)]` expands to.
     pub mod v3 {
+        pub use crate::__register_v3_method as register;
         pub use crate::v3::Method;
+        pub use crate::v3::registry::MethodInfo;
     }
 
     /// What `#[r7_method]` expands to.

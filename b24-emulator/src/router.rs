@@ -265,7 +265,15 @@ async fn rest_inner(shared: &Arc<Shared>, request: Request) -> (Response, Option
         return (too_many_requests(transport), Some(name));
     }
 
-    let response = dispatch(shared, &parts, &target, &name, &bytes, kind, started);
+    // REST 3.0 (`/rest/api/…`) is served by its own module, behind the same infrastructure.
+    let https = kind == ListenerKind::Tls || is_https(&parts.headers);
+    let (response, name) = match crate::v3::serve(shared, &parts, &bytes, https) {
+        Some(answered) => answered,
+        None => {
+            let response = dispatch(shared, &parts, &target, &name, &bytes, kind, started);
+            (response, name)
+        }
+    };
     if fault == Fault::Truncated {
         return (truncate(response).await, Some(name));
     }

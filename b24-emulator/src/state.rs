@@ -419,6 +419,8 @@ pub struct Shared {
     pub member_id: String,
     /// Listener addresses.
     pub urls: OnceLock<Urls>,
+    /// The REST 3.0 records and idempotency store (`crate::v3`).
+    pub v3: crate::v3::Portal,
     state: Mutex<PortalState>,
 }
 
@@ -445,6 +447,7 @@ impl Shared {
             application_token,
             member_id,
             urls: OnceLock::new(),
+            v3: crate::v3::Portal::default(),
             config,
             default_webhook,
             state,

@@ -22,3 +22,4 @@ mod throughput;
 mod tls;
 mod transport_kinds;
 mod user_method;
+mod v3;

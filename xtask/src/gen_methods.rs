@@ -545,11 +545,8 @@ impl Generator {
         // Pass 1: choose module paths and request type names for every v2 method.
         let mut v2: Vec<&Value> = Vec::new();
         for entry in methods {
-            let name = entry["method"].as_str().ok_or("method without a name")?;
-            if entry["rest_version"].as_u64() == Some(3) {
-                self.excluded.push(name.to_owned());
-                continue;
-            }
+            entry["method"].as_str().ok_or("method without a name")?;
+            // REST 3.0 methods are generated too, with `version = 3` (see `v3_response`).
             v2.push(entry);
         }
         self.stats.excluded = self.excluded.len();
@@ -842,16 +839,23 @@ impl Generator {
         );
 
         // Response.
-        let (response_ty, list) = self.response_type(
-            &method,
-            entry,
-            &params,
-            &type_name,
-            response_example.as_ref(),
-            &mut structs,
-        );
-
-        let response_ty = self.shared_record(index, &method, response_ty, &list);
+        let v3 = entry["rest_version"].as_u64() == Some(3);
+        let (response_rust, list, v3_items) = if v3 {
+            let (rust, items) =
+                self.v3_response(entry, &type_name, response_example.as_ref(), &mut structs);
+            (rust, None, items)
+        } else {
+            let (response_ty, list) = self.response_type(
+                &method,
+                entry,
+                &params,
+                &type_name,
+                response_example.as_ref(),
+                &mut structs,
+            );
+            let response_ty = self.shared_record(index, &method, response_ty, &list);
+            (response_ty.rust(), list, false)
+        };
 
         // Attribute.
         let scope = scopes
@@ -859,13 +863,16 @@ impl Generator {
             .find(|scope| scope_table::is_known(scope))
             .cloned()
             .unwrap_or_else(|| String::from("basic"));
-        let mut args = vec![
-            format!("\"{method}\""),
-            format!("scope = \"{scope}\""),
-            format!("response = {}", response_ty.rust()),
-        ];
+        let mut args = vec![format!("\"{method}\""), format!("scope = \"{scope}\"")];
+        if v3 {
+            args.push(String::from("version = 3"));
+        }
+        args.push(format!("response = {response_rust}"));
         if is_read_only(&method) {
             args.push(String::from("read_only"));
+        }
+        if v3_items && is_read_only(&method) {
+            args.push(String::from("list = \"items\""));
         }
         match &list {
             Some(ListKind::Root(_)) => args.push(String::from("list")),
@@ -924,6 +931,79 @@ impl Generator {
             }
             _ => response,
         }
+    }
+
+    /// The response of a REST 3.0 method: `Item<Record>`, `Items<Record>`, `Done` or a generic
+    /// value; the second value says whether it is a list of items.
+    ///
+    /// The REST 3.0 pages list `result`, `item` / `items` / `items[]` and the object's fields
+    /// side by side in one table (a documentation quirk): the fields are gathered from every
+    /// level into one record, and `item` / `items` decide the wrapper. The record follows the
+    /// documented example where the table disagrees, as for classic methods.
+    fn v3_response(
+        &mut self,
+        entry: &Value,
+        type_name: &str,
+        example: Option<&Value>,
+        structs: &mut Vec<StructDef>,
+    ) -> (String, bool) {
+        const WRAPPERS: &[&str] = &["result", "item", "items", "items[]"];
+        let rows = normalize(fields_of(&entry["response_fields"]));
+        let mut flat: Vec<Field> = Vec::new();
+        let mut wrappers: Vec<Field> = Vec::new();
+        let mut pending: Vec<Field> = rows;
+        while let Some(row) = pending.pop() {
+            if WRAPPERS.contains(&row.name.as_str()) {
+                pending.extend(row.children.iter().cloned());
+                wrappers.push(row);
+            } else if !ENVELOPE.contains(&row.name.as_str()) {
+                flat.insert(0, row);
+            }
+        }
+        let result = example_result(example);
+        let example_item = result.and_then(|result| result.get("item"));
+        let example_items = result
+            .and_then(|result| result.get("items"))
+            .and_then(Value::as_array);
+        let named = |name: &str| wrappers.iter().any(|row| row.name == name);
+        let (wrapper, record_example) = if example_items.is_some()
+            || (example_item.is_none() && (named("items") || named("items[]")))
+        {
+            ("Items", example_items.and_then(|items| items.first()))
+        } else if example_item.is_some() || named("item") {
+            ("Item", example_item)
+        } else if result.is_some_and(|result| result.get("result").is_some_and(Value::is_boolean))
+            || (flat.is_empty()
+                && wrappers
+                    .iter()
+                    .any(|row| row.name == "result" && row.ty.contains("boolean")))
+        {
+            return (String::from("b24_core::v3::Done"), false);
+        } else {
+            return (String::from("Value"), false);
+        };
+        let record = if flat.is_empty() {
+            String::from("Value")
+        } else {
+            let row = Field {
+                name: String::from("item"),
+                ty: String::from("object"),
+                required: false,
+                children: flat,
+            };
+            let (ty, _) = self.map_type(
+                &row,
+                &format!("{type_name}{wrapper}"),
+                false,
+                record_example,
+                structs,
+            );
+            ty.rust()
+        };
+        (
+            format!("b24_core::v3::{wrapper}<{record}>"),
+            wrapper == "Items",
+        )
     }
 
     fn response_type(
@@ -1236,15 +1316,17 @@ impl Generator {
     fn excluded_rs(&self) -> String {
         let mut text = String::new();
         text.push_str(
-            "/// Documented methods this crate does not type, with the reason: `(name, reason)`.\n///\n/// The REST 3.0 methods are listed here; the six names that also have a classic page\n/// (`tasks.task.add`, …) are generated from that page.\npub const EXCLUDED: &[(&str, &str)] = &[\n",
+            "/// Documented methods this crate does not type, with the reason: `(name, reason)`; empty.\n///\n/// The REST 3.0 methods are generated with `version = 3`; the six names that also have a\n/// classic page (`tasks.task.add`, …) are generated from that page.\npub const EXCLUDED: &[(&str, &str)] = &[\n",
         );
         let mut excluded = self.excluded.clone();
         excluded.sort();
         for name in &excluded {
             writeln!(text, "    (\"{name}\", REST_V3),").ok();
         }
-        text.push_str("];\n\n");
-        writeln!(text, "const REST_V3: &str = \"{EXCLUDED_REASON}\";").ok();
+        text.push_str("];\n");
+        if !excluded.is_empty() {
+            writeln!(text, "\nconst REST_V3: &str = \"{EXCLUDED_REASON}\";").ok();
+        }
         text
     }
 

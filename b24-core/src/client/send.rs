@@ -297,12 +297,9 @@ impl Client {
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .header(reqwest::header::ACCEPT, "application/json")
                     .body(call.body.to_vec());
-                let request = call
-                    .headers
-                    .iter()
-                    .fold(request, |request, (name, value)| {
-                        request.header(name.clone(), value.clone())
-                    });
+                let request = call.headers.iter().fold(request, |request, (name, value)| {
+                    request.header(name.clone(), value.clone())
+                });
                 match &authorization {
                     Some(value) => request.header(reqwest::header::AUTHORIZATION, value.clone()),
                     None => request,

@@ -50,7 +50,6 @@ struct Command {
 }
 
 /// Reads one command's typed result back from [`BatchResults`].
-#[derive(Debug)]
 pub struct Handle<M> {
     index: usize,
     method: PhantomData<fn() -> M>,
@@ -63,6 +62,14 @@ impl<M> Clone for Handle<M> {
 }
 
 impl<M> Copy for Handle<M> {}
+
+impl<M> std::fmt::Debug for Handle<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handle")
+            .field("index", &self.index)
+            .finish()
+    }
+}
 
 /// A result with one object, `{"item": …}`: a reference may take a field of it.
 #[diagnostic::on_unimplemented(
@@ -150,7 +157,9 @@ impl Batch {
             reason,
         };
         if !M::META.batch {
-            return Err(refused(String::from("this method may not run inside a batch")));
+            return Err(refused(String::from(
+                "this method may not run inside a batch",
+            )));
         }
         if self.commands.len() >= MAX_COMMANDS {
             return Err(refused(format!(
@@ -265,7 +274,9 @@ impl V3<'_> {
     /// so that a lost answer is repeated without running its writes twice.
     pub async fn batch(&self, batch: &Batch) -> Result<BatchResults, Error> {
         for command in &batch.commands {
-            self.client.check_scope(command.method, &command.scope).await?;
+            self.client
+                .check_scope(command.method, &command.scope)
+                .await?;
         }
         let read_only = batch.commands.iter().all(|command| command.read_only);
         let key = (!read_only).then(IdempotencyKey::fresh);
@@ -273,7 +284,11 @@ impl V3<'_> {
             .send(BATCH, &Scope::Basic, &batch.wire(), read_only, key.as_ref())
             .await?;
         Ok(BatchResults {
-            methods: batch.commands.iter().map(|command| command.method).collect(),
+            methods: batch
+                .commands
+                .iter()
+                .map(|command| command.method)
+                .collect(),
             results: answer.result,
             replayed: answer.replayed,
         })

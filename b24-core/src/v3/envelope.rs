@@ -77,7 +77,13 @@ pub(crate) fn decode<T: DeserializeOwned>(
 ) -> Result<Answer<T>, Error> {
     let body = received.body.as_slice();
     let success = (200..300).contains(&received.status);
-    let refused = || Error::V3(Box::new(V3Error::from_answer(method, received.status, body)));
+    let refused = || {
+        Error::V3(Box::new(V3Error::from_answer(
+            method,
+            received.status,
+            body,
+        )))
+    };
     if !success {
         return Err(refused());
     }
@@ -145,14 +151,18 @@ mod tests {
             &received(200, br#"{"error":{"code":"BITRIX_REST_V3_EXCEPTION_ENTITYNOTFOUNDEXCEPTION","message":"no"}}"#, false),
         )
         .unwrap_err();
-        let Error::V3(v3) = &error else { panic!("{error}") };
+        let Error::V3(v3) = &error else {
+            panic!("{error}")
+        };
         assert_eq!(v3.code, V3Code::EntityNotFound);
         let html = decode::<Item<serde_json::Value>>(
             "tasks.task.get",
             &received(404, b"<!DOCTYPE html><html>Not found</html>", false),
         )
         .unwrap_err();
-        assert!(matches!(&html, Error::V3(v3) if v3.code == V3Code::Absent && v3.raw_body.is_some()));
+        assert!(
+            matches!(&html, Error::V3(v3) if v3.code == V3Code::Absent && v3.raw_body.is_some())
+        );
         let cut = decode::<Item<serde_json::Value>>(
             "tasks.task.get",
             &received(200, br#"{"result":{"item":{"id""#, false),
@@ -164,6 +174,9 @@ mod tests {
             &received(200, br#"{"result":{"item":"x"}}"#, false),
         )
         .unwrap_err();
-        assert!(matches!(&shape, Error::Decode { path, .. } if path == "result.item"), "{shape}");
+        assert!(
+            matches!(&shape, Error::Decode { path, .. } if path == "result.item"),
+            "{shape}"
+        );
     }
 }

@@ -190,7 +190,9 @@ impl V3Error {
         match root.remove("error") {
             Some(Value::Object(object)) => {
                 let wire: Wire = serde_json::from_value(Value::Object(object)).unwrap_or_default();
-                error.code = wire.code.map_or(V3Code::Absent, |code| V3Code::from(code.as_str()));
+                error.code = wire
+                    .code
+                    .map_or(V3Code::Absent, |code| V3Code::from(code.as_str()));
                 error.message = text(wire.message);
                 error.validation = match wire.validation {
                     Some(Value::Array(items)) => items.into_iter().map(violation).collect(),
@@ -297,17 +299,37 @@ mod tests {
     fn odd_shapes_become_typed_errors() {
         let cases: [(&[u8], u16, V3Code, bool); 7] = [
             (b"<html>502 Bad Gateway</html>", 502, V3Code::Absent, true),
-            (br#"{"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"}"#, 503, V3Code::QueryLimitExceeded, true),
-            (br#"{"error":{"code":42,"message":["a"],"validation":"bad"}}"#, 400, V3Code::Other(String::from("42")), false),
+            (
+                br#"{"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"}"#,
+                503,
+                V3Code::QueryLimitExceeded,
+                true,
+            ),
+            (
+                br#"{"error":{"code":42,"message":["a"],"validation":"bad"}}"#,
+                400,
+                V3Code::Other(String::from("42")),
+                false,
+            ),
             (br#"{"error":{}}"#, 400, V3Code::Absent, false),
             (br#"{"error":null}"#, 500, V3Code::Absent, true),
             (br#"[1,2]"#, 404, V3Code::Absent, false),
-            (br#"{"error":{"code":"SOMETHING_NEW"}}"#, 409, V3Code::Other(String::from("SOMETHING_NEW")), false),
+            (
+                br#"{"error":{"code":"SOMETHING_NEW"}}"#,
+                409,
+                V3Code::Other(String::from("SOMETHING_NEW")),
+                false,
+            ),
         ];
         for (body, status, code, retryable) in cases {
             let error = V3Error::from_answer("x", status, body);
             assert_eq!(error.code, code, "{}", String::from_utf8_lossy(body));
-            assert_eq!(error.is_retryable(), retryable, "{}", String::from_utf8_lossy(body));
+            assert_eq!(
+                error.is_retryable(),
+                retryable,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
         }
         let html = V3Error::from_answer("x", 502, b"<html>down</html>");
         assert_eq!(html.raw_body.as_deref(), Some("<html>down</html>"));

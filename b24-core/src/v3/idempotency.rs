@@ -102,8 +102,17 @@ mod tests {
     #[test]
     fn own_keys_are_checked() {
         assert!(IdempotencyKey::new("order-42").is_ok());
-        for bad in [String::new(), "a b".into(), "x".repeat(256), "é".into(), "a\nb".into()] {
-            assert!(matches!(IdempotencyKey::new(bad.clone()), Err(Error::Config(_))), "{bad:?}");
+        for bad in [
+            String::new(),
+            "a b".into(),
+            "x".repeat(256),
+            "é".into(),
+            "a\nb".into(),
+        ] {
+            assert!(
+                matches!(IdempotencyKey::new(bad.clone()), Err(Error::Config(_))),
+                "{bad:?}"
+            );
         }
     }
 }

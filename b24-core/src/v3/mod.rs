@@ -47,6 +47,7 @@ mod envelope;
 mod error;
 mod idempotency;
 mod query;
+pub mod registry;
 mod stream;
 
 use serde::Serialize;
@@ -194,15 +195,13 @@ impl V3<'_> {
             .await;
         match result {
             // The retries ran out on failures after which the write may have run.
-            Err(error) if !read_only && retry::may_have_run(&error) => {
-                Err(match error {
-                    unknown @ Error::UnknownOutcome { .. } => unknown,
-                    other => Error::UnknownOutcome {
-                        method: method.to_owned(),
-                        reason: Cause::new(other),
-                    },
-                })
-            }
+            Err(error) if !read_only && retry::may_have_run(&error) => Err(match error {
+                unknown @ Error::UnknownOutcome { .. } => unknown,
+                other => Error::UnknownOutcome {
+                    method: method.to_owned(),
+                    reason: Cause::new(other),
+                },
+            }),
             other => other,
         }
     }

@@ -58,7 +58,12 @@ impl Paging {
     }
 
     /// The request of the page after `last` (the first page when `None`).
-    fn page(&self, method: &str, base: &Map<String, Value>, last: Option<&Value>) -> Result<Value, Error> {
+    fn page(
+        &self,
+        method: &str,
+        base: &Map<String, Value>,
+        last: Option<&Value>,
+    ) -> Result<Value, Error> {
         let mut query = base.clone();
         match self {
             Paging::ById { limit } => {
@@ -172,13 +177,11 @@ impl<'a> V3<'a> {
         request: &impl Serialize,
         paging: Result<Paging, Error>,
     ) -> impl Stream<Item = Result<T, Error>> + 'a {
-        let start = paging.and_then(|paging| {
-            match crate::method::params_of(method, request)? {
-                Value::Object(base) => Ok((paging, base)),
-                _ => Err(Error::Config(format!(
-                    "`{method}`: the request must serialise to a JSON object"
-                ))),
-            }
+        let start = paging.and_then(|paging| match crate::method::params_of(method, request)? {
+            Value::Object(base) => Ok((paging, base)),
+            _ => Err(Error::Config(format!(
+                "`{method}`: the request must serialise to a JSON object"
+            ))),
         });
         let order = match &start {
             Ok((Paging::Tail(cursor), _)) => cursor.order,
@@ -256,15 +259,27 @@ mod tests {
     fn pages_add_the_id_condition_and_keep_the_filter() {
         let paging = Paging::ById { limit: 50 };
         let base = json!({"filter": [["status", "=", "pending"]], "select": ["id"]});
-        let Value::Object(base) = base else { unreachable!() };
+        let Value::Object(base) = base else {
+            unreachable!()
+        };
         let first = paging.page("tasks.task.list", &base, None).unwrap();
         assert_eq!(first["filter"], json!([["status", "=", "pending"]]));
         assert_eq!(first["order"], json!({"id": "ASC"}));
         assert_eq!(first["pagination"], json!({"limit": 50}));
-        let next = paging.page("tasks.task.list", &base, Some(&json!(77))).unwrap();
-        assert_eq!(next["filter"], json!([["status", "=", "pending"], ["id", ">", 77]]));
-        let Value::Object(odd) = json!({"filter": {"id": 1}}) else { unreachable!() };
-        assert!(matches!(paging.page("x", &odd, None), Err(Error::Config(_))));
+        let next = paging
+            .page("tasks.task.list", &base, Some(&json!(77)))
+            .unwrap();
+        assert_eq!(
+            next["filter"],
+            json!([["status", "=", "pending"], ["id", ">", 77]])
+        );
+        let Value::Object(odd) = json!({"filter": {"id": 1}}) else {
+            unreachable!()
+        };
+        assert!(matches!(
+            paging.page("x", &odd, None),
+            Err(Error::Config(_))
+        ));
     }
 
     #[test]

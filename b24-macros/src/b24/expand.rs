@@ -22,10 +22,10 @@ pub(crate) fn b24_method(attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// The `Method` impl, registered unless the struct is generic; for `version = 3`, the
-/// `v3::Method` impl instead (a distinct trait, so a REST 3.0 method cannot be passed where a
-/// classic one is expected, nor the reverse; REST 3.0 methods are not in the classic
-/// registry). For the fail-soft `stub`, only the name, the version and the response type are
-/// kept (scope `Basic`, default metadata) and nothing is registered.
+/// `v3::Method` impl and a `v3::registry` entry instead (a distinct trait, so a REST 3.0
+/// method cannot be passed where a classic one is expected, nor the reverse). For the
+/// fail-soft `stub`, only the name, the version and the response type are kept (scope
+/// `Basic`, default metadata) and nothing is registered.
 fn method_impl(args: &Args, input: &DeriveInput, complete: bool) -> TokenStream {
     let private = item::private_path(args.krate.as_ref());
     let name = match &args.name {
@@ -44,8 +44,14 @@ fn method_impl(args: &Args, input: &DeriveInput, complete: bool) -> TokenStream 
         }
         meta = method_meta(args, input, &private);
         let ident = &input.ident;
-        registration = (input.generics.params.is_empty() && args.version != Some(Version::V3))
-            .then(|| quote!(#private::register!(#ident);));
+        registration = input
+            .generics
+            .params
+            .is_empty()
+            .then(|| match args.version {
+                Some(Version::V3) => quote!(#private::v3::register!(#ident);),
+                Some(Version::Classic) | None => quote!(#private::register!(#ident);),
+            });
     }
     let trait_path = match args.version {
         Some(Version::V3) => quote!(#private::v3::Method),
