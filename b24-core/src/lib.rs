@@ -107,6 +107,7 @@ pub use types::{Empty, Id, YesNo};
 /// | `list` | a list method whose `result` is the array of items |
 /// | `list = "key"` | a list method whose `result` holds the items under `key` |
 /// | `cursor = "ID"` | the list supports the fast cursor on this ID field |
+/// | `version = 3` | a REST 3.0 method (`/rest/api/`): implements [`v3::Method`] instead of [`Method`] and registers in [`v3::registry`], so it is called with [`Client::v3`] and batched in [`v3::Batch`] only (`version = 2`, the default, is the classic API) |
 /// | `crate = path` | where `b24_core` is, for facades that re-export it |
 ///
 /// A `#[deprecated]` attribute on the struct marks the method deprecated in its

@@ -209,7 +209,9 @@ async fn rest_inner(shared: &Arc<Shared>, request: Request) -> (Response, Option
             return (fail(&err, transport), None);
         }
     };
-    let name = target.method.to_lowercase();
+    // REST 3.0 paths carry the method after the credentials; the log never shows the code.
+    let name =
+        crate::v3::method_of(parts.uri.path()).unwrap_or_else(|| target.method.to_lowercase());
 
     // 0. Infrastructure in front of the portal: faults, moved portal, request intensity.
     let kind = info.map_or(ListenerKind::Primary, |i| i.kind);

@@ -485,6 +485,7 @@ impl Shared {
         );
         self.limiter().set(self.config.rate_limit);
         self.faults().set(self.config.faults.clone());
+        self.v3.reset();
     }
 
     /// Creates a webhook for `user_id` with `scopes`, returning its code.

@@ -66,7 +66,7 @@ pub mod lists;
 pub mod log;
 pub mod mail;
 pub mod mailservice;
-pub mod main;
+pub mod main_;
 pub mod messageservice;
 pub mod method;
 pub mod methods;

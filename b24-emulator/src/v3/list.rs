@@ -23,6 +23,16 @@ pub fn matches(item: &Map<String, Value>, filter: &[Value]) -> Result<bool, V3Fa
     Ok(true)
 }
 
+/// Checks every condition of `filter` (operators, shapes), whether or not any record is there
+/// to test it on.
+pub fn validate(filter: &[Value]) -> Result<(), V3Failure> {
+    let empty = Map::new();
+    for condition in filter {
+        condition_holds(&empty, condition)?;
+    }
+    Ok(())
+}
+
 /// Reads `filter`: absent or an array.
 pub fn filter_of(query: &Map<String, Value>) -> Result<Vec<Value>, V3Failure> {
     match query.get("filter") {

@@ -18,7 +18,9 @@ use std::sync::{Mutex, MutexGuard};
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde_json::{Map, Value, json};
 
 pub use answer::V3Failure;
@@ -47,6 +49,8 @@ struct Store {
     keys: HashMap<(String, String, String), Stored>,
     page_cap: usize,
     drop_write_answers: u32,
+    lost_answers: f64,
+    rng: StdRng,
     operating: HashMap<String, f64>,
 }
 
@@ -73,6 +77,8 @@ impl Default for Portal {
                 keys: HashMap::new(),
                 page_cap: DEFAULT_PAGE_CAP,
                 drop_write_answers: 0,
+                lost_answers: 0.0,
+                rng: StdRng::seed_from_u64(0),
                 operating: HashMap::new(),
             }),
         }
@@ -95,6 +101,19 @@ impl Portal {
     /// their answers are dropped: the connection closes without one.
     pub fn drop_write_answers(&self, count: u32) {
         self.lock().drop_write_answers = count;
+    }
+
+    /// A second fault switch: a `share` of the writes run (and are stored under their key),
+    /// then a gateway answers 503 with an HTML page instead of their answer (seeded by
+    /// `seed`).
+    pub fn lose_write_answers(&self, share: f64, seed: u64) {
+        let mut store = self.lock();
+        store.lost_answers = if share.is_finite() {
+            share.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        store.rng = StdRng::seed_from_u64(seed);
     }
 
     /// Adds `count` tasks titled `Task N` directly; returns the first and last ID.
@@ -125,6 +144,7 @@ impl Portal {
         store.keys.clear();
         store.operating.clear();
         store.drop_write_answers = 0;
+        store.lost_answers = 0.0;
     }
 }
 
@@ -143,6 +163,24 @@ impl Table {
     }
 }
 
+/// The webhook credentials and the method of a `/rest/api/…` path; `None` for any other path.
+fn target(path: &str) -> Option<(Option<(String, String)>, String)> {
+    let rest = path.strip_prefix("/rest/api/")?;
+    let segments: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
+    let (webhook, method) = match segments.as_slice() {
+        [method] => (None, *method),
+        [user, code, method] => (Some((user.to_string(), code.to_string())), *method),
+        _ => (None, ""),
+    };
+    Some((webhook, method.to_ascii_lowercase()))
+}
+
+/// The method of a `/rest/api/…` path, lower-cased, for the request log; `None` for any
+/// other path.
+pub fn method_of(path: &str) -> Option<String> {
+    target(path).map(|(_, method)| method)
+}
+
 /// Answers a `/rest/api/…` request; `None` for any other path. Returns the method name too,
 /// for the request log.
 pub fn serve(
@@ -151,14 +189,7 @@ pub fn serve(
     bytes: &[u8],
     https: bool,
 ) -> Option<(Response, String)> {
-    let rest = parts.uri.path().strip_prefix("/rest/api/")?;
-    let segments: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
-    let (webhook, method) = match segments.as_slice() {
-        [method] => (None, *method),
-        [user, code, method] => (Some((user.to_string(), code.to_string())), *method),
-        _ => (None, ""),
-    };
-    let method = method.to_ascii_lowercase();
+    let (webhook, method) = target(parts.uri.path())?;
     let response = answer_call(shared, parts, bytes, https, webhook, &method);
     Some((response, method))
 }
@@ -312,6 +343,15 @@ fn answer_call(
         let mut response = Response::new(Body::empty());
         response.extensions_mut().insert(ResetConnection);
         return response;
+    }
+    let lost = store.lost_answers;
+    if write && lost > 0.0 && store.rng.random::<f64>() < lost {
+        return (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<html><body><h1>503 Service Unavailable</h1></body></html>",
+        )
+            .into_response();
     }
     json_response(200, &body)
 }

@@ -14,4 +14,5 @@ const _: () = {
             ::b24_core::__private::MethodMeta::DEFAULT.read_only(true);
         type Response = Item<Task>;
     }
+    ::b24_core::__private::v3::register!(GetTask);
 };

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `mail.message.createcrmactivity`.
-#[b24_method("mail.message.createcrmactivity", scope = "mail", version = 3, response = b24_core::v3::Done)]
+#[b24_method("mail.message.createcrmactivity", scope = "mail", version = 3, response = bool)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct MailMessageCreatecrmactivity {
