@@ -111,11 +111,11 @@ fn advances(last: &Value, next: &Value, order: Direction) -> bool {
             _ => None,
         },
     };
-    match (ordering, order) {
-        (Some(std::cmp::Ordering::Greater), Direction::Asc) => true,
-        (Some(std::cmp::Ordering::Less), Direction::Desc) => true,
-        _ => false,
-    }
+    matches!(
+        (ordering, order),
+        (Some(std::cmp::Ordering::Greater), Direction::Asc)
+            | (Some(std::cmp::Ordering::Less), Direction::Desc)
+    )
 }
 
 impl<'a> V3<'a> {
