@@ -336,3 +336,34 @@ async fn a_batch_takes_values_from_item_results() {
         .unwrap_err();
     assert!(matches!(error, Error::BatchReference { .. }), "{error}");
 }
+
+#[tokio::test]
+async fn the_key_store_keeps_successes_for_a_day_of_portal_time() {
+    let emulator = Emulator::builder().manual_clock().start().await.unwrap();
+    let client = no_retries(&emulator);
+    let key = IdempotencyKey::new("row-7").unwrap();
+    // A refused write is not stored: the same key then runs another body.
+    let refused = client
+        .v3()
+        .call_with_key(
+            &AddTask {
+                fields: json!({"title": ""}),
+            },
+            &key,
+        )
+        .await;
+    assert_eq!(v3_code(refused), (V3Code::RequestValidation, 400));
+    let first = client.v3().call_with_key(&add("kept"), &key).await.unwrap();
+    let again = client.v3().call_with_key(&add("kept"), &key).await.unwrap();
+    assert!(!first.replayed && again.replayed);
+    assert_eq!(again.result.item.id, first.result.item.id);
+    // 24 hours later (portal clock) the key is forgotten.
+    emulator.advance_clock(Duration::from_secs(24 * 3600 + 1));
+    let later = client
+        .v3()
+        .call_with_key(&add("other"), &key)
+        .await
+        .unwrap();
+    assert!(!later.replayed);
+    assert_eq!(emulator.v3().tasks().len(), 2);
+}

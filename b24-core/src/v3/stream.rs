@@ -283,6 +283,25 @@ mod tests {
     }
 
     #[test]
+    fn tail_pages_move_the_cursor_to_the_last_key() {
+        let paging = Paging::Tail(TailCursor::after("id", 0, 50));
+        let Value::Object(base) = json!({"select": ["id"]}) else {
+            unreachable!()
+        };
+        let first = paging.page("main.eventlog.tail", &base, None).unwrap();
+        assert_eq!(
+            first["cursor"],
+            json!({"field": "id", "order": "ASC", "value": 0, "limit": 50})
+        );
+        let next = paging
+            .page("main.eventlog.tail", &base, Some(&json!(812)))
+            .unwrap();
+        assert_eq!(next["cursor"]["value"], json!(812));
+        assert_eq!(next["select"], json!(["id"]));
+        assert!(next.get("filter").is_none() && next.get("pagination").is_none());
+    }
+
+    #[test]
     fn keys_must_advance() {
         assert!(advances(&json!(1), &json!(2), Direction::Asc));
         assert!(advances(&json!("9"), &json!(10), Direction::Asc));

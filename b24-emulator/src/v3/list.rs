@@ -293,3 +293,67 @@ pub fn project(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn query(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn page_caps_are_silent_and_bad_limits_are_refused() {
+        let page_of = |pagination: Value| page(&query(json!({"pagination": pagination})), 50);
+        assert_eq!(page_of(json!({"limit": 1000})), Ok((0, 50)));
+        assert_eq!(page_of(json!({"limit": 20, "page": 3})), Ok((40, 20)));
+        assert_eq!(page_of(json!({"limit": 10, "offset": 5})), Ok((5, 10)));
+        assert_eq!(page(&Map::new(), 50), Ok((0, 50)));
+        assert_eq!(page_of(json!({"limit": 0})).unwrap_err().status, 400);
+        assert_eq!(page_of(json!({"limit": -1})).unwrap_err().status, 500);
+        assert_eq!(page_of(json!({"limit": "x"})).unwrap_err().status, 400);
+    }
+
+    #[test]
+    fn filters_hold_and_unknown_operators_are_refused() {
+        let item = query(json!({"id": 7, "title": "a", "status": "pending"}));
+        let holds = |filter: Value| matches(&item, filter.as_array().unwrap());
+        assert_eq!(
+            holds(json!([["id", ">=", 7], ["status", "in", ["pending"]]])),
+            Ok(true)
+        );
+        assert_eq!(holds(json!([["id", "between", [1, 6]]])), Ok(false));
+        assert_eq!(
+            holds(json!([{"logic": "or", "conditions": [["id", "=", 1], ["title", "!=", "b"]]}])),
+            Ok(true)
+        );
+        let unknown = validate(&[json!(["id", "~", 1])]).unwrap_err();
+        assert_eq!(unknown.code, code!("UNKNOWNFILTEROPERATOREXCEPTION"));
+    }
+
+    #[test]
+    fn select_drops_unknown_own_fields_and_refuses_unknown_related_ones() {
+        let item = query(json!({"id": 7, "responsibleId": 1}));
+        let users = |id: i64| Some((id, String::from("Ann")));
+        let projected = project(
+            &item,
+            &query(json!({"select": ["id", "nope", "responsible.name"]})),
+            &users,
+        )
+        .unwrap();
+        assert_eq!(
+            Value::Object(projected),
+            json!({"id": 7, "responsible": {"name": "Ann"}})
+        );
+        let refused = project(
+            &item,
+            &query(json!({"select": ["responsible.salary"]})),
+            &users,
+        );
+        assert_eq!(refused.unwrap_err().status, 400);
+    }
+}
