@@ -105,10 +105,7 @@ impl<M: Method> Handle<M> {
     where
         M::Response: ItemResult,
     {
-        ItemRef {
-            index: self.index,
-            wire: json!({"$ref": format!("{}.item.{field}", self.index)}),
-        }
+        self.reference("$ref", "item", field)
     }
 
     /// `field` of every one of the command's `items`, as an array:
@@ -117,9 +114,19 @@ impl<M: Method> Handle<M> {
     where
         M::Response: ItemsResult,
     {
+        self.reference("$refArray", "items", field)
+    }
+
+    /// `{marker: "<index>.<part>.<field>"}`.
+    fn reference(&self, marker: &str, part: &str, field: &str) -> ItemRef {
+        let mut wire = Map::new();
+        wire.insert(
+            marker.to_owned(),
+            Value::String(format!("{}.{part}.{field}", self.index)),
+        );
         ItemRef {
             index: self.index,
-            wire: json!({"$refArray": format!("{}.items.{field}", self.index)}),
+            wire: Value::Object(wire),
         }
     }
 }

@@ -194,6 +194,14 @@ pub fn serve(
     Some((response, method))
 }
 
+/// A request header as text, when present and visible ASCII.
+fn header_text<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+}
+
 fn answer_call(
     shared: &Shared,
     parts: &Parts,
@@ -207,10 +215,7 @@ fn answer_call(
         return V3Failure::new(405, code!("INVALIDJSONEXCEPTION"), "Only POST is accepted")
             .response();
     }
-    let json = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
+    let json = header_text(parts, header::CONTENT_TYPE.as_str())
         .is_some_and(|value| value.to_ascii_lowercase().starts_with("application/json"));
     let query: Value = match serde_json::from_slice(bytes) {
         Ok(query) if json => query,
@@ -223,10 +228,7 @@ fn answer_call(
         return V3Failure::new(404, code!("METHODNOTFOUNDEXCEPTION"), "Method not found")
             .response();
     }
-    let bearer = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
+    let bearer = header_text(parts, header::AUTHORIZATION.as_str())
         .and_then(|value| value.strip_prefix("Bearer "))
         .map(str::to_owned);
     let input = AuthInput {
