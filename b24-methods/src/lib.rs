@@ -12,7 +12,8 @@
 //! (`CrmDealAddFields`, `CrmDealGetResult`). Every generated struct keeps parameters and
 //! fields it does not list (user fields `UF_*`, undocumented ones) in `extra`, so nothing is
 //! dropped and a body round-trips unchanged. Hand-refined methods keep their own names
-//! (`AutomatedSolutionAdd`, `Profile`, …). REST 3.0 methods are listed in [`EXCLUDED`].
+//! (`AutomatedSolutionAdd`, `Profile`, …). REST 3.0 methods (`mail`, `note`, `main_`, …) are
+//! declared with `version = 3`: call them with `client.v3()`; [`EXCLUDED`] is empty.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), b24_core::Error> {
