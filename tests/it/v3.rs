@@ -285,6 +285,7 @@ async fn a_thousand_writes_under_faults_are_neither_lost_nor_duplicated() {
         "0 lost, 0 duplicated"
     );
     let (lost, resets) = (emulator.status_count(503), emulator.reset_count());
+    println!("1000 writes: {lost} answers lost after the write ran, {resets} resets");
     assert!(
         lost > 50 && resets > 5,
         "{lost} answers lost, {resets} resets"
