@@ -112,11 +112,13 @@ impl Webhook {
         &self.user
     }
 
-    /// How a call of `method` authenticates: the code in the path.
-    pub(crate) fn present(&self, method: &str) -> Result<Presented, Error> {
+    /// How a call of `method` authenticates: the code in the path
+    /// (`/rest/{user}/{code}/{method}`, or `/rest/api/{user}/{code}/{method}` for REST 3.0).
+    pub(crate) fn present(&self, api: Api, method: &str) -> Result<Presented, Error> {
         let address = format!(
-            "{}{}/{}/{}",
+            "{}{}{}/{}/{}",
             self.base,
+            api.prefix(),
             self.user,
             self.code.expose_secret(),
             method
@@ -137,6 +139,25 @@ impl Webhook {
     /// fingerprint of the code, never the code.
     pub(crate) fn budget_label(&self) -> String {
         crate::schedule::store::keys::webhook_label(&self.user, self.code.expose_secret())
+    }
+}
+
+/// Which REST API a call goes to: the classic one at `/rest/` or REST 3.0 at `/rest/api/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Api {
+    /// `/rest/{method}`.
+    Classic,
+    /// `/rest/api/{method}` (PROTOCOL §1.2).
+    V3,
+}
+
+impl Api {
+    /// The path between the REST base and the credentials or method.
+    fn prefix(self) -> &'static str {
+        match self {
+            Api::Classic => "",
+            Api::V3 => "api/",
+        }
     }
 }
 
@@ -236,10 +257,11 @@ impl OAuth {
     }
 
     /// How a call of `method` authenticates now: the current token as a bearer header.
-    pub(crate) fn present(&self, method: &str) -> Result<Presented, Error> {
+    pub(crate) fn present(&self, api: Api, method: &str) -> Result<Presented, Error> {
         let token = self.tokens.access_token();
+        let address = format!("{}{}{}", self.endpoint, api.prefix(), method);
         Ok(Presented {
-            url: method_url(&format!("{}{}", self.endpoint, method), method)?,
+            url: method_url(&address, method)?,
             authorization: Some(bearer(&token)?),
             secret: token,
         })
@@ -298,13 +320,29 @@ mod tests {
             "https://example.bitrix24.com/rest/"
         );
         assert_eq!(
-            hook.present("profile").unwrap().url.as_str(),
+            hook.present(Api::Classic, "profile").unwrap().url.as_str(),
             "https://example.bitrix24.com/rest/1/abc123def/profile"
         );
         let local = Webhook::from_url("http://127.0.0.1:8080/rest/7/xyz").unwrap();
         assert_eq!(
-            local.present("scope").unwrap().url.as_str(),
+            local.present(Api::Classic, "scope").unwrap().url.as_str(),
             "http://127.0.0.1:8080/rest/7/xyz/scope"
+        );
+        assert_eq!(
+            hook.present(Api::V3, "tasks.task.get")
+                .unwrap()
+                .url
+                .as_str(),
+            "https://example.bitrix24.com/rest/api/1/abc123def/tasks.task.get"
+        );
+        let oauth = OAuth::with_token("https://example.bitrix24.com", "token").unwrap();
+        assert_eq!(
+            oauth
+                .present(Api::V3, "tasks.task.get")
+                .unwrap()
+                .url
+                .as_str(),
+            "https://example.bitrix24.com/rest/api/tasks.task.get"
         );
     }
 
@@ -350,7 +388,7 @@ mod tests {
         let fine = OAuth::with_token("https://example.bitrix24.com", "abc.def-123").unwrap();
         assert!(fine.check_token().is_ok());
         assert!(
-            fine.present("profile")
+            fine.present(Api::Classic, "profile")
                 .unwrap()
                 .authorization
                 .unwrap()

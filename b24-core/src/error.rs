@@ -34,6 +34,10 @@ pub enum Error {
     /// not JSON (an HTML error page).
     #[error(transparent)]
     Api(#[from] Box<ApiError>),
+    /// A REST 3.0 method's error answer (`{"error": {"code", "message", "validation"}}`),
+    /// or an answer of another shape from `/rest/api/` (an HTML page).
+    #[error(transparent)]
+    V3(#[from] Box<crate::v3::V3Error>),
     /// The request could not be sent or the answer could not be read; see
     /// [`TransportError::kind`] for what happened.
     #[error("transport error calling `{method}`: {source}")]
@@ -275,6 +279,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
+            Error::V3(api) => Some(api.status),
             _ => None,
         }
     }
@@ -326,6 +331,7 @@ impl Error {
     pub(crate) fn scrubbed(mut self, secrets: &Secrets) -> Self {
         match &mut self {
             Error::Api(api) => api.scrub(secrets),
+            Error::V3(api) => api.scrub(secrets),
             Error::MalformedAnswer { message, body, .. } => secrets.scrub_all([message, body]),
             Error::Decode {
                 path,

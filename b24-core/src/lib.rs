@@ -66,6 +66,7 @@ pub mod stream;
 mod sync;
 mod transport;
 pub mod types;
+pub mod v3;
 
 pub use auth::{OAuth, RefreshFuture, StaticToken, TokenSource, Webhook};
 pub use batch::{Batch, BatchResults, Handle, HandleOutput, Reference};
@@ -106,6 +107,7 @@ pub use types::{Empty, Id, YesNo};
 /// | `list` | a list method whose `result` is the array of items |
 /// | `list = "key"` | a list method whose `result` holds the items under `key` |
 /// | `cursor = "ID"` | the list supports the fast cursor on this ID field |
+/// | `version = 3` | a REST 3.0 method (`/rest/api/`): implements [`v3::Method`] instead of [`Method`] and registers in [`v3::registry`], so it is called with [`Client::v3`] and batched in [`v3::Batch`] only (`version = 2`, the default, is the classic API) |
 /// | `crate = path` | where `b24_core` is, for facades that re-export it |
 ///
 /// A `#[deprecated]` attribute on the struct marks the method deprecated in its
@@ -202,6 +204,13 @@ pub mod __private {
     pub use crate::registry::MethodInfo;
     pub use crate::scope::Scope;
     pub use inventory;
+
+    /// What `#[b24_method(..., version = 3)]` expands to.
+    pub mod v3 {
+        pub use crate::__register_v3_method as register;
+        pub use crate::v3::Method;
+        pub use crate::v3::registry::MethodInfo;
+    }
 
     /// What `#[r7_method]` expands to.
     pub mod r7 {

@@ -34,6 +34,11 @@ pub(crate) fn check_name(name: &str) -> Result<(), Error> {
 ///
 /// Implement it with [`#[b24_method]`](crate::b24_method) rather than by hand. The request
 /// itself is the method's parameters: it serialises to the JSON body of the call.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a classic Bitrix24 REST method",
+    label = "not a classic (REST v2) method",
+    note = "a method declared with `version = 3` is a REST 3.0 method: call it with `client.v3()` and batch it in `b24_core::v3::Batch`"
+)]
 pub trait Method: Serialize {
     /// The method name as documented, e.g. `crm.automatedsolution.add`.
     const NAME: &'static str;
@@ -47,11 +52,16 @@ pub trait Method: Serialize {
 
 /// A request's parameters as JSON, always an object (a unit request's `null` becomes `{}`).
 pub(crate) fn params<M: Method>(request: &M) -> Result<Value, Error> {
+    params_of(M::NAME, request)
+}
+
+/// The parameters of a call of `method` as JSON, always an object; shared by both APIs.
+pub(crate) fn params_of(method: &str, request: &impl Serialize) -> Result<Value, Error> {
     match serde_json::to_value(request) {
         Ok(Value::Null) => Ok(Value::Object(serde_json::Map::new())),
         Ok(params) => Ok(params),
         Err(source) => Err(Error::Encode {
-            method: M::NAME.to_owned(),
+            method: method.to_owned(),
             source,
         }),
     }

@@ -129,6 +129,7 @@ mod setters;
 pub mod state;
 pub mod store;
 pub mod tls;
+pub mod v3;
 pub mod value;
 
 pub use config::{AppSettings, AuthStatusMode};
@@ -583,6 +584,11 @@ impl Emulator {
     /// and counters are dropped; the default webhook stays valid.
     pub fn reset(&self) {
         self.shared().reset();
+    }
+
+    /// The REST 3.0 side of the portal: its records, page cap and fault switch.
+    pub fn v3(&self) -> &v3::Portal {
+        &self.shared().v3
     }
 
     /// Stops accepting connections, lets in-flight requests finish (at most 5 s) and waits for

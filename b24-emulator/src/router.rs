@@ -209,7 +209,9 @@ async fn rest_inner(shared: &Arc<Shared>, request: Request) -> (Response, Option
             return (fail(&err, transport), None);
         }
     };
-    let name = target.method.to_lowercase();
+    // REST 3.0 paths carry the method after the credentials; the log never shows the code.
+    let name =
+        crate::v3::method_of(parts.uri.path()).unwrap_or_else(|| target.method.to_lowercase());
 
     // 0. Infrastructure in front of the portal: faults, moved portal, request intensity.
     let kind = info.map_or(ListenerKind::Primary, |i| i.kind);
@@ -265,7 +267,15 @@ async fn rest_inner(shared: &Arc<Shared>, request: Request) -> (Response, Option
         return (too_many_requests(transport), Some(name));
     }
 
-    let response = dispatch(shared, &parts, &target, &name, &bytes, kind, started);
+    // REST 3.0 (`/rest/api/…`) is served by its own module, behind the same infrastructure.
+    let https = kind == ListenerKind::Tls || is_https(&parts.headers);
+    let (response, name) = match crate::v3::serve(shared, &parts, &bytes, https) {
+        Some(answered) => answered,
+        None => {
+            let response = dispatch(shared, &parts, &target, &name, &bytes, kind, started);
+            (response, name)
+        }
+    };
     if fault == Fault::Truncated {
         return (truncate(response).await, Some(name));
     }

@@ -442,6 +442,8 @@ pub struct Shared {
     pub urls: OnceLock<Urls>,
     /// Recording or replay of the REST calls (kept across resets).
     pub session: Mutex<Session>,
+    /// The REST 3.0 records and idempotency store (`crate::v3`).
+    pub v3: crate::v3::Portal,
     state: Mutex<PortalState>,
 }
 
@@ -469,6 +471,7 @@ impl Shared {
             member_id,
             urls: OnceLock::new(),
             session: Mutex::new(Session::Off),
+            v3: crate::v3::Portal::default(),
             config,
             default_webhook,
             state,
@@ -511,6 +514,7 @@ impl Shared {
         );
         self.limiter().set(self.config.rate_limit);
         self.faults().set(self.config.faults.clone());
+        self.v3.reset();
     }
 
     /// Creates a webhook for `user_id` with `scopes`, returning its code.

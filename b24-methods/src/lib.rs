@@ -12,7 +12,8 @@
 //! (`CrmDealAddFields`, `CrmDealGetResult`). Every generated struct keeps parameters and
 //! fields it does not list (user fields `UF_*`, undocumented ones) in `extra`, so nothing is
 //! dropped and a body round-trips unchanged. Hand-refined methods keep their own names
-//! (`AutomatedSolutionAdd`, `Profile`, …). REST 3.0 methods are listed in [`EXCLUDED`].
+//! (`AutomatedSolutionAdd`, `Profile`, …). REST 3.0 methods (`mail`, `note`, `main_`, …) are
+//! declared with `version = 3`: call them with `client.v3()`; [`EXCLUDED`] is empty.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), b24_core::Error> {
@@ -46,6 +47,7 @@ pub mod biconnector;
 pub mod bizproc;
 pub mod booking;
 pub mod calendar;
+pub mod call;
 pub mod catalog;
 pub mod crm;
 pub mod department;
@@ -63,10 +65,13 @@ pub mod imopenlines;
 pub mod landing;
 pub mod lists;
 pub mod log;
+pub mod mail;
 pub mod mailservice;
+pub mod main_;
 pub mod messageservice;
 pub mod method;
 pub mod methods;
+pub mod note;
 pub mod placement;
 pub mod profile;
 pub mod pull;

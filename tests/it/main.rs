@@ -29,3 +29,4 @@ mod throughput;
 mod tls;
 mod transport_kinds;
 mod user_method;
+mod v3;

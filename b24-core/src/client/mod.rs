@@ -14,8 +14,9 @@ use tokio::sync::OnceCell;
 
 pub use builder::ClientBuilder;
 pub use observe::Exchange;
+pub(crate) use send::{Answer, Outgoing};
 
-use crate::auth::{OAuth, Presented, Webhook};
+use crate::auth::{Api, OAuth, Presented, Webhook};
 use crate::envelope::Envelope;
 use crate::error::Error;
 use crate::method::{self, Method};
@@ -68,11 +69,11 @@ enum Credentials {
 }
 
 impl Credentials {
-    /// How a call of `method` authenticates now.
-    fn present(&self, method: &str) -> Result<Presented, Error> {
+    /// How a call of `method` of `api` authenticates now.
+    fn present(&self, api: Api, method: &str) -> Result<Presented, Error> {
         match self {
-            Credentials::Webhook(webhook) => webhook.present(method),
-            Credentials::OAuth(oauth) => oauth.present(method),
+            Credentials::Webhook(webhook) => webhook.present(api, method),
+            Credentials::OAuth(oauth) => oauth.present(api, method),
         }
     }
 

@@ -1,25 +1,57 @@
 //! Sending one call: waiting for the client's budgets, the HTTP exchange, decoding, the
-//! pacing feedback, and retrying what may be retried, all within the call's deadline.
+//! pacing feedback, and retrying what may be retried, all within the call's deadline. Both
+//! APIs go through here: the classic one ([`Client::send`]) and REST 3.0 (`crate::v3`), which
+//! differ only in the address, extra headers and how an answer is decoded.
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderName, HeaderValue};
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
 use super::{Client, Credentials};
-use crate::auth::Presented;
-use crate::envelope::{self, Envelope};
+use crate::auth::{Api, Presented};
+use crate::envelope::{self, Envelope, Time};
 use crate::error::{ApiError, Cause, Error, ErrorCode};
 use crate::retry::{self, Attempts, Class, Decision};
 use crate::schedule::OperatingReport;
-use crate::transport::Secrets;
+use crate::transport::{Received, Secrets};
+
+/// One call as it goes over the wire: which method of which API, the exact body (every
+/// attempt sends the same bytes), extra headers, and whether repeating it is harmless.
+pub(crate) struct Outgoing<'a> {
+    /// The method name.
+    pub method: &'a str,
+    /// How many commands a `batch` carries (told to the client's observer).
+    pub commands: Option<usize>,
+    /// The classic API or REST 3.0.
+    pub api: Api,
+    /// The request body, JSON.
+    pub body: &'a [u8],
+    /// Extra headers sent with every attempt (REST 3.0: the `Idempotency-Key`).
+    pub headers: &'a [(HeaderName, HeaderValue)],
+    /// Repeating the call cannot do harm: it only reads, the caller marked it idempotent, or
+    /// it carries an idempotency key the server deduplicates on.
+    pub safe: bool,
+}
+
+/// A decoded successful answer; the client reads its operating-time accounting.
+pub(crate) trait Answer {
+    /// The answer's `time` object, when it has one.
+    fn time(&self) -> Option<&Time>;
+}
+
+impl<T> Answer for Envelope<T> {
+    fn time(&self) -> Option<&Time> {
+        self.time.as_ref()
+    }
+}
 
 impl Client {
-    /// Sends one call, pacing it and retrying what is safe to retry, within the client's
-    /// deadline.
+    /// Sends one call of the classic API, pacing it and retrying what is safe to retry,
+    /// within the client's deadline.
     ///
     /// `safe`: repeating the call cannot do harm (a read-only method, or one the caller marked
     /// idempotent). Refusals that happen before the method runs (`QUERY_LIMIT_EXCEEDED`,
@@ -38,6 +70,28 @@ impl Client {
             method: method.to_owned(),
             source,
         })?;
+        let exchange = Outgoing {
+            method,
+            commands: super::observe::batch_commands(method, params),
+            api: Api::Classic,
+            body: &body,
+            headers: &[],
+            safe,
+        };
+        self.run(exchange, |method, received, limit| {
+            envelope::decode_within::<T>(method, received.status, &received.body, limit)
+        })
+        .await
+    }
+
+    /// Runs one call to its end: attempts one at a time, each decoded with `decode` (the
+    /// method, the answer, the memory limit for JSON trees).
+    pub(crate) async fn run<A: Answer>(
+        &self,
+        exchange: Outgoing<'_>,
+        decode: impl Fn(&str, &Received, usize) -> Result<A, Error>,
+    ) -> Result<A, Error> {
+        let method = exchange.method;
         let span = tracing::debug_span!(
             "b24.call",
             method,
@@ -48,25 +102,26 @@ impl Client {
         );
         async {
             let deadline = Instant::now() + self.inner.deadline;
-            let mut attempts = Attempts::new(self.inner.retry, safe, deadline);
+            let mut attempts = Attempts::new(self.inner.retry, exchange.safe, deadline);
             let mut waited = Duration::ZERO;
             let mut previous: Option<Error> = None;
-            let commands = super::observe::batch_commands(method, params);
             loop {
                 tracing::Span::current().record("attempts", attempts.made());
                 let (started, waited_before) = (Instant::now(), waited);
-                let outcome = self.attempt(method, &body, deadline, &mut waited).await;
+                let outcome = self
+                    .attempt(&exchange, &decode, deadline, &mut waited)
+                    .await;
                 let paced = waited.saturating_sub(waited_before);
                 self.observe(
                     method,
-                    commands,
+                    exchange.commands,
                     started.elapsed().saturating_sub(paced),
                     &outcome,
                 );
                 let error = match outcome {
-                    Ok(envelope) => {
+                    Ok(answer) => {
                         tracing::Span::current().record("waited_ms", waited.as_millis() as u64);
-                        return Ok(envelope);
+                        return Ok(answer);
                     }
                     // Out of time while waiting to send: nothing left in this attempt.
                     Err(Error::Deadline { last: None, .. }) => {
@@ -116,31 +171,32 @@ impl Client {
 
     /// One attempt: the exchange and the decoding of its answer. The secrets it sent are
     /// scrubbed from its error.
-    async fn attempt<T: DeserializeOwned>(
+    async fn attempt<A: Answer>(
         &self,
-        method: &str,
-        body: &[u8],
+        exchange: &Outgoing<'_>,
+        decode: &impl Fn(&str, &Received, usize) -> Result<A, Error>,
         deadline: Instant,
         waited: &mut Duration,
-    ) -> Result<Envelope<T>, Error> {
+    ) -> Result<A, Error> {
+        let method = exchange.method;
         let Presented {
             url,
             authorization,
             secret,
-        } = self.inner.credentials.present(method)?;
+        } = self.inner.credentials.present(exchange.api, method)?;
         let decoded = async {
-            let (status, bytes) = self
-                .exchange(method, body, (url, authorization), deadline, waited)
+            let received = self
+                .exchange(exchange, (url, authorization), deadline, waited)
                 .await?;
-            tracing::Span::current().record("status", status);
+            tracing::Span::current().record("status", received.status);
             let limit = self.inner.http.max_response();
-            envelope::decode_within::<T>(method, status, &bytes, limit)
+            decode(method, &received, limit)
         }
         .await;
-        let envelope =
+        let answer =
             decoded.map_err(|error| error.scrubbed(&Secrets::new([secret.expose_secret()])))?;
         self.inner.in_flight.succeeded();
-        if let Some(time) = &envelope.time {
+        if let Some(time) = answer.time() {
             // A method that used no operating time has nothing to share: its account, if any,
             // lifts at its reset anyway.
             if time.operating.is_some_and(|seconds| seconds > 0.0) {
@@ -161,17 +217,17 @@ impl Client {
                 tracing::Span::current().record("operating", operating);
             }
         }
-        Ok(envelope)
+        Ok(answer)
     }
 
     /// Tells the observer, if any, about a request that was sent: not about an attempt whose
     /// deadline passed while it waited to be sent.
-    fn observe<T>(
+    fn observe<A>(
         &self,
         method: &str,
         commands: Option<usize>,
         elapsed: Duration,
-        outcome: &Result<Envelope<T>, Error>,
+        outcome: &Result<A, Error>,
     ) {
         let Some(observer) = &self.inner.observer else {
             return;
@@ -253,16 +309,16 @@ impl Client {
         Ok(())
     }
 
-    /// Waits for the portal's budgets, then POSTs to `to` (the method's address and the
-    /// `Authorization` header, if any).
+    /// Waits for the portal's budgets, then POSTs the call's body and headers to `to` (the
+    /// method's address and the `Authorization` header, if any).
     async fn exchange(
         &self,
-        method: &str,
-        body: &[u8],
+        call: &Outgoing<'_>,
         to: (Url, Option<HeaderValue>),
         deadline: Instant,
         waited: &mut Duration,
-    ) -> Result<(u16, Vec<u8>), Error> {
+    ) -> Result<Received, Error> {
+        let method = call.method;
         let account = self.inner.budget_keys.account(method);
         let blocked = self
             .inner
@@ -291,8 +347,7 @@ impl Client {
             self.wait(method, delay, deadline, waited).await?;
         }
         let (url, authorization) = to;
-        let answer = self
-            .inner
+        self.inner
             .http
             .send(url, Some(deadline), |url| {
                 let request = self
@@ -301,14 +356,16 @@ impl Client {
                     .request(reqwest::Method::POST, url)
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .header(reqwest::header::ACCEPT, "application/json")
-                    .body(body.to_vec());
+                    .body(call.body.to_vec());
+                let request = call.headers.iter().fold(request, |request, (name, value)| {
+                    request.header(name.clone(), value.clone())
+                });
                 match &authorization {
                     Some(value) => request.header(reqwest::header::AUTHORIZATION, value.clone()),
                     None => request,
                 }
             })
             .await
-            .map_err(|failure| Error::exchange(method, failure))?;
-        Ok((answer.status, answer.body))
+            .map_err(|failure| Error::exchange(method, failure))
     }
 }

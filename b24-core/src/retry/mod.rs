@@ -64,6 +64,7 @@ impl Class {
 pub(crate) fn classify(error: &Error) -> Class {
     match error {
         Error::Api(api) => classify_api(api),
+        Error::V3(api) => api.class(),
         Error::Transport { source, .. } => match source.kind() {
             // Certificates and TLS settings do not change between attempts.
             TransportKind::Tls | TransportKind::Request => Class::Permanent,
@@ -120,6 +121,7 @@ pub(crate) fn refused_before_running(api: &ApiError) -> bool {
 pub(crate) fn may_have_run(error: &Error) -> bool {
     match error {
         Error::Api(api) => !refused_before_running(api),
+        Error::V3(api) => !api.refused_before_running(),
         Error::UnknownOutcome { .. } => true,
         Error::Deadline { last, .. } => {
             last.as_ref().is_some_and(|last| may_have_run(last.error()))

@@ -3,7 +3,7 @@
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
-use syn::{Ident, LitBool, LitStr, Token};
+use syn::{Ident, LitBool, LitInt, LitStr, Token};
 
 use super::{check, scope};
 use crate::args::{self, Argument, Arguments};
@@ -20,7 +20,17 @@ pub(crate) struct Args {
     pub batch: Option<LitBool>,
     pub list: Option<ListArg>,
     pub cursor: Option<LitStr>,
+    pub version: Option<Version>,
     pub krate: Option<syn::Path>,
+}
+
+/// Which REST API the method belongs to (`version = 2`, the default, or `version = 3`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Version {
+    /// The classic REST API at `/rest/`: the impl is of `Method`.
+    Classic,
+    /// REST 3.0 at `/rest/api/`: the impl is of `v3::Method`, so that the two never mix.
+    V3,
 }
 
 /// The `scope = ...` argument after validation.
@@ -48,6 +58,7 @@ impl Arguments for Args {
         "batch",
         "list",
         "cursor",
+        "version",
         "crate",
     ];
     const REQUIRED: &'static [(&'static str, &'static str)] = &[
@@ -92,6 +103,9 @@ impl Arguments for Args {
             "batch" => args::value(input, key).map(|v| args::set(ctxt, key, &mut self.batch, v)),
             "list" => parse_list(input, key).map(|v| args::set(ctxt, key, &mut self.list, v)),
             "cursor" => args::value(input, key).map(|v| args::set(ctxt, key, &mut self.cursor, v)),
+            "version" => {
+                parse_version(input, key).map(|v| args::set(ctxt, key, &mut self.version, v))
+            }
             "crate" => {
                 args::crate_path(input, key).map(|v| args::set(ctxt, key, &mut self.krate, v))
             }
@@ -165,6 +179,19 @@ fn unquoted_name(ctxt: &Ctxt, input: ParseStream) -> syn::Result<Option<LitStr>>
         format!("the method name must be a string literal: write `\"{text}\"`"),
     );
     Ok(Some(LitStr::new(&text, first.span())))
+}
+
+/// `version = 2` or `version = 3`; anything else is reported at the value.
+fn parse_version(input: ParseStream, key: &Ident) -> syn::Result<Version> {
+    let literal: LitInt = args::value(input, key)?;
+    match literal.base10_parse::<u8>() {
+        Ok(2) => Ok(Version::Classic),
+        Ok(3) => Ok(Version::V3),
+        _ => Err(syn::Error::new(
+            literal.span(),
+            "expected `version = 2` (classic REST, the default) or `version = 3` (REST 3.0)",
+        )),
+    }
 }
 
 /// `read_only` alone means `read_only = true`.

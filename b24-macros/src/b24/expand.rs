@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
-use super::args::{Args, ListArg, ScopeArg};
+use super::args::{Args, ListArg, ScopeArg, Version};
 use crate::ctxt::Ctxt;
 use crate::item;
 
@@ -21,9 +21,11 @@ pub(crate) fn b24_method(attr: TokenStream, item: TokenStream) -> TokenStream {
     )
 }
 
-/// The `Method` impl, registered unless the struct is generic. For the fail-soft `stub`, only
-/// the name and the response type are kept (scope `Basic`, default metadata) and nothing is
-/// registered.
+/// The `Method` impl, registered unless the struct is generic; for `version = 3`, the
+/// `v3::Method` impl and a `v3::registry` entry instead (a distinct trait, so a REST 3.0
+/// method cannot be passed where a classic one is expected, nor the reverse). For the
+/// fail-soft `stub`, only the name, the version and the response type are kept (scope
+/// `Basic`, default metadata) and nothing is registered.
 fn method_impl(args: &Args, input: &DeriveInput, complete: bool) -> TokenStream {
     let private = item::private_path(args.krate.as_ref());
     let name = match &args.name {
@@ -46,11 +48,18 @@ fn method_impl(args: &Args, input: &DeriveInput, complete: bool) -> TokenStream 
             .generics
             .params
             .is_empty()
-            .then(|| quote!(#private::register!(#ident);));
+            .then(|| match args.version {
+                Some(Version::V3) => quote!(#private::v3::register!(#ident);),
+                Some(Version::Classic) | None => quote!(#private::register!(#ident);),
+            });
     }
+    let trait_path = match args.version {
+        Some(Version::V3) => quote!(#private::v3::Method),
+        Some(Version::Classic) | None => quote!(#private::Method),
+    };
     item::implementation(
         input,
-        &quote!(#private::Method),
+        &trait_path,
         quote! {
             const NAME: &'static str = #name;
             const SCOPE: #private::Scope = #scope;

@@ -8,6 +8,7 @@ pub mod networkrange;
 pub mod open;
 #[cfg(feature = "timeman")]
 pub mod pause;
+pub mod record;
 pub mod schedule;
 #[cfg(feature = "timeman")]
 pub mod settings;
