@@ -326,3 +326,64 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
     let (code, _) = support::api_failure(client.call(&TaskCommentitemGetlist::new(id)).await);
     assert_eq!(code, "ERROR_CORE");
 }
+
+#[tokio::test]
+async fn add_update_and_delete_fire_the_task_events() {
+    use b24_methods::event::bind::EventBind;
+    use b24_methods::event::offline::get::EventOfflineGet;
+
+    let emulator = b24_emulator::Emulator::start()
+        .await
+        .expect("the emulator starts on loopback");
+    // Events are bound by an application: an OAuth token.
+    let token = emulator.issue_oauth_token(1, ["task"]);
+    let client = Client::builder()
+        .oauth(
+            b24_core::OAuth::with_token(&emulator.portal_url(), token).expect("a loopback portal"),
+        )
+        .rate_limit(None)
+        .build()
+        .expect("a valid configuration");
+    for event in ["ONTASKADD", "ONTASKUPDATE", "ONTASKDELETE"] {
+        client
+            .call(&EventBind::new(event, "").with_event_type("offline"))
+            .await
+            .expect("bound");
+    }
+    let task = add(&client, json!({ "TITLE": "Call", "RESPONSIBLE_ID": 1 })).await;
+    let id: i64 = task["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("an ID");
+    client
+        .call(&TasksTaskUpdate::new(id, json!({ "TITLE": "Call back" })))
+        .await
+        .expect("updated");
+    client
+        .call(&TasksTaskDelete::new(id))
+        .await
+        .expect("deleted");
+
+    let queue = client
+        .call(&EventOfflineGet::default())
+        .await
+        .expect("the offline queue");
+    let events: Vec<(&Value, &Value)> = queue["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| (&e["EVENT_NAME"], &e["EVENT_DATA"]))
+        .collect();
+    let ids = json!({ "ID": id.to_string() });
+    assert_eq!(
+        events,
+        [
+            (&json!("ONTASKADD"), &json!({ "FIELDS_AFTER": ids })),
+            (
+                &json!("ONTASKUPDATE"),
+                &json!({ "FIELDS_BEFORE": ids, "FIELDS_AFTER": ids })
+            ),
+            (&json!("ONTASKDELETE"), &json!({ "FIELDS_BEFORE": ids })),
+        ]
+    );
+}

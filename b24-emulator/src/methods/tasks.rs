@@ -50,13 +50,30 @@ fn as_author<T>(call: &mut Call<'_>, write: impl FnOnce(&mut Call<'_>, Author<'_
     write(call, author)
 }
 
+/// Fires a task event: `FIELDS_AFTER` (`ONTASKADD`, `ONTASKUPDATE`) and `FIELDS_BEFORE`
+/// (`ONTASKUPDATE`, `ONTASKDELETE`) carry the task's `ID`, as the portal sends them.
+fn fire(call: &mut Call<'_>, event: &str, id: i64) {
+    let ids = Value::object([("ID", Value::from(id.to_string()))]);
+    let mut data = Value::empty_map();
+    if event != "ONTASKADD" {
+        data.insert("FIELDS_BEFORE", ids.clone());
+    }
+    if event != "ONTASKDELETE" {
+        data.insert("FIELDS_AFTER", ids);
+    }
+    call.fire(event.to_owned(), data);
+}
+
 /// `tasks.task.add`: the new task.
 pub fn add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let fields = fields(call.params)?.clone();
-    as_author(call, |call, author| {
+    let output = as_author(call, |call, author| {
         let task = call.state.tasks.add(&fields, author)?;
-        Ok(one(task.record(&Select::all())))
-    })
+        Ok((task.id(), one(task.record(&Select::all()))))
+    });
+    let (id, output) = output?;
+    fire(call, "ONTASKADD", id);
+    Ok(output)
 }
 
 /// `tasks.task.get`: the task, its `select` fields only when given.
@@ -71,10 +88,12 @@ pub fn get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 pub fn update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let id = task_id(call.params)?;
     let fields = fields(call.params)?.clone();
-    as_author(call, |call, author| {
+    let output = as_author(call, |call, author| {
         let task = call.state.tasks.update(id, &fields, author)?;
         Ok(one(task.record(&Select::all())))
-    })
+    })?;
+    fire(call, "ONTASKUPDATE", id);
+    Ok(output)
 }
 
 /// `tasks.task.delete`: `{"task": true}`.
@@ -83,6 +102,7 @@ pub fn delete(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     if !call.state.tasks.delete(id) {
         return Err(wrong_task_id());
     }
+    fire(call, "ONTASKDELETE", id);
     Ok(one(Value::Bool(true)))
 }
 
@@ -112,10 +132,12 @@ pub fn set_status(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     };
     let id = task_id(call.params)?;
     let fields = Value::object([("STATUS", Value::Int(status))]);
-    as_author(call, |call, author| {
+    let output = as_author(call, |call, author| {
         let task = call.state.tasks.update(id, &fields, author)?;
         Ok(one(task.record(&Select::all())))
-    })
+    })?;
+    fire(call, "ONTASKUPDATE", id);
+    Ok(output)
 }
 
 /// A parameter of the older `task.*` methods: by name (any case) or by position.

@@ -23,6 +23,9 @@ pub const EVENTS: &[&str] = &[
     "ONCRMCOMPANYADD",
     "ONCRMCOMPANYUPDATE",
     "ONCRMCOMPANYDELETE",
+    "ONTASKADD",
+    "ONTASKUPDATE",
+    "ONTASKDELETE",
 ];
 
 /// The event that tells online handlers that the offline queue has new rows.
