@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::envelope::{ApiError, MethodOutput, Timing};
 use crate::limits;
 use crate::state::{Decision, PortalState};
+use crate::store::Actor;
 use crate::store::events::Occurrence;
 use crate::value::Value;
 
@@ -44,6 +45,14 @@ impl Call<'_> {
     /// Portal time when the call started, whole Unix seconds.
     pub fn now_secs(&self) -> i64 {
         self.now as i64
+    }
+
+    /// The caller and the call's portal time, as a store sees them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user: self.principal.user_id(),
+            now: self.now_secs(),
+        }
     }
 
     /// Fires `event` with `data` as caused by the caller (with its tokens when it calls with

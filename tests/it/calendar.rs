@@ -1,6 +1,7 @@
 //! Calendars (`calendar.section.*`, `calendar.event.*`) end to end through the typed methods of
 //! b24-methods: a user's calendar with its default section and one added, events added, read
-//! by ID and by date range, moved and removed, with the documented errors.
+//! by ID and by date range, moved and removed; a section renamed and removed with its events;
+//! the documented errors.
 
 use b24_methods::calendar::event::add::CalendarEventAdd;
 use b24_methods::calendar::event::delete::CalendarEventDelete;
@@ -8,7 +9,9 @@ use b24_methods::calendar::event::get::CalendarEventGet;
 use b24_methods::calendar::event::getbyid::CalendarEventGetbyid;
 use b24_methods::calendar::event::update::CalendarEventUpdate;
 use b24_methods::calendar::section::add::CalendarSectionAdd;
+use b24_methods::calendar::section::delete::CalendarSectionDelete;
 use b24_methods::calendar::section::get::CalendarSectionGet;
+use b24_methods::calendar::section::update::CalendarSectionUpdate;
 use serde_json::{Value, json};
 
 use crate::support;
@@ -147,5 +150,36 @@ async fn events_live_in_a_users_calendar() {
     assert_eq!(
         support::api_failure(client.call(&CalendarSectionGet::new("", 1)).await).1,
         "The required parameter \"type\" for the method \"calendar.section.get\" is not set"
+    );
+
+    client
+        .call(&CalendarSectionUpdate::new("user", 1, work).with_name("Office"))
+        .await
+        .expect("renamed");
+    let sections = client
+        .call(&CalendarSectionGet::new("user", 1))
+        .await
+        .expect("listed");
+    assert_eq!(sections[1].name.as_deref(), Some("Office"));
+    client
+        .call(&CalendarSectionDelete::new("user", 1, work))
+        .await
+        .expect("deleted");
+    let orphan = client
+        .call(&CalendarEventGetbyid::new(call))
+        .await
+        .expect("answered");
+    assert!(
+        orphan.is_null(),
+        "the section's events go with it: {orphan}"
+    );
+    assert_eq!(
+        support::api_failure(
+            client
+                .call(&CalendarSectionDelete::new("user", 1, work))
+                .await
+        )
+        .1,
+        "An error occurred while deleting the section."
     );
 }

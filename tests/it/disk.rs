@@ -49,32 +49,15 @@ async fn folders_and_files_live_in_the_callers_storage() {
         Some(root)
     );
 
-    let docs = client
-        .call(&DiskStorageAddFolder::new(
-            storage,
-            json!({ "NAME": "Docs" }),
-        ))
-        .await
-        .expect("made");
+    let in_storage = DiskStorageAddFolder::new(storage, json!({ "NAME": "Docs" }));
+    let docs = client.call(&in_storage).await.expect("made");
     let docs = id(docs.id.as_ref());
     assert_eq!(
-        support::api_code(
-            client
-                .call(&DiskStorageAddFolder::new(
-                    storage,
-                    json!({ "NAME": "Docs" })
-                ))
-                .await
-        ),
+        support::api_code(client.call(&in_storage).await),
         "DISK_OBJ_22000"
     );
-    let drafts = client
-        .call(&DiskFolderAddSubFolder::new(
-            docs,
-            json!({ "NAME": "Drafts" }),
-        ))
-        .await
-        .expect("made");
+    let sub = DiskFolderAddSubFolder::new(docs, json!({ "NAME": "Drafts" }));
+    let drafts = client.call(&sub).await.expect("made");
     assert_eq!(
         drafts.parent_id.as_ref().and_then(Numeric::as_i64),
         Some(docs)
@@ -167,13 +150,8 @@ async fn folders_and_files_live_in_the_callers_storage() {
     assert_eq!(left.len(), 2, "the subfolder and the copy");
     let still = client.call(&DiskFileGet::new(file)).await.expect("found");
     assert_eq!(still.name.as_deref(), Some("readme.txt"));
-    assert!(
-        client
-            .call(&DiskFileDelete::new(file))
-            .await
-            .expect("deleted")
-            .get()
-    );
+    let deleted = client.call(&DiskFileDelete::new(file)).await;
+    assert!(deleted.expect("deleted").get());
     let (code, description) = support::api_failure(client.call(&DiskFileGet::new(file)).await);
     assert_eq!(code, "ERROR_NOT_FOUND");
     assert!(description.contains(&file.to_string()), "{description}");

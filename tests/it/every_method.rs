@@ -283,6 +283,11 @@ fn stateful_request(method: &str, made: &Made) -> Option<Value> {
         "disk.file.markDeleted" => json!({ "id": made.trashed_file }),
         "calendar.section.get" => calendar(json!({})),
         "calendar.section.add" => calendar(json!({ "name": "Other" })),
+        "calendar.section.update" => {
+            calendar(json!({ "id": made.calendar_section, "name": "Renamed" }))
+        }
+        // Last of its entity: the setup section goes with its event.
+        "calendar.section.delete" => calendar(json!({ "id": made.calendar_section })),
         "calendar.event.add" => calendar(json!({
             "from": "2024-06-14 10:00:00", "to": "2024-06-14 11:00:00",
             "section": made.calendar_section, "name": "Other"

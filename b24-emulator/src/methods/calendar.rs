@@ -1,10 +1,10 @@
-//! Calendars on [`crate::store::calendar`]: `calendar.section.get/add`,
+//! Calendars on [`crate::store::calendar`]: `calendar.section.get/add/update/delete`,
 //! `calendar.event.add/update/delete/get/getbyid`. A calendar is named by `type` and
 //! `ownerId`; a missing one is the documented sentence with an empty code.
 
 use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput};
-use crate::store::calendar::{Actor, Owner, error, parse_moment};
+use crate::store::calendar::{Owner, error, parse_moment};
 use crate::value::Value;
 
 /// The portal's default window of `calendar.event.get`: a month back, three months ahead.
@@ -15,13 +15,6 @@ fn not_set(name: &str, method: &str) -> ApiError {
     error(format!(
         "The required parameter \"{name}\" for the method \"{method}\" is not set"
     ))
-}
-
-fn actor(call: &Call<'_>) -> Actor {
-    Actor {
-        user: call.principal.user_id(),
-        now: call.now_secs(),
-    }
 }
 
 /// `type` and `ownerId` of the call (each required). `ownerId` 0 is the company calendar's.
@@ -59,14 +52,14 @@ fn id(call: &Call<'_>, missing: impl FnOnce() -> ApiError) -> Result<i64, ApiErr
 
 /// `calendar.section.get`: the calendar's sections.
 pub fn section_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
-    let (owner, actor) = (owner(call)?, actor(call));
+    let (owner, actor) = (owner(call)?, call.actor());
     let sections = call.state.calendar.sections(&owner, actor);
     Ok(MethodOutput::new(Value::List(sections)))
 }
 
 /// `calendar.section.add`: the new section's ID.
 pub fn section_add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
-    let (owner, actor) = (owner(call)?, actor(call));
+    let (owner, actor) = (owner(call)?, call.actor());
     let id = call
         .state
         .calendar
@@ -74,9 +67,27 @@ pub fn section_add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     Ok(MethodOutput::new(Value::Int(id)))
 }
 
+/// `calendar.section.update`: the section's ID.
+pub fn section_update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    let id = id(call, || error("Section ID is not set"))?;
+    let (owner, actor) = (owner(call)?, call.actor());
+    call.state
+        .calendar
+        .section_update(id, &owner, call.params, actor)?;
+    Ok(MethodOutput::new(Value::Int(id)))
+}
+
+/// `calendar.section.delete`: `true`.
+pub fn section_delete(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    let id = id(call, || error("Section ID is not set."))?;
+    let owner = owner(call)?;
+    call.state.calendar.section_delete(id, &owner)?;
+    Ok(MethodOutput::new(Value::Bool(true)))
+}
+
 /// `calendar.event.add`: the new event's ID.
 pub fn event_add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
-    let (owner, actor) = (owner(call)?, actor(call));
+    let (owner, actor) = (owner(call)?, call.actor());
     for name in ["name", "from", "to"] {
         let given = call
             .params
@@ -101,7 +112,7 @@ pub fn event_update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let id = id(call, || {
         error("The required parameter \"id\" for the method \"calendar.event.update\" is not set.")
     })?;
-    let (owner, actor) = (owner(call)?, actor(call));
+    let (owner, actor) = (owner(call)?, call.actor());
     let section = call.params.get_ci("section").map(Value::php_intval);
     call.state
         .calendar

@@ -6,7 +6,8 @@
 use super::args::yes;
 use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput};
-use crate::store::disk::{Actor, DiskStore, Kind, Upload};
+use crate::store::Actor;
+use crate::store::disk::{DiskStore, Kind, Upload};
 use crate::value::Value;
 
 /// `ERROR_ARGUMENT` for parameter number `position` of the method, as the portal words it.
@@ -37,10 +38,7 @@ fn map_param<'a>(params: &'a Value, name: &str) -> Option<&'a Value> {
 
 /// The store with the portal's shared drive and the caller's storage in it, and the caller.
 fn disk<'a>(call: &'a mut Call<'_>) -> (&'a mut DiskStore, Actor) {
-    let actor = Actor {
-        user: call.principal.user_id(),
-        now: call.now_secs(),
-    };
+    let actor = call.actor();
     call.state.disk.ensure_storages(actor);
     (&mut call.state.disk, actor)
 }
@@ -59,10 +57,6 @@ fn list(page: crate::list::Page<Value>) -> Result<MethodOutput, ApiError> {
     Ok(page.into_output(|rows| rows))
 }
 
-fn start(params: &Value) -> i64 {
-    params.get_ci("start").map_or(0, Value::php_intval)
-}
-
 fn one(record: Value) -> Result<MethodOutput, ApiError> {
     Ok(MethodOutput::new(record))
 }
@@ -74,7 +68,7 @@ pub fn storage_list(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     list(disk.storages(
         map_param(params, "filter"),
         map_param(params, "order"),
-        start(params),
+        params.get_ci("start").map_or(0, Value::php_intval),
     )?)
 }
 
@@ -86,14 +80,20 @@ pub fn storage_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 
 /// `disk.storage.getChildren`: a page of the root folder's objects.
 pub fn storage_children(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
-    let (params, id) = (call.params, id(call.params)?);
+    let id = id(call.params)?;
+    let root = disk(call).0.root(id)?;
+    children(call, root)
+}
+
+/// A page of the objects in `folder` that the call's `filter` admits, in its `order`.
+fn children(call: &mut Call<'_>, folder: i64) -> Result<MethodOutput, ApiError> {
+    let params = call.params;
     let (disk, _) = disk(call);
-    let root = disk.root(id)?;
     list(disk.children(
-        root,
+        folder,
         map_param(params, "filter"),
         map_param(params, "order"),
-        start(params),
+        params.get_ci("start").map_or(0, Value::php_intval),
     )?)
 }
 
@@ -123,14 +123,8 @@ pub fn folder_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 
 /// `disk.folder.getChildren`: a page of the folder's objects.
 pub fn folder_children(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
-    let (params, id) = (call.params, id(call.params)?);
-    let (disk, _) = disk(call);
-    list(disk.children(
-        id,
-        map_param(params, "filter"),
-        map_param(params, "order"),
-        start(params),
-    )?)
+    let id = id(call.params)?;
+    children(call, id)
 }
 
 /// `disk.folder.addSubFolder`: the new folder.

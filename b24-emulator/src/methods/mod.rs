@@ -223,6 +223,16 @@ static HAND_WRITTEN: &[MethodDef] = &[
     // calendar
     m("calendar.section.get", CALENDAR, calendar::section_get),
     m("calendar.section.add", CALENDAR, calendar::section_add),
+    m(
+        "calendar.section.update",
+        CALENDAR,
+        calendar::section_update,
+    ),
+    m(
+        "calendar.section.delete",
+        CALENDAR,
+        calendar::section_delete,
+    ),
     m("calendar.event.add", CALENDAR, calendar::event_add),
     m("calendar.event.update", CALENDAR, calendar::event_update),
     m("calendar.event.delete", CALENDAR, calendar::event_delete),

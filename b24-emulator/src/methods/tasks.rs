@@ -88,8 +88,13 @@ pub fn get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 pub fn update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let id = task_id(call.params)?;
     let fields = fields(call.params)?.clone();
+    change(call, id, &fields)
+}
+
+/// Writes `fields` to task `id` for the caller and fires `ONTASKUPDATE`; the task as it is now.
+fn change(call: &mut Call<'_>, id: i64, fields: &Value) -> Result<MethodOutput, ApiError> {
     let output = as_author(call, |call, author| {
-        let task = call.state.tasks.update(id, &fields, author)?;
+        let task = call.state.tasks.update(id, fields, author)?;
         Ok(one(task.record(&Select::all())))
     })?;
     fire(call, "ONTASKUPDATE", id);
@@ -132,12 +137,7 @@ pub fn set_status(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     };
     let id = task_id(call.params)?;
     let fields = Value::object([("STATUS", Value::Int(status))]);
-    let output = as_author(call, |call, author| {
-        let task = call.state.tasks.update(id, &fields, author)?;
-        Ok(one(task.record(&Select::all())))
-    })?;
-    fire(call, "ONTASKUPDATE", id);
-    Ok(output)
+    change(call, id, &fields)
 }
 
 /// A parameter of the older `task.*` methods: by name (any case) or by position.

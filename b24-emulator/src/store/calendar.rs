@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use super::Actor;
 use crate::envelope::{ApiError, format_atom};
 use crate::r7::dates::parse_date;
 use crate::value::Value;
@@ -19,15 +20,6 @@ pub struct Owner {
     pub cal_type: String,
     /// `ownerId`.
     pub owner_id: i64,
-}
-
-/// The user acting and the portal time of a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Actor {
-    /// The acting user's ID.
-    pub user: i64,
-    /// Unix seconds.
-    pub now: i64,
 }
 
 /// A calendar error: an empty code and the portal's sentence.
@@ -118,7 +110,8 @@ pub struct CalendarStore {
     next_event: i64,
 }
 
-/// The event fields a call may write, with the record key each goes to.
+/// The event fields a call may write, with the record key each goes to (the first four are a
+/// section's too).
 const EVENT_TEXT: &[(&str, &str)] = &[
     ("name", "NAME"),
     ("description", "DESCRIPTION"),
@@ -202,6 +195,42 @@ impl CalendarStore {
             return Err(error("Invalid value for the \"name\" parameter"));
         }
         Ok(self.insert_section(owner, params, actor))
+    }
+
+    /// `calendar.section.update`: `name`, `description`, `color`, `text_color` of `params`.
+    pub fn section_update(
+        &mut self,
+        id: i64,
+        owner: &Owner,
+        params: &Value,
+        actor: Actor,
+    ) -> Result<(), ApiError> {
+        if text(params, "name").is_some_and(|name| name.trim().is_empty()) {
+            return Err(error("Invalid value for the \"name\" parameter"));
+        }
+        let record = self
+            .sections
+            .get_mut(&id)
+            .filter(|s| belongs(s, owner))
+            .ok_or_else(|| error("An error occurred while updating the section"))?;
+        for (param, key) in &EVENT_TEXT[..4] {
+            if let Some(value) = text(params, param) {
+                record.insert(*key, Value::from(value));
+            }
+        }
+        record.insert("TIMESTAMP_X", Value::from(format_atom(actor.now)));
+        Ok(())
+    }
+
+    /// `calendar.section.delete`: the section with its events.
+    pub fn section_delete(&mut self, id: i64, owner: &Owner) -> Result<(), ApiError> {
+        if !self.sections.get(&id).is_some_and(|s| belongs(s, owner)) {
+            return Err(error("An error occurred while deleting the section."));
+        }
+        self.sections.remove(&id);
+        self.events
+            .retain(|_, e| e.get("SECTION_ID").map(Value::php_intval) != Some(id));
+        Ok(())
     }
 
     /// The section `section` when it belongs to the calendar; with `auto` and no section
@@ -421,14 +450,11 @@ mod tests {
     #[test]
     fn events_live_in_their_calendars_sections() {
         let mut store = CalendarStore::default();
-        let user = Owner {
-            cal_type: "user".into(),
-            owner_id: 1,
+        let owner = |cal_type: &str, owner_id| Owner {
+            cal_type: cal_type.into(),
+            owner_id,
         };
-        let group = Owner {
-            cal_type: "group".into(),
-            owner_id: 7,
-        };
+        let (user, group) = (owner("user", 1), owner("group", 7));
         let default = store.sections(&user, ACTOR);
         assert_eq!(default.len(), 1);
         assert!(store.sections(&group, ACTOR).is_empty());

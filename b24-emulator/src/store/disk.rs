@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::records;
+use super::{Actor, records};
 use crate::envelope::{ApiError, format_atom};
 use crate::list::Page;
 use crate::value::Value;
@@ -32,15 +32,6 @@ impl Kind {
             Kind::File => "file",
         }
     }
-}
-
-/// The user acting and the portal time of a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Actor {
-    /// The acting user's ID.
-    pub user: i64,
-    /// Unix seconds.
-    pub now: i64,
 }
 
 /// A file to save: its name and bytes.
@@ -345,6 +336,19 @@ impl DiskStore {
         Ok(object.record.clone())
     }
 
+    /// `ERROR_NOT_FOUND` unless `id` is a `kind`, `DISK_OBJ_22000` for a storage's root folder
+    /// (it stays as long as its storage).
+    fn not_root(&self, id: i64, kind: Kind) -> Result<(), ApiError> {
+        if self.object(id, kind)?.parent.is_none() {
+            return Err(ApiError::new(
+                400,
+                "DISK_OBJ_22000",
+                "Could not delete root folder",
+            ));
+        }
+        Ok(())
+    }
+
     /// The IDs of `id` and everything under it.
     fn subtree(&self, id: i64) -> Vec<i64> {
         let mut ids = vec![id];
@@ -364,13 +368,7 @@ impl DiskStore {
     /// `disk.file.markDeleted`, `disk.folder.markDeleted`: the object (and what is under it)
     /// goes to the trash; its record.
     pub fn mark_deleted(&mut self, id: i64, kind: Kind, actor: Actor) -> Result<Value, ApiError> {
-        if self.object(id, kind)?.parent.is_none() {
-            return Err(ApiError::new(
-                400,
-                "DISK_OBJ_22000",
-                "Could not delete root folder",
-            ));
-        }
+        self.not_root(id, kind)?;
         for at in self.subtree(id) {
             if let Some(object) = self.objects.get_mut(&at) {
                 let deleted = if at == id {
@@ -391,13 +389,7 @@ impl DiskStore {
     /// `disk.file.delete`, `disk.folder.deleteTree`: the object and everything under it are
     /// gone for good. A storage's root folder stays (`DISK_OBJ_22000`).
     pub fn delete(&mut self, id: i64, kind: Kind) -> Result<(), ApiError> {
-        if self.object(id, kind)?.parent.is_none() {
-            return Err(ApiError::new(
-                400,
-                "DISK_OBJ_22000",
-                "Could not delete root folder",
-            ));
-        }
+        self.not_root(id, kind)?;
         for at in self.subtree(id) {
             self.objects.remove(&at);
         }

@@ -15,3 +15,12 @@ pub mod im;
 pub mod lists;
 pub mod records;
 pub mod tasks;
+
+/// The user acting and the portal time of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    /// The acting user's ID.
+    pub user: i64,
+    /// Unix seconds.
+    pub now: i64,
+}
