@@ -1,6 +1,6 @@
 //! Disk (`disk.storage.*`, `disk.folder.*`, `disk.file.*`) end to end through the typed methods
 //! of b24-methods: the caller's storage found, folders made, files uploaded by content, listed,
-//! renamed, trashed and deleted, with the documented errors.
+//! downloaded by their `DOWNLOAD_URL`, renamed, trashed and deleted, with the documented errors.
 
 use b24_core::types::Numeric;
 use b24_methods::disk::file::delete::DiskFileDelete;
@@ -74,7 +74,19 @@ async fn folders_and_files_live_in_the_callers_storage() {
         .await
         .expect("uploaded");
     assert_eq!(file.size.as_ref().and_then(Numeric::as_i64), Some(11));
-    assert!(file.download_url.as_deref().is_some_and(|u| !u.is_empty()));
+    let url = format!(
+        "{}{}",
+        emulator.base_url(),
+        file.download_url.as_deref().expect("a download URL")
+    );
+    let bytes = reqwest::get(&url)
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .expect("downloaded")
+        .bytes()
+        .await
+        .expect("the content");
+    assert_eq!(&bytes[..], b"hello world");
     let file = id(file.id.as_ref());
     let copy = client
         .call(
@@ -152,6 +164,8 @@ async fn folders_and_files_live_in_the_callers_storage() {
     assert_eq!(still.name.as_deref(), Some("readme.txt"));
     let deleted = client.call(&DiskFileDelete::new(file)).await;
     assert!(deleted.expect("deleted").get());
+    let gone = reqwest::get(&url).await.expect("answered").status();
+    assert_eq!(gone, reqwest::StatusCode::NOT_FOUND);
     let (code, description) = support::api_failure(client.call(&DiskFileGet::new(file)).await);
     assert_eq!(code, "ERROR_NOT_FOUND");
     assert!(description.contains(&file.to_string()), "{description}");

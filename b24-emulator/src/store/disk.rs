@@ -177,7 +177,8 @@ impl DiskStore {
                 record.insert("GLOBAL_CONTENT_VERSION", Value::from("1"));
                 record.insert("FILE_ID", id_text(self.next_file));
                 record.insert("SIZE", Value::from(content.len().to_string()));
-                // Relative to the portal: the emulator has no host name of its own.
+                // Relative to the portal (the emulator has no host name of its own); the router
+                // serves it.
                 record.insert(
                     "DOWNLOAD_URL",
                     Value::from(format!("/rest/download.json?token=disk%7C{id}")),
