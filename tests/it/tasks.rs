@@ -1,6 +1,7 @@
 //! Tasks end to end through the typed methods of b24-methods: what `tasks.task.add` creates,
 //! `get` and `list` return, `update` changes and `delete` removes; list filters, order, select
-//! and paging; the documented errors; status moves, checklist items and comments.
+//! and paging; the documented errors; status moves, checklist items and comments; the task and
+//! comment events.
 
 use b24_core::Client;
 use b24_methods::task::checklistitem::add::{TaskChecklistitemAdd, TaskChecklistitemAddFields};
@@ -328,9 +329,12 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
 }
 
 #[tokio::test]
-async fn add_update_and_delete_fire_the_task_events() {
+// Comments are deprecated by the documentation, and still answer.
+#[allow(deprecated)]
+async fn add_update_delete_and_comments_fire_the_task_events() {
     use b24_methods::event::bind::EventBind;
     use b24_methods::event::offline::get::EventOfflineGet;
+    use b24_methods::task::commentitem::delete::TaskCommentitemDelete;
 
     let emulator = b24_emulator::Emulator::start()
         .await
@@ -344,7 +348,13 @@ async fn add_update_and_delete_fire_the_task_events() {
         .rate_limit(None)
         .build()
         .expect("a valid configuration");
-    for event in ["ONTASKADD", "ONTASKUPDATE", "ONTASKDELETE"] {
+    for event in [
+        "ONTASKADD",
+        "ONTASKUPDATE",
+        "ONTASKDELETE",
+        "ONTASKCOMMENTADD",
+        "ONTASKCOMMENTDELETE",
+    ] {
         client
             .call(&EventBind::new(event, "").with_event_type("offline"))
             .await
@@ -359,6 +369,19 @@ async fn add_update_and_delete_fire_the_task_events() {
         .call(&TasksTaskUpdate::new(id, json!({ "TITLE": "Call back" })))
         .await
         .expect("updated");
+    let comment = client
+        .call(&TaskCommentitemAdd::new(
+            id,
+            TaskCommentitemAddFields::new("Done"),
+        ))
+        .await
+        .expect("commented")
+        .as_i64()
+        .expect("an ID");
+    client
+        .call(&TaskCommentitemDelete::new(id, comment))
+        .await
+        .expect("deleted");
     client
         .call(&TasksTaskDelete::new(id))
         .await
@@ -374,16 +397,32 @@ async fn add_update_and_delete_fire_the_task_events() {
         .iter()
         .map(|e| (&e["EVENT_NAME"], &e["EVENT_DATA"]))
         .collect();
-    let ids = json!({ "ID": id.to_string() });
+    let task = json!({ "ID": id.to_string() });
+    let comment = json!({ "ID": comment.to_string(), "TASK_ID": id.to_string() });
+    let added = |ids: &Value| {
+        json!({
+            "FIELDS_BEFORE": "undefined", "FIELDS_AFTER": ids,
+            "IS_ACCESSIBLE_BEFORE": "N", "IS_ACCESSIBLE_AFTER": "undefined"
+        })
+    };
+    let deleted = |ids: &Value| {
+        json!({
+            "FIELDS_BEFORE": ids, "FIELDS_AFTER": "undefined",
+            "IS_ACCESSIBLE_BEFORE": "undefined", "IS_ACCESSIBLE_AFTER": "N"
+        })
+    };
+    let updated = json!({
+        "FIELDS_BEFORE": task, "FIELDS_AFTER": task,
+        "IS_ACCESSIBLE_BEFORE": "undefined", "IS_ACCESSIBLE_AFTER": "undefined"
+    });
     assert_eq!(
         events,
         [
-            (&json!("ONTASKADD"), &json!({ "FIELDS_AFTER": ids })),
-            (
-                &json!("ONTASKUPDATE"),
-                &json!({ "FIELDS_BEFORE": ids, "FIELDS_AFTER": ids })
-            ),
-            (&json!("ONTASKDELETE"), &json!({ "FIELDS_BEFORE": ids })),
+            (&json!("ONTASKADD"), &added(&task)),
+            (&json!("ONTASKUPDATE"), &updated),
+            (&json!("ONTASKCOMMENTADD"), &added(&comment)),
+            (&json!("ONTASKCOMMENTDELETE"), &deleted(&comment)),
+            (&json!("ONTASKDELETE"), &deleted(&task)),
         ]
     );
 }

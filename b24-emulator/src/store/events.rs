@@ -26,6 +26,9 @@ pub const EVENTS: &[&str] = &[
     "ONTASKADD",
     "ONTASKUPDATE",
     "ONTASKDELETE",
+    "ONTASKCOMMENTADD",
+    "ONTASKCOMMENTUPDATE",
+    "ONTASKCOMMENTDELETE",
 ];
 
 /// The event that tells online handlers that the offline queue has new rows.
