@@ -183,3 +183,44 @@ async fn events_live_in_a_users_calendar() {
         "An error occurred while deleting the section."
     );
 }
+
+#[tokio::test]
+async fn changes_fire_the_calendar_events() {
+    let emulator = b24_emulator::Emulator::start()
+        .await
+        .expect("the emulator starts on loopback");
+    let client = support::app_client(&emulator, ["calendar"]);
+    let names = [
+        "ONCALENDARSECTIONADD",
+        "ONCALENDARENTRYADD",
+        "ONCALENDARENTRYUPDATE",
+        "ONCALENDARENTRYDELETE",
+    ];
+    support::bind_offline(&client, &names).await;
+    let section = client
+        .call(&CalendarSectionAdd::new("user", 1, "Work"))
+        .await
+        .expect("added")
+        .as_i64()
+        .expect("an ID");
+    let event = CalendarEventAdd::new("user", 1, "2024-06-14", "2024-06-14", section, "Day off");
+    let event = client
+        .call(&event)
+        .await
+        .expect("added")
+        .as_i64()
+        .expect("an ID");
+    client
+        .call(&CalendarEventUpdate::new(event, "user", 1).with_name("Holiday"))
+        .await
+        .expect("updated");
+    client
+        .call(&CalendarEventDelete::new(event))
+        .await
+        .expect("deleted");
+
+    let id = |id: i64| json!({ "id": id.to_string() });
+    let data = [id(section), id(event), id(event), id(event)];
+    let expected: Vec<(String, Value)> = names.map(String::from).into_iter().zip(data).collect();
+    assert_eq!(support::offline_events(&client).await, expected);
+}

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use b24_core::OAuth;
 use b24_core::registry::{self, MethodInfo};
 use serde_json::{Map, Value, json};
 
@@ -447,13 +446,9 @@ async fn every_registered_method_answers_with_its_typed_response() {
     let emulator = b24_emulator::Emulator::start()
         .await
         .expect("the emulator starts on loopback");
-    // An application's token with every scope: event and placement methods refuse webhooks.
-    let token = emulator.issue_oauth_token(1, b24_emulator::state::ALL_SCOPES.iter().copied());
-    let client = b24_core::Client::builder()
-        .oauth(OAuth::with_token(&emulator.portal_url(), token).expect("a loopback portal"))
-        .rate_limit(None)
-        .build()
-        .expect("a valid configuration");
+    // An application with every scope: event and placement methods refuse webhooks.
+    let client =
+        crate::support::app_client(&emulator, b24_emulator::state::ALL_SCOPES.iter().copied());
     // Records for the documented examples of the legacy CRM entities, which name IDs up to 150.
     for entity in ["deal", "contact", "lead", "company"] {
         assert!(emulator.seed(entity, 150).is_some(), "{entity}");

@@ -53,6 +53,44 @@ pub fn unpaced_for(emulator: &Emulator) -> Client {
     unpaced(&emulator.webhook_url(), |builder| builder)
 }
 
+/// An unpaced client of `emulator` calling as an application of user #1 with `scopes` (event
+/// and placement methods refuse webhooks).
+pub fn app_client<'a>(emulator: &Emulator, scopes: impl IntoIterator<Item = &'a str>) -> Client {
+    let token = emulator.issue_oauth_token(1, scopes);
+    Client::builder()
+        .oauth(
+            b24_core::OAuth::with_token(&emulator.portal_url(), token).expect("a loopback portal"),
+        )
+        .rate_limit(None)
+        .build()
+        .expect("a valid configuration")
+}
+
+/// Binds each of `events` offline for `client` (an application's).
+pub async fn bind_offline(client: &Client, events: &[&str]) {
+    for event in events {
+        let bind = b24_methods::event::bind::EventBind::new(*event, "").with_event_type("offline");
+        client.call(&bind).await.expect("bound");
+    }
+}
+
+/// The offline queue of `client`'s application, in order: each event's name and data.
+pub async fn offline_events(client: &Client) -> Vec<(String, serde_json::Value)> {
+    let queue = client
+        .call(&b24_methods::event::offline::get::EventOfflineGet::default())
+        .await
+        .expect("the offline queue");
+    queue["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| {
+            let name = e["EVENT_NAME"].as_str().unwrap_or_default().to_owned();
+            (name, e["EVENT_DATA"].clone())
+        })
+        .collect()
+}
+
 /// Every item of `stream` mapped by `id`, in delivery order, and the HTTP requests the stream
 /// made; checks that its progress counted every item.
 pub async fn drain_ids<T>(

@@ -332,34 +332,20 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
 // Comments are deprecated by the documentation, and still answer.
 #[allow(deprecated)]
 async fn add_update_delete_and_comments_fire_the_task_events() {
-    use b24_methods::event::bind::EventBind;
-    use b24_methods::event::offline::get::EventOfflineGet;
     use b24_methods::task::commentitem::delete::TaskCommentitemDelete;
 
     let emulator = b24_emulator::Emulator::start()
         .await
         .expect("the emulator starts on loopback");
-    // Events are bound by an application: an OAuth token.
-    let token = emulator.issue_oauth_token(1, ["task"]);
-    let client = Client::builder()
-        .oauth(
-            b24_core::OAuth::with_token(&emulator.portal_url(), token).expect("a loopback portal"),
-        )
-        .rate_limit(None)
-        .build()
-        .expect("a valid configuration");
-    for event in [
+    let client = support::app_client(&emulator, ["task"]);
+    let names = [
         "ONTASKADD",
         "ONTASKUPDATE",
-        "ONTASKDELETE",
         "ONTASKCOMMENTADD",
         "ONTASKCOMMENTDELETE",
-    ] {
-        client
-            .call(&EventBind::new(event, "").with_event_type("offline"))
-            .await
-            .expect("bound");
-    }
+        "ONTASKDELETE",
+    ];
+    support::bind_offline(&client, &names).await;
     let task = add(&client, json!({ "TITLE": "Call", "RESPONSIBLE_ID": 1 })).await;
     let id: i64 = task["id"]
         .as_str()
@@ -387,16 +373,7 @@ async fn add_update_delete_and_comments_fire_the_task_events() {
         .await
         .expect("deleted");
 
-    let queue = client
-        .call(&EventOfflineGet::default())
-        .await
-        .expect("the offline queue");
-    let events: Vec<(&Value, &Value)> = queue["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .map(|e| (&e["EVENT_NAME"], &e["EVENT_DATA"]))
-        .collect();
+    let fired = support::offline_events(&client).await;
     let task = json!({ "ID": id.to_string() });
     let comment = json!({ "ID": comment.to_string(), "TASK_ID": id.to_string() });
     let added = |ids: &Value| {
@@ -415,14 +392,13 @@ async fn add_update_delete_and_comments_fire_the_task_events() {
         "FIELDS_BEFORE": task, "FIELDS_AFTER": task,
         "IS_ACCESSIBLE_BEFORE": "undefined", "IS_ACCESSIBLE_AFTER": "undefined"
     });
-    assert_eq!(
-        events,
-        [
-            (&json!("ONTASKADD"), &added(&task)),
-            (&json!("ONTASKUPDATE"), &updated),
-            (&json!("ONTASKCOMMENTADD"), &added(&comment)),
-            (&json!("ONTASKCOMMENTDELETE"), &deleted(&comment)),
-            (&json!("ONTASKDELETE"), &deleted(&task)),
-        ]
-    );
+    let data = [
+        added(&task),
+        updated,
+        added(&comment),
+        deleted(&comment),
+        deleted(&task),
+    ];
+    let expected: Vec<(String, Value)> = names.map(String::from).into_iter().zip(data).collect();
+    assert_eq!(fired, expected);
 }

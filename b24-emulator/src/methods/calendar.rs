@@ -1,6 +1,7 @@
 //! Calendars on [`crate::store::calendar`]: `calendar.section.get/add/update/delete`,
 //! `calendar.event.add/update/delete/get/getbyid`. A calendar is named by `type` and
-//! `ownerId`; a missing one is the documented sentence with an empty code.
+//! `ownerId`; a missing one is the documented sentence with an empty code. Each change fires its
+//! documented event (`ONCALENDARENTRYADD`, …, `ONCALENDARSECTIONDELETE`) with the record's `id`.
 
 use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput};
@@ -50,6 +51,13 @@ fn id(call: &Call<'_>, missing: impl FnOnce() -> ApiError) -> Result<i64, ApiErr
         .ok_or_else(missing)
 }
 
+/// Fires a calendar event (`ONCALENDARENTRYADD`, `ONCALENDARSECTIONDELETE`, …): its data is the
+/// record's `id`, as documented for all of them.
+fn fire(call: &mut Call<'_>, event: &str, id: i64) {
+    let data = Value::object([("id", Value::from(id.to_string()))]);
+    call.fire(event.to_owned(), data);
+}
+
 /// `calendar.section.get`: the calendar's sections.
 pub fn section_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let (owner, actor) = (owner(call)?, call.actor());
@@ -64,6 +72,7 @@ pub fn section_add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         .state
         .calendar
         .section_add(&owner, call.params, actor)?;
+    fire(call, "ONCALENDARSECTIONADD", id);
     Ok(MethodOutput::new(Value::Int(id)))
 }
 
@@ -74,6 +83,7 @@ pub fn section_update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     call.state
         .calendar
         .section_update(id, &owner, call.params, actor)?;
+    fire(call, "ONCALENDARSECTIONUPDATE", id);
     Ok(MethodOutput::new(Value::Int(id)))
 }
 
@@ -82,6 +92,7 @@ pub fn section_delete(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let id = id(call, || error("Section ID is not set."))?;
     let owner = owner(call)?;
     call.state.calendar.section_delete(id, &owner)?;
+    fire(call, "ONCALENDARSECTIONDELETE", id);
     Ok(MethodOutput::new(Value::Bool(true)))
 }
 
@@ -104,6 +115,7 @@ pub fn event_add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         .state
         .calendar
         .event_add(&owner, section, call.params, actor)?;
+    fire(call, "ONCALENDARENTRYADD", id);
     Ok(MethodOutput::new(Value::Int(id)))
 }
 
@@ -117,6 +129,7 @@ pub fn event_update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     call.state
         .calendar
         .event_update(id, &owner, section, call.params, actor)?;
+    fire(call, "ONCALENDARENTRYUPDATE", id);
     Ok(MethodOutput::new(Value::Int(id)))
 }
 
@@ -124,6 +137,7 @@ pub fn event_update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 pub fn event_delete(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let id = id(call, || error("Event id not specified"))?;
     call.state.calendar.event_delete(id)?;
+    fire(call, "ONCALENDARENTRYDELETE", id);
     Ok(MethodOutput::new(Value::Bool(true)))
 }
 

@@ -29,6 +29,12 @@ pub const EVENTS: &[&str] = &[
     "ONTASKCOMMENTADD",
     "ONTASKCOMMENTUPDATE",
     "ONTASKCOMMENTDELETE",
+    "ONCALENDARENTRYADD",
+    "ONCALENDARENTRYUPDATE",
+    "ONCALENDARENTRYDELETE",
+    "ONCALENDARSECTIONADD",
+    "ONCALENDARSECTIONUPDATE",
+    "ONCALENDARSECTIONDELETE",
 ];
 
 /// The event that tells online handlers that the offline queue has new rows.
