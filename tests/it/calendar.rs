@@ -25,12 +25,7 @@ async fn events_live_in_a_users_calendar() {
         .await
         .expect("listed");
     assert_eq!(sections.len(), 1, "the default section");
-    let work = client
-        .call(&CalendarSectionAdd::new("user", 1, "Work"))
-        .await
-        .expect("added")
-        .as_i64()
-        .expect("an ID");
+    let work = support::created(&client, &CalendarSectionAdd::new("user", 1, "Work")).await;
     let sections = client
         .call(&CalendarSectionGet::new("user", 1))
         .await
@@ -40,22 +35,14 @@ async fn events_live_in_a_users_calendar() {
 
     let add =
         |name: &str, from: &str, to: &str| CalendarEventAdd::new("user", 1, from, to, work, name);
-    let call = client
-        .call(&add(
-            "Call",
-            "2024-06-14T10:00:00+00:00",
-            "2024-06-14T11:00:00+00:00",
-        ))
-        .await
-        .expect("added")
-        .as_i64()
-        .expect("an ID");
-    let trip = client
-        .call(&add("Trip", "2024-06-20", "2024-06-21").with_skip_time("Y"))
-        .await
-        .expect("added")
-        .as_i64()
-        .expect("an ID");
+    let call = add(
+        "Call",
+        "2024-06-14T10:00:00+00:00",
+        "2024-06-14T11:00:00+00:00",
+    );
+    let call = support::created(&client, &call).await;
+    let trip = add("Trip", "2024-06-20", "2024-06-21").with_skip_time("Y");
+    let trip = support::created(&client, &trip).await;
     assert_eq!(
         support::api_failure(
             client
@@ -186,30 +173,16 @@ async fn events_live_in_a_users_calendar() {
 
 #[tokio::test]
 async fn changes_fire_the_calendar_events() {
-    let emulator = b24_emulator::Emulator::start()
-        .await
-        .expect("the emulator starts on loopback");
-    let client = support::app_client(&emulator, ["calendar"]);
     let names = [
         "ONCALENDARSECTIONADD",
         "ONCALENDARENTRYADD",
         "ONCALENDARENTRYUPDATE",
         "ONCALENDARENTRYDELETE",
     ];
-    support::bind_offline(&client, &names).await;
-    let section = client
-        .call(&CalendarSectionAdd::new("user", 1, "Work"))
-        .await
-        .expect("added")
-        .as_i64()
-        .expect("an ID");
+    let (_emulator, client) = support::app_portal(&["calendar"], &names).await;
+    let section = support::created(&client, &CalendarSectionAdd::new("user", 1, "Work")).await;
     let event = CalendarEventAdd::new("user", 1, "2024-06-14", "2024-06-14", section, "Day off");
-    let event = client
-        .call(&event)
-        .await
-        .expect("added")
-        .as_i64()
-        .expect("an ID");
+    let event = support::created(&client, &event).await;
     client
         .call(&CalendarEventUpdate::new(event, "user", 1).with_name("Holiday"))
         .await

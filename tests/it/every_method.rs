@@ -443,12 +443,8 @@ async fn check(client: &b24_core::Client, info: &MethodInfo, body: Value) -> Res
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_registered_method_answers_with_its_typed_response() {
-    let emulator = b24_emulator::Emulator::start()
-        .await
-        .expect("the emulator starts on loopback");
     // An application with every scope: event and placement methods refuse webhooks.
-    let client =
-        crate::support::app_client(&emulator, b24_emulator::state::ALL_SCOPES.iter().copied());
+    let (emulator, client) = crate::support::app_portal(b24_emulator::state::ALL_SCOPES, &[]).await;
     // Records for the documented examples of the legacy CRM entities, which name IDs up to 150.
     for entity in ["deal", "contact", "lead", "company"] {
         assert!(emulator.seed(entity, 150).is_some(), "{entity}");

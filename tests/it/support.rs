@@ -53,25 +53,33 @@ pub fn unpaced_for(emulator: &Emulator) -> Client {
     unpaced(&emulator.webhook_url(), |builder| builder)
 }
 
-/// An unpaced client of `emulator` calling as an application of user #1 with `scopes` (event
-/// and placement methods refuse webhooks).
-pub fn app_client<'a>(emulator: &Emulator, scopes: impl IntoIterator<Item = &'a str>) -> Client {
+/// A started emulator and an unpaced client calling it as an application of user #1 with
+/// `scopes` (event and placement methods refuse webhooks), bound offline to `events`.
+pub async fn app_portal(scopes: &[&str], events: &[&str]) -> (Emulator, Client) {
+    let emulator = Emulator::start()
+        .await
+        .expect("the emulator starts on loopback");
     let token = emulator.issue_oauth_token(1, scopes);
-    Client::builder()
-        .oauth(
-            b24_core::OAuth::with_token(&emulator.portal_url(), token).expect("a loopback portal"),
-        )
+    let portal = b24_core::OAuth::with_token(&emulator.portal_url(), token);
+    let client = Client::builder()
+        .oauth(portal.expect("a loopback portal"))
         .rate_limit(None)
         .build()
-        .expect("a valid configuration")
-}
-
-/// Binds each of `events` offline for `client` (an application's).
-pub async fn bind_offline(client: &Client, events: &[&str]) {
+        .expect("a valid configuration");
     for event in events {
         let bind = b24_methods::event::bind::EventBind::new(*event, "").with_event_type("offline");
         client.call(&bind).await.expect("bound");
     }
+    (emulator, client)
+}
+
+/// The ID a creating call answers with (`calendar.section.add`, `task.commentitem.add`, …).
+pub async fn created<M>(client: &Client, request: &M) -> i64
+where
+    M: b24_core::Method<Response = b24_core::types::Numeric>,
+{
+    let id = client.call(request).await.expect("created");
+    id.as_i64().expect("an ID")
 }
 
 /// The offline queue of `client`'s application, in order: each event's name and data.

@@ -334,10 +334,6 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
 async fn add_update_delete_and_comments_fire_the_task_events() {
     use b24_methods::task::commentitem::delete::TaskCommentitemDelete;
 
-    let emulator = b24_emulator::Emulator::start()
-        .await
-        .expect("the emulator starts on loopback");
-    let client = support::app_client(&emulator, ["task"]);
     let names = [
         "ONTASKADD",
         "ONTASKUPDATE",
@@ -345,7 +341,7 @@ async fn add_update_delete_and_comments_fire_the_task_events() {
         "ONTASKCOMMENTDELETE",
         "ONTASKDELETE",
     ];
-    support::bind_offline(&client, &names).await;
+    let (_emulator, client) = support::app_portal(&["task"], &names).await;
     let task = add(&client, json!({ "TITLE": "Call", "RESPONSIBLE_ID": 1 })).await;
     let id: i64 = task["id"]
         .as_str()
@@ -355,15 +351,8 @@ async fn add_update_delete_and_comments_fire_the_task_events() {
         .call(&TasksTaskUpdate::new(id, json!({ "TITLE": "Call back" })))
         .await
         .expect("updated");
-    let comment = client
-        .call(&TaskCommentitemAdd::new(
-            id,
-            TaskCommentitemAddFields::new("Done"),
-        ))
-        .await
-        .expect("commented")
-        .as_i64()
-        .expect("an ID");
+    let done = TaskCommentitemAdd::new(id, TaskCommentitemAddFields::new("Done"));
+    let comment = support::created(&client, &done).await;
     client
         .call(&TaskCommentitemDelete::new(id, comment))
         .await
