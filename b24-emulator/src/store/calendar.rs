@@ -275,7 +275,10 @@ impl CalendarStore {
             None => from_date && to_date,
         };
         let to = to.max(from);
-        let length = to - from + if skip_time { 86_400 } else { 0 };
+        // Saturating: timestamps come from the caller and may be anything.
+        let length = to
+            .saturating_sub(from)
+            .saturating_add(if skip_time { 86_400 } else { 0 });
         record.insert("DATE_FROM", Value::from(portal_moment(from, skip_time)));
         record.insert("DATE_TO", Value::from(portal_moment(to, skip_time)));
         record.insert("DATE_FROM_TS_UTC", Value::from(from.to_string()));
@@ -491,5 +494,15 @@ mod tests {
         );
         store.event_delete(id).expect("deleted");
         assert!(store.event_delete(id).is_err());
+        let extreme = Value::object([
+            ("name", Value::from("Forever")),
+            ("from", Value::from("0001-01-01")),
+            ("to_ts", Value::Int(i64::MAX)),
+        ]);
+        let id = store
+            .event_add(&user, section, &extreme, ACTOR)
+            .expect("added");
+        let event = store.event(id).expect("kept");
+        assert_eq!(event.get("DT_LENGTH"), Some(&Value::Int(i64::MAX)));
     }
 }
