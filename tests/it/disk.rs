@@ -1,16 +1,20 @@
 //! Disk (`disk.storage.*`, `disk.folder.*`, `disk.file.*`) end to end through the typed methods
 //! of b24-methods: the caller's storage found, folders made, files uploaded by content, listed,
-//! downloaded by their `DOWNLOAD_URL`, renamed, trashed and deleted, with the documented errors.
+//! downloaded by their `DOWNLOAD_URL`, renamed, trashed, restored, moved and deleted, with the
+//! documented errors.
 
 use b24_core::types::Numeric;
 use b24_methods::disk::file::delete::DiskFileDelete;
 use b24_methods::disk::file::get::DiskFileGet;
 use b24_methods::disk::file::mark_deleted::DiskFileMarkDeleted;
+use b24_methods::disk::file::move_to::DiskFileMoveTo;
 use b24_methods::disk::file::rename::DiskFileRename;
+use b24_methods::disk::file::restore::DiskFileRestore;
 use b24_methods::disk::folder::add_sub_folder::DiskFolderAddSubFolder;
 use b24_methods::disk::folder::delete_tree::DiskFolderDeleteTree;
 use b24_methods::disk::folder::get::DiskFolderGet;
 use b24_methods::disk::folder::get_children::DiskFolderGetChildren;
+use b24_methods::disk::folder::move_to::DiskFolderMoveTo;
 use b24_methods::disk::folder::rename::DiskFolderRename;
 use b24_methods::disk::folder::upload_file::DiskFolderUploadFile;
 use b24_methods::disk::storage::add_folder::DiskStorageAddFolder;
@@ -162,6 +166,32 @@ async fn folders_and_files_live_in_the_callers_storage() {
     assert_eq!(left.len(), 2, "the subfolder and the copy");
     let still = client.call(&DiskFileGet::new(file)).await.expect("found");
     assert_eq!(still.name.as_deref(), Some("readme.txt"));
+    let back = client
+        .call(&DiskFileRestore::new(file))
+        .await
+        .expect("restored");
+    assert_eq!(
+        back.deleted_type.as_ref().and_then(Numeric::as_i64),
+        Some(0)
+    );
+    let moved = client
+        .call(&DiskFileMoveTo::new(file, drafts))
+        .await
+        .expect("moved");
+    assert_eq!(
+        moved.parent_id.as_ref().and_then(Numeric::as_i64),
+        Some(drafts)
+    );
+    let in_drafts = client
+        .call(&DiskFolderGetChildren::new(drafts))
+        .await
+        .expect("listed");
+    assert_eq!(in_drafts.len(), 1);
+    assert_eq!(
+        support::api_code(client.call(&DiskFolderMoveTo::new(docs, drafts)).await),
+        "ERROR_ARGUMENT",
+        "a folder does not go into itself"
+    );
     let deleted = client.call(&DiskFileDelete::new(file)).await;
     assert!(deleted.expect("deleted").get());
     let gone = reqwest::get(&url).await.expect("answered").status();

@@ -275,11 +275,15 @@ fn stateful_request(method: &str, made: &Made) -> Option<Value> {
         "disk.folder.addSubFolder" => json!({ "id": made.folder, "data": { "NAME": "Sub" } }),
         "disk.folder.uploadFile" => upload(made.folder, "new.txt"),
         "disk.folder.rename" => json!({ "id": made.folder, "newName": "Renamed" }),
-        "disk.folder.markDeleted" => json!({ "id": made.trashed_folder }),
+        "disk.folder.markDeleted" | "disk.folder.restore" => json!({ "id": made.trashed_folder }),
+        "disk.folder.moveTo" => {
+            json!({ "id": made.trashed_folder, "targetFolderId": made.folder })
+        }
         "disk.folder.deleteTree" => json!({ "id": made.doomed_folder }),
         "disk.file.get" | "disk.file.delete" => json!({ "id": made.file }),
         "disk.file.rename" => json!({ "id": made.file, "newName": "renamed.txt" }),
-        "disk.file.markDeleted" => json!({ "id": made.trashed_file }),
+        "disk.file.markDeleted" | "disk.file.restore" => json!({ "id": made.trashed_file }),
+        "disk.file.moveTo" => json!({ "id": made.file, "targetFolderId": made.doomed_folder }),
         "calendar.section.get" => calendar(json!({})),
         "calendar.section.add" => calendar(json!({ "name": "Other" })),
         "calendar.section.update" => {

@@ -1,7 +1,7 @@
 //! Disk on [`crate::store::disk`]: storages (`disk.storage.getList/get/getChildren/addFolder/
 //! uploadFile`), folders (`disk.folder.get/getChildren/addSubFolder/uploadFile/rename/
-//! markDeleted/deleteTree`) and files (`disk.file.get/rename/markDeleted/delete`). Files are
-//! uploaded by content: `fileContent` as `[name, base64]`.
+//! moveTo/markDeleted/restore/deleteTree`) and files (`disk.file.get/rename/moveTo/markDeleted/
+//! restore/delete`). Files are uploaded by content: `fileContent` as `[name, base64]`.
 
 use super::args::yes;
 use crate::call::Call;
@@ -175,6 +175,25 @@ pub fn mark_deleted(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let (id, kind) = (id(call.params)?, kind_of(call.method));
     let (disk, actor) = disk(call);
     one(disk.mark_deleted(id, kind, actor)?)
+}
+
+/// `disk.folder.restore`, `disk.file.restore`: the object, out of the trash.
+pub fn restore(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    let (id, kind) = (id(call.params)?, kind_of(call.method));
+    one(disk(call).0.restore(id, kind)?)
+}
+
+/// `disk.folder.moveTo`, `disk.file.moveTo`: the object in its new folder.
+pub fn move_to(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
+    let (id, kind) = (id(call.params)?, kind_of(call.method));
+    let target = call
+        .params
+        .get_ci("targetFolderId")
+        .map(Value::php_intval)
+        .filter(|id| *id > 0)
+        .ok_or_else(|| invalid("targetFolderId", 1))?;
+    let (disk, actor) = disk(call);
+    one(disk.move_to(id, kind, target, actor)?)
 }
 
 /// `disk.folder.deleteTree`, `disk.file.delete`: `true`.

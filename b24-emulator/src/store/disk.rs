@@ -369,19 +369,82 @@ impl DiskStore {
     /// `disk.file.markDeleted`, `disk.folder.markDeleted`: the object (and what is under it)
     /// goes to the trash; its record.
     pub fn mark_deleted(&mut self, id: i64, kind: Kind, actor: Actor) -> Result<Value, ApiError> {
+        self.trash(id, kind, Some(actor))
+    }
+
+    /// `disk.file.restore`, `disk.folder.restore`: the object, and what went to the trash with
+    /// it, come back; its record.
+    pub fn restore(&mut self, id: i64, kind: Kind) -> Result<Value, ApiError> {
+        self.trash(id, kind, None)
+    }
+
+    /// Puts `id` with its live contents into the trash (`by` the actor), or takes it out with
+    /// what went in with it (`None`).
+    fn trash(&mut self, id: i64, kind: Kind, by: Option<Actor>) -> Result<Value, ApiError> {
         self.not_root(id, kind)?;
         for at in self.subtree(id) {
+            let Some(object) = self.objects.get_mut(&at) else {
+                continue;
+            };
+            let state = object.record.get("DELETED_TYPE").and_then(Value::as_str);
+            let (deleted_type, time, user) = match by {
+                Some(actor) if at == id || state == Some("0") => (
+                    if at == id {
+                        TRASHED
+                    } else {
+                        TRASHED_WITH_PARENT
+                    },
+                    Value::from(format_atom(actor.now)),
+                    id_text(actor.user),
+                ),
+                None if at == id || state == Some(TRASHED_WITH_PARENT) => {
+                    ("0", Value::Null, Value::from("0"))
+                }
+                _ => continue,
+            };
+            object
+                .record
+                .insert("DELETED_TYPE", Value::from(deleted_type));
+            object.record.insert("DELETE_TIME", time);
+            object.record.insert("DELETED_BY", user);
+        }
+        self.get(id, kind)
+    }
+
+    /// `disk.file.moveTo`, `disk.folder.moveTo`: `id` with its contents into folder `target`
+    /// (of any storage); its record. Not into itself, nor beside an object of the same name.
+    pub fn move_to(
+        &mut self,
+        id: i64,
+        kind: Kind,
+        target: i64,
+        actor: Actor,
+    ) -> Result<Value, ApiError> {
+        self.not_root(id, kind)?;
+        let storage = self.live_folder(target)?.storage;
+        let subtree = self.subtree(id);
+        if subtree.contains(&target) {
+            return Err(ApiError::argument(
+                "targetFolderId",
+                "Invalid value of parameter {Parameter #1}",
+            ));
+        }
+        let name = self.object(id, kind)?.name().to_owned();
+        if self.sibling_named(target, &name, id) {
+            return Err(name_taken(kind));
+        }
+        for at in subtree {
             if let Some(object) = self.objects.get_mut(&at) {
-                let deleted = if at == id {
-                    TRASHED
-                } else {
-                    TRASHED_WITH_PARENT
-                };
-                object.record.insert("DELETED_TYPE", Value::from(deleted));
-                object
-                    .record
-                    .insert("DELETE_TIME", Value::from(format_atom(actor.now)));
-                object.record.insert("DELETED_BY", id_text(actor.user));
+                object.storage = storage;
+                object.record.insert("STORAGE_ID", id_text(storage));
+                if at == id {
+                    object.parent = Some(target);
+                    object.record.insert("PARENT_ID", id_text(target));
+                    object
+                        .record
+                        .insert("UPDATE_TIME", Value::from(format_atom(actor.now)));
+                    object.record.insert("UPDATED_BY", id_text(actor.user));
+                }
             }
         }
         self.get(id, kind)
@@ -441,28 +504,24 @@ mod tests {
         assert_eq!(second.get("NAME"), Some(&Value::from("a (1).txt")));
         let file = file.get("ID").map_or(0, Value::php_intval);
         assert_eq!(disk.content(file).expect("kept"), b"hello");
+        let count = |disk: &DiskStore, folder| {
+            let page = disk.children(folder, None, None, 0).expect("listed");
+            page.rows.len()
+        };
         disk.mark_deleted(file, Kind::File, ACTOR).expect("trashed");
-        assert_eq!(
-            disk.children(folder, None, None, 0)
-                .expect("listed")
-                .rows
-                .len(),
-            1
-        );
-        assert_eq!(
-            disk.delete(root, Kind::Folder).unwrap_err().code,
-            "DISK_OBJ_22000"
-        );
+        assert_eq!(count(&disk, folder), 1);
+        disk.restore(file, Kind::File).expect("restored");
+        assert_eq!(count(&disk, folder), 2);
+        let into_itself = disk.move_to(folder, Kind::Folder, folder, ACTOR);
+        assert_eq!(into_itself.unwrap_err().code, "ERROR_ARGUMENT");
+        disk.move_to(file, Kind::File, root, ACTOR).expect("moved");
+        assert_eq!((count(&disk, folder), count(&disk, root)), (1, 2));
+        let root_gone = disk.delete(root, Kind::Folder).unwrap_err();
+        assert_eq!(root_gone.code, "DISK_OBJ_22000");
         disk.delete(folder, Kind::Folder).expect("deleted");
-        assert_eq!(
-            disk.get(file, Kind::File).unwrap_err().code,
-            "ERROR_NOT_FOUND"
-        );
-        assert!(
-            disk.children(root, None, None, 0)
-                .expect("listed")
-                .rows
-                .is_empty()
-        );
+        let second = second.get("ID").map_or(0, Value::php_intval);
+        let second_gone = disk.get(second, Kind::File).unwrap_err();
+        assert_eq!(second_gone.code, "ERROR_NOT_FOUND");
+        assert_eq!(count(&disk, root), 1, "the moved file stays");
     }
 }
