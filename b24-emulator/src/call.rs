@@ -14,6 +14,8 @@ use crate::config::Config;
 use crate::envelope::{ApiError, MethodOutput, Timing};
 use crate::limits;
 use crate::state::{Decision, PortalState};
+use crate::store::Actor;
+use crate::store::events::Occurrence;
 use crate::value::Value;
 
 /// Everything a handler sees: parameters (reserved ones removed), caller, state, settings.
@@ -43,6 +45,31 @@ impl Call<'_> {
     /// Portal time when the call started, whole Unix seconds.
     pub fn now_secs(&self) -> i64 {
         self.now as i64
+    }
+
+    /// The caller and the call's portal time, as a store sees them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user: self.principal.user_id(),
+            now: self.now_secs(),
+        }
+    }
+
+    /// Fires `event` with `data` as caused by the caller (with its tokens when it calls with
+    /// OAuth); online deliveries go out when the call ends.
+    pub fn fire(&mut self, event: String, data: Value) {
+        let tokens = match self.principal {
+            Principal::OAuth { token, scopes, .. } => Some((token.clone(), scopes.to_vec())),
+            Principal::Webhook { .. } => None,
+        };
+        let occurrence = Occurrence {
+            event,
+            data,
+            user_id: self.principal.user_id(),
+            now: self.now_secs(),
+            tokens,
+        };
+        self.state.fire_event(occurrence);
     }
 }
 

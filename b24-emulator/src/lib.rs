@@ -32,6 +32,10 @@
 //!   `crm.automatedsolution.*`, `im.department.get`, `im.revision.get`, `voximplant.user.get`
 //!   (confirmation-gated), and the event methods with delivery to loopback handlers
 //!   ([`methods::events`], [`delivery`]).
+//! * Stateful families beyond CRM: tasks ([`store::tasks`]), application storage
+//!   ([`store::entity`]), universal lists ([`store::lists`]), chats ([`store::im`]), disk
+//!   ([`store::disk`]; files kept in memory and served at their `DOWNLOAD_URL`) and calendars
+//!   ([`store::calendar`]); every other documented method answers from the compiled catalog.
 //! * Limits (§6, [`limits`]): the leaky bucket per source address (off by default; presets
 //!   [`RateLimit::Standard`], [`RateLimit::Enterprise`]) and operating-time accounting with
 //!   a documented cost model (budget 480 s by default). Every loopback address counts as a

@@ -31,6 +31,7 @@ pub fn build(shared: Arc<Shared>) -> Router {
         .merge(crate::oauth::routes())
         .merge(crate::app_host::routes())
         .route("/", axum::routing::any(root))
+        .route("/rest/download.json", axum::routing::get(download))
         .fallback(rest_entry)
         .with_state(shared)
 }
@@ -92,6 +93,22 @@ async fn root(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         crate::page::serve(shared, request).await
     } else {
         rest_entry(State(shared), request).await
+    }
+}
+
+/// `/rest/download.json?token=disk|<id>`: the bytes of a disk file (its `DOWNLOAD_URL`); 404
+/// for a token that names no file. The token is the capability: no credentials are asked.
+async fn download(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let query = request.uri().query().unwrap_or_default();
+    let id = form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == "token")
+        .and_then(|(_, token)| token.strip_prefix("disk|")?.parse::<i64>().ok());
+    let content = id.and_then(|id| Some(shared.lock().disk.content(id).ok()?.to_vec()));
+    match content {
+        Some(bytes) => {
+            ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 

@@ -16,7 +16,9 @@ use crate::limits::{OperatingLedger, RateLimiter};
 use crate::page::log::RequestLog;
 use crate::session::Session;
 use crate::store::apps::AppStore;
+use crate::store::calendar::CalendarStore;
 use crate::store::crm::CrmStore;
+use crate::store::disk::DiskStore;
 use crate::store::entity::EntityStore;
 use crate::store::events::{Delivery, EventStore, Occurrence};
 use crate::store::im::ImStore;
@@ -205,6 +207,10 @@ pub struct PortalState {
     pub lists: ListStore,
     /// Chats and messages (`im.chat.add`, `im.message.*`).
     pub im: ImStore,
+    /// Disk storages, folders and files (`disk.*`).
+    pub disk: DiskStore,
+    /// Calendar sections and events (`calendar.*`).
+    pub calendar: CalendarStore,
 }
 
 impl PortalState {
@@ -249,6 +255,8 @@ impl PortalState {
             entity: EntityStore::default(),
             lists: ListStore::default(),
             im: ImStore::default(),
+            disk: DiskStore::default(),
+            calendar: CalendarStore::default(),
         }
     }
 

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use b24_core::OAuth;
 use b24_core::registry::{self, MethodInfo};
 use serde_json::{Map, Value, json};
 
@@ -226,13 +225,25 @@ struct Made {
     list: i64,
     element: i64,
     message: i64,
+    /// The caller's disk storage, a folder in it with a file, a folder and a file to trash, a
+    /// folder to delete.
+    storage: i64,
+    folder: i64,
+    file: i64,
+    trashed_folder: i64,
+    trashed_file: i64,
+    doomed_folder: i64,
+    /// A calendar section of user #1 with an event.
+    calendar_section: i64,
+    event: i64,
 }
 
 /// Minimal valid requests of stateful methods whose documented example names records or users
 /// the emulated portal does not hold (tasks #8017 and #8131, users #123 and #456), or that
 /// document none. Task #1, the storage `menu` with an item and a section, the list `setup`
-/// with an element, a message to user #11 are made before the run; checklist items and comments #1 by the `add` of
-/// their family.
+/// with an element, a message to user #11, disk folders and files in the caller's storage, a
+/// calendar section with an event are made before the run; checklist items and comments #1 by
+/// the `add` of their family.
 fn stateful_request(method: &str, made: &Made) -> Option<Value> {
     let (item, section, list, element) = (made.item, made.section, made.list, made.element);
     let setup = json!({ "IBLOCK_TYPE_ID": "lists", "IBLOCK_ID": list, "IBLOCK_CODE": "setup" });
@@ -243,7 +254,50 @@ fn stateful_request(method: &str, made: &Made) -> Option<Value> {
         }
         body
     };
+    let upload = |id: i64, name: &str| json!({ "id": id, "data": { "NAME": name }, "fileContent": [name, "aGVsbG8="] });
+    let calendar = |extra: Value| {
+        let mut body = json!({ "type": "user", "ownerId": 1 });
+        if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
+            body.extend(extra);
+        }
+        body
+    };
     Some(match method {
+        "disk.storage.getList" => json!({}),
+        "disk.storage.get" | "disk.storage.getChildren" => json!({ "id": made.storage }),
+        "disk.storage.addFolder" => json!({ "id": made.storage, "data": { "NAME": "Other" } }),
+        // `data` is typed as a list here.
+        "disk.storage.uploadFile" => json!({
+            "id": made.storage, "data": [{ "NAME": "other.txt" }],
+            "fileContent": ["other.txt", "aGVsbG8="]
+        }),
+        "disk.folder.get" | "disk.folder.getChildren" => json!({ "id": made.folder }),
+        "disk.folder.addSubFolder" => json!({ "id": made.folder, "data": { "NAME": "Sub" } }),
+        "disk.folder.uploadFile" => upload(made.folder, "new.txt"),
+        "disk.folder.rename" => json!({ "id": made.folder, "newName": "Renamed" }),
+        "disk.folder.markDeleted" | "disk.folder.restore" => json!({ "id": made.trashed_folder }),
+        "disk.folder.moveTo" => {
+            json!({ "id": made.trashed_folder, "targetFolderId": made.folder })
+        }
+        "disk.folder.deleteTree" => json!({ "id": made.doomed_folder }),
+        "disk.file.get" | "disk.file.delete" => json!({ "id": made.file }),
+        "disk.file.rename" => json!({ "id": made.file, "newName": "renamed.txt" }),
+        "disk.file.markDeleted" | "disk.file.restore" => json!({ "id": made.trashed_file }),
+        "disk.file.moveTo" => json!({ "id": made.file, "targetFolderId": made.doomed_folder }),
+        "calendar.section.get" => calendar(json!({})),
+        "calendar.section.add" => calendar(json!({ "name": "Other" })),
+        "calendar.section.update" => {
+            calendar(json!({ "id": made.calendar_section, "name": "Renamed" }))
+        }
+        // Last of its entity: the setup section goes with its event.
+        "calendar.section.delete" => calendar(json!({ "id": made.calendar_section })),
+        "calendar.event.add" => calendar(json!({
+            "from": "2024-06-14 10:00:00", "to": "2024-06-14 11:00:00",
+            "section": made.calendar_section, "name": "Other"
+        })),
+        "calendar.event.get" => calendar(json!({ "from": "2024-06-01", "to": "2024-06-30" })),
+        "calendar.event.update" => calendar(json!({ "id": made.event, "name": "Renamed" })),
+        "calendar.event.getbyid" | "calendar.event.delete" => json!({ "id": made.event }),
         "im.message.add" => json!({ "DIALOG_ID": "11", "MESSAGE": "Hello" }),
         "im.message.update" => json!({ "MESSAGE_ID": made.message, "MESSAGE": "Hello again" }),
         "im.message.delete" => json!({ "MESSAGE_ID": made.message }),
@@ -306,6 +360,45 @@ fn stateful_request(method: &str, made: &Made) -> Option<Value> {
     })
 }
 
+/// The disk folders and files and the calendar records of [`Made`].
+async fn make_disk_and_calendar(client: &b24_core::Client, made: &mut Made) {
+    let call = |method: &'static str, body: Value| async move {
+        client.call_raw(method, &body).await.expect(method).result
+    };
+    let storages = call("disk.storage.getList", json!({})).await;
+    let mine = storages
+        .as_array()
+        .and_then(|all| all.iter().find(|s| s["ENTITY_TYPE"] == json!("user")))
+        .expect("the caller's storage");
+    let id = |record: &Value| record["ID"].as_str().and_then(|id| id.parse().ok());
+    made.storage = id(mine).expect("a storage ID");
+    let folder = |name: &str| json!({ "id": made.storage, "data": { "NAME": name } });
+    made.folder = id(&call("disk.storage.addFolder", folder("Setup")).await).expect("an ID");
+    made.trashed_folder =
+        id(&call("disk.storage.addFolder", folder("Trash")).await).expect("an ID");
+    made.doomed_folder =
+        id(&call("disk.storage.addFolder", folder("Doomed")).await).expect("an ID");
+    let file = |name: &str| json!({ "id": made.folder, "data": { "NAME": name }, "fileContent": [name, "aGVsbG8="] });
+    made.file = id(&call("disk.folder.uploadFile", file("setup.txt")).await).expect("an ID");
+    made.trashed_file =
+        id(&call("disk.folder.uploadFile", file("trash.txt")).await).expect("an ID");
+    let section = call(
+        "calendar.section.add",
+        json!({ "type": "user", "ownerId": 1, "name": "Setup" }),
+    )
+    .await;
+    made.calendar_section = section.as_i64().expect("a section ID");
+    let event = call(
+        "calendar.event.add",
+        json!({
+            "type": "user", "ownerId": 1, "section": made.calendar_section, "name": "Setup",
+            "from": "2024-06-14 10:00:00", "to": "2024-06-14 11:00:00"
+        }),
+    )
+    .await;
+    made.event = event.as_i64().expect("an event ID");
+}
+
 /// What the test sends for `method`: a stateful method's minimal valid request, else the
 /// documented example, else the required parameters and `fields`.
 fn request(method: &str, entry: Option<&Value>, made: &Made) -> Value {
@@ -354,16 +447,8 @@ async fn check(client: &b24_core::Client, info: &MethodInfo, body: Value) -> Res
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_registered_method_answers_with_its_typed_response() {
-    let emulator = b24_emulator::Emulator::start()
-        .await
-        .expect("the emulator starts on loopback");
-    // An application's token with every scope: event and placement methods refuse webhooks.
-    let token = emulator.issue_oauth_token(1, b24_emulator::state::ALL_SCOPES.iter().copied());
-    let client = b24_core::Client::builder()
-        .oauth(OAuth::with_token(&emulator.portal_url(), token).expect("a loopback portal"))
-        .rate_limit(None)
-        .build()
-        .expect("a valid configuration");
+    // An application with every scope: event and placement methods refuse webhooks.
+    let (emulator, client) = crate::support::app_portal(b24_emulator::state::ALL_SCOPES, &[]).await;
     // Records for the documented examples of the legacy CRM entities, which name IDs up to 150.
     for entity in ["deal", "contact", "lead", "company"] {
         assert!(emulator.seed(entity, 150).is_some(), "{entity}");
@@ -422,6 +507,7 @@ async fn every_registered_method_answers_with_its_typed_response() {
         .await
         .expect("a message");
     made.message = message.result.as_i64().expect("a message ID");
+    make_disk_and_calendar(&client, &mut made).await;
     // The administrator confirms the one method that waits for it, once it was asked for.
     let asked = client
         .call_raw("voximplant.user.get", &json!({ "USER_ID": [1] }))

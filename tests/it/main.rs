@@ -1,8 +1,10 @@
 //! Integration tests: the SDK against the emulator over real HTTP on loopback.
 
+mod calendar;
 mod catalog;
 mod config_edges;
 mod deadline;
+mod disk;
 mod entity;
 mod errors;
 mod every_method;

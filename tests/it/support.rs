@@ -53,6 +53,52 @@ pub fn unpaced_for(emulator: &Emulator) -> Client {
     unpaced(&emulator.webhook_url(), |builder| builder)
 }
 
+/// A started emulator and an unpaced client calling it as an application of user #1 with
+/// `scopes` (event and placement methods refuse webhooks), bound offline to `events`.
+pub async fn app_portal(scopes: &[&str], events: &[&str]) -> (Emulator, Client) {
+    let emulator = Emulator::start()
+        .await
+        .expect("the emulator starts on loopback");
+    let token = emulator.issue_oauth_token(1, scopes);
+    let portal = b24_core::OAuth::with_token(&emulator.portal_url(), token);
+    let client = Client::builder()
+        .oauth(portal.expect("a loopback portal"))
+        .rate_limit(None)
+        .build()
+        .expect("a valid configuration");
+    for event in events {
+        let bind = b24_methods::event::bind::EventBind::new(*event, "").with_event_type("offline");
+        client.call(&bind).await.expect("bound");
+    }
+    (emulator, client)
+}
+
+/// The ID a creating call answers with (`calendar.section.add`, `task.commentitem.add`, …).
+pub async fn created<M>(client: &Client, request: &M) -> i64
+where
+    M: b24_core::Method<Response = b24_core::types::Numeric>,
+{
+    let id = client.call(request).await.expect("created");
+    id.as_i64().expect("an ID")
+}
+
+/// The offline queue of `client`'s application, in order: each event's name and data.
+pub async fn offline_events(client: &Client) -> Vec<(String, serde_json::Value)> {
+    let queue = client
+        .call(&b24_methods::event::offline::get::EventOfflineGet::default())
+        .await
+        .expect("the offline queue");
+    queue["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| {
+            let name = e["EVENT_NAME"].as_str().unwrap_or_default().to_owned();
+            (name, e["EVENT_DATA"].clone())
+        })
+        .collect()
+}
+
 /// Every item of `stream` mapped by `id`, in delivery order, and the HTTP requests the stream
 /// made; checks that its progress counted every item.
 pub async fn drain_ids<T>(

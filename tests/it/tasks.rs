@@ -1,6 +1,7 @@
 //! Tasks end to end through the typed methods of b24-methods: what `tasks.task.add` creates,
 //! `get` and `list` return, `update` changes and `delete` removes; list filters, order, select
-//! and paging; the documented errors; status moves, checklist items and comments.
+//! and paging; the documented errors; status moves, checklist items and comments; the task and
+//! comment events.
 
 use b24_core::Client;
 use b24_methods::task::checklistitem::add::{TaskChecklistitemAdd, TaskChecklistitemAddFields};
@@ -325,4 +326,68 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
         .expect("deleted");
     let (code, _) = support::api_failure(client.call(&TaskCommentitemGetlist::new(id)).await);
     assert_eq!(code, "ERROR_CORE");
+}
+
+#[tokio::test]
+// Comments are deprecated by the documentation, and still answer.
+#[allow(deprecated)]
+async fn add_update_delete_and_comments_fire_the_task_events() {
+    use b24_methods::task::commentitem::delete::TaskCommentitemDelete;
+
+    let names = [
+        "ONTASKADD",
+        "ONTASKUPDATE",
+        "ONTASKCOMMENTADD",
+        "ONTASKCOMMENTDELETE",
+        "ONTASKDELETE",
+    ];
+    let (_emulator, client) = support::app_portal(&["task"], &names).await;
+    let task = add(&client, json!({ "TITLE": "Call", "RESPONSIBLE_ID": 1 })).await;
+    let id: i64 = task["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("an ID");
+    client
+        .call(&TasksTaskUpdate::new(id, json!({ "TITLE": "Call back" })))
+        .await
+        .expect("updated");
+    let done = TaskCommentitemAdd::new(id, TaskCommentitemAddFields::new("Done"));
+    let comment = support::created(&client, &done).await;
+    client
+        .call(&TaskCommentitemDelete::new(id, comment))
+        .await
+        .expect("deleted");
+    client
+        .call(&TasksTaskDelete::new(id))
+        .await
+        .expect("deleted");
+
+    let fired = support::offline_events(&client).await;
+    let task = json!({ "ID": id.to_string() });
+    let comment = json!({ "ID": comment.to_string(), "TASK_ID": id.to_string() });
+    let added = |ids: &Value| {
+        json!({
+            "FIELDS_BEFORE": "undefined", "FIELDS_AFTER": ids,
+            "IS_ACCESSIBLE_BEFORE": "N", "IS_ACCESSIBLE_AFTER": "undefined"
+        })
+    };
+    let deleted = |ids: &Value| {
+        json!({
+            "FIELDS_BEFORE": ids, "FIELDS_AFTER": "undefined",
+            "IS_ACCESSIBLE_BEFORE": "undefined", "IS_ACCESSIBLE_AFTER": "N"
+        })
+    };
+    let updated = json!({
+        "FIELDS_BEFORE": task, "FIELDS_AFTER": task,
+        "IS_ACCESSIBLE_BEFORE": "undefined", "IS_ACCESSIBLE_AFTER": "undefined"
+    });
+    let data = [
+        added(&task),
+        updated,
+        added(&comment),
+        deleted(&comment),
+        deleted(&task),
+    ];
+    let expected: Vec<(String, Value)> = names.map(String::from).into_iter().zip(data).collect();
+    assert_eq!(fired, expected);
 }

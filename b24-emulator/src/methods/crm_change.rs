@@ -1,10 +1,8 @@
 //! Changes of CRM records made by a call: the write to the store and the change event it
 //! fires (`ONCRMDEALADD`, …), shared by `crm.item.*` and the legacy methods.
 
-use crate::auth::Principal;
 use crate::call::Call;
 use crate::store::crm::schema::{self, Style};
-use crate::store::events::Occurrence;
 use crate::value::Value;
 
 /// Creates a record from `fields` (named in `style`) for the caller; returns its ID.
@@ -52,20 +50,9 @@ fn fire_change(call: &mut Call<'_>, entity_type_id: i64, action: &str, id: i64) 
     let Some(event) = schema::event_name(entity_type_id, action) else {
         return;
     };
-    let tokens = match call.principal {
-        Principal::OAuth { token, scopes, .. } => Some((token.clone(), scopes.to_vec())),
-        Principal::Webhook { .. } => None,
-    };
     let data = Value::object([(
         "FIELDS",
         Value::object([("ID", Value::from(id.to_string()))]),
     )]);
-    let occurrence = Occurrence {
-        event,
-        data,
-        user_id: call.principal.user_id(),
-        now: call.now_secs(),
-        tokens,
-    };
-    call.state.fire_event(occurrence);
+    call.fire(event, data);
 }

@@ -10,10 +10,12 @@ pub mod app;
 mod args;
 pub mod automated_solution;
 pub mod batch;
+pub mod calendar;
 mod crm_change;
 pub mod crm_item;
 pub mod crm_legacy;
 pub mod crm_type;
+pub mod disk;
 pub mod entity;
 pub mod events;
 mod fields;
@@ -48,6 +50,8 @@ const CRM: Option<&str> = Some("crm");
 const TASK: Option<&str> = Some("task");
 const ENTITY: Option<&str> = Some("entity");
 const LISTS: Option<&str> = Some("lists");
+const DISK: Option<&str> = Some("disk");
+const CALENDAR: Option<&str> = Some("calendar");
 
 /// The methods written by hand, each with its handler.
 static HAND_WRITTEN: &[MethodDef] = &[
@@ -199,6 +203,49 @@ static HAND_WRITTEN: &[MethodDef] = &[
     m("im.message.update", Some("im"), im_messages::update),
     m("im.message.delete", Some("im"), im_messages::delete),
     m("im.dialog.messages.get", Some("im"), im_messages::history),
+    // disk
+    m("disk.storage.getlist", DISK, disk::storage_list),
+    m("disk.storage.get", DISK, disk::storage_get),
+    m("disk.storage.getchildren", DISK, disk::storage_children),
+    m("disk.storage.addfolder", DISK, disk::storage_add_folder),
+    m("disk.storage.uploadfile", DISK, disk::storage_upload),
+    m("disk.folder.get", DISK, disk::folder_get),
+    m("disk.folder.getchildren", DISK, disk::folder_children),
+    m("disk.folder.addsubfolder", DISK, disk::folder_add),
+    m("disk.folder.uploadfile", DISK, disk::folder_upload),
+    m("disk.folder.rename", DISK, disk::rename),
+    m("disk.folder.moveto", DISK, disk::move_to),
+    m("disk.folder.markdeleted", DISK, disk::mark_deleted),
+    m("disk.folder.restore", DISK, disk::restore),
+    m("disk.folder.deletetree", DISK, disk::delete),
+    m("disk.file.get", DISK, disk::file_get),
+    m("disk.file.rename", DISK, disk::rename),
+    m("disk.file.moveto", DISK, disk::move_to),
+    m("disk.file.markdeleted", DISK, disk::mark_deleted),
+    m("disk.file.restore", DISK, disk::restore),
+    m("disk.file.delete", DISK, disk::delete),
+    // calendar
+    m("calendar.section.get", CALENDAR, calendar::section_get),
+    m("calendar.section.add", CALENDAR, calendar::section_add),
+    m(
+        "calendar.section.update",
+        CALENDAR,
+        calendar::section_update,
+    ),
+    m(
+        "calendar.section.delete",
+        CALENDAR,
+        calendar::section_delete,
+    ),
+    m("calendar.event.add", CALENDAR, calendar::event_add),
+    m("calendar.event.update", CALENDAR, calendar::event_update),
+    m("calendar.event.delete", CALENDAR, calendar::event_delete),
+    m("calendar.event.get", CALENDAR, calendar::event_get),
+    m(
+        "calendar.event.getbyid",
+        CALENDAR,
+        calendar::event_get_by_id,
+    ),
     // telephony
     confirmed("voximplant.user.get", "telephony", telephony::user_get),
 ];

@@ -50,13 +50,66 @@ fn as_author<T>(call: &mut Call<'_>, write: impl FnOnce(&mut Call<'_>, Author<'_
     write(call, author)
 }
 
+/// What a task event tells of the record: it was made, changed or removed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Add,
+    Update,
+    Delete,
+}
+
+/// Fires a task or task-comment event as the documentation shows its data: `FIELDS_BEFORE`
+/// and `FIELDS_AFTER` hold `ids` on the side where the record exists and `undefined` on the
+/// other, `IS_ACCESSIBLE_BEFORE`/`AFTER` are `N` where it does not exist and `undefined`
+/// (not checked) where it does.
+fn fire(call: &mut Call<'_>, event: &str, change: Change, ids: Value) {
+    let side = |exists: bool| {
+        if exists {
+            (ids.clone(), Value::from("undefined"))
+        } else {
+            (Value::from("undefined"), Value::from("N"))
+        }
+    };
+    let (before, accessible_before) = side(change != Change::Add);
+    let (after, accessible_after) = side(change != Change::Delete);
+    let data = Value::object([
+        ("FIELDS_BEFORE", before),
+        ("FIELDS_AFTER", after),
+        ("IS_ACCESSIBLE_BEFORE", accessible_before),
+        ("IS_ACCESSIBLE_AFTER", accessible_after),
+    ]);
+    call.fire(event.to_owned(), data);
+}
+
+/// Fires a task event with the task's `ID`.
+fn fire_task(call: &mut Call<'_>, event: &str, change: Change, id: i64) {
+    let ids = Value::object([("ID", Value::from(id.to_string()))]);
+    fire(call, event, change, ids);
+}
+
+/// Fires a task-comment event with the comment's `ID` and its `TASK_ID` (checklist items have
+/// no events).
+fn fire_comment(call: &mut Call<'_>, event: &str, change: Change, task: i64, id: i64) {
+    if !call.method.starts_with("task.commentitem.") {
+        return;
+    }
+    let ids = Value::object([
+        ("ID", Value::from(id.to_string())),
+        ("TASK_ID", Value::from(task.to_string())),
+    ]);
+    fire(call, event, change, ids);
+}
+
 /// `tasks.task.add`: the new task.
 pub fn add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let fields = fields(call.params)?.clone();
-    as_author(call, |call, author| {
+    let output = as_author(call, |call, author| {
         let task = call.state.tasks.add(&fields, author)?;
-        Ok(one(task.record(&Select::all())))
-    })
+        Ok((task.id(), one(task.record(&Select::all()))))
+    });
+    let (id, output) = output?;
+    fire_task(call, "ONTASKADD", Change::Add, id);
+    Ok(output)
 }
 
 /// `tasks.task.get`: the task, its `select` fields only when given.
@@ -71,10 +124,17 @@ pub fn get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 pub fn update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let id = task_id(call.params)?;
     let fields = fields(call.params)?.clone();
-    as_author(call, |call, author| {
-        let task = call.state.tasks.update(id, &fields, author)?;
+    change(call, id, &fields)
+}
+
+/// Writes `fields` to task `id` for the caller and fires `ONTASKUPDATE`; the task as it is now.
+fn change(call: &mut Call<'_>, id: i64, fields: &Value) -> Result<MethodOutput, ApiError> {
+    let output = as_author(call, |call, author| {
+        let task = call.state.tasks.update(id, fields, author)?;
         Ok(one(task.record(&Select::all())))
-    })
+    })?;
+    fire_task(call, "ONTASKUPDATE", Change::Update, id);
+    Ok(output)
 }
 
 /// `tasks.task.delete`: `{"task": true}`.
@@ -83,6 +143,7 @@ pub fn delete(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     if !call.state.tasks.delete(id) {
         return Err(wrong_task_id());
     }
+    fire_task(call, "ONTASKDELETE", Change::Delete, id);
     Ok(one(Value::Bool(true)))
 }
 
@@ -112,10 +173,7 @@ pub fn set_status(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     };
     let id = task_id(call.params)?;
     let fields = Value::object([("STATUS", Value::Int(status))]);
-    as_author(call, |call, author| {
-        let task = call.state.tasks.update(id, &fields, author)?;
-        Ok(one(task.record(&Select::all())))
-    })
+    change(call, id, &fields)
 }
 
 /// A parameter of the older `task.*` methods: by name (any case) or by position.
@@ -156,6 +214,7 @@ pub fn item_add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let fields = arg(call.params, "FIELDS", 1).cloned().unwrap_or_default();
     let (user, now) = (call.principal.user_id(), call.now_secs());
     let id = items(call).add(task, &fields, user, now)?;
+    fire_comment(call, "ONTASKCOMMENTADD", Change::Add, task, id);
     Ok(MethodOutput::new(Value::Int(id)))
 }
 
@@ -177,6 +236,7 @@ pub fn item_update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let fields = arg(call.params, "FIELDS", 2).cloned().unwrap_or_default();
     let comment = call.method.starts_with("task.commentitem.");
     items(call).update(task, item, &fields)?;
+    fire_comment(call, "ONTASKCOMMENTUPDATE", Change::Update, task, item);
     Ok(MethodOutput::new(if comment {
         Value::Bool(true)
     } else {
@@ -188,6 +248,7 @@ pub fn item_update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 pub fn item_delete(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let (task, item) = task_and_item(call, true)?;
     items(call).delete(task, item)?;
+    fire_comment(call, "ONTASKCOMMENTDELETE", Change::Delete, task, item);
     Ok(MethodOutput::new(Value::Bool(true)))
 }
 

@@ -61,7 +61,7 @@ use crate::guard::ConnLimits;
 use crate::server::{self, Listener, ListenerKind, ServerTask};
 use crate::setters::setters;
 
-mod dates;
+pub(crate) mod dates;
 mod entry;
 mod login;
 mod render;
