@@ -140,11 +140,21 @@ impl Budget {
     /// Books one request in `bucket`; returns the wait. Never fails.
     pub(crate) async fn book(&self, bucket: &str, limit: RateLimit) -> Duration {
         if self.ask_store() {
-            let resuming = self.failing();
+            // Resuming: the fleet kept the portal's bucket busy while the store was away, and
+            // this worker's own requests are booked until the end of its local schedule.
+            let resuming = self.failing().then(|| {
+                let now = self.now();
+                let local = lock(&self.local);
+                let end = local
+                    .ledger
+                    .buckets
+                    .get(bucket)
+                    .map_or(now, |(state, _)| state.at);
+                Duration::try_from_secs_f64((end - now).max(0.0)).unwrap_or_default()
+            });
             let shared = async {
-                if resuming {
-                    // The fleet kept the portal's bucket busy while the store was away.
-                    self.store.fill(bucket, limit).await?;
+                if let Some(ahead) = resuming {
+                    self.store.fill(bucket, limit, ahead).await?;
                 }
                 self.store.book(bucket, limit).await
             };
@@ -186,14 +196,17 @@ impl Budget {
     /// Records a 503 of `bucket`. Never fails.
     pub(crate) async fn fill(&self, bucket: &str, limit: RateLimit) {
         if !self.failing() {
-            match self.bounded(self.store.fill(bucket, limit)).await {
+            match self
+                .bounded(self.store.fill(bucket, limit, Duration::ZERO))
+                .await
+            {
                 Ok(()) => return,
                 Err(error) => self.failed("fill", &error),
             }
         }
         let share = limit.share(self.workers);
         let now = self.now();
-        lock(&self.local).ledger.fill(bucket, share, now);
+        lock(&self.local).ledger.fill(bucket, share, now, 0.0);
     }
 
     /// How long the method of `account` must wait. Never fails.
@@ -283,10 +296,15 @@ mod tests {
                 self.inner.book(bucket, limit).await
             })
         }
-        fn fill<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, ()> {
+        fn fill<'a>(
+            &'a self,
+            bucket: &'a str,
+            limit: RateLimit,
+            ahead: Duration,
+        ) -> StoreFuture<'a, ()> {
             Box::pin(async move {
                 self.check()?;
-                self.inner.fill(bucket, limit).await
+                self.inner.fill(bucket, limit, ahead).await
             })
         }
         fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration> {
