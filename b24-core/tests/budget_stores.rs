@@ -69,14 +69,22 @@ async fn a_refusal_reaches_everyone(first: &dyn BudgetStore, second: &dyn Budget
     let key = fresh("fill");
     let limit = RateLimit::STANDARD;
     assert!(first.book(&key, limit).await.unwrap() < Duration::from_millis(50));
-    second.fill(&key, limit).await.unwrap();
+    second.fill(&key, limit, Duration::ZERO).await.unwrap();
     let wait = first.book(&key, limit).await.unwrap().as_secs_f64();
     assert!((wait - 2.0 * STEP).abs() < 0.1, "{wait}");
     // Refusals pile up no further than "full now".
-    second.fill(&key, limit).await.unwrap();
-    second.fill(&key, limit).await.unwrap();
+    second.fill(&key, limit, Duration::ZERO).await.unwrap();
+    second.fill(&key, limit, Duration::ZERO).await.unwrap();
     let next = first.book(&key, limit).await.unwrap().as_secs_f64();
     assert!(next < wait + STEP + 0.1, "{next} after {wait}");
+    // Full for longer: a worker back from pacing alone has requests booked until then.
+    let later = fresh("fill-ahead");
+    second
+        .fill(&later, limit, Duration::from_secs(10))
+        .await
+        .unwrap();
+    let wait = first.book(&later, limit).await.unwrap().as_secs_f64();
+    assert!((wait - (10.0 + 2.0 * STEP)).abs() < 0.1, "{wait}");
 }
 
 /// Operating time: near the limit the method waits for its reset, a 429 blocks every worker.
@@ -151,7 +159,7 @@ async fn degenerate_limits(store: &dyn BudgetStore) {
         for _ in 0..3 {
             assert!(store.book(&key, limit).await.unwrap() <= Duration::from_secs(600));
         }
-        store.fill(&key, limit).await.unwrap();
+        store.fill(&key, limit, Duration::ZERO).await.unwrap();
         assert!(store.book(&key, limit).await.unwrap() <= Duration::from_secs(600));
         let account = fresh("degenerate-operating");
         store

@@ -97,6 +97,14 @@ pub(crate) struct Pacing {
     pub ceiling: f64,
 }
 
+impl Pacing {
+    /// The level of a bucket full until `ahead` seconds from now (clamped into
+    /// 0..=`MAX_AHEAD`).
+    pub(crate) fn full_ahead(&self, ahead: f64) -> f64 {
+        self.burst + self.drain * sane::number(ahead, 0.0..=MAX_AHEAD, "fill ahead")
+    }
+}
+
 /// Share of the portal's drain rate the client counts on: clocks and latencies differ a little.
 pub(crate) const DRAIN_MARGIN: f64 = 0.995;
 
@@ -127,8 +135,14 @@ impl BucketState {
     /// their slots lie beyond a full bucket's drain time only when they were booked that far
     /// ahead anyway, so a run of refusals never pushes the schedule further than one.
     pub fn fill(&mut self, limit: RateLimit, now: f64) {
+        self.fill_ahead(limit, now, 0.0);
+    }
+
+    /// Records that the bucket is full until `ahead` seconds after `now` (requests of this
+    /// worker that the state does not know of are booked until then), clamped to `MAX_AHEAD`.
+    pub fn fill_ahead(&mut self, limit: RateLimit, now: f64, ahead: f64) {
         let level = self.level_at(limit, now);
-        self.level = level.max(limit.pacing().burst);
+        self.level = level.max(limit.pacing().full_ahead(ahead));
         self.at = now;
     }
 

@@ -96,15 +96,21 @@ impl BudgetStore for FileStore {
         let bucket = bucket.to_owned();
         Box::pin(self.update(move |ledger, now, unreadable| {
             if unreadable {
-                ledger.fill(&bucket, limit, now);
+                ledger.fill(&bucket, limit, now, 0.0);
             }
             ledger.book(&bucket, limit, now)
         }))
     }
 
-    fn fill<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, ()> {
+    fn fill<'a>(
+        &'a self,
+        bucket: &'a str,
+        limit: RateLimit,
+        ahead: Duration,
+    ) -> StoreFuture<'a, ()> {
         let bucket = bucket.to_owned();
-        Box::pin(self.update(move |ledger, now, _| ledger.fill(&bucket, limit, now)))
+        let ahead = ahead.as_secs_f64();
+        Box::pin(self.update(move |ledger, now, _| ledger.fill(&bucket, limit, now, ahead)))
     }
 
     fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration> {

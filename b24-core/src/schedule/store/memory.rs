@@ -31,9 +31,9 @@ impl Ledger {
         wait
     }
 
-    pub fn fill(&mut self, bucket: &str, limit: RateLimit, now: f64) {
+    pub fn fill(&mut self, bucket: &str, limit: RateLimit, now: f64, ahead: f64) {
         let entry = self.bucket(bucket);
-        entry.0.fill(limit, now);
+        entry.0.fill_ahead(limit, now, ahead);
         entry.1 = entry.0.idle_after(limit);
     }
 
@@ -103,8 +103,13 @@ impl BudgetStore for MemoryStore {
         Box::pin(async move { Ok(wait) })
     }
 
-    fn fill<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, ()> {
-        self.with(|ledger, now| ledger.fill(bucket, limit, now));
+    fn fill<'a>(
+        &'a self,
+        bucket: &'a str,
+        limit: RateLimit,
+        ahead: Duration,
+    ) -> StoreFuture<'a, ()> {
+        self.with(|ledger, now| ledger.fill(bucket, limit, now, ahead.as_secs_f64()));
         Box::pin(async { Ok(()) })
     }
 

@@ -57,9 +57,16 @@ pub trait BudgetStore: Send + Sync + 'static {
     /// Books one request in `bucket` under `limit`; returns how long to wait before sending it.
     fn book<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, Duration>;
 
-    /// Records that the portal refused a request of `bucket` because it was full (a 503): the
-    /// next booking of every worker sees a full bucket.
-    fn fill<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, ()>;
+    /// Records that the portal refused a request of `bucket` because it was full (a 503, with
+    /// `ahead` zero): the next booking of every worker sees a full bucket. With `ahead`, the
+    /// bucket is full until that long from now (a worker that paced itself alone while the
+    /// store failed has requests booked until then).
+    fn fill<'a>(
+        &'a self,
+        bucket: &'a str,
+        limit: RateLimit,
+        ahead: Duration,
+    ) -> StoreFuture<'a, ()>;
 
     /// How long the method of `account` must wait before it may run, with `limit` operating
     /// seconds per ten minutes.

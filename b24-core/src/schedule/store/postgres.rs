@@ -83,7 +83,8 @@ impl Statements {
              RETURNING at - seen",
             level = level_at("$2", "CAST($4 AS DOUBLE PRECISION)"),
         );
-        // $1 key, $2 drain, $3 burst, $4 ceiling.
+        // $1 key, $2 drain, $3 the level of a full bucket (beyond the burst: full for longer),
+        // $4 ceiling.
         let fill = format!(
             "INSERT INTO b24_budget_bucket AS b (key, level, at, seen, expires_at)
              SELECT $1, CAST($3 AS DOUBLE PRECISION), n.t, n.t, n.t + $3 / CAST($2 AS DOUBLE PRECISION) + 60.0
@@ -275,15 +276,17 @@ impl BudgetStore for PostgresStore {
         })
     }
 
-    fn fill<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, ()> {
+    fn fill<'a>(
+        &'a self,
+        bucket: &'a str,
+        limit: RateLimit,
+        ahead: Duration,
+    ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let Pacing {
-                drain,
-                burst,
-                ceiling,
-                ..
-            } = limit.pacing();
-            let params: [&(dyn ToSql + Sync); 4] = [&bucket, &drain, &burst, &ceiling];
+            let pacing = limit.pacing();
+            let full = pacing.full_ahead(ahead.as_secs_f64());
+            let Pacing { drain, ceiling, .. } = pacing;
+            let params: [&(dyn ToSql + Sync); 4] = [&bucket, &drain, &full, &ceiling];
             self.rows(|sql| &sql.fill, &params).await.map(drop)
         })
     }

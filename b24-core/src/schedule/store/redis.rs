@@ -171,10 +171,16 @@ impl BudgetStore for RedisStore {
         })
     }
 
-    fn fill<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, ()> {
+    fn fill<'a>(
+        &'a self,
+        bucket: &'a str,
+        limit: RateLimit,
+        ahead: Duration,
+    ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             let pacing = limit.pacing();
-            let args = [pacing.drain, pacing.burst, pacing.ceiling].map(|x| format!("{x:e}"));
+            let full = pacing.full_ahead(ahead.as_secs_f64());
+            let args = [pacing.drain, full, pacing.ceiling].map(|x| format!("{x:e}"));
             let _: String = self.run(bucket_key(bucket), "fill", &args).await?;
             Ok(())
         })

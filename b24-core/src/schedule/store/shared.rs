@@ -2,11 +2,11 @@
 //! local bucket at a share of the limit while the store cannot answer.
 //!
 //! When the store fails, the worker cannot know what the others book, so it paces itself at
-//! `1 / workers` of the limit, starting from a full bucket at the end of the schedule it last
-//! saw (never from an empty one: that would send a burst into a portal bucket the fleet keeps
-//! full). It warns at most once a minute, tries the store again every second, and when the
-//! store answers marks the shared bucket full before booking in it again, since the fleet has
-//! kept the portal's bucket busy meanwhile.
+//! `1 / workers` of the limit, starting from a full bucket at the end of the shared schedule as
+//! it last saw it (never from an empty one: that would send a burst into a portal bucket the
+//! fleet keeps full). It warns at most once a minute, tries the store again every second, and
+//! when the store answers marks the shared bucket full until its own local bookings have gone
+//! out before booking in it again, since the fleet has kept the portal's bucket busy meanwhile.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -42,8 +42,9 @@ struct Local {
     /// The buckets and accounts paced alone while the store fails (accounts are mirrored
     /// always, so a failure does not forget a block).
     ledger: Ledger,
-    /// Per bucket, the local time the last shared booking was for.
-    last_slot: HashMap<String, f64>,
+    /// Per bucket, the local time the last shared booking was for, and how far ahead of its
+    /// booking that was: the fleet's bookings reach about that far ahead of the clock.
+    last_slot: HashMap<String, (f64, f64)>,
 }
 
 impl Budget {
@@ -140,20 +141,32 @@ impl Budget {
     /// Books one request in `bucket`; returns the wait. Never fails.
     pub(crate) async fn book(&self, bucket: &str, limit: RateLimit) -> Duration {
         if self.ask_store() {
-            let resuming = self.failing();
+            // Resuming: the fleet kept the portal's bucket busy while the store was away, and
+            // this worker's own requests are booked until the end of its local schedule.
+            let resuming = self.failing().then(|| {
+                let now = self.now();
+                let local = lock(&self.local);
+                let end = local
+                    .ledger
+                    .buckets
+                    .get(bucket)
+                    .map_or(now, |(state, _)| state.at);
+                Duration::try_from_secs_f64((end - now).max(0.0)).unwrap_or_default()
+            });
             let shared = async {
-                if resuming {
-                    // The fleet kept the portal's bucket busy while the store was away.
-                    self.store.fill(bucket, limit).await?;
+                if let Some(ahead) = resuming {
+                    self.store.fill(bucket, limit, ahead).await?;
                 }
                 self.store.book(bucket, limit).await
             };
             match self.bounded(shared).await {
                 Ok(wait) => {
                     self.answered();
-                    let slot = self.now() + wait.as_secs_f64();
+                    let ahead = wait.as_secs_f64();
                     let mut local = lock(&self.local);
-                    local.last_slot.insert(bucket.to_owned(), slot);
+                    local
+                        .last_slot
+                        .insert(bucket.to_owned(), (self.now() + ahead, ahead));
                     return wait;
                 }
                 Err(error) => self.failed("book", &error),
@@ -167,16 +180,21 @@ impl Budget {
         let share = limit.share(self.workers);
         let now = self.now();
         let mut local = lock(&self.local);
-        let last_slot = local.last_slot.get(bucket).copied().unwrap_or(now);
+        // The shared schedule's end: at least this worker's last slot, and about as far ahead
+        // of now as the fleet booked when this worker last booked.
+        let end = local
+            .last_slot
+            .get(bucket)
+            .map_or(now, |(slot, ahead)| slot.max(now + ahead));
         let entry = local
             .ledger
             .buckets
             .entry(bucket.to_owned())
             .or_insert_with(|| {
-                // Full at the end of the schedule last seen: the first booking waits too.
+                // Full at the end of the shared schedule: the first booking waits too.
                 let state = BucketState {
                     level: share.burst,
-                    at: last_slot.max(now),
+                    at: end.max(now),
                 };
                 (state, 0.0)
             });
@@ -186,14 +204,17 @@ impl Budget {
     /// Records a 503 of `bucket`. Never fails.
     pub(crate) async fn fill(&self, bucket: &str, limit: RateLimit) {
         if !self.failing() {
-            match self.bounded(self.store.fill(bucket, limit)).await {
+            match self
+                .bounded(self.store.fill(bucket, limit, Duration::ZERO))
+                .await
+            {
                 Ok(()) => return,
                 Err(error) => self.failed("fill", &error),
             }
         }
         let share = limit.share(self.workers);
         let now = self.now();
-        lock(&self.local).ledger.fill(bucket, share, now);
+        lock(&self.local).ledger.fill(bucket, share, now, 0.0);
     }
 
     /// How long the method of `account` must wait. Never fails.
@@ -283,10 +304,15 @@ mod tests {
                 self.inner.book(bucket, limit).await
             })
         }
-        fn fill<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, ()> {
+        fn fill<'a>(
+            &'a self,
+            bucket: &'a str,
+            limit: RateLimit,
+            ahead: Duration,
+        ) -> StoreFuture<'a, ()> {
             Box::pin(async move {
                 self.check()?;
-                self.inner.fill(bucket, limit).await
+                self.inner.fill(bucket, limit, ahead).await
             })
         }
         fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration> {
