@@ -280,6 +280,11 @@ where
         // The guard times request heads out (hyper's timer would close idle keep-alive
         // connections as soon as half-sent ones).
         .header_read_timeout(None)
+        // Without a head limit of its own, hyper checks its read buffer's limit only while a
+        // head is incomplete: a big head that arrives in one read (a loaded machine lets the
+        // socket fill up) is accepted whole. This limit applies to complete heads too. It is
+        // above the longest URI hyper takes, so a long URI still gets 414.
+        .max_header_size(MAX_HEAD_BYTES)
         .keep_alive(true)
         .serve_connection(TokioIo::new(io), service);
     tokio::pin!(conn);
@@ -291,6 +296,9 @@ where
         }
     }
 }
+
+/// The largest request head (request line and headers) a listener reads: 128 KiB.
+const MAX_HEAD_BYTES: usize = 128 * 1024;
 
 /// A TLS acceptor for the given rustls configuration.
 pub fn acceptor(config: Arc<rustls::ServerConfig>) -> tokio_rustls::TlsAcceptor {
