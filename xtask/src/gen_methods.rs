@@ -130,12 +130,11 @@ pub fn run(check: bool) -> Result<bool> {
         fs::remove_file(root.join(path)).map_err(|error| error.to_string())?;
     }
     println!(
-        "b24-methods: {method_files} files, {} written, {} removed; {} methods generated, {} refined, {} excluded; {} documented types adjusted to the documentation's examples",
+        "b24-methods: {method_files} files, {} written, {} removed; {} methods generated, {} refined; {} documented types adjusted to the documentation's examples",
         differing.len(),
         stale.len(),
         stats.generated,
         stats.refined,
-        stats.excluded,
         stats.reconciled
     );
     Ok(true)

@@ -24,7 +24,6 @@ pub(super) struct Stats {
     pub(super) reconciled: usize,
     pub(super) generated: usize,
     pub(super) refined: usize,
-    pub(super) excluded: usize,
 }
 
 /// What the generator writes.

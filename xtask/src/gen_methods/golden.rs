@@ -1,13 +1,13 @@
 //! Golden expansion tests: the files generated for a small catalog of real entries
-//! (`xtask/tests/golden/catalog/`, copied from the documentation's catalog with their
-//! examples) compared with the checked-in `xtask/tests/golden/<method>.rs`. The shapes: a get
+//! (`xtask/expand/catalog/`, copied from the documentation's catalog with their
+//! examples) compared with the checked-in `xtask/expand/<method>.rs`. The shapes: a get
 //! (`crm.status.get`), a list reusing the get's record (`crm.status.list`), an add with a
 //! nested parameter object (`crm.status.add`), nested objects in the request and the response
 //! (`crm.deal.details.configuration.get`), and a method that is also a folder, whose items
 //! are gated one by one (`calendar.event.get`).
 //!
 //! After changing what the generator writes: `B24_BLESS=1 cargo test -p xtask golden`, then
-//! `git diff xtask/tests/golden`.
+//! `git diff xtask/expand`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -27,7 +27,7 @@ const CASES: &[&str] = &[
 ];
 
 fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("expand")
 }
 
 #[test]
@@ -66,7 +66,7 @@ fn golden_expansions_match() {
     }
     assert!(
         differing.is_empty(),
-        "{}\nrerun with B24_BLESS=1 and review `git diff xtask/tests/golden`",
+        "{}\nrerun with B24_BLESS=1 and review `git diff xtask/expand`",
         differing.join("\n")
     );
 }

@@ -195,34 +195,33 @@ impl TypeNames {
 mod tests {
     use super::*;
 
-    #[test]
-    fn snake_splits_camel_case_and_acronyms() {
-        assert_eq!(snake("uploadFile"), "upload_file");
-        assert_eq!(snake("TYPE_ID"), "type_id");
-        assert_eq!(snake("HTMLText"), "html_text");
-        assert_eq!(snake("entityTypeId"), "entity_type_id");
-        assert_eq!(snake("user2Id"), "user2_id");
-        assert_eq!(snake("PHONE[0].VALUE"), "phone_0_value");
-    }
+    /// `(documented name, snake_case, PascalCase)`.
+    const NAMES: &[(&str, &str, &str)] = &[
+        ("uploadFile", "upload_file", "UploadFile"),
+        ("TYPE_ID", "type_id", "TypeId"),
+        ("HTMLText", "html_text", "HTMLText"),
+        ("entityTypeId", "entity_type_id", "EntityTypeId"),
+        ("user2Id", "user2_id", "User2Id"),
+        ("PHONE[0].VALUE", "phone_0_value", "Phone0Value"),
+        ("PRODUCT_ROWS", "product_rows", "ProductRows"),
+        (
+            "automatedsolution",
+            "automatedsolution",
+            "Automatedsolution",
+        ),
+        // Keywords get `_`, a leading digit a letter, an empty name a placeholder.
+        ("type", "type_", "Type"),
+        ("SELF", "self_", "Self"),
+        ("2fa", "n2fa", "N2fa"),
+        ("__", "field", ""),
+    ];
 
     #[test]
-    fn snake_makes_keywords_digits_and_empty_names_usable() {
-        assert_eq!(snake("type"), "type_");
-        assert_eq!(snake("TYPE"), "type_");
-        assert_eq!(snake("self"), "self_");
-        assert_eq!(snake("2fa"), "n2fa");
-        assert_eq!(snake("__"), "field");
-        assert_eq!(snake("-"), "field");
-    }
-
-    #[test]
-    fn pascal_joins_pieces_and_lowers_all_caps() {
-        assert_eq!(pascal("automatedsolution"), "Automatedsolution");
-        assert_eq!(pascal("uploadFile"), "UploadFile");
-        assert_eq!(pascal("PRODUCT_ROWS"), "ProductRows");
-        assert_eq!(pascal("typeIds"), "TypeIds");
-        assert_eq!(pascal("2fa"), "N2fa");
-        assert_eq!(pascal(""), "");
+    fn names_convert_to_snake_and_pascal_case() {
+        for (name, snake_cased, pascal_cased) in NAMES {
+            assert_eq!(snake(name), *snake_cased, "snake({name})");
+            assert_eq!(pascal(name), *pascal_cased, "pascal({name})");
+        }
     }
 
     #[test]
@@ -231,10 +230,6 @@ mod tests {
         assert_eq!(
             method_type_name("imbot.v2.Chat.Message.send"),
             "ImbotV2ChatMessageSend"
-        );
-        assert_eq!(
-            method_type_name("disk.folder.uploadFile"),
-            "DiskFolderUploadFile"
         );
     }
 

@@ -11,25 +11,25 @@ use super::types::{Ty, id_like, reconcile, scalar};
 
 /// A generated struct.
 pub(super) struct StructDef {
-    pub(super) name: String,
-    pub(super) doc: String,
-    pub(super) fields: Vec<FieldDef>,
+    pub name: String,
+    pub doc: String,
+    pub fields: Vec<FieldDef>,
     /// Documented rows whose names are patterns (`UF_...`, `<FIELD_CODE>`), kept in `extra`.
-    pub(super) patterns: Vec<String>,
+    pub patterns: Vec<String>,
     /// A request record (its optional fields get setters); else a returned one.
-    pub(super) request: bool,
+    pub request: bool,
 }
 
 /// A field of a generated struct.
 pub(super) struct FieldDef {
     /// The Rust name.
-    pub(super) ident: String,
+    pub ident: String,
     /// The key on the wire.
-    pub(super) wire: String,
-    pub(super) ty: Ty,
-    pub(super) required: bool,
+    pub wire: String,
+    pub ty: Ty,
+    pub required: bool,
     /// The documented type, for the field's doc comment.
-    pub(super) doc_type: String,
+    pub doc_type: String,
 }
 
 /// Maps documented rows to types, generating a record for every row with fields.
@@ -235,135 +235,122 @@ mod tests {
 
     use super::*;
 
-    fn row(name: &str, ty: &str, required: bool, children: Vec<Field>) -> Field {
-        Field {
-            name: name.to_owned(),
-            ty: ty.to_owned(),
-            required,
-            children,
-        }
+    /// Runs `check` with a fresh mapper over `table`, rows written as the catalog writes them.
+    fn with_mapper(table: Value, check: impl FnOnce(&mut Mapper, &[Field])) {
+        let mut names = TypeNames::default();
+        let rows: Vec<Field> = serde_json::from_value(table).expect("rows");
+        check(&mut Mapper::new(&mut names), &rows);
     }
 
     #[test]
     fn tokens_map_with_nullability_and_unions() {
-        let mut names = TypeNames::default();
-        let mut mapper = Mapper::new(&mut names);
-        let map = |mapper: &mut Mapper, ty: &str| {
-            mapper.map_type(&row("X", ty, false, vec![]), "T", false, None)
-        };
-        assert_eq!(map(&mut mapper, "string|null"), (Ty::Str, true));
-        assert_eq!(map(&mut mapper, "integer|string"), (Ty::Numeric, false));
-        assert_eq!(map(&mut mapper, "integer|boolean"), (Ty::Value, false));
-        assert_eq!(
-            map(&mut mapper, "integer[]"),
-            (Ty::Numeric.list_of(), false)
-        );
-        assert_eq!(
-            map(&mut mapper, "crm_multifield[]"),
-            (Ty::MultiField.list_of(), false)
-        );
-        assert_eq!(map(&mut mapper, "array"), (Ty::Value.list_of(), false));
-        assert_eq!(map(&mut mapper, "object"), (Ty::Value, false));
-        assert_eq!(map(&mut mapper, ""), (Ty::Value, false));
-        assert!(mapper.structs.is_empty());
-        assert_eq!(mapper.reconciled, 0);
+        let cases = [
+            ("string|null", Ty::Str, true),
+            ("integer|string", Ty::Numeric, false),
+            ("integer|boolean", Ty::Value, false),
+            ("integer[]", Ty::Numeric.list_of(), false),
+            ("crm_multifield[]", Ty::MultiField.list_of(), false),
+            ("crm_company[]", Ty::Value.list_of(), false),
+            ("array", Ty::Value.list_of(), false),
+            ("object", Ty::Value, false),
+            ("", Ty::Value, false),
+        ];
+        for (token, ty, nullable) in cases {
+            with_mapper(json!([{"name": "X", "type": token}]), |mapper, rows| {
+                assert_eq!(
+                    mapper.map_type(&rows[0], "T", false, None),
+                    (ty, nullable),
+                    "{token}"
+                );
+                assert!(mapper.structs.is_empty());
+                assert_eq!(mapper.reconciled, 0);
+            });
+        }
     }
 
     #[test]
     fn rows_with_children_become_records_named_after_their_owner() {
-        let mut names = TypeNames::default();
-        let mut mapper = Mapper::new(&mut names);
-        let items = row(
-            "items",
-            "object[]",
-            false,
-            vec![
-                row("ID", "integer", true, vec![]),
-                row("UF_*", "any", false, vec![]),
-            ],
-        );
-        let (ty, _) = mapper.map_type(&items, "ListResultItems", false, None);
-        assert_eq!(ty, Ty::Struct(String::from("ListResultItems")).list_of());
-        let def = &mapper.structs[0];
-        assert_eq!(def.doc, "`items` (returned field).");
-        assert_eq!(def.patterns, ["UF_*"]);
-        assert_eq!(def.fields[0].ident, "id");
-        // Only requests have required fields.
-        assert!(!def.fields[0].required);
-        // The same name again is made unique.
-        let (again, _) = mapper.map_type(&items, "ListResultItems", false, None);
-        assert_eq!(
-            again,
-            Ty::Struct(String::from("ListResultItems2")).list_of()
-        );
+        let table = json!([{"name": "items", "type": "object[]", "children": [
+            {"name": "ID", "type": "integer", "required": true},
+            {"name": "UF_*", "type": "any"},
+        ]}]);
+        with_mapper(table, |mapper, rows| {
+            let (ty, _) = mapper.map_type(&rows[0], "ListResultItems", false, None);
+            assert_eq!(ty, Ty::Struct(String::from("ListResultItems")).list_of());
+            let def = &mapper.structs[0];
+            assert_eq!(def.doc, "`items` (returned field).");
+            assert_eq!(def.patterns, ["UF_*"]);
+            assert_eq!(def.fields[0].ident, "id");
+            // Only requests have required fields.
+            assert!(!def.fields[0].required);
+            // The same name again is made unique.
+            let (again, _) = mapper.map_type(&rows[0], "ListResultItems", false, None);
+            assert_eq!(
+                again,
+                Ty::Struct(String::from("ListResultItems2")).list_of()
+            );
+        });
     }
 
     #[test]
     fn examples_reconcile_rows_and_count_the_contradictions() {
-        let mut names = TypeNames::default();
-        let mut mapper = Mapper::new(&mut names);
-        let fields = row(
-            "fields",
-            "object",
-            true,
-            vec![
-                row("TITLE", "string", true, vec![]),
-                row("OPPORTUNITY", "string", false, vec![]),
-                row("COMMENTS", "string", true, vec![]),
-            ],
-        );
-        let example = json!({"title": "A", "OPPORTUNITY": 10});
-        let def = mapper.build_struct(
-            String::from("Add"),
-            String::new(),
-            &[fields],
-            true,
-            Some(&json!({"FIELDS": example})),
-        );
-        // The example's spelling of the key wins.
-        assert_eq!(def.fields[0].wire, "FIELDS");
-        let nested = &mapper.structs[0];
-        assert_eq!(nested.name, "AddFields");
-        assert_eq!(nested.fields[0].wire, "title");
-        assert!(nested.fields[0].required);
-        assert_eq!(nested.fields[1].ty, Ty::Numeric);
-        // Required, but left out by the example: optional.
-        assert!(!nested.fields[2].required);
-        assert_eq!(mapper.reconciled, 1);
+        let table = json!([{"name": "fields", "type": "object", "required": true, "children": [
+            {"name": "TITLE", "type": "string", "required": true},
+            {"name": "OPPORTUNITY", "type": "string"},
+            {"name": "COMMENTS", "type": "string", "required": true},
+        ]}]);
+        let example = json!({"FIELDS": {"title": "A", "OPPORTUNITY": 10}});
+        with_mapper(table, |mapper, rows| {
+            let def = mapper.build_struct(
+                String::from("Add"),
+                String::new(),
+                rows,
+                true,
+                Some(&example),
+            );
+            // The example's spelling of the key wins.
+            assert_eq!(def.fields[0].wire, "FIELDS");
+            let nested = &mapper.structs[0];
+            assert_eq!(nested.name, "AddFields");
+            assert_eq!(nested.fields[0].wire, "title");
+            assert!(nested.fields[0].required);
+            // A number where the table says `string`.
+            assert_eq!(nested.fields[1].ty, Ty::Numeric);
+            // Required, but left out by the example: optional.
+            assert!(!nested.fields[2].required);
+            assert_eq!(mapper.reconciled, 1);
+        });
     }
 
     #[test]
     fn a_scalar_example_for_a_nested_object_keeps_a_generic_value() {
-        let mut names = TypeNames::default();
-        let mut mapper = Mapper::new(&mut names);
-        let nested = row(
-            "data",
-            "object",
-            false,
-            vec![row("a", "string", false, vec![])],
-        );
-        let (ty, _) = mapper.map_type(&nested, "Data", false, Some(&json!("text")));
-        assert_eq!(ty, Ty::Value);
-        assert!(mapper.structs.is_empty());
-        assert_eq!(mapper.reconciled, 1);
+        let table = json!([{"name": "data", "type": "object", "children": [
+            {"name": "a", "type": "string"},
+        ]}]);
+        with_mapper(table, |mapper, rows| {
+            let (ty, _) = mapper.map_type(&rows[0], "Data", false, Some(&json!("text")));
+            assert_eq!(ty, Ty::Value);
+            assert!(mapper.structs.is_empty());
+            assert_eq!(mapper.reconciled, 1);
+        });
     }
 
     #[test]
     fn keys_differing_in_case_only_are_one_field_and_extra_is_renamed() {
-        let mut names = TypeNames::default();
-        let mut mapper = Mapper::new(&mut names);
-        let rows = [
-            row("id", "integer", false, vec![]),
-            row("ID", "integer", false, vec![]),
-            row("extra", "string", false, vec![]),
-            row("type", "string", false, vec![]),
-        ];
-        let def = mapper.build_struct(String::from("R"), String::new(), &rows, false, None);
-        let idents: Vec<&str> = def
-            .fields
-            .iter()
-            .map(|field| field.ident.as_str())
-            .collect();
-        assert_eq!(idents, ["id", "extra_", "type_"]);
+        let table = json!([
+            {"name": "id", "type": "integer"},
+            {"name": "ID", "type": "integer"},
+            {"name": "extra", "type": "string"},
+            {"name": "type", "type": "string"},
+        ]);
+        with_mapper(table, |mapper, rows| {
+            let def = mapper.build_struct(String::from("R"), String::new(), rows, false, None);
+            let idents: Vec<&str> = def
+                .fields
+                .iter()
+                .map(|field| field.ident.as_str())
+                .collect();
+            assert_eq!(idents, ["id", "extra_", "type_"]);
+        });
     }
 }
