@@ -57,12 +57,8 @@ async fn a_list_keeps_its_elements() {
             .await
             .expect("added");
     }
-    let first = client
-        .call_envelope(&ListsElementGet::new("lists", list, "orders"))
-        .await
-        .expect("listed");
-    assert_eq!(first.result.len(), 50);
-    assert_eq!((first.total, first.next), (Some(60), Some(50)));
+    let orders = ListsElementGet::new("lists", list, "orders");
+    support::assert_first_page(&client, &orders, 60).await;
     let big = client
         .call(
             &ListsElementGet::new("lists", list, "orders")

@@ -53,6 +53,17 @@ pub fn unpaced_for(emulator: &Emulator) -> Client {
     unpaced(&emulator.webhook_url(), |builder| builder)
 }
 
+/// Asserts that the first page of the list `request` holds 50 of `total` items and points at
+/// the next page, at 50.
+pub async fn assert_first_page<M, T>(client: &Client, request: &M, total: u64)
+where
+    M: b24_core::Method<Response = Vec<T>>,
+{
+    let first = client.call_envelope(request).await.expect("listed");
+    assert_eq!(first.result.len(), 50);
+    assert_eq!((first.total, first.next), (Some(total), Some(50)));
+}
+
 /// A started emulator and an unpaced client calling it as an application of user #1 with
 /// `scopes` (event and placement methods refuse webhooks), bound offline to `events`.
 pub async fn app_portal(scopes: &[&str], events: &[&str]) -> (Emulator, Client) {

@@ -248,20 +248,13 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
     assert_eq!(completed["status"], json!("5"));
     assert_eq!(completed["closedBy"], json!("1"));
 
-    let first = client
-        .call(&TaskChecklistitemAdd::new(
-            id,
-            TaskChecklistitemAddFields::new("Write notes").with_sort_index(2),
-        ))
-        .await
-        .expect("added");
-    let second = client
-        .call(&TaskChecklistitemAdd::new(
-            id,
-            TaskChecklistitemAddFields::new("Tag release").with_sort_index(1),
-        ))
-        .await
-        .expect("added");
+    let mut added = Vec::new();
+    for (title, sort) in [("Write notes", 2), ("Tag release", 1)] {
+        let fields = TaskChecklistitemAddFields::new(title).with_sort_index(sort);
+        let item = client.call(&TaskChecklistitemAdd::new(id, fields)).await;
+        added.push(item.expect("added"));
+    }
+    let [first, second] = <[_; 2]>::try_from(added).expect("two items");
     let done = client
         .call(&TaskChecklistitemComplete::new(id, first.clone()))
         .await
