@@ -18,8 +18,7 @@ use crate::support;
 
 #[tokio::test]
 async fn a_storage_keeps_what_its_methods_write() {
-    let (emulator, _) = support::portal().await;
-    let client = support::unpaced_for(&emulator);
+    let (emulator, client) = support::unpaced_portal().await;
     assert!(
         client
             .call(&EntityAdd::new("menu", "Menu"))

@@ -18,6 +18,13 @@ pub async fn portal_with(builder: b24_emulator::EmulatorBuilder) -> (Emulator, C
     (emulator, client)
 }
 
+/// A started emulator and a webhook client for it without client-side pacing.
+pub async fn unpaced_portal() -> (Emulator, Client) {
+    let (emulator, _) = portal().await;
+    let client = unpaced_for(&emulator);
+    (emulator, client)
+}
+
 /// A webhook client of `url` without client-side pacing, configured further by `configure`.
 pub fn unpaced(url: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
     let builder = Client::builder()
