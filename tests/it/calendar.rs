@@ -18,7 +18,7 @@ use crate::support;
 
 #[tokio::test]
 async fn events_live_in_a_users_calendar() {
-    let (emulator, client) = support::unpaced_portal().await;
+    let (_emulator, client) = support::unpaced_portal().await;
     let sections = client
         .call(&CalendarSectionGet::new("user", 1))
         .await

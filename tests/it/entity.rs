@@ -18,7 +18,7 @@ use crate::support;
 
 #[tokio::test]
 async fn a_storage_keeps_what_its_methods_write() {
-    let (emulator, client) = support::unpaced_portal().await;
+    let (_emulator, client) = support::unpaced_portal().await;
     assert!(
         client
             .call(&EntityAdd::new("menu", "Menu"))

@@ -15,7 +15,7 @@ use crate::support;
 
 #[tokio::test]
 async fn a_list_keeps_its_elements() {
-    let (emulator, client) = support::unpaced_portal().await;
+    let (_emulator, client) = support::unpaced_portal().await;
     let list = client
         .call(&ListsAdd::new(
             "lists",

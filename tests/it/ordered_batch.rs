@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::support;
-use super::support::{CannedServer, http_response, unpaced, unpaced_for};
+use super::support::{CannedServer, http_response, unpaced};
 
 #[b24_method("crm.deal.add", scope = "crm", response = b24_core::Id)]
 #[derive(Serialize)]

@@ -5,7 +5,6 @@ use b24_core::r7::{ApiDateTime, Client, Envelope, Error, ErrorKind, Format, Guid
 use b24_core::r7_method;
 use b24_emulator::r7::{ADMIN, ANNA, BORIS, CannedAnswer, R7Emulator, SEED_CASE, TFA_USER, User};
 use b24_methods::r7::SortOrder;
-use b24_methods::r7::crm::case::Case;
 use b24_methods::r7::crm::case::access::CaseAccess;
 use b24_methods::r7::crm::case::access_many::CaseAccessMany;
 use b24_methods::r7::crm::case::byprefix::CaseByPrefix;

@@ -122,7 +122,7 @@ async fn the_observer_sees_every_request_of_calls_and_streams() {
 
 #[tokio::test]
 async fn names_that_are_not_list_methods_are_refused() {
-    let (emulator, client) = support::unpaced_portal().await;
+    let (_emulator, client) = support::unpaced_portal().await;
     let error = client.stream_raw("crm.deal.add", &json!({})).unwrap_err();
     assert!(matches!(error, Error::NotAListMethod { .. }), "{error}");
     let error = client
@@ -135,7 +135,7 @@ async fn names_that_are_not_list_methods_are_refused() {
 
 #[tokio::test]
 async fn raw_batch_commands_read_back_as_json() {
-    let (emulator, client) = support::unpaced_portal().await;
+    let (_emulator, client) = support::unpaced_portal().await;
     let mut batch = Batch::new();
     let added = batch
         .push_raw("crm.deal.add", json!({"fields": {"TITLE": "raw"}}))

@@ -53,7 +53,7 @@ fn titles(tasks: &Option<Value>) -> Vec<&str> {
 
 #[tokio::test]
 async fn what_add_creates_get_list_update_and_delete_see() {
-    let (emulator, client) = support::unpaced_portal().await;
+    let (_emulator, client) = support::unpaced_portal().await;
     let task = add(
         &client,
         json!({ "TITLE": "Call the customer", "RESPONSIBLE_ID": 1, "DEADLINE": "2030-01-31T18:00:00+00:00", "AUDITORS": [11] }),
@@ -122,7 +122,7 @@ async fn what_add_creates_get_list_update_and_delete_see() {
 
 #[tokio::test]
 async fn lists_filter_order_select_and_page() {
-    let (emulator, client) = support::unpaced_portal().await;
+    let (_emulator, client) = support::unpaced_portal().await;
     for i in 0..60 {
         let responsible = if i % 3 == 0 { 11 } else { 1 };
         add(
@@ -178,7 +178,7 @@ async fn lists_filter_order_select_and_page() {
 
 #[tokio::test]
 async fn the_documented_errors_of_add_and_update() {
-    let (emulator, client) = support::unpaced_portal().await;
+    let (_emulator, client) = support::unpaced_portal().await;
     let no_title = support::api_failure(
         client
             .call(&TasksTaskAdd::new(json!({ "RESPONSIBLE_ID": 1 })))
@@ -221,7 +221,7 @@ async fn the_documented_errors_of_add_and_update() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn status_moves_checklists_and_comments_belong_to_their_task() {
-    let (emulator, client) = support::unpaced_portal().await;
+    let (_emulator, client) = support::unpaced_portal().await;
     let task = add(&client, json!({ "TITLE": "Ship it", "RESPONSIBLE_ID": 1 })).await;
     let id: i64 = task["id"]
         .as_str()
