@@ -36,8 +36,7 @@ pub use redis::RedisStore;
 
 use super::{OperatingReport, RateLimit};
 
-/// The future of a store operation. It borrows the store only: keys are copied where the
-/// operation needs them after its first poll, so one signature shape serves every operation.
+/// The future of a store operation; it borrows the store, never the key it was given.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// A store operation that failed: the store is unreachable, too slow or answered nonsense.
@@ -54,6 +53,10 @@ pub struct StoreError(pub String);
 /// clamp whatever they read into sane ranges (a corrupted entry slows a call down by at most
 /// ten minutes and never panics), and forget keys that have been idle long enough to carry no
 /// information. Times are seconds since the Unix epoch on the store's clock.
+///
+/// An operation's future borrows only the store: an implementation that still needs the key
+/// after the call has returned (a database round trip) keeps its own copy, so callers may
+/// pass a key that lives no longer than the call.
 pub trait BudgetStore: Send + Sync + 'static {
     /// Books one request in `bucket` under `limit`; returns how long to wait before sending it.
     fn book(&self, bucket: &str, limit: RateLimit) -> StoreFuture<'_, Duration>;
