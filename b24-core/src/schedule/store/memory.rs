@@ -93,6 +93,14 @@ impl MemoryStore {
         change(ledger, now)
     }
 
+    /// `change` run at once, as a finished store operation.
+    fn answer<'a, T: Send + 'a>(
+        &'a self,
+        change: impl FnOnce(&mut Ledger, f64) -> T,
+    ) -> StoreFuture<'a, T> {
+        ready(self.with(change))
+    }
+
     /// Keys the store holds now (buckets, accounts).
     pub fn len(&self) -> (usize, usize) {
         let guard = lock(&self.ledger);
@@ -107,23 +115,23 @@ impl MemoryStore {
 
 impl BudgetStore for MemoryStore {
     fn book(&self, bucket: &str, limit: RateLimit) -> StoreFuture<'_, Duration> {
-        ready(self.with(|ledger, now| ledger.book(bucket, limit, now)))
+        self.answer(|ledger, now| ledger.book(bucket, limit, now))
     }
 
     fn fill(&self, bucket: &str, limit: RateLimit, ahead: Duration) -> StoreFuture<'_, ()> {
-        ready(self.with(|ledger, now| ledger.fill(bucket, limit, now, ahead.as_secs_f64())))
+        self.answer(|ledger, now| ledger.fill(bucket, limit, now, ahead.as_secs_f64()))
     }
 
     fn operating_wait(&self, account: &str, limit: f64) -> StoreFuture<'_, Duration> {
-        ready(self.with(|ledger, now| ledger.operating_wait(account, limit, now)))
+        self.answer(|ledger, now| ledger.operating_wait(account, limit, now))
     }
 
     fn operating_record(&self, account: &str, report: OperatingReport) -> StoreFuture<'_, ()> {
-        ready(self.with(|ledger, now| ledger.account(account).record(report, now)))
+        self.answer(|ledger, now| ledger.account(account).record(report, now))
     }
 
     fn operating_block(&self, account: &str) -> StoreFuture<'_, Duration> {
-        ready(self.with(|ledger, now| ledger.account(account).block(now)))
+        self.answer(|ledger, now| ledger.account(account).block(now))
     }
 
     fn kind(&self) -> &'static str {
