@@ -262,6 +262,14 @@ fn split(total: i64, workers: i64) -> Vec<i64> {
         .collect()
 }
 
+/// Eight workers sharing `total` requests, each with the budget store `budget`.
+fn eight_workers(budget: &str, total: i64) -> Vec<Spawn> {
+    split(total, 8)
+        .into_iter()
+        .map(|n| Spawn::new(budget, n))
+        .collect()
+}
+
 /// Shared store, 8 workers: no 503, at least 1.9 requests per second.
 async fn shared_fleet(name: &'static str, url: Option<String>, total: i64) -> Verdict {
     let Some(url) = url else {
@@ -272,11 +280,7 @@ async fn shared_fleet(name: &'static str, url: Option<String>, total: i64) -> Ve
         );
     };
     let portal = portal().await;
-    let budget = format!("{url}?workers=8");
-    let workers = split(total, 8)
-        .into_iter()
-        .map(|n| Spawn::new(&budget, n))
-        .collect();
+    let workers = eight_workers(&format!("{url}?workers=8"), total);
     let (outcomes, wall) = fleet(&portal, workers).await;
     let (refused, served) = (portal.status_count(503), portal.status_count(200));
     let rate = served as f64 / wall;
@@ -293,10 +297,7 @@ async fn shared_fleet(name: &'static str, url: Option<String>, total: i64) -> Ve
 /// No sharing: every worker thinks it has the bucket to itself; the portal refuses.
 async fn unshared(total: i64) -> Verdict {
     let portal = portal().await;
-    let workers = split(total, 8)
-        .into_iter()
-        .map(|n| Spawn::new("memory", n))
-        .collect();
+    let workers = eight_workers("memory", total);
     let (outcomes, wall) = fleet(&portal, workers).await;
     let refused = portal.status_count(503);
     verdict(
@@ -366,13 +367,12 @@ async fn skew(url: Option<String>, total: i64) -> Verdict {
         return verdict("skew", false, String::from("B24_TEST_POSTGRES is not set"));
     };
     let portal = portal().await;
-    let budget = format!("{url}?workers=8");
-    let workers = split(total, 8)
+    let workers = eight_workers(&format!("{url}?workers=8"), total)
         .into_iter()
         .enumerate()
-        .map(|(index, n)| Spawn {
+        .map(|(index, spawn)| Spawn {
             clock_offset: if index % 2 == 0 { 5.0 } else { -5.0 },
-            ..Spawn::new(&budget, n)
+            ..spawn
         })
         .collect();
     let (outcomes, wall) = fleet(&portal, workers).await;
@@ -411,11 +411,7 @@ async fn kill(total: i64) -> Verdict {
     };
     tokio::time::sleep(Duration::from_millis(500)).await;
     let portal = portal().await;
-    let budget = format!("{url}?workers=8");
-    let workers = split(total, 8)
-        .into_iter()
-        .map(|n| Spawn::new(&budget, n))
-        .collect();
+    let workers = eight_workers(&format!("{url}?workers=8"), total);
     let expected = (total as f64 - 50.0) / 2.0;
     let run = fleet(&portal, workers);
     let chaos = async {

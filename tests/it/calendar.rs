@@ -18,8 +18,7 @@ use crate::support;
 
 #[tokio::test]
 async fn events_live_in_a_users_calendar() {
-    let (emulator, _) = support::portal().await;
-    let client = support::unpaced_for(&emulator);
+    let (_emulator, client) = support::unpaced_portal().await;
     let sections = client
         .call(&CalendarSectionGet::new("user", 1))
         .await

@@ -32,8 +32,7 @@ fn id(value: Option<&Numeric>) -> i64 {
 
 #[tokio::test]
 async fn folders_and_files_live_in_the_callers_storage() {
-    let (emulator, _) = support::portal().await;
-    let client = support::unpaced_for(&emulator);
+    let (emulator, client) = support::unpaced_portal().await;
     let storages = client
         .call(&DiskStorageGetList::default())
         .await

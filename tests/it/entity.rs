@@ -18,8 +18,7 @@ use crate::support;
 
 #[tokio::test]
 async fn a_storage_keeps_what_its_methods_write() {
-    let (emulator, _) = support::portal().await;
-    let client = support::unpaced_for(&emulator);
+    let (_emulator, client) = support::unpaced_portal().await;
     assert!(
         client
             .call(&EntityAdd::new("menu", "Menu"))
@@ -64,12 +63,7 @@ async fn a_storage_keeps_what_its_methods_write() {
             .expect("added");
         ids.push(id.as_i64().expect("a numeric ID"));
     }
-    let first = client
-        .call_envelope(&EntityItemGet::new("menu"))
-        .await
-        .expect("listed");
-    assert_eq!(first.result.len(), 50);
-    assert_eq!((first.total, first.next), (Some(55), Some(50)));
+    support::assert_first_page(&client, &EntityItemGet::new("menu"), 55).await;
     let expensive = client
         .call(
             &EntityItemGet::new("menu")

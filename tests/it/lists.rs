@@ -15,8 +15,7 @@ use crate::support;
 
 #[tokio::test]
 async fn a_list_keeps_its_elements() {
-    let (emulator, _) = support::portal().await;
-    let client = support::unpaced_for(&emulator);
+    let (_emulator, client) = support::unpaced_portal().await;
     let list = client
         .call(&ListsAdd::new(
             "lists",
@@ -57,12 +56,8 @@ async fn a_list_keeps_its_elements() {
             .await
             .expect("added");
     }
-    let first = client
-        .call_envelope(&ListsElementGet::new("lists", list, "orders"))
-        .await
-        .expect("listed");
-    assert_eq!(first.result.len(), 50);
-    assert_eq!((first.total, first.next), (Some(60), Some(50)));
+    let orders = ListsElementGet::new("lists", list, "orders");
+    support::assert_first_page(&client, &orders, 60).await;
     let big = client
         .call(
             &ListsElementGet::new("lists", list, "orders")

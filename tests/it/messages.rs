@@ -25,8 +25,7 @@ async fn texts(client: &b24_core::Client, request: &ImDialogMessagesGet) -> Vec<
 
 #[tokio::test]
 async fn messages_are_sent_read_edited_and_removed() {
-    let (emulator, _) = support::portal().await;
-    let client = support::unpaced_for(&emulator);
+    let (_emulator, client) = support::unpaced_portal().await;
     let chat = client
         .call(
             &ImChatAdd::default()

@@ -9,7 +9,8 @@ use b24_emulator::{Emulator, FaultConfig};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::support::{CannedServer, http_response, unpaced, unpaced_for};
+use super::support;
+use super::support::{CannedServer, http_response, unpaced};
 
 #[b24_method("crm.deal.add", scope = "crm", response = b24_core::Id)]
 #[derive(Serialize)]
@@ -96,8 +97,7 @@ async fn an_ordered_import_creates_ids_in_push_order_through_refusals_and_delays
 
 #[tokio::test]
 async fn a_failing_command_is_reported_and_the_rest_stay_in_order() {
-    let emulator = Emulator::start().await.unwrap();
-    let client = unpaced_for(&emulator);
+    let (emulator, client) = support::unpaced_portal().await;
     let mut batch = Batch::new().ordered(true);
     let mut handles = Vec::new();
     let mut failing = None;

@@ -462,6 +462,16 @@ async fn updating_without_access_makes_a_case_public() {
     assert!(!emptied.is_private);
 }
 
+/// Every case `client` may see, over all pages.
+async fn all_cases(client: &Client) -> Vec<Case> {
+    client
+        .pages(&CaseFilter::new())
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn access_rules_hide_private_cases() {
     let (emulator, admin) = portal().await;
@@ -476,19 +486,9 @@ async fn access_rules_hide_private_cases() {
         api_error(boris.call(&CaseGet::new(case.id)).await).status,
         404
     );
-    let visible = boris
-        .pages(&CaseFilter::new())
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let visible = all_cases(&boris).await;
     assert!(visible.iter().all(|c| c.id != case.id && c.id != 1));
-    let by_admin = admin
-        .pages(&CaseFilter::new())
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let by_admin = all_cases(&admin).await;
     assert!(by_admin.iter().any(|c| c.id == case.id));
 }
 

@@ -9,11 +9,7 @@ use b24_emulator::Emulator;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 
-use crate::support::{CannedServer, http_response, unpaced};
-
-fn client(emulator: &Emulator) -> Client {
-    unpaced(&emulator.webhook_url(), |builder| builder)
-}
+use crate::support::{self, CannedServer, http_response, unpaced, unpaced_for as client};
 
 /// The `ID`s of every item of `stream`, checking they come once each, in order.
 async fn ids(stream: b24_core::ItemStream<Value>) -> Vec<i64> {
@@ -126,8 +122,7 @@ async fn the_observer_sees_every_request_of_calls_and_streams() {
 
 #[tokio::test]
 async fn names_that_are_not_list_methods_are_refused() {
-    let emulator = Emulator::start().await.unwrap();
-    let client = client(&emulator);
+    let (_emulator, client) = support::unpaced_portal().await;
     let error = client.stream_raw("crm.deal.add", &json!({})).unwrap_err();
     assert!(matches!(error, Error::NotAListMethod { .. }), "{error}");
     let error = client
@@ -140,8 +135,7 @@ async fn names_that_are_not_list_methods_are_refused() {
 
 #[tokio::test]
 async fn raw_batch_commands_read_back_as_json() {
-    let emulator = Emulator::start().await.unwrap();
-    let client = client(&emulator);
+    let (_emulator, client) = support::unpaced_portal().await;
     let mut batch = Batch::new();
     let added = batch
         .push_raw("crm.deal.add", json!({"fields": {"TITLE": "raw"}}))

@@ -18,6 +18,13 @@ pub async fn portal_with(builder: b24_emulator::EmulatorBuilder) -> (Emulator, C
     (emulator, client)
 }
 
+/// A started emulator and a webhook client for it without client-side pacing.
+pub async fn unpaced_portal() -> (Emulator, Client) {
+    let (emulator, _) = portal().await;
+    let client = unpaced_for(&emulator);
+    (emulator, client)
+}
+
 /// A webhook client of `url` without client-side pacing, configured further by `configure`.
 pub fn unpaced(url: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
     let builder = Client::builder()
@@ -51,6 +58,17 @@ pub fn r7_with_token(addr: std::net::SocketAddr, token: &str) -> b24_core::r7::C
 /// unless a test sets one).
 pub fn unpaced_for(emulator: &Emulator) -> Client {
     unpaced(&emulator.webhook_url(), |builder| builder)
+}
+
+/// Asserts that the first page of the list `request` holds 50 of `total` items and points at
+/// the next page, at 50.
+pub async fn assert_first_page<M, T>(client: &Client, request: &M, total: u64)
+where
+    M: b24_core::Method<Response = Vec<T>>,
+{
+    let first = client.call_envelope(request).await.expect("listed");
+    assert_eq!(first.result.len(), 50);
+    assert_eq!((first.total, first.next), (Some(total), Some(50)));
 }
 
 /// A started emulator and an unpaced client calling it as an application of user #1 with

@@ -53,8 +53,7 @@ fn titles(tasks: &Option<Value>) -> Vec<&str> {
 
 #[tokio::test]
 async fn what_add_creates_get_list_update_and_delete_see() {
-    let (emulator, _) = support::portal().await;
-    let client = support::unpaced_for(&emulator);
+    let (_emulator, client) = support::unpaced_portal().await;
     let task = add(
         &client,
         json!({ "TITLE": "Call the customer", "RESPONSIBLE_ID": 1, "DEADLINE": "2030-01-31T18:00:00+00:00", "AUDITORS": [11] }),
@@ -123,8 +122,7 @@ async fn what_add_creates_get_list_update_and_delete_see() {
 
 #[tokio::test]
 async fn lists_filter_order_select_and_page() {
-    let (emulator, _) = support::portal().await;
-    let client = support::unpaced_for(&emulator);
+    let (_emulator, client) = support::unpaced_portal().await;
     for i in 0..60 {
         let responsible = if i % 3 == 0 { 11 } else { 1 };
         add(
@@ -180,8 +178,7 @@ async fn lists_filter_order_select_and_page() {
 
 #[tokio::test]
 async fn the_documented_errors_of_add_and_update() {
-    let (emulator, _) = support::portal().await;
-    let client = support::unpaced_for(&emulator);
+    let (_emulator, client) = support::unpaced_portal().await;
     let no_title = support::api_failure(
         client
             .call(&TasksTaskAdd::new(json!({ "RESPONSIBLE_ID": 1 })))
@@ -224,8 +221,7 @@ async fn the_documented_errors_of_add_and_update() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn status_moves_checklists_and_comments_belong_to_their_task() {
-    let (emulator, _) = support::portal().await;
-    let client = support::unpaced_for(&emulator);
+    let (_emulator, client) = support::unpaced_portal().await;
     let task = add(&client, json!({ "TITLE": "Ship it", "RESPONSIBLE_ID": 1 })).await;
     let id: i64 = task["id"]
         .as_str()
@@ -248,20 +244,13 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
     assert_eq!(completed["status"], json!("5"));
     assert_eq!(completed["closedBy"], json!("1"));
 
-    let first = client
-        .call(&TaskChecklistitemAdd::new(
-            id,
-            TaskChecklistitemAddFields::new("Write notes").with_sort_index(2),
-        ))
-        .await
-        .expect("added");
-    let second = client
-        .call(&TaskChecklistitemAdd::new(
-            id,
-            TaskChecklistitemAddFields::new("Tag release").with_sort_index(1),
-        ))
-        .await
-        .expect("added");
+    let mut added = Vec::new();
+    for (title, sort) in [("Write notes", 2), ("Tag release", 1)] {
+        let fields = TaskChecklistitemAddFields::new(title).with_sort_index(sort);
+        let item = client.call(&TaskChecklistitemAdd::new(id, fields)).await;
+        added.push(item.expect("added"));
+    }
+    let [first, second] = <[_; 2]>::try_from(added).expect("two items");
     let done = client
         .call(&TaskChecklistitemComplete::new(id, first.clone()))
         .await

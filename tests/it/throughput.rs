@@ -8,6 +8,7 @@ use b24_emulator::{Emulator, FaultConfig};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::support;
 use super::support::{drain_ids, unpaced_for as client};
 
 #[b24_method("crm.deal.add", scope = "crm", response = b24_core::Id)]
@@ -27,6 +28,13 @@ fn deal_add(title: &str) -> DealAdd {
 #[derive(Serialize)]
 struct DealGet {
     id: u64,
+}
+
+/// Adds to `batch` a `crm.deal.get` of the deal its command `added` creates.
+fn get_added(batch: &mut Batch, added: &b24_core::Handle<DealAdd>) -> b24_core::Handle<DealGet> {
+    batch
+        .push_with(&DealGet { id: 0 }, [("id", added.result())])
+        .unwrap()
 }
 
 #[b24_method("crm.deal.list", scope = "crm", response = Vec<Deal>, read_only, list, cursor = "ID")]
@@ -69,13 +77,10 @@ fn assert_exactly_once(ids: &[u64], expected: std::ops::RangeInclusive<u64>) {
 
 #[tokio::test]
 async fn batch_returns_typed_results_and_resolves_references() {
-    let emulator = Emulator::start().await.unwrap();
-    let client = client(&emulator);
+    let (emulator, client) = support::unpaced_portal().await;
     let mut batch = Batch::new();
     let added = batch.push(&deal_add("Deal & Co")).unwrap();
-    let fetched = batch
-        .push_with(&DealGet { id: 0 }, [("id", added.result())])
-        .unwrap();
+    let fetched = get_added(&mut batch, &added);
     let results = client.batch(&batch).await.unwrap();
     let id = results.get(&added).unwrap();
     let deal = results.get(&fetched).unwrap();
@@ -92,17 +97,14 @@ async fn batch_returns_typed_results_and_resolves_references() {
 
 #[tokio::test]
 async fn large_batches_split_into_requests_of_fifty_and_keep_references() {
-    let emulator = Emulator::start().await.unwrap();
-    let client = client(&emulator);
+    let (emulator, client) = support::unpaced_portal().await;
     let mut batch = Batch::new();
     let first = batch.push(&deal_add("first")).unwrap();
     for index in 1..120 {
         batch.push(&deal_add(&format!("deal {index}"))).unwrap();
     }
     // Command 121 lives in the third request; its reference points into the first.
-    let late = batch
-        .push_with(&DealGet { id: 0 }, [("id", first.result())])
-        .unwrap();
+    let late = get_added(&mut batch, &first);
     let results = client.batch(&batch).await.unwrap();
     assert_eq!(results.get(&late).unwrap().title.as_deref(), Some("first"));
     assert_eq!(emulator.request_count("batch"), 3);
@@ -111,8 +113,7 @@ async fn large_batches_split_into_requests_of_fifty_and_keep_references() {
 
 #[tokio::test]
 async fn halt_stops_at_the_first_failure() {
-    let emulator = Emulator::start().await.unwrap();
-    let client = client(&emulator);
+    let (emulator, client) = support::unpaced_portal().await;
     let mut batch = Batch::new().halt_on_error(true);
     let missing = batch.push(&DealGet { id: 987_654 }).unwrap();
     let after = batch.push(&deal_add("never")).unwrap();

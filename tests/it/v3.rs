@@ -57,6 +57,11 @@ struct DeleteTask {
     id: u64,
 }
 
+/// A `tasks.task.get` of task `id`, all fields.
+fn get(id: u64) -> GetTask {
+    GetTask { id, select: None }
+}
+
 fn add(title: &str) -> AddTask {
     AddTask {
         fields: json!({"title": title}),
@@ -132,7 +137,7 @@ async fn typed_calls_filters_and_relations() {
 
     let deleted = client.v3().call(&DeleteTask { id }).await.unwrap();
     assert!(deleted.result);
-    let (code, status) = v3_code(client.v3().call(&GetTask { id, select: None }).await);
+    let (code, status) = v3_code(client.v3().call(&get(id)).await);
     assert_eq!((code, status), (V3Code::EntityNotFound, 404));
 }
 
@@ -189,14 +194,7 @@ async fn bad_input_is_a_typed_error() {
         server_error: 1.0,
         ..FaultConfig::default()
     });
-    match client
-        .v3()
-        .call(&GetTask {
-            id: 1,
-            select: None,
-        })
-        .await
-    {
+    match client.v3().call(&get(1)).await {
         Err(Error::V3(error)) => {
             assert_eq!(error.code, V3Code::Absent);
             assert_eq!(error.status, 500);
@@ -304,21 +302,10 @@ async fn a_batch_takes_values_from_item_results() {
     let mut batch = Batch::new();
     let added = batch.push(&add("In a batch")).unwrap();
     let fetched = batch
-        .push_with(
-            &GetTask {
-                id: 0,
-                select: None,
-            },
-            [("id", added.item("id"))],
-        )
+        .push_with(&get(0), [("id", added.item("id"))])
         .unwrap();
     let listed = batch.push(&ListTasks::default()).unwrap();
-    let missing = batch
-        .push(&GetTask {
-            id: 999,
-            select: None,
-        })
-        .unwrap();
+    let missing = batch.push(&get(999)).unwrap();
     let results = client.v3().batch(&batch).await.unwrap();
     let id = results.get(&added).unwrap().item.id;
     assert_eq!(results.get(&fetched).unwrap().item.id, id);
@@ -327,13 +314,7 @@ async fn a_batch_takes_values_from_item_results() {
     // A handle of another batch is refused before anything is sent.
     let mut other = Batch::new();
     let error = other
-        .push_with(
-            &GetTask {
-                id: 0,
-                select: None,
-            },
-            [("id", added.item("id"))],
-        )
+        .push_with(&get(0), [("id", added.item("id"))])
         .unwrap_err();
     assert!(matches!(error, Error::BatchReference { .. }), "{error}");
 }

@@ -287,7 +287,14 @@ impl Client {
         let progress = Arc::new(Progress::default());
         let decode_method = method.to_string();
         let client_for_secrets = self.clone();
-        let lister = Lister::new(self.clone(), method, scope, items, params, progress.clone());
+        let lister = Lister {
+            client: self.clone(),
+            method,
+            scope,
+            items,
+            params,
+            progress: progress.clone(),
+        };
         let counter = progress.clone();
         let after = list.resume_point().cloned().filter(|_| cursor.is_some());
         let opening = Stage::Opening(Box::new(Opening {

@@ -18,37 +18,19 @@ use crate::scope::Scope;
 
 /// A list request and where its items go: what every way of paging it needs.
 pub(super) struct Lister {
-    client: Client,
-    method: Cow<'static, str>,
+    pub(super) client: Client,
+    pub(super) method: Cow<'static, str>,
     /// The scope the method needs, when known (typed, or found in the registry).
-    scope: Option<Scope>,
+    pub(super) scope: Option<Scope>,
     /// The key of the items inside `result`, or `None` when `result` is the list.
-    items: Option<String>,
-    params: Value,
-    progress: Arc<Progress>,
+    pub(super) items: Option<String>,
+    /// The caller's parameters.
+    pub(super) params: Value,
+    /// Where the items are counted.
+    pub(super) progress: Arc<Progress>,
 }
 
 impl Lister {
-    /// The list `method` of `client` (needing `scope` when known) with `params`, its items
-    /// under `items` inside `result` (or `result` itself), counted in `progress`.
-    pub(super) fn new(
-        client: Client,
-        method: Cow<'static, str>,
-        scope: Option<Scope>,
-        items: Option<String>,
-        params: Value,
-        progress: Arc<Progress>,
-    ) -> Self {
-        Lister {
-            client,
-            method,
-            scope,
-            items,
-            params,
-            progress,
-        }
-    }
-
     /// Fails when the client knows it lacks the method's scope.
     pub(super) async fn check_scope(&self) -> Result<(), Error> {
         match &self.scope {

@@ -33,53 +33,57 @@ use serde_json::Value;
 
 use crate::error::Error;
 
-/// A filter operator; the server knows these and no others.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Op {
-    /// `=`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `in`: the value is an array.
-    In,
-    /// `between`: the value is `[from, to]`.
-    Between,
+/// The filter operators, one line each: the variant, its text on the wire and, for the ones
+/// that compare with one value, the [`Filter`] method that adds it. The enum, [`Op::ALL`],
+/// [`Op::as_str`] and those methods all come from this one table.
+macro_rules! filter_ops {
+    ($($(#[doc = $doc:literal])* $variant:ident = $text:literal $(=> $method:ident)?;)*) => {
+        /// A filter operator; the server knows these and no others.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Op {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Op {
+            /// Every operator.
+            pub const ALL: [Op; [$(stringify!($variant)),*].len()] = [$(Op::$variant),*];
+
+            /// The operator as sent.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Op::$variant => $text,)*
+                }
+            }
+        }
+
+        impl Filter {
+            $($(
+                #[doc = concat!("`field ", $text, " value`.")]
+                pub fn $method(self, field: impl Into<String>, value: impl Into<Value>) -> Self {
+                    self.triple(field, Op::$variant, value)
+                }
+            )?)*
+        }
+    };
 }
 
-impl Op {
-    /// Every operator.
-    pub const ALL: [Op; 8] = [
-        Op::Eq,
-        Op::Ne,
-        Op::Gt,
-        Op::Ge,
-        Op::Lt,
-        Op::Le,
-        Op::In,
-        Op::Between,
-    ];
-
-    /// The operator as sent.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Op::Eq => "=",
-            Op::Ne => "!=",
-            Op::Gt => ">",
-            Op::Ge => ">=",
-            Op::Lt => "<",
-            Op::Le => "<=",
-            Op::In => "in",
-            Op::Between => "between",
-        }
-    }
+filter_ops! {
+    /// `=`
+    Eq = "=" => eq;
+    /// `!=`
+    Ne = "!=" => ne;
+    /// `>`
+    Gt = ">" => gt;
+    /// `>=`
+    Ge = ">=" => ge;
+    /// `<`
+    Lt = "<" => lt;
+    /// `<=`
+    Le = "<=" => le;
+    /// `in`: the value is an array.
+    In = "in";
+    /// `between`: the value is `[from, to]`.
+    Between = "between";
 }
 
 impl fmt::Display for Op {
@@ -169,36 +173,6 @@ impl Filter {
             value: value.into(),
         });
         self
-    }
-
-    /// `field = value`.
-    pub fn eq(self, field: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.triple(field, Op::Eq, value)
-    }
-
-    /// `field != value`.
-    pub fn ne(self, field: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.triple(field, Op::Ne, value)
-    }
-
-    /// `field > value`.
-    pub fn gt(self, field: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.triple(field, Op::Gt, value)
-    }
-
-    /// `field >= value`.
-    pub fn ge(self, field: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.triple(field, Op::Ge, value)
-    }
-
-    /// `field < value`.
-    pub fn lt(self, field: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.triple(field, Op::Lt, value)
-    }
-
-    /// `field <= value`.
-    pub fn le(self, field: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.triple(field, Op::Le, value)
     }
 
     /// `field in [values]`.

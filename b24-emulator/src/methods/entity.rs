@@ -25,6 +25,11 @@ fn required(params: &Value, name: &str) -> Result<String, ApiError> {
     })
 }
 
+/// The required `ENTITY` and `PROPERTY` of the property methods.
+fn property_of(params: &Value) -> Result<(String, String), ApiError> {
+    Ok((required(params, "ENTITY")?, required(params, "PROPERTY")?))
+}
+
 fn done() -> Result<MethodOutput, ApiError> {
     Ok(MethodOutput::new(Value::Bool(true)))
 }
@@ -70,8 +75,7 @@ pub fn delete(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 
 /// `entity.item.property.add`: `true`.
 pub fn property_add(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
-    let code = required(call.params, "ENTITY")?;
-    let property = required(call.params, "PROPERTY")?;
+    let (code, property) = property_of(call.params)?;
     let sort = call.params.get_ci("SORT").map(Value::php_intval);
     let (name, ty) = (text(call.params, "NAME"), text(call.params, "TYPE"));
     call.state
@@ -91,8 +95,7 @@ pub fn property_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 
 /// `entity.item.property.update`: `true`.
 pub fn property_update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
-    let code = required(call.params, "ENTITY")?;
-    let property = required(call.params, "PROPERTY")?;
+    let (code, property) = property_of(call.params)?;
     call.state
         .entity
         .property_update(&code, &property, call.params)?;
@@ -101,8 +104,7 @@ pub fn property_update(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
 
 /// `entity.item.property.delete`: `true`.
 pub fn property_delete(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
-    let code = required(call.params, "ENTITY")?;
-    let property = required(call.params, "PROPERTY")?;
+    let (code, property) = property_of(call.params)?;
     call.state.entity.property_delete(&code, &property)?;
     done()
 }

@@ -6,9 +6,8 @@
 //!
 //! The calendar methods answer errors with an empty code and a sentence, as the portal does.
 
-use std::collections::BTreeMap;
-
 use super::Actor;
+use super::table::Table;
 use crate::envelope::{ApiError, format_atom};
 use crate::r7::dates::parse_date;
 use crate::value::Value;
@@ -104,10 +103,8 @@ fn text(params: &Value, name: &str) -> Option<String> {
 /// Every calendar section and event of the portal.
 #[derive(Debug, Clone, Default)]
 pub struct CalendarStore {
-    sections: BTreeMap<i64, Value>,
-    events: BTreeMap<i64, Value>,
-    next_section: i64,
-    next_event: i64,
+    sections: Table<Value>,
+    events: Table<Value>,
 }
 
 /// The event fields a call may write, with the record key each goes to (the first four are a
@@ -127,8 +124,7 @@ const EVENT_TEXT: &[(&str, &str)] = &[
 
 impl CalendarStore {
     fn insert_section(&mut self, owner: &Owner, params: &Value, actor: Actor) -> i64 {
-        self.next_section += 1;
-        let id = self.next_section;
+        let id = self.sections.next_id();
         let time = Value::from(format_atom(actor.now));
         let field = |name: &str, default: &str| {
             Value::from(text(params, name).unwrap_or_else(|| default.to_owned()))
@@ -358,8 +354,7 @@ impl CalendarStore {
         {
             return Err(error("Invalid value for the parameter \"name\""));
         }
-        self.next_event += 1;
-        let id = self.next_event;
+        let id = self.events.next_id();
         record.insert("ID", id_text(id));
         record.insert("PARENT_ID", id_text(id));
         self.events.insert(id, record);

@@ -4,8 +4,7 @@
 //! (`DELETED_TYPE` 3, or 4 under a trashed folder) are left out of children lists but still
 //! found by ID; `delete` and `deleteTree` remove for good.
 
-use std::collections::BTreeMap;
-
+use super::table::Table;
 use super::{Actor, records};
 use crate::envelope::{ApiError, format_atom};
 use crate::list::Page;
@@ -70,10 +69,8 @@ impl Object {
 /// Every storage, folder and file of the portal.
 #[derive(Debug, Clone, Default)]
 pub struct DiskStore {
-    storages: BTreeMap<i64, Value>,
-    objects: BTreeMap<i64, Object>,
-    next_storage: i64,
-    next_object: i64,
+    storages: Table<Value>,
+    objects: Table<Object>,
     next_file: i64,
 }
 
@@ -123,8 +120,7 @@ impl DiskStore {
     }
 
     fn add_storage(&mut self, entity_type: &str, entity_id: &str, name: &str, actor: Actor) {
-        self.next_storage += 1;
-        let id = self.next_storage;
+        let id = self.storages.next_id();
         let root = self.insert(Kind::Folder, id, None, name, Vec::new(), actor);
         let record = Value::object([
             ("ID", id_text(id)),
@@ -147,8 +143,7 @@ impl DiskStore {
         content: Vec<u8>,
         actor: Actor,
     ) -> i64 {
-        self.next_object += 1;
-        let id = self.next_object;
+        let id = self.objects.next_id();
         let time = Value::from(format_atom(actor.now));
         let user = id_text(actor.user);
         let mut record = Value::object([

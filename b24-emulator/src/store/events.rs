@@ -1,7 +1,6 @@
 //! Event bindings, the offline queue and the deliveries that a change produces (PROTOCOL §9).
 
-use std::collections::BTreeMap;
-
+use super::table::Table;
 use crate::value::Value;
 
 /// Events the portal knows (bindable names).
@@ -120,8 +119,7 @@ pub struct EventStore {
     pub bindings: Vec<Binding>,
     next_binding: i64,
     /// Offline events by ID.
-    pub offline: BTreeMap<i64, OfflineEvent>,
-    next_offline: i64,
+    pub offline: Table<OfflineEvent>,
     next_process: i64,
     last_offline_signal: i64,
     /// The `auth_connector` of the call being served (`""`: none). The portal takes it off
@@ -250,8 +248,7 @@ impl EventStore {
             if let Some(id) = existing {
                 self.offline.remove(&id);
             }
-            self.next_offline += 1;
-            let id = self.next_offline;
+            let id = self.offline.next_id();
             self.offline.insert(
                 id,
                 OfflineEvent {

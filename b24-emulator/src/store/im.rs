@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::table::Table;
 use crate::envelope::{ApiError, format_atom};
 use crate::value::Value;
 
@@ -27,9 +28,8 @@ pub struct ImStore {
     chats: BTreeMap<i64, String>,
     /// Private dialogs: (lower user ID, higher user ID) → chat ID.
     privates: BTreeMap<(i64, i64), i64>,
-    messages: BTreeMap<i64, Message>,
+    messages: Table<Message>,
     next_chat: i64,
-    next_message: i64,
 }
 
 impl ImStore {
@@ -85,18 +85,12 @@ impl ImStore {
         if text.trim().is_empty() {
             return Err(error("MESSAGE_EMPTY", "Message can't be empty"));
         }
-        self.next_message += 1;
-        let id = self.next_message;
-        self.messages.insert(
-            id,
-            Message {
-                chat,
-                author,
-                date: now,
-                text: text.to_owned(),
-            },
-        );
-        Ok(id)
+        Ok(self.messages.push(Message {
+            chat,
+            author,
+            date: now,
+            text: text.to_owned(),
+        }))
     }
 
     /// The message `id` when `user` wrote it (`MESSAGE_ID_ERROR`, `CANT_EDIT_MESSAGE`).

@@ -92,7 +92,7 @@ fn update_file<T>(
 }
 
 impl BudgetStore for FileStore {
-    fn book<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, Duration> {
+    fn book(&self, bucket: &str, limit: RateLimit) -> StoreFuture<'_, Duration> {
         let bucket = bucket.to_owned();
         Box::pin(self.update(move |ledger, now, unreadable| {
             if unreadable {
@@ -102,39 +102,22 @@ impl BudgetStore for FileStore {
         }))
     }
 
-    fn fill<'a>(
-        &'a self,
-        bucket: &'a str,
-        limit: RateLimit,
-        ahead: Duration,
-    ) -> StoreFuture<'a, ()> {
-        let bucket = bucket.to_owned();
-        let ahead = ahead.as_secs_f64();
+    fn fill(&self, bucket: &str, limit: RateLimit, ahead: Duration) -> StoreFuture<'_, ()> {
+        let (bucket, ahead) = (bucket.to_owned(), ahead.as_secs_f64());
         Box::pin(self.update(move |ledger, now, _| ledger.fill(&bucket, limit, now, ahead)))
     }
 
-    fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration> {
+    fn operating_wait(&self, account: &str, limit: f64) -> StoreFuture<'_, Duration> {
         let account = account.to_owned();
-        Box::pin(self.update(move |ledger, now, _| {
-            ledger
-                .accounts
-                .get(&account)
-                .map_or(Duration::ZERO, |found| found.wait(limit, now))
-        }))
+        Box::pin(self.update(move |ledger, now, _| ledger.operating_wait(&account, limit, now)))
     }
 
-    fn operating_record<'a>(
-        &'a self,
-        account: &'a str,
-        report: OperatingReport,
-    ) -> StoreFuture<'a, ()> {
+    fn operating_record(&self, account: &str, report: OperatingReport) -> StoreFuture<'_, ()> {
         let account = account.to_owned();
-        Box::pin(self.update(move |ledger, now, _| {
-            ledger.account(&account).record(report, now);
-        }))
+        Box::pin(self.update(move |ledger, now, _| ledger.account(&account).record(report, now)))
     }
 
-    fn operating_block<'a>(&'a self, account: &'a str) -> StoreFuture<'a, Duration> {
+    fn operating_block(&self, account: &str) -> StoreFuture<'_, Duration> {
         let account = account.to_owned();
         Box::pin(self.update(move |ledger, now, _| ledger.account(&account).block(now)))
     }

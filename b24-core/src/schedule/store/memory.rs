@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::{BudgetStore, StoreFuture, local_now};
+use super::{BudgetStore, StoreFuture, local_now, ready};
 use crate::schedule::{BucketState, OperatingAccount, OperatingReport, RateLimit};
 use crate::sync::lock;
 
@@ -39,6 +39,14 @@ impl Ledger {
 
     fn bucket(&mut self, bucket: &str) -> &mut (BucketState, f64) {
         self.buckets.entry(bucket.to_owned()).or_default()
+    }
+
+    /// How long the method of `account` must wait at `now` under `limit`; an account never
+    /// seen waits for nothing.
+    pub fn operating_wait(&self, account: &str, limit: f64, now: f64) -> Duration {
+        self.accounts
+            .get(account)
+            .map_or(Duration::ZERO, |found| found.wait(limit, now))
     }
 
     pub fn account(&mut self, account: &str) -> &mut OperatingAccount {
@@ -85,6 +93,14 @@ impl MemoryStore {
         change(ledger, now)
     }
 
+    /// `change` run at once, as a finished store operation.
+    fn answer<'a, T: Send + 'a>(
+        &'a self,
+        change: impl FnOnce(&mut Ledger, f64) -> T,
+    ) -> StoreFuture<'a, T> {
+        ready(self.with(change))
+    }
+
     /// Keys the store holds now (buckets, accounts).
     pub fn len(&self) -> (usize, usize) {
         let guard = lock(&self.ledger);
@@ -98,45 +114,24 @@ impl MemoryStore {
 }
 
 impl BudgetStore for MemoryStore {
-    fn book<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, Duration> {
-        let wait = self.with(|ledger, now| ledger.book(bucket, limit, now));
-        Box::pin(async move { Ok(wait) })
+    fn book(&self, bucket: &str, limit: RateLimit) -> StoreFuture<'_, Duration> {
+        self.answer(|ledger, now| ledger.book(bucket, limit, now))
     }
 
-    fn fill<'a>(
-        &'a self,
-        bucket: &'a str,
-        limit: RateLimit,
-        ahead: Duration,
-    ) -> StoreFuture<'a, ()> {
-        self.with(|ledger, now| ledger.fill(bucket, limit, now, ahead.as_secs_f64()));
-        Box::pin(async { Ok(()) })
+    fn fill(&self, bucket: &str, limit: RateLimit, ahead: Duration) -> StoreFuture<'_, ()> {
+        self.answer(|ledger, now| ledger.fill(bucket, limit, now, ahead.as_secs_f64()))
     }
 
-    fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration> {
-        let wait = self.with(|ledger, now| {
-            ledger
-                .accounts
-                .get(account)
-                .map_or(Duration::ZERO, |found| found.wait(limit, now))
-        });
-        Box::pin(async move { Ok(wait) })
+    fn operating_wait(&self, account: &str, limit: f64) -> StoreFuture<'_, Duration> {
+        self.answer(|ledger, now| ledger.operating_wait(account, limit, now))
     }
 
-    fn operating_record<'a>(
-        &'a self,
-        account: &'a str,
-        report: OperatingReport,
-    ) -> StoreFuture<'a, ()> {
-        self.with(|ledger, now| {
-            ledger.account(account).record(report, now);
-        });
-        Box::pin(async { Ok(()) })
+    fn operating_record(&self, account: &str, report: OperatingReport) -> StoreFuture<'_, ()> {
+        self.answer(|ledger, now| ledger.account(account).record(report, now))
     }
 
-    fn operating_block<'a>(&'a self, account: &'a str) -> StoreFuture<'a, Duration> {
-        let wait = self.with(|ledger, now| ledger.account(account).block(now));
-        Box::pin(async move { Ok(wait) })
+    fn operating_block(&self, account: &str) -> StoreFuture<'_, Duration> {
+        self.answer(|ledger, now| ledger.account(account).block(now))
     }
 
     fn kind(&self) -> &'static str {

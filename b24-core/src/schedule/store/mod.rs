@@ -36,7 +36,7 @@ pub use redis::RedisStore;
 
 use super::{OperatingReport, RateLimit};
 
-/// The future of a store operation.
+/// The future of a store operation; it borrows the store, never the key it was given.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// A store operation that failed: the store is unreachable, too slow or answered nonsense.
@@ -53,36 +53,31 @@ pub struct StoreError(pub String);
 /// clamp whatever they read into sane ranges (a corrupted entry slows a call down by at most
 /// ten minutes and never panics), and forget keys that have been idle long enough to carry no
 /// information. Times are seconds since the Unix epoch on the store's clock.
+///
+/// An operation's future borrows only the store: an implementation that still needs the key
+/// after the call has returned (a database round trip) keeps its own copy, so callers may
+/// pass a key that lives no longer than the call.
 pub trait BudgetStore: Send + Sync + 'static {
     /// Books one request in `bucket` under `limit`; returns how long to wait before sending it.
-    fn book<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, Duration>;
+    fn book(&self, bucket: &str, limit: RateLimit) -> StoreFuture<'_, Duration>;
 
     /// Records that the portal refused a request of `bucket` because it was full (a 503, with
     /// `ahead` zero): the next booking of every worker sees a full bucket. With `ahead`, the
     /// bucket is full until that long from now (a worker that paced itself alone while the
     /// store failed has requests booked until then).
-    fn fill<'a>(
-        &'a self,
-        bucket: &'a str,
-        limit: RateLimit,
-        ahead: Duration,
-    ) -> StoreFuture<'a, ()>;
+    fn fill(&self, bucket: &str, limit: RateLimit, ahead: Duration) -> StoreFuture<'_, ()>;
 
     /// How long the method of `account` must wait before it may run, with `limit` operating
     /// seconds per ten minutes.
-    fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration>;
+    fn operating_wait(&self, account: &str, limit: f64) -> StoreFuture<'_, Duration>;
 
     /// Records what an answer said about the operating time of `account` (`time.operating`,
     /// `time.operating_reset_at`).
-    fn operating_record<'a>(
-        &'a self,
-        account: &'a str,
-        report: OperatingReport,
-    ) -> StoreFuture<'a, ()>;
+    fn operating_record(&self, account: &str, report: OperatingReport) -> StoreFuture<'_, ()>;
 
     /// Records a 429 (`OPERATION_TIME_LIMIT`) for `account`: every worker waits until its reset.
     /// Returns that wait.
-    fn operating_block<'a>(&'a self, account: &'a str) -> StoreFuture<'a, Duration>;
+    fn operating_block(&self, account: &str) -> StoreFuture<'_, Duration>;
 
     /// A short name for warnings: `memory`, `file`, `postgres`, `redis`.
     fn kind(&self) -> &'static str;
@@ -250,6 +245,11 @@ pub(crate) fn redacted(url: &str) -> String {
         }
         Err(_) => String::from("(unparsable URL)"),
     }
+}
+
+/// A store operation that finished at once with `value`.
+pub(crate) fn ready<'a, T: Send + 'a>(value: T) -> StoreFuture<'a, T> {
+    Box::pin(std::future::ready(Ok(value)))
 }
 
 /// The local clock, shifted by `offset` seconds.

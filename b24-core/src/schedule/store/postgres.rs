@@ -262,7 +262,8 @@ fn wait(seconds: f64, most: f64) -> Duration {
 }
 
 impl BudgetStore for PostgresStore {
-    fn book<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, Duration> {
+    fn book(&self, bucket: &str, limit: RateLimit) -> StoreFuture<'_, Duration> {
+        let bucket = bucket.to_owned();
         Box::pin(async move {
             let Pacing {
                 drain,
@@ -276,12 +277,8 @@ impl BudgetStore for PostgresStore {
         })
     }
 
-    fn fill<'a>(
-        &'a self,
-        bucket: &'a str,
-        limit: RateLimit,
-        ahead: Duration,
-    ) -> StoreFuture<'a, ()> {
+    fn fill(&self, bucket: &str, limit: RateLimit, ahead: Duration) -> StoreFuture<'_, ()> {
+        let bucket = bucket.to_owned();
         Box::pin(async move {
             let pacing = limit.pacing();
             let full = pacing.full_ahead(ahead.as_secs_f64());
@@ -291,7 +288,8 @@ impl BudgetStore for PostgresStore {
         })
     }
 
-    fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration> {
+    fn operating_wait(&self, account: &str, limit: f64) -> StoreFuture<'_, Duration> {
+        let account = account.to_owned();
         Box::pin(async move {
             let row = self.row(|sql| &sql.operating_get, &[&account]).await?;
             let now: f64 = row.try_get(0).map_err(fail)?;
@@ -307,11 +305,8 @@ impl BudgetStore for PostgresStore {
         })
     }
 
-    fn operating_record<'a>(
-        &'a self,
-        account: &'a str,
-        report: OperatingReport,
-    ) -> StoreFuture<'a, ()> {
+    fn operating_record(&self, account: &str, report: OperatingReport) -> StoreFuture<'_, ()> {
+        let account = account.to_owned();
         Box::pin(async move {
             let seconds = report.sane_operating();
             let reset_at = report.reset_at.map(|at| (at as f64).max(0.0));
@@ -322,7 +317,8 @@ impl BudgetStore for PostgresStore {
         })
     }
 
-    fn operating_block<'a>(&'a self, account: &'a str) -> StoreFuture<'a, Duration> {
+    fn operating_block(&self, account: &str) -> StoreFuture<'_, Duration> {
+        let account = account.to_owned();
         Box::pin(async move {
             let row = self.row(|sql| &sql.operating_block, &[&account]).await?;
             Ok(wait(row.try_get(0).map_err(fail)?, WINDOW))

@@ -161,34 +161,32 @@ fn account_key(account: &str) -> String {
 }
 
 impl BudgetStore for RedisStore {
-    fn book<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, Duration> {
+    fn book(&self, bucket: &str, limit: RateLimit) -> StoreFuture<'_, Duration> {
+        let key = bucket_key(bucket);
         Box::pin(async move {
             let pacing = limit.pacing();
             let args = [pacing.drain, pacing.room, pacing.ceiling].map(|x| format!("{x:e}"));
-            let wait: String = self.run(bucket_key(bucket), "book", &args).await?;
+            let wait: String = self.run(key, "book", &args).await?;
             let wait = number(&wait, "a booking's wait")?;
             Ok(sane::seconds(wait, 0.0..=MAX_AHEAD, "budget store wait"))
         })
     }
 
-    fn fill<'a>(
-        &'a self,
-        bucket: &'a str,
-        limit: RateLimit,
-        ahead: Duration,
-    ) -> StoreFuture<'a, ()> {
+    fn fill(&self, bucket: &str, limit: RateLimit, ahead: Duration) -> StoreFuture<'_, ()> {
+        let key = bucket_key(bucket);
         Box::pin(async move {
             let pacing = limit.pacing();
             let full = pacing.full_ahead(ahead.as_secs_f64());
             let args = [pacing.drain, full, pacing.ceiling].map(|x| format!("{x:e}"));
-            let _: String = self.run(bucket_key(bucket), "fill", &args).await?;
+            let _: String = self.run(key, "fill", &args).await?;
             Ok(())
         })
     }
 
-    fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration> {
+    fn operating_wait(&self, account: &str, limit: f64) -> StoreFuture<'_, Duration> {
+        let key = account_key(account);
         Box::pin(async move {
-            let fields: Vec<String> = self.run(account_key(account), "operating_get", &[]).await?;
+            let fields: Vec<String> = self.run(key, "operating_get", &[]).await?;
             let [now, seconds, reset_at, blocked_until] = fields.as_slice() else {
                 return Err(StoreError(String::from(
                     "redis: the operating-time account came back malformed",
@@ -204,11 +202,8 @@ impl BudgetStore for RedisStore {
         })
     }
 
-    fn operating_record<'a>(
-        &'a self,
-        account: &'a str,
-        report: OperatingReport,
-    ) -> StoreFuture<'a, ()> {
+    fn operating_record(&self, account: &str, report: OperatingReport) -> StoreFuture<'_, ()> {
+        let key = account_key(account);
         Box::pin(async move {
             let seconds = report
                 .sane_operating()
@@ -219,21 +214,16 @@ impl BudgetStore for RedisStore {
                 .map(|at| at.max(0).to_string())
                 .unwrap_or_default();
             let _: String = self
-                .run(
-                    account_key(account),
-                    "operating_record",
-                    &[seconds, reset_at],
-                )
+                .run(key, "operating_record", &[seconds, reset_at])
                 .await?;
             Ok(())
         })
     }
 
-    fn operating_block<'a>(&'a self, account: &'a str) -> StoreFuture<'a, Duration> {
+    fn operating_block(&self, account: &str) -> StoreFuture<'_, Duration> {
+        let key = account_key(account);
         Box::pin(async move {
-            let wait: String = self
-                .run(account_key(account), "operating_block", &[])
-                .await?;
+            let wait: String = self.run(key, "operating_block", &[]).await?;
             let wait = number(&wait, "a block's wait")?;
             Ok(sane::seconds(wait, 0.0..=WINDOW, "operating-time wait"))
         })

@@ -229,12 +229,7 @@ impl Budget {
             }
         }
         let now = self.now();
-        let local = lock(&self.local);
-        local
-            .ledger
-            .accounts
-            .get(account)
-            .map_or(Duration::ZERO, |found| found.wait(limit, now))
+        lock(&self.local).ledger.operating_wait(account, limit, now)
     }
 
     /// Records an answer's operating time. Never fails.
@@ -297,45 +292,31 @@ mod tests {
         }
     }
 
+    impl Flaky {
+        /// `operation` of the inner store, failing first while the store is down.
+        fn guarded<'a, T: 'a>(&'a self, operation: StoreFuture<'a, T>) -> StoreFuture<'a, T> {
+            Box::pin(async move {
+                self.check()?;
+                operation.await
+            })
+        }
+    }
+
     impl BudgetStore for Flaky {
-        fn book<'a>(&'a self, bucket: &'a str, limit: RateLimit) -> StoreFuture<'a, Duration> {
-            Box::pin(async move {
-                self.check()?;
-                self.inner.book(bucket, limit).await
-            })
+        fn book(&self, bucket: &str, limit: RateLimit) -> StoreFuture<'_, Duration> {
+            self.guarded(self.inner.book(bucket, limit))
         }
-        fn fill<'a>(
-            &'a self,
-            bucket: &'a str,
-            limit: RateLimit,
-            ahead: Duration,
-        ) -> StoreFuture<'a, ()> {
-            Box::pin(async move {
-                self.check()?;
-                self.inner.fill(bucket, limit, ahead).await
-            })
+        fn fill(&self, bucket: &str, limit: RateLimit, ahead: Duration) -> StoreFuture<'_, ()> {
+            self.guarded(self.inner.fill(bucket, limit, ahead))
         }
-        fn operating_wait<'a>(&'a self, account: &'a str, limit: f64) -> StoreFuture<'a, Duration> {
-            Box::pin(async move {
-                self.check()?;
-                self.inner.operating_wait(account, limit).await
-            })
+        fn operating_wait(&self, account: &str, limit: f64) -> StoreFuture<'_, Duration> {
+            self.guarded(self.inner.operating_wait(account, limit))
         }
-        fn operating_record<'a>(
-            &'a self,
-            account: &'a str,
-            report: OperatingReport,
-        ) -> StoreFuture<'a, ()> {
-            Box::pin(async move {
-                self.check()?;
-                self.inner.operating_record(account, report).await
-            })
+        fn operating_record(&self, account: &str, report: OperatingReport) -> StoreFuture<'_, ()> {
+            self.guarded(self.inner.operating_record(account, report))
         }
-        fn operating_block<'a>(&'a self, account: &'a str) -> StoreFuture<'a, Duration> {
-            Box::pin(async move {
-                self.check()?;
-                self.inner.operating_block(account).await
-            })
+        fn operating_block(&self, account: &str) -> StoreFuture<'_, Duration> {
+            self.guarded(self.inner.operating_block(account))
         }
         fn kind(&self) -> &'static str {
             "flaky"
