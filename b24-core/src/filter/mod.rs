@@ -23,7 +23,12 @@
 //!
 //! assert_eq!(
 //!     Value::from(filter),
-//!     json!({">ID": 100, "%TITLE": "Acme", "@STAGE_ID": ["NEW", "WON"], "UF_CRM_1725365197310": "Y"})
+//!     json!({
+//!         ">ID": 100,
+//!         "%TITLE": "Acme",
+//!         "@STAGE_ID": ["NEW", "WON"],
+//!         "UF_CRM_1725365197310": "Y"
+//!     })
 //! );
 //! assert_eq!(Value::from(order), json!({"ID": "ASC"}));
 //! ```
@@ -141,7 +146,10 @@ macro_rules! field_set {
 
         impl $name {
             /// A field the table does not list, by its wire name (see the `Custom` variant).
-            pub fn custom(name: impl ::core::convert::Into<::std::borrow::Cow<'static, str>>) -> Self {
+            pub fn custom<N>(name: N) -> Self
+            where
+                N: ::core::convert::Into<::std::borrow::Cow<'static, str>>,
+            {
                 $name::Custom(name.into())
             }
         }
