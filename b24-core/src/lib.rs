@@ -55,6 +55,7 @@ mod batch;
 mod client;
 mod envelope;
 mod error;
+pub mod filter;
 pub mod form;
 mod method;
 pub mod r7;

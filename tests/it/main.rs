@@ -30,5 +30,6 @@ mod tasks;
 mod throughput;
 mod tls;
 mod transport_kinds;
+mod typed_filters;
 mod user_method;
 mod v3;
