@@ -16,6 +16,7 @@
 //! declared with `version = 3`: call them with `client.v3()`; [`EXCLUDED`] is empty.
 //!
 //! ```no_run
+//! # #[cfg(feature = "crm")] // the example's method needs the `crm` feature
 //! # async fn demo() -> Result<(), b24_core::Error> {
 //! use b24_methods::crm::automatedsolution::add::{AutomatedSolutionAdd, NewAutomatedSolution};
 //!
