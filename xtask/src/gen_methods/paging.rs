@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::Field;
+use super::model::Field;
 
 /// Where a paged method's items are.
 #[derive(Clone, Debug, PartialEq, Eq)]

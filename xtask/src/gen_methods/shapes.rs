@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::Field;
+use super::model::Field;
 use super::paging::ENVELOPE;
 
 /// Per scope (the method name's first segment): how many examples of a `result` documented as

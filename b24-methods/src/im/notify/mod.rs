@@ -60,8 +60,8 @@ record!(ImNotify {
     opt client_id: "CLIENT_ID" => with_client_id(String),
 });
 
-#[allow(deprecated)]
 #[cfg(feature = "im")]
+#[allow(deprecated)]
 impl ImNotify {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(user_id: impl Into<Numeric>, message: impl Into<String>) -> Self {

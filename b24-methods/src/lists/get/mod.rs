@@ -42,8 +42,8 @@ record!(ListsGet {
     opt start: "start" => with_start(Numeric),
 });
 
-#[allow(deprecated)]
 #[cfg(feature = "lists")]
+#[allow(deprecated)]
 impl ListsGet {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(iblock_type_id: impl Into<String>) -> Self {

@@ -38,8 +38,8 @@ record!(CalendarEventGet {
     opt section: "section" => with_section(Vec<Value>),
 });
 
-#[allow(deprecated)]
 #[cfg(feature = "calendar")]
+#[allow(deprecated)]
 impl CalendarEventGet {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(type_: impl Into<String>, owner_id: impl Into<Numeric>) -> Self {

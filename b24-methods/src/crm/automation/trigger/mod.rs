@@ -37,8 +37,8 @@ record!(CrmAutomationTrigger {
     opt code: "code" => with_code(String),
 });
 
-#[allow(deprecated)]
 #[cfg(feature = "crm")]
+#[allow(deprecated)]
 impl CrmAutomationTrigger {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(target: impl Into<String>) -> Self {

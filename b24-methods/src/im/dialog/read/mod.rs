@@ -31,8 +31,8 @@ record!(ImDialogRead {
     opt message_id: "MESSAGE_ID" => with_message_id(Numeric),
 });
 
-#[allow(deprecated)]
 #[cfg(feature = "im")]
+#[allow(deprecated)]
 impl ImDialogRead {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(dialog_id: impl Into<String>) -> Self {
@@ -43,6 +43,7 @@ impl ImDialogRead {
         }
     }
 }
+
 #[cfg(feature = "im")]
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -51,8 +51,8 @@ record!(ListsElementGet {
     opt start: "start" => with_start(Numeric),
 });
 
-#[allow(deprecated)]
 #[cfg(feature = "lists")]
+#[allow(deprecated)]
 impl ListsElementGet {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(

@@ -1,0 +1,330 @@
+//! The passes over the catalog: module paths and type names for every method, then one file
+//! per method, the folders' `mod.rs`, and the catalog's index.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::emit::{self, MethodAttr, RoundtripArm};
+use super::files::{self, Refinement};
+use super::layout::{self, Leaf, Tree, cfg_of, feature_of, file_of};
+use super::model::{Catalog, Entry, example_result};
+use super::naming::{TypeNames, is_read_only, method_type_name, scope_code};
+use super::paging::{self, ListKind};
+use super::records::Mapper;
+use super::shapes::ArrayBesideFields;
+use super::types::Ty;
+use super::{MARKER, Result, responses};
+use crate::scope_table;
+
+/// Counts for the summary line.
+#[derive(Default)]
+pub(super) struct Stats {
+    /// Rows whose documented type the documentation's own example contradicts.
+    pub(super) reconciled: usize,
+    pub(super) generated: usize,
+    pub(super) refined: usize,
+}
+
+/// What the generator writes.
+pub(super) struct Output {
+    /// Generated files by path relative to the crate (`src/crm/deal/add.rs`), not formatted.
+    pub(super) files: BTreeMap<PathBuf, String>,
+    /// The module declarations of `lib.rs`'s generated block.
+    pub(super) lib_block: String,
+    /// One feature per scope.
+    pub(super) features: BTreeSet<String>,
+    /// The file of each method, by name.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(super) method_files: BTreeMap<String, PathBuf>,
+    pub(super) stats: Stats,
+}
+
+/// A method's response, before a classic one is shared with its entity's `get`.
+enum Response {
+    Classic { ty: Ty, list: Option<ListKind> },
+    V3 { rust: String, items: bool },
+}
+
+/// The generator's state over one run.
+pub(super) struct Generator<'c> {
+    catalog: &'c Catalog,
+    refined_dir: PathBuf,
+    refined: BTreeMap<String, Refinement>,
+    names: TypeNames,
+    leaves: Vec<Leaf>,
+    features: BTreeSet<String>,
+    shapes: ArrayBesideFields,
+    /// `*.get` methods answering one generated record: method → the record's full path.
+    records: HashMap<String, String>,
+    stats: Stats,
+}
+
+impl<'c> Generator<'c> {
+    /// A generator over `catalog`, with the refinements (and their type names) in
+    /// `refined_dir`.
+    pub(super) fn new(catalog: &'c Catalog, refined_dir: &Path) -> Result<Self> {
+        let mut names = TypeNames::default();
+        for file in files::rust_files(refined_dir)? {
+            let text = std::fs::read_to_string(&file).map_err(|error| error.to_string())?;
+            names.reserve_declared(&text);
+        }
+        Ok(Generator {
+            catalog,
+            refined_dir: refined_dir.to_path_buf(),
+            refined: files::scan_refined(refined_dir)?,
+            names,
+            leaves: Vec::new(),
+            features: BTreeSet::new(),
+            shapes: ArrayBesideFields::default(),
+            records: HashMap::new(),
+            stats: Stats::default(),
+        })
+    }
+
+    /// Generates every file.
+    pub(super) fn generate(mut self) -> Result<Output> {
+        let entries = &self.catalog.entries;
+        for entry in entries {
+            let example = self.catalog.examples.response(&entry.method);
+            self.shapes.learn(
+                &entry.method,
+                &entry.response_rows(),
+                example_result(example.as_ref()),
+            );
+        }
+        // Pass 1: module paths and request type names for every method.
+        let paths = layout::module_paths(entries.iter().map(|entry| entry.method.as_str()));
+        for (entry, path) in entries.iter().zip(paths) {
+            let scopes: Vec<String> = entry.scopes.iter().map(|s| scope_code(s)).collect();
+            let refinement = self.refined.get(&entry.method);
+            let type_name = match refinement {
+                Some(refinement) => refinement.type_name.clone(),
+                None => self.names.unique(method_type_name(&entry.method)),
+            };
+            for scope in &scopes {
+                if scope != "basic" {
+                    self.features.insert(feature_of(scope));
+                }
+            }
+            self.leaves.push(Leaf {
+                method: entry.method.clone(),
+                scopes,
+                path,
+                type_name,
+                refined: refinement.is_some(),
+            });
+        }
+        let tree = Tree::new(&self.leaves);
+        let mut files = BTreeMap::new();
+        let mut method_files = BTreeMap::new();
+
+        // Pass 2: method files; list methods last, so they can reuse their `get`'s record.
+        let mut order: Vec<usize> = (0..self.leaves.len()).collect();
+        order.sort_by_key(|&index| paging::is_list_name(&self.leaves[index].method));
+        for index in order {
+            let path = self.leaves[index].path.clone();
+            let is_folder = tree.is_folder(&path);
+            let body = self.method_file(index, &entries[index], is_folder, &tree);
+            let file = file_of(&path, is_folder);
+            method_files.insert(entries[index].method.clone(), file.clone());
+            files.insert(file, body);
+        }
+        // Pass 3: folders that are not methods.
+        for folder in tree.folders.keys() {
+            if folder.is_empty() || tree.is_leaf(folder) {
+                continue;
+            }
+            files.insert(file_of(folder, true), self.folder_file(folder, &tree));
+        }
+        files.insert(PathBuf::from("src/generated.rs"), emit::excluded_rs(&[]));
+        files.insert(PathBuf::from("src/roundtrip.rs"), self.roundtrip_rs());
+        Ok(Output {
+            files,
+            lib_block: tree.module_decls(&[], &self.leaves),
+            features: self.features,
+            method_files,
+            stats: self.stats,
+        })
+    }
+
+    /// The `mod.rs` of a folder that is not a method: its modules, and the re-export of the
+    /// shared types of `src/refined/<folder>/mod.rs` if there are any.
+    fn folder_file(&self, folder: &[String], tree: &Tree) -> String {
+        let mut text = String::new();
+        let original = self
+            .leaves
+            .iter()
+            .find(|leaf| leaf.path.starts_with(folder))
+            .map(|leaf| {
+                leaf.method
+                    .split('.')
+                    .take(folder.len())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            })
+            .unwrap_or_else(|| folder.join("."));
+        writeln!(text, "//! `{original}.*` methods.").ok();
+        writeln!(text, "{MARKER}").ok();
+        text.push('\n');
+        if files::refined_folder_has_mod(&self.refined_dir, folder) {
+            let cfg = self
+                .leaves
+                .iter()
+                .find(|leaf| leaf.refined && leaf.path.starts_with(folder))
+                .and_then(|leaf| cfg_of(&leaf.scopes));
+            let module = format!("refined::{}", folder.join("::"));
+            text.push_str(&emit::reexport(&module, cfg.as_deref()));
+            text.push('\n');
+        }
+        text.push_str(&tree.module_decls(folder, &self.leaves));
+        text
+    }
+
+    /// The file of one method: header, module declarations if it is also a folder, then its
+    /// items (or the re-export of its refinement).
+    fn method_file(&mut self, index: usize, entry: &Entry, is_folder: bool, tree: &Tree) -> String {
+        let leaf = &self.leaves[index];
+        let mut text = emit::method_header(
+            &leaf.method,
+            &leaf.scopes,
+            entry.deprecated,
+            &entry.docs_path,
+            &entry.error_codes,
+        );
+        // A method that is also a folder: its items are gated one by one (the folder's `mod`
+        // line is not, for the methods under it).
+        let item_cfg = if is_folder {
+            text.push_str(&tree.module_decls(&leaf.path, &self.leaves));
+            text.push('\n');
+            cfg_of(&leaf.scopes)
+        } else {
+            None
+        };
+        if let Some(refinement) = self.refined.get(&leaf.method) {
+            self.stats.refined += 1;
+            let module = format!("refined::{}", refinement.module.replace('/', "::"));
+            text.push_str(&emit::reexport(&module, item_cfg.as_deref()));
+            return text;
+        }
+        self.stats.generated += 1;
+        text.push_str(&self.method_items(index, entry, item_cfg.as_deref()));
+        text
+    }
+
+    /// The generated items of a method: the request with its attribute, and every record of
+    /// its parameters and response.
+    fn method_items(&mut self, index: usize, entry: &Entry, cfg: Option<&str>) -> String {
+        let method = entry.method.as_str();
+        let type_name = self.leaves[index].type_name.clone();
+        let request_example = self.catalog.examples.request(method);
+        let response_example = self.catalog.examples.response(method);
+        let params = entry.param_rows();
+        let mut mapper = Mapper::new(&mut self.names);
+        let request = mapper.build_struct(
+            type_name.clone(),
+            format!("Calls `{method}`."),
+            &params,
+            true,
+            request_example.as_ref(),
+        );
+        let response = if entry.is_v3() {
+            let (rust, items) = responses::v3(
+                &mut mapper,
+                entry.response_rows(),
+                &type_name,
+                response_example.as_ref(),
+            );
+            Response::V3 { rust, items }
+        } else {
+            let (ty, list) = responses::classic(
+                &mut mapper,
+                &self.shapes,
+                method,
+                &entry.response_rows(),
+                &params,
+                &type_name,
+                response_example.as_ref(),
+            );
+            Response::Classic { ty, list }
+        };
+        let Mapper {
+            structs,
+            reconciled,
+            ..
+        } = mapper;
+        self.stats.reconciled += reconciled;
+        let (response, list, v3_items) = match response {
+            Response::V3 { rust, items } => (rust, None, items),
+            Response::Classic { ty, list } => {
+                let ty = self.shared_record(index, ty, list.as_ref());
+                (ty.rust(), list, false)
+            }
+        };
+        let leaf = &self.leaves[index];
+        let scope = leaf
+            .scopes
+            .iter()
+            .find(|scope| scope_table::is_known(scope))
+            .map_or("basic", String::as_str);
+        let cursor = list.as_ref().and_then(|list| paging::cursor(&params, list));
+        let attrs = MethodAttr {
+            method,
+            scope,
+            v3: entry.is_v3(),
+            response: &response,
+            read_only: is_read_only(method),
+            v3_items,
+            list: list.as_ref(),
+            cursor: cursor.as_deref(),
+            deprecated: entry.deprecated,
+        }
+        .render();
+        emit::method_items(&request, &attrs, &structs, cfg)
+    }
+
+    /// Shares one record between an entity's `get` and `list`: a `get` answering a generated
+    /// record is remembered; a list at the root whose items the documentation leaves untyped
+    /// (`deal[]`) lists the records of the `get` beside it, in the same scopes.
+    fn shared_record(&mut self, index: usize, response: Ty, list: Option<&ListKind>) -> Ty {
+        let leaf = &self.leaves[index];
+        let method = leaf.method.as_str();
+        let Some((entity, last)) = method.rsplit_once('.') else {
+            return response;
+        };
+        match (&response, list) {
+            (Ty::Struct(name), None) if last == "get" => {
+                let path = leaf.path.join("::");
+                self.records
+                    .insert(method.to_owned(), format!("crate::{path}::{name}"));
+                response
+            }
+            (Ty::Vec(inner), Some(ListKind::Root(_))) if matches!(**inner, Ty::Value) => {
+                let get = format!("{entity}.get");
+                let same_scopes = self
+                    .leaves
+                    .iter()
+                    .any(|other| other.method == get && other.scopes == leaf.scopes);
+                match self.records.get(&get) {
+                    Some(record) if same_scopes => Ty::Struct(record.clone()).list_of(),
+                    _ => response,
+                }
+            }
+            _ => response,
+        }
+    }
+
+    /// `roundtrip.rs`: every method's request type, gated by its scopes.
+    fn roundtrip_rs(&self) -> String {
+        let arms: Vec<RoundtripArm> = self
+            .leaves
+            .iter()
+            .map(|leaf| RoundtripArm {
+                method: leaf.method.clone(),
+                request: format!("crate::{}::{}", leaf.path.join("::"), leaf.type_name),
+                cfg: cfg_of(&leaf.scopes),
+            })
+            .collect();
+        emit::roundtrip_rs(&arms)
+    }
+}
