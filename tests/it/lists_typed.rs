@@ -11,16 +11,15 @@ use std::path::PathBuf;
 use b24_core::{Client, ListShape, registry};
 use b24_emulator::Emulator;
 use b24_methods::disk::storage::add_folder::DiskStorageAddFolder;
-use b24_methods::disk::storage::get_list::DiskStorageGetList;
 use b24_methods::entity::add::EntityAdd;
 use b24_methods::entity::item::add::EntityItemAdd;
-use b24_methods::lists::add::{ListsAdd, ListsAddFields};
-use b24_methods::lists::element::add::{ListsElementAdd, ListsElementAddFields};
+use b24_methods::lists::element::add::ListsElementAddFields;
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
 
 use crate::catalog::docs_dir;
 use crate::list_methods::PREFIXES;
+use crate::support;
 
 /// Items read from one stream at most: the seeded lists span more than one page.
 const STREAM_CAP: usize = 120;
@@ -175,40 +174,19 @@ async fn seeded_parents(client: &Client) -> BTreeMap<&'static str, Value> {
         .call(&EntityAdd::new("typed", "Typed"))
         .await
         .expect("an entity");
-    let list = client
-        .call(&ListsAdd::new(
-            "lists",
-            "typed",
-            ListsAddFields::new("Typed"),
-        ))
-        .await
-        .expect("a list");
+    let list = support::add_list(client, "typed", "Typed").await;
     for n in 0..3 {
         client
             .call(&EntityItemAdd::new("typed").with_name(format!("Item {n}")))
             .await
             .expect("an entity item");
         let element = ListsElementAddFields::new(format!("Element {n}"));
-        client
-            .call(&ListsElementAdd::new(
-                "lists",
-                list.clone(),
-                "typed",
-                format!("element-{n}"),
-                vec![element],
-            ))
-            .await
-            .expect("a list element");
+        support::add_list_element(client, list, "typed", format!("element-{n}"), element).await;
     }
-    let storages = client
-        .call(&DiskStorageGetList::default())
+    let storage = support::callers_storage(client)
         .await
-        .expect("the storages");
-    let storage = storages
-        .iter()
-        .find(|storage| storage.entity_type.as_deref() == Some("user"))
-        .and_then(|storage| storage.id.clone())
-        .expect("the caller's storage");
+        .id
+        .expect("the storage's ID");
     client
         .call(&DiskStorageAddFolder::new(
             storage.clone(),
@@ -246,12 +224,7 @@ async fn every_list_method_yields_typed_items() {
     for entity in ["deal", "contact", "lead", "company"] {
         emulator.seed(entity, 60).unwrap();
     }
-    let client = Client::builder()
-        .webhook_url(&emulator.webhook_url())
-        .unwrap()
-        .rate_limit(None)
-        .build()
-        .unwrap();
+    let client = support::unpaced_for(&emulator);
 
     let parents = seeded_parents(&client).await;
     let methods = list_methods();

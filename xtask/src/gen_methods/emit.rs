@@ -312,32 +312,27 @@ pub(super) fn roundtrip_rs(arms: &[RoundtripArm]) -> String {
     text.push_str(
         "\nuse serde::Serialize;\nuse serde::de::DeserializeOwned;\nuse serde_json::Value;\n\nfn through<T: Serialize + DeserializeOwned>(body: &Value) -> Result<Value, String> {\n    let typed = T::deserialize(body).map_err(|error| error.to_string())?;\n    serde_json::to_value(&typed).map_err(|error| error.to_string())\n}\n\n/// Deserialises `body` into the typed request of `method` and serialises it back; `None` when\n/// the method is not compiled in (its scope's feature is off) or not in the catalog.\n#[allow(deprecated)]\npub fn roundtrip(method: &str, body: &Value) -> Option<Result<Value, String>> {\n    let through = match method {\n",
     );
+    match_arms(&mut text, arms.iter(), "through");
+    text.push_str("        _ => return None,\n    };\n    Some(through(body))\n}\n");
+    text.push_str(
+        "\nfn item_of<M: b24_core::ListMethod>(item: &Value) -> Result<(), String> {\n    <M::Item as serde::Deserialize>::deserialize(item).map(drop).map_err(|error| error.to_string())\n}\n\n/// Decodes one item of the list method `method` into its item type (`ListMethod::Item`),\n/// as `Client::stream` does; `None` when the method is not compiled in or not a list.\n#[allow(deprecated)]\npub fn list_item(method: &str, item: &Value) -> Option<Result<(), String>> {\n    let decode = match method {\n",
+    );
+    match_arms(&mut text, arms.iter().filter(|arm| arm.list), "item_of");
+    text.push_str("        _ => return None,\n    };\n    Some(decode(item))\n}\n");
+    text
+}
+
+/// One `"method" => function::<Request>,` arm per method, each behind its `#[cfg]`.
+fn match_arms<'a>(text: &mut String, arms: impl Iterator<Item = &'a RoundtripArm>, function: &str) {
     for arm in arms {
         if let Some(cfg) = &arm.cfg {
             writeln!(text, "        {cfg}").ok();
         }
         writeln!(
             text,
-            "        \"{}\" => through::<{}>,",
+            "        \"{}\" => {function}::<{}>,",
             arm.method, arm.request
         )
         .ok();
     }
-    text.push_str("        _ => return None,\n    };\n    Some(through(body))\n}\n");
-    text.push_str(
-        "\nfn item_of<M: b24_core::ListMethod>(item: &Value) -> Result<(), String> {\n    <M::Item as serde::Deserialize>::deserialize(item).map(drop).map_err(|error| error.to_string())\n}\n\n/// Decodes one item of the list method `method` into its item type (`ListMethod::Item`),\n/// as `Client::stream` does; `None` when the method is not compiled in or not a list.\n#[allow(deprecated)]\npub fn list_item(method: &str, item: &Value) -> Option<Result<(), String>> {\n    let decode = match method {\n",
-    );
-    for arm in arms.iter().filter(|arm| arm.list) {
-        if let Some(cfg) = &arm.cfg {
-            writeln!(text, "        {cfg}").ok();
-        }
-        writeln!(
-            text,
-            "        \"{}\" => item_of::<{}>,",
-            arm.method, arm.request
-        )
-        .ok();
-    }
-    text.push_str("        _ => return None,\n    };\n    Some(decode(item))\n}\n");
-    text
 }

@@ -239,6 +239,16 @@ mod tests {
         }
     }
 
+    /// The list shape of a method the documentation does not mark deprecated.
+    fn current(
+        method: &str,
+        params: &[Field],
+        rows: &[Field],
+        example: Option<&Value>,
+    ) -> Option<ListKind> {
+        list_kind(method, false, params, rows, example)
+    }
+
     fn leaf(name: &str, ty: &str) -> Field {
         row(name, ty, Vec::new())
     }
@@ -270,16 +280,16 @@ mod tests {
             ("next", "integer"),
         ]);
         let params = paging_params();
-        let kind = list_kind("crm.contact.list", false, &params, &rows, None).unwrap();
+        let kind = current("crm.contact.list", &params, &rows, None).unwrap();
         assert_eq!(kind, ListKind::Root(Some(String::from("ID"))));
         assert_eq!(cursor(&params, &kind).as_deref(), Some("ID"));
         // Outside the CRM an unknown ID field means offset paging.
-        let kind = list_kind("lists.element.get", false, &params, &rows, None).unwrap();
+        let kind = current("lists.element.get", &params, &rows, None).unwrap();
         assert_eq!(kind, ListKind::Root(None));
         assert_eq!(cursor(&params, &kind), None);
         // An example without IDs (addresses are keyed by owner) keeps offset paging too.
         let example = json!([{"TYPE_ID": "1", "ENTITY_ID": "4"}]);
-        let kind = list_kind("crm.address.list", false, &params, &rows, Some(&example)).unwrap();
+        let kind = current("crm.address.list", &params, &rows, Some(&example)).unwrap();
         assert_eq!(cursor(&params, &kind), None);
     }
 
@@ -290,7 +300,7 @@ mod tests {
             row("products", "object[]", leaves(&[("id", "integer")])),
             leaf("total", "integer"),
         ];
-        let kind = list_kind("catalog.product.list", false, &paging_params(), &rows, None).unwrap();
+        let kind = current("catalog.product.list", &paging_params(), &rows, None).unwrap();
         assert_eq!(
             kind,
             ListKind::Key(String::from("products"), Some(String::from("id")))
@@ -302,39 +312,24 @@ mod tests {
     fn a_list_documented_by_item_type_or_item_fields_is_still_a_list() {
         let rows = beside_result(&[("propertyRelations", "sale_order_property_relation")]);
         assert_eq!(
-            list_kind(
-                "sale.propertyRelation.list",
-                false,
-                &paging_params(),
-                &rows,
-                None
-            ),
+            current("sale.propertyRelation.list", &paging_params(), &rows, None),
             Some(ListKind::Key(String::from("propertyRelations"), None))
         );
         let rows = leaves(&[("id", "integer"), ("name", "string")]);
         assert_eq!(
-            list_kind(
-                "tasks.api.scrum.epic.list",
-                false,
-                &paging_params(),
-                &rows,
-                None
-            ),
+            current("tasks.api.scrum.epic.list", &paging_params(), &rows, None),
             Some(ListKind::Root(Some(String::from("id"))))
         );
         // A single scalar beside `result` is no list.
         let rows = beside_result(&[("count", "integer")]);
-        assert_eq!(
-            list_kind("x.y.list", false, &paging_params(), &rows, None),
-            None
-        );
+        assert_eq!(current("x.y.list", &paging_params(), &rows, None), None);
     }
 
     #[test]
     fn a_paged_get_follows_its_example() {
         let rows = beside_result(&[]);
         let example = json!([{"ID": "1", "NAME": "Ann"}]);
-        let kind = list_kind("user.get", false, &paging_params(), &rows, Some(&example)).unwrap();
+        let kind = current("user.get", &paging_params(), &rows, Some(&example)).unwrap();
         assert_eq!(kind, ListKind::Root(Some(String::from("ID"))));
         // `user.get` orders by `sort` (a field name) and `order` (a direction): no fast cursor.
         let params = leaves(&[
@@ -350,13 +345,10 @@ mod tests {
     #[test]
     fn one_object_with_a_total_is_not_a_list() {
         let rows = beside_result(&[("basketItem", "object")]);
-        assert_eq!(
-            list_kind("sale.basketitem.add", false, &[], &rows, None),
-            None
-        );
+        assert_eq!(current("sale.basketitem.add", &[], &rows, None), None);
         let example = json!({"basketItem": {"id": 1}});
         assert_eq!(
-            list_kind("sale.basketitem.add", false, &[], &rows, Some(&example)),
+            current("sale.basketitem.add", &[], &rows, Some(&example)),
             None
         );
     }
@@ -365,7 +357,7 @@ mod tests {
     fn an_unpaged_method_is_not_a_list_whatever_its_result() {
         let rows = leaves(&[("result", "array")]);
         assert_eq!(
-            list_kind("crm.deal.contact.items.get", false, &[], &rows, None),
+            current("crm.deal.contact.items.get", &[], &rows, None),
             None
         );
     }
@@ -381,7 +373,7 @@ mod tests {
         let rows = beside_result(&[]);
         let params = leaves(&[("filter", "object"), ("order", "object")]);
         assert_eq!(
-            list_kind("crm.lead.userfield.list", false, &params, &rows, None),
+            current("crm.lead.userfield.list", &params, &rows, None),
             Some(ListKind::Root(Some(String::from("ID"))))
         );
         // The stages of one category are not paged, nor is a current list without evidence.
@@ -390,10 +382,7 @@ mod tests {
             list_kind("crm.dealcategory.stage.list", true, &category, &[], None),
             None
         );
-        assert_eq!(
-            list_kind("crm.automation.trigger.list", false, &[], &[], None),
-            None
-        );
+        assert_eq!(current("crm.automation.trigger.list", &[], &[], None), None);
     }
 
     #[test]
@@ -405,7 +394,7 @@ mod tests {
             ("order", "object"),
         ]);
         assert_eq!(
-            list_kind("sale.propertygroup.list", false, &params, &rows, None),
+            current("sale.propertygroup.list", &params, &rows, None),
             Some(ListKind::Key(String::from("propertyGroups"), None))
         );
     }
@@ -413,13 +402,10 @@ mod tests {
     #[test]
     fn a_named_list_without_paging_needs_its_example() {
         let rows = leaves(&[("result", "array")]);
-        assert_eq!(
-            list_kind("crm.status.entity.list", false, &[], &rows, None),
-            None
-        );
+        assert_eq!(current("crm.status.entity.list", &[], &rows, None), None);
         let example = json!({"items": [{"id": 3}], "extra": 1});
         assert_eq!(
-            list_kind("crm.status.entity.list", false, &[], &rows, Some(&example)),
+            current("crm.status.entity.list", &[], &rows, Some(&example)),
             Some(ListKind::Key(
                 String::from("items"),
                 Some(String::from("id"))
