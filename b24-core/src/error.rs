@@ -179,8 +179,10 @@ pub enum Error {
         /// What is wrong with the reference.
         reason: String,
     },
-    /// [`Client::stream`](crate::Client::stream) was asked to page a method that is not
-    /// declared as a list method.
+    /// A method given by name ([`Client::stream_raw`](crate::Client::stream_raw),
+    /// [`ListSpec::from_registry`](crate::ListSpec::from_registry)) is not declared as a list
+    /// method; a typed request that is not one does not compile with
+    /// [`Client::stream`](crate::Client::stream).
     #[error("`{method}` is not a list method (declare it with `list` to stream it)")]
     NotAListMethod {
         /// The method given.

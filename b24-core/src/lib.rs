@@ -74,7 +74,7 @@ pub use batch::{Batch, BatchResults, Handle, HandleOutput, Reference};
 pub use client::{Client, ClientBuilder, Exchange};
 pub use envelope::{Envelope, Time};
 pub use error::{ApiError, Cause, Error, ErrorCode, RawCode, RedirectProblem};
-pub use method::{ListShape, Method, MethodMeta};
+pub use method::{ListMethod, ListShape, Method, MethodMeta};
 pub use registry::MethodInfo;
 pub use scope::Scope;
 pub use stream::{Export, ItemStream, ListSpec, Progress};
@@ -107,6 +107,7 @@ pub use types::{Empty, Id, YesNo};
 /// | `batch = false` | the method may not run inside `batch` (default: `true`) |
 /// | `list` | a list method whose `result` is the array of items |
 /// | `list = "key"` | a list method whose `result` holds the items under `key` |
+/// | `item = T` | the type of one item of a list method, what [`Client::stream`] yields (default: `T` of `list` with `response = Vec<T>`, else `serde_json::Value`) |
 /// | `cursor = "ID"` | the list supports the fast cursor on this ID field |
 /// | `version = 3` | a REST 3.0 method (`/rest/api/`): implements [`v3::Method`] instead of [`Method`] and registers in [`v3::registry`], so it is called with [`Client::v3`] and batched in [`v3::Batch`] only (`version = 2`, the default, is the classic API) |
 /// | `crate = path` | where `b24_core` is, for facades that re-export it |
@@ -120,15 +121,15 @@ pub use types::{Empty, Id, YesNo};
 /// build: a missing name, a name that is not a string literal, every problem of a malformed
 /// name, an unknown scope (with a "did you mean"), a `custom(...)` scope that is not a string,
 /// duplicate or unknown arguments, a `response` written as a string instead of a type, `cursor`
-/// without `list`, `list` on a response type that cannot be a list (`()`, a number, `bool`,
+/// or `item` without `list`, `item` on a REST 3.0 method, `list` on a response type that cannot be a list (`()`, a number, `bool`,
 /// `char`, a string; with `list = "key"` also a `Vec`, array, slice or tuple), use on an enum,
 /// union, tuple struct or function, a request that does not implement `Serialize` (reported at
 /// the struct) and a response that does not implement `Deserialize` (reported at the type).
 ///
 /// # What is generated
 ///
-/// One `impl Method` with three constants and the `Response` type, plus one registry entry,
-/// inside `const _: () = { … };`. Every path goes through `::b24_core::__private`, so the code
+/// One `impl Method` with three constants and the `Response` type, for a classic list method
+/// an `impl ListMethod` naming the `Item` type, plus one registry entry, inside `const _: () = { … };`. Every path goes through `::b24_core::__private`, so the code
 /// compiles in modules that shadow `Result`, `Option`, `serde` or `core`.
 pub use b24_macros::b24_method;
 
@@ -201,10 +202,11 @@ pub use b24_macros::r7_method;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::__register_method as register;
-    pub use crate::method::{ListShape, Method, MethodMeta};
+    pub use crate::method::{ListMethod, ListShape, Method, MethodMeta};
     pub use crate::registry::MethodInfo;
     pub use crate::scope::Scope;
     pub use inventory;
+    pub use serde_json::Value;
 
     /// What `#[b24_method(..., version = 3)]` expands to.
     pub mod v3 {

@@ -50,6 +50,23 @@ pub trait Method: Serialize {
     type Response: DeserializeOwned;
 }
 
+/// A list method: a [`Method`] whose items [`Client::stream`](crate::Client::stream) and
+/// [`Client::export`](crate::Client::export) yield one at a time, decoded into [`Item`](Self::Item).
+///
+/// `#[b24_method(..., list)]` and `#[b24_method(..., list = "key")]` implement it. The item type
+/// is `item = T` when given, else `T` for a `response = Vec<T>` with `list`, else
+/// `serde_json::Value`. [`Client::stream_as`](crate::Client::stream_as) decodes into another
+/// type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a list method, so it cannot be streamed",
+    label = "not declared with `list` in its `#[b24_method]`",
+    note = "only methods declared `#[b24_method(..., list)]` or `list = \"key\"` page; call this one with `client.call(&request)`"
+)]
+pub trait ListMethod: Method {
+    /// The type of one item of the list.
+    type Item: DeserializeOwned + Send + 'static;
+}
+
 /// A request's parameters as JSON, always an object (a unit request's `null` becomes `{}`).
 pub(crate) fn params<M: Method>(request: &M) -> Result<Value, Error> {
     params_of(M::NAME, request)

@@ -32,8 +32,8 @@
 
 mod generated;
 mod refined;
-// The request round-trip of every method, for the catalog tests only: users' builds (even
-// with `full`) do not compile it.
+// The request round-trip of every method and the item decoding of every list method, for the
+// catalog tests only: users' builds (even with `full`) do not compile them.
 #[cfg(feature = "roundtrip")]
 mod roundtrip;
 #[doc(hidden)]
@@ -42,7 +42,7 @@ pub mod wire;
 pub use generated::EXCLUDED;
 #[cfg(feature = "roundtrip")]
 #[doc(hidden)]
-pub use roundtrip::roundtrip;
+pub use roundtrip::{list_item, roundtrip};
 
 // @generated modules: begin (`cargo xtask gen-methods` rewrites this block)
 pub mod access;

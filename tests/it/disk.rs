@@ -20,7 +20,6 @@ use b24_methods::disk::folder::upload_file::DiskFolderUploadFile;
 use b24_methods::disk::storage::add_folder::DiskStorageAddFolder;
 use b24_methods::disk::storage::get::DiskStorageGet;
 use b24_methods::disk::storage::get_children::DiskStorageGetChildren;
-use b24_methods::disk::storage::get_list::DiskStorageGetList;
 use b24_methods::disk::storage::upload_file::DiskStorageUploadFile;
 use serde_json::json;
 
@@ -33,14 +32,7 @@ fn id(value: Option<&Numeric>) -> i64 {
 #[tokio::test]
 async fn folders_and_files_live_in_the_callers_storage() {
     let (emulator, client) = support::unpaced_portal().await;
-    let storages = client
-        .call(&DiskStorageGetList::default())
-        .await
-        .expect("listed");
-    let mine = storages
-        .iter()
-        .find(|s| s.entity_type.as_deref() == Some("user"))
-        .expect("the caller's storage");
+    let mine = support::callers_storage(&client).await;
     let storage = id(mine.id.as_ref());
     let root = id(mine.root_object_id.as_ref());
     let again = client

@@ -38,10 +38,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
         "the documented example sends a placeholder word where the documentation types a number; the portal refuses it as well",
     ),
     (
-        "crm.invoice.list",
-        "no example; the table's nested rows read differently by b24-methods' generator than by the emulator's",
-    ),
-    (
         "crm.invoice.recurring.delete",
         "the documented example sends a placeholder word where the documentation types a number; the portal refuses it as well",
     ),

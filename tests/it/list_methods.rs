@@ -20,7 +20,7 @@ use crate::catalog::catalog_entries;
 use b24_emulator::Emulator;
 
 /// The scopes (by method-name prefix) whose list methods the test enumerates.
-const PREFIXES: &[&str] = &[
+pub(crate) const PREFIXES: &[&str] = &[
     "crm.",
     "user.",
     "task.",
@@ -149,8 +149,13 @@ fn id_of(value: &Value) -> u64 {
 }
 
 /// Streams `request` as JSON items and returns the items' `field` values in order.
-async fn streamed<M: b24_core::Method>(client: &Client, request: &M, field: &str) -> Vec<u64> {
-    let items: Vec<Value> = client.stream(request).unwrap().try_collect().await.unwrap();
+async fn streamed<M: b24_core::ListMethod>(client: &Client, request: &M, field: &str) -> Vec<u64> {
+    let items: Vec<Value> = client
+        .stream_as(request)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     items.iter().map(|item| id_of(&item[field])).collect()
 }
 

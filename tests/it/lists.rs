@@ -4,7 +4,7 @@
 
 use b24_methods::lists::add::{ListsAdd, ListsAddFields};
 use b24_methods::lists::delete::ListsDelete;
-use b24_methods::lists::element::add::{ListsElementAdd, ListsElementAddFields};
+use b24_methods::lists::element::add::ListsElementAddFields;
 use b24_methods::lists::element::delete::ListsElementDelete;
 use b24_methods::lists::element::get::ListsElementGet;
 use b24_methods::lists::element::update::{ListsElementUpdate, ListsElementUpdateFields};
@@ -16,16 +16,7 @@ use crate::support;
 #[tokio::test]
 async fn a_list_keeps_its_elements() {
     let (_emulator, client) = support::unpaced_portal().await;
-    let list = client
-        .call(&ListsAdd::new(
-            "lists",
-            "orders",
-            ListsAddFields::new("Orders"),
-        ))
-        .await
-        .expect("created")
-        .as_i64()
-        .expect("an ID");
+    let list = support::add_list(&client, "orders", "Orders").await;
     assert_eq!(
         support::api_code(
             client
@@ -45,16 +36,7 @@ async fn a_list_keeps_its_elements() {
     for i in 0..60 {
         let mut fields = ListsElementAddFields::new(format!("Order {i:02}"));
         fields.extra.insert("PROPERTY_AMOUNT".into(), json!(i * 10));
-        client
-            .call(&ListsElementAdd::new(
-                "lists",
-                list,
-                "orders",
-                format!("order-{i}"),
-                vec![fields],
-            ))
-            .await
-            .expect("added");
+        support::add_list_element(&client, list, "orders", format!("order-{i}"), fields).await;
     }
     let orders = ListsElementGet::new("lists", list, "orders");
     support::assert_first_page(&client, &orders, 60).await;

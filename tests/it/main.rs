@@ -11,6 +11,7 @@ mod every_method;
 mod fixtures;
 mod list_methods;
 mod lists;
+mod lists_typed;
 mod messages;
 mod moves;
 mod ordered_batch;

@@ -56,7 +56,7 @@ async fn exports_deliver_every_record_once_in_id_order_when_asked() {
     let (emulator, client, every) = seeded(12_345).await;
     let mut spent = 0;
     for options in [Export::default().ordered(), Export::default()] {
-        let stream = client.export(&deals(), options).unwrap();
+        let stream = client.export_as(&deals(), options).unwrap();
         let progress = stream.progress();
         let (ids, requests) = drain(stream).await;
         assert_exactly(&ids, &every);
@@ -86,7 +86,7 @@ async fn clustered_ids_continue_a_range_instead_of_growing_it() {
     client.batch(&batch).await.unwrap();
     let kept: BTreeSet<u64> = every.into_iter().filter(|id| !gone.contains(id)).collect();
     for options in [Export::default().ordered(), Export::default().ranges(3)] {
-        let (ids, requests) = drain(client.export(&deals(), options).unwrap()).await;
+        let (ids, requests) = drain(client.export_as(&deals(), options).unwrap()).await;
         assert_exactly(&ids, &kept);
         // The opening request (the first 1,000 and 1,450 of the last 2,000); the one range
         // left, sized for 165 of its 550 records at the average density; its continuation.
@@ -104,7 +104,7 @@ async fn the_callers_filter_bounds_the_span() {
     let (low, high) = (first + 1_234, first + 7_777);
     let mut request = deals();
     request.filter = Some(json!({ ">=ID": low, "<=ID": high }));
-    let (ids, _) = drain(client.export(&request, Export::default()).unwrap()).await;
+    let (ids, _) = drain(client.export_as(&request, Export::default()).unwrap()).await;
     assert_exactly(&ids, &(low..=high).collect());
 }
 
@@ -114,13 +114,13 @@ async fn lists_without_the_cursor_are_paged_as_stream_pages_them() {
     let last = every.last().copied().unwrap();
     let mut request = deals();
     request.order = Some(json!({ "ID": "DESC" }));
-    let (ids, requests) = drain(client.export(&request, Export::default()).unwrap()).await;
+    let (ids, requests) = drain(client.export_as(&request, Export::default()).unwrap()).await;
     assert_exactly(&ids, &every);
     assert_eq!(requests, 2, "by offset, no opening request");
     // An empty list costs the opening request only.
     let mut request = deals();
     request.filter = Some(json!({ ">=ID": last + 1 }));
-    let (ids, requests) = drain(client.export(&request, Export::default()).unwrap()).await;
+    let (ids, requests) = drain(client.export_as(&request, Export::default()).unwrap()).await;
     assert!(ids.is_empty());
     assert_eq!(requests, 1);
 }
@@ -133,11 +133,11 @@ async fn ranges_are_fetched_at_the_same_time() {
         ..FaultConfig::default()
     });
     let started = Instant::now();
-    let (ids, _) = drain(client.stream(&deals()).unwrap()).await;
+    let (ids, _) = drain(client.stream_as(&deals()).unwrap()).await;
     let one_at_a_time = started.elapsed();
     assert_eq!(ids.len(), 25_000);
     let started = Instant::now();
-    let (ids, requests) = drain(client.export(&deals(), Export::default()).unwrap()).await;
+    let (ids, requests) = drain(client.export_as(&deals(), Export::default()).unwrap()).await;
     let in_parallel = started.elapsed();
     assert_eq!(ids.len(), 25_000);
     assert_eq!(requests, 11);
@@ -159,7 +159,7 @@ async fn streams_and_exports_survive_refusals_and_resets_without_loss_or_duplica
         reset: 0.10,
         ..FaultConfig::default()
     });
-    let (ids, _) = drain(client.stream(&deals()).unwrap()).await;
+    let (ids, _) = drain(client.stream_as(&deals()).unwrap()).await;
     assert_exactly(&ids, &every);
     assert!(emulator.status_count(503) > 0, "refusals were injected");
     assert!(
@@ -169,7 +169,7 @@ async fn streams_and_exports_survive_refusals_and_resets_without_loss_or_duplica
     let refusals = emulator.status_count(503);
     let resets = emulator.reset_count();
     let ordered = Export::default().ordered();
-    let (ids, _) = drain(client.export(&deals(), ordered).unwrap()).await;
+    let (ids, _) = drain(client.export_as(&deals(), ordered).unwrap()).await;
     assert_exactly(&ids, &every);
     assert!(ascending(&ids));
     assert!(

@@ -289,3 +289,52 @@ pub fn http_response(status: &str, content_type: &str, body: &str) -> String {
         body.len()
     )
 }
+
+/// The caller's own disk storage (entity type `user`) on the emulator's portal.
+pub async fn callers_storage(
+    client: &Client,
+) -> b24_methods::disk::storage::get_list::DiskStorageGetListResult {
+    let storages = client
+        .call(&b24_methods::disk::storage::get_list::DiskStorageGetList::default())
+        .await
+        .expect("listed");
+    storages
+        .into_iter()
+        .find(|storage| storage.entity_type.as_deref() == Some("user"))
+        .expect("the caller's storage")
+}
+
+/// Adds the element `code` with `fields` to the list `iblock_code` (ID `list`) of the
+/// `lists` type.
+pub async fn add_list_element(
+    client: &Client,
+    list: i64,
+    iblock_code: &str,
+    code: String,
+    fields: b24_methods::lists::element::add::ListsElementAddFields,
+) {
+    client
+        .call(&b24_methods::lists::element::add::ListsElementAdd::new(
+            "lists",
+            list,
+            iblock_code,
+            code,
+            vec![fields],
+        ))
+        .await
+        .expect("added");
+}
+
+/// Creates the list `code` named `name` of the `lists` type and returns its ID.
+pub async fn add_list(client: &Client, code: &str, name: &str) -> i64 {
+    client
+        .call(&b24_methods::lists::add::ListsAdd::new(
+            "lists",
+            code,
+            b24_methods::lists::add::ListsAddFields::new(name),
+        ))
+        .await
+        .expect("created")
+        .as_i64()
+        .expect("an ID")
+}

@@ -60,8 +60,11 @@ struct Deal {
     title: Option<String>,
 }
 
-async fn collect_ids<M: b24_core::Method>(client: &Client, request: &M) -> (Vec<u64>, u64) {
-    let stream = client.stream::<M, Deal>(request).unwrap();
+async fn collect_ids<M>(client: &Client, request: &M) -> (Vec<u64>, u64)
+where
+    M: b24_core::ListMethod<Item = Deal>,
+{
+    let stream = client.stream(request).unwrap();
     drain_ids(stream, |deal| deal.id.0).await
 }
 

@@ -24,7 +24,7 @@ use self::params::cursor_applies;
 use self::ranges::{Opened, Ranges};
 use crate::client::Client;
 use crate::error::Error;
-use crate::method::{self, Method};
+use crate::method::{self, ListMethod};
 use crate::registry;
 use crate::scope::Scope;
 
@@ -183,23 +183,36 @@ struct Opening {
 }
 
 impl Client {
-    /// Streams every item of a list method, decoding each into `T`.
+    /// Streams every item of a list method, decoding each into the method's
+    /// [`Item`](ListMethod::Item) type.
     ///
     /// Methods declared with `cursor = "ID"` use the fast cursor when the request sets no
     /// `order` of its own: ordered by ID, filtered by `>ID`, without counting (`start = -1`),
     /// chaining 50 pages per `batch` request through `$result` references — 2,500 items per
     /// HTTP request. Other list methods page by offset, 50 pages per `batch` request. Only the
     /// current request's items are held in memory.
-    pub fn stream<M, T>(&self, request: &M) -> Result<ItemStream<T>, Error>
+    ///
+    /// A method that is not a list does not compile here; [`stream_raw`](Self::stream_raw)
+    /// streams any method by name.
+    pub fn stream<M>(&self, request: &M) -> Result<ItemStream<M::Item>, Error>
     where
-        M: Method,
+        M: ListMethod,
+    {
+        self.list_stream(request, None)
+    }
+
+    /// Streams every item of a list method as [`stream`](Self::stream) does, decoding each
+    /// into `T` instead of the method's item type (a narrower record, or `serde_json::Value`).
+    pub fn stream_as<T, M>(&self, request: &M) -> Result<ItemStream<T>, Error>
+    where
+        M: ListMethod,
         T: DeserializeOwned + Send + 'static,
     {
         self.list_stream(request, None)
     }
 
     /// Exports every item of a cursor list with several requests in flight, decoding each
-    /// into `T`.
+    /// into the method's [`Item`](ListMethod::Item) type.
     ///
     /// The opening request fetches the first 2,450 records by the fast cursor and learns the
     /// count and the highest ID under the request's filter; the rest of the span is cut into
@@ -211,9 +224,18 @@ impl Client {
     ///
     /// Lists without the fast cursor (no `cursor` in their declaration, or a request with its
     /// own `order` or `>ID` filter) are streamed as [`stream`](Self::stream) does.
-    pub fn export<M, T>(&self, request: &M, options: Export) -> Result<ItemStream<T>, Error>
+    pub fn export<M>(&self, request: &M, options: Export) -> Result<ItemStream<M::Item>, Error>
     where
-        M: Method,
+        M: ListMethod,
+    {
+        self.list_stream(request, Some(options))
+    }
+
+    /// Exports every item of a cursor list as [`export`](Self::export) does, decoding each
+    /// into `T` instead of the method's item type.
+    pub fn export_as<T, M>(&self, request: &M, options: Export) -> Result<ItemStream<T>, Error>
+    where
+        M: ListMethod,
         T: DeserializeOwned + Send + 'static,
     {
         self.list_stream(request, Some(options))
@@ -221,7 +243,7 @@ impl Client {
 
     fn list_stream<M, T>(&self, request: &M, export: Option<Export>) -> Result<ItemStream<T>, Error>
     where
-        M: Method,
+        M: ListMethod,
         T: DeserializeOwned + Send + 'static,
     {
         let Some(shape) = M::META.list else {

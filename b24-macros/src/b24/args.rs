@@ -19,6 +19,7 @@ pub(crate) struct Args {
     pub read_only: Option<LitBool>,
     pub batch: Option<LitBool>,
     pub list: Option<ListArg>,
+    pub item: Option<syn::Type>,
     pub cursor: Option<LitStr>,
     pub version: Option<Version>,
     pub krate: Option<syn::Path>,
@@ -57,6 +58,7 @@ impl Arguments for Args {
         "read_only",
         "batch",
         "list",
+        "item",
         "cursor",
         "version",
         "crate",
@@ -102,6 +104,7 @@ impl Arguments for Args {
             "read_only" => flag(input, key).map(|v| args::set(ctxt, key, &mut self.read_only, v)),
             "batch" => args::value(input, key).map(|v| args::set(ctxt, key, &mut self.batch, v)),
             "list" => parse_list(input, key).map(|v| args::set(ctxt, key, &mut self.list, v)),
+            "item" => args::type_value(input, key).map(|v| args::set(ctxt, key, &mut self.item, v)),
             "cursor" => args::value(input, key).map(|v| args::set(ctxt, key, &mut self.cursor, v)),
             "version" => {
                 parse_version(input, key).map(|v| args::set(ctxt, key, &mut self.version, v))
@@ -276,7 +279,8 @@ fn parse_scope(ctxt: &Ctxt, input: ParseStream, key: &Ident) -> syn::Result<Scop
     Ok(ScopeArg::Custom(literal))
 }
 
-/// `cursor` needs `list`, and `list` needs a response that can be a list. Detected from the
+/// `cursor` and `item` need `list` (and `item` the classic API), and `list` needs a response
+/// that can be a list. Detected from the
 /// written type alone, so only the obvious cases: `list` (the result is the array of items) on
 /// `()`, a number, `bool`, `char` or a string; `list = "key"` (the result is an object holding
 /// the array) on those or on a sequence (`Vec<T>`, `[T; N]`, a tuple). A named type or
@@ -288,6 +292,21 @@ fn check_list(ctxt: &Ctxt, args: &Args) {
             "`cursor` applies to list methods; add `list` (the result is the array of items) or \
              `list = \"key\"` (the result holds the items under `key`)",
         );
+    }
+    if let Some(item) = &args.item {
+        if args.list.is_none() {
+            ctxt.error_spanned_by(
+                item,
+                "`item` is the type of one item of a list method; add `list` (the result is the \
+                 array of items) or `list = \"key\"` (the result holds the items under `key`)",
+            );
+        } else if args.version == Some(Version::V3) {
+            ctxt.error_spanned_by(
+                item,
+                "`item` applies to classic list methods; a REST 3.0 list names its item type \
+                 in `client.v3().stream::<_, Item>(…)`",
+            );
+        }
     }
     let (Some(list), Some(response)) = (&args.list, &args.response) else {
         return;
@@ -314,6 +333,42 @@ fn check_list(ctxt: &Ctxt, args: &Args) {
             ),
         ),
         _ => {}
+    }
+}
+
+/// The item type of a list method: `item = T` when given, else `T` of a `list` method's
+/// `response = Vec<T>` (or `VecDeque<T>`), else `None` (the caller uses `serde_json::Value`).
+pub(crate) fn item_type(args: &Args) -> Option<&syn::Type> {
+    if let Some(item) = &args.item {
+        return Some(item);
+    }
+    match (&args.list, &args.response) {
+        (Some(ListArg::Root), Some(response)) => sequence_element(response),
+        _ => None,
+    }
+}
+
+/// `T` of a written `Vec<T>` / `VecDeque<T>` (through references, parentheses and groups).
+fn sequence_element(ty: &syn::Type) -> Option<&syn::Type> {
+    match ty {
+        syn::Type::Paren(inner) => sequence_element(&inner.elem),
+        syn::Type::Group(inner) => sequence_element(&inner.elem),
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let last = path.path.segments.last()?;
+            if last.ident != "Vec" && last.ident != "VecDeque" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+                return None;
+            };
+            match arguments.args.first() {
+                Some(syn::GenericArgument::Type(element)) if arguments.args.len() == 1 => {
+                    Some(element)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -387,6 +442,29 @@ mod tests {
             "Option<Vec<u8>>",
         ] {
             assert!(shape(unknown) == Shape::Unknown, "{unknown}");
+        }
+    }
+
+    fn element(ty: &str) -> Option<String> {
+        sequence_element(&syn::parse_str(ty).unwrap()).map(|ty| quote::quote!(#ty).to_string())
+    }
+
+    #[test]
+    fn the_item_of_a_written_sequence() {
+        assert_eq!(element("Vec<Item>").as_deref(), Some("Item"));
+        assert_eq!(
+            element("std::vec::Vec<crate::a::B>").as_deref(),
+            Some("crate :: a :: B")
+        );
+        assert_eq!(element("VecDeque<u8>").as_deref(), Some("u8"));
+        for not_a_vec in [
+            "Item",
+            "serde_json::Value",
+            "Option<Vec<u8>>",
+            "[u8; 4]",
+            "Vec",
+        ] {
+            assert_eq!(element(not_a_vec), None, "{not_a_vec}");
         }
     }
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
-use super::args::{Args, ListArg, ScopeArg, Version};
+use super::args::{self as b24_args, Args, ListArg, ScopeArg, Version};
 use crate::ctxt::Ctxt;
 use crate::item;
 
@@ -21,7 +21,8 @@ pub(crate) fn b24_method(attr: TokenStream, item: TokenStream) -> TokenStream {
     )
 }
 
-/// The `Method` impl, registered unless the struct is generic; for `version = 3`, the
+/// The `Method` impl (and `ListMethod` for a list), registered unless the struct is generic;
+/// for `version = 3`, the
 /// `v3::Method` impl and a `v3::registry` entry instead (a distinct trait, so a REST 3.0
 /// method cannot be passed where a classic one is expected, nor the reverse). For the
 /// fail-soft `stub`, only the name, the version and the response type are kept (scope
@@ -53,6 +54,8 @@ fn method_impl(args: &Args, input: &DeriveInput, complete: bool) -> TokenStream 
                 Some(Version::Classic) | None => quote!(#private::register!(#ident);),
             });
     }
+    let list_impl = (args.list.is_some() && args.version != Some(Version::V3))
+        .then(|| list_method_impl(args, input, &private, complete));
     let trait_path = match args.version {
         Some(Version::V3) => quote!(#private::v3::Method),
         Some(Version::Classic) | None => quote!(#private::Method),
@@ -66,8 +69,31 @@ fn method_impl(args: &Args, input: &DeriveInput, complete: bool) -> TokenStream 
             const META: #private::MethodMeta = #meta;
             type Response = #response;
         },
-        registration,
+        Some(quote!(#list_impl #registration)),
     )
+}
+
+/// `impl ListMethod` of a classic list method, naming its item type (`serde_json::Value` when
+/// neither `item = T` nor a `response = Vec<T>` gives one, and in the fail-soft stub, where the
+/// written item type may be what was reported).
+fn list_method_impl(
+    args: &Args,
+    input: &DeriveInput,
+    private: &TokenStream,
+    complete: bool,
+) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let item = match b24_args::item_type(args).filter(|_| complete) {
+        Some(item) => quote!(#item),
+        None => quote!(#private::Value),
+    };
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::ListMethod for #ident #ty_generics #where_clause {
+            type Item = #item;
+        }
+    }
 }
 
 /// Builds the `MethodMeta` constant, naming only what differs from the defaults.

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `userfieldconfig.list`.
-#[b24_method("userfieldconfig.list", scope = "userfieldconfig", response = UserfieldconfigListResult, read_only, list = "fields", cursor = "id")]
+#[b24_method("userfieldconfig.list", scope = "userfieldconfig", response = UserfieldconfigListResult, read_only, list = "fields", item = UserfieldconfigListResultFields, cursor = "id")]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct UserfieldconfigList {

@@ -16,5 +16,9 @@ const _: () = {
                 .deprecated();
         type Response = Vec<serde_json::Value>;
     }
+    #[automatically_derived]
+    impl my_facade::b24::__private::ListMethod for ListInvoices {
+        type Item = serde_json::Value;
+    }
     my_facade::b24::__private::register!(ListInvoices);
 };

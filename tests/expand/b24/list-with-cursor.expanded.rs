@@ -18,5 +18,9 @@ const _: () = {
             .cursor("id");
         type Response = ItemPage;
     }
+    #[automatically_derived]
+    impl ::b24_core::__private::ListMethod for ListItems {
+        type Item = Item;
+    }
     ::b24_core::__private::register!(ListItems);
 };

@@ -1,6 +1,6 @@
-// A read-only list method whose items sit under a key, with the fast cursor.
+// A read-only list method whose items sit under a key, with the fast cursor and its item type.
 #[b24_method("crm.item.list", scope = "crm", response = ItemPage,
-             read_only, list = "items", cursor = "id")]
+             read_only, list = "items", item = Item, cursor = "id")]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ListItems {

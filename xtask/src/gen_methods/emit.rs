@@ -68,6 +68,8 @@ pub(super) struct MethodAttr<'a> {
     /// A REST 3.0 method answering `items`.
     pub(super) v3_items: bool,
     pub(super) list: Option<&'a ListKind>,
+    /// The item type of a list whose response does not name it (`list = "key"`).
+    pub(super) item: Option<&'a str>,
     /// The items' ID key when the fast cursor applies.
     pub(super) cursor: Option<&'a str>,
     pub(super) deprecated: bool,
@@ -95,6 +97,9 @@ impl MethodAttr<'_> {
             Some(ListKind::Root(_)) => args.push(String::from("list")),
             Some(ListKind::Key(key, _)) => args.push(format!("list = \"{key}\"")),
             None => {}
+        }
+        if let Some(item) = self.item {
+            args.push(format!("item = {item}"));
         }
         if let Some(id) = self.cursor {
             args.push(format!("cursor = \"{id}\""));
@@ -293,30 +298,43 @@ pub(super) struct RoundtripArm {
     pub(super) method: String,
     pub(super) request: String,
     pub(super) cfg: Option<String>,
+    /// A classic list method: it also gets an arm in `list_item`.
+    pub(super) list: bool,
 }
 
-/// `roundtrip.rs`: a request round-trip per method, for the catalog tests.
+/// `roundtrip.rs`: a request round-trip per method and a typed decoding of one item per list
+/// method, for the catalog tests.
 pub(super) fn roundtrip_rs(arms: &[RoundtripArm]) -> String {
     let mut text = String::from(
-        "//! A request round-trip per method, for the catalog tests (feature `roundtrip`, not in\n//! `full`: users' builds do not compile it).\n",
+        "//! A request round-trip per method and an item decoding per list method, for the catalog\n//! tests (feature `roundtrip`, not in `full`: users' builds do not compile it).\n",
     );
     writeln!(text, "{MARKER}").ok();
     text.push_str(
         "\nuse serde::Serialize;\nuse serde::de::DeserializeOwned;\nuse serde_json::Value;\n\nfn through<T: Serialize + DeserializeOwned>(body: &Value) -> Result<Value, String> {\n    let typed = T::deserialize(body).map_err(|error| error.to_string())?;\n    serde_json::to_value(&typed).map_err(|error| error.to_string())\n}\n\n/// Deserialises `body` into the typed request of `method` and serialises it back; `None` when\n/// the method is not compiled in (its scope's feature is off) or not in the catalog.\n#[allow(deprecated)]\npub fn roundtrip(method: &str, body: &Value) -> Option<Result<Value, String>> {\n    let through = match method {\n",
     );
+    match_arms(&mut text, arms.iter(), "through");
+    text.push_str("        _ => return None,\n    };\n    Some(through(body))\n}\n");
+    text.push_str(
+        "\nfn item_of<M: b24_core::ListMethod>(item: &Value) -> Result<(), String> {\n    <M::Item as serde::Deserialize>::deserialize(item).map(drop).map_err(|error| error.to_string())\n}\n\n/// Decodes one item of the list method `method` into its item type (`ListMethod::Item`),\n/// as `Client::stream` does; `None` when the method is not compiled in or not a list.\n#[allow(deprecated)]\npub fn list_item(method: &str, item: &Value) -> Option<Result<(), String>> {\n    let decode = match method {\n",
+    );
+    match_arms(&mut text, arms.iter().filter(|arm| arm.list), "item_of");
+    text.push_str("        _ => return None,\n    };\n    Some(decode(item))\n}\n");
+    text
+}
+
+/// One `"method" => function::<Request>,` arm per method, each behind its `#[cfg]`.
+fn match_arms<'a>(text: &mut String, arms: impl Iterator<Item = &'a RoundtripArm>, function: &str) {
     for arm in arms {
         if let Some(cfg) = &arm.cfg {
             writeln!(text, "        {cfg}").ok();
         }
         writeln!(
             text,
-            "        \"{}\" => through::<{}>,",
+            "        \"{}\" => {function}::<{}>,",
             arm.method, arm.request
         )
         .ok();
     }
-    text.push_str("        _ => return None,\n    };\n    Some(through(body))\n}\n");
-    text
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ pub(super) struct Refinement {
     pub(super) type_name: String,
     /// The module under `refined/` (`crm/automatedsolution/add`).
     pub(super) module: String,
+    /// Declared a list method (`list` or `list = "key"` among the attribute's arguments).
+    pub(super) list: bool,
 }
 
 /// Method name → its refinement, for every `#[b24_method("…")]` in `dir` (`src/refined/`).
@@ -34,6 +36,10 @@ pub(super) fn scan_refined(dir: &Path) -> Result<BTreeMap<String, Refinement>> {
             let after = &rest[open + 1..];
             let Some(close) = after.find('"') else { break };
             let name = after[..close].to_owned();
+            let arguments = rest.split(")]").next().unwrap_or_default();
+            let list = arguments
+                .split(',')
+                .any(|argument| argument.split('=').next().unwrap_or_default().trim() == "list");
             // The request struct follows the attribute.
             let type_name = rest
                 .find("pub struct ")
@@ -45,7 +51,14 @@ pub(super) fn scan_refined(dir: &Path) -> Result<BTreeMap<String, Refinement>> {
                 })
                 .ok_or_else(|| format!("{}: no struct after #[b24_method]", file.display()))?;
             let module = module.clone();
-            found.insert(name, Refinement { type_name, module });
+            found.insert(
+                name,
+                Refinement {
+                    type_name,
+                    module,
+                    list,
+                },
+            );
         }
     }
     Ok(found)

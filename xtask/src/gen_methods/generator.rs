@@ -57,6 +57,8 @@ pub(super) struct Generator<'c> {
     shapes: ArrayBesideFields,
     /// `*.get` methods answering one generated record: method → the record's full path.
     records: HashMap<String, String>,
+    /// The leaves (by index) generated as classic list methods.
+    lists: BTreeSet<usize>,
     stats: Stats,
 }
 
@@ -78,6 +80,7 @@ impl<'c> Generator<'c> {
             features: BTreeSet::new(),
             shapes: ArrayBesideFields::default(),
             records: HashMap::new(),
+            lists: BTreeSet::new(),
             stats: Stats::default(),
         })
     }
@@ -203,6 +206,9 @@ impl<'c> Generator<'c> {
         };
         if let Some(refinement) = self.refined.get(&leaf.method) {
             self.stats.refined += 1;
+            if refinement.list {
+                self.lists.insert(index);
+            }
             let module = format!("refined::{}", refinement.module.replace('/', "::"));
             text.push_str(&emit::reexport(&module, item_cfg.as_deref()));
             return text;
@@ -240,8 +246,7 @@ impl<'c> Generator<'c> {
             let (ty, list) = responses::classic(
                 &mut mapper,
                 &self.shapes,
-                method,
-                &entry.response_rows(),
+                entry,
                 &params,
                 &type_name,
                 response_example.as_ref(),
@@ -254,13 +259,19 @@ impl<'c> Generator<'c> {
             ..
         } = mapper;
         self.stats.reconciled += reconciled;
-        let (response, list, v3_items) = match response {
-            Response::V3 { rust, items } => (rust, None, items),
+        let (response, list, item, v3_items) = match response {
+            Response::V3 { rust, items } => (rust, None, None, items),
             Response::Classic { ty, list } => {
                 let ty = self.shared_record(index, ty, list.as_ref());
-                (ty.rust(), list, false)
+                let item = list
+                    .as_ref()
+                    .and_then(|list| responses::keyed_item(list, &ty, &structs));
+                (ty.rust(), list, item, false)
             }
         };
+        if list.is_some() {
+            self.lists.insert(index);
+        }
         let leaf = &self.leaves[index];
         let scope = leaf
             .scopes
@@ -276,6 +287,7 @@ impl<'c> Generator<'c> {
             read_only: is_read_only(method),
             v3_items,
             list: list.as_ref(),
+            item: item.as_deref(),
             cursor: cursor.as_deref(),
             deprecated: entry.deprecated,
         }
@@ -314,15 +326,18 @@ impl<'c> Generator<'c> {
         }
     }
 
-    /// `roundtrip.rs`: every method's request type, gated by its scopes.
+    /// `roundtrip.rs`: every method's request type, gated by its scopes, and which of them are
+    /// list methods.
     fn roundtrip_rs(&self) -> String {
         let arms: Vec<RoundtripArm> = self
             .leaves
             .iter()
-            .map(|leaf| RoundtripArm {
+            .enumerate()
+            .map(|(index, leaf)| RoundtripArm {
                 method: leaf.method.clone(),
                 request: format!("crate::{}::{}", leaf.path.join("::"), leaf.type_name),
                 cfg: cfg_of(&leaf.scopes),
+                list: self.lists.contains(&index),
             })
             .collect();
         emit::roundtrip_rs(&arms)

@@ -14,7 +14,7 @@ const RESERVED_MODULES: &[&str] = &["refined", "wire", "generated", "roundtrip",
 /// Features of b24-methods that are no scope and stay out of `full`: `(name, comment)`.
 const TEST_FEATURES: &[(&str, &str)] = &[(
     "roundtrip",
-    "# Not in `full`: `b24_methods::roundtrip`, a request round-trip per method for the catalog tests.",
+    "# Not in `full`: `b24_methods::roundtrip` and `list_item`, a request round-trip per method and\n# an item decoding per list method, for the catalog tests.",
 )];
 
 /// A documented method's place in the crate.

@@ -32,15 +32,23 @@ pub(super) const ENVELOPE: &[&str] = &["time", "total", "next", "error", "error_
 /// `next` or `total`, or when it is named `*.list` / `*.getlist`. Its items are where the
 /// example shows the one array (`result` itself or one key of it); without an example, where
 /// the response table puts the one array-typed row (`result`, a child of it, or a row listed
-/// beside it).
+/// beside it). A named list without an example pages only with the evidence of its page or of
+/// its family ([`pages_by_family`]): offset paging of a list that ignores `start` would read
+/// its items again.
 pub(super) fn list_kind(
     method: &str,
+    deprecated: bool,
     params: &[Field],
     rows: &[Field],
     example_result: Option<&Value>,
 ) -> Option<ListKind> {
     let named_list = is_list_name(method);
-    let paged = has_row(params, "start") || has_row(rows, "next") || has_row(rows, "total");
+    let legacy_crm = legacy_crm_list(method, deprecated, params);
+    let paged = has_row(params, "start")
+        || has_row(rows, "next")
+        || has_row(rows, "total")
+        || legacy_crm
+        || pages_by_family(method);
     if !named_list && !paged {
         return None;
     }
@@ -65,8 +73,11 @@ pub(super) fn list_kind(
             };
             chosen.map(|(key, items)| ListKind::Key(key.clone(), id_key(items)))
         }
-        // Only a paged method documented without an example is read from its table.
-        None if paged => documented.map(|kind| legacy_crm_id(method, kind)),
+        // Only a paged method documented without an example is read from its table; a legacy
+        // CRM list that documents no item shape answers the array of records.
+        None if paged => documented
+            .or_else(|| legacy_crm.then_some(ListKind::Root(None)))
+            .map(|kind| legacy_crm_id(method, kind)),
         _ => None,
     }
 }
@@ -93,6 +104,32 @@ pub(super) fn cursor(params: &[Field], list: &ListKind) -> Option<String> {
         return None;
     }
     list.id().map(str::to_owned)
+}
+
+/// The lists of the CRM's first REST generation — the deprecated `crm.*.list` pages and the
+/// `crm.<entity>.userfield.list` lists — all page by `start` through one service of the
+/// portal and answer the array of records (with `total` and `next`), even where their pages
+/// document neither parameters nor a response (`crm.product.list`, `crm.measure.list`). A list
+/// taking other parameters than `order`, `filter`, `select` and `start` is another kind
+/// (`crm.dealcategory.stage.list` answers the stages of one category, unpaged).
+fn legacy_crm_list(method: &str, deprecated: bool, params: &[Field]) -> bool {
+    const LIST_PARAMETERS: &[&str] = &["order", "filter", "select", "start"];
+    let userfield = method.ends_with(".userfield.list");
+    method.starts_with("crm.")
+        && is_list_name(method)
+        && (deprecated || userfield)
+        && params.iter().all(|row| {
+            LIST_PARAMETERS
+                .iter()
+                .any(|name| row.name.eq_ignore_ascii_case(name))
+        })
+}
+
+/// The `*.list` methods of the `sale` and `catalog` REST controllers all page by `start` and
+/// answer `total` and `next`, though some pages leave `start` out of their tables
+/// (`sale.propertygroup.list`).
+fn pages_by_family(method: &str) -> bool {
+    (method.starts_with("sale.") || method.starts_with("catalog.")) && is_list_name(method)
 }
 
 /// Legacy CRM lists document their items only by name (`contact[]`), yet every one of them
@@ -202,6 +239,16 @@ mod tests {
         }
     }
 
+    /// The list shape of a method the documentation does not mark deprecated.
+    fn current(
+        method: &str,
+        params: &[Field],
+        rows: &[Field],
+        example: Option<&Value>,
+    ) -> Option<ListKind> {
+        list_kind(method, false, params, rows, example)
+    }
+
     fn leaf(name: &str, ty: &str) -> Field {
         row(name, ty, Vec::new())
     }
@@ -233,16 +280,16 @@ mod tests {
             ("next", "integer"),
         ]);
         let params = paging_params();
-        let kind = list_kind("crm.contact.list", &params, &rows, None).unwrap();
+        let kind = current("crm.contact.list", &params, &rows, None).unwrap();
         assert_eq!(kind, ListKind::Root(Some(String::from("ID"))));
         assert_eq!(cursor(&params, &kind).as_deref(), Some("ID"));
         // Outside the CRM an unknown ID field means offset paging.
-        let kind = list_kind("lists.element.get", &params, &rows, None).unwrap();
+        let kind = current("lists.element.get", &params, &rows, None).unwrap();
         assert_eq!(kind, ListKind::Root(None));
         assert_eq!(cursor(&params, &kind), None);
         // An example without IDs (addresses are keyed by owner) keeps offset paging too.
         let example = json!([{"TYPE_ID": "1", "ENTITY_ID": "4"}]);
-        let kind = list_kind("crm.address.list", &params, &rows, Some(&example)).unwrap();
+        let kind = current("crm.address.list", &params, &rows, Some(&example)).unwrap();
         assert_eq!(cursor(&params, &kind), None);
     }
 
@@ -253,7 +300,7 @@ mod tests {
             row("products", "object[]", leaves(&[("id", "integer")])),
             leaf("total", "integer"),
         ];
-        let kind = list_kind("catalog.product.list", &paging_params(), &rows, None).unwrap();
+        let kind = current("catalog.product.list", &paging_params(), &rows, None).unwrap();
         assert_eq!(
             kind,
             ListKind::Key(String::from("products"), Some(String::from("id")))
@@ -265,24 +312,24 @@ mod tests {
     fn a_list_documented_by_item_type_or_item_fields_is_still_a_list() {
         let rows = beside_result(&[("propertyRelations", "sale_order_property_relation")]);
         assert_eq!(
-            list_kind("sale.propertyRelation.list", &paging_params(), &rows, None),
+            current("sale.propertyRelation.list", &paging_params(), &rows, None),
             Some(ListKind::Key(String::from("propertyRelations"), None))
         );
         let rows = leaves(&[("id", "integer"), ("name", "string")]);
         assert_eq!(
-            list_kind("tasks.api.scrum.epic.list", &paging_params(), &rows, None),
+            current("tasks.api.scrum.epic.list", &paging_params(), &rows, None),
             Some(ListKind::Root(Some(String::from("id"))))
         );
         // A single scalar beside `result` is no list.
         let rows = beside_result(&[("count", "integer")]);
-        assert_eq!(list_kind("x.y.list", &paging_params(), &rows, None), None);
+        assert_eq!(current("x.y.list", &paging_params(), &rows, None), None);
     }
 
     #[test]
     fn a_paged_get_follows_its_example() {
         let rows = beside_result(&[]);
         let example = json!([{"ID": "1", "NAME": "Ann"}]);
-        let kind = list_kind("user.get", &paging_params(), &rows, Some(&example)).unwrap();
+        let kind = current("user.get", &paging_params(), &rows, Some(&example)).unwrap();
         assert_eq!(kind, ListKind::Root(Some(String::from("ID"))));
         // `user.get` orders by `sort` (a field name) and `order` (a direction): no fast cursor.
         let params = leaves(&[
@@ -298,10 +345,10 @@ mod tests {
     #[test]
     fn one_object_with_a_total_is_not_a_list() {
         let rows = beside_result(&[("basketItem", "object")]);
-        assert_eq!(list_kind("sale.basketitem.add", &[], &rows, None), None);
+        assert_eq!(current("sale.basketitem.add", &[], &rows, None), None);
         let example = json!({"basketItem": {"id": 1}});
         assert_eq!(
-            list_kind("sale.basketitem.add", &[], &rows, Some(&example)),
+            current("sale.basketitem.add", &[], &rows, Some(&example)),
             None
         );
     }
@@ -310,18 +357,55 @@ mod tests {
     fn an_unpaged_method_is_not_a_list_whatever_its_result() {
         let rows = leaves(&[("result", "array")]);
         assert_eq!(
-            list_kind("crm.deal.contact.items.get", &[], &rows, None),
+            current("crm.deal.contact.items.get", &[], &rows, None),
             None
+        );
+    }
+
+    #[test]
+    fn legacy_crm_lists_page_even_where_their_pages_document_nothing() {
+        // `crm.product.list`: deprecated, no parameter table, no response table.
+        assert_eq!(
+            list_kind("crm.product.list", true, &[], &[], None),
+            Some(ListKind::Root(Some(String::from("ID"))))
+        );
+        // `crm.lead.userfield.list`: `result` without fields beside the envelope's `total`.
+        let rows = beside_result(&[]);
+        let params = leaves(&[("filter", "object"), ("order", "object")]);
+        assert_eq!(
+            current("crm.lead.userfield.list", &params, &rows, None),
+            Some(ListKind::Root(Some(String::from("ID"))))
+        );
+        // The stages of one category are not paged, nor is a current list without evidence.
+        let category = leaves(&[("id", "integer")]);
+        assert_eq!(
+            list_kind("crm.dealcategory.stage.list", true, &category, &[], None),
+            None
+        );
+        assert_eq!(current("crm.automation.trigger.list", &[], &[], None), None);
+    }
+
+    #[test]
+    fn sale_and_catalog_lists_page_without_a_documented_start() {
+        let rows = beside_result(&[("propertyGroups", "sale_order_property_group[]")]);
+        let params = leaves(&[
+            ("select", "array"),
+            ("filter", "object"),
+            ("order", "object"),
+        ]);
+        assert_eq!(
+            current("sale.propertygroup.list", &params, &rows, None),
+            Some(ListKind::Key(String::from("propertyGroups"), None))
         );
     }
 
     #[test]
     fn a_named_list_without_paging_needs_its_example() {
         let rows = leaves(&[("result", "array")]);
-        assert_eq!(list_kind("crm.status.entity.list", &[], &rows, None), None);
+        assert_eq!(current("crm.status.entity.list", &[], &rows, None), None);
         let example = json!({"items": [{"id": 3}], "extra": 1});
         assert_eq!(
-            list_kind("crm.status.entity.list", &[], &rows, Some(&example)),
+            current("crm.status.entity.list", &[], &rows, Some(&example)),
             Some(ListKind::Key(
                 String::from("items"),
                 Some(String::from("id"))

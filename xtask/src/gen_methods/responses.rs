@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
-use super::model::{Field, example_result};
+use super::model::{Entry, Field, example_result};
 use super::naming::describes_fields;
 use super::paging::{self, ENVELOPE, ListKind};
-use super::records::Mapper;
+use super::records::{Mapper, StructDef};
 use super::shapes::ArrayBesideFields;
 use super::types::{Ty, scalar_fits};
 
@@ -14,14 +14,15 @@ use super::types::{Ty, scalar_fits};
 pub(super) fn classic(
     mapper: &mut Mapper,
     shapes: &ArrayBesideFields,
-    method: &str,
-    rows: &[Field],
+    entry: &Entry,
     params: &[Field],
     type_name: &str,
     example: Option<&Value>,
 ) -> (Ty, Option<ListKind>) {
+    let method = entry.method.as_str();
+    let rows = &entry.response_rows();
     let example_result = example_result(example);
-    let list = paging::list_kind(method, params, rows, example_result);
+    let list = paging::list_kind(method, entry.deprecated, params, rows, example_result);
     // `array` beside the fields is one object where the scope's examples say so.
     let one_object =
         example_result.is_none() && list.is_none() && shapes.means_one_object(method, rows);
@@ -75,6 +76,27 @@ pub(super) fn classic(
         ty = ty.list_of();
     }
     (ty, list)
+}
+
+/// The item type of a keyed list (`list = "key"`) as written: the element type of the
+/// response record's `key` field, or `Value` when the record does not type it as a list.
+/// `None` for a root list, whose `response = Vec<T>` names its item type itself.
+pub(super) fn keyed_item(list: &ListKind, response: &Ty, records: &[StructDef]) -> Option<String> {
+    let ListKind::Key(key, _) = list else {
+        return None;
+    };
+    let element = match response {
+        Ty::Struct(name) => records
+            .iter()
+            .find(|record| record.name == *name)
+            .and_then(|record| record.fields.iter().find(|field| field.wire == *key))
+            .and_then(|field| match &field.ty {
+                Ty::Vec(inner) => Some(inner.rust()),
+                _ => None,
+            }),
+        _ => None,
+    };
+    Some(element.unwrap_or_else(|| Ty::Value.rust()))
 }
 
 /// The response of a REST 3.0 method: `Item<Record>`, `Items<Record>`, `Done` or a generic

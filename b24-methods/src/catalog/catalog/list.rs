@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.catalog.list`.
-#[b24_method("catalog.catalog.list", scope = "catalog", response = CatalogCatalogListResult, read_only, list = "catalogs", cursor = "id")]
+#[b24_method("catalog.catalog.list", scope = "catalog", response = CatalogCatalogListResult, read_only, list = "catalogs", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogCatalogList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.document.list`.
-#[b24_method("catalog.document.list", scope = "catalog", response = CatalogDocumentListResult, read_only, list = "documents")]
+#[b24_method("catalog.document.list", scope = "catalog", response = CatalogDocumentListResult, read_only, list = "documents", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogDocumentList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.documentcontractor.list`.
-#[b24_method("catalog.documentcontractor.list", scope = "catalog", response = CatalogDocumentcontractorListResult, read_only, list = "documentContractor")]
+#[b24_method("catalog.documentcontractor.list", scope = "catalog", response = CatalogDocumentcontractorListResult, read_only, list = "documentContractor", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogDocumentcontractorList {

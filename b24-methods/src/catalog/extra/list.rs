@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.extra.list`.
-#[b24_method("catalog.extra.list", scope = "catalog", response = CatalogExtraListResult, read_only, list = "extras")]
+#[b24_method("catalog.extra.list", scope = "catalog", response = CatalogExtraListResult, read_only, list = "extras", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogExtraList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.measure.list`.
-#[b24_method("catalog.measure.list", scope = "catalog", response = CatalogMeasureListResult, read_only, list = "measures", cursor = "id")]
+#[b24_method("catalog.measure.list", scope = "catalog", response = CatalogMeasureListResult, read_only, list = "measures", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogMeasureList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.price.list`.
-#[b24_method("catalog.price.list", scope = "catalog", response = CatalogPriceListResult, read_only, list = "prices", cursor = "id")]
+#[b24_method("catalog.price.list", scope = "catalog", response = CatalogPriceListResult, read_only, list = "prices", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogPriceList {

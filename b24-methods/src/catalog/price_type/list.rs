@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.priceType.list`.
-#[b24_method("catalog.priceType.list", scope = "catalog", response = CatalogPriceTypeListResult, read_only, list = "priceTypes", cursor = "id")]
+#[b24_method("catalog.priceType.list", scope = "catalog", response = CatalogPriceTypeListResult, read_only, list = "priceTypes", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogPriceTypeList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.priceTypeGroup.list`.
-#[b24_method("catalog.priceTypeGroup.list", scope = "catalog", response = CatalogPriceTypeGroupListResult, read_only, list = "priceTypeGroups", cursor = "id")]
+#[b24_method("catalog.priceTypeGroup.list", scope = "catalog", response = CatalogPriceTypeGroupListResult, read_only, list = "priceTypeGroups", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogPriceTypeGroupList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.priceTypeLang.list`.
-#[b24_method("catalog.priceTypeLang.list", scope = "catalog", response = CatalogPriceTypeLangListResult, read_only, list = "priceTypeLangs")]
+#[b24_method("catalog.priceTypeLang.list", scope = "catalog", response = CatalogPriceTypeLangListResult, read_only, list = "priceTypeLangs", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogPriceTypeLangList {

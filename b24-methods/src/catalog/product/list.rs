@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.product.list`.
-#[b24_method("catalog.product.list", scope = "catalog", response = CatalogProductListResult, read_only, list = "products")]
+#[b24_method("catalog.product.list", scope = "catalog", response = CatalogProductListResult, read_only, list = "products", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductList {

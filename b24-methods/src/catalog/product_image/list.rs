@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.productImage.list`.
-#[b24_method("catalog.productImage.list", scope = "catalog", response = CatalogProductImageListResult, read_only, list = "productImages")]
+#[b24_method("catalog.productImage.list", scope = "catalog", response = CatalogProductImageListResult, read_only, list = "productImages", item = Value)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CatalogProductImageList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.productProperty.list`.
-#[b24_method("catalog.productProperty.list", scope = "catalog", response = CatalogProductPropertyListResult, read_only, list = "productProperties")]
+#[b24_method("catalog.productProperty.list", scope = "catalog", response = CatalogProductPropertyListResult, read_only, list = "productProperties", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductPropertyList {

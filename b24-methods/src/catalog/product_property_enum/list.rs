@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.productPropertyEnum.list`.
-#[b24_method("catalog.productPropertyEnum.list", scope = "catalog", response = CatalogProductPropertyEnumListResult, read_only, list = "productPropertyEnums", cursor = "id")]
+#[b24_method("catalog.productPropertyEnum.list", scope = "catalog", response = CatalogProductPropertyEnumListResult, read_only, list = "productPropertyEnums", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductPropertyEnumList {

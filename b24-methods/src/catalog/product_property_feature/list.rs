@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.productPropertyFeature.list`.
-#[b24_method("catalog.productPropertyFeature.list", scope = "catalog", response = CatalogProductPropertyFeatureListResult, read_only, list = "productPropertyFeatures", cursor = "id")]
+#[b24_method("catalog.productPropertyFeature.list", scope = "catalog", response = CatalogProductPropertyFeatureListResult, read_only, list = "productPropertyFeatures", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductPropertyFeatureList {

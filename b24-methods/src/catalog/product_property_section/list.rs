@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.productPropertySection.list`.
-#[b24_method("catalog.productPropertySection.list", scope = "catalog", response = CatalogProductPropertySectionListResult, read_only, list = "productPropertySections")]
+#[b24_method("catalog.productPropertySection.list", scope = "catalog", response = CatalogProductPropertySectionListResult, read_only, list = "productPropertySections", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductPropertySectionList {

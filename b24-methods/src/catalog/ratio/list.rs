@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.ratio.list`.
-#[b24_method("catalog.ratio.list", scope = "catalog", response = CatalogRatioListResult, read_only, list = "ratios")]
+#[b24_method("catalog.ratio.list", scope = "catalog", response = CatalogRatioListResult, read_only, list = "ratios", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogRatioList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.roundingRule.list`.
-#[b24_method("catalog.roundingRule.list", scope = "catalog", response = CatalogRoundingRuleListResult, read_only, list = "roundingRules")]
+#[b24_method("catalog.roundingRule.list", scope = "catalog", response = CatalogRoundingRuleListResult, read_only, list = "roundingRules", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogRoundingRuleList {

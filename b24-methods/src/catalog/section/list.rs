@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.section.list`.
-#[b24_method("catalog.section.list", scope = "catalog", response = CatalogSectionListResult, read_only, list = "section")]
+#[b24_method("catalog.section.list", scope = "catalog", response = CatalogSectionListResult, read_only, list = "section", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogSectionList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.store.list`.
-#[b24_method("catalog.store.list", scope = "catalog", response = CatalogStoreListResult, read_only, list = "stores", cursor = "id")]
+#[b24_method("catalog.store.list", scope = "catalog", response = CatalogStoreListResult, read_only, list = "stores", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogStoreList {

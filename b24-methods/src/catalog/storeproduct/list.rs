@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.storeproduct.list`.
-#[b24_method("catalog.storeproduct.list", scope = "catalog", response = CatalogStoreproductListResult, read_only, list = "storeProducts")]
+#[b24_method("catalog.storeproduct.list", scope = "catalog", response = CatalogStoreproductListResult, read_only, list = "storeProducts", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogStoreproductList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.vat.list`.
-#[b24_method("catalog.vat.list", scope = "catalog", response = CatalogVatListResult, read_only, list = "vats", cursor = "id")]
+#[b24_method("catalog.vat.list", scope = "catalog", response = CatalogVatListResult, read_only, list = "vats", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogVatList {

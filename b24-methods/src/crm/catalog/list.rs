@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.catalog.list`.
-#[b24_method("crm.catalog.list", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.catalog.list", scope = "crm", response = Value, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.catalog.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

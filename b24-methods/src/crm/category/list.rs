@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.category.list`.
-#[b24_method("crm.category.list", scope = "crm", response = Value, read_only, list = "categories")]
+#[b24_method("crm.category.list", scope = "crm", response = Value, read_only, list = "categories", item = Value)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmCategoryList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.dealcategory.list`.
-#[b24_method("crm.dealcategory.list", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.dealcategory.list", scope = "crm", response = Value, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.dealcategory.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.invoice.list`.
-#[b24_method("crm.invoice.list", scope = "crm", response = CrmInvoiceListResult, read_only)]
+#[b24_method("crm.invoice.list", scope = "crm", response = Vec<CrmInvoiceListResult>, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.invoice.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

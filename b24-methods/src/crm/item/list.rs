@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.item.list`.
-#[b24_method("crm.item.list", scope = "crm", response = CrmItemListResult, read_only, list = "items", cursor = "id")]
+#[b24_method("crm.item.list", scope = "crm", response = CrmItemListResult, read_only, list = "items", item = Value, cursor = "id")]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmItemList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.orderentity.list`.
-#[b24_method("crm.orderentity.list", scope = "crm", response = CrmOrderentityListResult, read_only, list = "orderEntity")]
+#[b24_method("crm.orderentity.list", scope = "crm", response = CrmOrderentityListResult, read_only, list = "orderEntity", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmOrderentityList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.paysystem.list`.
-#[b24_method("crm.paysystem.list", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.paysystem.list", scope = "crm", response = Value, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.paysystem.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.persontype.list`.
-#[b24_method("crm.persontype.list", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.persontype.list", scope = "crm", response = Value, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.persontype.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

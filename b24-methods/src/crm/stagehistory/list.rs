@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.stagehistory.list`.
-#[b24_method("crm.stagehistory.list", scope = "crm", response = CrmStagehistoryListResult, read_only, list = "items", cursor = "ID")]
+#[b24_method("crm.stagehistory.list", scope = "crm", response = CrmStagehistoryListResult, read_only, list = "items", item = Value, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmStagehistoryList {

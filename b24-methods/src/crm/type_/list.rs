@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.type.list`.
-#[b24_method("crm.type.list", scope = "crm", response = CrmTypeListResult, read_only, list = "types", cursor = "id")]
+#[b24_method("crm.type.list", scope = "crm", response = CrmTypeListResult, read_only, list = "types", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmTypeList {

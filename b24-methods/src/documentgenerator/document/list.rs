@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `documentgenerator.document.list`.
-#[b24_method("documentgenerator.document.list", scope = "documentgenerator", response = DocumentgeneratorDocumentListResult, read_only, list = "documents", cursor = "id")]
+#[b24_method("documentgenerator.document.list", scope = "documentgenerator", response = DocumentgeneratorDocumentListResult, read_only, list = "documents", item = DocumentgeneratorDocumentListResultDocuments, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorDocumentList {

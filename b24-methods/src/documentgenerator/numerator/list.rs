@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `documentgenerator.numerator.list`.
-#[b24_method("documentgenerator.numerator.list", scope = "documentgenerator", response = DocumentgeneratorNumeratorListResult, read_only, list = "numerators")]
+#[b24_method("documentgenerator.numerator.list", scope = "documentgenerator", response = DocumentgeneratorNumeratorListResult, read_only, list = "numerators", item = DocumentgeneratorNumeratorListResultNumerators)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorNumeratorList {

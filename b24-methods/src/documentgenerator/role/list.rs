@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `documentgenerator.role.list`.
-#[b24_method("documentgenerator.role.list", scope = "documentgenerator", response = DocumentgeneratorRoleListResult, read_only, list = "roles")]
+#[b24_method("documentgenerator.role.list", scope = "documentgenerator", response = DocumentgeneratorRoleListResult, read_only, list = "roles", item = DocumentgeneratorRoleListResultRoles)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorRoleList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `documentgenerator.template.list`.
-#[b24_method("documentgenerator.template.list", scope = "documentgenerator", response = DocumentgeneratorTemplateListResult, read_only, list = "templates", cursor = "id")]
+#[b24_method("documentgenerator.template.list", scope = "documentgenerator", response = DocumentgeneratorTemplateListResult, read_only, list = "templates", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorTemplateList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `rpa.item.list`.
-#[b24_method("rpa.item.list", scope = "rpa", response = Value, read_only, list = "items")]
+#[b24_method("rpa.item.list", scope = "rpa", response = Value, read_only, list = "items", item = Value)]
 #[deprecated(note = "the documentation marks `rpa.item.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

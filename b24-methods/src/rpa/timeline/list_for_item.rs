@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `rpa.timeline.listForItem`.
-#[b24_method("rpa.timeline.listForItem", scope = "rpa", response = RpaTimelineListForItemResult, read_only, list = "timeline")]
+#[b24_method("rpa.timeline.listForItem", scope = "rpa", response = RpaTimelineListForItemResult, read_only, list = "timeline", item = Value)]
 #[deprecated(note = "the documentation marks `rpa.timeline.listForItem` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

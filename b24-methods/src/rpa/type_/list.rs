@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `rpa.type.list`.
-#[b24_method("rpa.type.list", scope = "rpa", response = Value, read_only, list = "types")]
+#[b24_method("rpa.type.list", scope = "rpa", response = Value, read_only, list = "types", item = Value)]
 #[deprecated(note = "the documentation marks `rpa.type.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

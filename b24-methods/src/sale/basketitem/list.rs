@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.basketitem.list`.
-#[b24_method("sale.basketitem.list", scope = "sale", response = SaleBasketitemListResult, read_only, list = "basketItems", cursor = "id")]
+#[b24_method("sale.basketitem.list", scope = "sale", response = SaleBasketitemListResult, read_only, list = "basketItems", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleBasketitemList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.basketproperties.list`.
-#[b24_method("sale.basketproperties.list", scope = "sale", response = SaleBasketpropertiesListResult, read_only, list = "basketProperties", cursor = "id")]
+#[b24_method("sale.basketproperties.list", scope = "sale", response = SaleBasketpropertiesListResult, read_only, list = "basketProperties", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleBasketpropertiesList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.businessValuePersonDomain.list`.
-#[b24_method("sale.businessValuePersonDomain.list", scope = "sale", response = SaleBusinessValuePersonDomainListResult, read_only, list = "businessValuePersonDomains")]
+#[b24_method("sale.businessValuePersonDomain.list", scope = "sale", response = SaleBusinessValuePersonDomainListResult, read_only, list = "businessValuePersonDomains", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleBusinessValuePersonDomainList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.order.list`.
-#[b24_method("sale.order.list", scope = "sale", response = SaleOrderListResult, read_only, list = "orders")]
+#[b24_method("sale.order.list", scope = "sale", response = SaleOrderListResult, read_only, list = "orders", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleOrderList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.payment.list`.
-#[b24_method("sale.payment.list", scope = "sale", response = SalePaymentListResult, read_only, list = "payments")]
+#[b24_method("sale.payment.list", scope = "sale", response = SalePaymentListResult, read_only, list = "payments", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePaymentList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.paymentItemShipment.list`.
-#[b24_method("sale.paymentItemShipment.list", scope = "sale", response = SalePaymentItemShipmentListResult, read_only, list = "paymentItemsShipment", cursor = "id")]
+#[b24_method("sale.paymentItemShipment.list", scope = "sale", response = SalePaymentItemShipmentListResult, read_only, list = "paymentItemsShipment", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePaymentItemShipmentList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.paymentitembasket.list`.
-#[b24_method("sale.paymentitembasket.list", scope = "sale", response = SalePaymentitembasketListResult, read_only, list = "paymentItemBasket")]
+#[b24_method("sale.paymentitembasket.list", scope = "sale", response = SalePaymentitembasketListResult, read_only, list = "paymentItemBasket", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePaymentitembasketList {

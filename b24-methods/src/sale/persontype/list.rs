@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.persontype.list`.
-#[b24_method("sale.persontype.list", scope = "sale", response = SalePersontypeListResult, read_only, list = "personTypes", cursor = "id")]
+#[b24_method("sale.persontype.list", scope = "sale", response = SalePersontypeListResult, read_only, list = "personTypes", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePersontypeList {

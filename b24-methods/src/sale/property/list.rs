@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.property.list`.
-#[b24_method("sale.property.list", scope = "sale", response = SalePropertyListResult, read_only, list = "properties")]
+#[b24_method("sale.property.list", scope = "sale", response = SalePropertyListResult, read_only, list = "properties", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertyList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.propertyRelation.list`.
-#[b24_method("sale.propertyRelation.list", scope = "sale", response = SalePropertyRelationListResult, read_only, list = "propertyRelations")]
+#[b24_method("sale.propertyRelation.list", scope = "sale", response = SalePropertyRelationListResult, read_only, list = "propertyRelations", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertyRelationList {

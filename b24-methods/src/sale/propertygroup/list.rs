@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.propertygroup.list`.
-#[b24_method("sale.propertygroup.list", scope = "sale", response = SalePropertygroupListResult, read_only)]
+#[b24_method("sale.propertygroup.list", scope = "sale", response = SalePropertygroupListResult, read_only, list = "propertyGroups", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertygroupList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.propertyvalue.list`.
-#[b24_method("sale.propertyvalue.list", scope = "sale", response = SalePropertyvalueListResult, read_only, list = "propertyValues", cursor = "id")]
+#[b24_method("sale.propertyvalue.list", scope = "sale", response = SalePropertyvalueListResult, read_only, list = "propertyValues", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertyvalueList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.propertyvariant.list`.
-#[b24_method("sale.propertyvariant.list", scope = "sale", response = SalePropertyvariantListResult, read_only, list = "propertyVariants")]
+#[b24_method("sale.propertyvariant.list", scope = "sale", response = SalePropertyvariantListResult, read_only, list = "propertyVariants", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertyvariantList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.shipment.list`.
-#[b24_method("sale.shipment.list", scope = "sale", response = SaleShipmentListResult, read_only, list = "shipments", cursor = "id")]
+#[b24_method("sale.shipment.list", scope = "sale", response = SaleShipmentListResult, read_only, list = "shipments", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleShipmentList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.shipmentitem.list`.
-#[b24_method("sale.shipmentitem.list", scope = "sale", response = SaleShipmentitemListResult, read_only, list = "shipmentItems", cursor = "id")]
+#[b24_method("sale.shipmentitem.list", scope = "sale", response = SaleShipmentitemListResult, read_only, list = "shipmentItems", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleShipmentitemList {

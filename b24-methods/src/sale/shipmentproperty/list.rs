@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.shipmentproperty.list`.
-#[b24_method("sale.shipmentproperty.list", scope = "sale", response = SaleShipmentpropertyListResult, read_only, list = "properties", cursor = "id")]
+#[b24_method("sale.shipmentproperty.list", scope = "sale", response = SaleShipmentpropertyListResult, read_only, list = "properties", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleShipmentpropertyList {

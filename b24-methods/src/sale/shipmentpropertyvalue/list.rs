@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.shipmentpropertyvalue.list`.
-#[b24_method("sale.shipmentpropertyvalue.list", scope = "sale", response = SaleShipmentpropertyvalueListResult, read_only, list = "propertyValues")]
+#[b24_method("sale.shipmentpropertyvalue.list", scope = "sale", response = SaleShipmentpropertyvalueListResult, read_only, list = "propertyValues", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleShipmentpropertyvalueList {

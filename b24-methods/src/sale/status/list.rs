@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.status.list`.
-#[b24_method("sale.status.list", scope = "sale", response = SaleStatusListResult, read_only, list = "status")]
+#[b24_method("sale.status.list", scope = "sale", response = SaleStatusListResult, read_only, list = "status", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleStatusList {

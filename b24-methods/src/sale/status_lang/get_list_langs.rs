@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.statusLang.getListLangs`.
-#[b24_method("sale.statusLang.getListLangs", scope = "sale", response = SaleStatusLangGetListLangsResult, read_only, list = "langs")]
+#[b24_method("sale.statusLang.getListLangs", scope = "sale", response = SaleStatusLangGetListLangsResult, read_only, list = "langs", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleStatusLangGetListLangs {

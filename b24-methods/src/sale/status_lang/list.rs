@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.statusLang.list`.
-#[b24_method("sale.statusLang.list", scope = "sale", response = SaleStatusLangListResult, read_only, list = "statusLangs")]
+#[b24_method("sale.statusLang.list", scope = "sale", response = SaleStatusLangListResult, read_only, list = "statusLangs", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleStatusLangList {

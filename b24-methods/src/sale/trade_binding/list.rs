@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.tradeBinding.list`.
-#[b24_method("sale.tradeBinding.list", scope = "sale", response = SaleTradeBindingListResult, read_only, list = "tradeBindings")]
+#[b24_method("sale.tradeBinding.list", scope = "sale", response = SaleTradeBindingListResult, read_only, list = "tradeBindings", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleTradeBindingList {

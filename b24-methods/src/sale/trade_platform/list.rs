@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.tradePlatform.list`.
-#[b24_method("sale.tradePlatform.list", scope = "sale", response = SaleTradePlatformListResult, read_only, list = "tradePlatforms", cursor = "id")]
+#[b24_method("sale.tradePlatform.list", scope = "sale", response = SaleTradePlatformListResult, read_only, list = "tradePlatforms", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleTradePlatformList {

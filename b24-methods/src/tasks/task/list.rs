@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `tasks.task.list`.
-#[b24_method("tasks.task.list", scope = "task", response = TasksTaskListResult, read_only, list = "tasks", cursor = "id")]
+#[b24_method("tasks.task.list", scope = "task", response = TasksTaskListResult, read_only, list = "tasks", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TasksTaskList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `vote.AttachedVote.getAnswerVoted`.
-#[b24_method("vote.AttachedVote.getAnswerVoted", scope = "vote", response = VoteAttachedVoteGetAnswerVotedResult, read_only, list = "items")]
+#[b24_method("vote.AttachedVote.getAnswerVoted", scope = "vote", response = VoteAttachedVoteGetAnswerVotedResult, read_only, list = "items", item = Value)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct VoteAttachedVoteGetAnswerVoted {

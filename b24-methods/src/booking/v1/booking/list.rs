@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.booking.list`.
-#[b24_method("booking.v1.booking.list", scope = "booking", response = BookingV1BookingListResult, read_only, list = "booking")]
+#[b24_method("booking.v1.booking.list", scope = "booking", response = BookingV1BookingListResult, read_only, list = "booking", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BookingV1BookingList {

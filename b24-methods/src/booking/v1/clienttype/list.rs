@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.clienttype.list`.
-#[b24_method("booking.v1.clienttype.list", scope = "booking", response = Value, read_only, list = "clientType")]
+#[b24_method("booking.v1.clienttype.list", scope = "booking", response = Value, read_only, list = "clientType", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BookingV1ClienttypeList {

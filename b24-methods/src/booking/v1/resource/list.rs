@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.resource.list`.
-#[b24_method("booking.v1.resource.list", scope = "booking", response = BookingV1ResourceListResult, read_only, list = "resource")]
+#[b24_method("booking.v1.resource.list", scope = "booking", response = BookingV1ResourceListResult, read_only, list = "resource", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BookingV1ResourceList {

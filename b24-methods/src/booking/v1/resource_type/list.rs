@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.resourceType.list`.
-#[b24_method("booking.v1.resourceType.list", scope = "booking", response = BookingV1ResourceTypeListResult, read_only, list = "resource")]
+#[b24_method("booking.v1.resourceType.list", scope = "booking", response = BookingV1ResourceTypeListResult, read_only, list = "resource", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BookingV1ResourceTypeList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.waitlist.list`.
-#[b24_method("booking.v1.waitlist.list", scope = "booking", response = BookingV1WaitlistListResult, read_only, list = "waitList")]
+#[b24_method("booking.v1.waitlist.list", scope = "booking", response = BookingV1WaitlistListResult, read_only, list = "waitList", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BookingV1WaitlistList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.document.element.list`.
-#[b24_method("catalog.document.element.list", scope = "catalog", response = CatalogDocumentElementListResult, read_only, list = "documentElements", cursor = "id")]
+#[b24_method("catalog.document.element.list", scope = "catalog", response = CatalogDocumentElementListResult, read_only, list = "documentElements", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogDocumentElementList {

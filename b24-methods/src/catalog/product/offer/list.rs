@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.product.offer.list`.
-#[b24_method("catalog.product.offer.list", scope = "catalog", response = CatalogProductOfferListResult, read_only, list = "offers")]
+#[b24_method("catalog.product.offer.list", scope = "catalog", response = CatalogProductOfferListResult, read_only, list = "offers", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductOfferList {

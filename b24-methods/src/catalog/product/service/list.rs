@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.product.service.list`.
-#[b24_method("catalog.product.service.list", scope = "catalog", response = CatalogProductServiceListResult, read_only, list = "services")]
+#[b24_method("catalog.product.service.list", scope = "catalog", response = CatalogProductServiceListResult, read_only, list = "services", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductServiceList {

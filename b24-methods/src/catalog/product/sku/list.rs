@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.product.sku.list`.
-#[b24_method("catalog.product.sku.list", scope = "catalog", response = CatalogProductSkuListResult, read_only, list = "units", cursor = "id")]
+#[b24_method("catalog.product.sku.list", scope = "catalog", response = CatalogProductSkuListResult, read_only, list = "units", item = Value, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductSkuList {

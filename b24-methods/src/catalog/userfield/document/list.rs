@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.userfield.document.list`.
-#[b24_method("catalog.userfield.document.list", scope = "catalog", response = CatalogUserfieldDocumentListResult, read_only, list = "documents")]
+#[b24_method("catalog.userfield.document.list", scope = "catalog", response = CatalogUserfieldDocumentListResult, read_only, list = "documents", item = Value)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CatalogUserfieldDocumentList {

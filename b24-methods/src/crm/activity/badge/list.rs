@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.activity.badge.list`.
-#[b24_method("crm.activity.badge.list", scope = "crm", response = Value, read_only, list = "badges")]
+#[b24_method("crm.activity.badge.list", scope = "crm", response = Value, read_only, list = "badges", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmActivityBadgeList {

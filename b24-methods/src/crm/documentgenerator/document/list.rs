@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.documentgenerator.document.list`.
-#[b24_method("crm.documentgenerator.document.list", scope = "crm", response = CrmDocumentgeneratorDocumentListResult, read_only, list = "documents", cursor = "id")]
+#[b24_method("crm.documentgenerator.document.list", scope = "crm", response = CrmDocumentgeneratorDocumentListResult, read_only, list = "documents", item = CrmDocumentgeneratorDocumentListResultDocuments, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmDocumentgeneratorDocumentList {

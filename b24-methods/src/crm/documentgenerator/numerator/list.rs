@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.documentgenerator.numerator.list`.
-#[b24_method("crm.documentgenerator.numerator.list", scope = "crm", response = CrmDocumentgeneratorNumeratorListResult, read_only, list = "numerators")]
+#[b24_method("crm.documentgenerator.numerator.list", scope = "crm", response = CrmDocumentgeneratorNumeratorListResult, read_only, list = "numerators", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmDocumentgeneratorNumeratorList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.invoice.status.list`.
-#[b24_method("crm.invoice.status.list", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.invoice.status.list", scope = "crm", response = Value, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.invoice.status.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.invoice.userfield.list`.
-#[b24_method("crm.invoice.userfield.list", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.invoice.userfield.list", scope = "crm", response = Value, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.invoice.userfield.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.item.productrow.list`.
-#[b24_method("crm.item.productrow.list", scope = "crm", response = CrmItemProductrowListResult, read_only, list = "productRows")]
+#[b24_method("crm.item.productrow.list", scope = "crm", response = CrmItemProductrowListResult, read_only, list = "productRows", item = Value)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmItemProductrowList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.product.property.list`.
-#[b24_method("crm.product.property.list", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.product.property.list", scope = "crm", response = Value, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.product.property.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

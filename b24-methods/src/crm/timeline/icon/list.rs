@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.timeline.icon.list`.
-#[b24_method("crm.timeline.icon.list", scope = "crm", response = Value, read_only, list = "icons")]
+#[b24_method("crm.timeline.icon.list", scope = "crm", response = Value, read_only, list = "icons", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmTimelineIconList {

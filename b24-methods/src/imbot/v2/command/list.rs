@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `imbot.v2.Command.list`.
-#[b24_method("imbot.v2.Command.list", scope = "imbot", response = ImbotV2CommandListResult, read_only, list = "commands")]
+#[b24_method("imbot.v2.Command.list", scope = "imbot", response = ImbotV2CommandListResult, read_only, list = "commands", item = ImbotV2CommandListResultCommands)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ImbotV2CommandList {

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `socialnetwork.api.workgroup.list`.
-#[b24_method("socialnetwork.api.workgroup.list", scope = "socialnetwork", response = SocialnetworkApiWorkgroupListResult, read_only, list = "workgroups")]
+#[b24_method("socialnetwork.api.workgroup.list", scope = "socialnetwork", response = SocialnetworkApiWorkgroupListResult, read_only, list = "workgroups", item = Value)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SocialnetworkApiWorkgroupList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.booking.client.list`.
-#[b24_method("booking.v1.booking.client.list", scope = "booking", response = BookingV1BookingClientListResult, read_only, list = "bookingClient")]
+#[b24_method("booking.v1.booking.client.list", scope = "booking", response = BookingV1BookingClientListResult, read_only, list = "bookingClient", item = Value)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct BookingV1BookingClientList {

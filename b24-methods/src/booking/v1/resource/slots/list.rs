@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.resource.slots.list`.
-#[b24_method("booking.v1.resource.slots.list", scope = "booking", response = BookingV1ResourceSlotsListResult, read_only, list = "slots")]
+#[b24_method("booking.v1.resource.slots.list", scope = "booking", response = BookingV1ResourceSlotsListResult, read_only, list = "slots", item = Value)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct BookingV1ResourceSlotsList {

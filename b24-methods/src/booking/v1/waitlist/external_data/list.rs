@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.waitlist.externalData.list`.
-#[b24_method("booking.v1.waitlist.externalData.list", scope = "booking", response = BookingV1WaitlistExternalDataListResult, read_only, list = "externalData")]
+#[b24_method("booking.v1.waitlist.externalData.list", scope = "booking", response = BookingV1WaitlistExternalDataListResult, read_only, list = "externalData", item = Value)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct BookingV1WaitlistExternalDataList {
