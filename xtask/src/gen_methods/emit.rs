@@ -350,6 +350,7 @@ mod tests {
             read_only: true,
             v3_items: false,
             list: Some(list),
+            item: Some("Item"),
             cursor: Some("id"),
             deprecated: true,
         }
@@ -361,11 +362,12 @@ mod tests {
         assert_eq!(
             classic_list(&list).render(),
             "#[b24_method(\"crm.item.list\", scope = \"crm\", response = CrmItemListResult, \
-             read_only, list = \"items\", cursor = \"id\")]\n\
+             read_only, list = \"items\", item = Item, cursor = \"id\")]\n\
              #[deprecated(note = \"the documentation marks `crm.item.list` deprecated\")]"
         );
         let root = ListKind::Root(None);
         let attr = MethodAttr {
+            item: None,
             cursor: None,
             deprecated: false,
             ..classic_list(&root)
@@ -387,6 +389,7 @@ mod tests {
             response: "b24_core::v3::Items<Value>",
             v3_items: true,
             list: None,
+            item: None,
             cursor: None,
             deprecated: false,
             ..classic_list(&root)
