@@ -291,7 +291,13 @@ mod tests {
         );
         // No currency beside it, or an integer: a number as documented.
         assert_eq!(
-            refine(Ty::Numeric, &amount, &[amount.clone()], true, None),
+            refine(
+                Ty::Numeric,
+                &amount,
+                std::slice::from_ref(&amount),
+                true,
+                None
+            ),
             Ty::Numeric
         );
         let count = row("QUANTITY", "integer");
