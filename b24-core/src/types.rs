@@ -336,30 +336,35 @@ impl Default for Decimal {
     }
 }
 
-/// `From` for every integer kind: sent as a JSON number.
-macro_rules! decimal_from_integers {
-    ($($int:ty),*) => {$(
-        impl From<$int> for Decimal {
-            fn from(value: $int) -> Self {
-                Decimal::number(value.to_string())
+impl From<Numeric> for Decimal {
+    /// A JSON number keeps its digits and is sent as a number; text is sent as the string.
+    fn from(value: Numeric) -> Self {
+        match value {
+            Numeric::Number(number) => Decimal::number(number.to_string()),
+            Numeric::Text(digits) => Decimal {
+                digits,
+                quoted: true,
+            },
+        }
+    }
+}
+
+/// `From` every kind a [`Numeric`] takes, in its form: integers and floats (their shortest
+/// digits) as JSON numbers, NaN and the infinities as their text for the server to reject,
+/// strings as strings (as legacy methods take amounts).
+macro_rules! decimal_as_numeric {
+    ($($kind:ty),*) => {$(
+        impl From<$kind> for Decimal {
+            fn from(value: $kind) -> Self {
+                Decimal::from(Numeric::from(value))
             }
         }
     )*};
 }
 
-decimal_from_integers!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
-
-impl From<f64> for Decimal {
-    /// The shortest digits that read back as `value` (`19.99` → `19.99`), sent as a JSON
-    /// number; NaN and the infinities, which JSON cannot carry, are sent as their text for the
-    /// server to reject with its own error.
-    fn from(value: f64) -> Self {
-        match serde_json::Number::from_f64(value) {
-            Some(number) => Decimal::number(number.to_string()),
-            None => Decimal::from(value.to_string()),
-        }
-    }
-}
+decimal_as_numeric!(
+    u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, f64, String, &str
+);
 
 impl From<f32> for Decimal {
     /// The shortest digits of the `f32` itself (`0.1f32` → `0.1`, not the `f64` widening
@@ -370,23 +375,6 @@ impl From<f32> for Decimal {
         } else {
             Decimal::from(value.to_string())
         }
-    }
-}
-
-impl From<String> for Decimal {
-    /// Sent as the string, as legacy methods take amounts.
-    fn from(digits: String) -> Self {
-        Decimal {
-            digits,
-            quoted: true,
-        }
-    }
-}
-
-impl From<&str> for Decimal {
-    /// Sent as the string, as legacy methods take amounts.
-    fn from(digits: &str) -> Self {
-        Decimal::from(digits.to_owned())
     }
 }
 
@@ -418,12 +406,11 @@ impl Serialize for Decimal {
 
 impl<'de> Deserialize<'de> for Decimal {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Numeric::deserialize(deserializer).map_err(|_| {
-            serde::de::Error::custom("invalid type: expected a decimal number or string")
-        })? {
-            Numeric::Number(number) => Ok(Decimal::number(number.to_string())),
-            Numeric::Text(text) => Ok(Decimal::from(text)),
-        }
+        Numeric::deserialize(deserializer)
+            .map(Decimal::from)
+            .map_err(|_| {
+                serde::de::Error::custom("invalid type: expected a decimal number or string")
+            })
     }
 }
 

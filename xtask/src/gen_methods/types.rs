@@ -252,113 +252,57 @@ mod tests {
     }
 
     #[test]
-    fn y_n_chars_are_flags() {
-        let opened = row("OPENED", "char");
+    fn rows_narrow_to_flags_decimals_and_ids() {
+        let currency = row("CURRENCY_ID", "crm_currency");
+        let no_currency = row("TITLE", "string");
+        // (row name, token, documented type, a currency beside it, returned, example, expected)
+        #[rustfmt::skip]
+        let cases = [
+            // A char shown as Y/N is a flag, in a request or a result.
+            ("OPENED", "char", Ty::Str, false, true, Some(json!("Y")), Ty::Flag),
+            ("OPENED", "char", Ty::Str, false, false, Some(json!("N")), Ty::Flag),
+            // Without an example the name does not tell (`IS_PRIMARY` may be fabricated
+            // text); another letter shown, or another token: a string as documented.
+            ("OPENED", "char", Ty::Str, false, true, None, Ty::Str),
+            ("OPENED", "char", Ty::Str, false, true, Some(json!("D")), Ty::Str),
+            ("OPENED", "string", Ty::Str, false, true, Some(json!("Y")), Ty::Str),
+            // A double beside a currency is money; without one, or an integer: a number.
+            ("OPPORTUNITY", "double", Ty::Numeric, true, true, None, Ty::Decimal),
+            ("PRICE", "double", Ty::Numeric, true, false, None, Ty::Decimal),
+            ("OPPORTUNITY", "double", Ty::Numeric, false, true, None, Ty::Numeric),
+            ("QUANTITY", "integer", Ty::Numeric, true, true, None, Ty::Numeric),
+            // The integer ID of a returned record is an Id, shown as unsigned or not shown.
+            ("ID", "integer", Ty::Numeric, false, true, Some(json!("37")), Ty::Id),
+            ("id", "integer", Ty::Numeric, false, true, Some(json!(5)), Ty::Id),
+            ("ID", "integer", Ty::Numeric, false, true, None, Ty::Id),
+            // A string sent as a number here may be a word elsewhere (`"chat1317"`); a
+            // request, an example that is no unsigned integer, another name: as documented.
+            ("id", "string", Ty::Numeric, false, true, Some(json!(5)), Ty::Numeric),
+            ("ID", "integer", Ty::Numeric, false, false, Some(json!(5)), Ty::Numeric),
+            ("ID", "integer", Ty::Numeric, false, true, Some(json!("ID")), Ty::Numeric),
+            ("ID", "integer", Ty::Numeric, false, true, Some(json!(-1)), Ty::Numeric),
+            ("OWNER_ID", "integer", Ty::Numeric, false, true, Some(json!(5)), Ty::Numeric),
+        ];
+        for (name, token, ty, beside, returned, example, expected) in cases {
+            let field = row(name, token);
+            let siblings = [
+                field.clone(),
+                if beside {
+                    currency.clone()
+                } else {
+                    no_currency.clone()
+                },
+            ];
+            assert_eq!(
+                refine(ty, &field, &siblings, returned, example.as_ref()),
+                expected,
+                "{name}: {token}, example {example:?}"
+            );
+        }
+        let beside_camel = [row("opportunity", "double"), row("currencyId", "string")];
         assert_eq!(
-            refine(Ty::Str, &opened, &[], true, Some(&json!("Y"))),
-            Ty::Flag
-        );
-        assert_eq!(
-            refine(Ty::Str, &opened, &[], false, Some(&json!("N"))),
-            Ty::Flag
-        );
-        // Without an example the name does not tell (`IS_PRIMARY` may be fabricated text).
-        assert_eq!(refine(Ty::Str, &opened, &[], true, None), Ty::Str);
-        // Another letter shown, or another token: a string as documented.
-        assert_eq!(
-            refine(Ty::Str, &opened, &[], true, Some(&json!("D"))),
-            Ty::Str
-        );
-        let string = row("OPENED", "string");
-        assert_eq!(
-            refine(Ty::Str, &string, &[], true, Some(&json!("Y"))),
-            Ty::Str
-        );
-    }
-
-    #[test]
-    fn doubles_beside_a_currency_are_decimals() {
-        let amount = row("OPPORTUNITY", "double");
-        let beside = [amount.clone(), row("CURRENCY_ID", "crm_currency")];
-        assert_eq!(
-            refine(Ty::Numeric, &amount, &beside, true, None),
+            refine(Ty::Numeric, &beside_camel[0], &beside_camel, true, None),
             Ty::Decimal
-        );
-        let beside = [amount.clone(), row("currencyId", "string")];
-        assert_eq!(
-            refine(Ty::Numeric, &amount, &beside, false, None),
-            Ty::Decimal
-        );
-        // No currency beside it, or an integer: a number as documented.
-        assert_eq!(
-            refine(
-                Ty::Numeric,
-                &amount,
-                std::slice::from_ref(&amount),
-                true,
-                None
-            ),
-            Ty::Numeric
-        );
-        let count = row("QUANTITY", "integer");
-        let beside = [count.clone(), row("CURRENCY_ID", "crm_currency")];
-        assert_eq!(
-            refine(Ty::Numeric, &count, &beside, true, None),
-            Ty::Numeric
-        );
-    }
-
-    #[test]
-    fn ids_of_returned_records_shown_as_unsigned_are_ids() {
-        let id = row("ID", "integer");
-        assert_eq!(
-            refine(Ty::Numeric, &id, &[], true, Some(&json!("37"))),
-            Ty::Id
-        );
-        assert_eq!(
-            refine(
-                Ty::Numeric,
-                &row("id", "integer"),
-                &[],
-                true,
-                Some(&json!(5))
-            ),
-            Ty::Id
-        );
-        assert_eq!(refine(Ty::Numeric, &id, &[], true, None), Ty::Id);
-        // A string sent as a number here may be a word elsewhere (`"chat1317"`).
-        assert_eq!(
-            refine(
-                Ty::Numeric,
-                &row("id", "string"),
-                &[],
-                true,
-                Some(&json!(5))
-            ),
-            Ty::Numeric
-        );
-        // A request, or an example that is no unsigned integer: as documented.
-        assert_eq!(
-            refine(Ty::Numeric, &id, &[], false, Some(&json!(5))),
-            Ty::Numeric
-        );
-        assert_eq!(
-            refine(Ty::Numeric, &id, &[], true, Some(&json!("ID"))),
-            Ty::Numeric
-        );
-        assert_eq!(
-            refine(Ty::Numeric, &id, &[], true, Some(&json!(-1))),
-            Ty::Numeric
-        );
-        assert_eq!(
-            refine(
-                Ty::Numeric,
-                &row("OWNER_ID", "integer"),
-                &[],
-                true,
-                Some(&json!(5))
-            ),
-            Ty::Numeric
         );
     }
 
