@@ -70,6 +70,71 @@ macro_rules! id_from_unsigned {
 
 id_from_unsigned!(u8, u16, u32);
 
+impl From<usize> for Id {
+    /// Lossless: Rust supports no target whose `usize` is wider than 64 bits.
+    fn from(value: usize) -> Self {
+        Id(value as u64)
+    }
+}
+
+/// Why a value is no [`Id`]: a negative number, or text that is no unsigned integer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidId(String);
+
+impl fmt::Display for InvalidId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not an ID (an unsigned integer): {:?}", self.0)
+    }
+}
+
+impl std::error::Error for InvalidId {}
+
+/// `TryFrom` for the signed integer kinds: IDs are never negative, so a negative number is
+/// an [`InvalidId`], not a wrapped-around ID.
+macro_rules! id_try_from_signed {
+    ($($int:ty),*) => {$(
+        impl TryFrom<$int> for Id {
+            type Error = InvalidId;
+
+            fn try_from(value: $int) -> Result<Self, InvalidId> {
+                u64::try_from(value)
+                    .map(Id)
+                    .map_err(|_| InvalidId(value.to_string()))
+            }
+        }
+    )*};
+}
+
+id_try_from_signed!(i8, i16, i32, i64, isize);
+
+impl std::str::FromStr for Id {
+    type Err = InvalidId;
+
+    /// Parses the numeric-string form the server sends (`"37"`, surrounding spaces allowed).
+    fn from_str(text: &str) -> Result<Self, InvalidId> {
+        text.trim()
+            .parse()
+            .map(Id)
+            .map_err(|_| InvalidId(text.to_owned()))
+    }
+}
+
+impl TryFrom<&str> for Id {
+    type Error = InvalidId;
+
+    fn try_from(text: &str) -> Result<Self, InvalidId> {
+        text.parse()
+    }
+}
+
+impl TryFrom<String> for Id {
+    type Error = InvalidId;
+
+    fn try_from(text: String) -> Result<Self, InvalidId> {
+        text.parse()
+    }
+}
+
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         de::u64(deserializer).map(Id)
@@ -222,6 +287,130 @@ impl<'de> Deserialize<'de> for Numeric {
                 "invalid type: expected a number or a string",
             )),
         }
+    }
+}
+
+/// A decimal amount (money, prices, quantities) kept as the digits the server sent, never
+/// rounded through a float: `"19999.99"` stays `"19999.99"`.
+///
+/// Legacy methods send amounts as strings, D7 methods as JSON numbers; a `Decimal` serialises
+/// back in the form it arrived in. Build one for a request from any integer (`5000.into()`),
+/// a float (its shortest exact digits) or a string (sent as the string). Read it with
+/// [`Decimal::as_str`] (the digits) or [`Decimal::to_f64`]. Any string is accepted, as the
+/// documentation's examples hold placeholders, so `to_f64` may return `None`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Decimal {
+    digits: String,
+    /// Sent as a JSON string rather than a number.
+    quoted: bool,
+}
+
+impl Decimal {
+    /// The digits as the server sent them (or as given).
+    pub fn as_str(&self) -> &str {
+        &self.digits
+    }
+
+    /// The amount as a float, if the digits are a number (this may round).
+    pub fn to_f64(&self) -> Option<f64> {
+        self.digits.trim().parse().ok()
+    }
+
+    /// Whether it is sent as a JSON string (`"19.99"`) rather than a number (`19.99`).
+    pub fn is_quoted(&self) -> bool {
+        self.quoted
+    }
+
+    /// An amount sent as a JSON number, from digits that came from a number.
+    fn number(digits: String) -> Self {
+        Decimal {
+            digits,
+            quoted: false,
+        }
+    }
+}
+
+impl Default for Decimal {
+    fn default() -> Self {
+        Decimal::number(String::from("0"))
+    }
+}
+
+impl From<Numeric> for Decimal {
+    /// A JSON number keeps its digits and is sent as a number; text is sent as the string.
+    fn from(value: Numeric) -> Self {
+        match value {
+            Numeric::Number(number) => Decimal::number(number.to_string()),
+            Numeric::Text(digits) => Decimal {
+                digits,
+                quoted: true,
+            },
+        }
+    }
+}
+
+/// `From` every kind a [`Numeric`] takes, in its form: integers and floats (their shortest
+/// digits) as JSON numbers, NaN and the infinities as their text for the server to reject,
+/// strings as strings (as legacy methods take amounts).
+macro_rules! decimal_as_numeric {
+    ($($kind:ty),*) => {$(
+        impl From<$kind> for Decimal {
+            fn from(value: $kind) -> Self {
+                Decimal::from(Numeric::from(value))
+            }
+        }
+    )*};
+}
+
+decimal_as_numeric!(
+    u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, f64, String, &str
+);
+
+impl From<f32> for Decimal {
+    /// The shortest digits of the `f32` itself (`0.1f32` → `0.1`, not the `f64` widening
+    /// `0.10000000149011612`).
+    fn from(value: f32) -> Self {
+        if value.is_finite() {
+            Decimal::number(value.to_string())
+        } else {
+            Decimal::from(value.to_string())
+        }
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.digits)
+    }
+}
+
+impl Serialize for Decimal {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.quoted {
+            return serializer.serialize_str(&self.digits);
+        }
+        // Unquoted digits came from a JSON number, an integer or a float's shortest digits,
+        // so they read back exactly.
+        if let Ok(unsigned) = self.digits.parse::<u64>() {
+            serializer.serialize_u64(unsigned)
+        } else if let Ok(signed) = self.digits.parse::<i64>() {
+            serializer.serialize_i64(signed)
+        } else {
+            match self.digits.parse::<f64>() {
+                Ok(float) => serializer.serialize_f64(float),
+                Err(_) => serializer.serialize_str(&self.digits),
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Numeric::deserialize(deserializer)
+            .map(Decimal::from)
+            .map_err(|_| {
+                serde::de::Error::custom("invalid type: expected a decimal number or string")
+            })
     }
 }
 
@@ -537,6 +726,64 @@ mod tests {
         // JSON has no NaN: it is sent as text, for the server to refuse, never a panic.
         assert_eq!(Numeric::from(f64::NAN), Numeric::Text("NaN".into()));
         assert_eq!(u64::from(Id::from(9u16)), 9);
+    }
+
+    #[test]
+    fn ids_convert_from_every_integer_kind_and_text() {
+        assert_eq!(Id::from(7u8), Id(7));
+        assert_eq!(Id::from(7usize), Id(7));
+        assert_eq!(Id::from(u64::MAX), Id(u64::MAX));
+        assert_eq!(Id::try_from(7i8), Ok(Id(7)));
+        assert_eq!(Id::try_from(7i32), Ok(Id(7)));
+        assert_eq!(Id::try_from(i64::MAX), Ok(Id(i64::MAX as u64)));
+        assert_eq!(Id::try_from(7isize), Ok(Id(7)));
+        assert_eq!(Id::try_from(-1i32), Err(InvalidId(String::from("-1"))));
+        assert_eq!(Id::try_from(" 37 "), Ok(Id(37)));
+        assert_eq!(Id::try_from(String::from("37")), Ok(Id(37)));
+        let error = Id::try_from("abc").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "not an ID (an unsigned integer): \"abc\""
+        );
+        assert!("-5".parse::<Id>().is_err());
+        assert!("".parse::<Id>().is_err());
+    }
+
+    #[test]
+    fn decimals_keep_the_digits_and_form_sent() {
+        for json in ["\"19999.99\"", "19999.99", "\"0.10\"", "5000", "-3", "\"\""] {
+            let decimal: Decimal = serde_json::from_str(json).unwrap();
+            assert_eq!(serde_json::to_string(&decimal).unwrap(), json, "{json}");
+        }
+        let quoted: Decimal = serde_json::from_str("\"0.10\"").unwrap();
+        assert_eq!(quoted.as_str(), "0.10");
+        assert!(quoted.is_quoted());
+        assert_eq!(quoted.to_f64(), Some(0.1));
+        let number: Decimal = serde_json::from_str("19999.99").unwrap();
+        assert_eq!((number.as_str(), number.is_quoted()), ("19999.99", false));
+        // A number in exponent form keeps its value (JSON spells exponents either way).
+        let large: Decimal = serde_json::from_str("1e21").unwrap();
+        let back: f64 = serde_json::from_str(&serde_json::to_string(&large).unwrap()).unwrap();
+        assert_eq!(back, 1e21);
+        assert!(serde_json::from_str::<Decimal>("true").is_err());
+        assert!(serde_json::from_str::<Decimal>("{}").is_err());
+    }
+
+    #[test]
+    fn decimals_convert_from_every_numeric_kind_and_text() {
+        let sent = |decimal: Decimal| serde_json::to_string(&decimal).unwrap();
+        assert_eq!(sent(5000.into()), "5000");
+        assert_eq!(sent(7u8.into()), "7");
+        assert_eq!(sent(7usize.into()), "7");
+        assert_eq!(sent((-7i64).into()), "-7");
+        assert_eq!(sent(u64::MAX.into()), u64::MAX.to_string());
+        assert_eq!(sent(19.99.into()), "19.99");
+        assert_eq!(sent(0.1f32.into()), "0.1");
+        assert_eq!(sent("19.90".into()), "\"19.90\"");
+        assert_eq!(sent(String::from("19.90").into()), "\"19.90\"");
+        assert_eq!(sent(f64::NAN.into()), "\"NaN\"");
+        assert_eq!(Decimal::from(19.99).to_string(), "19.99");
+        assert_eq!(Decimal::default().as_str(), "0");
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //! body round-trips unchanged.
 
 pub use b24_core::b24_method;
-pub use b24_core::types::{DateTime, FileData, Flag, MultiField, Numeric};
+pub use b24_core::types::{DateTime, Decimal, FileData, Flag, Id, MultiField, Numeric};
 pub use serde_json::{Map, Value};
 
+use b24_core::types::de;
 use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -131,15 +132,19 @@ impl<E: serde::de::Error> In<E> {
         }
     }
 
-    /// An optional field; `null` reads as `None` and stays in `extra`.
+    /// An optional field. `null`, and PHP's `false` / `""` / `[]` for "not set" where the type
+    /// does not take them, read as `None` and stay in `extra`, so they are sent back as they came.
     pub fn opt<T: DeserializeOwned>(&mut self, key: &str) -> Result<Option<T>, E> {
-        match self.map.remove(key) {
-            None => Ok(None),
-            Some(Value::Null) => {
-                self.map.insert(key.to_owned(), Value::Null);
+        let Some(value) = self.map.remove(key) else {
+            return Ok(None);
+        };
+        match de::lenient_opt(&value) {
+            Ok(Some(decoded)) => Ok(Some(decoded)),
+            Ok(None) => {
+                self.map.insert(key.to_owned(), value);
                 Ok(None)
             }
-            Some(value) => decode(key, value).map(Some),
+            Err(error) => Err(field_error(key, error)),
         }
     }
 
@@ -149,8 +154,14 @@ impl<E: serde::de::Error> In<E> {
     }
 }
 
+/// A field's value, as [`de::lenient`] reads it (a map with numeric keys or one object where a
+/// list is documented, a list where a map is).
 fn decode<T: DeserializeOwned, E: serde::de::Error>(key: &str, value: Value) -> Result<T, E> {
-    T::deserialize(value).map_err(|error| E::custom(format_args!("`{key}`: {error}")))
+    de::lenient(&value).map_err(|error| field_error(key, error))
+}
+
+fn field_error<E: serde::de::Error>(key: &str, error: serde_json::Error) -> E {
+    E::custom(format_args!("`{key}`: {error}"))
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -161,5 +172,69 @@ fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A record as the generator writes one.
+    #[derive(Debug, Default, PartialEq)]
+    struct Sample {
+        id: Numeric,
+        name: Option<String>,
+        tags: Option<Vec<String>>,
+        files: Option<Vec<Sample>>,
+        extra: Map<String, Value>,
+    }
+
+    record!(Sample {
+        req id: "ID",
+        opt name: "NAME",
+        opt tags: "TAGS",
+        opt files: "FILES",
+    });
+
+    #[test]
+    fn php_not_set_forms_read_as_none_and_are_sent_back_as_they_came() {
+        let body = json!({"ID": 1, "NAME": false, "TAGS": "", "FILES": null});
+        let sample: Sample = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(sample.name, None);
+        assert_eq!(sample.tags, None);
+        assert_eq!(sample.files, None);
+        assert_eq!(serde_json::to_value(&sample).unwrap(), body);
+    }
+
+    #[test]
+    fn lists_arrive_as_numeric_maps_or_as_one_object() {
+        let body = json!({
+            "ID": "1",
+            "TAGS": {"1": "b", "0": "a"},
+            "FILES": {"ID": 2, "NAME": "a.txt"},
+        });
+        let sample: Sample = serde_json::from_value(body).unwrap();
+        assert_eq!(
+            sample.tags,
+            Some(vec![String::from("a"), String::from("b")])
+        );
+        let files = sample.files.unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].id.as_u64(), Some(2));
+        assert_eq!(files[0].name.as_deref(), Some("a.txt"));
+    }
+
+    #[test]
+    fn a_value_of_no_lenient_form_is_still_an_error_naming_the_field() {
+        let error = serde_json::from_value::<Sample>(json!({"ID": 1, "NAME": {"a": 1}}))
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("`NAME`: invalid type"), "{error}");
+        let error = serde_json::from_value::<Sample>(json!({"NAME": "x"}))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(error, "missing field `ID`");
     }
 }

@@ -25,8 +25,13 @@ use serde_json::json;
 
 use crate::support;
 
-fn id(value: Option<&Numeric>) -> i64 {
-    value.and_then(Numeric::as_i64).expect("an ID")
+fn id<T: Clone + Into<Numeric>>(value: Option<&T>) -> i64 {
+    value
+        .cloned()
+        .map(Into::into)
+        .as_ref()
+        .and_then(Numeric::as_i64)
+        .expect("an ID")
 }
 
 #[tokio::test]

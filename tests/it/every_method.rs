@@ -110,14 +110,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
         "the handler URL of a minimal request is no URL the portal can deliver to",
     ),
     (
-        "im.recent.list",
-        "the documented example sends `mute_list` as a map, the table says list",
-    ),
-    (
-        "im.search.last.get",
-        "the documented example sends `idle: false`, the table says string",
-    ),
-    (
         "placement.bind",
         "placements need an installed application's token, not a plain OAuth token",
     ),

@@ -43,7 +43,7 @@ record!(DepartmentGet {
 #[non_exhaustive]
 pub struct DepartmentGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SORT` (`integer`).

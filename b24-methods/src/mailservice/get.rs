@@ -38,7 +38,7 @@ impl MailserviceGet {
 #[non_exhaustive]
 pub struct MailserviceGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `SITE_ID` (`string`).
     pub site_id: Option<String>,
     /// `ACTIVE` (`string`).

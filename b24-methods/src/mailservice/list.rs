@@ -23,7 +23,7 @@ record!(MailserviceList {});
 #[non_exhaustive]
 pub struct MailserviceListResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `SITE_ID` (`string`).
     pub site_id: Option<String>,
     /// `ACTIVE` (`string`).

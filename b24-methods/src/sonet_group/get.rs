@@ -81,7 +81,7 @@ record!(SonetGroupGetFilter {
 #[non_exhaustive]
 pub struct SonetGroupGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `SITE_ID` (`string`).
     pub site_id: Option<String>,
     /// `NAME` (`string`).

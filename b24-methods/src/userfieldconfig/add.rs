@@ -319,7 +319,7 @@ impl UserfieldconfigAddField {
 #[non_exhaustive]
 pub struct UserfieldconfigAddResultField {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `entityId` (`string`).
     pub entity_id: Option<String>,
     /// `fieldName` (`string`).

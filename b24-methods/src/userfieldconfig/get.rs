@@ -40,7 +40,7 @@ impl UserfieldconfigGet {
 #[non_exhaustive]
 pub struct UserfieldconfigGetResultField {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `entityId` (`string`).
     pub entity_id: Option<String>,
     /// `fieldName` (`string`).

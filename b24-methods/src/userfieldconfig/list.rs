@@ -154,7 +154,7 @@ record!(UserfieldconfigListFilter {
 #[non_exhaustive]
 pub struct UserfieldconfigListResultFields {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `entityId` (`string`).
     pub entity_id: Option<String>,
     /// `fieldName` (`string`).
@@ -170,7 +170,7 @@ pub struct UserfieldconfigListResultFields {
     /// `mandatory` (`boolean`).
     pub mandatory: Option<Flag>,
     /// `showFilter` (`char`).
-    pub show_filter: Option<String>,
+    pub show_filter: Option<Flag>,
     /// `showInList` (`boolean`).
     pub show_in_list: Option<Flag>,
     /// `editInList` (`boolean`).

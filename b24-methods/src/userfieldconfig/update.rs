@@ -275,7 +275,7 @@ record!(UserfieldconfigUpdateField {
 #[non_exhaustive]
 pub struct UserfieldconfigUpdateResultField {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `entityId` (`string`).
     pub entity_id: Option<String>,
     /// `fieldName` (`string`).

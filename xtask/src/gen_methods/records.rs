@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::model::Field;
 use super::naming::{TypeNames, is_wire_ident, pascal, snake};
-use super::types::{Ty, id_like, reconcile, scalar};
+use super::types::{Ty, id_like, reconcile, refine, scalar};
 
 /// A generated struct.
 pub(super) struct StructDef {
@@ -208,6 +208,7 @@ impl<'a> Mapper<'a> {
             let child_name = format!("{name}{}", pascal(&row.name));
             let child_example = example_map.and_then(|map| map.get(&wire));
             let (ty, _) = self.map_type(row, &child_name, request, child_example);
+            let ty = refine(ty, row, rows, !request, child_example);
             // A required row the documentation's own example leaves out is optional.
             let required =
                 request && row.required && example_map.is_none_or(|map| map.contains_key(&wire));

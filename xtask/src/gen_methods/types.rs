@@ -3,10 +3,16 @@
 
 use serde_json::Value;
 
+use super::model::Field;
+
 /// The Rust type of a generated field or response.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Ty {
     Numeric,
+    /// An ID of a returned entity (`b24_core::Id`).
+    Id,
+    /// An amount kept as its digits (`b24_core::types::Decimal`).
+    Decimal,
     Str,
     Flag,
     DateTime,
@@ -23,6 +29,8 @@ impl Ty {
     pub(super) fn rust(&self) -> String {
         match self {
             Ty::Numeric => String::from("Numeric"),
+            Ty::Id => String::from("Id"),
+            Ty::Decimal => String::from("Decimal"),
             Ty::Str => String::from("String"),
             Ty::Flag => String::from("Flag"),
             Ty::DateTime => String::from("DateTime"),
@@ -120,6 +128,65 @@ pub(super) fn reconcile(ty: Ty, example: Option<&Value>) -> Ty {
     }
 }
 
+/// Narrows the type of a row of a record to what its documentation and example show beside
+/// the token: a `char` shown as `Y`/`N` is a [`Ty::Flag`] (without an example it stays a
+/// string: the name alone does not tell, and a `Flag` refuses other letters); a `double` with
+/// a currency row beside it
+/// (`OPPORTUNITY` and `CURRENCY_ID`) is money, a [`Ty::Decimal`]; the `ID`/`id` of a returned
+/// record documented as an integer is an [`Ty::Id`] unless its example is no unsigned integer
+/// (a `string` sent as a number stays [`Ty::Numeric`]: `im.recent.list` mixes `"chat1317"`).
+pub(super) fn refine(
+    ty: Ty,
+    row: &Field,
+    siblings: &[Field],
+    returned: bool,
+    example: Option<&Value>,
+) -> Ty {
+    let token = row
+        .ty
+        .split('|')
+        .map(str::trim)
+        .filter(|token| *token != "null")
+        .collect::<Vec<_>>();
+    let token = match token.as_slice() {
+        [one] => one.to_ascii_lowercase(),
+        _ => return ty,
+    };
+    match ty {
+        Ty::Str if token == "char" && example.is_some_and(is_yes_no) => Ty::Flag,
+        Ty::Numeric
+            if matches!(token.as_str(), "double" | "float" | "decimal" | "money")
+                && siblings
+                    .iter()
+                    .any(|sibling| sibling.name.to_ascii_lowercase().contains("currency")) =>
+        {
+            Ty::Decimal
+        }
+        Ty::Numeric
+            if returned
+                && (row.name == "ID" || row.name == "id")
+                && (matches!(token.as_str(), "integer" | "int" | "long")
+                    || token.ends_with(".id"))
+                && example.is_none_or(is_unsigned) =>
+        {
+            Ty::Id
+        }
+        other => other,
+    }
+}
+
+fn is_yes_no(value: &Value) -> bool {
+    matches!(value.as_str(), Some("Y" | "N"))
+}
+
+fn is_unsigned(value: &Value) -> bool {
+    match value {
+        Value::Number(number) => number.is_u64(),
+        Value::String(text) => text.parse::<u64>().is_ok(),
+        _ => false,
+    }
+}
+
 /// Whether a documented example value can decode as a scalar type (structs and values always
 /// "fit": their fields are lenient).
 pub(super) fn scalar_fits(ty: &Ty, value: &Value) -> bool {
@@ -127,7 +194,8 @@ pub(super) fn scalar_fits(ty: &Ty, value: &Value) -> bool {
         return true;
     }
     match ty {
-        Ty::Numeric => value.is_number() || value.is_string(),
+        Ty::Numeric | Ty::Decimal => value.is_number() || value.is_string(),
+        Ty::Id => is_unsigned(value),
         Ty::Str | Ty::DateTime => value.is_string(),
         Ty::Flag => match value {
             Value::Bool(_) => true,
@@ -177,6 +245,65 @@ mod tests {
         assert_eq!(scalar("crm_multifield"), Some(Ty::MultiField.list_of()));
         assert_eq!(scalar("object"), None);
         assert_eq!(scalar("crm_company"), None);
+    }
+
+    fn row(name: &str, ty: &str) -> Field {
+        serde_json::from_value(json!({"name": name, "type": ty})).expect("row")
+    }
+
+    #[test]
+    fn rows_narrow_to_flags_decimals_and_ids() {
+        let currency = row("CURRENCY_ID", "crm_currency");
+        let no_currency = row("TITLE", "string");
+        // (row name, token, documented type, a currency beside it, returned, example, expected)
+        #[rustfmt::skip]
+        let cases = [
+            // A char shown as Y/N is a flag, in a request or a result.
+            ("OPENED", "char", Ty::Str, false, true, Some(json!("Y")), Ty::Flag),
+            ("OPENED", "char", Ty::Str, false, false, Some(json!("N")), Ty::Flag),
+            // Without an example the name does not tell (`IS_PRIMARY` may be fabricated
+            // text); another letter shown, or another token: a string as documented.
+            ("OPENED", "char", Ty::Str, false, true, None, Ty::Str),
+            ("OPENED", "char", Ty::Str, false, true, Some(json!("D")), Ty::Str),
+            ("OPENED", "string", Ty::Str, false, true, Some(json!("Y")), Ty::Str),
+            // A double beside a currency is money; without one, or an integer: a number.
+            ("OPPORTUNITY", "double", Ty::Numeric, true, true, None, Ty::Decimal),
+            ("PRICE", "double", Ty::Numeric, true, false, None, Ty::Decimal),
+            ("OPPORTUNITY", "double", Ty::Numeric, false, true, None, Ty::Numeric),
+            ("QUANTITY", "integer", Ty::Numeric, true, true, None, Ty::Numeric),
+            // The integer ID of a returned record is an Id, shown as unsigned or not shown.
+            ("ID", "integer", Ty::Numeric, false, true, Some(json!("37")), Ty::Id),
+            ("id", "integer", Ty::Numeric, false, true, Some(json!(5)), Ty::Id),
+            ("ID", "integer", Ty::Numeric, false, true, None, Ty::Id),
+            // A string sent as a number here may be a word elsewhere (`"chat1317"`); a
+            // request, an example that is no unsigned integer, another name: as documented.
+            ("id", "string", Ty::Numeric, false, true, Some(json!(5)), Ty::Numeric),
+            ("ID", "integer", Ty::Numeric, false, false, Some(json!(5)), Ty::Numeric),
+            ("ID", "integer", Ty::Numeric, false, true, Some(json!("ID")), Ty::Numeric),
+            ("ID", "integer", Ty::Numeric, false, true, Some(json!(-1)), Ty::Numeric),
+            ("OWNER_ID", "integer", Ty::Numeric, false, true, Some(json!(5)), Ty::Numeric),
+        ];
+        for (name, token, ty, beside, returned, example, expected) in cases {
+            let field = row(name, token);
+            let siblings = [
+                field.clone(),
+                if beside {
+                    currency.clone()
+                } else {
+                    no_currency.clone()
+                },
+            ];
+            assert_eq!(
+                refine(ty, &field, &siblings, returned, example.as_ref()),
+                expected,
+                "{name}: {token}, example {example:?}"
+            );
+        }
+        let beside_camel = [row("opportunity", "double"), row("currencyId", "string")];
+        assert_eq!(
+            refine(Ty::Numeric, &beside_camel[0], &beside_camel, true, None),
+            Ty::Decimal
+        );
     }
 
     #[test]

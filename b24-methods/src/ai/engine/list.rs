@@ -60,7 +60,7 @@ record!(AiEngineListFilter {
 #[non_exhaustive]
 pub struct AiEngineListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `app_code` (`string`).
     pub app_code: Option<String>,
     /// `name` (`string`).

@@ -106,7 +106,7 @@ record!(BizprocTaskListResultParameters {
 #[non_exhaustive]
 pub struct BizprocTaskListResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `WORKFLOW_ID` (`string`).
     pub workflow_id: Option<String>,
     /// `DOCUMENT_NAME` (`string`).

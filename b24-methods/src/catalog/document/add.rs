@@ -52,7 +52,7 @@ pub struct CatalogDocumentAddFields {
     /// `commentary` (`char`).
     pub commentary: Option<String>,
     /// `total` (`double`).
-    pub total: Option<Numeric>,
+    pub total: Option<Decimal>,
     /// `docNumber` (`string`).
     pub doc_number: Option<String>,
     /// `createdBy` (`user.id`).
@@ -69,7 +69,7 @@ record!(CatalogDocumentAddFields {
     opt date_document: "dateDocument" => with_date_document(DateTime),
     opt title: "title" => with_title(String),
     opt commentary: "commentary" => with_commentary(String),
-    opt total: "total" => with_total(Numeric),
+    opt total: "total" => with_total(Decimal),
     opt doc_number: "docNumber" => with_doc_number(String),
     opt created_by: "createdBy" => with_created_by(Numeric),
 });

@@ -42,7 +42,7 @@ pub struct CatalogPriceAddFields {
     /// `catalogGroupId` (`catalog_price_type.id`), required.
     pub catalog_group_id: Numeric,
     /// `price` (`double`), required.
-    pub price: Numeric,
+    pub price: Decimal,
     /// `currency` (`string`), required.
     pub currency: String,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -62,7 +62,7 @@ impl CatalogPriceAddFields {
     pub fn new(
         product_id: impl Into<Numeric>,
         catalog_group_id: impl Into<Numeric>,
-        price: impl Into<Numeric>,
+        price: impl Into<Decimal>,
         currency: impl Into<String>,
     ) -> Self {
         CatalogPriceAddFields {

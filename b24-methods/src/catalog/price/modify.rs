@@ -42,7 +42,7 @@ pub struct CatalogPriceModifyFieldsProductPrices {
     /// `catalogGroupId` (`catalog_price_type.id`), required.
     pub catalog_group_id: Numeric,
     /// `price` (`double`), required.
-    pub price: Numeric,
+    pub price: Decimal,
     /// `currency` (`string`), required.
     pub currency: String,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -61,7 +61,7 @@ impl CatalogPriceModifyFieldsProductPrices {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         catalog_group_id: impl Into<Numeric>,
-        price: impl Into<Numeric>,
+        price: impl Into<Decimal>,
         currency: impl Into<String>,
     ) -> Self {
         CatalogPriceModifyFieldsProductPrices {

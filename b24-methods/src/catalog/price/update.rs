@@ -42,7 +42,7 @@ impl CatalogPriceUpdate {
 #[non_exhaustive]
 pub struct CatalogPriceUpdateFields {
     /// `price` (`double`), required.
-    pub price: Numeric,
+    pub price: Decimal,
     /// `currency` (`string`), required.
     pub currency: String,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -57,7 +57,7 @@ record!(CatalogPriceUpdateFields {
 #[allow(deprecated)]
 impl CatalogPriceUpdateFields {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(price: impl Into<Numeric>, currency: impl Into<String>) -> Self {
+    pub fn new(price: impl Into<Decimal>, currency: impl Into<String>) -> Self {
         CatalogPriceUpdateFields {
             price: price.into(),
             currency: currency.into(),

@@ -42,7 +42,7 @@ pub struct CatalogPriceTypeGroupAddFields {
     /// `groupId` (`integer`), required.
     pub group_id: Numeric,
     /// `access` (`char`), required.
-    pub access: String,
+    pub access: Flag,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -59,7 +59,7 @@ impl CatalogPriceTypeGroupAddFields {
     pub fn new(
         catalog_group_id: impl Into<Numeric>,
         group_id: impl Into<Numeric>,
-        access: impl Into<String>,
+        access: impl Into<Flag>,
     ) -> Self {
         CatalogPriceTypeGroupAddFields {
             catalog_group_id: catalog_group_id.into(),

@@ -90,23 +90,23 @@ pub struct CatalogProductUpdateFields {
     /// `vatIncluded` (`string`).
     pub vat_included: Option<String>,
     /// `height` (`double`).
-    pub height: Option<Numeric>,
+    pub height: Option<Decimal>,
     /// `length` (`double`).
-    pub length: Option<Numeric>,
+    pub length: Option<Decimal>,
     /// `weight` (`double`).
-    pub weight: Option<Numeric>,
+    pub weight: Option<Decimal>,
     /// `width` (`double`).
-    pub width: Option<Numeric>,
+    pub width: Option<Decimal>,
     /// `quantityTrace` (`string`).
     pub quantity_trace: Option<String>,
     /// `purchasingCurrency` (`string`).
     pub purchasing_currency: Option<String>,
     /// `purchasingPrice` (`double`).
-    pub purchasing_price: Option<Numeric>,
+    pub purchasing_price: Option<Decimal>,
     /// `quantity` (`double`).
-    pub quantity: Option<Numeric>,
+    pub quantity: Option<Decimal>,
     /// `quantityReserved` (`double`).
-    pub quantity_reserved: Option<Numeric>,
+    pub quantity_reserved: Option<Decimal>,
     /// `recurSchemeLength` (`integer`).
     pub recur_scheme_length: Option<Numeric>,
     /// `recurSchemeType` (`string`).
@@ -146,15 +146,15 @@ record!(CatalogProductUpdateFields {
     opt subscribe: "subscribe" => with_subscribe(String),
     opt vat_id: "vatId" => with_vat_id(Numeric),
     opt vat_included: "vatIncluded" => with_vat_included(String),
-    opt height: "height" => with_height(Numeric),
-    opt length: "length" => with_length(Numeric),
-    opt weight: "weight" => with_weight(Numeric),
-    opt width: "width" => with_width(Numeric),
+    opt height: "height" => with_height(Decimal),
+    opt length: "length" => with_length(Decimal),
+    opt weight: "weight" => with_weight(Decimal),
+    opt width: "width" => with_width(Decimal),
     opt quantity_trace: "quantityTrace" => with_quantity_trace(String),
     opt purchasing_currency: "purchasingCurrency" => with_purchasing_currency(String),
-    opt purchasing_price: "purchasingPrice" => with_purchasing_price(Numeric),
-    opt quantity: "quantity" => with_quantity(Numeric),
-    opt quantity_reserved: "quantityReserved" => with_quantity_reserved(Numeric),
+    opt purchasing_price: "purchasingPrice" => with_purchasing_price(Decimal),
+    opt quantity: "quantity" => with_quantity(Decimal),
+    opt quantity_reserved: "quantityReserved" => with_quantity_reserved(Decimal),
     opt recur_scheme_length: "recurSchemeLength" => with_recur_scheme_length(Numeric),
     opt recur_scheme_type: "recurSchemeType" => with_recur_scheme_type(String),
     opt trial_price_id: "trialPriceId" => with_trial_price_id(Numeric),

@@ -44,7 +44,7 @@ pub struct CatalogProductPropertyAddFields {
     /// `propertyType` (`string`), required.
     pub property_type: String,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `code` (`string`).
@@ -60,7 +60,7 @@ pub struct CatalogProductPropertyAddFields {
     /// `listType` (`char`).
     pub list_type: Option<String>,
     /// `multiple` (`char`).
-    pub multiple: Option<String>,
+    pub multiple: Option<Flag>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
     /// `fileType` (`string`).
@@ -76,7 +76,7 @@ pub struct CatalogProductPropertyAddFields {
     /// `filtrable` (`char`).
     pub filtrable: Option<String>,
     /// `isRequired` (`char`).
-    pub is_required: Option<String>,
+    pub is_required: Option<Flag>,
     /// `hint` (`string`).
     pub hint: Option<String>,
     /// `userTypeSettings` (`object`).
@@ -89,7 +89,7 @@ record!(CatalogProductPropertyAddFields {
     req iblock_id: "iblockId",
     req name: "name",
     req property_type: "propertyType",
-    opt active: "active" => with_active(String),
+    opt active: "active" => with_active(Flag),
     opt sort: "sort" => with_sort(Numeric),
     opt code: "code" => with_code(String),
     opt default_value: "defaultValue" => with_default_value(String),
@@ -97,7 +97,7 @@ record!(CatalogProductPropertyAddFields {
     opt row_count: "rowCount" => with_row_count(Numeric),
     opt col_count: "colCount" => with_col_count(Numeric),
     opt list_type: "listType" => with_list_type(String),
-    opt multiple: "multiple" => with_multiple(String),
+    opt multiple: "multiple" => with_multiple(Flag),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt file_type: "fileType" => with_file_type(String),
     opt multiple_cnt: "multipleCnt" => with_multiple_cnt(Numeric),
@@ -105,7 +105,7 @@ record!(CatalogProductPropertyAddFields {
     opt with_description: "withDescription" => with_with_description(String),
     opt searchable: "searchable" => with_searchable(String),
     opt filtrable: "filtrable" => with_filtrable(String),
-    opt is_required: "isRequired" => with_is_required(String),
+    opt is_required: "isRequired" => with_is_required(Flag),
     opt hint: "hint" => with_hint(String),
     opt user_type_settings: "userTypeSettings" => with_user_type_settings(Value),
 });

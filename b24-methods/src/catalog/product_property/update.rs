@@ -51,7 +51,7 @@ pub struct CatalogProductPropertyUpdateFields {
     /// `propertyType` (`string`).
     pub property_type: Option<String>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `code` (`string`).
@@ -83,7 +83,7 @@ pub struct CatalogProductPropertyUpdateFields {
     /// `filtrable` (`char`).
     pub filtrable: Option<String>,
     /// `isRequired` (`char`).
-    pub is_required: Option<String>,
+    pub is_required: Option<Flag>,
     /// `hint` (`string`).
     pub hint: Option<String>,
     /// `userTypeSettings` (`object`).
@@ -96,7 +96,7 @@ record!(CatalogProductPropertyUpdateFields {
     req iblock_id: "iblockId",
     opt name: "name" => with_name(String),
     opt property_type: "propertyType" => with_property_type(String),
-    opt active: "active" => with_active(String),
+    opt active: "active" => with_active(Flag),
     opt sort: "sort" => with_sort(Numeric),
     opt code: "code" => with_code(String),
     opt default_value: "defaultValue" => with_default_value(String),
@@ -112,7 +112,7 @@ record!(CatalogProductPropertyUpdateFields {
     opt with_description: "withDescription" => with_with_description(String),
     opt searchable: "searchable" => with_searchable(String),
     opt filtrable: "filtrable" => with_filtrable(String),
-    opt is_required: "isRequired" => with_is_required(String),
+    opt is_required: "isRequired" => with_is_required(Flag),
     opt hint: "hint" => with_hint(String),
     opt user_type_settings: "userTypeSettings" => with_user_type_settings(Value),
 });

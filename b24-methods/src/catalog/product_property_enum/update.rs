@@ -51,7 +51,7 @@ pub struct CatalogProductPropertyEnumUpdateFields {
     /// `xmlId` (`string`), required.
     pub xml_id: String,
     /// `def` (`char`).
-    pub def: Option<String>,
+    pub def: Option<Flag>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -62,7 +62,7 @@ record!(CatalogProductPropertyEnumUpdateFields {
     req property_id: "propertyId",
     req value: "value",
     req xml_id: "xmlId",
-    opt def: "def" => with_def(String),
+    opt def: "def" => with_def(Flag),
     opt sort: "sort" => with_sort(Numeric),
 });
 

@@ -45,11 +45,11 @@ impl CatalogProductPropertySectionSet {
 #[non_exhaustive]
 pub struct CatalogProductPropertySectionSetFields {
     /// `smartFilter` (`char`).
-    pub smart_filter: Option<String>,
+    pub smart_filter: Option<Flag>,
     /// `displayType` (`char`).
     pub display_type: Option<String>,
     /// `displayExpanded` (`char`).
-    pub display_expanded: Option<String>,
+    pub display_expanded: Option<Flag>,
     /// `filterHint` (`string`).
     pub filter_hint: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -57,9 +57,9 @@ pub struct CatalogProductPropertySectionSetFields {
 }
 
 record!(CatalogProductPropertySectionSetFields {
-    opt smart_filter: "smartFilter" => with_smart_filter(String),
+    opt smart_filter: "smartFilter" => with_smart_filter(Flag),
     opt display_type: "displayType" => with_display_type(String),
-    opt display_expanded: "displayExpanded" => with_display_expanded(String),
+    opt display_expanded: "displayExpanded" => with_display_expanded(Flag),
     opt filter_hint: "filterHint" => with_filter_hint(String),
 });
 

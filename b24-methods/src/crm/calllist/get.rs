@@ -38,7 +38,7 @@ impl CrmCalllistGet {
 #[non_exhaustive]
 pub struct CrmCalllistGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `DATE_CREATE` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `CREATED_BY_ID` (`integer`).

@@ -21,7 +21,7 @@ record!(CrmCalllistStatuslist {});
 #[non_exhaustive]
 pub struct CrmCalllistStatuslistResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SORT` (`integer`).

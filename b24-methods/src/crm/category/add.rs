@@ -78,7 +78,7 @@ impl CrmCategoryAddFields {
 #[non_exhaustive]
 pub struct CrmCategoryAddResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `sort` (`integer`).

@@ -57,11 +57,11 @@ pub struct CrmCompanyAddFields {
     /// `CURRENCY_ID` (`crm_currency`).
     pub currency_id: Option<String>,
     /// `REVENUE` (`double`).
-    pub revenue: Option<Numeric>,
+    pub revenue: Option<Decimal>,
     /// `LOGO` (`file`).
     pub logo: Option<FileData>,
     /// `OPENED` (`char`).
-    pub opened: Option<String>,
+    pub opened: Option<Flag>,
     /// `ASSIGNED_BY_ID` (`user`).
     pub assigned_by_id: Option<Numeric>,
     /// `COMMENTS` (`string`).
@@ -110,9 +110,9 @@ record!(CrmCompanyAddFields {
     opt industry: "INDUSTRY" => with_industry(String),
     opt employees: "EMPLOYEES" => with_employees(String),
     opt currency_id: "CURRENCY_ID" => with_currency_id(String),
-    opt revenue: "REVENUE" => with_revenue(Numeric),
+    opt revenue: "REVENUE" => with_revenue(Decimal),
     opt logo: "LOGO" => with_logo(FileData),
-    opt opened: "OPENED" => with_opened(String),
+    opt opened: "OPENED" => with_opened(Flag),
     opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
     opt comments: "COMMENTS" => with_comments(String),
     opt phone: "PHONE" => with_phone(Vec<MultiField>),

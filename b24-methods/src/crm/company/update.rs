@@ -63,7 +63,7 @@ pub struct CrmCompanyUpdateFields {
     /// `CURRENCY_ID` (`crm_currency`).
     pub currency_id: Option<String>,
     /// `REVENUE` (`double`).
-    pub revenue: Option<Numeric>,
+    pub revenue: Option<Decimal>,
     /// `OPENED` (`char`).
     pub opened: Option<String>,
     /// `COMMENTS` (`string`).
@@ -109,7 +109,7 @@ record!(CrmCompanyUpdateFields {
     opt industry: "INDUSTRY" => with_industry(String),
     opt employees: "EMPLOYEES" => with_employees(String),
     opt currency_id: "CURRENCY_ID" => with_currency_id(String),
-    opt revenue: "REVENUE" => with_revenue(Numeric),
+    opt revenue: "REVENUE" => with_revenue(Decimal),
     opt opened: "OPENED" => with_opened(String),
     opt comments: "COMMENTS" => with_comments(String),
     opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),

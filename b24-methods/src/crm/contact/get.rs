@@ -39,7 +39,7 @@ impl CrmContactGet {
 #[non_exhaustive]
 pub struct CrmContactGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `POST` (`string`).
     pub post: Option<String>,
     /// `COMMENTS` (`text`).

@@ -76,7 +76,7 @@ pub struct CrmCurrencyAddFields {
     /// `AMOUNT_CNT` (`integer`), required.
     pub amount_cnt: Numeric,
     /// `AMOUNT` (`double`), required.
-    pub amount: Numeric,
+    pub amount: Decimal,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `LANG` (`object`).
@@ -100,7 +100,7 @@ impl CrmCurrencyAddFields {
     pub fn new(
         currency: impl Into<String>,
         amount_cnt: impl Into<Numeric>,
-        amount: impl Into<Numeric>,
+        amount: impl Into<Decimal>,
     ) -> Self {
         CrmCurrencyAddFields {
             currency: currency.into(),

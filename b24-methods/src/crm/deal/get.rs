@@ -41,7 +41,7 @@ impl CrmDealGet {
 #[non_exhaustive]
 pub struct CrmDealGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `TITLE` (`string`).
     pub title: Option<String>,
     /// `TYPE_ID` (`crm_status`).
@@ -65,11 +65,11 @@ pub struct CrmDealGetResult {
     /// `CURRENCY_ID` (`crm_currency`).
     pub currency_id: Option<String>,
     /// `OPPORTUNITY` (`double`).
-    pub opportunity: Option<Numeric>,
+    pub opportunity: Option<Decimal>,
     /// `IS_MANUAL_OPPORTUNITY` (`char`).
     pub is_manual_opportunity: Option<String>,
     /// `TAX_VALUE` (`double`).
-    pub tax_value: Option<Numeric>,
+    pub tax_value: Option<Decimal>,
     /// `COMPANY_ID` (`crm_company`).
     pub company_id: Option<Numeric>,
     /// `CONTACT_ID` (`crm_contact`).

@@ -65,11 +65,11 @@ pub struct CrmDealUpdateFields {
     /// `CURRENCY_ID` (`crm_currency`).
     pub currency_id: Option<String>,
     /// `OPPORTUNITY` (`double`).
-    pub opportunity: Option<Numeric>,
+    pub opportunity: Option<Decimal>,
     /// `IS_MANUAL_OPPORTUNITY` (`char`).
     pub is_manual_opportunity: Option<String>,
     /// `TAX_VALUE` (`double`).
-    pub tax_value: Option<Numeric>,
+    pub tax_value: Option<Decimal>,
     /// `COMPANY_ID` (`crm_company`).
     pub company_id: Option<Numeric>,
     /// `CONTACT_ID` (`crm_contact`).
@@ -123,9 +123,9 @@ record!(CrmDealUpdateFields {
     opt is_repeated_approach: "IS_REPEATED_APPROACH" => with_is_repeated_approach(String),
     opt probability: "PROBABILITY" => with_probability(Numeric),
     opt currency_id: "CURRENCY_ID" => with_currency_id(String),
-    opt opportunity: "OPPORTUNITY" => with_opportunity(Numeric),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
     opt is_manual_opportunity: "IS_MANUAL_OPPORTUNITY" => with_is_manual_opportunity(String),
-    opt tax_value: "TAX_VALUE" => with_tax_value(Numeric),
+    opt tax_value: "TAX_VALUE" => with_tax_value(Decimal),
     opt company_id: "COMPANY_ID" => with_company_id(Numeric),
     opt contact_id: "CONTACT_ID" => with_contact_id(Numeric),
     opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),

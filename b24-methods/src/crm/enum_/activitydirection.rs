@@ -24,7 +24,7 @@ record!(CrmEnumActivitydirection {});
 #[non_exhaustive]
 pub struct CrmEnumActivitydirectionResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SYMBOL_CODE` (`string`).

@@ -24,7 +24,7 @@ record!(CrmEnumActivitynotifytype {});
 #[non_exhaustive]
 pub struct CrmEnumActivitynotifytypeResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SYMBOL_CODE` (`string`).

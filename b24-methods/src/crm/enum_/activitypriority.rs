@@ -24,7 +24,7 @@ record!(CrmEnumActivitypriority {});
 #[non_exhaustive]
 pub struct CrmEnumActivitypriorityResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SYMBOL_CODE` (`string`).

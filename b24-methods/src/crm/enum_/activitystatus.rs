@@ -24,7 +24,7 @@ record!(CrmEnumActivitystatus {});
 #[non_exhaustive]
 pub struct CrmEnumActivitystatusResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SYMBOL_CODE` (`string`).

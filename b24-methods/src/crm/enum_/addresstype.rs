@@ -21,7 +21,7 @@ record!(CrmEnumAddresstype {});
 #[non_exhaustive]
 pub struct CrmEnumAddresstypeResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SYMBOL_CODE` (`string`).

@@ -24,7 +24,7 @@ record!(CrmEnumContenttype {});
 #[non_exhaustive]
 pub struct CrmEnumContenttypeResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SYMBOL_CODE` (`string`).

@@ -25,7 +25,7 @@ pub struct CrmEnumGetorderownertypesResult {
     /// `code` (`string`).
     pub code: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -21,7 +21,7 @@ record!(CrmEnumOwnertype {});
 #[non_exhaustive]
 pub struct CrmEnumOwnertypeResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SYMBOL_CODE` (`string`).

@@ -31,7 +31,7 @@ record!(CrmInvoiceList {
 #[non_exhaustive]
 pub struct CrmInvoiceListResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `ACCOUNT_NUMBER` (`string`).
     pub account_number: Option<String>,
     /// `COMMENTS` (`text`).
@@ -77,7 +77,7 @@ pub struct CrmInvoiceListResult {
     /// `PERSON_TYPE_ID` (`integer`).
     pub person_type_id: Option<Numeric>,
     /// `PRICE` (`double`).
-    pub price: Option<Numeric>,
+    pub price: Option<Decimal>,
     /// `REASON_MARKED` (`string`).
     pub reason_marked: Option<String>,
     /// `RESPONSIBLE_EMAIL` (`string`).
@@ -99,7 +99,7 @@ pub struct CrmInvoiceListResult {
     /// `STATUS_ID` (`crm_status`).
     pub status_id: Option<String>,
     /// `TAX_VALUE` (`double`).
-    pub tax_value: Option<Numeric>,
+    pub tax_value: Option<Decimal>,
     /// `UF_COMPANY_ID` (`integer`).
     pub uf_company_id: Option<Numeric>,
     /// `UF_CONTACT_ID` (`integer`).

@@ -76,7 +76,7 @@ pub struct CrmItemAddFields {
     /// `isManualOpportunity` (`boolean`).
     pub is_manual_opportunity: Option<Flag>,
     /// `opportunity` (`double`).
-    pub opportunity: Option<Numeric>,
+    pub opportunity: Option<Decimal>,
     /// `opened` (`boolean`).
     pub opened: Option<Flag>,
     /// `comments` (`text`).
@@ -118,7 +118,7 @@ pub struct CrmItemAddFields {
     /// `probability` (`integer`).
     pub probability: Option<Numeric>,
     /// `taxValue` (`double`).
-    pub tax_value: Option<Numeric>,
+    pub tax_value: Option<Decimal>,
     /// `quoteId` (`crm_quote`).
     pub quote_id: Option<Numeric>,
     /// `begindate` (`date`).
@@ -148,7 +148,7 @@ pub struct CrmItemAddFields {
     /// `employees` (`crm_status`).
     pub employees: Option<String>,
     /// `revenue` (`double`).
-    pub revenue: Option<Numeric>,
+    pub revenue: Option<Decimal>,
     /// `isMyCompany` (`boolean`).
     pub is_my_company: Option<Flag>,
     /// `content` (`text`).
@@ -186,7 +186,7 @@ record!(CrmItemAddFields {
     opt post: "post" => with_post(String),
     opt currency_id: "currencyId" => with_currency_id(String),
     opt is_manual_opportunity: "isManualOpportunity" => with_is_manual_opportunity(Flag),
-    opt opportunity: "opportunity" => with_opportunity(Numeric),
+    opt opportunity: "opportunity" => with_opportunity(Decimal),
     opt opened: "opened" => with_opened(Flag),
     opt comments: "comments" => with_comments(String),
     opt assigned_by_id: "assignedById" => with_assigned_by_id(Numeric),
@@ -207,7 +207,7 @@ record!(CrmItemAddFields {
     opt category_id: "categoryId" => with_category_id(Numeric),
     opt is_recurring: "isRecurring" => with_is_recurring(Flag),
     opt probability: "probability" => with_probability(Numeric),
-    opt tax_value: "taxValue" => with_tax_value(Numeric),
+    opt tax_value: "taxValue" => with_tax_value(Decimal),
     opt quote_id: "quoteId" => with_quote_id(Numeric),
     opt begindate: "begindate" => with_begindate(DateTime),
     opt closedate: "closedate" => with_closedate(DateTime),
@@ -222,7 +222,7 @@ record!(CrmItemAddFields {
     opt banking_details: "bankingDetails" => with_banking_details(String),
     opt industry: "industry" => with_industry(String),
     opt employees: "employees" => with_employees(String),
-    opt revenue: "revenue" => with_revenue(Numeric),
+    opt revenue: "revenue" => with_revenue(Decimal),
     opt is_my_company: "isMyCompany" => with_is_my_company(Flag),
     opt content: "content" => with_content(String),
     opt terms: "terms" => with_terms(String),

@@ -50,7 +50,7 @@ pub struct CrmItemBatchImportResult {
     /// `item` (`object`).
     pub item: Option<Value>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -79,9 +79,9 @@ pub struct CrmLeadAddFields {
     /// `SECOND_NAME` (`string`).
     pub second_name: Option<String>,
     /// `OPENED` (`char`).
-    pub opened: Option<String>,
+    pub opened: Option<Flag>,
     /// `OPPORTUNITY` (`double`).
-    pub opportunity: Option<Numeric>,
+    pub opportunity: Option<Decimal>,
     /// `IS_MANUAL_OPPORTUNITY` (`char`).
     pub is_manual_opportunity: Option<String>,
     /// `ORIGINATOR_ID` (`string`).
@@ -142,8 +142,8 @@ record!(CrmLeadAddFields {
     opt last_name: "LAST_NAME" => with_last_name(String),
     opt name: "NAME" => with_name(String),
     opt second_name: "SECOND_NAME" => with_second_name(String),
-    opt opened: "OPENED" => with_opened(String),
-    opt opportunity: "OPPORTUNITY" => with_opportunity(Numeric),
+    opt opened: "OPENED" => with_opened(Flag),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
     opt is_manual_opportunity: "IS_MANUAL_OPPORTUNITY" => with_is_manual_opportunity(String),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
     opt origin_id: "ORIGIN_ID" => with_origin_id(String),

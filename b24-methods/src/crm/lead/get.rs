@@ -41,7 +41,7 @@ impl CrmLeadGet {
 #[non_exhaustive]
 pub struct CrmLeadGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `TITLE` (`string`).
     pub title: Option<String>,
     /// `HONORIFIC` (`crm_status`).
@@ -59,7 +59,7 @@ pub struct CrmLeadGetResult {
     /// `CONTACT_ID` (`crm_contact`).
     pub contact_id: Option<Numeric>,
     /// `IS_RETURN_CUSTOMER` (`char`).
-    pub is_return_customer: Option<String>,
+    pub is_return_customer: Option<Flag>,
     /// `BIRTHDATE` (`date`).
     pub birthdate: Option<DateTime>,
     /// `SOURCE_ID` (`crm_status`).
@@ -77,15 +77,15 @@ pub struct CrmLeadGetResult {
     /// `CURRENCY_ID` (`crm_currency`).
     pub currency_id: Option<String>,
     /// `OPPORTUNITY` (`double`).
-    pub opportunity: Option<Numeric>,
+    pub opportunity: Option<Decimal>,
     /// `IS_MANUAL_OPPORTUNITY` (`char`).
-    pub is_manual_opportunity: Option<String>,
+    pub is_manual_opportunity: Option<Flag>,
     /// `HAS_PHONE` (`char`).
-    pub has_phone: Option<String>,
+    pub has_phone: Option<Flag>,
     /// `HAS_EMAIL` (`char`).
-    pub has_email: Option<String>,
+    pub has_email: Option<Flag>,
     /// `HAS_IMOL` (`char`).
-    pub has_imol: Option<String>,
+    pub has_imol: Option<Flag>,
     /// `ASSIGNED_BY_ID` (`user`).
     pub assigned_by_id: Option<Numeric>,
     /// `CREATED_BY_ID` (`user`).
@@ -103,7 +103,7 @@ pub struct CrmLeadGetResult {
     /// `STATUS_SEMANTIC_ID` (`string`).
     pub status_semantic_id: Option<String>,
     /// `OPENED` (`char`).
-    pub opened: Option<String>,
+    pub opened: Option<Flag>,
     /// `ORIGINATOR_ID` (`string`).
     pub originator_id: Option<String>,
     /// `ORIGIN_ID` (`string`).

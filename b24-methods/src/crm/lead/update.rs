@@ -95,9 +95,9 @@ pub struct CrmLeadUpdateFields {
     /// `SECOND_NAME` (`string`).
     pub second_name: Option<String>,
     /// `OPENED` (`char`).
-    pub opened: Option<String>,
+    pub opened: Option<Flag>,
     /// `OPPORTUNITY` (`double`).
-    pub opportunity: Option<Numeric>,
+    pub opportunity: Option<Decimal>,
     /// `IS_MANUAL_OPPORTUNITY` (`char`).
     pub is_manual_opportunity: Option<String>,
     /// `ORIGINATOR_ID` (`string`).
@@ -158,8 +158,8 @@ record!(CrmLeadUpdateFields {
     opt last_name: "LAST_NAME" => with_last_name(String),
     opt name: "NAME" => with_name(String),
     opt second_name: "SECOND_NAME" => with_second_name(String),
-    opt opened: "OPENED" => with_opened(String),
-    opt opportunity: "OPPORTUNITY" => with_opportunity(Numeric),
+    opt opened: "OPENED" => with_opened(Flag),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
     opt is_manual_opportunity: "IS_MANUAL_OPPORTUNITY" => with_is_manual_opportunity(String),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
     opt origin_id: "ORIGIN_ID" => with_origin_id(String),
@@ -183,11 +183,11 @@ record!(CrmLeadUpdateFields {
 #[non_exhaustive]
 pub struct CrmLeadUpdateParams {
     /// `REGISTER_SONET_EVENT` (`char`).
-    pub register_sonet_event: Option<String>,
+    pub register_sonet_event: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 record!(CrmLeadUpdateParams {
-    opt register_sonet_event: "REGISTER_SONET_EVENT" => with_register_sonet_event(String),
+    opt register_sonet_event: "REGISTER_SONET_EVENT" => with_register_sonet_event(Flag),
 });

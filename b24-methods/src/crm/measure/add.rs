@@ -49,7 +49,7 @@ pub struct CrmMeasureAddFields {
     /// `SYMBOL_LETTER_INTL` (`string`).
     pub symbol_letter_intl: Option<String>,
     /// `IS_DEFAULT` (`char`).
-    pub is_default: Option<String>,
+    pub is_default: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -60,7 +60,7 @@ record!(CrmMeasureAddFields {
     opt symbol_rus: "SYMBOL_RUS" => with_symbol_rus(String),
     opt symbol_intl: "SYMBOL_INTL" => with_symbol_intl(String),
     opt symbol_letter_intl: "SYMBOL_LETTER_INTL" => with_symbol_letter_intl(String),
-    opt is_default: "IS_DEFAULT" => with_is_default(String),
+    opt is_default: "IS_DEFAULT" => with_is_default(Flag),
 });
 
 #[allow(deprecated)]

@@ -49,7 +49,7 @@ pub struct CrmQuoteAddFields {
     /// `CURRENCY_ID` (`crm_currency`).
     pub currency_id: Option<String>,
     /// `OPPORTUNITY` (`double`).
-    pub opportunity: Option<Numeric>,
+    pub opportunity: Option<Decimal>,
     /// `ASSIGNED_BY_ID` (`user`).
     pub assigned_by_id: Option<Numeric>,
     /// `COMPANY_ID` (`crm_company`).
@@ -59,7 +59,7 @@ pub struct CrmQuoteAddFields {
     /// `MYCOMPANY_ID` (`crm_company`).
     pub mycompany_id: Option<Numeric>,
     /// `OPENED` (`char`).
-    pub opened: Option<String>,
+    pub opened: Option<Flag>,
     /// `PERSON_TYPE_ID` (`integer`).
     pub person_type_id: Option<Numeric>,
     /// `BEGINDATE` (`date`).
@@ -84,12 +84,12 @@ record!(CrmQuoteAddFields {
     req title: "TITLE",
     opt status_id: "STATUS_ID" => with_status_id(String),
     opt currency_id: "CURRENCY_ID" => with_currency_id(String),
-    opt opportunity: "OPPORTUNITY" => with_opportunity(Numeric),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
     opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
     opt company_id: "COMPANY_ID" => with_company_id(Numeric),
     opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),
     opt mycompany_id: "MYCOMPANY_ID" => with_mycompany_id(Numeric),
-    opt opened: "OPENED" => with_opened(String),
+    opt opened: "OPENED" => with_opened(Flag),
     opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
     opt begindate: "BEGINDATE" => with_begindate(DateTime),
     opt closedate: "CLOSEDATE" => with_closedate(DateTime),

@@ -55,7 +55,7 @@ pub struct CrmQuoteUpdateFields {
     /// `CURRENCY_ID` (`crm_currency`).
     pub currency_id: Option<String>,
     /// `OPPORTUNITY` (`double`).
-    pub opportunity: Option<Numeric>,
+    pub opportunity: Option<Decimal>,
     /// `ASSIGNED_BY_ID` (`user`).
     pub assigned_by_id: Option<Numeric>,
     /// `COMPANY_ID` (`crm_company`).
@@ -90,7 +90,7 @@ record!(CrmQuoteUpdateFields {
     opt title: "TITLE" => with_title(String),
     opt status_id: "STATUS_ID" => with_status_id(String),
     opt currency_id: "CURRENCY_ID" => with_currency_id(String),
-    opt opportunity: "OPPORTUNITY" => with_opportunity(Numeric),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
     opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
     opt company_id: "COMPANY_ID" => with_company_id(Numeric),
     opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),

@@ -52,9 +52,9 @@ pub struct CrmRequisiteAddFields {
     /// `ORIGINATOR_ID` (`string`).
     pub originator_id: Option<String>,
     /// `ACTIVE` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `ADDRESS_ONLY` (`char`).
-    pub address_only: Option<String>,
+    pub address_only: Option<Flag>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `RQ_NAME` (`string`).
@@ -189,8 +189,8 @@ record!(CrmRequisiteAddFields {
     opt code: "CODE" => with_code(String),
     opt xml_id: "XML_ID" => with_xml_id(String),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
-    opt active: "ACTIVE" => with_active(String),
-    opt address_only: "ADDRESS_ONLY" => with_address_only(String),
+    opt active: "ACTIVE" => with_active(Flag),
+    opt address_only: "ADDRESS_ONLY" => with_address_only(Flag),
     opt sort: "SORT" => with_sort(Numeric),
     opt rq_name: "RQ_NAME" => with_rq_name(String),
     opt rq_first_name: "RQ_FIRST_NAME" => with_rq_first_name(String),

@@ -39,7 +39,7 @@ record!(CrmStagehistoryList {
 #[non_exhaustive]
 pub struct CrmStagehistoryListResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `TYPE_ID` (`integer`).
     pub type_id: Option<Numeric>,
     /// `OWNER_ID` (`integer`).

@@ -38,7 +38,7 @@ impl CrmStatusGet {
 #[non_exhaustive]
 pub struct CrmStatusGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `ENTITY_ID` (`string`).
     pub entity_id: Option<String>,
     /// `STATUS_ID` (`string`).

@@ -41,7 +41,7 @@ impl CrmVatGet {
 #[non_exhaustive]
 pub struct CrmVatGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `ACTIVE` (`string`).
     pub active: Option<String>,
     /// `C_SORT` (`integer`).

@@ -38,7 +38,7 @@ impl DiskAttachedObjectGet {
 #[non_exhaustive]
 pub struct DiskAttachedObjectGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `OBJECT_ID` (`integer`).
     pub object_id: Option<Numeric>,
     /// `MODULE_ID` (`string`).

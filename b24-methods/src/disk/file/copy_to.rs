@@ -42,7 +42,7 @@ impl DiskFileCopyTo {
 #[non_exhaustive]
 pub struct DiskFileCopyToResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -38,7 +38,7 @@ impl DiskFileGet {
 #[non_exhaustive]
 pub struct DiskFileGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -46,7 +46,7 @@ impl DiskFileGetVersions {
 #[non_exhaustive]
 pub struct DiskFileGetVersionsResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `OBJECT_ID` (`integer`).
     pub object_id: Option<Numeric>,
     /// `SIZE` (`integer`).

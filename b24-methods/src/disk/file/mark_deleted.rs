@@ -38,7 +38,7 @@ impl DiskFileMarkDeleted {
 #[non_exhaustive]
 pub struct DiskFileMarkDeletedResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

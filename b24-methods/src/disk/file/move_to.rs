@@ -42,7 +42,7 @@ impl DiskFileMoveTo {
 #[non_exhaustive]
 pub struct DiskFileMoveToResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

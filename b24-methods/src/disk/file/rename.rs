@@ -42,7 +42,7 @@ impl DiskFileRename {
 #[non_exhaustive]
 pub struct DiskFileRenameResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -38,7 +38,7 @@ impl DiskFileRestore {
 #[non_exhaustive]
 pub struct DiskFileRestoreResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -42,7 +42,7 @@ impl DiskFileRestoreFromVersion {
 #[non_exhaustive]
 pub struct DiskFileRestoreFromVersionResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

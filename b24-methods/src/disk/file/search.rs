@@ -67,7 +67,7 @@ record!(DiskFileSearchFilter {
 #[non_exhaustive]
 pub struct DiskFileSearchResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

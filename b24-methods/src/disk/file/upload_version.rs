@@ -42,7 +42,7 @@ impl DiskFileUploadVersion {
 #[non_exhaustive]
 pub struct DiskFileUploadVersionResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

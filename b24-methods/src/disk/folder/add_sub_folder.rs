@@ -42,7 +42,7 @@ impl DiskFolderAddSubFolder {
 #[non_exhaustive]
 pub struct DiskFolderAddSubFolderResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

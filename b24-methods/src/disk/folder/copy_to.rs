@@ -42,7 +42,7 @@ impl DiskFolderCopyTo {
 #[non_exhaustive]
 pub struct DiskFolderCopyToResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

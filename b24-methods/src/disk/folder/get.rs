@@ -38,7 +38,7 @@ impl DiskFolderGet {
 #[non_exhaustive]
 pub struct DiskFolderGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

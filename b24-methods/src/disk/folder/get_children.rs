@@ -50,7 +50,7 @@ impl DiskFolderGetChildren {
 #[non_exhaustive]
 pub struct DiskFolderGetChildrenResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

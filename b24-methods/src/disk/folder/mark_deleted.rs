@@ -38,7 +38,7 @@ impl DiskFolderMarkDeleted {
 #[non_exhaustive]
 pub struct DiskFolderMarkDeletedResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -42,7 +42,7 @@ impl DiskFolderMoveTo {
 #[non_exhaustive]
 pub struct DiskFolderMoveToResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -42,7 +42,7 @@ impl DiskFolderRename {
 #[non_exhaustive]
 pub struct DiskFolderRenameResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

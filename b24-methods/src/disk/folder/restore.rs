@@ -38,7 +38,7 @@ impl DiskFolderRestore {
 #[non_exhaustive]
 pub struct DiskFolderRestoreResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -54,7 +54,7 @@ impl DiskFolderUploadFile {
 #[non_exhaustive]
 pub struct DiskFolderUploadFileResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -21,7 +21,7 @@ record!(DiskRightsGetTasks {});
 #[non_exhaustive]
 pub struct DiskRightsGetTasksResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `TITLE` (`string`).

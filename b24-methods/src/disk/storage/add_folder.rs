@@ -46,7 +46,7 @@ impl DiskStorageAddFolder {
 #[non_exhaustive]
 pub struct DiskStorageAddFolderResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -38,7 +38,7 @@ impl DiskStorageGet {
 #[non_exhaustive]
 pub struct DiskStorageGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -50,7 +50,7 @@ impl DiskStorageGetChildren {
 #[non_exhaustive]
 pub struct DiskStorageGetChildrenResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -23,7 +23,7 @@ record!(DiskStorageGetForApp {});
 #[non_exhaustive]
 pub struct DiskStorageGetForAppResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -31,7 +31,7 @@ record!(DiskStorageGetList {
 #[non_exhaustive]
 pub struct DiskStorageGetListResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

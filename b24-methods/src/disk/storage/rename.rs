@@ -42,7 +42,7 @@ impl DiskStorageRename {
 #[non_exhaustive]
 pub struct DiskStorageRenameResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

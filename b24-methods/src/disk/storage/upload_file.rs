@@ -58,7 +58,7 @@ impl DiskStorageUploadFile {
 #[non_exhaustive]
 pub struct DiskStorageUploadFileResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -38,7 +38,7 @@ impl DiskVersionGet {
 #[non_exhaustive]
 pub struct DiskVersionGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `OBJECT_ID` (`integer`).
     pub object_id: Option<Numeric>,
     /// `SIZE` (`integer`).

@@ -100,7 +100,7 @@ record!(DocumentgeneratorDocumentAddResultDocumentValues {
 #[non_exhaustive]
 pub struct DocumentgeneratorDocumentAddResultDocument {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `number` (`string`).

@@ -165,7 +165,7 @@ record!(DocumentgeneratorNumeratorAddResultNumeratorSettings {
 #[non_exhaustive]
 pub struct DocumentgeneratorNumeratorAddResultNumerator {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `template` (`string`).

@@ -201,7 +201,7 @@ record!(DocumentgeneratorRoleAddResultRolePermissions {
 #[non_exhaustive]
 pub struct DocumentgeneratorRoleAddResultRole {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `code` (`string`).

@@ -103,7 +103,7 @@ record!(DocumentgeneratorRoleGetResultRolePermissions {
 #[non_exhaustive]
 pub struct DocumentgeneratorRoleGetResultRole {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `code` (`string`).

@@ -27,7 +27,7 @@ record!(DocumentgeneratorRoleList {
 #[non_exhaustive]
 pub struct DocumentgeneratorRoleListResultRoles {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `code` (`string`).

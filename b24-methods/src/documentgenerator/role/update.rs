@@ -195,7 +195,7 @@ record!(DocumentgeneratorRoleUpdateResultRolePermissions {
 #[non_exhaustive]
 pub struct DocumentgeneratorRoleUpdateResultRole {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `code` (`string`).

@@ -52,9 +52,9 @@ pub struct DocumentgeneratorTemplateAddFields {
     /// `users` (`array`).
     pub users: Option<Vec<Value>>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -69,8 +69,8 @@ record!(DocumentgeneratorTemplateAddFields {
     req region: "region",
     opt code: "code" => with_code(String),
     opt users: "users" => with_users(Vec<Value>),
-    opt active: "active" => with_active(String),
-    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt active: "active" => with_active(Flag),
+    opt with_stamps: "withStamps" => with_with_stamps(Flag),
     opt sort: "sort" => with_sort(Numeric),
 });
 
@@ -116,19 +116,19 @@ pub struct DocumentgeneratorTemplateAddResultTemplate {
     /// `downloadMachine` (`string`).
     pub download_machine: Option<String>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `moduleId` (`string`).
     pub module_id: Option<String>,
     /// `numeratorId` (`string`).
     pub numerator_id: Option<String>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `providers` (`object`).
     pub providers: Option<Value>,
     /// `users` (`object`).
     pub users: Option<Value>,
     /// `isDeleted` (`char`).
-    pub is_deleted: Option<String>,
+    pub is_deleted: Option<Flag>,
     /// `sort` (`string`).
     pub sort: Option<String>,
     /// `createTime` (`datetime`).

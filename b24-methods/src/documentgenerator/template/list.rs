@@ -132,7 +132,7 @@ pub struct DocumentgeneratorTemplateListFilter {
     /// `id` (`integer`).
     pub id: Option<Numeric>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `code` (`string`).
@@ -159,7 +159,7 @@ pub struct DocumentgeneratorTemplateListFilter {
 
 record!(DocumentgeneratorTemplateListFilter {
     opt id: "id" => with_id(Numeric),
-    opt active: "active" => with_active(String),
+    opt active: "active" => with_active(Flag),
     opt name: "name" => with_name(String),
     opt code: "code" => with_code(String),
     opt region: "region" => with_region(String),

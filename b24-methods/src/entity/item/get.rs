@@ -50,7 +50,7 @@ impl EntityItemGet {
 #[non_exhaustive]
 pub struct EntityItemGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `TIMESTAMP_X` (`datetime`).
     pub timestamp_x: Option<DateTime>,
     /// `MODIFIED_BY` (`integer`).

@@ -50,7 +50,7 @@ impl EntitySectionGet {
 #[non_exhaustive]
 pub struct EntitySectionGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `CODE` (`string`).
     pub code: Option<String>,
     /// `TIMESTAMP_X` (`datetime`).

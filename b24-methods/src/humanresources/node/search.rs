@@ -50,7 +50,7 @@ impl HumanresourcesNodeSearch {
 #[non_exhaustive]
 pub struct HumanresourcesNodeSearchItems {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `type` (`string`).

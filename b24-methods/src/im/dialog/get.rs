@@ -174,7 +174,7 @@ record!(ImDialogGetResultLastMessageViews {
 #[non_exhaustive]
 pub struct ImDialogGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `parent_chat_id` (`integer`).
     pub parent_chat_id: Option<Numeric>,
     /// `parent_message_id` (`integer`).

@@ -36,7 +36,7 @@ record!(ImNotifyGet {
 #[non_exhaustive]
 pub struct ImNotifyGetResultNotifications {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `chat_id` (`integer`).
     pub chat_id: Option<Numeric>,
     /// `author_id` (`integer`).
@@ -112,7 +112,7 @@ record!(ImNotifyGetResultUsersPhones {
 #[non_exhaustive]
 pub struct ImNotifyGetResultUsers {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

@@ -57,7 +57,7 @@ record!(ImRecentGetResultAvatar {
 #[non_exhaustive]
 pub struct ImRecentGetResultMessage {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `text` (`string`).
     pub text: Option<String>,
     /// `file` (`boolean`).
@@ -95,7 +95,7 @@ record!(ImRecentGetResultMessage {
 #[non_exhaustive]
 pub struct ImRecentGetResultUser {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `first_name` (`string`).
@@ -250,7 +250,7 @@ record!(ImRecentGetResultChatPermissions {
 #[non_exhaustive]
 pub struct ImRecentGetResultChat {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `name` (`string`).

@@ -78,7 +78,7 @@ record!(ImRecentListResultItemsAvatar {
 #[non_exhaustive]
 pub struct ImRecentListResultItemsMessage {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `text` (`string`).
     pub text: Option<String>,
     /// `file` (`boolean`).
@@ -116,7 +116,7 @@ record!(ImRecentListResultItemsMessage {
 #[non_exhaustive]
 pub struct ImRecentListResultItemsUser {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).
@@ -298,7 +298,7 @@ record!(ImRecentListResultItemsChatPermissions {
 #[non_exhaustive]
 pub struct ImRecentListResultItemsChat {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `parent_chat_id` (`integer`).
     pub parent_chat_id: Option<Numeric>,
     /// `parent_message_id` (`integer`).
@@ -390,7 +390,7 @@ record!(ImRecentListResultItemsChat {
 #[non_exhaustive]
 pub struct ImRecentListResultItemsLines {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `status` (`integer`).
     pub status: Option<Numeric>,
     /// `date_create` (`datetime`).

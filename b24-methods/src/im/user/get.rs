@@ -50,7 +50,7 @@ record!(ImUserGetResultPhones {
 #[non_exhaustive]
 pub struct ImUserGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

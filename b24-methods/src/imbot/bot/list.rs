@@ -26,7 +26,7 @@ record!(ImbotBotList {});
 #[non_exhaustive]
 pub struct ImbotBotListResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).

@@ -37,11 +37,11 @@ pub struct ImopenlinesConfigAddParams {
     /// `NO_ANSWER_TIME` (`integer`).
     pub no_answer_time: Option<Numeric>,
     /// `WELCOME_MESSAGE` (`char`).
-    pub welcome_message: Option<String>,
+    pub welcome_message: Option<Flag>,
     /// `WELCOME_MESSAGE_TEXT` (`string`).
     pub welcome_message_text: Option<String>,
     /// `WORKTIME_ENABLE` (`char`).
-    pub worktime_enable: Option<String>,
+    pub worktime_enable: Option<Flag>,
     /// `WORKTIME_FROM` (`string`).
     pub worktime_from: Option<String>,
     /// `WORKTIME_TO` (`string`).
@@ -49,7 +49,7 @@ pub struct ImopenlinesConfigAddParams {
     /// `WORKTIME_TIMEZONE` (`string`).
     pub worktime_timezone: Option<String>,
     /// `CRM` (`char`).
-    pub crm: Option<String>,
+    pub crm: Option<Flag>,
     /// `CRM_CREATE` (`string`).
     pub crm_create: Option<String>,
     /// `VOTE_MESSAGE` (`char`).
@@ -63,7 +63,7 @@ pub struct ImopenlinesConfigAddParams {
     /// `CRM_CHAT_TRACKER` (`char`).
     pub crm_chat_tracker: Option<String>,
     /// `CRM_FORWARD` (`char`).
-    pub crm_forward: Option<String>,
+    pub crm_forward: Option<Flag>,
     /// `CRM_TRANSFER_CHANGE` (`char`).
     pub crm_transfer_change: Option<String>,
     /// `CRM_SOURCE` (`string`).
@@ -201,20 +201,20 @@ record!(ImopenlinesConfigAddParams {
     opt queue_type: "QUEUE_TYPE" => with_queue_type(String),
     opt queue_time: "QUEUE_TIME" => with_queue_time(Numeric),
     opt no_answer_time: "NO_ANSWER_TIME" => with_no_answer_time(Numeric),
-    opt welcome_message: "WELCOME_MESSAGE" => with_welcome_message(String),
+    opt welcome_message: "WELCOME_MESSAGE" => with_welcome_message(Flag),
     opt welcome_message_text: "WELCOME_MESSAGE_TEXT" => with_welcome_message_text(String),
-    opt worktime_enable: "WORKTIME_ENABLE" => with_worktime_enable(String),
+    opt worktime_enable: "WORKTIME_ENABLE" => with_worktime_enable(Flag),
     opt worktime_from: "WORKTIME_FROM" => with_worktime_from(String),
     opt worktime_to: "WORKTIME_TO" => with_worktime_to(String),
     opt worktime_timezone: "WORKTIME_TIMEZONE" => with_worktime_timezone(String),
-    opt crm: "CRM" => with_crm(String),
+    opt crm: "CRM" => with_crm(Flag),
     opt crm_create: "CRM_CREATE" => with_crm_create(String),
     opt vote_message: "VOTE_MESSAGE" => with_vote_message(String),
     opt language_id: "LANGUAGE_ID" => with_language_id(String),
     opt crm_create_second: "CRM_CREATE_SECOND" => with_crm_create_second(String),
     opt crm_create_third: "CRM_CREATE_THIRD" => with_crm_create_third(String),
     opt crm_chat_tracker: "CRM_CHAT_TRACKER" => with_crm_chat_tracker(String),
-    opt crm_forward: "CRM_FORWARD" => with_crm_forward(String),
+    opt crm_forward: "CRM_FORWARD" => with_crm_forward(Flag),
     opt crm_transfer_change: "CRM_TRANSFER_CHANGE" => with_crm_transfer_change(String),
     opt crm_source: "CRM_SOURCE" => with_crm_source(String),
     opt max_chat: "MAX_CHAT" => with_max_chat(Numeric),

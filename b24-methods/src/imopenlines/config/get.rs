@@ -15,17 +15,17 @@ pub struct ImopenlinesConfigGet {
     /// `CONFIG_ID` (`integer`), required.
     pub config_id: Numeric,
     /// `WITH_QUEUE` (`char`).
-    pub with_queue: Option<String>,
+    pub with_queue: Option<Flag>,
     /// `SHOW_OFFLINE` (`char`).
-    pub show_offline: Option<String>,
+    pub show_offline: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 record!(ImopenlinesConfigGet {
     req config_id: "CONFIG_ID",
-    opt with_queue: "WITH_QUEUE" => with_with_queue(String),
-    opt show_offline: "SHOW_OFFLINE" => with_show_offline(String),
+    opt with_queue: "WITH_QUEUE" => with_with_queue(Flag),
+    opt show_offline: "SHOW_OFFLINE" => with_show_offline(Flag),
 });
 
 #[allow(deprecated)]

@@ -186,7 +186,7 @@ record!(ImopenlinesDialogGetResultLastMessageViews {
 #[non_exhaustive]
 pub struct ImopenlinesDialogGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `parent_chat_id` (`integer`).
     pub parent_chat_id: Option<Numeric>,
     /// `parent_message_id` (`integer`).

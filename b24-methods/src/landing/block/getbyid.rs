@@ -113,7 +113,7 @@ record!(LandingBlockGetbyidResultMeta {
 #[non_exhaustive]
 pub struct LandingBlockGetbyidResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `lid` (`integer`).
     pub lid: Option<Numeric>,
     /// `code` (`string`).

@@ -71,7 +71,7 @@ record!(LandingBlockGetcontentParams {
 #[non_exhaustive]
 pub struct LandingBlockGetcontentResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `sections` (`string`).
     pub sections: Option<String>,
     /// `active` (`boolean`).

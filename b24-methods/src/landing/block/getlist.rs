@@ -107,7 +107,7 @@ record!(LandingBlockGetlistResultMeta {
 #[non_exhaustive]
 pub struct LandingBlockGetlistResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `lid` (`integer`).
     pub lid: Option<Numeric>,
     /// `code` (`string`).

@@ -78,7 +78,7 @@ record!(LandingBlockUploadfileParams {
 #[non_exhaustive]
 pub struct LandingBlockUploadfileResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `src` (`string`).
     pub src: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -91,7 +91,7 @@ impl LandingLandingAddblockFields {
 #[non_exhaustive]
 pub struct LandingLandingAddblockResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `sections` (`string`).
     pub sections: Option<String>,
     /// `active` (`boolean`).

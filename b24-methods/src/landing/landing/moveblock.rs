@@ -67,7 +67,7 @@ record!(LandingLandingMoveblockParams {
 #[non_exhaustive]
 pub struct LandingLandingMoveblockResultContent {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `sections` (`string`).
     pub sections: Option<String>,
     /// `active` (`boolean`).

@@ -48,7 +48,7 @@ record!(LogBlogpostGet {
 #[non_exhaustive]
 pub struct LogBlogpostGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `BLOG_ID` (`integer`).
     pub blog_id: Option<Numeric>,
     /// `PUBLISH_STATUS` (`string`).

@@ -33,7 +33,7 @@ record!(MailMailboxList {
 #[non_exhaustive]
 pub struct MailMailboxListItems {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `email` (`string`).

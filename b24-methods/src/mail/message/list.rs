@@ -48,7 +48,7 @@ record!(MailMessageList {
 #[non_exhaustive]
 pub struct MailMessageListItems {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `mailboxId` (`integer`).
     pub mailbox_id: Option<Numeric>,
     /// `mailboxEmail` (`string`).

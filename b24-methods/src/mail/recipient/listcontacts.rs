@@ -30,7 +30,7 @@ record!(MailRecipientListcontacts {
 #[non_exhaustive]
 pub struct MailRecipientListcontactsItems {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `email` (`string`).
     pub email: Option<String>,
     /// `name` (`string`).

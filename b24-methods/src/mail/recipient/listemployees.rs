@@ -42,7 +42,7 @@ impl MailRecipientListemployees {
 #[non_exhaustive]
 pub struct MailRecipientListemployeesItems {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `email` (`string`).
     pub email: Option<String>,
     /// `name` (`string`).

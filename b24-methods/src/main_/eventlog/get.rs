@@ -42,7 +42,7 @@ impl MainEventlogGet {
 #[non_exhaustive]
 pub struct MainEventlogGetItem {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `timestampX` (`datetime`).
     pub timestamp_x: Option<DateTime>,
     /// `severity` (`string`).

@@ -36,7 +36,7 @@ record!(MainEventlogList {
 #[non_exhaustive]
 pub struct MainEventlogListItems {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `timestampX` (`datetime`).
     pub timestamp_x: Option<DateTime>,
     /// `severity` (`string`).

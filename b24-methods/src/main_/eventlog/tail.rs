@@ -33,7 +33,7 @@ record!(MainEventlogTail {
 #[non_exhaustive]
 pub struct MainEventlogTailItems {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `timestampX` (`datetime`).
     pub timestamp_x: Option<DateTime>,
     /// `severity` (`string`).

@@ -67,7 +67,7 @@ impl NoteCollectionAddFields {
 #[non_exhaustive]
 pub struct NoteCollectionAddItem {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `position` (`integer`).

@@ -38,7 +38,7 @@ impl NoteCollectionGet {
 #[non_exhaustive]
 pub struct NoteCollectionGetItem {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `position` (`integer`).

@@ -73,7 +73,7 @@ record!(NoteCollectionListPagination {
 #[non_exhaustive]
 pub struct NoteCollectionListItems {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `position` (`integer`).

@@ -67,7 +67,7 @@ impl NoteCollectionUpdateFields {
 #[non_exhaustive]
 pub struct NoteCollectionUpdateItem {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `position` (`integer`).

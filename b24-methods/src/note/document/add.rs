@@ -75,7 +75,7 @@ impl NoteDocumentAddFields {
 #[non_exhaustive]
 pub struct NoteDocumentAddItem {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `collectionId` (`integer`).
     pub collection_id: Option<Numeric>,
     /// `parentId` (`integer`).

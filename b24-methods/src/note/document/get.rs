@@ -38,7 +38,7 @@ impl NoteDocumentGet {
 #[non_exhaustive]
 pub struct NoteDocumentGetItem {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `collectionId` (`integer`).
     pub collection_id: Option<Numeric>,
     /// `parentId` (`integer`).

@@ -63,7 +63,7 @@ record!(NoteDocumentUpdateFields {
 #[non_exhaustive]
 pub struct NoteDocumentUpdateItem {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `collectionId` (`integer`).
     pub collection_id: Option<Numeric>,
     /// `parentId` (`integer`).

@@ -50,7 +50,7 @@ impl NoteFileAdd {
 #[non_exhaustive]
 pub struct NoteFileAddItem {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `documentId` (`integer`).
     pub document_id: Option<Numeric>,
     /// `name` (`string`).

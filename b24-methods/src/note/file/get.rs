@@ -42,7 +42,7 @@ impl NoteFileGet {
 #[non_exhaustive]
 pub struct NoteFileGetItem {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `documentId` (`integer`).
     pub document_id: Option<Numeric>,
     /// `name` (`string`).

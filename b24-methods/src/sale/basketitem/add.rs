@@ -44,17 +44,17 @@ pub struct SaleBasketitemAddFields {
     /// `productId` (`catalog_product.id`), required.
     pub productid: Numeric,
     /// `price` (`double`).
-    pub price: Option<Numeric>,
+    pub price: Option<Decimal>,
     /// `basePrice` (`double`).
-    pub base_price: Option<Numeric>,
+    pub base_price: Option<Decimal>,
     /// `discountPrice` (`double`).
-    pub discount_price: Option<Numeric>,
+    pub discount_price: Option<Decimal>,
     /// `currency` (`crm_currency.CURRENCY`), required.
     pub currency: String,
     /// `customPrice` (`string`).
     pub custom_price: Option<String>,
     /// `quantity` (`double`), required.
-    pub quantity: Numeric,
+    pub quantity: Decimal,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
     /// `name` (`string`).
@@ -70,7 +70,7 @@ pub struct SaleBasketitemAddFields {
     /// `canBuy` (`string`).
     pub can_buy: Option<String>,
     /// `vatRate` (`double`).
-    pub vat_rate: Option<Numeric>,
+    pub vat_rate: Option<Decimal>,
     /// `vatIncluded` (`string`).
     pub vat_included: Option<String>,
     /// `catalogXmlId` (`string`).
@@ -85,9 +85,9 @@ record!(SaleBasketitemAddFields {
     req order_id: "orderId",
     opt sort: "sort" => with_sort(Numeric),
     req productid: "productId",
-    opt price: "price" => with_price(Numeric),
-    opt base_price: "basePrice" => with_base_price(Numeric),
-    opt discount_price: "discountPrice" => with_discount_price(Numeric),
+    opt price: "price" => with_price(Decimal),
+    opt base_price: "basePrice" => with_base_price(Decimal),
+    opt discount_price: "discountPrice" => with_discount_price(Decimal),
     req currency: "currency",
     opt custom_price: "customPrice" => with_custom_price(String),
     req quantity: "quantity",
@@ -98,7 +98,7 @@ record!(SaleBasketitemAddFields {
     opt measure_code: "measureCode" => with_measure_code(Value),
     opt measure_name: "measureName" => with_measure_name(Value),
     opt can_buy: "canBuy" => with_can_buy(String),
-    opt vat_rate: "vatRate" => with_vat_rate(Numeric),
+    opt vat_rate: "vatRate" => with_vat_rate(Decimal),
     opt vat_included: "vatIncluded" => with_vat_included(String),
     opt catalog_xml_id: "catalogXmlId" => with_catalog_xml_id(String),
     opt product_xml_id: "productXmlId" => with_product_xml_id(String),
@@ -111,7 +111,7 @@ impl SaleBasketitemAddFields {
         order_id: impl Into<Numeric>,
         productid: impl Into<Numeric>,
         currency: impl Into<String>,
-        quantity: impl Into<Numeric>,
+        quantity: impl Into<Decimal>,
     ) -> Self {
         SaleBasketitemAddFields {
             order_id: order_id.into(),

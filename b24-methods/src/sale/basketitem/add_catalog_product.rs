@@ -44,17 +44,17 @@ pub struct SaleBasketitemAddCatalogProductFields {
     /// `productid` (`catalog_product.id`), required.
     pub productid: Numeric,
     /// `price` (`double`).
-    pub price: Option<Numeric>,
+    pub price: Option<Decimal>,
     /// `basePrice` (`double`).
-    pub base_price: Option<Numeric>,
+    pub base_price: Option<Decimal>,
     /// `discountPrice` (`double`).
-    pub discount_price: Option<Numeric>,
+    pub discount_price: Option<Decimal>,
     /// `currency` (`crm_currency.CURRENCY`), required.
     pub currency: String,
     /// `customPrice` (`string`).
     pub custom_price: Option<String>,
     /// `quantity` (`double`), required.
-    pub quantity: Numeric,
+    pub quantity: Decimal,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
     /// `name` (`string`), required.
@@ -67,9 +67,9 @@ record!(SaleBasketitemAddCatalogProductFields {
     req order_id: "orderId",
     opt sort: "sort" => with_sort(Numeric),
     req productid: "productid",
-    opt price: "price" => with_price(Numeric),
-    opt base_price: "basePrice" => with_base_price(Numeric),
-    opt discount_price: "discountPrice" => with_discount_price(Numeric),
+    opt price: "price" => with_price(Decimal),
+    opt base_price: "basePrice" => with_base_price(Decimal),
+    opt discount_price: "discountPrice" => with_discount_price(Decimal),
     req currency: "currency",
     opt custom_price: "customPrice" => with_custom_price(String),
     req quantity: "quantity",
@@ -84,7 +84,7 @@ impl SaleBasketitemAddCatalogProductFields {
         order_id: impl Into<Numeric>,
         productid: impl Into<Numeric>,
         currency: impl Into<String>,
-        quantity: impl Into<Numeric>,
+        quantity: impl Into<Decimal>,
         name: impl Into<String>,
     ) -> Self {
         SaleBasketitemAddCatalogProductFields {

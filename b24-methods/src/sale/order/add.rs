@@ -44,9 +44,9 @@ pub struct SaleOrderAddFields {
     /// `currency` (`string`), required.
     pub currency: String,
     /// `price` (`double`).
-    pub price: Option<Numeric>,
+    pub price: Option<Decimal>,
     /// `discountValue` (`double`).
-    pub discount_value: Option<Numeric>,
+    pub discount_value: Option<Decimal>,
     /// `statusId` (`sale_status.id`).
     pub status_id: Option<Numeric>,
     /// `empStatusId` (`user.id`).
@@ -103,8 +103,8 @@ record!(SaleOrderAddFields {
     req lid: "lid",
     req person_type_id: "personTypeId",
     req currency: "currency",
-    opt price: "price" => with_price(Numeric),
-    opt discount_value: "discountValue" => with_discount_value(Numeric),
+    opt price: "price" => with_price(Decimal),
+    opt discount_value: "discountValue" => with_discount_value(Decimal),
     opt status_id: "statusId" => with_status_id(Numeric),
     opt emp_status_id: "empStatusId" => with_emp_status_id(Numeric),
     opt date_insert: "dateInsert" => with_date_insert(DateTime),

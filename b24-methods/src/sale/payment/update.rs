@@ -58,7 +58,7 @@ pub struct SalePaymentUpdateFields {
     /// `psStatusMessage` (`string`).
     pub ps_status_message: Option<String>,
     /// `psSum` (`double`).
-    pub ps_sum: Option<Numeric>,
+    pub ps_sum: Option<Decimal>,
     /// `psCurrency` (`string`).
     pub ps_currency: Option<String>,
     /// `psResponseDate` (`datetime`).
@@ -74,13 +74,13 @@ pub struct SalePaymentUpdateFields {
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
     /// `sum` (`double`).
-    pub sum: Option<Numeric>,
+    pub sum: Option<Decimal>,
     /// `companyId` (`integer`).
     pub company_id: Option<Numeric>,
     /// `payReturnNum` (`string`).
     pub pay_return_num: Option<String>,
     /// `priceCod` (`double`).
-    pub price_cod: Option<Numeric>,
+    pub price_cod: Option<Decimal>,
     /// `payReturnDate` (`date`).
     pub pay_return_date: Option<DateTime>,
     /// `empReturnId` (`user.id`).
@@ -124,7 +124,7 @@ record!(SalePaymentUpdateFields {
     opt ps_status_code: "psStatusCode" => with_ps_status_code(String),
     opt ps_status_description: "psStatusDescription" => with_ps_status_description(String),
     opt ps_status_message: "psStatusMessage" => with_ps_status_message(String),
-    opt ps_sum: "psSum" => with_ps_sum(Numeric),
+    opt ps_sum: "psSum" => with_ps_sum(Decimal),
     opt ps_currency: "psCurrency" => with_ps_currency(String),
     opt ps_response_date: "psResponseDate" => with_ps_response_date(DateTime),
     opt pay_voucher_num: "payVoucherNum" => with_pay_voucher_num(String),
@@ -132,10 +132,10 @@ record!(SalePaymentUpdateFields {
     opt date_pay_before: "datePayBefore" => with_date_pay_before(DateTime),
     opt date_bill: "dateBill" => with_date_bill(DateTime),
     opt xml_id: "xmlId" => with_xml_id(String),
-    opt sum: "sum" => with_sum(Numeric),
+    opt sum: "sum" => with_sum(Decimal),
     opt company_id: "companyId" => with_company_id(Numeric),
     opt pay_return_num: "payReturnNum" => with_pay_return_num(String),
-    opt price_cod: "priceCod" => with_price_cod(Numeric),
+    opt price_cod: "priceCod" => with_price_cod(Decimal),
     opt pay_return_date: "payReturnDate" => with_pay_return_date(DateTime),
     opt emp_return_id: "empReturnId" => with_emp_return_id(Numeric),
     opt pay_return_comment: "payReturnComment" => with_pay_return_comment(String),

@@ -42,7 +42,7 @@ impl TaskStagesGet {
 #[non_exhaustive]
 pub struct TaskStagesGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `TITLE` (`string`).
     pub title: Option<String>,
     /// `SORT` (`integer`).

@@ -56,7 +56,7 @@ record!(TasksTemplateGetParams {
 #[non_exhaustive]
 pub struct TasksTemplateGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `TITLE` (`string`).
     pub title: Option<String>,
     /// `DESCRIPTION` (`string`).

@@ -17,7 +17,7 @@ pub struct TelephonyCallAttachTranscription {
     /// `MESSAGES` (`array`), required.
     pub messages: Vec<TelephonyCallAttachTranscriptionMessages>,
     /// `COST` (`double`).
-    pub cost: Option<Numeric>,
+    pub cost: Option<Decimal>,
     /// `COST_CURRENCY` (`string`).
     pub cost_currency: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -27,7 +27,7 @@ pub struct TelephonyCallAttachTranscription {
 record!(TelephonyCallAttachTranscription {
     req call_id: "CALL_ID",
     req messages: "MESSAGES",
-    opt cost: "COST" => with_cost(Numeric),
+    opt cost: "COST" => with_cost(Decimal),
     opt cost_currency: "COST_CURRENCY" => with_cost_currency(String),
 });
 

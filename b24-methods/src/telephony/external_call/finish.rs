@@ -21,7 +21,7 @@ pub struct TelephonyExternalCallFinish {
     /// `DURATION` (`integer`).
     pub duration: Option<Numeric>,
     /// `COST` (`double`).
-    pub cost: Option<Numeric>,
+    pub cost: Option<Decimal>,
     /// `COST_CURRENCY` (`string`).
     pub cost_currency: Option<String>,
     /// `STATUS_CODE` (`string`).
@@ -43,7 +43,7 @@ record!(TelephonyExternalCallFinish {
     req user_id: "USER_ID",
     opt user_phone_inner: "USER_PHONE_INNER" => with_user_phone_inner(String),
     opt duration: "DURATION" => with_duration(Numeric),
-    opt cost: "COST" => with_cost(Numeric),
+    opt cost: "COST" => with_cost(Decimal),
     opt cost_currency: "COST_CURRENCY" => with_cost_currency(String),
     opt status_code: "STATUS_CODE" => with_status_code(String),
     opt failed_reason: "FAILED_REASON" => with_failed_reason(String),
@@ -78,7 +78,7 @@ impl TelephonyExternalCallFinish {
 #[non_exhaustive]
 pub struct TelephonyExternalCallFinishResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `CALL_ID` (`string`).
     pub call_id: Option<String>,
     /// `EXTERNAL_CALL_ID` (`string`).
@@ -100,7 +100,7 @@ pub struct TelephonyExternalCallFinishResult {
     /// `CALL_VOTE` (`integer`).
     pub call_vote: Option<Numeric>,
     /// `COST` (`double`).
-    pub cost: Option<Numeric>,
+    pub cost: Option<Decimal>,
     /// `COST_CURRENCY` (`string`).
     pub cost_currency: Option<String>,
     /// `CALL_FAILED_CODE` (`string`).

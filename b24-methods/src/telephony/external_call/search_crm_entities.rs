@@ -38,7 +38,7 @@ impl TelephonyExternalCallSearchCrmEntities {
 #[non_exhaustive]
 pub struct TelephonyExternalCallSearchCrmEntitiesResultAssignedBy {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `TIMEMAN_STATUS` (`string`).
     pub timeman_status: Option<String>,
     /// `USER_PHONE_INNER` (`string`).

@@ -46,7 +46,7 @@ impl TelephonyExternalLineUpdate {
 #[non_exhaustive]
 pub struct TelephonyExternalLineUpdateResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -53,7 +53,7 @@ record!(TimemanScheduleGetResultAllowedDevices {
 #[non_exhaustive]
 pub struct TimemanScheduleGetResultShifts {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `BREAK_DURATION` (`integer`).
@@ -88,7 +88,7 @@ record!(TimemanScheduleGetResultShifts {
 #[non_exhaustive]
 pub struct TimemanScheduleGetResultCalendar {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `PARENT_CALENDAR_ID` (`integer`).
@@ -143,7 +143,7 @@ record!(TimemanScheduleGetResultScheduleViolationRulesUsersToNotify {
 #[non_exhaustive]
 pub struct TimemanScheduleGetResultScheduleViolationRules {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `SCHEDULE_ID` (`integer`).
     pub schedule_id: Option<Numeric>,
     /// `ENTITY_CODE` (`string`).
@@ -208,7 +208,7 @@ record!(TimemanScheduleGetResultScheduleViolationRules {
 #[non_exhaustive]
 pub struct TimemanScheduleGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SCHEDULE_TYPE` (`string`).

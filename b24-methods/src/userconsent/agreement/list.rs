@@ -21,7 +21,7 @@ record!(UserconsentAgreementList {});
 #[non_exhaustive]
 pub struct UserconsentAgreementListResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `ACTIVE` (`string`).

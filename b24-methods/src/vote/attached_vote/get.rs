@@ -39,7 +39,7 @@ record!(VoteAttachedVoteGet {
 #[non_exhaustive]
 pub struct VoteAttachedVoteGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `VOTE_ID` (`integer`).
     pub vote_id: Option<Numeric>,
     /// `COUNTER` (`integer`).

@@ -66,7 +66,7 @@ impl VoteAttachedVoteGetAnswerVoted {
 #[non_exhaustive]
 pub struct VoteAttachedVoteGetAnswerVotedResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `IMAGE` (`string`).

@@ -44,7 +44,7 @@ impl VoteAttachedVoteGetMany {
 #[non_exhaustive]
 pub struct VoteAttachedVoteGetManyResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `VOTE_ID` (`integer`).
     pub vote_id: Option<Numeric>,
     /// `COUNTER` (`integer`).

@@ -45,7 +45,7 @@ record!(VoteAttachedVoteGetWithVoted {
 #[non_exhaustive]
 pub struct VoteAttachedVoteGetWithVotedResultAttach {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `VOTE_ID` (`integer`).
     pub vote_id: Option<Numeric>,
     /// `COUNTER` (`integer`).
@@ -104,7 +104,7 @@ record!(VoteAttachedVoteGetWithVotedResultAttach {
 #[non_exhaustive]
 pub struct VoteAttachedVoteGetWithVotedResultVoted {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `IMAGE` (`string`).

@@ -58,7 +58,7 @@ impl VoteAttachedVoteVote {
 #[non_exhaustive]
 pub struct VoteAttachedVoteVoteResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `VOTE_ID` (`integer`).
     pub vote_id: Option<Numeric>,
     /// `COUNTER` (`integer`).

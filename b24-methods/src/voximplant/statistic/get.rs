@@ -62,7 +62,7 @@ pub struct VoximplantStatisticGetFilter {
     /// `CALL_VOTE` (`integer`).
     pub call_vote: Option<Numeric>,
     /// `COST` (`double`).
-    pub cost: Option<Numeric>,
+    pub cost: Option<Decimal>,
     /// `COST_CURRENCY` (`string`).
     pub cost_currency: Option<String>,
     /// `CALL_FAILED_CODE` (`string`).
@@ -109,7 +109,7 @@ record!(VoximplantStatisticGetFilter {
     opt call_log: "CALL_LOG" => with_call_log(String),
     opt call_record_url: "CALL_RECORD_URL" => with_call_record_url(String),
     opt call_vote: "CALL_VOTE" => with_call_vote(Numeric),
-    opt cost: "COST" => with_cost(Numeric),
+    opt cost: "COST" => with_cost(Decimal),
     opt cost_currency: "COST_CURRENCY" => with_cost_currency(String),
     opt call_failed_code: "CALL_FAILED_CODE" => with_call_failed_code(String),
     opt call_failed_reason: "CALL_FAILED_REASON" => with_call_failed_reason(String),
@@ -157,7 +157,7 @@ pub struct VoximplantStatisticGetSort {
     /// `CALL_VOTE` (`integer`).
     pub call_vote: Option<Numeric>,
     /// `COST` (`double`).
-    pub cost: Option<Numeric>,
+    pub cost: Option<Decimal>,
     /// `COST_CURRENCY` (`string`).
     pub cost_currency: Option<String>,
     /// `CALL_FAILED_CODE` (`string`).
@@ -204,7 +204,7 @@ record!(VoximplantStatisticGetSort {
     opt call_log: "CALL_LOG" => with_call_log(String),
     opt call_record_url: "CALL_RECORD_URL" => with_call_record_url(String),
     opt call_vote: "CALL_VOTE" => with_call_vote(Numeric),
-    opt cost: "COST" => with_cost(Numeric),
+    opt cost: "COST" => with_cost(Decimal),
     opt cost_currency: "COST_CURRENCY" => with_cost_currency(String),
     opt call_failed_code: "CALL_FAILED_CODE" => with_call_failed_code(String),
     opt call_failed_reason: "CALL_FAILED_REASON" => with_call_failed_reason(String),

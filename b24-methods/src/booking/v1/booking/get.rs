@@ -42,7 +42,7 @@ pub struct BookingV1BookingGetResult {
     /// `description` (`string`).
     pub description: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `resourceIds` (`array`).

@@ -71,7 +71,7 @@ pub struct BookingV1BookingListResult {
     /// `description` (`string`).
     pub description: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `resourceIds` (`array`).

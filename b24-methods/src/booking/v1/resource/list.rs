@@ -87,7 +87,7 @@ pub struct BookingV1ResourceListResult {
     /// `description` (`string`).
     pub description: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `infoDelay` (`integer`).
     pub info_delay: Option<Numeric>,
     /// `isConfirmationNotificationOn` (`string`).

@@ -52,7 +52,7 @@ pub struct BookingV1ResourceTypeGetResult {
     /// `delayedDelay` (`integer`).
     pub delayed_delay: Option<Numeric>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `infoDelay` (`integer`).
     pub info_delay: Option<Numeric>,
     /// `isConfirmationNotificationOn` (`string`).

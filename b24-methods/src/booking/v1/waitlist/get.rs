@@ -38,7 +38,7 @@ impl BookingV1WaitlistGet {
 #[non_exhaustive]
 pub struct BookingV1WaitlistGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `note` (`string`).
     pub note: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -44,7 +44,7 @@ record!(BookingV1WaitlistListFilter {
 #[non_exhaustive]
 pub struct BookingV1WaitlistListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `note` (`string`).
     pub note: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

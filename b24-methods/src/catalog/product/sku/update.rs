@@ -88,19 +88,19 @@ pub struct CatalogProductSkuUpdateFields {
     /// `vatIncluded` (`string`).
     pub vat_included: Option<String>,
     /// `height` (`double`).
-    pub height: Option<Numeric>,
+    pub height: Option<Decimal>,
     /// `length` (`double`).
-    pub length: Option<Numeric>,
+    pub length: Option<Decimal>,
     /// `weight` (`double`).
-    pub weight: Option<Numeric>,
+    pub weight: Option<Decimal>,
     /// `width` (`double`).
-    pub width: Option<Numeric>,
+    pub width: Option<Decimal>,
     /// `purchasingCurrency` (`string`).
     pub purchasing_currency: Option<String>,
     /// `purchasingPrice` (`double`).
-    pub purchasing_price: Option<Numeric>,
+    pub purchasing_price: Option<Decimal>,
     /// `quantity` (`double`).
-    pub quantity: Option<Numeric>,
+    pub quantity: Option<Decimal>,
     /// `propertyN` (`object | array`).
     pub property_n: Option<Value>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -131,13 +131,13 @@ record!(CatalogProductSkuUpdateFields {
     opt subscribe: "subscribe" => with_subscribe(String),
     opt vat_id: "vatId" => with_vat_id(Numeric),
     opt vat_included: "vatIncluded" => with_vat_included(String),
-    opt height: "height" => with_height(Numeric),
-    opt length: "length" => with_length(Numeric),
-    opt weight: "weight" => with_weight(Numeric),
-    opt width: "width" => with_width(Numeric),
+    opt height: "height" => with_height(Decimal),
+    opt length: "length" => with_length(Decimal),
+    opt weight: "weight" => with_weight(Decimal),
+    opt width: "width" => with_width(Decimal),
     opt purchasing_currency: "purchasingCurrency" => with_purchasing_currency(String),
-    opt purchasing_price: "purchasingPrice" => with_purchasing_price(Numeric),
-    opt quantity: "quantity" => with_quantity(Numeric),
+    opt purchasing_price: "purchasingPrice" => with_purchasing_price(Decimal),
+    opt quantity: "quantity" => with_quantity(Decimal),
     opt property_n: "propertyN" => with_property_n(Value),
 });
 

@@ -74,13 +74,13 @@ record!(CrmDealRecurringGetResultParams {
 #[non_exhaustive]
 pub struct CrmDealRecurringGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `DEAL_ID` (`integer`).
     pub deal_id: Option<Numeric>,
     /// `BASED_ID` (`integer`).
     pub based_id: Option<Numeric>,
     /// `ACTIVE` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `NEXT_EXECUTION` (`datetime`).
     pub next_execution: Option<DateTime>,
     /// `LAST_EXECUTION` (`datetime`).

@@ -78,7 +78,7 @@ record!(CrmDealRecurringUpdateFieldsParams {
 #[non_exhaustive]
 pub struct CrmDealRecurringUpdateFields {
     /// `ACTIVE` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `CATEGORY_ID` (`char`).
     pub category_id: Option<String>,
     /// `IS_LIMIT` (`char`).
@@ -96,7 +96,7 @@ pub struct CrmDealRecurringUpdateFields {
 }
 
 record!(CrmDealRecurringUpdateFields {
-    opt active: "ACTIVE" => with_active(String),
+    opt active: "ACTIVE" => with_active(Flag),
     opt category_id: "CATEGORY_ID" => with_category_id(String),
     opt is_limit: "IS_LIMIT" => with_is_limit(String),
     opt limit_repeat: "LIMIT_REPEAT" => with_limit_repeat(Numeric),

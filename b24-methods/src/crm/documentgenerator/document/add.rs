@@ -62,7 +62,7 @@ impl CrmDocumentgeneratorDocumentAdd {
 #[non_exhaustive]
 pub struct CrmDocumentgeneratorDocumentAddResultDocument {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `number` (`string`).

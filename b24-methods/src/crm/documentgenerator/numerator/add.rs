@@ -150,7 +150,7 @@ record!(CrmDocumentgeneratorNumeratorAddResultSettings {
 #[non_exhaustive]
 pub struct CrmDocumentgeneratorNumeratorAddResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `template` (`string`).

@@ -50,9 +50,9 @@ pub struct CrmDocumentgeneratorTemplateAddFields {
     /// `users` (`array`).
     pub users: Option<Vec<Value>>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -66,8 +66,8 @@ record!(CrmDocumentgeneratorTemplateAddFields {
     req region: "region",
     req entity_type_id: "entityTypeId",
     opt users: "users" => with_users(Vec<Value>),
-    opt active: "active" => with_active(String),
-    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt active: "active" => with_active(Flag),
+    opt with_stamps: "withStamps" => with_with_stamps(Flag),
     opt sort: "sort" => with_sort(Numeric),
 });
 

@@ -57,9 +57,9 @@ pub struct CrmDocumentgeneratorTemplateUpdateFields {
     /// `users` (`array`).
     pub users: Option<Vec<Value>>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -73,8 +73,8 @@ record!(CrmDocumentgeneratorTemplateUpdateFields {
     opt region: "region" => with_region(String),
     opt entity_type_id: "entityTypeId" => with_entity_type_id(Vec<Value>),
     opt users: "users" => with_users(Vec<Value>),
-    opt active: "active" => with_active(String),
-    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt active: "active" => with_active(Flag),
+    opt with_stamps: "withStamps" => with_with_stamps(Flag),
     opt sort: "sort" => with_sort(Numeric),
 });
 

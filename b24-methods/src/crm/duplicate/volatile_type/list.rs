@@ -23,7 +23,7 @@ record!(CrmDuplicateVolatileTypeList {});
 #[non_exhaustive]
 pub struct CrmDuplicateVolatileTypeListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `entityTypeId` (`integer`).
     pub entity_type_id: Option<Numeric>,
     /// `fieldCode` (`string`).

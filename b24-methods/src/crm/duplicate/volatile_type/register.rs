@@ -42,7 +42,7 @@ impl CrmDuplicateVolatileTypeRegister {
 #[non_exhaustive]
 pub struct CrmDuplicateVolatileTypeRegisterResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -21,7 +21,7 @@ record!(CrmEnumSettingsMode {});
 #[non_exhaustive]
 pub struct CrmEnumSettingsModeResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SYMBOL_CODE` (`string`).

@@ -38,7 +38,7 @@ impl CrmItemDeliveryGet {
 #[non_exhaustive]
 pub struct CrmItemDeliveryGetResult {
     /// `id` (`sale_order_shipment.id`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `accountNumber` (`string`).
     pub account_number: Option<String>,
     /// `deducted` (`string`).
@@ -46,7 +46,7 @@ pub struct CrmItemDeliveryGetResult {
     /// `dateDeducted` (`datetime`).
     pub date_deducted: Option<DateTime>,
     /// `priceDelivery` (`double`).
-    pub price_delivery: Option<Numeric>,
+    pub price_delivery: Option<Decimal>,
     /// `currency` (`string`).
     pub currency: Option<String>,
     /// `deliveryId` (`sale_delivery_service.ID`).

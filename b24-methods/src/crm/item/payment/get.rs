@@ -38,7 +38,7 @@ impl CrmItemPaymentGet {
 #[non_exhaustive]
 pub struct CrmItemPaymentGetResult {
     /// `id` (`sale_order_payment.id`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `accountNumber` (`string`).
     pub account_number: Option<String>,
     /// `paid` (`string`).
@@ -50,7 +50,7 @@ pub struct CrmItemPaymentGetResult {
     /// `paySystemId` (`sale_paysystem.id`).
     pub pay_system_id: Option<Numeric>,
     /// `sum` (`double`).
-    pub sum: Option<Numeric>,
+    pub sum: Option<Decimal>,
     /// `currency` (`string`).
     pub currency: Option<String>,
     /// `paySystemName` (`string`).

@@ -39,7 +39,7 @@ impl CrmLeadProductrowsGet {
 #[non_exhaustive]
 pub struct CrmLeadProductrowsGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `OWNER_ID` (`integer`).
     pub owner_id: Option<Numeric>,
     /// `OWNER_TYPE` (`string`).
@@ -73,9 +73,9 @@ pub struct CrmLeadProductrowsGetResult {
     /// `TAX_RATE` (`double`).
     pub tax_rate: Option<Numeric>,
     /// `TAX_INCLUDED` (`char`).
-    pub tax_included: Option<String>,
+    pub tax_included: Option<Flag>,
     /// `CUSTOMIZED` (`char`).
-    pub customized: Option<String>,
+    pub customized: Option<Flag>,
     /// `MEASURE_CODE` (`catalog_measure.code`).
     pub measure_code: Option<Value>,
     /// `MEASURE_NAME` (`string`).

@@ -39,7 +39,7 @@ impl CrmQuoteProductrowsGet {
 #[non_exhaustive]
 pub struct CrmQuoteProductrowsGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `OWNER_ID` (`integer`).
     pub owner_id: Option<Numeric>,
     /// `OWNER_TYPE` (`string`).

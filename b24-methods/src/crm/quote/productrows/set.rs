@@ -61,7 +61,7 @@ pub struct CrmQuoteProductrowsSetRows {
     /// `TAX_RATE` (`double`).
     pub tax_rate: Option<Numeric>,
     /// `TAX_INCLUDED` (`char`).
-    pub tax_included: Option<String>,
+    pub tax_included: Option<Flag>,
     /// `MEASURE_CODE` (`catalog_measure.code`).
     pub measure_code: Option<Value>,
     /// `MEASURE_NAME` (`string`).
@@ -82,7 +82,7 @@ record!(CrmQuoteProductrowsSetRows {
     opt discount_rate: "DISCOUNT_RATE" => with_discount_rate(Numeric),
     opt discount_sum: "DISCOUNT_SUM" => with_discount_sum(Numeric),
     opt tax_rate: "TAX_RATE" => with_tax_rate(Numeric),
-    opt tax_included: "TAX_INCLUDED" => with_tax_included(String),
+    opt tax_included: "TAX_INCLUDED" => with_tax_included(Flag),
     opt measure_code: "MEASURE_CODE" => with_measure_code(Value),
     opt measure_name: "MEASURE_NAME" => with_measure_name(String),
     opt sort: "SORT" => with_sort(Numeric),

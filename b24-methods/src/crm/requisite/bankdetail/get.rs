@@ -36,7 +36,7 @@ impl CrmRequisiteBankdetailGet {
 #[non_exhaustive]
 pub struct CrmRequisiteBankdetailGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `ENTITY_TYPE_ID` (`integer`).
     pub entity_type_id: Option<Numeric>,
     /// `ENTITY_ID` (`integer`).
@@ -58,7 +58,7 @@ pub struct CrmRequisiteBankdetailGetResult {
     /// `XML_ID` (`string`).
     pub xml_id: Option<String>,
     /// `ACTIVE` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `RQ_BANK_NAME` (`string`).

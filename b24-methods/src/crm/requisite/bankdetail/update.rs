@@ -49,7 +49,7 @@ pub struct CrmRequisiteBankdetailUpdateFields {
     /// `XML_ID` (`string`).
     pub xml_id: Option<String>,
     /// `ACTIVE` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `RQ_BANK_NAME` (`string`).
@@ -102,7 +102,7 @@ record!(CrmRequisiteBankdetailUpdateFields {
     opt name: "NAME" => with_name(String),
     opt code: "CODE" => with_code(String),
     opt xml_id: "XML_ID" => with_xml_id(String),
-    opt active: "ACTIVE" => with_active(String),
+    opt active: "ACTIVE" => with_active(Flag),
     opt sort: "SORT" => with_sort(Numeric),
     opt rq_bank_name: "RQ_BANK_NAME" => with_rq_bank_name(String),
     opt rq_bank_addr: "RQ_BANK_ADDR" => with_rq_bank_addr(String),

@@ -44,7 +44,7 @@ pub struct CrmRequisitePresetAddFields {
     /// `XML_ID` (`string`).
     pub xml_id: Option<String>,
     /// `ACTIVE` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -56,7 +56,7 @@ record!(CrmRequisitePresetAddFields {
     req country_id: "COUNTRY_ID",
     req name: "NAME",
     opt xml_id: "XML_ID" => with_xml_id(String),
-    opt active: "ACTIVE" => with_active(String),
+    opt active: "ACTIVE" => with_active(Flag),
     opt sort: "SORT" => with_sort(Numeric),
 });
 

@@ -21,7 +21,7 @@ record!(CrmRequisitePresetCountries {});
 #[non_exhaustive]
 pub struct CrmRequisitePresetCountriesResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `CODE` (`string`).
     pub code: Option<String>,
     /// `TITLE` (`string`).

@@ -36,7 +36,7 @@ impl CrmRequisitePresetGet {
 #[non_exhaustive]
 pub struct CrmRequisitePresetGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `ENTITY_TYPE_ID` (`integer`).
     pub entity_type_id: Option<Numeric>,
     /// `COUNTRY_ID` (`integer`).

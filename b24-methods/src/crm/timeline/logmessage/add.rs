@@ -85,7 +85,7 @@ impl CrmTimelineLogmessageAddFields {
 #[non_exhaustive]
 pub struct CrmTimelineLogmessageAddResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `created` (`datetime`).
     pub created: Option<DateTime>,
     /// `authorId` (`integer`).

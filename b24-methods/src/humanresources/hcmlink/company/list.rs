@@ -56,7 +56,7 @@ record!(HumanresourcesHcmlinkCompanyListResultFields {
 #[non_exhaustive]
 pub struct HumanresourcesHcmlinkCompanyListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `company` (`string`).
     pub company: Option<String>,
     /// `crmCompanyId` (`integer`).

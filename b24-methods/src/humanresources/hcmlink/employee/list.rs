@@ -50,7 +50,7 @@ impl HumanresourcesHcmlinkEmployeeList {
 #[non_exhaustive]
 pub struct HumanresourcesHcmlinkEmployeeListResultEmployees {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `employee` (`string`).
     pub employee: Option<String>,
     /// `data` (`object`).
@@ -73,7 +73,7 @@ record!(HumanresourcesHcmlinkEmployeeListResultEmployees {
 #[non_exhaustive]
 pub struct HumanresourcesHcmlinkEmployeeListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `company` (`string`).
     pub company: Option<String>,
     /// `person` (`string`).

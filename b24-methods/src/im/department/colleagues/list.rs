@@ -50,7 +50,7 @@ record!(ImDepartmentColleaguesListResultPhones {
 #[non_exhaustive]
 pub struct ImDepartmentColleaguesListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

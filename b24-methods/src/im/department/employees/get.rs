@@ -59,7 +59,7 @@ record!(ImDepartmentEmployeesGetResultPhones {
 #[non_exhaustive]
 pub struct ImDepartmentEmployeesGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

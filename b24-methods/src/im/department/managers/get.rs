@@ -59,7 +59,7 @@ record!(ImDepartmentManagersGetResultPhones {
 #[non_exhaustive]
 pub struct ImDepartmentManagersGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

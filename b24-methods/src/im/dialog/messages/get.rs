@@ -70,7 +70,7 @@ record!(ImDialogMessagesGetResultMessagesParams {
 #[non_exhaustive]
 pub struct ImDialogMessagesGetResultMessages {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `chat_id` (`integer`).
     pub chat_id: Option<Numeric>,
     /// `author_id` (`integer`).
@@ -111,7 +111,7 @@ record!(ImDialogMessagesGetResultMessages {
 #[non_exhaustive]
 pub struct ImDialogMessagesGetResultUsers {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).
@@ -275,7 +275,7 @@ record!(ImDialogMessagesGetResultFilesMediaUrl {
 #[non_exhaustive]
 pub struct ImDialogMessagesGetResultFiles {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `chatId` (`integer`).
     pub chat_id: Option<Numeric>,
     /// `date` (`datetime`).

@@ -66,7 +66,7 @@ impl ImDialogMessagesSearch {
 #[non_exhaustive]
 pub struct ImDialogMessagesSearchResultMessages {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `chatId` (`integer`).
     pub chat_id: Option<Numeric>,
     /// `chat_id` (`integer`).
@@ -125,7 +125,7 @@ record!(ImDialogMessagesSearchResultMessages {
 #[non_exhaustive]
 pub struct ImDialogMessagesSearchResultUsers {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).
@@ -220,7 +220,7 @@ record!(ImDialogMessagesSearchResultUsers {
 #[non_exhaustive]
 pub struct ImDialogMessagesSearchResultAdditionalMessages {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `chatId` (`integer`).
     pub chat_id: Option<Numeric>,
     /// `chat_id` (`integer`).

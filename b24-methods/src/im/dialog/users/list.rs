@@ -78,7 +78,7 @@ record!(ImDialogUsersListResultPhones {
 #[non_exhaustive]
 pub struct ImDialogUsersListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

@@ -38,7 +38,7 @@ impl ImDiskFileSave {
 #[non_exhaustive]
 pub struct ImDiskFileSaveResultFolder {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
@@ -55,7 +55,7 @@ record!(ImDiskFileSaveResultFolder {
 #[non_exhaustive]
 pub struct ImDiskFileSaveResultFile {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

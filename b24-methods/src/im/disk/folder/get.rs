@@ -45,7 +45,7 @@ impl ImDiskFolderGet {
 #[non_exhaustive]
 pub struct ImDiskFolderGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -57,7 +57,7 @@ record!(ImNotifyHistorySearch {
 #[non_exhaustive]
 pub struct ImNotifyHistorySearchResultNotifications {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `chat_id` (`integer`).
     pub chat_id: Option<Numeric>,
     /// `author_id` (`integer`).
@@ -133,7 +133,7 @@ record!(ImNotifyHistorySearchResultUsersPhones {
 #[non_exhaustive]
 pub struct ImNotifyHistorySearchResultUsers {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

@@ -129,7 +129,7 @@ record!(ImSearchChatListResultPermissions {
 #[non_exhaustive]
 pub struct ImSearchChatListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `parent_chat_id` (`integer`).
     pub parent_chat_id: Option<Numeric>,
     /// `parent_message_id` (`integer`).

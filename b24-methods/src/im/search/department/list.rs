@@ -70,7 +70,7 @@ record!(ImSearchDepartmentListResultManagerUserDataPhones {
 #[non_exhaustive]
 pub struct ImSearchDepartmentListResultManagerUserData {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).
@@ -165,7 +165,7 @@ record!(ImSearchDepartmentListResultManagerUserData {
 #[non_exhaustive]
 pub struct ImSearchDepartmentListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `full_name` (`string`).

@@ -71,7 +71,7 @@ record!(ImSearchLastGetResultUserPhones {
 #[non_exhaustive]
 pub struct ImSearchLastGetResultUser {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).
@@ -166,7 +166,7 @@ record!(ImSearchLastGetResultUser {
 #[non_exhaustive]
 pub struct ImSearchLastGetResultChat {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `owner` (`integer`).

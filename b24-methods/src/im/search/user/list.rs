@@ -70,7 +70,7 @@ record!(ImSearchUserListResultPhones {
 #[non_exhaustive]
 pub struct ImSearchUserListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `first_name` (`string`).

@@ -66,7 +66,7 @@ record!(ImUserListGetResultPhones {
 #[non_exhaustive]
 pub struct ImUserListGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

@@ -75,7 +75,7 @@ impl ImV2FileUploadFields {
 #[non_exhaustive]
 pub struct ImV2FileUploadResultFile {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `chatId` (`integer`).
     pub chat_id: Option<Numeric>,
     /// `date` (`datetime`).

@@ -33,7 +33,7 @@ record!(ImbotV2BotGet {
 #[non_exhaustive]
 pub struct ImbotV2BotGetResultBot {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `code` (`string`).
     pub code: Option<String>,
     /// `type` (`string`).
@@ -86,7 +86,7 @@ record!(ImbotV2BotGetResultBot {
 #[non_exhaustive]
 pub struct ImbotV2BotGetResultUsers {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

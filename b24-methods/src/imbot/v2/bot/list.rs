@@ -36,7 +36,7 @@ record!(ImbotV2BotList {
 #[non_exhaustive]
 pub struct ImbotV2BotListResultBots {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `code` (`string`).
     pub code: Option<String>,
     /// `type` (`string`).
@@ -89,7 +89,7 @@ record!(ImbotV2BotListResultBots {
 #[non_exhaustive]
 pub struct ImbotV2BotListResultUsers {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

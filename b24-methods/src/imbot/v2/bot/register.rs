@@ -147,7 +147,7 @@ impl ImbotV2BotRegisterFields {
 #[non_exhaustive]
 pub struct ImbotV2BotRegisterResultBot {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `code` (`string`).
     pub code: Option<String>,
     /// `type` (`string`).
@@ -200,7 +200,7 @@ record!(ImbotV2BotRegisterResultBot {
 #[non_exhaustive]
 pub struct ImbotV2BotRegisterResultUsers {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

@@ -110,7 +110,7 @@ record!(ImbotV2BotUpdateFields {
 #[non_exhaustive]
 pub struct ImbotV2BotUpdateResultBot {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `code` (`string`).
     pub code: Option<String>,
     /// `type` (`string`).
@@ -163,7 +163,7 @@ record!(ImbotV2BotUpdateResultBot {
 #[non_exhaustive]
 pub struct ImbotV2BotUpdateResultUsers {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

@@ -78,7 +78,7 @@ record!(ImbotV2ChatAddFields {
 #[non_exhaustive]
 pub struct ImbotV2ChatAddResultChat {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `dialogId` (`string`).
     pub dialog_id: Option<String>,
     /// `name` (`string`).
@@ -128,7 +128,7 @@ record!(ImbotV2ChatAddResultChat {
 #[non_exhaustive]
 pub struct ImbotV2ChatAddResultUsers {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

@@ -46,7 +46,7 @@ impl ImbotV2ChatGet {
 #[non_exhaustive]
 pub struct ImbotV2ChatGetResultChat {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `dialogId` (`string`).
     pub dialog_id: Option<String>,
     /// `name` (`string`).

@@ -42,7 +42,7 @@ impl ImbotV2CommandList {
 #[non_exhaustive]
 pub struct ImbotV2CommandListResultCommands {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `botId` (`integer`).
     pub bot_id: Option<Numeric>,
     /// `command` (`string`).

@@ -94,7 +94,7 @@ impl ImbotV2CommandRegisterFields {
 #[non_exhaustive]
 pub struct ImbotV2CommandRegisterResultCommand {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `botId` (`integer`).
     pub bot_id: Option<Numeric>,
     /// `command` (`string`).

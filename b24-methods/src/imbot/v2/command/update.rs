@@ -83,7 +83,7 @@ record!(ImbotV2CommandUpdateFields {
 #[non_exhaustive]
 pub struct ImbotV2CommandUpdateResultCommand {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `botId` (`integer`).
     pub bot_id: Option<Numeric>,
     /// `command` (`string`).

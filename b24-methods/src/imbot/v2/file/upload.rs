@@ -87,7 +87,7 @@ impl ImbotV2FileUploadFields {
 #[non_exhaustive]
 pub struct ImbotV2FileUploadResultFile {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `chatId` (`integer`).
     pub chat_id: Option<Numeric>,
     /// `name` (`string`).

@@ -56,9 +56,9 @@ record!(ImopenlinesConfigListGetParams {
 #[non_exhaustive]
 pub struct ImopenlinesConfigListGetOptions {
     /// `QUEUE` (`char`).
-    pub queue: Option<String>,
+    pub queue: Option<Flag>,
     /// `CONFIG_QUEUE` (`char`).
-    pub config_queue: Option<String>,
+    pub config_queue: Option<Flag>,
     /// `CHECK_PERMISSION` (`string`).
     pub check_permission: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -66,8 +66,8 @@ pub struct ImopenlinesConfigListGetOptions {
 }
 
 record!(ImopenlinesConfigListGetOptions {
-    opt queue: "QUEUE" => with_queue(String),
-    opt config_queue: "CONFIG_QUEUE" => with_config_queue(String),
+    opt queue: "QUEUE" => with_queue(Flag),
+    opt config_queue: "CONFIG_QUEUE" => with_config_queue(Flag),
     opt check_permission: "CHECK_PERMISSION" => with_check_permission(String),
 });
 

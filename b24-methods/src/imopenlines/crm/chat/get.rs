@@ -17,7 +17,7 @@ pub struct ImopenlinesCrmChatGet {
     /// `CRM_ENTITY` (`integer`), required.
     pub crm_entity: Numeric,
     /// `ACTIVE_ONLY` (`char`).
-    pub active_only: Option<String>,
+    pub active_only: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,7 +25,7 @@ pub struct ImopenlinesCrmChatGet {
 record!(ImopenlinesCrmChatGet {
     req crm_entity_type: "CRM_ENTITY_TYPE",
     req crm_entity: "CRM_ENTITY",
-    opt active_only: "ACTIVE_ONLY" => with_active_only(String),
+    opt active_only: "ACTIVE_ONLY" => with_active_only(Flag),
 });
 
 #[allow(deprecated)]

@@ -23,7 +23,7 @@ pub struct ImopenlinesNetworkMessageAdd {
     /// `KEYBOARD` (`object`).
     pub keyboard: Option<Value>,
     /// `URL_PREVIEW` (`char`).
-    pub url_preview: Option<String>,
+    pub url_preview: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -34,7 +34,7 @@ record!(ImopenlinesNetworkMessageAdd {
     req message: "MESSAGE",
     opt attach: "ATTACH" => with_attach(Value),
     opt keyboard: "KEYBOARD" => with_keyboard(Value),
-    opt url_preview: "URL_PREVIEW" => with_url_preview(String),
+    opt url_preview: "URL_PREVIEW" => with_url_preview(Flag),
 });
 
 #[allow(deprecated)]

@@ -38,7 +38,7 @@ impl NoteDocumentTreeList {
 #[non_exhaustive]
 pub struct NoteDocumentTreeListItems {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `collectionId` (`integer`).
     pub collection_id: Option<Numeric>,
     /// `parentId` (`integer`).

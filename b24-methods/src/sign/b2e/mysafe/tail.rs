@@ -28,7 +28,7 @@ record!(SignB2eMysafeTail {
 #[non_exhaustive]
 pub struct SignB2eMysafeTailResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `create_date` (`string`).

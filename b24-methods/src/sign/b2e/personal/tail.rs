@@ -28,7 +28,7 @@ record!(SignB2ePersonalTail {
 #[non_exhaustive]
 pub struct SignB2ePersonalTailResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `signed_date` (`string`).

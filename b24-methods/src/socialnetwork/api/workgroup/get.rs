@@ -196,7 +196,7 @@ record!(SocialnetworkApiWorkgroupGetResultOwnerData {
 #[non_exhaustive]
 pub struct SocialnetworkApiWorkgroupGetResultSubjectData {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
@@ -409,7 +409,7 @@ record!(SocialnetworkApiWorkgroupGetResultAdditionalData {
 #[non_exhaustive]
 pub struct SocialnetworkApiWorkgroupGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `ACTIVE` (`boolean`).
     pub active: Option<Flag>,
     /// `SITE_ID` (`string`).

@@ -67,7 +67,7 @@ record!(TaskItemUserfieldGetResultSettings {
 #[non_exhaustive]
 pub struct TaskItemUserfieldGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `ENTITY_ID` (`string`).
     pub entity_id: Option<String>,
     /// `FIELD_NAME` (`string`).

@@ -28,7 +28,7 @@ record!(TaskItemUserfieldGetlist {
 #[non_exhaustive]
 pub struct TaskItemUserfieldGetlistResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `ENTITY_ID` (`string`).
     pub entity_id: Option<String>,
     /// `FIELD_NAME` (`string`).
@@ -40,17 +40,17 @@ pub struct TaskItemUserfieldGetlistResult {
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `MULTIPLE` (`char`).
-    pub multiple: Option<String>,
+    pub multiple: Option<Flag>,
     /// `MANDATORY` (`char`).
-    pub mandatory: Option<String>,
+    pub mandatory: Option<Flag>,
     /// `SHOW_FILTER` (`char`).
-    pub show_filter: Option<String>,
+    pub show_filter: Option<Flag>,
     /// `SHOW_IN_LIST` (`char`).
-    pub show_in_list: Option<String>,
+    pub show_in_list: Option<Flag>,
     /// `EDIT_IN_LIST` (`char`).
-    pub edit_in_list: Option<String>,
+    pub edit_in_list: Option<Flag>,
     /// `IS_SEARCHABLE` (`char`).
-    pub is_searchable: Option<String>,
+    pub is_searchable: Option<Flag>,
     /// `SETTINGS` (`object`).
     pub settings: Option<Value>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -128,7 +128,7 @@ impl TasksFlowFlowCreateFlowData {
 #[non_exhaustive]
 pub struct TasksFlowFlowCreateResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `creatorId` (`integer`).
     pub creator_id: Option<Numeric>,
     /// `ownerId` (`integer`).

@@ -38,7 +38,7 @@ impl TasksFlowFlowGet {
 #[non_exhaustive]
 pub struct TasksFlowFlowGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `creatorId` (`integer`).
     pub creator_id: Option<Numeric>,
     /// `ownerId` (`integer`).

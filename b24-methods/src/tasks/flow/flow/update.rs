@@ -132,7 +132,7 @@ impl TasksFlowFlowUpdateFlowData {
 #[non_exhaustive]
 pub struct TasksFlowFlowUpdateResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `creatorId` (`integer`).
     pub creator_id: Option<Numeric>,
     /// `ownerId` (`integer`).

@@ -46,7 +46,7 @@ impl TasksTaskHistoryList {
 #[non_exhaustive]
 pub struct TasksTaskHistoryListResultUser {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `lastName` (`string`).
@@ -72,7 +72,7 @@ record!(TasksTaskHistoryListResultUser {
 #[non_exhaustive]
 pub struct TasksTaskHistoryListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `createdDate` (`string`).
     pub created_date: Option<String>,
     /// `field` (`string`).

@@ -84,7 +84,7 @@ record!(TasksTaskResultAddItemRights {
 #[non_exhaustive]
 pub struct TasksTaskResultAddItem {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `taskId` (`integer`).
     pub task_id: Option<Numeric>,
     /// `text` (`string`).

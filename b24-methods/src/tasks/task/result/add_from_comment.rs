@@ -38,7 +38,7 @@ impl TasksTaskResultAddFromComment {
 #[non_exhaustive]
 pub struct TasksTaskResultAddFromCommentResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `taskId` (`integer`).
     pub task_id: Option<Numeric>,
     /// `commentId` (`integer`).

@@ -38,7 +38,7 @@ impl TasksTaskResultList {
 #[non_exhaustive]
 pub struct TasksTaskResultListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `taskId` (`integer`).
     pub task_id: Option<Numeric>,
     /// `commentId` (`integer`).

@@ -207,7 +207,7 @@ record!(TimemanTimecontrolReportsGetResultDays {
 #[non_exhaustive]
 pub struct TimemanTimecontrolReportsGetResultUser {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

@@ -38,7 +38,7 @@ impl BookingV1BookingClientList {
 #[non_exhaustive]
 pub struct BookingV1BookingClientListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `type` (`object`).
     pub type_: Option<Value>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -38,7 +38,7 @@ impl BookingV1ResourceSlotsList {
 #[non_exhaustive]
 pub struct BookingV1ResourceSlotsListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `from` (`integer`).
     pub from: Option<Numeric>,
     /// `to` (`integer`).

@@ -38,7 +38,7 @@ impl BookingV1WaitlistClientList {
 #[non_exhaustive]
 pub struct BookingV1WaitlistClientListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `type` (`object`).
     pub type_: Option<Value>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

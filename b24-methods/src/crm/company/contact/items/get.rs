@@ -44,7 +44,7 @@ pub struct CrmCompanyContactItemsGetResult {
     /// `ROLE_ID` (`integer`).
     pub role_id: Option<Numeric>,
     /// `IS_PRIMARY` (`char`).
-    pub is_primary: Option<String>,
+    pub is_primary: Option<Flag>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -47,7 +47,7 @@ pub struct CrmCompanyContactItemsSetItems {
     /// `CONTACT_ID` (`crm_entity`), required.
     pub contact_id: Numeric,
     /// `IS_PRIMARY` (`char`).
-    pub is_primary: Option<String>,
+    pub is_primary: Option<Flag>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -56,7 +56,7 @@ pub struct CrmCompanyContactItemsSetItems {
 
 record!(CrmCompanyContactItemsSetItems {
     req contact_id: "CONTACT_ID",
-    opt is_primary: "IS_PRIMARY" => with_is_primary(String),
+    opt is_primary: "IS_PRIMARY" => with_is_primary(Flag),
     opt sort: "SORT" => with_sort(Numeric),
 });
 

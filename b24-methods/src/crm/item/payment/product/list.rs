@@ -46,7 +46,7 @@ impl CrmItemPaymentProductList {
 #[non_exhaustive]
 pub struct CrmItemPaymentProductListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `paymentId` (`sale_order_payment.id`).
     pub payment_id: Option<Numeric>,
     /// `quantity` (`double`).

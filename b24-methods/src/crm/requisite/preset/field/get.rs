@@ -40,11 +40,11 @@ impl CrmRequisitePresetFieldGet {
 #[non_exhaustive]
 pub struct CrmRequisitePresetFieldGetResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `FIELD_TITLE` (`string`).
     pub field_title: Option<String>,
     /// `IN_SHORT_LIST` (`char`).
-    pub in_short_list: Option<String>,
+    pub in_short_list: Option<Flag>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -36,7 +36,7 @@ impl CrmRequisitePresetFieldList {
 #[non_exhaustive]
 pub struct CrmRequisitePresetFieldListResult {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `FIELD_NAME` (`string`).
     pub field_name: Option<String>,
     /// `FIELD_TITLE` (`string`).

@@ -54,7 +54,7 @@ pub struct CrmRequisitePresetFieldUpdateFields {
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `IN_SHORT_LIST` (`char`).
-    pub in_short_list: Option<String>,
+    pub in_short_list: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -63,7 +63,7 @@ record!(CrmRequisitePresetFieldUpdateFields {
     req field_name: "FIELD_NAME",
     opt field_title: "FIELD_TITLE" => with_field_title(String),
     opt sort: "SORT" => with_sort(Numeric),
-    opt in_short_list: "IN_SHORT_LIST" => with_in_short_list(String),
+    opt in_short_list: "IN_SHORT_LIST" => with_in_short_list(Flag),
 });
 
 #[allow(deprecated)]

@@ -30,7 +30,7 @@ record!(HumanresourcesHcmlinkCompanyUserList {
 #[non_exhaustive]
 pub struct HumanresourcesHcmlinkCompanyUserListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `company` (`string`).
     pub company: Option<String>,
     /// `crmCompanyId` (`integer`).

@@ -46,7 +46,7 @@ impl ImbotV2ChatMessageGet {
 #[non_exhaustive]
 pub struct ImbotV2ChatMessageGetResultMessage {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `chatId` (`integer`).
     pub chat_id: Option<Numeric>,
     /// `authorId` (`integer`).
@@ -87,7 +87,7 @@ record!(ImbotV2ChatMessageGetResultMessage {
 #[non_exhaustive]
 pub struct ImbotV2ChatMessageGetResultUser {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

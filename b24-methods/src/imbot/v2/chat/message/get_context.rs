@@ -50,7 +50,7 @@ impl ImbotV2ChatMessageGetContext {
 #[non_exhaustive]
 pub struct ImbotV2ChatMessageGetContextResultMessages {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `chatId` (`integer`).
     pub chat_id: Option<Numeric>,
     /// `authorId` (`integer`).
@@ -91,7 +91,7 @@ record!(ImbotV2ChatMessageGetContextResultMessages {
 #[non_exhaustive]
 pub struct ImbotV2ChatMessageGetContextResultUsers {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `name` (`string`).

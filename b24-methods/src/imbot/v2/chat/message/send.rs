@@ -85,7 +85,7 @@ record!(ImbotV2ChatMessageSendFields {
 #[non_exhaustive]
 pub struct ImbotV2ChatMessageSendResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `uuidMap` (`object`).
     pub uuid_map: Option<Value>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -71,7 +71,7 @@ impl TasksApiScrumBacklogAddFields {
 #[non_exhaustive]
 pub struct TasksApiScrumBacklogAddResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `createdBy` (`integer`).

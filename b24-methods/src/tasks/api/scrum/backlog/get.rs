@@ -38,7 +38,7 @@ impl TasksApiScrumBacklogGet {
 #[non_exhaustive]
 pub struct TasksApiScrumBacklogGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `createdBy` (`integer`).

@@ -65,7 +65,7 @@ record!(TasksApiScrumBacklogUpdateFields {
 #[non_exhaustive]
 pub struct TasksApiScrumBacklogUpdateResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `createdBy` (`integer`).

@@ -87,7 +87,7 @@ impl TasksApiScrumEpicAddFields {
 #[non_exhaustive]
 pub struct TasksApiScrumEpicAddResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `name` (`string`).

@@ -38,7 +38,7 @@ impl TasksApiScrumEpicGet {
 #[non_exhaustive]
 pub struct TasksApiScrumEpicGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `name` (`string`).

@@ -36,7 +36,7 @@ record!(TasksApiScrumEpicList {
 #[non_exhaustive]
 pub struct TasksApiScrumEpicListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `name` (`string`).

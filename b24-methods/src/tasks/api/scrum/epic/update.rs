@@ -86,7 +86,7 @@ impl TasksApiScrumEpicUpdateFields {
 #[non_exhaustive]
 pub struct TasksApiScrumEpicUpdateResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `name` (`string`).

@@ -38,7 +38,7 @@ impl TasksApiScrumKanbanGetStages {
 #[non_exhaustive]
 pub struct TasksApiScrumKanbanGetStagesResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `type` (`string`).

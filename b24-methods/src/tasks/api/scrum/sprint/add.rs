@@ -83,7 +83,7 @@ impl TasksApiScrumSprintAddFields {
 #[non_exhaustive]
 pub struct TasksApiScrumSprintAddResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `entityType` (`string`).

@@ -38,7 +38,7 @@ impl TasksApiScrumSprintComplete {
 #[non_exhaustive]
 pub struct TasksApiScrumSprintCompleteResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `entityType` (`string`).

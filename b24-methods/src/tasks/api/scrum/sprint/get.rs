@@ -27,7 +27,7 @@ record!(TasksApiScrumSprintGet {
 #[non_exhaustive]
 pub struct TasksApiScrumSprintGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `entityType` (`string`).

@@ -124,7 +124,7 @@ record!(TasksApiScrumSprintListFilter {
 #[non_exhaustive]
 pub struct TasksApiScrumSprintListResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `entityType` (`string`).

@@ -38,7 +38,7 @@ impl TasksApiScrumSprintStart {
 #[non_exhaustive]
 pub struct TasksApiScrumSprintStartResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `entityType` (`string`).

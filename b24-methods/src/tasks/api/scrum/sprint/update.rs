@@ -71,7 +71,7 @@ record!(TasksApiScrumSprintUpdateFields {
 #[non_exhaustive]
 pub struct TasksApiScrumSprintUpdateResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Numeric>,
     /// `entityType` (`string`).

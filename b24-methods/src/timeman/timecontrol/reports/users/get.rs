@@ -25,7 +25,7 @@ record!(TimemanTimecontrolReportsUsersGet {
 #[non_exhaustive]
 pub struct TimemanTimecontrolReportsUsersGetResult {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `first_name` (`string`).
