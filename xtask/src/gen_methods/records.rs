@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::entities::{EntityUse, names_entity};
 use super::model::Field;
 use super::naming::{TypeNames, is_wire_ident, pascal, snake};
 use super::types::{Ty, id_like, reconcile, scalar};
@@ -39,6 +40,8 @@ pub(super) struct Mapper<'a> {
     pub(super) structs: Vec<StructDef>,
     /// Rows whose documented type the documentation's own example contradicts.
     pub(super) reconciled: usize,
+    /// The folder's entity, when the method shares it (see `entities`).
+    pub(super) entity: Option<EntityUse>,
 }
 
 impl<'a> Mapper<'a> {
@@ -48,6 +51,7 @@ impl<'a> Mapper<'a> {
             names,
             structs: Vec::new(),
             reconciled: 0,
+            entity: None,
         }
     }
 
@@ -60,6 +64,9 @@ impl<'a> Mapper<'a> {
         request: bool,
         example: Option<&Value>,
     ) -> (Ty, bool) {
+        if let Some(ty) = self.entity_type(row, request) {
+            return (ty, row.ty.contains("null"));
+        }
         let tokens: Vec<&str> = row
             .ty
             .split('|')
@@ -129,6 +136,25 @@ impl<'a> Mapper<'a> {
             self.reconciled += 1;
         }
         (reconciled, nullable)
+    }
+
+    /// The entity's type for a row typed as the entity (`deal`, `deal[]`) or for the `fields`
+    /// parameter of a method whose fields are the entity.
+    fn entity_type(&self, row: &Field, request: bool) -> Option<Ty> {
+        let entity = self.entity.as_ref()?;
+        let record = Ty::Struct(entity.path.clone());
+        if names_entity(&row.ty, &entity.token) {
+            return Some(if row.ty.contains("[]") {
+                record.list_of()
+            } else {
+                record
+            });
+        }
+        let fields = entity.fields
+            && request
+            && row.name.eq_ignore_ascii_case("fields")
+            && !row.children.is_empty();
+        fields.then_some(record)
     }
 
     /// Generates the record of a row with children and returns its type.

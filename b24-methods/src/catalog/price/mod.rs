@@ -15,3 +15,31 @@ pub mod list;
 pub mod modify;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.price` entity, shared by `catalog.price.add`, `catalog.price.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Price {
+    /// `productId` (`catalog_product.id`).
+    pub product_id: Option<Numeric>,
+    /// `catalogGroupId` (`catalog_price_type.id`).
+    pub catalog_group_id: Option<Numeric>,
+    /// `price` (`double`).
+    pub price: Option<Numeric>,
+    /// `currency` (`string`).
+    pub currency: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Price {
+    opt product_id: "productId" => with_product_id(Numeric),
+    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
+    opt price: "price" => with_price(Numeric),
+    opt currency: "currency" => with_currency(String),
+});

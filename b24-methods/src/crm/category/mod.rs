@@ -13,3 +13,28 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.category` entity, shared by `crm.category.add`, `crm.category.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Category {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `isDefault` (`boolean`).
+    pub is_default: Option<Flag>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Category {
+    opt name: "name" => with_name(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt is_default: "isDefault" => with_is_default(Flag),
+});

@@ -58,7 +58,7 @@ impl CrmItemList {
 #[non_exhaustive]
 pub struct CrmItemListResult {
     /// `items` (`item[]`).
-    pub items: Option<Vec<Value>>,
+    pub items: Option<Vec<crate::crm::item::Item>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

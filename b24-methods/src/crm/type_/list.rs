@@ -33,7 +33,7 @@ record!(CrmTypeList {
 #[non_exhaustive]
 pub struct CrmTypeListResult {
     /// `types` (`type[]`).
-    pub types: Option<Vec<Value>>,
+    pub types: Option<Vec<crate::crm::type_::Type>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -13,3 +13,46 @@ pub mod getfields;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.documentgenerator.template` entity, shared by `crm.documentgenerator.template.add`, `crm.documentgenerator.template.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Template {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `file` (`file`).
+    pub file: Option<FileData>,
+    /// `numeratorId` (`integer`).
+    pub numerator_id: Option<Numeric>,
+    /// `region` (`string`).
+    pub region: Option<String>,
+    /// `entityTypeId` (`array`).
+    pub entity_type_id: Option<Vec<Value>>,
+    /// `users` (`array`).
+    pub users: Option<Value>,
+    /// `active` (`char`).
+    pub active: Option<String>,
+    /// `withStamps` (`char`).
+    pub with_stamps: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Template {
+    opt name: "name" => with_name(String),
+    opt file: "file" => with_file(FileData),
+    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
+    opt region: "region" => with_region(String),
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Vec<Value>),
+    opt users: "users" => with_users(Value),
+    opt active: "active" => with_active(String),
+    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt sort: "sort" => with_sort(Numeric),
+});
