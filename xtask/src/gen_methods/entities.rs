@@ -105,6 +105,9 @@ impl Entities {
                     .unwrap_or(result)
                     .clone()
             });
+            if let Some(Value::Object(sent)) = &example {
+                rows.extend(sent_rows(sent, &rows));
+            }
             let roles: Vec<String> = users
                 .iter()
                 .map(|entry| format!("`{}`", entry.method))
@@ -164,6 +167,43 @@ fn entity_name(folder: &str, names: &TypeNames) -> String {
         Some(parent) if !names.is_free(&last) => format!("{}{last}", pascal(parent)),
         _ => last,
     }
+}
+
+/// Rows for the IDs and times the `get` example sends but no table documents (`crm.item.get`
+/// sends `id`, `createdBy`, `createdTime`, … while its tables document only what `add` takes):
+/// an integer named as an ID (`id`, `…Id`, `…By`) or an ISO date-time string. Other keys,
+/// and names with digits (one portal's or one entity type's fields: `parentId1222`), stay in
+/// `extra`.
+fn sent_rows(sent: &serde_json::Map<String, Value>, documented: &[Field]) -> Vec<Field> {
+    let is_date_time = |text: &str| {
+        let bytes = text.as_bytes();
+        bytes.len() >= 19
+            && bytes[..4].iter().all(u8::is_ascii_digit)
+            && bytes[4] == b'-'
+            && bytes[10] == b'T'
+    };
+    sent.iter()
+        .filter(|(key, _)| !key.chars().any(|c| c.is_ascii_digit()))
+        .filter(|(key, _)| {
+            !documented
+                .iter()
+                .any(|row| row.name.eq_ignore_ascii_case(key))
+        })
+        .filter_map(|(key, value)| {
+            let id_like = key == "id" || key.ends_with("Id") || key.ends_with("By");
+            let ty = match value {
+                Value::Number(number) if id_like && number.is_u64() => "integer",
+                Value::String(text) if is_date_time(text) => "datetime",
+                _ => return None,
+            };
+            Some(Field {
+                name: key.clone(),
+                ty: ty.to_owned(),
+                required: false,
+                children: Vec::new(),
+            })
+        })
+        .collect()
 }
 
 /// Whether a documented type names the entity (`deal`, `deal[]`, `deal | null`).
@@ -261,6 +301,27 @@ mod tests {
                 .is_none()
         );
         assert!(entities.use_of("crm.deal.delete", &crm).is_none());
+    }
+
+    #[test]
+    fn ids_and_times_of_the_get_example_join_the_entity() {
+        let sent = json!({"id": 5, "title": "t", "createdBy": 1, "createdTime": "2024-07-22T18:00:08+02:00",
+            "parentId1222": 3, "opportunity": 10, "isNew": "Y", "movedBy": null});
+        let documented: Vec<Field> =
+            serde_json::from_value(json!([{"name": "title", "type": "string"}])).unwrap();
+        let rows = sent_rows(sent.as_object().unwrap(), &documented);
+        let rows: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|row| (row.name.as_str(), row.ty.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("id", "integer"),
+                ("createdBy", "integer"),
+                ("createdTime", "datetime")
+            ]
+        );
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct Measure {
     pub symbol_intl: Option<String>,
     /// `symbolLetterIntl` (`string`).
     pub symbol_letter_intl: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -46,4 +48,5 @@ record!(Measure {
     opt symbol: "symbol" => with_symbol(String),
     opt symbol_intl: "symbolIntl" => with_symbol_intl(String),
     opt symbol_letter_intl: "symbolLetterIntl" => with_symbol_letter_intl(String),
+    opt id: "id" => with_id(Numeric),
 });

@@ -32,6 +32,10 @@ pub struct Price {
     pub price: Option<Numeric>,
     /// `currency` (`string`).
     pub currency: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `timestampX` (`datetime`).
+    pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -42,4 +46,6 @@ record!(Price {
     opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
     opt price: "price" => with_price(Numeric),
     opt currency: "currency" => with_currency(String),
+    opt id: "id" => with_id(Numeric),
+    opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
 });

@@ -40,6 +40,8 @@ pub struct Section {
     pub description: Option<String>,
     /// `descriptionType` (`string`).
     pub description_type: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -55,4 +57,5 @@ record!(Section {
     opt active: "active" => with_active(String),
     opt description: "description" => with_description(String),
     opt description_type: "descriptionType" => with_description_type(String),
+    opt id: "id" => with_id(Numeric),
 });

@@ -88,6 +88,10 @@ pub struct Activity {
     pub webdav_elements: Option<FileData>,
     /// `IS_INCOMING_CHANNEL` (`char`).
     pub is_incoming_channel: Option<String>,
+    /// `CREATED` (`datetime`).
+    pub created: Option<DateTime>,
+    /// `LAST_UPDATED` (`datetime`).
+    pub last_updated: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -123,4 +127,6 @@ record!(Activity {
     opt subject: "SUBJECT" => with_subject(String),
     opt webdav_elements: "WEBDAV_ELEMENTS" => with_webdav_elements(FileData),
     opt is_incoming_channel: "IS_INCOMING_CHANNEL" => with_is_incoming_channel(String),
+    opt created: "CREATED" => with_created(DateTime),
+    opt last_updated: "LAST_UPDATED" => with_last_updated(DateTime),
 });

@@ -28,6 +28,10 @@ pub struct Category {
     pub sort: Option<Numeric>,
     /// `isDefault` (`boolean`).
     pub is_default: Option<Flag>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `entityTypeId` (`integer`).
+    pub entity_type_id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -37,4 +41,6 @@ record!(Category {
     opt name: "name" => with_name(String),
     opt sort: "sort" => with_sort(Numeric),
     opt is_default: "isDefault" => with_is_default(Flag),
+    opt id: "id" => with_id(Numeric),
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
 });

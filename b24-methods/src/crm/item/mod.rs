@@ -152,6 +152,26 @@ pub struct Item {
     pub mycompany_id: Option<Numeric>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `createdTime` (`datetime`).
+    pub created_time: Option<DateTime>,
+    /// `updatedTime` (`datetime`).
+    pub updated_time: Option<DateTime>,
+    /// `createdBy` (`integer`).
+    pub created_by: Option<Numeric>,
+    /// `updatedBy` (`integer`).
+    pub updated_by: Option<Numeric>,
+    /// `movedBy` (`integer`).
+    pub moved_by: Option<Numeric>,
+    /// `movedTime` (`datetime`).
+    pub moved_time: Option<DateTime>,
+    /// `lastActivityBy` (`integer`).
+    pub last_activity_by: Option<Numeric>,
+    /// `lastActivityTime` (`datetime`).
+    pub last_activity_time: Option<DateTime>,
+    /// `entityTypeId` (`integer`).
+    pub entity_type_id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -218,4 +238,14 @@ record!(Item {
     opt actual_date: "actualDate" => with_actual_date(DateTime),
     opt mycompany_id: "mycompanyId" => with_mycompany_id(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
+    opt id: "id" => with_id(Numeric),
+    opt created_time: "createdTime" => with_created_time(DateTime),
+    opt updated_time: "updatedTime" => with_updated_time(DateTime),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt updated_by: "updatedBy" => with_updated_by(Numeric),
+    opt moved_by: "movedBy" => with_moved_by(Numeric),
+    opt moved_time: "movedTime" => with_moved_time(DateTime),
+    opt last_activity_by: "lastActivityBy" => with_last_activity_by(Numeric),
+    opt last_activity_time: "lastActivityTime" => with_last_activity_time(DateTime),
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
 });

@@ -61,6 +61,14 @@ pub struct Quote {
     pub client_phone: Option<String>,
     /// `COMMENTS` (`string`).
     pub comments: Option<String>,
+    /// `ACTUAL_DATE` (`datetime`).
+    pub actual_date: Option<DateTime>,
+    /// `DATE_CREATE` (`datetime`).
+    pub date_create: Option<DateTime>,
+    /// `DATE_MODIFY` (`datetime`).
+    pub date_modify: Option<DateTime>,
+    /// `LAST_ACTIVITY_TIME` (`datetime`).
+    pub last_activity_time: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -84,4 +92,8 @@ record!(Quote {
     opt client_email: "CLIENT_EMAIL" => with_client_email(String),
     opt client_phone: "CLIENT_PHONE" => with_client_phone(String),
     opt comments: "COMMENTS" => with_comments(String),
+    opt actual_date: "ACTUAL_DATE" => with_actual_date(DateTime),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt last_activity_time: "LAST_ACTIVITY_TIME" => with_last_activity_time(DateTime),
 });

@@ -66,6 +66,16 @@ pub struct Type {
     pub custom_section_id: Option<Numeric>,
     /// `customSections` (`array`).
     pub custom_sections: Option<Vec<Value>>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `createdBy` (`integer`).
+    pub created_by: Option<Numeric>,
+    /// `createdTime` (`datetime`).
+    pub created_time: Option<DateTime>,
+    /// `updatedTime` (`datetime`).
+    pub updated_time: Option<DateTime>,
+    /// `updatedBy` (`integer`).
+    pub updated_by: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -93,6 +103,11 @@ record!(Type {
     opt is_external: "isExternal" => with_is_external(Flag),
     opt custom_section_id: "customSectionId" => with_custom_section_id(Numeric),
     opt custom_sections: "customSections" => with_custom_sections(Vec<Value>),
+    opt id: "id" => with_id(Numeric),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt created_time: "createdTime" => with_created_time(DateTime),
+    opt updated_time: "updatedTime" => with_updated_time(DateTime),
+    opt updated_by: "updatedBy" => with_updated_by(Numeric),
 });
 
 #[cfg(feature = "crm")]

@@ -32,6 +32,10 @@ pub struct DocumentgeneratorDocument {
     pub provider: Option<String>,
     /// `title` (`string`).
     pub title: Option<String>,
+    /// `createTime` (`datetime`).
+    pub create_time: Option<DateTime>,
+    /// `updateTime` (`datetime`).
+    pub update_time: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -42,4 +46,6 @@ record!(DocumentgeneratorDocument {
     opt format: "FORMAT" => with_format(Value),
     opt provider: "provider" => with_provider(String),
     opt title: "title" => with_title(String),
+    opt create_time: "createTime" => with_create_time(DateTime),
+    opt update_time: "updateTime" => with_update_time(DateTime),
 });

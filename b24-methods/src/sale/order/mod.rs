@@ -80,6 +80,14 @@ pub struct Order {
     pub reason_canceled: Option<String>,
     /// `userId` (`user.id`).
     pub user_id: Option<Numeric>,
+    /// `companyId` (`integer`).
+    pub company_id: Option<Numeric>,
+    /// `dateStatus` (`datetime`).
+    pub date_status: Option<DateTime>,
+    /// `dateUpdate` (`datetime`).
+    pub date_update: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -115,4 +123,8 @@ record!(Order {
     opt emp_canceled_id: "empCanceledId" => with_emp_canceled_id(Numeric),
     opt reason_canceled: "reasonCanceled" => with_reason_canceled(String),
     opt user_id: "userId" => with_user_id(Numeric),
+    opt company_id: "companyId" => with_company_id(Numeric),
+    opt date_status: "dateStatus" => with_date_status(DateTime),
+    opt date_update: "dateUpdate" => with_date_update(DateTime),
+    opt id: "id" => with_id(Numeric),
 });

@@ -94,6 +94,10 @@ pub struct Payment {
     pub reason_marked: Option<String>,
     /// `empMarkedId` (`user.id`).
     pub emp_marked_id: Option<Numeric>,
+    /// `dateResponsibleId` (`datetime`).
+    pub date_responsible_id: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -136,4 +140,6 @@ record!(Payment {
     opt marked: "marked" => with_marked(String),
     opt reason_marked: "reasonMarked" => with_reason_marked(String),
     opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
+    opt date_responsible_id: "dateResponsibleId" => with_date_responsible_id(DateTime),
+    opt id: "id" => with_id(Numeric),
 });

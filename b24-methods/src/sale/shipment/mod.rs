@@ -50,6 +50,12 @@ pub struct Shipment {
     pub xml_id: Option<String>,
     /// `priceDelivery` (`double`).
     pub price_delivery: Option<Numeric>,
+    /// `dateInsert` (`datetime`).
+    pub date_insert: Option<DateTime>,
+    /// `dateResponsibleId` (`datetime`).
+    pub date_responsible_id: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -70,4 +76,7 @@ record!(Shipment {
     opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt price_delivery: "priceDelivery" => with_price_delivery(Numeric),
+    opt date_insert: "dateInsert" => with_date_insert(DateTime),
+    opt date_responsible_id: "dateResponsibleId" => with_date_responsible_id(DateTime),
+    opt id: "id" => with_id(Numeric),
 });

@@ -104,6 +104,10 @@ pub struct Offer {
     pub parent_id: Option<Value>,
     /// `propertyN` (`any`).
     pub property_n: Option<Value>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `timestampX` (`datetime`).
+    pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -150,4 +154,6 @@ record!(Offer {
     opt without_order: "withoutOrder" => with_without_order(String),
     opt parent_id: "parentId" => with_parent_id(Value),
     opt property_n: "propertyN" => with_property_n(Value),
+    opt id: "id" => with_id(Numeric),
+    opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
 });

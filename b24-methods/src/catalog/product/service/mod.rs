@@ -70,6 +70,10 @@ pub struct Service {
     pub vat_included: Option<String>,
     /// `propertyN` (`any`).
     pub property_n: Option<Value>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `timestampX` (`datetime`).
+    pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -99,4 +103,6 @@ record!(Service {
     opt vat_id: "vatId" => with_vat_id(Numeric),
     opt vat_included: "vatIncluded" => with_vat_included(String),
     opt property_n: "propertyN" => with_property_n(Value),
+    opt id: "id" => with_id(Numeric),
+    opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
 });

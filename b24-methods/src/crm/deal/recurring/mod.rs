@@ -40,6 +40,8 @@ pub struct Recurring {
     pub start_date: Option<DateTime>,
     /// `PARAMS` (`object`).
     pub params: Option<RecurringParams>,
+    /// `NEXT_EXECUTION` (`datetime`).
+    pub next_execution: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -54,6 +56,7 @@ record!(Recurring {
     opt limit_date: "LIMIT_DATE" => with_limit_date(DateTime),
     opt start_date: "START_DATE" => with_start_date(DateTime),
     opt params: "PARAMS" => with_params(RecurringParams),
+    opt next_execution: "NEXT_EXECUTION" => with_next_execution(DateTime),
 });
 
 #[cfg(feature = "crm")]

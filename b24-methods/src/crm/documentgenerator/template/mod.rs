@@ -40,6 +40,10 @@ pub struct Template {
     pub with_stamps: Option<String>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
+    /// `createTime` (`datetime`).
+    pub create_time: Option<DateTime>,
+    /// `updateTime` (`datetime`).
+    pub update_time: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -55,4 +59,6 @@ record!(Template {
     opt active: "active" => with_active(String),
     opt with_stamps: "withStamps" => with_with_stamps(String),
     opt sort: "sort" => with_sort(Numeric),
+    opt create_time: "createTime" => with_create_time(DateTime),
+    opt update_time: "updateTime" => with_update_time(DateTime),
 });

@@ -78,6 +78,8 @@ pub struct Bankdetail {
     pub comments: Option<String>,
     /// `ORIGINATOR_ID` (`string`).
     pub originator_id: Option<String>,
+    /// `DATE_CREATE` (`datetime`).
+    pub date_create: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -112,4 +114,5 @@ record!(Bankdetail {
     opt rq_bic: "RQ_BIC" => with_rq_bic(String),
     opt comments: "COMMENTS" => with_comments(String),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
 });

@@ -30,6 +30,8 @@ pub struct Comment {
     pub comment: Option<String>,
     /// `FILES` (`attached_diskfile`).
     pub files: Option<Value>,
+    /// `CREATED` (`datetime`).
+    pub created: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -40,4 +42,5 @@ record!(Comment {
     opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
     opt comment: "COMMENT" => with_comment(String),
     opt files: "FILES" => with_files(Value),
+    opt created: "CREATED" => with_created(DateTime),
 });

@@ -59,6 +59,10 @@ pub struct Chat {
     pub owner_id: Option<Numeric>,
     /// `message` (`string`).
     pub message: Option<String>,
+    /// `diskFolderId` (`integer`).
+    pub disk_folder_id: Option<Numeric>,
+    /// `lastId` (`integer`).
+    pub last_id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -82,4 +86,6 @@ record!(Chat {
     opt user_ids: "userIds" => with_user_ids(Vec<Numeric>),
     opt owner_id: "ownerId" => with_owner_id(Numeric),
     opt message: "message" => with_message(String),
+    opt disk_folder_id: "diskFolderId" => with_disk_folder_id(Numeric),
+    opt last_id: "lastId" => with_last_id(Numeric),
 });

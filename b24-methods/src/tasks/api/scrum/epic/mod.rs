@@ -36,6 +36,8 @@ pub struct Epic {
     pub created_by: Option<Numeric>,
     /// `modifiedBy` (`integer`).
     pub modified_by: Option<Numeric>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -49,4 +51,5 @@ record!(Epic {
     opt files: "files" => with_files(Value),
     opt created_by: "createdBy" => with_created_by(Numeric),
     opt modified_by: "modifiedBy" => with_modified_by(Numeric),
+    opt id: "id" => with_id(Numeric),
 });
