@@ -16,6 +16,7 @@ use b24_methods::crm::item::list::CrmItemList;
 use b24_methods::crm::type_::Type;
 use b24_methods::crm::type_::add::CrmTypeAdd;
 use futures_util::TryStreamExt;
+use serde::de::DeserializeOwned;
 use serde_json::json;
 
 async fn client(emulator: &Emulator) -> Client {
@@ -25,6 +26,14 @@ async fn client(emulator: &Emulator) -> Client {
         .rate_limit(None)
         .build()
         .unwrap()
+}
+
+/// Every item `request` lists, streamed as `T`.
+async fn every<M: b24_core::Method, T: DeserializeOwned + Send + 'static>(
+    client: &Client,
+    request: &M,
+) -> Vec<T> {
+    client.stream(request).unwrap().try_collect().await.unwrap()
 }
 
 fn number(value: &Option<Numeric>) -> Option<f64> {
@@ -53,12 +62,7 @@ async fn crm_deal_add_get_and_list_share_one_deal() {
     assert_eq!(got.opened.as_deref(), Some("Y"));
     assert!(got.stage_id.is_some(), "the server sets a stage: {got:?}");
 
-    let listed: Vec<Deal> = client
-        .stream(&CrmDealList::default())
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let listed: Vec<Deal> = every(&client, &CrmDealList::default()).await;
     let deal = listed
         .iter()
         .find(|deal| number(&deal.id) == Some(id as f64))
@@ -90,12 +94,7 @@ async fn item_round_trip(client: &Client, entity_type_id: u64) {
     let id = number(&added.id).expect("the item's id");
     assert!(added.created_time.is_some(), "typed times: {added:?}");
 
-    let listed: Vec<Item> = client
-        .stream(&CrmItemList::new(entity_type_id))
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let listed: Vec<Item> = every(&client, &CrmItemList::new(entity_type_id)).await;
     let item = listed
         .iter()
         .find(|item| number(&item.id) == Some(id))

@@ -23,8 +23,8 @@ const USERS: &[&str] = &["get", "list", "add", "update"];
 
 /// One folder's entity record.
 pub(super) struct Entity {
-    /// The documented type token naming it (`deal`), lower case.
-    pub(super) token: String,
+    /// The folder (`crm.deal`), whose documented type tokens name the entity.
+    pub(super) folder: String,
     /// The full path of the struct (`crate::crm::deal::Deal`).
     pub(super) path: String,
     /// The scopes its users are documented in.
@@ -36,8 +36,9 @@ pub(super) struct Entity {
 /// How a method uses its folder's entity, given to the records mapper.
 #[derive(Clone)]
 pub(super) struct EntityUse {
-    /// The documented type token naming the entity (`deal`; `deal[]` is a list of them).
-    pub(super) token: String,
+    /// The folder (`crm.deal`), whose documented type tokens name the entity (see
+    /// [`names_entity`]).
+    pub(super) folder: String,
     /// The struct's full path.
     pub(super) path: String,
     /// Whether the method's `fields` parameter is the entity (`add`, `update`).
@@ -74,14 +75,14 @@ impl Entities {
                 let verb = entry.method.rsplit('.').next().unwrap_or_default();
                 USERS.iter().position(|user| *user == verb)
             });
-            let token = folder.rsplit('.').next().unwrap_or(folder).to_lowercase();
+            let last = folder.rsplit('.').next().unwrap_or(folder).to_lowercase();
             let Some(module) = module_of(folder) else {
                 continue;
             };
             let mut rows: Vec<Field> = Vec::new();
             let mut users: Vec<&Entry> = Vec::new();
             for entry in &members {
-                let (own_rows, uses) = documented_rows(entry, &token);
+                let (own_rows, uses) = documented_rows(entry, folder);
                 rows.extend(own_rows);
                 if uses {
                     users.push(entry);
@@ -100,7 +101,7 @@ impl Entities {
             let example = get_example(&get);
             let example = example_result(example.as_ref()).map(|result| {
                 result
-                    .get(token.as_str())
+                    .get(last.as_str())
                     .filter(|inner| inner.is_object())
                     .unwrap_or(result)
                     .clone()
@@ -131,7 +132,7 @@ impl Entities {
             by_folder.insert(
                 folder.to_owned(),
                 Entity {
-                    token,
+                    folder: folder.to_owned(),
                     path: format!("crate::{module}::{name}"),
                     scopes,
                     structs,
@@ -146,7 +147,7 @@ impl Entities {
         let (folder, verb) = method.rsplit_once('.')?;
         let entity = self.by_folder.get(folder)?;
         (USERS.contains(&verb) && entity.scopes == scopes).then(|| EntityUse {
-            token: entity.token.clone(),
+            folder: entity.folder.clone(),
             path: entity.path.clone(),
             fields: matches!(verb, "add" | "update"),
         })
@@ -206,23 +207,27 @@ fn sent_rows(sent: &serde_json::Map<String, Value>, documented: &[Field]) -> Vec
         .collect()
 }
 
-/// Whether a documented type names the entity (`deal`, `deal[]`, `deal | null`).
-pub(super) fn names_entity(ty: &str, token: &str) -> bool {
+/// Whether a documented type names the entity of `folder`: its last segment or the folder
+/// joined by `_` (`crm.deal`: `deal`, `deal[]`, `deal | null`; `sale.order`: `sale_order[]`).
+pub(super) fn names_entity(ty: &str, folder: &str) -> bool {
+    let last = folder.rsplit('.').next().unwrap_or(folder);
+    let joined = folder.replace('.', "_");
     ty.split('|')
         .map(str::trim)
         .filter(|part| *part != "null")
-        .all(|part| part.trim_end_matches("[]").eq_ignore_ascii_case(token))
+        .map(|part| part.trim_end_matches("[]"))
+        .all(|part| part.eq_ignore_ascii_case(last) || part.eq_ignore_ascii_case(&joined))
 }
 
 /// The entity rows a method documents, and whether the method would use the entity: a
 /// response row typed as the entity (its fields, if documented), or the `fields` parameter of
 /// `add` / `update`.
-fn documented_rows(entry: &Entry, token: &str) -> (Vec<Field>, bool) {
+fn documented_rows(entry: &Entry, folder: &str) -> (Vec<Field>, bool) {
     let mut rows = Vec::new();
     let mut uses = false;
     let mut pending = entry.response_rows();
     while let Some(row) = pending.pop() {
-        if names_entity(&row.ty, token) {
+        if names_entity(&row.ty, folder) {
             uses = true;
             rows.extend(row.children.iter().cloned());
         } else {
@@ -338,7 +343,8 @@ mod tests {
             &mut names,
         );
         assert!(entities.of_folder("a.b").is_none());
-        assert!(names_entity("item[] | null", "item"));
-        assert!(!names_entity("items", "item"));
+        assert!(names_entity("item[] | null", "crm.item"));
+        assert!(names_entity("sale_order[]", "sale.order"));
+        assert!(!names_entity("items", "crm.item"));
     }
 }

@@ -65,7 +65,8 @@ impl<'a> Mapper<'a> {
         example: Option<&Value>,
     ) -> (Ty, bool) {
         if let Some(ty) = self.entity_type(row, request) {
-            return (ty, row.ty.contains("null"));
+            // The example decides between one object and a list, as for any record.
+            return (reconcile(ty, example), row.ty.contains("null"));
         }
         let tokens: Vec<&str> = row
             .ty
@@ -142,19 +143,21 @@ impl<'a> Mapper<'a> {
     /// parameter of a method whose fields are the entity.
     fn entity_type(&self, row: &Field, request: bool) -> Option<Ty> {
         let entity = self.entity.as_ref()?;
-        let record = Ty::Struct(entity.path.clone());
-        if names_entity(&row.ty, &entity.token) {
-            return Some(if row.ty.contains("[]") {
-                record.list_of()
-            } else {
-                record
-            });
-        }
         let fields = entity.fields
             && request
             && row.name.eq_ignore_ascii_case("fields")
             && !row.children.is_empty();
-        fields.then_some(record)
+        if !fields && !names_entity(&row.ty, &entity.folder) {
+            return None;
+        }
+        let record = Ty::Struct(entity.path.clone());
+        // `deal[]`, or `fields` documented as a list of objects (`lists.element.add`).
+        let lower = row.ty.to_ascii_lowercase();
+        Some(if lower.contains("[]") || lower.contains("array") {
+            record.list_of()
+        } else {
+            record
+        })
     }
 
     /// Generates the record of a row with children and returns its type.

@@ -38,7 +38,7 @@ impl CatalogDocumentAdd {
 #[non_exhaustive]
 pub struct CatalogDocumentAddResult {
     /// `document` (`catalog_document`).
-    pub document: Option<Value>,
+    pub document: Option<crate::catalog::document::Document>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

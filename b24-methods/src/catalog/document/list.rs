@@ -36,7 +36,7 @@ record!(CatalogDocumentList {
 #[non_exhaustive]
 pub struct CatalogDocumentListResult {
     /// `documents` (`catalog_document[]`).
-    pub documents: Option<Vec<Value>>,
+    pub documents: Option<Vec<crate::catalog::document::Document>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

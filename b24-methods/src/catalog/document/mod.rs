@@ -34,7 +34,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.document` entity, shared by `catalog.document.add`, `catalog.document.update`: the union of their documented fields.
+/// A `catalog.document` entity, shared by `catalog.document.list`, `catalog.document.add`, `catalog.document.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Document {

@@ -45,7 +45,7 @@ impl CatalogDocumentUpdate {
 #[non_exhaustive]
 pub struct CatalogDocumentUpdateResult {
     /// `document` (`catalog_document`).
-    pub document: Option<Value>,
+    pub document: Option<crate::catalog::document::Document>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

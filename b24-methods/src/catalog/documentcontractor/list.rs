@@ -36,7 +36,7 @@ record!(CatalogDocumentcontractorList {
 #[non_exhaustive]
 pub struct CatalogDocumentcontractorListResult {
     /// `documentContractor` (`catalog_documentContractor[]`).
-    pub document_contractor: Option<Vec<Value>>,
+    pub document_contractor: Option<Vec<crate::catalog::documentcontractor::Documentcontractor>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.measure` entity, shared by `catalog.measure.add`, `catalog.measure.update`: the union of their documented fields.
+/// A `catalog.measure` entity, shared by `catalog.measure.get`, `catalog.measure.list`, `catalog.measure.add`, `catalog.measure.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Measure {

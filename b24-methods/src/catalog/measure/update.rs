@@ -45,7 +45,7 @@ impl CatalogMeasureUpdate {
 #[non_exhaustive]
 pub struct CatalogMeasureUpdateResult {
     /// `measure` (`catalog_measure`).
-    pub measure: Option<Value>,
+    pub measure: Option<crate::catalog::measure::Measure>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

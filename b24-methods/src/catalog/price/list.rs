@@ -36,7 +36,7 @@ record!(CatalogPriceList {
 #[non_exhaustive]
 pub struct CatalogPriceListResult {
     /// `prices` (`catalog_price[]`).
-    pub prices: Option<Vec<Value>>,
+    pub prices: Option<Vec<crate::catalog::price::Price>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.price` entity, shared by `catalog.price.add`, `catalog.price.update`: the union of their documented fields.
+/// A `catalog.price` entity, shared by `catalog.price.get`, `catalog.price.list`, `catalog.price.add`, `catalog.price.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Price {

@@ -42,7 +42,7 @@ impl CatalogPriceUpdate {
 #[non_exhaustive]
 pub struct CatalogPriceUpdateResult {
     /// `price` (`catalog_price`).
-    pub price: Option<Value>,
+    pub price: Option<crate::catalog::price::Price>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -38,7 +38,7 @@ impl CatalogProductAdd {
 #[non_exhaustive]
 pub struct CatalogProductAddResult {
     /// `element` (`catalog_product`).
-    pub element: Option<Value>,
+    pub element: Option<crate::catalog::product::Product>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

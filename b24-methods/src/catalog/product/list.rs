@@ -36,7 +36,7 @@ record!(CatalogProductList {
 #[non_exhaustive]
 pub struct CatalogProductListResult {
     /// `products` (`catalog_product[]`).
-    pub products: Option<Vec<Value>>,
+    pub products: Option<Vec<crate::catalog::product::Product>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

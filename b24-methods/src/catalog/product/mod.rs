@@ -23,7 +23,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.product` entity, shared by `catalog.product.add`, `catalog.product.update`: the union of their documented fields.
+/// A `catalog.product` entity, shared by `catalog.product.get`, `catalog.product.list`, `catalog.product.add`, `catalog.product.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Product {

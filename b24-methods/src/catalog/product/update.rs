@@ -45,7 +45,7 @@ impl CatalogProductUpdate {
 #[non_exhaustive]
 pub struct CatalogProductUpdateResult {
     /// `element` (`catalog_product`).
-    pub element: Option<Value>,
+    pub element: Option<crate::catalog::product::Product>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -36,7 +36,7 @@ record!(CatalogSectionList {
 #[non_exhaustive]
 pub struct CatalogSectionListResult {
     /// `section` (`catalog_section[]`).
-    pub section: Option<Vec<Value>>,
+    pub section: Option<Vec<crate::catalog::section::Section>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

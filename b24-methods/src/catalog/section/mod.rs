@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.section` entity, shared by `catalog.section.add`, `catalog.section.update`: the union of their documented fields.
+/// A `catalog.section` entity, shared by `catalog.section.get`, `catalog.section.list`, `catalog.section.add`, `catalog.section.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Section {

@@ -45,7 +45,7 @@ impl CatalogSectionUpdate {
 #[non_exhaustive]
 pub struct CatalogSectionUpdateResult {
     /// `section` (`catalog_section`).
-    pub section: Option<Value>,
+    pub section: Option<crate::catalog::section::Section>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -36,7 +36,7 @@ record!(CatalogStoreList {
 #[non_exhaustive]
 pub struct CatalogStoreListResult {
     /// `stores` (`catalog_store[]`).
-    pub stores: Option<Vec<Value>>,
+    pub stores: Option<Vec<crate::catalog::store::Store>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.store` entity, shared by `catalog.store.add`, `catalog.store.update`: the union of their documented fields.
+/// A `catalog.store` entity, shared by `catalog.store.get`, `catalog.store.list`, `catalog.store.add`, `catalog.store.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Store {

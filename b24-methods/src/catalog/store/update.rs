@@ -42,7 +42,7 @@ impl CatalogStoreUpdate {
 #[non_exhaustive]
 pub struct CatalogStoreUpdateResult {
     /// `store` (`catalog_store`).
-    pub store: Option<Value>,
+    pub store: Option<crate::catalog::store::Store>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -42,7 +42,7 @@ impl CatalogVatUpdate {
 #[non_exhaustive]
 pub struct CatalogVatUpdateResult {
     /// `vat` (`catalog_vat`).
-    pub vat: Option<Value>,
+    pub vat: Option<crate::catalog::vat::Vat>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -36,7 +36,7 @@ record!(CrmOrderentityList {
 #[non_exhaustive]
 pub struct CrmOrderentityListResult {
     /// `orderEntity` (`crm_orderentity[]`).
-    pub order_entity: Option<Vec<Value>>,
+    pub order_entity: Option<Vec<crate::crm::orderentity::Orderentity>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

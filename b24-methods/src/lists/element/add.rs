@@ -21,7 +21,7 @@ pub struct ListsElementAdd {
     /// `ELEMENT_CODE` (`string`), required.
     pub element_code: String,
     /// `FIELDS` (`array`), required.
-    pub fields: crate::lists::element::ListsElement,
+    pub fields: Vec<crate::lists::element::ListsElement>,
     /// `IBLOCK_SECTION_ID` (`integer`).
     pub iblock_section_id: Option<Numeric>,
     /// `LIST_ELEMENT_URL` (`string`).
@@ -48,7 +48,7 @@ impl ListsElementAdd {
         iblock_id: impl Into<Numeric>,
         iblock_code: impl Into<String>,
         element_code: impl Into<String>,
-        fields: impl Into<crate::lists::element::ListsElement>,
+        fields: impl Into<Vec<crate::lists::element::ListsElement>>,
     ) -> Self {
         ListsElementAdd {
             iblock_type_id: iblock_type_id.into(),

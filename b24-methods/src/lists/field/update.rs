@@ -19,7 +19,7 @@ pub struct ListsFieldUpdate {
     /// `IBLOCK_CODE` (`string`), required.
     pub iblock_code: String,
     /// `FIELDS` (`array`), required.
-    pub fields: crate::lists::field::ListsField,
+    pub fields: Vec<crate::lists::field::ListsField>,
     /// `FIELD_ID` (`string`), required.
     pub field_id: String,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -41,7 +41,7 @@ impl ListsFieldUpdate {
         iblock_type_id: impl Into<String>,
         iblock_id: impl Into<Numeric>,
         iblock_code: impl Into<String>,
-        fields: impl Into<crate::lists::field::ListsField>,
+        fields: impl Into<Vec<crate::lists::field::ListsField>>,
         field_id: impl Into<String>,
     ) -> Self {
         ListsFieldUpdate {

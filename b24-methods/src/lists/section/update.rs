@@ -23,7 +23,7 @@ pub struct ListsSectionUpdate {
     /// `SECTION_CODE` (`string`), required.
     pub section_code: String,
     /// `FIELDS` (`array`), required.
-    pub fields: crate::lists::section::ListsSection,
+    pub fields: Vec<crate::lists::section::ListsSection>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -46,7 +46,7 @@ impl ListsSectionUpdate {
         iblock_code: impl Into<String>,
         section_id: impl Into<Numeric>,
         section_code: impl Into<String>,
-        fields: impl Into<crate::lists::section::ListsSection>,
+        fields: impl Into<Vec<crate::lists::section::ListsSection>>,
     ) -> Self {
         ListsSectionUpdate {
             iblock_type_id: iblock_type_id.into(),

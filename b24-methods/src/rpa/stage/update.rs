@@ -16,12 +16,12 @@ pub struct RpaStageUpdate {
     /// `id` (`integer`).
     pub id: Option<Numeric>,
     /// `fields` (`array`).
-    pub fields: Option<crate::rpa::stage::Stage>,
+    pub fields: Option<Vec<crate::rpa::stage::Stage>>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 record!(RpaStageUpdate {
     opt id: "id" => with_id(Numeric),
-    opt fields: "fields" => with_fields(crate::rpa::stage::Stage),
+    opt fields: "fields" => with_fields(Vec<crate::rpa::stage::Stage>),
 });

@@ -36,7 +36,7 @@ record!(SaleOrderList {
 #[non_exhaustive]
 pub struct SaleOrderListResult {
     /// `orders` (`sale_order[]`).
-    pub orders: Option<Vec<Value>>,
+    pub orders: Option<Vec<crate::sale::order::Order>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.order` entity, shared by `sale.order.add`, `sale.order.update`: the union of their documented fields.
+/// A `sale.order` entity, shared by `sale.order.get`, `sale.order.list`, `sale.order.add`, `sale.order.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Order {

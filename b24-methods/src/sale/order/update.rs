@@ -42,7 +42,7 @@ impl SaleOrderUpdate {
 #[non_exhaustive]
 pub struct SaleOrderUpdateResult {
     /// `order` (`sale_order`).
-    pub order: Option<Value>,
+    pub order: Option<crate::sale::order::Order>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

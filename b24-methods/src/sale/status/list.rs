@@ -36,7 +36,7 @@ record!(SaleStatusList {
 #[non_exhaustive]
 pub struct SaleStatusListResult {
     /// `status` (`sale_status[]`).
-    pub status: Option<Vec<Value>>,
+    pub status: Option<Vec<crate::sale::status::SaleStatus>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

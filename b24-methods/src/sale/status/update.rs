@@ -42,7 +42,7 @@ impl SaleStatusUpdate {
 #[non_exhaustive]
 pub struct SaleStatusUpdateResult {
     /// `status` (`sale_status`).
-    pub status: Option<Value>,
+    pub status: Option<crate::sale::status::SaleStatus>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

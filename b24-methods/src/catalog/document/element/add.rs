@@ -38,7 +38,7 @@ impl CatalogDocumentElementAdd {
 #[non_exhaustive]
 pub struct CatalogDocumentElementAddResult {
     /// `documentElement` (`catalog_document_element`).
-    pub document_element: Option<Value>,
+    pub document_element: Option<crate::catalog::document::element::Element>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

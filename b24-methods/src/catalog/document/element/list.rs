@@ -36,7 +36,7 @@ record!(CatalogDocumentElementList {
 #[non_exhaustive]
 pub struct CatalogDocumentElementListResult {
     /// `documentElements` (`catalog_document_element[]`).
-    pub document_elements: Option<Vec<Value>>,
+    pub document_elements: Option<Vec<crate::catalog::document::element::Element>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

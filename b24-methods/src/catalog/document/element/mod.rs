@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.document.element` entity, shared by `catalog.document.element.add`, `catalog.document.element.update`: the union of their documented fields.
+/// A `catalog.document.element` entity, shared by `catalog.document.element.list`, `catalog.document.element.add`, `catalog.document.element.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Element {

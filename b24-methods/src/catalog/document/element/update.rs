@@ -45,7 +45,7 @@ impl CatalogDocumentElementUpdate {
 #[non_exhaustive]
 pub struct CatalogDocumentElementUpdateResult {
     /// `documentElement` (`catalog_document_element`).
-    pub document_element: Option<Value>,
+    pub document_element: Option<crate::catalog::document::element::Element>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -36,7 +36,7 @@ record!(CatalogProductOfferList {
 #[non_exhaustive]
 pub struct CatalogProductOfferListResult {
     /// `offers` (`catalog_product_offer[]`).
-    pub offers: Option<Vec<Value>>,
+    pub offers: Option<Vec<crate::catalog::product::offer::Offer>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.product.offer` entity, shared by `catalog.product.offer.add`, `catalog.product.offer.update`: the union of their documented fields.
+/// A `catalog.product.offer` entity, shared by `catalog.product.offer.get`, `catalog.product.offer.list`, `catalog.product.offer.add`, `catalog.product.offer.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Offer {

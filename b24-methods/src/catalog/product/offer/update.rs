@@ -45,7 +45,7 @@ impl CatalogProductOfferUpdate {
 #[non_exhaustive]
 pub struct CatalogProductOfferUpdateResult {
     /// `offer` (`catalog_product_offer`).
-    pub offer: Option<Value>,
+    pub offer: Option<crate::catalog::product::offer::Offer>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

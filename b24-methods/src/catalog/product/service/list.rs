@@ -36,7 +36,7 @@ record!(CatalogProductServiceList {
 #[non_exhaustive]
 pub struct CatalogProductServiceListResult {
     /// `services` (`catalog_product_service[]`).
-    pub services: Option<Vec<Value>>,
+    pub services: Option<Vec<crate::catalog::product::service::Service>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

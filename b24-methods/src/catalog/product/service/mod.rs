@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.product.service` entity, shared by `catalog.product.service.add`, `catalog.product.service.update`: the union of their documented fields.
+/// A `catalog.product.service` entity, shared by `catalog.product.service.get`, `catalog.product.service.list`, `catalog.product.service.add`, `catalog.product.service.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Service {

@@ -36,7 +36,7 @@ record!(CatalogProductSkuList {
 #[non_exhaustive]
 pub struct CatalogProductSkuListResult {
     /// `units` (`catalog_product_sku[]`).
-    pub units: Option<Vec<Value>>,
+    pub units: Option<Vec<crate::catalog::product::sku::Sku>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.product.sku` entity, shared by `catalog.product.sku.add`, `catalog.product.sku.update`: the union of their documented fields.
+/// A `catalog.product.sku` entity, shared by `catalog.product.sku.get`, `catalog.product.sku.list`, `catalog.product.sku.add`, `catalog.product.sku.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Sku {

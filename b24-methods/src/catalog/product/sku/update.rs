@@ -45,7 +45,7 @@ impl CatalogProductSkuUpdate {
 #[non_exhaustive]
 pub struct CatalogProductSkuUpdateResult {
     /// `sku` (`catalog_product_sku`).
-    pub sku: Option<Value>,
+    pub sku: Option<crate::catalog::product::sku::Sku>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -50,7 +50,7 @@ impl CatalogUserfieldDocumentList {
 #[non_exhaustive]
 pub struct CatalogUserfieldDocumentListResult {
     /// `documents` (`catalog_userfield_document[]`).
-    pub documents: Option<Vec<Value>>,
+    pub documents: Option<Vec<crate::catalog::userfield::document::UserfieldDocument>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

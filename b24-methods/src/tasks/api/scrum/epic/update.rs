@@ -15,7 +15,7 @@ pub struct TasksApiScrumEpicUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`array`), required.
-    pub fields: crate::tasks::api::scrum::epic::Epic,
+    pub fields: Vec<crate::tasks::api::scrum::epic::Epic>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl TasksApiScrumEpicUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<crate::tasks::api::scrum::epic::Epic>,
+        fields: impl Into<Vec<crate::tasks::api::scrum::epic::Epic>>,
     ) -> Self {
         TasksApiScrumEpicUpdate {
             id: id.into(),
