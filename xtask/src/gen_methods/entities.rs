@@ -17,6 +17,7 @@ use serde_json::Value;
 use super::model::{Entry, Field, example_result};
 use super::naming::{TypeNames, pascal};
 use super::records::{Mapper, StructDef};
+use super::types::{reconcile, scalar};
 
 /// The verbs whose methods share their folder's entity.
 const USERS: &[&str] = &["get", "list", "add", "update"];
@@ -57,6 +58,7 @@ impl Entities {
     pub(super) fn collect(
         entries: &[Entry],
         get_example: impl Fn(&str) -> Option<Value>,
+        request_example: impl Fn(&str) -> Option<Value>,
         module_of: impl Fn(&str) -> Option<String>,
         names: &mut TypeNames,
     ) -> Self {
@@ -83,7 +85,7 @@ impl Entities {
             let mut users: Vec<&Entry> = Vec::new();
             for entry in &members {
                 let (own_rows, uses) = documented_rows(entry, folder);
-                rows.extend(own_rows);
+                merge_rows(&mut rows, own_rows);
                 if uses {
                     users.push(entry);
                 }
@@ -124,11 +126,24 @@ impl Entities {
                 true,
                 example.as_ref().filter(|value| value.is_object()),
             );
+            // The `add` / `update` examples reconcile the fields too: a type one example
+            // contradicts becomes what fits (a generic value at worst).
+            let sent: Vec<Value> = users
+                .iter()
+                .filter_map(|entry| request_example(&entry.method))
+                .filter_map(|body| fields_example(&body))
+                .collect();
             for field in &mut def.fields {
-                field.required = false;
+                for body in &sent {
+                    field.ty = reconcile(field.ty.clone(), body.get(&field.wire));
+                }
             }
             let mut structs = vec![def];
             structs.append(&mut mapper.structs);
+            // One record for what is sent and what is answered: nothing is required.
+            for field in structs.iter_mut().flat_map(|def| def.fields.iter_mut()) {
+                field.required = false;
+            }
             by_folder.insert(
                 folder.to_owned(),
                 Entity {
@@ -207,6 +222,44 @@ fn sent_rows(sent: &serde_json::Map<String, Value>, documented: &[Field]) -> Vec
         .collect()
 }
 
+/// Adds `more` to `rows`; a scalar row documented again with another type becomes the union
+/// of both (`string` and `integer`: a number or a string; otherwise a generic value).
+fn merge_rows(rows: &mut Vec<Field>, more: Vec<Field>) {
+    for row in more {
+        match rows
+            .iter_mut()
+            .find(|known| known.name.eq_ignore_ascii_case(&row.name))
+        {
+            Some(known) if known.children.is_empty() && row.children.is_empty() => {
+                let mapped = |ty: &str| scalar(&ty.to_ascii_lowercase());
+                let known_tokens: Vec<&str> = known.ty.split('|').map(str::trim).collect();
+                if !row.ty.is_empty()
+                    && !known_tokens
+                        .iter()
+                        .any(|token| mapped(token) == mapped(&row.ty))
+                {
+                    known.ty = format!("{}|{}", known.ty, row.ty);
+                }
+            }
+            Some(_) => {}
+            None => rows.push(row),
+        }
+    }
+}
+
+/// The `fields` object of a documented request (the first item where it is a list).
+fn fields_example(body: &Value) -> Option<Value> {
+    let (_, fields) = body
+        .as_object()?
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case("fields"))?;
+    match fields {
+        Value::Array(items) => items.first().filter(|item| item.is_object()).cloned(),
+        Value::Object(_) => Some(fields.clone()),
+        _ => None,
+    }
+}
+
 /// Whether a documented type names the entity of `folder`: its last segment or the folder
 /// joined by `_` (`crm.deal`: `deal`, `deal[]`, `deal | null`; `sale.order`: `sale_order[]`).
 pub(super) fn names_entity(ty: &str, folder: &str) -> bool {
@@ -283,6 +336,7 @@ mod tests {
         let entities = Entities::collect(
             &entries,
             |_| None,
+            |_| None,
             |folder| Some(folder.replace('.', "::")),
             &mut names,
         );
@@ -330,6 +384,20 @@ mod tests {
     }
 
     #[test]
+    fn a_row_documented_with_two_types_takes_both() {
+        let mut rows: Vec<Field> =
+            serde_json::from_value(json!([{"name": "description", "type": "string"}])).unwrap();
+        let more: Vec<Field> = serde_json::from_value(
+            json!([{"name": "DESCRIPTION", "type": "integer"}, {"name": "n", "type": "string"},
+                {"name": "description", "type": "text"}]),
+        )
+        .unwrap();
+        merge_rows(&mut rows, more);
+        let types: Vec<&str> = rows.iter().map(|row| row.ty.as_str()).collect();
+        assert_eq!(types, ["string|integer", "string"]);
+    }
+
+    #[test]
     fn one_user_or_a_folder_that_is_a_method_makes_no_entity() {
         let entries = [entry(
             json!({"method": "a.b.add", "scopes": ["x"], "params": [
@@ -338,6 +406,7 @@ mod tests {
         let mut names = TypeNames::default();
         let entities = Entities::collect(
             &entries,
+            |_| None,
             |_| None,
             |_| Some(String::from("a::b")),
             &mut names,

@@ -211,6 +211,7 @@ impl<'c> Generator<'c> {
         Entities::collect(
             &self.catalog.entries,
             |method| examples.response(method),
+            |method| examples.request(method),
             module_of,
             &mut self.names,
         )

@@ -64,7 +64,10 @@ impl<'a> Mapper<'a> {
         request: bool,
         example: Option<&Value>,
     ) -> (Ty, bool) {
-        if let Some(ty) = self.entity_type(row, request) {
+        // An example that is no object nor list (`null` for `checklistitem`) keeps the row's
+        // own type.
+        let fits_entity = example.is_none_or(|value| value.is_object() || value.is_array());
+        if fits_entity && let Some(ty) = self.entity_type(row, request) {
             // The example decides between one object and a list, as for any record.
             return (reconcile(ty, example), row.ty.contains("null"));
         }
@@ -147,7 +150,12 @@ impl<'a> Mapper<'a> {
             && request
             && row.name.eq_ignore_ascii_case("fields")
             && !row.children.is_empty();
-        if !fields && !names_entity(&row.ty, &entity.folder) {
+        // A row typed as a known scalar (`currency`: a code) stays that scalar.
+        let documented_scalar = || {
+            let lower = row.ty.to_ascii_lowercase();
+            scalar(lower.trim_end_matches("[]")).is_some()
+        };
+        if !fields && (!names_entity(&row.ty, &entity.folder) || documented_scalar()) {
             return None;
         }
         let record = Ty::Struct(entity.path.clone());

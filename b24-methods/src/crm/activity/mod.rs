@@ -51,7 +51,7 @@ pub struct Activity {
     /// `END_TIME` (`datetime`).
     pub end_time: Option<DateTime>,
     /// `FILES` (`diskfile`).
-    pub files: Option<FileData>,
+    pub files: Option<Value>,
     /// `LOCATION` (`string`).
     pub location: Option<String>,
     /// `NOTIFY_TYPE` (`crm_enum_activitynotifytype`).
@@ -108,7 +108,7 @@ record!(Activity {
     opt description_type: "DESCRIPTION_TYPE" => with_description_type(Value),
     opt direction: "DIRECTION" => with_direction(Value),
     opt end_time: "END_TIME" => with_end_time(DateTime),
-    opt files: "FILES" => with_files(FileData),
+    opt files: "FILES" => with_files(Value),
     opt location: "LOCATION" => with_location(String),
     opt notify_type: "NOTIFY_TYPE" => with_notify_type(Value),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),

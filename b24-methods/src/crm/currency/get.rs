@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.currency.get`.
-#[b24_method("crm.currency.get", scope = "crm", response = crate::crm::currency::Currency, read_only)]
+#[b24_method("crm.currency.get", scope = "crm", response = String, read_only)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmCurrencyGet {
@@ -19,6 +19,3 @@ pub struct CrmCurrencyGet {
 record!(CrmCurrencyGet {
     opt id: "id" => with_id(String),
 });
-
-/// The former name of [`crate::crm::currency::Currency`].
-pub type CrmCurrencyGetResult = crate::crm::currency::Currency;

@@ -52,11 +52,11 @@ record!(Currency {
 
 #[cfg(feature = "crm")]
 /// `LANG` (parameter).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CurrencyLang {
-    /// `DECIMALS` (`integer`), required.
-    pub decimals: Numeric,
+    /// `DECIMALS` (`integer`).
+    pub decimals: Option<Numeric>,
     /// `DEC_POINT` (`string`).
     pub dec_point: Option<String>,
     /// `FORMAT_STRING` (`string`).
@@ -75,7 +75,7 @@ pub struct CurrencyLang {
 
 #[cfg(feature = "crm")]
 record!(CurrencyLang {
-    req decimals: "DECIMALS",
+    opt decimals: "DECIMALS" => with_decimals(Numeric),
     opt dec_point: "DEC_POINT" => with_dec_point(String),
     opt format_string: "FORMAT_STRING" => with_format_string(String),
     opt full_name: "FULL_NAME" => with_full_name(String),
@@ -83,21 +83,3 @@ record!(CurrencyLang {
     opt thousands_sep: "THOUSANDS_SEP" => with_thousands_sep(String),
     opt thousands_variant: "THOUSANDS_VARIANT" => with_thousands_variant(String),
 });
-
-#[cfg(feature = "crm")]
-#[allow(deprecated)]
-impl CurrencyLang {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(decimals: impl Into<Numeric>) -> Self {
-        CurrencyLang {
-            decimals: decimals.into(),
-            dec_point: None,
-            format_string: None,
-            full_name: None,
-            hide_zero: None,
-            thousands_sep: None,
-            thousands_variant: None,
-            extra: Map::new(),
-        }
-    }
-}

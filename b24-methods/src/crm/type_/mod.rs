@@ -112,11 +112,11 @@ record!(Type {
 
 #[cfg(feature = "crm")]
 /// `parent` (parameter).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TypeRelationsParent {
-    /// `entityTypeId` (`integer`), required.
-    pub entity_type_id: Numeric,
+    /// `entityTypeId` (`integer`).
+    pub entity_type_id: Option<Numeric>,
     /// `isChildrenListEnabled` (`boolean`).
     pub is_children_list_enabled: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -125,30 +125,17 @@ pub struct TypeRelationsParent {
 
 #[cfg(feature = "crm")]
 record!(TypeRelationsParent {
-    req entity_type_id: "entityTypeId",
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
     opt is_children_list_enabled: "isChildrenListEnabled" => with_is_children_list_enabled(Flag),
 });
 
 #[cfg(feature = "crm")]
-#[allow(deprecated)]
-impl TypeRelationsParent {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(entity_type_id: impl Into<Numeric>) -> Self {
-        TypeRelationsParent {
-            entity_type_id: entity_type_id.into(),
-            is_children_list_enabled: None,
-            extra: Map::new(),
-        }
-    }
-}
-
-#[cfg(feature = "crm")]
 /// `child` (parameter).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TypeRelationsChild {
-    /// `entityTypeId` (`integer`), required.
-    pub entity_type_id: Numeric,
+    /// `entityTypeId` (`integer`).
+    pub entity_type_id: Option<Numeric>,
     /// `isChildrenListEnabled` (`boolean`).
     pub is_children_list_enabled: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -157,22 +144,9 @@ pub struct TypeRelationsChild {
 
 #[cfg(feature = "crm")]
 record!(TypeRelationsChild {
-    req entity_type_id: "entityTypeId",
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
     opt is_children_list_enabled: "isChildrenListEnabled" => with_is_children_list_enabled(Flag),
 });
-
-#[cfg(feature = "crm")]
-#[allow(deprecated)]
-impl TypeRelationsChild {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(entity_type_id: impl Into<Numeric>) -> Self {
-        TypeRelationsChild {
-            entity_type_id: entity_type_id.into(),
-            is_children_list_enabled: None,
-            extra: Map::new(),
-        }
-    }
-}
 
 #[cfg(feature = "crm")]
 /// `relations` (parameter).

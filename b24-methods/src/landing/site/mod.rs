@@ -70,7 +70,7 @@ pub struct Site {
     pub code: Option<String>,
     /// `TYPE` (`string`).
     pub type_: Option<String>,
-    /// `DOMAIN_ID` (`integer | string`).
+    /// `DOMAIN_ID` (`integer | string|integer | string`).
     pub domain_id: Option<Numeric>,
     /// `DESCRIPTION` (`string`).
     pub description: Option<String>,

@@ -32,7 +32,7 @@ pub struct ListsField {
     /// `DEFAULT_VALUE`.
     pub default_value: Option<Value>,
     /// `LIST` (`array`).
-    pub list: Option<Vec<Value>>,
+    pub list: Option<Value>,
     /// `LIST_TEXT_VALUES` (`string`).
     pub list_text_values: Option<String>,
     /// `LIST_DEF` (`array`).
@@ -40,7 +40,7 @@ pub struct ListsField {
     /// `CODE` (`string`).
     pub code: Option<String>,
     /// `SETTINGS` (`array`).
-    pub settings: Option<Vec<Value>>,
+    pub settings: Option<Value>,
     /// `USER_TYPE_SETTINGS` (`array`).
     pub user_type_settings: Option<Vec<Value>>,
     /// `ROW_COUNT` (`integer`).
@@ -61,11 +61,11 @@ record!(ListsField {
     opt multiple: "MULTIPLE" => with_multiple(String),
     opt sort: "SORT" => with_sort(Numeric),
     opt default_value: "DEFAULT_VALUE" => with_default_value(Value),
-    opt list: "LIST" => with_list(Vec<Value>),
+    opt list: "LIST" => with_list(Value),
     opt list_text_values: "LIST_TEXT_VALUES" => with_list_text_values(String),
     opt list_def: "LIST_DEF" => with_list_def(Vec<Value>),
     opt code: "CODE" => with_code(String),
-    opt settings: "SETTINGS" => with_settings(Vec<Value>),
+    opt settings: "SETTINGS" => with_settings(Value),
     opt user_type_settings: "USER_TYPE_SETTINGS" => with_user_type_settings(Vec<Value>),
     opt row_count: "ROW_COUNT" => with_row_count(Numeric),
     opt col_count: "COL_COUNT" => with_col_count(Numeric),

@@ -16,16 +16,16 @@ use crate::wire::*;
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RpaComment {
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `files` (`array`).
-    pub files: Option<Vec<Value>>,
+    /// `description` (`string|integer`).
+    pub description: Option<Numeric>,
+    /// `files` (`array|integer`).
+    pub files: Option<Value>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "rpa")]
 record!(RpaComment {
-    opt description: "description" => with_description(String),
-    opt files: "files" => with_files(Vec<Value>),
+    opt description: "description" => with_description(Numeric),
+    opt files: "files" => with_files(Value),
 });

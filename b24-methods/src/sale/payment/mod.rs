@@ -87,7 +87,7 @@ pub struct Payment {
     /// `externalPayment` (`string`).
     pub external_payment: Option<String>,
     /// `psInvoiceId` (`string`).
-    pub ps_invoice_id: Option<String>,
+    pub ps_invoice_id: Option<Numeric>,
     /// `marked` (`string`).
     pub marked: Option<String>,
     /// `reasonMarked` (`string`).
@@ -136,7 +136,7 @@ record!(Payment {
     opt id1c: "id1c" => with_id1c(String),
     opt version1c: "version1c" => with_version1c(String),
     opt external_payment: "externalPayment" => with_external_payment(String),
-    opt ps_invoice_id: "psInvoiceId" => with_ps_invoice_id(String),
+    opt ps_invoice_id: "psInvoiceId" => with_ps_invoice_id(Numeric),
     opt marked: "marked" => with_marked(String),
     opt reason_marked: "reasonMarked" => with_reason_marked(String),
     opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),

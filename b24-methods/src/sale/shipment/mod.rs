@@ -28,8 +28,8 @@ pub struct Shipment {
     pub allow_delivery: Option<String>,
     /// `deducted` (`string`).
     pub deducted: Option<String>,
-    /// `deliveryId` (`sale_delivery_service.id`).
-    pub delivery_id: Option<Numeric>,
+    /// `deliveryId` (`sale_delivery_service.id|sale_delivery_service`).
+    pub delivery_id: Option<Value>,
     /// `statusId` (`sale_status`).
     pub status_id: Option<Numeric>,
     /// `deliveryDocDate` (`datetime`).
@@ -65,7 +65,7 @@ record!(Shipment {
     opt order_id: "orderId" => with_order_id(Numeric),
     opt allow_delivery: "allowDelivery" => with_allow_delivery(String),
     opt deducted: "deducted" => with_deducted(String),
-    opt delivery_id: "deliveryId" => with_delivery_id(Numeric),
+    opt delivery_id: "deliveryId" => with_delivery_id(Value),
     opt status_id: "statusId" => with_status_id(Numeric),
     opt delivery_doc_date: "deliveryDocDate" => with_delivery_doc_date(DateTime),
     opt delivery_doc_num: "deliveryDocNum" => with_delivery_doc_num(String),

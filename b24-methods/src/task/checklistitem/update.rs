@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `task.checklistitem.update`.
-#[b24_method("task.checklistitem.update", scope = "task", response = crate::task::checklistitem::Checklistitem)]
+#[b24_method("task.checklistitem.update", scope = "task", response = Value)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct TaskChecklistitemUpdate {
@@ -44,6 +44,3 @@ impl TaskChecklistitemUpdate {
         }
     }
 }
-
-/// The former name of [`crate::task::checklistitem::Checklistitem`].
-pub type TaskChecklistitemUpdateResult = crate::task::checklistitem::Checklistitem;

@@ -42,7 +42,7 @@ pub struct UserUserfield {
     /// `SETTINGS` (`object`).
     pub settings: Option<UserUserfieldSettings>,
     /// `EDIT_FORM_LABEL` (`string`).
-    pub edit_form_label: Option<String>,
+    pub edit_form_label: Option<Value>,
     /// `LIST_COLUMN_LABEL` (`string`).
     pub list_column_label: Option<String>,
     /// `LIST_FILTER_LABEL` (`string`).
@@ -70,7 +70,7 @@ record!(UserUserfield {
     opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(Flag),
     opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(Flag),
     opt settings: "SETTINGS" => with_settings(UserUserfieldSettings),
-    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(String),
+    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(Value),
     opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(String),
     opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(String),
     opt error_message: "ERROR_MESSAGE" => with_error_message(String),

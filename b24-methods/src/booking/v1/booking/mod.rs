@@ -46,32 +46,19 @@ record!(Booking {
 
 #[cfg(feature = "booking")]
 /// `datePeriod` (parameter).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BookingDatePeriod {
-    /// `from` (`object`), required.
-    pub from: Value,
-    /// `to` (`object`), required.
-    pub to: Value,
+    /// `from` (`object`).
+    pub from: Option<Value>,
+    /// `to` (`object`).
+    pub to: Option<Value>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "booking")]
 record!(BookingDatePeriod {
-    req from: "from",
-    req to: "to",
+    opt from: "from" => with_from(Value),
+    opt to: "to" => with_to(Value),
 });
-
-#[cfg(feature = "booking")]
-#[allow(deprecated)]
-impl BookingDatePeriod {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(from: impl Into<Value>, to: impl Into<Value>) -> Self {
-        BookingDatePeriod {
-            from: from.into(),
-            to: to.into(),
-            extra: Map::new(),
-        }
-    }
-}

@@ -100,7 +100,7 @@ pub struct Offer {
     pub trial_price_id: Option<Numeric>,
     /// `withoutOrder` (`string`).
     pub without_order: Option<String>,
-    /// `parentId` (`integer`).
+    /// `parentId` (`integer|object`).
     pub parent_id: Option<Value>,
     /// `propertyN` (`any`).
     pub property_n: Option<Value>,

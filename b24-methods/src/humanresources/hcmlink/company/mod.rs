@@ -44,13 +44,13 @@ record!(HcmlinkCompany {
 
 #[cfg(feature = "humanresources_hcmlink")]
 /// `fields` (parameter).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct HcmlinkCompanyFields {
-    /// `field` (`string`), required.
-    pub field: String,
-    /// `title` (`string`), required.
-    pub title: String,
+    /// `field` (`string`).
+    pub field: Option<String>,
+    /// `title` (`string`).
+    pub title: Option<String>,
     /// `type` (`string`).
     pub type_: Option<String>,
     /// `entityType` (`string`).
@@ -63,25 +63,9 @@ pub struct HcmlinkCompanyFields {
 
 #[cfg(feature = "humanresources_hcmlink")]
 record!(HcmlinkCompanyFields {
-    req field: "field",
-    req title: "title",
+    opt field: "field" => with_field(String),
+    opt title: "title" => with_title(String),
     opt type_: "type" => with_type(String),
     opt entity_type: "entityType" => with_entity_type(String),
     opt ttl: "ttl" => with_ttl(Numeric),
 });
-
-#[cfg(feature = "humanresources_hcmlink")]
-#[allow(deprecated)]
-impl HcmlinkCompanyFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(field: impl Into<String>, title: impl Into<String>) -> Self {
-        HcmlinkCompanyFields {
-            field: field.into(),
-            title: title.into(),
-            type_: None,
-            entity_type: None,
-            ttl: None,
-            extra: Map::new(),
-        }
-    }
-}

@@ -39,8 +39,8 @@ pub struct Chat {
     pub owner: Option<Numeric>,
     /// `color` (`string | null`).
     pub color: Option<String>,
-    /// `avatar` (`string`).
-    pub avatar: Option<String>,
+    /// `avatar` (`string|file`).
+    pub avatar: Option<Value>,
     /// `role` (`string`).
     pub role: Option<String>,
     /// `dateCreate` (`string | null`).
@@ -76,7 +76,7 @@ record!(Chat {
     opt type_: "type" => with_type(String),
     opt owner: "owner" => with_owner(Numeric),
     opt color: "color" => with_color(String),
-    opt avatar: "avatar" => with_avatar(String),
+    opt avatar: "avatar" => with_avatar(Value),
     opt role: "role" => with_role(String),
     opt date_create: "dateCreate" => with_date_create(String),
     opt last_message_id: "lastMessageId" => with_last_message_id(Numeric),

@@ -26,10 +26,10 @@ pub struct Command {
     pub bot_id: Option<Numeric>,
     /// `command` (`string`).
     pub command: Option<String>,
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `params` (`string`).
-    pub params: Option<String>,
+    /// `title` (`string|object`).
+    pub title: Option<Value>,
+    /// `params` (`string|object`).
+    pub params: Option<Value>,
     /// `common` (`boolean`).
     pub common: Option<Flag>,
     /// `hidden` (`boolean`).
@@ -49,8 +49,8 @@ record!(Command {
     opt id: "id" => with_id(Numeric),
     opt bot_id: "botId" => with_bot_id(Numeric),
     opt command: "command" => with_command(String),
-    opt title: "title" => with_title(String),
-    opt params: "params" => with_params(String),
+    opt title: "title" => with_title(Value),
+    opt params: "params" => with_params(Value),
     opt common: "common" => with_common(Flag),
     opt hidden: "hidden" => with_hidden(Flag),
     opt extranet_support: "extranetSupport" => with_extranet_support(Flag),
