@@ -2,12 +2,13 @@
 //! b24-methods: a list created, elements added with property values, listed with a filter, an
 //! order and pages, changed and removed, with the documented errors.
 
-use b24_methods::lists::add::{ListsAdd, ListsAddFields};
+use b24_methods::lists::Lists;
+use b24_methods::lists::add::ListsAdd;
 use b24_methods::lists::delete::ListsDelete;
-use b24_methods::lists::element::add::ListsElementAddFields;
+use b24_methods::lists::element::ListsElement;
 use b24_methods::lists::element::delete::ListsElementDelete;
 use b24_methods::lists::element::get::ListsElementGet;
-use b24_methods::lists::element::update::{ListsElementUpdate, ListsElementUpdateFields};
+use b24_methods::lists::element::update::ListsElementUpdate;
 use b24_methods::lists::get::ListsGet;
 use serde_json::json;
 
@@ -23,7 +24,7 @@ async fn a_list_keeps_its_elements() {
                 .call(&ListsAdd::new(
                     "lists",
                     "orders",
-                    ListsAddFields::new("Again")
+                    Lists::default().with_name("Again")
                 ))
                 .await
         ),
@@ -34,7 +35,7 @@ async fn a_list_keeps_its_elements() {
     assert_eq!(lists[0]["NAME"], json!("Orders"));
 
     for i in 0..60 {
-        let mut fields = ListsElementAddFields::new(format!("Order {i:02}"));
+        let mut fields = ListsElement::default().with_name(format!("Order {i:02}"));
         fields.extra.insert("PROPERTY_AMOUNT".into(), json!(i * 10));
         support::add_list_element(&client, list, "orders", format!("order-{i}"), fields).await;
     }
@@ -61,7 +62,7 @@ async fn a_list_keeps_its_elements() {
             "lists",
             list,
             element.as_str(),
-            ListsElementUpdateFields::new("Order 3, paid"),
+            ListsElement::default().with_name("Order 3, paid"),
         ))
         .await
         .expect("updated");

@@ -5,6 +5,7 @@ mod catalog;
 mod config_edges;
 mod deadline;
 mod disk;
+mod entities;
 mod entity;
 mod errors;
 mod every_method;

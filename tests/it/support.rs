@@ -311,7 +311,7 @@ pub async fn add_list_element(
     list: i64,
     iblock_code: &str,
     code: String,
-    fields: b24_methods::lists::element::add::ListsElementAddFields,
+    fields: b24_methods::lists::element::ListsElement,
 ) {
     client
         .call(&b24_methods::lists::element::add::ListsElementAdd::new(
@@ -331,7 +331,7 @@ pub async fn add_list(client: &Client, code: &str, name: &str) -> i64 {
         .call(&b24_methods::lists::add::ListsAdd::new(
             "lists",
             code,
-            b24_methods::lists::add::ListsAddFields::new(name),
+            b24_methods::lists::Lists::default().with_name(name),
         ))
         .await
         .expect("created")

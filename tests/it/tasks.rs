@@ -4,13 +4,15 @@
 //! comment events.
 
 use b24_core::Client;
-use b24_methods::task::checklistitem::add::{TaskChecklistitemAdd, TaskChecklistitemAddFields};
+use b24_methods::task::checklistitem::Checklistitem;
+use b24_methods::task::checklistitem::add::TaskChecklistitemAdd;
 use b24_methods::task::checklistitem::complete::TaskChecklistitemComplete;
 use b24_methods::task::checklistitem::delete::TaskChecklistitemDelete;
 use b24_methods::task::checklistitem::getlist::TaskChecklistitemGetlist;
+use b24_methods::task::commentitem::Commentitem;
 // Comments are deprecated by the documentation, and still answer.
 #[allow(deprecated)]
-use b24_methods::task::commentitem::add::{TaskCommentitemAdd, TaskCommentitemAddFields};
+use b24_methods::task::commentitem::add::TaskCommentitemAdd;
 #[allow(deprecated)]
 use b24_methods::task::commentitem::getlist::TaskCommentitemGetlist;
 use b24_methods::tasks::task::add::TasksTaskAdd;
@@ -246,7 +248,9 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
 
     let mut added = Vec::new();
     for (title, sort) in [("Write notes", 2), ("Tag release", 1)] {
-        let fields = TaskChecklistitemAddFields::new(title).with_sort_index(sort);
+        let fields = Checklistitem::default()
+            .with_title(title)
+            .with_sort_index(sort);
         let item = client.call(&TaskChecklistitemAdd::new(id, fields)).await;
         added.push(item.expect("added"));
     }
@@ -284,7 +288,7 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
         client
             .call(&TaskChecklistitemAdd::new(
                 id,
-                TaskChecklistitemAddFields::new(""),
+                Checklistitem::default().with_title(""),
             ))
             .await,
     );
@@ -293,7 +297,7 @@ async fn status_moves_checklists_and_comments_belong_to_their_task() {
     let comment = client
         .call(&TaskCommentitemAdd::new(
             id,
-            TaskCommentitemAddFields::new("Released"),
+            Commentitem::default().with_post_message("Released"),
         ))
         .await
         .expect("commented");
@@ -340,7 +344,7 @@ async fn add_update_delete_and_comments_fire_the_task_events() {
         .call(&TasksTaskUpdate::new(id, json!({ "TITLE": "Call back" })))
         .await
         .expect("updated");
-    let done = TaskCommentitemAdd::new(id, TaskCommentitemAddFields::new("Done"));
+    let done = TaskCommentitemAdd::new(id, Commentitem::default().with_post_message("Done"));
     let comment = support::created(&client, &done).await;
     client
         .call(&TaskCommentitemDelete::new(id, comment))

@@ -25,6 +25,7 @@ use generator::Generator;
 use model::Catalog;
 
 mod emit;
+mod entities;
 mod files;
 mod generator;
 #[cfg(test)]

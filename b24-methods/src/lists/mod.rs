@@ -11,3 +11,34 @@ pub mod get;
 pub mod section;
 #[cfg(feature = "lists")]
 pub mod update;
+
+#[cfg(feature = "lists")]
+use crate::wire::*;
+
+#[cfg(feature = "lists")]
+/// A `lists` entity, shared by `lists.add`, `lists.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Lists {
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `DESCRIPTION` (`string`).
+    pub description: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `PICTURE` (`array`).
+    pub picture: Option<Vec<Value>>,
+    /// `BIZPROC` (`string`).
+    pub bizproc: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "lists")]
+record!(Lists {
+    opt name: "NAME" => with_name(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt picture: "PICTURE" => with_picture(Vec<Value>),
+    opt bizproc: "BIZPROC" => with_bizproc(String),
+});

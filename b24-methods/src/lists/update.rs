@@ -21,7 +21,7 @@ pub struct ListsUpdate {
     /// `SOCNET_GROUP_ID` (`integer`).
     pub socnet_group_id: Option<Numeric>,
     /// `FIELDS` (`array`), required.
-    pub fields: ListsUpdateFields,
+    pub fields: crate::lists::Lists,
     /// `MESSAGES` (`array`).
     pub messages: Option<Value>,
     /// `RIGHTS` (`array`).
@@ -46,7 +46,7 @@ impl ListsUpdate {
     pub fn new(
         iblock_type_id: impl Into<String>,
         iblock_id: impl Into<Numeric>,
-        fields: impl Into<ListsUpdateFields>,
+        fields: impl Into<crate::lists::Lists>,
     ) -> Self {
         ListsUpdate {
             iblock_type_id: iblock_type_id.into(),
@@ -56,47 +56,6 @@ impl ListsUpdate {
             fields: fields.into(),
             messages: None,
             rights: None,
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct ListsUpdateFields {
-    /// `NAME` (`string`), required.
-    pub name: String,
-    /// `DESCRIPTION` (`string`).
-    pub description: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `PICTURE` (`array`).
-    pub picture: Option<Vec<Value>>,
-    /// `BIZPROC` (`string`).
-    pub bizproc: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(ListsUpdateFields {
-    req name: "NAME",
-    opt description: "DESCRIPTION" => with_description(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt picture: "PICTURE" => with_picture(Vec<Value>),
-    opt bizproc: "BIZPROC" => with_bizproc(String),
-});
-
-#[allow(deprecated)]
-impl ListsUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        ListsUpdateFields {
-            name: name.into(),
-            description: None,
-            sort: None,
-            picture: None,
-            bizproc: None,
             extra: Map::new(),
         }
     }

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::MARKER;
+use super::naming::replacement;
 use super::paging::ListKind;
 use super::records::{FieldDef, StructDef};
 
@@ -36,6 +37,9 @@ pub(super) fn method_header(
     writeln!(text, "//! `{method}` — {scope_label}").ok();
     if deprecated {
         writeln!(text, "//!\n//! Deprecated by the documentation.").ok();
+        if let Some(successor) = replacement(method) {
+            writeln!(text, "//! Development is halted; use `{successor}`.").ok();
+        }
     }
     writeln!(text, "//!\n//! Documentation: <{url}>").ok();
     let codes: Vec<String> = error_codes
@@ -106,9 +110,12 @@ impl MethodAttr<'_> {
         }
         let mut attrs = format!("#[b24_method({})]", args.join(", "));
         if self.deprecated {
+            let successor = replacement(method)
+                .map(|successor| format!("; development is halted, use `{successor}`"))
+                .unwrap_or_default();
             write!(
                 attrs,
-                "\n#[deprecated(note = \"the documentation marks `{method}` deprecated\")]"
+                "\n#[deprecated(note = \"the documentation marks `{method}` deprecated{successor}\")]"
             )
             .ok();
         }
@@ -133,6 +140,31 @@ pub(super) fn method_items(
         emit_struct(&mut text, def, None, cfg);
         text.push('\n');
     }
+    text
+}
+
+/// Records defined outside a method file (a folder's entity), with the prelude, every item
+/// gated by `cfg` if given.
+pub(super) fn records(records: &[StructDef], cfg: Option<&str>) -> String {
+    let mut text = String::new();
+    gate(&mut text, cfg);
+    writeln!(text, "use crate::wire::*;\n").ok();
+    for def in records {
+        emit_struct(&mut text, def, None, cfg);
+        text.push('\n');
+    }
+    text
+}
+
+/// `pub type {name} = {target};`, the former name of a shared record.
+pub(super) fn alias(name: &str, target: &str, cfg: Option<&str>) -> String {
+    let mut text = String::new();
+    gate(&mut text, cfg);
+    writeln!(
+        text,
+        "/// The former name of [`{target}`].\npub type {name} = {target};"
+    )
+    .ok();
     text
 }
 

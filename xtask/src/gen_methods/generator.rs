@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::emit::{self, MethodAttr, RoundtripArm};
+use super::entities::Entities;
 use super::files::{self, Refinement};
 use super::layout::{self, Leaf, Tree, cfg_of, feature_of, file_of};
 use super::model::{Catalog, Entry, example_result};
@@ -59,6 +60,8 @@ pub(super) struct Generator<'c> {
     records: HashMap<String, String>,
     /// The leaves (by index) generated as classic list methods.
     lists: BTreeSet<usize>,
+    /// The folders' shared entity records.
+    entities: Entities,
     stats: Stats,
 }
 
@@ -81,6 +84,7 @@ impl<'c> Generator<'c> {
             shapes: ArrayBesideFields::default(),
             records: HashMap::new(),
             lists: BTreeSet::new(),
+            entities: Entities::default(),
             stats: Stats::default(),
         })
     }
@@ -119,6 +123,7 @@ impl<'c> Generator<'c> {
             });
         }
         let tree = Tree::new(&self.leaves);
+        self.entities = self.collect_entities(&tree);
         let mut files = BTreeMap::new();
         let mut method_files = BTreeMap::new();
 
@@ -181,7 +186,38 @@ impl<'c> Generator<'c> {
             text.push('\n');
         }
         text.push_str(&tree.module_decls(folder, &self.leaves));
+        if let Some(entity) = self.entities.of_folder(&original) {
+            text.push('\n');
+            text.push_str(&emit::records(
+                &entity.structs,
+                cfg_of(&entity.scopes).as_deref(),
+            ));
+        }
         text
+    }
+
+    /// The folders' entities (`entities`), for folders that are not methods themselves.
+    fn collect_entities(&mut self, tree: &Tree) -> Entities {
+        let leaves = &self.leaves;
+        let module_of = |folder: &str| {
+            let depth = folder.split('.').count();
+            let leaf = leaves.iter().find(|leaf| {
+                leaf.method.starts_with(folder)
+                    && leaf.method[folder.len()..].starts_with('.')
+                    && leaf.path.len() > depth
+            })?;
+            let path = &leaf.path[..depth];
+            (!tree.is_leaf(path) && !self.refined.keys().any(|m| m.starts_with(folder)))
+                .then(|| path.join("::"))
+        };
+        let examples = &self.catalog.examples;
+        Entities::collect(
+            &self.catalog.entries,
+            |method| examples.response(method),
+            |method| examples.request(method),
+            module_of,
+            &mut self.names,
+        )
     }
 
     /// The file of one method: header, module declarations if it is also a folder, then its
@@ -226,7 +262,9 @@ impl<'c> Generator<'c> {
         let request_example = self.catalog.examples.request(method);
         let response_example = self.catalog.examples.response(method);
         let params = entry.param_rows();
+        let entity = self.entities.use_of(method, &self.leaves[index].scopes);
         let mut mapper = Mapper::new(&mut self.names);
+        mapper.entity = entity.filter(|_| !entry.is_v3());
         let request = mapper.build_struct(
             type_name.clone(),
             format!("Calls `{method}`."),
@@ -292,7 +330,15 @@ impl<'c> Generator<'c> {
             deprecated: entry.deprecated,
         }
         .render();
-        emit::method_items(&request, &attrs, &structs, cfg)
+        let mut text = emit::method_items(&request, &attrs, &structs, cfg);
+        // A `get` answering the entity itself keeps its former result name as an alias.
+        if let Some(path) = response.strip_prefix("crate::") {
+            let former = format!("{type_name}Result");
+            if self.names.unique(former.clone()) == former {
+                text.push_str(&emit::alias(&former, &format!("crate::{path}"), cfg));
+            }
+        }
+        text
     }
 
     /// Shares one record between an entity's `get` and `list`: a `get` answering a generated
@@ -306,9 +352,12 @@ impl<'c> Generator<'c> {
         };
         match (&response, list) {
             (Ty::Struct(name), None) if last == "get" => {
-                let path = leaf.path.join("::");
-                self.records
-                    .insert(method.to_owned(), format!("crate::{path}::{name}"));
+                let record = if name.starts_with("crate::") {
+                    name.clone()
+                } else {
+                    format!("crate::{}::{name}", leaf.path.join("::"))
+                };
+                self.records.insert(method.to_owned(), record);
                 response
             }
             (Ty::Vec(inner), Some(ListKind::Root(_))) if matches!(**inner, Ty::Value) => {

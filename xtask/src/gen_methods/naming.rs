@@ -123,6 +123,19 @@ const READ_PREFIXES: &[&str] = &[
     "preview",
 ];
 
+/// The documented replacement of a deprecated method: development of the legacy CRM entity
+/// methods (`crm.deal.*`, `crm.contact.*`, `crm.lead.*`, `crm.company.*`) is halted in favour
+/// of the universal `crm.item.*` methods (their sub-folders, `crm.deal.productrows.*`, have
+/// other successors).
+pub(super) fn replacement(method: &str) -> Option<&'static str> {
+    const LEGACY: &[&str] = &["crm.deal.", "crm.contact.", "crm.lead.", "crm.company."];
+    LEGACY
+        .iter()
+        .filter_map(|prefix| method.strip_prefix(prefix))
+        .any(|verb| !verb.contains('.'))
+        .then_some("crm.item.*")
+}
+
 /// Whether the method's name says it only reads (`get*`, `list*`, `*fields`, `count`, …).
 pub(super) fn is_read_only(method: &str) -> bool {
     let last = method
@@ -173,6 +186,11 @@ impl TypeNames {
                 }
             }
         }
+    }
+
+    /// Whether `name` is still free.
+    pub(super) fn is_free(&self, name: &str) -> bool {
+        !self.taken.contains(name)
     }
 
     /// A unique type name: `candidate`, else `candidate2`, `candidate3`, ...
@@ -248,6 +266,15 @@ mod tests {
     fn sonet_is_granted_as_sonet_group() {
         assert_eq!(scope_code("sonet"), "sonet_group");
         assert_eq!(scope_code(" crm "), "crm");
+    }
+
+    #[test]
+    fn legacy_crm_entities_name_the_universal_methods() {
+        assert_eq!(replacement("crm.deal.list"), Some("crm.item.*"));
+        assert_eq!(replacement("crm.company.get"), Some("crm.item.*"));
+        assert_eq!(replacement("crm.deal.productrows.get"), None);
+        assert_eq!(replacement("crm.dealcategory.list"), None);
+        assert_eq!(replacement("crm.item.list"), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::entities::{EntityUse, names_entity};
 use super::model::Field;
 use super::naming::{TypeNames, is_wire_ident, pascal, snake};
 use super::types::{Ty, id_like, reconcile, refine, scalar};
@@ -39,6 +40,8 @@ pub(super) struct Mapper<'a> {
     pub(super) structs: Vec<StructDef>,
     /// Rows whose documented type the documentation's own example contradicts.
     pub(super) reconciled: usize,
+    /// The folder's entity, when the method shares it (see `entities`).
+    pub(super) entity: Option<EntityUse>,
 }
 
 impl<'a> Mapper<'a> {
@@ -48,6 +51,7 @@ impl<'a> Mapper<'a> {
             names,
             structs: Vec::new(),
             reconciled: 0,
+            entity: None,
         }
     }
 
@@ -60,6 +64,13 @@ impl<'a> Mapper<'a> {
         request: bool,
         example: Option<&Value>,
     ) -> (Ty, bool) {
+        // An example that is no object nor list (`null` for `checklistitem`) keeps the row's
+        // own type.
+        let fits_entity = example.is_none_or(|value| value.is_object() || value.is_array());
+        if fits_entity && let Some(ty) = self.entity_type(row, request) {
+            // The example decides between one object and a list, as for any record.
+            return (reconcile(ty, example), row.ty.contains("null"));
+        }
         let tokens: Vec<&str> = row
             .ty
             .split('|')
@@ -129,6 +140,32 @@ impl<'a> Mapper<'a> {
             self.reconciled += 1;
         }
         (reconciled, nullable)
+    }
+
+    /// The entity's type for a row typed as the entity (`deal`, `deal[]`) or for the `fields`
+    /// parameter of a method whose fields are the entity.
+    fn entity_type(&self, row: &Field, request: bool) -> Option<Ty> {
+        let entity = self.entity.as_ref()?;
+        let fields = entity.fields
+            && request
+            && row.name.eq_ignore_ascii_case("fields")
+            && !row.children.is_empty();
+        // A row typed as a known scalar (`currency`: a code) stays that scalar.
+        let documented_scalar = || {
+            let lower = row.ty.to_ascii_lowercase();
+            scalar(lower.trim_end_matches("[]")).is_some()
+        };
+        if !fields && (!names_entity(&row.ty, &entity.folder) || documented_scalar()) {
+            return None;
+        }
+        let record = Ty::Struct(entity.path.clone());
+        // `deal[]`, or `fields` documented as a list of objects (`lists.element.add`).
+        let lower = row.ty.to_ascii_lowercase();
+        Some(if lower.contains("[]") || lower.contains("array") {
+            record.list_of()
+        } else {
+            record
+        })
     }
 
     /// Generates the record of a row with children and returns its type.

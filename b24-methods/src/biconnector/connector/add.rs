@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct BiconnectorConnectorAdd {
     /// `fields` (`object`), required.
-    pub fields: BiconnectorConnectorAddFields,
+    pub fields: crate::biconnector::connector::Connector,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,74 +25,9 @@ record!(BiconnectorConnectorAdd {
 #[allow(deprecated)]
 impl BiconnectorConnectorAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<BiconnectorConnectorAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::biconnector::connector::Connector>) -> Self {
         BiconnectorConnectorAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct BiconnectorConnectorAddFields {
-    /// `title` (`string`), required.
-    pub title: String,
-    /// `logo` (`string`), required.
-    pub logo: String,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `urlCheck` (`string`), required.
-    pub url_check: String,
-    /// `urlTableList` (`string`), required.
-    pub url_table_list: String,
-    /// `urlTableDescription` (`string`), required.
-    pub url_table_description: String,
-    /// `urlData` (`string`), required.
-    pub url_data: String,
-    /// `settings` (`array`), required.
-    pub settings: Vec<Value>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BiconnectorConnectorAddFields {
-    req title: "title",
-    req logo: "logo",
-    opt description: "description" => with_description(String),
-    req url_check: "urlCheck",
-    req url_table_list: "urlTableList",
-    req url_table_description: "urlTableDescription",
-    req url_data: "urlData",
-    req settings: "settings",
-    opt sort: "sort" => with_sort(Numeric),
-});
-
-#[allow(deprecated)]
-impl BiconnectorConnectorAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        title: impl Into<String>,
-        logo: impl Into<String>,
-        url_check: impl Into<String>,
-        url_table_list: impl Into<String>,
-        url_table_description: impl Into<String>,
-        url_data: impl Into<String>,
-        settings: impl Into<Vec<Value>>,
-    ) -> Self {
-        BiconnectorConnectorAddFields {
-            title: title.into(),
-            logo: logo.into(),
-            description: None,
-            url_check: url_check.into(),
-            url_table_list: url_table_list.into(),
-            url_table_description: url_table_description.into(),
-            url_data: url_data.into(),
-            settings: settings.into(),
-            sort: None,
             extra: Map::new(),
         }
     }

@@ -13,3 +13,46 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "biconnector")]
 pub mod update;
+
+#[cfg(feature = "biconnector")]
+use crate::wire::*;
+
+#[cfg(feature = "biconnector")]
+/// A `biconnector.connector` entity, shared by `biconnector.connector.add`, `biconnector.connector.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Connector {
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `logo` (`string`).
+    pub logo: Option<String>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// `urlCheck` (`string`).
+    pub url_check: Option<String>,
+    /// `urlTableList` (`string`).
+    pub url_table_list: Option<String>,
+    /// `urlTableDescription` (`string`).
+    pub url_table_description: Option<String>,
+    /// `urlData` (`string`).
+    pub url_data: Option<String>,
+    /// `settings` (`array`).
+    pub settings: Option<Vec<Value>>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "biconnector")]
+record!(Connector {
+    opt title: "title" => with_title(String),
+    opt logo: "logo" => with_logo(String),
+    opt description: "description" => with_description(String),
+    opt url_check: "urlCheck" => with_url_check(String),
+    opt url_table_list: "urlTableList" => with_url_table_list(String),
+    opt url_table_description: "urlTableDescription" => with_url_table_description(String),
+    opt url_data: "urlData" => with_url_data(String),
+    opt settings: "settings" => with_settings(Vec<Value>),
+    opt sort: "sort" => with_sort(Numeric),
+});

@@ -15,7 +15,7 @@ pub struct BiconnectorConnectorUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: BiconnectorConnectorUpdateFields,
+    pub fields: crate::biconnector::connector::Connector,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl BiconnectorConnectorUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<BiconnectorConnectorUpdateFields>,
+        fields: impl Into<crate::biconnector::connector::Connector>,
     ) -> Self {
         BiconnectorConnectorUpdate {
             id: id.into(),
@@ -39,41 +39,3 @@ impl BiconnectorConnectorUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct BiconnectorConnectorUpdateFields {
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `logo` (`string`).
-    pub logo: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `urlCheck` (`string`).
-    pub url_check: Option<String>,
-    /// `urlTableList` (`string`).
-    pub url_table_list: Option<String>,
-    /// `urlTableDescription` (`string`).
-    pub url_table_description: Option<String>,
-    /// `urlData` (`string`).
-    pub url_data: Option<String>,
-    /// `settings` (`array`).
-    pub settings: Option<Vec<Value>>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BiconnectorConnectorUpdateFields {
-    opt title: "title" => with_title(String),
-    opt logo: "logo" => with_logo(String),
-    opt description: "description" => with_description(String),
-    opt url_check: "urlCheck" => with_url_check(String),
-    opt url_table_list: "urlTableList" => with_url_table_list(String),
-    opt url_table_description: "urlTableDescription" => with_url_table_description(String),
-    opt url_data: "urlData" => with_url_data(String),
-    opt settings: "settings" => with_settings(Vec<Value>),
-    opt sort: "sort" => with_sort(Numeric),
-});

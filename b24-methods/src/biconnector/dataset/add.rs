@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct BiconnectorDatasetAdd {
     /// `fields` (`object`), required.
-    pub fields: BiconnectorDatasetAddFields,
+    pub fields: crate::biconnector::dataset::Dataset,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,59 +25,8 @@ record!(BiconnectorDatasetAdd {
 #[allow(deprecated)]
 impl BiconnectorDatasetAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<BiconnectorDatasetAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::biconnector::dataset::Dataset>) -> Self {
         BiconnectorDatasetAdd {
-            fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct BiconnectorDatasetAddFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `externalName` (`string`), required.
-    pub external_name: String,
-    /// `externalCode` (`string`), required.
-    pub external_code: String,
-    /// `sourceId` (`integer`), required.
-    pub source_id: Numeric,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `fields` (`array`), required.
-    pub fields: Vec<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BiconnectorDatasetAddFields {
-    req name: "name",
-    req external_name: "externalName",
-    req external_code: "externalCode",
-    req source_id: "sourceId",
-    opt description: "description" => with_description(String),
-    req fields: "fields",
-});
-
-#[allow(deprecated)]
-impl BiconnectorDatasetAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        name: impl Into<String>,
-        external_name: impl Into<String>,
-        external_code: impl Into<String>,
-        source_id: impl Into<Numeric>,
-        fields: impl Into<Vec<Value>>,
-    ) -> Self {
-        BiconnectorDatasetAddFields {
-            name: name.into(),
-            external_name: external_name.into(),
-            external_code: external_code.into(),
-            source_id: source_id.into(),
-            description: None,
             fields: fields.into(),
             extra: Map::new(),
         }

@@ -12,3 +12,37 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "biconnector")]
 pub mod update;
+
+#[cfg(feature = "biconnector")]
+use crate::wire::*;
+
+#[cfg(feature = "biconnector")]
+/// A `biconnector.dataset` entity, shared by `biconnector.dataset.add`, `biconnector.dataset.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Dataset {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `externalName` (`string`).
+    pub external_name: Option<String>,
+    /// `externalCode` (`string`).
+    pub external_code: Option<String>,
+    /// `sourceId` (`integer`).
+    pub source_id: Option<Numeric>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// `fields` (`array`).
+    pub fields: Option<Vec<Value>>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "biconnector")]
+record!(Dataset {
+    opt name: "name" => with_name(String),
+    opt external_name: "externalName" => with_external_name(String),
+    opt external_code: "externalCode" => with_external_code(String),
+    opt source_id: "sourceId" => with_source_id(Numeric),
+    opt description: "description" => with_description(String),
+    opt fields: "fields" => with_fields(Vec<Value>),
+});

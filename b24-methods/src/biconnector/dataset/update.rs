@@ -15,7 +15,7 @@ pub struct BiconnectorDatasetUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: BiconnectorDatasetUpdateFields,
+    pub fields: crate::biconnector::dataset::Dataset,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,10 @@ record!(BiconnectorDatasetUpdate {
 #[allow(deprecated)]
 impl BiconnectorDatasetUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<BiconnectorDatasetUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::biconnector::dataset::Dataset>,
+    ) -> Self {
         BiconnectorDatasetUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -36,17 +39,3 @@ impl BiconnectorDatasetUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct BiconnectorDatasetUpdateFields {
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BiconnectorDatasetUpdateFields {
-    opt description: "description" => with_description(String),
-});

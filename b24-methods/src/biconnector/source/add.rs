@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct BiconnectorSourceAdd {
     /// `fields` (`object`), required.
-    pub fields: BiconnectorSourceAddFields,
+    pub fields: crate::biconnector::source::Source,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,54 +25,9 @@ record!(BiconnectorSourceAdd {
 #[allow(deprecated)]
 impl BiconnectorSourceAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<BiconnectorSourceAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::biconnector::source::Source>) -> Self {
         BiconnectorSourceAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct BiconnectorSourceAddFields {
-    /// `title` (`string`), required.
-    pub title: String,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `active` (`boolean`).
-    pub active: Option<Flag>,
-    /// `connectorId` (`integer`), required.
-    pub connector_id: Numeric,
-    /// `settings` (`object`), required.
-    pub settings: Value,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BiconnectorSourceAddFields {
-    req title: "title",
-    opt description: "description" => with_description(String),
-    opt active: "active" => with_active(Flag),
-    req connector_id: "connectorId",
-    req settings: "settings",
-});
-
-#[allow(deprecated)]
-impl BiconnectorSourceAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        title: impl Into<String>,
-        connector_id: impl Into<Numeric>,
-        settings: impl Into<Value>,
-    ) -> Self {
-        BiconnectorSourceAddFields {
-            title: title.into(),
-            description: None,
-            active: None,
-            connector_id: connector_id.into(),
-            settings: settings.into(),
             extra: Map::new(),
         }
     }

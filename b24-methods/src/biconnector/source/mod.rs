@@ -13,3 +13,34 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "biconnector")]
 pub mod update;
+
+#[cfg(feature = "biconnector")]
+use crate::wire::*;
+
+#[cfg(feature = "biconnector")]
+/// A `biconnector.source` entity, shared by `biconnector.source.add`, `biconnector.source.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Source {
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// `active` (`boolean`).
+    pub active: Option<Flag>,
+    /// `connectorId` (`integer`).
+    pub connector_id: Option<Numeric>,
+    /// `settings` (`object`).
+    pub settings: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "biconnector")]
+record!(Source {
+    opt title: "title" => with_title(String),
+    opt description: "description" => with_description(String),
+    opt active: "active" => with_active(Flag),
+    opt connector_id: "connectorId" => with_connector_id(Numeric),
+    opt settings: "settings" => with_settings(Value),
+});

@@ -15,7 +15,7 @@ pub struct BiconnectorSourceUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: BiconnectorSourceUpdateFields,
+    pub fields: crate::biconnector::source::Source,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,10 @@ record!(BiconnectorSourceUpdate {
 #[allow(deprecated)]
 impl BiconnectorSourceUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<BiconnectorSourceUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::biconnector::source::Source>,
+    ) -> Self {
         BiconnectorSourceUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -36,26 +39,3 @@ impl BiconnectorSourceUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct BiconnectorSourceUpdateFields {
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `active` (`boolean`).
-    pub active: Option<Flag>,
-    /// `settings` (`object`).
-    pub settings: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BiconnectorSourceUpdateFields {
-    opt title: "title" => with_title(String),
-    opt description: "description" => with_description(String),
-    opt active: "active" => with_active(Flag),
-    opt settings: "settings" => with_settings(Value),
-});

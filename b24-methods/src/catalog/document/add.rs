@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogDocumentAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogDocumentAddFields,
+    pub fields: crate::catalog::document::Document,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,74 +25,9 @@ record!(CatalogDocumentAdd {
 #[allow(deprecated)]
 impl CatalogDocumentAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogDocumentAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::document::Document>) -> Self {
         CatalogDocumentAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogDocumentAddFields {
-    /// `docType` (`char`), required.
-    pub doc_type: String,
-    /// `currency` (`crm_currency.CURRENCY`), required.
-    pub currency: String,
-    /// `responsibleId` (`user.id`), required.
-    pub responsible_id: Numeric,
-    /// `siteId` (`char`).
-    pub site_id: Option<String>,
-    /// `dateDocument` (`datetime`).
-    pub date_document: Option<DateTime>,
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `commentary` (`char`).
-    pub commentary: Option<String>,
-    /// `total` (`double`).
-    pub total: Option<Decimal>,
-    /// `docNumber` (`string`).
-    pub doc_number: Option<String>,
-    /// `createdBy` (`user.id`).
-    pub created_by: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogDocumentAddFields {
-    req doc_type: "docType",
-    req currency: "currency",
-    req responsible_id: "responsibleId",
-    opt site_id: "siteId" => with_site_id(String),
-    opt date_document: "dateDocument" => with_date_document(DateTime),
-    opt title: "title" => with_title(String),
-    opt commentary: "commentary" => with_commentary(String),
-    opt total: "total" => with_total(Decimal),
-    opt doc_number: "docNumber" => with_doc_number(String),
-    opt created_by: "createdBy" => with_created_by(Numeric),
-});
-
-#[allow(deprecated)]
-impl CatalogDocumentAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        doc_type: impl Into<String>,
-        currency: impl Into<String>,
-        responsible_id: impl Into<Numeric>,
-    ) -> Self {
-        CatalogDocumentAddFields {
-            doc_type: doc_type.into(),
-            currency: currency.into(),
-            responsible_id: responsible_id.into(),
-            site_id: None,
-            date_document: None,
-            title: None,
-            commentary: None,
-            total: None,
-            doc_number: None,
-            created_by: None,
             extra: Map::new(),
         }
     }
@@ -103,7 +38,7 @@ impl CatalogDocumentAddFields {
 #[non_exhaustive]
 pub struct CatalogDocumentAddResult {
     /// `document` (`catalog_document`).
-    pub document: Option<Value>,
+    pub document: Option<crate::catalog::document::Document>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.document.list`.
-#[b24_method("catalog.document.list", scope = "catalog", response = CatalogDocumentListResult, read_only, list = "documents", item = Value)]
+#[b24_method("catalog.document.list", scope = "catalog", response = CatalogDocumentListResult, read_only, list = "documents", item = crate::catalog::document::Document)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogDocumentList {
@@ -36,7 +36,7 @@ record!(CatalogDocumentList {
 #[non_exhaustive]
 pub struct CatalogDocumentListResult {
     /// `documents` (`catalog_document[]`).
-    pub documents: Option<Vec<Value>>,
+    pub documents: Option<Vec<crate::catalog::document::Document>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -29,3 +29,55 @@ pub mod mode;
 pub mod unconfirm;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.document` entity, shared by `catalog.document.list`, `catalog.document.add`, `catalog.document.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Document {
+    /// `docType` (`char`).
+    pub doc_type: Option<String>,
+    /// `currency` (`crm_currency.CURRENCY`).
+    pub currency: Option<String>,
+    /// `responsibleId` (`user.id`).
+    pub responsible_id: Option<Numeric>,
+    /// `siteId` (`char`).
+    pub site_id: Option<String>,
+    /// `dateDocument` (`datetime`).
+    pub date_document: Option<DateTime>,
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `commentary` (`char`).
+    pub commentary: Option<String>,
+    /// `total` (`double`).
+    pub total: Option<Decimal>,
+    /// `docNumber` (`string`).
+    pub doc_number: Option<String>,
+    /// `createdBy` (`user.id`).
+    pub created_by: Option<Numeric>,
+    /// `dateModify` (`datetime`).
+    pub date_modify: Option<DateTime>,
+    /// `modifiedBy` (`user.id`).
+    pub modified_by: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Document {
+    opt doc_type: "docType" => with_doc_type(String),
+    opt currency: "currency" => with_currency(String),
+    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt site_id: "siteId" => with_site_id(String),
+    opt date_document: "dateDocument" => with_date_document(DateTime),
+    opt title: "title" => with_title(String),
+    opt commentary: "commentary" => with_commentary(String),
+    opt total: "total" => with_total(Decimal),
+    opt doc_number: "docNumber" => with_doc_number(String),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt date_modify: "dateModify" => with_date_modify(DateTime),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
+});

@@ -15,7 +15,7 @@ pub struct CatalogDocumentUpdate {
     /// `id` (`catalog_document.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogDocumentUpdateFields,
+    pub fields: crate::catalog::document::Document,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,10 @@ record!(CatalogDocumentUpdate {
 #[allow(deprecated)]
 impl CatalogDocumentUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogDocumentUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::catalog::document::Document>,
+    ) -> Self {
         CatalogDocumentUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -37,47 +40,12 @@ impl CatalogDocumentUpdate {
     }
 }
 
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CatalogDocumentUpdateFields {
-    /// `responsibleId` (`user.id`).
-    pub responsible_id: Option<Numeric>,
-    /// `dateModify` (`datetime`).
-    pub date_modify: Option<DateTime>,
-    /// `dateDocument` (`datetime`).
-    pub date_document: Option<DateTime>,
-    /// `total` (`double`).
-    pub total: Option<Numeric>,
-    /// `commentary` (`char`).
-    pub commentary: Option<String>,
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `docNumber` (`string`).
-    pub doc_number: Option<String>,
-    /// `modifiedBy` (`user.id`).
-    pub modified_by: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogDocumentUpdateFields {
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
-    opt date_modify: "dateModify" => with_date_modify(DateTime),
-    opt date_document: "dateDocument" => with_date_document(DateTime),
-    opt total: "total" => with_total(Numeric),
-    opt commentary: "commentary" => with_commentary(String),
-    opt title: "title" => with_title(String),
-    opt doc_number: "docNumber" => with_doc_number(String),
-    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogDocumentUpdateResult {
     /// `document` (`catalog_document`).
-    pub document: Option<Value>,
+    pub document: Option<crate::catalog::document::Document>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

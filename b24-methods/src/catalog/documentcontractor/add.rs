@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogDocumentcontractorAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogDocumentcontractorAddFields,
+    pub fields: crate::catalog::documentcontractor::Documentcontractor,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,46 +25,9 @@ record!(CatalogDocumentcontractorAdd {
 #[allow(deprecated)]
 impl CatalogDocumentcontractorAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogDocumentcontractorAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::documentcontractor::Documentcontractor>) -> Self {
         CatalogDocumentcontractorAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogDocumentcontractorAddFields {
-    /// `documentId` (`catalog_document.id`), required.
-    pub document_id: Numeric,
-    /// `entityTypeId` (`integer`), required.
-    pub entity_type_id: Numeric,
-    /// `entityId` (`integer`), required.
-    pub entity_id: Numeric,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogDocumentcontractorAddFields {
-    req document_id: "documentId",
-    req entity_type_id: "entityTypeId",
-    req entity_id: "entityId",
-});
-
-#[allow(deprecated)]
-impl CatalogDocumentcontractorAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        document_id: impl Into<Numeric>,
-        entity_type_id: impl Into<Numeric>,
-        entity_id: impl Into<Numeric>,
-    ) -> Self {
-        CatalogDocumentcontractorAddFields {
-            document_id: document_id.into(),
-            entity_type_id: entity_type_id.into(),
-            entity_id: entity_id.into(),
             extra: Map::new(),
         }
     }
@@ -75,7 +38,7 @@ impl CatalogDocumentcontractorAddFields {
 #[non_exhaustive]
 pub struct CatalogDocumentcontractorAddResult {
     /// `documentContractor` (`catalog_documentContractor`).
-    pub document_contractor: Option<Value>,
+    pub document_contractor: Option<crate::catalog::documentcontractor::Documentcontractor>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.documentcontractor.list`.
-#[b24_method("catalog.documentcontractor.list", scope = "catalog", response = CatalogDocumentcontractorListResult, read_only, list = "documentContractor", item = Value)]
+#[b24_method("catalog.documentcontractor.list", scope = "catalog", response = CatalogDocumentcontractorListResult, read_only, list = "documentContractor", item = crate::catalog::documentcontractor::Documentcontractor)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogDocumentcontractorList {
@@ -36,7 +36,7 @@ record!(CatalogDocumentcontractorList {
 #[non_exhaustive]
 pub struct CatalogDocumentcontractorListResult {
     /// `documentContractor` (`catalog_documentContractor[]`).
-    pub document_contractor: Option<Vec<Value>>,
+    pub document_contractor: Option<Vec<crate::catalog::documentcontractor::Documentcontractor>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -9,3 +9,28 @@ pub mod delete;
 pub mod get_fields;
 #[cfg(feature = "catalog")]
 pub mod list;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.documentcontractor` entity, shared by `catalog.documentcontractor.list`, `catalog.documentcontractor.add`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Documentcontractor {
+    /// `documentId` (`catalog_document.id`).
+    pub document_id: Option<Numeric>,
+    /// `entityTypeId` (`integer`).
+    pub entity_type_id: Option<Numeric>,
+    /// `entityId` (`integer`).
+    pub entity_id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Documentcontractor {
+    opt document_id: "documentId" => with_document_id(Numeric),
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
+    opt entity_id: "entityId" => with_entity_id(Numeric),
+});

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogMeasureAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogMeasureAddFields,
+    pub fields: crate::catalog::measure::Measure,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,54 +25,9 @@ record!(CatalogMeasureAdd {
 #[allow(deprecated)]
 impl CatalogMeasureAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogMeasureAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::measure::Measure>) -> Self {
         CatalogMeasureAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogMeasureAddFields {
-    /// `code` (`integer`), required.
-    pub code: Numeric,
-    /// `isDefault` (`string`).
-    pub is_default: Option<String>,
-    /// `measureTitle` (`string`), required.
-    pub measure_title: String,
-    /// `symbol` (`string`).
-    pub symbol: Option<String>,
-    /// `symbolIntl` (`string`).
-    pub symbol_intl: Option<String>,
-    /// `symbolLetterIntl` (`string`).
-    pub symbol_letter_intl: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogMeasureAddFields {
-    req code: "code",
-    opt is_default: "isDefault" => with_is_default(String),
-    req measure_title: "measureTitle",
-    opt symbol: "symbol" => with_symbol(String),
-    opt symbol_intl: "symbolIntl" => with_symbol_intl(String),
-    opt symbol_letter_intl: "symbolLetterIntl" => with_symbol_letter_intl(String),
-});
-
-#[allow(deprecated)]
-impl CatalogMeasureAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(code: impl Into<Numeric>, measure_title: impl Into<String>) -> Self {
-        CatalogMeasureAddFields {
-            code: code.into(),
-            is_default: None,
-            measure_title: measure_title.into(),
-            symbol: None,
-            symbol_intl: None,
-            symbol_letter_intl: None,
             extra: Map::new(),
         }
     }
@@ -83,7 +38,7 @@ impl CatalogMeasureAddFields {
 #[non_exhaustive]
 pub struct CatalogMeasureAddResult {
     /// `measure` (`catalog_measure`).
-    pub measure: Option<Value>,
+    pub measure: Option<crate::catalog::measure::Measure>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -38,7 +38,7 @@ impl CatalogMeasureGet {
 #[non_exhaustive]
 pub struct CatalogMeasureGetResult {
     /// `measure` (`catalog_measure`).
-    pub measure: Option<Value>,
+    pub measure: Option<crate::catalog::measure::Measure>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -36,7 +36,7 @@ record!(CatalogMeasureList {
 #[non_exhaustive]
 pub struct CatalogMeasureListResult {
     /// `measure` (`catalog_measure[]`).
-    pub measure: Option<Vec<Value>>,
+    pub measure: Option<Vec<crate::catalog::measure::Measure>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

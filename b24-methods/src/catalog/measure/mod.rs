@@ -13,3 +13,40 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.measure` entity, shared by `catalog.measure.get`, `catalog.measure.list`, `catalog.measure.add`, `catalog.measure.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Measure {
+    /// `code` (`integer`).
+    pub code: Option<Numeric>,
+    /// `isDefault` (`string`).
+    pub is_default: Option<String>,
+    /// `measureTitle` (`string`).
+    pub measure_title: Option<String>,
+    /// `symbol` (`string`).
+    pub symbol: Option<String>,
+    /// `symbolIntl` (`string`).
+    pub symbol_intl: Option<String>,
+    /// `symbolLetterIntl` (`string`).
+    pub symbol_letter_intl: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Measure {
+    opt code: "code" => with_code(Numeric),
+    opt is_default: "isDefault" => with_is_default(String),
+    opt measure_title: "measureTitle" => with_measure_title(String),
+    opt symbol: "symbol" => with_symbol(String),
+    opt symbol_intl: "symbolIntl" => with_symbol_intl(String),
+    opt symbol_letter_intl: "symbolLetterIntl" => with_symbol_letter_intl(String),
+    opt id: "id" => with_id(Numeric),
+});

@@ -15,7 +15,7 @@ pub struct CatalogMeasureUpdate {
     /// `id` (`catalog_measure.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogMeasureUpdateFields,
+    pub fields: crate::catalog::measure::Measure,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,10 @@ record!(CatalogMeasureUpdate {
 #[allow(deprecated)]
 impl CatalogMeasureUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogMeasureUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::catalog::measure::Measure>,
+    ) -> Self {
         CatalogMeasureUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -37,41 +40,12 @@ impl CatalogMeasureUpdate {
     }
 }
 
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CatalogMeasureUpdateFields {
-    /// `code` (`integer`).
-    pub code: Option<Numeric>,
-    /// `isDefault` (`string`).
-    pub is_default: Option<String>,
-    /// `measureTitle` (`string`).
-    pub measure_title: Option<String>,
-    /// `symbol` (`string`).
-    pub symbol: Option<String>,
-    /// `symbolIntl` (`string`).
-    pub symbol_intl: Option<String>,
-    /// `symbolLetterIntl` (`string`).
-    pub symbol_letter_intl: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogMeasureUpdateFields {
-    opt code: "code" => with_code(Numeric),
-    opt is_default: "isDefault" => with_is_default(String),
-    opt measure_title: "measureTitle" => with_measure_title(String),
-    opt symbol: "symbol" => with_symbol(String),
-    opt symbol_intl: "symbolIntl" => with_symbol_intl(String),
-    opt symbol_letter_intl: "symbolLetterIntl" => with_symbol_letter_intl(String),
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogMeasureUpdateResult {
     /// `measure` (`catalog_measure`).
-    pub measure: Option<Value>,
+    pub measure: Option<crate::catalog::measure::Measure>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogPriceAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogPriceAddFields,
+    pub fields: crate::catalog::price::Price,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,51 +25,9 @@ record!(CatalogPriceAdd {
 #[allow(deprecated)]
 impl CatalogPriceAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogPriceAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::price::Price>) -> Self {
         CatalogPriceAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogPriceAddFields {
-    /// `productId` (`catalog_product.id`), required.
-    pub product_id: Numeric,
-    /// `catalogGroupId` (`catalog_price_type.id`), required.
-    pub catalog_group_id: Numeric,
-    /// `price` (`double`), required.
-    pub price: Decimal,
-    /// `currency` (`string`), required.
-    pub currency: String,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogPriceAddFields {
-    req product_id: "productId",
-    req catalog_group_id: "catalogGroupId",
-    req price: "price",
-    req currency: "currency",
-});
-
-#[allow(deprecated)]
-impl CatalogPriceAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        product_id: impl Into<Numeric>,
-        catalog_group_id: impl Into<Numeric>,
-        price: impl Into<Decimal>,
-        currency: impl Into<String>,
-    ) -> Self {
-        CatalogPriceAddFields {
-            product_id: product_id.into(),
-            catalog_group_id: catalog_group_id.into(),
-            price: price.into(),
-            currency: currency.into(),
             extra: Map::new(),
         }
     }
@@ -80,7 +38,7 @@ impl CatalogPriceAddFields {
 #[non_exhaustive]
 pub struct CatalogPriceAddResult {
     /// `price` (`catalog_price`).
-    pub price: Option<Value>,
+    pub price: Option<crate::catalog::price::Price>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

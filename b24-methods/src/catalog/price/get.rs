@@ -38,7 +38,7 @@ impl CatalogPriceGet {
 #[non_exhaustive]
 pub struct CatalogPriceGetResult {
     /// `price` (`catalog_price`).
-    pub price: Option<Value>,
+    pub price: Option<crate::catalog::price::Price>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.price.list`.
-#[b24_method("catalog.price.list", scope = "catalog", response = CatalogPriceListResult, read_only, list = "prices", item = Value, cursor = "id")]
+#[b24_method("catalog.price.list", scope = "catalog", response = CatalogPriceListResult, read_only, list = "prices", item = crate::catalog::price::Price, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogPriceList {
@@ -36,7 +36,7 @@ record!(CatalogPriceList {
 #[non_exhaustive]
 pub struct CatalogPriceListResult {
     /// `prices` (`catalog_price[]`).
-    pub prices: Option<Vec<Value>>,
+    pub prices: Option<Vec<crate::catalog::price::Price>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -15,3 +15,37 @@ pub mod list;
 pub mod modify;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.price` entity, shared by `catalog.price.get`, `catalog.price.list`, `catalog.price.add`, `catalog.price.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Price {
+    /// `productId` (`catalog_product.id`).
+    pub product_id: Option<Numeric>,
+    /// `catalogGroupId` (`catalog_price_type.id`).
+    pub catalog_group_id: Option<Numeric>,
+    /// `price` (`double`).
+    pub price: Option<Decimal>,
+    /// `currency` (`string`).
+    pub currency: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `timestampX` (`datetime`).
+    pub timestamp_x: Option<DateTime>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Price {
+    opt product_id: "productId" => with_product_id(Numeric),
+    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
+    opt price: "price" => with_price(Decimal),
+    opt currency: "currency" => with_currency(String),
+    opt id: "id" => with_id(Numeric),
+    opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
+});

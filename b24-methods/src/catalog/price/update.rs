@@ -15,7 +15,7 @@ pub struct CatalogPriceUpdate {
     /// `id` (`catalog_price.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogPriceUpdateFields,
+    pub fields: crate::catalog::price::Price,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,39 +28,10 @@ record!(CatalogPriceUpdate {
 #[allow(deprecated)]
 impl CatalogPriceUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogPriceUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::catalog::price::Price>) -> Self {
         CatalogPriceUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogPriceUpdateFields {
-    /// `price` (`double`), required.
-    pub price: Decimal,
-    /// `currency` (`string`), required.
-    pub currency: String,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogPriceUpdateFields {
-    req price: "price",
-    req currency: "currency",
-});
-
-#[allow(deprecated)]
-impl CatalogPriceUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(price: impl Into<Decimal>, currency: impl Into<String>) -> Self {
-        CatalogPriceUpdateFields {
-            price: price.into(),
-            currency: currency.into(),
             extra: Map::new(),
         }
     }
@@ -71,7 +42,7 @@ impl CatalogPriceUpdateFields {
 #[non_exhaustive]
 pub struct CatalogPriceUpdateResult {
     /// `price` (`catalog_price`).
-    pub price: Option<Value>,
+    pub price: Option<crate::catalog::price::Price>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

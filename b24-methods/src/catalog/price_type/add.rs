@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogPriceTypeAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogPriceTypeAddFields,
+    pub fields: crate::catalog::price_type::PriceType,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,46 +25,9 @@ record!(CatalogPriceTypeAdd {
 #[allow(deprecated)]
 impl CatalogPriceTypeAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogPriceTypeAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::price_type::PriceType>) -> Self {
         CatalogPriceTypeAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogPriceTypeAddFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `base` (`string`).
-    pub base: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogPriceTypeAddFields {
-    req name: "name",
-    opt base: "base" => with_base(String),
-    opt sort: "sort" => with_sort(Numeric),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl CatalogPriceTypeAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        CatalogPriceTypeAddFields {
-            name: name.into(),
-            base: None,
-            sort: None,
-            xml_id: None,
             extra: Map::new(),
         }
     }

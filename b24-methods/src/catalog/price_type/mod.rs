@@ -13,3 +13,31 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.priceType` entity, shared by `catalog.priceType.add`, `catalog.priceType.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct PriceType {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `base` (`string`).
+    pub base: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(PriceType {
+    opt name: "name" => with_name(String),
+    opt base: "base" => with_base(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
+});

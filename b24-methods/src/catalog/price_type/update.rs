@@ -15,7 +15,7 @@ pub struct CatalogPriceTypeUpdate {
     /// `id` (`catalog_price_type.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogPriceTypeUpdateFields,
+    pub fields: crate::catalog::price_type::PriceType,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,47 +28,13 @@ record!(CatalogPriceTypeUpdate {
 #[allow(deprecated)]
 impl CatalogPriceTypeUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogPriceTypeUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::catalog::price_type::PriceType>,
+    ) -> Self {
         CatalogPriceTypeUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogPriceTypeUpdateFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `base` (`string`).
-    pub base: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogPriceTypeUpdateFields {
-    req name: "name",
-    opt base: "base" => with_base(String),
-    opt sort: "sort" => with_sort(Numeric),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl CatalogPriceTypeUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        CatalogPriceTypeUpdateFields {
-            name: name.into(),
-            base: None,
-            sort: None,
-            xml_id: None,
             extra: Map::new(),
         }
     }

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogPriceTypeLangAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogPriceTypeLangAddFields,
+    pub fields: crate::catalog::price_type_lang::PriceTypeLang,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,46 +25,9 @@ record!(CatalogPriceTypeLangAdd {
 #[allow(deprecated)]
 impl CatalogPriceTypeLangAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogPriceTypeLangAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::price_type_lang::PriceTypeLang>) -> Self {
         CatalogPriceTypeLangAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogPriceTypeLangAddFields {
-    /// `catalogGroupId` (`catalog_price_type.id`), required.
-    pub catalog_group_id: Numeric,
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `lang` (`catalog_language.lid`), required.
-    pub lang: Value,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogPriceTypeLangAddFields {
-    req catalog_group_id: "catalogGroupId",
-    req name: "name",
-    req lang: "lang",
-});
-
-#[allow(deprecated)]
-impl CatalogPriceTypeLangAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        catalog_group_id: impl Into<Numeric>,
-        name: impl Into<String>,
-        lang: impl Into<Value>,
-    ) -> Self {
-        CatalogPriceTypeLangAddFields {
-            catalog_group_id: catalog_group_id.into(),
-            name: name.into(),
-            lang: lang.into(),
             extra: Map::new(),
         }
     }

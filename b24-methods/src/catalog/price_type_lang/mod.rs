@@ -15,3 +15,28 @@ pub mod get_languages;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.priceTypeLang` entity, shared by `catalog.priceTypeLang.add`, `catalog.priceTypeLang.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct PriceTypeLang {
+    /// `catalogGroupId` (`catalog_price_type.id`).
+    pub catalog_group_id: Option<Numeric>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `lang` (`catalog_language.lid`).
+    pub lang: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(PriceTypeLang {
+    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt lang: "lang" => with_lang(Value),
+});

@@ -15,7 +15,7 @@ pub struct CatalogPriceTypeLangUpdate {
     /// `id` (`catalog_price_type_lang.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogPriceTypeLangUpdateFields,
+    pub fields: crate::catalog::price_type_lang::PriceTypeLang,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl CatalogPriceTypeLangUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<CatalogPriceTypeLangUpdateFields>,
+        fields: impl Into<crate::catalog::price_type_lang::PriceTypeLang>,
     ) -> Self {
         CatalogPriceTypeLangUpdate {
             id: id.into(),
@@ -39,26 +39,6 @@ impl CatalogPriceTypeLangUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CatalogPriceTypeLangUpdateFields {
-    /// `catalogGroupId` (`catalog_price_type.id`).
-    pub catalog_group_id: Option<Numeric>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `lang` (`catalog_language.lid`).
-    pub lang: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogPriceTypeLangUpdateFields {
-    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
-    opt name: "name" => with_name(String),
-    opt lang: "lang" => with_lang(Value),
-});
 
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -38,7 +38,7 @@ impl CatalogProductGet {
 #[non_exhaustive]
 pub struct CatalogProductGetResult {
     /// `product` (`catalog_product`).
-    pub product: Option<Value>,
+    pub product: Option<crate::catalog::product::Product>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

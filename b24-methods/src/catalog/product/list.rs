@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.product.list`.
-#[b24_method("catalog.product.list", scope = "catalog", response = CatalogProductListResult, read_only, list = "products", item = Value)]
+#[b24_method("catalog.product.list", scope = "catalog", response = CatalogProductListResult, read_only, list = "products", item = crate::catalog::product::Product)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductList {
@@ -36,7 +36,7 @@ record!(CatalogProductList {
 #[non_exhaustive]
 pub struct CatalogProductListResult {
     /// `products` (`catalog_product[]`).
-    pub products: Option<Vec<Value>>,
+    pub products: Option<Vec<crate::catalog::product::Product>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

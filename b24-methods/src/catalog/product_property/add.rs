@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogProductPropertyAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogProductPropertyAddFields,
+    pub fields: crate::catalog::product_property::ProductProperty,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,122 +25,9 @@ record!(CatalogProductPropertyAdd {
 #[allow(deprecated)]
 impl CatalogProductPropertyAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogProductPropertyAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::product_property::ProductProperty>) -> Self {
         CatalogProductPropertyAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogProductPropertyAddFields {
-    /// `iblockId` (`catalog_catalog.id`), required.
-    pub iblock_id: Numeric,
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `propertyType` (`string`), required.
-    pub property_type: String,
-    /// `active` (`char`).
-    pub active: Option<Flag>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `defaultValue` (`text`).
-    pub default_value: Option<String>,
-    /// `userType` (`string`).
-    pub user_type: Option<String>,
-    /// `rowCount` (`integer`).
-    pub row_count: Option<Numeric>,
-    /// `colCount` (`integer`).
-    pub col_count: Option<Numeric>,
-    /// `listType` (`char`).
-    pub list_type: Option<String>,
-    /// `multiple` (`char`).
-    pub multiple: Option<Flag>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// `fileType` (`string`).
-    pub file_type: Option<String>,
-    /// `multipleCnt` (`integer`).
-    pub multiple_cnt: Option<Numeric>,
-    /// `linkIblockId` (`catalog_catalog.id`).
-    pub link_iblock_id: Option<Numeric>,
-    /// `withDescription` (`char`).
-    pub with_description: Option<String>,
-    /// `searchable` (`char`).
-    pub searchable: Option<String>,
-    /// `filtrable` (`char`).
-    pub filtrable: Option<String>,
-    /// `isRequired` (`char`).
-    pub is_required: Option<Flag>,
-    /// `hint` (`string`).
-    pub hint: Option<String>,
-    /// `userTypeSettings` (`object`).
-    pub user_type_settings: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogProductPropertyAddFields {
-    req iblock_id: "iblockId",
-    req name: "name",
-    req property_type: "propertyType",
-    opt active: "active" => with_active(Flag),
-    opt sort: "sort" => with_sort(Numeric),
-    opt code: "code" => with_code(String),
-    opt default_value: "defaultValue" => with_default_value(String),
-    opt user_type: "userType" => with_user_type(String),
-    opt row_count: "rowCount" => with_row_count(Numeric),
-    opt col_count: "colCount" => with_col_count(Numeric),
-    opt list_type: "listType" => with_list_type(String),
-    opt multiple: "multiple" => with_multiple(Flag),
-    opt xml_id: "xmlId" => with_xml_id(String),
-    opt file_type: "fileType" => with_file_type(String),
-    opt multiple_cnt: "multipleCnt" => with_multiple_cnt(Numeric),
-    opt link_iblock_id: "linkIblockId" => with_link_iblock_id(Numeric),
-    opt with_description: "withDescription" => with_with_description(String),
-    opt searchable: "searchable" => with_searchable(String),
-    opt filtrable: "filtrable" => with_filtrable(String),
-    opt is_required: "isRequired" => with_is_required(Flag),
-    opt hint: "hint" => with_hint(String),
-    opt user_type_settings: "userTypeSettings" => with_user_type_settings(Value),
-});
-
-#[allow(deprecated)]
-impl CatalogProductPropertyAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        iblock_id: impl Into<Numeric>,
-        name: impl Into<String>,
-        property_type: impl Into<String>,
-    ) -> Self {
-        CatalogProductPropertyAddFields {
-            iblock_id: iblock_id.into(),
-            name: name.into(),
-            property_type: property_type.into(),
-            active: None,
-            sort: None,
-            code: None,
-            default_value: None,
-            user_type: None,
-            row_count: None,
-            col_count: None,
-            list_type: None,
-            multiple: None,
-            xml_id: None,
-            file_type: None,
-            multiple_cnt: None,
-            link_iblock_id: None,
-            with_description: None,
-            searchable: None,
-            filtrable: None,
-            is_required: None,
-            hint: None,
-            user_type_settings: None,
             extra: Map::new(),
         }
     }

@@ -13,3 +13,85 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.productProperty` entity, shared by `catalog.productProperty.add`, `catalog.productProperty.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct ProductProperty {
+    /// `iblockId` (`catalog_catalog.id`).
+    pub iblock_id: Option<Numeric>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `propertyType` (`string`).
+    pub property_type: Option<String>,
+    /// `active` (`char`).
+    pub active: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `defaultValue` (`text`).
+    pub default_value: Option<String>,
+    /// `userType` (`string`).
+    pub user_type: Option<String>,
+    /// `rowCount` (`integer`).
+    pub row_count: Option<Numeric>,
+    /// `colCount` (`integer`).
+    pub col_count: Option<Numeric>,
+    /// `listType` (`char`).
+    pub list_type: Option<String>,
+    /// `multiple` (`char`).
+    pub multiple: Option<String>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// `fileType` (`string`).
+    pub file_type: Option<String>,
+    /// `multipleCnt` (`integer`).
+    pub multiple_cnt: Option<Numeric>,
+    /// `linkIblockId` (`catalog_catalog.id`).
+    pub link_iblock_id: Option<Numeric>,
+    /// `withDescription` (`char`).
+    pub with_description: Option<String>,
+    /// `searchable` (`char`).
+    pub searchable: Option<String>,
+    /// `filtrable` (`char`).
+    pub filtrable: Option<String>,
+    /// `isRequired` (`char`).
+    pub is_required: Option<String>,
+    /// `hint` (`string`).
+    pub hint: Option<String>,
+    /// `userTypeSettings` (`object`).
+    pub user_type_settings: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(ProductProperty {
+    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt property_type: "propertyType" => with_property_type(String),
+    opt active: "active" => with_active(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt code: "code" => with_code(String),
+    opt default_value: "defaultValue" => with_default_value(String),
+    opt user_type: "userType" => with_user_type(String),
+    opt row_count: "rowCount" => with_row_count(Numeric),
+    opt col_count: "colCount" => with_col_count(Numeric),
+    opt list_type: "listType" => with_list_type(String),
+    opt multiple: "multiple" => with_multiple(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt file_type: "fileType" => with_file_type(String),
+    opt multiple_cnt: "multipleCnt" => with_multiple_cnt(Numeric),
+    opt link_iblock_id: "linkIblockId" => with_link_iblock_id(Numeric),
+    opt with_description: "withDescription" => with_with_description(String),
+    opt searchable: "searchable" => with_searchable(String),
+    opt filtrable: "filtrable" => with_filtrable(String),
+    opt is_required: "isRequired" => with_is_required(String),
+    opt hint: "hint" => with_hint(String),
+    opt user_type_settings: "userTypeSettings" => with_user_type_settings(Value),
+});

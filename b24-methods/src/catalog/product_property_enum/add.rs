@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogProductPropertyEnumAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogProductPropertyEnumAddFields,
+    pub fields: crate::catalog::product_property_enum::ProductPropertyEnum,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,54 +25,11 @@ record!(CatalogProductPropertyEnumAdd {
 #[allow(deprecated)]
 impl CatalogProductPropertyEnumAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogProductPropertyEnumAddFields>) -> Self {
+    pub fn new(
+        fields: impl Into<crate::catalog::product_property_enum::ProductPropertyEnum>,
+    ) -> Self {
         CatalogProductPropertyEnumAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogProductPropertyEnumAddFields {
-    /// `propertyId` (`catalog_product_property.id`), required.
-    pub property_id: Numeric,
-    /// `value` (`string`), required.
-    pub value: String,
-    /// `xmlId` (`string`), required.
-    pub xml_id: String,
-    /// `def` (`char`).
-    pub def: Option<Flag>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogProductPropertyEnumAddFields {
-    req property_id: "propertyId",
-    req value: "value",
-    req xml_id: "xmlId",
-    opt def: "def" => with_def(Flag),
-    opt sort: "sort" => with_sort(Numeric),
-});
-
-#[allow(deprecated)]
-impl CatalogProductPropertyEnumAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        property_id: impl Into<Numeric>,
-        value: impl Into<String>,
-        xml_id: impl Into<String>,
-    ) -> Self {
-        CatalogProductPropertyEnumAddFields {
-            property_id: property_id.into(),
-            value: value.into(),
-            xml_id: xml_id.into(),
-            def: None,
-            sort: None,
             extra: Map::new(),
         }
     }

@@ -13,3 +13,34 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.productPropertyEnum` entity, shared by `catalog.productPropertyEnum.add`, `catalog.productPropertyEnum.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct ProductPropertyEnum {
+    /// `propertyId` (`catalog_product_property.id`).
+    pub property_id: Option<Numeric>,
+    /// `value` (`string`).
+    pub value: Option<String>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// `def` (`char`).
+    pub def: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(ProductPropertyEnum {
+    opt property_id: "propertyId" => with_property_id(Numeric),
+    opt value: "value" => with_value(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt def: "def" => with_def(String),
+    opt sort: "sort" => with_sort(Numeric),
+});

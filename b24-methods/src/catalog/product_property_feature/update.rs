@@ -15,7 +15,7 @@ pub struct CatalogProductPropertyFeatureUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogProductPropertyFeatureUpdateFields,
+    pub fields: crate::catalog::product_property_feature::ProductPropertyFeature,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,53 +30,11 @@ impl CatalogProductPropertyFeatureUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<CatalogProductPropertyFeatureUpdateFields>,
+        fields: impl Into<crate::catalog::product_property_feature::ProductPropertyFeature>,
     ) -> Self {
         CatalogProductPropertyFeatureUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogProductPropertyFeatureUpdateFields {
-    /// `propertyId` (`catalog_product_property.id`), required.
-    pub property_id: Numeric,
-    /// `moduleId` (`string`), required.
-    pub module_id: String,
-    /// `featureId` (`string`), required.
-    pub feature_id: String,
-    /// `isEnabled` (`char`), required.
-    pub is_enabled: String,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogProductPropertyFeatureUpdateFields {
-    req property_id: "propertyId",
-    req module_id: "moduleId",
-    req feature_id: "featureId",
-    req is_enabled: "isEnabled",
-});
-
-#[allow(deprecated)]
-impl CatalogProductPropertyFeatureUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        property_id: impl Into<Numeric>,
-        module_id: impl Into<String>,
-        feature_id: impl Into<String>,
-        is_enabled: impl Into<String>,
-    ) -> Self {
-        CatalogProductPropertyFeatureUpdateFields {
-            property_id: property_id.into(),
-            module_id: module_id.into(),
-            feature_id: feature_id.into(),
-            is_enabled: is_enabled.into(),
             extra: Map::new(),
         }
     }

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogRoundingRuleAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogRoundingRuleAddFields,
+    pub fields: crate::catalog::rounding_rule::RoundingRule,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,51 +25,9 @@ record!(CatalogRoundingRuleAdd {
 #[allow(deprecated)]
 impl CatalogRoundingRuleAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogRoundingRuleAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::rounding_rule::RoundingRule>) -> Self {
         CatalogRoundingRuleAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogRoundingRuleAddFields {
-    /// `catalogGroupId` (`catalog_price_type.id`), required.
-    pub catalog_group_id: Numeric,
-    /// `price` (`double`), required.
-    pub price: Numeric,
-    /// `roundType` (`integer`), required.
-    pub round_type: Numeric,
-    /// `roundPrecision` (`double`), required.
-    pub round_precision: Numeric,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogRoundingRuleAddFields {
-    req catalog_group_id: "catalogGroupId",
-    req price: "price",
-    req round_type: "roundType",
-    req round_precision: "roundPrecision",
-});
-
-#[allow(deprecated)]
-impl CatalogRoundingRuleAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        catalog_group_id: impl Into<Numeric>,
-        price: impl Into<Numeric>,
-        round_type: impl Into<Numeric>,
-        round_precision: impl Into<Numeric>,
-    ) -> Self {
-        CatalogRoundingRuleAddFields {
-            catalog_group_id: catalog_group_id.into(),
-            price: price.into(),
-            round_type: round_type.into(),
-            round_precision: round_precision.into(),
             extra: Map::new(),
         }
     }

@@ -13,3 +13,31 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.roundingRule` entity, shared by `catalog.roundingRule.add`, `catalog.roundingRule.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RoundingRule {
+    /// `catalogGroupId` (`catalog_price_type.id`).
+    pub catalog_group_id: Option<Numeric>,
+    /// `price` (`double`).
+    pub price: Option<Numeric>,
+    /// `roundType` (`integer`).
+    pub round_type: Option<Numeric>,
+    /// `roundPrecision` (`double`).
+    pub round_precision: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(RoundingRule {
+    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
+    opt price: "price" => with_price(Numeric),
+    opt round_type: "roundType" => with_round_type(Numeric),
+    opt round_precision: "roundPrecision" => with_round_precision(Numeric),
+});

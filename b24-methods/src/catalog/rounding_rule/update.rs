@@ -15,7 +15,7 @@ pub struct CatalogRoundingRuleUpdate {
     /// `id` (`catalog_rounding_rule.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogRoundingRuleUpdateFields,
+    pub fields: crate::catalog::rounding_rule::RoundingRule,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,52 +28,13 @@ record!(CatalogRoundingRuleUpdate {
 #[allow(deprecated)]
 impl CatalogRoundingRuleUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogRoundingRuleUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::catalog::rounding_rule::RoundingRule>,
+    ) -> Self {
         CatalogRoundingRuleUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogRoundingRuleUpdateFields {
-    /// `catalogGroupId` (`catalog_price_type.id`), required.
-    pub catalog_group_id: Numeric,
-    /// `price` (`double`), required.
-    pub price: Numeric,
-    /// `roundType` (`integer`), required.
-    pub round_type: Numeric,
-    /// `roundPrecision` (`double`), required.
-    pub round_precision: Numeric,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogRoundingRuleUpdateFields {
-    req catalog_group_id: "catalogGroupId",
-    req price: "price",
-    req round_type: "roundType",
-    req round_precision: "roundPrecision",
-});
-
-#[allow(deprecated)]
-impl CatalogRoundingRuleUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        catalog_group_id: impl Into<Numeric>,
-        price: impl Into<Numeric>,
-        round_type: impl Into<Numeric>,
-        round_precision: impl Into<Numeric>,
-    ) -> Self {
-        CatalogRoundingRuleUpdateFields {
-            catalog_group_id: catalog_group_id.into(),
-            price: price.into(),
-            round_type: round_type.into(),
-            round_precision: round_precision.into(),
             extra: Map::new(),
         }
     }

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogSectionAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogSectionAddFields,
+    pub fields: crate::catalog::section::Section,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,66 +25,9 @@ record!(CatalogSectionAdd {
 #[allow(deprecated)]
 impl CatalogSectionAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogSectionAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::section::Section>) -> Self {
         CatalogSectionAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogSectionAddFields {
-    /// `iblockId` (`catalog_catalog.id`), required.
-    pub iblock_id: Numeric,
-    /// `iblockSectionId` (`catalog_section.id`).
-    pub iblock_section_id: Option<Numeric>,
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `active` (`string`).
-    pub active: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `descriptionType` (`string`).
-    pub description_type: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogSectionAddFields {
-    req iblock_id: "iblockId",
-    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
-    req name: "name",
-    opt xml_id: "xmlId" => with_xml_id(String),
-    opt code: "code" => with_code(String),
-    opt sort: "sort" => with_sort(Numeric),
-    opt active: "active" => with_active(String),
-    opt description: "description" => with_description(String),
-    opt description_type: "descriptionType" => with_description_type(String),
-});
-
-#[allow(deprecated)]
-impl CatalogSectionAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(iblock_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
-        CatalogSectionAddFields {
-            iblock_id: iblock_id.into(),
-            iblock_section_id: None,
-            name: name.into(),
-            xml_id: None,
-            code: None,
-            sort: None,
-            active: None,
-            description: None,
-            description_type: None,
             extra: Map::new(),
         }
     }
@@ -95,7 +38,7 @@ impl CatalogSectionAddFields {
 #[non_exhaustive]
 pub struct CatalogSectionAddResult {
     /// `section` (`catalog_section`).
-    pub section: Option<Value>,
+    pub section: Option<crate::catalog::section::Section>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

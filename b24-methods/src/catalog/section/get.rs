@@ -38,7 +38,7 @@ impl CatalogSectionGet {
 #[non_exhaustive]
 pub struct CatalogSectionGetResult {
     /// `section` (`catalog_section`).
-    pub section: Option<Value>,
+    pub section: Option<crate::catalog::section::Section>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.section.list`.
-#[b24_method("catalog.section.list", scope = "catalog", response = CatalogSectionListResult, read_only, list = "section", item = Value)]
+#[b24_method("catalog.section.list", scope = "catalog", response = CatalogSectionListResult, read_only, list = "section", item = crate::catalog::section::Section)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogSectionList {
@@ -36,7 +36,7 @@ record!(CatalogSectionList {
 #[non_exhaustive]
 pub struct CatalogSectionListResult {
     /// `section` (`catalog_section[]`).
-    pub section: Option<Vec<Value>>,
+    pub section: Option<Vec<crate::catalog::section::Section>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

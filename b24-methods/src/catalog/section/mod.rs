@@ -13,3 +13,49 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.section` entity, shared by `catalog.section.get`, `catalog.section.list`, `catalog.section.add`, `catalog.section.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Section {
+    /// `iblockId` (`catalog_catalog.id`).
+    pub iblock_id: Option<Numeric>,
+    /// `iblockSectionId` (`catalog_section.id`).
+    pub iblock_section_id: Option<Numeric>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `active` (`string`).
+    pub active: Option<String>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// `descriptionType` (`string`).
+    pub description_type: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Section {
+    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
+    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt code: "code" => with_code(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt active: "active" => with_active(String),
+    opt description: "description" => with_description(String),
+    opt description_type: "descriptionType" => with_description_type(String),
+    opt id: "id" => with_id(Numeric),
+});

@@ -38,7 +38,7 @@ impl CatalogStoreGet {
 #[non_exhaustive]
 pub struct CatalogStoreGetResult {
     /// `store` (`catalog_store`).
-    pub store: Option<Value>,
+    pub store: Option<crate::catalog::store::Store>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

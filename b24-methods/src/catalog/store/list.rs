@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.store.list`.
-#[b24_method("catalog.store.list", scope = "catalog", response = CatalogStoreListResult, read_only, list = "stores", item = Value, cursor = "id")]
+#[b24_method("catalog.store.list", scope = "catalog", response = CatalogStoreListResult, read_only, list = "stores", item = crate::catalog::store::Store, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogStoreList {
@@ -36,7 +36,7 @@ record!(CatalogStoreList {
 #[non_exhaustive]
 pub struct CatalogStoreListResult {
     /// `stores` (`catalog_store[]`).
-    pub stores: Option<Vec<Value>>,
+    pub stores: Option<Vec<crate::catalog::store::Store>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

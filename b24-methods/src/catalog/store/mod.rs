@@ -13,3 +13,73 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.store` entity, shared by `catalog.store.get`, `catalog.store.list`, `catalog.store.add`, `catalog.store.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Store {
+    /// `address` (`string`).
+    pub address: Option<String>,
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `active` (`string`).
+    pub active: Option<String>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// `gpsN` (`double`).
+    pub gps_n: Option<Numeric>,
+    /// `gpsS` (`double`).
+    pub gps_s: Option<Numeric>,
+    /// `imageId` (`object`).
+    pub image_id: Option<Value>,
+    /// `dateModify` (`datetime`).
+    pub date_modify: Option<DateTime>,
+    /// `dateCreate` (`datetime`).
+    pub date_create: Option<DateTime>,
+    /// `userId` (`user.id`).
+    pub user_id: Option<Numeric>,
+    /// `modifiedBy` (`user.id`).
+    pub modified_by: Option<Numeric>,
+    /// `phone` (`string`).
+    pub phone: Option<String>,
+    /// `schedule` (`string`).
+    pub schedule: Option<String>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `email` (`string`).
+    pub email: Option<String>,
+    /// `issuingCenter` (`string`).
+    pub issuing_center: Option<String>,
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Store {
+    opt address: "address" => with_address(String),
+    opt title: "title" => with_title(String),
+    opt active: "active" => with_active(String),
+    opt description: "description" => with_description(String),
+    opt gps_n: "gpsN" => with_gps_n(Numeric),
+    opt gps_s: "gpsS" => with_gps_s(Numeric),
+    opt image_id: "imageId" => with_image_id(Value),
+    opt date_modify: "dateModify" => with_date_modify(DateTime),
+    opt date_create: "dateCreate" => with_date_create(DateTime),
+    opt user_id: "userId" => with_user_id(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
+    opt phone: "phone" => with_phone(String),
+    opt schedule: "schedule" => with_schedule(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt email: "email" => with_email(String),
+    opt issuing_center: "issuingCenter" => with_issuing_center(String),
+    opt code: "code" => with_code(String),
+});

@@ -15,7 +15,7 @@ pub struct CatalogStoreUpdate {
     /// `id` (`catalog_store.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogStoreUpdateFields,
+    pub fields: crate::catalog::store::Store,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,7 @@ record!(CatalogStoreUpdate {
 #[allow(deprecated)]
 impl CatalogStoreUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogStoreUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::catalog::store::Store>) -> Self {
         CatalogStoreUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -37,77 +37,12 @@ impl CatalogStoreUpdate {
     }
 }
 
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CatalogStoreUpdateFields {
-    /// `address` (`string`).
-    pub address: Option<String>,
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `active` (`string`).
-    pub active: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `gpsN` (`double`).
-    pub gps_n: Option<Numeric>,
-    /// `gpsS` (`double`).
-    pub gps_s: Option<Numeric>,
-    /// `imageId` (`object`).
-    pub image_id: Option<Value>,
-    /// `dateModify` (`datetime`).
-    pub date_modify: Option<DateTime>,
-    /// `dateCreate` (`datetime`).
-    pub date_create: Option<DateTime>,
-    /// `userId` (`user.id`).
-    pub user_id: Option<Numeric>,
-    /// `modifiedBy` (`user.id`).
-    pub modified_by: Option<Numeric>,
-    /// `phone` (`string`).
-    pub phone: Option<String>,
-    /// `schedule` (`string`).
-    pub schedule: Option<String>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `email` (`string`).
-    pub email: Option<String>,
-    /// `issuingCenter` (`string`).
-    pub issuing_center: Option<String>,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogStoreUpdateFields {
-    opt address: "address" => with_address(String),
-    opt title: "title" => with_title(String),
-    opt active: "active" => with_active(String),
-    opt description: "description" => with_description(String),
-    opt gps_n: "gpsN" => with_gps_n(Numeric),
-    opt gps_s: "gpsS" => with_gps_s(Numeric),
-    opt image_id: "imageId" => with_image_id(Value),
-    opt date_modify: "dateModify" => with_date_modify(DateTime),
-    opt date_create: "dateCreate" => with_date_create(DateTime),
-    opt user_id: "userId" => with_user_id(Numeric),
-    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
-    opt phone: "phone" => with_phone(String),
-    opt schedule: "schedule" => with_schedule(String),
-    opt xml_id: "xmlId" => with_xml_id(String),
-    opt sort: "sort" => with_sort(Numeric),
-    opt email: "email" => with_email(String),
-    opt issuing_center: "issuingCenter" => with_issuing_center(String),
-    opt code: "code" => with_code(String),
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogStoreUpdateResult {
     /// `store` (`catalog_store`).
-    pub store: Option<Value>,
+    pub store: Option<crate::catalog::store::Store>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

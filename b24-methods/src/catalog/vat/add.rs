@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogVatAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogVatAddFields,
+    pub fields: crate::catalog::vat::Vat,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,46 +25,9 @@ record!(CatalogVatAdd {
 #[allow(deprecated)]
 impl CatalogVatAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogVatAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::vat::Vat>) -> Self {
         CatalogVatAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogVatAddFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `active` (`string`).
-    pub active: Option<String>,
-    /// `rate` (`double`), required.
-    pub rate: Numeric,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogVatAddFields {
-    req name: "name",
-    opt active: "active" => with_active(String),
-    req rate: "rate",
-    opt sort: "sort" => with_sort(Numeric),
-});
-
-#[allow(deprecated)]
-impl CatalogVatAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>, rate: impl Into<Numeric>) -> Self {
-        CatalogVatAddFields {
-            name: name.into(),
-            active: None,
-            rate: rate.into(),
-            sort: None,
             extra: Map::new(),
         }
     }
@@ -75,7 +38,7 @@ impl CatalogVatAddFields {
 #[non_exhaustive]
 pub struct CatalogVatAddResult {
     /// `vat` (`catalog_vat`).
-    pub vat: Option<Value>,
+    pub vat: Option<crate::catalog::vat::Vat>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -38,7 +38,7 @@ impl CatalogVatGet {
 #[non_exhaustive]
 pub struct CatalogVatGetResult {
     /// `vat` (`catalog_vat`).
-    pub vat: Option<Value>,
+    pub vat: Option<crate::catalog::vat::Vat>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

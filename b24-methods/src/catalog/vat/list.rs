@@ -36,7 +36,7 @@ record!(CatalogVatList {
 #[non_exhaustive]
 pub struct CatalogVatListResult {
     /// `vat` (`catalog_vat[]`).
-    pub vat: Option<Vec<Value>>,
+    pub vat: Option<Vec<crate::catalog::vat::Vat>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

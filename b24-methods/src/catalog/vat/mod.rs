@@ -13,3 +13,31 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.vat` entity, shared by `catalog.vat.get`, `catalog.vat.list`, `catalog.vat.add`, `catalog.vat.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Vat {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `active` (`string`).
+    pub active: Option<String>,
+    /// `rate` (`double`).
+    pub rate: Option<Numeric>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Vat {
+    opt name: "name" => with_name(String),
+    opt active: "active" => with_active(String),
+    opt rate: "rate" => with_rate(Numeric),
+    opt sort: "sort" => with_sort(Numeric),
+});

@@ -15,7 +15,7 @@ pub struct CatalogVatUpdate {
     /// `id` (`catalog_vat.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogVatUpdateFields,
+    pub fields: crate::catalog::vat::Vat,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,47 +28,10 @@ record!(CatalogVatUpdate {
 #[allow(deprecated)]
 impl CatalogVatUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CatalogVatUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::catalog::vat::Vat>) -> Self {
         CatalogVatUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogVatUpdateFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `active` (`string`).
-    pub active: Option<String>,
-    /// `rate` (`double`), required.
-    pub rate: Numeric,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogVatUpdateFields {
-    req name: "name",
-    opt active: "active" => with_active(String),
-    req rate: "rate",
-    opt sort: "sort" => with_sort(Numeric),
-});
-
-#[allow(deprecated)]
-impl CatalogVatUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>, rate: impl Into<Numeric>) -> Self {
-        CatalogVatUpdateFields {
-            name: name.into(),
-            active: None,
-            rate: rate.into(),
-            sort: None,
             extra: Map::new(),
         }
     }
@@ -79,7 +42,7 @@ impl CatalogVatUpdateFields {
 #[non_exhaustive]
 pub struct CatalogVatUpdateResult {
     /// `vat` (`catalog_vat`).
-    pub vat: Option<Value>,
+    pub vat: Option<crate::catalog::vat::Vat>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -14,7 +14,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmActivityAdd {
     /// `fields` (`array`), required.
-    pub fields: CrmActivityAddFields,
+    pub fields: crate::crm::activity::Activity,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -26,152 +26,9 @@ record!(CrmActivityAdd {
 #[allow(deprecated)]
 impl CrmActivityAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmActivityAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::activity::Activity>) -> Self {
         CrmActivityAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmActivityAddFields {
-    /// `OWNER_ID` (`integer`), required.
-    pub owner_id: Numeric,
-    /// `OWNER_TYPE_ID` (`integer`), required.
-    pub owner_type_id: Numeric,
-    /// `TYPE_ID` (`crm_enum_activitytype`), required.
-    pub type_id: Numeric,
-    /// `ASSOCIATED_ENTITY_ID` (`integer`).
-    pub associated_entity_id: Option<Numeric>,
-    /// `COMMUNICATIONS` (`crm_activity_communication`), required.
-    pub communications: Value,
-    /// `DEADLINE` (`datetime`).
-    pub deadline: Option<DateTime>,
-    /// `DESCRIPTION` (`string`).
-    pub description: Option<String>,
-    /// `DESCRIPTION_TYPE` (`crm_enum_contenttype`).
-    pub description_type: Option<Value>,
-    /// `DIRECTION` (`crm_enum_activitydirection`).
-    pub direction: Option<Value>,
-    /// `END_TIME` (`datetime`).
-    pub end_time: Option<DateTime>,
-    /// `FILES` (`diskfile`).
-    pub files: Option<Value>,
-    /// `LOCATION` (`string`).
-    pub location: Option<String>,
-    /// `NOTIFY_TYPE` (`crm_enum_activitynotifytype`).
-    pub notify_type: Option<Value>,
-    /// `ORIGINATOR_ID` (`string`).
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID` (`string`).
-    pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION` (`string`).
-    pub origin_version: Option<String>,
-    /// `PRIORITY` (`crm_enum_activitypriority`).
-    pub priority: Option<Value>,
-    /// `PROVIDER_DATA` (`string`).
-    pub provider_data: Option<String>,
-    /// `PROVIDER_GROUP_ID` (`string`).
-    pub provider_group_id: Option<String>,
-    /// `PROVIDER_ID` (`string`).
-    pub provider_id: Option<String>,
-    /// `PROVIDER_TYPE_ID` (`string`).
-    pub provider_type_id: Option<String>,
-    /// `PROVIDER_PARAMS` (`object`).
-    pub provider_params: Option<Value>,
-    /// `RESPONSIBLE_ID` (`user`), required.
-    pub responsible_id: Numeric,
-    /// `SETTINGS` (`object`).
-    pub settings: Option<Value>,
-    /// `START_TIME` (`datetime`).
-    pub start_time: Option<DateTime>,
-    /// `STATUS` (`crm_enum_activitystatus`).
-    pub status: Option<Value>,
-    /// `SUBJECT` (`string`).
-    pub subject: Option<String>,
-    /// `WEBDAV_ELEMENTS` (`diskfile`).
-    pub webdav_elements: Option<FileData>,
-    /// `IS_INCOMING_CHANNEL` (`char`).
-    pub is_incoming_channel: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmActivityAddFields {
-    req owner_id: "OWNER_ID",
-    req owner_type_id: "OWNER_TYPE_ID",
-    req type_id: "TYPE_ID",
-    opt associated_entity_id: "ASSOCIATED_ENTITY_ID" => with_associated_entity_id(Numeric),
-    req communications: "COMMUNICATIONS",
-    opt deadline: "DEADLINE" => with_deadline(DateTime),
-    opt description: "DESCRIPTION" => with_description(String),
-    opt description_type: "DESCRIPTION_TYPE" => with_description_type(Value),
-    opt direction: "DIRECTION" => with_direction(Value),
-    opt end_time: "END_TIME" => with_end_time(DateTime),
-    opt files: "FILES" => with_files(Value),
-    opt location: "LOCATION" => with_location(String),
-    opt notify_type: "NOTIFY_TYPE" => with_notify_type(Value),
-    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
-    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
-    opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
-    opt priority: "PRIORITY" => with_priority(Value),
-    opt provider_data: "PROVIDER_DATA" => with_provider_data(String),
-    opt provider_group_id: "PROVIDER_GROUP_ID" => with_provider_group_id(String),
-    opt provider_id: "PROVIDER_ID" => with_provider_id(String),
-    opt provider_type_id: "PROVIDER_TYPE_ID" => with_provider_type_id(String),
-    opt provider_params: "PROVIDER_PARAMS" => with_provider_params(Value),
-    req responsible_id: "RESPONSIBLE_ID",
-    opt settings: "SETTINGS" => with_settings(Value),
-    opt start_time: "START_TIME" => with_start_time(DateTime),
-    opt status: "STATUS" => with_status(Value),
-    opt subject: "SUBJECT" => with_subject(String),
-    opt webdav_elements: "WEBDAV_ELEMENTS" => with_webdav_elements(FileData),
-    opt is_incoming_channel: "IS_INCOMING_CHANNEL" => with_is_incoming_channel(String),
-});
-
-#[allow(deprecated)]
-impl CrmActivityAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        owner_id: impl Into<Numeric>,
-        owner_type_id: impl Into<Numeric>,
-        type_id: impl Into<Numeric>,
-        communications: impl Into<Value>,
-        responsible_id: impl Into<Numeric>,
-    ) -> Self {
-        CrmActivityAddFields {
-            owner_id: owner_id.into(),
-            owner_type_id: owner_type_id.into(),
-            type_id: type_id.into(),
-            associated_entity_id: None,
-            communications: communications.into(),
-            deadline: None,
-            description: None,
-            description_type: None,
-            direction: None,
-            end_time: None,
-            files: None,
-            location: None,
-            notify_type: None,
-            originator_id: None,
-            origin_id: None,
-            origin_version: None,
-            priority: None,
-            provider_data: None,
-            provider_group_id: None,
-            provider_id: None,
-            provider_type_id: None,
-            provider_params: None,
-            responsible_id: responsible_id.into(),
-            settings: None,
-            start_time: None,
-            status: None,
-            subject: None,
-            webdav_elements: None,
-            is_incoming_channel: None,
             extra: Map::new(),
         }
     }

@@ -21,3 +21,112 @@ pub mod todo;
 pub mod type_;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.activity` entity, shared by `crm.activity.add`, `crm.activity.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Activity {
+    /// `OWNER_ID` (`integer`).
+    pub owner_id: Option<Numeric>,
+    /// `OWNER_TYPE_ID` (`integer`).
+    pub owner_type_id: Option<Numeric>,
+    /// `TYPE_ID` (`crm_enum_activitytype`).
+    pub type_id: Option<Numeric>,
+    /// `ASSOCIATED_ENTITY_ID` (`integer`).
+    pub associated_entity_id: Option<Numeric>,
+    /// `COMMUNICATIONS` (`crm_activity_communication`).
+    pub communications: Option<Value>,
+    /// `DEADLINE` (`datetime`).
+    pub deadline: Option<DateTime>,
+    /// `DESCRIPTION` (`string`).
+    pub description: Option<String>,
+    /// `DESCRIPTION_TYPE` (`crm_enum_contenttype`).
+    pub description_type: Option<Value>,
+    /// `DIRECTION` (`crm_enum_activitydirection`).
+    pub direction: Option<Value>,
+    /// `END_TIME` (`datetime`).
+    pub end_time: Option<DateTime>,
+    /// `FILES` (`diskfile`).
+    pub files: Option<Value>,
+    /// `LOCATION` (`string`).
+    pub location: Option<String>,
+    /// `NOTIFY_TYPE` (`crm_enum_activitynotifytype`).
+    pub notify_type: Option<Value>,
+    /// `ORIGINATOR_ID` (`string`).
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID` (`string`).
+    pub origin_id: Option<String>,
+    /// `ORIGIN_VERSION` (`string`).
+    pub origin_version: Option<String>,
+    /// `PRIORITY` (`crm_enum_activitypriority`).
+    pub priority: Option<Value>,
+    /// `PROVIDER_DATA` (`string`).
+    pub provider_data: Option<String>,
+    /// `PROVIDER_GROUP_ID` (`string`).
+    pub provider_group_id: Option<String>,
+    /// `PROVIDER_ID` (`string`).
+    pub provider_id: Option<String>,
+    /// `PROVIDER_TYPE_ID` (`string`).
+    pub provider_type_id: Option<String>,
+    /// `PROVIDER_PARAMS` (`object`).
+    pub provider_params: Option<Value>,
+    /// `RESPONSIBLE_ID` (`user`).
+    pub responsible_id: Option<Numeric>,
+    /// `SETTINGS` (`object`).
+    pub settings: Option<Value>,
+    /// `START_TIME` (`datetime`).
+    pub start_time: Option<DateTime>,
+    /// `STATUS` (`crm_enum_activitystatus`).
+    pub status: Option<Value>,
+    /// `SUBJECT` (`string`).
+    pub subject: Option<String>,
+    /// `WEBDAV_ELEMENTS` (`diskfile`).
+    pub webdav_elements: Option<FileData>,
+    /// `IS_INCOMING_CHANNEL` (`char`).
+    pub is_incoming_channel: Option<String>,
+    /// `CREATED` (`datetime`).
+    pub created: Option<DateTime>,
+    /// `LAST_UPDATED` (`datetime`).
+    pub last_updated: Option<DateTime>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Activity {
+    opt owner_id: "OWNER_ID" => with_owner_id(Numeric),
+    opt owner_type_id: "OWNER_TYPE_ID" => with_owner_type_id(Numeric),
+    opt type_id: "TYPE_ID" => with_type_id(Numeric),
+    opt associated_entity_id: "ASSOCIATED_ENTITY_ID" => with_associated_entity_id(Numeric),
+    opt communications: "COMMUNICATIONS" => with_communications(Value),
+    opt deadline: "DEADLINE" => with_deadline(DateTime),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt description_type: "DESCRIPTION_TYPE" => with_description_type(Value),
+    opt direction: "DIRECTION" => with_direction(Value),
+    opt end_time: "END_TIME" => with_end_time(DateTime),
+    opt files: "FILES" => with_files(Value),
+    opt location: "LOCATION" => with_location(String),
+    opt notify_type: "NOTIFY_TYPE" => with_notify_type(Value),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
+    opt priority: "PRIORITY" => with_priority(Value),
+    opt provider_data: "PROVIDER_DATA" => with_provider_data(String),
+    opt provider_group_id: "PROVIDER_GROUP_ID" => with_provider_group_id(String),
+    opt provider_id: "PROVIDER_ID" => with_provider_id(String),
+    opt provider_type_id: "PROVIDER_TYPE_ID" => with_provider_type_id(String),
+    opt provider_params: "PROVIDER_PARAMS" => with_provider_params(Value),
+    opt responsible_id: "RESPONSIBLE_ID" => with_responsible_id(Numeric),
+    opt settings: "SETTINGS" => with_settings(Value),
+    opt start_time: "START_TIME" => with_start_time(DateTime),
+    opt status: "STATUS" => with_status(Value),
+    opt subject: "SUBJECT" => with_subject(String),
+    opt webdav_elements: "WEBDAV_ELEMENTS" => with_webdav_elements(FileData),
+    opt is_incoming_channel: "IS_INCOMING_CHANNEL" => with_is_incoming_channel(String),
+    opt created: "CREATED" => with_created(DateTime),
+    opt last_updated: "LAST_UPDATED" => with_last_updated(DateTime),
+});

@@ -11,7 +11,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmAddressAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmAddressAddFields,
+    pub fields: crate::crm::address::Address,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -23,82 +23,9 @@ record!(CrmAddressAdd {
 #[allow(deprecated)]
 impl CrmAddressAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmAddressAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::address::Address>) -> Self {
         CrmAddressAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmAddressAddFields {
-    /// `TYPE_ID` (`integer`), required.
-    pub type_id: Numeric,
-    /// `ENTITY_TYPE_ID` (`integer`), required.
-    pub entity_type_id: Numeric,
-    /// `ENTITY_ID` (`string`), required.
-    pub entity_id: String,
-    /// `ADDRESS_1` (`string`).
-    pub address_1: Option<String>,
-    /// `ADDRESS_2` (`string`).
-    pub address_2: Option<String>,
-    /// `CITY` (`string`).
-    pub city: Option<String>,
-    /// `POSTAL_CODE` (`string`).
-    pub postal_code: Option<String>,
-    /// `REGION` (`string`).
-    pub region: Option<String>,
-    /// `PROVINCE` (`string`).
-    pub province: Option<String>,
-    /// `COUNTRY` (`string`).
-    pub country: Option<String>,
-    /// `COUNTRY_CODE` (`string`).
-    pub country_code: Option<String>,
-    /// `LOC_ADDR_ID` (`integer`).
-    pub loc_addr_id: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmAddressAddFields {
-    req type_id: "TYPE_ID",
-    req entity_type_id: "ENTITY_TYPE_ID",
-    req entity_id: "ENTITY_ID",
-    opt address_1: "ADDRESS_1" => with_address_1(String),
-    opt address_2: "ADDRESS_2" => with_address_2(String),
-    opt city: "CITY" => with_city(String),
-    opt postal_code: "POSTAL_CODE" => with_postal_code(String),
-    opt region: "REGION" => with_region(String),
-    opt province: "PROVINCE" => with_province(String),
-    opt country: "COUNTRY" => with_country(String),
-    opt country_code: "COUNTRY_CODE" => with_country_code(String),
-    opt loc_addr_id: "LOC_ADDR_ID" => with_loc_addr_id(Numeric),
-});
-
-#[allow(deprecated)]
-impl CrmAddressAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        type_id: impl Into<Numeric>,
-        entity_type_id: impl Into<Numeric>,
-        entity_id: impl Into<String>,
-    ) -> Self {
-        CrmAddressAddFields {
-            type_id: type_id.into(),
-            entity_type_id: entity_type_id.into(),
-            entity_id: entity_id.into(),
-            address_1: None,
-            address_2: None,
-            city: None,
-            postal_code: None,
-            region: None,
-            province: None,
-            country: None,
-            country_code: None,
-            loc_addr_id: None,
             extra: Map::new(),
         }
     }

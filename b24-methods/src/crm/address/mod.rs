@@ -11,3 +11,55 @@ pub mod fields;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.address` entity, shared by `crm.address.add`, `crm.address.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Address {
+    /// `TYPE_ID` (`integer`).
+    pub type_id: Option<Numeric>,
+    /// `ENTITY_TYPE_ID` (`integer`).
+    pub entity_type_id: Option<Numeric>,
+    /// `ENTITY_ID` (`string`).
+    pub entity_id: Option<String>,
+    /// `ADDRESS_1` (`string`).
+    pub address_1: Option<String>,
+    /// `ADDRESS_2` (`string`).
+    pub address_2: Option<String>,
+    /// `CITY` (`string`).
+    pub city: Option<String>,
+    /// `POSTAL_CODE` (`string`).
+    pub postal_code: Option<String>,
+    /// `REGION` (`string`).
+    pub region: Option<String>,
+    /// `PROVINCE` (`string`).
+    pub province: Option<String>,
+    /// `COUNTRY` (`string`).
+    pub country: Option<String>,
+    /// `COUNTRY_CODE` (`string`).
+    pub country_code: Option<String>,
+    /// `LOC_ADDR_ID` (`integer`).
+    pub loc_addr_id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Address {
+    opt type_id: "TYPE_ID" => with_type_id(Numeric),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt entity_id: "ENTITY_ID" => with_entity_id(String),
+    opt address_1: "ADDRESS_1" => with_address_1(String),
+    opt address_2: "ADDRESS_2" => with_address_2(String),
+    opt city: "CITY" => with_city(String),
+    opt postal_code: "POSTAL_CODE" => with_postal_code(String),
+    opt region: "REGION" => with_region(String),
+    opt province: "PROVINCE" => with_province(String),
+    opt country: "COUNTRY" => with_country(String),
+    opt country_code: "COUNTRY_CODE" => with_country_code(String),
+    opt loc_addr_id: "LOC_ADDR_ID" => with_loc_addr_id(Numeric),
+});

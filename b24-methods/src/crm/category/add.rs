@@ -15,7 +15,7 @@ pub struct CrmCategoryAdd {
     /// `entityTypeId` (`integer`), required.
     pub entity_type_id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmCategoryAddFields,
+    pub fields: crate::crm::category::Category,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,44 +30,11 @@ impl CrmCategoryAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         entity_type_id: impl Into<Numeric>,
-        fields: impl Into<CrmCategoryAddFields>,
+        fields: impl Into<crate::crm::category::Category>,
     ) -> Self {
         CrmCategoryAdd {
             entity_type_id: entity_type_id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmCategoryAddFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `isDefault` (`boolean`).
-    pub is_default: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmCategoryAddFields {
-    req name: "name",
-    opt sort: "sort" => with_sort(Numeric),
-    opt is_default: "isDefault" => with_is_default(Flag),
-});
-
-#[allow(deprecated)]
-impl CrmCategoryAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        CrmCategoryAddFields {
-            name: name.into(),
-            sort: None,
-            is_default: None,
             extra: Map::new(),
         }
     }

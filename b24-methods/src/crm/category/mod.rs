@@ -13,3 +13,34 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.category` entity, shared by `crm.category.add`, `crm.category.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Category {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `isDefault` (`boolean`).
+    pub is_default: Option<Flag>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `entityTypeId` (`integer`).
+    pub entity_type_id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Category {
+    opt name: "name" => with_name(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt is_default: "isDefault" => with_is_default(Flag),
+    opt id: "id" => with_id(Numeric),
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
+});

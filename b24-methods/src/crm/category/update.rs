@@ -17,7 +17,7 @@ pub struct CrmCategoryUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmCategoryUpdateFields,
+    pub fields: crate::crm::category::Category,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -34,7 +34,7 @@ impl CrmCategoryUpdate {
     pub fn new(
         entity_type_id: impl Into<Numeric>,
         id: impl Into<Numeric>,
-        fields: impl Into<CrmCategoryUpdateFields>,
+        fields: impl Into<crate::crm::category::Category>,
     ) -> Self {
         CrmCategoryUpdate {
             entity_type_id: entity_type_id.into(),
@@ -44,23 +44,3 @@ impl CrmCategoryUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmCategoryUpdateFields {
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `isDefault` (`boolean`).
-    pub is_default: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmCategoryUpdateFields {
-    opt name: "name" => with_name(String),
-    opt sort: "sort" => with_sort(Numeric),
-    opt is_default: "isDefault" => with_is_default(Flag),
-});

@@ -1,6 +1,7 @@
 //! `crm.company.add` — scope `crm`
 //!
 //! Deprecated by the documentation.
+//! Development is halted; use `crm.item.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html>
 //!
@@ -11,12 +12,14 @@ use crate::wire::*;
 
 /// Calls `crm.company.add`.
 #[b24_method("crm.company.add", scope = "crm", response = Numeric)]
-#[deprecated(note = "the documentation marks `crm.company.add` deprecated")]
+#[deprecated(
+    note = "the documentation marks `crm.company.add` deprecated; development is halted, use `crm.item.*`"
+)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmCompanyAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmCompanyAddFields,
+    pub fields: crate::crm::company::Company,
     /// `params` (`object`).
     pub params: Option<Value>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -31,7 +34,7 @@ record!(CrmCompanyAdd {
 #[allow(deprecated)]
 impl CrmCompanyAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmCompanyAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::company::Company>) -> Self {
         CrmCompanyAdd {
             fields: fields.into(),
             params: None,
@@ -39,97 +42,3 @@ impl CrmCompanyAdd {
         }
     }
 }
-
-/// `fields` (parameter).
-///
-/// Also documented, as name patterns kept in `extra`: `UF_...`, `PARENT_ID_...`.
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmCompanyAddFields {
-    /// `TITLE` (`string`).
-    pub title: Option<String>,
-    /// `COMPANY_TYPE` (`crm_status`).
-    pub company_type: Option<String>,
-    /// `INDUSTRY` (`crm_status`).
-    pub industry: Option<String>,
-    /// `EMPLOYEES` (`crm_status`).
-    pub employees: Option<String>,
-    /// `CURRENCY_ID` (`crm_currency`).
-    pub currency_id: Option<String>,
-    /// `REVENUE` (`double`).
-    pub revenue: Option<Decimal>,
-    /// `LOGO` (`file`).
-    pub logo: Option<FileData>,
-    /// `OPENED` (`char`).
-    pub opened: Option<Flag>,
-    /// `ASSIGNED_BY_ID` (`user`).
-    pub assigned_by_id: Option<Numeric>,
-    /// `COMMENTS` (`string`).
-    pub comments: Option<String>,
-    /// `PHONE` (`crm_multifield[]`).
-    pub phone: Option<Vec<MultiField>>,
-    /// `EMAIL` (`crm_multifield[]`).
-    pub email: Option<Vec<MultiField>>,
-    /// `WEB` (`crm_multifield[]`).
-    pub web: Option<Vec<MultiField>>,
-    /// `IM` (`crm_multifield[]`).
-    pub im: Option<Vec<MultiField>>,
-    /// `UTM_SOURCE` (`string`).
-    pub utm_source: Option<String>,
-    /// `UTM_MEDIUM` (`string`).
-    pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN` (`string`).
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT` (`string`).
-    pub utm_content: Option<String>,
-    /// `UTM_TERM` (`string`).
-    pub utm_term: Option<String>,
-    /// `IS_MY_COMPANY` (`char`).
-    pub is_my_company: Option<String>,
-    /// `ORIGINATOR_ID` (`string`).
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID` (`string`).
-    pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION` (`string`).
-    pub origin_version: Option<String>,
-    /// `DATE_CREATE` (`datetime`).
-    pub date_create: Option<DateTime>,
-    /// `DATE_MODIFY` (`datetime`).
-    pub date_modify: Option<DateTime>,
-    /// `CREATED_BY_ID` (`user`).
-    pub created_by_id: Option<Numeric>,
-    /// `MODIFY_BY_ID` (`user`).
-    pub modify_by_id: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmCompanyAddFields {
-    opt title: "TITLE" => with_title(String),
-    opt company_type: "COMPANY_TYPE" => with_company_type(String),
-    opt industry: "INDUSTRY" => with_industry(String),
-    opt employees: "EMPLOYEES" => with_employees(String),
-    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
-    opt revenue: "REVENUE" => with_revenue(Decimal),
-    opt logo: "LOGO" => with_logo(FileData),
-    opt opened: "OPENED" => with_opened(Flag),
-    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
-    opt comments: "COMMENTS" => with_comments(String),
-    opt phone: "PHONE" => with_phone(Vec<MultiField>),
-    opt email: "EMAIL" => with_email(Vec<MultiField>),
-    opt web: "WEB" => with_web(Vec<MultiField>),
-    opt im: "IM" => with_im(Vec<MultiField>),
-    opt utm_source: "UTM_SOURCE" => with_utm_source(String),
-    opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
-    opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
-    opt utm_content: "UTM_CONTENT" => with_utm_content(String),
-    opt utm_term: "UTM_TERM" => with_utm_term(String),
-    opt is_my_company: "IS_MY_COMPANY" => with_is_my_company(String),
-    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
-    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
-    opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
-    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
-    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
-    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
-    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
-});

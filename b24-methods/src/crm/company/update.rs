@@ -1,6 +1,7 @@
 //! `crm.company.update` — scope `crm`
 //!
 //! Deprecated by the documentation.
+//! Development is halted; use `crm.item.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html>
 //!
@@ -11,14 +12,16 @@ use crate::wire::*;
 
 /// Calls `crm.company.update`.
 #[b24_method("crm.company.update", scope = "crm", response = Flag)]
-#[deprecated(note = "the documentation marks `crm.company.update` deprecated")]
+#[deprecated(
+    note = "the documentation marks `crm.company.update` deprecated; development is halted, use `crm.item.*`"
+)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmCompanyUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmCompanyUpdateFields,
+    pub fields: crate::crm::company::Company,
     /// `params` (`object`).
     pub params: Option<Value>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -34,7 +37,7 @@ record!(CrmCompanyUpdate {
 #[allow(deprecated)]
 impl CrmCompanyUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmCompanyUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::crm::company::Company>) -> Self {
         CrmCompanyUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -43,88 +46,3 @@ impl CrmCompanyUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-///
-/// Also documented, as name patterns kept in `extra`: `PARENT_ID_...`, `UF_...`.
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmCompanyUpdateFields {
-    /// `TITLE` (`string`).
-    pub title: Option<String>,
-    /// `COMPANY_TYPE` (`crm_status`).
-    pub company_type: Option<String>,
-    /// `LOGO` (`file`).
-    pub logo: Option<FileData>,
-    /// `INDUSTRY` (`crm_status`).
-    pub industry: Option<String>,
-    /// `EMPLOYEES` (`crm_status`).
-    pub employees: Option<String>,
-    /// `CURRENCY_ID` (`crm_currency`).
-    pub currency_id: Option<String>,
-    /// `REVENUE` (`double`).
-    pub revenue: Option<Decimal>,
-    /// `OPENED` (`char`).
-    pub opened: Option<String>,
-    /// `COMMENTS` (`string`).
-    pub comments: Option<String>,
-    /// `ASSIGNED_BY_ID` (`user`).
-    pub assigned_by_id: Option<Numeric>,
-    /// `CONTACT_ID` (`crm_contact`).
-    pub contact_id: Option<Numeric>,
-    /// `ORIGINATOR_ID` (`string`).
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID` (`string`).
-    pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION` (`string`).
-    pub origin_version: Option<String>,
-    /// `UTM_SOURCE` (`string`).
-    pub utm_source: Option<String>,
-    /// `UTM_MEDIUM` (`string`).
-    pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN` (`string`).
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT` (`string`).
-    pub utm_content: Option<String>,
-    /// `UTM_TERM` (`string`).
-    pub utm_term: Option<String>,
-    /// `PHONE` (`crm_multifield[]`).
-    pub phone: Option<Vec<MultiField>>,
-    /// `EMAIL` (`crm_multifield[]`).
-    pub email: Option<Vec<MultiField>>,
-    /// `WEB` (`crm_multifield[]`).
-    pub web: Option<Vec<MultiField>>,
-    /// `IM` (`crm_multifield[]`).
-    pub im: Option<Vec<MultiField>>,
-    /// `LINK` (`crm_multifield[]`).
-    pub link: Option<Vec<MultiField>>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmCompanyUpdateFields {
-    opt title: "TITLE" => with_title(String),
-    opt company_type: "COMPANY_TYPE" => with_company_type(String),
-    opt logo: "LOGO" => with_logo(FileData),
-    opt industry: "INDUSTRY" => with_industry(String),
-    opt employees: "EMPLOYEES" => with_employees(String),
-    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
-    opt revenue: "REVENUE" => with_revenue(Decimal),
-    opt opened: "OPENED" => with_opened(String),
-    opt comments: "COMMENTS" => with_comments(String),
-    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
-    opt contact_id: "CONTACT_ID" => with_contact_id(Numeric),
-    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
-    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
-    opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
-    opt utm_source: "UTM_SOURCE" => with_utm_source(String),
-    opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
-    opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
-    opt utm_content: "UTM_CONTENT" => with_utm_content(String),
-    opt utm_term: "UTM_TERM" => with_utm_term(String),
-    opt phone: "PHONE" => with_phone(Vec<MultiField>),
-    opt email: "EMAIL" => with_email(Vec<MultiField>),
-    opt web: "WEB" => with_web(Vec<MultiField>),
-    opt im: "IM" => with_im(Vec<MultiField>),
-    opt link: "LINK" => with_link(Vec<MultiField>),
-});

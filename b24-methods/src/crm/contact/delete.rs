@@ -1,6 +1,7 @@
 //! `crm.contact.delete` — scope `crm`
 //!
 //! Deprecated by the documentation.
+//! Development is halted; use `crm.item.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html>
 //!
@@ -11,7 +12,9 @@ use crate::wire::*;
 
 /// Calls `crm.contact.delete`.
 #[b24_method("crm.contact.delete", scope = "crm", response = Flag)]
-#[deprecated(note = "the documentation marks `crm.contact.delete` deprecated")]
+#[deprecated(
+    note = "the documentation marks `crm.contact.delete` deprecated; development is halted, use `crm.item.*`"
+)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmContactDelete {

@@ -16,3 +16,174 @@ pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
 pub mod userfield;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.contact` entity, shared by `crm.contact.get`, `crm.contact.list`, `crm.contact.add`, `crm.contact.update`: the union of their documented fields.
+///
+/// Also documented, as name patterns kept in `extra`: `UF_...`, `PARENT_ID_...`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Contact {
+    /// `ID` (`integer`).
+    pub id: Option<Numeric>,
+    /// `POST` (`string`).
+    pub post: Option<String>,
+    /// `COMMENTS` (`text`).
+    pub comments: Option<String>,
+    /// `HONORIFIC` (`crm_status`).
+    pub honorific: Option<String>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `SECOND_NAME` (`string`).
+    pub second_name: Option<String>,
+    /// `LAST_NAME` (`string`).
+    pub last_name: Option<String>,
+    /// `PHOTO` (`file`).
+    pub photo: Option<FileData>,
+    /// `LEAD_ID` (`crm_lead`).
+    pub lead_id: Option<Numeric>,
+    /// `TYPE_ID` (`crm_status`).
+    pub type_id: Option<String>,
+    /// `SOURCE_ID` (`crm_status`).
+    pub source_id: Option<String>,
+    /// `SOURCE_DESCRIPTION` (`text`).
+    pub source_description: Option<String>,
+    /// `COMPANY_ID` (`crm_company`).
+    pub company_id: Option<Numeric>,
+    /// `BIRTHDATE` (`date`).
+    pub birthdate: Option<DateTime>,
+    /// `EXPORT` (`boolean`).
+    pub export: Option<Flag>,
+    /// `HAS_PHONE` (`boolean`).
+    pub has_phone: Option<Flag>,
+    /// `HAS_EMAIL` (`boolean`).
+    pub has_email: Option<Flag>,
+    /// `HAS_IMOL` (`boolean`).
+    pub has_imol: Option<Flag>,
+    /// `DATE_CREATE` (`datetime`).
+    pub date_create: Option<DateTime>,
+    /// `DATE_MODIFY` (`datetime`).
+    pub date_modify: Option<DateTime>,
+    /// `ASSIGNED_BY_ID` (`user`).
+    pub assigned_by_id: Option<Numeric>,
+    /// `CREATED_BY_ID` (`user`).
+    pub created_by_id: Option<Numeric>,
+    /// `MODIFY_BY_ID` (`user`).
+    pub modify_by_id: Option<Numeric>,
+    /// `OPENED` (`boolean`).
+    pub opened: Option<Flag>,
+    /// `FACE_ID` (`integer`).
+    pub face_id: Option<Numeric>,
+    /// `LAST_ACTIVITY_TIME` (`datetime`).
+    pub last_activity_time: Option<DateTime>,
+    /// `LAST_ACTIVITY_BY` (`user`).
+    pub last_activity_by: Option<Value>,
+    /// `UTM_SOURCE` (`string`).
+    pub utm_source: Option<String>,
+    /// `UTM_MEDIUM` (`string`).
+    pub utm_medium: Option<String>,
+    /// `UTM_CAMPAIGN` (`string`).
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT` (`string`).
+    pub utm_content: Option<String>,
+    /// `UTM_TERM` (`string`).
+    pub utm_term: Option<String>,
+    /// `PHONE` (`crm_multifield[]`).
+    pub phone: Option<Vec<MultiField>>,
+    /// `EMAIL` (`crm_multifield[]`).
+    pub email: Option<Vec<MultiField>>,
+    /// `WEB` (`crm_multifield[]`).
+    pub web: Option<Vec<MultiField>>,
+    /// `IM` (`crm_multifield[]`).
+    pub im: Option<Vec<MultiField>>,
+    /// `LINK` (`crm_multifield[]`).
+    pub link: Option<Vec<MultiField>>,
+    /// `ORIGINATOR_ID` (`string`).
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID` (`string`).
+    pub origin_id: Option<String>,
+    /// `ORIGIN_VERSION` (`string`).
+    pub origin_version: Option<String>,
+    /// `ADDRESS` (`string`).
+    pub address: Option<String>,
+    /// `ADDRESS_2` (`string`).
+    pub address_2: Option<String>,
+    /// `ADDRESS_CITY` (`string`).
+    pub address_city: Option<String>,
+    /// `ADDRESS_POSTAL_CODE` (`string`).
+    pub address_postal_code: Option<String>,
+    /// `ADDRESS_REGION` (`string`).
+    pub address_region: Option<String>,
+    /// `ADDRESS_PROVINCE` (`string`).
+    pub address_province: Option<String>,
+    /// `ADDRESS_COUNTRY` (`string`).
+    pub address_country: Option<String>,
+    /// `ADDRESS_LOC_ADDR_ID` (`integer`).
+    pub address_loc_addr_id: Option<Numeric>,
+    /// `COMPANY_IDS` (`crm_company[]`).
+    pub company_ids: Option<Vec<Numeric>>,
+    /// `TRACE` (`string`).
+    pub trace: Option<String>,
+    /// `ADDRESS_COUNTRY_CODE` (`string`).
+    pub address_country_code: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Contact {
+    opt id: "ID" => with_id(Numeric),
+    opt post: "POST" => with_post(String),
+    opt comments: "COMMENTS" => with_comments(String),
+    opt honorific: "HONORIFIC" => with_honorific(String),
+    opt name: "NAME" => with_name(String),
+    opt second_name: "SECOND_NAME" => with_second_name(String),
+    opt last_name: "LAST_NAME" => with_last_name(String),
+    opt photo: "PHOTO" => with_photo(FileData),
+    opt lead_id: "LEAD_ID" => with_lead_id(Numeric),
+    opt type_id: "TYPE_ID" => with_type_id(String),
+    opt source_id: "SOURCE_ID" => with_source_id(String),
+    opt source_description: "SOURCE_DESCRIPTION" => with_source_description(String),
+    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
+    opt birthdate: "BIRTHDATE" => with_birthdate(DateTime),
+    opt export: "EXPORT" => with_export(Flag),
+    opt has_phone: "HAS_PHONE" => with_has_phone(Flag),
+    opt has_email: "HAS_EMAIL" => with_has_email(Flag),
+    opt has_imol: "HAS_IMOL" => with_has_imol(Flag),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
+    opt opened: "OPENED" => with_opened(Flag),
+    opt face_id: "FACE_ID" => with_face_id(Numeric),
+    opt last_activity_time: "LAST_ACTIVITY_TIME" => with_last_activity_time(DateTime),
+    opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(Value),
+    opt utm_source: "UTM_SOURCE" => with_utm_source(String),
+    opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
+    opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
+    opt utm_content: "UTM_CONTENT" => with_utm_content(String),
+    opt utm_term: "UTM_TERM" => with_utm_term(String),
+    opt phone: "PHONE" => with_phone(Vec<MultiField>),
+    opt email: "EMAIL" => with_email(Vec<MultiField>),
+    opt web: "WEB" => with_web(Vec<MultiField>),
+    opt im: "IM" => with_im(Vec<MultiField>),
+    opt link: "LINK" => with_link(Vec<MultiField>),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
+    opt address: "ADDRESS" => with_address(String),
+    opt address_2: "ADDRESS_2" => with_address_2(String),
+    opt address_city: "ADDRESS_CITY" => with_address_city(String),
+    opt address_postal_code: "ADDRESS_POSTAL_CODE" => with_address_postal_code(String),
+    opt address_region: "ADDRESS_REGION" => with_address_region(String),
+    opt address_province: "ADDRESS_PROVINCE" => with_address_province(String),
+    opt address_country: "ADDRESS_COUNTRY" => with_address_country(String),
+    opt address_loc_addr_id: "ADDRESS_LOC_ADDR_ID" => with_address_loc_addr_id(Numeric),
+    opt company_ids: "COMPANY_IDS" => with_company_ids(Vec<Numeric>),
+    opt trace: "TRACE" => with_trace(String),
+    opt address_country_code: "ADDRESS_COUNTRY_CODE" => with_address_country_code(String),
+});

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmCurrencyAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmCurrencyAddFields,
+    pub fields: crate::crm::currency::Currency,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,90 +25,9 @@ record!(CrmCurrencyAdd {
 #[allow(deprecated)]
 impl CrmCurrencyAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmCurrencyAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::currency::Currency>) -> Self {
         CrmCurrencyAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `LANG` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmCurrencyAddFieldsLang {
-    /// `DECIMALS` (`integer`).
-    pub decimals: Option<Numeric>,
-    /// `DEC_POINT` (`string`).
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING` (`string`).
-    pub format_string: Option<String>,
-    /// `FULL_NAME` (`string`).
-    pub full_name: Option<String>,
-    /// `HIDE_ZERO` (`string`).
-    pub hide_zero: Option<String>,
-    /// `THOUSANDS_SEP` (`string`).
-    pub thousands_sep: Option<String>,
-    /// `THOUSANDS_VARIANT` (`string`).
-    pub thousands_variant: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmCurrencyAddFieldsLang {
-    opt decimals: "DECIMALS" => with_decimals(Numeric),
-    opt dec_point: "DEC_POINT" => with_dec_point(String),
-    opt format_string: "FORMAT_STRING" => with_format_string(String),
-    opt full_name: "FULL_NAME" => with_full_name(String),
-    opt hide_zero: "HIDE_ZERO" => with_hide_zero(String),
-    opt thousands_sep: "THOUSANDS_SEP" => with_thousands_sep(String),
-    opt thousands_variant: "THOUSANDS_VARIANT" => with_thousands_variant(String),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmCurrencyAddFields {
-    /// `CURRENCY` (`string`), required.
-    pub currency: String,
-    /// `BASE` (`string`).
-    pub base: Option<String>,
-    /// `AMOUNT_CNT` (`integer`), required.
-    pub amount_cnt: Numeric,
-    /// `AMOUNT` (`double`), required.
-    pub amount: Decimal,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `LANG` (`object`).
-    pub lang: Option<CrmCurrencyAddFieldsLang>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmCurrencyAddFields {
-    req currency: "CURRENCY",
-    opt base: "BASE" => with_base(String),
-    req amount_cnt: "AMOUNT_CNT",
-    req amount: "AMOUNT",
-    opt sort: "SORT" => with_sort(Numeric),
-    opt lang: "LANG" => with_lang(CrmCurrencyAddFieldsLang),
-});
-
-#[allow(deprecated)]
-impl CrmCurrencyAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        currency: impl Into<String>,
-        amount_cnt: impl Into<Numeric>,
-        amount: impl Into<Decimal>,
-    ) -> Self {
-        CrmCurrencyAddFields {
-            currency: currency.into(),
-            base: None,
-            amount_cnt: amount_cnt.into(),
-            amount: amount.into(),
-            sort: None,
-            lang: None,
             extra: Map::new(),
         }
     }

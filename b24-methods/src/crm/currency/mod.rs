@@ -15,3 +15,71 @@ pub mod list;
 pub mod localizations;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.currency` entity, shared by `crm.currency.get`, `crm.currency.list`, `crm.currency.add`, `crm.currency.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Currency {
+    /// `CURRENCY` (`string`).
+    pub currency: Option<String>,
+    /// `BASE` (`string`).
+    pub base: Option<String>,
+    /// `AMOUNT_CNT` (`integer`).
+    pub amount_cnt: Option<Numeric>,
+    /// `AMOUNT` (`double`).
+    pub amount: Option<Decimal>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `LANG` (`object`).
+    pub lang: Option<CurrencyLang>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Currency {
+    opt currency: "CURRENCY" => with_currency(String),
+    opt base: "BASE" => with_base(String),
+    opt amount_cnt: "AMOUNT_CNT" => with_amount_cnt(Numeric),
+    opt amount: "AMOUNT" => with_amount(Decimal),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt lang: "LANG" => with_lang(CurrencyLang),
+});
+
+#[cfg(feature = "crm")]
+/// `LANG` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CurrencyLang {
+    /// `DECIMALS` (`integer`).
+    pub decimals: Option<Numeric>,
+    /// `DEC_POINT` (`string`).
+    pub dec_point: Option<String>,
+    /// `FORMAT_STRING` (`string`).
+    pub format_string: Option<String>,
+    /// `FULL_NAME` (`string`).
+    pub full_name: Option<String>,
+    /// `HIDE_ZERO` (`string`).
+    pub hide_zero: Option<String>,
+    /// `THOUSANDS_SEP` (`string`).
+    pub thousands_sep: Option<String>,
+    /// `THOUSANDS_VARIANT` (`string`).
+    pub thousands_variant: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(CurrencyLang {
+    opt decimals: "DECIMALS" => with_decimals(Numeric),
+    opt dec_point: "DEC_POINT" => with_dec_point(String),
+    opt format_string: "FORMAT_STRING" => with_format_string(String),
+    opt full_name: "FULL_NAME" => with_full_name(String),
+    opt hide_zero: "HIDE_ZERO" => with_hide_zero(String),
+    opt thousands_sep: "THOUSANDS_SEP" => with_thousands_sep(String),
+    opt thousands_variant: "THOUSANDS_VARIANT" => with_thousands_variant(String),
+});

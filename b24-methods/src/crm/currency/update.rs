@@ -15,102 +15,12 @@ pub struct CrmCurrencyUpdate {
     /// `ID` (`string`).
     pub id: Option<String>,
     /// `fields` (`object`).
-    pub fields: Option<CrmCurrencyUpdateFields>,
+    pub fields: Option<crate::crm::currency::Currency>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 record!(CrmCurrencyUpdate {
     opt id: "ID" => with_id(String),
-    opt fields: "fields" => with_fields(CrmCurrencyUpdateFields),
+    opt fields: "fields" => with_fields(crate::crm::currency::Currency),
 });
-
-/// `LANG` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmCurrencyUpdateFieldsLang {
-    /// `DECIMALS` (`integer`), required.
-    pub decimals: Numeric,
-    /// `DEC_POINT` (`string`).
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING` (`string`).
-    pub format_string: Option<String>,
-    /// `FULL_NAME` (`string`).
-    pub full_name: Option<String>,
-    /// `HIDE_ZERO` (`string`).
-    pub hide_zero: Option<String>,
-    /// `THOUSANDS_SEP` (`string`).
-    pub thousands_sep: Option<String>,
-    /// `THOUSANDS_VARIANT` (`string`).
-    pub thousands_variant: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmCurrencyUpdateFieldsLang {
-    req decimals: "DECIMALS",
-    opt dec_point: "DEC_POINT" => with_dec_point(String),
-    opt format_string: "FORMAT_STRING" => with_format_string(String),
-    opt full_name: "FULL_NAME" => with_full_name(String),
-    opt hide_zero: "HIDE_ZERO" => with_hide_zero(String),
-    opt thousands_sep: "THOUSANDS_SEP" => with_thousands_sep(String),
-    opt thousands_variant: "THOUSANDS_VARIANT" => with_thousands_variant(String),
-});
-
-#[allow(deprecated)]
-impl CrmCurrencyUpdateFieldsLang {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(decimals: impl Into<Numeric>) -> Self {
-        CrmCurrencyUpdateFieldsLang {
-            decimals: decimals.into(),
-            dec_point: None,
-            format_string: None,
-            full_name: None,
-            hide_zero: None,
-            thousands_sep: None,
-            thousands_variant: None,
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmCurrencyUpdateFields {
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `AMOUNT_CNT` (`integer`).
-    pub amount_cnt: Option<Numeric>,
-    /// `AMOUNT` (`double`), required.
-    pub amount: Numeric,
-    /// `BASE` (`string`).
-    pub base: Option<String>,
-    /// `LANG` (`object`).
-    pub lang: Option<CrmCurrencyUpdateFieldsLang>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmCurrencyUpdateFields {
-    opt sort: "SORT" => with_sort(Numeric),
-    opt amount_cnt: "AMOUNT_CNT" => with_amount_cnt(Numeric),
-    req amount: "AMOUNT",
-    opt base: "BASE" => with_base(String),
-    opt lang: "LANG" => with_lang(CrmCurrencyUpdateFieldsLang),
-});
-
-#[allow(deprecated)]
-impl CrmCurrencyUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(amount: impl Into<Numeric>) -> Self {
-        CrmCurrencyUpdateFields {
-            sort: None,
-            amount_cnt: None,
-            amount: amount.into(),
-            base: None,
-            lang: None,
-            extra: Map::new(),
-        }
-    }
-}

@@ -18,3 +18,159 @@ pub mod recurring;
 #[cfg(feature = "crm")]
 pub mod update;
 pub mod userfield;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.deal` entity, shared by `crm.deal.get`, `crm.deal.list`, `crm.deal.add`, `crm.deal.update`: the union of their documented fields.
+///
+/// Also documented, as name patterns kept in `extra`: `UF_CRM_...`, `PARENT_ID_...`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Deal {
+    /// `ID` (`integer`).
+    pub id: Option<Numeric>,
+    /// `TITLE` (`string`).
+    pub title: Option<String>,
+    /// `TYPE_ID` (`crm_status`).
+    pub type_id: Option<String>,
+    /// `CATEGORY_ID` (`crm_category`).
+    pub category_id: Option<Numeric>,
+    /// `STAGE_ID` (`crm_status`).
+    pub stage_id: Option<String>,
+    /// `STAGE_SEMANTIC_ID` (`string`).
+    pub stage_semantic_id: Option<String>,
+    /// `IS_NEW` (`char`).
+    pub is_new: Option<String>,
+    /// `IS_RECURRING` (`char`).
+    pub is_recurring: Option<String>,
+    /// `IS_RETURN_CUSTOMER` (`char`).
+    pub is_return_customer: Option<String>,
+    /// `IS_REPEATED_APPROACH` (`char`).
+    pub is_repeated_approach: Option<String>,
+    /// `PROBABILITY` (`integer`).
+    pub probability: Option<Numeric>,
+    /// `CURRENCY_ID` (`crm_currency`).
+    pub currency_id: Option<String>,
+    /// `OPPORTUNITY` (`double`).
+    pub opportunity: Option<Decimal>,
+    /// `IS_MANUAL_OPPORTUNITY` (`char`).
+    pub is_manual_opportunity: Option<String>,
+    /// `TAX_VALUE` (`double`).
+    pub tax_value: Option<Decimal>,
+    /// `COMPANY_ID` (`crm_company`).
+    pub company_id: Option<Numeric>,
+    /// `CONTACT_ID` (`crm_contact`).
+    pub contact_id: Option<Numeric>,
+    /// `QUOTE_ID` (`crm_quote`).
+    pub quote_id: Option<Numeric>,
+    /// `BEGINDATE` (`date`).
+    pub begindate: Option<DateTime>,
+    /// `CLOSEDATE` (`date`).
+    pub closedate: Option<DateTime>,
+    /// `OPENED` (`char`).
+    pub opened: Option<String>,
+    /// `CLOSED` (`char`).
+    pub closed: Option<String>,
+    /// `COMMENTS` (`string`).
+    pub comments: Option<String>,
+    /// `ASSIGNED_BY_ID` (`user`).
+    pub assigned_by_id: Option<Numeric>,
+    /// `CREATED_BY_ID` (`user`).
+    pub created_by_id: Option<Numeric>,
+    /// `MODIFY_BY_ID` (`user`).
+    pub modify_by_id: Option<Numeric>,
+    /// `MOVED_BY_ID` (`user`).
+    pub moved_by_id: Option<Numeric>,
+    /// `DATE_CREATE` (`datetime`).
+    pub date_create: Option<DateTime>,
+    /// `DATE_MODIFY` (`datetime`).
+    pub date_modify: Option<DateTime>,
+    /// `MOVED_TIME` (`datetime`).
+    pub moved_time: Option<DateTime>,
+    /// `SOURCE_ID` (`crm_status`).
+    pub source_id: Option<String>,
+    /// `SOURCE_DESCRIPTION` (`string`).
+    pub source_description: Option<String>,
+    /// `LEAD_ID` (`crm_lead`).
+    pub lead_id: Option<Numeric>,
+    /// `ADDITIONAL_INFO` (`string`).
+    pub additional_info: Option<String>,
+    /// `LOCATION_ID` (`location`).
+    pub location_id: Option<Numeric>,
+    /// `ORIGINATOR_ID` (`string`).
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID` (`string`).
+    pub origin_id: Option<String>,
+    /// `UTM_SOURCE` (`string`).
+    pub utm_source: Option<String>,
+    /// `UTM_MEDIUM` (`string`).
+    pub utm_medium: Option<String>,
+    /// `UTM_CAMPAIGN` (`string`).
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT` (`string`).
+    pub utm_content: Option<String>,
+    /// `UTM_TERM` (`string`).
+    pub utm_term: Option<String>,
+    /// `LAST_ACTIVITY_TIME` (`datetime`).
+    pub last_activity_time: Option<DateTime>,
+    /// `LAST_ACTIVITY_BY` (`user`).
+    pub last_activity_by: Option<Value>,
+    /// `CONTACT_IDS` (`crm_contact[]`).
+    pub contact_ids: Option<Vec<Numeric>>,
+    /// `TRACE` (`string`).
+    pub trace: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Deal {
+    opt id: "ID" => with_id(Numeric),
+    opt title: "TITLE" => with_title(String),
+    opt type_id: "TYPE_ID" => with_type_id(String),
+    opt category_id: "CATEGORY_ID" => with_category_id(Numeric),
+    opt stage_id: "STAGE_ID" => with_stage_id(String),
+    opt stage_semantic_id: "STAGE_SEMANTIC_ID" => with_stage_semantic_id(String),
+    opt is_new: "IS_NEW" => with_is_new(String),
+    opt is_recurring: "IS_RECURRING" => with_is_recurring(String),
+    opt is_return_customer: "IS_RETURN_CUSTOMER" => with_is_return_customer(String),
+    opt is_repeated_approach: "IS_REPEATED_APPROACH" => with_is_repeated_approach(String),
+    opt probability: "PROBABILITY" => with_probability(Numeric),
+    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
+    opt is_manual_opportunity: "IS_MANUAL_OPPORTUNITY" => with_is_manual_opportunity(String),
+    opt tax_value: "TAX_VALUE" => with_tax_value(Decimal),
+    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
+    opt contact_id: "CONTACT_ID" => with_contact_id(Numeric),
+    opt quote_id: "QUOTE_ID" => with_quote_id(Numeric),
+    opt begindate: "BEGINDATE" => with_begindate(DateTime),
+    opt closedate: "CLOSEDATE" => with_closedate(DateTime),
+    opt opened: "OPENED" => with_opened(String),
+    opt closed: "CLOSED" => with_closed(String),
+    opt comments: "COMMENTS" => with_comments(String),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
+    opt moved_by_id: "MOVED_BY_ID" => with_moved_by_id(Numeric),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt moved_time: "MOVED_TIME" => with_moved_time(DateTime),
+    opt source_id: "SOURCE_ID" => with_source_id(String),
+    opt source_description: "SOURCE_DESCRIPTION" => with_source_description(String),
+    opt lead_id: "LEAD_ID" => with_lead_id(Numeric),
+    opt additional_info: "ADDITIONAL_INFO" => with_additional_info(String),
+    opt location_id: "LOCATION_ID" => with_location_id(Numeric),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt utm_source: "UTM_SOURCE" => with_utm_source(String),
+    opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
+    opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
+    opt utm_content: "UTM_CONTENT" => with_utm_content(String),
+    opt utm_term: "UTM_TERM" => with_utm_term(String),
+    opt last_activity_time: "LAST_ACTIVITY_TIME" => with_last_activity_time(DateTime),
+    opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(Value),
+    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),
+    opt trace: "TRACE" => with_trace(String),
+});

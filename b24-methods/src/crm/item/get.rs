@@ -46,7 +46,7 @@ impl CrmItemGet {
 #[non_exhaustive]
 pub struct CrmItemGetResult {
     /// `item` (`item`).
-    pub item: Option<Value>,
+    pub item: Option<crate::crm::item::Item>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.item.list`.
-#[b24_method("crm.item.list", scope = "crm", response = CrmItemListResult, read_only, list = "items", item = Value, cursor = "id")]
+#[b24_method("crm.item.list", scope = "crm", response = CrmItemListResult, read_only, list = "items", item = crate::crm::item::Item, cursor = "id")]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmItemList {
@@ -58,7 +58,7 @@ impl CrmItemList {
 #[non_exhaustive]
 pub struct CrmItemListResult {
     /// `items` (`item[]`).
-    pub items: Option<Vec<Value>>,
+    pub items: Option<Vec<crate::crm::item::Item>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -17,7 +17,7 @@ pub struct CrmItemUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmItemUpdateFields,
+    pub fields: crate::crm::item::Item,
     /// `useOriginalUfNames` (`boolean`).
     pub use_original_uf_names: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -37,7 +37,7 @@ impl CrmItemUpdate {
     pub fn new(
         entity_type_id: impl Into<Numeric>,
         id: impl Into<Numeric>,
-        fields: impl Into<CrmItemUpdateFields>,
+        fields: impl Into<crate::crm::item::Item>,
     ) -> Self {
         CrmItemUpdate {
             entity_type_id: entity_type_id.into(),
@@ -49,205 +49,12 @@ impl CrmItemUpdate {
     }
 }
 
-/// `fields` (parameter).
-///
-/// Also documented, as name patterns kept in `extra`: `ufCrm...`, `parentId...`.
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmItemUpdateFields {
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `honorific` (`crm_status`).
-    pub honorific: Option<String>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `secondName` (`string`).
-    pub second_name: Option<String>,
-    /// `lastName` (`string`).
-    pub last_name: Option<String>,
-    /// `birthdate` (`date`).
-    pub birthdate: Option<DateTime>,
-    /// `companyTitle` (`string`).
-    pub company_title: Option<String>,
-    /// `sourceId` (`crm_status`).
-    pub source_id: Option<String>,
-    /// `sourceDescription` (`text`).
-    pub source_description: Option<String>,
-    /// `stageId` (`crm_status`).
-    pub stage_id: Option<String>,
-    /// `statusDescription` (`text`).
-    pub status_description: Option<String>,
-    /// `post` (`string`).
-    pub post: Option<String>,
-    /// `currencyId` (`crm_currency`).
-    pub currency_id: Option<String>,
-    /// `isManualOpportunity` (`boolean`).
-    pub is_manual_opportunity: Option<Flag>,
-    /// `opportunity` (`double`).
-    pub opportunity: Option<Decimal>,
-    /// `opened` (`boolean`).
-    pub opened: Option<Flag>,
-    /// `comments` (`text`).
-    pub comments: Option<String>,
-    /// `assignedById` (`user`).
-    pub assigned_by_id: Option<Numeric>,
-    /// `companyId` (`crm_company`).
-    pub company_id: Option<Numeric>,
-    /// `contactId` (`crm_contact`).
-    pub contact_id: Option<Numeric>,
-    /// `contactIds` (`crm_contact[]`).
-    pub contact_ids: Option<Vec<Numeric>>,
-    /// `originatorId` (`string`).
-    pub originator_id: Option<String>,
-    /// `originId` (`string`).
-    pub origin_id: Option<String>,
-    /// `webformId` (`integer`).
-    pub webform_id: Option<Numeric>,
-    /// `observers` (`user[]`).
-    pub observers: Option<Vec<Value>>,
-    /// `utmSource` (`string`).
-    pub utm_source: Option<String>,
-    /// `utmMedium` (`string`).
-    pub utm_medium: Option<String>,
-    /// `utmCampaign` (`string`).
-    pub utm_campaign: Option<String>,
-    /// `utmContent` (`string`).
-    pub utm_content: Option<String>,
-    /// `utmTerm` (`string`).
-    pub utm_term: Option<String>,
-    /// `fm` (`crm_multifield[]`).
-    pub fm: Option<Vec<MultiField>>,
-    /// `typeId` (`crm_status`).
-    pub type_id: Option<String>,
-    /// `categoryId` (`integer`).
-    pub category_id: Option<Numeric>,
-    /// `isRecurring` (`boolean`).
-    pub is_recurring: Option<Flag>,
-    /// `probability` (`integer`).
-    pub probability: Option<Numeric>,
-    /// `taxValue` (`double`).
-    pub tax_value: Option<Decimal>,
-    /// `quoteId` (`crm_quote`).
-    pub quote_id: Option<Numeric>,
-    /// `begindate` (`date`).
-    pub begindate: Option<DateTime>,
-    /// `closedate` (`date`).
-    pub closedate: Option<DateTime>,
-    /// `leadId` (`crm_lead`).
-    pub lead_id: Option<Numeric>,
-    /// `additionalInfo` (`string`).
-    pub additional_info: Option<String>,
-    /// `locationId` (`location`).
-    pub location_id: Option<Numeric>,
-    /// `photo` (`file`).
-    pub photo: Option<FileData>,
-    /// `export` (`boolean`).
-    pub export: Option<Flag>,
-    /// `companyIds` (`crm_company`).
-    pub company_ids: Option<Value>,
-    /// `originVersion` (`string`).
-    pub origin_version: Option<String>,
-    /// `logo` (`file`).
-    pub logo: Option<FileData>,
-    /// `bankingDetails` (`string`).
-    pub banking_details: Option<String>,
-    /// `industry` (`crm_status`).
-    pub industry: Option<String>,
-    /// `employees` (`crm_status`).
-    pub employees: Option<String>,
-    /// `revenue` (`double`).
-    pub revenue: Option<Decimal>,
-    /// `isMyCompany` (`boolean`).
-    pub is_my_company: Option<Flag>,
-    /// `content` (`text`).
-    pub content: Option<String>,
-    /// `terms` (`text`).
-    pub terms: Option<String>,
-    /// `dealId` (`crm_deal`).
-    pub deal_id: Option<Numeric>,
-    /// `storageTypeId` (`integer`).
-    pub storage_type_id: Option<Numeric>,
-    /// `storageElementIds` (`integer`).
-    pub storage_element_ids: Option<Numeric>,
-    /// `actualDate` (`date`).
-    pub actual_date: Option<DateTime>,
-    /// `mycompanyId` (`crm_company`).
-    pub mycompany_id: Option<Numeric>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmItemUpdateFields {
-    opt title: "title" => with_title(String),
-    opt honorific: "honorific" => with_honorific(String),
-    opt name: "name" => with_name(String),
-    opt second_name: "secondName" => with_second_name(String),
-    opt last_name: "lastName" => with_last_name(String),
-    opt birthdate: "birthdate" => with_birthdate(DateTime),
-    opt company_title: "companyTitle" => with_company_title(String),
-    opt source_id: "sourceId" => with_source_id(String),
-    opt source_description: "sourceDescription" => with_source_description(String),
-    opt stage_id: "stageId" => with_stage_id(String),
-    opt status_description: "statusDescription" => with_status_description(String),
-    opt post: "post" => with_post(String),
-    opt currency_id: "currencyId" => with_currency_id(String),
-    opt is_manual_opportunity: "isManualOpportunity" => with_is_manual_opportunity(Flag),
-    opt opportunity: "opportunity" => with_opportunity(Decimal),
-    opt opened: "opened" => with_opened(Flag),
-    opt comments: "comments" => with_comments(String),
-    opt assigned_by_id: "assignedById" => with_assigned_by_id(Numeric),
-    opt company_id: "companyId" => with_company_id(Numeric),
-    opt contact_id: "contactId" => with_contact_id(Numeric),
-    opt contact_ids: "contactIds" => with_contact_ids(Vec<Numeric>),
-    opt originator_id: "originatorId" => with_originator_id(String),
-    opt origin_id: "originId" => with_origin_id(String),
-    opt webform_id: "webformId" => with_webform_id(Numeric),
-    opt observers: "observers" => with_observers(Vec<Value>),
-    opt utm_source: "utmSource" => with_utm_source(String),
-    opt utm_medium: "utmMedium" => with_utm_medium(String),
-    opt utm_campaign: "utmCampaign" => with_utm_campaign(String),
-    opt utm_content: "utmContent" => with_utm_content(String),
-    opt utm_term: "utmTerm" => with_utm_term(String),
-    opt fm: "fm" => with_fm(Vec<MultiField>),
-    opt type_id: "typeId" => with_type_id(String),
-    opt category_id: "categoryId" => with_category_id(Numeric),
-    opt is_recurring: "isRecurring" => with_is_recurring(Flag),
-    opt probability: "probability" => with_probability(Numeric),
-    opt tax_value: "taxValue" => with_tax_value(Decimal),
-    opt quote_id: "quoteId" => with_quote_id(Numeric),
-    opt begindate: "begindate" => with_begindate(DateTime),
-    opt closedate: "closedate" => with_closedate(DateTime),
-    opt lead_id: "leadId" => with_lead_id(Numeric),
-    opt additional_info: "additionalInfo" => with_additional_info(String),
-    opt location_id: "locationId" => with_location_id(Numeric),
-    opt photo: "photo" => with_photo(FileData),
-    opt export: "export" => with_export(Flag),
-    opt company_ids: "companyIds" => with_company_ids(Value),
-    opt origin_version: "originVersion" => with_origin_version(String),
-    opt logo: "logo" => with_logo(FileData),
-    opt banking_details: "bankingDetails" => with_banking_details(String),
-    opt industry: "industry" => with_industry(String),
-    opt employees: "employees" => with_employees(String),
-    opt revenue: "revenue" => with_revenue(Decimal),
-    opt is_my_company: "isMyCompany" => with_is_my_company(Flag),
-    opt content: "content" => with_content(String),
-    opt terms: "terms" => with_terms(String),
-    opt deal_id: "dealId" => with_deal_id(Numeric),
-    opt storage_type_id: "storageTypeId" => with_storage_type_id(Numeric),
-    opt storage_element_ids: "storageElementIds" => with_storage_element_ids(Numeric),
-    opt actual_date: "actualDate" => with_actual_date(DateTime),
-    opt mycompany_id: "mycompanyId" => with_mycompany_id(Numeric),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmItemUpdateResult {
     /// `item` (`item`).
-    pub item: Option<Value>,
+    pub item: Option<crate::crm::item::Item>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -17,3 +17,192 @@ pub mod productrows;
 #[cfg(feature = "crm")]
 pub mod update;
 pub mod userfield;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.lead` entity, shared by `crm.lead.get`, `crm.lead.add`, `crm.lead.update`: the union of their documented fields.
+///
+/// Also documented, as name patterns kept in `extra`: `UF_...`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Lead {
+    /// `ID` (`integer`).
+    pub id: Option<Numeric>,
+    /// `TITLE` (`string`).
+    pub title: Option<String>,
+    /// `HONORIFIC` (`crm_status`).
+    pub honorific: Option<String>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `SECOND_NAME` (`string`).
+    pub second_name: Option<String>,
+    /// `LAST_NAME` (`string`).
+    pub last_name: Option<String>,
+    /// `COMPANY_ID` (`crm_company`).
+    pub company_id: Option<Numeric>,
+    /// `COMPANY_TITLE` (`string`).
+    pub company_title: Option<String>,
+    /// `CONTACT_ID` (`crm_contact`).
+    pub contact_id: Option<Numeric>,
+    /// `IS_RETURN_CUSTOMER` (`char`).
+    pub is_return_customer: Option<Flag>,
+    /// `BIRTHDATE` (`date`).
+    pub birthdate: Option<DateTime>,
+    /// `SOURCE_ID` (`crm_status`).
+    pub source_id: Option<String>,
+    /// `SOURCE_DESCRIPTION` (`string`).
+    pub source_description: Option<String>,
+    /// `STATUS_ID` (`crm_status`).
+    pub status_id: Option<String>,
+    /// `STATUS_DESCRIPTION` (`string`).
+    pub status_description: Option<String>,
+    /// `POST` (`string`).
+    pub post: Option<String>,
+    /// `COMMENTS` (`string`).
+    pub comments: Option<String>,
+    /// `CURRENCY_ID` (`crm_currency`).
+    pub currency_id: Option<String>,
+    /// `OPPORTUNITY` (`double`).
+    pub opportunity: Option<Decimal>,
+    /// `IS_MANUAL_OPPORTUNITY` (`char`).
+    pub is_manual_opportunity: Option<Flag>,
+    /// `HAS_PHONE` (`char`).
+    pub has_phone: Option<Flag>,
+    /// `HAS_EMAIL` (`char`).
+    pub has_email: Option<Flag>,
+    /// `HAS_IMOL` (`char`).
+    pub has_imol: Option<Flag>,
+    /// `ASSIGNED_BY_ID` (`user`).
+    pub assigned_by_id: Option<Numeric>,
+    /// `CREATED_BY_ID` (`user`).
+    pub created_by_id: Option<Numeric>,
+    /// `MODIFY_BY_ID` (`user`).
+    pub modify_by_id: Option<Numeric>,
+    /// `MOVED_BY_ID` (`user`).
+    pub moved_by_id: Option<Numeric>,
+    /// `DATE_CREATE` (`datetime`).
+    pub date_create: Option<DateTime>,
+    /// `DATE_MODIFY` (`datetime`).
+    pub date_modify: Option<DateTime>,
+    /// `DATE_CLOSED` (`datetime`).
+    pub date_closed: Option<DateTime>,
+    /// `STATUS_SEMANTIC_ID` (`string`).
+    pub status_semantic_id: Option<String>,
+    /// `OPENED` (`char`).
+    pub opened: Option<Flag>,
+    /// `ORIGINATOR_ID` (`string`).
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID` (`string`).
+    pub origin_id: Option<String>,
+    /// `MOVED_TIME` (`datetime`).
+    pub moved_time: Option<DateTime>,
+    /// `ADDRESS` (`string`).
+    pub address: Option<String>,
+    /// `ADDRESS_2` (`string`).
+    pub address_2: Option<String>,
+    /// `ADDRESS_CITY` (`string`).
+    pub address_city: Option<String>,
+    /// `ADDRESS_POSTAL_CODE` (`string`).
+    pub address_postal_code: Option<String>,
+    /// `ADDRESS_REGION` (`string`).
+    pub address_region: Option<String>,
+    /// `ADDRESS_PROVINCE` (`string`).
+    pub address_province: Option<String>,
+    /// `ADDRESS_COUNTRY` (`string`).
+    pub address_country: Option<String>,
+    /// `ADDRESS_COUNTRY_CODE` (`string`).
+    pub address_country_code: Option<String>,
+    /// `ADDRESS_LOC_ADDR_ID` (`string`).
+    pub address_loc_addr_id: Option<String>,
+    /// `UTM_SOURCE` (`string`).
+    pub utm_source: Option<String>,
+    /// `UTM_MEDIUM` (`string`).
+    pub utm_medium: Option<String>,
+    /// `UTM_CAMPAIGN` (`string`).
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT` (`string`).
+    pub utm_content: Option<String>,
+    /// `UTM_TERM` (`string`).
+    pub utm_term: Option<String>,
+    /// `LAST_ACTIVITY_BY` (`string`).
+    pub last_activity_by: Option<String>,
+    /// `LAST_ACTIVITY_TIME` (`datetime`).
+    pub last_activity_time: Option<DateTime>,
+    /// `PHONE` (`crm_multifield`).
+    pub phone: Option<Vec<MultiField>>,
+    /// `IM` (`crm_multifield`).
+    pub im: Option<Vec<MultiField>>,
+    /// `CONTACT_IDS` (`crm_contact`).
+    pub contact_ids: Option<Value>,
+    /// `EMAIL` (`crm_multifield`).
+    pub email: Option<Vec<MultiField>>,
+    /// `LINK` (`crm_multifield`).
+    pub link: Option<Vec<MultiField>>,
+    /// `WEB` (`crm_multifield`).
+    pub web: Option<Vec<MultiField>>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Lead {
+    opt id: "ID" => with_id(Numeric),
+    opt title: "TITLE" => with_title(String),
+    opt honorific: "HONORIFIC" => with_honorific(String),
+    opt name: "NAME" => with_name(String),
+    opt second_name: "SECOND_NAME" => with_second_name(String),
+    opt last_name: "LAST_NAME" => with_last_name(String),
+    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
+    opt company_title: "COMPANY_TITLE" => with_company_title(String),
+    opt contact_id: "CONTACT_ID" => with_contact_id(Numeric),
+    opt is_return_customer: "IS_RETURN_CUSTOMER" => with_is_return_customer(Flag),
+    opt birthdate: "BIRTHDATE" => with_birthdate(DateTime),
+    opt source_id: "SOURCE_ID" => with_source_id(String),
+    opt source_description: "SOURCE_DESCRIPTION" => with_source_description(String),
+    opt status_id: "STATUS_ID" => with_status_id(String),
+    opt status_description: "STATUS_DESCRIPTION" => with_status_description(String),
+    opt post: "POST" => with_post(String),
+    opt comments: "COMMENTS" => with_comments(String),
+    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
+    opt is_manual_opportunity: "IS_MANUAL_OPPORTUNITY" => with_is_manual_opportunity(Flag),
+    opt has_phone: "HAS_PHONE" => with_has_phone(Flag),
+    opt has_email: "HAS_EMAIL" => with_has_email(Flag),
+    opt has_imol: "HAS_IMOL" => with_has_imol(Flag),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
+    opt moved_by_id: "MOVED_BY_ID" => with_moved_by_id(Numeric),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt date_closed: "DATE_CLOSED" => with_date_closed(DateTime),
+    opt status_semantic_id: "STATUS_SEMANTIC_ID" => with_status_semantic_id(String),
+    opt opened: "OPENED" => with_opened(Flag),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt origin_id: "ORIGIN_ID" => with_origin_id(String),
+    opt moved_time: "MOVED_TIME" => with_moved_time(DateTime),
+    opt address: "ADDRESS" => with_address(String),
+    opt address_2: "ADDRESS_2" => with_address_2(String),
+    opt address_city: "ADDRESS_CITY" => with_address_city(String),
+    opt address_postal_code: "ADDRESS_POSTAL_CODE" => with_address_postal_code(String),
+    opt address_region: "ADDRESS_REGION" => with_address_region(String),
+    opt address_province: "ADDRESS_PROVINCE" => with_address_province(String),
+    opt address_country: "ADDRESS_COUNTRY" => with_address_country(String),
+    opt address_country_code: "ADDRESS_COUNTRY_CODE" => with_address_country_code(String),
+    opt address_loc_addr_id: "ADDRESS_LOC_ADDR_ID" => with_address_loc_addr_id(String),
+    opt utm_source: "UTM_SOURCE" => with_utm_source(String),
+    opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
+    opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
+    opt utm_content: "UTM_CONTENT" => with_utm_content(String),
+    opt utm_term: "UTM_TERM" => with_utm_term(String),
+    opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(String),
+    opt last_activity_time: "LAST_ACTIVITY_TIME" => with_last_activity_time(DateTime),
+    opt phone: "PHONE" => with_phone(Vec<MultiField>),
+    opt im: "IM" => with_im(Vec<MultiField>),
+    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Value),
+    opt email: "EMAIL" => with_email(Vec<MultiField>),
+    opt link: "LINK" => with_link(Vec<MultiField>),
+    opt web: "WEB" => with_web(Vec<MultiField>),
+});

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmOrderentityAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmOrderentityAddFields,
+    pub fields: crate::crm::orderentity::Orderentity,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,46 +25,9 @@ record!(CrmOrderentityAdd {
 #[allow(deprecated)]
 impl CrmOrderentityAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmOrderentityAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::orderentity::Orderentity>) -> Self {
         CrmOrderentityAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmOrderentityAddFields {
-    /// `orderId` (`sale_order.id`), required.
-    pub order_id: Numeric,
-    /// `ownerTypeId` (`integer`), required.
-    pub owner_type_id: Numeric,
-    /// `ownerId` (`integer`), required.
-    pub owner_id: Numeric,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmOrderentityAddFields {
-    req order_id: "orderId",
-    req owner_type_id: "ownerTypeId",
-    req owner_id: "ownerId",
-});
-
-#[allow(deprecated)]
-impl CrmOrderentityAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        order_id: impl Into<Numeric>,
-        owner_type_id: impl Into<Numeric>,
-        owner_id: impl Into<Numeric>,
-    ) -> Self {
-        CrmOrderentityAddFields {
-            order_id: order_id.into(),
-            owner_type_id: owner_type_id.into(),
-            owner_id: owner_id.into(),
             extra: Map::new(),
         }
     }
@@ -75,7 +38,7 @@ impl CrmOrderentityAddFields {
 #[non_exhaustive]
 pub struct CrmOrderentityAddResult {
     /// `dealOrder` (`crm_orderentity`).
-    pub deal_order: Option<Value>,
+    pub deal_order: Option<crate::crm::orderentity::Orderentity>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

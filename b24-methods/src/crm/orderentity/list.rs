@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.orderentity.list`.
-#[b24_method("crm.orderentity.list", scope = "crm", response = CrmOrderentityListResult, read_only, list = "orderEntity", item = Value)]
+#[b24_method("crm.orderentity.list", scope = "crm", response = CrmOrderentityListResult, read_only, list = "orderEntity", item = crate::crm::orderentity::Orderentity)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmOrderentityList {
@@ -36,7 +36,7 @@ record!(CrmOrderentityList {
 #[non_exhaustive]
 pub struct CrmOrderentityListResult {
     /// `orderEntity` (`crm_orderentity[]`).
-    pub order_entity: Option<Vec<Value>>,
+    pub order_entity: Option<Vec<crate::crm::orderentity::Orderentity>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -9,3 +9,28 @@ pub mod delete_by_filter;
 pub mod get_fields;
 #[cfg(feature = "crm")]
 pub mod list;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.orderentity` entity, shared by `crm.orderentity.list`, `crm.orderentity.add`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Orderentity {
+    /// `orderId` (`sale_order.id`).
+    pub order_id: Option<Numeric>,
+    /// `ownerTypeId` (`integer`).
+    pub owner_type_id: Option<Numeric>,
+    /// `ownerId` (`integer`).
+    pub owner_id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Orderentity {
+    opt order_id: "orderId" => with_order_id(Numeric),
+    opt owner_type_id: "ownerTypeId" => with_owner_type_id(Numeric),
+    opt owner_id: "ownerId" => with_owner_id(Numeric),
+});

@@ -14,7 +14,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmQuoteAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmQuoteAddFields,
+    pub fields: crate::crm::quote::Quote,
     /// `params` (`object`).
     pub params: Option<CrmQuoteAddParams>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -29,99 +29,10 @@ record!(CrmQuoteAdd {
 #[allow(deprecated)]
 impl CrmQuoteAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmQuoteAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::quote::Quote>) -> Self {
         CrmQuoteAdd {
             fields: fields.into(),
             params: None,
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmQuoteAddFields {
-    /// `TITLE` (`string`), required.
-    pub title: String,
-    /// `STATUS_ID` (`crm_status`).
-    pub status_id: Option<String>,
-    /// `CURRENCY_ID` (`crm_currency`).
-    pub currency_id: Option<String>,
-    /// `OPPORTUNITY` (`double`).
-    pub opportunity: Option<Decimal>,
-    /// `ASSIGNED_BY_ID` (`user`).
-    pub assigned_by_id: Option<Numeric>,
-    /// `COMPANY_ID` (`crm_company`).
-    pub company_id: Option<Numeric>,
-    /// `CONTACT_IDS` (`crm_contact[]`).
-    pub contact_ids: Option<Vec<Numeric>>,
-    /// `MYCOMPANY_ID` (`crm_company`).
-    pub mycompany_id: Option<Numeric>,
-    /// `OPENED` (`char`).
-    pub opened: Option<Flag>,
-    /// `PERSON_TYPE_ID` (`integer`).
-    pub person_type_id: Option<Numeric>,
-    /// `BEGINDATE` (`date`).
-    pub begindate: Option<DateTime>,
-    /// `CLOSEDATE` (`date`).
-    pub closedate: Option<DateTime>,
-    /// `CLIENT_TITLE` (`string`).
-    pub client_title: Option<String>,
-    /// `CLIENT_ADDR` (`string`).
-    pub client_addr: Option<String>,
-    /// `CLIENT_EMAIL` (`string`).
-    pub client_email: Option<String>,
-    /// `CLIENT_PHONE` (`string`).
-    pub client_phone: Option<String>,
-    /// `COMMENTS` (`string`).
-    pub comments: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmQuoteAddFields {
-    req title: "TITLE",
-    opt status_id: "STATUS_ID" => with_status_id(String),
-    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
-    opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
-    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
-    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
-    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),
-    opt mycompany_id: "MYCOMPANY_ID" => with_mycompany_id(Numeric),
-    opt opened: "OPENED" => with_opened(Flag),
-    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
-    opt begindate: "BEGINDATE" => with_begindate(DateTime),
-    opt closedate: "CLOSEDATE" => with_closedate(DateTime),
-    opt client_title: "CLIENT_TITLE" => with_client_title(String),
-    opt client_addr: "CLIENT_ADDR" => with_client_addr(String),
-    opt client_email: "CLIENT_EMAIL" => with_client_email(String),
-    opt client_phone: "CLIENT_PHONE" => with_client_phone(String),
-    opt comments: "COMMENTS" => with_comments(String),
-});
-
-#[allow(deprecated)]
-impl CrmQuoteAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(title: impl Into<String>) -> Self {
-        CrmQuoteAddFields {
-            title: title.into(),
-            status_id: None,
-            currency_id: None,
-            opportunity: None,
-            assigned_by_id: None,
-            company_id: None,
-            contact_ids: None,
-            mycompany_id: None,
-            opened: None,
-            person_type_id: None,
-            begindate: None,
-            closedate: None,
-            client_title: None,
-            client_addr: None,
-            client_email: None,
-            client_phone: None,
-            comments: None,
             extra: Map::new(),
         }
     }

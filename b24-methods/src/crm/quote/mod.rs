@@ -16,3 +16,84 @@ pub mod productrows;
 #[cfg(feature = "crm")]
 pub mod update;
 pub mod userfield;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.quote` entity, shared by `crm.quote.add`, `crm.quote.update`: the union of their documented fields.
+///
+/// Also documented, as name patterns kept in `extra`: `PARENT_ID_...`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Quote {
+    /// `TITLE` (`string`).
+    pub title: Option<String>,
+    /// `STATUS_ID` (`crm_status`).
+    pub status_id: Option<String>,
+    /// `CURRENCY_ID` (`crm_currency`).
+    pub currency_id: Option<String>,
+    /// `OPPORTUNITY` (`double`).
+    pub opportunity: Option<Decimal>,
+    /// `ASSIGNED_BY_ID` (`user`).
+    pub assigned_by_id: Option<Numeric>,
+    /// `COMPANY_ID` (`crm_company`).
+    pub company_id: Option<Numeric>,
+    /// `CONTACT_IDS` (`crm_contact[]`).
+    pub contact_ids: Option<Vec<Numeric>>,
+    /// `MYCOMPANY_ID` (`crm_company`).
+    pub mycompany_id: Option<Numeric>,
+    /// `OPENED` (`char`).
+    pub opened: Option<Flag>,
+    /// `PERSON_TYPE_ID` (`integer`).
+    pub person_type_id: Option<Numeric>,
+    /// `BEGINDATE` (`date`).
+    pub begindate: Option<DateTime>,
+    /// `CLOSEDATE` (`date`).
+    pub closedate: Option<DateTime>,
+    /// `CLIENT_TITLE` (`string`).
+    pub client_title: Option<String>,
+    /// `CLIENT_ADDR` (`string`).
+    pub client_addr: Option<String>,
+    /// `CLIENT_EMAIL` (`string`).
+    pub client_email: Option<String>,
+    /// `CLIENT_PHONE` (`string`).
+    pub client_phone: Option<String>,
+    /// `COMMENTS` (`string`).
+    pub comments: Option<String>,
+    /// `ACTUAL_DATE` (`datetime`).
+    pub actual_date: Option<DateTime>,
+    /// `DATE_CREATE` (`datetime`).
+    pub date_create: Option<DateTime>,
+    /// `DATE_MODIFY` (`datetime`).
+    pub date_modify: Option<DateTime>,
+    /// `LAST_ACTIVITY_TIME` (`datetime`).
+    pub last_activity_time: Option<DateTime>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Quote {
+    opt title: "TITLE" => with_title(String),
+    opt status_id: "STATUS_ID" => with_status_id(String),
+    opt currency_id: "CURRENCY_ID" => with_currency_id(String),
+    opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
+    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),
+    opt mycompany_id: "MYCOMPANY_ID" => with_mycompany_id(Numeric),
+    opt opened: "OPENED" => with_opened(Flag),
+    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
+    opt begindate: "BEGINDATE" => with_begindate(DateTime),
+    opt closedate: "CLOSEDATE" => with_closedate(DateTime),
+    opt client_title: "CLIENT_TITLE" => with_client_title(String),
+    opt client_addr: "CLIENT_ADDR" => with_client_addr(String),
+    opt client_email: "CLIENT_EMAIL" => with_client_email(String),
+    opt client_phone: "CLIENT_PHONE" => with_client_phone(String),
+    opt comments: "COMMENTS" => with_comments(String),
+    opt actual_date: "ACTUAL_DATE" => with_actual_date(DateTime),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt last_activity_time: "LAST_ACTIVITY_TIME" => with_last_activity_time(DateTime),
+});

@@ -17,3 +17,231 @@ pub mod preset;
 #[cfg(feature = "crm")]
 pub mod update;
 pub mod userfield;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.requisite` entity, shared by `crm.requisite.add`, `crm.requisite.update`: the union of their documented fields.
+///
+/// Also documented, as name patterns kept in `extra`: `UF_CRM_...`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Requisite {
+    /// `ENTITY_TYPE_ID` (`integer`).
+    pub entity_type_id: Option<Numeric>,
+    /// `ENTITY_ID` (`integer`).
+    pub entity_id: Option<Numeric>,
+    /// `PRESET_ID` (`integer`).
+    pub preset_id: Option<Numeric>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `CODE` (`string`).
+    pub code: Option<String>,
+    /// `XML_ID` (`string`).
+    pub xml_id: Option<String>,
+    /// `ORIGINATOR_ID` (`string`).
+    pub originator_id: Option<String>,
+    /// `ACTIVE` (`char`).
+    pub active: Option<String>,
+    /// `ADDRESS_ONLY` (`char`).
+    pub address_only: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `RQ_NAME` (`string`).
+    pub rq_name: Option<String>,
+    /// `RQ_FIRST_NAME` (`string`).
+    pub rq_first_name: Option<String>,
+    /// `RQ_LAST_NAME` (`string`).
+    pub rq_last_name: Option<String>,
+    /// `RQ_SECOND_NAME` (`string`).
+    pub rq_second_name: Option<String>,
+    /// `RQ_COMPANY_ID` (`string`).
+    pub rq_company_id: Option<String>,
+    /// `RQ_COMPANY_NAME` (`string`).
+    pub rq_company_name: Option<String>,
+    /// `RQ_COMPANY_FULL_NAME` (`string`).
+    pub rq_company_full_name: Option<String>,
+    /// `RQ_COMPANY_REG_DATE` (`string`).
+    pub rq_company_reg_date: Option<String>,
+    /// `RQ_DIRECTOR` (`string`).
+    pub rq_director: Option<String>,
+    /// `RQ_ACCOUNTANT` (`string`).
+    pub rq_accountant: Option<String>,
+    /// `RQ_CEO_NAME` (`string`).
+    pub rq_ceo_name: Option<String>,
+    /// `RQ_CEO_WORK_POS` (`string`).
+    pub rq_ceo_work_pos: Option<String>,
+    /// `RQ_CONTACT` (`string`).
+    pub rq_contact: Option<String>,
+    /// `RQ_EMAIL` (`string`).
+    pub rq_email: Option<String>,
+    /// `RQ_PHONE` (`string`).
+    pub rq_phone: Option<String>,
+    /// `RQ_FAX` (`string`).
+    pub rq_fax: Option<String>,
+    /// `RQ_IDENT_TYPE` (`crm_status`).
+    pub rq_ident_type: Option<String>,
+    /// `RQ_IDENT_DOC` (`string`).
+    pub rq_ident_doc: Option<String>,
+    /// `RQ_IDENT_DOC_SER` (`string`).
+    pub rq_ident_doc_ser: Option<String>,
+    /// `RQ_IDENT_DOC_NUM` (`string`).
+    pub rq_ident_doc_num: Option<String>,
+    /// `RQ_IDENT_DOC_PERS_NUM` (`string`).
+    pub rq_ident_doc_pers_num: Option<String>,
+    /// `RQ_IDENT_DOC_DATE` (`string`).
+    pub rq_ident_doc_date: Option<String>,
+    /// `RQ_IDENT_DOC_ISSUED_BY` (`string`).
+    pub rq_ident_doc_issued_by: Option<String>,
+    /// `RQ_IDENT_DOC_DEP_CODE` (`string`).
+    pub rq_ident_doc_dep_code: Option<String>,
+    /// `RQ_INN` (`string`).
+    pub rq_inn: Option<String>,
+    /// `RQ_KPP` (`string`).
+    pub rq_kpp: Option<String>,
+    /// `RQ_USRLE` (`string`).
+    pub rq_usrle: Option<String>,
+    /// `RQ_IFNS` (`string`).
+    pub rq_ifns: Option<String>,
+    /// `RQ_OGRN` (`string`).
+    pub rq_ogrn: Option<String>,
+    /// `RQ_OGRNIP` (`string`).
+    pub rq_ogrnip: Option<String>,
+    /// `RQ_OKPO` (`string`).
+    pub rq_okpo: Option<String>,
+    /// `RQ_OKTMO` (`string`).
+    pub rq_oktmo: Option<String>,
+    /// `RQ_OKVED` (`string`).
+    pub rq_okved: Option<String>,
+    /// `RQ_EDRPOU` (`string`).
+    pub rq_edrpou: Option<String>,
+    /// `RQ_DRFO` (`string`).
+    pub rq_drfo: Option<String>,
+    /// `RQ_KBE` (`string`).
+    pub rq_kbe: Option<String>,
+    /// `RQ_IIN` (`string`).
+    pub rq_iin: Option<String>,
+    /// `RQ_BIN` (`string`).
+    pub rq_bin: Option<String>,
+    /// `RQ_ST_CERT_SER` (`string`).
+    pub rq_st_cert_ser: Option<String>,
+    /// `RQ_ST_CERT_NUM` (`string`).
+    pub rq_st_cert_num: Option<String>,
+    /// `RQ_ST_CERT_DATE` (`string`).
+    pub rq_st_cert_date: Option<String>,
+    /// `RQ_VAT_PAYER` (`char`).
+    pub rq_vat_payer: Option<String>,
+    /// `RQ_VAT_ID` (`string`).
+    pub rq_vat_id: Option<String>,
+    /// `RQ_VAT_CERT_SER` (`string`).
+    pub rq_vat_cert_ser: Option<String>,
+    /// `RQ_VAT_CERT_NUM` (`string`).
+    pub rq_vat_cert_num: Option<String>,
+    /// `RQ_VAT_CERT_DATE` (`string`).
+    pub rq_vat_cert_date: Option<String>,
+    /// `RQ_RESIDENCE_COUNTRY` (`string`).
+    pub rq_residence_country: Option<String>,
+    /// `RQ_BASE_DOC` (`string`).
+    pub rq_base_doc: Option<String>,
+    /// `RQ_REGON` (`string`).
+    pub rq_regon: Option<String>,
+    /// `RQ_KRS` (`string`).
+    pub rq_krs: Option<String>,
+    /// `RQ_PESEL` (`string`).
+    pub rq_pesel: Option<String>,
+    /// `RQ_LEGAL_FORM` (`string`).
+    pub rq_legal_form: Option<String>,
+    /// `RQ_SIRET` (`string`).
+    pub rq_siret: Option<String>,
+    /// `RQ_SIREN` (`string`).
+    pub rq_siren: Option<String>,
+    /// `RQ_CAPITAL` (`string`).
+    pub rq_capital: Option<String>,
+    /// `RQ_RCS` (`string`).
+    pub rq_rcs: Option<String>,
+    /// `RQ_CNPJ` (`string`).
+    pub rq_cnpj: Option<String>,
+    /// `RQ_STATE_REG` (`string`).
+    pub rq_state_reg: Option<String>,
+    /// `RQ_MNPL_REG` (`string`).
+    pub rq_mnpl_reg: Option<String>,
+    /// `RQ_CPF` (`string`).
+    pub rq_cpf: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Requisite {
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
+    opt preset_id: "PRESET_ID" => with_preset_id(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt code: "CODE" => with_code(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt address_only: "ADDRESS_ONLY" => with_address_only(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt rq_name: "RQ_NAME" => with_rq_name(String),
+    opt rq_first_name: "RQ_FIRST_NAME" => with_rq_first_name(String),
+    opt rq_last_name: "RQ_LAST_NAME" => with_rq_last_name(String),
+    opt rq_second_name: "RQ_SECOND_NAME" => with_rq_second_name(String),
+    opt rq_company_id: "RQ_COMPANY_ID" => with_rq_company_id(String),
+    opt rq_company_name: "RQ_COMPANY_NAME" => with_rq_company_name(String),
+    opt rq_company_full_name: "RQ_COMPANY_FULL_NAME" => with_rq_company_full_name(String),
+    opt rq_company_reg_date: "RQ_COMPANY_REG_DATE" => with_rq_company_reg_date(String),
+    opt rq_director: "RQ_DIRECTOR" => with_rq_director(String),
+    opt rq_accountant: "RQ_ACCOUNTANT" => with_rq_accountant(String),
+    opt rq_ceo_name: "RQ_CEO_NAME" => with_rq_ceo_name(String),
+    opt rq_ceo_work_pos: "RQ_CEO_WORK_POS" => with_rq_ceo_work_pos(String),
+    opt rq_contact: "RQ_CONTACT" => with_rq_contact(String),
+    opt rq_email: "RQ_EMAIL" => with_rq_email(String),
+    opt rq_phone: "RQ_PHONE" => with_rq_phone(String),
+    opt rq_fax: "RQ_FAX" => with_rq_fax(String),
+    opt rq_ident_type: "RQ_IDENT_TYPE" => with_rq_ident_type(String),
+    opt rq_ident_doc: "RQ_IDENT_DOC" => with_rq_ident_doc(String),
+    opt rq_ident_doc_ser: "RQ_IDENT_DOC_SER" => with_rq_ident_doc_ser(String),
+    opt rq_ident_doc_num: "RQ_IDENT_DOC_NUM" => with_rq_ident_doc_num(String),
+    opt rq_ident_doc_pers_num: "RQ_IDENT_DOC_PERS_NUM" => with_rq_ident_doc_pers_num(String),
+    opt rq_ident_doc_date: "RQ_IDENT_DOC_DATE" => with_rq_ident_doc_date(String),
+    opt rq_ident_doc_issued_by: "RQ_IDENT_DOC_ISSUED_BY" => with_rq_ident_doc_issued_by(String),
+    opt rq_ident_doc_dep_code: "RQ_IDENT_DOC_DEP_CODE" => with_rq_ident_doc_dep_code(String),
+    opt rq_inn: "RQ_INN" => with_rq_inn(String),
+    opt rq_kpp: "RQ_KPP" => with_rq_kpp(String),
+    opt rq_usrle: "RQ_USRLE" => with_rq_usrle(String),
+    opt rq_ifns: "RQ_IFNS" => with_rq_ifns(String),
+    opt rq_ogrn: "RQ_OGRN" => with_rq_ogrn(String),
+    opt rq_ogrnip: "RQ_OGRNIP" => with_rq_ogrnip(String),
+    opt rq_okpo: "RQ_OKPO" => with_rq_okpo(String),
+    opt rq_oktmo: "RQ_OKTMO" => with_rq_oktmo(String),
+    opt rq_okved: "RQ_OKVED" => with_rq_okved(String),
+    opt rq_edrpou: "RQ_EDRPOU" => with_rq_edrpou(String),
+    opt rq_drfo: "RQ_DRFO" => with_rq_drfo(String),
+    opt rq_kbe: "RQ_KBE" => with_rq_kbe(String),
+    opt rq_iin: "RQ_IIN" => with_rq_iin(String),
+    opt rq_bin: "RQ_BIN" => with_rq_bin(String),
+    opt rq_st_cert_ser: "RQ_ST_CERT_SER" => with_rq_st_cert_ser(String),
+    opt rq_st_cert_num: "RQ_ST_CERT_NUM" => with_rq_st_cert_num(String),
+    opt rq_st_cert_date: "RQ_ST_CERT_DATE" => with_rq_st_cert_date(String),
+    opt rq_vat_payer: "RQ_VAT_PAYER" => with_rq_vat_payer(String),
+    opt rq_vat_id: "RQ_VAT_ID" => with_rq_vat_id(String),
+    opt rq_vat_cert_ser: "RQ_VAT_CERT_SER" => with_rq_vat_cert_ser(String),
+    opt rq_vat_cert_num: "RQ_VAT_CERT_NUM" => with_rq_vat_cert_num(String),
+    opt rq_vat_cert_date: "RQ_VAT_CERT_DATE" => with_rq_vat_cert_date(String),
+    opt rq_residence_country: "RQ_RESIDENCE_COUNTRY" => with_rq_residence_country(String),
+    opt rq_base_doc: "RQ_BASE_DOC" => with_rq_base_doc(String),
+    opt rq_regon: "RQ_REGON" => with_rq_regon(String),
+    opt rq_krs: "RQ_KRS" => with_rq_krs(String),
+    opt rq_pesel: "RQ_PESEL" => with_rq_pesel(String),
+    opt rq_legal_form: "RQ_LEGAL_FORM" => with_rq_legal_form(String),
+    opt rq_siret: "RQ_SIRET" => with_rq_siret(String),
+    opt rq_siren: "RQ_SIREN" => with_rq_siren(String),
+    opt rq_capital: "RQ_CAPITAL" => with_rq_capital(String),
+    opt rq_rcs: "RQ_RCS" => with_rq_rcs(String),
+    opt rq_cnpj: "RQ_CNPJ" => with_rq_cnpj(String),
+    opt rq_state_reg: "RQ_STATE_REG" => with_rq_state_reg(String),
+    opt rq_mnpl_reg: "RQ_MNPL_REG" => with_rq_mnpl_reg(String),
+    opt rq_cpf: "RQ_CPF" => with_rq_cpf(String),
+});

@@ -14,3 +14,37 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.status` entity, shared by `crm.status.add`, `crm.status.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Status {
+    /// `ENTITY_ID` (`string`).
+    pub entity_id: Option<String>,
+    /// `STATUS_ID` (`string`).
+    pub status_id: Option<String>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `COLOR` (`string`).
+    pub color: Option<String>,
+    /// `SEMANTICS` (`string`).
+    pub semantics: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Status {
+    opt entity_id: "ENTITY_ID" => with_entity_id(String),
+    opt status_id: "STATUS_ID" => with_status_id(String),
+    opt name: "NAME" => with_name(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt color: "COLOR" => with_color(String),
+    opt semantics: "SEMANTICS" => with_semantics(String),
+});

@@ -15,7 +15,7 @@ pub struct CrmStatusUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmStatusUpdateFields,
+    pub fields: crate::crm::status::Status,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,7 @@ record!(CrmStatusUpdate {
 #[allow(deprecated)]
 impl CrmStatusUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmStatusUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::crm::status::Status>) -> Self {
         CrmStatusUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -36,23 +36,3 @@ impl CrmStatusUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmStatusUpdateFields {
-    /// `NAME` (`string`).
-    pub name: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `COLOR` (`string`).
-    pub color: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmStatusUpdateFields {
-    opt name: "NAME" => with_name(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt color: "COLOR" => with_color(String),
-});

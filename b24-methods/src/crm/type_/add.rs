@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmTypeAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmTypeAddFields,
+    pub fields: crate::crm::type_::Type,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,209 +25,9 @@ record!(CrmTypeAdd {
 #[allow(deprecated)]
 impl CrmTypeAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmTypeAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::type_::Type>) -> Self {
         CrmTypeAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `parent` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmTypeAddFieldsRelationsParent {
-    /// `entityTypeId` (`integer`), required.
-    pub entity_type_id: Numeric,
-    /// `isChildrenListEnabled` (`boolean`).
-    pub is_children_list_enabled: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmTypeAddFieldsRelationsParent {
-    req entity_type_id: "entityTypeId",
-    opt is_children_list_enabled: "isChildrenListEnabled" => with_is_children_list_enabled(Flag),
-});
-
-#[allow(deprecated)]
-impl CrmTypeAddFieldsRelationsParent {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(entity_type_id: impl Into<Numeric>) -> Self {
-        CrmTypeAddFieldsRelationsParent {
-            entity_type_id: entity_type_id.into(),
-            is_children_list_enabled: None,
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `child` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmTypeAddFieldsRelationsChild {
-    /// `entityTypeId` (`integer`), required.
-    pub entity_type_id: Numeric,
-    /// `isChildrenListEnabled` (`boolean`).
-    pub is_children_list_enabled: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmTypeAddFieldsRelationsChild {
-    req entity_type_id: "entityTypeId",
-    opt is_children_list_enabled: "isChildrenListEnabled" => with_is_children_list_enabled(Flag),
-});
-
-#[allow(deprecated)]
-impl CrmTypeAddFieldsRelationsChild {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(entity_type_id: impl Into<Numeric>) -> Self {
-        CrmTypeAddFieldsRelationsChild {
-            entity_type_id: entity_type_id.into(),
-            is_children_list_enabled: None,
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `relations` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmTypeAddFieldsRelations {
-    /// `parent` (`relation[]`).
-    pub parent: Option<Vec<CrmTypeAddFieldsRelationsParent>>,
-    /// `child` (`relation[]`).
-    pub child: Option<Vec<CrmTypeAddFieldsRelationsChild>>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmTypeAddFieldsRelations {
-    opt parent: "parent" => with_parent(Vec<CrmTypeAddFieldsRelationsParent>),
-    opt child: "child" => with_child(Vec<CrmTypeAddFieldsRelationsChild>),
-});
-
-/// `linkedUserFields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmTypeAddFieldsLinkedUserFields {
-    /// `CALENDAR_EVENT` (`boolean`).
-    pub calendar_event: Option<Flag>,
-    /// `TASKS_TASK` (`boolean`).
-    pub tasks_task: Option<Flag>,
-    /// `TASKS_TASK_TEMPLATE` (`boolean`).
-    pub tasks_task_template: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmTypeAddFieldsLinkedUserFields {
-    opt calendar_event: "CALENDAR_EVENT" => with_calendar_event(Flag),
-    opt tasks_task: "TASKS_TASK" => with_tasks_task(Flag),
-    opt tasks_task_template: "TASKS_TASK_TEMPLATE" => with_tasks_task_template(Flag),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmTypeAddFields {
-    /// `title` (`string`), required.
-    pub title: String,
-    /// `entityTypeId` (`integer`).
-    pub entity_type_id: Option<Numeric>,
-    /// `relations` (`object`).
-    pub relations: Option<CrmTypeAddFieldsRelations>,
-    /// `isUseInUserfieldEnabled` (`boolean`).
-    pub is_use_in_userfield_enabled: Option<Flag>,
-    /// `linkedUserFields` (`object`).
-    pub linked_user_fields: Option<CrmTypeAddFieldsLinkedUserFields>,
-    /// `isAutomationEnabled` (`boolean`).
-    pub is_automation_enabled: Option<Flag>,
-    /// `isBeginCloseDatesEnabled` (`boolean`).
-    pub is_begin_close_dates_enabled: Option<Flag>,
-    /// `isBizProcEnabled` (`boolean`).
-    pub is_biz_proc_enabled: Option<Flag>,
-    /// `isCategoriesEnabled` (`boolean`).
-    pub is_categories_enabled: Option<Flag>,
-    /// `isClientEnabled` (`boolean`).
-    pub is_client_enabled: Option<Flag>,
-    /// `isDocumentsEnabled` (`boolean`).
-    pub is_documents_enabled: Option<Flag>,
-    /// `isLinkWithProductsEnabled` (`boolean`).
-    pub is_link_with_products_enabled: Option<Flag>,
-    /// `isMycompanyEnabled` (`boolean`).
-    pub is_mycompany_enabled: Option<Flag>,
-    /// `isObserversEnabled` (`boolean`).
-    pub is_observers_enabled: Option<Flag>,
-    /// `isRecyclebinEnabled` (`boolean`).
-    pub is_recyclebin_enabled: Option<Flag>,
-    /// `isSetOpenPermissions` (`boolean`).
-    pub is_set_open_permissions: Option<Flag>,
-    /// `isSourceEnabled` (`boolean`).
-    pub is_source_enabled: Option<Flag>,
-    /// `isStagesEnabled` (`boolean`).
-    pub is_stages_enabled: Option<Flag>,
-    /// `isExternal` (`boolean`).
-    pub is_external: Option<Flag>,
-    /// `customSectionId` (`integer`).
-    pub custom_section_id: Option<Numeric>,
-    /// `customSections` (`array`).
-    pub custom_sections: Option<Vec<Value>>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmTypeAddFields {
-    req title: "title",
-    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
-    opt relations: "relations" => with_relations(CrmTypeAddFieldsRelations),
-    opt is_use_in_userfield_enabled: "isUseInUserfieldEnabled" => with_is_use_in_userfield_enabled(Flag),
-    opt linked_user_fields: "linkedUserFields" => with_linked_user_fields(CrmTypeAddFieldsLinkedUserFields),
-    opt is_automation_enabled: "isAutomationEnabled" => with_is_automation_enabled(Flag),
-    opt is_begin_close_dates_enabled: "isBeginCloseDatesEnabled" => with_is_begin_close_dates_enabled(Flag),
-    opt is_biz_proc_enabled: "isBizProcEnabled" => with_is_biz_proc_enabled(Flag),
-    opt is_categories_enabled: "isCategoriesEnabled" => with_is_categories_enabled(Flag),
-    opt is_client_enabled: "isClientEnabled" => with_is_client_enabled(Flag),
-    opt is_documents_enabled: "isDocumentsEnabled" => with_is_documents_enabled(Flag),
-    opt is_link_with_products_enabled: "isLinkWithProductsEnabled" => with_is_link_with_products_enabled(Flag),
-    opt is_mycompany_enabled: "isMycompanyEnabled" => with_is_mycompany_enabled(Flag),
-    opt is_observers_enabled: "isObserversEnabled" => with_is_observers_enabled(Flag),
-    opt is_recyclebin_enabled: "isRecyclebinEnabled" => with_is_recyclebin_enabled(Flag),
-    opt is_set_open_permissions: "isSetOpenPermissions" => with_is_set_open_permissions(Flag),
-    opt is_source_enabled: "isSourceEnabled" => with_is_source_enabled(Flag),
-    opt is_stages_enabled: "isStagesEnabled" => with_is_stages_enabled(Flag),
-    opt is_external: "isExternal" => with_is_external(Flag),
-    opt custom_section_id: "customSectionId" => with_custom_section_id(Numeric),
-    opt custom_sections: "customSections" => with_custom_sections(Vec<Value>),
-});
-
-#[allow(deprecated)]
-impl CrmTypeAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(title: impl Into<String>) -> Self {
-        CrmTypeAddFields {
-            title: title.into(),
-            entity_type_id: None,
-            relations: None,
-            is_use_in_userfield_enabled: None,
-            linked_user_fields: None,
-            is_automation_enabled: None,
-            is_begin_close_dates_enabled: None,
-            is_biz_proc_enabled: None,
-            is_categories_enabled: None,
-            is_client_enabled: None,
-            is_documents_enabled: None,
-            is_link_with_products_enabled: None,
-            is_mycompany_enabled: None,
-            is_observers_enabled: None,
-            is_recyclebin_enabled: None,
-            is_set_open_permissions: None,
-            is_source_enabled: None,
-            is_stages_enabled: None,
-            is_external: None,
-            custom_section_id: None,
-            custom_sections: None,
             extra: Map::new(),
         }
     }
@@ -238,7 +38,7 @@ impl CrmTypeAddFields {
 #[non_exhaustive]
 pub struct CrmTypeAddResult {
     /// `type` (`type`).
-    pub type_: Option<Value>,
+    pub type_: Option<crate::crm::type_::Type>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.type.list`.
-#[b24_method("crm.type.list", scope = "crm", response = CrmTypeListResult, read_only, list = "types", item = Value, cursor = "id")]
+#[b24_method("crm.type.list", scope = "crm", response = CrmTypeListResult, read_only, list = "types", item = crate::crm::type_::Type, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmTypeList {
@@ -33,7 +33,7 @@ record!(CrmTypeList {
 #[non_exhaustive]
 pub struct CrmTypeListResult {
     /// `types` (`type[]`).
-    pub types: Option<Vec<Value>>,
+    pub types: Option<Vec<crate::crm::type_::Type>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

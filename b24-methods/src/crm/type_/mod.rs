@@ -15,3 +15,176 @@ pub mod get_by_entity_type_id;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.type` entity, shared by `crm.type.list`, `crm.type.add`, `crm.type.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Type {
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `entityTypeId` (`integer`).
+    pub entity_type_id: Option<Numeric>,
+    /// `relations` (`object`).
+    pub relations: Option<TypeRelations>,
+    /// `isUseInUserfieldEnabled` (`boolean`).
+    pub is_use_in_userfield_enabled: Option<Flag>,
+    /// `linkedUserFields` (`object`).
+    pub linked_user_fields: Option<TypeLinkedUserFields>,
+    /// `isAutomationEnabled` (`boolean`).
+    pub is_automation_enabled: Option<Flag>,
+    /// `isBeginCloseDatesEnabled` (`boolean`).
+    pub is_begin_close_dates_enabled: Option<Flag>,
+    /// `isBizProcEnabled` (`boolean`).
+    pub is_biz_proc_enabled: Option<Flag>,
+    /// `isCategoriesEnabled` (`boolean`).
+    pub is_categories_enabled: Option<Flag>,
+    /// `isClientEnabled` (`boolean`).
+    pub is_client_enabled: Option<Flag>,
+    /// `isDocumentsEnabled` (`boolean`).
+    pub is_documents_enabled: Option<Flag>,
+    /// `isLinkWithProductsEnabled` (`boolean`).
+    pub is_link_with_products_enabled: Option<Flag>,
+    /// `isMycompanyEnabled` (`boolean`).
+    pub is_mycompany_enabled: Option<Flag>,
+    /// `isObserversEnabled` (`boolean`).
+    pub is_observers_enabled: Option<Flag>,
+    /// `isRecyclebinEnabled` (`boolean`).
+    pub is_recyclebin_enabled: Option<Flag>,
+    /// `isSetOpenPermissions` (`boolean`).
+    pub is_set_open_permissions: Option<Flag>,
+    /// `isSourceEnabled` (`boolean`).
+    pub is_source_enabled: Option<Flag>,
+    /// `isStagesEnabled` (`boolean`).
+    pub is_stages_enabled: Option<Flag>,
+    /// `isExternal` (`boolean`).
+    pub is_external: Option<Flag>,
+    /// `customSectionId` (`integer`).
+    pub custom_section_id: Option<Numeric>,
+    /// `customSections` (`array`).
+    pub custom_sections: Option<Vec<Value>>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `createdBy` (`integer`).
+    pub created_by: Option<Numeric>,
+    /// `createdTime` (`datetime`).
+    pub created_time: Option<DateTime>,
+    /// `updatedTime` (`datetime`).
+    pub updated_time: Option<DateTime>,
+    /// `updatedBy` (`integer`).
+    pub updated_by: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Type {
+    opt title: "title" => with_title(String),
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
+    opt relations: "relations" => with_relations(TypeRelations),
+    opt is_use_in_userfield_enabled: "isUseInUserfieldEnabled" => with_is_use_in_userfield_enabled(Flag),
+    opt linked_user_fields: "linkedUserFields" => with_linked_user_fields(TypeLinkedUserFields),
+    opt is_automation_enabled: "isAutomationEnabled" => with_is_automation_enabled(Flag),
+    opt is_begin_close_dates_enabled: "isBeginCloseDatesEnabled" => with_is_begin_close_dates_enabled(Flag),
+    opt is_biz_proc_enabled: "isBizProcEnabled" => with_is_biz_proc_enabled(Flag),
+    opt is_categories_enabled: "isCategoriesEnabled" => with_is_categories_enabled(Flag),
+    opt is_client_enabled: "isClientEnabled" => with_is_client_enabled(Flag),
+    opt is_documents_enabled: "isDocumentsEnabled" => with_is_documents_enabled(Flag),
+    opt is_link_with_products_enabled: "isLinkWithProductsEnabled" => with_is_link_with_products_enabled(Flag),
+    opt is_mycompany_enabled: "isMycompanyEnabled" => with_is_mycompany_enabled(Flag),
+    opt is_observers_enabled: "isObserversEnabled" => with_is_observers_enabled(Flag),
+    opt is_recyclebin_enabled: "isRecyclebinEnabled" => with_is_recyclebin_enabled(Flag),
+    opt is_set_open_permissions: "isSetOpenPermissions" => with_is_set_open_permissions(Flag),
+    opt is_source_enabled: "isSourceEnabled" => with_is_source_enabled(Flag),
+    opt is_stages_enabled: "isStagesEnabled" => with_is_stages_enabled(Flag),
+    opt is_external: "isExternal" => with_is_external(Flag),
+    opt custom_section_id: "customSectionId" => with_custom_section_id(Numeric),
+    opt custom_sections: "customSections" => with_custom_sections(Vec<Value>),
+    opt id: "id" => with_id(Numeric),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt created_time: "createdTime" => with_created_time(DateTime),
+    opt updated_time: "updatedTime" => with_updated_time(DateTime),
+    opt updated_by: "updatedBy" => with_updated_by(Numeric),
+});
+
+#[cfg(feature = "crm")]
+/// `parent` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct TypeRelationsParent {
+    /// `entityTypeId` (`integer`).
+    pub entity_type_id: Option<Numeric>,
+    /// `isChildrenListEnabled` (`boolean`).
+    pub is_children_list_enabled: Option<Flag>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(TypeRelationsParent {
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
+    opt is_children_list_enabled: "isChildrenListEnabled" => with_is_children_list_enabled(Flag),
+});
+
+#[cfg(feature = "crm")]
+/// `child` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct TypeRelationsChild {
+    /// `entityTypeId` (`integer`).
+    pub entity_type_id: Option<Numeric>,
+    /// `isChildrenListEnabled` (`boolean`).
+    pub is_children_list_enabled: Option<Flag>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(TypeRelationsChild {
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
+    opt is_children_list_enabled: "isChildrenListEnabled" => with_is_children_list_enabled(Flag),
+});
+
+#[cfg(feature = "crm")]
+/// `relations` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct TypeRelations {
+    /// `parent` (`relation[]`).
+    pub parent: Option<Vec<TypeRelationsParent>>,
+    /// `child` (`relation[]`).
+    pub child: Option<Vec<TypeRelationsChild>>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(TypeRelations {
+    opt parent: "parent" => with_parent(Vec<TypeRelationsParent>),
+    opt child: "child" => with_child(Vec<TypeRelationsChild>),
+});
+
+#[cfg(feature = "crm")]
+/// `linkedUserFields` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct TypeLinkedUserFields {
+    /// `CALENDAR_EVENT` (`boolean`).
+    pub calendar_event: Option<Flag>,
+    /// `TASKS_TASK` (`boolean`).
+    pub tasks_task: Option<Flag>,
+    /// `TASKS_TASK_TEMPLATE` (`boolean`).
+    pub tasks_task_template: Option<Flag>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(TypeLinkedUserFields {
+    opt calendar_event: "CALENDAR_EVENT" => with_calendar_event(Flag),
+    opt tasks_task: "TASKS_TASK" => with_tasks_task(Flag),
+    opt tasks_task_template: "TASKS_TASK_TEMPLATE" => with_tasks_task_template(Flag),
+});

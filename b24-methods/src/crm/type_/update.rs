@@ -15,14 +15,14 @@ pub struct CrmTypeUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`).
-    pub fields: Option<CrmTypeUpdateFields>,
+    pub fields: Option<crate::crm::type_::Type>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 record!(CrmTypeUpdate {
     req id: "id",
-    opt fields: "fields" => with_fields(CrmTypeUpdateFields),
+    opt fields: "fields" => with_fields(crate::crm::type_::Type),
 });
 
 #[allow(deprecated)]
@@ -37,83 +37,12 @@ impl CrmTypeUpdate {
     }
 }
 
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmTypeUpdateFields {
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `relations` (`object`).
-    pub relations: Option<Value>,
-    /// `isUseInUserfieldEnabled` (`boolean`).
-    pub is_use_in_userfield_enabled: Option<Flag>,
-    /// `linkedUserFields` (`object`).
-    pub linked_user_fields: Option<Value>,
-    /// `isAutomationEnabled` (`boolean`).
-    pub is_automation_enabled: Option<Flag>,
-    /// `isBeginCloseDatesEnabled` (`boolean`).
-    pub is_begin_close_dates_enabled: Option<Flag>,
-    /// `isBizProcEnabled` (`boolean`).
-    pub is_biz_proc_enabled: Option<Flag>,
-    /// `isCategoriesEnabled` (`boolean`).
-    pub is_categories_enabled: Option<Flag>,
-    /// `isClientEnabled` (`boolean`).
-    pub is_client_enabled: Option<Flag>,
-    /// `isDocumentsEnabled` (`boolean`).
-    pub is_documents_enabled: Option<Flag>,
-    /// `isLinkWithProductsEnabled` (`boolean`).
-    pub is_link_with_products_enabled: Option<Flag>,
-    /// `isMycompanyEnabled` (`boolean`).
-    pub is_mycompany_enabled: Option<Flag>,
-    /// `isObserversEnabled` (`boolean`).
-    pub is_observers_enabled: Option<Flag>,
-    /// `isRecyclebinEnabled` (`boolean`).
-    pub is_recyclebin_enabled: Option<Flag>,
-    /// `isSetOpenPermissions` (`boolean`).
-    pub is_set_open_permissions: Option<Flag>,
-    /// `isSourceEnabled` (`boolean`).
-    pub is_source_enabled: Option<Flag>,
-    /// `isStagesEnabled` (`boolean`).
-    pub is_stages_enabled: Option<Flag>,
-    /// `isExternal` (`boolean`).
-    pub is_external: Option<Flag>,
-    /// `customSectionId` (`integer`).
-    pub custom_section_id: Option<Numeric>,
-    /// `customSections` (`array`).
-    pub custom_sections: Option<Vec<Value>>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmTypeUpdateFields {
-    opt title: "title" => with_title(String),
-    opt relations: "relations" => with_relations(Value),
-    opt is_use_in_userfield_enabled: "isUseInUserfieldEnabled" => with_is_use_in_userfield_enabled(Flag),
-    opt linked_user_fields: "linkedUserFields" => with_linked_user_fields(Value),
-    opt is_automation_enabled: "isAutomationEnabled" => with_is_automation_enabled(Flag),
-    opt is_begin_close_dates_enabled: "isBeginCloseDatesEnabled" => with_is_begin_close_dates_enabled(Flag),
-    opt is_biz_proc_enabled: "isBizProcEnabled" => with_is_biz_proc_enabled(Flag),
-    opt is_categories_enabled: "isCategoriesEnabled" => with_is_categories_enabled(Flag),
-    opt is_client_enabled: "isClientEnabled" => with_is_client_enabled(Flag),
-    opt is_documents_enabled: "isDocumentsEnabled" => with_is_documents_enabled(Flag),
-    opt is_link_with_products_enabled: "isLinkWithProductsEnabled" => with_is_link_with_products_enabled(Flag),
-    opt is_mycompany_enabled: "isMycompanyEnabled" => with_is_mycompany_enabled(Flag),
-    opt is_observers_enabled: "isObserversEnabled" => with_is_observers_enabled(Flag),
-    opt is_recyclebin_enabled: "isRecyclebinEnabled" => with_is_recyclebin_enabled(Flag),
-    opt is_set_open_permissions: "isSetOpenPermissions" => with_is_set_open_permissions(Flag),
-    opt is_source_enabled: "isSourceEnabled" => with_is_source_enabled(Flag),
-    opt is_stages_enabled: "isStagesEnabled" => with_is_stages_enabled(Flag),
-    opt is_external: "isExternal" => with_is_external(Flag),
-    opt custom_section_id: "customSectionId" => with_custom_section_id(Numeric),
-    opt custom_sections: "customSections" => with_custom_sections(Vec<Value>),
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmTypeUpdateResult {
     /// `type` (`type`).
-    pub type_: Option<Value>,
+    pub type_: Option<crate::crm::type_::Type>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

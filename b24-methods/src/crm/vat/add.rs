@@ -16,7 +16,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmVatAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmVatAddFields,
+    pub fields: crate::crm::vat::CrmVat,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,46 +28,9 @@ record!(CrmVatAdd {
 #[allow(deprecated)]
 impl CrmVatAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmVatAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::vat::CrmVat>) -> Self {
         CrmVatAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmVatAddFields {
-    /// `ACTIVE` (`string`).
-    pub active: Option<String>,
-    /// `C_SORT` (`integer`).
-    pub c_sort: Option<Numeric>,
-    /// `NAME` (`string`), required.
-    pub name: String,
-    /// `RATE` (`double`), required.
-    pub rate: Numeric,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmVatAddFields {
-    opt active: "ACTIVE" => with_active(String),
-    opt c_sort: "C_SORT" => with_c_sort(Numeric),
-    req name: "NAME",
-    req rate: "RATE",
-});
-
-#[allow(deprecated)]
-impl CrmVatAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>, rate: impl Into<Numeric>) -> Self {
-        CrmVatAddFields {
-            active: None,
-            c_sort: None,
-            name: name.into(),
-            rate: rate.into(),
             extra: Map::new(),
         }
     }

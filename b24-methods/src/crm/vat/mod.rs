@@ -13,3 +13,31 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.vat` entity, shared by `crm.vat.add`, `crm.vat.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmVat {
+    /// `ACTIVE` (`string`).
+    pub active: Option<String>,
+    /// `C_SORT` (`integer`).
+    pub c_sort: Option<Numeric>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `RATE` (`double`).
+    pub rate: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(CrmVat {
+    opt active: "ACTIVE" => with_active(String),
+    opt c_sort: "C_SORT" => with_c_sort(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt rate: "RATE" => with_rate(Numeric),
+});

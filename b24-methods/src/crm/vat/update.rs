@@ -18,7 +18,7 @@ pub struct CrmVatUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmVatUpdateFields,
+    pub fields: crate::crm::vat::CrmVat,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -31,47 +31,10 @@ record!(CrmVatUpdate {
 #[allow(deprecated)]
 impl CrmVatUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmVatUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::crm::vat::CrmVat>) -> Self {
         CrmVatUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmVatUpdateFields {
-    /// `ACTIVE` (`string`).
-    pub active: Option<String>,
-    /// `C_SORT` (`integer`).
-    pub c_sort: Option<Numeric>,
-    /// `NAME` (`string`), required.
-    pub name: String,
-    /// `RATE` (`double`).
-    pub rate: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmVatUpdateFields {
-    opt active: "ACTIVE" => with_active(String),
-    opt c_sort: "C_SORT" => with_c_sort(Numeric),
-    req name: "NAME",
-    opt rate: "RATE" => with_rate(Numeric),
-});
-
-#[allow(deprecated)]
-impl CrmVatUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        CrmVatUpdateFields {
-            active: None,
-            c_sort: None,
-            name: name.into(),
-            rate: None,
             extra: Map::new(),
         }
     }

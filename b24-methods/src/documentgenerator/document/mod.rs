@@ -15,3 +15,37 @@ pub mod getfields;
 pub mod list;
 #[cfg(feature = "documentgenerator")]
 pub mod update;
+
+#[cfg(feature = "documentgenerator")]
+use crate::wire::*;
+
+#[cfg(feature = "documentgenerator")]
+/// A `documentgenerator.document` entity, shared by `documentgenerator.document.add`, `documentgenerator.document.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct DocumentgeneratorDocument {
+    /// `TYPE` (`string`).
+    pub type_: Option<String>,
+    /// `FORMAT` (`object`).
+    pub format: Option<Value>,
+    /// `provider` (`string`).
+    pub provider: Option<String>,
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `createTime` (`datetime`).
+    pub create_time: Option<DateTime>,
+    /// `updateTime` (`datetime`).
+    pub update_time: Option<DateTime>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(DocumentgeneratorDocument {
+    opt type_: "TYPE" => with_type(String),
+    opt format: "FORMAT" => with_format(Value),
+    opt provider: "provider" => with_provider(String),
+    opt title: "title" => with_title(String),
+    opt create_time: "createTime" => with_create_time(DateTime),
+    opt update_time: "updateTime" => with_update_time(DateTime),
+});

@@ -19,7 +19,7 @@ pub struct DocumentgeneratorDocumentUpdate {
     /// `stampsEnabled` (`integer`).
     pub stamps_enabled: Option<Numeric>,
     /// `fields` (`object`).
-    pub fields: Option<DocumentgeneratorDocumentUpdateFields>,
+    pub fields: Option<crate::documentgenerator::document::DocumentgeneratorDocument>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,7 @@ record!(DocumentgeneratorDocumentUpdate {
     req id: "id",
     opt values: "values" => with_values(Value),
     opt stamps_enabled: "stampsEnabled" => with_stamps_enabled(Numeric),
-    opt fields: "fields" => with_fields(DocumentgeneratorDocumentUpdateFields),
+    opt fields: "fields" => with_fields(crate::documentgenerator::document::DocumentgeneratorDocument),
 });
 
 #[allow(deprecated)]
@@ -44,29 +44,6 @@ impl DocumentgeneratorDocumentUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorDocumentUpdateFields {
-    /// `TYPE` (`string`).
-    pub type_: Option<String>,
-    /// `FORMAT` (`object`).
-    pub format: Option<Value>,
-    /// `PROVIDER` (`string`).
-    pub provider: Option<String>,
-    /// `TITLE` (`string`).
-    pub title: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorDocumentUpdateFields {
-    opt type_: "TYPE" => with_type(String),
-    opt format: "FORMAT" => with_format(Value),
-    opt provider: "PROVIDER" => with_provider(String),
-    opt title: "TITLE" => with_title(String),
-});
 
 /// `values` (returned field).
 ///

@@ -11,3 +11,80 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "documentgenerator")]
 pub mod update;
+
+#[cfg(feature = "documentgenerator")]
+use crate::wire::*;
+
+#[cfg(feature = "documentgenerator")]
+/// A `documentgenerator.numerator` entity, shared by `documentgenerator.numerator.add`, `documentgenerator.numerator.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct DocumentgeneratorNumerator {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `template` (`string`).
+    pub template: Option<String>,
+    /// `settings` (`object`).
+    pub settings: Option<DocumentgeneratorNumeratorSettings>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(DocumentgeneratorNumerator {
+    opt name: "name" => with_name(String),
+    opt template: "template" => with_template(String),
+    opt settings: "settings" => with_settings(DocumentgeneratorNumeratorSettings),
+});
+
+#[cfg(feature = "documentgenerator")]
+/// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct DocumentgeneratorNumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
+    /// `start` (`integer`).
+    pub start: Option<Numeric>,
+    /// `step` (`integer`).
+    pub step: Option<Numeric>,
+    /// `length` (`integer`).
+    pub length: Option<Numeric>,
+    /// `padString` (`string`).
+    pub pad_string: Option<String>,
+    /// `periodicBy` (`string`).
+    pub periodic_by: Option<String>,
+    /// `timezone` (`string`).
+    pub timezone: Option<String>,
+    /// `isDirectNumeration` (`boolean`).
+    pub is_direct_numeration: Option<Flag>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(DocumentgeneratorNumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
+    opt start: "start" => with_start(Numeric),
+    opt step: "step" => with_step(Numeric),
+    opt length: "length" => with_length(Numeric),
+    opt pad_string: "padString" => with_pad_string(String),
+    opt periodic_by: "periodicBy" => with_periodic_by(String),
+    opt timezone: "timezone" => with_timezone(String),
+    opt is_direct_numeration: "isDirectNumeration" => with_is_direct_numeration(Flag),
+});
+
+#[cfg(feature = "documentgenerator")]
+/// `settings` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct DocumentgeneratorNumeratorSettings {
+    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (`object`).
+    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
+        DocumentgeneratorNumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
+    >,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(DocumentgeneratorNumeratorSettings {
+    opt bitrix_main_numerator_generator_sequent_number_generator: "Bitrix_Main_Numerator_Generator_SequentNumberGenerator" => with_bitrix_main_numerator_generator_sequent_number_generator(DocumentgeneratorNumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator),
+});

@@ -15,7 +15,7 @@ pub struct DocumentgeneratorNumeratorUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: DocumentgeneratorNumeratorUpdateFields,
+    pub fields: crate::documentgenerator::numerator::DocumentgeneratorNumerator,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl DocumentgeneratorNumeratorUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<DocumentgeneratorNumeratorUpdateFields>,
+        fields: impl Into<crate::documentgenerator::numerator::DocumentgeneratorNumerator>,
     ) -> Self {
         DocumentgeneratorNumeratorUpdate {
             id: id.into(),
@@ -39,73 +39,6 @@ impl DocumentgeneratorNumeratorUpdate {
         }
     }
 }
-
-/// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator
-{
-    /// `start` (`integer`).
-    pub start: Option<Numeric>,
-    /// `step` (`integer`).
-    pub step: Option<Numeric>,
-    /// `length` (`integer`).
-    pub length: Option<Numeric>,
-    /// `padString` (`string`).
-    pub pad_string: Option<String>,
-    /// `periodicBy` (`string`).
-    pub periodic_by: Option<String>,
-    /// `timezone` (`string`).
-    pub timezone: Option<String>,
-    /// `isDirectNumeration` (`boolean`).
-    pub is_direct_numeration: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    opt start: "start" => with_start(Numeric),
-    opt step: "step" => with_step(Numeric),
-    opt length: "length" => with_length(Numeric),
-    opt pad_string: "padString" => with_pad_string(String),
-    opt periodic_by: "periodicBy" => with_periodic_by(String),
-    opt timezone: "timezone" => with_timezone(String),
-    opt is_direct_numeration: "isDirectNumeration" => with_is_direct_numeration(Flag),
-});
-
-/// `settings` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorNumeratorUpdateFieldsSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (`object`).
-    pub bitrix_main_numerator_generator_sequent_number_generator: Option<DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorNumeratorUpdateFieldsSettings {
-    opt bitrix_main_numerator_generator_sequent_number_generator: "Bitrix_Main_Numerator_Generator_SequentNumberGenerator" => with_bitrix_main_numerator_generator_sequent_number_generator(DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorNumeratorUpdateFields {
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `template` (`string`).
-    pub template: Option<String>,
-    /// `settings` (`object`).
-    pub settings: Option<DocumentgeneratorNumeratorUpdateFieldsSettings>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorNumeratorUpdateFields {
-    opt name: "name" => with_name(String),
-    opt template: "template" => with_template(String),
-    opt settings: "settings" => with_settings(DocumentgeneratorNumeratorUpdateFieldsSettings),
-});
 
 /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct DocumentgeneratorRegionAdd {
     /// `fields` (`object`), required.
-    pub fields: DocumentgeneratorRegionAddFields,
+    pub fields: crate::documentgenerator::region::Region,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,54 +25,9 @@ record!(DocumentgeneratorRegionAdd {
 #[allow(deprecated)]
 impl DocumentgeneratorRegionAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<DocumentgeneratorRegionAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::documentgenerator::region::Region>) -> Self {
         DocumentgeneratorRegionAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRegionAddFields {
-    /// `title` (`string`), required.
-    pub title: String,
-    /// `languageId` (`string`).
-    pub language_id: Option<String>,
-    /// `formatDate` (`string`).
-    pub format_date: Option<String>,
-    /// `formatDatetime` (`string`).
-    pub format_datetime: Option<String>,
-    /// `formatName` (`string`).
-    pub format_name: Option<String>,
-    /// `phrases` (`object`).
-    pub phrases: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRegionAddFields {
-    req title: "title",
-    opt language_id: "languageId" => with_language_id(String),
-    opt format_date: "formatDate" => with_format_date(String),
-    opt format_datetime: "formatDatetime" => with_format_datetime(String),
-    opt format_name: "formatName" => with_format_name(String),
-    opt phrases: "phrases" => with_phrases(Value),
-});
-
-#[allow(deprecated)]
-impl DocumentgeneratorRegionAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(title: impl Into<String>) -> Self {
-        DocumentgeneratorRegionAddFields {
-            title: title.into(),
-            language_id: None,
-            format_date: None,
-            format_datetime: None,
-            format_name: None,
-            phrases: None,
             extra: Map::new(),
         }
     }

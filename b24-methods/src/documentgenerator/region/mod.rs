@@ -11,3 +11,37 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "documentgenerator")]
 pub mod update;
+
+#[cfg(feature = "documentgenerator")]
+use crate::wire::*;
+
+#[cfg(feature = "documentgenerator")]
+/// A `documentgenerator.region` entity, shared by `documentgenerator.region.add`, `documentgenerator.region.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Region {
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `languageId` (`string`).
+    pub language_id: Option<String>,
+    /// `formatDate` (`string`).
+    pub format_date: Option<String>,
+    /// `formatDatetime` (`string`).
+    pub format_datetime: Option<String>,
+    /// `formatName` (`string`).
+    pub format_name: Option<String>,
+    /// `phrases` (`object`).
+    pub phrases: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(Region {
+    opt title: "title" => with_title(String),
+    opt language_id: "languageId" => with_language_id(String),
+    opt format_date: "formatDate" => with_format_date(String),
+    opt format_datetime: "formatDatetime" => with_format_datetime(String),
+    opt format_name: "formatName" => with_format_name(String),
+    opt phrases: "phrases" => with_phrases(Value),
+});

@@ -15,7 +15,7 @@ pub struct DocumentgeneratorRegionUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: DocumentgeneratorRegionUpdateFields,
+    pub fields: crate::documentgenerator::region::Region,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl DocumentgeneratorRegionUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<DocumentgeneratorRegionUpdateFields>,
+        fields: impl Into<crate::documentgenerator::region::Region>,
     ) -> Self {
         DocumentgeneratorRegionUpdate {
             id: id.into(),
@@ -39,35 +39,6 @@ impl DocumentgeneratorRegionUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRegionUpdateFields {
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `languageId` (`string`).
-    pub language_id: Option<String>,
-    /// `formatDate` (`string`).
-    pub format_date: Option<String>,
-    /// `formatDatetime` (`string`).
-    pub format_datetime: Option<String>,
-    /// `formatName` (`string`).
-    pub format_name: Option<String>,
-    /// `phrases` (`object`).
-    pub phrases: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRegionUpdateFields {
-    opt title: "title" => with_title(String),
-    opt language_id: "languageId" => with_language_id(String),
-    opt format_date: "formatDate" => with_format_date(String),
-    opt format_datetime: "formatDatetime" => with_format_datetime(String),
-    opt format_name: "formatName" => with_format_name(String),
-    opt phrases: "phrases" => with_phrases(Value),
-});
 
 /// `region` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct DocumentgeneratorRoleAdd {
     /// `fields` (`object`), required.
-    pub fields: DocumentgeneratorRoleAddFields,
+    pub fields: crate::documentgenerator::role::Role,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,107 +25,9 @@ record!(DocumentgeneratorRoleAdd {
 #[allow(deprecated)]
 impl DocumentgeneratorRoleAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<DocumentgeneratorRoleAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::documentgenerator::role::Role>) -> Self {
         DocumentgeneratorRoleAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `SETTINGS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRoleAddFieldsPermissionsSettings {
-    /// `MODIFY` (`string`).
-    pub modify: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRoleAddFieldsPermissionsSettings {
-    opt modify: "MODIFY" => with_modify(String),
-});
-
-/// `TEMPLATES` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRoleAddFieldsPermissionsTemplates {
-    /// `MODIFY` (`string`).
-    pub modify: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRoleAddFieldsPermissionsTemplates {
-    opt modify: "MODIFY" => with_modify(String),
-});
-
-/// `DOCUMENTS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRoleAddFieldsPermissionsDocuments {
-    /// `MODIFY` (`string`).
-    pub modify: Option<String>,
-    /// `VIEW` (`string`).
-    pub view: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRoleAddFieldsPermissionsDocuments {
-    opt modify: "MODIFY" => with_modify(String),
-    opt view: "VIEW" => with_view(String),
-});
-
-/// `permissions` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRoleAddFieldsPermissions {
-    /// `SETTINGS` (`object`).
-    pub settings: Option<DocumentgeneratorRoleAddFieldsPermissionsSettings>,
-    /// `TEMPLATES` (`object`).
-    pub templates: Option<DocumentgeneratorRoleAddFieldsPermissionsTemplates>,
-    /// `DOCUMENTS` (`object`).
-    pub documents: Option<DocumentgeneratorRoleAddFieldsPermissionsDocuments>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRoleAddFieldsPermissions {
-    opt settings: "SETTINGS" => with_settings(DocumentgeneratorRoleAddFieldsPermissionsSettings),
-    opt templates: "TEMPLATES" => with_templates(DocumentgeneratorRoleAddFieldsPermissionsTemplates),
-    opt documents: "DOCUMENTS" => with_documents(DocumentgeneratorRoleAddFieldsPermissionsDocuments),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRoleAddFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `permissions` (`object`).
-    pub permissions: Option<DocumentgeneratorRoleAddFieldsPermissions>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRoleAddFields {
-    req name: "name",
-    opt code: "code" => with_code(String),
-    opt permissions: "permissions" => with_permissions(DocumentgeneratorRoleAddFieldsPermissions),
-});
-
-#[allow(deprecated)]
-impl DocumentgeneratorRoleAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        DocumentgeneratorRoleAddFields {
-            name: name.into(),
-            code: None,
-            permissions: None,
             extra: Map::new(),
         }
     }

@@ -13,3 +13,101 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "documentgenerator")]
 pub mod update;
+
+#[cfg(feature = "documentgenerator")]
+use crate::wire::*;
+
+#[cfg(feature = "documentgenerator")]
+/// A `documentgenerator.role` entity, shared by `documentgenerator.role.add`, `documentgenerator.role.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Role {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `permissions` (`object`).
+    pub permissions: Option<RolePermissions>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(Role {
+    opt name: "name" => with_name(String),
+    opt code: "code" => with_code(String),
+    opt permissions: "permissions" => with_permissions(RolePermissions),
+});
+
+#[cfg(feature = "documentgenerator")]
+/// `SETTINGS` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RolePermissionsSettings {
+    /// `MODIFY` (`string`).
+    pub modify: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(RolePermissionsSettings {
+    opt modify: "MODIFY" => with_modify(String),
+});
+
+#[cfg(feature = "documentgenerator")]
+/// `TEMPLATES` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RolePermissionsTemplates {
+    /// `MODIFY` (`string`).
+    pub modify: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(RolePermissionsTemplates {
+    opt modify: "MODIFY" => with_modify(String),
+});
+
+#[cfg(feature = "documentgenerator")]
+/// `DOCUMENTS` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RolePermissionsDocuments {
+    /// `MODIFY` (`string`).
+    pub modify: Option<String>,
+    /// `VIEW` (`string`).
+    pub view: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(RolePermissionsDocuments {
+    opt modify: "MODIFY" => with_modify(String),
+    opt view: "VIEW" => with_view(String),
+});
+
+#[cfg(feature = "documentgenerator")]
+/// `permissions` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RolePermissions {
+    /// `SETTINGS` (`object`).
+    pub settings: Option<RolePermissionsSettings>,
+    /// `TEMPLATES` (`object`).
+    pub templates: Option<RolePermissionsTemplates>,
+    /// `DOCUMENTS` (`object`).
+    pub documents: Option<RolePermissionsDocuments>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(RolePermissions {
+    opt settings: "SETTINGS" => with_settings(RolePermissionsSettings),
+    opt templates: "TEMPLATES" => with_templates(RolePermissionsTemplates),
+    opt documents: "DOCUMENTS" => with_documents(RolePermissionsDocuments),
+});

@@ -15,7 +15,7 @@ pub struct DocumentgeneratorRoleUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: DocumentgeneratorRoleUpdateFields,
+    pub fields: crate::documentgenerator::role::Role,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl DocumentgeneratorRoleUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<DocumentgeneratorRoleUpdateFields>,
+        fields: impl Into<crate::documentgenerator::role::Role>,
     ) -> Self {
         DocumentgeneratorRoleUpdate {
             id: id.into(),
@@ -39,91 +39,6 @@ impl DocumentgeneratorRoleUpdate {
         }
     }
 }
-
-/// `SETTINGS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRoleUpdateFieldsPermissionsSettings {
-    /// `MODIFY` (`string`).
-    pub modify: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRoleUpdateFieldsPermissionsSettings {
-    opt modify: "MODIFY" => with_modify(String),
-});
-
-/// `TEMPLATES` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRoleUpdateFieldsPermissionsTemplates {
-    /// `MODIFY` (`string`).
-    pub modify: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRoleUpdateFieldsPermissionsTemplates {
-    opt modify: "MODIFY" => with_modify(String),
-});
-
-/// `DOCUMENTS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRoleUpdateFieldsPermissionsDocuments {
-    /// `MODIFY` (`string`).
-    pub modify: Option<String>,
-    /// `VIEW` (`string`).
-    pub view: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRoleUpdateFieldsPermissionsDocuments {
-    opt modify: "MODIFY" => with_modify(String),
-    opt view: "VIEW" => with_view(String),
-});
-
-/// `permissions` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRoleUpdateFieldsPermissions {
-    /// `SETTINGS` (`object`).
-    pub settings: Option<DocumentgeneratorRoleUpdateFieldsPermissionsSettings>,
-    /// `TEMPLATES` (`object`).
-    pub templates: Option<DocumentgeneratorRoleUpdateFieldsPermissionsTemplates>,
-    /// `DOCUMENTS` (`object`).
-    pub documents: Option<DocumentgeneratorRoleUpdateFieldsPermissionsDocuments>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRoleUpdateFieldsPermissions {
-    opt settings: "SETTINGS" => with_settings(DocumentgeneratorRoleUpdateFieldsPermissionsSettings),
-    opt templates: "TEMPLATES" => with_templates(DocumentgeneratorRoleUpdateFieldsPermissionsTemplates),
-    opt documents: "DOCUMENTS" => with_documents(DocumentgeneratorRoleUpdateFieldsPermissionsDocuments),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRoleUpdateFields {
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `permissions` (`object`).
-    pub permissions: Option<DocumentgeneratorRoleUpdateFieldsPermissions>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRoleUpdateFields {
-    opt name: "name" => with_name(String),
-    opt code: "code" => with_code(String),
-    opt permissions: "permissions" => with_permissions(DocumentgeneratorRoleUpdateFieldsPermissions),
-});
 
 /// `settings` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct DocumentgeneratorTemplateAdd {
     /// `fields` (`object`), required.
-    pub fields: DocumentgeneratorTemplateAddFields,
+    pub fields: crate::documentgenerator::template::DocumentgeneratorTemplate,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,75 +25,11 @@ record!(DocumentgeneratorTemplateAdd {
 #[allow(deprecated)]
 impl DocumentgeneratorTemplateAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<DocumentgeneratorTemplateAddFields>) -> Self {
+    pub fn new(
+        fields: impl Into<crate::documentgenerator::template::DocumentgeneratorTemplate>,
+    ) -> Self {
         DocumentgeneratorTemplateAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct DocumentgeneratorTemplateAddFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `fileId` (`integer`), required.
-    pub file_id: Numeric,
-    /// `file` (`file`).
-    pub file: Option<FileData>,
-    /// `numeratorId` (`integer`), required.
-    pub numerator_id: Numeric,
-    /// `region` (`string`), required.
-    pub region: String,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `users` (`array`).
-    pub users: Option<Vec<Value>>,
-    /// `active` (`char`).
-    pub active: Option<Flag>,
-    /// `withStamps` (`char`).
-    pub with_stamps: Option<Flag>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorTemplateAddFields {
-    req name: "name",
-    req file_id: "fileId",
-    opt file: "file" => with_file(FileData),
-    req numerator_id: "numeratorId",
-    req region: "region",
-    opt code: "code" => with_code(String),
-    opt users: "users" => with_users(Vec<Value>),
-    opt active: "active" => with_active(Flag),
-    opt with_stamps: "withStamps" => with_with_stamps(Flag),
-    opt sort: "sort" => with_sort(Numeric),
-});
-
-#[allow(deprecated)]
-impl DocumentgeneratorTemplateAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        name: impl Into<String>,
-        file_id: impl Into<Numeric>,
-        numerator_id: impl Into<Numeric>,
-        region: impl Into<String>,
-    ) -> Self {
-        DocumentgeneratorTemplateAddFields {
-            name: name.into(),
-            file_id: file_id.into(),
-            file: None,
-            numerator_id: numerator_id.into(),
-            region: region.into(),
-            code: None,
-            users: None,
-            active: None,
-            with_stamps: None,
-            sort: None,
             extra: Map::new(),
         }
     }

@@ -13,3 +13,52 @@ pub mod getfields;
 pub mod list;
 #[cfg(feature = "documentgenerator")]
 pub mod update;
+
+#[cfg(feature = "documentgenerator")]
+use crate::wire::*;
+
+#[cfg(feature = "documentgenerator")]
+/// A `documentgenerator.template` entity, shared by `documentgenerator.template.add`, `documentgenerator.template.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct DocumentgeneratorTemplate {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `fileId` (`integer`).
+    pub file_id: Option<Numeric>,
+    /// `file` (`file`).
+    pub file: Option<FileData>,
+    /// `numeratorId` (`integer`).
+    pub numerator_id: Option<Numeric>,
+    /// `region` (`string`).
+    pub region: Option<String>,
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `users` (`array`).
+    pub users: Option<Vec<Value>>,
+    /// `active` (`char`).
+    pub active: Option<String>,
+    /// `withStamps` (`char`).
+    pub with_stamps: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `providers` (`array`).
+    pub providers: Option<Vec<Value>>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(DocumentgeneratorTemplate {
+    opt name: "name" => with_name(String),
+    opt file_id: "fileId" => with_file_id(Numeric),
+    opt file: "file" => with_file(FileData),
+    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
+    opt region: "region" => with_region(String),
+    opt code: "code" => with_code(String),
+    opt users: "users" => with_users(Vec<Value>),
+    opt active: "active" => with_active(String),
+    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt providers: "providers" => with_providers(Vec<Value>),
+});

@@ -15,7 +15,7 @@ pub struct DocumentgeneratorTemplateUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: DocumentgeneratorTemplateUpdateFields,
+    pub fields: crate::documentgenerator::template::DocumentgeneratorTemplate,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl DocumentgeneratorTemplateUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<DocumentgeneratorTemplateUpdateFields>,
+        fields: impl Into<crate::documentgenerator::template::DocumentgeneratorTemplate>,
     ) -> Self {
         DocumentgeneratorTemplateUpdate {
             id: id.into(),
@@ -39,47 +39,6 @@ impl DocumentgeneratorTemplateUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorTemplateUpdateFields {
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `file` (`file`).
-    pub file: Option<FileData>,
-    /// `numeratorId` (`integer`).
-    pub numerator_id: Option<Numeric>,
-    /// `region` (`string`).
-    pub region: Option<String>,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `users` (`array`).
-    pub users: Option<Vec<Value>>,
-    /// `providers` (`array`).
-    pub providers: Option<Vec<Value>>,
-    /// `active` (`char`).
-    pub active: Option<String>,
-    /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorTemplateUpdateFields {
-    opt name: "name" => with_name(String),
-    opt file: "file" => with_file(FileData),
-    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
-    opt region: "region" => with_region(String),
-    opt code: "code" => with_code(String),
-    opt users: "users" => with_users(Vec<Value>),
-    opt providers: "providers" => with_providers(Vec<Value>),
-    opt active: "active" => with_active(String),
-    opt with_stamps: "withStamps" => with_with_stamps(String),
-    opt sort: "sort" => with_sort(Numeric),
-});
 
 /// `template` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -15,7 +15,7 @@ pub struct LandingLandingAdd {
     /// `scope` (`string`).
     pub scope: Option<String>,
     /// `fields` (`object`), required.
-    pub fields: LandingLandingAddFields,
+    pub fields: crate::landing::landing::Landing,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,79 +28,10 @@ record!(LandingLandingAdd {
 #[allow(deprecated)]
 impl LandingLandingAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<LandingLandingAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::landing::landing::Landing>) -> Self {
         LandingLandingAdd {
             scope: None,
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct LandingLandingAddFields {
-    /// `TITLE` (`string`), required.
-    pub title: String,
-    /// `SITE_ID` (`integer`), required.
-    pub site_id: Numeric,
-    /// `CODE` (`string`).
-    pub code: Option<String>,
-    /// `DESCRIPTION` (`string`).
-    pub description: Option<String>,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `SITEMAP` (`string`).
-    pub sitemap: Option<String>,
-    /// `FOLDER` (`string`).
-    pub folder: Option<String>,
-    /// `FOLDER_ID` (`integer`).
-    pub folder_id: Option<Numeric>,
-    /// `TPL_ID` (`integer`).
-    pub tpl_id: Option<Numeric>,
-    /// `ADDITIONAL_FIELDS` (`object`).
-    pub additional_fields: Option<Value>,
-    /// `BLOCK_ID` (`integer`).
-    pub block_id: Option<Numeric>,
-    /// `MENU_CODE` (`string`).
-    pub menu_code: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(LandingLandingAddFields {
-    req title: "TITLE",
-    req site_id: "SITE_ID",
-    opt code: "CODE" => with_code(String),
-    opt description: "DESCRIPTION" => with_description(String),
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt sitemap: "SITEMAP" => with_sitemap(String),
-    opt folder: "FOLDER" => with_folder(String),
-    opt folder_id: "FOLDER_ID" => with_folder_id(Numeric),
-    opt tpl_id: "TPL_ID" => with_tpl_id(Numeric),
-    opt additional_fields: "ADDITIONAL_FIELDS" => with_additional_fields(Value),
-    opt block_id: "BLOCK_ID" => with_block_id(Numeric),
-    opt menu_code: "MENU_CODE" => with_menu_code(String),
-});
-
-#[allow(deprecated)]
-impl LandingLandingAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(title: impl Into<String>, site_id: impl Into<Numeric>) -> Self {
-        LandingLandingAddFields {
-            title: title.into(),
-            site_id: site_id.into(),
-            code: None,
-            description: None,
-            xml_id: None,
-            sitemap: None,
-            folder: None,
-            folder_id: None,
-            tpl_id: None,
-            additional_fields: None,
-            block_id: None,
-            menu_code: None,
             extra: Map::new(),
         }
     }

@@ -57,3 +57,61 @@ pub mod unpublic;
 pub mod upblock;
 #[cfg(feature = "landing")]
 pub mod update;
+
+#[cfg(feature = "landing")]
+use crate::wire::*;
+
+#[cfg(feature = "landing")]
+/// A `landing.landing` entity, shared by `landing.landing.add`, `landing.landing.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Landing {
+    /// `TITLE` (`string`).
+    pub title: Option<String>,
+    /// `SITE_ID` (`integer`).
+    pub site_id: Option<Numeric>,
+    /// `CODE` (`string`).
+    pub code: Option<String>,
+    /// `DESCRIPTION` (`string`).
+    pub description: Option<String>,
+    /// `XML_ID` (`string`).
+    pub xml_id: Option<String>,
+    /// `SITEMAP` (`string`).
+    pub sitemap: Option<String>,
+    /// `FOLDER` (`string`).
+    pub folder: Option<String>,
+    /// `FOLDER_ID` (`integer`).
+    pub folder_id: Option<Numeric>,
+    /// `TPL_ID` (`integer`).
+    pub tpl_id: Option<Numeric>,
+    /// `ADDITIONAL_FIELDS` (`object`).
+    pub additional_fields: Option<Value>,
+    /// `BLOCK_ID` (`integer`).
+    pub block_id: Option<Numeric>,
+    /// `MENU_CODE` (`string`).
+    pub menu_code: Option<String>,
+    /// `DELETED` (`string`).
+    pub deleted: Option<String>,
+    /// `DATE_PUBLIC` (`string`).
+    pub date_public: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "landing")]
+record!(Landing {
+    opt title: "TITLE" => with_title(String),
+    opt site_id: "SITE_ID" => with_site_id(Numeric),
+    opt code: "CODE" => with_code(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt sitemap: "SITEMAP" => with_sitemap(String),
+    opt folder: "FOLDER" => with_folder(String),
+    opt folder_id: "FOLDER_ID" => with_folder_id(Numeric),
+    opt tpl_id: "TPL_ID" => with_tpl_id(Numeric),
+    opt additional_fields: "ADDITIONAL_FIELDS" => with_additional_fields(Value),
+    opt block_id: "BLOCK_ID" => with_block_id(Numeric),
+    opt menu_code: "MENU_CODE" => with_menu_code(String),
+    opt deleted: "DELETED" => with_deleted(String),
+    opt date_public: "DATE_PUBLIC" => with_date_public(String),
+});

@@ -15,7 +15,7 @@ pub struct LandingLandingUpdate {
     /// `lid` (`integer`), required.
     pub lid: Numeric,
     /// `fields` (`object`), required.
-    pub fields: LandingLandingUpdateFields,
+    pub fields: crate::landing::landing::Landing,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,10 @@ record!(LandingLandingUpdate {
 #[allow(deprecated)]
 impl LandingLandingUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(lid: impl Into<Numeric>, fields: impl Into<LandingLandingUpdateFields>) -> Self {
+    pub fn new(
+        lid: impl Into<Numeric>,
+        fields: impl Into<crate::landing::landing::Landing>,
+    ) -> Self {
         LandingLandingUpdate {
             lid: lid.into(),
             fields: fields.into(),
@@ -36,50 +39,3 @@ impl LandingLandingUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct LandingLandingUpdateFields {
-    /// `TITLE` (`string`).
-    pub title: Option<String>,
-    /// `CODE` (`string`).
-    pub code: Option<String>,
-    /// `DESCRIPTION` (`string`).
-    pub description: Option<String>,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `SITE_ID` (`integer`).
-    pub site_id: Option<Numeric>,
-    /// `SITEMAP` (`string`).
-    pub sitemap: Option<String>,
-    /// `FOLDER` (`string`).
-    pub folder: Option<String>,
-    /// `FOLDER_ID` (`integer`).
-    pub folder_id: Option<Numeric>,
-    /// `TPL_ID` (`integer`).
-    pub tpl_id: Option<Numeric>,
-    /// `DELETED` (`string`).
-    pub deleted: Option<String>,
-    /// `DATE_PUBLIC` (`string`).
-    pub date_public: Option<String>,
-    /// `ADDITIONAL_FIELDS` (`object`).
-    pub additional_fields: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(LandingLandingUpdateFields {
-    opt title: "TITLE" => with_title(String),
-    opt code: "CODE" => with_code(String),
-    opt description: "DESCRIPTION" => with_description(String),
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt site_id: "SITE_ID" => with_site_id(Numeric),
-    opt sitemap: "SITEMAP" => with_sitemap(String),
-    opt folder: "FOLDER" => with_folder(String),
-    opt folder_id: "FOLDER_ID" => with_folder_id(Numeric),
-    opt tpl_id: "TPL_ID" => with_tpl_id(Numeric),
-    opt deleted: "DELETED" => with_deleted(String),
-    opt date_public: "DATE_PUBLIC" => with_date_public(String),
-    opt additional_fields: "ADDITIONAL_FIELDS" => with_additional_fields(Value),
-});

@@ -15,7 +15,7 @@ pub struct LandingSiteAdd {
     /// `scope` (`string`).
     pub scope: Option<String>,
     /// `fields` (`object`), required.
-    pub fields: LandingSiteAddFields,
+    pub fields: crate::landing::site::Site,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,59 +28,10 @@ record!(LandingSiteAdd {
 #[allow(deprecated)]
 impl LandingSiteAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<LandingSiteAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::landing::site::Site>) -> Self {
         LandingSiteAdd {
             scope: None,
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct LandingSiteAddFields {
-    /// `TITLE` (`string`), required.
-    pub title: String,
-    /// `CODE` (`string`), required.
-    pub code: String,
-    /// `TYPE` (`string`).
-    pub type_: Option<String>,
-    /// `DOMAIN_ID` (`integer | string`).
-    pub domain_id: Option<Numeric>,
-    /// `DESCRIPTION` (`string`).
-    pub description: Option<String>,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `ADDITIONAL_FIELDS` (`object`).
-    pub additional_fields: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(LandingSiteAddFields {
-    req title: "TITLE",
-    req code: "CODE",
-    opt type_: "TYPE" => with_type(String),
-    opt domain_id: "DOMAIN_ID" => with_domain_id(Numeric),
-    opt description: "DESCRIPTION" => with_description(String),
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt additional_fields: "ADDITIONAL_FIELDS" => with_additional_fields(Value),
-});
-
-#[allow(deprecated)]
-impl LandingSiteAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(title: impl Into<String>, code: impl Into<String>) -> Self {
-        LandingSiteAddFields {
-            title: title.into(),
-            code: code.into(),
-            type_: None,
-            domain_id: None,
-            description: None,
-            xml_id: None,
-            additional_fields: None,
             extra: Map::new(),
         }
     }

@@ -55,3 +55,49 @@ pub mod unpublic;
 pub mod update;
 #[cfg(feature = "landing")]
 pub mod update_folder;
+
+#[cfg(feature = "landing")]
+use crate::wire::*;
+
+#[cfg(feature = "landing")]
+/// A `landing.site` entity, shared by `landing.site.add`, `landing.site.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Site {
+    /// `TITLE` (`string`).
+    pub title: Option<String>,
+    /// `CODE` (`string`).
+    pub code: Option<String>,
+    /// `TYPE` (`string`).
+    pub type_: Option<String>,
+    /// `DOMAIN_ID` (`integer | string|integer | string`).
+    pub domain_id: Option<Numeric>,
+    /// `DESCRIPTION` (`string`).
+    pub description: Option<String>,
+    /// `XML_ID` (`string`).
+    pub xml_id: Option<String>,
+    /// `ADDITIONAL_FIELDS` (`object`).
+    pub additional_fields: Option<Value>,
+    /// `LANDING_ID_INDEX` (`integer`).
+    pub landing_id_index: Option<Numeric>,
+    /// `LANDING_ID_404` (`integer`).
+    pub landing_id_404: Option<Numeric>,
+    /// `LANDING_ID_503` (`integer`).
+    pub landing_id_503: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "landing")]
+record!(Site {
+    opt title: "TITLE" => with_title(String),
+    opt code: "CODE" => with_code(String),
+    opt type_: "TYPE" => with_type(String),
+    opt domain_id: "DOMAIN_ID" => with_domain_id(Numeric),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt additional_fields: "ADDITIONAL_FIELDS" => with_additional_fields(Value),
+    opt landing_id_index: "LANDING_ID_INDEX" => with_landing_id_index(Numeric),
+    opt landing_id_404: "LANDING_ID_404" => with_landing_id_404(Numeric),
+    opt landing_id_503: "LANDING_ID_503" => with_landing_id_503(Numeric),
+});

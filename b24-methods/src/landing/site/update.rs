@@ -17,7 +17,7 @@ pub struct LandingSiteUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: LandingSiteUpdateFields,
+    pub fields: crate::landing::site::Site,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -31,7 +31,7 @@ record!(LandingSiteUpdate {
 #[allow(deprecated)]
 impl LandingSiteUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<LandingSiteUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::landing::site::Site>) -> Self {
         LandingSiteUpdate {
             scope: None,
             id: id.into(),
@@ -40,41 +40,3 @@ impl LandingSiteUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct LandingSiteUpdateFields {
-    /// `TITLE` (`string`).
-    pub title: Option<String>,
-    /// `CODE` (`string`).
-    pub code: Option<String>,
-    /// `TYPE` (`string`).
-    pub type_: Option<String>,
-    /// `DOMAIN_ID` (`integer | string`).
-    pub domain_id: Option<Numeric>,
-    /// `DESCRIPTION` (`string`).
-    pub description: Option<String>,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `LANDING_ID_INDEX` (`integer`).
-    pub landing_id_index: Option<Numeric>,
-    /// `LANDING_ID_404` (`integer`).
-    pub landing_id_404: Option<Numeric>,
-    /// `LANDING_ID_503` (`integer`).
-    pub landing_id_503: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(LandingSiteUpdateFields {
-    opt title: "TITLE" => with_title(String),
-    opt code: "CODE" => with_code(String),
-    opt type_: "TYPE" => with_type(String),
-    opt domain_id: "DOMAIN_ID" => with_domain_id(Numeric),
-    opt description: "DESCRIPTION" => with_description(String),
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt landing_id_index: "LANDING_ID_INDEX" => with_landing_id_index(Numeric),
-    opt landing_id_404: "LANDING_ID_404" => with_landing_id_404(Numeric),
-    opt landing_id_503: "LANDING_ID_503" => with_landing_id_503(Numeric),
-});

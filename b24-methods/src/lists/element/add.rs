@@ -21,7 +21,7 @@ pub struct ListsElementAdd {
     /// `ELEMENT_CODE` (`string`), required.
     pub element_code: String,
     /// `FIELDS` (`array`), required.
-    pub fields: Vec<ListsElementAddFields>,
+    pub fields: Vec<crate::lists::element::ListsElement>,
     /// `IBLOCK_SECTION_ID` (`integer`).
     pub iblock_section_id: Option<Numeric>,
     /// `LIST_ELEMENT_URL` (`string`).
@@ -48,7 +48,7 @@ impl ListsElementAdd {
         iblock_id: impl Into<Numeric>,
         iblock_code: impl Into<String>,
         element_code: impl Into<String>,
-        fields: impl Into<Vec<ListsElementAddFields>>,
+        fields: impl Into<Vec<crate::lists::element::ListsElement>>,
     ) -> Self {
         ListsElementAdd {
             iblock_type_id: iblock_type_id.into(),
@@ -58,35 +58,6 @@ impl ListsElementAdd {
             fields: fields.into(),
             iblock_section_id: None,
             list_element_url: None,
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct ListsElementAddFields {
-    /// `NAME` (`string`), required.
-    pub name: String,
-    /// `PROPERTY_PropertyId`.
-    pub property_property_id: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(ListsElementAddFields {
-    req name: "NAME",
-    opt property_property_id: "PROPERTY_PropertyId" => with_property_property_id(Value),
-});
-
-#[allow(deprecated)]
-impl ListsElementAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        ListsElementAddFields {
-            name: name.into(),
-            property_property_id: None,
             extra: Map::new(),
         }
     }

@@ -8,3 +8,25 @@ pub mod delete;
 pub mod get;
 #[cfg(feature = "lists")]
 pub mod update;
+
+#[cfg(feature = "lists")]
+use crate::wire::*;
+
+#[cfg(feature = "lists")]
+/// A `lists.element` entity, shared by `lists.element.add`, `lists.element.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct ListsElement {
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `PROPERTY_PropertyId`.
+    pub property_property_id: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "lists")]
+record!(ListsElement {
+    opt name: "NAME" => with_name(String),
+    opt property_property_id: "PROPERTY_PropertyId" => with_property_property_id(Value),
+});

@@ -23,7 +23,7 @@ pub struct ListsElementUpdate {
     /// `ELEMENT_CODE` (`string`).
     pub element_code: Option<String>,
     /// `FIELDS` (`array`), required.
-    pub fields: ListsElementUpdateFields,
+    pub fields: crate::lists::element::ListsElement,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -44,7 +44,7 @@ impl ListsElementUpdate {
         iblock_type_id: impl Into<String>,
         iblock_id: impl Into<Numeric>,
         element_id: impl Into<Numeric>,
-        fields: impl Into<ListsElementUpdateFields>,
+        fields: impl Into<crate::lists::element::ListsElement>,
     ) -> Self {
         ListsElementUpdate {
             iblock_type_id: iblock_type_id.into(),
@@ -53,35 +53,6 @@ impl ListsElementUpdate {
             element_id: element_id.into(),
             element_code: None,
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct ListsElementUpdateFields {
-    /// `NAME` (`string`), required.
-    pub name: String,
-    /// `PROPERTY_PropertyId`.
-    pub property_property_id: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(ListsElementUpdateFields {
-    req name: "NAME",
-    opt property_property_id: "PROPERTY_PropertyId" => with_property_property_id(Value),
-});
-
-#[allow(deprecated)]
-impl ListsElementUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        ListsElementUpdateFields {
-            name: name.into(),
-            property_property_id: None,
             extra: Map::new(),
         }
     }

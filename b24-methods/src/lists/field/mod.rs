@@ -10,3 +10,64 @@ pub mod get;
 pub mod type_;
 #[cfg(feature = "lists")]
 pub mod update;
+
+#[cfg(feature = "lists")]
+use crate::wire::*;
+
+#[cfg(feature = "lists")]
+/// A `lists.field` entity, shared by `lists.field.add`, `lists.field.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct ListsField {
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `TYPE` (`string`).
+    pub type_: Option<String>,
+    /// `IS_REQUIRED` (`string`).
+    pub is_required: Option<String>,
+    /// `MULTIPLE` (`string`).
+    pub multiple: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `DEFAULT_VALUE`.
+    pub default_value: Option<Value>,
+    /// `LIST` (`array`).
+    pub list: Option<Value>,
+    /// `LIST_TEXT_VALUES` (`string`).
+    pub list_text_values: Option<String>,
+    /// `LIST_DEF` (`array`).
+    pub list_def: Option<Vec<Value>>,
+    /// `CODE` (`string`).
+    pub code: Option<String>,
+    /// `SETTINGS` (`array`).
+    pub settings: Option<Value>,
+    /// `USER_TYPE_SETTINGS` (`array`).
+    pub user_type_settings: Option<Vec<Value>>,
+    /// `ROW_COUNT` (`integer`).
+    pub row_count: Option<Numeric>,
+    /// `COL_COUNT` (`integer`).
+    pub col_count: Option<Numeric>,
+    /// `LINK_IBLOCK_ID` (`integer`).
+    pub link_iblock_id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "lists")]
+record!(ListsField {
+    opt name: "NAME" => with_name(String),
+    opt type_: "TYPE" => with_type(String),
+    opt is_required: "IS_REQUIRED" => with_is_required(String),
+    opt multiple: "MULTIPLE" => with_multiple(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt default_value: "DEFAULT_VALUE" => with_default_value(Value),
+    opt list: "LIST" => with_list(Value),
+    opt list_text_values: "LIST_TEXT_VALUES" => with_list_text_values(String),
+    opt list_def: "LIST_DEF" => with_list_def(Vec<Value>),
+    opt code: "CODE" => with_code(String),
+    opt settings: "SETTINGS" => with_settings(Value),
+    opt user_type_settings: "USER_TYPE_SETTINGS" => with_user_type_settings(Vec<Value>),
+    opt row_count: "ROW_COUNT" => with_row_count(Numeric),
+    opt col_count: "COL_COUNT" => with_col_count(Numeric),
+    opt link_iblock_id: "LINK_IBLOCK_ID" => with_link_iblock_id(Numeric),
+});

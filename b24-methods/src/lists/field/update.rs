@@ -19,7 +19,7 @@ pub struct ListsFieldUpdate {
     /// `IBLOCK_CODE` (`string`), required.
     pub iblock_code: String,
     /// `FIELDS` (`array`), required.
-    pub fields: Vec<ListsFieldUpdateFields>,
+    pub fields: Vec<crate::lists::field::ListsField>,
     /// `FIELD_ID` (`string`), required.
     pub field_id: String,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -41,7 +41,7 @@ impl ListsFieldUpdate {
         iblock_type_id: impl Into<String>,
         iblock_id: impl Into<Numeric>,
         iblock_code: impl Into<String>,
-        fields: impl Into<Vec<ListsFieldUpdateFields>>,
+        fields: impl Into<Vec<crate::lists::field::ListsField>>,
         field_id: impl Into<String>,
     ) -> Self {
         ListsFieldUpdate {
@@ -50,87 +50,6 @@ impl ListsFieldUpdate {
             iblock_code: iblock_code.into(),
             fields: fields.into(),
             field_id: field_id.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct ListsFieldUpdateFields {
-    /// `NAME` (`string`), required.
-    pub name: String,
-    /// `TYPE` (`string`), required.
-    pub type_: String,
-    /// `IS_REQUIRED` (`string`).
-    pub is_required: Option<String>,
-    /// `MULTIPLE` (`string`).
-    pub multiple: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `DEFAULT_VALUE`.
-    pub default_value: Option<Value>,
-    /// `LIST` (`array`).
-    pub list: Option<Vec<Value>>,
-    /// `LIST_TEXT_VALUES` (`string`).
-    pub list_text_values: Option<String>,
-    /// `LIST_DEF` (`array`).
-    pub list_def: Option<Vec<Value>>,
-    /// `CODE` (`string`).
-    pub code: Option<String>,
-    /// `SETTINGS` (`array`).
-    pub settings: Option<Vec<Value>>,
-    /// `USER_TYPE_SETTINGS` (`array`).
-    pub user_type_settings: Option<Vec<Value>>,
-    /// `ROW_COUNT` (`integer`).
-    pub row_count: Option<Numeric>,
-    /// `COL_COUNT` (`integer`).
-    pub col_count: Option<Numeric>,
-    /// `LINK_IBLOCK_ID` (`integer`).
-    pub link_iblock_id: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(ListsFieldUpdateFields {
-    req name: "NAME",
-    req type_: "TYPE",
-    opt is_required: "IS_REQUIRED" => with_is_required(String),
-    opt multiple: "MULTIPLE" => with_multiple(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt default_value: "DEFAULT_VALUE" => with_default_value(Value),
-    opt list: "LIST" => with_list(Vec<Value>),
-    opt list_text_values: "LIST_TEXT_VALUES" => with_list_text_values(String),
-    opt list_def: "LIST_DEF" => with_list_def(Vec<Value>),
-    opt code: "CODE" => with_code(String),
-    opt settings: "SETTINGS" => with_settings(Vec<Value>),
-    opt user_type_settings: "USER_TYPE_SETTINGS" => with_user_type_settings(Vec<Value>),
-    opt row_count: "ROW_COUNT" => with_row_count(Numeric),
-    opt col_count: "COL_COUNT" => with_col_count(Numeric),
-    opt link_iblock_id: "LINK_IBLOCK_ID" => with_link_iblock_id(Numeric),
-});
-
-#[allow(deprecated)]
-impl ListsFieldUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>, type_: impl Into<String>) -> Self {
-        ListsFieldUpdateFields {
-            name: name.into(),
-            type_: type_.into(),
-            is_required: None,
-            multiple: None,
-            sort: None,
-            default_value: None,
-            list: None,
-            list_text_values: None,
-            list_def: None,
-            code: None,
-            settings: None,
-            user_type_settings: None,
-            row_count: None,
-            col_count: None,
-            link_iblock_id: None,
             extra: Map::new(),
         }
     }

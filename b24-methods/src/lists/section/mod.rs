@@ -9,3 +9,49 @@ pub mod delete;
 pub mod get;
 #[cfg(feature = "lists")]
 pub mod update;
+
+#[cfg(feature = "lists")]
+use crate::wire::*;
+
+#[cfg(feature = "lists")]
+/// A `lists.section` entity, shared by `lists.section.add`, `lists.section.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct ListsSection {
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `EXTERNAL_ID` (`string`).
+    pub external_id: Option<String>,
+    /// `XML_ID` (`string`).
+    pub xml_id: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `ACTIVE` (`string`).
+    pub active: Option<String>,
+    /// `PICTURE` (`array`).
+    pub picture: Option<Vec<Value>>,
+    /// `DESCRIPTION` (`string`).
+    pub description: Option<String>,
+    /// `DESCRIPTION_TYPE` (`string`).
+    pub description_type: Option<String>,
+    /// `DETAIL_PICTURE` (`array`).
+    pub detail_picture: Option<Vec<Value>>,
+    /// `SECTION_PROPERTY` (`array`).
+    pub section_property: Option<Vec<Value>>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "lists")]
+record!(ListsSection {
+    opt name: "NAME" => with_name(String),
+    opt external_id: "EXTERNAL_ID" => with_external_id(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt active: "ACTIVE" => with_active(String),
+    opt picture: "PICTURE" => with_picture(Vec<Value>),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt description_type: "DESCRIPTION_TYPE" => with_description_type(String),
+    opt detail_picture: "DETAIL_PICTURE" => with_detail_picture(Vec<Value>),
+    opt section_property: "SECTION_PROPERTY" => with_section_property(Vec<Value>),
+});

@@ -23,7 +23,7 @@ pub struct ListsSectionUpdate {
     /// `SECTION_CODE` (`string`), required.
     pub section_code: String,
     /// `FIELDS` (`array`), required.
-    pub fields: Vec<ListsSectionUpdateFields>,
+    pub fields: Vec<crate::lists::section::ListsSection>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -46,7 +46,7 @@ impl ListsSectionUpdate {
         iblock_code: impl Into<String>,
         section_id: impl Into<Numeric>,
         section_code: impl Into<String>,
-        fields: impl Into<Vec<ListsSectionUpdateFields>>,
+        fields: impl Into<Vec<crate::lists::section::ListsSection>>,
     ) -> Self {
         ListsSectionUpdate {
             iblock_type_id: iblock_type_id.into(),
@@ -55,67 +55,6 @@ impl ListsSectionUpdate {
             section_id: section_id.into(),
             section_code: section_code.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct ListsSectionUpdateFields {
-    /// `NAME` (`string`), required.
-    pub name: String,
-    /// `EXTERNAL_ID` (`string`).
-    pub external_id: Option<String>,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `ACTIVE` (`string`).
-    pub active: Option<String>,
-    /// `PICTURE` (`array`).
-    pub picture: Option<Vec<Value>>,
-    /// `DESCRIPTION` (`string`).
-    pub description: Option<String>,
-    /// `DESCRIPTION_TYPE` (`string`).
-    pub description_type: Option<String>,
-    /// `DETAIL_PICTURE` (`array`).
-    pub detail_picture: Option<Vec<Value>>,
-    /// `SECTION_PROPERTY` (`array`).
-    pub section_property: Option<Vec<Value>>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(ListsSectionUpdateFields {
-    req name: "NAME",
-    opt external_id: "EXTERNAL_ID" => with_external_id(String),
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt active: "ACTIVE" => with_active(String),
-    opt picture: "PICTURE" => with_picture(Vec<Value>),
-    opt description: "DESCRIPTION" => with_description(String),
-    opt description_type: "DESCRIPTION_TYPE" => with_description_type(String),
-    opt detail_picture: "DETAIL_PICTURE" => with_detail_picture(Vec<Value>),
-    opt section_property: "SECTION_PROPERTY" => with_section_property(Vec<Value>),
-});
-
-#[allow(deprecated)]
-impl ListsSectionUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        ListsSectionUpdateFields {
-            name: name.into(),
-            external_id: None,
-            xml_id: None,
-            sort: None,
-            active: None,
-            picture: None,
-            description: None,
-            description_type: None,
-            detail_picture: None,
-            section_property: None,
             extra: Map::new(),
         }
     }

@@ -18,7 +18,7 @@ pub struct RpaCommentAdd {
     /// `itemId` (`integer`).
     pub item_id: Option<Numeric>,
     /// `fields` (`object`).
-    pub fields: Option<RpaCommentAddFields>,
+    pub fields: Option<crate::rpa::comment::RpaComment>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -26,22 +26,5 @@ pub struct RpaCommentAdd {
 record!(RpaCommentAdd {
     opt type_id: "typeId" => with_type_id(Numeric),
     opt item_id: "itemId" => with_item_id(Numeric),
-    opt fields: "fields" => with_fields(RpaCommentAddFields),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct RpaCommentAddFields {
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `files` (`array`).
-    pub files: Option<Vec<Value>>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(RpaCommentAddFields {
-    opt description: "description" => with_description(String),
-    opt files: "files" => with_files(Vec<Value>),
+    opt fields: "fields" => with_fields(crate::rpa::comment::RpaComment),
 });

@@ -7,3 +7,25 @@ pub mod add;
 pub mod delete;
 #[cfg(feature = "rpa")]
 pub mod update;
+
+#[cfg(feature = "rpa")]
+use crate::wire::*;
+
+#[cfg(feature = "rpa")]
+/// A `rpa.comment` entity, shared by `rpa.comment.add`, `rpa.comment.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RpaComment {
+    /// `description` (`string|integer`).
+    pub description: Option<Numeric>,
+    /// `files` (`array|integer`).
+    pub files: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "rpa")]
+record!(RpaComment {
+    opt description: "description" => with_description(Numeric),
+    opt files: "files" => with_files(Value),
+});

@@ -16,29 +16,12 @@ pub struct RpaCommentUpdate {
     /// `id` (`integer`).
     pub id: Option<Numeric>,
     /// `fields` (`object`).
-    pub fields: Option<RpaCommentUpdateFields>,
+    pub fields: Option<crate::rpa::comment::RpaComment>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 record!(RpaCommentUpdate {
     opt id: "id" => with_id(Numeric),
-    opt fields: "fields" => with_fields(RpaCommentUpdateFields),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct RpaCommentUpdateFields {
-    /// `description` (`integer`).
-    pub description: Option<Numeric>,
-    /// `files` (`integer`).
-    pub files: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(RpaCommentUpdateFields {
-    opt description: "description" => with_description(Numeric),
-    opt files: "files" => with_files(Numeric),
+    opt fields: "fields" => with_fields(crate::rpa::comment::RpaComment),
 });

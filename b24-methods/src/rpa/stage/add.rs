@@ -14,7 +14,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct RpaStageAdd {
     /// `fields` (`object`), required.
-    pub fields: RpaStageAddFields,
+    pub fields: crate::rpa::stage::Stage,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -26,54 +26,9 @@ record!(RpaStageAdd {
 #[allow(deprecated)]
 impl RpaStageAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<RpaStageAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::rpa::stage::Stage>) -> Self {
         RpaStageAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct RpaStageAddFields {
-    /// `name`, required.
-    pub name: Value,
-    /// `typeId`, required.
-    pub type_id: Value,
-    /// `code`.
-    pub code: Option<Value>,
-    /// `color`.
-    pub color: Option<Value>,
-    /// `sort`.
-    pub sort: Option<Value>,
-    /// `semantic`.
-    pub semantic: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(RpaStageAddFields {
-    req name: "name",
-    req type_id: "typeId",
-    opt code: "code" => with_code(Value),
-    opt color: "color" => with_color(Value),
-    opt sort: "sort" => with_sort(Value),
-    opt semantic: "semantic" => with_semantic(Value),
-});
-
-#[allow(deprecated)]
-impl RpaStageAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<Value>, type_id: impl Into<Value>) -> Self {
-        RpaStageAddFields {
-            name: name.into(),
-            type_id: type_id.into(),
-            code: None,
-            color: None,
-            sort: None,
-            semantic: None,
             extra: Map::new(),
         }
     }

@@ -11,3 +11,37 @@ pub mod get;
 pub mod list_for_type;
 #[cfg(feature = "rpa")]
 pub mod update;
+
+#[cfg(feature = "rpa")]
+use crate::wire::*;
+
+#[cfg(feature = "rpa")]
+/// A `rpa.stage` entity, shared by `rpa.stage.add`, `rpa.stage.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Stage {
+    /// `name`.
+    pub name: Option<Value>,
+    /// `typeId`.
+    pub type_id: Option<Value>,
+    /// `code`.
+    pub code: Option<Value>,
+    /// `color`.
+    pub color: Option<Value>,
+    /// `sort`.
+    pub sort: Option<Value>,
+    /// `semantic`.
+    pub semantic: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "rpa")]
+record!(Stage {
+    opt name: "name" => with_name(Value),
+    opt type_id: "typeId" => with_type_id(Value),
+    opt code: "code" => with_code(Value),
+    opt color: "color" => with_color(Value),
+    opt sort: "sort" => with_sort(Value),
+    opt semantic: "semantic" => with_semantic(Value),
+});

@@ -16,38 +16,12 @@ pub struct RpaStageUpdate {
     /// `id` (`integer`).
     pub id: Option<Numeric>,
     /// `fields` (`array`).
-    pub fields: Option<Vec<RpaStageUpdateFields>>,
+    pub fields: Option<Vec<crate::rpa::stage::Stage>>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 record!(RpaStageUpdate {
     opt id: "id" => with_id(Numeric),
-    opt fields: "fields" => with_fields(Vec<RpaStageUpdateFields>),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct RpaStageUpdateFields {
-    /// `name`.
-    pub name: Option<Value>,
-    /// `code`.
-    pub code: Option<Value>,
-    /// `color`.
-    pub color: Option<Value>,
-    /// `sort`.
-    pub sort: Option<Value>,
-    /// `semantic`.
-    pub semantic: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(RpaStageUpdateFields {
-    opt name: "name" => with_name(Value),
-    opt code: "code" => with_code(Value),
-    opt color: "color" => with_color(Value),
-    opt sort: "sort" => with_sort(Value),
-    opt semantic: "semantic" => with_semantic(Value),
+    opt fields: "fields" => with_fields(Vec<crate::rpa::stage::Stage>),
 });

@@ -18,7 +18,7 @@ pub struct RpaTimelineAdd {
     /// `itemId` (`integer`).
     pub item_id: Option<Numeric>,
     /// `fields` (`object`).
-    pub fields: Option<RpaTimelineAddFields>,
+    pub fields: Option<crate::rpa::timeline::Timeline>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -26,22 +26,5 @@ pub struct RpaTimelineAdd {
 record!(RpaTimelineAdd {
     opt type_id: "typeId" => with_type_id(Numeric),
     opt item_id: "itemId" => with_item_id(Numeric),
-    opt fields: "fields" => with_fields(RpaTimelineAddFields),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct RpaTimelineAddFields {
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(RpaTimelineAddFields {
-    opt title: "title" => with_title(String),
-    opt description: "description" => with_description(String),
+    opt fields: "fields" => with_fields(crate::rpa::timeline::Timeline),
 });

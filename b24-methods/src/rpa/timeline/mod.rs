@@ -11,3 +11,25 @@ pub mod list_for_item;
 pub mod update;
 #[cfg(feature = "rpa")]
 pub mod update_is_fixed;
+
+#[cfg(feature = "rpa")]
+use crate::wire::*;
+
+#[cfg(feature = "rpa")]
+/// A `rpa.timeline` entity, shared by `rpa.timeline.add`, `rpa.timeline.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Timeline {
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "rpa")]
+record!(Timeline {
+    opt title: "title" => with_title(String),
+    opt description: "description" => with_description(String),
+});

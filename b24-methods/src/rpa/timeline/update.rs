@@ -16,29 +16,12 @@ pub struct RpaTimelineUpdate {
     /// `id` (`integer`).
     pub id: Option<Numeric>,
     /// `fields` (`object`).
-    pub fields: Option<RpaTimelineUpdateFields>,
+    pub fields: Option<crate::rpa::timeline::Timeline>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 record!(RpaTimelineUpdate {
     opt id: "id" => with_id(Numeric),
-    opt fields: "fields" => with_fields(RpaTimelineUpdateFields),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct RpaTimelineUpdateFields {
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(RpaTimelineUpdateFields {
-    opt title: "title" => with_title(String),
-    opt description: "description" => with_description(String),
+    opt fields: "fields" => with_fields(crate::rpa::timeline::Timeline),
 });

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SaleBasketitemAdd {
     /// `fields` (`object`), required.
-    pub fields: SaleBasketitemAddFields,
+    pub fields: crate::sale::basketitem::Basketitem,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,115 +25,9 @@ record!(SaleBasketitemAdd {
 #[allow(deprecated)]
 impl SaleBasketitemAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SaleBasketitemAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::basketitem::Basketitem>) -> Self {
         SaleBasketitemAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SaleBasketitemAddFields {
-    /// `orderId` (`sale_order.id`), required.
-    pub order_id: Numeric,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `productId` (`catalog_product.id`), required.
-    pub productid: Numeric,
-    /// `price` (`double`).
-    pub price: Option<Decimal>,
-    /// `basePrice` (`double`).
-    pub base_price: Option<Decimal>,
-    /// `discountPrice` (`double`).
-    pub discount_price: Option<Decimal>,
-    /// `currency` (`crm_currency.CURRENCY`), required.
-    pub currency: String,
-    /// `customPrice` (`string`).
-    pub custom_price: Option<String>,
-    /// `quantity` (`double`), required.
-    pub quantity: Decimal,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `weight` (`integer`).
-    pub weight: Option<Numeric>,
-    /// `dimensions` (`string`).
-    pub dimensions: Option<String>,
-    /// `measureCode` (`catalog_measure.code`).
-    pub measure_code: Option<Value>,
-    /// `measureName` (`catalog_measure.symbol`).
-    pub measure_name: Option<Value>,
-    /// `canBuy` (`string`).
-    pub can_buy: Option<String>,
-    /// `vatRate` (`double`).
-    pub vat_rate: Option<Decimal>,
-    /// `vatIncluded` (`string`).
-    pub vat_included: Option<String>,
-    /// `catalogXmlId` (`string`).
-    pub catalog_xml_id: Option<String>,
-    /// `productXmlId` (`string`).
-    pub product_xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleBasketitemAddFields {
-    req order_id: "orderId",
-    opt sort: "sort" => with_sort(Numeric),
-    req productid: "productId",
-    opt price: "price" => with_price(Decimal),
-    opt base_price: "basePrice" => with_base_price(Decimal),
-    opt discount_price: "discountPrice" => with_discount_price(Decimal),
-    req currency: "currency",
-    opt custom_price: "customPrice" => with_custom_price(String),
-    req quantity: "quantity",
-    opt xml_id: "xmlId" => with_xml_id(String),
-    opt name: "name" => with_name(String),
-    opt weight: "weight" => with_weight(Numeric),
-    opt dimensions: "dimensions" => with_dimensions(String),
-    opt measure_code: "measureCode" => with_measure_code(Value),
-    opt measure_name: "measureName" => with_measure_name(Value),
-    opt can_buy: "canBuy" => with_can_buy(String),
-    opt vat_rate: "vatRate" => with_vat_rate(Decimal),
-    opt vat_included: "vatIncluded" => with_vat_included(String),
-    opt catalog_xml_id: "catalogXmlId" => with_catalog_xml_id(String),
-    opt product_xml_id: "productXmlId" => with_product_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SaleBasketitemAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        order_id: impl Into<Numeric>,
-        productid: impl Into<Numeric>,
-        currency: impl Into<String>,
-        quantity: impl Into<Decimal>,
-    ) -> Self {
-        SaleBasketitemAddFields {
-            order_id: order_id.into(),
-            sort: None,
-            productid: productid.into(),
-            price: None,
-            base_price: None,
-            discount_price: None,
-            currency: currency.into(),
-            custom_price: None,
-            quantity: quantity.into(),
-            xml_id: None,
-            name: None,
-            weight: None,
-            dimensions: None,
-            measure_code: None,
-            measure_name: None,
-            can_buy: None,
-            vat_rate: None,
-            vat_included: None,
-            catalog_xml_id: None,
-            product_xml_id: None,
             extra: Map::new(),
         }
     }

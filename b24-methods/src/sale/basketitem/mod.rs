@@ -19,3 +19,79 @@ pub mod list;
 pub mod update;
 #[cfg(feature = "sale")]
 pub mod update_catalog_product;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.basketitem` entity, shared by `sale.basketitem.add`, `sale.basketitem.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Basketitem {
+    /// `orderId` (`sale_order.id`).
+    pub order_id: Option<Numeric>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `productid` (`catalog_product.id`).
+    pub productid: Option<Numeric>,
+    /// `price` (`double`).
+    pub price: Option<Decimal>,
+    /// `basePrice` (`double`).
+    pub base_price: Option<Decimal>,
+    /// `discountPrice` (`double`).
+    pub discount_price: Option<Decimal>,
+    /// `currency` (`crm_currency.CURRENCY`).
+    pub currency: Option<String>,
+    /// `customPrice` (`string`).
+    pub custom_price: Option<String>,
+    /// `quantity` (`double`).
+    pub quantity: Option<Decimal>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `weight` (`integer`).
+    pub weight: Option<Numeric>,
+    /// `dimensions` (`string`).
+    pub dimensions: Option<String>,
+    /// `measureCode` (`catalog_measure.code`).
+    pub measure_code: Option<Value>,
+    /// `measureName` (`catalog_measure.symbol`).
+    pub measure_name: Option<Value>,
+    /// `canBuy` (`string`).
+    pub can_buy: Option<String>,
+    /// `vatRate` (`double`).
+    pub vat_rate: Option<Decimal>,
+    /// `vatIncluded` (`string`).
+    pub vat_included: Option<String>,
+    /// `catalogXmlId` (`string`).
+    pub catalog_xml_id: Option<String>,
+    /// `productXmlId` (`string`).
+    pub product_xml_id: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(Basketitem {
+    opt order_id: "orderId" => with_order_id(Numeric),
+    opt sort: "sort" => with_sort(Numeric),
+    opt productid: "productid" => with_productid(Numeric),
+    opt price: "price" => with_price(Decimal),
+    opt base_price: "basePrice" => with_base_price(Decimal),
+    opt discount_price: "discountPrice" => with_discount_price(Decimal),
+    opt currency: "currency" => with_currency(String),
+    opt custom_price: "customPrice" => with_custom_price(String),
+    opt quantity: "quantity" => with_quantity(Decimal),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt name: "name" => with_name(String),
+    opt weight: "weight" => with_weight(Numeric),
+    opt dimensions: "dimensions" => with_dimensions(String),
+    opt measure_code: "measureCode" => with_measure_code(Value),
+    opt measure_name: "measureName" => with_measure_name(Value),
+    opt can_buy: "canBuy" => with_can_buy(String),
+    opt vat_rate: "vatRate" => with_vat_rate(Decimal),
+    opt vat_included: "vatIncluded" => with_vat_included(String),
+    opt catalog_xml_id: "catalogXmlId" => with_catalog_xml_id(String),
+    opt product_xml_id: "productXmlId" => with_product_xml_id(String),
+});

@@ -15,7 +15,7 @@ pub struct SaleBasketitemUpdate {
     /// `id` (`sale_basket_item.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SaleBasketitemUpdateFields,
+    pub fields: crate::sale::basketitem::Basketitem,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,10 @@ record!(SaleBasketitemUpdate {
 #[allow(deprecated)]
 impl SaleBasketitemUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<SaleBasketitemUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::sale::basketitem::Basketitem>,
+    ) -> Self {
         SaleBasketitemUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -36,65 +39,6 @@ impl SaleBasketitemUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct SaleBasketitemUpdateFields {
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `price` (`double`).
-    pub price: Option<Numeric>,
-    /// `basePrice` (`double`).
-    pub base_price: Option<Numeric>,
-    /// `discountPrice` (`double`).
-    pub discount_price: Option<Numeric>,
-    /// `quantity` (`double`).
-    pub quantity: Option<Numeric>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `weight` (`integer`).
-    pub weight: Option<Numeric>,
-    /// `dimensions` (`string`).
-    pub dimensions: Option<String>,
-    /// `measureCode` (`catalog_measure.code`).
-    pub measure_code: Option<Value>,
-    /// `measureName` (`catalog_measure.symbol`).
-    pub measure_name: Option<Value>,
-    /// `canBuy` (`string`).
-    pub can_buy: Option<String>,
-    /// `vatRate` (`double`).
-    pub vat_rate: Option<Numeric>,
-    /// `vatIncluded` (`string`).
-    pub vat_included: Option<String>,
-    /// `catalogXmlId` (`string`).
-    pub catalog_xml_id: Option<String>,
-    /// `productXmlId` (`string`).
-    pub product_xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleBasketitemUpdateFields {
-    opt sort: "sort" => with_sort(Numeric),
-    opt price: "price" => with_price(Numeric),
-    opt base_price: "basePrice" => with_base_price(Numeric),
-    opt discount_price: "discountPrice" => with_discount_price(Numeric),
-    opt quantity: "quantity" => with_quantity(Numeric),
-    opt xml_id: "xmlId" => with_xml_id(String),
-    opt name: "name" => with_name(String),
-    opt weight: "weight" => with_weight(Numeric),
-    opt dimensions: "dimensions" => with_dimensions(String),
-    opt measure_code: "measureCode" => with_measure_code(Value),
-    opt measure_name: "measureName" => with_measure_name(Value),
-    opt can_buy: "canBuy" => with_can_buy(String),
-    opt vat_rate: "vatRate" => with_vat_rate(Numeric),
-    opt vat_included: "vatIncluded" => with_vat_included(String),
-    opt catalog_xml_id: "catalogXmlId" => with_catalog_xml_id(String),
-    opt product_xml_id: "productXmlId" => with_product_xml_id(String),
-});
 
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SaleBasketpropertiesAdd {
     /// `fields` (`object`), required.
-    pub fields: SaleBasketpropertiesAddFields,
+    pub fields: crate::sale::basketproperties::Basketproperties,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,59 +25,9 @@ record!(SaleBasketpropertiesAdd {
 #[allow(deprecated)]
 impl SaleBasketpropertiesAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SaleBasketpropertiesAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::basketproperties::Basketproperties>) -> Self {
         SaleBasketpropertiesAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SaleBasketpropertiesAddFields {
-    /// `basketId` (`sale_basket_item.id`), required.
-    pub basket_id: Numeric,
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `value` (`string`), required.
-    pub value: String,
-    /// `code` (`string`), required.
-    pub code: String,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleBasketpropertiesAddFields {
-    req basket_id: "basketId",
-    req name: "name",
-    req value: "value",
-    req code: "code",
-    opt sort: "sort" => with_sort(Numeric),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SaleBasketpropertiesAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        basket_id: impl Into<Numeric>,
-        name: impl Into<String>,
-        value: impl Into<String>,
-        code: impl Into<String>,
-    ) -> Self {
-        SaleBasketpropertiesAddFields {
-            basket_id: basket_id.into(),
-            name: name.into(),
-            value: value.into(),
-            code: code.into(),
-            sort: None,
-            xml_id: None,
             extra: Map::new(),
         }
     }

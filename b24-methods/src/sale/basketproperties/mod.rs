@@ -13,3 +13,37 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "sale")]
 pub mod update;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.basketproperties` entity, shared by `sale.basketproperties.add`, `sale.basketproperties.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Basketproperties {
+    /// `basketId` (`sale_basket_item.id`).
+    pub basket_id: Option<Numeric>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `value` (`string`).
+    pub value: Option<String>,
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(Basketproperties {
+    opt basket_id: "basketId" => with_basket_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt value: "value" => with_value(String),
+    opt code: "code" => with_code(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
+});

@@ -15,7 +15,7 @@ pub struct SaleBasketpropertiesUpdate {
     /// `id` (`sale_basket_item_property.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SaleBasketpropertiesUpdateFields,
+    pub fields: crate::sale::basketproperties::Basketproperties,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl SaleBasketpropertiesUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<SaleBasketpropertiesUpdateFields>,
+        fields: impl Into<crate::sale::basketproperties::Basketproperties>,
     ) -> Self {
         SaleBasketpropertiesUpdate {
             id: id.into(),
@@ -39,32 +39,6 @@ impl SaleBasketpropertiesUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct SaleBasketpropertiesUpdateFields {
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `value` (`string`).
-    pub value: Option<String>,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleBasketpropertiesUpdateFields {
-    opt name: "name" => with_name(String),
-    opt value: "value" => with_value(String),
-    opt code: "code" => with_code(String),
-    opt sort: "sort" => with_sort(Numeric),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
 
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.cashbox.list`.
-#[b24_method("sale.cashbox.list", scope = "cashbox", response = Vec<Value>, read_only, list)]
+#[b24_method("sale.cashbox.list", scope = "cashbox", response = Vec<crate::sale::cashbox::Cashbox>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleCashboxList {

@@ -11,3 +11,70 @@ pub mod handler;
 pub mod list;
 #[cfg(feature = "cashbox")]
 pub mod update;
+
+#[cfg(feature = "cashbox")]
+use crate::wire::*;
+
+#[cfg(feature = "cashbox")]
+/// A `sale.cashbox` entity, shared by `sale.cashbox.list`, `sale.cashbox.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Cashbox {
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `EMAIL` (`string`).
+    pub email: Option<String>,
+    /// `OFD` (`string`).
+    pub ofd: Option<String>,
+    /// `OFD_SETTINGS` (`object`).
+    pub ofd_settings: Option<CashboxOfdSettings>,
+    /// `NUMBER_KKM` (`string`).
+    pub number_kkm: Option<String>,
+    /// `ACTIVE` (`string`).
+    pub active: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `USE_OFFLINE` (`string`).
+    pub use_offline: Option<String>,
+    /// `SETTINGS` (`object`).
+    pub settings: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "cashbox")]
+record!(Cashbox {
+    opt name: "NAME" => with_name(String),
+    opt email: "EMAIL" => with_email(String),
+    opt ofd: "OFD" => with_ofd(String),
+    opt ofd_settings: "OFD_SETTINGS" => with_ofd_settings(CashboxOfdSettings),
+    opt number_kkm: "NUMBER_KKM" => with_number_kkm(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt use_offline: "USE_OFFLINE" => with_use_offline(String),
+    opt settings: "SETTINGS" => with_settings(Value),
+});
+
+#[cfg(feature = "cashbox")]
+/// `OFD_SETTINGS` (parameter).
+///
+/// Also documented, as name patterns kept in `extra`: `Settings for all OFDs`, `Additional settings for OFD.RU`, `Additional settings for YARUS OFD`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CashboxOfdSettings {
+    /// `OFD_MODE` (`object`).
+    pub ofd_mode: Option<Value>,
+    /// `SELLER_INFO` (`object`).
+    pub seller_info: Option<Value>,
+    /// `AUTH` (`object`).
+    pub auth: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "cashbox")]
+record!(CashboxOfdSettings {
+    opt ofd_mode: "OFD_MODE" => with_ofd_mode(Value),
+    opt seller_info: "SELLER_INFO" => with_seller_info(Value),
+    opt auth: "AUTH" => with_auth(Value),
+});

@@ -15,7 +15,7 @@ pub struct SaleCashboxUpdate {
     /// `ID` (`sale_cashbox.ID`), required.
     pub id: Numeric,
     /// `FIELDS` (`object`), required.
-    pub fields: SaleCashboxUpdateFields,
+    pub fields: crate::sale::cashbox::Cashbox,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,7 @@ record!(SaleCashboxUpdate {
 #[allow(deprecated)]
 impl SaleCashboxUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<SaleCashboxUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::sale::cashbox::Cashbox>) -> Self {
         SaleCashboxUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -36,63 +36,3 @@ impl SaleCashboxUpdate {
         }
     }
 }
-
-/// `OFD_SETTINGS` (parameter).
-///
-/// Also documented, as name patterns kept in `extra`: `Settings for all OFDs`, `Additional settings for OFD.RU`, `Additional settings for YARUS OFD`.
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct SaleCashboxUpdateFieldsOfdSettings {
-    /// `OFD_MODE` (`object`).
-    pub ofd_mode: Option<Value>,
-    /// `SELLER_INFO` (`object`).
-    pub seller_info: Option<Value>,
-    /// `AUTH` (`object`).
-    pub auth: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleCashboxUpdateFieldsOfdSettings {
-    opt ofd_mode: "OFD_MODE" => with_ofd_mode(Value),
-    opt seller_info: "SELLER_INFO" => with_seller_info(Value),
-    opt auth: "AUTH" => with_auth(Value),
-});
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct SaleCashboxUpdateFields {
-    /// `NAME` (`string`).
-    pub name: Option<String>,
-    /// `EMAIL` (`string`).
-    pub email: Option<String>,
-    /// `OFD` (`string`).
-    pub ofd: Option<String>,
-    /// `OFD_SETTINGS` (`object`).
-    pub ofd_settings: Option<SaleCashboxUpdateFieldsOfdSettings>,
-    /// `NUMBER_KKM` (`string`).
-    pub number_kkm: Option<String>,
-    /// `ACTIVE` (`string`).
-    pub active: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `USE_OFFLINE` (`string`).
-    pub use_offline: Option<String>,
-    /// `SETTINGS` (`object`).
-    pub settings: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleCashboxUpdateFields {
-    opt name: "NAME" => with_name(String),
-    opt email: "EMAIL" => with_email(String),
-    opt ofd: "OFD" => with_ofd(String),
-    opt ofd_settings: "OFD_SETTINGS" => with_ofd_settings(SaleCashboxUpdateFieldsOfdSettings),
-    opt number_kkm: "NUMBER_KKM" => with_number_kkm(String),
-    opt active: "ACTIVE" => with_active(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt use_offline: "USE_OFFLINE" => with_use_offline(String),
-    opt settings: "SETTINGS" => with_settings(Value),
-});

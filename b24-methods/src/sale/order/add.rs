@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SaleOrderAdd {
     /// `fields` (`object`), required.
-    pub fields: SaleOrderAddFields,
+    pub fields: crate::sale::order::Order,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,150 +25,9 @@ record!(SaleOrderAdd {
 #[allow(deprecated)]
 impl SaleOrderAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SaleOrderAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::order::Order>) -> Self {
         SaleOrderAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SaleOrderAddFields {
-    /// `lid` (`string`), required.
-    pub lid: String,
-    /// `personTypeId` (`sale_person_type.id`), required.
-    pub person_type_id: Numeric,
-    /// `currency` (`string`), required.
-    pub currency: String,
-    /// `price` (`double`).
-    pub price: Option<Decimal>,
-    /// `discountValue` (`double`).
-    pub discount_value: Option<Decimal>,
-    /// `statusId` (`sale_status.id`).
-    pub status_id: Option<Numeric>,
-    /// `empStatusId` (`user.id`).
-    pub emp_status_id: Option<Numeric>,
-    /// `dateInsert` (`datetime`).
-    pub date_insert: Option<DateTime>,
-    /// `marked` (`string`).
-    pub marked: Option<String>,
-    /// `empMarkedId` (`user.id`).
-    pub emp_marked_id: Option<Numeric>,
-    /// `reasonMarked` (`string`).
-    pub reason_marked: Option<String>,
-    /// `userDescription` (`string`).
-    pub user_description: Option<String>,
-    /// `additionalInfo` (`string`).
-    pub additional_info: Option<String>,
-    /// `comments` (`string`).
-    pub comments: Option<String>,
-    /// `responsibleId` (`user.id`).
-    pub responsible_id: Option<Numeric>,
-    /// `recurringId` (`integer`).
-    pub recurring_id: Option<Numeric>,
-    /// `lockedBy` (`user.id`).
-    pub locked_by: Option<Numeric>,
-    /// `recountFlag` (`string`).
-    pub recount_flag: Option<String>,
-    /// `affiliateId` (`integer`).
-    pub affiliate_id: Option<Numeric>,
-    /// `updated1c` (`string`).
-    pub updated1c: Option<String>,
-    /// `orderTopic` (`string`).
-    pub order_topic: Option<String>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// `id1c` (`string`).
-    pub id1c: Option<String>,
-    /// `version1c` (`string`).
-    pub version1c: Option<String>,
-    /// `externalOrder` (`string`).
-    pub external_order: Option<String>,
-    /// `canceled` (`string`).
-    pub canceled: Option<String>,
-    /// `empCanceledId` (`user.id`).
-    pub emp_canceled_id: Option<Numeric>,
-    /// `reasonCanceled` (`string`).
-    pub reason_canceled: Option<String>,
-    /// `userId` (`user.id`).
-    pub user_id: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleOrderAddFields {
-    req lid: "lid",
-    req person_type_id: "personTypeId",
-    req currency: "currency",
-    opt price: "price" => with_price(Decimal),
-    opt discount_value: "discountValue" => with_discount_value(Decimal),
-    opt status_id: "statusId" => with_status_id(Numeric),
-    opt emp_status_id: "empStatusId" => with_emp_status_id(Numeric),
-    opt date_insert: "dateInsert" => with_date_insert(DateTime),
-    opt marked: "marked" => with_marked(String),
-    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
-    opt reason_marked: "reasonMarked" => with_reason_marked(String),
-    opt user_description: "userDescription" => with_user_description(String),
-    opt additional_info: "additionalInfo" => with_additional_info(String),
-    opt comments: "comments" => with_comments(String),
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
-    opt recurring_id: "recurringId" => with_recurring_id(Numeric),
-    opt locked_by: "lockedBy" => with_locked_by(Numeric),
-    opt recount_flag: "recountFlag" => with_recount_flag(String),
-    opt affiliate_id: "affiliateId" => with_affiliate_id(Numeric),
-    opt updated1c: "updated1c" => with_updated1c(String),
-    opt order_topic: "orderTopic" => with_order_topic(String),
-    opt xml_id: "xmlId" => with_xml_id(String),
-    opt id1c: "id1c" => with_id1c(String),
-    opt version1c: "version1c" => with_version1c(String),
-    opt external_order: "externalOrder" => with_external_order(String),
-    opt canceled: "canceled" => with_canceled(String),
-    opt emp_canceled_id: "empCanceledId" => with_emp_canceled_id(Numeric),
-    opt reason_canceled: "reasonCanceled" => with_reason_canceled(String),
-    opt user_id: "userId" => with_user_id(Numeric),
-});
-
-#[allow(deprecated)]
-impl SaleOrderAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        lid: impl Into<String>,
-        person_type_id: impl Into<Numeric>,
-        currency: impl Into<String>,
-    ) -> Self {
-        SaleOrderAddFields {
-            lid: lid.into(),
-            person_type_id: person_type_id.into(),
-            currency: currency.into(),
-            price: None,
-            discount_value: None,
-            status_id: None,
-            emp_status_id: None,
-            date_insert: None,
-            marked: None,
-            emp_marked_id: None,
-            reason_marked: None,
-            user_description: None,
-            additional_info: None,
-            comments: None,
-            responsible_id: None,
-            recurring_id: None,
-            locked_by: None,
-            recount_flag: None,
-            affiliate_id: None,
-            updated1c: None,
-            order_topic: None,
-            xml_id: None,
-            id1c: None,
-            version1c: None,
-            external_order: None,
-            canceled: None,
-            emp_canceled_id: None,
-            reason_canceled: None,
-            user_id: None,
             extra: Map::new(),
         }
     }
@@ -179,7 +38,7 @@ impl SaleOrderAddFields {
 #[non_exhaustive]
 pub struct SaleOrderAddResult {
     /// `order` (`sale_order`).
-    pub order: Option<Value>,
+    pub order: Option<crate::sale::order::Order>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

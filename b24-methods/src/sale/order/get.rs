@@ -38,7 +38,7 @@ impl SaleOrderGet {
 #[non_exhaustive]
 pub struct SaleOrderGetResult {
     /// `order` (`sale_order`).
-    pub order: Option<Value>,
+    pub order: Option<crate::sale::order::Order>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

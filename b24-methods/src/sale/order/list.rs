@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.order.list`.
-#[b24_method("sale.order.list", scope = "sale", response = SaleOrderListResult, read_only, list = "orders", item = Value)]
+#[b24_method("sale.order.list", scope = "sale", response = SaleOrderListResult, read_only, list = "orders", item = crate::sale::order::Order)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleOrderList {
@@ -36,7 +36,7 @@ record!(SaleOrderList {
 #[non_exhaustive]
 pub struct SaleOrderListResult {
     /// `orders` (`sale_order[]`).
-    pub orders: Option<Vec<Value>>,
+    pub orders: Option<Vec<crate::sale::order::Order>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

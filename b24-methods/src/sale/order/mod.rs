@@ -13,3 +13,118 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "sale")]
 pub mod update;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.order` entity, shared by `sale.order.get`, `sale.order.list`, `sale.order.add`, `sale.order.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Order {
+    /// `lid` (`string`).
+    pub lid: Option<String>,
+    /// `personTypeId` (`sale_person_type.id`).
+    pub person_type_id: Option<Numeric>,
+    /// `currency` (`string`).
+    pub currency: Option<String>,
+    /// `price` (`double`).
+    pub price: Option<Decimal>,
+    /// `discountValue` (`double`).
+    pub discount_value: Option<Decimal>,
+    /// `statusId` (`sale_status.id`).
+    pub status_id: Option<Numeric>,
+    /// `empStatusId` (`user.id`).
+    pub emp_status_id: Option<Numeric>,
+    /// `dateInsert` (`datetime`).
+    pub date_insert: Option<DateTime>,
+    /// `marked` (`string`).
+    pub marked: Option<String>,
+    /// `empMarkedId` (`user.id`).
+    pub emp_marked_id: Option<Numeric>,
+    /// `reasonMarked` (`string`).
+    pub reason_marked: Option<String>,
+    /// `userDescription` (`string`).
+    pub user_description: Option<String>,
+    /// `additionalInfo` (`string`).
+    pub additional_info: Option<String>,
+    /// `comments` (`string`).
+    pub comments: Option<String>,
+    /// `responsibleId` (`user.id`).
+    pub responsible_id: Option<Numeric>,
+    /// `recurringId` (`integer`).
+    pub recurring_id: Option<Numeric>,
+    /// `lockedBy` (`user.id`).
+    pub locked_by: Option<Numeric>,
+    /// `recountFlag` (`string`).
+    pub recount_flag: Option<String>,
+    /// `affiliateId` (`integer`).
+    pub affiliate_id: Option<Numeric>,
+    /// `updated1c` (`string`).
+    pub updated1c: Option<String>,
+    /// `orderTopic` (`string`).
+    pub order_topic: Option<String>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// `id1c` (`string`).
+    pub id1c: Option<String>,
+    /// `version1c` (`string`).
+    pub version1c: Option<String>,
+    /// `externalOrder` (`string`).
+    pub external_order: Option<String>,
+    /// `canceled` (`string`).
+    pub canceled: Option<String>,
+    /// `empCanceledId` (`user.id`).
+    pub emp_canceled_id: Option<Numeric>,
+    /// `reasonCanceled` (`string`).
+    pub reason_canceled: Option<String>,
+    /// `userId` (`user.id`).
+    pub user_id: Option<Numeric>,
+    /// `companyId` (`integer`).
+    pub company_id: Option<Numeric>,
+    /// `dateStatus` (`datetime`).
+    pub date_status: Option<DateTime>,
+    /// `dateUpdate` (`datetime`).
+    pub date_update: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(Order {
+    opt lid: "lid" => with_lid(String),
+    opt person_type_id: "personTypeId" => with_person_type_id(Numeric),
+    opt currency: "currency" => with_currency(String),
+    opt price: "price" => with_price(Decimal),
+    opt discount_value: "discountValue" => with_discount_value(Decimal),
+    opt status_id: "statusId" => with_status_id(Numeric),
+    opt emp_status_id: "empStatusId" => with_emp_status_id(Numeric),
+    opt date_insert: "dateInsert" => with_date_insert(DateTime),
+    opt marked: "marked" => with_marked(String),
+    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
+    opt reason_marked: "reasonMarked" => with_reason_marked(String),
+    opt user_description: "userDescription" => with_user_description(String),
+    opt additional_info: "additionalInfo" => with_additional_info(String),
+    opt comments: "comments" => with_comments(String),
+    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt recurring_id: "recurringId" => with_recurring_id(Numeric),
+    opt locked_by: "lockedBy" => with_locked_by(Numeric),
+    opt recount_flag: "recountFlag" => with_recount_flag(String),
+    opt affiliate_id: "affiliateId" => with_affiliate_id(Numeric),
+    opt updated1c: "updated1c" => with_updated1c(String),
+    opt order_topic: "orderTopic" => with_order_topic(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt id1c: "id1c" => with_id1c(String),
+    opt version1c: "version1c" => with_version1c(String),
+    opt external_order: "externalOrder" => with_external_order(String),
+    opt canceled: "canceled" => with_canceled(String),
+    opt emp_canceled_id: "empCanceledId" => with_emp_canceled_id(Numeric),
+    opt reason_canceled: "reasonCanceled" => with_reason_canceled(String),
+    opt user_id: "userId" => with_user_id(Numeric),
+    opt company_id: "companyId" => with_company_id(Numeric),
+    opt date_status: "dateStatus" => with_date_status(DateTime),
+    opt date_update: "dateUpdate" => with_date_update(DateTime),
+    opt id: "id" => with_id(Numeric),
+});

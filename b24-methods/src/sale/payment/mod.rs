@@ -13,3 +13,133 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "sale")]
 pub mod update;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.payment` entity, shared by `sale.payment.add`, `sale.payment.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Payment {
+    /// `orderId` (`sale_order.id`).
+    pub order_id: Option<Numeric>,
+    /// `paySystemId` (`sale_paysystem.id`).
+    pub pay_system_id: Option<Numeric>,
+    /// `paid` (`string`).
+    pub paid: Option<String>,
+    /// `datePaid` (`datetime`).
+    pub date_paid: Option<DateTime>,
+    /// `empPaidId` (`user.id`).
+    pub emp_paid_id: Option<Numeric>,
+    /// `psStatus` (`string`).
+    pub ps_status: Option<String>,
+    /// `psStatusCode` (`string`).
+    pub ps_status_code: Option<String>,
+    /// `psStatusDescription` (`string`).
+    pub ps_status_description: Option<String>,
+    /// `psStatusMessage` (`string`).
+    pub ps_status_message: Option<String>,
+    /// `psSum` (`double`).
+    pub ps_sum: Option<Decimal>,
+    /// `psCurrency` (`string`).
+    pub ps_currency: Option<String>,
+    /// `psResponseDate` (`datetime`).
+    pub ps_response_date: Option<DateTime>,
+    /// `payVoucherNum` (`string`).
+    pub pay_voucher_num: Option<String>,
+    /// `payVoucherDate` (`datetime`).
+    pub pay_voucher_date: Option<DateTime>,
+    /// `datePayBefore` (`datetime`).
+    pub date_pay_before: Option<DateTime>,
+    /// `dateBill` (`datetime`).
+    pub date_bill: Option<DateTime>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// `sum` (`double`).
+    pub sum: Option<Decimal>,
+    /// `companyId` (`integer`).
+    pub company_id: Option<Numeric>,
+    /// `payReturnNum` (`string`).
+    pub pay_return_num: Option<String>,
+    /// `priceCod` (`double`).
+    pub price_cod: Option<Decimal>,
+    /// `payReturnDate` (`date`).
+    pub pay_return_date: Option<DateTime>,
+    /// `empReturnId` (`user.id`).
+    pub emp_return_id: Option<Numeric>,
+    /// `payReturnComment` (`string`).
+    pub pay_return_comment: Option<String>,
+    /// `responsibleId` (`user.id`).
+    pub responsible_id: Option<Numeric>,
+    /// `empResponsibleId` (`user.id`).
+    pub emp_responsible_id: Option<Numeric>,
+    /// `isReturn` (`string`).
+    pub is_return: Option<String>,
+    /// `comments` (`string`).
+    pub comments: Option<String>,
+    /// `updated1c` (`string`).
+    pub updated1c: Option<String>,
+    /// `id1c` (`string`).
+    pub id1c: Option<String>,
+    /// `version1c` (`string`).
+    pub version1c: Option<String>,
+    /// `externalPayment` (`string`).
+    pub external_payment: Option<String>,
+    /// `psInvoiceId` (`string`).
+    pub ps_invoice_id: Option<Numeric>,
+    /// `marked` (`string`).
+    pub marked: Option<String>,
+    /// `reasonMarked` (`string`).
+    pub reason_marked: Option<String>,
+    /// `empMarkedId` (`user.id`).
+    pub emp_marked_id: Option<Numeric>,
+    /// `dateResponsibleId` (`datetime`).
+    pub date_responsible_id: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(Payment {
+    opt order_id: "orderId" => with_order_id(Numeric),
+    opt pay_system_id: "paySystemId" => with_pay_system_id(Numeric),
+    opt paid: "paid" => with_paid(String),
+    opt date_paid: "datePaid" => with_date_paid(DateTime),
+    opt emp_paid_id: "empPaidId" => with_emp_paid_id(Numeric),
+    opt ps_status: "psStatus" => with_ps_status(String),
+    opt ps_status_code: "psStatusCode" => with_ps_status_code(String),
+    opt ps_status_description: "psStatusDescription" => with_ps_status_description(String),
+    opt ps_status_message: "psStatusMessage" => with_ps_status_message(String),
+    opt ps_sum: "psSum" => with_ps_sum(Decimal),
+    opt ps_currency: "psCurrency" => with_ps_currency(String),
+    opt ps_response_date: "psResponseDate" => with_ps_response_date(DateTime),
+    opt pay_voucher_num: "payVoucherNum" => with_pay_voucher_num(String),
+    opt pay_voucher_date: "payVoucherDate" => with_pay_voucher_date(DateTime),
+    opt date_pay_before: "datePayBefore" => with_date_pay_before(DateTime),
+    opt date_bill: "dateBill" => with_date_bill(DateTime),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt sum: "sum" => with_sum(Decimal),
+    opt company_id: "companyId" => with_company_id(Numeric),
+    opt pay_return_num: "payReturnNum" => with_pay_return_num(String),
+    opt price_cod: "priceCod" => with_price_cod(Decimal),
+    opt pay_return_date: "payReturnDate" => with_pay_return_date(DateTime),
+    opt emp_return_id: "empReturnId" => with_emp_return_id(Numeric),
+    opt pay_return_comment: "payReturnComment" => with_pay_return_comment(String),
+    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt emp_responsible_id: "empResponsibleId" => with_emp_responsible_id(Numeric),
+    opt is_return: "isReturn" => with_is_return(String),
+    opt comments: "comments" => with_comments(String),
+    opt updated1c: "updated1c" => with_updated1c(String),
+    opt id1c: "id1c" => with_id1c(String),
+    opt version1c: "version1c" => with_version1c(String),
+    opt external_payment: "externalPayment" => with_external_payment(String),
+    opt ps_invoice_id: "psInvoiceId" => with_ps_invoice_id(Numeric),
+    opt marked: "marked" => with_marked(String),
+    opt reason_marked: "reasonMarked" => with_reason_marked(String),
+    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
+    opt date_responsible_id: "dateResponsibleId" => with_date_responsible_id(DateTime),
+    opt id: "id" => with_id(Numeric),
+});

@@ -15,7 +15,7 @@ pub struct SalePaymentUpdate {
     /// `id` (`sale_order_payment.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SalePaymentUpdateFields,
+    pub fields: crate::sale::payment::Payment,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,171 +28,10 @@ record!(SalePaymentUpdate {
 #[allow(deprecated)]
 impl SalePaymentUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<SalePaymentUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::sale::payment::Payment>) -> Self {
         SalePaymentUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SalePaymentUpdateFields {
-    /// `paySystemId` (`sale_paysystem.id`), required.
-    pub pay_system_id: Numeric,
-    /// `paid` (`string`).
-    pub paid: Option<String>,
-    /// `datePaid` (`datetime`).
-    pub date_paid: Option<DateTime>,
-    /// `empPaidId` (`user.id`).
-    pub emp_paid_id: Option<Numeric>,
-    /// `psStatus` (`string`).
-    pub ps_status: Option<String>,
-    /// `psStatusCode` (`string`).
-    pub ps_status_code: Option<String>,
-    /// `psStatusDescription` (`string`).
-    pub ps_status_description: Option<String>,
-    /// `psStatusMessage` (`string`).
-    pub ps_status_message: Option<String>,
-    /// `psSum` (`double`).
-    pub ps_sum: Option<Decimal>,
-    /// `psCurrency` (`string`).
-    pub ps_currency: Option<String>,
-    /// `psResponseDate` (`datetime`).
-    pub ps_response_date: Option<DateTime>,
-    /// `payVoucherNum` (`string`).
-    pub pay_voucher_num: Option<String>,
-    /// `payVoucherDate` (`datetime`).
-    pub pay_voucher_date: Option<DateTime>,
-    /// `datePayBefore` (`datetime`).
-    pub date_pay_before: Option<DateTime>,
-    /// `dateBill` (`datetime`).
-    pub date_bill: Option<DateTime>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// `sum` (`double`).
-    pub sum: Option<Decimal>,
-    /// `companyId` (`integer`).
-    pub company_id: Option<Numeric>,
-    /// `payReturnNum` (`string`).
-    pub pay_return_num: Option<String>,
-    /// `priceCod` (`double`).
-    pub price_cod: Option<Decimal>,
-    /// `payReturnDate` (`date`).
-    pub pay_return_date: Option<DateTime>,
-    /// `empReturnId` (`user.id`).
-    pub emp_return_id: Option<Numeric>,
-    /// `payReturnComment` (`string`).
-    pub pay_return_comment: Option<String>,
-    /// `responsibleId` (`user.id`).
-    pub responsible_id: Option<Numeric>,
-    /// `empResponsibleId` (`user.id`).
-    pub emp_responsible_id: Option<Numeric>,
-    /// `isReturn` (`string`).
-    pub is_return: Option<String>,
-    /// `comments` (`string`).
-    pub comments: Option<String>,
-    /// `updated1c` (`string`).
-    pub updated1c: Option<String>,
-    /// `id1c` (`string`).
-    pub id1c: Option<String>,
-    /// `version1c` (`string`).
-    pub version1c: Option<String>,
-    /// `externalPayment` (`string`).
-    pub external_payment: Option<String>,
-    /// `psInvoiceId` (`string`).
-    pub ps_invoice_id: Option<Numeric>,
-    /// `marked` (`string`).
-    pub marked: Option<String>,
-    /// `reasonMarked` (`string`).
-    pub reason_marked: Option<String>,
-    /// `empMarkedId` (`user.id`).
-    pub emp_marked_id: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePaymentUpdateFields {
-    req pay_system_id: "paySystemId",
-    opt paid: "paid" => with_paid(String),
-    opt date_paid: "datePaid" => with_date_paid(DateTime),
-    opt emp_paid_id: "empPaidId" => with_emp_paid_id(Numeric),
-    opt ps_status: "psStatus" => with_ps_status(String),
-    opt ps_status_code: "psStatusCode" => with_ps_status_code(String),
-    opt ps_status_description: "psStatusDescription" => with_ps_status_description(String),
-    opt ps_status_message: "psStatusMessage" => with_ps_status_message(String),
-    opt ps_sum: "psSum" => with_ps_sum(Decimal),
-    opt ps_currency: "psCurrency" => with_ps_currency(String),
-    opt ps_response_date: "psResponseDate" => with_ps_response_date(DateTime),
-    opt pay_voucher_num: "payVoucherNum" => with_pay_voucher_num(String),
-    opt pay_voucher_date: "payVoucherDate" => with_pay_voucher_date(DateTime),
-    opt date_pay_before: "datePayBefore" => with_date_pay_before(DateTime),
-    opt date_bill: "dateBill" => with_date_bill(DateTime),
-    opt xml_id: "xmlId" => with_xml_id(String),
-    opt sum: "sum" => with_sum(Decimal),
-    opt company_id: "companyId" => with_company_id(Numeric),
-    opt pay_return_num: "payReturnNum" => with_pay_return_num(String),
-    opt price_cod: "priceCod" => with_price_cod(Decimal),
-    opt pay_return_date: "payReturnDate" => with_pay_return_date(DateTime),
-    opt emp_return_id: "empReturnId" => with_emp_return_id(Numeric),
-    opt pay_return_comment: "payReturnComment" => with_pay_return_comment(String),
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
-    opt emp_responsible_id: "empResponsibleId" => with_emp_responsible_id(Numeric),
-    opt is_return: "isReturn" => with_is_return(String),
-    opt comments: "comments" => with_comments(String),
-    opt updated1c: "updated1c" => with_updated1c(String),
-    opt id1c: "id1c" => with_id1c(String),
-    opt version1c: "version1c" => with_version1c(String),
-    opt external_payment: "externalPayment" => with_external_payment(String),
-    opt ps_invoice_id: "psInvoiceId" => with_ps_invoice_id(Numeric),
-    opt marked: "marked" => with_marked(String),
-    opt reason_marked: "reasonMarked" => with_reason_marked(String),
-    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
-});
-
-#[allow(deprecated)]
-impl SalePaymentUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(pay_system_id: impl Into<Numeric>) -> Self {
-        SalePaymentUpdateFields {
-            pay_system_id: pay_system_id.into(),
-            paid: None,
-            date_paid: None,
-            emp_paid_id: None,
-            ps_status: None,
-            ps_status_code: None,
-            ps_status_description: None,
-            ps_status_message: None,
-            ps_sum: None,
-            ps_currency: None,
-            ps_response_date: None,
-            pay_voucher_num: None,
-            pay_voucher_date: None,
-            date_pay_before: None,
-            date_bill: None,
-            xml_id: None,
-            sum: None,
-            company_id: None,
-            pay_return_num: None,
-            price_cod: None,
-            pay_return_date: None,
-            emp_return_id: None,
-            pay_return_comment: None,
-            responsible_id: None,
-            emp_responsible_id: None,
-            is_return: None,
-            comments: None,
-            updated1c: None,
-            id1c: None,
-            version1c: None,
-            external_payment: None,
-            ps_invoice_id: None,
-            marked: None,
-            reason_marked: None,
-            emp_marked_id: None,
             extra: Map::new(),
         }
     }

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SalePaymentItemShipmentAdd {
     /// `fields` (`object`), required.
-    pub fields: SalePaymentItemShipmentAddFields,
+    pub fields: crate::sale::payment_item_shipment::PaymentItemShipment,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,42 +25,9 @@ record!(SalePaymentItemShipmentAdd {
 #[allow(deprecated)]
 impl SalePaymentItemShipmentAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SalePaymentItemShipmentAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::payment_item_shipment::PaymentItemShipment>) -> Self {
         SalePaymentItemShipmentAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SalePaymentItemShipmentAddFields {
-    /// `shipmentId` (`sale_order_shipment.id`), required.
-    pub shipment_id: Numeric,
-    /// `paymentId` (`sale_order_payment.id`), required.
-    pub payment_id: Numeric,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePaymentItemShipmentAddFields {
-    req shipment_id: "shipmentId",
-    req payment_id: "paymentId",
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SalePaymentItemShipmentAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(shipment_id: impl Into<Numeric>, payment_id: impl Into<Numeric>) -> Self {
-        SalePaymentItemShipmentAddFields {
-            shipment_id: shipment_id.into(),
-            payment_id: payment_id.into(),
-            xml_id: None,
             extra: Map::new(),
         }
     }

@@ -13,3 +13,28 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "sale")]
 pub mod update;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.paymentItemShipment` entity, shared by `sale.paymentItemShipment.add`, `sale.paymentItemShipment.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct PaymentItemShipment {
+    /// `shipmentId` (`sale_order_shipment.id`).
+    pub shipment_id: Option<Numeric>,
+    /// `paymentId` (`sale_order_payment.id`).
+    pub payment_id: Option<Numeric>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(PaymentItemShipment {
+    opt shipment_id: "shipmentId" => with_shipment_id(Numeric),
+    opt payment_id: "paymentId" => with_payment_id(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
+});

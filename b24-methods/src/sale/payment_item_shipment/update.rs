@@ -15,7 +15,7 @@ pub struct SalePaymentItemShipmentUpdate {
     /// `id` (`sale_payment_item_shipment.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SalePaymentItemShipmentUpdateFields,
+    pub fields: crate::sale::payment_item_shipment::PaymentItemShipment,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl SalePaymentItemShipmentUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<SalePaymentItemShipmentUpdateFields>,
+        fields: impl Into<crate::sale::payment_item_shipment::PaymentItemShipment>,
     ) -> Self {
         SalePaymentItemShipmentUpdate {
             id: id.into(),
@@ -39,20 +39,6 @@ impl SalePaymentItemShipmentUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct SalePaymentItemShipmentUpdateFields {
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePaymentItemShipmentUpdateFields {
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
 
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

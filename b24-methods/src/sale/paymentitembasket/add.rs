@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SalePaymentitembasketAdd {
     /// `fields` (`object`), required.
-    pub fields: SalePaymentitembasketAddFields,
+    pub fields: crate::sale::paymentitembasket::Paymentitembasket,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,46 +25,9 @@ record!(SalePaymentitembasketAdd {
 #[allow(deprecated)]
 impl SalePaymentitembasketAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SalePaymentitembasketAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::paymentitembasket::Paymentitembasket>) -> Self {
         SalePaymentitembasketAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SalePaymentitembasketAddFields {
-    /// `paymentId` (`sale_order_payment.id`), required.
-    pub payment_id: Numeric,
-    /// `basketId` (`sale_basket_item.id`), required.
-    pub basket_id: Numeric,
-    /// `quantity` (`double`).
-    pub quantity: Option<Numeric>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePaymentitembasketAddFields {
-    req payment_id: "paymentId",
-    req basket_id: "basketId",
-    opt quantity: "quantity" => with_quantity(Numeric),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SalePaymentitembasketAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(payment_id: impl Into<Numeric>, basket_id: impl Into<Numeric>) -> Self {
-        SalePaymentitembasketAddFields {
-            payment_id: payment_id.into(),
-            basket_id: basket_id.into(),
-            quantity: None,
-            xml_id: None,
             extra: Map::new(),
         }
     }

@@ -15,7 +15,7 @@ pub struct SalePaymentitembasketUpdate {
     /// `id` (`sale_payment_item_basket.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SalePaymentitembasketUpdateFields,
+    pub fields: crate::sale::paymentitembasket::Paymentitembasket,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,40 +30,11 @@ impl SalePaymentitembasketUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<SalePaymentitembasketUpdateFields>,
+        fields: impl Into<crate::sale::paymentitembasket::Paymentitembasket>,
     ) -> Self {
         SalePaymentitembasketUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SalePaymentitembasketUpdateFields {
-    /// `quantity` (`double`), required.
-    pub quantity: Numeric,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePaymentitembasketUpdateFields {
-    req quantity: "quantity",
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SalePaymentitembasketUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(quantity: impl Into<Numeric>) -> Self {
-        SalePaymentitembasketUpdateFields {
-            quantity: quantity.into(),
-            xml_id: None,
             extra: Map::new(),
         }
     }

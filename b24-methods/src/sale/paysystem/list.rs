@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.paysystem.list`.
-#[b24_method("sale.paysystem.list", scope = "pay_system", response = Vec<Value>, read_only, list)]
+#[b24_method("sale.paysystem.list", scope = "pay_system", response = Vec<crate::sale::paysystem::Paysystem>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePaysystemList {

@@ -15,14 +15,14 @@ pub struct SalePaysystemUpdate {
     /// `ID` (`sale_paysystem.ID`), required.
     pub id: Numeric,
     /// `FIELDS` (`object`).
-    pub fields: Option<SalePaysystemUpdateFields>,
+    pub fields: Option<crate::sale::paysystem::Paysystem>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 record!(SalePaysystemUpdate {
     req id: "ID",
-    opt fields: "FIELDS" => with_fields(SalePaysystemUpdateFields),
+    opt fields: "FIELDS" => with_fields(crate::sale::paysystem::Paysystem),
 });
 
 #[allow(deprecated)]
@@ -36,38 +36,3 @@ impl SalePaysystemUpdate {
         }
     }
 }
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct SalePaysystemUpdateFields {
-    /// `NAME` (`string`).
-    pub name: Option<String>,
-    /// `DESCRIPTION` (`string`).
-    pub description: Option<String>,
-    /// `PERSON_TYPE_ID` (`sale_person_type.id`).
-    pub person_type_id: Option<Numeric>,
-    /// `BX_REST_HANDLER` (`sale_paysystem_handler.CODE`).
-    pub bx_rest_handler: Option<Value>,
-    /// `ACTIVE` (`string`).
-    pub active: Option<String>,
-    /// `LOGOTYPE` (`string`).
-    pub logotype: Option<String>,
-    /// `NEW_WINDOW` (`string`).
-    pub new_window: Option<String>,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePaysystemUpdateFields {
-    opt name: "NAME" => with_name(String),
-    opt description: "DESCRIPTION" => with_description(String),
-    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
-    opt bx_rest_handler: "BX_REST_HANDLER" => with_bx_rest_handler(Value),
-    opt active: "ACTIVE" => with_active(String),
-    opt logotype: "LOGOTYPE" => with_logotype(String),
-    opt new_window: "NEW_WINDOW" => with_new_window(String),
-    opt xml_id: "XML_ID" => with_xml_id(String),
-});

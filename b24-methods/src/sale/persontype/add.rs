@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SalePersontypeAdd {
     /// `fields` (`object`), required.
-    pub fields: SalePersontypeAddFields,
+    pub fields: crate::sale::persontype::Persontype,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,50 +25,9 @@ record!(SalePersontypeAdd {
 #[allow(deprecated)]
 impl SalePersontypeAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SalePersontypeAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::persontype::Persontype>) -> Self {
         SalePersontypeAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SalePersontypeAddFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `sort` (`string`).
-    pub sort: Option<String>,
-    /// `active` (`string`).
-    pub active: Option<String>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePersontypeAddFields {
-    req name: "name",
-    opt code: "code" => with_code(String),
-    opt sort: "sort" => with_sort(String),
-    opt active: "active" => with_active(String),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SalePersontypeAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        SalePersontypeAddFields {
-            name: name.into(),
-            code: None,
-            sort: None,
-            active: None,
-            xml_id: None,
             extra: Map::new(),
         }
     }

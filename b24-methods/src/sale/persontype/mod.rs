@@ -13,3 +13,34 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "sale")]
 pub mod update;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.persontype` entity, shared by `sale.persontype.add`, `sale.persontype.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Persontype {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `sort` (`string`).
+    pub sort: Option<String>,
+    /// `active` (`string`).
+    pub active: Option<String>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(Persontype {
+    opt name: "name" => with_name(String),
+    opt code: "code" => with_code(String),
+    opt sort: "sort" => with_sort(String),
+    opt active: "active" => with_active(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+});

@@ -15,7 +15,7 @@ pub struct SalePersontypeUpdate {
     /// `id` (`sale_person_type.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SalePersontypeUpdateFields,
+    pub fields: crate::sale::persontype::Persontype,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,51 +28,13 @@ record!(SalePersontypeUpdate {
 #[allow(deprecated)]
 impl SalePersontypeUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<SalePersontypeUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::sale::persontype::Persontype>,
+    ) -> Self {
         SalePersontypeUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SalePersontypeUpdateFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `sort` (`string`).
-    pub sort: Option<String>,
-    /// `active` (`string`).
-    pub active: Option<String>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePersontypeUpdateFields {
-    req name: "name",
-    opt code: "code" => with_code(String),
-    opt sort: "sort" => with_sort(String),
-    opt active: "active" => with_active(String),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SalePersontypeUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        SalePersontypeUpdateFields {
-            name: name.into(),
-            code: None,
-            sort: None,
-            active: None,
-            xml_id: None,
             extra: Map::new(),
         }
     }

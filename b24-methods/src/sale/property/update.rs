@@ -15,7 +15,7 @@ pub struct SalePropertyUpdate {
     /// `id` (`sale_order_property.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SalePropertyUpdateFields,
+    pub fields: crate::sale::property::Property,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,127 +28,10 @@ record!(SalePropertyUpdate {
 #[allow(deprecated)]
 impl SalePropertyUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<SalePropertyUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::sale::property::Property>) -> Self {
         SalePropertyUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SalePropertyUpdateFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `active` (`string`).
-    pub active: Option<String>,
-    /// `util` (`string`).
-    pub util: Option<String>,
-    /// `userProps` (`string`).
-    pub user_props: Option<String>,
-    /// `isFiltered` (`string`).
-    pub is_filtered: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `required` (`string`).
-    pub required: Option<String>,
-    /// `multiple` (`string`).
-    pub multiple: Option<String>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// `defaultValue` (`any`).
-    pub default_value: Option<Value>,
-    /// `settings` (`object`).
-    pub settings: Option<Value>,
-    /// `isProfileName` (`string`).
-    pub is_profile_name: Option<String>,
-    /// `isPayer` (`string`).
-    pub is_payer: Option<String>,
-    /// `isEmail` (`string`).
-    pub is_email: Option<String>,
-    /// `isPhone` (`string`).
-    pub is_phone: Option<String>,
-    /// `isZip` (`string`).
-    pub is_zip: Option<String>,
-    /// `isAddress` (`string`).
-    pub is_address: Option<String>,
-    /// `isLocation` (`string`).
-    pub is_location: Option<String>,
-    /// `isLocation4tax` (`string`).
-    pub is_location4tax: Option<String>,
-    /// `inputFieldLocation` (`string`).
-    pub input_field_location: Option<String>,
-    /// `isAddressFrom` (`string`).
-    pub is_address_from: Option<String>,
-    /// `isAddressTo` (`string`).
-    pub is_address_to: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePropertyUpdateFields {
-    req name: "name",
-    opt code: "code" => with_code(String),
-    opt active: "active" => with_active(String),
-    opt util: "util" => with_util(String),
-    opt user_props: "userProps" => with_user_props(String),
-    opt is_filtered: "isFiltered" => with_is_filtered(String),
-    opt sort: "sort" => with_sort(Numeric),
-    opt description: "description" => with_description(String),
-    opt required: "required" => with_required(String),
-    opt multiple: "multiple" => with_multiple(String),
-    opt xml_id: "xmlId" => with_xml_id(String),
-    opt default_value: "defaultValue" => with_default_value(Value),
-    opt settings: "settings" => with_settings(Value),
-    opt is_profile_name: "isProfileName" => with_is_profile_name(String),
-    opt is_payer: "isPayer" => with_is_payer(String),
-    opt is_email: "isEmail" => with_is_email(String),
-    opt is_phone: "isPhone" => with_is_phone(String),
-    opt is_zip: "isZip" => with_is_zip(String),
-    opt is_address: "isAddress" => with_is_address(String),
-    opt is_location: "isLocation" => with_is_location(String),
-    opt is_location4tax: "isLocation4tax" => with_is_location4tax(String),
-    opt input_field_location: "inputFieldLocation" => with_input_field_location(String),
-    opt is_address_from: "isAddressFrom" => with_is_address_from(String),
-    opt is_address_to: "isAddressTo" => with_is_address_to(String),
-});
-
-#[allow(deprecated)]
-impl SalePropertyUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        SalePropertyUpdateFields {
-            name: name.into(),
-            code: None,
-            active: None,
-            util: None,
-            user_props: None,
-            is_filtered: None,
-            sort: None,
-            description: None,
-            required: None,
-            multiple: None,
-            xml_id: None,
-            default_value: None,
-            settings: None,
-            is_profile_name: None,
-            is_payer: None,
-            is_email: None,
-            is_phone: None,
-            is_zip: None,
-            is_address: None,
-            is_location: None,
-            is_location4tax: None,
-            input_field_location: None,
-            is_address_from: None,
-            is_address_to: None,
             extra: Map::new(),
         }
     }

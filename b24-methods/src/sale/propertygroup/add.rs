@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SalePropertygroupAdd {
     /// `fields` (`object`), required.
-    pub fields: SalePropertygroupAddFields,
+    pub fields: crate::sale::propertygroup::Propertygroup,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,42 +25,9 @@ record!(SalePropertygroupAdd {
 #[allow(deprecated)]
 impl SalePropertygroupAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SalePropertygroupAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::propertygroup::Propertygroup>) -> Self {
         SalePropertygroupAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SalePropertygroupAddFields {
-    /// `personTypeId` (`sale_person_type.id`), required.
-    pub person_type_id: Numeric,
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePropertygroupAddFields {
-    req person_type_id: "personTypeId",
-    req name: "name",
-    opt sort: "sort" => with_sort(Numeric),
-});
-
-#[allow(deprecated)]
-impl SalePropertygroupAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(person_type_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
-        SalePropertygroupAddFields {
-            person_type_id: person_type_id.into(),
-            name: name.into(),
-            sort: None,
             extra: Map::new(),
         }
     }

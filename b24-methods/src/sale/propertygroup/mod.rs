@@ -13,3 +13,28 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "sale")]
 pub mod update;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.propertygroup` entity, shared by `sale.propertygroup.add`, `sale.propertygroup.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Propertygroup {
+    /// `personTypeId` (`sale_person_type.id`).
+    pub person_type_id: Option<Numeric>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(Propertygroup {
+    opt person_type_id: "personTypeId" => with_person_type_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt sort: "sort" => with_sort(Numeric),
+});

@@ -15,7 +15,7 @@ pub struct SalePropertygroupUpdate {
     /// `id` (`sale_order_property_group.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SalePropertygroupUpdateFields,
+    pub fields: crate::sale::propertygroup::Propertygroup,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,43 +28,13 @@ record!(SalePropertygroupUpdate {
 #[allow(deprecated)]
 impl SalePropertygroupUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<SalePropertygroupUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::sale::propertygroup::Propertygroup>,
+    ) -> Self {
         SalePropertygroupUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SalePropertygroupUpdateFields {
-    /// `personTypeId` (`sale_person_type.id`), required.
-    pub person_type_id: Numeric,
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePropertygroupUpdateFields {
-    req person_type_id: "personTypeId",
-    req name: "name",
-    opt sort: "sort" => with_sort(Numeric),
-});
-
-#[allow(deprecated)]
-impl SalePropertygroupUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(person_type_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
-        SalePropertygroupUpdateFields {
-            person_type_id: person_type_id.into(),
-            name: name.into(),
-            sort: None,
             extra: Map::new(),
         }
     }

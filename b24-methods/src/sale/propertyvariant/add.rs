@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SalePropertyvariantAdd {
     /// `fields` (`object`), required.
-    pub fields: SalePropertyvariantAddFields,
+    pub fields: crate::sale::propertyvariant::Propertyvariant,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,54 +25,9 @@ record!(SalePropertyvariantAdd {
 #[allow(deprecated)]
 impl SalePropertyvariantAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SalePropertyvariantAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::propertyvariant::Propertyvariant>) -> Self {
         SalePropertyvariantAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SalePropertyvariantAddFields {
-    /// `orderPropsId` (`sale_order_property.id`), required.
-    pub order_props_id: Numeric,
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `value` (`string`), required.
-    pub value: String,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePropertyvariantAddFields {
-    req order_props_id: "orderPropsId",
-    req name: "name",
-    req value: "value",
-    opt sort: "sort" => with_sort(Numeric),
-    opt description: "description" => with_description(String),
-});
-
-#[allow(deprecated)]
-impl SalePropertyvariantAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        order_props_id: impl Into<Numeric>,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        SalePropertyvariantAddFields {
-            order_props_id: order_props_id.into(),
-            name: name.into(),
-            value: value.into(),
-            sort: None,
-            description: None,
             extra: Map::new(),
         }
     }

@@ -13,3 +13,34 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "sale")]
 pub mod update;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.propertyvariant` entity, shared by `sale.propertyvariant.add`, `sale.propertyvariant.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Propertyvariant {
+    /// `orderPropsId` (`sale_order_property.id`).
+    pub order_props_id: Option<Numeric>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `value` (`string`).
+    pub value: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(Propertyvariant {
+    opt order_props_id: "orderPropsId" => with_order_props_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt value: "value" => with_value(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt description: "description" => with_description(String),
+});

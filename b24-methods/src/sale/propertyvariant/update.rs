@@ -15,7 +15,7 @@ pub struct SalePropertyvariantUpdate {
     /// `id` (`sale_order_property_variant.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SalePropertyvariantUpdateFields,
+    pub fields: crate::sale::propertyvariant::Propertyvariant,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,47 +28,13 @@ record!(SalePropertyvariantUpdate {
 #[allow(deprecated)]
 impl SalePropertyvariantUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<SalePropertyvariantUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::sale::propertyvariant::Propertyvariant>,
+    ) -> Self {
         SalePropertyvariantUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SalePropertyvariantUpdateFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `value` (`string`), required.
-    pub value: String,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePropertyvariantUpdateFields {
-    req name: "name",
-    req value: "value",
-    opt sort: "sort" => with_sort(Numeric),
-    opt description: "description" => with_description(String),
-});
-
-#[allow(deprecated)]
-impl SalePropertyvariantUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
-        SalePropertyvariantUpdateFields {
-            name: name.into(),
-            value: value.into(),
-            sort: None,
-            description: None,
             extra: Map::new(),
         }
     }

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SaleShipmentAdd {
     /// `fields` (`object`), required.
-    pub fields: SaleShipmentAddFields,
+    pub fields: crate::sale::shipment::Shipment,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,87 +25,9 @@ record!(SaleShipmentAdd {
 #[allow(deprecated)]
 impl SaleShipmentAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SaleShipmentAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::shipment::Shipment>) -> Self {
         SaleShipmentAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SaleShipmentAddFields {
-    /// `orderId` (`sale_order.id`), required.
-    pub order_id: Numeric,
-    /// `allowDelivery` (`string`), required.
-    pub allow_delivery: String,
-    /// `deducted` (`string`), required.
-    pub deducted: String,
-    /// `deliveryId` (`sale_delivery_service.id`), required.
-    pub delivery_id: Numeric,
-    /// `statusId` (`sale_status`).
-    pub status_id: Option<Numeric>,
-    /// `deliveryDocDate` (`datetime`).
-    pub delivery_doc_date: Option<DateTime>,
-    /// `deliveryDocNum` (`string`).
-    pub delivery_doc_num: Option<String>,
-    /// `trackingNumber` (`string`).
-    pub tracking_number: Option<String>,
-    /// `basePriceDelivery` (`double`).
-    pub base_price_delivery: Option<Numeric>,
-    /// `comments` (`string`).
-    pub comments: Option<String>,
-    /// `companyId` (`integer`).
-    pub company_id: Option<Numeric>,
-    /// `responsibleId` (`user`).
-    pub responsible_id: Option<Numeric>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleShipmentAddFields {
-    req order_id: "orderId",
-    req allow_delivery: "allowDelivery",
-    req deducted: "deducted",
-    req delivery_id: "deliveryId",
-    opt status_id: "statusId" => with_status_id(Numeric),
-    opt delivery_doc_date: "deliveryDocDate" => with_delivery_doc_date(DateTime),
-    opt delivery_doc_num: "deliveryDocNum" => with_delivery_doc_num(String),
-    opt tracking_number: "trackingNumber" => with_tracking_number(String),
-    opt base_price_delivery: "basePriceDelivery" => with_base_price_delivery(Numeric),
-    opt comments: "comments" => with_comments(String),
-    opt company_id: "companyId" => with_company_id(Numeric),
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SaleShipmentAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        order_id: impl Into<Numeric>,
-        allow_delivery: impl Into<String>,
-        deducted: impl Into<String>,
-        delivery_id: impl Into<Numeric>,
-    ) -> Self {
-        SaleShipmentAddFields {
-            order_id: order_id.into(),
-            allow_delivery: allow_delivery.into(),
-            deducted: deducted.into(),
-            delivery_id: delivery_id.into(),
-            status_id: None,
-            delivery_doc_date: None,
-            delivery_doc_num: None,
-            tracking_number: None,
-            base_price_delivery: None,
-            comments: None,
-            company_id: None,
-            responsible_id: None,
-            xml_id: None,
             extra: Map::new(),
         }
     }

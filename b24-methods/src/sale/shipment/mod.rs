@@ -13,3 +13,70 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "sale")]
 pub mod update;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.shipment` entity, shared by `sale.shipment.add`, `sale.shipment.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Shipment {
+    /// `orderId` (`sale_order.id`).
+    pub order_id: Option<Numeric>,
+    /// `allowDelivery` (`string`).
+    pub allow_delivery: Option<String>,
+    /// `deducted` (`string`).
+    pub deducted: Option<String>,
+    /// `deliveryId` (`sale_delivery_service.id|sale_delivery_service`).
+    pub delivery_id: Option<Value>,
+    /// `statusId` (`sale_status`).
+    pub status_id: Option<Numeric>,
+    /// `deliveryDocDate` (`datetime`).
+    pub delivery_doc_date: Option<DateTime>,
+    /// `deliveryDocNum` (`string`).
+    pub delivery_doc_num: Option<String>,
+    /// `trackingNumber` (`string`).
+    pub tracking_number: Option<String>,
+    /// `basePriceDelivery` (`double`).
+    pub base_price_delivery: Option<Numeric>,
+    /// `comments` (`string`).
+    pub comments: Option<String>,
+    /// `companyId` (`integer`).
+    pub company_id: Option<Numeric>,
+    /// `responsibleId` (`user`).
+    pub responsible_id: Option<Numeric>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// `priceDelivery` (`double`).
+    pub price_delivery: Option<Numeric>,
+    /// `dateInsert` (`datetime`).
+    pub date_insert: Option<DateTime>,
+    /// `dateResponsibleId` (`datetime`).
+    pub date_responsible_id: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(Shipment {
+    opt order_id: "orderId" => with_order_id(Numeric),
+    opt allow_delivery: "allowDelivery" => with_allow_delivery(String),
+    opt deducted: "deducted" => with_deducted(String),
+    opt delivery_id: "deliveryId" => with_delivery_id(Value),
+    opt status_id: "statusId" => with_status_id(Numeric),
+    opt delivery_doc_date: "deliveryDocDate" => with_delivery_doc_date(DateTime),
+    opt delivery_doc_num: "deliveryDocNum" => with_delivery_doc_num(String),
+    opt tracking_number: "trackingNumber" => with_tracking_number(String),
+    opt base_price_delivery: "basePriceDelivery" => with_base_price_delivery(Numeric),
+    opt comments: "comments" => with_comments(String),
+    opt company_id: "companyId" => with_company_id(Numeric),
+    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt price_delivery: "priceDelivery" => with_price_delivery(Numeric),
+    opt date_insert: "dateInsert" => with_date_insert(DateTime),
+    opt date_responsible_id: "dateResponsibleId" => with_date_responsible_id(DateTime),
+    opt id: "id" => with_id(Numeric),
+});

@@ -15,7 +15,7 @@ pub struct SaleShipmentUpdate {
     /// `id` (`sale_order_shipment.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SaleShipmentUpdateFields,
+    pub fields: crate::sale::shipment::Shipment,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,87 +28,10 @@ record!(SaleShipmentUpdate {
 #[allow(deprecated)]
 impl SaleShipmentUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<SaleShipmentUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::sale::shipment::Shipment>) -> Self {
         SaleShipmentUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SaleShipmentUpdateFields {
-    /// `allowDelivery` (`string`), required.
-    pub allow_delivery: String,
-    /// `deducted` (`string`), required.
-    pub deducted: String,
-    /// `deliveryId` (`sale_delivery_service`), required.
-    pub delivery_id: Numeric,
-    /// `statusId` (`sale_status`).
-    pub status_id: Option<Numeric>,
-    /// `deliveryDocDate` (`datetime`).
-    pub delivery_doc_date: Option<DateTime>,
-    /// `deliveryDocNum` (`string`).
-    pub delivery_doc_num: Option<String>,
-    /// `trackingNumber` (`string`).
-    pub tracking_number: Option<String>,
-    /// `basePriceDelivery` (`double`).
-    pub base_price_delivery: Option<Numeric>,
-    /// `priceDelivery` (`double`).
-    pub price_delivery: Option<Numeric>,
-    /// `comments` (`string`).
-    pub comments: Option<String>,
-    /// `companyId` (`integer`).
-    pub company_id: Option<Numeric>,
-    /// `responsibleId` (`user`).
-    pub responsible_id: Option<Numeric>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleShipmentUpdateFields {
-    req allow_delivery: "allowDelivery",
-    req deducted: "deducted",
-    req delivery_id: "deliveryId",
-    opt status_id: "statusId" => with_status_id(Numeric),
-    opt delivery_doc_date: "deliveryDocDate" => with_delivery_doc_date(DateTime),
-    opt delivery_doc_num: "deliveryDocNum" => with_delivery_doc_num(String),
-    opt tracking_number: "trackingNumber" => with_tracking_number(String),
-    opt base_price_delivery: "basePriceDelivery" => with_base_price_delivery(Numeric),
-    opt price_delivery: "priceDelivery" => with_price_delivery(Numeric),
-    opt comments: "comments" => with_comments(String),
-    opt company_id: "companyId" => with_company_id(Numeric),
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SaleShipmentUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        allow_delivery: impl Into<String>,
-        deducted: impl Into<String>,
-        delivery_id: impl Into<Numeric>,
-    ) -> Self {
-        SaleShipmentUpdateFields {
-            allow_delivery: allow_delivery.into(),
-            deducted: deducted.into(),
-            delivery_id: delivery_id.into(),
-            status_id: None,
-            delivery_doc_date: None,
-            delivery_doc_num: None,
-            tracking_number: None,
-            base_price_delivery: None,
-            price_delivery: None,
-            comments: None,
-            company_id: None,
-            responsible_id: None,
-            xml_id: None,
             extra: Map::new(),
         }
     }

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SaleShipmentitemAdd {
     /// `fields` (`object`), required.
-    pub fields: SaleShipmentitemAddFields,
+    pub fields: crate::sale::shipmentitem::Shipmentitem,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,50 +25,9 @@ record!(SaleShipmentitemAdd {
 #[allow(deprecated)]
 impl SaleShipmentitemAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SaleShipmentitemAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::shipmentitem::Shipmentitem>) -> Self {
         SaleShipmentitemAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SaleShipmentitemAddFields {
-    /// `orderDeliveryId` (`sale_order_shipment.id`), required.
-    pub order_delivery_id: Numeric,
-    /// `basketId` (`sale_basket_item.id`), required.
-    pub basket_id: Numeric,
-    /// `quantity` (`double`), required.
-    pub quantity: Numeric,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleShipmentitemAddFields {
-    req order_delivery_id: "orderDeliveryId",
-    req basket_id: "basketId",
-    req quantity: "quantity",
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SaleShipmentitemAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        order_delivery_id: impl Into<Numeric>,
-        basket_id: impl Into<Numeric>,
-        quantity: impl Into<Numeric>,
-    ) -> Self {
-        SaleShipmentitemAddFields {
-            order_delivery_id: order_delivery_id.into(),
-            basket_id: basket_id.into(),
-            quantity: quantity.into(),
-            xml_id: None,
             extra: Map::new(),
         }
     }

@@ -13,3 +13,31 @@ pub mod getfields;
 pub mod list;
 #[cfg(feature = "sale")]
 pub mod update;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.shipmentitem` entity, shared by `sale.shipmentitem.add`, `sale.shipmentitem.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Shipmentitem {
+    /// `orderDeliveryId` (`sale_order_shipment.id`).
+    pub order_delivery_id: Option<Numeric>,
+    /// `basketId` (`sale_basket_item.id`).
+    pub basket_id: Option<Numeric>,
+    /// `quantity` (`double`).
+    pub quantity: Option<Numeric>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(Shipmentitem {
+    opt order_delivery_id: "orderDeliveryId" => with_order_delivery_id(Numeric),
+    opt basket_id: "basketId" => with_basket_id(Numeric),
+    opt quantity: "quantity" => with_quantity(Numeric),
+    opt xml_id: "xmlId" => with_xml_id(String),
+});

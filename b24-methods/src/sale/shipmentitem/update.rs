@@ -15,7 +15,7 @@ pub struct SaleShipmentitemUpdate {
     /// `id` (`sale_order_shipment_item.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SaleShipmentitemUpdateFields,
+    pub fields: crate::sale::shipmentitem::Shipmentitem,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,39 +28,13 @@ record!(SaleShipmentitemUpdate {
 #[allow(deprecated)]
 impl SaleShipmentitemUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<SaleShipmentitemUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::sale::shipmentitem::Shipmentitem>,
+    ) -> Self {
         SaleShipmentitemUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SaleShipmentitemUpdateFields {
-    /// `quantity` (`double`), required.
-    pub quantity: Numeric,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleShipmentitemUpdateFields {
-    req quantity: "quantity",
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SaleShipmentitemUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(quantity: impl Into<Numeric>) -> Self {
-        SaleShipmentitemUpdateFields {
-            quantity: quantity.into(),
-            xml_id: None,
             extra: Map::new(),
         }
     }

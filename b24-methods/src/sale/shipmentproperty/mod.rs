@@ -13,3 +13,155 @@ pub mod getfieldsbytype;
 pub mod list;
 #[cfg(feature = "sale")]
 pub mod update;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.shipmentproperty` entity, shared by `sale.shipmentproperty.add`, `sale.shipmentproperty.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Shipmentproperty {
+    /// `personTypeId` (`sale_person_type.id`).
+    pub person_type_id: Option<Numeric>,
+    /// `propsGroupId` (`sale_order_property_group.id`).
+    pub props_group_id: Option<Numeric>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `active` (`string`).
+    pub active: Option<String>,
+    /// `util` (`string`).
+    pub util: Option<String>,
+    /// `userProps` (`string`).
+    pub user_props: Option<String>,
+    /// `isFiltered` (`string`).
+    pub is_filtered: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// `required` (`string`).
+    pub required: Option<String>,
+    /// `multiple` (`string`).
+    pub multiple: Option<String>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// `defaultValue` (`any`).
+    pub default_value: Option<Value>,
+    /// `settings` (`object`).
+    pub settings: Option<ShipmentpropertySettings>,
+    /// `isProfileName` (`string`).
+    pub is_profile_name: Option<String>,
+    /// `isPayer` (`string`).
+    pub is_payer: Option<String>,
+    /// `isEmail` (`string`).
+    pub is_email: Option<String>,
+    /// `isPhone` (`string`).
+    pub is_phone: Option<String>,
+    /// `isZip` (`string`).
+    pub is_zip: Option<String>,
+    /// `isAddress` (`string`).
+    pub is_address: Option<String>,
+    /// `isLocation` (`string`).
+    pub is_location: Option<String>,
+    /// `isLocation4tax` (`string`).
+    pub is_location4tax: Option<String>,
+    /// `inputFieldLocation` (`string`).
+    pub input_field_location: Option<String>,
+    /// `isAddressFrom` (`string`).
+    pub is_address_from: Option<String>,
+    /// `isAddressTo` (`string`).
+    pub is_address_to: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(Shipmentproperty {
+    opt person_type_id: "personTypeId" => with_person_type_id(Numeric),
+    opt props_group_id: "propsGroupId" => with_props_group_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt type_: "type" => with_type(String),
+    opt code: "code" => with_code(String),
+    opt active: "active" => with_active(String),
+    opt util: "util" => with_util(String),
+    opt user_props: "userProps" => with_user_props(String),
+    opt is_filtered: "isFiltered" => with_is_filtered(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt description: "description" => with_description(String),
+    opt required: "required" => with_required(String),
+    opt multiple: "multiple" => with_multiple(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt default_value: "defaultValue" => with_default_value(Value),
+    opt settings: "settings" => with_settings(ShipmentpropertySettings),
+    opt is_profile_name: "isProfileName" => with_is_profile_name(String),
+    opt is_payer: "isPayer" => with_is_payer(String),
+    opt is_email: "isEmail" => with_is_email(String),
+    opt is_phone: "isPhone" => with_is_phone(String),
+    opt is_zip: "isZip" => with_is_zip(String),
+    opt is_address: "isAddress" => with_is_address(String),
+    opt is_location: "isLocation" => with_is_location(String),
+    opt is_location4tax: "isLocation4tax" => with_is_location4tax(String),
+    opt input_field_location: "inputFieldLocation" => with_input_field_location(String),
+    opt is_address_from: "isAddressFrom" => with_is_address_from(String),
+    opt is_address_to: "isAddressTo" => with_is_address_to(String),
+});
+
+#[cfg(feature = "sale")]
+/// `settings` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct ShipmentpropertySettings {
+    /// `minlength` (`integer`).
+    pub minlength: Option<Numeric>,
+    /// `maxlength` (`integer`).
+    pub maxlength: Option<Numeric>,
+    /// `pattern` (`string`).
+    pub pattern: Option<String>,
+    /// `multiline` (`string`).
+    pub multiline: Option<String>,
+    /// `cols` (`integer`).
+    pub cols: Option<Numeric>,
+    /// `rows` (`integer`).
+    pub rows: Option<Numeric>,
+    /// `size` (`integer`).
+    pub size: Option<Numeric>,
+    /// `min` (`integer`).
+    pub min: Option<Numeric>,
+    /// `max` (`integer`).
+    pub max: Option<Numeric>,
+    /// `step` (`integer`).
+    pub step: Option<Numeric>,
+    /// `multielement` (`string`).
+    pub multielement: Option<String>,
+    /// `maxsize` (`integer`).
+    pub maxsize: Option<Numeric>,
+    /// `accept` (`string`).
+    pub accept: Option<String>,
+    /// `time` (`string`).
+    pub time: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(ShipmentpropertySettings {
+    opt minlength: "minlength" => with_minlength(Numeric),
+    opt maxlength: "maxlength" => with_maxlength(Numeric),
+    opt pattern: "pattern" => with_pattern(String),
+    opt multiline: "multiline" => with_multiline(String),
+    opt cols: "cols" => with_cols(Numeric),
+    opt rows: "rows" => with_rows(Numeric),
+    opt size: "size" => with_size(Numeric),
+    opt min: "min" => with_min(Numeric),
+    opt max: "max" => with_max(Numeric),
+    opt step: "step" => with_step(Numeric),
+    opt multielement: "multielement" => with_multielement(String),
+    opt maxsize: "maxsize" => with_maxsize(Numeric),
+    opt accept: "accept" => with_accept(String),
+    opt time: "time" => with_time(String),
+});

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SaleStatusAdd {
     /// `fields` (`object`), required.
-    pub fields: SaleStatusAddFields,
+    pub fields: crate::sale::status::SaleStatus,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,54 +25,9 @@ record!(SaleStatusAdd {
 #[allow(deprecated)]
 impl SaleStatusAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SaleStatusAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::status::SaleStatus>) -> Self {
         SaleStatusAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SaleStatusAddFields {
-    /// `id` (`sale_status.id`), required.
-    pub id: Numeric,
-    /// `type` (`string`), required.
-    pub type_: String,
-    /// `notify` (`string`).
-    pub notify: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `color` (`string`).
-    pub color: Option<String>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleStatusAddFields {
-    req id: "id",
-    req type_: "type",
-    opt notify: "notify" => with_notify(String),
-    opt sort: "sort" => with_sort(Numeric),
-    opt color: "color" => with_color(String),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SaleStatusAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, type_: impl Into<String>) -> Self {
-        SaleStatusAddFields {
-            id: id.into(),
-            type_: type_.into(),
-            notify: None,
-            sort: None,
-            color: None,
-            xml_id: None,
             extra: Map::new(),
         }
     }
@@ -83,7 +38,7 @@ impl SaleStatusAddFields {
 #[non_exhaustive]
 pub struct SaleStatusAddResult {
     /// `status` (`sale_status`).
-    pub status: Option<Value>,
+    pub status: Option<crate::sale::status::SaleStatus>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -38,7 +38,7 @@ impl SaleStatusGet {
 #[non_exhaustive]
 pub struct SaleStatusGetResult {
     /// `status` (`sale_status`).
-    pub status: Option<Value>,
+    pub status: Option<crate::sale::status::SaleStatus>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

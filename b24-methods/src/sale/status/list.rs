@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.status.list`.
-#[b24_method("sale.status.list", scope = "sale", response = SaleStatusListResult, read_only, list = "status", item = Value)]
+#[b24_method("sale.status.list", scope = "sale", response = SaleStatusListResult, read_only, list = "status", item = crate::sale::status::SaleStatus)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleStatusList {
@@ -36,7 +36,7 @@ record!(SaleStatusList {
 #[non_exhaustive]
 pub struct SaleStatusListResult {
     /// `status` (`sale_status[]`).
-    pub status: Option<Vec<Value>>,
+    pub status: Option<Vec<crate::sale::status::SaleStatus>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -13,3 +13,37 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "sale")]
 pub mod update;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.status` entity, shared by `sale.status.get`, `sale.status.list`, `sale.status.add`, `sale.status.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct SaleStatus {
+    /// `id` (`sale_status.id`).
+    pub id: Option<Numeric>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// `notify` (`string`).
+    pub notify: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `color` (`string`).
+    pub color: Option<String>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(SaleStatus {
+    opt id: "id" => with_id(Numeric),
+    opt type_: "type" => with_type(String),
+    opt notify: "notify" => with_notify(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt color: "color" => with_color(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+});

@@ -15,7 +15,7 @@ pub struct SaleStatusUpdate {
     /// `id` (`sale_status.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: SaleStatusUpdateFields,
+    pub fields: crate::sale::status::SaleStatus,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,51 +28,10 @@ record!(SaleStatusUpdate {
 #[allow(deprecated)]
 impl SaleStatusUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<SaleStatusUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::sale::status::SaleStatus>) -> Self {
         SaleStatusUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SaleStatusUpdateFields {
-    /// `type` (`string`), required.
-    pub type_: String,
-    /// `notify` (`string`).
-    pub notify: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `color` (`string`).
-    pub color: Option<String>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleStatusUpdateFields {
-    req type_: "type",
-    opt notify: "notify" => with_notify(String),
-    opt sort: "sort" => with_sort(Numeric),
-    opt color: "color" => with_color(String),
-    opt xml_id: "xmlId" => with_xml_id(String),
-});
-
-#[allow(deprecated)]
-impl SaleStatusUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(type_: impl Into<String>) -> Self {
-        SaleStatusUpdateFields {
-            type_: type_.into(),
-            notify: None,
-            sort: None,
-            color: None,
-            xml_id: None,
             extra: Map::new(),
         }
     }
@@ -83,7 +42,7 @@ impl SaleStatusUpdateFields {
 #[non_exhaustive]
 pub struct SaleStatusUpdateResult {
     /// `status` (`sale_status`).
-    pub status: Option<Value>,
+    pub status: Option<crate::sale::status::SaleStatus>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -15,7 +15,7 @@ pub struct TaskChecklistitemAdd {
     /// `TASKID` (`integer`), required.
     pub taskid: Numeric,
     /// `FIELDS` (`object`), required.
-    pub fields: TaskChecklistitemAddFields,
+    pub fields: crate::task::checklistitem::Checklistitem,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,55 +28,13 @@ record!(TaskChecklistitemAdd {
 #[allow(deprecated)]
 impl TaskChecklistitemAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(taskid: impl Into<Numeric>, fields: impl Into<TaskChecklistitemAddFields>) -> Self {
+    pub fn new(
+        taskid: impl Into<Numeric>,
+        fields: impl Into<crate::task::checklistitem::Checklistitem>,
+    ) -> Self {
         TaskChecklistitemAdd {
             taskid: taskid.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct TaskChecklistitemAddFields {
-    /// `TITLE` (`string`), required.
-    pub title: String,
-    /// `SORT_INDEX` (`integer`).
-    pub sort_index: Option<Numeric>,
-    /// `IS_COMPLETE` (`boolean`).
-    pub is_complete: Option<Flag>,
-    /// `IS_IMPORTANT` (`boolean`).
-    pub is_important: Option<Flag>,
-    /// `MEMBERS` (`object`).
-    pub members: Option<Value>,
-    /// `PARENT_ID` (`integer`).
-    pub parent_id: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TaskChecklistitemAddFields {
-    req title: "TITLE",
-    opt sort_index: "SORT_INDEX" => with_sort_index(Numeric),
-    opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
-    opt is_important: "IS_IMPORTANT" => with_is_important(Flag),
-    opt members: "MEMBERS" => with_members(Value),
-    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
-});
-
-#[allow(deprecated)]
-impl TaskChecklistitemAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(title: impl Into<String>) -> Self {
-        TaskChecklistitemAddFields {
-            title: title.into(),
-            sort_index: None,
-            is_complete: None,
-            is_important: None,
-            members: None,
-            parent_id: None,
             extra: Map::new(),
         }
     }

@@ -21,3 +21,37 @@ pub mod moveafteritem;
 pub mod renew;
 #[cfg(feature = "task")]
 pub mod update;
+
+#[cfg(feature = "task")]
+use crate::wire::*;
+
+#[cfg(feature = "task")]
+/// A `task.checklistitem` entity, shared by `task.checklistitem.add`, `task.checklistitem.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Checklistitem {
+    /// `TITLE` (`string`).
+    pub title: Option<String>,
+    /// `SORT_INDEX` (`integer`).
+    pub sort_index: Option<Numeric>,
+    /// `IS_COMPLETE` (`boolean`).
+    pub is_complete: Option<Flag>,
+    /// `IS_IMPORTANT` (`boolean`).
+    pub is_important: Option<Flag>,
+    /// `MEMBERS` (`object`).
+    pub members: Option<Value>,
+    /// `PARENT_ID` (`integer`).
+    pub parent_id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "task")]
+record!(Checklistitem {
+    opt title: "TITLE" => with_title(String),
+    opt sort_index: "SORT_INDEX" => with_sort_index(Numeric),
+    opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
+    opt is_important: "IS_IMPORTANT" => with_is_important(Flag),
+    opt members: "MEMBERS" => with_members(Value),
+    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
+});

@@ -17,7 +17,7 @@ pub struct TaskChecklistitemUpdate {
     /// `ITEMID` (`integer`), required.
     pub itemid: Numeric,
     /// `FIELDS` (`object`), required.
-    pub fields: TaskChecklistitemUpdateFields,
+    pub fields: crate::task::checklistitem::Checklistitem,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -34,7 +34,7 @@ impl TaskChecklistitemUpdate {
     pub fn new(
         taskid: impl Into<Numeric>,
         itemid: impl Into<Numeric>,
-        fields: impl Into<TaskChecklistitemUpdateFields>,
+        fields: impl Into<crate::task::checklistitem::Checklistitem>,
     ) -> Self {
         TaskChecklistitemUpdate {
             taskid: taskid.into(),
@@ -44,32 +44,3 @@ impl TaskChecklistitemUpdate {
         }
     }
 }
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct TaskChecklistitemUpdateFields {
-    /// `TITLE` (`string`).
-    pub title: Option<String>,
-    /// `SORT_INDEX` (`integer`).
-    pub sort_index: Option<Numeric>,
-    /// `IS_COMPLETE` (`boolean`).
-    pub is_complete: Option<Flag>,
-    /// `IS_IMPORTANT` (`boolean`).
-    pub is_important: Option<Flag>,
-    /// `MEMBERS` (`object`).
-    pub members: Option<Value>,
-    /// `PARENT_ID` (`integer`).
-    pub parent_id: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TaskChecklistitemUpdateFields {
-    opt title: "TITLE" => with_title(String),
-    opt sort_index: "SORT_INDEX" => with_sort_index(Numeric),
-    opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
-    opt is_important: "IS_IMPORTANT" => with_is_important(Flag),
-    opt members: "MEMBERS" => with_members(Value),
-    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
-});

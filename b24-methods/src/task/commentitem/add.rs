@@ -18,7 +18,7 @@ pub struct TaskCommentitemAdd {
     /// `TASKID` (`integer`), required.
     pub taskid: Numeric,
     /// `FIELDS` (`object`), required.
-    pub fields: TaskCommentitemAddFields,
+    pub fields: crate::task::commentitem::Commentitem,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -31,47 +31,13 @@ record!(TaskCommentitemAdd {
 #[allow(deprecated)]
 impl TaskCommentitemAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(taskid: impl Into<Numeric>, fields: impl Into<TaskCommentitemAddFields>) -> Self {
+    pub fn new(
+        taskid: impl Into<Numeric>,
+        fields: impl Into<crate::task::commentitem::Commentitem>,
+    ) -> Self {
         TaskCommentitemAdd {
             taskid: taskid.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct TaskCommentitemAddFields {
-    /// `POST_MESSAGE` (`string`), required.
-    pub post_message: String,
-    /// `AUTHOR_ID` (`integer`).
-    pub author_id: Option<Numeric>,
-    /// `POST_DATE` (`string`).
-    pub post_date: Option<String>,
-    /// `UF_FORUM_MESSAGE_DOC` (`array`).
-    pub uf_forum_message_doc: Option<Vec<Value>>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TaskCommentitemAddFields {
-    req post_message: "POST_MESSAGE",
-    opt author_id: "AUTHOR_ID" => with_author_id(Numeric),
-    opt post_date: "POST_DATE" => with_post_date(String),
-    opt uf_forum_message_doc: "UF_FORUM_MESSAGE_DOC" => with_uf_forum_message_doc(Vec<Value>),
-});
-
-#[allow(deprecated)]
-impl TaskCommentitemAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(post_message: impl Into<String>) -> Self {
-        TaskCommentitemAddFields {
-            post_message: post_message.into(),
-            author_id: None,
-            post_date: None,
-            uf_forum_message_doc: None,
             extra: Map::new(),
         }
     }

@@ -15,3 +15,31 @@ pub mod getmanifest;
 pub mod isactionallowed;
 #[cfg(feature = "task")]
 pub mod update;
+
+#[cfg(feature = "task")]
+use crate::wire::*;
+
+#[cfg(feature = "task")]
+/// A `task.commentitem` entity, shared by `task.commentitem.add`, `task.commentitem.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Commentitem {
+    /// `POST_MESSAGE` (`string`).
+    pub post_message: Option<String>,
+    /// `AUTHOR_ID` (`integer`).
+    pub author_id: Option<Numeric>,
+    /// `POST_DATE` (`string`).
+    pub post_date: Option<String>,
+    /// `UF_FORUM_MESSAGE_DOC` (`array`).
+    pub uf_forum_message_doc: Option<Vec<Value>>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "task")]
+record!(Commentitem {
+    opt post_message: "POST_MESSAGE" => with_post_message(String),
+    opt author_id: "AUTHOR_ID" => with_author_id(Numeric),
+    opt post_date: "POST_DATE" => with_post_date(String),
+    opt uf_forum_message_doc: "UF_FORUM_MESSAGE_DOC" => with_uf_forum_message_doc(Vec<Value>),
+});

@@ -20,7 +20,7 @@ pub struct TaskCommentitemUpdate {
     /// `ITEMID` (`integer`), required.
     pub itemid: Numeric,
     /// `FIELDS` (`object`), required.
-    pub fields: TaskCommentitemUpdateFields,
+    pub fields: crate::task::commentitem::Commentitem,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -37,41 +37,12 @@ impl TaskCommentitemUpdate {
     pub fn new(
         taskid: impl Into<Numeric>,
         itemid: impl Into<Numeric>,
-        fields: impl Into<TaskCommentitemUpdateFields>,
+        fields: impl Into<crate::task::commentitem::Commentitem>,
     ) -> Self {
         TaskCommentitemUpdate {
             taskid: taskid.into(),
             itemid: itemid.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct TaskCommentitemUpdateFields {
-    /// `POST_MESSAGE` (`string`), required.
-    pub post_message: String,
-    /// `UF_FORUM_MESSAGE_DOC` (`array`).
-    pub uf_forum_message_doc: Option<Vec<Value>>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TaskCommentitemUpdateFields {
-    req post_message: "POST_MESSAGE",
-    opt uf_forum_message_doc: "UF_FORUM_MESSAGE_DOC" => with_uf_forum_message_doc(Vec<Value>),
-});
-
-#[allow(deprecated)]
-impl TaskCommentitemUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(post_message: impl Into<String>) -> Self {
-        TaskCommentitemUpdateFields {
-            post_message: post_message.into(),
-            uf_forum_message_doc: None,
             extra: Map::new(),
         }
     }

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct TaskStagesAdd {
     /// `fields` (`object`), required.
-    pub fields: TaskStagesAddFields,
+    pub fields: crate::task::stages::Stages,
     /// `isAdmin` (`boolean`).
     pub is_admin: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -28,47 +28,10 @@ record!(TaskStagesAdd {
 #[allow(deprecated)]
 impl TaskStagesAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<TaskStagesAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::task::stages::Stages>) -> Self {
         TaskStagesAdd {
             fields: fields.into(),
             is_admin: None,
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct TaskStagesAddFields {
-    /// `TITLE` (`string`), required.
-    pub title: String,
-    /// `COLOR` (`string`).
-    pub color: Option<String>,
-    /// `AFTER_ID` (`integer`).
-    pub after_id: Option<Numeric>,
-    /// `ENTITY_ID` (`integer`).
-    pub entity_id: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TaskStagesAddFields {
-    req title: "TITLE",
-    opt color: "COLOR" => with_color(String),
-    opt after_id: "AFTER_ID" => with_after_id(Numeric),
-    opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
-});
-
-#[allow(deprecated)]
-impl TaskStagesAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(title: impl Into<String>) -> Self {
-        TaskStagesAddFields {
-            title: title.into(),
-            color: None,
-            after_id: None,
-            entity_id: None,
             extra: Map::new(),
         }
     }

@@ -60,7 +60,7 @@ pub struct TaskStagesGetResult {
     /// `TO_UPDATE` (`array`).
     pub to_update: Option<Vec<Value>>,
     /// `TO_UPDATE_ACCESS` (`null`).
-    pub to_update_access: Option<Value>,
+    pub to_update_access: Option<crate::task::stages::Stages>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

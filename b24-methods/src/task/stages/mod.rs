@@ -13,3 +13,31 @@ pub mod get;
 pub mod movetask;
 #[cfg(feature = "task")]
 pub mod update;
+
+#[cfg(feature = "task")]
+use crate::wire::*;
+
+#[cfg(feature = "task")]
+/// A `task.stages` entity, shared by `task.stages.get`, `task.stages.add`, `task.stages.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Stages {
+    /// `TITLE` (`string`).
+    pub title: Option<String>,
+    /// `COLOR` (`string`).
+    pub color: Option<String>,
+    /// `AFTER_ID` (`integer`).
+    pub after_id: Option<Numeric>,
+    /// `ENTITY_ID` (`integer`).
+    pub entity_id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "task")]
+record!(Stages {
+    opt title: "TITLE" => with_title(String),
+    opt color: "COLOR" => with_color(String),
+    opt after_id: "AFTER_ID" => with_after_id(Numeric),
+    opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
+});

@@ -15,7 +15,7 @@ pub struct TaskStagesUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`array`), required.
-    pub fields: TaskStagesUpdateFields,
+    pub fields: crate::task::stages::Stages,
     /// `isAdmin` (`boolean`).
     pub is_admin: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -31,7 +31,7 @@ record!(TaskStagesUpdate {
 #[allow(deprecated)]
 impl TaskStagesUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<TaskStagesUpdateFields>) -> Self {
+    pub fn new(id: impl Into<Numeric>, fields: impl Into<crate::task::stages::Stages>) -> Self {
         TaskStagesUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -40,23 +40,3 @@ impl TaskStagesUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct TaskStagesUpdateFields {
-    /// `TITLE` (`string`).
-    pub title: Option<String>,
-    /// `COLOR` (`string`).
-    pub color: Option<String>,
-    /// `AFTER_ID` (`integer`).
-    pub after_id: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TaskStagesUpdateFields {
-    opt title: "TITLE" => with_title(String),
-    opt color: "COLOR" => with_color(String),
-    opt after_id: "AFTER_ID" => with_after_id(Numeric),
-});

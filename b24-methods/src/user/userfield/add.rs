@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct UserUserfieldAdd {
     /// `fields` (`object`), required.
-    pub fields: UserUserfieldAddFields,
+    pub fields: crate::user::userfield::UserUserfield,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,148 +25,9 @@ record!(UserUserfieldAdd {
 #[allow(deprecated)]
 impl UserUserfieldAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<UserUserfieldAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::user::userfield::UserUserfield>) -> Self {
         UserUserfieldAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `SETTINGS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct UserUserfieldAddFieldsSettings {
-    /// `DEFAULT_VALUE` (`string`).
-    pub default_value: Option<String>,
-    /// `ROWS` (`integer`).
-    pub rows: Option<Numeric>,
-    /// `PRECISION` (`integer`).
-    pub precision: Option<Numeric>,
-    /// `DISPLAY` (`string`).
-    pub display: Option<String>,
-    /// `LIST_HEIGHT`.
-    pub list_height: Option<Value>,
-    /// `IBLOCK_TYPE_ID` (`string`).
-    pub iblock_type_id: Option<String>,
-    /// `IBLOCK_ID` (`string`).
-    pub iblock_id: Option<String>,
-    /// `ACTIVE_FILTER` (`boolean`).
-    pub active_filter: Option<Flag>,
-    /// `ENTITY_TYPE` (`string`).
-    pub entity_type: Option<String>,
-    /// `LEAD` (`boolean`).
-    pub lead: Option<Flag>,
-    /// `CONTACT` (`boolean`).
-    pub contact: Option<Flag>,
-    /// `COMPANY` (`boolean`).
-    pub company: Option<Flag>,
-    /// `DEAL` (`boolean`).
-    pub deal: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(UserUserfieldAddFieldsSettings {
-    opt default_value: "DEFAULT_VALUE" => with_default_value(String),
-    opt rows: "ROWS" => with_rows(Numeric),
-    opt precision: "PRECISION" => with_precision(Numeric),
-    opt display: "DISPLAY" => with_display(String),
-    opt list_height: "LIST_HEIGHT" => with_list_height(Value),
-    opt iblock_type_id: "IBLOCK_TYPE_ID" => with_iblock_type_id(String),
-    opt iblock_id: "IBLOCK_ID" => with_iblock_id(String),
-    opt active_filter: "ACTIVE_FILTER" => with_active_filter(Flag),
-    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
-    opt lead: "LEAD" => with_lead(Flag),
-    opt contact: "CONTACT" => with_contact(Flag),
-    opt company: "COMPANY" => with_company(Flag),
-    opt deal: "DEAL" => with_deal(Flag),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct UserUserfieldAddFields {
-    /// `FIELD_NAME` (`string`), required.
-    pub field_name: String,
-    /// `USER_TYPE_ID` (`string`), required.
-    pub user_type_id: String,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `MULTIPLE` (`boolean`).
-    pub multiple: Option<Flag>,
-    /// `MANDATORY` (`boolean`).
-    pub mandatory: Option<Flag>,
-    /// `SHOW_FILTER` (`boolean`).
-    pub show_filter: Option<Flag>,
-    /// `SHOW_IN_LIST` (`boolean`).
-    pub show_in_list: Option<Flag>,
-    /// `EDIT_IN_LIST` (`boolean`).
-    pub edit_in_list: Option<Flag>,
-    /// `IS_SEARCHABLE` (`boolean`).
-    pub is_searchable: Option<Flag>,
-    /// `SETTINGS` (`object`).
-    pub settings: Option<UserUserfieldAddFieldsSettings>,
-    /// `EDIT_FORM_LABEL` (`string`).
-    pub edit_form_label: Option<Value>,
-    /// `LIST_COLUMN_LABEL` (`string`).
-    pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL` (`string`).
-    pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE` (`string`).
-    pub error_message: Option<String>,
-    /// `HELP_MESSAGE` (`string`).
-    pub help_message: Option<String>,
-    /// `LABEL` (`string`).
-    pub label: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(UserUserfieldAddFields {
-    req field_name: "FIELD_NAME",
-    req user_type_id: "USER_TYPE_ID",
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt multiple: "MULTIPLE" => with_multiple(Flag),
-    opt mandatory: "MANDATORY" => with_mandatory(Flag),
-    opt show_filter: "SHOW_FILTER" => with_show_filter(Flag),
-    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(Flag),
-    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(Flag),
-    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(Flag),
-    opt settings: "SETTINGS" => with_settings(UserUserfieldAddFieldsSettings),
-    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(Value),
-    opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(String),
-    opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(String),
-    opt error_message: "ERROR_MESSAGE" => with_error_message(String),
-    opt help_message: "HELP_MESSAGE" => with_help_message(String),
-    opt label: "LABEL" => with_label(String),
-});
-
-#[allow(deprecated)]
-impl UserUserfieldAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(field_name: impl Into<String>, user_type_id: impl Into<String>) -> Self {
-        UserUserfieldAddFields {
-            field_name: field_name.into(),
-            user_type_id: user_type_id.into(),
-            xml_id: None,
-            sort: None,
-            multiple: None,
-            mandatory: None,
-            show_filter: None,
-            show_in_list: None,
-            edit_in_list: None,
-            is_searchable: None,
-            settings: None,
-            edit_form_label: None,
-            list_column_label: None,
-            list_filter_label: None,
-            error_message: None,
-            help_message: None,
-            label: None,
             extra: Map::new(),
         }
     }

@@ -13,14 +13,14 @@ pub struct UserUserfieldUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`).
-    pub fields: Option<UserUserfieldUpdateFields>,
+    pub fields: Option<crate::user::userfield::UserUserfield>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 record!(UserUserfieldUpdate {
     req id: "id",
-    opt fields: "fields" => with_fields(UserUserfieldUpdateFields),
+    opt fields: "fields" => with_fields(crate::user::userfield::UserUserfield),
 });
 
 #[allow(deprecated)]
@@ -34,106 +34,3 @@ impl UserUserfieldUpdate {
         }
     }
 }
-
-/// `SETTINGS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct UserUserfieldUpdateFieldsSettings {
-    /// `DEFAULT_VALUE` (`string`).
-    pub default_value: Option<String>,
-    /// `ROWS` (`integer`).
-    pub rows: Option<Numeric>,
-    /// `PRECISION` (`integer`).
-    pub precision: Option<Numeric>,
-    /// `DISPLAY` (`string`).
-    pub display: Option<String>,
-    /// `LIST_HEIGHT`.
-    pub list_height: Option<Value>,
-    /// `IBLOCK_TYPE_ID` (`string`).
-    pub iblock_type_id: Option<String>,
-    /// `IBLOCK_ID` (`string`).
-    pub iblock_id: Option<String>,
-    /// `ACTIVE_FILTER` (`boolean`).
-    pub active_filter: Option<Flag>,
-    /// `ENTITY_TYPE` (`string`).
-    pub entity_type: Option<String>,
-    /// `LEAD` (`boolean`).
-    pub lead: Option<Flag>,
-    /// `CONTACT` (`boolean`).
-    pub contact: Option<Flag>,
-    /// `COMPANY` (`boolean`).
-    pub company: Option<Flag>,
-    /// `DEAL` (`boolean`).
-    pub deal: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(UserUserfieldUpdateFieldsSettings {
-    opt default_value: "DEFAULT_VALUE" => with_default_value(String),
-    opt rows: "ROWS" => with_rows(Numeric),
-    opt precision: "PRECISION" => with_precision(Numeric),
-    opt display: "DISPLAY" => with_display(String),
-    opt list_height: "LIST_HEIGHT" => with_list_height(Value),
-    opt iblock_type_id: "IBLOCK_TYPE_ID" => with_iblock_type_id(String),
-    opt iblock_id: "IBLOCK_ID" => with_iblock_id(String),
-    opt active_filter: "ACTIVE_FILTER" => with_active_filter(Flag),
-    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
-    opt lead: "LEAD" => with_lead(Flag),
-    opt contact: "CONTACT" => with_contact(Flag),
-    opt company: "COMPANY" => with_company(Flag),
-    opt deal: "DEAL" => with_deal(Flag),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct UserUserfieldUpdateFields {
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `MANDATORY` (`boolean`).
-    pub mandatory: Option<Flag>,
-    /// `SHOW_FILTER` (`boolean`).
-    pub show_filter: Option<Flag>,
-    /// `SHOW_IN_LIST` (`boolean`).
-    pub show_in_list: Option<Flag>,
-    /// `EDIT_IN_LIST` (`boolean`).
-    pub edit_in_list: Option<Flag>,
-    /// `IS_SEARCHABLE` (`boolean`).
-    pub is_searchable: Option<Flag>,
-    /// `SETTINGS` (`object`).
-    pub settings: Option<UserUserfieldUpdateFieldsSettings>,
-    /// `EDIT_FORM_LABEL` (`string`).
-    pub edit_form_label: Option<String>,
-    /// `LIST_COLUMN_LABEL` (`string`).
-    pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL` (`string`).
-    pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE` (`string`).
-    pub error_message: Option<String>,
-    /// `HELP_MESSAGE` (`string`).
-    pub help_message: Option<String>,
-    /// `LABEL` (`string`).
-    pub label: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(UserUserfieldUpdateFields {
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt mandatory: "MANDATORY" => with_mandatory(Flag),
-    opt show_filter: "SHOW_FILTER" => with_show_filter(Flag),
-    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(Flag),
-    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(Flag),
-    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(Flag),
-    opt settings: "SETTINGS" => with_settings(UserUserfieldUpdateFieldsSettings),
-    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(String),
-    opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(String),
-    opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(String),
-    opt error_message: "ERROR_MESSAGE" => with_error_message(String),
-    opt help_message: "HELP_MESSAGE" => with_help_message(String),
-    opt label: "LABEL" => with_label(String),
-});

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct BookingV1BookingAdd {
     /// `fields` (`object`), required.
-    pub fields: BookingV1BookingAddFields,
+    pub fields: crate::booking::v1::booking::Booking,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,78 +25,9 @@ record!(BookingV1BookingAdd {
 #[allow(deprecated)]
 impl BookingV1BookingAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<BookingV1BookingAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::booking::v1::booking::Booking>) -> Self {
         BookingV1BookingAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `datePeriod` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct BookingV1BookingAddFieldsDatePeriod {
-    /// `from` (`object`), required.
-    pub from: Value,
-    /// `to` (`object`), required.
-    pub to: Value,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BookingV1BookingAddFieldsDatePeriod {
-    req from: "from",
-    req to: "to",
-});
-
-#[allow(deprecated)]
-impl BookingV1BookingAddFieldsDatePeriod {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(from: impl Into<Value>, to: impl Into<Value>) -> Self {
-        BookingV1BookingAddFieldsDatePeriod {
-            from: from.into(),
-            to: to.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct BookingV1BookingAddFields {
-    /// `resourceIds` (`array`), required.
-    pub resource_ids: Vec<Value>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `datePeriod` (`object`), required.
-    pub date_period: BookingV1BookingAddFieldsDatePeriod,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BookingV1BookingAddFields {
-    req resource_ids: "resourceIds",
-    opt name: "name" => with_name(String),
-    opt description: "description" => with_description(String),
-    req date_period: "datePeriod",
-});
-
-#[allow(deprecated)]
-impl BookingV1BookingAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        resource_ids: impl Into<Vec<Value>>,
-        date_period: impl Into<BookingV1BookingAddFieldsDatePeriod>,
-    ) -> Self {
-        BookingV1BookingAddFields {
-            resource_ids: resource_ids.into(),
-            name: None,
-            description: None,
-            date_period: date_period.into(),
             extra: Map::new(),
         }
     }

@@ -15,3 +15,50 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "booking")]
 pub mod update;
+
+#[cfg(feature = "booking")]
+use crate::wire::*;
+
+#[cfg(feature = "booking")]
+/// A `booking.v1.booking` entity, shared by `booking.v1.booking.add`, `booking.v1.booking.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Booking {
+    /// `resourceIds` (`array`).
+    pub resource_ids: Option<Vec<Value>>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// `datePeriod` (`object`).
+    pub date_period: Option<BookingDatePeriod>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "booking")]
+record!(Booking {
+    opt resource_ids: "resourceIds" => with_resource_ids(Vec<Value>),
+    opt name: "name" => with_name(String),
+    opt description: "description" => with_description(String),
+    opt date_period: "datePeriod" => with_date_period(BookingDatePeriod),
+});
+
+#[cfg(feature = "booking")]
+/// `datePeriod` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BookingDatePeriod {
+    /// `from` (`object`).
+    pub from: Option<Value>,
+    /// `to` (`object`).
+    pub to: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "booking")]
+record!(BookingDatePeriod {
+    opt from: "from" => with_from(Value),
+    opt to: "to" => with_to(Value),
+});

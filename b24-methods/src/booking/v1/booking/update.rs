@@ -15,7 +15,7 @@ pub struct BookingV1BookingUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: BookingV1BookingUpdateFields,
+    pub fields: crate::booking::v1::booking::Booking,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,10 @@ record!(BookingV1BookingUpdate {
 #[allow(deprecated)]
 impl BookingV1BookingUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<BookingV1BookingUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::booking::v1::booking::Booking>,
+    ) -> Self {
         BookingV1BookingUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -36,55 +39,3 @@ impl BookingV1BookingUpdate {
         }
     }
 }
-
-/// `datePeriod` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct BookingV1BookingUpdateFieldsDatePeriod {
-    /// `from` (`object`), required.
-    pub from: Value,
-    /// `to` (`object`), required.
-    pub to: Value,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BookingV1BookingUpdateFieldsDatePeriod {
-    req from: "from",
-    req to: "to",
-});
-
-#[allow(deprecated)]
-impl BookingV1BookingUpdateFieldsDatePeriod {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(from: impl Into<Value>, to: impl Into<Value>) -> Self {
-        BookingV1BookingUpdateFieldsDatePeriod {
-            from: from.into(),
-            to: to.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct BookingV1BookingUpdateFields {
-    /// `resourceIds` (`array`).
-    pub resource_ids: Option<Vec<Value>>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `datePeriod` (`object`).
-    pub date_period: Option<BookingV1BookingUpdateFieldsDatePeriod>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BookingV1BookingUpdateFields {
-    opt resource_ids: "resourceIds" => with_resource_ids(Vec<Value>),
-    opt name: "name" => with_name(String),
-    opt description: "description" => with_description(String),
-    opt date_period: "datePeriod" => with_date_period(BookingV1BookingUpdateFieldsDatePeriod),
-});

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct BookingV1ResourceAdd {
     /// `fields` (`object`), required.
-    pub fields: BookingV1ResourceAddFields,
+    pub fields: crate::booking::v1::resource::Resource,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,118 +25,9 @@ record!(BookingV1ResourceAdd {
 #[allow(deprecated)]
 impl BookingV1ResourceAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<BookingV1ResourceAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::booking::v1::resource::Resource>) -> Self {
         BookingV1ResourceAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct BookingV1ResourceAddFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `typeId` (`integer`), required.
-    pub type_id: Numeric,
-    /// `isMain` (`string`).
-    pub is_main: Option<String>,
-    /// `isInfoNotificationOn` (`string`).
-    pub is_info_notification_on: Option<String>,
-    /// `templateTypeInfo` (`string`).
-    pub template_type_info: Option<String>,
-    /// `isConfirmationNotificationOn` (`string`).
-    pub is_confirmation_notification_on: Option<String>,
-    /// `templateTypeConfirmation` (`string`).
-    pub template_type_confirmation: Option<String>,
-    /// `isReminderNotificationOn` (`string`).
-    pub is_reminder_notification_on: Option<String>,
-    /// `templateTypeReminder` (`string`).
-    pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn` (`string`).
-    pub is_feedback_notification_on: Option<String>,
-    /// `templateTypeFeedback` (`string`).
-    pub template_type_feedback: Option<String>,
-    /// `isDelayedNotificationOn` (`string`).
-    pub is_delayed_notification_on: Option<String>,
-    /// `templateTypeDelayed` (`string`).
-    pub template_type_delayed: Option<String>,
-    /// `infoDelay` (`integer`).
-    pub info_delay: Option<Numeric>,
-    /// `reminderDelay` (`integer`).
-    pub reminder_delay: Option<Numeric>,
-    /// `delayedDelay` (`integer`).
-    pub delayed_delay: Option<Numeric>,
-    /// `delayedCounterDelay` (`integer`).
-    pub delayed_counter_delay: Option<Numeric>,
-    /// `confirmationDelay` (`integer`).
-    pub confirmation_delay: Option<Numeric>,
-    /// `confirmationRepetitions` (`integer`).
-    pub confirmation_repetitions: Option<Numeric>,
-    /// `confirmationRepetitionsInterval` (`integer`).
-    pub confirmation_repetitions_interval: Option<Numeric>,
-    /// `confirmationCounterDelay` (`integer`).
-    pub confirmation_counter_delay: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BookingV1ResourceAddFields {
-    req name: "name",
-    opt description: "description" => with_description(String),
-    req type_id: "typeId",
-    opt is_main: "isMain" => with_is_main(String),
-    opt is_info_notification_on: "isInfoNotificationOn" => with_is_info_notification_on(String),
-    opt template_type_info: "templateTypeInfo" => with_template_type_info(String),
-    opt is_confirmation_notification_on: "isConfirmationNotificationOn" => with_is_confirmation_notification_on(String),
-    opt template_type_confirmation: "templateTypeConfirmation" => with_template_type_confirmation(String),
-    opt is_reminder_notification_on: "isReminderNotificationOn" => with_is_reminder_notification_on(String),
-    opt template_type_reminder: "templateTypeReminder" => with_template_type_reminder(String),
-    opt is_feedback_notification_on: "isFeedbackNotificationOn" => with_is_feedback_notification_on(String),
-    opt template_type_feedback: "templateTypeFeedback" => with_template_type_feedback(String),
-    opt is_delayed_notification_on: "isDelayedNotificationOn" => with_is_delayed_notification_on(String),
-    opt template_type_delayed: "templateTypeDelayed" => with_template_type_delayed(String),
-    opt info_delay: "infoDelay" => with_info_delay(Numeric),
-    opt reminder_delay: "reminderDelay" => with_reminder_delay(Numeric),
-    opt delayed_delay: "delayedDelay" => with_delayed_delay(Numeric),
-    opt delayed_counter_delay: "delayedCounterDelay" => with_delayed_counter_delay(Numeric),
-    opt confirmation_delay: "confirmationDelay" => with_confirmation_delay(Numeric),
-    opt confirmation_repetitions: "confirmationRepetitions" => with_confirmation_repetitions(Numeric),
-    opt confirmation_repetitions_interval: "confirmationRepetitionsInterval" => with_confirmation_repetitions_interval(Numeric),
-    opt confirmation_counter_delay: "confirmationCounterDelay" => with_confirmation_counter_delay(Numeric),
-});
-
-#[allow(deprecated)]
-impl BookingV1ResourceAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>, type_id: impl Into<Numeric>) -> Self {
-        BookingV1ResourceAddFields {
-            name: name.into(),
-            description: None,
-            type_id: type_id.into(),
-            is_main: None,
-            is_info_notification_on: None,
-            template_type_info: None,
-            is_confirmation_notification_on: None,
-            template_type_confirmation: None,
-            is_reminder_notification_on: None,
-            template_type_reminder: None,
-            is_feedback_notification_on: None,
-            template_type_feedback: None,
-            is_delayed_notification_on: None,
-            template_type_delayed: None,
-            info_delay: None,
-            reminder_delay: None,
-            delayed_delay: None,
-            delayed_counter_delay: None,
-            confirmation_delay: None,
-            confirmation_repetitions: None,
-            confirmation_repetitions_interval: None,
-            confirmation_counter_delay: None,
             extra: Map::new(),
         }
     }

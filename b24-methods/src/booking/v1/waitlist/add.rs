@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct BookingV1WaitlistAdd {
     /// `fields` (`object`), required.
-    pub fields: BookingV1WaitlistAddFields,
+    pub fields: crate::booking::v1::waitlist::Waitlist,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,34 +25,9 @@ record!(BookingV1WaitlistAdd {
 #[allow(deprecated)]
 impl BookingV1WaitlistAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<BookingV1WaitlistAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::booking::v1::waitlist::Waitlist>) -> Self {
         BookingV1WaitlistAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct BookingV1WaitlistAddFields {
-    /// `note` (`string`), required.
-    pub note: String,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BookingV1WaitlistAddFields {
-    req note: "note",
-});
-
-#[allow(deprecated)]
-impl BookingV1WaitlistAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(note: impl Into<String>) -> Self {
-        BookingV1WaitlistAddFields {
-            note: note.into(),
             extra: Map::new(),
         }
     }

@@ -15,3 +15,22 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "booking")]
 pub mod update;
+
+#[cfg(feature = "booking")]
+use crate::wire::*;
+
+#[cfg(feature = "booking")]
+/// A `booking.v1.waitlist` entity, shared by `booking.v1.waitlist.add`, `booking.v1.waitlist.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Waitlist {
+    /// `note` (`string`).
+    pub note: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "booking")]
+record!(Waitlist {
+    opt note: "note" => with_note(String),
+});

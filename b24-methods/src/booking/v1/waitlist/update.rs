@@ -15,7 +15,7 @@ pub struct BookingV1WaitlistUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: BookingV1WaitlistUpdateFields,
+    pub fields: crate::booking::v1::waitlist::Waitlist,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,35 +28,13 @@ record!(BookingV1WaitlistUpdate {
 #[allow(deprecated)]
 impl BookingV1WaitlistUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<BookingV1WaitlistUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::booking::v1::waitlist::Waitlist>,
+    ) -> Self {
         BookingV1WaitlistUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct BookingV1WaitlistUpdateFields {
-    /// `note` (`string`), required.
-    pub note: String,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BookingV1WaitlistUpdateFields {
-    req note: "note",
-});
-
-#[allow(deprecated)]
-impl BookingV1WaitlistUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(note: impl Into<String>) -> Self {
-        BookingV1WaitlistUpdateFields {
-            note: note.into(),
             extra: Map::new(),
         }
     }

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogDocumentElementAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogDocumentElementAddFields,
+    pub fields: crate::catalog::document::element::Element,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,54 +25,9 @@ record!(CatalogDocumentElementAdd {
 #[allow(deprecated)]
 impl CatalogDocumentElementAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogDocumentElementAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::document::element::Element>) -> Self {
         CatalogDocumentElementAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogDocumentElementAddFields {
-    /// `docId` (`catalog_document.id`), required.
-    pub doc_id: Numeric,
-    /// `elementId` (`catalog_product.id`), required.
-    pub element_id: Numeric,
-    /// `storeFrom` (`catalog_store.id`).
-    pub store_from: Option<Numeric>,
-    /// `storeTo` (`catalog_store.id`).
-    pub store_to: Option<Numeric>,
-    /// `amount` (`double`).
-    pub amount: Option<Numeric>,
-    /// `purchasingPrice` (`double`).
-    pub purchasing_price: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogDocumentElementAddFields {
-    req doc_id: "docId",
-    req element_id: "elementId",
-    opt store_from: "storeFrom" => with_store_from(Numeric),
-    opt store_to: "storeTo" => with_store_to(Numeric),
-    opt amount: "amount" => with_amount(Numeric),
-    opt purchasing_price: "purchasingPrice" => with_purchasing_price(Numeric),
-});
-
-#[allow(deprecated)]
-impl CatalogDocumentElementAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(doc_id: impl Into<Numeric>, element_id: impl Into<Numeric>) -> Self {
-        CatalogDocumentElementAddFields {
-            doc_id: doc_id.into(),
-            element_id: element_id.into(),
-            store_from: None,
-            store_to: None,
-            amount: None,
-            purchasing_price: None,
             extra: Map::new(),
         }
     }
@@ -83,7 +38,7 @@ impl CatalogDocumentElementAddFields {
 #[non_exhaustive]
 pub struct CatalogDocumentElementAddResult {
     /// `documentElement` (`catalog_document_element`).
-    pub document_element: Option<Value>,
+    pub document_element: Option<crate::catalog::document::element::Element>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

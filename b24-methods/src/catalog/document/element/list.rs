@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.document.element.list`.
-#[b24_method("catalog.document.element.list", scope = "catalog", response = CatalogDocumentElementListResult, read_only, list = "documentElements", item = Value, cursor = "id")]
+#[b24_method("catalog.document.element.list", scope = "catalog", response = CatalogDocumentElementListResult, read_only, list = "documentElements", item = crate::catalog::document::element::Element, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogDocumentElementList {
@@ -36,7 +36,7 @@ record!(CatalogDocumentElementList {
 #[non_exhaustive]
 pub struct CatalogDocumentElementListResult {
     /// `documentElements` (`catalog_document_element[]`).
-    pub document_elements: Option<Vec<Value>>,
+    pub document_elements: Option<Vec<crate::catalog::document::element::Element>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -13,3 +13,37 @@ pub mod get_fields;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.document.element` entity, shared by `catalog.document.element.list`, `catalog.document.element.add`, `catalog.document.element.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Element {
+    /// `docId` (`catalog_document.id`).
+    pub doc_id: Option<Numeric>,
+    /// `elementId` (`catalog_product.id`).
+    pub element_id: Option<Numeric>,
+    /// `storeFrom` (`catalog_store.id`).
+    pub store_from: Option<Numeric>,
+    /// `storeTo` (`catalog_store.id`).
+    pub store_to: Option<Numeric>,
+    /// `amount` (`double`).
+    pub amount: Option<Numeric>,
+    /// `purchasingPrice` (`double`).
+    pub purchasing_price: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Element {
+    opt doc_id: "docId" => with_doc_id(Numeric),
+    opt element_id: "elementId" => with_element_id(Numeric),
+    opt store_from: "storeFrom" => with_store_from(Numeric),
+    opt store_to: "storeTo" => with_store_to(Numeric),
+    opt amount: "amount" => with_amount(Numeric),
+    opt purchasing_price: "purchasingPrice" => with_purchasing_price(Numeric),
+});

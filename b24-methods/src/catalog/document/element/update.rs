@@ -15,7 +15,7 @@ pub struct CatalogDocumentElementUpdate {
     /// `id` (`catalog_document_element.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogDocumentElementUpdateFields,
+    pub fields: crate::catalog::document::element::Element,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl CatalogDocumentElementUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<CatalogDocumentElementUpdateFields>,
+        fields: impl Into<crate::catalog::document::element::Element>,
     ) -> Self {
         CatalogDocumentElementUpdate {
             id: id.into(),
@@ -40,35 +40,12 @@ impl CatalogDocumentElementUpdate {
     }
 }
 
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CatalogDocumentElementUpdateFields {
-    /// `storeFrom` (`catalog_store.id`).
-    pub store_from: Option<Numeric>,
-    /// `storeTo` (`catalog_store.id`).
-    pub store_to: Option<Numeric>,
-    /// `amount` (`double`).
-    pub amount: Option<Numeric>,
-    /// `purchasingPrice` (`double`).
-    pub purchasing_price: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogDocumentElementUpdateFields {
-    opt store_from: "storeFrom" => with_store_from(Numeric),
-    opt store_to: "storeTo" => with_store_to(Numeric),
-    opt amount: "amount" => with_amount(Numeric),
-    opt purchasing_price: "purchasingPrice" => with_purchasing_price(Numeric),
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogDocumentElementUpdateResult {
     /// `documentElement` (`catalog_document_element`).
-    pub document_element: Option<Value>,
+    pub document_element: Option<crate::catalog::document::element::Element>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

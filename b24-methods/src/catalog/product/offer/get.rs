@@ -38,7 +38,7 @@ impl CatalogProductOfferGet {
 #[non_exhaustive]
 pub struct CatalogProductOfferGetResult {
     /// `offer` (`catalog_product_offer`).
-    pub offer: Option<Value>,
+    pub offer: Option<crate::catalog::product::offer::Offer>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

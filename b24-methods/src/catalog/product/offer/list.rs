@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.product.offer.list`.
-#[b24_method("catalog.product.offer.list", scope = "catalog", response = CatalogProductOfferListResult, read_only, list = "offers", item = Value)]
+#[b24_method("catalog.product.offer.list", scope = "catalog", response = CatalogProductOfferListResult, read_only, list = "offers", item = crate::catalog::product::offer::Offer)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductOfferList {
@@ -36,7 +36,7 @@ record!(CatalogProductOfferList {
 #[non_exhaustive]
 pub struct CatalogProductOfferListResult {
     /// `offers` (`catalog_product_offer[]`).
-    pub offers: Option<Vec<Value>>,
+    pub offers: Option<Vec<crate::catalog::product::offer::Offer>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

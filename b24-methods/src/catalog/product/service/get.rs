@@ -38,7 +38,7 @@ impl CatalogProductServiceGet {
 #[non_exhaustive]
 pub struct CatalogProductServiceGetResult {
     /// `service` (`catalog_product_service`).
-    pub service: Option<Value>,
+    pub service: Option<crate::catalog::product::service::Service>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

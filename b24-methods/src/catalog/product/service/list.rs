@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.product.service.list`.
-#[b24_method("catalog.product.service.list", scope = "catalog", response = CatalogProductServiceListResult, read_only, list = "services", item = Value)]
+#[b24_method("catalog.product.service.list", scope = "catalog", response = CatalogProductServiceListResult, read_only, list = "services", item = crate::catalog::product::service::Service)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductServiceList {
@@ -36,7 +36,7 @@ record!(CatalogProductServiceList {
 #[non_exhaustive]
 pub struct CatalogProductServiceListResult {
     /// `services` (`catalog_product_service[]`).
-    pub services: Option<Vec<Value>>,
+    pub services: Option<Vec<crate::catalog::product::service::Service>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

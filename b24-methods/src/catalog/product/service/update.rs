@@ -15,7 +15,7 @@ pub struct CatalogProductServiceUpdate {
     /// `id` (`catalog_product_service.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogProductServiceUpdateFields,
+    pub fields: crate::catalog::product::service::Service,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl CatalogProductServiceUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<CatalogProductServiceUpdateFields>,
+        fields: impl Into<crate::catalog::product::service::Service>,
     ) -> Self {
         CatalogProductServiceUpdate {
             id: id.into(),
@@ -40,89 +40,12 @@ impl CatalogProductServiceUpdate {
     }
 }
 
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CatalogProductServiceUpdateFields {
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `active` (`string`).
-    pub active: Option<String>,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// `createdBy` (`user.id`).
-    pub created_by: Option<Numeric>,
-    /// `modifiedBy` (`user.id`).
-    pub modified_by: Option<Numeric>,
-    /// `dateActiveFrom` (`datetime`).
-    pub date_active_from: Option<DateTime>,
-    /// `dateActiveTo` (`datetime`).
-    pub date_active_to: Option<DateTime>,
-    /// `dateCreate` (`datetime`).
-    pub date_create: Option<DateTime>,
-    /// `iblockSectionId` (`catalog_section.id`).
-    pub iblock_section_id: Option<Numeric>,
-    /// `IblockSection` (`array`).
-    pub iblock_section: Option<Vec<Value>>,
-    /// `measure` (`catalog_measure.id`).
-    pub measure: Option<Numeric>,
-    /// `previewText` (`string`).
-    pub preview_text: Option<String>,
-    /// `detailText` (`string`).
-    pub detail_text: Option<String>,
-    /// `previewPicture` (`object`).
-    pub preview_picture: Option<Value>,
-    /// `detailPicture` (`object`).
-    pub detail_picture: Option<Value>,
-    /// `previewTextType` (`string`).
-    pub preview_text_type: Option<String>,
-    /// `detailTextType` (`string`).
-    pub detail_text_type: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `vatId` (`catalog_vat.id`).
-    pub vat_id: Option<Numeric>,
-    /// `vatIncluded` (`string`).
-    pub vat_included: Option<String>,
-    /// `propertyN` (`object | array`).
-    pub property_n: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogProductServiceUpdateFields {
-    opt name: "name" => with_name(String),
-    opt active: "active" => with_active(String),
-    opt code: "code" => with_code(String),
-    opt xml_id: "xmlId" => with_xml_id(String),
-    opt created_by: "createdBy" => with_created_by(Numeric),
-    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
-    opt date_active_from: "dateActiveFrom" => with_date_active_from(DateTime),
-    opt date_active_to: "dateActiveTo" => with_date_active_to(DateTime),
-    opt date_create: "dateCreate" => with_date_create(DateTime),
-    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
-    opt iblock_section: "IblockSection" => with_iblock_section(Vec<Value>),
-    opt measure: "measure" => with_measure(Numeric),
-    opt preview_text: "previewText" => with_preview_text(String),
-    opt detail_text: "detailText" => with_detail_text(String),
-    opt preview_picture: "previewPicture" => with_preview_picture(Value),
-    opt detail_picture: "detailPicture" => with_detail_picture(Value),
-    opt preview_text_type: "previewTextType" => with_preview_text_type(String),
-    opt detail_text_type: "detailTextType" => with_detail_text_type(String),
-    opt sort: "sort" => with_sort(Numeric),
-    opt vat_id: "vatId" => with_vat_id(Numeric),
-    opt vat_included: "vatIncluded" => with_vat_included(String),
-    opt property_n: "propertyN" => with_property_n(Value),
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductServiceUpdateResult {
     /// `service` (`catalog_product_service`).
-    pub service: Option<Value>,
+    pub service: Option<crate::catalog::product::service::Service>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -38,7 +38,7 @@ impl CatalogProductSkuGet {
 #[non_exhaustive]
 pub struct CatalogProductSkuGetResult {
     /// `sku` (`catalog_product_sku`).
-    pub sku: Option<Value>,
+    pub sku: Option<crate::catalog::product::sku::Sku>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.product.sku.list`.
-#[b24_method("catalog.product.sku.list", scope = "catalog", response = CatalogProductSkuListResult, read_only, list = "units", item = Value, cursor = "id")]
+#[b24_method("catalog.product.sku.list", scope = "catalog", response = CatalogProductSkuListResult, read_only, list = "units", item = crate::catalog::product::sku::Sku, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductSkuList {
@@ -36,7 +36,7 @@ record!(CatalogProductSkuList {
 #[non_exhaustive]
 pub struct CatalogProductSkuListResult {
     /// `units` (`catalog_product_sku[]`).
-    pub units: Option<Vec<Value>>,
+    pub units: Option<Vec<crate::catalog::product::sku::Sku>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

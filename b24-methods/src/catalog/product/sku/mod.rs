@@ -15,3 +15,115 @@ pub mod get_fields_by_filter;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.product.sku` entity, shared by `catalog.product.sku.get`, `catalog.product.sku.list`, `catalog.product.sku.add`, `catalog.product.sku.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Sku {
+    /// `iblockId` (`catalog_catalog.id`).
+    pub iblock_id: Option<Numeric>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `active` (`string`).
+    pub active: Option<String>,
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `xmlId` (`string`).
+    pub xml_id: Option<String>,
+    /// `canBuyZero` (`string`).
+    pub can_buy_zero: Option<String>,
+    /// `createdBy` (`user.id`).
+    pub created_by: Option<Numeric>,
+    /// `modifiedBy` (`user.id`).
+    pub modified_by: Option<Numeric>,
+    /// `dateActiveFrom` (`datetime`).
+    pub date_active_from: Option<DateTime>,
+    /// `dateActiveTo` (`datetime`).
+    pub date_active_to: Option<DateTime>,
+    /// `dateCreate` (`datetime`).
+    pub date_create: Option<DateTime>,
+    /// `iblockSectionId` (`catalog_section.id`).
+    pub iblock_section_id: Option<Numeric>,
+    /// `IblockSection` (`array`).
+    pub iblock_section: Option<Vec<Value>>,
+    /// `measure` (`catalog_measure.id`).
+    pub measure: Option<Numeric>,
+    /// `previewText` (`string`).
+    pub preview_text: Option<String>,
+    /// `detailText` (`string`).
+    pub detail_text: Option<String>,
+    /// `previewPicture` (`object`).
+    pub preview_picture: Option<Value>,
+    /// `detailPicture` (`object`).
+    pub detail_picture: Option<Value>,
+    /// `previewTextType` (`string`).
+    pub preview_text_type: Option<String>,
+    /// `detailTextType` (`string`).
+    pub detail_text_type: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `subscribe` (`string`).
+    pub subscribe: Option<String>,
+    /// `vatId` (`catalog_vat.id`).
+    pub vat_id: Option<Numeric>,
+    /// `vatIncluded` (`string`).
+    pub vat_included: Option<String>,
+    /// `height` (`double`).
+    pub height: Option<Decimal>,
+    /// `length` (`double`).
+    pub length: Option<Decimal>,
+    /// `weight` (`double`).
+    pub weight: Option<Decimal>,
+    /// `width` (`double`).
+    pub width: Option<Decimal>,
+    /// `purchasingCurrency` (`string`).
+    pub purchasing_currency: Option<String>,
+    /// `purchasingPrice` (`double`).
+    pub purchasing_price: Option<Decimal>,
+    /// `quantity` (`double`).
+    pub quantity: Option<Decimal>,
+    /// `propertyN` (`any`).
+    pub property_n: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Sku {
+    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt active: "active" => with_active(String),
+    opt code: "code" => with_code(String),
+    opt xml_id: "xmlId" => with_xml_id(String),
+    opt can_buy_zero: "canBuyZero" => with_can_buy_zero(String),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
+    opt date_active_from: "dateActiveFrom" => with_date_active_from(DateTime),
+    opt date_active_to: "dateActiveTo" => with_date_active_to(DateTime),
+    opt date_create: "dateCreate" => with_date_create(DateTime),
+    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
+    opt iblock_section: "IblockSection" => with_iblock_section(Vec<Value>),
+    opt measure: "measure" => with_measure(Numeric),
+    opt preview_text: "previewText" => with_preview_text(String),
+    opt detail_text: "detailText" => with_detail_text(String),
+    opt preview_picture: "previewPicture" => with_preview_picture(Value),
+    opt detail_picture: "detailPicture" => with_detail_picture(Value),
+    opt preview_text_type: "previewTextType" => with_preview_text_type(String),
+    opt detail_text_type: "detailTextType" => with_detail_text_type(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt subscribe: "subscribe" => with_subscribe(String),
+    opt vat_id: "vatId" => with_vat_id(Numeric),
+    opt vat_included: "vatIncluded" => with_vat_included(String),
+    opt height: "height" => with_height(Decimal),
+    opt length: "length" => with_length(Decimal),
+    opt weight: "weight" => with_weight(Decimal),
+    opt width: "width" => with_width(Decimal),
+    opt purchasing_currency: "purchasingCurrency" => with_purchasing_currency(String),
+    opt purchasing_price: "purchasingPrice" => with_purchasing_price(Decimal),
+    opt quantity: "quantity" => with_quantity(Decimal),
+    opt property_n: "propertyN" => with_property_n(Value),
+});

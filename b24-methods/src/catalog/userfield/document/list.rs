@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.userfield.document.list`.
-#[b24_method("catalog.userfield.document.list", scope = "catalog", response = CatalogUserfieldDocumentListResult, read_only, list = "documents", item = Value)]
+#[b24_method("catalog.userfield.document.list", scope = "catalog", response = CatalogUserfieldDocumentListResult, read_only, list = "documents", item = crate::catalog::userfield::document::UserfieldDocument)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CatalogUserfieldDocumentList {
@@ -50,7 +50,7 @@ impl CatalogUserfieldDocumentList {
 #[non_exhaustive]
 pub struct CatalogUserfieldDocumentListResult {
     /// `documents` (`catalog_userfield_document[]`).
-    pub documents: Option<Vec<Value>>,
+    pub documents: Option<Vec<crate::catalog::userfield::document::UserfieldDocument>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

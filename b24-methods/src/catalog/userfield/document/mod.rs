@@ -5,3 +5,25 @@
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod update;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.userfield.document` entity, shared by `catalog.userfield.document.list`, `catalog.userfield.document.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct UserfieldDocument {
+    /// `documentType` (`string`).
+    pub document_type: Option<String>,
+    /// `fieldN` (`any`).
+    pub field_n: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(UserfieldDocument {
+    opt document_type: "documentType" => with_document_type(String),
+    opt field_n: "fieldN" => with_field_n(Value),
+});

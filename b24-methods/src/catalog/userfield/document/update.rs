@@ -15,7 +15,7 @@ pub struct CatalogUserfieldDocumentUpdate {
     /// `documentId` (`catalog_document.id`), required.
     pub document_id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CatalogUserfieldDocumentUpdateFields,
+    pub fields: crate::catalog::userfield::document::UserfieldDocument,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,40 +30,11 @@ impl CatalogUserfieldDocumentUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         document_id: impl Into<Numeric>,
-        fields: impl Into<CatalogUserfieldDocumentUpdateFields>,
+        fields: impl Into<crate::catalog::userfield::document::UserfieldDocument>,
     ) -> Self {
         CatalogUserfieldDocumentUpdate {
             document_id: document_id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogUserfieldDocumentUpdateFields {
-    /// `documentType` (`string`), required.
-    pub document_type: String,
-    /// `fieldN` (`any`).
-    pub field_n: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogUserfieldDocumentUpdateFields {
-    req document_type: "documentType",
-    opt field_n: "fieldN" => with_field_n(Value),
-});
-
-#[allow(deprecated)]
-impl CatalogUserfieldDocumentUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(document_type: impl Into<String>) -> Self {
-        CatalogUserfieldDocumentUpdateFields {
-            document_type: document_type.into(),
-            field_n: None,
             extra: Map::new(),
         }
     }
@@ -74,7 +45,7 @@ impl CatalogUserfieldDocumentUpdateFields {
 #[non_exhaustive]
 pub struct CatalogUserfieldDocumentUpdateResult {
     /// `document` (`catalog_userfield_document`).
-    pub document: Option<Value>,
+    pub document: Option<crate::catalog::userfield::document::UserfieldDocument>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.contact.userfield.list`.
-#[b24_method("crm.contact.userfield.list", scope = "crm", response = Vec<Value>, read_only, list)]
+#[b24_method("crm.contact.userfield.list", scope = "crm", response = Vec<crate::crm::contact::userfield::ContactUserfield>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmContactUserfieldList {

@@ -15,7 +15,7 @@ pub struct CrmContactUserfieldUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmContactUserfieldUpdateFields,
+    pub fields: crate::crm::contact::userfield::ContactUserfield,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,10 @@ record!(CrmContactUserfieldUpdate {
 #[allow(deprecated)]
 impl CrmContactUserfieldUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmContactUserfieldUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::crm::contact::userfield::ContactUserfield>,
+    ) -> Self {
         CrmContactUserfieldUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -36,135 +39,3 @@ impl CrmContactUserfieldUpdate {
         }
     }
 }
-
-/// `SETTINGS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmContactUserfieldUpdateFieldsSettings {
-    /// `DEFAULT_VALUE` (`string`).
-    pub default_value: Option<String>,
-    /// `ROWS` (`integer`).
-    pub rows: Option<Numeric>,
-    /// `PRECISION` (`integer`).
-    pub precision: Option<Numeric>,
-    /// `DISPLAY` (`string`).
-    pub display: Option<String>,
-    /// `LIST_HEIGHT`.
-    pub list_height: Option<Value>,
-    /// `IBLOCK_TYPE_ID` (`string`).
-    pub iblock_type_id: Option<String>,
-    /// `IBLOCK_ID` (`string`).
-    pub iblock_id: Option<String>,
-    /// `ACTIVE_FILTER` (`boolean`).
-    pub active_filter: Option<Flag>,
-    /// `ENTITY_TYPE` (`string`).
-    pub entity_type: Option<String>,
-    /// `LEAD` (`boolean`).
-    pub lead: Option<Flag>,
-    /// `CONTACT` (`boolean`).
-    pub contact: Option<Flag>,
-    /// `COMPANY` (`boolean`).
-    pub company: Option<Flag>,
-    /// `DEAL` (`boolean`).
-    pub deal: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmContactUserfieldUpdateFieldsSettings {
-    opt default_value: "DEFAULT_VALUE" => with_default_value(String),
-    opt rows: "ROWS" => with_rows(Numeric),
-    opt precision: "PRECISION" => with_precision(Numeric),
-    opt display: "DISPLAY" => with_display(String),
-    opt list_height: "LIST_HEIGHT" => with_list_height(Value),
-    opt iblock_type_id: "IBLOCK_TYPE_ID" => with_iblock_type_id(String),
-    opt iblock_id: "IBLOCK_ID" => with_iblock_id(String),
-    opt active_filter: "ACTIVE_FILTER" => with_active_filter(Flag),
-    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
-    opt lead: "LEAD" => with_lead(Flag),
-    opt contact: "CONTACT" => with_contact(Flag),
-    opt company: "COMPANY" => with_company(Flag),
-    opt deal: "DEAL" => with_deal(Flag),
-});
-
-/// `LIST` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmContactUserfieldUpdateFieldsList {
-    /// `ID` (`string`).
-    pub id: Option<String>,
-    /// `DEL` (`boolean`).
-    pub del: Option<Flag>,
-    /// `VALUE` (`string`).
-    pub value: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `DEF` (`boolean`).
-    pub def: Option<Flag>,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmContactUserfieldUpdateFieldsList {
-    opt id: "ID" => with_id(String),
-    opt del: "DEL" => with_del(Flag),
-    opt value: "VALUE" => with_value(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt def: "DEF" => with_def(Flag),
-    opt xml_id: "XML_ID" => with_xml_id(String),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmContactUserfieldUpdateFields {
-    /// `MANDATORY` (`boolean`).
-    pub mandatory: Option<Flag>,
-    /// `SHOW_FILTER` (`boolean`).
-    pub show_filter: Option<Flag>,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `SETTINGS` (`object`).
-    pub settings: Option<CrmContactUserfieldUpdateFieldsSettings>,
-    /// `LIST` (`uf_enum_element[]`).
-    pub list: Option<Vec<CrmContactUserfieldUpdateFieldsList>>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `SHOW_IN_LIST` (`boolean`).
-    pub show_in_list: Option<Flag>,
-    /// `EDIT_IN_LIST` (`boolean`).
-    pub edit_in_list: Option<Flag>,
-    /// `IS_SEARCHABLE` (`boolean`).
-    pub is_searchable: Option<Flag>,
-    /// `LIST_FILTER_LABEL` (`string | lang_map`).
-    pub list_filter_label: Option<Value>,
-    /// `LIST_COLUMN_LABEL` (`string | lang_map`).
-    pub list_column_label: Option<Value>,
-    /// `EDIT_FORM_LABEL` (`string | lang_map`).
-    pub edit_form_label: Option<Value>,
-    /// `ERROR_MESSAGE` (`string | lang_map`).
-    pub error_message: Option<Value>,
-    /// `HELP_MESSAGE` (`string | lang_map`).
-    pub help_message: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmContactUserfieldUpdateFields {
-    opt mandatory: "MANDATORY" => with_mandatory(Flag),
-    opt show_filter: "SHOW_FILTER" => with_show_filter(Flag),
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt settings: "SETTINGS" => with_settings(CrmContactUserfieldUpdateFieldsSettings),
-    opt list: "LIST" => with_list(Vec<CrmContactUserfieldUpdateFieldsList>),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(Flag),
-    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(Flag),
-    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(Flag),
-    opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(Value),
-    opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(Value),
-    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(Value),
-    opt error_message: "ERROR_MESSAGE" => with_error_message(Value),
-    opt help_message: "HELP_MESSAGE" => with_help_message(Value),
-});

@@ -13,14 +13,14 @@ pub struct CrmDealRecurringUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`).
-    pub fields: Option<CrmDealRecurringUpdateFields>,
+    pub fields: Option<crate::crm::deal::recurring::Recurring>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 record!(CrmDealRecurringUpdate {
     req id: "id",
-    opt fields: "fields" => with_fields(CrmDealRecurringUpdateFields),
+    opt fields: "fields" => with_fields(crate::crm::deal::recurring::Recurring),
 });
 
 #[allow(deprecated)]
@@ -34,73 +34,3 @@ impl CrmDealRecurringUpdate {
         }
     }
 }
-
-/// `PARAMS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmDealRecurringUpdateFieldsParams {
-    /// `MODE` (`string`).
-    pub mode: Option<String>,
-    /// `MULTIPLE_TYPE` (`string`).
-    pub multiple_type: Option<String>,
-    /// `MULTIPLE_INTERVAL` (`integer`).
-    pub multiple_interval: Option<Numeric>,
-    /// `SINGLE_BEFORE_START_DATE_TYPE` (`string`).
-    pub single_before_start_date_type: Option<String>,
-    /// `SINGLE_BEFORE_START_DATE_VALUE` (`integer`).
-    pub single_before_start_date_value: Option<Numeric>,
-    /// `OFFSET_BEGINDATE_TYPE` (`string`).
-    pub offset_begindate_type: Option<String>,
-    /// `OFFSET_BEGINDATE_VALUE` (`integer`).
-    pub offset_begindate_value: Option<Numeric>,
-    /// `OFFSET_CLOSEDATE_TYPE` (`string`).
-    pub offset_closedate_type: Option<String>,
-    /// `OFFSET_CLOSEDATE_VALUE` (`integer`).
-    pub offset_closedate_value: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmDealRecurringUpdateFieldsParams {
-    opt mode: "MODE" => with_mode(String),
-    opt multiple_type: "MULTIPLE_TYPE" => with_multiple_type(String),
-    opt multiple_interval: "MULTIPLE_INTERVAL" => with_multiple_interval(Numeric),
-    opt single_before_start_date_type: "SINGLE_BEFORE_START_DATE_TYPE" => with_single_before_start_date_type(String),
-    opt single_before_start_date_value: "SINGLE_BEFORE_START_DATE_VALUE" => with_single_before_start_date_value(Numeric),
-    opt offset_begindate_type: "OFFSET_BEGINDATE_TYPE" => with_offset_begindate_type(String),
-    opt offset_begindate_value: "OFFSET_BEGINDATE_VALUE" => with_offset_begindate_value(Numeric),
-    opt offset_closedate_type: "OFFSET_CLOSEDATE_TYPE" => with_offset_closedate_type(String),
-    opt offset_closedate_value: "OFFSET_CLOSEDATE_VALUE" => with_offset_closedate_value(Numeric),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmDealRecurringUpdateFields {
-    /// `ACTIVE` (`char`).
-    pub active: Option<Flag>,
-    /// `CATEGORY_ID` (`char`).
-    pub category_id: Option<String>,
-    /// `IS_LIMIT` (`char`).
-    pub is_limit: Option<String>,
-    /// `LIMIT_REPEAT` (`integer`).
-    pub limit_repeat: Option<Numeric>,
-    /// `LIMIT_DATE` (`date`).
-    pub limit_date: Option<DateTime>,
-    /// `START_DATE` (`date`).
-    pub start_date: Option<DateTime>,
-    /// `PARAMS` (`object`).
-    pub params: Option<CrmDealRecurringUpdateFieldsParams>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmDealRecurringUpdateFields {
-    opt active: "ACTIVE" => with_active(Flag),
-    opt category_id: "CATEGORY_ID" => with_category_id(String),
-    opt is_limit: "IS_LIMIT" => with_is_limit(String),
-    opt limit_repeat: "LIMIT_REPEAT" => with_limit_repeat(Numeric),
-    opt limit_date: "LIMIT_DATE" => with_limit_date(DateTime),
-    opt start_date: "START_DATE" => with_start_date(DateTime),
-    opt params: "PARAMS" => with_params(CrmDealRecurringUpdateFieldsParams),
-});

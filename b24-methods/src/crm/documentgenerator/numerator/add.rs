@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmDocumentgeneratorNumeratorAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmDocumentgeneratorNumeratorAddFields,
+    pub fields: crate::crm::documentgenerator::numerator::Numerator,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,89 +25,9 @@ record!(CrmDocumentgeneratorNumeratorAdd {
 #[allow(deprecated)]
 impl CrmDocumentgeneratorNumeratorAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmDocumentgeneratorNumeratorAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::documentgenerator::numerator::Numerator>) -> Self {
         CrmDocumentgeneratorNumeratorAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator
-{
-    /// `start` (`integer`).
-    pub start: Option<Numeric>,
-    /// `step` (`integer`).
-    pub step: Option<Numeric>,
-    /// `length` (`integer`).
-    pub length: Option<Numeric>,
-    /// `padString` (`string`).
-    pub pad_string: Option<String>,
-    /// `periodicBy` (`string`).
-    pub periodic_by: Option<String>,
-    /// `timezone` (`string`).
-    pub timezone: Option<String>,
-    /// `isDirectNumeration` (`boolean`).
-    pub is_direct_numeration: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    opt start: "start" => with_start(Numeric),
-    opt step: "step" => with_step(Numeric),
-    opt length: "length" => with_length(Numeric),
-    opt pad_string: "padString" => with_pad_string(String),
-    opt periodic_by: "periodicBy" => with_periodic_by(String),
-    opt timezone: "timezone" => with_timezone(String),
-    opt is_direct_numeration: "isDirectNumeration" => with_is_direct_numeration(Flag),
-});
-
-/// `settings` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmDocumentgeneratorNumeratorAddFieldsSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (`object`).
-    pub bitrix_main_numerator_generator_sequent_number_generator: Option<CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmDocumentgeneratorNumeratorAddFieldsSettings {
-    opt bitrix_main_numerator_generator_sequent_number_generator: "Bitrix_Main_Numerator_Generator_SequentNumberGenerator" => with_bitrix_main_numerator_generator_sequent_number_generator(CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmDocumentgeneratorNumeratorAddFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `template` (`string`), required.
-    pub template: String,
-    /// `settings` (`object`).
-    pub settings: Option<CrmDocumentgeneratorNumeratorAddFieldsSettings>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmDocumentgeneratorNumeratorAddFields {
-    req name: "name",
-    req template: "template",
-    opt settings: "settings" => with_settings(CrmDocumentgeneratorNumeratorAddFieldsSettings),
-});
-
-#[allow(deprecated)]
-impl CrmDocumentgeneratorNumeratorAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>, template: impl Into<String>) -> Self {
-        CrmDocumentgeneratorNumeratorAddFields {
-            name: name.into(),
-            template: template.into(),
-            settings: None,
             extra: Map::new(),
         }
     }

@@ -11,3 +11,79 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.documentgenerator.numerator` entity, shared by `crm.documentgenerator.numerator.add`, `crm.documentgenerator.numerator.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Numerator {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `template` (`string`).
+    pub template: Option<String>,
+    /// `settings` (`object`).
+    pub settings: Option<NumeratorSettings>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Numerator {
+    opt name: "name" => with_name(String),
+    opt template: "template" => with_template(String),
+    opt settings: "settings" => with_settings(NumeratorSettings),
+});
+
+#[cfg(feature = "crm")]
+/// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct NumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
+    /// `start` (`integer`).
+    pub start: Option<Numeric>,
+    /// `step` (`integer`).
+    pub step: Option<Numeric>,
+    /// `length` (`integer`).
+    pub length: Option<Numeric>,
+    /// `padString` (`string`).
+    pub pad_string: Option<String>,
+    /// `periodicBy` (`string`).
+    pub periodic_by: Option<String>,
+    /// `timezone` (`string`).
+    pub timezone: Option<String>,
+    /// `isDirectNumeration` (`boolean`).
+    pub is_direct_numeration: Option<Flag>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(NumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
+    opt start: "start" => with_start(Numeric),
+    opt step: "step" => with_step(Numeric),
+    opt length: "length" => with_length(Numeric),
+    opt pad_string: "padString" => with_pad_string(String),
+    opt periodic_by: "periodicBy" => with_periodic_by(String),
+    opt timezone: "timezone" => with_timezone(String),
+    opt is_direct_numeration: "isDirectNumeration" => with_is_direct_numeration(Flag),
+});
+
+#[cfg(feature = "crm")]
+/// `settings` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct NumeratorSettings {
+    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (`object`).
+    pub bitrix_main_numerator_generator_sequent_number_generator:
+        Option<NumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(NumeratorSettings {
+    opt bitrix_main_numerator_generator_sequent_number_generator: "Bitrix_Main_Numerator_Generator_SequentNumberGenerator" => with_bitrix_main_numerator_generator_sequent_number_generator(NumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator),
+});

@@ -15,7 +15,7 @@ pub struct CrmDocumentgeneratorNumeratorUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmDocumentgeneratorNumeratorUpdateFields,
+    pub fields: crate::crm::documentgenerator::numerator::Numerator,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl CrmDocumentgeneratorNumeratorUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<CrmDocumentgeneratorNumeratorUpdateFields>,
+        fields: impl Into<crate::crm::documentgenerator::numerator::Numerator>,
     ) -> Self {
         CrmDocumentgeneratorNumeratorUpdate {
             id: id.into(),
@@ -39,73 +39,6 @@ impl CrmDocumentgeneratorNumeratorUpdate {
         }
     }
 }
-
-/// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmDocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator
-{
-    /// `start` (`integer`).
-    pub start: Option<Numeric>,
-    /// `step` (`integer`).
-    pub step: Option<Numeric>,
-    /// `length` (`integer`).
-    pub length: Option<Numeric>,
-    /// `padString` (`string`).
-    pub pad_string: Option<String>,
-    /// `periodicBy` (`string`).
-    pub periodic_by: Option<String>,
-    /// `timezone` (`string`).
-    pub timezone: Option<String>,
-    /// `isDirectNumeration` (`boolean`).
-    pub is_direct_numeration: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmDocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    opt start: "start" => with_start(Numeric),
-    opt step: "step" => with_step(Numeric),
-    opt length: "length" => with_length(Numeric),
-    opt pad_string: "padString" => with_pad_string(String),
-    opt periodic_by: "periodicBy" => with_periodic_by(String),
-    opt timezone: "timezone" => with_timezone(String),
-    opt is_direct_numeration: "isDirectNumeration" => with_is_direct_numeration(Flag),
-});
-
-/// `settings` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmDocumentgeneratorNumeratorUpdateFieldsSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` (`object`).
-    pub bitrix_main_numerator_generator_sequent_number_generator: Option<CrmDocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmDocumentgeneratorNumeratorUpdateFieldsSettings {
-    opt bitrix_main_numerator_generator_sequent_number_generator: "Bitrix_Main_Numerator_Generator_SequentNumberGenerator" => with_bitrix_main_numerator_generator_sequent_number_generator(CrmDocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmDocumentgeneratorNumeratorUpdateFields {
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `template` (`string`).
-    pub template: Option<String>,
-    /// `settings` (`object`).
-    pub settings: Option<CrmDocumentgeneratorNumeratorUpdateFieldsSettings>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmDocumentgeneratorNumeratorUpdateFields {
-    opt name: "name" => with_name(String),
-    opt template: "template" => with_template(String),
-    opt settings: "settings" => with_settings(CrmDocumentgeneratorNumeratorUpdateFieldsSettings),
-});
 
 /// `settings` (returned field).
 #[derive(Clone, Debug, Default)]

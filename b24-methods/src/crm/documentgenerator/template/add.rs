@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmDocumentgeneratorTemplateAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmDocumentgeneratorTemplateAddFields,
+    pub fields: crate::crm::documentgenerator::template::Template,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,72 +25,9 @@ record!(CrmDocumentgeneratorTemplateAdd {
 #[allow(deprecated)]
 impl CrmDocumentgeneratorTemplateAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmDocumentgeneratorTemplateAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::documentgenerator::template::Template>) -> Self {
         CrmDocumentgeneratorTemplateAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmDocumentgeneratorTemplateAddFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `file` (`file`), required.
-    pub file: FileData,
-    /// `numeratorId` (`integer`), required.
-    pub numerator_id: Numeric,
-    /// `region` (`string`), required.
-    pub region: String,
-    /// `entityTypeId` (`array`), required.
-    pub entity_type_id: Vec<Value>,
-    /// `users` (`array`).
-    pub users: Option<Vec<Value>>,
-    /// `active` (`char`).
-    pub active: Option<Flag>,
-    /// `withStamps` (`char`).
-    pub with_stamps: Option<Flag>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmDocumentgeneratorTemplateAddFields {
-    req name: "name",
-    req file: "file",
-    req numerator_id: "numeratorId",
-    req region: "region",
-    req entity_type_id: "entityTypeId",
-    opt users: "users" => with_users(Vec<Value>),
-    opt active: "active" => with_active(Flag),
-    opt with_stamps: "withStamps" => with_with_stamps(Flag),
-    opt sort: "sort" => with_sort(Numeric),
-});
-
-#[allow(deprecated)]
-impl CrmDocumentgeneratorTemplateAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        name: impl Into<String>,
-        file: impl Into<FileData>,
-        numerator_id: impl Into<Numeric>,
-        region: impl Into<String>,
-        entity_type_id: impl Into<Vec<Value>>,
-    ) -> Self {
-        CrmDocumentgeneratorTemplateAddFields {
-            name: name.into(),
-            file: file.into(),
-            numerator_id: numerator_id.into(),
-            region: region.into(),
-            entity_type_id: entity_type_id.into(),
-            users: None,
-            active: None,
-            with_stamps: None,
-            sort: None,
             extra: Map::new(),
         }
     }

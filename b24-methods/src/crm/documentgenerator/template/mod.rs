@@ -13,3 +13,52 @@ pub mod getfields;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.documentgenerator.template` entity, shared by `crm.documentgenerator.template.add`, `crm.documentgenerator.template.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Template {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `file` (`file`).
+    pub file: Option<FileData>,
+    /// `numeratorId` (`integer`).
+    pub numerator_id: Option<Numeric>,
+    /// `region` (`string`).
+    pub region: Option<String>,
+    /// `entityTypeId` (`array`).
+    pub entity_type_id: Option<Vec<Value>>,
+    /// `users` (`array`).
+    pub users: Option<Value>,
+    /// `active` (`char`).
+    pub active: Option<Flag>,
+    /// `withStamps` (`char`).
+    pub with_stamps: Option<Flag>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `createTime` (`datetime`).
+    pub create_time: Option<DateTime>,
+    /// `updateTime` (`datetime`).
+    pub update_time: Option<DateTime>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Template {
+    opt name: "name" => with_name(String),
+    opt file: "file" => with_file(FileData),
+    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
+    opt region: "region" => with_region(String),
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Vec<Value>),
+    opt users: "users" => with_users(Value),
+    opt active: "active" => with_active(Flag),
+    opt with_stamps: "withStamps" => with_with_stamps(Flag),
+    opt sort: "sort" => with_sort(Numeric),
+    opt create_time: "createTime" => with_create_time(DateTime),
+    opt update_time: "updateTime" => with_update_time(DateTime),
+});

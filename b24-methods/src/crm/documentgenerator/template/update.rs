@@ -15,7 +15,7 @@ pub struct CrmDocumentgeneratorTemplateUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmDocumentgeneratorTemplateUpdateFields,
+    pub fields: crate::crm::documentgenerator::template::Template,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl CrmDocumentgeneratorTemplateUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<CrmDocumentgeneratorTemplateUpdateFields>,
+        fields: impl Into<crate::crm::documentgenerator::template::Template>,
     ) -> Self {
         CrmDocumentgeneratorTemplateUpdate {
             id: id.into(),
@@ -39,44 +39,6 @@ impl CrmDocumentgeneratorTemplateUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmDocumentgeneratorTemplateUpdateFields {
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `file` (`file`).
-    pub file: Option<FileData>,
-    /// `numeratorId` (`integer`).
-    pub numerator_id: Option<Numeric>,
-    /// `region` (`string`).
-    pub region: Option<String>,
-    /// `entityTypeId` (`array`).
-    pub entity_type_id: Option<Vec<Value>>,
-    /// `users` (`array`).
-    pub users: Option<Vec<Value>>,
-    /// `active` (`char`).
-    pub active: Option<Flag>,
-    /// `withStamps` (`char`).
-    pub with_stamps: Option<Flag>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmDocumentgeneratorTemplateUpdateFields {
-    opt name: "name" => with_name(String),
-    opt file: "file" => with_file(FileData),
-    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
-    opt region: "region" => with_region(String),
-    opt entity_type_id: "entityTypeId" => with_entity_type_id(Vec<Value>),
-    opt users: "users" => with_users(Vec<Value>),
-    opt active: "active" => with_active(Flag),
-    opt with_stamps: "withStamps" => with_with_stamps(Flag),
-    opt sort: "sort" => with_sort(Numeric),
-});
 
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmItemProductrowAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmItemProductrowAddFields,
+    pub fields: crate::crm::item::productrow::Productrow,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,82 +25,9 @@ record!(CrmItemProductrowAdd {
 #[allow(deprecated)]
 impl CrmItemProductrowAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmItemProductrowAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::item::productrow::Productrow>) -> Self {
         CrmItemProductrowAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmItemProductrowAddFields {
-    /// `ownerId` (`integer`), required.
-    pub owner_id: Numeric,
-    /// `ownerType` (`string`), required.
-    pub owner_type: String,
-    /// `productId` (`catalog_product.id`).
-    pub product_id: Option<Numeric>,
-    /// `productName` (`string`).
-    pub product_name: Option<String>,
-    /// `price` (`double`).
-    pub price: Option<Numeric>,
-    /// `quantity` (`double`).
-    pub quantity: Option<Numeric>,
-    /// `discountTypeId` (`integer`).
-    pub discount_type_id: Option<Numeric>,
-    /// `discountRate` (`double`).
-    pub discount_rate: Option<Numeric>,
-    /// `discountSum` (`double`).
-    pub discount_sum: Option<Numeric>,
-    /// `taxRate` (`double`).
-    pub tax_rate: Option<Numeric>,
-    /// `taxIncluded` (`string`).
-    pub tax_included: Option<String>,
-    /// `measureCode` (`catalog_measure.code`).
-    pub measure_code: Option<Value>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmItemProductrowAddFields {
-    req owner_id: "ownerId",
-    req owner_type: "ownerType",
-    opt product_id: "productId" => with_product_id(Numeric),
-    opt product_name: "productName" => with_product_name(String),
-    opt price: "price" => with_price(Numeric),
-    opt quantity: "quantity" => with_quantity(Numeric),
-    opt discount_type_id: "discountTypeId" => with_discount_type_id(Numeric),
-    opt discount_rate: "discountRate" => with_discount_rate(Numeric),
-    opt discount_sum: "discountSum" => with_discount_sum(Numeric),
-    opt tax_rate: "taxRate" => with_tax_rate(Numeric),
-    opt tax_included: "taxIncluded" => with_tax_included(String),
-    opt measure_code: "measureCode" => with_measure_code(Value),
-    opt sort: "sort" => with_sort(Numeric),
-});
-
-#[allow(deprecated)]
-impl CrmItemProductrowAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(owner_id: impl Into<Numeric>, owner_type: impl Into<String>) -> Self {
-        CrmItemProductrowAddFields {
-            owner_id: owner_id.into(),
-            owner_type: owner_type.into(),
-            product_id: None,
-            product_name: None,
-            price: None,
-            quantity: None,
-            discount_type_id: None,
-            discount_rate: None,
-            discount_sum: None,
-            tax_rate: None,
-            tax_included: None,
-            measure_code: None,
-            sort: None,
             extra: Map::new(),
         }
     }

@@ -17,3 +17,58 @@ pub mod list;
 pub mod set;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.item.productrow` entity, shared by `crm.item.productrow.add`, `crm.item.productrow.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Productrow {
+    /// `ownerId` (`integer`).
+    pub owner_id: Option<Numeric>,
+    /// `ownerType` (`string`).
+    pub owner_type: Option<String>,
+    /// `productId` (`catalog_product.id`).
+    pub product_id: Option<Numeric>,
+    /// `productName` (`string`).
+    pub product_name: Option<String>,
+    /// `price` (`double`).
+    pub price: Option<Numeric>,
+    /// `quantity` (`double`).
+    pub quantity: Option<Numeric>,
+    /// `discountTypeId` (`integer`).
+    pub discount_type_id: Option<Numeric>,
+    /// `discountRate` (`double`).
+    pub discount_rate: Option<Numeric>,
+    /// `discountSum` (`double`).
+    pub discount_sum: Option<Numeric>,
+    /// `taxRate` (`double`).
+    pub tax_rate: Option<Numeric>,
+    /// `taxIncluded` (`string`).
+    pub tax_included: Option<String>,
+    /// `measureCode` (`catalog_measure.code`).
+    pub measure_code: Option<Value>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Productrow {
+    opt owner_id: "ownerId" => with_owner_id(Numeric),
+    opt owner_type: "ownerType" => with_owner_type(String),
+    opt product_id: "productId" => with_product_id(Numeric),
+    opt product_name: "productName" => with_product_name(String),
+    opt price: "price" => with_price(Numeric),
+    opt quantity: "quantity" => with_quantity(Numeric),
+    opt discount_type_id: "discountTypeId" => with_discount_type_id(Numeric),
+    opt discount_rate: "discountRate" => with_discount_rate(Numeric),
+    opt discount_sum: "discountSum" => with_discount_sum(Numeric),
+    opt tax_rate: "taxRate" => with_tax_rate(Numeric),
+    opt tax_included: "taxIncluded" => with_tax_included(String),
+    opt measure_code: "measureCode" => with_measure_code(Value),
+    opt sort: "sort" => with_sort(Numeric),
+});

@@ -15,7 +15,7 @@ pub struct CrmItemProductrowUpdate {
     /// `id` (`crm_item_product_row.id`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmItemProductrowUpdateFields,
+    pub fields: crate::crm::item::productrow::Productrow,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,10 @@ record!(CrmItemProductrowUpdate {
 #[allow(deprecated)]
 impl CrmItemProductrowUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmItemProductrowUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::crm::item::productrow::Productrow>,
+    ) -> Self {
         CrmItemProductrowUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -36,50 +39,6 @@ impl CrmItemProductrowUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmItemProductrowUpdateFields {
-    /// `productId` (`catalog_product.id`).
-    pub product_id: Option<Numeric>,
-    /// `productName` (`string`).
-    pub product_name: Option<String>,
-    /// `price` (`double`).
-    pub price: Option<Numeric>,
-    /// `quantity` (`double`).
-    pub quantity: Option<Numeric>,
-    /// `discountTypeId` (`integer`).
-    pub discount_type_id: Option<Numeric>,
-    /// `discountRate` (`double`).
-    pub discount_rate: Option<Numeric>,
-    /// `discountSum` (`double`).
-    pub discount_sum: Option<Numeric>,
-    /// `taxRate` (`double`).
-    pub tax_rate: Option<Numeric>,
-    /// `taxIncluded` (`string`).
-    pub tax_included: Option<String>,
-    /// `measureCode` (`catalog_measure.code`).
-    pub measure_code: Option<Value>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmItemProductrowUpdateFields {
-    opt product_id: "productId" => with_product_id(Numeric),
-    opt product_name: "productName" => with_product_name(String),
-    opt price: "price" => with_price(Numeric),
-    opt quantity: "quantity" => with_quantity(Numeric),
-    opt discount_type_id: "discountTypeId" => with_discount_type_id(Numeric),
-    opt discount_rate: "discountRate" => with_discount_rate(Numeric),
-    opt discount_sum: "discountSum" => with_discount_sum(Numeric),
-    opt tax_rate: "taxRate" => with_tax_rate(Numeric),
-    opt tax_included: "taxIncluded" => with_tax_included(String),
-    opt measure_code: "measureCode" => with_measure_code(Value),
-    opt sort: "sort" => with_sort(Numeric),
-});
 
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

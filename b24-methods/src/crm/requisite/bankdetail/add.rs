@@ -11,7 +11,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmRequisiteBankdetailAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmRequisiteBankdetailAddFields,
+    pub fields: crate::crm::requisite::bankdetail::Bankdetail,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -23,142 +23,9 @@ record!(CrmRequisiteBankdetailAdd {
 #[allow(deprecated)]
 impl CrmRequisiteBankdetailAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmRequisiteBankdetailAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::requisite::bankdetail::Bankdetail>) -> Self {
         CrmRequisiteBankdetailAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmRequisiteBankdetailAddFields {
-    /// `ENTITY_ID` (`integer`), required.
-    pub entity_id: Numeric,
-    /// `COUNTRY_ID` (`integer`).
-    pub country_id: Option<Numeric>,
-    /// `NAME` (`string`), required.
-    pub name: String,
-    /// `CODE` (`string`).
-    pub code: Option<String>,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `ACTIVE` (`char`).
-    pub active: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `RQ_BANK_NAME` (`string`).
-    pub rq_bank_name: Option<String>,
-    /// `RQ_BANK_ADDR` (`string`).
-    pub rq_bank_addr: Option<String>,
-    /// `RQ_BANK_CODE` (`string`).
-    pub rq_bank_code: Option<String>,
-    /// `RQ_BANK_ROUTE_NUM` (`string`).
-    pub rq_bank_route_num: Option<String>,
-    /// `RQ_BIK` (`string`).
-    pub rq_bik: Option<String>,
-    /// `RQ_CODEB` (`string`).
-    pub rq_codeb: Option<String>,
-    /// `RQ_CODEG` (`string`).
-    pub rq_codeg: Option<String>,
-    /// `RQ_RIB` (`string`).
-    pub rq_rib: Option<String>,
-    /// `RQ_MFO` (`string`).
-    pub rq_mfo: Option<String>,
-    /// `RQ_ACC_NAME` (`string`).
-    pub rq_acc_name: Option<String>,
-    /// `RQ_ACC_NUM` (`string`).
-    pub rq_acc_num: Option<String>,
-    /// `RQ_ACC_TYPE` (`string`).
-    pub rq_acc_type: Option<String>,
-    /// `RQ_AGENCY_NAME` (`string`).
-    pub rq_agency_name: Option<String>,
-    /// `RQ_IIK` (`string`).
-    pub rq_iik: Option<String>,
-    /// `RQ_ACC_CURRENCY` (`string`).
-    pub rq_acc_currency: Option<String>,
-    /// `RQ_COR_ACC_NUM` (`string`).
-    pub rq_cor_acc_num: Option<String>,
-    /// `RQ_IBAN` (`string`).
-    pub rq_iban: Option<String>,
-    /// `RQ_SWIFT` (`string`).
-    pub rq_swift: Option<String>,
-    /// `RQ_BIC` (`string`).
-    pub rq_bic: Option<String>,
-    /// `COMMENTS` (`string`).
-    pub comments: Option<String>,
-    /// `ORIGINATOR_ID` (`string`).
-    pub originator_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmRequisiteBankdetailAddFields {
-    req entity_id: "ENTITY_ID",
-    opt country_id: "COUNTRY_ID" => with_country_id(Numeric),
-    req name: "NAME",
-    opt code: "CODE" => with_code(String),
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt active: "ACTIVE" => with_active(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt rq_bank_name: "RQ_BANK_NAME" => with_rq_bank_name(String),
-    opt rq_bank_addr: "RQ_BANK_ADDR" => with_rq_bank_addr(String),
-    opt rq_bank_code: "RQ_BANK_CODE" => with_rq_bank_code(String),
-    opt rq_bank_route_num: "RQ_BANK_ROUTE_NUM" => with_rq_bank_route_num(String),
-    opt rq_bik: "RQ_BIK" => with_rq_bik(String),
-    opt rq_codeb: "RQ_CODEB" => with_rq_codeb(String),
-    opt rq_codeg: "RQ_CODEG" => with_rq_codeg(String),
-    opt rq_rib: "RQ_RIB" => with_rq_rib(String),
-    opt rq_mfo: "RQ_MFO" => with_rq_mfo(String),
-    opt rq_acc_name: "RQ_ACC_NAME" => with_rq_acc_name(String),
-    opt rq_acc_num: "RQ_ACC_NUM" => with_rq_acc_num(String),
-    opt rq_acc_type: "RQ_ACC_TYPE" => with_rq_acc_type(String),
-    opt rq_agency_name: "RQ_AGENCY_NAME" => with_rq_agency_name(String),
-    opt rq_iik: "RQ_IIK" => with_rq_iik(String),
-    opt rq_acc_currency: "RQ_ACC_CURRENCY" => with_rq_acc_currency(String),
-    opt rq_cor_acc_num: "RQ_COR_ACC_NUM" => with_rq_cor_acc_num(String),
-    opt rq_iban: "RQ_IBAN" => with_rq_iban(String),
-    opt rq_swift: "RQ_SWIFT" => with_rq_swift(String),
-    opt rq_bic: "RQ_BIC" => with_rq_bic(String),
-    opt comments: "COMMENTS" => with_comments(String),
-    opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
-});
-
-#[allow(deprecated)]
-impl CrmRequisiteBankdetailAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(entity_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
-        CrmRequisiteBankdetailAddFields {
-            entity_id: entity_id.into(),
-            country_id: None,
-            name: name.into(),
-            code: None,
-            xml_id: None,
-            active: None,
-            sort: None,
-            rq_bank_name: None,
-            rq_bank_addr: None,
-            rq_bank_code: None,
-            rq_bank_route_num: None,
-            rq_bik: None,
-            rq_codeb: None,
-            rq_codeg: None,
-            rq_rib: None,
-            rq_mfo: None,
-            rq_acc_name: None,
-            rq_acc_num: None,
-            rq_acc_type: None,
-            rq_agency_name: None,
-            rq_iik: None,
-            rq_acc_currency: None,
-            rq_cor_acc_num: None,
-            rq_iban: None,
-            rq_swift: None,
-            rq_bic: None,
-            comments: None,
-            originator_id: None,
             extra: Map::new(),
         }
     }

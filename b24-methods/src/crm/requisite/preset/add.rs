@@ -11,7 +11,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmRequisitePresetAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmRequisitePresetAddFields,
+    pub fields: crate::crm::requisite::preset::Preset,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -23,58 +23,9 @@ record!(CrmRequisitePresetAdd {
 #[allow(deprecated)]
 impl CrmRequisitePresetAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmRequisitePresetAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::requisite::preset::Preset>) -> Self {
         CrmRequisitePresetAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmRequisitePresetAddFields {
-    /// `ENTITY_TYPE_ID` (`integer`), required.
-    pub entity_type_id: Numeric,
-    /// `COUNTRY_ID` (`integer`), required.
-    pub country_id: Numeric,
-    /// `NAME` (`string`), required.
-    pub name: String,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `ACTIVE` (`char`).
-    pub active: Option<Flag>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmRequisitePresetAddFields {
-    req entity_type_id: "ENTITY_TYPE_ID",
-    req country_id: "COUNTRY_ID",
-    req name: "NAME",
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt active: "ACTIVE" => with_active(Flag),
-    opt sort: "SORT" => with_sort(Numeric),
-});
-
-#[allow(deprecated)]
-impl CrmRequisitePresetAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        entity_type_id: impl Into<Numeric>,
-        country_id: impl Into<Numeric>,
-        name: impl Into<String>,
-    ) -> Self {
-        CrmRequisitePresetAddFields {
-            entity_type_id: entity_type_id.into(),
-            country_id: country_id.into(),
-            name: name.into(),
-            xml_id: None,
-            active: None,
-            sort: None,
             extra: Map::new(),
         }
     }

@@ -16,3 +16,37 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.requisite.preset` entity, shared by `crm.requisite.preset.add`, `crm.requisite.preset.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Preset {
+    /// `ENTITY_TYPE_ID` (`integer`).
+    pub entity_type_id: Option<Numeric>,
+    /// `COUNTRY_ID` (`integer`).
+    pub country_id: Option<Numeric>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `XML_ID` (`string`).
+    pub xml_id: Option<String>,
+    /// `ACTIVE` (`char`).
+    pub active: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Preset {
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt country_id: "COUNTRY_ID" => with_country_id(Numeric),
+    opt name: "NAME" => with_name(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt active: "ACTIVE" => with_active(String),
+    opt sort: "SORT" => with_sort(Numeric),
+});

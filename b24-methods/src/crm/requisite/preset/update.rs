@@ -13,7 +13,7 @@ pub struct CrmRequisitePresetUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`array`), required.
-    pub fields: CrmRequisitePresetUpdateFields,
+    pub fields: crate::crm::requisite::preset::Preset,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -26,47 +26,13 @@ record!(CrmRequisitePresetUpdate {
 #[allow(deprecated)]
 impl CrmRequisitePresetUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmRequisitePresetUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::crm::requisite::preset::Preset>,
+    ) -> Self {
         CrmRequisitePresetUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmRequisitePresetUpdateFields {
-    /// `NAME` (`string`), required.
-    pub name: String,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `ACTIVE` (`char`).
-    pub active: Option<Flag>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmRequisitePresetUpdateFields {
-    req name: "NAME",
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt active: "ACTIVE" => with_active(Flag),
-    opt sort: "SORT" => with_sort(Numeric),
-});
-
-#[allow(deprecated)]
-impl CrmRequisitePresetUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        CrmRequisitePresetUpdateFields {
-            name: name.into(),
-            xml_id: None,
-            active: None,
-            sort: None,
             extra: Map::new(),
         }
     }

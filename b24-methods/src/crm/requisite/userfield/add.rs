@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmRequisiteUserfieldAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmRequisiteUserfieldAddFields,
+    pub fields: crate::crm::requisite::userfield::RequisiteUserfield,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,106 +25,9 @@ record!(CrmRequisiteUserfieldAdd {
 #[allow(deprecated)]
 impl CrmRequisiteUserfieldAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmRequisiteUserfieldAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::requisite::userfield::RequisiteUserfield>) -> Self {
         CrmRequisiteUserfieldAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmRequisiteUserfieldAddFields {
-    /// `ENTITY_ID` (`string`), required.
-    pub entity_id: String,
-    /// `FIELD_NAME` (`string`), required.
-    pub field_name: String,
-    /// `USER_TYPE_ID` (`string`), required.
-    pub user_type_id: String,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `MULTIPLE` (`char`).
-    pub multiple: Option<Flag>,
-    /// `MANDATORY` (`char`).
-    pub mandatory: Option<Flag>,
-    /// `SHOW_FILTER` (`char`).
-    pub show_filter: Option<String>,
-    /// `SHOW_IN_LIST` (`char`).
-    pub show_in_list: Option<Flag>,
-    /// `EDIT_IN_LIST` (`char`).
-    pub edit_in_list: Option<String>,
-    /// `IS_SEARCHABLE` (`char`).
-    pub is_searchable: Option<String>,
-    /// `EDIT_FORM_LABEL` (`string`).
-    pub edit_form_label: Option<String>,
-    /// `LIST_COLUMN_LABEL` (`string`).
-    pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL` (`string`).
-    pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE` (`string`).
-    pub error_message: Option<String>,
-    /// `HELP_MESSAGE` (`string`).
-    pub help_message: Option<String>,
-    /// `LIST` (`uf_enum_element`).
-    pub list: Option<Value>,
-    /// `SETTINGS` (`object`).
-    pub settings: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmRequisiteUserfieldAddFields {
-    req entity_id: "ENTITY_ID",
-    req field_name: "FIELD_NAME",
-    req user_type_id: "USER_TYPE_ID",
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt multiple: "MULTIPLE" => with_multiple(Flag),
-    opt mandatory: "MANDATORY" => with_mandatory(Flag),
-    opt show_filter: "SHOW_FILTER" => with_show_filter(String),
-    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(Flag),
-    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(String),
-    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(String),
-    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(String),
-    opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(String),
-    opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(String),
-    opt error_message: "ERROR_MESSAGE" => with_error_message(String),
-    opt help_message: "HELP_MESSAGE" => with_help_message(String),
-    opt list: "LIST" => with_list(Value),
-    opt settings: "SETTINGS" => with_settings(Value),
-});
-
-#[allow(deprecated)]
-impl CrmRequisiteUserfieldAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        entity_id: impl Into<String>,
-        field_name: impl Into<String>,
-        user_type_id: impl Into<String>,
-    ) -> Self {
-        CrmRequisiteUserfieldAddFields {
-            entity_id: entity_id.into(),
-            field_name: field_name.into(),
-            user_type_id: user_type_id.into(),
-            xml_id: None,
-            sort: None,
-            multiple: None,
-            mandatory: None,
-            show_filter: None,
-            show_in_list: None,
-            edit_in_list: None,
-            is_searchable: None,
-            edit_form_label: None,
-            list_column_label: None,
-            list_filter_label: None,
-            error_message: None,
-            help_message: None,
-            list: None,
-            settings: None,
             extra: Map::new(),
         }
     }

@@ -11,3 +11,73 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.requisite.userfield` entity, shared by `crm.requisite.userfield.add`, `crm.requisite.userfield.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RequisiteUserfield {
+    /// `ENTITY_ID` (`string`).
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME` (`string`).
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID` (`string`).
+    pub user_type_id: Option<String>,
+    /// `XML_ID` (`string`).
+    pub xml_id: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `MULTIPLE` (`char`).
+    pub multiple: Option<Flag>,
+    /// `MANDATORY` (`char`).
+    pub mandatory: Option<Flag>,
+    /// `SHOW_FILTER` (`char`).
+    pub show_filter: Option<Value>,
+    /// `SHOW_IN_LIST` (`char`).
+    pub show_in_list: Option<Flag>,
+    /// `EDIT_IN_LIST` (`char`).
+    pub edit_in_list: Option<Flag>,
+    /// `IS_SEARCHABLE` (`char`).
+    pub is_searchable: Option<Flag>,
+    /// `EDIT_FORM_LABEL` (`string`).
+    pub edit_form_label: Option<Value>,
+    /// `LIST_COLUMN_LABEL` (`string`).
+    pub list_column_label: Option<Value>,
+    /// `LIST_FILTER_LABEL` (`string`).
+    pub list_filter_label: Option<Value>,
+    /// `ERROR_MESSAGE` (`string`).
+    pub error_message: Option<Value>,
+    /// `HELP_MESSAGE` (`string`).
+    pub help_message: Option<Value>,
+    /// `LIST` (`uf_enum_element`).
+    pub list: Option<Value>,
+    /// `SETTINGS` (`object`).
+    pub settings: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(RequisiteUserfield {
+    opt entity_id: "ENTITY_ID" => with_entity_id(String),
+    opt field_name: "FIELD_NAME" => with_field_name(String),
+    opt user_type_id: "USER_TYPE_ID" => with_user_type_id(String),
+    opt xml_id: "XML_ID" => with_xml_id(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt multiple: "MULTIPLE" => with_multiple(Flag),
+    opt mandatory: "MANDATORY" => with_mandatory(Flag),
+    opt show_filter: "SHOW_FILTER" => with_show_filter(Value),
+    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(Flag),
+    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(Flag),
+    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(Flag),
+    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(Value),
+    opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(Value),
+    opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(Value),
+    opt error_message: "ERROR_MESSAGE" => with_error_message(Value),
+    opt help_message: "HELP_MESSAGE" => with_help_message(Value),
+    opt list: "LIST" => with_list(Value),
+    opt settings: "SETTINGS" => with_settings(Value),
+});

@@ -15,7 +15,7 @@ pub struct CrmRequisiteUserfieldUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmRequisiteUserfieldUpdateFields,
+    pub fields: crate::crm::requisite::userfield::RequisiteUserfield,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl CrmRequisiteUserfieldUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<CrmRequisiteUserfieldUpdateFields>,
+        fields: impl Into<crate::crm::requisite::userfield::RequisiteUserfield>,
     ) -> Self {
         CrmRequisiteUserfieldUpdate {
             id: id.into(),
@@ -39,59 +39,3 @@ impl CrmRequisiteUserfieldUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmRequisiteUserfieldUpdateFields {
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `MULTIPLE` (`char`).
-    pub multiple: Option<String>,
-    /// `MANDATORY` (`char`).
-    pub mandatory: Option<String>,
-    /// `SHOW_FILTER` (`char`).
-    pub show_filter: Option<String>,
-    /// `SHOW_IN_LIST` (`char`).
-    pub show_in_list: Option<String>,
-    /// `EDIT_IN_LIST` (`char`).
-    pub edit_in_list: Option<String>,
-    /// `IS_SEARCHABLE` (`char`).
-    pub is_searchable: Option<String>,
-    /// `EDIT_FORM_LABEL` (`string`).
-    pub edit_form_label: Option<String>,
-    /// `LIST_COLUMN_LABEL` (`string`).
-    pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL` (`string`).
-    pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE` (`string`).
-    pub error_message: Option<String>,
-    /// `HELP_MESSAGE` (`string`).
-    pub help_message: Option<String>,
-    /// `LIST` (`uf_enum_element`).
-    pub list: Option<Value>,
-    /// `SETTINGS` (`object`).
-    pub settings: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmRequisiteUserfieldUpdateFields {
-    opt xml_id: "XML_ID" => with_xml_id(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt multiple: "MULTIPLE" => with_multiple(String),
-    opt mandatory: "MANDATORY" => with_mandatory(String),
-    opt show_filter: "SHOW_FILTER" => with_show_filter(String),
-    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(String),
-    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(String),
-    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(String),
-    opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(String),
-    opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(String),
-    opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(String),
-    opt error_message: "ERROR_MESSAGE" => with_error_message(String),
-    opt help_message: "HELP_MESSAGE" => with_help_message(String),
-    opt list: "LIST" => with_list(Value),
-    opt settings: "SETTINGS" => with_settings(Value),
-});

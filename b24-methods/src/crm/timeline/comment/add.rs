@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmTimelineCommentAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmTimelineCommentAddFields,
+    pub fields: crate::crm::timeline::comment::Comment,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,50 +25,9 @@ record!(CrmTimelineCommentAdd {
 #[allow(deprecated)]
 impl CrmTimelineCommentAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmTimelineCommentAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::timeline::comment::Comment>) -> Self {
         CrmTimelineCommentAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmTimelineCommentAddFields {
-    /// `ENTITY_ID` (`integer`), required.
-    pub entity_id: Numeric,
-    /// `ENTITY_TYPE` (`string`), required.
-    pub entity_type: String,
-    /// `COMMENT` (`string`), required.
-    pub comment: String,
-    /// `FILES` (`attached_diskfile`).
-    pub files: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmTimelineCommentAddFields {
-    req entity_id: "ENTITY_ID",
-    req entity_type: "ENTITY_TYPE",
-    req comment: "COMMENT",
-    opt files: "FILES" => with_files(Value),
-});
-
-#[allow(deprecated)]
-impl CrmTimelineCommentAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        entity_id: impl Into<Numeric>,
-        entity_type: impl Into<String>,
-        comment: impl Into<String>,
-    ) -> Self {
-        CrmTimelineCommentAddFields {
-            entity_id: entity_id.into(),
-            entity_type: entity_type.into(),
-            comment: comment.into(),
-            files: None,
             extra: Map::new(),
         }
     }

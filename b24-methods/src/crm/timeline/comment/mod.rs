@@ -13,3 +13,34 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.timeline.comment` entity, shared by `crm.timeline.comment.add`, `crm.timeline.comment.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Comment {
+    /// `ENTITY_ID` (`integer`).
+    pub entity_id: Option<Numeric>,
+    /// `ENTITY_TYPE` (`string`).
+    pub entity_type: Option<String>,
+    /// `COMMENT` (`string`).
+    pub comment: Option<String>,
+    /// `FILES` (`attached_diskfile`).
+    pub files: Option<Value>,
+    /// `CREATED` (`datetime`).
+    pub created: Option<DateTime>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Comment {
+    opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
+    opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
+    opt comment: "COMMENT" => with_comment(String),
+    opt files: "FILES" => with_files(Value),
+    opt created: "CREATED" => with_created(DateTime),
+});

@@ -15,7 +15,7 @@ pub struct CrmTimelineCommentUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: CrmTimelineCommentUpdateFields,
+    pub fields: crate::crm::timeline::comment::Comment,
     /// `ownerTypeId` (`integer`).
     pub owner_type_id: Option<Numeric>,
     /// `ownerId` (`integer`).
@@ -34,7 +34,10 @@ record!(CrmTimelineCommentUpdate {
 #[allow(deprecated)]
 impl CrmTimelineCommentUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<CrmTimelineCommentUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::crm::timeline::comment::Comment>,
+    ) -> Self {
         CrmTimelineCommentUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -44,20 +47,3 @@ impl CrmTimelineCommentUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmTimelineCommentUpdateFields {
-    /// `COMMENT` (`string`).
-    pub comment: Option<String>,
-    /// `FILES` (`attached_diskfile`).
-    pub files: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmTimelineCommentUpdateFields {
-    opt comment: "COMMENT" => with_comment(String),
-    opt files: "FILES" => with_files(Value),
-});

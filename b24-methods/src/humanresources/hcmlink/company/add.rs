@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct HumanresourcesHcmlinkCompanyAdd {
     /// `fields` (`object`), required.
-    pub fields: HumanresourcesHcmlinkCompanyAddFields,
+    pub fields: crate::humanresources::hcmlink::company::HcmlinkCompany,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,95 +25,8 @@ record!(HumanresourcesHcmlinkCompanyAdd {
 #[allow(deprecated)]
 impl HumanresourcesHcmlinkCompanyAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<HumanresourcesHcmlinkCompanyAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::humanresources::hcmlink::company::HcmlinkCompany>) -> Self {
         HumanresourcesHcmlinkCompanyAdd {
-            fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct HumanresourcesHcmlinkCompanyAddFieldsFields {
-    /// `field` (`string`), required.
-    pub field: String,
-    /// `title` (`string`), required.
-    pub title: String,
-    /// `type` (`string`).
-    pub type_: Option<String>,
-    /// `entityType` (`string`).
-    pub entity_type: Option<String>,
-    /// `ttl` (`integer`).
-    pub ttl: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(HumanresourcesHcmlinkCompanyAddFieldsFields {
-    req field: "field",
-    req title: "title",
-    opt type_: "type" => with_type(String),
-    opt entity_type: "entityType" => with_entity_type(String),
-    opt ttl: "ttl" => with_ttl(Numeric),
-});
-
-#[allow(deprecated)]
-impl HumanresourcesHcmlinkCompanyAddFieldsFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(field: impl Into<String>, title: impl Into<String>) -> Self {
-        HumanresourcesHcmlinkCompanyAddFieldsFields {
-            field: field.into(),
-            title: title.into(),
-            type_: None,
-            entity_type: None,
-            ttl: None,
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct HumanresourcesHcmlinkCompanyAddFields {
-    /// `company` (`string`), required.
-    pub company: String,
-    /// `crmCompanyId` (`integer`), required.
-    pub crm_company_id: Numeric,
-    /// `title` (`string`), required.
-    pub title: String,
-    /// `data` (`object`).
-    pub data: Option<Value>,
-    /// `fields` (`array`), required.
-    pub fields: Vec<HumanresourcesHcmlinkCompanyAddFieldsFields>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(HumanresourcesHcmlinkCompanyAddFields {
-    req company: "company",
-    req crm_company_id: "crmCompanyId",
-    req title: "title",
-    opt data: "data" => with_data(Value),
-    req fields: "fields",
-});
-
-#[allow(deprecated)]
-impl HumanresourcesHcmlinkCompanyAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        company: impl Into<String>,
-        crm_company_id: impl Into<Numeric>,
-        title: impl Into<String>,
-        fields: impl Into<Vec<HumanresourcesHcmlinkCompanyAddFieldsFields>>,
-    ) -> Self {
-        HumanresourcesHcmlinkCompanyAddFields {
-            company: company.into(),
-            crm_company_id: crm_company_id.into(),
-            title: title.into(),
-            data: None,
             fields: fields.into(),
             extra: Map::new(),
         }

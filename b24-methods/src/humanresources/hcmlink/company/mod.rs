@@ -10,3 +10,62 @@ pub mod list;
 #[cfg(feature = "humanresources_hcmlink")]
 pub mod update;
 pub mod user;
+
+#[cfg(feature = "humanresources_hcmlink")]
+use crate::wire::*;
+
+#[cfg(feature = "humanresources_hcmlink")]
+/// A `humanresources.hcmlink.company` entity, shared by `humanresources.hcmlink.company.add`, `humanresources.hcmlink.company.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct HcmlinkCompany {
+    /// `company` (`string`).
+    pub company: Option<String>,
+    /// `crmCompanyId` (`integer`).
+    pub crm_company_id: Option<Numeric>,
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `data` (`object`).
+    pub data: Option<Value>,
+    /// `fields` (`array`).
+    pub fields: Option<Vec<HcmlinkCompanyFields>>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "humanresources_hcmlink")]
+record!(HcmlinkCompany {
+    opt company: "company" => with_company(String),
+    opt crm_company_id: "crmCompanyId" => with_crm_company_id(Numeric),
+    opt title: "title" => with_title(String),
+    opt data: "data" => with_data(Value),
+    opt fields: "fields" => with_fields(Vec<HcmlinkCompanyFields>),
+});
+
+#[cfg(feature = "humanresources_hcmlink")]
+/// `fields` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct HcmlinkCompanyFields {
+    /// `field` (`string`).
+    pub field: Option<String>,
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// `entityType` (`string`).
+    pub entity_type: Option<String>,
+    /// `ttl` (`integer`).
+    pub ttl: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "humanresources_hcmlink")]
+record!(HcmlinkCompanyFields {
+    opt field: "field" => with_field(String),
+    opt title: "title" => with_title(String),
+    opt type_: "type" => with_type(String),
+    opt entity_type: "entityType" => with_entity_type(String),
+    opt ttl: "ttl" => with_ttl(Numeric),
+});

@@ -15,7 +15,7 @@ pub struct HumanresourcesHcmlinkCompanyUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: HumanresourcesHcmlinkCompanyUpdateFields,
+    pub fields: crate::humanresources::hcmlink::company::HcmlinkCompany,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,97 +30,10 @@ impl HumanresourcesHcmlinkCompanyUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<HumanresourcesHcmlinkCompanyUpdateFields>,
+        fields: impl Into<crate::humanresources::hcmlink::company::HcmlinkCompany>,
     ) -> Self {
         HumanresourcesHcmlinkCompanyUpdate {
             id: id.into(),
-            fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct HumanresourcesHcmlinkCompanyUpdateFieldsFields {
-    /// `field` (`string`), required.
-    pub field: String,
-    /// `title` (`string`), required.
-    pub title: String,
-    /// `type` (`string`).
-    pub type_: Option<String>,
-    /// `entityType` (`string`).
-    pub entity_type: Option<String>,
-    /// `ttl` (`integer`).
-    pub ttl: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(HumanresourcesHcmlinkCompanyUpdateFieldsFields {
-    req field: "field",
-    req title: "title",
-    opt type_: "type" => with_type(String),
-    opt entity_type: "entityType" => with_entity_type(String),
-    opt ttl: "ttl" => with_ttl(Numeric),
-});
-
-#[allow(deprecated)]
-impl HumanresourcesHcmlinkCompanyUpdateFieldsFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(field: impl Into<String>, title: impl Into<String>) -> Self {
-        HumanresourcesHcmlinkCompanyUpdateFieldsFields {
-            field: field.into(),
-            title: title.into(),
-            type_: None,
-            entity_type: None,
-            ttl: None,
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct HumanresourcesHcmlinkCompanyUpdateFields {
-    /// `company` (`string`), required.
-    pub company: String,
-    /// `crmCompanyId` (`integer`), required.
-    pub crm_company_id: Numeric,
-    /// `title` (`string`), required.
-    pub title: String,
-    /// `data` (`object`).
-    pub data: Option<Value>,
-    /// `fields` (`array`), required.
-    pub fields: Vec<HumanresourcesHcmlinkCompanyUpdateFieldsFields>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(HumanresourcesHcmlinkCompanyUpdateFields {
-    req company: "company",
-    req crm_company_id: "crmCompanyId",
-    req title: "title",
-    opt data: "data" => with_data(Value),
-    req fields: "fields",
-});
-
-#[allow(deprecated)]
-impl HumanresourcesHcmlinkCompanyUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        company: impl Into<String>,
-        crm_company_id: impl Into<Numeric>,
-        title: impl Into<String>,
-        fields: impl Into<Vec<HumanresourcesHcmlinkCompanyUpdateFieldsFields>>,
-    ) -> Self {
-        HumanresourcesHcmlinkCompanyUpdateFields {
-            company: company.into(),
-            crm_company_id: crm_company_id.into(),
-            title: title.into(),
-            data: None,
             fields: fields.into(),
             extra: Map::new(),
         }

@@ -31,59 +31,6 @@ record!(ImbotV2BotList {
     opt offset: "offset" => with_offset(Numeric),
 });
 
-/// `bots` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2BotListResultBots {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `type` (`string`).
-    pub type_: Option<String>,
-    /// `isHidden` (`boolean`).
-    pub is_hidden: Option<Flag>,
-    /// `isSupportOpenline` (`boolean`).
-    pub is_support_openline: Option<Flag>,
-    /// `isReactionsEnabled` (`boolean`).
-    pub is_reactions_enabled: Option<Flag>,
-    /// `backgroundId` (`string | null`).
-    pub background_id: Option<String>,
-    /// `language` (`string`).
-    pub language: Option<String>,
-    /// `moduleId` (`string`).
-    pub module_id: Option<String>,
-    /// `eventMode` (`string`).
-    pub event_mode: Option<String>,
-    /// `countMessage` (`integer`).
-    pub count_message: Option<Numeric>,
-    /// `countCommand` (`integer`).
-    pub count_command: Option<Numeric>,
-    /// `countChat` (`integer`).
-    pub count_chat: Option<Numeric>,
-    /// `countUser` (`integer`).
-    pub count_user: Option<Numeric>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2BotListResultBots {
-    opt id: "id",
-    opt code: "code",
-    opt type_: "type",
-    opt is_hidden: "isHidden",
-    opt is_support_openline: "isSupportOpenline",
-    opt is_reactions_enabled: "isReactionsEnabled",
-    opt background_id: "backgroundId",
-    opt language: "language",
-    opt module_id: "moduleId",
-    opt event_mode: "eventMode",
-    opt count_message: "countMessage",
-    opt count_command: "countCommand",
-    opt count_chat: "countChat",
-    opt count_user: "countUser",
-});
-
 /// `users` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -115,7 +62,7 @@ record!(ImbotV2BotListResultUsers {
 #[non_exhaustive]
 pub struct ImbotV2BotListResult {
     /// `bots` (`Bot[]`).
-    pub bots: Option<Vec<ImbotV2BotListResultBots>>,
+    pub bots: Option<Vec<crate::imbot::v2::bot::Bot>>,
     /// `users` (`User[]`).
     pub users: Option<Vec<ImbotV2BotListResultUsers>>,
     /// `hasNextPage` (`boolean`).

@@ -11,3 +11,101 @@ pub mod register;
 pub mod unregister;
 #[cfg(feature = "imbot")]
 pub mod update;
+
+#[cfg(feature = "imbot")]
+use crate::wire::*;
+
+#[cfg(feature = "imbot")]
+/// A `imbot.v2.Bot` entity, shared by `imbot.v2.Bot.get`, `imbot.v2.Bot.list`, `imbot.v2.Bot.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Bot {
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// `isHidden` (`boolean`).
+    pub is_hidden: Option<Flag>,
+    /// `isSupportOpenline` (`boolean`).
+    pub is_support_openline: Option<Flag>,
+    /// `isReactionsEnabled` (`boolean`).
+    pub is_reactions_enabled: Option<Flag>,
+    /// `backgroundId` (`string | null`).
+    pub background_id: Option<String>,
+    /// `language` (`string`).
+    pub language: Option<String>,
+    /// `moduleId` (`string`).
+    pub module_id: Option<String>,
+    /// `eventMode` (`string`).
+    pub event_mode: Option<String>,
+    /// `countMessage` (`integer`).
+    pub count_message: Option<Numeric>,
+    /// `countCommand` (`integer`).
+    pub count_command: Option<Numeric>,
+    /// `countChat` (`integer`).
+    pub count_chat: Option<Numeric>,
+    /// `countUser` (`integer`).
+    pub count_user: Option<Numeric>,
+    /// `properties` (`object`).
+    pub properties: Option<BotProperties>,
+    /// `webhookUrl` (`string`).
+    pub webhook_url: Option<String>,
+    /// `botToken` (`string`).
+    pub bot_token: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "imbot")]
+record!(Bot {
+    opt id: "id" => with_id(Numeric),
+    opt code: "code" => with_code(String),
+    opt type_: "type" => with_type(String),
+    opt is_hidden: "isHidden" => with_is_hidden(Flag),
+    opt is_support_openline: "isSupportOpenline" => with_is_support_openline(Flag),
+    opt is_reactions_enabled: "isReactionsEnabled" => with_is_reactions_enabled(Flag),
+    opt background_id: "backgroundId" => with_background_id(String),
+    opt language: "language" => with_language(String),
+    opt module_id: "moduleId" => with_module_id(String),
+    opt event_mode: "eventMode" => with_event_mode(String),
+    opt count_message: "countMessage" => with_count_message(Numeric),
+    opt count_command: "countCommand" => with_count_command(Numeric),
+    opt count_chat: "countChat" => with_count_chat(Numeric),
+    opt count_user: "countUser" => with_count_user(Numeric),
+    opt properties: "properties" => with_properties(BotProperties),
+    opt webhook_url: "webhookUrl" => with_webhook_url(String),
+    opt bot_token: "botToken" => with_bot_token(String),
+});
+
+#[cfg(feature = "imbot")]
+/// `properties` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BotProperties {
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `lastName` (`string`).
+    pub last_name: Option<String>,
+    /// `workPosition` (`string`).
+    pub work_position: Option<String>,
+    /// `color` (`string`).
+    pub color: Option<String>,
+    /// `gender` (`string`).
+    pub gender: Option<String>,
+    /// `avatar` (`file`).
+    pub avatar: Option<FileData>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "imbot")]
+record!(BotProperties {
+    opt name: "name" => with_name(String),
+    opt last_name: "lastName" => with_last_name(String),
+    opt work_position: "workPosition" => with_work_position(String),
+    opt color: "color" => with_color(String),
+    opt gender: "gender" => with_gender(String),
+    opt avatar: "avatar" => with_avatar(FileData),
+});

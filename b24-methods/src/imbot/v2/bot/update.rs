@@ -17,7 +17,7 @@ pub struct ImbotV2BotUpdate {
     /// `botToken` (`string`).
     pub bot_token: Option<String>,
     /// `fields` (`object`), required.
-    pub fields: ImbotV2BotUpdateFields,
+    pub fields: crate::imbot::v2::bot::Bot,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -31,7 +31,7 @@ record!(ImbotV2BotUpdate {
 #[allow(deprecated)]
 impl ImbotV2BotUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(bot_id: impl Into<Numeric>, fields: impl Into<ImbotV2BotUpdateFields>) -> Self {
+    pub fn new(bot_id: impl Into<Numeric>, fields: impl Into<crate::imbot::v2::bot::Bot>) -> Self {
         ImbotV2BotUpdate {
             bot_id: bot_id.into(),
             bot_token: None,
@@ -40,123 +40,6 @@ impl ImbotV2BotUpdate {
         }
     }
 }
-
-/// `properties` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2BotUpdateFieldsProperties {
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `lastName` (`string`).
-    pub last_name: Option<String>,
-    /// `workPosition` (`string`).
-    pub work_position: Option<String>,
-    /// `color` (`string`).
-    pub color: Option<String>,
-    /// `gender` (`string`).
-    pub gender: Option<String>,
-    /// `avatar` (`file`).
-    pub avatar: Option<FileData>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2BotUpdateFieldsProperties {
-    opt name: "name" => with_name(String),
-    opt last_name: "lastName" => with_last_name(String),
-    opt work_position: "workPosition" => with_work_position(String),
-    opt color: "color" => with_color(String),
-    opt gender: "gender" => with_gender(String),
-    opt avatar: "avatar" => with_avatar(FileData),
-});
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2BotUpdateFields {
-    /// `properties` (`object`).
-    pub properties: Option<ImbotV2BotUpdateFieldsProperties>,
-    /// `isHidden` (`boolean`).
-    pub is_hidden: Option<Flag>,
-    /// `isReactionsEnabled` (`boolean`).
-    pub is_reactions_enabled: Option<Flag>,
-    /// `isSupportOpenline` (`boolean`).
-    pub is_support_openline: Option<Flag>,
-    /// `backgroundId` (`string`).
-    pub background_id: Option<String>,
-    /// `eventMode` (`string`).
-    pub event_mode: Option<String>,
-    /// `webhookUrl` (`string`).
-    pub webhook_url: Option<String>,
-    /// `botToken` (`string`).
-    pub bot_token: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2BotUpdateFields {
-    opt properties: "properties" => with_properties(ImbotV2BotUpdateFieldsProperties),
-    opt is_hidden: "isHidden" => with_is_hidden(Flag),
-    opt is_reactions_enabled: "isReactionsEnabled" => with_is_reactions_enabled(Flag),
-    opt is_support_openline: "isSupportOpenline" => with_is_support_openline(Flag),
-    opt background_id: "backgroundId" => with_background_id(String),
-    opt event_mode: "eventMode" => with_event_mode(String),
-    opt webhook_url: "webhookUrl" => with_webhook_url(String),
-    opt bot_token: "botToken" => with_bot_token(String),
-});
-
-/// `bot` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2BotUpdateResultBot {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `code` (`string`).
-    pub code: Option<String>,
-    /// `type` (`string`).
-    pub type_: Option<String>,
-    /// `isHidden` (`boolean`).
-    pub is_hidden: Option<Flag>,
-    /// `isSupportOpenline` (`boolean`).
-    pub is_support_openline: Option<Flag>,
-    /// `isReactionsEnabled` (`boolean`).
-    pub is_reactions_enabled: Option<Flag>,
-    /// `backgroundId` (`string | null`).
-    pub background_id: Option<String>,
-    /// `language` (`string`).
-    pub language: Option<String>,
-    /// `moduleId` (`string`).
-    pub module_id: Option<String>,
-    /// `eventMode` (`string`).
-    pub event_mode: Option<String>,
-    /// `countMessage` (`integer`).
-    pub count_message: Option<Numeric>,
-    /// `countCommand` (`integer`).
-    pub count_command: Option<Numeric>,
-    /// `countChat` (`integer`).
-    pub count_chat: Option<Numeric>,
-    /// `countUser` (`integer`).
-    pub count_user: Option<Numeric>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2BotUpdateResultBot {
-    opt id: "id",
-    opt code: "code",
-    opt type_: "type",
-    opt is_hidden: "isHidden",
-    opt is_support_openline: "isSupportOpenline",
-    opt is_reactions_enabled: "isReactionsEnabled",
-    opt background_id: "backgroundId",
-    opt language: "language",
-    opt module_id: "moduleId",
-    opt event_mode: "eventMode",
-    opt count_message: "countMessage",
-    opt count_command: "countCommand",
-    opt count_chat: "countChat",
-    opt count_user: "countUser",
-});
 
 /// `users` (returned field).
 #[derive(Clone, Debug, Default)]
@@ -189,7 +72,7 @@ record!(ImbotV2BotUpdateResultUsers {
 #[non_exhaustive]
 pub struct ImbotV2BotUpdateResult {
     /// `bot` (`Bot`).
-    pub bot: Option<ImbotV2BotUpdateResultBot>,
+    pub bot: Option<crate::imbot::v2::bot::Bot>,
     /// `users` (`User[]`).
     pub users: Option<Vec<ImbotV2BotUpdateResultUsers>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -17,7 +17,7 @@ pub struct ImbotV2ChatAdd {
     /// `botToken` (`string`).
     pub bot_token: Option<String>,
     /// `fields` (`object`).
-    pub fields: Option<ImbotV2ChatAddFields>,
+    pub fields: Option<crate::imbot::v2::chat::Chat>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,7 +25,7 @@ pub struct ImbotV2ChatAdd {
 record!(ImbotV2ChatAdd {
     req bot_id: "botId",
     opt bot_token: "botToken" => with_bot_token(String),
-    opt fields: "fields" => with_fields(ImbotV2ChatAddFields),
+    opt fields: "fields" => with_fields(crate::imbot::v2::chat::Chat),
 });
 
 #[allow(deprecated)]
@@ -40,88 +40,6 @@ impl ImbotV2ChatAdd {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2ChatAddFields {
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `color` (`string`).
-    pub color: Option<String>,
-    /// `avatar` (`file`).
-    pub avatar: Option<FileData>,
-    /// `userIds` (`integer[]`).
-    pub user_ids: Option<Vec<Numeric>>,
-    /// `ownerId` (`integer`).
-    pub owner_id: Option<Numeric>,
-    /// `message` (`string`).
-    pub message: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2ChatAddFields {
-    opt title: "title" => with_title(String),
-    opt description: "description" => with_description(String),
-    opt color: "color" => with_color(String),
-    opt avatar: "avatar" => with_avatar(FileData),
-    opt user_ids: "userIds" => with_user_ids(Vec<Numeric>),
-    opt owner_id: "ownerId" => with_owner_id(Numeric),
-    opt message: "message" => with_message(String),
-});
-
-/// `chat` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2ChatAddResultChat {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `dialogId` (`string`).
-    pub dialog_id: Option<String>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `type` (`string`).
-    pub type_: Option<String>,
-    /// `owner` (`integer`).
-    pub owner: Option<Numeric>,
-    /// `color` (`string | null`).
-    pub color: Option<String>,
-    /// `avatar` (`string`).
-    pub avatar: Option<String>,
-    /// `role` (`string`).
-    pub role: Option<String>,
-    /// `dateCreate` (`string | null`).
-    pub date_create: Option<String>,
-    /// `lastMessageId` (`integer | null`).
-    pub last_message_id: Option<Numeric>,
-    /// `muteList` (`array`).
-    pub mute_list: Option<Vec<Value>>,
-    /// `managerList` (`array`).
-    pub manager_list: Option<Vec<Value>>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2ChatAddResultChat {
-    opt id: "id",
-    opt dialog_id: "dialogId",
-    opt name: "name",
-    opt description: "description",
-    opt type_: "type",
-    opt owner: "owner",
-    opt color: "color",
-    opt avatar: "avatar",
-    opt role: "role",
-    opt date_create: "dateCreate",
-    opt last_message_id: "lastMessageId",
-    opt mute_list: "muteList",
-    opt manager_list: "managerList",
-});
 
 /// `users` (returned field).
 #[derive(Clone, Debug, Default)]
@@ -151,7 +69,7 @@ record!(ImbotV2ChatAddResultUsers {
 #[non_exhaustive]
 pub struct ImbotV2ChatAddResult {
     /// `chat` (`Chat`).
-    pub chat: Option<ImbotV2ChatAddResultChat>,
+    pub chat: Option<crate::imbot::v2::chat::Chat>,
     /// `users` (`User[]`).
     pub users: Option<Vec<ImbotV2ChatAddResultUsers>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

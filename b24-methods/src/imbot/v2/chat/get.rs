@@ -41,62 +41,12 @@ impl ImbotV2ChatGet {
     }
 }
 
-/// `chat` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2ChatGetResultChat {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `dialogId` (`string`).
-    pub dialog_id: Option<String>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `type` (`string`).
-    pub type_: Option<String>,
-    /// `owner` (`integer`).
-    pub owner: Option<Numeric>,
-    /// `color` (`string | null`).
-    pub color: Option<String>,
-    /// `avatar` (`string`).
-    pub avatar: Option<String>,
-    /// `role` (`string`).
-    pub role: Option<String>,
-    /// `dateCreate` (`string | null`).
-    pub date_create: Option<String>,
-    /// `lastMessageId` (`integer | null`).
-    pub last_message_id: Option<Numeric>,
-    /// `muteList` (`array`).
-    pub mute_list: Option<Vec<Value>>,
-    /// `managerList` (`array`).
-    pub manager_list: Option<Vec<Value>>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2ChatGetResultChat {
-    opt id: "id",
-    opt dialog_id: "dialogId",
-    opt name: "name",
-    opt description: "description",
-    opt type_: "type",
-    opt owner: "owner",
-    opt color: "color",
-    opt avatar: "avatar",
-    opt role: "role",
-    opt date_create: "dateCreate",
-    opt last_message_id: "lastMessageId",
-    opt mute_list: "muteList",
-    opt manager_list: "managerList",
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImbotV2ChatGetResult {
     /// `chat` (`Chat`).
-    pub chat: Option<ImbotV2ChatGetResultChat>,
+    pub chat: Option<crate::imbot::v2::chat::Chat>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -16,3 +16,76 @@ pub mod text_field;
 #[cfg(feature = "imbot")]
 pub mod update;
 pub mod user;
+
+#[cfg(feature = "imbot")]
+use crate::wire::*;
+
+#[cfg(feature = "imbot")]
+/// A `imbot.v2.Chat` entity, shared by `imbot.v2.Chat.get`, `imbot.v2.Chat.add`, `imbot.v2.Chat.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Chat {
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `dialogId` (`string`).
+    pub dialog_id: Option<String>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// `owner` (`integer`).
+    pub owner: Option<Numeric>,
+    /// `color` (`string | null`).
+    pub color: Option<String>,
+    /// `avatar` (`string|file`).
+    pub avatar: Option<Value>,
+    /// `role` (`string`).
+    pub role: Option<String>,
+    /// `dateCreate` (`string | null`).
+    pub date_create: Option<String>,
+    /// `lastMessageId` (`integer | null`).
+    pub last_message_id: Option<Numeric>,
+    /// `muteList` (`array`).
+    pub mute_list: Option<Vec<Value>>,
+    /// `managerList` (`array`).
+    pub manager_list: Option<Vec<Value>>,
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `userIds` (`integer[]`).
+    pub user_ids: Option<Vec<Numeric>>,
+    /// `ownerId` (`integer`).
+    pub owner_id: Option<Numeric>,
+    /// `message` (`string`).
+    pub message: Option<String>,
+    /// `diskFolderId` (`integer`).
+    pub disk_folder_id: Option<Numeric>,
+    /// `lastId` (`integer`).
+    pub last_id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "imbot")]
+record!(Chat {
+    opt id: "id" => with_id(Numeric),
+    opt dialog_id: "dialogId" => with_dialog_id(String),
+    opt name: "name" => with_name(String),
+    opt description: "description" => with_description(String),
+    opt type_: "type" => with_type(String),
+    opt owner: "owner" => with_owner(Numeric),
+    opt color: "color" => with_color(String),
+    opt avatar: "avatar" => with_avatar(Value),
+    opt role: "role" => with_role(String),
+    opt date_create: "dateCreate" => with_date_create(String),
+    opt last_message_id: "lastMessageId" => with_last_message_id(Numeric),
+    opt mute_list: "muteList" => with_mute_list(Vec<Value>),
+    opt manager_list: "managerList" => with_manager_list(Vec<Value>),
+    opt title: "title" => with_title(String),
+    opt user_ids: "userIds" => with_user_ids(Vec<Numeric>),
+    opt owner_id: "ownerId" => with_owner_id(Numeric),
+    opt message: "message" => with_message(String),
+    opt disk_folder_id: "diskFolderId" => with_disk_folder_id(Numeric),
+    opt last_id: "lastId" => with_last_id(Numeric),
+});

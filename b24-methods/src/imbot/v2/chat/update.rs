@@ -19,7 +19,7 @@ pub struct ImbotV2ChatUpdate {
     /// `dialogId` (`string`), required.
     pub dialog_id: String,
     /// `fields` (`object`), required.
-    pub fields: ImbotV2ChatUpdateFields,
+    pub fields: crate::imbot::v2::chat::Chat,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -37,7 +37,7 @@ impl ImbotV2ChatUpdate {
     pub fn new(
         bot_id: impl Into<Numeric>,
         dialog_id: impl Into<String>,
-        fields: impl Into<ImbotV2ChatUpdateFields>,
+        fields: impl Into<crate::imbot::v2::chat::Chat>,
     ) -> Self {
         ImbotV2ChatUpdate {
             bot_id: bot_id.into(),
@@ -48,29 +48,6 @@ impl ImbotV2ChatUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2ChatUpdateFields {
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `color` (`string`).
-    pub color: Option<String>,
-    /// `avatar` (`file`).
-    pub avatar: Option<FileData>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2ChatUpdateFields {
-    opt title: "title" => with_title(String),
-    opt description: "description" => with_description(String),
-    opt color: "color" => with_color(String),
-    opt avatar: "avatar" => with_avatar(FileData),
-});
 
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `imbot.v2.Command.list`.
-#[b24_method("imbot.v2.Command.list", scope = "imbot", response = ImbotV2CommandListResult, read_only, list = "commands", item = ImbotV2CommandListResultCommands)]
+#[b24_method("imbot.v2.Command.list", scope = "imbot", response = ImbotV2CommandListResult, read_only, list = "commands", item = crate::imbot::v2::command::Command)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ImbotV2CommandList {
@@ -37,53 +37,12 @@ impl ImbotV2CommandList {
     }
 }
 
-/// `commands` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2CommandListResultCommands {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `botId` (`integer`).
-    pub bot_id: Option<Numeric>,
-    /// `command` (`string`).
-    pub command: Option<String>,
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `params` (`string`).
-    pub params: Option<String>,
-    /// `common` (`boolean`).
-    pub common: Option<Flag>,
-    /// `hidden` (`boolean`).
-    pub hidden: Option<Flag>,
-    /// `extranetSupport` (`boolean`).
-    pub extranet_support: Option<Flag>,
-    /// `category` (`string`).
-    pub category: Option<String>,
-    /// `context` (`string`).
-    pub context: Option<String>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2CommandListResultCommands {
-    opt id: "id",
-    opt bot_id: "botId",
-    opt command: "command",
-    opt title: "title",
-    opt params: "params",
-    opt common: "common",
-    opt hidden: "hidden",
-    opt extranet_support: "extranetSupport",
-    opt category: "category",
-    opt context: "context",
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImbotV2CommandListResult {
     /// `commands` (`Command[]`).
-    pub commands: Option<Vec<ImbotV2CommandListResultCommands>>,
+    pub commands: Option<Vec<crate::imbot::v2::command::Command>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

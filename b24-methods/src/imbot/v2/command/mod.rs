@@ -11,3 +11,49 @@ pub mod register;
 pub mod unregister;
 #[cfg(feature = "imbot")]
 pub mod update;
+
+#[cfg(feature = "imbot")]
+use crate::wire::*;
+
+#[cfg(feature = "imbot")]
+/// A `imbot.v2.Command` entity, shared by `imbot.v2.Command.list`, `imbot.v2.Command.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Command {
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `botId` (`integer`).
+    pub bot_id: Option<Numeric>,
+    /// `command` (`string`).
+    pub command: Option<String>,
+    /// `title` (`string|object`).
+    pub title: Option<Value>,
+    /// `params` (`string|object`).
+    pub params: Option<Value>,
+    /// `common` (`boolean`).
+    pub common: Option<Flag>,
+    /// `hidden` (`boolean`).
+    pub hidden: Option<Flag>,
+    /// `extranetSupport` (`boolean`).
+    pub extranet_support: Option<Flag>,
+    /// `category` (`string`).
+    pub category: Option<String>,
+    /// `context` (`string`).
+    pub context: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "imbot")]
+record!(Command {
+    opt id: "id" => with_id(Numeric),
+    opt bot_id: "botId" => with_bot_id(Numeric),
+    opt command: "command" => with_command(String),
+    opt title: "title" => with_title(Value),
+    opt params: "params" => with_params(Value),
+    opt common: "common" => with_common(Flag),
+    opt hidden: "hidden" => with_hidden(Flag),
+    opt extranet_support: "extranetSupport" => with_extranet_support(Flag),
+    opt category: "category" => with_category(String),
+    opt context: "context" => with_context(String),
+});

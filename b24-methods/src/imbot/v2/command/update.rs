@@ -19,7 +19,7 @@ pub struct ImbotV2CommandUpdate {
     /// `commandId` (`integer`), required.
     pub command_id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: ImbotV2CommandUpdateFields,
+    pub fields: crate::imbot::v2::command::Command,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -37,7 +37,7 @@ impl ImbotV2CommandUpdate {
     pub fn new(
         bot_id: impl Into<Numeric>,
         command_id: impl Into<Numeric>,
-        fields: impl Into<ImbotV2CommandUpdateFields>,
+        fields: impl Into<crate::imbot::v2::command::Command>,
     ) -> Self {
         ImbotV2CommandUpdate {
             bot_id: bot_id.into(),
@@ -49,70 +49,12 @@ impl ImbotV2CommandUpdate {
     }
 }
 
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2CommandUpdateFields {
-    /// `command` (`string`).
-    pub command: Option<String>,
-    /// `title` (`object`).
-    pub title: Option<Value>,
-    /// `params` (`object`).
-    pub params: Option<Value>,
-    /// `common` (`boolean`).
-    pub common: Option<Flag>,
-    /// `hidden` (`boolean`).
-    pub hidden: Option<Flag>,
-    /// `extranetSupport` (`boolean`).
-    pub extranet_support: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2CommandUpdateFields {
-    opt command: "command" => with_command(String),
-    opt title: "title" => with_title(Value),
-    opt params: "params" => with_params(Value),
-    opt common: "common" => with_common(Flag),
-    opt hidden: "hidden" => with_hidden(Flag),
-    opt extranet_support: "extranetSupport" => with_extranet_support(Flag),
-});
-
-/// `command` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2CommandUpdateResultCommand {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `botId` (`integer`).
-    pub bot_id: Option<Numeric>,
-    /// `command` (`string`).
-    pub command: Option<String>,
-    /// `common` (`boolean`).
-    pub common: Option<Flag>,
-    /// `hidden` (`boolean`).
-    pub hidden: Option<Flag>,
-    /// `extranetSupport` (`boolean`).
-    pub extranet_support: Option<Flag>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2CommandUpdateResultCommand {
-    opt id: "id",
-    opt bot_id: "botId",
-    opt command: "command",
-    opt common: "common",
-    opt hidden: "hidden",
-    opt extranet_support: "extranetSupport",
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImbotV2CommandUpdateResult {
     /// `command` (`Command`).
-    pub command: Option<ImbotV2CommandUpdateResultCommand>,
+    pub command: Option<crate::imbot::v2::command::Command>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.paysystem.handler.list`.
-#[b24_method("sale.paysystem.handler.list", scope = "pay_system", response = Vec<Value>, read_only, list)]
+#[b24_method("sale.paysystem.handler.list", scope = "pay_system", response = Vec<crate::sale::paysystem::handler::Handler>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePaysystemHandlerList {

@@ -9,3 +9,31 @@ pub mod delete;
 pub mod list;
 #[cfg(feature = "pay_system")]
 pub mod update;
+
+#[cfg(feature = "pay_system")]
+use crate::wire::*;
+
+#[cfg(feature = "pay_system")]
+/// A `sale.paysystem.handler` entity, shared by `sale.paysystem.handler.list`, `sale.paysystem.handler.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Handler {
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `CODE` (`string`).
+    pub code: Option<String>,
+    /// `SETTINGS` (`object`).
+    pub settings: Option<Value>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "pay_system")]
+record!(Handler {
+    opt name: "NAME" => with_name(String),
+    opt code: "CODE" => with_code(String),
+    opt settings: "SETTINGS" => with_settings(Value),
+    opt sort: "SORT" => with_sort(Numeric),
+});

@@ -15,7 +15,7 @@ pub struct SalePaysystemHandlerUpdate {
     /// `ID` (`sale_paysystem_handler.ID`), required.
     pub id: Numeric,
     /// `FIELDS` (`object`), required.
-    pub fields: SalePaysystemHandlerUpdateFields,
+    pub fields: crate::sale::paysystem::handler::Handler,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl SalePaysystemHandlerUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<SalePaysystemHandlerUpdateFields>,
+        fields: impl Into<crate::sale::paysystem::handler::Handler>,
     ) -> Self {
         SalePaysystemHandlerUpdate {
             id: id.into(),
@@ -39,26 +39,3 @@ impl SalePaysystemHandlerUpdate {
         }
     }
 }
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct SalePaysystemHandlerUpdateFields {
-    /// `NAME` (`string`).
-    pub name: Option<String>,
-    /// `CODE` (`string`).
-    pub code: Option<String>,
-    /// `SETTINGS` (`object`).
-    pub settings: Option<Value>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SalePaysystemHandlerUpdateFields {
-    opt name: "NAME" => with_name(String),
-    opt code: "CODE" => with_code(String),
-    opt settings: "SETTINGS" => with_settings(Value),
-    opt sort: "SORT" => with_sort(Numeric),
-});

@@ -15,7 +15,7 @@ pub struct TasksTemplateChecklistAdd {
     /// `templateId` (`integer`), required.
     pub template_id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: TasksTemplateChecklistAddFields,
+    pub fields: crate::tasks::template::checklist::Checklist,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,56 +30,11 @@ impl TasksTemplateChecklistAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         template_id: impl Into<Numeric>,
-        fields: impl Into<TasksTemplateChecklistAddFields>,
+        fields: impl Into<crate::tasks::template::checklist::Checklist>,
     ) -> Self {
         TasksTemplateChecklistAdd {
             template_id: template_id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct TasksTemplateChecklistAddFields {
-    /// `TITLE` (`string`), required.
-    pub title: String,
-    /// `PARENT_ID` (`integer`), required.
-    pub parent_id: Numeric,
-    /// `SORT_INDEX` (`integer`).
-    pub sort_index: Option<Numeric>,
-    /// `IS_COMPLETE` (`boolean`).
-    pub is_complete: Option<Flag>,
-    /// `IS_IMPORTANT` (`boolean`).
-    pub is_important: Option<Flag>,
-    /// `MEMBERS` (`object`).
-    pub members: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TasksTemplateChecklistAddFields {
-    req title: "TITLE",
-    req parent_id: "PARENT_ID",
-    opt sort_index: "SORT_INDEX" => with_sort_index(Numeric),
-    opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
-    opt is_important: "IS_IMPORTANT" => with_is_important(Flag),
-    opt members: "MEMBERS" => with_members(Value),
-});
-
-#[allow(deprecated)]
-impl TasksTemplateChecklistAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(title: impl Into<String>, parent_id: impl Into<Numeric>) -> Self {
-        TasksTemplateChecklistAddFields {
-            title: title.into(),
-            parent_id: parent_id.into(),
-            sort_index: None,
-            is_complete: None,
-            is_important: None,
-            members: None,
             extra: Map::new(),
         }
     }

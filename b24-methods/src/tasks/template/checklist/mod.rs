@@ -25,3 +25,37 @@ pub mod remove_attachments;
 pub mod renew;
 #[cfg(feature = "task")]
 pub mod update;
+
+#[cfg(feature = "task")]
+use crate::wire::*;
+
+#[cfg(feature = "task")]
+/// A `tasks.template.checklist` entity, shared by `tasks.template.checklist.add`, `tasks.template.checklist.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Checklist {
+    /// `TITLE` (`string`).
+    pub title: Option<String>,
+    /// `PARENT_ID` (`integer`).
+    pub parent_id: Option<Numeric>,
+    /// `SORT_INDEX` (`integer`).
+    pub sort_index: Option<Numeric>,
+    /// `IS_COMPLETE` (`boolean`).
+    pub is_complete: Option<Flag>,
+    /// `IS_IMPORTANT` (`boolean`).
+    pub is_important: Option<Flag>,
+    /// `MEMBERS` (`object`).
+    pub members: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "task")]
+record!(Checklist {
+    opt title: "TITLE" => with_title(String),
+    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
+    opt sort_index: "SORT_INDEX" => with_sort_index(Numeric),
+    opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
+    opt is_important: "IS_IMPORTANT" => with_is_important(Flag),
+    opt members: "MEMBERS" => with_members(Value),
+});

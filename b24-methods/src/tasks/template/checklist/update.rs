@@ -17,7 +17,7 @@ pub struct TasksTemplateChecklistUpdate {
     /// `checkListItemId` (`integer`), required.
     pub check_list_item_id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: TasksTemplateChecklistUpdateFields,
+    pub fields: crate::tasks::template::checklist::Checklist,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -34,7 +34,7 @@ impl TasksTemplateChecklistUpdate {
     pub fn new(
         template_id: impl Into<Numeric>,
         check_list_item_id: impl Into<Numeric>,
-        fields: impl Into<TasksTemplateChecklistUpdateFields>,
+        fields: impl Into<crate::tasks::template::checklist::Checklist>,
     ) -> Self {
         TasksTemplateChecklistUpdate {
             template_id: template_id.into(),
@@ -44,35 +44,6 @@ impl TasksTemplateChecklistUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct TasksTemplateChecklistUpdateFields {
-    /// `TITLE` (`string`).
-    pub title: Option<String>,
-    /// `PARENT_ID` (`integer`).
-    pub parent_id: Option<Numeric>,
-    /// `SORT_INDEX` (`integer`).
-    pub sort_index: Option<Numeric>,
-    /// `IS_COMPLETE` (`boolean`).
-    pub is_complete: Option<Flag>,
-    /// `IS_IMPORTANT` (`boolean`).
-    pub is_important: Option<Flag>,
-    /// `MEMBERS` (`object`).
-    pub members: Option<Value>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TasksTemplateChecklistUpdateFields {
-    opt title: "TITLE" => with_title(String),
-    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
-    opt sort_index: "SORT_INDEX" => with_sort_index(Numeric),
-    opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
-    opt is_important: "IS_IMPORTANT" => with_is_important(Flag),
-    opt members: "MEMBERS" => with_members(Value),
-});
 
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -13,7 +13,7 @@ pub struct CrmRequisitePresetFieldAdd {
     /// `preset` (`object`), required.
     pub preset: Value,
     /// `fields` (`object`), required.
-    pub fields: CrmRequisitePresetFieldAddFields,
+    pub fields: crate::crm::requisite::preset::field::Field,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,48 +28,11 @@ impl CrmRequisitePresetFieldAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         preset: impl Into<Value>,
-        fields: impl Into<CrmRequisitePresetFieldAddFields>,
+        fields: impl Into<crate::crm::requisite::preset::field::Field>,
     ) -> Self {
         CrmRequisitePresetFieldAdd {
             preset: preset.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmRequisitePresetFieldAddFields {
-    /// `FIELD_NAME` (`string`), required.
-    pub field_name: String,
-    /// `FIELD_TITLE` (`string`).
-    pub field_title: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `IN_SHORT_LIST` (`char`).
-    pub in_short_list: Option<Flag>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmRequisitePresetFieldAddFields {
-    req field_name: "FIELD_NAME",
-    opt field_title: "FIELD_TITLE" => with_field_title(String),
-    opt sort: "SORT" => with_sort(Numeric),
-    opt in_short_list: "IN_SHORT_LIST" => with_in_short_list(Flag),
-});
-
-#[allow(deprecated)]
-impl CrmRequisitePresetFieldAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(field_name: impl Into<String>) -> Self {
-        CrmRequisitePresetFieldAddFields {
-            field_name: field_name.into(),
-            field_title: None,
-            sort: None,
-            in_short_list: None,
             extra: Map::new(),
         }
     }

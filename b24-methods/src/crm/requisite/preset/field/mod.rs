@@ -15,3 +15,31 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.requisite.preset.field` entity, shared by `crm.requisite.preset.field.add`, `crm.requisite.preset.field.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Field {
+    /// `FIELD_NAME` (`string`).
+    pub field_name: Option<String>,
+    /// `FIELD_TITLE` (`string`).
+    pub field_title: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `IN_SHORT_LIST` (`char`).
+    pub in_short_list: Option<Flag>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Field {
+    opt field_name: "FIELD_NAME" => with_field_name(String),
+    opt field_title: "FIELD_TITLE" => with_field_title(String),
+    opt sort: "SORT" => with_sort(Numeric),
+    opt in_short_list: "IN_SHORT_LIST" => with_in_short_list(Flag),
+});

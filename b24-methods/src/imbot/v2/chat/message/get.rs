@@ -41,47 +41,6 @@ impl ImbotV2ChatMessageGet {
     }
 }
 
-/// `message` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2ChatMessageGetResultMessage {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
-    /// `authorId` (`integer`).
-    pub author_id: Option<Numeric>,
-    /// `date` (`string`).
-    pub date: Option<String>,
-    /// `text` (`string`).
-    pub text: Option<String>,
-    /// `isSystem` (`boolean`).
-    pub is_system: Option<Flag>,
-    /// `uuid` (`string`).
-    pub uuid: Option<String>,
-    /// `forward` (`object`).
-    pub forward: Option<Value>,
-    /// `params` (`object`).
-    pub params: Option<Value>,
-    /// `viewedByOthers` (`boolean`).
-    pub viewed_by_others: Option<Flag>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2ChatMessageGetResultMessage {
-    opt id: "id",
-    opt chat_id: "chatId",
-    opt author_id: "authorId",
-    opt date: "date",
-    opt text: "text",
-    opt is_system: "isSystem",
-    opt uuid: "uuid",
-    opt forward: "forward",
-    opt params: "params",
-    opt viewed_by_others: "viewedByOthers",
-});
-
 /// `user` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -113,7 +72,7 @@ record!(ImbotV2ChatMessageGetResultUser {
 #[non_exhaustive]
 pub struct ImbotV2ChatMessageGetResult {
     /// `message` (`Message`).
-    pub message: Option<ImbotV2ChatMessageGetResultMessage>,
+    pub message: Option<crate::imbot::v2::chat::message::Message>,
     /// `user` (`User`).
     pub user: Option<ImbotV2ChatMessageGetResultUser>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -14,3 +14,61 @@ pub mod read;
 pub mod send;
 #[cfg(feature = "imbot")]
 pub mod update;
+
+#[cfg(feature = "imbot")]
+use crate::wire::*;
+
+#[cfg(feature = "imbot")]
+/// A `imbot.v2.Chat.Message` entity, shared by `imbot.v2.Chat.Message.get`, `imbot.v2.Chat.Message.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Message {
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `chatId` (`integer`).
+    pub chat_id: Option<Numeric>,
+    /// `authorId` (`integer`).
+    pub author_id: Option<Numeric>,
+    /// `date` (`string`).
+    pub date: Option<String>,
+    /// `text` (`string`).
+    pub text: Option<String>,
+    /// `isSystem` (`boolean`).
+    pub is_system: Option<Flag>,
+    /// `uuid` (`string`).
+    pub uuid: Option<String>,
+    /// `forward` (`object`).
+    pub forward: Option<Value>,
+    /// `params` (`object`).
+    pub params: Option<Value>,
+    /// `viewedByOthers` (`boolean`).
+    pub viewed_by_others: Option<Flag>,
+    /// `message` (`string`).
+    pub message: Option<String>,
+    /// `attach` (`array`).
+    pub attach: Option<Vec<Value>>,
+    /// `keyboard` (`array`).
+    pub keyboard: Option<Vec<Value>>,
+    /// `urlPreview` (`string`).
+    pub url_preview: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "imbot")]
+record!(Message {
+    opt id: "id" => with_id(Numeric),
+    opt chat_id: "chatId" => with_chat_id(Numeric),
+    opt author_id: "authorId" => with_author_id(Numeric),
+    opt date: "date" => with_date(String),
+    opt text: "text" => with_text(String),
+    opt is_system: "isSystem" => with_is_system(Flag),
+    opt uuid: "uuid" => with_uuid(String),
+    opt forward: "forward" => with_forward(Value),
+    opt params: "params" => with_params(Value),
+    opt viewed_by_others: "viewedByOthers" => with_viewed_by_others(Flag),
+    opt message: "message" => with_message(String),
+    opt attach: "attach" => with_attach(Vec<Value>),
+    opt keyboard: "keyboard" => with_keyboard(Vec<Value>),
+    opt url_preview: "urlPreview" => with_url_preview(String),
+});

@@ -19,7 +19,7 @@ pub struct ImbotV2ChatMessageUpdate {
     /// `messageId` (`integer`), required.
     pub message_id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: ImbotV2ChatMessageUpdateFields,
+    pub fields: crate::imbot::v2::chat::message::Message,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -37,7 +37,7 @@ impl ImbotV2ChatMessageUpdate {
     pub fn new(
         bot_id: impl Into<Numeric>,
         message_id: impl Into<Numeric>,
-        fields: impl Into<ImbotV2ChatMessageUpdateFields>,
+        fields: impl Into<crate::imbot::v2::chat::message::Message>,
     ) -> Self {
         ImbotV2ChatMessageUpdate {
             bot_id: bot_id.into(),
@@ -48,29 +48,6 @@ impl ImbotV2ChatMessageUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ImbotV2ChatMessageUpdateFields {
-    /// `message` (`string`).
-    pub message: Option<String>,
-    /// `attach` (`array`).
-    pub attach: Option<Vec<Value>>,
-    /// `keyboard` (`array`).
-    pub keyboard: Option<Vec<Value>>,
-    /// `urlPreview` (`string`).
-    pub url_preview: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(ImbotV2ChatMessageUpdateFields {
-    opt message: "message" => with_message(String),
-    opt attach: "attach" => with_attach(Vec<Value>),
-    opt keyboard: "keyboard" => with_keyboard(Vec<Value>),
-    opt url_preview: "urlPreview" => with_url_preview(String),
-});
 
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

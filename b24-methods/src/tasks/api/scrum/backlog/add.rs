@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct TasksApiScrumBacklogAdd {
     /// `fields` (`object`), required.
-    pub fields: TasksApiScrumBacklogAddFields,
+    pub fields: crate::tasks::api::scrum::backlog::Backlog,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,42 +25,9 @@ record!(TasksApiScrumBacklogAdd {
 #[allow(deprecated)]
 impl TasksApiScrumBacklogAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<TasksApiScrumBacklogAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::tasks::api::scrum::backlog::Backlog>) -> Self {
         TasksApiScrumBacklogAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct TasksApiScrumBacklogAddFields {
-    /// `groupId` (`integer`), required.
-    pub group_id: Numeric,
-    /// `createdBy` (`integer`), required.
-    pub created_by: Numeric,
-    /// `modifiedBy` (`integer`).
-    pub modified_by: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TasksApiScrumBacklogAddFields {
-    req group_id: "groupId",
-    req created_by: "createdBy",
-    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
-});
-
-#[allow(deprecated)]
-impl TasksApiScrumBacklogAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(group_id: impl Into<Numeric>, created_by: impl Into<Numeric>) -> Self {
-        TasksApiScrumBacklogAddFields {
-            group_id: group_id.into(),
-            created_by: created_by.into(),
-            modified_by: None,
             extra: Map::new(),
         }
     }

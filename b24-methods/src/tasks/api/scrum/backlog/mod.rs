@@ -11,3 +11,28 @@ pub mod get;
 pub mod get_fields;
 #[cfg(feature = "task")]
 pub mod update;
+
+#[cfg(feature = "task")]
+use crate::wire::*;
+
+#[cfg(feature = "task")]
+/// A `tasks.api.scrum.backlog` entity, shared by `tasks.api.scrum.backlog.add`, `tasks.api.scrum.backlog.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Backlog {
+    /// `groupId` (`integer`).
+    pub group_id: Option<Numeric>,
+    /// `createdBy` (`integer`).
+    pub created_by: Option<Numeric>,
+    /// `modifiedBy` (`integer`).
+    pub modified_by: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "task")]
+record!(Backlog {
+    opt group_id: "groupId" => with_group_id(Numeric),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
+});

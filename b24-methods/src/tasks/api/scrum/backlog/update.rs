@@ -15,7 +15,7 @@ pub struct TasksApiScrumBacklogUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: TasksApiScrumBacklogUpdateFields,
+    pub fields: crate::tasks::api::scrum::backlog::Backlog,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl TasksApiScrumBacklogUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<TasksApiScrumBacklogUpdateFields>,
+        fields: impl Into<crate::tasks::api::scrum::backlog::Backlog>,
     ) -> Self {
         TasksApiScrumBacklogUpdate {
             id: id.into(),
@@ -39,26 +39,6 @@ impl TasksApiScrumBacklogUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct TasksApiScrumBacklogUpdateFields {
-    /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
-    /// `createdBy` (`integer`).
-    pub created_by: Option<Numeric>,
-    /// `modifiedBy` (`integer`).
-    pub modified_by: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TasksApiScrumBacklogUpdateFields {
-    opt group_id: "groupId" => with_group_id(Numeric),
-    opt created_by: "createdBy" => with_created_by(Numeric),
-    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
-});
 
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct TasksApiScrumEpicAdd {
     /// `fields` (`object`), required.
-    pub fields: TasksApiScrumEpicAddFields,
+    pub fields: crate::tasks::api::scrum::epic::Epic,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,58 +25,9 @@ record!(TasksApiScrumEpicAdd {
 #[allow(deprecated)]
 impl TasksApiScrumEpicAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<TasksApiScrumEpicAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::tasks::api::scrum::epic::Epic>) -> Self {
         TasksApiScrumEpicAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct TasksApiScrumEpicAddFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `groupId` (`integer`), required.
-    pub group_id: Numeric,
-    /// `color` (`string`).
-    pub color: Option<String>,
-    /// `files` (`array`).
-    pub files: Option<Vec<Value>>,
-    /// `createdBy` (`integer`).
-    pub created_by: Option<Numeric>,
-    /// `modifiedBy` (`integer`).
-    pub modified_by: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TasksApiScrumEpicAddFields {
-    req name: "name",
-    opt description: "description" => with_description(String),
-    req group_id: "groupId",
-    opt color: "color" => with_color(String),
-    opt files: "files" => with_files(Vec<Value>),
-    opt created_by: "createdBy" => with_created_by(Numeric),
-    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
-});
-
-#[allow(deprecated)]
-impl TasksApiScrumEpicAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>, group_id: impl Into<Numeric>) -> Self {
-        TasksApiScrumEpicAddFields {
-            name: name.into(),
-            description: None,
-            group_id: group_id.into(),
-            color: None,
-            files: None,
-            created_by: None,
-            modified_by: None,
             extra: Map::new(),
         }
     }

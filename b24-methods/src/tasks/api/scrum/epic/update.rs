@@ -15,7 +15,7 @@ pub struct TasksApiScrumEpicUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`array`), required.
-    pub fields: Vec<TasksApiScrumEpicUpdateFields>,
+    pub fields: Vec<crate::tasks::api::scrum::epic::Epic>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,52 +30,11 @@ impl TasksApiScrumEpicUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<Vec<TasksApiScrumEpicUpdateFields>>,
+        fields: impl Into<Vec<crate::tasks::api::scrum::epic::Epic>>,
     ) -> Self {
         TasksApiScrumEpicUpdate {
             id: id.into(),
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct TasksApiScrumEpicUpdateFields {
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `groupId` (`integer`), required.
-    pub group_id: Numeric,
-    /// `color` (`string`).
-    pub color: Option<String>,
-    /// `files` (`array`).
-    pub files: Option<Vec<Value>>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TasksApiScrumEpicUpdateFields {
-    req name: "name",
-    opt description: "description" => with_description(String),
-    req group_id: "groupId",
-    opt color: "color" => with_color(String),
-    opt files: "files" => with_files(Vec<Value>),
-});
-
-#[allow(deprecated)]
-impl TasksApiScrumEpicUpdateFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(name: impl Into<String>, group_id: impl Into<Numeric>) -> Self {
-        TasksApiScrumEpicUpdateFields {
-            name: name.into(),
-            description: None,
-            group_id: group_id.into(),
-            color: None,
-            files: None,
             extra: Map::new(),
         }
     }

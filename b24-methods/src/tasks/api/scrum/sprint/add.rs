@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct TasksApiScrumSprintAdd {
     /// `fields` (`object`), required.
-    pub fields: TasksApiScrumSprintAddFields,
+    pub fields: crate::tasks::api::scrum::sprint::Sprint,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,54 +25,9 @@ record!(TasksApiScrumSprintAdd {
 #[allow(deprecated)]
 impl TasksApiScrumSprintAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<TasksApiScrumSprintAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::tasks::api::scrum::sprint::Sprint>) -> Self {
         TasksApiScrumSprintAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct TasksApiScrumSprintAddFields {
-    /// `groupId` (`integer`), required.
-    pub group_id: Numeric,
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `dateStart` (`string`).
-    pub date_start: Option<String>,
-    /// `dateEnd` (`string`).
-    pub date_end: Option<String>,
-    /// `status` (`string`).
-    pub status: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TasksApiScrumSprintAddFields {
-    req group_id: "groupId",
-    req name: "name",
-    opt sort: "sort" => with_sort(Numeric),
-    opt date_start: "dateStart" => with_date_start(String),
-    opt date_end: "dateEnd" => with_date_end(String),
-    opt status: "status" => with_status(String),
-});
-
-#[allow(deprecated)]
-impl TasksApiScrumSprintAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(group_id: impl Into<Numeric>, name: impl Into<String>) -> Self {
-        TasksApiScrumSprintAddFields {
-            group_id: group_id.into(),
-            name: name.into(),
-            sort: None,
-            date_start: None,
-            date_end: None,
-            status: None,
             extra: Map::new(),
         }
     }

@@ -17,3 +17,46 @@ pub mod list;
 pub mod start;
 #[cfg(feature = "task")]
 pub mod update;
+
+#[cfg(feature = "task")]
+use crate::wire::*;
+
+#[cfg(feature = "task")]
+/// A `tasks.api.scrum.sprint` entity, shared by `tasks.api.scrum.sprint.add`, `tasks.api.scrum.sprint.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Sprint {
+    /// `groupId` (`integer`).
+    pub group_id: Option<Numeric>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `sort` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `dateStart` (`string`).
+    pub date_start: Option<String>,
+    /// `dateEnd` (`string`).
+    pub date_end: Option<String>,
+    /// `status` (`string`).
+    pub status: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `createdBy` (`integer`).
+    pub created_by: Option<Numeric>,
+    /// `modifiedBy` (`integer`).
+    pub modified_by: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "task")]
+record!(Sprint {
+    opt group_id: "groupId" => with_group_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt sort: "sort" => with_sort(Numeric),
+    opt date_start: "dateStart" => with_date_start(String),
+    opt date_end: "dateEnd" => with_date_end(String),
+    opt status: "status" => with_status(String),
+    opt id: "id" => with_id(Numeric),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
+});

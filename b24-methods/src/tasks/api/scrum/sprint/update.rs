@@ -15,7 +15,7 @@ pub struct TasksApiScrumSprintUpdate {
     /// `id` (`integer`), required.
     pub id: Numeric,
     /// `fields` (`object`), required.
-    pub fields: TasksApiScrumSprintUpdateFields,
+    pub fields: crate::tasks::api::scrum::sprint::Sprint,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,10 @@ record!(TasksApiScrumSprintUpdate {
 #[allow(deprecated)]
 impl TasksApiScrumSprintUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(id: impl Into<Numeric>, fields: impl Into<TasksApiScrumSprintUpdateFields>) -> Self {
+    pub fn new(
+        id: impl Into<Numeric>,
+        fields: impl Into<crate::tasks::api::scrum::sprint::Sprint>,
+    ) -> Self {
         TasksApiScrumSprintUpdate {
             id: id.into(),
             fields: fields.into(),
@@ -36,35 +39,6 @@ impl TasksApiScrumSprintUpdate {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct TasksApiScrumSprintUpdateFields {
-    /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `dateStart` (`string`).
-    pub date_start: Option<String>,
-    /// `dateEnd` (`string`).
-    pub date_end: Option<String>,
-    /// `status` (`string`).
-    pub status: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(TasksApiScrumSprintUpdateFields {
-    opt group_id: "groupId" => with_group_id(Numeric),
-    opt name: "name" => with_name(String),
-    opt sort: "sort" => with_sort(Numeric),
-    opt date_start: "dateStart" => with_date_start(String),
-    opt date_end: "dateEnd" => with_date_end(String),
-    opt status: "status" => with_status(String),
-});
 
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]

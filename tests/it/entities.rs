@@ -1,0 +1,132 @@
+//! The shared entity records: `crm.deal.*` take and answer one `Deal`, and `crm.item.*` one
+//! `Item`, for deals and for a smart process, against the emulator.
+
+#![allow(deprecated)] // `crm.deal.*` is documented as deprecated (replaced by `crm.item.*`).
+
+use b24_core::Client;
+use b24_core::types::{Flag, Numeric};
+use b24_emulator::Emulator;
+use b24_methods::crm::deal::Deal;
+use b24_methods::crm::deal::add::CrmDealAdd;
+use b24_methods::crm::deal::get::CrmDealGet;
+use b24_methods::crm::deal::list::CrmDealList;
+use b24_methods::crm::item::Item;
+use b24_methods::crm::item::add::CrmItemAdd;
+use b24_methods::crm::item::list::CrmItemList;
+use b24_methods::crm::type_::Type;
+use b24_methods::crm::type_::add::CrmTypeAdd;
+use futures_util::TryStreamExt;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+async fn client(emulator: &Emulator) -> Client {
+    Client::builder()
+        .webhook_url(&emulator.webhook_url())
+        .unwrap()
+        .rate_limit(None)
+        .build()
+        .unwrap()
+}
+
+/// Every item `request` lists, streamed as `T`.
+async fn every<M: b24_core::Method, T: DeserializeOwned + Send + 'static>(
+    client: &Client,
+    request: &M,
+) -> Vec<T> {
+    client.stream(request).unwrap().try_collect().await.unwrap()
+}
+
+fn number(value: &Option<Numeric>) -> Option<f64> {
+    value.as_ref().and_then(Numeric::as_f64)
+}
+
+#[tokio::test]
+async fn crm_deal_add_get_and_list_share_one_deal() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let client = client(&emulator).await;
+    let fields = Deal::default()
+        .with_title("Shared record")
+        .with_opportunity(1250.5)
+        .with_currency_id("EUR")
+        .with_opened("Y");
+    let id = client
+        .call(&CrmDealAdd::default().with_fields(fields))
+        .await
+        .unwrap();
+    let id = id.as_u64().expect("a numeric ID");
+
+    let got: Deal = client.call(&CrmDealGet::new(id)).await.unwrap();
+    assert_eq!(number(&got.id), Some(id as f64));
+    assert_eq!(got.title.as_deref(), Some("Shared record"));
+    assert_eq!(number(&got.opportunity), Some(1250.5));
+    assert_eq!(got.opened.as_deref(), Some("Y"));
+    assert!(got.stage_id.is_some(), "the server sets a stage: {got:?}");
+
+    let listed: Vec<Deal> = every(&client, &CrmDealList::default()).await;
+    let deal = listed
+        .iter()
+        .find(|deal| number(&deal.id) == Some(id as f64))
+        .expect("the added deal is listed");
+    assert_eq!(deal.title, got.title);
+    assert_eq!(number(&deal.opportunity), Some(1250.5));
+    assert_eq!(deal.stage_id, got.stage_id);
+    assert_eq!(deal.opened.as_deref(), Some("Y"));
+}
+
+/// Adds an item of `entity_type_id` through `crm.item.add` and finds it again in
+/// `crm.item.list`, both as `Item`.
+async fn item_round_trip(client: &Client, entity_type_id: u64) {
+    let fields = Item::default()
+        .with_title(format!("Item of type {entity_type_id}"))
+        .with_opportunity(99.5)
+        .with_currency_id("USD")
+        .with_opened(Flag::from(true))
+        .with_assigned_by_id(1);
+    let added = client
+        .call(&CrmItemAdd::new(entity_type_id, fields))
+        .await
+        .unwrap();
+    let added: Item = added.item.expect("the added item");
+    assert_eq!(
+        added.title.as_deref(),
+        Some(format!("Item of type {entity_type_id}").as_str())
+    );
+    let id = number(&added.id).expect("the item's id");
+    assert!(added.created_time.is_some(), "typed times: {added:?}");
+
+    let listed: Vec<Item> = every(&client, &CrmItemList::new(entity_type_id)).await;
+    let item = listed
+        .iter()
+        .find(|item| number(&item.id) == Some(id))
+        .expect("the added item is listed");
+    assert_eq!(item.title, added.title);
+    assert_eq!(number(&item.opportunity), Some(99.5));
+    assert_eq!(item.currency_id.as_deref(), Some("USD"));
+    assert_eq!(item.opened.map(Flag::get), Some(true));
+    assert_eq!(number(&item.assigned_by_id), Some(1.0));
+    assert!(item.stage_id.is_some(), "the server sets a stage: {item:?}");
+}
+
+#[tokio::test]
+async fn crm_item_add_then_list_round_trips_typed_fields() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let client = client(&emulator).await;
+    // Deals.
+    item_round_trip(&client, 2).await;
+    // A smart process, created first.
+    let created = client
+        .call(&CrmTypeAdd::new(
+            Type::default()
+                .with_title("Entity records")
+                .with_entity_type_id(1030),
+        ))
+        .await
+        .unwrap();
+    let smart = created.type_.expect("the created type");
+    let entity_type_id = smart
+        .entity_type_id
+        .as_ref()
+        .and_then(Numeric::as_u64)
+        .unwrap_or_else(|| panic!("an entity type id: {:?}", json!(smart.extra)));
+    item_round_trip(&client, entity_type_id).await;
+}
