@@ -4,7 +4,8 @@
 #![allow(deprecated)] // `crm.deal.*` is documented as deprecated (replaced by `crm.item.*`).
 
 use b24_core::Client;
-use b24_core::types::{Flag, Numeric};
+use b24_core::ListMethod;
+use b24_core::types::{Decimal, Flag, Numeric};
 use b24_emulator::Emulator;
 use b24_methods::crm::deal::Deal;
 use b24_methods::crm::deal::add::CrmDealAdd;
@@ -16,7 +17,6 @@ use b24_methods::crm::item::list::CrmItemList;
 use b24_methods::crm::type_::Type;
 use b24_methods::crm::type_::add::CrmTypeAdd;
 use futures_util::TryStreamExt;
-use serde::de::DeserializeOwned;
 use serde_json::json;
 
 async fn client(emulator: &Emulator) -> Client {
@@ -28,16 +28,17 @@ async fn client(emulator: &Emulator) -> Client {
         .unwrap()
 }
 
-/// Every item `request` lists, streamed as `T`.
-async fn every<M: b24_core::Method, T: DeserializeOwned + Send + 'static>(
-    client: &Client,
-    request: &M,
-) -> Vec<T> {
+/// Every item `request` lists, typed as the method names them.
+async fn every<M: ListMethod>(client: &Client, request: &M) -> Vec<M::Item> {
     client.stream(request).unwrap().try_collect().await.unwrap()
 }
 
 fn number(value: &Option<Numeric>) -> Option<f64> {
     value.as_ref().and_then(Numeric::as_f64)
+}
+
+fn amount(value: &Option<Decimal>) -> Option<f64> {
+    value.as_ref().and_then(Decimal::to_f64)
 }
 
 #[tokio::test]
@@ -58,7 +59,7 @@ async fn crm_deal_add_get_and_list_share_one_deal() {
     let got: Deal = client.call(&CrmDealGet::new(id)).await.unwrap();
     assert_eq!(number(&got.id), Some(id as f64));
     assert_eq!(got.title.as_deref(), Some("Shared record"));
-    assert_eq!(number(&got.opportunity), Some(1250.5));
+    assert_eq!(amount(&got.opportunity), Some(1250.5));
     assert_eq!(got.opened.as_deref(), Some("Y"));
     assert!(got.stage_id.is_some(), "the server sets a stage: {got:?}");
 
@@ -68,7 +69,7 @@ async fn crm_deal_add_get_and_list_share_one_deal() {
         .find(|deal| number(&deal.id) == Some(id as f64))
         .expect("the added deal is listed");
     assert_eq!(deal.title, got.title);
-    assert_eq!(number(&deal.opportunity), Some(1250.5));
+    assert_eq!(amount(&deal.opportunity), Some(1250.5));
     assert_eq!(deal.stage_id, got.stage_id);
     assert_eq!(deal.opened.as_deref(), Some("Y"));
 }
@@ -94,13 +95,13 @@ async fn item_round_trip(client: &Client, entity_type_id: u64) {
     let id = number(&added.id).expect("the item's id");
     assert!(added.created_time.is_some(), "typed times: {added:?}");
 
-    let listed: Vec<Item> = every(&client, &CrmItemList::new(entity_type_id)).await;
+    let listed: Vec<Item> = every(client, &CrmItemList::new(entity_type_id)).await;
     let item = listed
         .iter()
         .find(|item| number(&item.id) == Some(id))
         .expect("the added item is listed");
     assert_eq!(item.title, added.title);
-    assert_eq!(number(&item.opportunity), Some(99.5));
+    assert_eq!(amount(&item.opportunity), Some(99.5));
     assert_eq!(item.currency_id.as_deref(), Some("USD"));
     assert_eq!(item.opened.map(Flag::get), Some(true));
     assert_eq!(number(&item.assigned_by_id), Some(1.0));

@@ -13,7 +13,7 @@ use b24_emulator::Emulator;
 use b24_methods::disk::storage::add_folder::DiskStorageAddFolder;
 use b24_methods::entity::add::EntityAdd;
 use b24_methods::entity::item::add::EntityItemAdd;
-use b24_methods::lists::element::add::ListsElementAddFields;
+use b24_methods::lists::element::ListsElement;
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
 
@@ -180,7 +180,7 @@ async fn seeded_parents(client: &Client) -> BTreeMap<&'static str, Value> {
             .call(&EntityItemAdd::new("typed").with_name(format!("Item {n}")))
             .await
             .expect("an entity item");
-        let element = ListsElementAddFields::new(format!("Element {n}"));
+        let element = ListsElement::default().with_name(format!("Element {n}"));
         support::add_list_element(client, list, "typed", format!("element-{n}"), element).await;
     }
     let storage = support::callers_storage(client)
@@ -189,7 +189,7 @@ async fn seeded_parents(client: &Client) -> BTreeMap<&'static str, Value> {
         .expect("the storage's ID");
     client
         .call(&DiskStorageAddFolder::new(
-            storage.clone(),
+            storage,
             json!({ "NAME": "Typed" }),
         ))
         .await

@@ -6,7 +6,8 @@
 
 use b24_core::Client;
 use b24_core::filter::{DealField, Filter, ItemField, Operator, Order};
-use b24_methods::crm::deal::add::{CrmDealAdd, CrmDealAddFields};
+use b24_methods::crm::deal::Deal;
+use b24_methods::crm::deal::add::CrmDealAdd;
 use b24_methods::crm::deal::get::CrmDealGetResult;
 use b24_methods::crm::deal::list::CrmDealList;
 use b24_methods::crm::item::list::CrmItemList;
@@ -28,7 +29,7 @@ const DEALS: [(&str, &str, u32, &str); 6] = [
 async fn create_deals(client: &Client) -> Vec<i64> {
     let mut ids = Vec::new();
     for (title, stage, amount, begins) in DEALS {
-        let fields = CrmDealAddFields::default()
+        let fields = Deal::default()
             .with_title(title)
             .with_stage_id(stage)
             .with_opportunity(amount)
@@ -189,8 +190,8 @@ async fn a_typed_filter_streams_and_lists_items() {
     let titles: Vec<String> = answer
         .items
         .expect("the list holds `items`")
-        .iter()
-        .map(|item| item["title"].as_str().expect("a title").to_owned())
+        .into_iter()
+        .map(|item| item.title.expect("a title"))
         .collect();
     assert_eq!(titles, named(&[2, 5]));
 }
