@@ -1,4 +1,4 @@
-// Documented names keep their capitals; the server is case-insensitive, the docs are not.
+//! Documented names keep their capitals; the server is case-insensitive, the docs are not.
 
 use b24_core::{Method, Scope, b24_method};
 use serde::Serialize;

@@ -1,4 +1,4 @@
-// `crate = path` points the generated code at a facade that re-exports `b24_core`.
+//! `crate = path` points the generated code at a facade that re-exports `b24_core`.
 
 mod my_facade {
     pub use ::b24_core as b24;
@@ -27,7 +27,7 @@ fn main() {
 
     assert_eq!(<api::AddLead as Method>::NAME, "crm.lead.add");
     assert_eq!(<GetLead as Method>::NAME, "crm.lead.get");
-    assert!(<GetLead as Method>::META.read_only);
+    const { assert!(<GetLead as Method>::META.read_only) };
     assert!(my_facade::b24::registry::find("crm.lead.add").is_some());
     let _ = (
         api::AddLead {

@@ -1,3 +1,5 @@
+//! A custom scope (`custom("…")`) names a scope b24 does not know; it registers like the others.
+
 use b24_core::{Method, Scope, b24_method};
 use serde::Serialize;
 

@@ -1,3 +1,5 @@
+//! Generic request structs (type and lifetime parameters, where clauses) get their `Method` impl.
+
 use b24_core::b24_method;
 use serde::Serialize;
 

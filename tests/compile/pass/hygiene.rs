@@ -1,5 +1,5 @@
-// The generated code names only `::b24_core::__private::…` and `::core::…`, so it compiles in a
-// module that shadows every name it could otherwise pick up from the caller's scope or prelude.
+//! The generated code names only `::b24_core::__private::…` and `::core::…`, so it compiles in a
+//! module that shadows every name it could otherwise pick up from the caller's scope or prelude.
 
 mod shadowed {
     #![allow(dead_code, non_camel_case_types, unused_macros)]
@@ -64,7 +64,7 @@ fn main() {
 
     assert_eq!(<shadowed::AddLead as Method>::NAME, "crm.lead.add");
     assert_eq!(<shadowed::AddLead as Method>::SCOPE, b24_core::Scope::Crm);
-    assert!(<shadowed::AddLead as Method>::META.read_only);
+    const { assert!(<shadowed::AddLead as Method>::META.read_only) };
     assert_eq!(<shadowed::ServerTime as Method>::SCOPE.as_str(), "server");
     assert_eq!(<no_prelude::GetLead as Method>::NAME, "crm.lead.get");
     assert!(b24_core::registry::find("crm.lead.add").is_some());

@@ -1,5 +1,5 @@
-// The item type of a list method: `item = T`, else `T` of a `list` with `response = Vec<T>`,
-// else `serde_json::Value`; `stream` infers it, `stream_as` decodes into another type.
+//! The item type of a list method: `item = T`, else `T` of a `list` with `response = Vec<T>`,
+//! else `serde_json::Value`; `stream` infers it, `stream_as` decodes into another type.
 
 use b24_core::{Client, Error, Export, ItemStream, ListMethod, b24_method};
 use serde::{Deserialize, Serialize};

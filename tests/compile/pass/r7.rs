@@ -1,5 +1,5 @@
-// `#[r7_method]` in the forms the R7 routes need: placeholders matched by serde or field
-// name, placement overrides, unit structs, lists, XML, a facade path, and hygiene.
+//! `#[r7_method]` in the forms the R7 routes need: placeholders matched by serde or field
+//! name, placement overrides, unit structs, lists, XML, a facade path, and hygiene.
 
 mod my_facade {
     pub use ::b24_core as b24;

@@ -1,4 +1,4 @@
-// A method declared outside the SDK is registered like the prebuilt ones.
+//! A method declared outside the SDK is registered like the prebuilt ones.
 
 use b24_core::{Scope, b24_method};
 use serde::Serialize;

@@ -1,3 +1,5 @@
+//! Unit and empty structs, and every flag of the attribute in both forms (`read_only`, `read_only = true`).
+
 use b24_core::{ListShape, Method, MethodMeta, Scope, b24_method};
 use serde::Serialize;
 
