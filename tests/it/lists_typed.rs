@@ -1,7 +1,8 @@
 //! Every list method of the scopes users page through first yields its typed items: streamed
 //! against the emulator with its documented request where the emulator serves it, and its
 //! documented list example decoded into the method's item type (`ListMethod::Item`) as well.
-//! A method passes when at least one item came from one of the two and every item decoded.
+//! A method passes when its item type is a typed record (not `serde_json::Value` or a map of
+//! them), at least one item came from one of the two, and every item decoded.
 
 #![allow(deprecated)] // The legacy CRM lists are documented as deprecated, yet widely used.
 
@@ -33,6 +34,16 @@ const NO_EXAMPLE: &str = "no documented list example; the emulator serves no ite
 const NO_EXAMPLE_NEEDS_PARENT: &str =
     "no documented list example; the emulator needs parameters the docs give no example of";
 
+/// The docs describe the items nowhere: no response table, no `fields` table, no list, `get` or
+/// `fields` example, no type token naming a documented record. The item type stays `Value`.
+const UNDOCUMENTED: &str = "untyped items: the docs give no field table, example or reference \
+     for them; no documented list example, and the emulator serves no items";
+
+/// The records of users and tasks are written by hand in `b24-methods/src/refined/` (issue 15
+/// point 8), not generated from references; until then their items are `Value`.
+const HAND_WRITTEN: &str = "untyped items: the user and task records are hand-written \
+     refinements, not generated";
+
 /// List methods that neither the emulator nor a documented example gives a decoded item of,
 /// each with the reason. A method here that passes fails the test: unpin it.
 const KNOWN_FAILURES: &[(&str, &str)] = &[
@@ -50,21 +61,25 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("catalog.storeproduct.list", NO_EXAMPLE),
     ("catalog.userfield.document.list", NO_EXAMPLE_NEEDS_PARENT),
     ("crm.activity.list", NO_EXAMPLE),
+    (
+        "crm.automatedsolution.list",
+        "untyped items: the hand-written refinement (`refined/crm/automatedsolution`) lists `Value`s",
+    ),
     ("crm.catalog.list", NO_EXAMPLE),
     ("crm.contact.userfield.list", NO_EXAMPLE),
-    ("crm.dealcategory.list", NO_EXAMPLE),
-    ("crm.invoice.recurring.list", NO_EXAMPLE),
+    ("crm.dealcategory.list", UNDOCUMENTED),
+    ("crm.invoice.recurring.list", UNDOCUMENTED),
     ("crm.invoice.status.list", NO_EXAMPLE),
-    ("crm.invoice.userfield.list", NO_EXAMPLE),
+    ("crm.invoice.userfield.list", UNDOCUMENTED),
     ("crm.item.productrow.list", NO_EXAMPLE_NEEDS_PARENT),
     ("crm.lead.userfield.list", NO_EXAMPLE),
     ("crm.measure.list", NO_EXAMPLE),
     ("crm.orderentity.list", NO_EXAMPLE),
-    ("crm.paysystem.list", NO_EXAMPLE),
-    ("crm.persontype.list", NO_EXAMPLE),
-    ("crm.product.list", NO_EXAMPLE),
-    ("crm.product.property.list", NO_EXAMPLE),
-    ("crm.productrow.list", NO_EXAMPLE),
+    ("crm.paysystem.list", UNDOCUMENTED),
+    ("crm.persontype.list", UNDOCUMENTED),
+    ("crm.product.list", UNDOCUMENTED),
+    ("crm.product.property.list", UNDOCUMENTED),
+    ("crm.productrow.list", UNDOCUMENTED),
     ("crm.productsection.list", NO_EXAMPLE),
     ("crm.requisite.preset.field.list", NO_EXAMPLE_NEEDS_PARENT),
     ("crm.requisite.preset.list", NO_EXAMPLE),
@@ -81,16 +96,32 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("sale.propertygroup.list", NO_EXAMPLE),
     ("sale.shipmentpropertyvalue.list", NO_EXAMPLE),
     ("sale.status.list", NO_EXAMPLE),
-    ("sale.statusLang.getListLangs", NO_EXAMPLE),
+    ("sale.statusLang.getListLangs", UNDOCUMENTED),
     ("sale.statusLang.list", NO_EXAMPLE),
-    ("sale.tradeBinding.list", NO_EXAMPLE),
+    ("sale.tradeBinding.list", UNDOCUMENTED),
     (
         "task.checklistitem.getlist",
         "the documented items send `PARENT_ID` as `0` and as a string; the item types it `String` \
          (lenient numbers are issue 15 point 7); the emulator needs a task with a checklist",
     ),
-    ("task.elapseditem.getlist", NO_EXAMPLE),
+    ("task.elapseditem.getlist", UNDOCUMENTED),
+    ("tasks.task.list", HAND_WRITTEN),
+    ("user.get", HAND_WRITTEN),
+    ("user.search", HAND_WRITTEN),
+    ("user.userfield.list", HAND_WRITTEN),
 ];
+
+/// Whether a list's item type (by `std::any::type_name`) is a generic value or a map of them
+/// rather than a typed record.
+fn untyped(item_type: &str) -> bool {
+    [
+        std::any::type_name::<Value>(),
+        std::any::type_name::<Map<String, Value>>(),
+        std::any::type_name::<BTreeMap<String, Value>>(),
+        std::any::type_name::<std::collections::HashMap<String, Value>>(),
+    ]
+    .contains(&item_type)
+}
 
 /// What one list method showed.
 #[derive(Default)]
@@ -237,6 +268,13 @@ async fn every_list_method_yields_typed_items() {
     let mut unexpected = Vec::new();
     for (&method, &shape) in &methods {
         let mut seen = Seen::default();
+        match b24_methods::list_item_type(method) {
+            Some(item_type) if untyped(item_type) => seen.failures.push(format!(
+                "its item type is `{item_type}`, not a typed record"
+            )),
+            Some(_) => {}
+            None => seen.failures.push(String::from("no item type compiled in")),
+        }
         // The seeded parent's parameters, else the documented request (whose filter may leave
         // out the seeded records), then none.
         let attempts: Vec<Value> = match parents.get(method) {
