@@ -1,6 +1,8 @@
 //! Every list method of the scopes users page through first yields its typed items: streamed
 //! against the emulator with its documented request where the emulator serves it, and its
-//! documented list example decoded into the method's item type (`ListMethod::Item`) as well.
+//! documented list example decoded into the method's item type (`ListMethod::Item`) as well
+//! (without a list example, the documented `get` record of the folder, when the items are the
+//! folder's entity).
 //! A method passes when its item type is a typed record (not `serde_json::Value` or a map of
 //! them), at least one item came from one of the two, and every item decoded.
 
@@ -25,9 +27,10 @@ use crate::support;
 /// Items read from one stream at most: the seeded lists span more than one page.
 const STREAM_CAP: usize = 120;
 
-/// No documented list example (absent, or in the held-back set), and the emulator's portal holds
-/// no items of this list.
-const NO_EXAMPLE: &str = "no documented list example; the emulator serves no items";
+/// No documented list example (absent, or in the held-back set) nor a documented `get` record of
+/// the same entity, and the emulator's portal holds no items of this list.
+const NO_EXAMPLE: &str =
+    "no documented list example nor a get record of its entity; the emulator serves no items";
 
 /// No documented list example, and the emulator needs a parent record (or parameters) that
 /// the documentation shows no request example for.
@@ -49,18 +52,10 @@ const HAND_WRITTEN: &str = "untyped items: the user and task records are hand-wr
 const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("catalog.document.list", NO_EXAMPLE),
     ("catalog.documentcontractor.list", NO_EXAMPLE),
-    ("catalog.extra.list", NO_EXAMPLE),
-    ("catalog.priceTypeLang.list", NO_EXAMPLE),
     ("catalog.product.list", NO_EXAMPLE),
-    ("catalog.product.offer.list", NO_EXAMPLE),
-    ("catalog.product.service.list", NO_EXAMPLE),
-    ("catalog.productProperty.list", NO_EXAMPLE),
     ("catalog.ratio.list", NO_EXAMPLE),
     ("catalog.roundingRule.list", NO_EXAMPLE),
-    ("catalog.section.list", NO_EXAMPLE),
-    ("catalog.storeproduct.list", NO_EXAMPLE),
     ("catalog.userfield.document.list", NO_EXAMPLE_NEEDS_PARENT),
-    ("crm.activity.list", NO_EXAMPLE),
     (
         "crm.automatedsolution.list",
         "untyped items: the hand-written refinement (`refined/crm/automatedsolution`) lists `Value`s",
@@ -72,7 +67,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("crm.invoice.status.list", NO_EXAMPLE),
     ("crm.invoice.userfield.list", UNDOCUMENTED),
     ("crm.item.productrow.list", NO_EXAMPLE_NEEDS_PARENT),
-    ("crm.lead.userfield.list", NO_EXAMPLE),
     ("crm.measure.list", NO_EXAMPLE),
     ("crm.orderentity.list", NO_EXAMPLE),
     ("crm.paysystem.list", UNDOCUMENTED),
@@ -83,17 +77,12 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("crm.productsection.list", NO_EXAMPLE),
     ("crm.requisite.preset.field.list", NO_EXAMPLE_NEEDS_PARENT),
     ("crm.requisite.preset.list", NO_EXAMPLE),
-    ("crm.requisite.userfield.list", NO_EXAMPLE),
-    ("crm.timeline.logmessage.list", NO_EXAMPLE_NEEDS_PARENT),
     ("disk.file.getVersions", NO_EXAMPLE_NEEDS_PARENT),
     ("disk.file.search", NO_EXAMPLE_NEEDS_PARENT),
     ("sale.businessValuePersonDomain.list", NO_EXAMPLE),
-    ("sale.order.list", NO_EXAMPLE),
-    ("sale.payment.list", NO_EXAMPLE),
     ("sale.paymentitembasket.list", NO_EXAMPLE),
     ("sale.property.list", NO_EXAMPLE),
     ("sale.propertyRelation.list", NO_EXAMPLE),
-    ("sale.propertygroup.list", NO_EXAMPLE),
     ("sale.shipmentpropertyvalue.list", NO_EXAMPLE),
     ("sale.status.list", NO_EXAMPLE),
     ("sale.statusLang.getListLangs", UNDOCUMENTED),
@@ -198,6 +187,32 @@ fn decode_all(method: &str, items: &[Value], origin: &str, seen: &mut Seen) -> u
     items.len()
 }
 
+/// The documented `get` record of the folder of `method` (`crm.activity.get`'s `result`, or
+/// its object under the folder's name: `{"order": {…}}`), when the list's items are the
+/// folder's entity — a record declared in the folder's module
+/// (`b24_methods::crm::activity::Activity`), which the folder's `get` answers as well.
+fn documented_entity(method: &str, item_type: &str) -> Option<Value> {
+    let request = registry::methods()
+        .find(|info| info.name == method)?
+        .type_name();
+    // `b24_methods::crm::activity::list::CrmActivityList` → `b24_methods::crm::activity`.
+    let folder_module = request.rsplitn(3, "::").nth(2)?;
+    let (item_module, _) = item_type.rsplit_once("::")?;
+    if item_module != folder_module {
+        return None;
+    }
+    let (folder, _) = method.rsplit_once('.')?;
+    let last = folder.rsplit('.').next()?;
+    let example = documented(&format!("{folder}.get"), "catalog/responses", "response")?;
+    let result = example.get("result").unwrap_or(&example);
+    let record = result
+        .as_object()?
+        .iter()
+        .find(|(key, value)| key.eq_ignore_ascii_case(last) && value.is_object())
+        .map_or(result, |(_, inner)| inner);
+    record.is_object().then(|| record.clone())
+}
+
 /// Records for the lists of the emulator that need a parent (an entity storage, a list, a disk
 /// storage with a folder), and the parameters that list them.
 async fn seeded_parents(client: &Client) -> BTreeMap<&'static str, Value> {
@@ -268,7 +283,8 @@ async fn every_list_method_yields_typed_items() {
     let mut unexpected = Vec::new();
     for (&method, &shape) in &methods {
         let mut seen = Seen::default();
-        match b24_methods::list_item_type(method) {
+        let item_type = b24_methods::list_item_type(method);
+        match item_type {
             Some(item_type) if untyped(item_type) => seen.failures.push(format!(
                 "its item type is `{item_type}`, not a typed record"
             )),
@@ -298,6 +314,8 @@ async fn every_list_method_yields_typed_items() {
         if let Some(example) = documented(method, "catalog/responses", "response") {
             let items = items_of(&example, shape);
             seen.documented = decode_all(method, &items, "documented", &mut seen);
+        } else if let Some(record) = item_type.and_then(|item| documented_entity(method, item)) {
+            seen.documented = decode_all(method, &[record], "documented get", &mut seen);
         }
         if seen.streamed > 0 {
             streamed.push(method);
