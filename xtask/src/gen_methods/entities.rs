@@ -265,13 +265,6 @@ fn entity_name(folder: &str, names: &TypeNames) -> String {
 /// and names with digits (one portal's or one entity type's fields: `parentId1222`), stay in
 /// `extra`.
 fn sent_rows(sent: &serde_json::Map<String, Value>, documented: &[Field]) -> Vec<Field> {
-    let is_date_time = |text: &str| {
-        let bytes = text.as_bytes();
-        bytes.len() >= 19
-            && bytes[..4].iter().all(u8::is_ascii_digit)
-            && bytes[4] == b'-'
-            && bytes[10] == b'T'
-    };
     sent.iter()
         .filter(|(key, _)| !key.chars().any(|c| c.is_ascii_digit()))
         .filter(|(key, _)| {
@@ -283,7 +276,7 @@ fn sent_rows(sent: &serde_json::Map<String, Value>, documented: &[Field]) -> Vec
             let id_like = key == "id" || key.ends_with("Id") || key.ends_with("By");
             let ty = match value {
                 Value::Number(number) if id_like && number.is_u64() => "integer",
-                Value::String(text) if is_date_time(text) => "datetime",
+                Value::String(text) if inference::is_date_time(text) => "datetime",
                 _ => return None,
             };
             Some(Field {
@@ -377,11 +370,8 @@ fn documented_rows(entry: &Entry, folder: &str) -> (Vec<Field>, bool) {
 mod tests {
     use serde_json::json;
 
+    use super::super::model::fixtures::{entry, name_types};
     use super::*;
-
-    fn entry(value: Value) -> Entry {
-        serde_json::from_value(value).expect("entry")
-    }
 
     #[test]
     fn an_entity_is_the_union_of_get_and_add_rows_used_by_both() {
@@ -444,12 +434,8 @@ mod tests {
         let documented: Vec<Field> =
             serde_json::from_value(json!([{"name": "title", "type": "string"}])).unwrap();
         let rows = sent_rows(sent.as_object().unwrap(), &documented);
-        let rows: Vec<(&str, &str)> = rows
-            .iter()
-            .map(|row| (row.name.as_str(), row.ty.as_str()))
-            .collect();
         assert_eq!(
-            rows,
+            name_types(&rows),
             [
                 ("id", "integer"),
                 ("createdBy", "integer"),

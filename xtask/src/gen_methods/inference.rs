@@ -108,7 +108,7 @@ fn token_of(value: &Value) -> Option<&'static str> {
 }
 
 /// Whether `text` starts as an ISO date-time (`2024-07-22T18:00:08+02:00`).
-fn is_date_time(text: &str) -> bool {
+pub(super) fn is_date_time(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() >= 19
         && bytes[..4].iter().all(u8::is_ascii_digit)
@@ -121,6 +121,7 @@ fn is_date_time(text: &str) -> bool {
 mod tests {
     use serde_json::json;
 
+    use super::super::model::fixtures::name_types;
     use super::*;
 
     #[test]
@@ -130,12 +131,8 @@ mod tests {
             "ORIGIN": "", "TAGS": [], "SETTINGS": {}, "MOVED_BY": null, "UF_CRM_X": "1",
             "ufCrm12Field": 1});
         let rows = rows_of(example.as_object().unwrap());
-        let tokens: Vec<(&str, &str)> = rows
-            .iter()
-            .map(|row| (row.name.as_str(), row.ty.as_str()))
-            .collect();
         assert_eq!(
-            tokens,
+            name_types(&rows),
             [
                 ("ID", "integer"),
                 ("id", "integer"),

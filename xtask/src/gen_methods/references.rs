@@ -284,11 +284,8 @@ pub(super) fn follow_list(
 mod tests {
     use serde_json::json;
 
+    use super::super::model::fixtures::{entry, name_types};
     use super::*;
-
-    fn entry(value: Value) -> Entry {
-        serde_json::from_value(value).expect("entry")
-    }
 
     #[test]
     fn the_fields_table_or_its_example_documents_the_record() {
@@ -308,22 +305,15 @@ mod tests {
                     "tags": {"type": "string", "isMultiple": true}}}})
             })
         };
-        let names = |rows: Vec<Field>| -> Vec<(String, String)> {
-            rows.into_iter().map(|row| (row.name, row.ty)).collect()
-        };
+        let company = fields_rows(&entries, "crm.company", example);
         assert_eq!(
-            names(fields_rows(&entries, "crm.company", example)),
-            [
-                ("ID".into(), "integer".into()),
-                ("TITLE".into(), "string".into())
-            ]
+            name_types(&company),
+            [("ID", "integer"), ("TITLE", "string")]
         );
+        let shipment = fields_rows(&entries, "sale.shipment", example);
         assert_eq!(
-            names(fields_rows(&entries, "sale.shipment", example)),
-            [
-                ("id".into(), "integer".into()),
-                ("tags".into(), "string[]".into())
-            ]
+            name_types(&shipment),
+            [("id", "integer"), ("tags", "string[]")]
         );
         assert!(fields_rows(&entries, "crm.deal", example).is_empty());
     }
