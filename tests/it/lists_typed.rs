@@ -1,8 +1,8 @@
 //! Every list method of the scopes users page through first yields its typed items: streamed
 //! against the emulator with its documented request where the emulator serves it, and its
 //! documented list example decoded into the method's item type (`ListMethod::Item`) as well
-//! (without a list example, the documented `get` record of the folder, when the items are the
-//! folder's entity).
+//! (without a list example, the record the folder's documented `get`, `add` or `update`
+//! answers, when the items are the folder's entity).
 //! A method passes when its item type is a typed record (not `serde_json::Value` or a map of
 //! them), at least one item came from one of the two, and every item decoded.
 
@@ -27,10 +27,10 @@ use crate::support;
 /// Items read from one stream at most: the seeded lists span more than one page.
 const STREAM_CAP: usize = 120;
 
-/// No documented list example (absent, or in the held-back set) nor a documented `get` record of
-/// the same entity, and the emulator's portal holds no items of this list.
+/// No documented list example (absent, or in the held-back set) nor a documented record of the
+/// same entity, and the emulator's portal holds no items of this list.
 const NO_EXAMPLE: &str =
-    "no documented list example nor a get record of its entity; the emulator serves no items";
+    "no documented list example nor a record of its entity; the emulator serves no items";
 
 /// No documented list example, and the emulator needs a parent record (or parameters) that
 /// the documentation shows no request example for.
@@ -50,12 +50,8 @@ const HAND_WRITTEN: &str = "untyped items: the user and task records are hand-wr
 /// List methods that neither the emulator nor a documented example gives a decoded item of,
 /// each with the reason. A method here that passes fails the test: unpin it.
 const KNOWN_FAILURES: &[(&str, &str)] = &[
-    ("catalog.document.list", NO_EXAMPLE),
     ("catalog.documentcontractor.list", NO_EXAMPLE),
-    ("catalog.product.list", NO_EXAMPLE),
     ("catalog.ratio.list", NO_EXAMPLE),
-    ("catalog.roundingRule.list", NO_EXAMPLE),
-    ("catalog.userfield.document.list", NO_EXAMPLE_NEEDS_PARENT),
     (
         "crm.automatedsolution.list",
         "untyped items: the hand-written refinement (`refined/crm/automatedsolution`) lists `Value`s",
@@ -66,9 +62,7 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("crm.invoice.recurring.list", UNDOCUMENTED),
     ("crm.invoice.status.list", NO_EXAMPLE),
     ("crm.invoice.userfield.list", UNDOCUMENTED),
-    ("crm.item.productrow.list", NO_EXAMPLE_NEEDS_PARENT),
     ("crm.measure.list", NO_EXAMPLE),
-    ("crm.orderentity.list", NO_EXAMPLE),
     ("crm.paysystem.list", UNDOCUMENTED),
     ("crm.persontype.list", UNDOCUMENTED),
     ("crm.product.list", UNDOCUMENTED),
@@ -80,13 +74,9 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("disk.file.getVersions", NO_EXAMPLE_NEEDS_PARENT),
     ("disk.file.search", NO_EXAMPLE_NEEDS_PARENT),
     ("sale.businessValuePersonDomain.list", NO_EXAMPLE),
-    ("sale.paymentitembasket.list", NO_EXAMPLE),
-    ("sale.property.list", NO_EXAMPLE),
     ("sale.propertyRelation.list", NO_EXAMPLE),
     ("sale.shipmentpropertyvalue.list", NO_EXAMPLE),
-    ("sale.status.list", NO_EXAMPLE),
     ("sale.statusLang.getListLangs", UNDOCUMENTED),
-    ("sale.statusLang.list", NO_EXAMPLE),
     ("sale.tradeBinding.list", UNDOCUMENTED),
     (
         "task.checklistitem.getlist",
@@ -187,10 +177,10 @@ fn decode_all(method: &str, items: &[Value], origin: &str, seen: &mut Seen) -> u
     items.len()
 }
 
-/// The documented `get` record of the folder of `method` (`crm.activity.get`'s `result`, or
-/// its object under the folder's name: `{"order": {…}}`), when the list's items are the
-/// folder's entity — a record declared in the folder's module
-/// (`b24_methods::crm::activity::Activity`), which the folder's `get` answers as well.
+/// The record of the folder of `method` that its documented `get` answers (or else its `add` or
+/// `update`, which answer the record they wrote): `result`, or its one object (`{"order": {…}}`,
+/// `{"element": {…}}`) — when the list's items are the folder's entity, a record declared in
+/// the folder's module (`b24_methods::crm::activity::Activity`), which those methods answer too.
 fn documented_entity(method: &str, item_type: &str) -> Option<Value> {
     let request = registry::methods()
         .find(|info| info.name == method)?
@@ -202,15 +192,15 @@ fn documented_entity(method: &str, item_type: &str) -> Option<Value> {
         return None;
     }
     let (folder, _) = method.rsplit_once('.')?;
-    let last = folder.rsplit('.').next()?;
-    let example = documented(&format!("{folder}.get"), "catalog/responses", "response")?;
-    let result = example.get("result").unwrap_or(&example);
-    let record = result
-        .as_object()?
-        .iter()
-        .find(|(key, value)| key.eq_ignore_ascii_case(last) && value.is_object())
-        .map_or(result, |(_, inner)| inner);
-    record.is_object().then(|| record.clone())
+    ["get", "add", "update"].iter().find_map(|verb| {
+        let example = documented(&format!("{folder}.{verb}"), "catalog/responses", "response")?;
+        let result = example.get("result")?.as_object()?;
+        let record = match result.values().next() {
+            Some(Value::Object(inner)) if result.len() == 1 => inner,
+            _ => result,
+        };
+        Some(Value::Object(record.clone()))
+    })
 }
 
 /// Records for the lists of the emulator that need a parent (an entity storage, a list, a disk
@@ -315,7 +305,7 @@ async fn every_list_method_yields_typed_items() {
             let items = items_of(&example, shape);
             seen.documented = decode_all(method, &items, "documented", &mut seen);
         } else if let Some(record) = item_type.and_then(|item| documented_entity(method, item)) {
-            seen.documented = decode_all(method, &[record], "documented get", &mut seen);
+            seen.documented = decode_all(method, &[record], "documented record", &mut seen);
         }
         if seen.streamed > 0 {
             streamed.push(method);
