@@ -6,8 +6,9 @@
 
 use serde_json::{Map, Value};
 
+use super::inference;
 use super::model::{Entry, Field, example_result};
-use super::paging::{ENVELOPE, ListKind};
+use super::paging::{self, ENVELOPE, ListKind};
 use super::records::{FieldDef, StructDef};
 use super::types::{Ty, reconcile};
 
@@ -102,8 +103,8 @@ const HAND_WRITTEN: &[&str] = &["user.", "tasks.task.", "department."];
 
 /// Whether a `get` / `list` describes its answer only by reference: its `result` is a bare
 /// `object`, `object[]` or `array` with no rows under it or beside it, a `get` takes the
-/// record's `id`, and its documented `result` (when shown) is no wrapper holding a list of
-/// objects.
+/// record's `id` and its documented `result` (when shown) is no wrapper holding a list of
+/// objects, a list's documented items (when shown) are no scalars.
 pub(super) fn refers(entry: &Entry, example_result: Option<&Value>) -> bool {
     let method = entry.method.as_str();
     let verb = method.rsplit('.').next().unwrap_or_default();
@@ -125,12 +126,27 @@ pub(super) fn refers(entry: &Entry, example_result: Option<&Value>) -> bool {
                         .is_some_and(|items| items.first().is_some_and(Value::is_object))
                 })
             });
+    // A list whose example shows scalars (`bizproc.activity.list`'s codes) lists no records.
+    let scalars = verb == "list"
+        && example_result.is_some_and(|result| inference::scalar_items(result, None).is_some());
     let rows = entry.response_rows();
+    // A `list` the generator does not page (`bizproc.robot.list`) keeps its answer.
+    let pages = || {
+        paging::list_kind(
+            method,
+            entry.deprecated,
+            &entry.param_rows(),
+            &rows,
+            example_result,
+        )
+        .is_some()
+    };
     let mut payload = rows
         .iter()
         .filter(|row| !ENVELOPE.contains(&row.name.as_str()));
-    (verb == "list" || by_id)
+    (if verb == "list" { pages() } else { by_id })
         && !wrapper
+        && !scalars
         && matches!(
             (payload.next(), payload.next()),
             (Some(result), None) if result.name == "result" && is_bare(result)
@@ -343,6 +359,17 @@ mod tests {
             Some(&json!({"events": [{"ID": 1}], "process_id": "x"}))
         ));
         assert!(refers(&get, Some(&json!({"ID": 1, "TAGS": ["a"]}))));
+        let list = entry(
+            json!({"method": "bizproc.activity.list", "response_fields": [
+            {"name": "result", "type": "array"}]}),
+        );
+        assert!(refers(&list, Some(&json!([{"CODE": "a"}]))));
+        assert!(!refers(&list, Some(&json!(["a", "b"]))));
+        // No paging evidence: not a list the generator pages, its answer stays as documented.
+        assert!(!refers_with(
+            "bizproc.robot.list",
+            json!([{"name": "result", "type": "array"}])
+        ));
         assert!(!refers_with(
             "crm.x.list",
             json!([{"name": "result", "type": "object", "children": [{"name": "ID"}]}])

@@ -15,7 +15,7 @@ pub struct BizprocActivityUpdate {
     /// `CODE` (`string`), required.
     pub code: String,
     /// `FIELDS` (`object`), required.
-    pub fields: crate::bizproc::activity::BizprocActivity,
+    pub fields: BizprocActivityUpdateFields,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,10 +28,7 @@ record!(BizprocActivityUpdate {
 #[allow(deprecated)]
 impl BizprocActivityUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        code: impl Into<String>,
-        fields: impl Into<crate::bizproc::activity::BizprocActivity>,
-    ) -> Self {
+    pub fn new(code: impl Into<String>, fields: impl Into<BizprocActivityUpdateFields>) -> Self {
         BizprocActivityUpdate {
             code: code.into(),
             fields: fields.into(),
@@ -39,3 +36,111 @@ impl BizprocActivityUpdate {
         }
     }
 }
+
+/// `PROPERTIES` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BizprocActivityUpdateFieldsProperties {
+    /// `Name` (`string | object`).
+    pub name: Option<Value>,
+    /// `Description` (`string | object`).
+    pub description: Option<Value>,
+    /// `Type` (`string`).
+    pub type_: Option<String>,
+    /// `Options` (`array`).
+    pub options: Option<Vec<Value>>,
+    /// `Required` (`boolean`).
+    pub required: Option<Flag>,
+    /// `Multiple` (`boolean`).
+    pub multiple: Option<Flag>,
+    /// `Default` (`any`).
+    pub default: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+record!(BizprocActivityUpdateFieldsProperties {
+    opt name: "Name" => with_name(Value),
+    opt description: "Description" => with_description(Value),
+    opt type_: "Type" => with_type(String),
+    opt options: "Options" => with_options(Vec<Value>),
+    opt required: "Required" => with_required(Flag),
+    opt multiple: "Multiple" => with_multiple(Flag),
+    opt default: "Default" => with_default(Value),
+});
+
+/// `RETURN_PROPERTIES` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BizprocActivityUpdateFieldsReturnProperties {
+    /// `Name` (`string | object`).
+    pub name: Option<Value>,
+    /// `Description` (`string | object`).
+    pub description: Option<Value>,
+    /// `Type` (`string`).
+    pub type_: Option<String>,
+    /// `Options` (`array`).
+    pub options: Option<Vec<Value>>,
+    /// `Required` (`boolean`).
+    pub required: Option<Flag>,
+    /// `Multiple` (`boolean`).
+    pub multiple: Option<Flag>,
+    /// `Default` (`any`).
+    pub default: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+record!(BizprocActivityUpdateFieldsReturnProperties {
+    opt name: "Name" => with_name(Value),
+    opt description: "Description" => with_description(Value),
+    opt type_: "Type" => with_type(String),
+    opt options: "Options" => with_options(Vec<Value>),
+    opt required: "Required" => with_required(Flag),
+    opt multiple: "Multiple" => with_multiple(Flag),
+    opt default: "Default" => with_default(Value),
+});
+
+/// `FIELDS` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BizprocActivityUpdateFields {
+    /// `HANDLER` (`string`).
+    pub handler: Option<String>,
+    /// `AUTH_USER_ID` (`integer`).
+    pub auth_user_id: Option<Numeric>,
+    /// `USE_SUBSCRIPTION` (`boolean`).
+    pub use_subscription: Option<Flag>,
+    /// `NAME` (`string | object`).
+    pub name: Option<Value>,
+    /// `DESCRIPTION` (`string | object`).
+    pub description: Option<Value>,
+    /// `PROPERTIES` (`object`).
+    pub properties: Option<BizprocActivityUpdateFieldsProperties>,
+    /// `RETURN_PROPERTIES` (`object`).
+    pub return_properties: Option<BizprocActivityUpdateFieldsReturnProperties>,
+    /// `DOCUMENT_TYPE` (`array`).
+    pub document_type: Option<Vec<Value>>,
+    /// `FILTER` (`object`).
+    pub filter: Option<Value>,
+    /// `USE_PLACEMENT` (`boolean`).
+    pub use_placement: Option<Flag>,
+    /// `PLACEMENT_HANDLER` (`string`).
+    pub placement_handler: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+record!(BizprocActivityUpdateFields {
+    opt handler: "HANDLER" => with_handler(String),
+    opt auth_user_id: "AUTH_USER_ID" => with_auth_user_id(Numeric),
+    opt use_subscription: "USE_SUBSCRIPTION" => with_use_subscription(Flag),
+    opt name: "NAME" => with_name(Value),
+    opt description: "DESCRIPTION" => with_description(Value),
+    opt properties: "PROPERTIES" => with_properties(BizprocActivityUpdateFieldsProperties),
+    opt return_properties: "RETURN_PROPERTIES" => with_return_properties(BizprocActivityUpdateFieldsReturnProperties),
+    opt document_type: "DOCUMENT_TYPE" => with_document_type(Vec<Value>),
+    opt filter: "FILTER" => with_filter(Value),
+    opt use_placement: "USE_PLACEMENT" => with_use_placement(Flag),
+    opt placement_handler: "PLACEMENT_HANDLER" => with_placement_handler(String),
+});

@@ -15,7 +15,7 @@ pub struct BizprocRobotUpdate {
     /// `CODE` (`string`), required.
     pub code: String,
     /// `FIELDS` (`object`), required.
-    pub fields: crate::bizproc::robot::Robot,
+    pub fields: BizprocRobotUpdateFields,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -28,7 +28,7 @@ record!(BizprocRobotUpdate {
 #[allow(deprecated)]
 impl BizprocRobotUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(code: impl Into<String>, fields: impl Into<crate::bizproc::robot::Robot>) -> Self {
+    pub fn new(code: impl Into<String>, fields: impl Into<BizprocRobotUpdateFields>) -> Self {
         BizprocRobotUpdate {
             code: code.into(),
             fields: fields.into(),
@@ -36,3 +36,111 @@ impl BizprocRobotUpdate {
         }
     }
 }
+
+/// `PROPERTIES` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BizprocRobotUpdateFieldsProperties {
+    /// `Name` (`string | object`).
+    pub name: Option<Value>,
+    /// `Description` (`string | object`).
+    pub description: Option<Value>,
+    /// `Type` (`string`).
+    pub type_: Option<String>,
+    /// `Options` (`array`).
+    pub options: Option<Vec<Value>>,
+    /// `Required` (`boolean`).
+    pub required: Option<Flag>,
+    /// `Multiple` (`boolean`).
+    pub multiple: Option<Flag>,
+    /// `Default` (`any`).
+    pub default: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+record!(BizprocRobotUpdateFieldsProperties {
+    opt name: "Name" => with_name(Value),
+    opt description: "Description" => with_description(Value),
+    opt type_: "Type" => with_type(String),
+    opt options: "Options" => with_options(Vec<Value>),
+    opt required: "Required" => with_required(Flag),
+    opt multiple: "Multiple" => with_multiple(Flag),
+    opt default: "Default" => with_default(Value),
+});
+
+/// `RETURN_PROPERTIES` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BizprocRobotUpdateFieldsReturnProperties {
+    /// `Name` (`string | object`).
+    pub name: Option<Value>,
+    /// `Description` (`string | object`).
+    pub description: Option<Value>,
+    /// `Type` (`string`).
+    pub type_: Option<String>,
+    /// `Options` (`array`).
+    pub options: Option<Vec<Value>>,
+    /// `Required` (`boolean`).
+    pub required: Option<Flag>,
+    /// `Multiple` (`boolean`).
+    pub multiple: Option<Flag>,
+    /// `Default` (`any`).
+    pub default: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+record!(BizprocRobotUpdateFieldsReturnProperties {
+    opt name: "Name" => with_name(Value),
+    opt description: "Description" => with_description(Value),
+    opt type_: "Type" => with_type(String),
+    opt options: "Options" => with_options(Vec<Value>),
+    opt required: "Required" => with_required(Flag),
+    opt multiple: "Multiple" => with_multiple(Flag),
+    opt default: "Default" => with_default(Value),
+});
+
+/// `FIELDS` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BizprocRobotUpdateFields {
+    /// `HANDLER` (`string`).
+    pub handler: Option<String>,
+    /// `AUTH_USER_ID` (`integer`).
+    pub auth_user_id: Option<Numeric>,
+    /// `USE_SUBSCRIPTION` (`boolean`).
+    pub use_subscription: Option<Flag>,
+    /// `NAME` (`string | object`).
+    pub name: Option<Value>,
+    /// `DESCRIPTION` (`string | object`).
+    pub description: Option<Value>,
+    /// `PROPERTIES` (`object`).
+    pub properties: Option<BizprocRobotUpdateFieldsProperties>,
+    /// `RETURN_PROPERTIES` (`object`).
+    pub return_properties: Option<BizprocRobotUpdateFieldsReturnProperties>,
+    /// `DOCUMENT_TYPE` (`array`).
+    pub document_type: Option<Vec<Value>>,
+    /// `FILTER` (`object`).
+    pub filter: Option<Value>,
+    /// `USE_PLACEMENT` (`boolean`).
+    pub use_placement: Option<Flag>,
+    /// `PLACEMENT_HANDLER` (`string`).
+    pub placement_handler: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+record!(BizprocRobotUpdateFields {
+    opt handler: "HANDLER" => with_handler(String),
+    opt auth_user_id: "AUTH_USER_ID" => with_auth_user_id(Numeric),
+    opt use_subscription: "USE_SUBSCRIPTION" => with_use_subscription(Flag),
+    opt name: "NAME" => with_name(Value),
+    opt description: "DESCRIPTION" => with_description(Value),
+    opt properties: "PROPERTIES" => with_properties(BizprocRobotUpdateFieldsProperties),
+    opt return_properties: "RETURN_PROPERTIES" => with_return_properties(BizprocRobotUpdateFieldsReturnProperties),
+    opt document_type: "DOCUMENT_TYPE" => with_document_type(Vec<Value>),
+    opt filter: "FILTER" => with_filter(Value),
+    opt use_placement: "USE_PLACEMENT" => with_use_placement(Flag),
+    opt placement_handler: "PLACEMENT_HANDLER" => with_placement_handler(String),
+});
