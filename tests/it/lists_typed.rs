@@ -90,14 +90,15 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("user.userfield.list", HAND_WRITTEN),
 ];
 
-/// Whether a list's item type (by `std::any::type_name`) is a generic value or a map of them
-/// rather than a typed record.
+/// Whether a list's item type (by `std::any::type_name`) is a generic value, a map or a list of
+/// them rather than a typed record.
 fn untyped(item_type: &str) -> bool {
     [
         std::any::type_name::<Value>(),
         std::any::type_name::<Map<String, Value>>(),
         std::any::type_name::<BTreeMap<String, Value>>(),
         std::any::type_name::<std::collections::HashMap<String, Value>>(),
+        std::any::type_name::<Vec<Value>>(),
     ]
     .contains(&item_type)
 }
