@@ -42,7 +42,7 @@ pub mod wire;
 pub use generated::EXCLUDED;
 #[cfg(feature = "roundtrip")]
 #[doc(hidden)]
-pub use roundtrip::{list_item, roundtrip};
+pub use roundtrip::{list_item, list_item_type, roundtrip};
 
 // @generated modules: begin (`cargo xtask gen-methods` rewrites this block)
 pub mod access;

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmStatusAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmStatusAddFields,
+    pub fields: crate::crm::status::Status,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,58 +25,9 @@ record!(CrmStatusAdd {
 #[allow(deprecated)]
 impl CrmStatusAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmStatusAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::status::Status>) -> Self {
         CrmStatusAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmStatusAddFields {
-    /// `ENTITY_ID` (`string`), required.
-    pub entity_id: String,
-    /// `STATUS_ID` (`string`), required.
-    pub status_id: String,
-    /// `NAME` (`string`), required.
-    pub name: String,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `COLOR` (`string`).
-    pub color: Option<String>,
-    /// `SEMANTICS` (`string`).
-    pub semantics: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmStatusAddFields {
-    req entity_id: "ENTITY_ID",
-    req status_id: "STATUS_ID",
-    req name: "NAME",
-    opt sort: "SORT" => with_sort(Numeric),
-    opt color: "COLOR" => with_color(String),
-    opt semantics: "SEMANTICS" => with_semantics(String),
-});
-
-#[allow(deprecated)]
-impl CrmStatusAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        entity_id: impl Into<String>,
-        status_id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        CrmStatusAddFields {
-            entity_id: entity_id.into(),
-            status_id: status_id.into(),
-            name: name.into(),
-            sort: None,
-            color: None,
-            semantics: None,
             extra: Map::new(),
         }
     }

@@ -30,11 +30,13 @@ mod files;
 mod generator;
 #[cfg(test)]
 mod golden;
+mod inference;
 mod layout;
 mod model;
 mod naming;
 mod paging;
 mod records;
+mod references;
 mod responses;
 mod shapes;
 mod types;

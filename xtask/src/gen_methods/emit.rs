@@ -351,6 +351,11 @@ pub(super) fn roundtrip_rs(arms: &[RoundtripArm]) -> String {
     );
     match_arms(&mut text, arms.iter().filter(|arm| arm.list), "item_of");
     text.push_str("        _ => return None,\n    };\n    Some(decode(item))\n}\n");
+    text.push_str(
+        "\nfn item_type<M: b24_core::ListMethod>() -> &'static str {\n    std::any::type_name::<M::Item>()\n}\n\n/// The Rust type of the items of the list method `method` (`ListMethod::Item`), by\n/// `std::any::type_name`, so a test can tell typed items from generic values; `None` when\n/// the method is not compiled in or not a list.\n#[allow(deprecated)]\npub fn list_item_type(method: &str) -> Option<&'static str> {\n    let name = match method {\n",
+    );
+    match_arms(&mut text, arms.iter().filter(|arm| arm.list), "item_type");
+    text.push_str("        _ => return None,\n    };\n    Some(name())\n}\n");
     text
 }
 

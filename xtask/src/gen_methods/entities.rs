@@ -18,6 +18,7 @@ use super::model::{Entry, Field, example_result};
 use super::naming::{TypeNames, pascal};
 use super::records::{Mapper, StructDef};
 use super::types::{reconcile, scalar};
+use super::{inference, references};
 
 /// The verbs whose methods share their folder's entity.
 const USERS: &[&str] = &["get", "list", "add", "update"];
@@ -46,6 +47,19 @@ pub(super) struct EntityUse {
     pub(super) fields: bool,
 }
 
+/// A folder's entity before it is named and built.
+struct Candidate<'e> {
+    folder: &'e str,
+    module: String,
+    rows: Vec<Field>,
+    users: Vec<&'e Entry>,
+    scopes: Vec<String>,
+    /// The record the `get` example shows.
+    example: Option<Value>,
+    /// Whether the tables document it (rows, and two methods naming it), not only references.
+    documented: bool,
+}
+
 /// The entities of a catalog, by folder (`crm.deal`).
 #[derive(Default)]
 pub(super) struct Entities {
@@ -70,7 +84,10 @@ impl Entities {
                 folders.entry(folder).or_default().push(entry);
             }
         }
-        let mut by_folder = BTreeMap::new();
+        // Phase 1: each folder's rows and users. Phase 2 names and builds the records, those
+        // the tables document first, so that a record found by reference (`crm.activity.type`)
+        // never takes the name of a documented one (`crm.type`'s `Type`).
+        let mut candidates: Vec<Candidate> = Vec::new();
         for (folder, mut members) in folders {
             // The `get` row's fields first: they describe what the server sends.
             members.sort_by_key(|entry| {
@@ -82,32 +99,80 @@ impl Entities {
                 continue;
             };
             let mut rows: Vec<Field> = Vec::new();
-            let mut users: Vec<&Entry> = Vec::new();
+            let mut users: Vec<(&Entry, bool)> = Vec::new();
             for entry in &members {
                 let (own_rows, uses) = documented_rows(entry, folder);
                 merge_rows(&mut rows, own_rows);
-                if uses {
-                    users.push(entry);
+                let example = get_example(&entry.method);
+                if uses || references::refers(entry, example_result(example.as_ref())) {
+                    users.push((entry, uses));
                 }
             }
-            let Some(first) = users.first() else {
+            let Some((first, _)) = users.first() else {
                 continue;
             };
             let scopes = first.scopes.clone();
-            let users: Vec<&&Entry> = users.iter().filter(|e| e.scopes == scopes).collect();
-            if users.len() < 2 || rows.is_empty() {
+            users.retain(|(entry, _)| entry.scopes == scopes);
+            if users.len() < 2 {
                 continue;
             }
-            let name = names.unique(entity_name(folder, names));
+            let documented =
+                !rows.is_empty() && users.iter().filter(|(_, uses)| *uses).count() >= 2;
+            merge_rows(
+                &mut rows,
+                references::fields_rows(entries, folder, &get_example),
+            );
+            let users: Vec<&Entry> = users.into_iter().map(|(entry, _)| entry).collect();
             let get = format!("{folder}.get");
             let example = get_example(&get);
             let example = example_result(example.as_ref()).map(|result| {
                 result
-                    .get(last.as_str())
+                    .as_object()
+                    .and_then(|map| map.iter().find(|(key, _)| key.eq_ignore_ascii_case(&last)))
+                    .map(|(_, inner)| inner)
                     .filter(|inner| inner.is_object())
                     .unwrap_or(result)
                     .clone()
             });
+            // No table: the fields the documented `get` or `list` example shows.
+            if rows.is_empty() {
+                let list = get_example(&format!("{folder}.list"));
+                let item = example
+                    .as_ref()
+                    .filter(|_| users.iter().any(|user| user.method == get))
+                    .and_then(Value::as_object)
+                    .or_else(|| {
+                        example_result(list.as_ref())
+                            .and_then(|result| inference::first_item(result, None))
+                    });
+                rows = item.map(inference::rows_of).unwrap_or_default();
+            }
+            if rows.is_empty() {
+                continue;
+            }
+            candidates.push(Candidate {
+                folder,
+                module,
+                rows,
+                users,
+                scopes,
+                example,
+                documented,
+            });
+        }
+        candidates.sort_by_key(|candidate| !candidate.documented);
+        let mut by_folder = BTreeMap::new();
+        for candidate in candidates {
+            let Candidate {
+                folder,
+                module,
+                mut rows,
+                users,
+                scopes,
+                example,
+                ..
+            } = candidate;
+            let name = names.unique(entity_name(folder, names));
             if let Some(Value::Object(sent)) = &example {
                 rows.extend(sent_rows(sent, &rows));
             }
@@ -137,6 +202,15 @@ impl Entities {
                 for body in &sent {
                     field.ty = reconcile(field.ty.clone(), body.get(&field.wire));
                 }
+            }
+            let list = get_example(&format!("{folder}.list"));
+            if let Some(result) = example_result(list.as_ref()) {
+                let key = result.as_object().and_then(|map| {
+                    map.iter()
+                        .find(|(_, value)| value.is_array())
+                        .map(|(key, _)| key.as_str())
+                });
+                references::reconcile_with_items(&mut def, &inference::items(result, key));
             }
             let mut structs = vec![def];
             structs.append(&mut mapper.structs);
@@ -191,13 +265,6 @@ fn entity_name(folder: &str, names: &TypeNames) -> String {
 /// and names with digits (one portal's or one entity type's fields: `parentId1222`), stay in
 /// `extra`.
 fn sent_rows(sent: &serde_json::Map<String, Value>, documented: &[Field]) -> Vec<Field> {
-    let is_date_time = |text: &str| {
-        let bytes = text.as_bytes();
-        bytes.len() >= 19
-            && bytes[..4].iter().all(u8::is_ascii_digit)
-            && bytes[4] == b'-'
-            && bytes[10] == b'T'
-    };
     sent.iter()
         .filter(|(key, _)| !key.chars().any(|c| c.is_ascii_digit()))
         .filter(|(key, _)| {
@@ -209,7 +276,7 @@ fn sent_rows(sent: &serde_json::Map<String, Value>, documented: &[Field]) -> Vec
             let id_like = key == "id" || key.ends_with("Id") || key.ends_with("By");
             let ty = match value {
                 Value::Number(number) if id_like && number.is_u64() => "integer",
-                Value::String(text) if is_date_time(text) => "datetime",
+                Value::String(text) if inference::is_date_time(text) => "datetime",
                 _ => return None,
             };
             Some(Field {
@@ -262,13 +329,14 @@ fn fields_example(body: &Value) -> Option<Value> {
 
 /// Whether a documented type names the entity of `folder`: its last segment or the folder
 /// joined by `_` (`crm.deal`: `deal`, `deal[]`, `deal | null`; `sale.order`: `sale_order[]`).
+/// Underscores do not count: `sale_status_lang` names `sale.statusLang`.
 pub(super) fn names_entity(ty: &str, folder: &str) -> bool {
     let last = folder.rsplit('.').next().unwrap_or(folder);
-    let joined = folder.replace('.', "_");
+    let joined = folder.replace('.', "");
     ty.split('|')
         .map(str::trim)
         .filter(|part| *part != "null")
-        .map(|part| part.trim_end_matches("[]"))
+        .map(|part| part.trim_end_matches("[]").replace('_', ""))
         .all(|part| part.eq_ignore_ascii_case(last) || part.eq_ignore_ascii_case(&joined))
 }
 
@@ -302,11 +370,8 @@ fn documented_rows(entry: &Entry, folder: &str) -> (Vec<Field>, bool) {
 mod tests {
     use serde_json::json;
 
+    use super::super::model::fixtures::{entry, name_types};
     use super::*;
-
-    fn entry(value: Value) -> Entry {
-        serde_json::from_value(value).expect("entry")
-    }
 
     #[test]
     fn an_entity_is_the_union_of_get_and_add_rows_used_by_both() {
@@ -369,12 +434,8 @@ mod tests {
         let documented: Vec<Field> =
             serde_json::from_value(json!([{"name": "title", "type": "string"}])).unwrap();
         let rows = sent_rows(sent.as_object().unwrap(), &documented);
-        let rows: Vec<(&str, &str)> = rows
-            .iter()
-            .map(|row| (row.name.as_str(), row.ty.as_str()))
-            .collect();
         assert_eq!(
-            rows,
+            name_types(&rows),
             [
                 ("id", "integer"),
                 ("createdBy", "integer"),
@@ -414,6 +475,7 @@ mod tests {
         assert!(entities.of_folder("a.b").is_none());
         assert!(names_entity("item[] | null", "crm.item"));
         assert!(names_entity("sale_order[]", "sale.order"));
+        assert!(names_entity("sale_status_lang[]", "sale.statusLang"));
         assert!(!names_entity("items", "crm.item"));
     }
 }

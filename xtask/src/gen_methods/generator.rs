@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use serde_json::Value;
+
 use super::emit::{self, MethodAttr, RoundtripArm};
 use super::entities::Entities;
 use super::files::{self, Refinement};
@@ -12,10 +14,10 @@ use super::layout::{self, Leaf, Tree, cfg_of, feature_of, file_of};
 use super::model::{Catalog, Entry, example_result};
 use super::naming::{TypeNames, is_read_only, method_type_name, scope_code};
 use super::paging::{self, ListKind};
-use super::records::Mapper;
+use super::records::{Mapper, StructDef};
 use super::shapes::ArrayBesideFields;
-use super::types::Ty;
-use super::{MARKER, Result, responses};
+use super::types::{Ty, scalar};
+use super::{MARKER, Result, inference, references, responses};
 use crate::scope_table;
 
 /// Counts for the summary line.
@@ -292,7 +294,7 @@ impl<'c> Generator<'c> {
             Response::Classic { ty, list }
         };
         let Mapper {
-            structs,
+            mut structs,
             reconciled,
             ..
         } = mapper;
@@ -300,6 +302,7 @@ impl<'c> Generator<'c> {
         let (response, list, item, v3_items) = match response {
             Response::V3 { rust, items } => (rust, None, None, items),
             Response::Classic { ty, list } => {
+                let ty = self.follow_reference(index, entry, ty, list.as_ref(), &mut structs);
                 let ty = self.shared_record(index, ty, list.as_ref());
                 let item = list
                     .as_ref()
@@ -339,6 +342,124 @@ impl<'c> Generator<'c> {
             }
         }
         text
+    }
+
+    /// The record an untyped answer refers to (see `references`): a `get` answering a bare
+    /// object is its folder's entity; a list's untyped items are the entity, else the record of
+    /// the `get` beside it, else a record of the folder's `fields` table or of the documented
+    /// list example's first item.
+    fn follow_reference(
+        &mut self,
+        index: usize,
+        entry: &Entry,
+        response: Ty,
+        list: Option<&ListKind>,
+        structs: &mut Vec<StructDef>,
+    ) -> Ty {
+        let leaf = &self.leaves[index];
+        let method = leaf.method.clone();
+        let entity = self.entities.use_of(&method, &leaf.scopes);
+        let Some(folder) = method.rsplit_once('.').map(|(folder, _)| folder) else {
+            return response;
+        };
+        if references::hand_written(&method) {
+            return response;
+        }
+        let Some(list) = list else {
+            let example = self.catalog.examples.response(&method);
+            let refers = references::refers(entry, example_result(example.as_ref()));
+            return match entity {
+                Some(entity) if refers && response == Ty::Value => Ty::Struct(entity.path),
+                _ => response,
+            };
+        };
+        let type_name = leaf.type_name.clone();
+        let names = &mut self.names;
+        let response = references::place_keyed_items(response, list, structs, || {
+            names.unique(format!("{type_name}Page"))
+        });
+        let leaf = &self.leaves[index];
+        if !references::untyped_items(&response, list, structs) {
+            return response;
+        }
+        let get = format!("{folder}.get");
+        let get_record = self
+            .records
+            .get(&get)
+            .filter(|_| {
+                self.leaves
+                    .iter()
+                    .any(|other| other.method == get && other.scopes == leaf.scopes)
+            })
+            .cloned();
+        // Items the documented example shows as scalars (`bizproc.activity.list`'s codes) are
+        // those scalars, whatever record the folder has.
+        let example = self.catalog.examples.response(&method);
+        let key = match list {
+            ListKind::Key(key, _) => Some(key.as_str()),
+            ListKind::Root(_) => None,
+        };
+        let shown_scalar = example_result(example.as_ref())
+            .and_then(|result| inference::scalar_items(result, key))
+            .and_then(scalar);
+        let record = match (shown_scalar, entity, get_record) {
+            (Some(scalar), ..) => scalar,
+            (None, Some(entity), _) => Ty::Struct(entity.path),
+            (None, None, Some(record)) => Ty::Struct(record),
+            (None, None, None) => {
+                match self.inferred_item(&method, folder, example.as_ref(), key, &type_name) {
+                    Some((record, mut defs)) => {
+                        structs.append(&mut defs);
+                        record
+                    }
+                    None => return response,
+                }
+            }
+        };
+        let names = &mut self.names;
+        references::follow_list(response, list, structs, &record, || {
+            names.unique(format!("{type_name}Result"))
+        })
+    }
+
+    /// The item type of a list with no entity: a record of the rows of its folder's `fields`
+    /// table, or of those its documented example's first item shows, with the records to add
+    /// (nested ones after it).
+    fn inferred_item(
+        &mut self,
+        method: &str,
+        folder: &str,
+        example: Option<&Value>,
+        key: Option<&str>,
+        type_name: &str,
+    ) -> Option<(Ty, Vec<StructDef>)> {
+        let examples = &self.catalog.examples;
+        let item = example_result(example)
+            .and_then(|result| inference::first_item(result, key))
+            .map(|item| Value::Object(item.clone()));
+        let mut rows = references::fields_rows(&self.catalog.entries, folder, |method| {
+            examples.response(method)
+        });
+        if rows.is_empty() {
+            let Some(Value::Object(item)) = &item else {
+                // A list of scalars (`task.planner.getlist`'s task IDs).
+                return None;
+            };
+            rows = inference::rows_of(item);
+        }
+        let name = self.names.unique(format!("{type_name}Item"));
+        let mut mapper = Mapper::new(&mut self.names);
+        let def = mapper.build_struct(
+            name,
+            format!("An item of `{method}`."),
+            &rows,
+            false,
+            item.as_ref(),
+        );
+        let record = Ty::Struct(def.name.clone());
+        let mut defs = vec![def];
+        defs.append(&mut mapper.structs);
+        Some((record, defs))
     }
 
     /// Shares one record between an entity's `get` and `list`: a `get` answering a generated

@@ -233,3 +233,23 @@ mod tests {
         assert_eq!(example_result(Some(&json!({"error": "x"}))), None);
     }
 }
+
+/// Builders of catalog rows for the generator's unit tests.
+#[cfg(test)]
+pub(super) mod fixtures {
+    use serde_json::Value;
+
+    use super::{Entry, Field};
+
+    /// An entry written as `methods.json` writes it.
+    pub(in crate::gen_methods) fn entry(value: Value) -> Entry {
+        serde_json::from_value(value).expect("entry")
+    }
+
+    /// Each row's name and documented type.
+    pub(in crate::gen_methods) fn name_types(rows: &[Field]) -> Vec<(&str, &str)> {
+        rows.iter()
+            .map(|row| (row.name.as_str(), row.ty.as_str()))
+            .collect()
+    }
+}

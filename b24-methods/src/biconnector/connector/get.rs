@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `biconnector.connector.get`.
-#[b24_method("biconnector.connector.get", scope = "biconnector", response = Value, read_only)]
+#[b24_method("biconnector.connector.get", scope = "biconnector", response = crate::biconnector::connector::Connector, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct BiconnectorConnectorGet {
@@ -32,3 +32,6 @@ impl BiconnectorConnectorGet {
         }
     }
 }
+
+/// The former name of [`crate::biconnector::connector::Connector`].
+pub type BiconnectorConnectorGetResult = crate::biconnector::connector::Connector;

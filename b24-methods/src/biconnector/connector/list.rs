@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `biconnector.connector.list`.
-#[b24_method("biconnector.connector.list", scope = "biconnector", response = Vec<Value>, read_only, list)]
+#[b24_method("biconnector.connector.list", scope = "biconnector", response = Vec<crate::biconnector::connector::Connector>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BiconnectorConnectorList {

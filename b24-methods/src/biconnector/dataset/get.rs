@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `biconnector.dataset.get`.
-#[b24_method("biconnector.dataset.get", scope = "biconnector", response = Value, read_only)]
+#[b24_method("biconnector.dataset.get", scope = "biconnector", response = crate::biconnector::dataset::Dataset, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct BiconnectorDatasetGet {
@@ -32,3 +32,6 @@ impl BiconnectorDatasetGet {
         }
     }
 }
+
+/// The former name of [`crate::biconnector::dataset::Dataset`].
+pub type BiconnectorDatasetGetResult = crate::biconnector::dataset::Dataset;

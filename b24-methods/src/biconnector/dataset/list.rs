@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `biconnector.dataset.list`.
-#[b24_method("biconnector.dataset.list", scope = "biconnector", response = Vec<Value>, read_only, list)]
+#[b24_method("biconnector.dataset.list", scope = "biconnector", response = Vec<crate::biconnector::dataset::Dataset>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BiconnectorDatasetList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `biconnector.source.get`.
-#[b24_method("biconnector.source.get", scope = "biconnector", response = Value, read_only)]
+#[b24_method("biconnector.source.get", scope = "biconnector", response = crate::biconnector::source::Source, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct BiconnectorSourceGet {
@@ -32,3 +32,6 @@ impl BiconnectorSourceGet {
         }
     }
 }
+
+/// The former name of [`crate::biconnector::source::Source`].
+pub type BiconnectorSourceGetResult = crate::biconnector::source::Source;

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `biconnector.source.list`.
-#[b24_method("biconnector.source.list", scope = "biconnector", response = Vec<Value>, read_only, list)]
+#[b24_method("biconnector.source.list", scope = "biconnector", response = Vec<crate::biconnector::source::Source>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BiconnectorSourceList {

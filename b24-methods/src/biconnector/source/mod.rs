@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "biconnector")]
-/// A `biconnector.source` entity, shared by `biconnector.source.add`, `biconnector.source.update`: the union of their documented fields.
+/// A `biconnector.source` entity, shared by `biconnector.source.get`, `biconnector.source.list`, `biconnector.source.add`, `biconnector.source.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Source {

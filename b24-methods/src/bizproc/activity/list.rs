@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `bizproc.activity.list`.
-#[b24_method("bizproc.activity.list", scope = "bizproc", response = Vec<Value>, read_only, list)]
+#[b24_method("bizproc.activity.list", scope = "bizproc", response = Vec<String>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BizprocActivityList {

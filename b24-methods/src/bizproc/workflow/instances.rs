@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `bizproc.workflow.instances`.
-#[b24_method("bizproc.workflow.instances", scope = "bizproc", response = Value, list, cursor = "ID")]
+#[b24_method("bizproc.workflow.instances", scope = "bizproc", response = Vec<BizprocWorkflowInstancesItem>, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BizprocWorkflowInstances {
@@ -29,4 +29,36 @@ record!(BizprocWorkflowInstances {
     opt filter: "filter" => with_filter(Value),
     opt order: "order" => with_order(Value),
     opt start: "start" => with_start(Numeric),
+});
+
+/// An item of `bizproc.workflow.instances`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BizprocWorkflowInstancesItem {
+    /// `DOCUMENT_ID` (`string`).
+    pub document_id: Option<String>,
+    /// `ENTITY` (`string`).
+    pub entity: Option<String>,
+    /// `ID` (`string`).
+    pub id: Option<String>,
+    /// `STARTED` (`datetime`).
+    pub started: Option<DateTime>,
+    /// `MODULE_ID` (`string`).
+    pub module_id: Option<String>,
+    /// `TEMPLATE_ID` (`integer`).
+    pub template_id: Option<Numeric>,
+    /// `STARTED_BY` (`integer`).
+    pub started_by: Option<Numeric>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(BizprocWorkflowInstancesItem {
+    opt document_id: "DOCUMENT_ID",
+    opt entity: "ENTITY",
+    opt id: "ID",
+    opt started: "STARTED",
+    opt module_id: "MODULE_ID",
+    opt template_id: "TEMPLATE_ID",
+    opt started_by: "STARTED_BY",
 });

@@ -38,7 +38,7 @@ impl CatalogCatalogGet {
 #[non_exhaustive]
 pub struct CatalogCatalogGetResult {
     /// `catalog` (`catalog_catalog`).
-    pub catalog: Option<Value>,
+    pub catalog: Option<crate::catalog::catalog::Catalog>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

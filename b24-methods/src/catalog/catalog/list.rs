@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.catalog.list`.
-#[b24_method("catalog.catalog.list", scope = "catalog", response = CatalogCatalogListResult, read_only, list = "catalogs", item = Value, cursor = "id")]
+#[b24_method("catalog.catalog.list", scope = "catalog", response = CatalogCatalogListResult, read_only, list = "catalogs", item = crate::catalog::catalog::Catalog, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogCatalogList {
@@ -36,7 +36,7 @@ record!(CatalogCatalogList {
 #[non_exhaustive]
 pub struct CatalogCatalogListResult {
     /// `catalogs` (`catalog_catalog[]`).
-    pub catalogs: Option<Vec<Value>>,
+    pub catalogs: Option<Vec<crate::catalog::catalog::Catalog>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -9,3 +9,37 @@ pub mod get_fields;
 pub mod is_offers;
 #[cfg(feature = "catalog")]
 pub mod list;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.catalog` entity, shared by `catalog.catalog.get`, `catalog.catalog.list`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Catalog {
+    /// `iblockId` (`integer`).
+    pub iblock_id: Option<Numeric>,
+    /// `iblockTypeId` (`integer`).
+    pub iblock_type_id: Option<Numeric>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `lid` (`string`).
+    pub lid: Option<String>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `subscription` (`char`).
+    pub subscription: Option<Flag>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Catalog {
+    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
+    opt iblock_type_id: "iblockTypeId" => with_iblock_type_id(Numeric),
+    opt id: "id" => with_id(Numeric),
+    opt lid: "lid" => with_lid(String),
+    opt name: "name" => with_name(String),
+    opt subscription: "subscription" => with_subscription(Flag),
+});

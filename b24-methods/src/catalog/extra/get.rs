@@ -38,7 +38,7 @@ impl CatalogExtraGet {
 #[non_exhaustive]
 pub struct CatalogExtraGetResult {
     /// `extra` (`catalog_extra`).
-    pub extra_: Option<Value>,
+    pub extra_: Option<crate::catalog::extra::Extra>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.extra.list`.
-#[b24_method("catalog.extra.list", scope = "catalog", response = CatalogExtraListResult, read_only, list = "extras", item = Value)]
+#[b24_method("catalog.extra.list", scope = "catalog", response = CatalogExtraListResult, read_only, list = "extras", item = crate::catalog::extra::Extra)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogExtraList {
@@ -36,7 +36,7 @@ record!(CatalogExtraList {
 #[non_exhaustive]
 pub struct CatalogExtraListResult {
     /// `extras` (`catalog_extra[]`).
-    pub extras: Option<Vec<Value>>,
+    pub extras: Option<Vec<crate::catalog::extra::Extra>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -7,3 +7,28 @@ pub mod get;
 pub mod get_fields;
 #[cfg(feature = "catalog")]
 pub mod list;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.extra` entity, shared by `catalog.extra.get`, `catalog.extra.list`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Extra {
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `percentage` (`double`).
+    pub percentage: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Extra {
+    opt id: "id" => with_id(Numeric),
+    opt name: "name" => with_name(String),
+    opt percentage: "percentage" => with_percentage(Numeric),
+});

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.measure.list`.
-#[b24_method("catalog.measure.list", scope = "catalog", response = CatalogMeasureListResult, read_only, list = "measures", item = Value, cursor = "id")]
+#[b24_method("catalog.measure.list", scope = "catalog", response = CatalogMeasureListResult, read_only, list = "measures", item = crate::catalog::measure::Measure, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogMeasureList {
@@ -35,12 +35,12 @@ record!(CatalogMeasureList {
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogMeasureListResult {
-    /// `measure` (`catalog_measure[]`).
-    pub measure: Option<Vec<crate::catalog::measure::Measure>>,
+    /// `measures` (`catalog_measure[]`).
+    pub measures: Option<Vec<crate::catalog::measure::Measure>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }
 
 record!(CatalogMeasureListResult {
-    opt measure: "measure",
+    opt measures: "measures",
 });

@@ -32,8 +32,16 @@ pub struct Price {
     pub price: Option<Decimal>,
     /// `currency` (`string`).
     pub currency: Option<String>,
+    /// `extraId` (`integer`).
+    pub extra_id: Option<Numeric>,
     /// `id` (`integer`).
     pub id: Option<Numeric>,
+    /// `priceScale` (`double`).
+    pub price_scale: Option<Decimal>,
+    /// `quantityFrom` (`integer`).
+    pub quantity_from: Option<Numeric>,
+    /// `quantityTo` (`integer`).
+    pub quantity_to: Option<Numeric>,
     /// `timestampX` (`datetime`).
     pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -46,6 +54,10 @@ record!(Price {
     opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
     opt price: "price" => with_price(Decimal),
     opt currency: "currency" => with_currency(String),
+    opt extra_id: "extraId" => with_extra_id(Numeric),
     opt id: "id" => with_id(Numeric),
+    opt price_scale: "priceScale" => with_price_scale(Decimal),
+    opt quantity_from: "quantityFrom" => with_quantity_from(Numeric),
+    opt quantity_to: "quantityTo" => with_quantity_to(Numeric),
     opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
 });

@@ -38,7 +38,7 @@ impl CatalogPriceTypeAdd {
 #[non_exhaustive]
 pub struct CatalogPriceTypeAddResult {
     /// `priceType` (`catalog_price_type`).
-    pub price_type: Option<Value>,
+    pub price_type: Option<crate::catalog::price_type::PriceType>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

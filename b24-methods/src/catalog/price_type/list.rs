@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.priceType.list`.
-#[b24_method("catalog.priceType.list", scope = "catalog", response = CatalogPriceTypeListResult, read_only, list = "priceTypes", item = Value, cursor = "id")]
+#[b24_method("catalog.priceType.list", scope = "catalog", response = CatalogPriceTypeListResult, read_only, list = "priceTypes", item = crate::catalog::price_type::PriceType, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogPriceTypeList {
@@ -36,7 +36,7 @@ record!(CatalogPriceTypeList {
 #[non_exhaustive]
 pub struct CatalogPriceTypeListResult {
     /// `priceTypes` (`catalog_price_type[]`).
-    pub price_types: Option<Vec<Value>>,
+    pub price_types: Option<Vec<crate::catalog::price_type::PriceType>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

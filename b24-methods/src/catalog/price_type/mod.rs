@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.priceType` entity, shared by `catalog.priceType.add`, `catalog.priceType.update`: the union of their documented fields.
+/// A `catalog.priceType` entity, shared by `catalog.priceType.get`, `catalog.priceType.list`, `catalog.priceType.add`, `catalog.priceType.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PriceType {
@@ -30,6 +30,16 @@ pub struct PriceType {
     pub sort: Option<Numeric>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
+    /// `createdBy` (`integer`).
+    pub created_by: Option<Numeric>,
+    /// `dateCreate` (`datetime`).
+    pub date_create: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `modifiedBy` (`integer`).
+    pub modified_by: Option<Numeric>,
+    /// `timestampX` (`datetime`).
+    pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -40,4 +50,9 @@ record!(PriceType {
     opt base: "base" => with_base(String),
     opt sort: "sort" => with_sort(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt date_create: "dateCreate" => with_date_create(DateTime),
+    opt id: "id" => with_id(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
+    opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
 });

@@ -45,7 +45,7 @@ impl CatalogPriceTypeUpdate {
 #[non_exhaustive]
 pub struct CatalogPriceTypeUpdateResult {
     /// `priceType` (`catalog_price_type`).
-    pub price_type: Option<Value>,
+    pub price_type: Option<crate::catalog::price_type::PriceType>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogPriceTypeGroupAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogPriceTypeGroupAddFields,
+    pub fields: crate::catalog::price_type_group::PriceTypeGroup,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,46 +25,9 @@ record!(CatalogPriceTypeGroupAdd {
 #[allow(deprecated)]
 impl CatalogPriceTypeGroupAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CatalogPriceTypeGroupAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::catalog::price_type_group::PriceTypeGroup>) -> Self {
         CatalogPriceTypeGroupAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogPriceTypeGroupAddFields {
-    /// `catalogGroupId` (`catalog_price_type.id`), required.
-    pub catalog_group_id: Numeric,
-    /// `groupId` (`integer`), required.
-    pub group_id: Numeric,
-    /// `access` (`char`), required.
-    pub access: Flag,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogPriceTypeGroupAddFields {
-    req catalog_group_id: "catalogGroupId",
-    req group_id: "groupId",
-    req access: "access",
-});
-
-#[allow(deprecated)]
-impl CatalogPriceTypeGroupAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        catalog_group_id: impl Into<Numeric>,
-        group_id: impl Into<Numeric>,
-        access: impl Into<Flag>,
-    ) -> Self {
-        CatalogPriceTypeGroupAddFields {
-            catalog_group_id: catalog_group_id.into(),
-            group_id: group_id.into(),
-            access: access.into(),
             extra: Map::new(),
         }
     }
@@ -75,7 +38,7 @@ impl CatalogPriceTypeGroupAddFields {
 #[non_exhaustive]
 pub struct CatalogPriceTypeGroupAddResult {
     /// `priceTypeGroup` (`catalog_price_type_group`).
-    pub price_type_group: Option<Value>,
+    pub price_type_group: Option<crate::catalog::price_type_group::PriceTypeGroup>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.priceTypeGroup.list`.
-#[b24_method("catalog.priceTypeGroup.list", scope = "catalog", response = CatalogPriceTypeGroupListResult, read_only, list = "priceTypeGroups", item = Value, cursor = "id")]
+#[b24_method("catalog.priceTypeGroup.list", scope = "catalog", response = CatalogPriceTypeGroupListResult, read_only, list = "priceTypeGroups", item = crate::catalog::price_type_group::PriceTypeGroup, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogPriceTypeGroupList {
@@ -36,7 +36,7 @@ record!(CatalogPriceTypeGroupList {
 #[non_exhaustive]
 pub struct CatalogPriceTypeGroupListResult {
     /// `priceTypeGroups` (`catalog_price_type_group[]`).
-    pub price_type_groups: Option<Vec<Value>>,
+    pub price_type_groups: Option<Vec<crate::catalog::price_type_group::PriceTypeGroup>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

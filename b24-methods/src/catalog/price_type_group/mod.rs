@@ -9,3 +9,31 @@ pub mod delete;
 pub mod get_fields;
 #[cfg(feature = "catalog")]
 pub mod list;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.priceTypeGroup` entity, shared by `catalog.priceTypeGroup.list`, `catalog.priceTypeGroup.add`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct PriceTypeGroup {
+    /// `catalogGroupId` (`catalog_price_type.id`).
+    pub catalog_group_id: Option<Numeric>,
+    /// `groupId` (`integer`).
+    pub group_id: Option<Numeric>,
+    /// `access` (`char`).
+    pub access: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(PriceTypeGroup {
+    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
+    opt group_id: "groupId" => with_group_id(Numeric),
+    opt access: "access" => with_access(String),
+    opt id: "id" => with_id(Numeric),
+});

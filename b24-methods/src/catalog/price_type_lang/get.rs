@@ -38,7 +38,7 @@ impl CatalogPriceTypeLangGet {
 #[non_exhaustive]
 pub struct CatalogPriceTypeLangGetResult {
     /// `priceTypeLang` (`catalog_price_type_lang`).
-    pub price_type_lang: Option<Value>,
+    pub price_type_lang: Option<crate::catalog::price_type_lang::PriceTypeLang>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

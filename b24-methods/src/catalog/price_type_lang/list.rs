@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.priceTypeLang.list`.
-#[b24_method("catalog.priceTypeLang.list", scope = "catalog", response = CatalogPriceTypeLangListResult, read_only, list = "priceTypeLangs", item = Value)]
+#[b24_method("catalog.priceTypeLang.list", scope = "catalog", response = CatalogPriceTypeLangListResult, read_only, list = "priceTypeLangs", item = crate::catalog::price_type_lang::PriceTypeLang)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogPriceTypeLangList {
@@ -36,7 +36,7 @@ record!(CatalogPriceTypeLangList {
 #[non_exhaustive]
 pub struct CatalogPriceTypeLangListResult {
     /// `priceTypeLangs` (`catalog_price_type_lang[]`).
-    pub price_type_langs: Option<Vec<Value>>,
+    pub price_type_langs: Option<Vec<crate::catalog::price_type_lang::PriceTypeLang>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

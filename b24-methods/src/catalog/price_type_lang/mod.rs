@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.priceTypeLang` entity, shared by `catalog.priceTypeLang.add`, `catalog.priceTypeLang.update`: the union of their documented fields.
+/// A `catalog.priceTypeLang` entity, shared by `catalog.priceTypeLang.get`, `catalog.priceTypeLang.list`, `catalog.priceTypeLang.add`, `catalog.priceTypeLang.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PriceTypeLang {
@@ -28,8 +28,10 @@ pub struct PriceTypeLang {
     pub catalog_group_id: Option<Numeric>,
     /// `name` (`string`).
     pub name: Option<String>,
-    /// `lang` (`catalog_language.lid`).
+    /// `lang` (`catalog_language.lid|string`).
     pub lang: Option<Value>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -39,4 +41,5 @@ record!(PriceTypeLang {
     opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
     opt name: "name" => with_name(String),
     opt lang: "lang" => with_lang(Value),
+    opt id: "id" => with_id(Numeric),
 });

@@ -45,7 +45,7 @@ impl CatalogPriceTypeLangUpdate {
 #[non_exhaustive]
 pub struct CatalogPriceTypeLangUpdateResult {
     /// `priceTypeLang` (`catalog_price_type_lang`).
-    pub price_type_lang: Option<Value>,
+    pub price_type_lang: Option<crate::catalog::price_type_lang::PriceTypeLang>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

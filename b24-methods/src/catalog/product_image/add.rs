@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CatalogProductImageAdd {
     /// `fields` (`object`), required.
-    pub fields: CatalogProductImageAddFields,
+    pub fields: crate::catalog::product_image::ProductImage,
     /// `fileContent` (`array`), required.
     pub file_content: Vec<Value>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -29,7 +29,7 @@ record!(CatalogProductImageAdd {
 impl CatalogProductImageAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
-        fields: impl Into<CatalogProductImageAddFields>,
+        fields: impl Into<crate::catalog::product_image::ProductImage>,
         file_content: impl Into<Vec<Value>>,
     ) -> Self {
         CatalogProductImageAdd {
@@ -40,41 +40,12 @@ impl CatalogProductImageAdd {
     }
 }
 
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CatalogProductImageAddFields {
-    /// `productId` (`catalog_product.id | catalog_product_sku.id | catalog_product_offer.id | catalog_product_service.id`), required.
-    pub product_id: Numeric,
-    /// `type` (`string`).
-    pub type_: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CatalogProductImageAddFields {
-    req product_id: "productId",
-    opt type_: "type" => with_type(String),
-});
-
-#[allow(deprecated)]
-impl CatalogProductImageAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(product_id: impl Into<Numeric>) -> Self {
-        CatalogProductImageAddFields {
-            product_id: product_id.into(),
-            type_: None,
-            extra: Map::new(),
-        }
-    }
-}
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductImageAddResult {
     /// `productImage` (`catalog_product_image`).
-    pub product_image: Option<Value>,
+    pub product_image: Option<crate::catalog::product_image::ProductImage>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -42,7 +42,7 @@ impl CatalogProductImageGet {
 #[non_exhaustive]
 pub struct CatalogProductImageGetResult {
     /// `productImage` (`catalog_product_image`).
-    pub product_image: Option<Value>,
+    pub product_image: Option<crate::catalog::product_image::ProductImage>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.productImage.list`.
-#[b24_method("catalog.productImage.list", scope = "catalog", response = CatalogProductImageListResult, read_only, list = "productImages", item = Value)]
+#[b24_method("catalog.productImage.list", scope = "catalog", response = CatalogProductImageListResult, read_only, list = "productImages", item = crate::catalog::product_image::ProductImage)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CatalogProductImageList {
@@ -42,7 +42,7 @@ impl CatalogProductImageList {
 #[non_exhaustive]
 pub struct CatalogProductImageListResult {
     /// `productImages` (`catalog_product_image[]`).
-    pub product_images: Option<Vec<Value>>,
+    pub product_images: Option<Vec<crate::catalog::product_image::ProductImage>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

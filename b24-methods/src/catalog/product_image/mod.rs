@@ -11,3 +11,40 @@ pub mod get;
 pub mod get_fields;
 #[cfg(feature = "catalog")]
 pub mod list;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.productImage` entity, shared by `catalog.productImage.get`, `catalog.productImage.list`, `catalog.productImage.add`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct ProductImage {
+    /// `productId` (`catalog_product.id | catalog_product_sku.id | catalog_product_offer.id | catalog_product_service.id|string`).
+    pub product_id: Option<Numeric>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// `createTime` (`datetime`).
+    pub create_time: Option<DateTime>,
+    /// `detailUrl` (`string`).
+    pub detail_url: Option<String>,
+    /// `downloadUrl` (`string`).
+    pub download_url: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(ProductImage {
+    opt product_id: "productId" => with_product_id(Numeric),
+    opt type_: "type" => with_type(String),
+    opt create_time: "createTime" => with_create_time(DateTime),
+    opt detail_url: "detailUrl" => with_detail_url(String),
+    opt download_url: "downloadUrl" => with_download_url(String),
+    opt id: "id" => with_id(Numeric),
+    opt name: "name" => with_name(String),
+});

@@ -38,7 +38,7 @@ impl CatalogProductPropertyAdd {
 #[non_exhaustive]
 pub struct CatalogProductPropertyAddResult {
     /// `productProperty` (`catalog_product_property`).
-    pub product_property: Option<Value>,
+    pub product_property: Option<crate::catalog::product_property::ProductProperty>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.productProperty.list`.
-#[b24_method("catalog.productProperty.list", scope = "catalog", response = CatalogProductPropertyListResult, read_only, list = "productProperties", item = Value)]
+#[b24_method("catalog.productProperty.list", scope = "catalog", response = CatalogProductPropertyListResult, read_only, list = "productProperties", item = crate::catalog::product_property::ProductProperty)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductPropertyList {
@@ -36,7 +36,7 @@ record!(CatalogProductPropertyList {
 #[non_exhaustive]
 pub struct CatalogProductPropertyListResult {
     /// `productProperties` (`catalog_product_property[]`).
-    pub product_properties: Option<Vec<Value>>,
+    pub product_properties: Option<Vec<crate::catalog::product_property::ProductProperty>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

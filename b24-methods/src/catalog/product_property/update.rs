@@ -45,7 +45,7 @@ impl CatalogProductPropertyUpdate {
 #[non_exhaustive]
 pub struct CatalogProductPropertyUpdateResult {
     /// `productProperty` (`catalog_product_property`).
-    pub product_property: Option<Value>,
+    pub product_property: Option<crate::catalog::product_property::ProductProperty>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.productPropertyEnum.list`.
-#[b24_method("catalog.productPropertyEnum.list", scope = "catalog", response = CatalogProductPropertyEnumListResult, read_only, list = "productPropertyEnums", item = Value, cursor = "id")]
+#[b24_method("catalog.productPropertyEnum.list", scope = "catalog", response = CatalogProductPropertyEnumListResult, read_only, list = "productPropertyEnums", item = crate::catalog::product_property_enum::ProductPropertyEnum, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductPropertyEnumList {
@@ -36,7 +36,8 @@ record!(CatalogProductPropertyEnumList {
 #[non_exhaustive]
 pub struct CatalogProductPropertyEnumListResult {
     /// `productPropertyEnums` (`catalog_product_property_enum[]`).
-    pub product_property_enums: Option<Vec<Value>>,
+    pub product_property_enums:
+        Option<Vec<crate::catalog::product_property_enum::ProductPropertyEnum>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.productPropertyEnum` entity, shared by `catalog.productPropertyEnum.add`, `catalog.productPropertyEnum.update`: the union of their documented fields.
+/// A `catalog.productPropertyEnum` entity, shared by `catalog.productPropertyEnum.get`, `catalog.productPropertyEnum.list`, `catalog.productPropertyEnum.add`, `catalog.productPropertyEnum.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProductPropertyEnum {
@@ -29,9 +29,11 @@ pub struct ProductPropertyEnum {
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
     /// `def` (`char`).
-    pub def: Option<String>,
+    pub def: Option<Flag>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -41,6 +43,7 @@ record!(ProductPropertyEnum {
     opt property_id: "propertyId" => with_property_id(Numeric),
     opt value: "value" => with_value(String),
     opt xml_id: "xmlId" => with_xml_id(String),
-    opt def: "def" => with_def(String),
+    opt def: "def" => with_def(Flag),
     opt sort: "sort" => with_sort(Numeric),
+    opt id: "id" => with_id(Numeric),
 });

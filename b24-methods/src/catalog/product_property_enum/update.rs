@@ -45,7 +45,7 @@ impl CatalogProductPropertyEnumUpdate {
 #[non_exhaustive]
 pub struct CatalogProductPropertyEnumUpdateResult {
     /// `productPropertyEnum` (`catalog_product_property_enum`).
-    pub product_property_enum: Option<Value>,
+    pub product_property_enum: Option<crate::catalog::product_property_enum::ProductPropertyEnum>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.productPropertyFeature.list`.
-#[b24_method("catalog.productPropertyFeature.list", scope = "catalog", response = CatalogProductPropertyFeatureListResult, read_only, list = "productPropertyFeatures", item = Value, cursor = "id")]
+#[b24_method("catalog.productPropertyFeature.list", scope = "catalog", response = CatalogProductPropertyFeatureListResult, read_only, list = "productPropertyFeatures", item = crate::catalog::product_property_feature::ProductPropertyFeature, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductPropertyFeatureList {
@@ -36,7 +36,8 @@ record!(CatalogProductPropertyFeatureList {
 #[non_exhaustive]
 pub struct CatalogProductPropertyFeatureListResult {
     /// `productPropertyFeatures` (`catalog_product_property_features[]`).
-    pub product_property_features: Option<Vec<Value>>,
+    pub product_property_features:
+        Option<Vec<crate::catalog::product_property_feature::ProductPropertyFeature>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -29,7 +29,9 @@ pub struct ProductPropertyFeature {
     /// `featureId` (`string`).
     pub feature_id: Option<String>,
     /// `isEnabled` (`char`).
-    pub is_enabled: Option<String>,
+    pub is_enabled: Option<Flag>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -39,5 +41,6 @@ record!(ProductPropertyFeature {
     opt property_id: "propertyId" => with_property_id(Numeric),
     opt module_id: "moduleId" => with_module_id(String),
     opt feature_id: "featureId" => with_feature_id(String),
-    opt is_enabled: "isEnabled" => with_is_enabled(String),
+    opt is_enabled: "isEnabled" => with_is_enabled(Flag),
+    opt id: "id" => with_id(Numeric),
 });

@@ -38,7 +38,8 @@ impl CatalogProductPropertySectionGet {
 #[non_exhaustive]
 pub struct CatalogProductPropertySectionGetResult {
     /// `productPropertySection` (`catalog_product_property_section`).
-    pub product_property_section: Option<Value>,
+    pub product_property_section:
+        Option<crate::catalog::product_property_section::ProductPropertySection>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

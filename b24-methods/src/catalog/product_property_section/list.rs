@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.productPropertySection.list`.
-#[b24_method("catalog.productPropertySection.list", scope = "catalog", response = CatalogProductPropertySectionListResult, read_only, list = "productPropertySections", item = Value)]
+#[b24_method("catalog.productPropertySection.list", scope = "catalog", response = CatalogProductPropertySectionListResult, read_only, list = "productPropertySections", item = crate::catalog::product_property_section::ProductPropertySection)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogProductPropertySectionList {
@@ -36,7 +36,8 @@ record!(CatalogProductPropertySectionList {
 #[non_exhaustive]
 pub struct CatalogProductPropertySectionListResult {
     /// `productPropertySections` (`catalog_product_property_section[]`).
-    pub product_property_sections: Option<Vec<Value>>,
+    pub product_property_sections:
+        Option<Vec<crate::catalog::product_property_section::ProductPropertySection>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -7,3 +7,34 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "catalog")]
 pub mod set;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.productPropertySection` entity, shared by `catalog.productPropertySection.get`, `catalog.productPropertySection.list`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct ProductPropertySection {
+    /// `displayExpanded` (`char`).
+    pub display_expanded: Option<Flag>,
+    /// `displayType` (`string`).
+    pub display_type: Option<String>,
+    /// `filterHint` (`string`).
+    pub filter_hint: Option<String>,
+    /// `propertyId` (`integer`).
+    pub property_id: Option<Numeric>,
+    /// `smartFilter` (`char`).
+    pub smart_filter: Option<Flag>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(ProductPropertySection {
+    opt display_expanded: "displayExpanded" => with_display_expanded(Flag),
+    opt display_type: "displayType" => with_display_type(String),
+    opt filter_hint: "filterHint" => with_filter_hint(String),
+    opt property_id: "propertyId" => with_property_id(Numeric),
+    opt smart_filter: "smartFilter" => with_smart_filter(Flag),
+});

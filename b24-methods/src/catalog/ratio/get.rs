@@ -38,7 +38,7 @@ impl CatalogRatioGet {
 #[non_exhaustive]
 pub struct CatalogRatioGetResult {
     /// `ratio` (`catalog_ratio`).
-    pub ratio: Option<Value>,
+    pub ratio: Option<crate::catalog::ratio::Ratio>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.ratio.list`.
-#[b24_method("catalog.ratio.list", scope = "catalog", response = CatalogRatioListResult, read_only, list = "ratios", item = Value)]
+#[b24_method("catalog.ratio.list", scope = "catalog", response = CatalogRatioListResult, read_only, list = "ratios", item = crate::catalog::ratio::Ratio)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogRatioList {
@@ -36,7 +36,7 @@ record!(CatalogRatioList {
 #[non_exhaustive]
 pub struct CatalogRatioListResult {
     /// `ratios` (`catalog_ratio[]`).
-    pub ratios: Option<Vec<Value>>,
+    pub ratios: Option<Vec<crate::catalog::ratio::Ratio>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -7,3 +7,31 @@ pub mod get;
 pub mod get_fields;
 #[cfg(feature = "catalog")]
 pub mod list;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.ratio` entity, shared by `catalog.ratio.get`, `catalog.ratio.list`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Ratio {
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `isDefault` (`char`).
+    pub is_default: Option<String>,
+    /// `productId` (`integer`).
+    pub product_id: Option<Numeric>,
+    /// `ratio` (`double`).
+    pub ratio: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Ratio {
+    opt id: "id" => with_id(Numeric),
+    opt is_default: "isDefault" => with_is_default(String),
+    opt product_id: "productId" => with_product_id(Numeric),
+    opt ratio: "ratio" => with_ratio(Numeric),
+});

@@ -38,7 +38,7 @@ impl CatalogRoundingRuleAdd {
 #[non_exhaustive]
 pub struct CatalogRoundingRuleAddResult {
     /// `roundingRule` (`catalog_rounding_rule`).
-    pub rounding_rule: Option<Value>,
+    pub rounding_rule: Option<crate::catalog::rounding_rule::RoundingRule>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

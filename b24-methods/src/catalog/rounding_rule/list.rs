@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.roundingRule.list`.
-#[b24_method("catalog.roundingRule.list", scope = "catalog", response = CatalogRoundingRuleListResult, read_only, list = "roundingRules", item = Value)]
+#[b24_method("catalog.roundingRule.list", scope = "catalog", response = CatalogRoundingRuleListResult, read_only, list = "roundingRules", item = crate::catalog::rounding_rule::RoundingRule)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogRoundingRuleList {
@@ -36,7 +36,7 @@ record!(CatalogRoundingRuleList {
 #[non_exhaustive]
 pub struct CatalogRoundingRuleListResult {
     /// `roundingRules` (`catalog_rounding_rule[]`).
-    pub rounding_rules: Option<Vec<Value>>,
+    pub rounding_rules: Option<Vec<crate::catalog::rounding_rule::RoundingRule>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

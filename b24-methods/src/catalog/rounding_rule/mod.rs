@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.roundingRule` entity, shared by `catalog.roundingRule.add`, `catalog.roundingRule.update`: the union of their documented fields.
+/// A `catalog.roundingRule` entity, shared by `catalog.roundingRule.get`, `catalog.roundingRule.list`, `catalog.roundingRule.add`, `catalog.roundingRule.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RoundingRule {
@@ -30,6 +30,16 @@ pub struct RoundingRule {
     pub round_type: Option<Numeric>,
     /// `roundPrecision` (`double`).
     pub round_precision: Option<Numeric>,
+    /// `createdBy` (`integer`).
+    pub created_by: Option<Numeric>,
+    /// `dateCreate` (`datetime`).
+    pub date_create: Option<DateTime>,
+    /// `dateModify` (`datetime`).
+    pub date_modify: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `modifiedBy` (`integer`).
+    pub modified_by: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -40,4 +50,9 @@ record!(RoundingRule {
     opt price: "price" => with_price(Numeric),
     opt round_type: "roundType" => with_round_type(Numeric),
     opt round_precision: "roundPrecision" => with_round_precision(Numeric),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt date_create: "dateCreate" => with_date_create(DateTime),
+    opt date_modify: "dateModify" => with_date_modify(DateTime),
+    opt id: "id" => with_id(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
 });

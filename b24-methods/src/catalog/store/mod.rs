@@ -34,7 +34,7 @@ pub struct Store {
     pub gps_n: Option<Numeric>,
     /// `gpsS` (`double`).
     pub gps_s: Option<Numeric>,
-    /// `imageId` (`object`).
+    /// `imageId` (`object|file`).
     pub image_id: Option<Value>,
     /// `dateModify` (`datetime`).
     pub date_modify: Option<DateTime>,
@@ -58,6 +58,8 @@ pub struct Store {
     pub issuing_center: Option<String>,
     /// `code` (`string`).
     pub code: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -82,4 +84,5 @@ record!(Store {
     opt email: "email" => with_email(String),
     opt issuing_center: "issuingCenter" => with_issuing_center(String),
     opt code: "code" => with_code(String),
+    opt id: "id" => with_id(Numeric),
 });

@@ -38,7 +38,7 @@ impl CatalogStoreproductGet {
 #[non_exhaustive]
 pub struct CatalogStoreproductGetResult {
     /// `storeProduct` (`catalog_storeproduct`).
-    pub store_product: Option<Value>,
+    pub store_product: Option<crate::catalog::storeproduct::Storeproduct>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

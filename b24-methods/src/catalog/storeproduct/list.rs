@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.storeproduct.list`.
-#[b24_method("catalog.storeproduct.list", scope = "catalog", response = CatalogStoreproductListResult, read_only, list = "storeProducts", item = Value)]
+#[b24_method("catalog.storeproduct.list", scope = "catalog", response = CatalogStoreproductListResult, read_only, list = "storeProducts", item = crate::catalog::storeproduct::Storeproduct)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogStoreproductList {
@@ -36,7 +36,7 @@ record!(CatalogStoreproductList {
 #[non_exhaustive]
 pub struct CatalogStoreproductListResult {
     /// `storeProducts` (`catalog_storeproduct[]`).
-    pub store_products: Option<Vec<Value>>,
+    pub store_products: Option<Vec<crate::catalog::storeproduct::Storeproduct>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -7,3 +7,34 @@ pub mod get;
 pub mod get_fields;
 #[cfg(feature = "catalog")]
 pub mod list;
+
+#[cfg(feature = "catalog")]
+use crate::wire::*;
+
+#[cfg(feature = "catalog")]
+/// A `catalog.storeproduct` entity, shared by `catalog.storeproduct.get`, `catalog.storeproduct.list`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Storeproduct {
+    /// `amount` (`double`).
+    pub amount: Option<Numeric>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `productId` (`integer`).
+    pub product_id: Option<Numeric>,
+    /// `quantityReserved` (`double`).
+    pub quantity_reserved: Option<Numeric>,
+    /// `storeId` (`integer`).
+    pub store_id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "catalog")]
+record!(Storeproduct {
+    opt amount: "amount" => with_amount(Numeric),
+    opt id: "id" => with_id(Numeric),
+    opt product_id: "productId" => with_product_id(Numeric),
+    opt quantity_reserved: "quantityReserved" => with_quantity_reserved(Numeric),
+    opt store_id: "storeId" => with_store_id(Numeric),
+});

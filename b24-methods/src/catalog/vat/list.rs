@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `catalog.vat.list`.
-#[b24_method("catalog.vat.list", scope = "catalog", response = CatalogVatListResult, read_only, list = "vats", item = Value, cursor = "id")]
+#[b24_method("catalog.vat.list", scope = "catalog", response = CatalogVatListResult, read_only, list = "vats", item = crate::catalog::vat::Vat, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogVatList {
@@ -35,12 +35,12 @@ record!(CatalogVatList {
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CatalogVatListResult {
-    /// `vat` (`catalog_vat[]`).
-    pub vat: Option<Vec<crate::catalog::vat::Vat>>,
+    /// `vats` (`catalog_vat[]`).
+    pub vats: Option<Vec<crate::catalog::vat::Vat>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }
 
 record!(CatalogVatListResult {
-    opt vat: "vat",
+    opt vats: "vats",
 });

@@ -30,6 +30,10 @@ pub struct Vat {
     pub rate: Option<Numeric>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `timestampX` (`datetime`).
+    pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -40,4 +44,6 @@ record!(Vat {
     opt active: "active" => with_active(String),
     opt rate: "rate" => with_rate(Numeric),
     opt sort: "sort" => with_sort(Numeric),
+    opt id: "id" => with_id(Numeric),
+    opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
 });

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.activity.get`.
-#[b24_method("crm.activity.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.activity.get", scope = "crm", response = crate::crm::activity::Activity, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmActivityGet {
@@ -30,3 +30,6 @@ impl CrmActivityGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::activity::Activity`].
+pub type CrmActivityGetResult = crate::crm::activity::Activity;

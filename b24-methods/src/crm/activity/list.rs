@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.activity.list`.
-#[b24_method("crm.activity.list", scope = "crm", response = Vec<Value>, read_only, list, cursor = "ID")]
+#[b24_method("crm.activity.list", scope = "crm", response = Vec<crate::crm::activity::Activity>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmActivityList {

@@ -26,7 +26,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.activity` entity, shared by `crm.activity.add`, `crm.activity.update`: the union of their documented fields.
+/// A `crm.activity` entity, shared by `crm.activity.get`, `crm.activity.list`, `crm.activity.add`, `crm.activity.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Activity {
@@ -88,10 +88,38 @@ pub struct Activity {
     pub webdav_elements: Option<FileData>,
     /// `IS_INCOMING_CHANNEL` (`char`).
     pub is_incoming_channel: Option<String>,
+    /// `ID` (`integer`).
+    pub id: Option<Numeric>,
+    /// `AUTHOR_ID` (`integer`).
+    pub author_id: Option<Numeric>,
+    /// `AUTOCOMPLETE_RULE` (`integer`).
+    pub autocomplete_rule: Option<Numeric>,
+    /// `BINDINGS` (`crm_activity_binding`).
+    pub bindings: Option<Value>,
+    /// `COMPLETED` (`char`).
+    pub completed: Option<Flag>,
     /// `CREATED` (`datetime`).
     pub created: Option<DateTime>,
+    /// `EDITOR_ID` (`user`).
+    pub editor_id: Option<Numeric>,
     /// `LAST_UPDATED` (`datetime`).
     pub last_updated: Option<DateTime>,
+    /// `NOTIFY_VALUE` (`integer`).
+    pub notify_value: Option<Numeric>,
+    /// `RESULT_CURRENCY_ID` (`string`).
+    pub result_currency_id: Option<String>,
+    /// `RESULT_MARK` (`integer`).
+    pub result_mark: Option<Numeric>,
+    /// `RESULT_SOURCE_ID` (`string`).
+    pub result_source_id: Option<String>,
+    /// `RESULT_STATUS` (`integer`).
+    pub result_status: Option<Numeric>,
+    /// `RESULT_STREAM` (`integer`).
+    pub result_stream: Option<Numeric>,
+    /// `RESULT_SUM` (`double`).
+    pub result_sum: Option<Decimal>,
+    /// `RESULT_VALUE` (`double`).
+    pub result_value: Option<Decimal>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -127,6 +155,20 @@ record!(Activity {
     opt subject: "SUBJECT" => with_subject(String),
     opt webdav_elements: "WEBDAV_ELEMENTS" => with_webdav_elements(FileData),
     opt is_incoming_channel: "IS_INCOMING_CHANNEL" => with_is_incoming_channel(String),
+    opt id: "ID" => with_id(Numeric),
+    opt author_id: "AUTHOR_ID" => with_author_id(Numeric),
+    opt autocomplete_rule: "AUTOCOMPLETE_RULE" => with_autocomplete_rule(Numeric),
+    opt bindings: "BINDINGS" => with_bindings(Value),
+    opt completed: "COMPLETED" => with_completed(Flag),
     opt created: "CREATED" => with_created(DateTime),
+    opt editor_id: "EDITOR_ID" => with_editor_id(Numeric),
     opt last_updated: "LAST_UPDATED" => with_last_updated(DateTime),
+    opt notify_value: "NOTIFY_VALUE" => with_notify_value(Numeric),
+    opt result_currency_id: "RESULT_CURRENCY_ID" => with_result_currency_id(String),
+    opt result_mark: "RESULT_MARK" => with_result_mark(Numeric),
+    opt result_source_id: "RESULT_SOURCE_ID" => with_result_source_id(String),
+    opt result_status: "RESULT_STATUS" => with_result_status(Numeric),
+    opt result_stream: "RESULT_STREAM" => with_result_stream(Numeric),
+    opt result_sum: "RESULT_SUM" => with_result_sum(Decimal),
+    opt result_value: "RESULT_VALUE" => with_result_value(Decimal),
 });

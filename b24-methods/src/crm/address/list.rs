@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.address.list`.
-#[b24_method("crm.address.list", scope = "crm", response = Vec<Value>, read_only, list)]
+#[b24_method("crm.address.list", scope = "crm", response = Vec<crate::crm::address::Address>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmAddressList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.catalog.list`.
-#[b24_method("crm.catalog.list", scope = "crm", response = Value, read_only, list)]
+#[b24_method("crm.catalog.list", scope = "crm", response = Vec<CrmCatalogListItem>, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.catalog.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -18,3 +18,29 @@ pub struct CrmCatalogList {
 }
 
 record!(CrmCatalogList {});
+
+/// An item of `crm.catalog.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmCatalogListItem {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `ORIGINATOR_ID` (`string`).
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID` (`string`).
+    pub origin_id: Option<String>,
+    /// `XML_ID` (`string`).
+    pub xml_id: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(CrmCatalogListItem {
+    opt id: "ID",
+    opt name: "NAME",
+    opt originator_id: "ORIGINATOR_ID",
+    opt origin_id: "ORIGIN_ID",
+    opt xml_id: "XML_ID",
+});

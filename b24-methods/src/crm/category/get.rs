@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.category.get`.
-#[b24_method("crm.category.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.category.get", scope = "crm", response = crate::crm::category::Category, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmCategoryGet {
@@ -36,3 +36,6 @@ impl CrmCategoryGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::category::Category`].
+pub type CrmCategoryGetResult = crate::crm::category::Category;

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.category.list`.
-#[b24_method("crm.category.list", scope = "crm", response = Value, read_only, list = "categories", item = Value)]
+#[b24_method("crm.category.list", scope = "crm", response = CrmCategoryListResult, read_only, list = "categories", item = crate::crm::category::Category)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmCategoryList {
@@ -32,3 +32,17 @@ impl CrmCategoryList {
         }
     }
 }
+
+/// The page of items under `categories`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmCategoryListResult {
+    /// `categories` (`array`).
+    pub categories: Option<Vec<crate::crm::category::Category>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(CrmCategoryListResult {
+    opt categories: "categories",
+});

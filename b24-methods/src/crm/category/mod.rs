@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.category` entity, shared by `crm.category.add`, `crm.category.update`: the union of their documented fields.
+/// A `crm.category` entity, shared by `crm.category.get`, `crm.category.list`, `crm.category.add`, `crm.category.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Category {
@@ -32,6 +32,14 @@ pub struct Category {
     pub id: Option<Numeric>,
     /// `entityTypeId` (`integer`).
     pub entity_type_id: Option<Numeric>,
+    /// `originId` (`string`).
+    pub origin_id: Option<String>,
+    /// `originatorId` (`string`).
+    pub originator_id: Option<String>,
+    /// `isSystem` (`boolean`).
+    pub is_system: Option<Flag>,
+    /// `code` (`string`).
+    pub code: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -43,4 +51,8 @@ record!(Category {
     opt is_default: "isDefault" => with_is_default(Flag),
     opt id: "id" => with_id(Numeric),
     opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
+    opt origin_id: "originId" => with_origin_id(String),
+    opt originator_id: "originatorId" => with_originator_id(String),
+    opt is_system: "isSystem" => with_is_system(Flag),
+    opt code: "code" => with_code(String),
 });

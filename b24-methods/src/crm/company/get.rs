@@ -9,7 +9,7 @@
 use crate::wire::*;
 
 /// Calls `crm.company.get`.
-#[b24_method("crm.company.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.company.get", scope = "crm", response = crate::crm::company::Company, read_only)]
 #[deprecated(
     note = "the documentation marks `crm.company.get` deprecated; development is halted, use `crm.item.*`"
 )]
@@ -36,3 +36,6 @@ impl CrmCompanyGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::company::Company`].
+pub type CrmCompanyGetResult = crate::crm::company::Company;

@@ -9,7 +9,7 @@
 use crate::wire::*;
 
 /// Calls `crm.company.list`.
-#[b24_method("crm.company.list", scope = "crm", response = Vec<Value>, read_only, list, cursor = "ID")]
+#[b24_method("crm.company.list", scope = "crm", response = Vec<crate::crm::company::Company>, read_only, list, cursor = "ID")]
 #[deprecated(
     note = "the documentation marks `crm.company.list` deprecated; development is halted, use `crm.item.*`"
 )]

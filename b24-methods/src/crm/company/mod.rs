@@ -21,7 +21,7 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.company` entity, shared by `crm.company.add`, `crm.company.update`: the union of their documented fields.
+/// A `crm.company` entity, shared by `crm.company.get`, `crm.company.list`, `crm.company.add`, `crm.company.update`: the union of their documented fields.
 ///
 /// Also documented, as name patterns kept in `extra`: `UF_...`, `PARENT_ID_...`.
 #[derive(Clone, Debug, Default)]
@@ -47,14 +47,14 @@ pub struct Company {
     pub assigned_by_id: Option<Numeric>,
     /// `COMMENTS` (`string`).
     pub comments: Option<String>,
-    /// `PHONE` (`crm_multifield[]`).
-    pub phone: Option<Vec<MultiField>>,
-    /// `EMAIL` (`crm_multifield[]`).
-    pub email: Option<Vec<MultiField>>,
-    /// `WEB` (`crm_multifield[]`).
-    pub web: Option<Vec<MultiField>>,
-    /// `IM` (`crm_multifield[]`).
-    pub im: Option<Vec<MultiField>>,
+    /// `PHONE` (`crm_multifield[]|crm_multifield`).
+    pub phone: Option<Value>,
+    /// `EMAIL` (`crm_multifield[]|crm_multifield`).
+    pub email: Option<Value>,
+    /// `WEB` (`crm_multifield[]|crm_multifield`).
+    pub web: Option<Value>,
+    /// `IM` (`crm_multifield[]|crm_multifield`).
+    pub im: Option<Value>,
     /// `UTM_SOURCE` (`string`).
     pub utm_source: Option<String>,
     /// `UTM_MEDIUM` (`string`).
@@ -83,8 +83,28 @@ pub struct Company {
     pub modify_by_id: Option<Numeric>,
     /// `CONTACT_ID` (`crm_contact`).
     pub contact_id: Option<Numeric>,
-    /// `LINK` (`crm_multifield[]`).
-    pub link: Option<Vec<MultiField>>,
+    /// `LINK` (`crm_multifield[]|crm_multifield`).
+    pub link: Option<Value>,
+    /// `ID` (`integer`).
+    pub id: Option<Numeric>,
+    /// `ADDRESS` (`string`).
+    pub address: Option<String>,
+    /// `BANKING_DETAILS` (`string`).
+    pub banking_details: Option<String>,
+    /// `HAS_PHONE` (`char`).
+    pub has_phone: Option<String>,
+    /// `HAS_EMAIL` (`char`).
+    pub has_email: Option<String>,
+    /// `HAS_IMOL` (`char`).
+    pub has_imol: Option<String>,
+    /// `LEAD_ID` (`crm_lead`).
+    pub lead_id: Option<Numeric>,
+    /// `LAST_ACTIVITY_TIME` (`datetime`).
+    pub last_activity_time: Option<DateTime>,
+    /// `LAST_ACTIVITY_BY` (`user`).
+    pub last_activity_by: Option<Value>,
+    /// `LAST_COMMUNICATION_TIME` (`string`).
+    pub last_communication_time: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -101,10 +121,10 @@ record!(Company {
     opt opened: "OPENED" => with_opened(String),
     opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
     opt comments: "COMMENTS" => with_comments(String),
-    opt phone: "PHONE" => with_phone(Vec<MultiField>),
-    opt email: "EMAIL" => with_email(Vec<MultiField>),
-    opt web: "WEB" => with_web(Vec<MultiField>),
-    opt im: "IM" => with_im(Vec<MultiField>),
+    opt phone: "PHONE" => with_phone(Value),
+    opt email: "EMAIL" => with_email(Value),
+    opt web: "WEB" => with_web(Value),
+    opt im: "IM" => with_im(Value),
     opt utm_source: "UTM_SOURCE" => with_utm_source(String),
     opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
     opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
@@ -119,5 +139,15 @@ record!(Company {
     opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
     opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
     opt contact_id: "CONTACT_ID" => with_contact_id(Numeric),
-    opt link: "LINK" => with_link(Vec<MultiField>),
+    opt link: "LINK" => with_link(Value),
+    opt id: "ID" => with_id(Numeric),
+    opt address: "ADDRESS" => with_address(String),
+    opt banking_details: "BANKING_DETAILS" => with_banking_details(String),
+    opt has_phone: "HAS_PHONE" => with_has_phone(String),
+    opt has_email: "HAS_EMAIL" => with_has_email(String),
+    opt has_imol: "HAS_IMOL" => with_has_imol(String),
+    opt lead_id: "LEAD_ID" => with_lead_id(Numeric),
+    opt last_activity_time: "LAST_ACTIVITY_TIME" => with_last_activity_time(DateTime),
+    opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(Value),
+    opt last_communication_time: "LAST_COMMUNICATION_TIME" => with_last_communication_time(String),
 });

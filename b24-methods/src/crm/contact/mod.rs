@@ -55,14 +55,14 @@ pub struct Contact {
     pub company_id: Option<Numeric>,
     /// `BIRTHDATE` (`date`).
     pub birthdate: Option<DateTime>,
-    /// `EXPORT` (`boolean`).
-    pub export: Option<Flag>,
-    /// `HAS_PHONE` (`boolean`).
-    pub has_phone: Option<Flag>,
-    /// `HAS_EMAIL` (`boolean`).
-    pub has_email: Option<Flag>,
-    /// `HAS_IMOL` (`boolean`).
-    pub has_imol: Option<Flag>,
+    /// `EXPORT` (`boolean|char`).
+    pub export: Option<Value>,
+    /// `HAS_PHONE` (`boolean|char`).
+    pub has_phone: Option<Value>,
+    /// `HAS_EMAIL` (`boolean|char`).
+    pub has_email: Option<Value>,
+    /// `HAS_IMOL` (`boolean|char`).
+    pub has_imol: Option<Value>,
     /// `DATE_CREATE` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `DATE_MODIFY` (`datetime`).
@@ -73,8 +73,8 @@ pub struct Contact {
     pub created_by_id: Option<Numeric>,
     /// `MODIFY_BY_ID` (`user`).
     pub modify_by_id: Option<Numeric>,
-    /// `OPENED` (`boolean`).
-    pub opened: Option<Flag>,
+    /// `OPENED` (`boolean|char`).
+    pub opened: Option<Value>,
     /// `FACE_ID` (`integer`).
     pub face_id: Option<Numeric>,
     /// `LAST_ACTIVITY_TIME` (`datetime`).
@@ -91,16 +91,16 @@ pub struct Contact {
     pub utm_content: Option<String>,
     /// `UTM_TERM` (`string`).
     pub utm_term: Option<String>,
-    /// `PHONE` (`crm_multifield[]`).
-    pub phone: Option<Vec<MultiField>>,
-    /// `EMAIL` (`crm_multifield[]`).
-    pub email: Option<Vec<MultiField>>,
-    /// `WEB` (`crm_multifield[]`).
-    pub web: Option<Vec<MultiField>>,
-    /// `IM` (`crm_multifield[]`).
-    pub im: Option<Vec<MultiField>>,
-    /// `LINK` (`crm_multifield[]`).
-    pub link: Option<Vec<MultiField>>,
+    /// `PHONE` (`crm_multifield[]|crm_multifield`).
+    pub phone: Option<Value>,
+    /// `EMAIL` (`crm_multifield[]|crm_multifield`).
+    pub email: Option<Value>,
+    /// `WEB` (`crm_multifield[]|crm_multifield`).
+    pub web: Option<Value>,
+    /// `IM` (`crm_multifield[]|crm_multifield`).
+    pub im: Option<Value>,
+    /// `LINK` (`crm_multifield[]|crm_multifield`).
+    pub link: Option<Value>,
     /// `ORIGINATOR_ID` (`string`).
     pub originator_id: Option<String>,
     /// `ORIGIN_ID` (`string`).
@@ -121,8 +121,8 @@ pub struct Contact {
     pub address_province: Option<String>,
     /// `ADDRESS_COUNTRY` (`string`).
     pub address_country: Option<String>,
-    /// `ADDRESS_LOC_ADDR_ID` (`integer`).
-    pub address_loc_addr_id: Option<Numeric>,
+    /// `ADDRESS_LOC_ADDR_ID` (`integer|location`).
+    pub address_loc_addr_id: Option<Value>,
     /// `COMPANY_IDS` (`crm_company[]`).
     pub company_ids: Option<Vec<Numeric>>,
     /// `TRACE` (`string`).
@@ -149,16 +149,16 @@ record!(Contact {
     opt source_description: "SOURCE_DESCRIPTION" => with_source_description(String),
     opt company_id: "COMPANY_ID" => with_company_id(Numeric),
     opt birthdate: "BIRTHDATE" => with_birthdate(DateTime),
-    opt export: "EXPORT" => with_export(Flag),
-    opt has_phone: "HAS_PHONE" => with_has_phone(Flag),
-    opt has_email: "HAS_EMAIL" => with_has_email(Flag),
-    opt has_imol: "HAS_IMOL" => with_has_imol(Flag),
+    opt export: "EXPORT" => with_export(Value),
+    opt has_phone: "HAS_PHONE" => with_has_phone(Value),
+    opt has_email: "HAS_EMAIL" => with_has_email(Value),
+    opt has_imol: "HAS_IMOL" => with_has_imol(Value),
     opt date_create: "DATE_CREATE" => with_date_create(DateTime),
     opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
     opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
     opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
     opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
-    opt opened: "OPENED" => with_opened(Flag),
+    opt opened: "OPENED" => with_opened(Value),
     opt face_id: "FACE_ID" => with_face_id(Numeric),
     opt last_activity_time: "LAST_ACTIVITY_TIME" => with_last_activity_time(DateTime),
     opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(Value),
@@ -167,11 +167,11 @@ record!(Contact {
     opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
     opt utm_content: "UTM_CONTENT" => with_utm_content(String),
     opt utm_term: "UTM_TERM" => with_utm_term(String),
-    opt phone: "PHONE" => with_phone(Vec<MultiField>),
-    opt email: "EMAIL" => with_email(Vec<MultiField>),
-    opt web: "WEB" => with_web(Vec<MultiField>),
-    opt im: "IM" => with_im(Vec<MultiField>),
-    opt link: "LINK" => with_link(Vec<MultiField>),
+    opt phone: "PHONE" => with_phone(Value),
+    opt email: "EMAIL" => with_email(Value),
+    opt web: "WEB" => with_web(Value),
+    opt im: "IM" => with_im(Value),
+    opt link: "LINK" => with_link(Value),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
     opt origin_id: "ORIGIN_ID" => with_origin_id(String),
     opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
@@ -182,7 +182,7 @@ record!(Contact {
     opt address_region: "ADDRESS_REGION" => with_address_region(String),
     opt address_province: "ADDRESS_PROVINCE" => with_address_province(String),
     opt address_country: "ADDRESS_COUNTRY" => with_address_country(String),
-    opt address_loc_addr_id: "ADDRESS_LOC_ADDR_ID" => with_address_loc_addr_id(Numeric),
+    opt address_loc_addr_id: "ADDRESS_LOC_ADDR_ID" => with_address_loc_addr_id(Value),
     opt company_ids: "COMPANY_IDS" => with_company_ids(Vec<Numeric>),
     opt trace: "TRACE" => with_trace(String),
     opt address_country_code: "ADDRESS_COUNTRY_CODE" => with_address_country_code(String),

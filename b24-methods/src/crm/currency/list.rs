@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.currency.list`.
-#[b24_method("crm.currency.list", scope = "crm", response = Value, read_only, list)]
+#[b24_method("crm.currency.list", scope = "crm", response = Vec<crate::crm::currency::Currency>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmCurrencyList {

@@ -36,6 +36,20 @@ pub struct Currency {
     pub sort: Option<Numeric>,
     /// `LANG` (`object`).
     pub lang: Option<CurrencyLang>,
+    /// `DATE_UPDATE` (`datetime`).
+    pub date_update: Option<DateTime>,
+    /// `LID` (`string`).
+    pub lid: Option<String>,
+    /// `FORMAT_STRING` (`string`).
+    pub format_string: Option<String>,
+    /// `FULL_NAME` (`string`).
+    pub full_name: Option<String>,
+    /// `DEC_POINT` (`string`).
+    pub dec_point: Option<String>,
+    /// `THOUSANDS_SEP` (`string`).
+    pub thousands_sep: Option<String>,
+    /// `DECIMALS` (`int`).
+    pub decimals: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -48,6 +62,13 @@ record!(Currency {
     opt amount: "AMOUNT" => with_amount(Decimal),
     opt sort: "SORT" => with_sort(Numeric),
     opt lang: "LANG" => with_lang(CurrencyLang),
+    opt date_update: "DATE_UPDATE" => with_date_update(DateTime),
+    opt lid: "LID" => with_lid(String),
+    opt format_string: "FORMAT_STRING" => with_format_string(String),
+    opt full_name: "FULL_NAME" => with_full_name(String),
+    opt dec_point: "DEC_POINT" => with_dec_point(String),
+    opt thousands_sep: "THOUSANDS_SEP" => with_thousands_sep(String),
+    opt decimals: "DECIMALS" => with_decimals(Numeric),
 });
 
 #[cfg(feature = "crm")]

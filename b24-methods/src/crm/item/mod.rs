@@ -152,6 +152,10 @@ pub struct Item {
     pub mycompany_id: Option<Numeric>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
+    /// `entityTypeId` (`integer`).
+    pub entity_type_id: Option<Numeric>,
+    /// `useOriginalUfNames` (`boolean`).
+    pub use_original_uf_names: Option<Flag>,
     /// `id` (`integer`).
     pub id: Option<Numeric>,
     /// `createdTime` (`datetime`).
@@ -170,8 +174,6 @@ pub struct Item {
     pub last_activity_by: Option<Numeric>,
     /// `lastActivityTime` (`datetime`).
     pub last_activity_time: Option<DateTime>,
-    /// `entityTypeId` (`integer`).
-    pub entity_type_id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -238,6 +240,8 @@ record!(Item {
     opt actual_date: "actualDate" => with_actual_date(DateTime),
     opt mycompany_id: "mycompanyId" => with_mycompany_id(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
+    opt use_original_uf_names: "useOriginalUfNames" => with_use_original_uf_names(Flag),
     opt id: "id" => with_id(Numeric),
     opt created_time: "createdTime" => with_created_time(DateTime),
     opt updated_time: "updatedTime" => with_updated_time(DateTime),
@@ -247,5 +251,4 @@ record!(Item {
     opt moved_time: "movedTime" => with_moved_time(DateTime),
     opt last_activity_by: "lastActivityBy" => with_last_activity_by(Numeric),
     opt last_activity_time: "lastActivityTime" => with_last_activity_time(DateTime),
-    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
 });

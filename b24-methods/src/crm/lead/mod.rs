@@ -22,7 +22,7 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.lead` entity, shared by `crm.lead.get`, `crm.lead.add`, `crm.lead.update`: the union of their documented fields.
+/// A `crm.lead` entity, shared by `crm.lead.get`, `crm.lead.list`, `crm.lead.add`, `crm.lead.update`: the union of their documented fields.
 ///
 /// Also documented, as name patterns kept in `extra`: `UF_...`.
 #[derive(Clone, Debug, Default)]

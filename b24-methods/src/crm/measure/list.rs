@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.measure.list`.
-#[b24_method("crm.measure.list", scope = "crm", response = Value, read_only, list)]
+#[b24_method("crm.measure.list", scope = "crm", response = Vec<CrmMeasureListItem>, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.measure.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -18,3 +18,35 @@ pub struct CrmMeasureList {
 }
 
 record!(CrmMeasureList {});
+
+/// An item of `crm.measure.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmMeasureListItem {
+    /// `CODE` (`integer`).
+    pub code: Option<Numeric>,
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `IS_DEFAULT` (`char`).
+    pub is_default: Option<String>,
+    /// `MEASURE_TITLE` (`string`).
+    pub measure_title: Option<String>,
+    /// `SYMBOL_INTL` (`string`).
+    pub symbol_intl: Option<String>,
+    /// `SYMBOL_LETTER_INTL` (`string`).
+    pub symbol_letter_intl: Option<String>,
+    /// `SYMBOL_RUS` (`string`).
+    pub symbol_rus: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(CrmMeasureListItem {
+    opt code: "CODE",
+    opt id: "ID",
+    opt is_default: "IS_DEFAULT",
+    opt measure_title: "MEASURE_TITLE",
+    opt symbol_intl: "SYMBOL_INTL",
+    opt symbol_letter_intl: "SYMBOL_LETTER_INTL",
+    opt symbol_rus: "SYMBOL_RUS",
+});

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.productsection.list`.
-#[b24_method("crm.productsection.list", scope = "crm", response = Value, read_only, list)]
+#[b24_method("crm.productsection.list", scope = "crm", response = Vec<CrmProductsectionListItem>, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.productsection.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -27,4 +27,30 @@ record!(CrmProductsectionList {
     opt select: "select" => with_select(Vec<Value>),
     opt filter: "filter" => with_filter(Value),
     opt order: "order" => with_order(Value),
+});
+
+/// An item of `crm.productsection.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmProductsectionListItem {
+    /// `CATALOG_ID` (`integer`).
+    pub catalog_id: Option<Numeric>,
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `SECTION_ID` (`integer`).
+    pub section_id: Option<Numeric>,
+    /// `XML_ID` (`string`).
+    pub xml_id: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(CrmProductsectionListItem {
+    opt catalog_id: "CATALOG_ID",
+    opt id: "ID",
+    opt name: "NAME",
+    opt section_id: "SECTION_ID",
+    opt xml_id: "XML_ID",
 });

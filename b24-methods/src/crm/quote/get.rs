@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.quote.get`.
-#[b24_method("crm.quote.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.quote.get", scope = "crm", response = crate::crm::quote::Quote, read_only)]
 #[deprecated(note = "the documentation marks `crm.quote.get` deprecated")]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -33,3 +33,6 @@ impl CrmQuoteGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::quote::Quote`].
+pub type CrmQuoteGetResult = crate::crm::quote::Quote;

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.quote.list`.
-#[b24_method("crm.quote.list", scope = "crm", response = Vec<Value>, read_only, list, cursor = "ID")]
+#[b24_method("crm.quote.list", scope = "crm", response = Vec<crate::crm::quote::Quote>, read_only, list, cursor = "ID")]
 #[deprecated(note = "the documentation marks `crm.quote.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

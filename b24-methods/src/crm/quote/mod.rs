@@ -21,9 +21,9 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.quote` entity, shared by `crm.quote.add`, `crm.quote.update`: the union of their documented fields.
+/// A `crm.quote` entity, shared by `crm.quote.get`, `crm.quote.list`, `crm.quote.add`, `crm.quote.update`: the union of their documented fields.
 ///
-/// Also documented, as name patterns kept in `extra`: `PARENT_ID_...`.
+/// Also documented, as name patterns kept in `extra`: `PARENT_ID_...`, `UF_...`.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Quote {
@@ -35,14 +35,14 @@ pub struct Quote {
     pub currency_id: Option<String>,
     /// `OPPORTUNITY` (`double`).
     pub opportunity: Option<Decimal>,
-    /// `ASSIGNED_BY_ID` (`user`).
-    pub assigned_by_id: Option<Numeric>,
-    /// `COMPANY_ID` (`crm_company`).
-    pub company_id: Option<Numeric>,
-    /// `CONTACT_IDS` (`crm_contact[]`).
-    pub contact_ids: Option<Vec<Numeric>>,
-    /// `MYCOMPANY_ID` (`crm_company`).
-    pub mycompany_id: Option<Numeric>,
+    /// `ASSIGNED_BY_ID` (`user|integer`).
+    pub assigned_by_id: Option<Value>,
+    /// `COMPANY_ID` (`crm_company|integer`).
+    pub company_id: Option<Value>,
+    /// `CONTACT_IDS` (`crm_contact[]|integer`).
+    pub contact_ids: Option<Value>,
+    /// `MYCOMPANY_ID` (`crm_company|integer`).
+    pub mycompany_id: Option<Value>,
     /// `OPENED` (`char`).
     pub opened: Option<Flag>,
     /// `PERSON_TYPE_ID` (`integer`).
@@ -61,14 +61,50 @@ pub struct Quote {
     pub client_phone: Option<String>,
     /// `COMMENTS` (`string`).
     pub comments: Option<String>,
-    /// `ACTUAL_DATE` (`datetime`).
-    pub actual_date: Option<DateTime>,
+    /// `CLOSED` (`char`).
+    pub closed: Option<Flag>,
+    /// `CONTENT` (`string`).
+    pub content: Option<String>,
+    /// `CREATED_BY_ID` (`integer`).
+    pub created_by_id: Option<Numeric>,
     /// `DATE_CREATE` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `DATE_MODIFY` (`datetime`).
     pub date_modify: Option<DateTime>,
+    /// `DEAL_ID` (`integer`).
+    pub deal_id: Option<Numeric>,
+    /// `ID` (`integer`).
+    pub id: Option<Numeric>,
+    /// `LEAD_ID` (`integer`).
+    pub lead_id: Option<Numeric>,
+    /// `LOCATION_ID` (`integer`).
+    pub location_id: Option<Numeric>,
+    /// `MODIFY_BY_ID` (`integer`).
+    pub modify_by_id: Option<Numeric>,
+    /// `QUOTE_NUMBER` (`string`).
+    pub quote_number: Option<String>,
+    /// `TAX_VALUE` (`double`).
+    pub tax_value: Option<Decimal>,
+    /// `TERMS` (`string`).
+    pub terms: Option<String>,
+    /// `UTM_CAMPAIGN` (`string`).
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT` (`string`).
+    pub utm_content: Option<String>,
+    /// `UTM_MEDIUM` (`string`).
+    pub utm_medium: Option<String>,
+    /// `UTM_SOURCE` (`string`).
+    pub utm_source: Option<String>,
+    /// `UTM_TERM` (`string`).
+    pub utm_term: Option<String>,
     /// `LAST_ACTIVITY_TIME` (`datetime`).
     pub last_activity_time: Option<DateTime>,
+    /// `LAST_ACTIVITY_BY` (`integer`).
+    pub last_activity_by: Option<Numeric>,
+    /// `LAST_COMMUNICATION_TIME` (`string`).
+    pub last_communication_time: Option<String>,
+    /// `ACTUAL_DATE` (`datetime`).
+    pub actual_date: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -79,10 +115,10 @@ record!(Quote {
     opt status_id: "STATUS_ID" => with_status_id(String),
     opt currency_id: "CURRENCY_ID" => with_currency_id(String),
     opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
-    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
-    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
-    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),
-    opt mycompany_id: "MYCOMPANY_ID" => with_mycompany_id(Numeric),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Value),
+    opt company_id: "COMPANY_ID" => with_company_id(Value),
+    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Value),
+    opt mycompany_id: "MYCOMPANY_ID" => with_mycompany_id(Value),
     opt opened: "OPENED" => with_opened(Flag),
     opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
     opt begindate: "BEGINDATE" => with_begindate(DateTime),
@@ -92,8 +128,26 @@ record!(Quote {
     opt client_email: "CLIENT_EMAIL" => with_client_email(String),
     opt client_phone: "CLIENT_PHONE" => with_client_phone(String),
     opt comments: "COMMENTS" => with_comments(String),
-    opt actual_date: "ACTUAL_DATE" => with_actual_date(DateTime),
+    opt closed: "CLOSED" => with_closed(Flag),
+    opt content: "CONTENT" => with_content(String),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
     opt date_create: "DATE_CREATE" => with_date_create(DateTime),
     opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt deal_id: "DEAL_ID" => with_deal_id(Numeric),
+    opt id: "ID" => with_id(Numeric),
+    opt lead_id: "LEAD_ID" => with_lead_id(Numeric),
+    opt location_id: "LOCATION_ID" => with_location_id(Numeric),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
+    opt quote_number: "QUOTE_NUMBER" => with_quote_number(String),
+    opt tax_value: "TAX_VALUE" => with_tax_value(Decimal),
+    opt terms: "TERMS" => with_terms(String),
+    opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
+    opt utm_content: "UTM_CONTENT" => with_utm_content(String),
+    opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
+    opt utm_source: "UTM_SOURCE" => with_utm_source(String),
+    opt utm_term: "UTM_TERM" => with_utm_term(String),
     opt last_activity_time: "LAST_ACTIVITY_TIME" => with_last_activity_time(DateTime),
+    opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(Numeric),
+    opt last_communication_time: "LAST_COMMUNICATION_TIME" => with_last_communication_time(String),
+    opt actual_date: "ACTUAL_DATE" => with_actual_date(DateTime),
 });

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.requisite.get`.
-#[b24_method("crm.requisite.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.requisite.get", scope = "crm", response = crate::crm::requisite::Requisite, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmRequisiteGet {
@@ -30,3 +30,6 @@ impl CrmRequisiteGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::requisite::Requisite`].
+pub type CrmRequisiteGetResult = crate::crm::requisite::Requisite;

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.requisite.list`.
-#[b24_method("crm.requisite.list", scope = "crm", response = Vec<Value>, read_only, list, cursor = "ID")]
+#[b24_method("crm.requisite.list", scope = "crm", response = Vec<crate::crm::requisite::Requisite>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmRequisiteList {

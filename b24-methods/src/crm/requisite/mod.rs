@@ -22,7 +22,7 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.requisite` entity, shared by `crm.requisite.add`, `crm.requisite.update`: the union of their documented fields.
+/// A `crm.requisite` entity, shared by `crm.requisite.get`, `crm.requisite.list`, `crm.requisite.add`, `crm.requisite.update`: the union of their documented fields.
 ///
 /// Also documented, as name patterns kept in `extra`: `UF_CRM_...`.
 #[derive(Clone, Debug, Default)]
@@ -168,6 +168,24 @@ pub struct Requisite {
     pub rq_mnpl_reg: Option<String>,
     /// `RQ_CPF` (`string`).
     pub rq_cpf: Option<String>,
+    /// `ID` (`integer`).
+    pub id: Option<Numeric>,
+    /// `DATE_CREATE` (`datetime`).
+    pub date_create: Option<DateTime>,
+    /// `DATE_MODIFY` (`datetime`).
+    pub date_modify: Option<DateTime>,
+    /// `CREATED_BY_ID` (`user`).
+    pub created_by_id: Option<Numeric>,
+    /// `MODIFY_BY_ID` (`user`).
+    pub modify_by_id: Option<Numeric>,
+    /// `UF_CRM_1694526604` (`string`).
+    pub uf_crm_1694526604: Option<String>,
+    /// `UF_CRM_1707997209` (`double`).
+    pub uf_crm_1707997209: Option<Numeric>,
+    /// `UF_CRM_1707997236` (`boolean`).
+    pub uf_crm_1707997236: Option<Flag>,
+    /// `UF_CRM_1707997253` (`datetime`).
+    pub uf_crm_1707997253: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -244,4 +262,13 @@ record!(Requisite {
     opt rq_state_reg: "RQ_STATE_REG" => with_rq_state_reg(String),
     opt rq_mnpl_reg: "RQ_MNPL_REG" => with_rq_mnpl_reg(String),
     opt rq_cpf: "RQ_CPF" => with_rq_cpf(String),
+    opt id: "ID" => with_id(Numeric),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
+    opt uf_crm_1694526604: "UF_CRM_1694526604" => with_uf_crm_1694526604(String),
+    opt uf_crm_1707997209: "UF_CRM_1707997209" => with_uf_crm_1707997209(Numeric),
+    opt uf_crm_1707997236: "UF_CRM_1707997236" => with_uf_crm_1707997236(Flag),
+    opt uf_crm_1707997253: "UF_CRM_1707997253" => with_uf_crm_1707997253(DateTime),
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.stagehistory.list`.
-#[b24_method("crm.stagehistory.list", scope = "crm", response = CrmStagehistoryListResult, read_only, list = "items", item = Value, cursor = "ID")]
+#[b24_method("crm.stagehistory.list", scope = "crm", response = CrmStagehistoryListPage, read_only, list = "items", item = CrmStagehistoryListResult, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmStagehistoryList {
@@ -70,4 +70,18 @@ record!(CrmStagehistoryListResult {
     opt category_id: "CATEGORY_ID",
     opt stage_semantic_id: "STAGE_SEMANTIC_ID",
     opt stage_id: "STAGE_ID",
+});
+
+/// The page of items under `items`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmStagehistoryListPage {
+    /// `items` (`array`).
+    pub items: Option<Vec<CrmStagehistoryListResult>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(CrmStagehistoryListPage {
+    opt items: "items",
 });

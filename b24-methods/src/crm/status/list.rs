@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.status.list`.
-#[b24_method("crm.status.list", scope = "crm", response = Vec<crate::crm::status::get::CrmStatusGetResult>, read_only, list)]
+#[b24_method("crm.status.list", scope = "crm", response = Vec<crate::crm::status::Status>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmStatusList {

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.type.get`.
-#[b24_method("crm.type.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.type.get", scope = "crm", response = crate::crm::type_::Type, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmTypeGet {
@@ -32,3 +32,6 @@ impl CrmTypeGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::type_::Type`].
+pub type CrmTypeGetResult = crate::crm::type_::Type;

@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.type` entity, shared by `crm.type.list`, `crm.type.add`, `crm.type.update`: the union of their documented fields.
+/// A `crm.type` entity, shared by `crm.type.get`, `crm.type.list`, `crm.type.add`, `crm.type.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Type {
@@ -68,14 +68,16 @@ pub struct Type {
     pub custom_sections: Option<Vec<Value>>,
     /// `id` (`integer`).
     pub id: Option<Numeric>,
-    /// `createdBy` (`integer`).
-    pub created_by: Option<Numeric>,
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `createdBy` (`user`).
+    pub created_by: Option<Value>,
     /// `createdTime` (`datetime`).
     pub created_time: Option<DateTime>,
     /// `updatedTime` (`datetime`).
     pub updated_time: Option<DateTime>,
-    /// `updatedBy` (`integer`).
-    pub updated_by: Option<Numeric>,
+    /// `updatedBy` (`user`).
+    pub updated_by: Option<Value>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -104,10 +106,11 @@ record!(Type {
     opt custom_section_id: "customSectionId" => with_custom_section_id(Numeric),
     opt custom_sections: "customSections" => with_custom_sections(Vec<Value>),
     opt id: "id" => with_id(Numeric),
-    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt code: "code" => with_code(String),
+    opt created_by: "createdBy" => with_created_by(Value),
     opt created_time: "createdTime" => with_created_time(DateTime),
     opt updated_time: "updatedTime" => with_updated_time(DateTime),
-    opt updated_by: "updatedBy" => with_updated_by(Numeric),
+    opt updated_by: "updatedBy" => with_updated_by(Value),
 });
 
 #[cfg(feature = "crm")]

@@ -10,7 +10,7 @@
 use crate::wire::*;
 
 /// Calls `crm.vat.list`.
-#[b24_method("crm.vat.list", scope = "crm", response = Value, read_only, list)]
+#[b24_method("crm.vat.list", scope = "crm", response = Vec<crate::crm::vat::CrmVat>, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.vat.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

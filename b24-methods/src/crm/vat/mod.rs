@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.vat` entity, shared by `crm.vat.add`, `crm.vat.update`: the union of their documented fields.
+/// A `crm.vat` entity, shared by `crm.vat.list`, `crm.vat.add`, `crm.vat.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmVat {
@@ -30,6 +30,10 @@ pub struct CrmVat {
     pub name: Option<String>,
     /// `RATE` (`double`).
     pub rate: Option<Numeric>,
+    /// `ID` (`integer`).
+    pub id: Option<Numeric>,
+    /// `TIMESTAMP_X` (`datetime`).
+    pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -40,4 +44,6 @@ record!(CrmVat {
     opt c_sort: "C_SORT" => with_c_sort(Numeric),
     opt name: "NAME" => with_name(String),
     opt rate: "RATE" => with_rate(Numeric),
+    opt id: "ID" => with_id(Numeric),
+    opt timestamp_x: "TIMESTAMP_X" => with_timestamp_x(DateTime),
 });

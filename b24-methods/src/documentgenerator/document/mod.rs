@@ -32,6 +32,8 @@ pub struct DocumentgeneratorDocument {
     pub provider: Option<String>,
     /// `title` (`string`).
     pub title: Option<String>,
+    /// `documentFields` (`object`).
+    pub document_fields: Option<DocumentgeneratorDocumentDocumentFields>,
     /// `createTime` (`datetime`).
     pub create_time: Option<DateTime>,
     /// `updateTime` (`datetime`).
@@ -46,6 +48,41 @@ record!(DocumentgeneratorDocument {
     opt format: "FORMAT" => with_format(Value),
     opt provider: "provider" => with_provider(String),
     opt title: "title" => with_title(String),
+    opt document_fields: "documentFields" => with_document_fields(DocumentgeneratorDocumentDocumentFields),
     opt create_time: "createTime" => with_create_time(DateTime),
     opt update_time: "updateTime" => with_update_time(DateTime),
+});
+
+#[cfg(feature = "documentgenerator")]
+/// `documentFields` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct DocumentgeneratorDocumentDocumentFields {
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `value` (`string`).
+    pub value: Option<String>,
+    /// `default` (`string`).
+    pub default: Option<String>,
+    /// `group` (`array`).
+    pub group: Option<Vec<Value>>,
+    /// `chain` (`string | array`).
+    pub chain: Option<Value>,
+    /// `required` (`string`).
+    pub required: Option<String>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(DocumentgeneratorDocumentDocumentFields {
+    opt title: "title" => with_title(String),
+    opt value: "value" => with_value(String),
+    opt default: "default" => with_default(String),
+    opt group: "group" => with_group(Vec<Value>),
+    opt chain: "chain" => with_chain(Value),
+    opt required: "required" => with_required(String),
+    opt type_: "type" => with_type(String),
 });

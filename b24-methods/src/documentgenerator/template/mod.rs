@@ -44,6 +44,8 @@ pub struct DocumentgeneratorTemplate {
     pub sort: Option<Numeric>,
     /// `providers` (`array`).
     pub providers: Option<Vec<Value>>,
+    /// `templateFields` (`object`).
+    pub template_fields: Option<DocumentgeneratorTemplateTemplateFields>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -61,4 +63,39 @@ record!(DocumentgeneratorTemplate {
     opt with_stamps: "withStamps" => with_with_stamps(String),
     opt sort: "sort" => with_sort(Numeric),
     opt providers: "providers" => with_providers(Vec<Value>),
+    opt template_fields: "templateFields" => with_template_fields(DocumentgeneratorTemplateTemplateFields),
+});
+
+#[cfg(feature = "documentgenerator")]
+/// `templateFields` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct DocumentgeneratorTemplateTemplateFields {
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `value` (`any`).
+    pub value: Option<Value>,
+    /// `default` (`any`).
+    pub default: Option<Value>,
+    /// `required` (`char`).
+    pub required: Option<String>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// `group` (`array`).
+    pub group: Option<Vec<Value>>,
+    /// `chain` (`string | array`).
+    pub chain: Option<Value>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "documentgenerator")]
+record!(DocumentgeneratorTemplateTemplateFields {
+    opt title: "title" => with_title(String),
+    opt value: "value" => with_value(Value),
+    opt default: "default" => with_default(Value),
+    opt required: "required" => with_required(String),
+    opt type_: "type" => with_type(String),
+    opt group: "group" => with_group(Vec<Value>),
+    opt chain: "chain" => with_chain(Value),
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `event.offline.list`.
-#[b24_method("event.offline.list", scope = "basic", response = Value, read_only, list, cursor = "ID")]
+#[b24_method("event.offline.list", scope = "basic", response = Vec<EventOfflineListItem>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct EventOfflineList {
@@ -29,4 +29,39 @@ record!(EventOfflineList {
     opt order: "order" => with_order(Value),
     opt start: "start" => with_start(Numeric),
     opt auth_connector: "auth_connector" => with_auth_connector(String),
+});
+
+/// An item of `event.offline.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct EventOfflineListItem {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `TIMESTAMP_X` (`datetime`).
+    pub timestamp_x: Option<DateTime>,
+    /// `EVENT_NAME` (`string`).
+    pub event_name: Option<String>,
+    /// `EVENT_DATA` (`boolean`).
+    pub event_data: Option<Flag>,
+    /// `EVENT_ADDITIONAL` (`boolean`).
+    pub event_additional: Option<Flag>,
+    /// `MESSAGE_ID` (`integer`).
+    pub message_id: Option<Numeric>,
+    /// `PROCESS_ID` (`string`).
+    pub process_id: Option<String>,
+    /// `ERROR` (`integer`).
+    pub error: Option<Numeric>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(EventOfflineListItem {
+    opt id: "ID",
+    opt timestamp_x: "TIMESTAMP_X",
+    opt event_name: "EVENT_NAME",
+    opt event_data: "EVENT_DATA",
+    opt event_additional: "EVENT_ADDITIONAL",
+    opt message_id: "MESSAGE_ID",
+    opt process_id: "PROCESS_ID",
+    opt error: "ERROR",
 });

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `landing.repowidget.getlist`.
-#[b24_method("landing.repowidget.getlist", scope = "landing", response = Value, read_only, list)]
+#[b24_method("landing.repowidget.getlist", scope = "landing", response = Vec<LandingRepowidgetGetlistItem>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct LandingRepowidgetGetlist {
@@ -288,4 +288,54 @@ record!(LandingRepowidgetGetlistParams {
     opt filter: "filter" => with_filter(LandingRepowidgetGetlistParamsFilter),
     opt group: "group" => with_group(Vec<LandingRepowidgetGetlistParamsGroup>),
     opt order: "order" => with_order(LandingRepowidgetGetlistParamsOrder),
+});
+
+/// An item of `landing.repowidget.getlist`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct LandingRepowidgetGetlistItem {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `XML_ID` (`string`).
+    pub xml_id: Option<String>,
+    /// `APP_CODE` (`string`).
+    pub app_code: Option<String>,
+    /// `ACTIVE` (`char`).
+    pub active: Option<Flag>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `SECTIONS` (`string`).
+    pub sections: Option<String>,
+    /// `PREVIEW` (`string`).
+    pub preview: Option<String>,
+    /// `MANIFEST` (`object`).
+    pub manifest: Option<Value>,
+    /// `CONTENT` (`string`).
+    pub content: Option<String>,
+    /// `CREATED_BY_ID` (`integer`).
+    pub created_by_id: Option<Numeric>,
+    /// `MODIFIED_BY_ID` (`integer`).
+    pub modified_by_id: Option<Numeric>,
+    /// `DATE_CREATE` (`string`).
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY` (`string`).
+    pub date_modify: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(LandingRepowidgetGetlistItem {
+    opt id: "ID",
+    opt xml_id: "XML_ID",
+    opt app_code: "APP_CODE",
+    opt active: "ACTIVE",
+    opt name: "NAME",
+    opt sections: "SECTIONS",
+    opt preview: "PREVIEW",
+    opt manifest: "MANIFEST",
+    opt content: "CONTENT",
+    opt created_by_id: "CREATED_BY_ID",
+    opt modified_by_id: "MODIFIED_BY_ID",
+    opt date_create: "DATE_CREATE",
+    opt date_modify: "DATE_MODIFY",
 });

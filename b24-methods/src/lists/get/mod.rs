@@ -12,7 +12,7 @@ use crate::wire::*;
 
 #[cfg(feature = "lists")]
 /// Calls `lists.get`.
-#[b24_method("lists.get", scope = "lists", response = Vec<Value>, read_only, list)]
+#[b24_method("lists.get", scope = "lists", response = Vec<crate::lists::Lists>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ListsGet {

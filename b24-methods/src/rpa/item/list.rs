@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `rpa.item.list`.
-#[b24_method("rpa.item.list", scope = "rpa", response = Value, read_only, list = "items", item = Value)]
+#[b24_method("rpa.item.list", scope = "rpa", response = RpaItemListResult, read_only, list = "items", item = crate::rpa::item::get::RpaItemGetResult)]
 #[deprecated(note = "the documentation marks `rpa.item.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -30,4 +30,18 @@ record!(RpaItemList {
     opt order: "order" => with_order(Value),
     opt filter: "filter" => with_filter(Value),
     opt start: "start" => with_start(Numeric),
+});
+
+/// The page of items under `items`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RpaItemListResult {
+    /// `items` (`array`).
+    pub items: Option<Vec<crate::rpa::item::get::RpaItemGetResult>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(RpaItemListResult {
+    opt items: "items",
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `rpa.timeline.listForItem`.
-#[b24_method("rpa.timeline.listForItem", scope = "rpa", response = RpaTimelineListForItemResult, read_only, list = "timeline", item = Value)]
+#[b24_method("rpa.timeline.listForItem", scope = "rpa", response = RpaTimelineListForItemPage, read_only, list = "timeline", item = RpaTimelineListForItemResult)]
 #[deprecated(note = "the documentation marks `rpa.timeline.listForItem` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -100,4 +100,18 @@ record!(RpaTimelineListForItemResult {
     opt action: "action",
     opt is_fixed: "isFixed",
     opt data: "data",
+});
+
+/// The page of items under `timeline`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RpaTimelineListForItemPage {
+    /// `timeline` (`array`).
+    pub timeline: Option<Vec<RpaTimelineListForItemResult>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(RpaTimelineListForItemPage {
+    opt timeline: "timeline",
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `rpa.type.list`.
-#[b24_method("rpa.type.list", scope = "rpa", response = Value, read_only, list = "types", item = Value)]
+#[b24_method("rpa.type.list", scope = "rpa", response = RpaTypeListResult, read_only, list = "types", item = crate::rpa::type_::get::RpaTypeGetResult)]
 #[deprecated(note = "the documentation marks `rpa.type.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -30,4 +30,18 @@ record!(RpaTypeList {
     opt order: "order" => with_order(Value),
     opt filter: "filter" => with_filter(Value),
     opt start: "start" => with_start(Numeric),
+});
+
+/// The page of items under `types`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RpaTypeListResult {
+    /// `types` (`array`).
+    pub types: Option<Vec<crate::rpa::type_::get::RpaTypeGetResult>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(RpaTypeListResult {
+    opt types: "types",
 });

@@ -38,7 +38,7 @@ impl SaleBasketitemGet {
 #[non_exhaustive]
 pub struct SaleBasketitemGetResult {
     /// `basketItem` (`sale_basket_item`).
-    pub basket_item: Option<Value>,
+    pub basket_item: Option<crate::sale::basketitem::Basketitem>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.basketitem.list`.
-#[b24_method("sale.basketitem.list", scope = "sale", response = SaleBasketitemListResult, read_only, list = "basketItems", item = Value, cursor = "id")]
+#[b24_method("sale.basketitem.list", scope = "sale", response = SaleBasketitemListResult, read_only, list = "basketItems", item = crate::sale::basketitem::Basketitem, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleBasketitemList {
@@ -36,7 +36,7 @@ record!(SaleBasketitemList {
 #[non_exhaustive]
 pub struct SaleBasketitemListResult {
     /// `basketItems` (`sale_basket_item[]`).
-    pub basket_items: Option<Vec<Value>>,
+    pub basket_items: Option<Vec<crate::sale::basketitem::Basketitem>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

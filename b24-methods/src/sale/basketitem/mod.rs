@@ -24,7 +24,7 @@ pub mod update_catalog_product;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.basketitem` entity, shared by `sale.basketitem.add`, `sale.basketitem.update`: the union of their documented fields.
+/// A `sale.basketitem` entity, shared by `sale.basketitem.get`, `sale.basketitem.list`, `sale.basketitem.add`, `sale.basketitem.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Basketitem {
@@ -32,7 +32,7 @@ pub struct Basketitem {
     pub order_id: Option<Numeric>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
-    /// `productid` (`catalog_product.id`).
+    /// `productId` (`catalog_product.id`).
     pub productid: Option<Numeric>,
     /// `price` (`double`).
     pub price: Option<Decimal>,
@@ -68,6 +68,12 @@ pub struct Basketitem {
     pub catalog_xml_id: Option<String>,
     /// `productXmlId` (`string`).
     pub product_xml_id: Option<String>,
+    /// `dateInsert` (`datetime`).
+    pub date_insert: Option<DateTime>,
+    /// `dateUpdate` (`datetime`).
+    pub date_update: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -76,7 +82,7 @@ pub struct Basketitem {
 record!(Basketitem {
     opt order_id: "orderId" => with_order_id(Numeric),
     opt sort: "sort" => with_sort(Numeric),
-    opt productid: "productid" => with_productid(Numeric),
+    opt productid: "productId" => with_productid(Numeric),
     opt price: "price" => with_price(Decimal),
     opt base_price: "basePrice" => with_base_price(Decimal),
     opt discount_price: "discountPrice" => with_discount_price(Decimal),
@@ -94,4 +100,7 @@ record!(Basketitem {
     opt vat_included: "vatIncluded" => with_vat_included(String),
     opt catalog_xml_id: "catalogXmlId" => with_catalog_xml_id(String),
     opt product_xml_id: "productXmlId" => with_product_xml_id(String),
+    opt date_insert: "dateInsert" => with_date_insert(DateTime),
+    opt date_update: "dateUpdate" => with_date_update(DateTime),
+    opt id: "id" => with_id(Numeric),
 });

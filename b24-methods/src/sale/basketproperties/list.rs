@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.basketproperties.list`.
-#[b24_method("sale.basketproperties.list", scope = "sale", response = SaleBasketpropertiesListResult, read_only, list = "basketProperties", item = Value, cursor = "id")]
+#[b24_method("sale.basketproperties.list", scope = "sale", response = SaleBasketpropertiesListResult, read_only, list = "basketProperties", item = crate::sale::basketproperties::Basketproperties, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleBasketpropertiesList {
@@ -36,7 +36,7 @@ record!(SaleBasketpropertiesList {
 #[non_exhaustive]
 pub struct SaleBasketpropertiesListResult {
     /// `basketProperties` (`sale_basket_item_property[]`).
-    pub basket_properties: Option<Vec<Value>>,
+    pub basket_properties: Option<Vec<crate::sale::basketproperties::Basketproperties>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -34,6 +34,8 @@ pub struct Basketproperties {
     pub sort: Option<Numeric>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -46,4 +48,5 @@ record!(Basketproperties {
     opt code: "code" => with_code(String),
     opt sort: "sort" => with_sort(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
+    opt id: "id" => with_id(Numeric),
 });

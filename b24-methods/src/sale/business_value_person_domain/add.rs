@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SaleBusinessValuePersonDomainAdd {
     /// `fields` (`object`), required.
-    pub fields: SaleBusinessValuePersonDomainAddFields,
+    pub fields: crate::sale::business_value_person_domain::BusinessValuePersonDomain,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,38 +25,11 @@ record!(SaleBusinessValuePersonDomainAdd {
 #[allow(deprecated)]
 impl SaleBusinessValuePersonDomainAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SaleBusinessValuePersonDomainAddFields>) -> Self {
+    pub fn new(
+        fields: impl Into<crate::sale::business_value_person_domain::BusinessValuePersonDomain>,
+    ) -> Self {
         SaleBusinessValuePersonDomainAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SaleBusinessValuePersonDomainAddFields {
-    /// `personTypeId` (`sale_person_type.id`), required.
-    pub person_type_id: Numeric,
-    /// `domain` (`string`), required.
-    pub domain: String,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleBusinessValuePersonDomainAddFields {
-    req person_type_id: "personTypeId",
-    req domain: "domain",
-});
-
-#[allow(deprecated)]
-impl SaleBusinessValuePersonDomainAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(person_type_id: impl Into<Numeric>, domain: impl Into<String>) -> Self {
-        SaleBusinessValuePersonDomainAddFields {
-            person_type_id: person_type_id.into(),
-            domain: domain.into(),
             extra: Map::new(),
         }
     }
@@ -67,7 +40,8 @@ impl SaleBusinessValuePersonDomainAddFields {
 #[non_exhaustive]
 pub struct SaleBusinessValuePersonDomainAddResult {
     /// `businessValuePersonDomain` (`sale_business_value_person_domain`).
-    pub business_value_person_domain: Option<Value>,
+    pub business_value_person_domain:
+        Option<crate::sale::business_value_person_domain::BusinessValuePersonDomain>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.businessValuePersonDomain.list`.
-#[b24_method("sale.businessValuePersonDomain.list", scope = "sale", response = SaleBusinessValuePersonDomainListResult, read_only, list = "businessValuePersonDomains", item = Value)]
+#[b24_method("sale.businessValuePersonDomain.list", scope = "sale", response = SaleBusinessValuePersonDomainListResult, read_only, list = "businessValuePersonDomains", item = crate::sale::business_value_person_domain::BusinessValuePersonDomain)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleBusinessValuePersonDomainList {
@@ -36,7 +36,8 @@ record!(SaleBusinessValuePersonDomainList {
 #[non_exhaustive]
 pub struct SaleBusinessValuePersonDomainListResult {
     /// `businessValuePersonDomains` (`sale_business_value_person_domain[]`).
-    pub business_value_person_domains: Option<Vec<Value>>,
+    pub business_value_person_domains:
+        Option<Vec<crate::sale::business_value_person_domain::BusinessValuePersonDomain>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -9,3 +9,25 @@ pub mod delete_by_filter;
 pub mod get_fields;
 #[cfg(feature = "sale")]
 pub mod list;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.businessValuePersonDomain` entity, shared by `sale.businessValuePersonDomain.list`, `sale.businessValuePersonDomain.add`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BusinessValuePersonDomain {
+    /// `personTypeId` (`sale_person_type.id`).
+    pub person_type_id: Option<Numeric>,
+    /// `domain` (`string`).
+    pub domain: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(BusinessValuePersonDomain {
+    opt person_type_id: "personTypeId" => with_person_type_id(Numeric),
+    opt domain: "domain" => with_domain(String),
+});

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.delivery.getlist`.
-#[b24_method("sale.delivery.getlist", scope = "sale", response = Vec<Value>, read_only, list)]
+#[b24_method("sale.delivery.getlist", scope = "sale", response = Vec<SaleDeliveryGetlistItem>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleDeliveryGetlist {
@@ -26,4 +26,36 @@ record!(SaleDeliveryGetlist {
     opt select: "SELECT" => with_select(Vec<Value>),
     opt filter: "FILTER" => with_filter(Value),
     opt order: "ORDER" => with_order(Value),
+});
+
+/// An item of `sale.delivery.getlist`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct SaleDeliveryGetlistItem {
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `ACTIVE` (`char`).
+    pub active: Option<Flag>,
+    /// `DESCRIPTION` (`string`).
+    pub description: Option<String>,
+    /// `CURRENCY` (`string`).
+    pub currency: Option<String>,
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `PARENT_ID` (`integer`).
+    pub parent_id: Option<Numeric>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(SaleDeliveryGetlistItem {
+    opt name: "NAME",
+    opt active: "ACTIVE",
+    opt description: "DESCRIPTION",
+    opt currency: "CURRENCY",
+    opt id: "ID",
+    opt parent_id: "PARENT_ID",
+    opt sort: "SORT",
 });

@@ -32,8 +32,8 @@ pub struct Order {
     pub price: Option<Decimal>,
     /// `discountValue` (`double`).
     pub discount_value: Option<Decimal>,
-    /// `statusId` (`sale_status.id`).
-    pub status_id: Option<Numeric>,
+    /// `statusId` (`sale_status.id|char`).
+    pub status_id: Option<Value>,
     /// `empStatusId` (`user.id`).
     pub emp_status_id: Option<Numeric>,
     /// `dateInsert` (`datetime`).
@@ -52,10 +52,10 @@ pub struct Order {
     pub comments: Option<String>,
     /// `responsibleId` (`user.id`).
     pub responsible_id: Option<Numeric>,
-    /// `recurringId` (`integer`).
-    pub recurring_id: Option<Numeric>,
-    /// `lockedBy` (`user.id`).
-    pub locked_by: Option<Numeric>,
+    /// `recurringId` (`integer|char`).
+    pub recurring_id: Option<Value>,
+    /// `lockedBy` (`user.id|char`).
+    pub locked_by: Option<Value>,
     /// `recountFlag` (`string`).
     pub recount_flag: Option<String>,
     /// `affiliateId` (`integer`).
@@ -80,14 +80,34 @@ pub struct Order {
     pub reason_canceled: Option<String>,
     /// `userId` (`user.id`).
     pub user_id: Option<Numeric>,
+    /// `accountNumber` (`string`).
+    pub account_number: Option<String>,
     /// `companyId` (`integer`).
     pub company_id: Option<Numeric>,
+    /// `dateCanceled` (`datetime`).
+    pub date_canceled: Option<DateTime>,
+    /// `dateLock` (`datetime`).
+    pub date_lock: Option<DateTime>,
+    /// `dateMarked` (`datetime`).
+    pub date_marked: Option<DateTime>,
     /// `dateStatus` (`datetime`).
     pub date_status: Option<DateTime>,
     /// `dateUpdate` (`datetime`).
     pub date_update: Option<DateTime>,
+    /// `deducted` (`char`).
+    pub deducted: Option<Flag>,
     /// `id` (`integer`).
     pub id: Option<Numeric>,
+    /// `payed` (`char`).
+    pub payed: Option<Flag>,
+    /// `personTypeXmlId` (`string`).
+    pub person_type_xml_id: Option<String>,
+    /// `statusXmlId` (`string`).
+    pub status_xml_id: Option<String>,
+    /// `taxValue` (`double`).
+    pub tax_value: Option<Decimal>,
+    /// `version` (`integer`).
+    pub version: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -99,7 +119,7 @@ record!(Order {
     opt currency: "currency" => with_currency(String),
     opt price: "price" => with_price(Decimal),
     opt discount_value: "discountValue" => with_discount_value(Decimal),
-    opt status_id: "statusId" => with_status_id(Numeric),
+    opt status_id: "statusId" => with_status_id(Value),
     opt emp_status_id: "empStatusId" => with_emp_status_id(Numeric),
     opt date_insert: "dateInsert" => with_date_insert(DateTime),
     opt marked: "marked" => with_marked(String),
@@ -109,8 +129,8 @@ record!(Order {
     opt additional_info: "additionalInfo" => with_additional_info(String),
     opt comments: "comments" => with_comments(String),
     opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
-    opt recurring_id: "recurringId" => with_recurring_id(Numeric),
-    opt locked_by: "lockedBy" => with_locked_by(Numeric),
+    opt recurring_id: "recurringId" => with_recurring_id(Value),
+    opt locked_by: "lockedBy" => with_locked_by(Value),
     opt recount_flag: "recountFlag" => with_recount_flag(String),
     opt affiliate_id: "affiliateId" => with_affiliate_id(Numeric),
     opt updated1c: "updated1c" => with_updated1c(String),
@@ -123,8 +143,18 @@ record!(Order {
     opt emp_canceled_id: "empCanceledId" => with_emp_canceled_id(Numeric),
     opt reason_canceled: "reasonCanceled" => with_reason_canceled(String),
     opt user_id: "userId" => with_user_id(Numeric),
+    opt account_number: "accountNumber" => with_account_number(String),
     opt company_id: "companyId" => with_company_id(Numeric),
+    opt date_canceled: "dateCanceled" => with_date_canceled(DateTime),
+    opt date_lock: "dateLock" => with_date_lock(DateTime),
+    opt date_marked: "dateMarked" => with_date_marked(DateTime),
     opt date_status: "dateStatus" => with_date_status(DateTime),
     opt date_update: "dateUpdate" => with_date_update(DateTime),
+    opt deducted: "deducted" => with_deducted(Flag),
     opt id: "id" => with_id(Numeric),
+    opt payed: "payed" => with_payed(Flag),
+    opt person_type_xml_id: "personTypeXmlId" => with_person_type_xml_id(String),
+    opt status_xml_id: "statusXmlId" => with_status_xml_id(String),
+    opt tax_value: "taxValue" => with_tax_value(Decimal),
+    opt version: "version" => with_version(Numeric),
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.payment.list`.
-#[b24_method("sale.payment.list", scope = "sale", response = SalePaymentListResult, read_only, list = "payments", item = Value)]
+#[b24_method("sale.payment.list", scope = "sale", response = SalePaymentListResult, read_only, list = "payments", item = crate::sale::payment::Payment)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePaymentList {
@@ -36,7 +36,7 @@ record!(SalePaymentList {
 #[non_exhaustive]
 pub struct SalePaymentListResult {
     /// `payments` (`sale_order_payment[]`).
-    pub payments: Option<Vec<Value>>,
+    pub payments: Option<Vec<crate::sale::payment::Payment>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -94,10 +94,22 @@ pub struct Payment {
     pub reason_marked: Option<String>,
     /// `empMarkedId` (`user.id`).
     pub emp_marked_id: Option<Numeric>,
+    /// `accountNumber` (`string`).
+    pub account_number: Option<String>,
+    /// `currency` (`string`).
+    pub currency: Option<String>,
+    /// `dateMarked` (`datetime`).
+    pub date_marked: Option<DateTime>,
     /// `dateResponsibleId` (`datetime`).
     pub date_responsible_id: Option<DateTime>,
     /// `id` (`integer`).
     pub id: Option<Numeric>,
+    /// `paySystemIsCash` (`char`).
+    pub pay_system_is_cash: Option<Flag>,
+    /// `paySystemName` (`string`).
+    pub pay_system_name: Option<String>,
+    /// `paySystemXmlId` (`string`).
+    pub pay_system_xml_id: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -140,6 +152,12 @@ record!(Payment {
     opt marked: "marked" => with_marked(String),
     opt reason_marked: "reasonMarked" => with_reason_marked(String),
     opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
+    opt account_number: "accountNumber" => with_account_number(String),
+    opt currency: "currency" => with_currency(String),
+    opt date_marked: "dateMarked" => with_date_marked(DateTime),
     opt date_responsible_id: "dateResponsibleId" => with_date_responsible_id(DateTime),
     opt id: "id" => with_id(Numeric),
+    opt pay_system_is_cash: "paySystemIsCash" => with_pay_system_is_cash(Flag),
+    opt pay_system_name: "paySystemName" => with_pay_system_name(String),
+    opt pay_system_xml_id: "paySystemXmlId" => with_pay_system_xml_id(String),
 });

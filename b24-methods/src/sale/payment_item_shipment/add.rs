@@ -38,7 +38,7 @@ impl SalePaymentItemShipmentAdd {
 #[non_exhaustive]
 pub struct SalePaymentItemShipmentAddResult {
     /// `paymentItemShipment` (`sale_payment_item_shipment`).
-    pub payment_item_shipment: Option<Value>,
+    pub payment_item_shipment: Option<crate::sale::payment_item_shipment::PaymentItemShipment>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.paymentItemShipment.list`.
-#[b24_method("sale.paymentItemShipment.list", scope = "sale", response = SalePaymentItemShipmentListResult, read_only, list = "paymentItemsShipment", item = Value, cursor = "id")]
+#[b24_method("sale.paymentItemShipment.list", scope = "sale", response = SalePaymentItemShipmentListResult, read_only, list = "paymentItemsShipment", item = crate::sale::payment_item_shipment::PaymentItemShipment, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePaymentItemShipmentList {
@@ -36,7 +36,8 @@ record!(SalePaymentItemShipmentList {
 #[non_exhaustive]
 pub struct SalePaymentItemShipmentListResult {
     /// `paymentItemsShipment` (`sale_payment_item_shipment[]`).
-    pub payment_items_shipment: Option<Vec<Value>>,
+    pub payment_items_shipment:
+        Option<Vec<crate::sale::payment_item_shipment::PaymentItemShipment>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.paymentItemShipment` entity, shared by `sale.paymentItemShipment.add`, `sale.paymentItemShipment.update`: the union of their documented fields.
+/// A `sale.paymentItemShipment` entity, shared by `sale.paymentItemShipment.get`, `sale.paymentItemShipment.list`, `sale.paymentItemShipment.add`, `sale.paymentItemShipment.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PaymentItemShipment {
@@ -28,6 +28,10 @@ pub struct PaymentItemShipment {
     pub payment_id: Option<Numeric>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
+    /// `dateInsert` (`datetime`).
+    pub date_insert: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -37,4 +41,6 @@ record!(PaymentItemShipment {
     opt shipment_id: "shipmentId" => with_shipment_id(Numeric),
     opt payment_id: "paymentId" => with_payment_id(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
+    opt date_insert: "dateInsert" => with_date_insert(DateTime),
+    opt id: "id" => with_id(Numeric),
 });

@@ -45,7 +45,7 @@ impl SalePaymentItemShipmentUpdate {
 #[non_exhaustive]
 pub struct SalePaymentItemShipmentUpdateResult {
     /// `paymentItemShipment` (`sale_payment_item_shipment`).
-    pub payment_item_shipment: Option<Value>,
+    pub payment_item_shipment: Option<crate::sale::payment_item_shipment::PaymentItemShipment>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.paymentitembasket.list`.
-#[b24_method("sale.paymentitembasket.list", scope = "sale", response = SalePaymentitembasketListResult, read_only, list = "paymentItemBasket", item = Value)]
+#[b24_method("sale.paymentitembasket.list", scope = "sale", response = SalePaymentitembasketListResult, read_only, list = "paymentItemBasket", item = crate::sale::paymentitembasket::Paymentitembasket)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePaymentitembasketList {
@@ -36,7 +36,7 @@ record!(SalePaymentitembasketList {
 #[non_exhaustive]
 pub struct SalePaymentitembasketListResult {
     /// `paymentItemBasket` (`sale_payment_item_basket[]`).
-    pub payment_item_basket: Option<Vec<Value>>,
+    pub payment_item_basket: Option<Vec<crate::sale::paymentitembasket::Paymentitembasket>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

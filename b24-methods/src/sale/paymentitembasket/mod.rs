@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.paymentitembasket` entity, shared by `sale.paymentitembasket.add`, `sale.paymentitembasket.update`: the union of their documented fields.
+/// A `sale.paymentitembasket` entity, shared by `sale.paymentitembasket.get`, `sale.paymentitembasket.list`, `sale.paymentitembasket.add`, `sale.paymentitembasket.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Paymentitembasket {
@@ -30,6 +30,10 @@ pub struct Paymentitembasket {
     pub quantity: Option<Numeric>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
+    /// `dateInsert` (`datetime`).
+    pub date_insert: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -40,4 +44,6 @@ record!(Paymentitembasket {
     opt basket_id: "basketId" => with_basket_id(Numeric),
     opt quantity: "quantity" => with_quantity(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
+    opt date_insert: "dateInsert" => with_date_insert(DateTime),
+    opt id: "id" => with_id(Numeric),
 });

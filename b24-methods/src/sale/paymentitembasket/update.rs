@@ -45,7 +45,7 @@ impl SalePaymentitembasketUpdate {
 #[non_exhaustive]
 pub struct SalePaymentitembasketUpdateResult {
     /// `paymentItemBasket` (`sale_payment_item_basket`).
-    pub payment_item_basket: Option<Value>,
+    pub payment_item_basket: Option<crate::sale::paymentitembasket::Paymentitembasket>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.persontype.list`.
-#[b24_method("sale.persontype.list", scope = "sale", response = SalePersontypeListResult, read_only, list = "personTypes", item = Value, cursor = "id")]
+#[b24_method("sale.persontype.list", scope = "sale", response = SalePersontypeListResult, read_only, list = "personTypes", item = crate::sale::persontype::Persontype, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePersontypeList {
@@ -36,7 +36,7 @@ record!(SalePersontypeList {
 #[non_exhaustive]
 pub struct SalePersontypeListResult {
     /// `personTypes` (`sale_person_type[]`).
-    pub person_types: Option<Vec<Value>>,
+    pub person_types: Option<Vec<crate::sale::persontype::Persontype>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

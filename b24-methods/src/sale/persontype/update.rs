@@ -45,7 +45,7 @@ impl SalePersontypeUpdate {
 #[non_exhaustive]
 pub struct SalePersontypeUpdateResult {
     /// `personType` (`sale_person_type`).
-    pub person_type: Option<Value>,
+    pub person_type: Option<crate::sale::persontype::Persontype>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

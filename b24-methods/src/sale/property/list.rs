@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.property.list`.
-#[b24_method("sale.property.list", scope = "sale", response = SalePropertyListResult, read_only, list = "properties", item = Value)]
+#[b24_method("sale.property.list", scope = "sale", response = SalePropertyListResult, read_only, list = "properties", item = crate::sale::property::Property)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertyList {
@@ -36,7 +36,7 @@ record!(SalePropertyList {
 #[non_exhaustive]
 pub struct SalePropertyListResult {
     /// `properties` (`sale_order_property[]`).
-    pub properties: Option<Vec<Value>>,
+    pub properties: Option<Vec<crate::sale::property::Property>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.propertyRelation.list`.
-#[b24_method("sale.propertyRelation.list", scope = "sale", response = SalePropertyRelationListResult, read_only, list = "propertyRelations", item = Value)]
+#[b24_method("sale.propertyRelation.list", scope = "sale", response = SalePropertyRelationListResult, read_only, list = "propertyRelations", item = SalePropertyRelationListItem)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertyRelationList {
@@ -36,11 +36,31 @@ record!(SalePropertyRelationList {
 #[non_exhaustive]
 pub struct SalePropertyRelationListResult {
     /// `propertyRelations` (`sale_order_property_relation`).
-    pub property_relations: Option<Value>,
+    pub property_relations: Option<Vec<SalePropertyRelationListItem>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }
 
 record!(SalePropertyRelationListResult {
     opt property_relations: "propertyRelations",
+});
+
+/// An item of `sale.propertyRelation.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct SalePropertyRelationListItem {
+    /// `entityId` (`integer`).
+    pub entity_id: Option<Numeric>,
+    /// `entityType` (`string`).
+    pub entity_type: Option<String>,
+    /// `propertyId` (`integer`).
+    pub property_id: Option<Numeric>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(SalePropertyRelationListItem {
+    opt entity_id: "entityId",
+    opt entity_type: "entityType",
+    opt property_id: "propertyId",
 });

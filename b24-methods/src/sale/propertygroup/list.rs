@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.propertygroup.list`.
-#[b24_method("sale.propertygroup.list", scope = "sale", response = SalePropertygroupListResult, read_only, list = "propertyGroups", item = Value)]
+#[b24_method("sale.propertygroup.list", scope = "sale", response = SalePropertygroupListResult, read_only, list = "propertyGroups", item = crate::sale::propertygroup::Propertygroup)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertygroupList {
@@ -33,7 +33,7 @@ record!(SalePropertygroupList {
 #[non_exhaustive]
 pub struct SalePropertygroupListResult {
     /// `propertyGroups` (`sale_order_property_group[]`).
-    pub property_groups: Option<Vec<Value>>,
+    pub property_groups: Option<Vec<crate::sale::propertygroup::Propertygroup>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -28,6 +28,8 @@ pub struct Propertygroup {
     pub name: Option<String>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -37,4 +39,5 @@ record!(Propertygroup {
     opt person_type_id: "personTypeId" => with_person_type_id(Numeric),
     opt name: "name" => with_name(String),
     opt sort: "sort" => with_sort(Numeric),
+    opt id: "id" => with_id(Numeric),
 });

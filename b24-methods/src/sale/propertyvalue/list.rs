@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.propertyvalue.list`.
-#[b24_method("sale.propertyvalue.list", scope = "sale", response = SalePropertyvalueListResult, read_only, list = "propertyValues", item = Value, cursor = "id")]
+#[b24_method("sale.propertyvalue.list", scope = "sale", response = SalePropertyvalueListResult, read_only, list = "propertyValues", item = crate::sale::propertyvalue::get::SalePropertyvalueGetResult, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertyvalueList {
@@ -36,7 +36,7 @@ record!(SalePropertyvalueList {
 #[non_exhaustive]
 pub struct SalePropertyvalueListResult {
     /// `propertyValues` (`sale_order_property_value[]`).
-    pub property_values: Option<Vec<Value>>,
+    pub property_values: Option<Vec<crate::sale::propertyvalue::get::SalePropertyvalueGetResult>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

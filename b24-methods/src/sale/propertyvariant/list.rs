@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.propertyvariant.list`.
-#[b24_method("sale.propertyvariant.list", scope = "sale", response = SalePropertyvariantListResult, read_only, list = "propertyVariants", item = Value)]
+#[b24_method("sale.propertyvariant.list", scope = "sale", response = SalePropertyvariantListResult, read_only, list = "propertyVariants", item = crate::sale::propertyvariant::Propertyvariant)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SalePropertyvariantList {
@@ -33,7 +33,7 @@ record!(SalePropertyvariantList {
 #[non_exhaustive]
 pub struct SalePropertyvariantListResult {
     /// `propertyVariants` (`sale_order_property_variant[]`).
-    pub property_variants: Option<Vec<Value>>,
+    pub property_variants: Option<Vec<crate::sale::propertyvariant::Propertyvariant>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -32,6 +32,10 @@ pub struct Propertyvariant {
     pub sort: Option<Numeric>,
     /// `description` (`string`).
     pub description: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `xnlId` (`string`).
+    pub xnl_id: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -43,4 +47,6 @@ record!(Propertyvariant {
     opt value: "value" => with_value(String),
     opt sort: "sort" => with_sort(Numeric),
     opt description: "description" => with_description(String),
+    opt id: "id" => with_id(Numeric),
+    opt xnl_id: "xnlId" => with_xnl_id(String),
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.shipment.list`.
-#[b24_method("sale.shipment.list", scope = "sale", response = SaleShipmentListResult, read_only, list = "shipments", item = Value, cursor = "id")]
+#[b24_method("sale.shipment.list", scope = "sale", response = SaleShipmentListResult, read_only, list = "shipments", item = crate::sale::shipment::Shipment, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleShipmentList {
@@ -36,7 +36,7 @@ record!(SaleShipmentList {
 #[non_exhaustive]
 pub struct SaleShipmentListResult {
     /// `shipments` (`sale_order_shipment[]`).
-    pub shipments: Option<Vec<Value>>,
+    pub shipments: Option<Vec<crate::sale::shipment::Shipment>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -30,8 +30,8 @@ pub struct Shipment {
     pub deducted: Option<String>,
     /// `deliveryId` (`sale_delivery_service.id|sale_delivery_service`).
     pub delivery_id: Option<Value>,
-    /// `statusId` (`sale_status`).
-    pub status_id: Option<Numeric>,
+    /// `statusId` (`sale_status|char`).
+    pub status_id: Option<Value>,
     /// `deliveryDocDate` (`datetime`).
     pub delivery_doc_date: Option<DateTime>,
     /// `deliveryDocNum` (`string`).
@@ -39,23 +39,79 @@ pub struct Shipment {
     /// `trackingNumber` (`string`).
     pub tracking_number: Option<String>,
     /// `basePriceDelivery` (`double`).
-    pub base_price_delivery: Option<Numeric>,
+    pub base_price_delivery: Option<Decimal>,
     /// `comments` (`string`).
     pub comments: Option<String>,
     /// `companyId` (`integer`).
     pub company_id: Option<Numeric>,
-    /// `responsibleId` (`user`).
-    pub responsible_id: Option<Numeric>,
+    /// `responsibleId` (`user|integer`).
+    pub responsible_id: Option<Value>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
     /// `priceDelivery` (`double`).
-    pub price_delivery: Option<Numeric>,
+    pub price_delivery: Option<Decimal>,
+    /// `accountNumber` (`string`).
+    pub account_number: Option<String>,
+    /// `canceled` (`char`).
+    pub canceled: Option<Flag>,
+    /// `currency` (`string`).
+    pub currency: Option<String>,
+    /// `customPriceDelivery` (`char`).
+    pub custom_price_delivery: Option<Flag>,
+    /// `dateAllowDelivery` (`datetime`).
+    pub date_allow_delivery: Option<DateTime>,
+    /// `dateCanceled` (`datetime`).
+    pub date_canceled: Option<DateTime>,
+    /// `dateDeducted` (`datetime`).
+    pub date_deducted: Option<DateTime>,
     /// `dateInsert` (`datetime`).
     pub date_insert: Option<DateTime>,
+    /// `dateMarked` (`datetime`).
+    pub date_marked: Option<DateTime>,
     /// `dateResponsibleId` (`datetime`).
     pub date_responsible_id: Option<DateTime>,
+    /// `deliveryName` (`string`).
+    pub delivery_name: Option<String>,
+    /// `deliveryXmlId` (`string`).
+    pub delivery_xml_id: Option<String>,
+    /// `discountPrice` (`double`).
+    pub discount_price: Option<Decimal>,
+    /// `empAllowDeliveryId` (`integer`).
+    pub emp_allow_delivery_id: Option<Numeric>,
+    /// `empCanceledId` (`integer`).
+    pub emp_canceled_id: Option<Numeric>,
+    /// `empDeductedId` (`integer`).
+    pub emp_deducted_id: Option<Numeric>,
+    /// `empMarkedId` (`integer`).
+    pub emp_marked_id: Option<Numeric>,
+    /// `empResponsibleId` (`integer`).
+    pub emp_responsible_id: Option<Numeric>,
+    /// `externalDelivery` (`char`).
+    pub external_delivery: Option<Flag>,
     /// `id` (`integer`).
     pub id: Option<Numeric>,
+    /// `id1c` (`string`).
+    pub id1c: Option<String>,
+    /// `marked` (`char`).
+    pub marked: Option<Flag>,
+    /// `reasonMarked` (`string`).
+    pub reason_marked: Option<String>,
+    /// `reasonUndoDeducted` (`string`).
+    pub reason_undo_deducted: Option<String>,
+    /// `statusXmlId` (`char`).
+    pub status_xml_id: Option<String>,
+    /// `system` (`char`).
+    pub system: Option<Flag>,
+    /// `trackingDescription` (`string`).
+    pub tracking_description: Option<String>,
+    /// `trackingLastCheck` (`string`).
+    pub tracking_last_check: Option<String>,
+    /// `trackingStatus` (`string`).
+    pub tracking_status: Option<String>,
+    /// `updated1c` (`char`).
+    pub updated1c: Option<Flag>,
+    /// `version1c` (`string`).
+    pub version1c: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -66,17 +122,45 @@ record!(Shipment {
     opt allow_delivery: "allowDelivery" => with_allow_delivery(String),
     opt deducted: "deducted" => with_deducted(String),
     opt delivery_id: "deliveryId" => with_delivery_id(Value),
-    opt status_id: "statusId" => with_status_id(Numeric),
+    opt status_id: "statusId" => with_status_id(Value),
     opt delivery_doc_date: "deliveryDocDate" => with_delivery_doc_date(DateTime),
     opt delivery_doc_num: "deliveryDocNum" => with_delivery_doc_num(String),
     opt tracking_number: "trackingNumber" => with_tracking_number(String),
-    opt base_price_delivery: "basePriceDelivery" => with_base_price_delivery(Numeric),
+    opt base_price_delivery: "basePriceDelivery" => with_base_price_delivery(Decimal),
     opt comments: "comments" => with_comments(String),
     opt company_id: "companyId" => with_company_id(Numeric),
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt responsible_id: "responsibleId" => with_responsible_id(Value),
     opt xml_id: "xmlId" => with_xml_id(String),
-    opt price_delivery: "priceDelivery" => with_price_delivery(Numeric),
+    opt price_delivery: "priceDelivery" => with_price_delivery(Decimal),
+    opt account_number: "accountNumber" => with_account_number(String),
+    opt canceled: "canceled" => with_canceled(Flag),
+    opt currency: "currency" => with_currency(String),
+    opt custom_price_delivery: "customPriceDelivery" => with_custom_price_delivery(Flag),
+    opt date_allow_delivery: "dateAllowDelivery" => with_date_allow_delivery(DateTime),
+    opt date_canceled: "dateCanceled" => with_date_canceled(DateTime),
+    opt date_deducted: "dateDeducted" => with_date_deducted(DateTime),
     opt date_insert: "dateInsert" => with_date_insert(DateTime),
+    opt date_marked: "dateMarked" => with_date_marked(DateTime),
     opt date_responsible_id: "dateResponsibleId" => with_date_responsible_id(DateTime),
+    opt delivery_name: "deliveryName" => with_delivery_name(String),
+    opt delivery_xml_id: "deliveryXmlId" => with_delivery_xml_id(String),
+    opt discount_price: "discountPrice" => with_discount_price(Decimal),
+    opt emp_allow_delivery_id: "empAllowDeliveryId" => with_emp_allow_delivery_id(Numeric),
+    opt emp_canceled_id: "empCanceledId" => with_emp_canceled_id(Numeric),
+    opt emp_deducted_id: "empDeductedId" => with_emp_deducted_id(Numeric),
+    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
+    opt emp_responsible_id: "empResponsibleId" => with_emp_responsible_id(Numeric),
+    opt external_delivery: "externalDelivery" => with_external_delivery(Flag),
     opt id: "id" => with_id(Numeric),
+    opt id1c: "id1c" => with_id1c(String),
+    opt marked: "marked" => with_marked(Flag),
+    opt reason_marked: "reasonMarked" => with_reason_marked(String),
+    opt reason_undo_deducted: "reasonUndoDeducted" => with_reason_undo_deducted(String),
+    opt status_xml_id: "statusXmlId" => with_status_xml_id(String),
+    opt system: "system" => with_system(Flag),
+    opt tracking_description: "trackingDescription" => with_tracking_description(String),
+    opt tracking_last_check: "trackingLastCheck" => with_tracking_last_check(String),
+    opt tracking_status: "trackingStatus" => with_tracking_status(String),
+    opt updated1c: "updated1c" => with_updated1c(Flag),
+    opt version1c: "version1c" => with_version1c(String),
 });

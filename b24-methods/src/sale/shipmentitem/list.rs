@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.shipmentitem.list`.
-#[b24_method("sale.shipmentitem.list", scope = "sale", response = SaleShipmentitemListResult, read_only, list = "shipmentItems", item = Value, cursor = "id")]
+#[b24_method("sale.shipmentitem.list", scope = "sale", response = SaleShipmentitemListResult, read_only, list = "shipmentItems", item = crate::sale::shipmentitem::Shipmentitem, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleShipmentitemList {
@@ -36,7 +36,7 @@ record!(SaleShipmentitemList {
 #[non_exhaustive]
 pub struct SaleShipmentitemListResult {
     /// `shipmentItems` (`sale_order_shipment_item[]`).
-    pub shipment_items: Option<Vec<Value>>,
+    pub shipment_items: Option<Vec<crate::sale::shipmentitem::Shipmentitem>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -30,6 +30,12 @@ pub struct Shipmentitem {
     pub quantity: Option<Numeric>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
+    /// `dateInsert` (`datetime`).
+    pub date_insert: Option<DateTime>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `reservedQuantity` (`double`).
+    pub reserved_quantity: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -40,4 +46,7 @@ record!(Shipmentitem {
     opt basket_id: "basketId" => with_basket_id(Numeric),
     opt quantity: "quantity" => with_quantity(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
+    opt date_insert: "dateInsert" => with_date_insert(DateTime),
+    opt id: "id" => with_id(Numeric),
+    opt reserved_quantity: "reservedQuantity" => with_reserved_quantity(Numeric),
 });

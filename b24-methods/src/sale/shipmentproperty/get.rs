@@ -38,7 +38,7 @@ impl SaleShipmentpropertyGet {
 #[non_exhaustive]
 pub struct SaleShipmentpropertyGetResult {
     /// `property` (`sale_shipment_property`).
-    pub property: Option<Value>,
+    pub property: Option<crate::sale::shipmentproperty::Shipmentproperty>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

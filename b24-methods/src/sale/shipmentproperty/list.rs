@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.shipmentproperty.list`.
-#[b24_method("sale.shipmentproperty.list", scope = "sale", response = SaleShipmentpropertyListResult, read_only, list = "properties", item = Value, cursor = "id")]
+#[b24_method("sale.shipmentproperty.list", scope = "sale", response = SaleShipmentpropertyListResult, read_only, list = "properties", item = crate::sale::shipmentproperty::Shipmentproperty, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleShipmentpropertyList {
@@ -36,7 +36,7 @@ record!(SaleShipmentpropertyList {
 #[non_exhaustive]
 pub struct SaleShipmentpropertyListResult {
     /// `properties` (`sale_shipment_property[]`).
-    pub properties: Option<Vec<Value>>,
+    pub properties: Option<Vec<crate::sale::shipmentproperty::Shipmentproperty>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.shipmentproperty` entity, shared by `sale.shipmentproperty.add`, `sale.shipmentproperty.update`: the union of their documented fields.
+/// A `sale.shipmentproperty` entity, shared by `sale.shipmentproperty.get`, `sale.shipmentproperty.list`, `sale.shipmentproperty.add`, `sale.shipmentproperty.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Shipmentproperty {

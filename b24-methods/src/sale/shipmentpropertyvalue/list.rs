@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.shipmentpropertyvalue.list`.
-#[b24_method("sale.shipmentpropertyvalue.list", scope = "sale", response = SaleShipmentpropertyvalueListResult, read_only, list = "propertyValues", item = Value)]
+#[b24_method("sale.shipmentpropertyvalue.list", scope = "sale", response = SaleShipmentpropertyvalueListResult, read_only, list = "propertyValues", item = crate::sale::shipmentpropertyvalue::get::SaleShipmentpropertyvalueGetResult)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleShipmentpropertyvalueList {
@@ -36,7 +36,8 @@ record!(SaleShipmentpropertyvalueList {
 #[non_exhaustive]
 pub struct SaleShipmentpropertyvalueListResult {
     /// `propertyValues` (`sale_shipment_property_value[]`).
-    pub property_values: Option<Vec<Value>>,
+    pub property_values:
+        Option<Vec<crate::sale::shipmentpropertyvalue::get::SaleShipmentpropertyvalueGetResult>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

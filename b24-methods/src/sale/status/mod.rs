@@ -22,7 +22,7 @@ use crate::wire::*;
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleStatus {
-    /// `id` (`sale_status.id`).
+    /// `id` (`sale_status.id|string`).
     pub id: Option<Numeric>,
     /// `type` (`string`).
     pub type_: Option<String>,

@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct SaleStatusLangAdd {
     /// `fields` (`object`), required.
-    pub fields: SaleStatusLangAddFields,
+    pub fields: crate::sale::status_lang::StatusLang,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,50 +25,9 @@ record!(SaleStatusLangAdd {
 #[allow(deprecated)]
 impl SaleStatusLangAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<SaleStatusLangAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::sale::status_lang::StatusLang>) -> Self {
         SaleStatusLangAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct SaleStatusLangAddFields {
-    /// `statusId` (`sale_status.id`), required.
-    pub status_id: Numeric,
-    /// `lid` (`sale_lang.lid`), required.
-    pub lid: Value,
-    /// `name` (`string`), required.
-    pub name: String,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(SaleStatusLangAddFields {
-    req status_id: "statusId",
-    req lid: "lid",
-    req name: "name",
-    opt description: "description" => with_description(String),
-});
-
-#[allow(deprecated)]
-impl SaleStatusLangAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        status_id: impl Into<Numeric>,
-        lid: impl Into<Value>,
-        name: impl Into<String>,
-    ) -> Self {
-        SaleStatusLangAddFields {
-            status_id: status_id.into(),
-            lid: lid.into(),
-            name: name.into(),
-            description: None,
             extra: Map::new(),
         }
     }
@@ -79,7 +38,7 @@ impl SaleStatusLangAddFields {
 #[non_exhaustive]
 pub struct SaleStatusLangAddResult {
     /// `statusLang` (`sale_status_lang`).
-    pub status_lang: Option<Value>,
+    pub status_lang: Option<crate::sale::status_lang::StatusLang>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.statusLang.list`.
-#[b24_method("sale.statusLang.list", scope = "sale", response = SaleStatusLangListResult, read_only, list = "statusLangs", item = Value)]
+#[b24_method("sale.statusLang.list", scope = "sale", response = SaleStatusLangListResult, read_only, list = "statusLangs", item = crate::sale::status_lang::StatusLang)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleStatusLangList {
@@ -36,7 +36,7 @@ record!(SaleStatusLangList {
 #[non_exhaustive]
 pub struct SaleStatusLangListResult {
     /// `statusLangs` (`sale_status_lang[]`).
-    pub status_langs: Option<Vec<Value>>,
+    pub status_langs: Option<Vec<crate::sale::status_lang::StatusLang>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

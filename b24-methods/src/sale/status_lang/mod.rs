@@ -11,3 +11,31 @@ pub mod get_fields;
 pub mod get_list_langs;
 #[cfg(feature = "sale")]
 pub mod list;
+
+#[cfg(feature = "sale")]
+use crate::wire::*;
+
+#[cfg(feature = "sale")]
+/// A `sale.statusLang` entity, shared by `sale.statusLang.list`, `sale.statusLang.add`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct StatusLang {
+    /// `statusId` (`sale_status.id`).
+    pub status_id: Option<Numeric>,
+    /// `lid` (`sale_lang.lid`).
+    pub lid: Option<Value>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "sale")]
+record!(StatusLang {
+    opt status_id: "statusId" => with_status_id(Numeric),
+    opt lid: "lid" => with_lid(Value),
+    opt name: "name" => with_name(String),
+    opt description: "description" => with_description(String),
+});

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.tradePlatform.list`.
-#[b24_method("sale.tradePlatform.list", scope = "sale", response = SaleTradePlatformListResult, read_only, list = "tradePlatforms", item = Value, cursor = "id")]
+#[b24_method("sale.tradePlatform.list", scope = "sale", response = SaleTradePlatformListResult, read_only, list = "tradePlatforms", item = SaleTradePlatformListItem, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleTradePlatformList {
@@ -36,11 +36,28 @@ record!(SaleTradePlatformList {
 #[non_exhaustive]
 pub struct SaleTradePlatformListResult {
     /// `tradePlatforms` (`sale_order_trade_platform[]`).
-    pub trade_platforms: Option<Vec<Value>>,
+    pub trade_platforms: Option<Vec<SaleTradePlatformListItem>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }
 
 record!(SaleTradePlatformListResult {
     opt trade_platforms: "tradePlatforms",
+});
+
+/// An item of `sale.tradePlatform.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct SaleTradePlatformListItem {
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Id>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(SaleTradePlatformListItem {
+    opt code: "code",
+    opt id: "id",
 });

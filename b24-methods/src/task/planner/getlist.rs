@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `task.planner.getlist`.
-#[b24_method("task.planner.getlist", scope = "task", response = Vec<Value>, read_only, list)]
+#[b24_method("task.planner.getlist", scope = "task", response = Vec<Numeric>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct TaskPlannerGetlist {

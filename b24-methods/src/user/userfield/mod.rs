@@ -32,7 +32,7 @@ pub struct UserUserfield {
     /// `MANDATORY` (`boolean`).
     pub mandatory: Option<Flag>,
     /// `SHOW_FILTER` (`boolean`).
-    pub show_filter: Option<Flag>,
+    pub show_filter: Option<String>,
     /// `SHOW_IN_LIST` (`boolean`).
     pub show_in_list: Option<Flag>,
     /// `EDIT_IN_LIST` (`boolean`).
@@ -65,7 +65,7 @@ record!(UserUserfield {
     opt sort: "SORT" => with_sort(Numeric),
     opt multiple: "MULTIPLE" => with_multiple(Flag),
     opt mandatory: "MANDATORY" => with_mandatory(Flag),
-    opt show_filter: "SHOW_FILTER" => with_show_filter(Flag),
+    opt show_filter: "SHOW_FILTER" => with_show_filter(String),
     opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(Flag),
     opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(Flag),
     opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(Flag),

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `vote.AttachedVote.getAnswerVoted`.
-#[b24_method("vote.AttachedVote.getAnswerVoted", scope = "vote", response = VoteAttachedVoteGetAnswerVotedResult, read_only, list = "items", item = Value)]
+#[b24_method("vote.AttachedVote.getAnswerVoted", scope = "vote", response = VoteAttachedVoteGetAnswerVotedPage, read_only, list = "items", item = VoteAttachedVoteGetAnswerVotedResult)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct VoteAttachedVoteGetAnswerVoted {
@@ -82,4 +82,18 @@ record!(VoteAttachedVoteGetAnswerVotedResult {
     opt name: "NAME",
     opt image: "IMAGE",
     opt work_position: "WORK_POSITION",
+});
+
+/// The page of items under `items`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct VoteAttachedVoteGetAnswerVotedPage {
+    /// `items` (`array`).
+    pub items: Option<Vec<VoteAttachedVoteGetAnswerVotedResult>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(VoteAttachedVoteGetAnswerVotedPage {
+    opt items: "items",
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `voximplant.sip.get`.
-#[b24_method("voximplant.sip.get", scope = "telephony", response = Vec<Value>, read_only, list)]
+#[b24_method("voximplant.sip.get", scope = "telephony", response = Vec<VoximplantSipGetItem>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct VoximplantSipGet {
@@ -94,4 +94,54 @@ record!(VoximplantSipGetFilter {
     opt line_detect_header_order: "LINE_DETECT_HEADER_ORDER" => with_line_detect_header_order(String),
     opt registration_status_code: "REGISTRATION_STATUS_CODE" => with_registration_status_code(Numeric),
     opt registration_error_message: "REGISTRATION_ERROR_MESSAGE" => with_registration_error_message(String),
+});
+
+/// An item of `voximplant.sip.get`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct VoximplantSipGetItem {
+    /// `TYPE` (`string`).
+    pub type_: Option<String>,
+    /// `CONFIG_ID` (`integer`).
+    pub config_id: Option<Numeric>,
+    /// `REG_ID` (`integer`).
+    pub reg_id: Option<Numeric>,
+    /// `SERVER` (`string`).
+    pub server: Option<String>,
+    /// `LOGIN` (`integer`).
+    pub login: Option<Numeric>,
+    /// `PASSWORD` (`string`).
+    pub password: Option<String>,
+    /// `AUTH_USER` (`string`).
+    pub auth_user: Option<String>,
+    /// `OUTBOUND_PROXY` (`string`).
+    pub outbound_proxy: Option<String>,
+    /// `DETECT_LINE_NUMBER` (`char`).
+    pub detect_line_number: Option<Flag>,
+    /// `LINE_DETECT_HEADER_ORDER` (`string`).
+    pub line_detect_header_order: Option<String>,
+    /// `REGISTRATION_STATUS_CODE` (`integer`).
+    pub registration_status_code: Option<Numeric>,
+    /// `REGISTRATION_ERROR_MESSAGE` (`string`).
+    pub registration_error_message: Option<String>,
+    /// `TITLE` (`string`).
+    pub title: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(VoximplantSipGetItem {
+    opt type_: "TYPE",
+    opt config_id: "CONFIG_ID",
+    opt reg_id: "REG_ID",
+    opt server: "SERVER",
+    opt login: "LOGIN",
+    opt password: "PASSWORD",
+    opt auth_user: "AUTH_USER",
+    opt outbound_proxy: "OUTBOUND_PROXY",
+    opt detect_line_number: "DETECT_LINE_NUMBER",
+    opt line_detect_header_order: "LINE_DETECT_HEADER_ORDER",
+    opt registration_status_code: "REGISTRATION_STATUS_CODE",
+    opt registration_error_message: "REGISTRATION_ERROR_MESSAGE",
+    opt title: "TITLE",
 });

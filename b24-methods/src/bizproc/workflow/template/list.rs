@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `bizproc.workflow.template.list`.
-#[b24_method("bizproc.workflow.template.list", scope = "bizproc", response = Vec<Value>, read_only, list, cursor = "ID")]
+#[b24_method("bizproc.workflow.template.list", scope = "bizproc", response = Vec<crate::bizproc::workflow::template::WorkflowTemplate>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BizprocWorkflowTemplateList {

@@ -9,3 +9,31 @@ pub mod delete;
 pub mod list;
 #[cfg(feature = "bizproc")]
 pub mod update;
+
+#[cfg(feature = "bizproc")]
+use crate::wire::*;
+
+#[cfg(feature = "bizproc")]
+/// A `bizproc.workflow.template` entity, shared by `bizproc.workflow.template.list`, `bizproc.workflow.template.update`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct WorkflowTemplate {
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `DESCRIPTION` (`string`).
+    pub description: Option<String>,
+    /// `TEMPLATE_DATA` (`file`).
+    pub template_data: Option<FileData>,
+    /// `AUTO_EXECUTE` (`integer`).
+    pub auto_execute: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "bizproc")]
+record!(WorkflowTemplate {
+    opt name: "NAME" => with_name(String),
+    opt description: "DESCRIPTION" => with_description(String),
+    opt template_data: "TEMPLATE_DATA" => with_template_data(FileData),
+    opt auto_execute: "AUTO_EXECUTE" => with_auto_execute(Numeric),
+});

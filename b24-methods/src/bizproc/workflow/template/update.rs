@@ -15,7 +15,7 @@ pub struct BizprocWorkflowTemplateUpdate {
     /// `ID` (`string`), required.
     pub id: Numeric,
     /// `FIELDS` (`object`), required.
-    pub fields: BizprocWorkflowTemplateUpdateFields,
+    pub fields: crate::bizproc::workflow::template::WorkflowTemplate,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -30,7 +30,7 @@ impl BizprocWorkflowTemplateUpdate {
     /// A value with the required fields (anything converting into them); the rest start empty.
     pub fn new(
         id: impl Into<Numeric>,
-        fields: impl Into<BizprocWorkflowTemplateUpdateFields>,
+        fields: impl Into<crate::bizproc::workflow::template::WorkflowTemplate>,
     ) -> Self {
         BizprocWorkflowTemplateUpdate {
             id: id.into(),
@@ -39,26 +39,3 @@ impl BizprocWorkflowTemplateUpdate {
         }
     }
 }
-
-/// `FIELDS` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct BizprocWorkflowTemplateUpdateFields {
-    /// `NAME` (`string`).
-    pub name: Option<String>,
-    /// `DESCRIPTION` (`string`).
-    pub description: Option<String>,
-    /// `TEMPLATE_DATA` (`file`).
-    pub template_data: Option<FileData>,
-    /// `AUTO_EXECUTE` (`integer`).
-    pub auto_execute: Option<Numeric>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(BizprocWorkflowTemplateUpdateFields {
-    opt name: "NAME" => with_name(String),
-    opt description: "DESCRIPTION" => with_description(String),
-    opt template_data: "TEMPLATE_DATA" => with_template_data(FileData),
-    opt auto_execute: "AUTO_EXECUTE" => with_auto_execute(Numeric),
-});

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.booking.list`.
-#[b24_method("booking.v1.booking.list", scope = "booking", response = BookingV1BookingListResult, read_only, list = "booking", item = Value)]
+#[b24_method("booking.v1.booking.list", scope = "booking", response = BookingV1BookingListResult, read_only, list = "booking", item = crate::booking::v1::booking::Booking)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BookingV1BookingList {
@@ -74,8 +74,8 @@ pub struct BookingV1BookingListResult {
     pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
-    /// `resourceIds` (`array`).
-    pub resource_ids: Option<Vec<Value>>,
+    /// `booking` (`array`).
+    pub booking: Option<Vec<crate::booking::v1::booking::Booking>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }
@@ -85,5 +85,5 @@ record!(BookingV1BookingListResult {
     opt description: "description",
     opt id: "id",
     opt name: "name",
-    opt resource_ids: "resourceIds",
+    opt booking: "booking",
 });

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.clienttype.list`.
-#[b24_method("booking.v1.clienttype.list", scope = "booking", response = Value, read_only, list = "clientType", item = Value)]
+#[b24_method("booking.v1.clienttype.list", scope = "booking", response = BookingV1ClienttypeListResult, read_only, list = "clientType", item = BookingV1ClienttypeListItem)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BookingV1ClienttypeList {
@@ -15,3 +15,34 @@ pub struct BookingV1ClienttypeList {
 }
 
 record!(BookingV1ClienttypeList {});
+
+/// An item of `booking.v1.clienttype.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BookingV1ClienttypeListItem {
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `module` (`string`).
+    pub module: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(BookingV1ClienttypeListItem {
+    opt code: "code",
+    opt module: "module",
+});
+
+/// The page of items under `clientType`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BookingV1ClienttypeListResult {
+    /// `clientType` (`array`).
+    pub client_type: Option<Vec<BookingV1ClienttypeListItem>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(BookingV1ClienttypeListResult {
+    opt client_type: "clientType",
+});

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.resource.list`.
-#[b24_method("booking.v1.resource.list", scope = "booking", response = BookingV1ResourceListResult, read_only, list = "resource", item = Value)]
+#[b24_method("booking.v1.resource.list", scope = "booking", response = BookingV1ResourceListPage, read_only, list = "resource", item = BookingV1ResourceListResult)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BookingV1ResourceList {
@@ -146,4 +146,18 @@ record!(BookingV1ResourceListResult {
     opt template_type_info: "templateTypeInfo",
     opt template_type_reminder: "templateTypeReminder",
     opt type_id: "typeId",
+});
+
+/// The page of items under `resource`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BookingV1ResourceListPage {
+    /// `resource` (`array`).
+    pub resource: Option<Vec<BookingV1ResourceListResult>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(BookingV1ResourceListPage {
+    opt resource: "resource",
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.resourceType.list`.
-#[b24_method("booking.v1.resourceType.list", scope = "booking", response = BookingV1ResourceTypeListResult, read_only, list = "resource", item = Value)]
+#[b24_method("booking.v1.resourceType.list", scope = "booking", response = BookingV1ResourceTypeListPage, read_only, list = "resource", item = BookingV1ResourceTypeListResult)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BookingV1ResourceTypeList {
@@ -134,4 +134,18 @@ record!(BookingV1ResourceTypeListResult {
     opt template_type_delayed: "templateTypeDelayed",
     opt template_type_feedback: "templateTypeFeedback",
     opt template_type_reminder: "templateTypeReminder",
+});
+
+/// The page of items under `resource`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BookingV1ResourceTypeListPage {
+    /// `resource` (`array`).
+    pub resource: Option<Vec<BookingV1ResourceTypeListResult>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(BookingV1ResourceTypeListPage {
+    opt resource: "resource",
 });

@@ -60,6 +60,8 @@ pub struct ResourceType {
     pub confirmation_repetitions_interval: Option<Numeric>,
     /// `confirmationCounterDelay` (`integer`).
     pub confirmation_counter_delay: Option<Numeric>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -86,4 +88,5 @@ record!(ResourceType {
     opt confirmation_repetitions: "confirmationRepetitions" => with_confirmation_repetitions(Numeric),
     opt confirmation_repetitions_interval: "confirmationRepetitionsInterval" => with_confirmation_repetitions_interval(Numeric),
     opt confirmation_counter_delay: "confirmationCounterDelay" => with_confirmation_counter_delay(Numeric),
+    opt id: "id" => with_id(Numeric),
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.waitlist.list`.
-#[b24_method("booking.v1.waitlist.list", scope = "booking", response = BookingV1WaitlistListResult, read_only, list = "waitList", item = Value)]
+#[b24_method("booking.v1.waitlist.list", scope = "booking", response = BookingV1WaitlistListPage, read_only, list = "waitList", item = BookingV1WaitlistListResult)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BookingV1WaitlistList {
@@ -54,4 +54,18 @@ pub struct BookingV1WaitlistListResult {
 record!(BookingV1WaitlistListResult {
     opt id: "id",
     opt note: "note",
+});
+
+/// The page of items under `waitList`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BookingV1WaitlistListPage {
+    /// `waitList` (`array`).
+    pub wait_list: Option<Vec<BookingV1WaitlistListResult>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(BookingV1WaitlistListPage {
+    opt wait_list: "waitList",
 });

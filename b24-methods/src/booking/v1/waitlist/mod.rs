@@ -26,6 +26,8 @@ use crate::wire::*;
 pub struct Waitlist {
     /// `note` (`string`).
     pub note: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -33,4 +35,5 @@ pub struct Waitlist {
 #[cfg(feature = "booking")]
 record!(Waitlist {
     opt note: "note" => with_note(String),
+    opt id: "id" => with_id(Numeric),
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.activity.badge.list`.
-#[b24_method("crm.activity.badge.list", scope = "crm", response = Value, read_only, list = "badges", item = Value)]
+#[b24_method("crm.activity.badge.list", scope = "crm", response = CrmActivityBadgeListResult, read_only, list = "badges", item = CrmActivityBadgeListItem)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmActivityBadgeList {
@@ -17,3 +17,40 @@ pub struct CrmActivityBadgeList {
 }
 
 record!(CrmActivityBadgeList {});
+
+/// An item of `crm.activity.badge.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmActivityBadgeListItem {
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `value` (`string`).
+    pub value: Option<String>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(CrmActivityBadgeListItem {
+    opt code: "code",
+    opt title: "title",
+    opt value: "value",
+    opt type_: "type",
+});
+
+/// The page of items under `badges`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmActivityBadgeListResult {
+    /// `badges` (`array`).
+    pub badges: Option<Vec<CrmActivityBadgeListItem>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(CrmActivityBadgeListResult {
+    opt badges: "badges",
+});

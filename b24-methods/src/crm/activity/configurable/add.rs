@@ -17,7 +17,7 @@ pub struct CrmActivityConfigurableAdd {
     /// `ownerId` (`integer`), required.
     pub owner_id: Numeric,
     /// `fields` (`array`), required.
-    pub fields: CrmActivityConfigurableAddFields,
+    pub fields: crate::crm::activity::configurable::Configurable,
     /// `layout` (`LayoutDto`), required.
     pub layout: Value,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -37,7 +37,7 @@ impl CrmActivityConfigurableAdd {
     pub fn new(
         owner_type_id: impl Into<Numeric>,
         owner_id: impl Into<Numeric>,
-        fields: impl Into<CrmActivityConfigurableAddFields>,
+        fields: impl Into<crate::crm::activity::configurable::Configurable>,
         layout: impl Into<Value>,
     ) -> Self {
         CrmActivityConfigurableAdd {
@@ -49,41 +49,3 @@ impl CrmActivityConfigurableAdd {
         }
     }
 }
-
-/// `fields` (parameter).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmActivityConfigurableAddFields {
-    /// `typeId` (`string`).
-    pub type_id: Option<String>,
-    /// `completed` (`boolean`).
-    pub completed: Option<Flag>,
-    /// `deadline` (`datetime`).
-    pub deadline: Option<DateTime>,
-    /// `pingOffsets` (`array`).
-    pub ping_offsets: Option<Vec<Value>>,
-    /// `isIncomingChannel` (`boolean`).
-    pub is_incoming_channel: Option<Flag>,
-    /// `responsibleId` (`integer`).
-    pub responsible_id: Option<Numeric>,
-    /// `badgeCode` (`string`).
-    pub badge_code: Option<String>,
-    /// `originatorId` (`string`).
-    pub originator_id: Option<String>,
-    /// `originId` (`string`).
-    pub origin_id: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmActivityConfigurableAddFields {
-    opt type_id: "typeId" => with_type_id(String),
-    opt completed: "completed" => with_completed(Flag),
-    opt deadline: "deadline" => with_deadline(DateTime),
-    opt ping_offsets: "pingOffsets" => with_ping_offsets(Vec<Value>),
-    opt is_incoming_channel: "isIncomingChannel" => with_is_incoming_channel(Flag),
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
-    opt badge_code: "badgeCode" => with_badge_code(String),
-    opt originator_id: "originatorId" => with_originator_id(String),
-    opt origin_id: "originId" => with_origin_id(String),
-});

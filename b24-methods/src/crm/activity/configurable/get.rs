@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.activity.configurable.get`.
-#[b24_method("crm.activity.configurable.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.activity.configurable.get", scope = "crm", response = crate::crm::activity::configurable::Configurable, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmActivityConfigurableGet {
@@ -32,3 +32,6 @@ impl CrmActivityConfigurableGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::activity::configurable::Configurable`].
+pub type CrmActivityConfigurableGetResult = crate::crm::activity::configurable::Configurable;

@@ -7,3 +7,46 @@ pub mod add;
 pub mod get;
 #[cfg(feature = "crm")]
 pub mod update;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.activity.configurable` entity, shared by `crm.activity.configurable.get`, `crm.activity.configurable.add`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Configurable {
+    /// `typeId` (`string`).
+    pub type_id: Option<String>,
+    /// `completed` (`boolean`).
+    pub completed: Option<Flag>,
+    /// `deadline` (`datetime`).
+    pub deadline: Option<DateTime>,
+    /// `pingOffsets` (`array`).
+    pub ping_offsets: Option<Vec<Value>>,
+    /// `isIncomingChannel` (`boolean`).
+    pub is_incoming_channel: Option<Flag>,
+    /// `responsibleId` (`integer`).
+    pub responsible_id: Option<Numeric>,
+    /// `badgeCode` (`string`).
+    pub badge_code: Option<String>,
+    /// `originatorId` (`string`).
+    pub originator_id: Option<String>,
+    /// `originId` (`string`).
+    pub origin_id: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Configurable {
+    opt type_id: "typeId" => with_type_id(String),
+    opt completed: "completed" => with_completed(Flag),
+    opt deadline: "deadline" => with_deadline(DateTime),
+    opt ping_offsets: "pingOffsets" => with_ping_offsets(Vec<Value>),
+    opt is_incoming_channel: "isIncomingChannel" => with_is_incoming_channel(Flag),
+    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt badge_code: "badgeCode" => with_badge_code(String),
+    opt originator_id: "originatorId" => with_originator_id(String),
+    opt origin_id: "originId" => with_origin_id(String),
+});

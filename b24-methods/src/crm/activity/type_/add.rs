@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmActivityTypeAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmActivityTypeAddFields,
+    pub fields: crate::crm::activity::type_::ActivityType,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,46 +25,9 @@ record!(CrmActivityTypeAdd {
 #[allow(deprecated)]
 impl CrmActivityTypeAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmActivityTypeAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::activity::type_::ActivityType>) -> Self {
         CrmActivityTypeAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmActivityTypeAddFields {
-    /// `TYPE_ID` (`string`), required.
-    pub type_id: String,
-    /// `NAME` (`string`).
-    pub name: Option<String>,
-    /// `ICON_FILE` (`attached_diskfile`).
-    pub icon_file: Option<Value>,
-    /// `IS_CONFIGURABLE_TYPE` (`string`).
-    pub is_configurable_type: Option<String>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmActivityTypeAddFields {
-    req type_id: "TYPE_ID",
-    opt name: "NAME" => with_name(String),
-    opt icon_file: "ICON_FILE" => with_icon_file(Value),
-    opt is_configurable_type: "IS_CONFIGURABLE_TYPE" => with_is_configurable_type(String),
-});
-
-#[allow(deprecated)]
-impl CrmActivityTypeAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(type_id: impl Into<String>) -> Self {
-        CrmActivityTypeAddFields {
-            type_id: type_id.into(),
-            name: None,
-            icon_file: None,
-            is_configurable_type: None,
             extra: Map::new(),
         }
     }

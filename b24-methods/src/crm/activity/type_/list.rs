@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.activity.type.list`.
-#[b24_method("crm.activity.type.list", scope = "crm", response = Vec<Value>, read_only, list)]
+#[b24_method("crm.activity.type.list", scope = "crm", response = Vec<crate::crm::activity::type_::ActivityType>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmActivityTypeList {

@@ -7,3 +7,31 @@ pub mod add;
 pub mod delete;
 #[cfg(feature = "crm")]
 pub mod list;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.activity.type` entity, shared by `crm.activity.type.list`, `crm.activity.type.add`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct ActivityType {
+    /// `TYPE_ID` (`string`).
+    pub type_id: Option<String>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `ICON_FILE` (`attached_diskfile`).
+    pub icon_file: Option<Value>,
+    /// `IS_CONFIGURABLE_TYPE` (`string`).
+    pub is_configurable_type: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(ActivityType {
+    opt type_id: "TYPE_ID" => with_type_id(String),
+    opt name: "NAME" => with_name(String),
+    opt icon_file: "ICON_FILE" => with_icon_file(Value),
+    opt is_configurable_type: "IS_CONFIGURABLE_TYPE" => with_is_configurable_type(String),
+});

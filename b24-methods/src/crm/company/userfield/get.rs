@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.company.userfield.get`.
-#[b24_method("crm.company.userfield.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.company.userfield.get", scope = "crm", response = crate::crm::company::userfield::Userfield, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmCompanyUserfieldGet {
@@ -32,3 +32,6 @@ impl CrmCompanyUserfieldGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::company::userfield::Userfield`].
+pub type CrmCompanyUserfieldGetResult = crate::crm::company::userfield::Userfield;

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.company.userfield.list`.
-#[b24_method("crm.company.userfield.list", scope = "crm", response = Value, read_only, list)]
+#[b24_method("crm.company.userfield.list", scope = "crm", response = Vec<crate::crm::company::userfield::Userfield>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmCompanyUserfieldList {

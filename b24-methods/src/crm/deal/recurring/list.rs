@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.deal.recurring.list`.
-#[b24_method("crm.deal.recurring.list", scope = "crm", response = Vec<crate::crm::deal::recurring::get::CrmDealRecurringGetResult>, read_only, list, cursor = "id")]
+#[b24_method("crm.deal.recurring.list", scope = "crm", response = Vec<crate::crm::deal::recurring::Recurring>, read_only, list, cursor = "id")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmDealRecurringList {

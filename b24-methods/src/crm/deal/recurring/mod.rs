@@ -40,8 +40,16 @@ pub struct Recurring {
     pub start_date: Option<DateTime>,
     /// `PARAMS` (`object`).
     pub params: Option<RecurringParams>,
+    /// `ID` (`integer`).
+    pub id: Option<Numeric>,
+    /// `BASED_ID` (`integer`).
+    pub based_id: Option<Numeric>,
     /// `NEXT_EXECUTION` (`datetime`).
     pub next_execution: Option<DateTime>,
+    /// `LAST_EXECUTION` (`datetime`).
+    pub last_execution: Option<DateTime>,
+    /// `COUNTER_REPEAT` (`integer`).
+    pub counter_repeat: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -56,7 +64,11 @@ record!(Recurring {
     opt limit_date: "LIMIT_DATE" => with_limit_date(DateTime),
     opt start_date: "START_DATE" => with_start_date(DateTime),
     opt params: "PARAMS" => with_params(RecurringParams),
+    opt id: "ID" => with_id(Numeric),
+    opt based_id: "BASED_ID" => with_based_id(Numeric),
     opt next_execution: "NEXT_EXECUTION" => with_next_execution(DateTime),
+    opt last_execution: "LAST_EXECUTION" => with_last_execution(DateTime),
+    opt counter_repeat: "COUNTER_REPEAT" => with_counter_repeat(Numeric),
 });
 
 #[cfg(feature = "crm")]

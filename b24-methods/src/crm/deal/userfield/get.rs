@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.deal.userfield.get`.
-#[b24_method("crm.deal.userfield.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.deal.userfield.get", scope = "crm", response = crate::crm::deal::userfield::DealUserfield, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmDealUserfieldGet {
@@ -32,3 +32,6 @@ impl CrmDealUserfieldGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::deal::userfield::DealUserfield`].
+pub type CrmDealUserfieldGetResult = crate::crm::deal::userfield::DealUserfield;

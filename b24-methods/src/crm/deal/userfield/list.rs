@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.deal.userfield.list`.
-#[b24_method("crm.deal.userfield.list", scope = "crm", response = Value, read_only, list)]
+#[b24_method("crm.deal.userfield.list", scope = "crm", response = Vec<crate::crm::deal::userfield::DealUserfield>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmDealUserfieldList {

@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.deal.userfield` entity, shared by `crm.deal.userfield.add`, `crm.deal.userfield.update`: the union of their documented fields.
+/// A `crm.deal.userfield` entity, shared by `crm.deal.userfield.get`, `crm.deal.userfield.list`, `crm.deal.userfield.add`, `crm.deal.userfield.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DealUserfield {
@@ -43,7 +43,7 @@ pub struct DealUserfield {
     /// `MANDATORY` (`boolean`).
     pub mandatory: Option<Flag>,
     /// `SHOW_FILTER` (`boolean`).
-    pub show_filter: Option<Flag>,
+    pub show_filter: Option<String>,
     /// `SETTINGS` (`object`).
     pub settings: Option<DealUserfieldSettings>,
     /// `LIST` (`uf_enum_element[]`).
@@ -73,7 +73,7 @@ record!(DealUserfield {
     opt help_message: "HELP_MESSAGE" => with_help_message(Value),
     opt multiple: "MULTIPLE" => with_multiple(Flag),
     opt mandatory: "MANDATORY" => with_mandatory(Flag),
-    opt show_filter: "SHOW_FILTER" => with_show_filter(Flag),
+    opt show_filter: "SHOW_FILTER" => with_show_filter(String),
     opt settings: "SETTINGS" => with_settings(DealUserfieldSettings),
     opt list: "LIST" => with_list(Vec<DealUserfieldList>),
     opt sort: "SORT" => with_sort(Numeric),

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.documentgenerator.numerator.list`.
-#[b24_method("crm.documentgenerator.numerator.list", scope = "crm", response = CrmDocumentgeneratorNumeratorListResult, read_only, list = "numerators", item = Value)]
+#[b24_method("crm.documentgenerator.numerator.list", scope = "crm", response = CrmDocumentgeneratorNumeratorListPage, read_only, list = "numerators", item = CrmDocumentgeneratorNumeratorListResult)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmDocumentgeneratorNumeratorList {
@@ -73,4 +73,18 @@ record!(CrmDocumentgeneratorNumeratorListResult {
     opt name: "name",
     opt template: "template",
     opt settings: "settings",
+});
+
+/// The page of items under `numerators`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmDocumentgeneratorNumeratorListPage {
+    /// `numerators` (`array`).
+    pub numerators: Option<Vec<CrmDocumentgeneratorNumeratorListResult>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(CrmDocumentgeneratorNumeratorListPage {
+    opt numerators: "numerators",
 });

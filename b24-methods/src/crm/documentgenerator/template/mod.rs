@@ -40,6 +40,22 @@ pub struct Template {
     pub with_stamps: Option<Flag>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
+    /// `templateFields` (`object`).
+    pub template_fields: Option<TemplateTemplateFields>,
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `value` (`string | array`).
+    pub value: Option<Value>,
+    /// `default` (`string`).
+    pub default: Option<String>,
+    /// `required` (`char`).
+    pub required: Option<String>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// `group` (`array`).
+    pub group: Option<Vec<Value>>,
+    /// `chain` (`string`).
+    pub chain: Option<String>,
     /// `createTime` (`datetime`).
     pub create_time: Option<DateTime>,
     /// `updateTime` (`datetime`).
@@ -59,6 +75,48 @@ record!(Template {
     opt active: "active" => with_active(Flag),
     opt with_stamps: "withStamps" => with_with_stamps(Flag),
     opt sort: "sort" => with_sort(Numeric),
+    opt template_fields: "templateFields" => with_template_fields(TemplateTemplateFields),
+    opt title: "title" => with_title(String),
+    opt value: "value" => with_value(Value),
+    opt default: "default" => with_default(String),
+    opt required: "required" => with_required(String),
+    opt type_: "type" => with_type(String),
+    opt group: "group" => with_group(Vec<Value>),
+    opt chain: "chain" => with_chain(String),
     opt create_time: "createTime" => with_create_time(DateTime),
     opt update_time: "updateTime" => with_update_time(DateTime),
+});
+
+#[cfg(feature = "crm")]
+/// `templateFields` (parameter).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct TemplateTemplateFields {
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `value` (`string | array`).
+    pub value: Option<Value>,
+    /// `default` (`string`).
+    pub default: Option<String>,
+    /// `required` (`char`).
+    pub required: Option<String>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// `group` (`array`).
+    pub group: Option<Vec<Value>>,
+    /// `chain` (`string`).
+    pub chain: Option<String>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(TemplateTemplateFields {
+    opt title: "title" => with_title(String),
+    opt value: "value" => with_value(Value),
+    opt default: "default" => with_default(String),
+    opt required: "required" => with_required(String),
+    opt type_: "type" => with_type(String),
+    opt group: "group" => with_group(Vec<Value>),
+    opt chain: "chain" => with_chain(String),
 });

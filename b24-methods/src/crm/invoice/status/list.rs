@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.invoice.status.list`.
-#[b24_method("crm.invoice.status.list", scope = "crm", response = Value, read_only, list)]
+#[b24_method("crm.invoice.status.list", scope = "crm", response = Vec<CrmInvoiceStatusListItem>, read_only, list)]
 #[deprecated(note = "the documentation marks `crm.invoice.status.list` deprecated")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -18,3 +18,35 @@ pub struct CrmInvoiceStatusList {
 }
 
 record!(CrmInvoiceStatusList {});
+
+/// An item of `crm.invoice.status.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmInvoiceStatusListItem {
+    /// `ENTITY_ID` (`string`).
+    pub entity_id: Option<String>,
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `NAME_INIT` (`string`).
+    pub name_init: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `STATUS_ID` (`string`).
+    pub status_id: Option<String>,
+    /// `SYSTEM` (`char`).
+    pub system: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(CrmInvoiceStatusListItem {
+    opt entity_id: "ENTITY_ID",
+    opt id: "ID",
+    opt name: "NAME",
+    opt name_init: "NAME_INIT",
+    opt sort: "SORT",
+    opt status_id: "STATUS_ID",
+    opt system: "SYSTEM",
+});

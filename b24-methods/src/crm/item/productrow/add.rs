@@ -38,7 +38,7 @@ impl CrmItemProductrowAdd {
 #[non_exhaustive]
 pub struct CrmItemProductrowAddResult {
     /// `productRow` (`crm_item_product_row`).
-    pub product_row: Option<Value>,
+    pub product_row: Option<crate::crm::item::productrow::Productrow>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

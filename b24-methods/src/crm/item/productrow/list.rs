@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.item.productrow.list`.
-#[b24_method("crm.item.productrow.list", scope = "crm", response = CrmItemProductrowListResult, read_only, list = "productRows", item = Value)]
+#[b24_method("crm.item.productrow.list", scope = "crm", response = CrmItemProductrowListResult, read_only, list = "productRows", item = crate::crm::item::productrow::Productrow)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmItemProductrowList {
@@ -46,7 +46,7 @@ impl CrmItemProductrowList {
 #[non_exhaustive]
 pub struct CrmItemProductrowListResult {
     /// `productRows` (`crm_item_product_row[]`).
-    pub product_rows: Option<Vec<Value>>,
+    pub product_rows: Option<Vec<crate::crm::item::productrow::Productrow>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -22,7 +22,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.item.productrow` entity, shared by `crm.item.productrow.add`, `crm.item.productrow.update`: the union of their documented fields.
+/// A `crm.item.productrow` entity, shared by `crm.item.productrow.get`, `crm.item.productrow.list`, `crm.item.productrow.add`, `crm.item.productrow.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Productrow {
@@ -48,10 +48,26 @@ pub struct Productrow {
     pub tax_rate: Option<Numeric>,
     /// `taxIncluded` (`string`).
     pub tax_included: Option<String>,
-    /// `measureCode` (`catalog_measure.code`).
+    /// `measureCode` (`catalog_measure.code|integer`).
     pub measure_code: Option<Value>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `priceExclusive` (`double`).
+    pub price_exclusive: Option<Numeric>,
+    /// `priceNetto` (`double`).
+    pub price_netto: Option<Numeric>,
+    /// `priceBrutto` (`double`).
+    pub price_brutto: Option<Numeric>,
+    /// `customized` (`char`).
+    pub customized: Option<String>,
+    /// `measureName` (`string`).
+    pub measure_name: Option<String>,
+    /// `type` (`integer`).
+    pub type_: Option<Numeric>,
+    /// `storeId` (`integer`).
+    pub store_id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -71,4 +87,12 @@ record!(Productrow {
     opt tax_included: "taxIncluded" => with_tax_included(String),
     opt measure_code: "measureCode" => with_measure_code(Value),
     opt sort: "sort" => with_sort(Numeric),
+    opt id: "id" => with_id(Numeric),
+    opt price_exclusive: "priceExclusive" => with_price_exclusive(Numeric),
+    opt price_netto: "priceNetto" => with_price_netto(Numeric),
+    opt price_brutto: "priceBrutto" => with_price_brutto(Numeric),
+    opt customized: "customized" => with_customized(String),
+    opt measure_name: "measureName" => with_measure_name(String),
+    opt type_: "type" => with_type(Numeric),
+    opt store_id: "storeId" => with_store_id(Numeric),
 });

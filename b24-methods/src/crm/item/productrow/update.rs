@@ -45,7 +45,7 @@ impl CrmItemProductrowUpdate {
 #[non_exhaustive]
 pub struct CrmItemProductrowUpdateResult {
     /// `productRow` (`crm_item_product_row`).
-    pub product_row: Option<Value>,
+    pub product_row: Option<crate::crm::item::productrow::Productrow>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.lead.userfield.get`.
-#[b24_method("crm.lead.userfield.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.lead.userfield.get", scope = "crm", response = crate::crm::lead::userfield::LeadUserfield, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmLeadUserfieldGet {
@@ -32,3 +32,6 @@ impl CrmLeadUserfieldGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::lead::userfield::LeadUserfield`].
+pub type CrmLeadUserfieldGetResult = crate::crm::lead::userfield::LeadUserfield;

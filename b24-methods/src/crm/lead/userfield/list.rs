@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.lead.userfield.list`.
-#[b24_method("crm.lead.userfield.list", scope = "crm", response = Value, read_only, list)]
+#[b24_method("crm.lead.userfield.list", scope = "crm", response = Vec<crate::crm::lead::userfield::LeadUserfield>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmLeadUserfieldList {

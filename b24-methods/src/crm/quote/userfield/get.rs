@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.quote.userfield.get`.
-#[b24_method("crm.quote.userfield.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.quote.userfield.get", scope = "crm", response = crate::crm::quote::userfield::QuoteUserfield, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmQuoteUserfieldGet {
@@ -32,3 +32,6 @@ impl CrmQuoteUserfieldGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::quote::userfield::QuoteUserfield`].
+pub type CrmQuoteUserfieldGetResult = crate::crm::quote::userfield::QuoteUserfield;

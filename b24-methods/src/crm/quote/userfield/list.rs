@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.quote.userfield.list`.
-#[b24_method("crm.quote.userfield.list", scope = "crm", response = Value, read_only, list)]
+#[b24_method("crm.quote.userfield.list", scope = "crm", response = Vec<crate::crm::quote::userfield::QuoteUserfield>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmQuoteUserfieldList {

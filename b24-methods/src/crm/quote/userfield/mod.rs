@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.quote.userfield` entity, shared by `crm.quote.userfield.add`, `crm.quote.userfield.update`: the union of their documented fields.
+/// A `crm.quote.userfield` entity, shared by `crm.quote.userfield.get`, `crm.quote.userfield.list`, `crm.quote.userfield.add`, `crm.quote.userfield.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct QuoteUserfield {
@@ -43,7 +43,7 @@ pub struct QuoteUserfield {
     /// `MANDATORY` (`boolean`).
     pub mandatory: Option<Flag>,
     /// `SHOW_FILTER` (`boolean`).
-    pub show_filter: Option<Flag>,
+    pub show_filter: Option<String>,
     /// `SETTINGS` (`object`).
     pub settings: Option<QuoteUserfieldSettings>,
     /// `LIST` (`uf_enum_element[]`).
@@ -73,7 +73,7 @@ record!(QuoteUserfield {
     opt help_message: "HELP_MESSAGE" => with_help_message(Value),
     opt multiple: "MULTIPLE" => with_multiple(Flag),
     opt mandatory: "MANDATORY" => with_mandatory(Flag),
-    opt show_filter: "SHOW_FILTER" => with_show_filter(Flag),
+    opt show_filter: "SHOW_FILTER" => with_show_filter(String),
     opt settings: "SETTINGS" => with_settings(QuoteUserfieldSettings),
     opt list: "LIST" => with_list(Vec<QuoteUserfieldList>),
     opt sort: "SORT" => with_sort(Numeric),

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.requisite.bankdetail.list`.
-#[b24_method("crm.requisite.bankdetail.list", scope = "crm", response = Vec<crate::crm::requisite::bankdetail::get::CrmRequisiteBankdetailGetResult>, read_only, list, cursor = "ID")]
+#[b24_method("crm.requisite.bankdetail.list", scope = "crm", response = Vec<crate::crm::requisite::bankdetail::Bankdetail>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmRequisiteBankdetailList {

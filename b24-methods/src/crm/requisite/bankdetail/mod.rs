@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.requisite.bankdetail` entity, shared by `crm.requisite.bankdetail.add`, `crm.requisite.bankdetail.update`: the union of their documented fields.
+/// A `crm.requisite.bankdetail` entity, shared by `crm.requisite.bankdetail.list`, `crm.requisite.bankdetail.add`, `crm.requisite.bankdetail.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Bankdetail {
@@ -78,6 +78,20 @@ pub struct Bankdetail {
     pub comments: Option<String>,
     /// `ORIGINATOR_ID` (`string`).
     pub originator_id: Option<String>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// `isRequired` (`boolean`).
+    pub is_required: Option<Flag>,
+    /// `isReadOnly` (`boolean`).
+    pub is_read_only: Option<Flag>,
+    /// `isImmutable` (`boolean`).
+    pub is_immutable: Option<Flag>,
+    /// `isMultiple` (`boolean`).
+    pub is_multiple: Option<Flag>,
+    /// `isDynamic` (`boolean`).
+    pub is_dynamic: Option<Flag>,
+    /// `title` (`string`).
+    pub title: Option<String>,
     /// `DATE_CREATE` (`datetime`).
     pub date_create: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -114,5 +128,12 @@ record!(Bankdetail {
     opt rq_bic: "RQ_BIC" => with_rq_bic(String),
     opt comments: "COMMENTS" => with_comments(String),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
+    opt type_: "type" => with_type(String),
+    opt is_required: "isRequired" => with_is_required(Flag),
+    opt is_read_only: "isReadOnly" => with_is_read_only(Flag),
+    opt is_immutable: "isImmutable" => with_is_immutable(Flag),
+    opt is_multiple: "isMultiple" => with_is_multiple(Flag),
+    opt is_dynamic: "isDynamic" => with_is_dynamic(Flag),
+    opt title: "title" => with_title(String),
     opt date_create: "DATE_CREATE" => with_date_create(DateTime),
 });

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.requisite.preset.list`.
-#[b24_method("crm.requisite.preset.list", scope = "crm", response = Vec<crate::crm::requisite::preset::get::CrmRequisitePresetGetResult>, read_only, list, cursor = "ID")]
+#[b24_method("crm.requisite.preset.list", scope = "crm", response = Vec<crate::crm::requisite::preset::Preset>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmRequisitePresetList {

@@ -21,7 +21,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.requisite.preset` entity, shared by `crm.requisite.preset.add`, `crm.requisite.preset.update`: the union of their documented fields.
+/// A `crm.requisite.preset` entity, shared by `crm.requisite.preset.list`, `crm.requisite.preset.add`, `crm.requisite.preset.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Preset {
@@ -37,6 +37,20 @@ pub struct Preset {
     pub active: Option<String>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
+    /// `type` (`string`).
+    pub type_: Option<String>,
+    /// `isRequired` (`boolean`).
+    pub is_required: Option<Flag>,
+    /// `isReadOnly` (`boolean`).
+    pub is_read_only: Option<Flag>,
+    /// `isImmutable` (`boolean`).
+    pub is_immutable: Option<Flag>,
+    /// `isMultiple` (`boolean`).
+    pub is_multiple: Option<Flag>,
+    /// `isDynamic` (`boolean`).
+    pub is_dynamic: Option<Flag>,
+    /// `title` (`string`).
+    pub title: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -49,4 +63,11 @@ record!(Preset {
     opt xml_id: "XML_ID" => with_xml_id(String),
     opt active: "ACTIVE" => with_active(String),
     opt sort: "SORT" => with_sort(Numeric),
+    opt type_: "type" => with_type(String),
+    opt is_required: "isRequired" => with_is_required(Flag),
+    opt is_read_only: "isReadOnly" => with_is_read_only(Flag),
+    opt is_immutable: "isImmutable" => with_is_immutable(Flag),
+    opt is_multiple: "isMultiple" => with_is_multiple(Flag),
+    opt is_dynamic: "isDynamic" => with_is_dynamic(Flag),
+    opt title: "title" => with_title(String),
 });

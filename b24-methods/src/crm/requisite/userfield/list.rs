@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.requisite.userfield.list`.
-#[b24_method("crm.requisite.userfield.list", scope = "crm", response = Vec<crate::crm::requisite::userfield::get::CrmRequisiteUserfieldGetResult>, read_only, list)]
+#[b24_method("crm.requisite.userfield.list", scope = "crm", response = Vec<crate::crm::requisite::userfield::RequisiteUserfield>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmRequisiteUserfieldList {

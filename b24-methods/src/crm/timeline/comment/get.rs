@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.timeline.comment.get`.
-#[b24_method("crm.timeline.comment.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.timeline.comment.get", scope = "crm", response = crate::crm::timeline::comment::Comment, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmTimelineCommentGet {
@@ -30,3 +30,6 @@ impl CrmTimelineCommentGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::timeline::comment::Comment`].
+pub type CrmTimelineCommentGetResult = crate::crm::timeline::comment::Comment;

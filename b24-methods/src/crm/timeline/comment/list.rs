@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `crm.timeline.comment.list`.
-#[b24_method("crm.timeline.comment.list", scope = "crm", response = Vec<Value>, read_only, list, cursor = "ID")]
+#[b24_method("crm.timeline.comment.list", scope = "crm", response = Vec<crate::crm::timeline::comment::Comment>, read_only, list, cursor = "ID")]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmTimelineCommentList {

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.timeline.comment` entity, shared by `crm.timeline.comment.add`, `crm.timeline.comment.update`: the union of their documented fields.
+/// A `crm.timeline.comment` entity, shared by `crm.timeline.comment.get`, `crm.timeline.comment.list`, `crm.timeline.comment.add`, `crm.timeline.comment.update`: the union of their documented fields.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Comment {
@@ -30,8 +30,12 @@ pub struct Comment {
     pub comment: Option<String>,
     /// `FILES` (`attached_diskfile`).
     pub files: Option<Value>,
+    /// `ID` (`integer`).
+    pub id: Option<Numeric>,
     /// `CREATED` (`datetime`).
     pub created: Option<DateTime>,
+    /// `AUTHOR_ID` (`integer`).
+    pub author_id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -42,5 +46,7 @@ record!(Comment {
     opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
     opt comment: "COMMENT" => with_comment(String),
     opt files: "FILES" => with_files(Value),
+    opt id: "ID" => with_id(Numeric),
     opt created: "CREATED" => with_created(DateTime),
+    opt author_id: "AUTHOR_ID" => with_author_id(Numeric),
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.timeline.icon.list`.
-#[b24_method("crm.timeline.icon.list", scope = "crm", response = Value, read_only, list = "icons", item = Value)]
+#[b24_method("crm.timeline.icon.list", scope = "crm", response = CrmTimelineIconListResult, read_only, list = "icons", item = CrmTimelineIconListItem)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmTimelineIconList {
@@ -17,3 +17,37 @@ pub struct CrmTimelineIconList {
 }
 
 record!(CrmTimelineIconList {});
+
+/// An item of `crm.timeline.icon.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmTimelineIconListItem {
+    /// `code` (`string`).
+    pub code: Option<String>,
+    /// `isSystem` (`boolean`).
+    pub is_system: Option<Flag>,
+    /// `fileUri` (`string`).
+    pub file_uri: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(CrmTimelineIconListItem {
+    opt code: "code",
+    opt is_system: "isSystem",
+    opt file_uri: "fileUri",
+});
+
+/// The page of items under `icons`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CrmTimelineIconListResult {
+    /// `icons` (`array`).
+    pub icons: Option<Vec<CrmTimelineIconListItem>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(CrmTimelineIconListResult {
+    opt icons: "icons",
+});

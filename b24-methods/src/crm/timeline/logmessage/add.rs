@@ -13,7 +13,7 @@ use crate::wire::*;
 #[non_exhaustive]
 pub struct CrmTimelineLogmessageAdd {
     /// `fields` (`object`), required.
-    pub fields: CrmTimelineLogmessageAddFields,
+    pub fields: crate::crm::timeline::logmessage::Logmessage,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -25,56 +25,9 @@ record!(CrmTimelineLogmessageAdd {
 #[allow(deprecated)]
 impl CrmTimelineLogmessageAdd {
     /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(fields: impl Into<CrmTimelineLogmessageAddFields>) -> Self {
+    pub fn new(fields: impl Into<crate::crm::timeline::logmessage::Logmessage>) -> Self {
         CrmTimelineLogmessageAdd {
             fields: fields.into(),
-            extra: Map::new(),
-        }
-    }
-}
-
-/// `fields` (parameter).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CrmTimelineLogmessageAddFields {
-    /// `entityTypeId` (`integer`), required.
-    pub entity_type_id: Numeric,
-    /// `entityId` (`integer`), required.
-    pub entity_id: Numeric,
-    /// `title` (`string`), required.
-    pub title: String,
-    /// `text` (`string`), required.
-    pub text: String,
-    /// `iconCode` (`string`), required.
-    pub icon_code: String,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmTimelineLogmessageAddFields {
-    req entity_type_id: "entityTypeId",
-    req entity_id: "entityId",
-    req title: "title",
-    req text: "text",
-    req icon_code: "iconCode",
-});
-
-#[allow(deprecated)]
-impl CrmTimelineLogmessageAddFields {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(
-        entity_type_id: impl Into<Numeric>,
-        entity_id: impl Into<Numeric>,
-        title: impl Into<String>,
-        text: impl Into<String>,
-        icon_code: impl Into<String>,
-    ) -> Self {
-        CrmTimelineLogmessageAddFields {
-            entity_type_id: entity_type_id.into(),
-            entity_id: entity_id.into(),
-            title: title.into(),
-            text: text.into(),
-            icon_code: icon_code.into(),
             extra: Map::new(),
         }
     }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.timeline.logmessage.get`.
-#[b24_method("crm.timeline.logmessage.get", scope = "crm", response = Value, read_only)]
+#[b24_method("crm.timeline.logmessage.get", scope = "crm", response = crate::crm::timeline::logmessage::Logmessage, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmTimelineLogmessageGet {
@@ -32,3 +32,6 @@ impl CrmTimelineLogmessageGet {
         }
     }
 }
+
+/// The former name of [`crate::crm::timeline::logmessage::Logmessage`].
+pub type CrmTimelineLogmessageGetResult = crate::crm::timeline::logmessage::Logmessage;

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `crm.timeline.logmessage.list`.
-#[b24_method("crm.timeline.logmessage.list", scope = "crm", response = Vec<Value>, read_only, list)]
+#[b24_method("crm.timeline.logmessage.list", scope = "crm", response = Vec<crate::crm::timeline::logmessage::Logmessage>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmTimelineLogmessageList {

@@ -9,3 +9,43 @@ pub mod delete;
 pub mod get;
 #[cfg(feature = "crm")]
 pub mod list;
+
+#[cfg(feature = "crm")]
+use crate::wire::*;
+
+#[cfg(feature = "crm")]
+/// A `crm.timeline.logmessage` entity, shared by `crm.timeline.logmessage.get`, `crm.timeline.logmessage.list`, `crm.timeline.logmessage.add`: the union of their documented fields.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Logmessage {
+    /// `entityTypeId` (`integer`).
+    pub entity_type_id: Option<Numeric>,
+    /// `entityId` (`integer`).
+    pub entity_id: Option<Numeric>,
+    /// `title` (`string`).
+    pub title: Option<String>,
+    /// `text` (`string`).
+    pub text: Option<String>,
+    /// `iconCode` (`string`).
+    pub icon_code: Option<String>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
+    /// `created` (`datetime`).
+    pub created: Option<DateTime>,
+    /// `authorId` (`integer`).
+    pub author_id: Option<Numeric>,
+    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "crm")]
+record!(Logmessage {
+    opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
+    opt entity_id: "entityId" => with_entity_id(Numeric),
+    opt title: "title" => with_title(String),
+    opt text: "text" => with_text(String),
+    opt icon_code: "iconCode" => with_icon_code(String),
+    opt id: "id" => with_id(Numeric),
+    opt created: "created" => with_created(DateTime),
+    opt author_id: "authorId" => with_author_id(Numeric),
+});

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `im.chat.user.list`.
-#[b24_method("im.chat.user.list", scope = "im", response = Vec<Value>, read_only, list)]
+#[b24_method("im.chat.user.list", scope = "im", response = Vec<Numeric>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ImChatUserList {

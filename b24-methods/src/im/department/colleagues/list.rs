@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `im.department.colleagues.list`.
-#[b24_method("im.department.colleagues.list", scope = "im", response = Value, read_only, list)]
+#[b24_method("im.department.colleagues.list", scope = "im", response = Vec<Numeric>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ImDepartmentColleaguesList {

@@ -10,7 +10,7 @@
 use crate::wire::*;
 
 /// Calls `imbot.chat.user.list`.
-#[b24_method("imbot.chat.user.list", scope = "imbot", response = Vec<Value>, read_only, list)]
+#[b24_method("imbot.chat.user.list", scope = "imbot", response = Vec<Numeric>, read_only, list)]
 #[deprecated(note = "the documentation marks `imbot.chat.user.list` deprecated")]
 #[derive(Clone, Debug)]
 #[non_exhaustive]

@@ -12,7 +12,7 @@ use crate::wire::*;
 
 #[cfg(feature = "lists")]
 /// Calls `lists.element.get`.
-#[b24_method("lists.element.get", scope = "lists", response = Vec<Value>, read_only, list)]
+#[b24_method("lists.element.get", scope = "lists", response = Vec<crate::lists::element::ListsElement>, read_only, list)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ListsElementGet {

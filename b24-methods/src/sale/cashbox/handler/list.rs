@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.cashbox.handler.list`.
-#[b24_method("sale.cashbox.handler.list", scope = "cashbox", response = Vec<Value>, read_only, list)]
+#[b24_method("sale.cashbox.handler.list", scope = "cashbox", response = Vec<SaleCashboxHandlerListItem>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleCashboxHandlerList {
@@ -17,3 +17,29 @@ pub struct SaleCashboxHandlerList {
 }
 
 record!(SaleCashboxHandlerList {});
+
+/// An item of `sale.cashbox.handler.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct SaleCashboxHandlerListItem {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `CODE` (`string`).
+    pub code: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `SETTINGS` (`object`).
+    pub settings: Option<Value>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(SaleCashboxHandlerListItem {
+    opt id: "ID",
+    opt name: "NAME",
+    opt code: "CODE",
+    opt sort: "SORT",
+    opt settings: "SETTINGS",
+});

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `sale.delivery.handler.list`.
-#[b24_method("sale.delivery.handler.list", scope = "sale", response = Vec<Value>, read_only, list)]
+#[b24_method("sale.delivery.handler.list", scope = "sale", response = Vec<SaleDeliveryHandlerListItem>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleDeliveryHandlerList {
@@ -17,3 +17,35 @@ pub struct SaleDeliveryHandlerList {
 }
 
 record!(SaleDeliveryHandlerList {});
+
+/// An item of `sale.delivery.handler.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct SaleDeliveryHandlerListItem {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `CODE` (`string`).
+    pub code: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `DESCRIPTION` (`string`).
+    pub description: Option<String>,
+    /// `SETTINGS` (`object`).
+    pub settings: Option<Value>,
+    /// `PROFILES` (`array`).
+    pub profiles: Option<Vec<Value>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(SaleDeliveryHandlerListItem {
+    opt id: "ID",
+    opt name: "NAME",
+    opt code: "CODE",
+    opt sort: "SORT",
+    opt description: "DESCRIPTION",
+    opt settings: "SETTINGS",
+    opt profiles: "PROFILES",
+});

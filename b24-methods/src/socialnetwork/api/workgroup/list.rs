@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `socialnetwork.api.workgroup.list`.
-#[b24_method("socialnetwork.api.workgroup.list", scope = "socialnetwork", response = SocialnetworkApiWorkgroupListResult, read_only, list = "workgroups", item = Value)]
+#[b24_method("socialnetwork.api.workgroup.list", scope = "socialnetwork", response = SocialnetworkApiWorkgroupListResult, read_only, list = "workgroups", item = crate::socialnetwork::api::workgroup::get::SocialnetworkApiWorkgroupGetResult)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SocialnetworkApiWorkgroupList {
@@ -261,7 +261,8 @@ record!(SocialnetworkApiWorkgroupListParams {
 #[non_exhaustive]
 pub struct SocialnetworkApiWorkgroupListResult {
     /// `workgroups` (`object[]`).
-    pub workgroups: Option<Vec<Value>>,
+    pub workgroups:
+        Option<Vec<crate::socialnetwork::api::workgroup::get::SocialnetworkApiWorkgroupGetResult>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.booking.client.list`.
-#[b24_method("booking.v1.booking.client.list", scope = "booking", response = BookingV1BookingClientListResult, read_only, list = "bookingClient", item = Value)]
+#[b24_method("booking.v1.booking.client.list", scope = "booking", response = BookingV1BookingClientListPage, read_only, list = "bookingClient", item = BookingV1BookingClientListResult)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct BookingV1BookingClientList {
@@ -48,4 +48,18 @@ pub struct BookingV1BookingClientListResult {
 record!(BookingV1BookingClientListResult {
     opt id: "id",
     opt type_: "type",
+});
+
+/// The page of items under `bookingClient`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BookingV1BookingClientListPage {
+    /// `bookingClient` (`array`).
+    pub booking_client: Option<Vec<BookingV1BookingClientListResult>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(BookingV1BookingClientListPage {
+    opt booking_client: "bookingClient",
 });

@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.resource.slots.list`.
-#[b24_method("booking.v1.resource.slots.list", scope = "booking", response = BookingV1ResourceSlotsListResult, read_only, list = "slots", item = Value)]
+#[b24_method("booking.v1.resource.slots.list", scope = "booking", response = BookingV1ResourceSlotsListResult, read_only, list = "slots", item = BookingV1ResourceSlotsListItem)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct BookingV1ResourceSlotsList {
@@ -45,8 +45,8 @@ pub struct BookingV1ResourceSlotsListResult {
     pub to: Option<Numeric>,
     /// `timezone` (`string`).
     pub timezone: Option<String>,
-    /// `weekDays` (`array`).
-    pub week_days: Option<Vec<Value>>,
+    /// `slots` (`array`).
+    pub slots: Option<Vec<BookingV1ResourceSlotsListItem>>,
     /// `slotSize` (`integer`).
     pub slot_size: Option<Numeric>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
@@ -58,6 +58,35 @@ record!(BookingV1ResourceSlotsListResult {
     opt from: "from",
     opt to: "to",
     opt timezone: "timezone",
-    opt week_days: "weekDays",
+    opt slots: "slots",
     opt slot_size: "slotSize",
+});
+
+/// An item of `booking.v1.resource.slots.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BookingV1ResourceSlotsListItem {
+    /// `from` (`integer`).
+    pub from: Option<Numeric>,
+    /// `id` (`integer`).
+    pub id: Option<Id>,
+    /// `slotSize` (`integer`).
+    pub slot_size: Option<Numeric>,
+    /// `timezone` (`string`).
+    pub timezone: Option<String>,
+    /// `to` (`integer`).
+    pub to: Option<Numeric>,
+    /// `weekDays` (`array`).
+    pub week_days: Option<Vec<Value>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(BookingV1ResourceSlotsListItem {
+    opt from: "from",
+    opt id: "id",
+    opt slot_size: "slotSize",
+    opt timezone: "timezone",
+    opt to: "to",
+    opt week_days: "weekDays",
 });

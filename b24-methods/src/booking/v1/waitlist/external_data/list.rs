@@ -8,7 +8,7 @@
 use crate::wire::*;
 
 /// Calls `booking.v1.waitlist.externalData.list`.
-#[b24_method("booking.v1.waitlist.externalData.list", scope = "booking", response = BookingV1WaitlistExternalDataListResult, read_only, list = "externalData", item = Value)]
+#[b24_method("booking.v1.waitlist.externalData.list", scope = "booking", response = BookingV1WaitlistExternalDataListPage, read_only, list = "externalData", item = BookingV1WaitlistExternalDataListResult)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct BookingV1WaitlistExternalDataList {
@@ -51,4 +51,18 @@ record!(BookingV1WaitlistExternalDataListResult {
     opt entity_type_id: "entityTypeId",
     opt module_id: "moduleId",
     opt value: "value",
+});
+
+/// The page of items under `externalData`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BookingV1WaitlistExternalDataListPage {
+    /// `externalData` (`array`).
+    pub external_data: Option<Vec<BookingV1WaitlistExternalDataListResult>>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+record!(BookingV1WaitlistExternalDataListPage {
+    opt external_data: "externalData",
 });

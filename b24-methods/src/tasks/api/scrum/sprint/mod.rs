@@ -38,12 +38,12 @@ pub struct Sprint {
     pub date_end: Option<String>,
     /// `status` (`string`).
     pub status: Option<String>,
-    /// `id` (`integer`).
-    pub id: Option<Numeric>,
     /// `createdBy` (`integer`).
     pub created_by: Option<Numeric>,
     /// `modifiedBy` (`integer`).
     pub modified_by: Option<Numeric>,
+    /// `id` (`integer`).
+    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -56,7 +56,7 @@ record!(Sprint {
     opt date_start: "dateStart" => with_date_start(String),
     opt date_end: "dateEnd" => with_date_end(String),
     opt status: "status" => with_status(String),
-    opt id: "id" => with_id(Numeric),
     opt created_by: "createdBy" => with_created_by(Numeric),
     opt modified_by: "modifiedBy" => with_modified_by(Numeric),
+    opt id: "id" => with_id(Numeric),
 });
