@@ -76,7 +76,12 @@ fn compile(catalog: &Path, text: &str) -> String {
                 "responses",
                 entry["method"].as_str().unwrap_or_default(),
             )
-            .and_then(|body| body.get("result").cloned())
+            .and_then(|body| match body.get("result") {
+                Some(result) => Some(result.clone()),
+                // Some pages show the result alone, without its envelope.
+                None if body.get("error").is_none() => Some(body),
+                None => None,
+            })
         })
         .collect();
     let votes = shape_votes(&classic, &results);

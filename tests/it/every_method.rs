@@ -34,10 +34,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
         "the documented example sends a placeholder word where the documentation types a number; the portal refuses it as well",
     ),
     (
-        "crm.catalog.list",
-        "the docs give no response table nor example, so the emulator answers `true`; the items are typed from the `fields` table, and a list is what the portal sends",
-    ),
-    (
         "crm.invoice.getexternallink",
         "the documented example sends a placeholder word where the documentation types a number; the portal refuses it as well",
     ),
@@ -56,10 +52,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     (
         "crm.invoice.recurring.update",
         "the documented example sends a placeholder word where the documentation types a number; the portal refuses it as well",
-    ),
-    (
-        "crm.invoice.status.list",
-        "the docs give no response table nor example, so the emulator answers `true`; the items are typed from the `fields` table, and a list is what the portal sends",
     ),
     (
         "crm.invoice.userfield.delete",
@@ -82,10 +74,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
         "the documented example names a record the fresh portal does not hold (lead #1608)",
     ),
     (
-        "crm.measure.list",
-        "the docs give no response table nor example, so the emulator answers `true`; the items are typed from the `fields` table, and a list is what the portal sends",
-    ),
-    (
         "crm.product.delete",
         "the documented example sends a placeholder word where the documentation types a number; the portal refuses it as well",
     ),
@@ -104,10 +92,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     (
         "crm.product.update",
         "the documented example sends a placeholder word where the documentation types a number; the portal refuses it as well",
-    ),
-    (
-        "crm.productsection.list",
-        "the docs give no response table nor example, so the emulator answers `true`; the items are typed from the `fields` table, and a list is what the portal sends",
     ),
     (
         "crm.type.delete",
@@ -136,18 +120,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     (
         "placement.unbind",
         "placements need an installed application's token, not a plain OAuth token",
-    ),
-    (
-        "rpa.item.list",
-        "no response table, so the emulator answers `true`; the documented example (typed from it) answers a page of items",
-    ),
-    (
-        "rpa.timeline.listForItem",
-        "no example; rows without types, read differently by b24-methods' generator than by the emulator's",
-    ),
-    (
-        "rpa.type.list",
-        "no response table, so the emulator answers `true`; the documented example (typed from it) answers a page of items",
     ),
     (
         "sale.basketitem.addCatalogProduct",

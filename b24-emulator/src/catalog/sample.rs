@@ -16,7 +16,7 @@ const DATETIME: &str = "2024-01-01T10:00:00+00:00";
 
 /// The `result` described by a response table, read as b24-methods' generator reads it: its
 /// `result` row, with the rows beside it as its fields when it has none of its own; else the
-/// rows beside the envelope; else `true`. Rows beside the envelope describe one record: a bare
+/// rows beside the envelope; else an empty list for a list method, `true` for another. Rows beside the envelope describe one record: a bare
 /// `array` of them is a list unless `one_object` (the family's examples say so) for a method
 /// that does not page; an object of
 /// them is a list for a list method that has no one list-valued row to page.
@@ -43,6 +43,8 @@ pub fn result(rows: &[Field], list: bool, one_object: bool) -> Value {
         }
         Some(row) => value(row),
         None if !siblings.is_empty() => record(list && !keyed),
+        // A list the documentation describes no further: an empty page, not a bare `true`.
+        None if list => Value::List(Vec::new()),
         None => Value::Bool(true),
     }
 }
@@ -165,6 +167,11 @@ mod tests {
         assert_eq!(
             result(&[row("time", "time", vec![])], false, false),
             Value::Bool(true)
+        );
+        assert_eq!(
+            result(&[row("time", "time", vec![])], true, false),
+            Value::List(Vec::new()),
+            "a list described no further is an empty page"
         );
         assert_eq!(
             result(&[row("result", "integer | null", vec![])], false, false),
