@@ -4,6 +4,7 @@
 #![allow(deprecated)] // `crm.deal.*` is documented as deprecated (replaced by `crm.item.*`).
 
 use b24_core::Client;
+use b24_core::Id;
 use b24_core::ListMethod;
 use b24_core::types::{Decimal, Flag, Numeric};
 use b24_emulator::Emulator;
@@ -33,10 +34,6 @@ async fn every<M: ListMethod>(client: &Client, request: &M) -> Vec<M::Item> {
     client.stream(request).unwrap().try_collect().await.unwrap()
 }
 
-fn number(value: &Option<Numeric>) -> Option<f64> {
-    value.as_ref().and_then(Numeric::as_f64)
-}
-
 fn amount(value: &Option<Decimal>) -> Option<f64> {
     value.as_ref().and_then(Decimal::to_f64)
 }
@@ -49,7 +46,7 @@ async fn crm_deal_add_get_and_list_share_one_deal() {
         .with_title("Shared record")
         .with_opportunity(1250.5)
         .with_currency_id("EUR")
-        .with_opened("Y");
+        .with_opened(true);
     let id = client
         .call(&CrmDealAdd::default().with_fields(fields))
         .await
@@ -57,21 +54,22 @@ async fn crm_deal_add_get_and_list_share_one_deal() {
     let id = id.as_u64().expect("a numeric ID");
 
     let got: Deal = client.call(&CrmDealGet::new(id)).await.unwrap();
-    assert_eq!(number(&got.id), Some(id as f64));
+    assert_eq!(got.id, Some(Id(id)));
     assert_eq!(got.title.as_deref(), Some("Shared record"));
     assert_eq!(amount(&got.opportunity), Some(1250.5));
-    assert_eq!(got.opened.as_deref(), Some("Y"));
+    // Typed as a flag, read as it came on the wire.
+    assert_eq!(got.opened, Some(Flag::yes_no(true)));
     assert!(got.stage_id.is_some(), "the server sets a stage: {got:?}");
 
     let listed: Vec<Deal> = every(&client, &CrmDealList::default()).await;
     let deal = listed
         .iter()
-        .find(|deal| number(&deal.id) == Some(id as f64))
+        .find(|deal| deal.id == Some(Id(id)))
         .expect("the added deal is listed");
     assert_eq!(deal.title, got.title);
     assert_eq!(amount(&deal.opportunity), Some(1250.5));
     assert_eq!(deal.stage_id, got.stage_id);
-    assert_eq!(deal.opened.as_deref(), Some("Y"));
+    assert_eq!(deal.opened, Some(Flag::yes_no(true)));
 }
 
 /// Adds an item of `entity_type_id` through `crm.item.add` and finds it again in
@@ -82,7 +80,7 @@ async fn item_round_trip(client: &Client, entity_type_id: u64) {
         .with_opportunity(99.5)
         .with_currency_id("USD")
         .with_opened(Flag::from(true))
-        .with_assigned_by_id(1);
+        .with_assigned_by_id(Id(1));
     let added = client
         .call(&CrmItemAdd::new(entity_type_id, fields))
         .await
@@ -92,19 +90,19 @@ async fn item_round_trip(client: &Client, entity_type_id: u64) {
         added.title.as_deref(),
         Some(format!("Item of type {entity_type_id}").as_str())
     );
-    let id = number(&added.id).expect("the item's id");
+    let id = added.id.expect("the item's id");
     assert!(added.created_time.is_some(), "typed times: {added:?}");
 
     let listed: Vec<Item> = every(client, &CrmItemList::new(entity_type_id)).await;
     let item = listed
         .iter()
-        .find(|item| number(&item.id) == Some(id))
+        .find(|item| item.id == Some(id))
         .expect("the added item is listed");
     assert_eq!(item.title, added.title);
     assert_eq!(amount(&item.opportunity), Some(99.5));
     assert_eq!(item.currency_id.as_deref(), Some("USD"));
     assert_eq!(item.opened.map(Flag::get), Some(true));
-    assert_eq!(number(&item.assigned_by_id), Some(1.0));
+    assert_eq!(item.assigned_by_id, Some(Id(1)));
     assert!(item.stage_id.is_some(), "the server sets a stage: {item:?}");
 }
 

@@ -12,7 +12,8 @@
 //! that has a refinement gets a thin re-export instead of generated types.
 //!
 //! The modules, one concern each: `model` (the catalog, typed), `naming`, `types` (type
-//! mapping and reconciliation with the examples), `records` (structs from rows), `responses`,
+//! mapping and reconciliation with the examples), `evidence` (what field names hold across
+//! the catalog's examples), `records` (structs from rows), `responses`,
 //! `paging`, `shapes`, `emit` (the Rust text), `layout` (module tree, gates, features),
 //! `files` (disk, rustfmt) and `generator` (the passes); `golden` holds the golden tests.
 
@@ -26,6 +27,7 @@ use model::Catalog;
 
 mod emit;
 mod entities;
+mod evidence;
 mod files;
 mod generator;
 #[cfg(test)]

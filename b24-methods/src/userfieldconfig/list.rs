@@ -124,7 +124,7 @@ pub struct UserfieldconfigListFilter {
     /// `mandatory` (`boolean`).
     pub mandatory: Option<Flag>,
     /// `showFilter` (`char`).
-    pub show_filter: Option<String>,
+    pub show_filter: Option<Flag>,
     /// `showInList` (`boolean`).
     pub show_in_list: Option<Flag>,
     /// `editInList` (`boolean`).
@@ -143,7 +143,7 @@ record!(UserfieldconfigListFilter {
     opt sort: "sort" => with_sort(Numeric),
     opt multiple: "multiple" => with_multiple(Flag),
     opt mandatory: "mandatory" => with_mandatory(Flag),
-    opt show_filter: "showFilter" => with_show_filter(String),
+    opt show_filter: "showFilter" => with_show_filter(Flag),
     opt show_in_list: "showInList" => with_show_in_list(Flag),
     opt edit_in_list: "editInList" => with_edit_in_list(Flag),
     opt is_searchable: "isSearchable" => with_is_searchable(Flag),

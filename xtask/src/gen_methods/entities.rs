@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::evidence::Evidence;
 use super::model::{Entry, Field, example_result};
 use super::naming::{TypeNames, pascal};
 use super::records::{Mapper, StructDef};
@@ -61,6 +62,7 @@ impl Entities {
         request_example: impl Fn(&str) -> Option<Value>,
         module_of: impl Fn(&str) -> Option<String>,
         names: &mut TypeNames,
+        evidence: &Evidence,
     ) -> Self {
         let mut folders: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
         for entry in entries.iter().filter(|entry| !entry.is_v3()) {
@@ -116,10 +118,14 @@ impl Entities {
                 .map(|entry| format!("`{}`", entry.method))
                 .collect();
             let mut mapper = Mapper::new(names);
+            mapper.evidence = evidence;
+            // Its IDs are typed as answered; `add` sends none, which is why they are optional.
+            mapper.shared = true;
             let mut def = mapper.build_struct(
                 name.clone(),
                 format!(
-                    "A `{folder}` entity, shared by {}: the union of their documented fields.",
+                    "A `{folder}` entity, shared by {}: the union of their documented fields \
+                     (all optional: `add` sends no `ID`).",
                     roles.join(", ")
                 ),
                 &rows,
@@ -303,6 +309,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::gen_methods::types::Ty;
 
     fn entry(value: Value) -> Entry {
         serde_json::from_value(value).expect("entry")
@@ -339,6 +346,7 @@ mod tests {
             |_| None,
             |folder| Some(folder.replace('.', "::")),
             &mut names,
+            &Evidence::default(),
         );
         let deal = entities.of_folder("crm.deal").expect("an entity");
         assert_eq!(deal.path, "crate::crm::deal::Deal");
@@ -349,6 +357,13 @@ mod tests {
             .collect();
         // The update in other scopes adds its rows but does not use the entity.
         assert_eq!(wires, ["ID", "TITLE", "OPENED", "EXTRA"]);
+        // Sent and answered alike: the ID is typed as answered, the char as a flag.
+        let types: Vec<&Ty> = deal.structs[0]
+            .fields
+            .iter()
+            .map(|field| &field.ty)
+            .collect();
+        assert_eq!(types, [&Ty::Id, &Ty::Str, &Ty::Flag, &Ty::Str]);
         assert!(deal.structs[0].fields.iter().all(|field| !field.required));
         assert_eq!(deal.structs[0].patterns, ["UF_*"]);
         let crm = [String::from("crm")];
@@ -410,6 +425,7 @@ mod tests {
             |_| None,
             |_| Some(String::from("a::b")),
             &mut names,
+            &Evidence::default(),
         );
         assert!(entities.of_folder("a.b").is_none());
         assert!(names_entity("item[] | null", "crm.item"));

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::emit::{self, MethodAttr, RoundtripArm};
 use super::entities::Entities;
+use super::evidence::Evidence;
 use super::files::{self, Refinement};
 use super::layout::{self, Leaf, Tree, cfg_of, feature_of, file_of};
 use super::model::{Catalog, Entry, example_result};
@@ -62,6 +63,8 @@ pub(super) struct Generator<'c> {
     lists: BTreeSet<usize>,
     /// The folders' shared entity records.
     entities: Entities,
+    /// What the catalog's examples show field names holding.
+    evidence: Evidence,
     stats: Stats,
 }
 
@@ -85,6 +88,7 @@ impl<'c> Generator<'c> {
             records: HashMap::new(),
             lists: BTreeSet::new(),
             entities: Entities::default(),
+            evidence: Evidence::default(),
             stats: Stats::default(),
         })
     }
@@ -94,6 +98,10 @@ impl<'c> Generator<'c> {
         let entries = &self.catalog.entries;
         for entry in entries {
             let example = self.catalog.examples.response(&entry.method);
+            let request = self.catalog.examples.request(&entry.method);
+            for known in example.iter().chain(request.iter()) {
+                self.evidence.learn(known);
+            }
             self.shapes.learn(
                 &entry.method,
                 &entry.response_rows(),
@@ -217,6 +225,7 @@ impl<'c> Generator<'c> {
             |method| examples.request(method),
             module_of,
             &mut self.names,
+            &self.evidence,
         )
     }
 
@@ -264,6 +273,7 @@ impl<'c> Generator<'c> {
         let params = entry.param_rows();
         let entity = self.entities.use_of(method, &self.leaves[index].scopes);
         let mut mapper = Mapper::new(&mut self.names);
+        mapper.evidence = &self.evidence;
         mapper.entity = entity.filter(|_| !entry.is_v3());
         let request = mapper.build_struct(
             type_name.clone(),

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.priceType` entity, shared by `catalog.priceType.add`, `catalog.priceType.update`: the union of their documented fields.
+/// A `catalog.priceType` entity, shared by `catalog.priceType.add`, `catalog.priceType.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PriceType {

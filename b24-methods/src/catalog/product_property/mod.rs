@@ -18,18 +18,18 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.productProperty` entity, shared by `catalog.productProperty.add`, `catalog.productProperty.update`: the union of their documented fields.
+/// A `catalog.productProperty` entity, shared by `catalog.productProperty.add`, `catalog.productProperty.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProductProperty {
     /// `iblockId` (`catalog_catalog.id`).
-    pub iblock_id: Option<Numeric>,
+    pub iblock_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `propertyType` (`string`).
     pub property_type: Option<String>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `code` (`string`).
@@ -45,7 +45,7 @@ pub struct ProductProperty {
     /// `listType` (`char`).
     pub list_type: Option<String>,
     /// `multiple` (`char`).
-    pub multiple: Option<String>,
+    pub multiple: Option<Flag>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
     /// `fileType` (`string`).
@@ -53,15 +53,15 @@ pub struct ProductProperty {
     /// `multipleCnt` (`integer`).
     pub multiple_cnt: Option<Numeric>,
     /// `linkIblockId` (`catalog_catalog.id`).
-    pub link_iblock_id: Option<Numeric>,
+    pub link_iblock_id: Option<Id>,
     /// `withDescription` (`char`).
-    pub with_description: Option<String>,
+    pub with_description: Option<Flag>,
     /// `searchable` (`char`).
-    pub searchable: Option<String>,
+    pub searchable: Option<Flag>,
     /// `filtrable` (`char`).
-    pub filtrable: Option<String>,
+    pub filtrable: Option<Flag>,
     /// `isRequired` (`char`).
-    pub is_required: Option<String>,
+    pub is_required: Option<Flag>,
     /// `hint` (`string`).
     pub hint: Option<String>,
     /// `userTypeSettings` (`object`).
@@ -72,10 +72,10 @@ pub struct ProductProperty {
 
 #[cfg(feature = "catalog")]
 record!(ProductProperty {
-    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
+    opt iblock_id: "iblockId" => with_iblock_id(Id),
     opt name: "name" => with_name(String),
     opt property_type: "propertyType" => with_property_type(String),
-    opt active: "active" => with_active(String),
+    opt active: "active" => with_active(Flag),
     opt sort: "sort" => with_sort(Numeric),
     opt code: "code" => with_code(String),
     opt default_value: "defaultValue" => with_default_value(String),
@@ -83,15 +83,15 @@ record!(ProductProperty {
     opt row_count: "rowCount" => with_row_count(Numeric),
     opt col_count: "colCount" => with_col_count(Numeric),
     opt list_type: "listType" => with_list_type(String),
-    opt multiple: "multiple" => with_multiple(String),
+    opt multiple: "multiple" => with_multiple(Flag),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt file_type: "fileType" => with_file_type(String),
     opt multiple_cnt: "multipleCnt" => with_multiple_cnt(Numeric),
-    opt link_iblock_id: "linkIblockId" => with_link_iblock_id(Numeric),
-    opt with_description: "withDescription" => with_with_description(String),
-    opt searchable: "searchable" => with_searchable(String),
-    opt filtrable: "filtrable" => with_filtrable(String),
-    opt is_required: "isRequired" => with_is_required(String),
+    opt link_iblock_id: "linkIblockId" => with_link_iblock_id(Id),
+    opt with_description: "withDescription" => with_with_description(Flag),
+    opt searchable: "searchable" => with_searchable(Flag),
+    opt filtrable: "filtrable" => with_filtrable(Flag),
+    opt is_required: "isRequired" => with_is_required(Flag),
     opt hint: "hint" => with_hint(String),
     opt user_type_settings: "userTypeSettings" => with_user_type_settings(Value),
 });

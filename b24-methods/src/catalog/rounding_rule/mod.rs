@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.roundingRule` entity, shared by `catalog.roundingRule.add`, `catalog.roundingRule.update`: the union of their documented fields.
+/// A `catalog.roundingRule` entity, shared by `catalog.roundingRule.add`, `catalog.roundingRule.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RoundingRule {
     /// `catalogGroupId` (`catalog_price_type.id`).
-    pub catalog_group_id: Option<Numeric>,
+    pub catalog_group_id: Option<Id>,
     /// `price` (`double`).
     pub price: Option<Numeric>,
     /// `roundType` (`integer`).
@@ -36,7 +36,7 @@ pub struct RoundingRule {
 
 #[cfg(feature = "catalog")]
 record!(RoundingRule {
-    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
+    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Id),
     opt price: "price" => with_price(Numeric),
     opt round_type: "roundType" => with_round_type(Numeric),
     opt round_precision: "roundPrecision" => with_round_precision(Numeric),

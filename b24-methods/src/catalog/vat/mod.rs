@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.vat` entity, shared by `catalog.vat.get`, `catalog.vat.list`, `catalog.vat.add`, `catalog.vat.update`: the union of their documented fields.
+/// A `catalog.vat` entity, shared by `catalog.vat.get`, `catalog.vat.list`, `catalog.vat.add`, `catalog.vat.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Vat {

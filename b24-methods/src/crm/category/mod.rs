@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.category` entity, shared by `crm.category.add`, `crm.category.update`: the union of their documented fields.
+/// A `crm.category` entity, shared by `crm.category.add`, `crm.category.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Category {
@@ -29,7 +29,7 @@ pub struct Category {
     /// `isDefault` (`boolean`).
     pub is_default: Option<Flag>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `entityTypeId` (`integer`).
     pub entity_type_id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -41,6 +41,6 @@ record!(Category {
     opt name: "name" => with_name(String),
     opt sort: "sort" => with_sort(Numeric),
     opt is_default: "isDefault" => with_is_default(Flag),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
 });

@@ -21,7 +21,7 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.quote` entity, shared by `crm.quote.add`, `crm.quote.update`: the union of their documented fields.
+/// A `crm.quote` entity, shared by `crm.quote.add`, `crm.quote.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 ///
 /// Also documented, as name patterns kept in `extra`: `PARENT_ID_...`.
 #[derive(Clone, Debug, Default)]
@@ -36,17 +36,17 @@ pub struct Quote {
     /// `OPPORTUNITY` (`double`).
     pub opportunity: Option<Decimal>,
     /// `ASSIGNED_BY_ID` (`user`).
-    pub assigned_by_id: Option<Numeric>,
+    pub assigned_by_id: Option<Id>,
     /// `COMPANY_ID` (`crm_company`).
-    pub company_id: Option<Numeric>,
+    pub company_id: Option<Id>,
     /// `CONTACT_IDS` (`crm_contact[]`).
-    pub contact_ids: Option<Vec<Numeric>>,
+    pub contact_ids: Option<Vec<Id>>,
     /// `MYCOMPANY_ID` (`crm_company`).
-    pub mycompany_id: Option<Numeric>,
+    pub mycompany_id: Option<Id>,
     /// `OPENED` (`char`).
     pub opened: Option<Flag>,
     /// `PERSON_TYPE_ID` (`integer`).
-    pub person_type_id: Option<Numeric>,
+    pub person_type_id: Option<Id>,
     /// `BEGINDATE` (`date`).
     pub begindate: Option<DateTime>,
     /// `CLOSEDATE` (`date`).
@@ -79,12 +79,12 @@ record!(Quote {
     opt status_id: "STATUS_ID" => with_status_id(String),
     opt currency_id: "CURRENCY_ID" => with_currency_id(String),
     opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
-    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
-    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
-    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),
-    opt mycompany_id: "MYCOMPANY_ID" => with_mycompany_id(Numeric),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Id),
+    opt company_id: "COMPANY_ID" => with_company_id(Id),
+    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Id>),
+    opt mycompany_id: "MYCOMPANY_ID" => with_mycompany_id(Id),
     opt opened: "OPENED" => with_opened(Flag),
-    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
+    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Id),
     opt begindate: "BEGINDATE" => with_begindate(DateTime),
     opt closedate: "CLOSEDATE" => with_closedate(DateTime),
     opt client_title: "CLIENT_TITLE" => with_client_title(String),

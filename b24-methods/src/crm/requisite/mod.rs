@@ -22,18 +22,18 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.requisite` entity, shared by `crm.requisite.add`, `crm.requisite.update`: the union of their documented fields.
+/// A `crm.requisite` entity, shared by `crm.requisite.add`, `crm.requisite.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 ///
 /// Also documented, as name patterns kept in `extra`: `UF_CRM_...`.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Requisite {
     /// `ENTITY_TYPE_ID` (`integer`).
-    pub entity_type_id: Option<Numeric>,
+    pub entity_type_id: Option<Id>,
     /// `ENTITY_ID` (`integer`).
     pub entity_id: Option<Numeric>,
     /// `PRESET_ID` (`integer`).
-    pub preset_id: Option<Numeric>,
+    pub preset_id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).
@@ -45,7 +45,7 @@ pub struct Requisite {
     /// `ACTIVE` (`char`).
     pub active: Option<String>,
     /// `ADDRESS_ONLY` (`char`).
-    pub address_only: Option<String>,
+    pub address_only: Option<Flag>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `RQ_NAME` (`string`).
@@ -131,7 +131,7 @@ pub struct Requisite {
     /// `RQ_ST_CERT_DATE` (`string`).
     pub rq_st_cert_date: Option<String>,
     /// `RQ_VAT_PAYER` (`char`).
-    pub rq_vat_payer: Option<String>,
+    pub rq_vat_payer: Option<Flag>,
     /// `RQ_VAT_ID` (`string`).
     pub rq_vat_id: Option<String>,
     /// `RQ_VAT_CERT_SER` (`string`).
@@ -174,15 +174,15 @@ pub struct Requisite {
 
 #[cfg(feature = "crm")]
 record!(Requisite {
-    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Id),
     opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
-    opt preset_id: "PRESET_ID" => with_preset_id(Numeric),
+    opt preset_id: "PRESET_ID" => with_preset_id(Id),
     opt name: "NAME" => with_name(String),
     opt code: "CODE" => with_code(String),
     opt xml_id: "XML_ID" => with_xml_id(String),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
     opt active: "ACTIVE" => with_active(String),
-    opt address_only: "ADDRESS_ONLY" => with_address_only(String),
+    opt address_only: "ADDRESS_ONLY" => with_address_only(Flag),
     opt sort: "SORT" => with_sort(Numeric),
     opt rq_name: "RQ_NAME" => with_rq_name(String),
     opt rq_first_name: "RQ_FIRST_NAME" => with_rq_first_name(String),
@@ -225,7 +225,7 @@ record!(Requisite {
     opt rq_st_cert_ser: "RQ_ST_CERT_SER" => with_rq_st_cert_ser(String),
     opt rq_st_cert_num: "RQ_ST_CERT_NUM" => with_rq_st_cert_num(String),
     opt rq_st_cert_date: "RQ_ST_CERT_DATE" => with_rq_st_cert_date(String),
-    opt rq_vat_payer: "RQ_VAT_PAYER" => with_rq_vat_payer(String),
+    opt rq_vat_payer: "RQ_VAT_PAYER" => with_rq_vat_payer(Flag),
     opt rq_vat_id: "RQ_VAT_ID" => with_rq_vat_id(String),
     opt rq_vat_cert_ser: "RQ_VAT_CERT_SER" => with_rq_vat_cert_ser(String),
     opt rq_vat_cert_num: "RQ_VAT_CERT_NUM" => with_rq_vat_cert_num(String),

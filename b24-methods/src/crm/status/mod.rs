@@ -19,7 +19,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.status` entity, shared by `crm.status.add`, `crm.status.update`: the union of their documented fields.
+/// A `crm.status` entity, shared by `crm.status.add`, `crm.status.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Status {

@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.type` entity, shared by `crm.type.list`, `crm.type.add`, `crm.type.update`: the union of their documented fields.
+/// A `crm.type` entity, shared by `crm.type.list`, `crm.type.add`, `crm.type.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Type {
@@ -63,11 +63,11 @@ pub struct Type {
     /// `isExternal` (`boolean`).
     pub is_external: Option<Flag>,
     /// `customSectionId` (`integer`).
-    pub custom_section_id: Option<Numeric>,
+    pub custom_section_id: Option<Id>,
     /// `customSections` (`array`).
     pub custom_sections: Option<Vec<Value>>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `createdBy` (`integer`).
     pub created_by: Option<Numeric>,
     /// `createdTime` (`datetime`).
@@ -101,9 +101,9 @@ record!(Type {
     opt is_source_enabled: "isSourceEnabled" => with_is_source_enabled(Flag),
     opt is_stages_enabled: "isStagesEnabled" => with_is_stages_enabled(Flag),
     opt is_external: "isExternal" => with_is_external(Flag),
-    opt custom_section_id: "customSectionId" => with_custom_section_id(Numeric),
+    opt custom_section_id: "customSectionId" => with_custom_section_id(Id),
     opt custom_sections: "customSections" => with_custom_sections(Vec<Value>),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt created_by: "createdBy" => with_created_by(Numeric),
     opt created_time: "createdTime" => with_created_time(DateTime),
     opt updated_time: "updatedTime" => with_updated_time(DateTime),

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.vat` entity, shared by `crm.vat.add`, `crm.vat.update`: the union of their documented fields.
+/// A `crm.vat` entity, shared by `crm.vat.add`, `crm.vat.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmVat {

@@ -43,7 +43,7 @@ pub struct DiskStorageGetListResult {
     /// `ENTITY_ID` (`string`).
     pub entity_id: Option<String>,
     /// `ROOT_OBJECT_ID` (`integer`).
-    pub root_object_id: Option<Numeric>,
+    pub root_object_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "documentgenerator")]
-/// A `documentgenerator.region` entity, shared by `documentgenerator.region.add`, `documentgenerator.region.update`: the union of their documented fields.
+/// A `documentgenerator.region` entity, shared by `documentgenerator.region.add`, `documentgenerator.region.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Region {

@@ -56,9 +56,9 @@ pub struct MainEventlogListItems {
     /// `siteId` (`string`).
     pub site_id: Option<String>,
     /// `userId` (`integer`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// `guestId` (`integer`).
-    pub guest_id: Option<Numeric>,
+    pub guest_id: Option<Id>,
     /// `description` (`string`).
     pub description: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -53,9 +53,9 @@ pub struct MainEventlogTailItems {
     /// `siteId` (`string`).
     pub site_id: Option<String>,
     /// `userId` (`integer`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// `guestId` (`integer`).
-    pub guest_id: Option<Numeric>,
+    pub guest_id: Option<Id>,
     /// `description` (`string`).
     pub description: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

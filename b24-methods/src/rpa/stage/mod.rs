@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "rpa")]
-/// A `rpa.stage` entity, shared by `rpa.stage.add`, `rpa.stage.update`: the union of their documented fields.
+/// A `rpa.stage` entity, shared by `rpa.stage.add`, `rpa.stage.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Stage {

@@ -24,12 +24,12 @@ pub mod update_catalog_product;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.basketitem` entity, shared by `sale.basketitem.add`, `sale.basketitem.update`: the union of their documented fields.
+/// A `sale.basketitem` entity, shared by `sale.basketitem.add`, `sale.basketitem.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Basketitem {
     /// `orderId` (`sale_order.id`).
-    pub order_id: Option<Numeric>,
+    pub order_id: Option<Id>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `productid` (`catalog_product.id`).
@@ -74,7 +74,7 @@ pub struct Basketitem {
 
 #[cfg(feature = "sale")]
 record!(Basketitem {
-    opt order_id: "orderId" => with_order_id(Numeric),
+    opt order_id: "orderId" => with_order_id(Id),
     opt sort: "sort" => with_sort(Numeric),
     opt productid: "productid" => with_productid(Numeric),
     opt price: "price" => with_price(Decimal),

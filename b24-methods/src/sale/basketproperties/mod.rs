@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.basketproperties` entity, shared by `sale.basketproperties.add`, `sale.basketproperties.update`: the union of their documented fields.
+/// A `sale.basketproperties` entity, shared by `sale.basketproperties.add`, `sale.basketproperties.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Basketproperties {
     /// `basketId` (`sale_basket_item.id`).
-    pub basket_id: Option<Numeric>,
+    pub basket_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `value` (`string`).
@@ -40,7 +40,7 @@ pub struct Basketproperties {
 
 #[cfg(feature = "sale")]
 record!(Basketproperties {
-    opt basket_id: "basketId" => with_basket_id(Numeric),
+    opt basket_id: "basketId" => with_basket_id(Id),
     opt name: "name" => with_name(String),
     opt value: "value" => with_value(String),
     opt code: "code" => with_code(String),

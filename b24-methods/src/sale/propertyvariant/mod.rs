@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.propertyvariant` entity, shared by `sale.propertyvariant.add`, `sale.propertyvariant.update`: the union of their documented fields.
+/// A `sale.propertyvariant` entity, shared by `sale.propertyvariant.add`, `sale.propertyvariant.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Propertyvariant {
     /// `orderPropsId` (`sale_order_property.id`).
-    pub order_props_id: Option<Numeric>,
+    pub order_props_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `value` (`string`).
@@ -38,7 +38,7 @@ pub struct Propertyvariant {
 
 #[cfg(feature = "sale")]
 record!(Propertyvariant {
-    opt order_props_id: "orderPropsId" => with_order_props_id(Numeric),
+    opt order_props_id: "orderPropsId" => with_order_props_id(Id),
     opt name: "name" => with_name(String),
     opt value: "value" => with_value(String),
     opt sort: "sort" => with_sort(Numeric),

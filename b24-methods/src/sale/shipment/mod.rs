@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.shipment` entity, shared by `sale.shipment.add`, `sale.shipment.update`: the union of their documented fields.
+/// A `sale.shipment` entity, shared by `sale.shipment.add`, `sale.shipment.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Shipment {
     /// `orderId` (`sale_order.id`).
-    pub order_id: Option<Numeric>,
+    pub order_id: Option<Id>,
     /// `allowDelivery` (`string`).
     pub allow_delivery: Option<String>,
     /// `deducted` (`string`).
@@ -43,9 +43,9 @@ pub struct Shipment {
     /// `comments` (`string`).
     pub comments: Option<String>,
     /// `companyId` (`integer`).
-    pub company_id: Option<Numeric>,
+    pub company_id: Option<Id>,
     /// `responsibleId` (`user`).
-    pub responsible_id: Option<Numeric>,
+    pub responsible_id: Option<Id>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
     /// `priceDelivery` (`double`).
@@ -55,14 +55,14 @@ pub struct Shipment {
     /// `dateResponsibleId` (`datetime`).
     pub date_responsible_id: Option<DateTime>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "sale")]
 record!(Shipment {
-    opt order_id: "orderId" => with_order_id(Numeric),
+    opt order_id: "orderId" => with_order_id(Id),
     opt allow_delivery: "allowDelivery" => with_allow_delivery(String),
     opt deducted: "deducted" => with_deducted(String),
     opt delivery_id: "deliveryId" => with_delivery_id(Value),
@@ -72,11 +72,11 @@ record!(Shipment {
     opt tracking_number: "trackingNumber" => with_tracking_number(String),
     opt base_price_delivery: "basePriceDelivery" => with_base_price_delivery(Numeric),
     opt comments: "comments" => with_comments(String),
-    opt company_id: "companyId" => with_company_id(Numeric),
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt company_id: "companyId" => with_company_id(Id),
+    opt responsible_id: "responsibleId" => with_responsible_id(Id),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt price_delivery: "priceDelivery" => with_price_delivery(Numeric),
     opt date_insert: "dateInsert" => with_date_insert(DateTime),
     opt date_responsible_id: "dateResponsibleId" => with_date_responsible_id(DateTime),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

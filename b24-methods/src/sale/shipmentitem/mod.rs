@@ -18,14 +18,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.shipmentitem` entity, shared by `sale.shipmentitem.add`, `sale.shipmentitem.update`: the union of their documented fields.
+/// A `sale.shipmentitem` entity, shared by `sale.shipmentitem.add`, `sale.shipmentitem.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Shipmentitem {
     /// `orderDeliveryId` (`sale_order_shipment.id`).
-    pub order_delivery_id: Option<Numeric>,
+    pub order_delivery_id: Option<Id>,
     /// `basketId` (`sale_basket_item.id`).
-    pub basket_id: Option<Numeric>,
+    pub basket_id: Option<Id>,
     /// `quantity` (`double`).
     pub quantity: Option<Numeric>,
     /// `xmlId` (`string`).
@@ -36,8 +36,8 @@ pub struct Shipmentitem {
 
 #[cfg(feature = "sale")]
 record!(Shipmentitem {
-    opt order_delivery_id: "orderDeliveryId" => with_order_delivery_id(Numeric),
-    opt basket_id: "basketId" => with_basket_id(Numeric),
+    opt order_delivery_id: "orderDeliveryId" => with_order_delivery_id(Id),
+    opt basket_id: "basketId" => with_basket_id(Id),
     opt quantity: "quantity" => with_quantity(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
 });

@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.status` entity, shared by `sale.status.get`, `sale.status.list`, `sale.status.add`, `sale.status.update`: the union of their documented fields.
+/// A `sale.status` entity, shared by `sale.status.get`, `sale.status.list`, `sale.status.add`, `sale.status.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleStatus {
     /// `id` (`sale_status.id`).
-    pub id: Option<Numeric>,
+    pub id: Option<Value>,
     /// `type` (`string`).
     pub type_: Option<String>,
     /// `notify` (`string`).
@@ -40,7 +40,7 @@ pub struct SaleStatus {
 
 #[cfg(feature = "sale")]
 record!(SaleStatus {
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Value),
     opt type_: "type" => with_type(String),
     opt notify: "notify" => with_notify(String),
     opt sort: "sort" => with_sort(Numeric),

@@ -60,7 +60,7 @@ pub struct VoteAttachedVoteVoteResult {
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `VOTE_ID` (`integer`).
-    pub vote_id: Option<Numeric>,
+    pub vote_id: Option<Id>,
     /// `COUNTER` (`integer`).
     pub counter: Option<Numeric>,
     /// `QUESTIONS` (`array`).

@@ -17,7 +17,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "booking")]
-/// A `booking.v1.resource` entity, shared by `booking.v1.resource.add`, `booking.v1.resource.update`: the union of their documented fields.
+/// A `booking.v1.resource` entity, shared by `booking.v1.resource.add`, `booking.v1.resource.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Resource {
@@ -66,7 +66,7 @@ pub struct Resource {
     /// `confirmationCounterDelay` (`integer`).
     pub confirmation_counter_delay: Option<Numeric>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -95,5 +95,5 @@ record!(Resource {
     opt confirmation_repetitions: "confirmationRepetitions" => with_confirmation_repetitions(Numeric),
     opt confirmation_repetitions_interval: "confirmationRepetitionsInterval" => with_confirmation_repetitions_interval(Numeric),
     opt confirmation_counter_delay: "confirmationCounterDelay" => with_confirmation_counter_delay(Numeric),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

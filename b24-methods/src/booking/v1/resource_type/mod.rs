@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "booking")]
-/// A `booking.v1.resourceType` entity, shared by `booking.v1.resourceType.add`, `booking.v1.resourceType.update`: the union of their documented fields.
+/// A `booking.v1.resourceType` entity, shared by `booking.v1.resourceType.add`, `booking.v1.resourceType.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResourceType {

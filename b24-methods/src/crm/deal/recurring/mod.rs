@@ -20,12 +20,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.deal.recurring` entity, shared by `crm.deal.recurring.add`, `crm.deal.recurring.update`: the union of their documented fields.
+/// A `crm.deal.recurring` entity, shared by `crm.deal.recurring.add`, `crm.deal.recurring.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Recurring {
     /// `DEAL_ID` (`integer`).
-    pub deal_id: Option<Numeric>,
+    pub deal_id: Option<Id>,
     /// `ACTIVE` (`char`).
     pub active: Option<Flag>,
     /// `CATEGORY_ID` (`char`).
@@ -48,7 +48,7 @@ pub struct Recurring {
 
 #[cfg(feature = "crm")]
 record!(Recurring {
-    opt deal_id: "DEAL_ID" => with_deal_id(Numeric),
+    opt deal_id: "DEAL_ID" => with_deal_id(Id),
     opt active: "ACTIVE" => with_active(Flag),
     opt category_id: "CATEGORY_ID" => with_category_id(String),
     opt is_limit: "IS_LIMIT" => with_is_limit(String),

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.documentgenerator.template` entity, shared by `crm.documentgenerator.template.add`, `crm.documentgenerator.template.update`: the union of their documented fields.
+/// A `crm.documentgenerator.template` entity, shared by `crm.documentgenerator.template.add`, `crm.documentgenerator.template.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Template {
@@ -27,7 +27,7 @@ pub struct Template {
     /// `file` (`file`).
     pub file: Option<FileData>,
     /// `numeratorId` (`integer`).
-    pub numerator_id: Option<Numeric>,
+    pub numerator_id: Option<Id>,
     /// `region` (`string`).
     pub region: Option<String>,
     /// `entityTypeId` (`array`).
@@ -52,7 +52,7 @@ pub struct Template {
 record!(Template {
     opt name: "name" => with_name(String),
     opt file: "file" => with_file(FileData),
-    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
+    opt numerator_id: "numeratorId" => with_numerator_id(Id),
     opt region: "region" => with_region(String),
     opt entity_type_id: "entityTypeId" => with_entity_type_id(Vec<Value>),
     opt users: "users" => with_users(Value),

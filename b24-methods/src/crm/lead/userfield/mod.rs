@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.lead.userfield` entity, shared by `crm.lead.userfield.add`, `crm.lead.userfield.update`: the union of their documented fields.
+/// A `crm.lead.userfield` entity, shared by `crm.lead.userfield.add`, `crm.lead.userfield.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct LeadUserfield {

@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.quote.userfield` entity, shared by `crm.quote.userfield.add`, `crm.quote.userfield.update`: the union of their documented fields.
+/// A `crm.quote.userfield` entity, shared by `crm.quote.userfield.add`, `crm.quote.userfield.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct QuoteUserfield {

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.timeline.comment` entity, shared by `crm.timeline.comment.add`, `crm.timeline.comment.update`: the union of their documented fields.
+/// A `crm.timeline.comment` entity, shared by `crm.timeline.comment.add`, `crm.timeline.comment.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Comment {

@@ -89,7 +89,7 @@ pub struct CrmTimelineLogmessageAddResult {
     /// `created` (`datetime`).
     pub created: Option<DateTime>,
     /// `authorId` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `text` (`string`).

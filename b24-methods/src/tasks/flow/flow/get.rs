@@ -40,13 +40,13 @@ pub struct TasksFlowFlowGetResult {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `creatorId` (`integer`).
-    pub creator_id: Option<Numeric>,
+    pub creator_id: Option<Id>,
     /// `ownerId` (`integer`).
-    pub owner_id: Option<Numeric>,
+    pub owner_id: Option<Id>,
     /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `templateId` (`integer`).
-    pub template_id: Option<Numeric>,
+    pub template_id: Option<Id>,
     /// `efficiency` (`integer`).
     pub efficiency: Option<Numeric>,
     /// `active` (`boolean`).

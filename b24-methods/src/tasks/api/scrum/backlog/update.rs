@@ -47,7 +47,7 @@ pub struct TasksApiScrumBacklogUpdateResult {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `createdBy` (`integer`).
     pub created_by: Option<Numeric>,
     /// `modifiedBy` (`integer`).

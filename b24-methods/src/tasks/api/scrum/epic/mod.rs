@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "task")]
-/// A `tasks.api.scrum.epic` entity, shared by `tasks.api.scrum.epic.add`, `tasks.api.scrum.epic.update`: the union of their documented fields.
+/// A `tasks.api.scrum.epic` entity, shared by `tasks.api.scrum.epic.add`, `tasks.api.scrum.epic.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Epic {
@@ -27,7 +27,7 @@ pub struct Epic {
     /// `description` (`string`).
     pub description: Option<String>,
     /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `color` (`string`).
     pub color: Option<String>,
     /// `files` (`array`).
@@ -37,7 +37,7 @@ pub struct Epic {
     /// `modifiedBy` (`integer`).
     pub modified_by: Option<Numeric>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -46,10 +46,10 @@ pub struct Epic {
 record!(Epic {
     opt name: "name" => with_name(String),
     opt description: "description" => with_description(String),
-    opt group_id: "groupId" => with_group_id(Numeric),
+    opt group_id: "groupId" => with_group_id(Id),
     opt color: "color" => with_color(String),
     opt files: "files" => with_files(Value),
     opt created_by: "createdBy" => with_created_by(Numeric),
     opt modified_by: "modifiedBy" => with_modified_by(Numeric),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

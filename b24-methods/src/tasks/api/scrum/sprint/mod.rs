@@ -22,12 +22,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "task")]
-/// A `tasks.api.scrum.sprint` entity, shared by `tasks.api.scrum.sprint.add`, `tasks.api.scrum.sprint.update`: the union of their documented fields.
+/// A `tasks.api.scrum.sprint` entity, shared by `tasks.api.scrum.sprint.add`, `tasks.api.scrum.sprint.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Sprint {
     /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `sort` (`integer`).
@@ -39,7 +39,7 @@ pub struct Sprint {
     /// `status` (`string`).
     pub status: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `createdBy` (`integer`).
     pub created_by: Option<Numeric>,
     /// `modifiedBy` (`integer`).
@@ -50,13 +50,13 @@ pub struct Sprint {
 
 #[cfg(feature = "task")]
 record!(Sprint {
-    opt group_id: "groupId" => with_group_id(Numeric),
+    opt group_id: "groupId" => with_group_id(Id),
     opt name: "name" => with_name(String),
     opt sort: "sort" => with_sort(Numeric),
     opt date_start: "dateStart" => with_date_start(String),
     opt date_end: "dateEnd" => with_date_end(String),
     opt status: "status" => with_status(String),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt created_by: "createdBy" => with_created_by(Numeric),
     opt modified_by: "modifiedBy" => with_modified_by(Numeric),
 });
