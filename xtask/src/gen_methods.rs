@@ -14,7 +14,7 @@
 //! The modules, one concern each: `model` (the catalog, typed), `naming`, `types` (type
 //! mapping and reconciliation with the examples), `evidence` (what field names hold across
 //! the catalog's examples), `records` (structs from rows), `responses`,
-//! `paging`, `shapes`, `emit` (the Rust text), `layout` (module tree, gates, features),
+//! `paging`, `shapes`, `sharing` (one record per shape), `emit` (the Rust text), `layout` (module tree, gates, features),
 //! `files` (disk, rustfmt) and `generator` (the passes); `golden` holds the golden tests.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,6 +39,7 @@ mod paging;
 mod records;
 mod responses;
 mod shapes;
+mod sharing;
 mod types;
 
 /// The first line of every file the generator writes; such files are never edited by hand.

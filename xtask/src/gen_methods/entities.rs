@@ -174,6 +174,11 @@ impl Entities {
         })
     }
 
+    /// Every entity, to share the identical ones (see `sharing`).
+    pub(super) fn all_mut(&mut self) -> impl Iterator<Item = &mut Entity> {
+        self.by_folder.values_mut()
+    }
+
     /// The entity defined in the module of `folder` (`crm.deal`), if any.
     pub(super) fn of_folder(&self, folder: &str) -> Option<&Entity> {
         self.by_folder.get(folder)
