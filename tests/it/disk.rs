@@ -152,7 +152,7 @@ async fn folders_and_files_live_in_the_callers_storage() {
         .call(&DiskFileMarkDeleted::new(file))
         .await
         .expect("trashed");
-    assert_eq!(trashed.deleted_type.as_deref(), Some("3"));
+    assert_eq!(trashed.deleted_type, Some(Numeric::Text(String::from("3"))));
     let left = client
         .call(&DiskFolderGetChildren::new(docs))
         .await

@@ -3,14 +3,19 @@
 //!
 //! The rules, applied after every method's records are built and before they are written:
 //! - a returned record of a method with the same fields as its folder's entity (see
-//!   `entities`) is the entity (`crm.requisite.bankdetail.get`'s result is a `Bankdetail`);
+//!   `entities`) is the entity; a `get` result holding the entity's fields and more (the IDs
+//!   and times `add` does not take) extends the entity and is it
+//!   (`crm.requisite.bankdetail.get` answers a `Bankdetail`);
 //! - returned records of a folder's methods with the same fields as the folder's `get` result
 //!   become one record of the folder, named after it (`disk.file.get`, `.rename`, `.copyTo`, …
 //!   answer a `disk::file::File`);
+//! - a returned record alike such a folder record elsewhere is that record
+//!   (`disk.folder.uploadFile` answers a `disk::file::File`);
 //! - entities of folders with the same name and the same fields (`crm.deal.userfield`,
 //!   `crm.contact.userfield`, …) are the first of them.
 //!
-//! "The same fields": the same keys, types and requiredness, nested records compared by their
+//! "The same fields": the same keys, types (for a folder's record, a string and a number are
+//! alike and the shared record takes the number) and requiredness, nested records compared by their
 //! own fields (their names differ per method), and the same documented name patterns; only in
 //! the same scopes, so that a record is compiled wherever its aliases are.
 
@@ -19,7 +24,7 @@ use std::fmt::Write as _;
 
 use super::entities::Entities;
 use super::naming::{TypeNames, pascal};
-use super::records::StructDef;
+use super::records::{FieldDef, StructDef};
 use super::types::Ty;
 
 /// A generated method's records, open to sharing before they are written.
@@ -58,29 +63,78 @@ pub(super) fn share(
     let mut folders: BTreeMap<Vec<String>, FolderRecords> = BTreeMap::new();
     share_entities(entities, &mut folders);
     for method in methods.iter_mut() {
-        let Some(folder) = method.method.rsplit_once('.').map(|(folder, _)| folder) else {
-            continue;
-        };
-        let Some(entity) = entities.of_folder(folder) else {
+        let folder = method.dotted_folder().to_owned();
+        let Some(entity) = entities.all_mut().find(|entity| entity.folder == folder) else {
             continue;
         };
         if entity.scopes != method.scopes || entity.structs.is_empty() {
             continue;
         }
-        let wanted = shape(&entity.structs[0], &entity.structs);
+        let wanted = shape(&entity.structs[0], &entity.structs, false);
         if wanted.is_empty() {
             continue;
         }
         let path = entity.path.clone();
-        for root in roots(&method.structs) {
-            if shape(&method.structs[root], &method.structs) == wanted {
-                method.alias(root, &path);
-                break;
-            }
+        let roots = roots(&method.structs);
+        if let Some(&root) = roots
+            .iter()
+            .find(|&&root| shape(&method.structs[root], &method.structs, false) == wanted)
+        {
+            method.alias(root, &path);
+        } else if method.method.ends_with(".get")
+            && let [root] = roots[..]
+            && extend_entity(&mut entity.structs, &method.structs, root)
+        {
+            method.alias(root, &path);
         }
     }
     share_get_results(methods, names, &is_leaf, &mut folders);
+    share_across_folders(methods, &folders);
     folders
+}
+
+/// A method's returned record alike a record of another folder (`disk.folder.uploadFile`
+/// answers a `disk::file::File`) is that record, where the shared record reads every field
+/// (the same type, or a number for a string).
+fn share_across_folders(
+    methods: &mut [MethodRecords],
+    folders: &BTreeMap<Vec<String>, FolderRecords>,
+) {
+    let shared: Vec<(String, &FolderRecords, &StructDef)> = folders
+        .iter()
+        .flat_map(|(module, records)| {
+            let roots = roots(&records.structs);
+            roots.into_iter().map(move |root| {
+                let def = &records.structs[root];
+                (
+                    format!("crate::{}::{}", module.join("::"), def.name),
+                    records,
+                    def,
+                )
+            })
+        })
+        .collect();
+    for method in methods.iter_mut() {
+        let found = roots(&method.structs).into_iter().find_map(|root| {
+            let def = &method.structs[root];
+            let wanted = shape(def, &method.structs, true);
+            shared
+                .iter()
+                .find(|(_, records, record)| {
+                    records.scopes == method.scopes
+                        && shape(record, &records.structs, true) == wanted
+                        && record
+                            .fields
+                            .iter()
+                            .zip(&def.fields)
+                            .all(|(shared, own)| reads(&shared.ty, &own.ty))
+                })
+                .map(|(path, _, _)| (root, path.clone()))
+        });
+        if let Some((root, path)) = found {
+            method.alias(root, &path);
+        }
+    }
 }
 
 impl MethodRecords {
@@ -115,6 +169,48 @@ impl MethodRecords {
     }
 }
 
+/// A `get` result holding every field of its folder's entity and more (the entity is the
+/// union of what `add` and `update` take, `get` answers the IDs and times too): the entity takes
+/// the result's fields, in its order, so that `get` can answer the entity. Only flat records
+/// (no nested ones on either side); `false` when the result does not hold the entity.
+fn extend_entity(entity: &mut [StructDef], structs: &[StructDef], root: usize) -> bool {
+    let result = &structs[root];
+    let [record] = entity else {
+        return false;
+    };
+    let flat = |def: &StructDef| {
+        def.fields
+            .iter()
+            .all(|field| !matches!(field.ty, Ty::Struct(_)) && !field.ty.is_list_of_records())
+    };
+    let holds_all = record.fields.iter().all(|field| {
+        result
+            .fields
+            .iter()
+            .any(|answered| answered.wire == field.wire && answered.ty == field.ty)
+    });
+    if record.fields.is_empty() || !holds_all || !flat(record) || !flat(result) {
+        return false;
+    }
+    record.fields = result
+        .fields
+        .iter()
+        .map(|field| FieldDef {
+            ident: field.ident.clone(),
+            wire: field.wire.clone(),
+            ty: field.ty.clone(),
+            required: false,
+            doc_type: field.doc_type.clone(),
+        })
+        .collect();
+    for pattern in &result.patterns {
+        if !record.patterns.contains(pattern) {
+            record.patterns.push(pattern.clone());
+        }
+    }
+    true
+}
+
 /// Entities of folders with the same last name, scopes and fields: the first (by folder) is
 /// kept, the others become its aliases.
 fn share_entities(entities: &mut Entities, folders: &mut BTreeMap<Vec<String>, FolderRecords>) {
@@ -133,7 +229,11 @@ fn share_entities(entities: &mut Entities, folders: &mut BTreeMap<Vec<String>, F
             .next()
             .unwrap_or_default()
             .to_owned();
-        let key = (last, entity.scopes.clone(), shape(root, &entity.structs));
+        let key = (
+            last,
+            entity.scopes.clone(),
+            shape(root, &entity.structs, false),
+        );
         match firsts.get(&key) {
             None => {
                 firsts.insert(key, entity.path.clone());
@@ -172,7 +272,7 @@ fn share_get_results(
         if anchor.structs[root].fields.len() < 2 || is_leaf(&anchor.folder) {
             continue;
         }
-        let wanted = shape(&anchor.structs[root], &anchor.structs);
+        let wanted = shape(&anchor.structs[root], &anchor.structs, true);
         // The members, by method and record, the `get` first.
         let members: Vec<(usize, usize)> = methods
             .iter()
@@ -183,7 +283,9 @@ fn share_get_results(
             .filter_map(|(index, other)| {
                 roots(&other.structs)
                     .into_iter()
-                    .find(|&candidate| shape(&other.structs[candidate], &other.structs) == wanted)
+                    .find(|&candidate| {
+                        shape(&other.structs[candidate], &other.structs, true) == wanted
+                    })
                     .map(|candidate| (index, candidate))
             })
             .collect();
@@ -204,6 +306,14 @@ fn share_get_results(
         let Some((name, shared)) = folder_record(anchor, root, doc, names) else {
             continue;
         };
+        let mut shared = shared;
+        let shared_root = shared.len() - 1;
+        for &(index, record) in &members {
+            let fields = &methods[index].structs[record].fields;
+            for (field, other) in shared[shared_root].fields.iter_mut().zip(fields) {
+                field.ty = wider(&field.ty, &other.ty);
+            }
+        }
         let path = format!("crate::{}::{name}", folder.join("::"));
         for (index, record) in members {
             methods[index].alias(record, &path);
@@ -248,7 +358,7 @@ fn folder_record(
             fields: def
                 .fields
                 .iter()
-                .map(|field| super::records::FieldDef {
+                .map(|field| FieldDef {
                     ident: field.ident.clone(),
                     wire: field.wire.clone(),
                     ty: rename_ty(&field.ty, &|name| renamed(name)),
@@ -315,7 +425,10 @@ fn mentions(ty: &Ty, name: &str) -> bool {
 
 /// The fields of `def` as compared: keys, types (records of `locals` by their own fields),
 /// requiredness, and the name patterns; empty for a record without fields (never shared).
-fn shape(def: &StructDef, locals: &[StructDef]) -> String {
+/// `loose`: a string and a number are alike in `def`'s own fields (one example shows
+/// `DELETED_TYPE` as a string, another as a number; the shared record takes a number, which
+/// reads both).
+fn shape(def: &StructDef, locals: &[StructDef], loose: bool) -> String {
     if def.fields.is_empty() {
         return String::new();
     }
@@ -325,7 +438,7 @@ fn shape(def: &StructDef, locals: &[StructDef]) -> String {
             text,
             "{}:{}:{};",
             field.wire,
-            ty_shape(&field.ty, locals),
+            ty_shape(&field.ty, locals, loose),
             field.required
         )
         .ok();
@@ -334,13 +447,305 @@ fn shape(def: &StructDef, locals: &[StructDef]) -> String {
     text
 }
 
-fn ty_shape(ty: &Ty, locals: &[StructDef]) -> String {
+fn ty_shape(ty: &Ty, locals: &[StructDef], loose: bool) -> String {
     match ty {
         Ty::Struct(name) => match locals.iter().find(|def| &def.name == name) {
-            Some(def) => shape(def, locals),
+            // Nested records are not widened: alike only when equal.
+            Some(def) => shape(def, locals, false),
             None => name.clone(),
         },
-        Ty::Vec(inner) => format!("[{}]", ty_shape(inner, locals)),
+        Ty::Vec(inner) => format!("[{}]", ty_shape(inner, locals, loose)),
+        Ty::Str if loose => Ty::Numeric.rust(),
         other => other.rust(),
+    }
+}
+
+/// Whether a field typed `shared` reads what one typed `own` reads (see [`wider`]); records
+/// are compared by [`shape`] beforehand.
+fn reads(shared: &Ty, own: &Ty) -> bool {
+    match (shared, own) {
+        (Ty::Numeric, Ty::Str) | (Ty::Struct(_), Ty::Struct(_)) => true,
+        (Ty::Vec(shared), Ty::Vec(own)) => reads(shared, own),
+        _ => shared == own,
+    }
+}
+
+/// The type reading both `a` and `b`, of two records alike (see [`shape`]): a number where
+/// one is a string and the other a number.
+fn wider(a: &Ty, b: &Ty) -> Ty {
+    match (a, b) {
+        (Ty::Str, Ty::Numeric) | (Ty::Numeric, Ty::Str) => Ty::Numeric,
+        (Ty::Vec(a), Ty::Vec(b)) => wider(a, b).list_of(),
+        _ => a.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::gen_methods::evidence::Evidence;
+    use crate::gen_methods::model::Entry;
+
+    fn field(wire: &str, ty: Ty) -> FieldDef {
+        FieldDef {
+            ident: wire.to_ascii_lowercase(),
+            wire: wire.to_owned(),
+            ty,
+            required: false,
+            doc_type: String::new(),
+        }
+    }
+
+    fn record(name: &str, fields: Vec<FieldDef>) -> StructDef {
+        StructDef {
+            name: name.to_owned(),
+            doc: String::new(),
+            fields,
+            patterns: Vec::new(),
+            request: false,
+        }
+    }
+
+    fn method(name: &str, scope: &str, structs: Vec<StructDef>) -> MethodRecords {
+        let mut folder: Vec<String> = name.split('.').map(str::to_owned).collect();
+        folder.pop();
+        MethodRecords {
+            method: name.to_owned(),
+            folder,
+            scopes: vec![scope.to_owned()],
+            structs,
+            aliases: Vec::new(),
+        }
+    }
+
+    /// A disk file as `disk.file.*` answer it, under `name`, with `TYPE` typed `type_`.
+    fn file(name: &str, type_: Ty) -> Vec<StructDef> {
+        vec![
+            record(
+                &format!("{name}Owner"),
+                vec![field("ID", Ty::Id), field("NAME", Ty::Str)],
+            ),
+            record(
+                name,
+                vec![
+                    field("ID", Ty::Id),
+                    field("TYPE", type_),
+                    field("OWNER", Ty::Struct(format!("{name}Owner"))),
+                ],
+            ),
+        ]
+    }
+
+    fn aliases(method: &MethodRecords) -> Vec<(&str, &str)> {
+        method
+            .aliases
+            .iter()
+            .map(|(name, target)| (name.as_str(), target.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_folders_methods_answering_its_get_record_share_one_record_named_after_it() {
+        let mut methods = vec![
+            method("disk.file.get", "disk", file("DiskFileGetResult", Ty::Str)),
+            method(
+                "disk.file.rename",
+                "disk",
+                file("DiskFileRenameResult", Ty::Numeric),
+            ),
+            method(
+                "disk.file.delete",
+                "disk",
+                vec![record("Other", vec![field("ID", Ty::Id)])],
+            ),
+            method(
+                "disk.folder.uploadFile",
+                "disk",
+                file("DiskFolderUploadFileResult", Ty::Str),
+            ),
+            method(
+                "disk.storage.uploadFile",
+                "other",
+                file("DiskStorageUploadFileResult", Ty::Str),
+            ),
+        ];
+        let mut names = TypeNames::default();
+        let folders = share(&mut methods, &mut Entities::default(), &mut names, |_| {
+            false
+        });
+        let shared = &folders[&vec![String::from("disk"), String::from("file")]];
+        let shared_names: Vec<&str> = shared.structs.iter().map(|def| def.name.as_str()).collect();
+        // Nested records come along, renamed after the folder's record.
+        assert_eq!(shared_names, ["FileOwner", "File"]);
+        assert_eq!(
+            shared.structs[1].fields[2].ty,
+            Ty::Struct(String::from("FileOwner"))
+        );
+        // A string in one example and a number in another: a number, which reads both.
+        assert_eq!(shared.structs[1].fields[1].ty, Ty::Numeric);
+        assert_eq!(
+            shared.structs[1].doc,
+            "A `disk.file` record, answered by `disk.file.get`, `disk.file.rename`."
+        );
+        assert!(!names.is_free("File") && !names.is_free("FileOwner"));
+        for (index, former) in [(0, "DiskFileGetResult"), (1, "DiskFileRenameResult")] {
+            assert!(methods[index].structs.is_empty(), "{former}");
+            assert_eq!(
+                aliases(&methods[index]),
+                [(former, "crate::disk::file::File")]
+            );
+        }
+        // Another record stays; the same record in another folder is the folder's record;
+        // in other scopes it is not (it would be compiled where the record is not).
+        assert_eq!(methods[2].structs.len(), 1);
+        assert_eq!(
+            aliases(&methods[3]),
+            [("DiskFolderUploadFileResult", "crate::disk::file::File")]
+        );
+        assert_eq!(methods[4].structs.len(), 2);
+        assert!(methods[4].aliases.is_empty());
+    }
+
+    #[test]
+    fn a_get_alone_a_folder_that_is_a_method_or_a_taken_name_share_nothing() {
+        let alone = || {
+            vec![method(
+                "disk.file.get",
+                "disk",
+                file("DiskFileGetResult", Ty::Str),
+            )]
+        };
+        let mut methods = alone();
+        let folders = share(
+            &mut methods,
+            &mut Entities::default(),
+            &mut TypeNames::default(),
+            |_| false,
+        );
+        assert!(folders.is_empty());
+        assert_eq!(methods[0].structs.len(), 2);
+
+        let pair = || {
+            vec![
+                method("disk.file.get", "disk", file("DiskFileGetResult", Ty::Str)),
+                method(
+                    "disk.file.rename",
+                    "disk",
+                    file("DiskFileRenameResult", Ty::Str),
+                ),
+            ]
+        };
+        let mut methods = pair();
+        let folders = share(
+            &mut methods,
+            &mut Entities::default(),
+            &mut TypeNames::default(),
+            |_| true,
+        );
+        assert!(folders.is_empty());
+        let mut names = TypeNames::default();
+        names.unique(String::from("FileOwner"));
+        let mut methods = pair();
+        assert!(
+            share(&mut methods, &mut Entities::default(), &mut names, |_| {
+                false
+            })
+            .is_empty()
+        );
+        assert!(methods.iter().all(|method| method.aliases.is_empty()));
+    }
+
+    fn entities(entries: Value) -> (Entities, TypeNames) {
+        let entries: Vec<Entry> = serde_json::from_value(entries).expect("entries");
+        let mut names = TypeNames::default();
+        let entities = Entities::collect(
+            &entries,
+            |_| None,
+            |_| None,
+            |folder| Some(folder.replace('.', "::")),
+            &mut names,
+            &Evidence::default(),
+        );
+        (entities, names)
+    }
+
+    fn userfield(folder: &str, extra: &str) -> Value {
+        let fields = json!([{"name": "fields", "type": "object", "children": [
+            {"name": "FIELD_NAME", "type": "string"}, {"name": extra, "type": "string"}]}]);
+        json!([
+            {"method": format!("{folder}.add"), "scopes": ["crm"], "params": fields},
+            {"method": format!("{folder}.update"), "scopes": ["crm"], "params": fields},
+        ])
+    }
+
+    use serde_json::Value;
+
+    #[test]
+    fn identical_entities_of_same_named_folders_are_the_first() {
+        let mut all = Vec::new();
+        for (folder, extra) in [
+            ("crm.deal.userfield", "LABEL"),
+            ("crm.contact.userfield", "LABEL"),
+            ("crm.lead.userfield", "OTHER"),
+        ] {
+            all.extend(userfield(folder, extra).as_array().unwrap().clone());
+        }
+        let (mut entities, mut names) = entities(Value::Array(all));
+        let folders = share(&mut [], &mut entities, &mut names, |_| false);
+        let deal = entities.of_folder("crm.deal.userfield").unwrap();
+        let contact = entities.of_folder("crm.contact.userfield").unwrap();
+        // `crm.contact.userfield` comes first; the deal's is an alias of it.
+        assert!(deal.structs.is_empty());
+        assert!(!contact.structs.is_empty());
+        let module: Vec<String> = ["crm", "deal", "userfield"].map(String::from).to_vec();
+        let alias = &folders[&module].aliases;
+        assert_eq!(alias.len(), 1);
+        assert_eq!(alias[0].1, contact.path);
+        assert!(
+            !entities
+                .of_folder("crm.lead.userfield")
+                .unwrap()
+                .structs
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_get_result_holding_the_entity_and_more_extends_it_and_answers_it() {
+        let (mut entities, mut names) = entities(json!([
+            {"method": "crm.bank.add", "scopes": ["crm"], "params": [{"name": "fields",
+                "type": "object", "children": [{"name": "NAME", "type": "string"}]}]},
+            {"method": "crm.bank.update", "scopes": ["crm"], "params": [{"name": "fields",
+                "type": "object", "children": [{"name": "NAME", "type": "string"}]}]},
+        ]));
+        let result = record(
+            "CrmBankGetResult",
+            vec![field("ID", Ty::Id), field("NAME", Ty::Str)],
+        );
+        let other = record(
+            "CrmBankListResult",
+            vec![field("ID", Ty::Id), field("TITLE", Ty::Str)],
+        );
+        let mut methods = vec![
+            method("crm.bank.get", "crm", vec![result]),
+            method("crm.bank.list", "crm", vec![other]),
+        ];
+        share(&mut methods, &mut entities, &mut names, |_| false);
+        let bank = entities.of_folder("crm.bank").unwrap();
+        let wires: Vec<&str> = bank.structs[0]
+            .fields
+            .iter()
+            .map(|f| f.wire.as_str())
+            .collect();
+        assert_eq!(wires, ["ID", "NAME"]);
+        assert!(bank.structs[0].request, "the entity keeps its setters");
+        assert_eq!(
+            aliases(&methods[0]),
+            [("CrmBankGetResult", bank.path.as_str())]
+        );
+        // A record with other fields is not the entity.
+        assert!(methods[1].aliases.is_empty());
     }
 }

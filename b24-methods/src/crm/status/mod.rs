@@ -23,14 +23,22 @@ use crate::wire::*;
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Status {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
     /// `ENTITY_ID` (`string`).
     pub entity_id: Option<String>,
     /// `STATUS_ID` (`string`).
     pub status_id: Option<String>,
     /// `NAME` (`string`).
     pub name: Option<String>,
+    /// `NAME_INIT` (`string`).
+    pub name_init: Option<String>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
+    /// `SYSTEM` (`string`).
+    pub system: Option<String>,
+    /// `CATEGORY_ID` (`integer`).
+    pub category_id: Option<Id>,
     /// `COLOR` (`string`).
     pub color: Option<String>,
     /// `SEMANTICS` (`string`).
@@ -41,10 +49,14 @@ pub struct Status {
 
 #[cfg(feature = "crm")]
 record!(Status {
+    opt id: "ID" => with_id(Id),
     opt entity_id: "ENTITY_ID" => with_entity_id(String),
     opt status_id: "STATUS_ID" => with_status_id(String),
     opt name: "NAME" => with_name(String),
+    opt name_init: "NAME_INIT" => with_name_init(String),
     opt sort: "SORT" => with_sort(Numeric),
+    opt system: "SYSTEM" => with_system(String),
+    opt category_id: "CATEGORY_ID" => with_category_id(Id),
     opt color: "COLOR" => with_color(String),
     opt semantics: "SEMANTICS" => with_semantics(String),
 });

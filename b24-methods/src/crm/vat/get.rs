@@ -36,28 +36,5 @@ impl CrmVatGet {
     }
 }
 
-/// `result` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmVatGetResult {
-    /// `ID` (`integer`).
-    pub id: Option<Id>,
-    /// `ACTIVE` (`string`).
-    pub active: Option<String>,
-    /// `C_SORT` (`integer`).
-    pub c_sort: Option<Numeric>,
-    /// `NAME` (`string`).
-    pub name: Option<String>,
-    /// `RATE` (`double`).
-    pub rate: Option<Numeric>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmVatGetResult {
-    opt id: "ID",
-    opt active: "ACTIVE",
-    opt c_sort: "C_SORT",
-    opt name: "NAME",
-    opt rate: "RATE",
-});
+/// The former name of [`crate::crm::vat::CrmVat`].
+pub type CrmVatGetResult = crate::crm::vat::CrmVat;

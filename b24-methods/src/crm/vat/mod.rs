@@ -22,6 +22,8 @@ use crate::wire::*;
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmVat {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
     /// `ACTIVE` (`string`).
     pub active: Option<String>,
     /// `C_SORT` (`integer`).
@@ -36,6 +38,7 @@ pub struct CrmVat {
 
 #[cfg(feature = "crm")]
 record!(CrmVat {
+    opt id: "ID" => with_id(Id),
     opt active: "ACTIVE" => with_active(String),
     opt c_sort: "C_SORT" => with_c_sort(Numeric),
     opt name: "NAME" => with_name(String),

@@ -32,7 +32,7 @@ pub mod upload_version;
 use crate::wire::*;
 
 #[cfg(feature = "disk")]
-/// A `disk.file` record, answered by `disk.file.get`, `disk.file.markDeleted`, `disk.file.moveTo`, `disk.file.rename`, `disk.file.restoreFromVersion`, `disk.file.uploadVersion`.
+/// A `disk.file` record, answered by `disk.file.copyTo`, `disk.file.get`, `disk.file.markDeleted`, `disk.file.moveTo`, `disk.file.rename`, `disk.file.restore`, `disk.file.restoreFromVersion`, `disk.file.uploadVersion`.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct File {
@@ -49,7 +49,7 @@ pub struct File {
     /// `PARENT_ID` (`integer`).
     pub parent_id: Option<Id>,
     /// `DELETED_TYPE` (`enum`).
-    pub deleted_type: Option<String>,
+    pub deleted_type: Option<Numeric>,
     /// `GLOBAL_CONTENT_VERSION` (`integer`).
     pub global_content_version: Option<Numeric>,
     /// `FILE_ID` (`integer`).

@@ -32,7 +32,7 @@ pub mod upload_file;
 use crate::wire::*;
 
 #[cfg(feature = "disk")]
-/// A `disk.folder` record, answered by `disk.folder.get`, `disk.folder.moveTo`, `disk.folder.rename`.
+/// A `disk.folder` record, answered by `disk.folder.addSubFolder`, `disk.folder.copyTo`, `disk.folder.get`, `disk.folder.markDeleted`, `disk.folder.moveTo`, `disk.folder.rename`, `disk.folder.restore`.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Folder {
@@ -51,7 +51,7 @@ pub struct Folder {
     /// `PARENT_ID` (`integer`).
     pub parent_id: Option<Id>,
     /// `DELETED_TYPE` (`enum`).
-    pub deleted_type: Option<String>,
+    pub deleted_type: Option<Numeric>,
     /// `CREATE_TIME` (`datetime`).
     pub create_time: Option<DateTime>,
     /// `UPDATE_TIME` (`datetime`).

@@ -24,6 +24,8 @@ use crate::wire::*;
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Waitlist {
+    /// `id` (`integer`).
+    pub id: Option<Id>,
     /// `note` (`string`).
     pub note: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -32,5 +34,6 @@ pub struct Waitlist {
 
 #[cfg(feature = "booking")]
 record!(Waitlist {
+    opt id: "id" => with_id(Id),
     opt note: "note" => with_note(String),
 });

@@ -20,6 +20,8 @@ use crate::wire::*;
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Backlog {
+    /// `id` (`integer`).
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
     pub group_id: Option<Id>,
     /// `createdBy` (`integer`).
@@ -32,6 +34,7 @@ pub struct Backlog {
 
 #[cfg(feature = "task")]
 record!(Backlog {
+    opt id: "id" => with_id(Id),
     opt group_id: "groupId" => with_group_id(Id),
     opt created_by: "createdBy" => with_created_by(Numeric),
     opt modified_by: "modifiedBy" => with_modified_by(Numeric),
