@@ -72,6 +72,40 @@ async fn crm_deal_add_get_and_list_share_one_deal() {
     assert_eq!(deal.opened, Some(Flag::yes_no(true)));
 }
 
+/// `crm.deal.list` streams seeded deals as `Deal`s, their ID, owner and user IDs typed as `Id`
+/// and their Y/N fields as `Flag`s (documented as `char`, without an example for most).
+#[tokio::test]
+async fn crm_deal_list_streams_deals_with_typed_ids_and_flags() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let (first, last) = emulator.seed("deal", 60).expect("deals seeded");
+    let client = client(&emulator).await;
+    let deals: Vec<Deal> = every(&client, &CrmDealList::default()).await;
+    let seeded: Vec<&Deal> = deals
+        .iter()
+        .filter(|deal| {
+            deal.id
+                .is_some_and(|Id(id)| id >= first as u64 && id <= last as u64)
+        })
+        .collect();
+    assert_eq!(seeded.len(), 60, "every seeded deal streams once");
+    let ids: Vec<u64> = seeded
+        .iter()
+        .filter_map(|deal| deal.id)
+        .map(|Id(id)| id)
+        .collect();
+    let expected: Vec<u64> = (first as u64..=last as u64).collect();
+    assert_eq!(ids, expected);
+    for deal in seeded {
+        assert_eq!(deal.opened, Some(Flag::yes_no(true)), "{deal:?}");
+        assert_eq!(deal.closed.map(Flag::get), Some(false), "{deal:?}");
+        assert_eq!(deal.is_manual_opportunity.map(Flag::get), Some(false));
+        let assigned = deal.assigned_by_id.expect("an assigned user").0;
+        assert!([1, 11, 13, 103, 105].contains(&assigned), "{assigned}");
+        assert_eq!(deal.created_by_id, deal.assigned_by_id);
+        assert_eq!(deal.category_id, Some(Id(0)));
+    }
+}
+
 /// Adds an item of `entity_type_id` through `crm.item.add` and finds it again in
 /// `crm.item.list`, both as `Item`.
 async fn item_round_trip(client: &Client, entity_type_id: u64) {

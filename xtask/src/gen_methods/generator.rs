@@ -62,6 +62,12 @@ struct Pending {
     tail: String,
 }
 
+/// A method's file: written (a refinement's re-export), or its items pending.
+enum MethodFile {
+    Written(String),
+    Pending(Box<Pending>),
+}
+
 /// The generator's state over one run.
 pub(super) struct Generator<'c> {
     catalog: &'c Catalog,
@@ -159,10 +165,10 @@ impl<'c> Generator<'c> {
             let file = file_of(&path, is_folder);
             method_files.insert(entries[index].method.clone(), file.clone());
             match self.method_file(index, &entries[index], is_folder, &tree) {
-                Ok(body) => {
+                MethodFile::Written(body) => {
                     files.insert(file, body);
                 }
-                Err(items) => pending.push((file, items)),
+                MethodFile::Pending(items) => pending.push((file, items)),
             }
         }
         // Records of the same shape shared, then the generated methods written.
@@ -175,7 +181,7 @@ impl<'c> Generator<'c> {
         });
         for ((file, mut items), records) in pending.into_iter().zip(records) {
             items.records = records;
-            files.insert(file, items.render());
+            files.insert(file, (*items).render());
         }
         // Pass 3: folders that are not methods.
         for folder in tree.folders.keys() {
@@ -290,7 +296,7 @@ impl<'c> Generator<'c> {
         entry: &Entry,
         is_folder: bool,
         tree: &Tree,
-    ) -> std::result::Result<String, Pending> {
+    ) -> MethodFile {
         let leaf = &self.leaves[index];
         let mut text = emit::method_header(
             &leaf.method,
@@ -315,12 +321,12 @@ impl<'c> Generator<'c> {
             }
             let module = format!("refined::{}", refinement.module.replace('/', "::"));
             text.push_str(&emit::reexport(&module, item_cfg.as_deref()));
-            return Ok(text);
+            return MethodFile::Written(text);
         }
         self.stats.generated += 1;
         let mut items = self.method_items(index, entry, item_cfg);
         items.head = text;
-        Err(items)
+        MethodFile::Pending(Box::new(items))
     }
 
     /// The generated items of a method: the request with its attribute, and every record of
