@@ -174,6 +174,21 @@ impl Entities {
         })
     }
 
+    /// The entities of `entries` alone (no examples, each folder its own module), for tests.
+    #[cfg(test)]
+    pub(super) fn of_entries(entries: &[Entry]) -> (Self, TypeNames) {
+        let mut names = TypeNames::default();
+        let entities = Entities::collect(
+            entries,
+            |_| None,
+            |_| None,
+            |folder| Some(folder.replace('.', "::")),
+            &mut names,
+            &Evidence::default(),
+        );
+        (entities, names)
+    }
+
     /// Every entity, to share the identical ones (see `sharing`).
     pub(super) fn all_mut(&mut self) -> impl Iterator<Item = &mut Entity> {
         self.by_folder.values_mut()
@@ -344,15 +359,7 @@ mod tests {
                     {"name": "EXTRA", "type": "string"}]}]}),
             ),
         ];
-        let mut names = TypeNames::default();
-        let entities = Entities::collect(
-            &entries,
-            |_| None,
-            |_| None,
-            |folder| Some(folder.replace('.', "::")),
-            &mut names,
-            &Evidence::default(),
-        );
+        let (entities, _) = Entities::of_entries(&entries);
         let deal = entities.of_folder("crm.deal").expect("an entity");
         assert_eq!(deal.path, "crate::crm::deal::Deal");
         let wires: Vec<&str> = deal.structs[0]

@@ -485,7 +485,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::gen_methods::evidence::Evidence;
     use crate::gen_methods::model::Entry;
 
     fn field(wire: &str, ty: Ty) -> FieldDef {
@@ -610,65 +609,37 @@ mod tests {
 
     #[test]
     fn a_get_alone_a_folder_that_is_a_method_or_a_taken_name_share_nothing() {
-        let alone = || {
-            vec![method(
-                "disk.file.get",
+        let get = || method("disk.file.get", "disk", file("DiskFileGetResult", Ty::Str));
+        let rename = || {
+            method(
+                "disk.file.rename",
                 "disk",
-                file("DiskFileGetResult", Ty::Str),
-            )]
+                file("DiskFileRenameResult", Ty::Str),
+            )
         };
-        let mut methods = alone();
-        let folders = share(
-            &mut methods,
-            &mut Entities::default(),
-            &mut TypeNames::default(),
-            |_| false,
-        );
-        assert!(folders.is_empty());
-        assert_eq!(methods[0].structs.len(), 2);
-
-        let pair = || {
-            vec![
-                method("disk.file.get", "disk", file("DiskFileGetResult", Ty::Str)),
-                method(
-                    "disk.file.rename",
-                    "disk",
-                    file("DiskFileRenameResult", Ty::Str),
-                ),
-            ]
-        };
-        let mut methods = pair();
-        let folders = share(
-            &mut methods,
-            &mut Entities::default(),
-            &mut TypeNames::default(),
-            |_| true,
-        );
-        assert!(folders.is_empty());
-        let mut names = TypeNames::default();
-        names.unique(String::from("FileOwner"));
-        let mut methods = pair();
-        assert!(
-            share(&mut methods, &mut Entities::default(), &mut names, |_| {
-                false
-            })
-            .is_empty()
-        );
-        assert!(methods.iter().all(|method| method.aliases.is_empty()));
+        let mut taken = TypeNames::default();
+        taken.unique(String::from("FileOwner"));
+        // (methods, names, whether the folder is a method's file)
+        let cases = [
+            (vec![get()], TypeNames::default(), false),
+            (vec![get(), rename()], TypeNames::default(), true),
+            (vec![get(), rename()], taken, false),
+        ];
+        for (case, (mut methods, mut names, leaf)) in cases.into_iter().enumerate() {
+            let folders = share(&mut methods, &mut Entities::default(), &mut names, |_| leaf);
+            assert!(folders.is_empty(), "case {case}");
+            assert!(
+                methods
+                    .iter()
+                    .all(|method| method.aliases.is_empty() && method.structs.len() == 2),
+                "case {case}"
+            );
+        }
     }
 
     fn entities(entries: Value) -> (Entities, TypeNames) {
         let entries: Vec<Entry> = serde_json::from_value(entries).expect("entries");
-        let mut names = TypeNames::default();
-        let entities = Entities::collect(
-            &entries,
-            |_| None,
-            |_| None,
-            |folder| Some(folder.replace('.', "::")),
-            &mut names,
-            &Evidence::default(),
-        );
-        (entities, names)
+        Entities::of_entries(&entries)
     }
 
     fn userfield(folder: &str, extra: &str) -> Value {
