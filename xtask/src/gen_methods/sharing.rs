@@ -75,17 +75,16 @@ pub(super) fn share(
             continue;
         }
         let path = entity.path.clone();
-        let roots = roots(&method.structs);
-        if let Some(&root) = roots
-            .iter()
-            .find(|&&root| shape(&method.structs[root], &method.structs, false) == wanted)
+        if let Some(record) = returned(&method.structs)
+            .into_iter()
+            .find(|&record| shape(&method.structs[record], &method.structs, false) == wanted)
         {
-            method.alias(root, &path);
+            method.alias(record, &path);
         } else if method.method.ends_with(".get")
-            && let [root] = roots[..]
-            && extend_entity(&mut entity.structs, &method.structs, root)
+            && let Some(record) = main_record(&method.structs)
+            && extend_entity(&mut entity.structs, &method.structs, record)
         {
-            method.alias(root, &path);
+            method.alias(record, &path);
         }
     }
     share_get_results(methods, names, &is_leaf, &mut folders);
@@ -115,7 +114,7 @@ fn share_across_folders(
         })
         .collect();
     for method in methods.iter_mut() {
-        let found = roots(&method.structs).into_iter().find_map(|root| {
+        let found = returned(&method.structs).into_iter().find_map(|root| {
             let def = &method.structs[root];
             let wanted = shape(def, &method.structs, true);
             shared
@@ -266,7 +265,7 @@ fn share_get_results(
         .collect();
     for get in gets {
         let anchor = &methods[get];
-        let [root] = roots(&anchor.structs)[..] else {
+        let Some(root) = main_record(&anchor.structs) else {
             continue;
         };
         if anchor.structs[root].fields.len() < 2 || is_leaf(&anchor.folder) {
@@ -281,7 +280,7 @@ fn share_get_results(
                 other.dotted_folder() == anchor.dotted_folder() && other.scopes == anchor.scopes
             })
             .filter_map(|(index, other)| {
-                roots(&other.structs)
+                returned(&other.structs)
                     .into_iter()
                     .find(|&candidate| {
                         shape(&other.structs[candidate], &other.structs, true) == wanted
@@ -378,6 +377,38 @@ fn rename_ty(ty: &Ty, renamed: &impl Fn(&str) -> Option<String>) -> Ty {
         Ty::Struct(name) => Ty::Struct(renamed(name).unwrap_or_else(|| name.clone())),
         Ty::Vec(inner) => rename_ty(inner, renamed).list_of(),
         other => other.clone(),
+    }
+}
+
+/// The returned records of `structs`, outer ones first: any of them may be a shared record
+/// (`{"template": {…}}` holds the record `get` answers).
+fn returned(structs: &[StructDef]) -> Vec<usize> {
+    (0..structs.len())
+        .rev()
+        .filter(|&index| !structs[index].request)
+        .collect()
+}
+
+/// The record a method answers: its only returned root, or the record that root only wraps
+/// (`{"template": {…}}`, `{"items": [{…}]}`).
+fn main_record(structs: &[StructDef]) -> Option<usize> {
+    let [mut record] = roots(structs)[..] else {
+        return None;
+    };
+    while let [only] = &structs[record].fields[..]
+        && let Some(name) = record_name(&only.ty)
+    {
+        record = structs.iter().position(|def| def.name == name)?;
+    }
+    Some(record)
+}
+
+/// The record a field holds, one or a list of them.
+fn record_name(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Struct(name) => Some(name),
+        Ty::Vec(inner) => record_name(inner),
+        _ => None,
     }
 }
 
@@ -605,6 +636,41 @@ mod tests {
         );
         assert_eq!(methods[4].structs.len(), 2);
         assert!(methods[4].aliases.is_empty());
+    }
+
+    #[test]
+    fn a_record_wrapped_in_one_field_is_shared_and_its_wrappers_kept() {
+        // `{"template": {…}}` from `get` and `add`: the inner records are the folder's record.
+        let wrapped = |name: &str| {
+            let mut structs = file(&format!("{name}Template"), Ty::Str);
+            let inner = Ty::Struct(format!("{name}Template"));
+            structs.push(record(name, vec![field("template", inner)]));
+            structs
+        };
+        let mut methods = vec![
+            method("doc.template.get", "doc", wrapped("DocTemplateGetResult")),
+            method("doc.template.add", "doc", wrapped("DocTemplateAddResult")),
+        ];
+        let mut names = TypeNames::default();
+        let folders = share(&mut methods, &mut Entities::default(), &mut names, |_| {
+            false
+        });
+        let shared = &folders[&vec![String::from("doc"), String::from("template")]];
+        let shared_names: Vec<&str> = shared.structs.iter().map(|def| def.name.as_str()).collect();
+        assert_eq!(shared_names, ["TemplateOwner", "Template"]);
+        for (method, former) in methods
+            .iter()
+            .zip(["DocTemplateGetResult", "DocTemplateAddResult"])
+        {
+            // The wrapper stays, naming the inner record by its former name, now an alias.
+            let kept: Vec<&str> = method.structs.iter().map(|def| def.name.as_str()).collect();
+            assert_eq!(kept, [former]);
+            let inner = format!("{former}Template");
+            assert_eq!(
+                aliases(method),
+                [(inner.as_str(), "crate::doc::template::Template")]
+            );
+        }
     }
 
     #[test]

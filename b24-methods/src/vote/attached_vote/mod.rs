@@ -24,7 +24,7 @@ pub mod vote;
 use crate::wire::*;
 
 #[cfg(feature = "vote")]
-/// A `vote.AttachedVote` record, answered by `vote.AttachedVote.get`, `vote.AttachedVote.getMany`, `vote.AttachedVote.recall`, `vote.AttachedVote.vote`.
+/// A `vote.AttachedVote` record, answered by `vote.AttachedVote.get`, `vote.AttachedVote.getMany`, `vote.AttachedVote.getWithVoted`, `vote.AttachedVote.recall`, `vote.AttachedVote.vote`.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AttachedVote {
