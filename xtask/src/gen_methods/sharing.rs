@@ -576,6 +576,19 @@ mod tests {
             .collect()
     }
 
+    /// Shares `methods` without entities, with fresh names, in folders that are no methods.
+    fn share_without_entities(
+        methods: &mut [MethodRecords],
+    ) -> (BTreeMap<Vec<String>, FolderRecords>, TypeNames) {
+        let mut names = TypeNames::default();
+        let folders = share(methods, &mut Entities::default(), &mut names, |_| false);
+        (folders, names)
+    }
+
+    fn names_of(structs: &[StructDef]) -> Vec<&str> {
+        structs.iter().map(|def| def.name.as_str()).collect()
+    }
+
     #[test]
     fn a_folders_methods_answering_its_get_record_share_one_record_named_after_it() {
         let mut methods = vec![
@@ -601,14 +614,10 @@ mod tests {
                 file("DiskStorageUploadFileResult", Ty::Str),
             ),
         ];
-        let mut names = TypeNames::default();
-        let folders = share(&mut methods, &mut Entities::default(), &mut names, |_| {
-            false
-        });
+        let (folders, names) = share_without_entities(&mut methods);
         let shared = &folders[&vec![String::from("disk"), String::from("file")]];
-        let shared_names: Vec<&str> = shared.structs.iter().map(|def| def.name.as_str()).collect();
         // Nested records come along, renamed after the folder's record.
-        assert_eq!(shared_names, ["FileOwner", "File"]);
+        assert_eq!(names_of(&shared.structs), ["FileOwner", "File"]);
         assert_eq!(
             shared.structs[1].fields[2].ty,
             Ty::Struct(String::from("FileOwner"))
@@ -651,20 +660,15 @@ mod tests {
             method("doc.template.get", "doc", wrapped("DocTemplateGetResult")),
             method("doc.template.add", "doc", wrapped("DocTemplateAddResult")),
         ];
-        let mut names = TypeNames::default();
-        let folders = share(&mut methods, &mut Entities::default(), &mut names, |_| {
-            false
-        });
+        let (folders, _) = share_without_entities(&mut methods);
         let shared = &folders[&vec![String::from("doc"), String::from("template")]];
-        let shared_names: Vec<&str> = shared.structs.iter().map(|def| def.name.as_str()).collect();
-        assert_eq!(shared_names, ["TemplateOwner", "Template"]);
+        assert_eq!(names_of(&shared.structs), ["TemplateOwner", "Template"]);
         for (method, former) in methods
             .iter()
             .zip(["DocTemplateGetResult", "DocTemplateAddResult"])
         {
             // The wrapper stays, naming the inner record by its former name, now an alias.
-            let kept: Vec<&str> = method.structs.iter().map(|def| def.name.as_str()).collect();
-            assert_eq!(kept, [former]);
+            assert_eq!(names_of(&method.structs), [former]);
             let inner = format!("{former}Template");
             assert_eq!(
                 aliases(method),
