@@ -4,6 +4,7 @@
 #![allow(deprecated)] // `crm.deal.*` is documented as deprecated (replaced by `crm.item.*`).
 
 use b24_core::Client;
+use b24_core::Id;
 use b24_core::ListMethod;
 use b24_core::types::{Decimal, Flag, Numeric};
 use b24_emulator::Emulator;
@@ -33,10 +34,6 @@ async fn every<M: ListMethod>(client: &Client, request: &M) -> Vec<M::Item> {
     client.stream(request).unwrap().try_collect().await.unwrap()
 }
 
-fn number(value: &Option<Numeric>) -> Option<f64> {
-    value.as_ref().and_then(Numeric::as_f64)
-}
-
 fn amount(value: &Option<Decimal>) -> Option<f64> {
     value.as_ref().and_then(Decimal::to_f64)
 }
@@ -49,7 +46,7 @@ async fn crm_deal_add_get_and_list_share_one_deal() {
         .with_title("Shared record")
         .with_opportunity(1250.5)
         .with_currency_id("EUR")
-        .with_opened("Y");
+        .with_opened(true);
     let id = client
         .call(&CrmDealAdd::default().with_fields(fields))
         .await
@@ -57,21 +54,56 @@ async fn crm_deal_add_get_and_list_share_one_deal() {
     let id = id.as_u64().expect("a numeric ID");
 
     let got: Deal = client.call(&CrmDealGet::new(id)).await.unwrap();
-    assert_eq!(number(&got.id), Some(id as f64));
+    assert_eq!(got.id, Some(Id(id)));
     assert_eq!(got.title.as_deref(), Some("Shared record"));
     assert_eq!(amount(&got.opportunity), Some(1250.5));
-    assert_eq!(got.opened.as_deref(), Some("Y"));
+    // Typed as a flag, read as it came on the wire.
+    assert_eq!(got.opened, Some(Flag::yes_no(true)));
     assert!(got.stage_id.is_some(), "the server sets a stage: {got:?}");
 
     let listed: Vec<Deal> = every(&client, &CrmDealList::default()).await;
     let deal = listed
         .iter()
-        .find(|deal| number(&deal.id) == Some(id as f64))
+        .find(|deal| deal.id == Some(Id(id)))
         .expect("the added deal is listed");
     assert_eq!(deal.title, got.title);
     assert_eq!(amount(&deal.opportunity), Some(1250.5));
     assert_eq!(deal.stage_id, got.stage_id);
-    assert_eq!(deal.opened.as_deref(), Some("Y"));
+    assert_eq!(deal.opened, Some(Flag::yes_no(true)));
+}
+
+/// `crm.deal.list` streams seeded deals as `Deal`s, their ID, owner and user IDs typed as `Id`
+/// and their Y/N fields as `Flag`s (documented as `char`, without an example for most).
+#[tokio::test]
+async fn crm_deal_list_streams_deals_with_typed_ids_and_flags() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let (first, last) = emulator.seed("deal", 60).expect("deals seeded");
+    let client = client(&emulator).await;
+    let deals: Vec<Deal> = every(&client, &CrmDealList::default()).await;
+    let seeded: Vec<&Deal> = deals
+        .iter()
+        .filter(|deal| {
+            deal.id
+                .is_some_and(|Id(id)| id >= first as u64 && id <= last as u64)
+        })
+        .collect();
+    assert_eq!(seeded.len(), 60, "every seeded deal streams once");
+    let ids: Vec<u64> = seeded
+        .iter()
+        .filter_map(|deal| deal.id)
+        .map(|Id(id)| id)
+        .collect();
+    let expected: Vec<u64> = (first as u64..=last as u64).collect();
+    assert_eq!(ids, expected);
+    for deal in seeded {
+        assert_eq!(deal.opened, Some(Flag::yes_no(true)), "{deal:?}");
+        assert_eq!(deal.closed.map(Flag::get), Some(false), "{deal:?}");
+        assert_eq!(deal.is_manual_opportunity.map(Flag::get), Some(false));
+        let assigned = deal.assigned_by_id.expect("an assigned user").0;
+        assert!([1, 11, 13, 103, 105].contains(&assigned), "{assigned}");
+        assert_eq!(deal.created_by_id, deal.assigned_by_id);
+        assert_eq!(deal.category_id, Some(Id(0)));
+    }
 }
 
 /// Adds an item of `entity_type_id` through `crm.item.add` and finds it again in
@@ -82,7 +114,7 @@ async fn item_round_trip(client: &Client, entity_type_id: u64) {
         .with_opportunity(99.5)
         .with_currency_id("USD")
         .with_opened(Flag::from(true))
-        .with_assigned_by_id(1);
+        .with_assigned_by_id(Id(1));
     let added = client
         .call(&CrmItemAdd::new(entity_type_id, fields))
         .await
@@ -92,19 +124,19 @@ async fn item_round_trip(client: &Client, entity_type_id: u64) {
         added.title.as_deref(),
         Some(format!("Item of type {entity_type_id}").as_str())
     );
-    let id = number(&added.id).expect("the item's id");
+    let id = added.id.expect("the item's id");
     assert!(added.created_time.is_some(), "typed times: {added:?}");
 
     let listed: Vec<Item> = every(client, &CrmItemList::new(entity_type_id)).await;
     let item = listed
         .iter()
-        .find(|item| number(&item.id) == Some(id))
+        .find(|item| item.id == Some(id))
         .expect("the added item is listed");
     assert_eq!(item.title, added.title);
     assert_eq!(amount(&item.opportunity), Some(99.5));
     assert_eq!(item.currency_id.as_deref(), Some("USD"));
     assert_eq!(item.opened.map(Flag::get), Some(true));
-    assert_eq!(number(&item.assigned_by_id), Some(1.0));
+    assert_eq!(item.assigned_by_id, Some(Id(1)));
     assert!(item.stage_id.is_some(), "the server sets a stage: {item:?}");
 }
 

@@ -203,7 +203,7 @@ async fn the_crm_lists_and_user_get_stream_against_the_emulator() {
         .unwrap();
     let typed_ids: Vec<u64> = typed
         .iter()
-        .map(|deal| id_of(&serde_json::to_value(deal.id.clone().unwrap()).unwrap()))
+        .map(|deal| deal.id.expect("a listed deal has an ID").0)
         .collect();
     assert_eq!(typed_ids, deals);
     assert_eq!(

@@ -12,8 +12,9 @@
 //! that has a refinement gets a thin re-export instead of generated types.
 //!
 //! The modules, one concern each: `model` (the catalog, typed), `naming`, `types` (type
-//! mapping and reconciliation with the examples), `records` (structs from rows), `responses`,
-//! `paging`, `shapes`, `emit` (the Rust text), `layout` (module tree, gates, features),
+//! mapping and reconciliation with the examples), `evidence` (what field names hold across
+//! the catalog's examples), `records` (structs from rows), `responses`,
+//! `paging`, `shapes`, `sharing` (one record per shape), `emit` (the Rust text), `layout` (module tree, gates, features),
 //! `files` (disk, rustfmt) and `generator` (the passes); `golden` holds the golden tests.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +27,7 @@ use model::Catalog;
 
 mod emit;
 mod entities;
+mod evidence;
 mod files;
 mod generator;
 #[cfg(test)]
@@ -39,6 +41,7 @@ mod records;
 mod references;
 mod responses;
 mod shapes;
+mod sharing;
 mod types;
 
 /// The first line of every file the generator writes; such files are never edited by hand.

@@ -98,14 +98,15 @@ fn scalar(token: &str, name: &str) -> Value {
     match token {
         "integer" | "int" | "double" | "float" | "number" => Value::Int(1),
         t if t.ends_with(".id") => Value::Int(1),
-        "string" | "text" | "char" | "enum" | "crm_status" | "crm_currency" => {
+        // A `char` is a Y/N flag in all but a few documented fields, which take any text.
+        "boolean" | "bool" | "char" => Value::from("Y"),
+        "string" | "text" | "enum" | "crm_status" | "crm_currency" => {
             Value::from(if name.eq_ignore_ascii_case("id") {
                 "1"
             } else {
                 "text"
             })
         }
-        "boolean" | "bool" => Value::from("Y"),
         "date" => Value::from("2024-01-01"),
         "datetime" | "time" => Value::from(DATETIME),
         "object" | "lang_map" => Value::empty_map(),
@@ -136,6 +137,7 @@ mod tests {
                 row("ID", "integer", vec![]),
                 row("TITLE", "string", vec![]),
                 row("ACTIVE", "boolean", vec![]),
+                row("OPENED", "char", vec![]),
                 row("TAGS", "string[]", vec![]),
                 row("UF_*", "string", vec![]),
                 row("OWNER", "crm_entity", vec![]),
@@ -143,7 +145,7 @@ mod tests {
         );
         assert_eq!(
             value(&item).to_json(),
-            r#"[{"ID":1,"TITLE":"text","ACTIVE":"Y","TAGS":["text"],"OWNER":null}]"#
+            r#"[{"ID":1,"TITLE":"text","ACTIVE":"Y","OPENED":"Y","TAGS":["text"],"OWNER":null}]"#
         );
     }
 

@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "lists")]
-/// A `lists` entity, shared by `lists.add`, `lists.update`: the union of their documented fields.
+/// A `lists` entity, shared by `lists.add`, `lists.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Lists {

@@ -13,3 +13,67 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "mailservice")]
 pub mod update;
+
+#[cfg(feature = "mailservice")]
+use crate::wire::*;
+
+#[cfg(feature = "mailservice")]
+/// A `mailservice` record, answered by `mailservice.get`, `mailservice.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Mailservice {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `SITE_ID` (`string`).
+    pub site_id: Option<String>,
+    /// `ACTIVE` (`string`).
+    pub active: Option<String>,
+    /// `SORT` (`integer`).
+    pub sort: Option<Numeric>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `SERVER` (`string`).
+    pub server: Option<String>,
+    /// `PORT` (`integer`).
+    pub port: Option<Numeric>,
+    /// `ENCRYPTION` (`string`).
+    pub encryption: Option<String>,
+    /// `LINK` (`string`).
+    pub link: Option<String>,
+    /// `ICON` (`string`).
+    pub icon: Option<String>,
+    /// `SMTP_SERVER` (`string | null`).
+    pub smtp_server: Option<String>,
+    /// `SMTP_PORT` (`integer | null`).
+    pub smtp_port: Option<Numeric>,
+    /// `SMTP_LOGIN_AS_IMAP` (`string`).
+    pub smtp_login_as_imap: Option<String>,
+    /// `SMTP_PASSWORD_AS_IMAP` (`string`).
+    pub smtp_password_as_imap: Option<String>,
+    /// `SMTP_ENCRYPTION` (`string | null`).
+    pub smtp_encryption: Option<String>,
+    /// `UPLOAD_OUTGOING` (`string | null`).
+    pub upload_outgoing: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "mailservice")]
+record!(Mailservice {
+    opt id: "ID",
+    opt site_id: "SITE_ID",
+    opt active: "ACTIVE",
+    opt sort: "SORT",
+    opt name: "NAME",
+    opt server: "SERVER",
+    opt port: "PORT",
+    opt encryption: "ENCRYPTION",
+    opt link: "LINK",
+    opt icon: "ICON",
+    opt smtp_server: "SMTP_SERVER",
+    opt smtp_port: "SMTP_PORT",
+    opt smtp_login_as_imap: "SMTP_LOGIN_AS_IMAP",
+    opt smtp_password_as_imap: "SMTP_PASSWORD_AS_IMAP",
+    opt smtp_encryption: "SMTP_ENCRYPTION",
+    opt upload_outgoing: "UPLOAD_OUTGOING",
+});

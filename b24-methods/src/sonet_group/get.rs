@@ -103,9 +103,9 @@ pub struct SonetGroupGetResult {
     /// `CLOSED` (`string`).
     pub closed: Option<String>,
     /// `SUBJECT_ID` (`integer`).
-    pub subject_id: Option<Numeric>,
+    pub subject_id: Option<Id>,
     /// `OWNER_ID` (`integer`).
-    pub owner_id: Option<Numeric>,
+    pub owner_id: Option<Id>,
     /// `KEYWORDS` (`string`).
     pub keywords: Option<String>,
     /// `NUMBER_OF_MEMBERS` (`integer`).

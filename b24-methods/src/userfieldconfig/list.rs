@@ -124,7 +124,7 @@ pub struct UserfieldconfigListFilter {
     /// `mandatory` (`boolean`).
     pub mandatory: Option<Flag>,
     /// `showFilter` (`char`).
-    pub show_filter: Option<String>,
+    pub show_filter: Option<Flag>,
     /// `showInList` (`boolean`).
     pub show_in_list: Option<Flag>,
     /// `editInList` (`boolean`).
@@ -143,81 +143,10 @@ record!(UserfieldconfigListFilter {
     opt sort: "sort" => with_sort(Numeric),
     opt multiple: "multiple" => with_multiple(Flag),
     opt mandatory: "mandatory" => with_mandatory(Flag),
-    opt show_filter: "showFilter" => with_show_filter(String),
+    opt show_filter: "showFilter" => with_show_filter(Flag),
     opt show_in_list: "showInList" => with_show_in_list(Flag),
     opt edit_in_list: "editInList" => with_edit_in_list(Flag),
     opt is_searchable: "isSearchable" => with_is_searchable(Flag),
-});
-
-/// `fields` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct UserfieldconfigListResultFields {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `entityId` (`string`).
-    pub entity_id: Option<String>,
-    /// `fieldName` (`string`).
-    pub field_name: Option<String>,
-    /// `userTypeId` (`string`).
-    pub user_type_id: Option<String>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `multiple` (`boolean`).
-    pub multiple: Option<Flag>,
-    /// `mandatory` (`boolean`).
-    pub mandatory: Option<Flag>,
-    /// `showFilter` (`char`).
-    pub show_filter: Option<Flag>,
-    /// `showInList` (`boolean`).
-    pub show_in_list: Option<Flag>,
-    /// `editInList` (`boolean`).
-    pub edit_in_list: Option<Flag>,
-    /// `isSearchable` (`boolean`).
-    pub is_searchable: Option<Flag>,
-    /// `settings` (`object`).
-    pub settings: Option<Value>,
-    /// `languageId` (`object`).
-    pub language_id: Option<Value>,
-    /// `editFormLabel` (`lang_map`).
-    pub edit_form_label: Option<Value>,
-    /// `listColumnLabel` (`lang_map`).
-    pub list_column_label: Option<Value>,
-    /// `listFilterLabel` (`lang_map`).
-    pub list_filter_label: Option<Value>,
-    /// `errorMessage` (`lang_map`).
-    pub error_message: Option<Value>,
-    /// `helpMessage` (`lang_map`).
-    pub help_message: Option<Value>,
-    /// `enum` (`object[]`).
-    pub enum_: Option<Vec<Value>>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(UserfieldconfigListResultFields {
-    opt id: "id",
-    opt entity_id: "entityId",
-    opt field_name: "fieldName",
-    opt user_type_id: "userTypeId",
-    opt xml_id: "xmlId",
-    opt sort: "sort",
-    opt multiple: "multiple",
-    opt mandatory: "mandatory",
-    opt show_filter: "showFilter",
-    opt show_in_list: "showInList",
-    opt edit_in_list: "editInList",
-    opt is_searchable: "isSearchable",
-    opt settings: "settings",
-    opt language_id: "languageId",
-    opt edit_form_label: "editFormLabel",
-    opt list_column_label: "listColumnLabel",
-    opt list_filter_label: "listFilterLabel",
-    opt error_message: "errorMessage",
-    opt help_message: "helpMessage",
-    opt enum_: "enum",
 });
 
 /// `result` (returned field).
@@ -233,3 +162,6 @@ pub struct UserfieldconfigListResult {
 record!(UserfieldconfigListResult {
     opt fields: "fields",
 });
+
+/// The former name of [`crate::userfieldconfig::Userfieldconfig`].
+pub type UserfieldconfigListResultFields = crate::userfieldconfig::Userfieldconfig;

@@ -270,77 +270,6 @@ record!(UserfieldconfigUpdateField {
     opt user_type_id: "userTypeId" => with_user_type_id(String),
 });
 
-/// `field` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct UserfieldconfigUpdateResultField {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `entityId` (`string`).
-    pub entity_id: Option<String>,
-    /// `fieldName` (`string`).
-    pub field_name: Option<String>,
-    /// `userTypeId` (`string`).
-    pub user_type_id: Option<String>,
-    /// `xmlId` (`string`).
-    pub xml_id: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `multiple` (`boolean`).
-    pub multiple: Option<Flag>,
-    /// `mandatory` (`boolean`).
-    pub mandatory: Option<Flag>,
-    /// `showFilter` (`boolean`).
-    pub show_filter: Option<Flag>,
-    /// `showInList` (`boolean`).
-    pub show_in_list: Option<Flag>,
-    /// `editInList` (`boolean`).
-    pub edit_in_list: Option<Flag>,
-    /// `isSearchable` (`boolean`).
-    pub is_searchable: Option<Flag>,
-    /// `settings` (`object`).
-    pub settings: Option<Value>,
-    /// `languageId` (`object`).
-    pub language_id: Option<Value>,
-    /// `editFormLabel` (`lang_map`).
-    pub edit_form_label: Option<Value>,
-    /// `listColumnLabel` (`lang_map`).
-    pub list_column_label: Option<Value>,
-    /// `listFilterLabel` (`lang_map`).
-    pub list_filter_label: Option<Value>,
-    /// `errorMessage` (`lang_map`).
-    pub error_message: Option<Value>,
-    /// `helpMessage` (`lang_map`).
-    pub help_message: Option<Value>,
-    /// `enum` (`object[]`).
-    pub enum_: Option<Vec<Value>>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(UserfieldconfigUpdateResultField {
-    opt id: "id",
-    opt entity_id: "entityId",
-    opt field_name: "fieldName",
-    opt user_type_id: "userTypeId",
-    opt xml_id: "xmlId",
-    opt sort: "sort",
-    opt multiple: "multiple",
-    opt mandatory: "mandatory",
-    opt show_filter: "showFilter",
-    opt show_in_list: "showInList",
-    opt edit_in_list: "editInList",
-    opt is_searchable: "isSearchable",
-    opt settings: "settings",
-    opt language_id: "languageId",
-    opt edit_form_label: "editFormLabel",
-    opt list_column_label: "listColumnLabel",
-    opt list_filter_label: "listFilterLabel",
-    opt error_message: "errorMessage",
-    opt help_message: "helpMessage",
-    opt enum_: "enum",
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -354,3 +283,6 @@ pub struct UserfieldconfigUpdateResult {
 record!(UserfieldconfigUpdateResult {
     opt field: "field",
 });
+
+/// The former name of [`crate::userfieldconfig::Userfieldconfig`].
+pub type UserfieldconfigUpdateResultField = crate::userfieldconfig::Userfieldconfig;

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::evidence::Evidence;
 use super::model::{Entry, Field, example_result};
 use super::naming::{TypeNames, pascal};
 use super::records::{Mapper, StructDef};
@@ -75,6 +76,7 @@ impl Entities {
         request_example: impl Fn(&str) -> Option<Value>,
         module_of: impl Fn(&str) -> Option<String>,
         names: &mut TypeNames,
+        evidence: &Evidence,
     ) -> Self {
         let mut folders: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
         for entry in entries.iter().filter(|entry| !entry.is_v3()) {
@@ -181,10 +183,14 @@ impl Entities {
                 .map(|entry| format!("`{}`", entry.method))
                 .collect();
             let mut mapper = Mapper::new(names);
+            mapper.evidence = evidence;
+            // Its IDs are typed as answered; `add` sends none, which is why they are optional.
+            mapper.shared = true;
             let mut def = mapper.build_struct(
                 name.clone(),
                 format!(
-                    "A `{folder}` entity, shared by {}: the union of their documented fields.",
+                    "A `{folder}` entity, shared by {}: the union of their documented fields \
+                     (all optional: `add` sends no `ID`).",
                     roles.join(", ")
                 ),
                 &rows,
@@ -240,6 +246,26 @@ impl Entities {
             path: entity.path.clone(),
             fields: matches!(verb, "add" | "update"),
         })
+    }
+
+    /// The entities of `entries` alone (no examples, each folder its own module), for tests.
+    #[cfg(test)]
+    pub(super) fn of_entries(entries: &[Entry]) -> (Self, TypeNames) {
+        let mut names = TypeNames::default();
+        let entities = Entities::collect(
+            entries,
+            |_| None,
+            |_| None,
+            |folder| Some(folder.replace('.', "::")),
+            &mut names,
+            &Evidence::default(),
+        );
+        (entities, names)
+    }
+
+    /// Every entity, to share the identical ones (see `sharing`).
+    pub(super) fn all_mut(&mut self) -> impl Iterator<Item = &mut Entity> {
+        self.by_folder.values_mut()
     }
 
     /// The entity defined in the module of `folder` (`crm.deal`), if any.
@@ -372,6 +398,7 @@ mod tests {
 
     use super::super::model::fixtures::{entry, name_types};
     use super::*;
+    use crate::gen_methods::types::Ty;
 
     #[test]
     fn an_entity_is_the_union_of_get_and_add_rows_used_by_both() {
@@ -397,14 +424,7 @@ mod tests {
                     {"name": "EXTRA", "type": "string"}]}]}),
             ),
         ];
-        let mut names = TypeNames::default();
-        let entities = Entities::collect(
-            &entries,
-            |_| None,
-            |_| None,
-            |folder| Some(folder.replace('.', "::")),
-            &mut names,
-        );
+        let (entities, _) = Entities::of_entries(&entries);
         let deal = entities.of_folder("crm.deal").expect("an entity");
         assert_eq!(deal.path, "crate::crm::deal::Deal");
         let wires: Vec<&str> = deal.structs[0]
@@ -414,6 +434,13 @@ mod tests {
             .collect();
         // The update in other scopes adds its rows but does not use the entity.
         assert_eq!(wires, ["ID", "TITLE", "OPENED", "EXTRA"]);
+        // Sent and answered alike: the ID is typed as answered, the char as a flag.
+        let types: Vec<&Ty> = deal.structs[0]
+            .fields
+            .iter()
+            .map(|field| &field.ty)
+            .collect();
+        assert_eq!(types, [&Ty::Id, &Ty::Str, &Ty::Flag, &Ty::Str]);
         assert!(deal.structs[0].fields.iter().all(|field| !field.required));
         assert_eq!(deal.structs[0].patterns, ["UF_*"]);
         let crm = [String::from("crm")];
@@ -471,6 +498,7 @@ mod tests {
             |_| None,
             |_| Some(String::from("a::b")),
             &mut names,
+            &Evidence::default(),
         );
         assert!(entities.of_folder("a.b").is_none());
         assert!(names_entity("item[] | null", "crm.item"));

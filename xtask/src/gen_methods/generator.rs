@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::emit::{self, MethodAttr, RoundtripArm};
 use super::entities::Entities;
+use super::evidence::Evidence;
 use super::files::{self, Refinement};
 use super::layout::{self, Leaf, Tree, cfg_of, feature_of, file_of};
 use super::model::{Catalog, Entry, example_result};
@@ -16,6 +17,7 @@ use super::naming::{TypeNames, is_read_only, method_type_name, scope_code};
 use super::paging::{self, ListKind};
 use super::records::{Mapper, StructDef};
 use super::shapes::ArrayBesideFields;
+use super::sharing::{self, FolderRecords, MethodRecords};
 use super::types::{Ty, scalar};
 use super::{MARKER, Result, inference, references, responses};
 use crate::scope_table;
@@ -49,6 +51,25 @@ enum Response {
     V3 { rust: String, items: bool },
 }
 
+/// A generated method's items, written once its records are shared (see `sharing`).
+struct Pending {
+    /// The file's text before the items (header, module declarations).
+    head: String,
+    request: StructDef,
+    attrs: String,
+    cfg: Option<String>,
+    /// The method's records, then the records shared with others.
+    records: MethodRecords,
+    /// Text after the items (the former name of an entity record).
+    tail: String,
+}
+
+/// A method's file: written (a refinement's re-export), or its items pending.
+enum MethodFile {
+    Written(String),
+    Pending(Box<Pending>),
+}
+
 /// The generator's state over one run.
 pub(super) struct Generator<'c> {
     catalog: &'c Catalog,
@@ -64,6 +85,8 @@ pub(super) struct Generator<'c> {
     lists: BTreeSet<usize>,
     /// The folders' shared entity records.
     entities: Entities,
+    /// What the catalog's examples show field names holding.
+    evidence: Evidence,
     stats: Stats,
 }
 
@@ -87,6 +110,7 @@ impl<'c> Generator<'c> {
             records: HashMap::new(),
             lists: BTreeSet::new(),
             entities: Entities::default(),
+            evidence: Evidence::default(),
             stats: Stats::default(),
         })
     }
@@ -96,6 +120,10 @@ impl<'c> Generator<'c> {
         let entries = &self.catalog.entries;
         for entry in entries {
             let example = self.catalog.examples.response(&entry.method);
+            let request = self.catalog.examples.request(&entry.method);
+            for known in example.iter().chain(request.iter()) {
+                self.evidence.learn(known);
+            }
             self.shapes.learn(
                 &entry.method,
                 &entry.response_rows(),
@@ -132,20 +160,38 @@ impl<'c> Generator<'c> {
         // Pass 2: method files; list methods last, so they can reuse their `get`'s record.
         let mut order: Vec<usize> = (0..self.leaves.len()).collect();
         order.sort_by_key(|&index| paging::is_list_name(&self.leaves[index].method));
+        let mut pending = Vec::new();
         for index in order {
             let path = self.leaves[index].path.clone();
             let is_folder = tree.is_folder(&path);
-            let body = self.method_file(index, &entries[index], is_folder, &tree);
             let file = file_of(&path, is_folder);
             method_files.insert(entries[index].method.clone(), file.clone());
-            files.insert(file, body);
+            match self.method_file(index, &entries[index], is_folder, &tree) {
+                MethodFile::Written(body) => {
+                    files.insert(file, body);
+                }
+                MethodFile::Pending(items) => pending.push((file, items)),
+            }
+        }
+        // Records of the same shape shared, then the generated methods written.
+        let mut records: Vec<MethodRecords> = pending
+            .iter_mut()
+            .map(|(_, items)| std::mem::replace(&mut items.records, MethodRecords::empty()))
+            .collect();
+        let shared = sharing::share(&mut records, &mut self.entities, &mut self.names, |path| {
+            tree.is_leaf(path)
+        });
+        for ((file, mut items), records) in pending.into_iter().zip(records) {
+            items.records = records;
+            files.insert(file, (*items).render());
         }
         // Pass 3: folders that are not methods.
         for folder in tree.folders.keys() {
             if folder.is_empty() || tree.is_leaf(folder) {
                 continue;
             }
-            files.insert(file_of(folder, true), self.folder_file(folder, &tree));
+            let text = self.folder_file(folder, &tree, shared.get(folder));
+            files.insert(file_of(folder, true), text);
         }
         files.insert(PathBuf::from("src/generated.rs"), emit::excluded_rs(&[]));
         files.insert(PathBuf::from("src/roundtrip.rs"), self.roundtrip_rs());
@@ -160,7 +206,12 @@ impl<'c> Generator<'c> {
 
     /// The `mod.rs` of a folder that is not a method: its modules, and the re-export of the
     /// shared types of `src/refined/<folder>/mod.rs` if there are any.
-    fn folder_file(&self, folder: &[String], tree: &Tree) -> String {
+    fn folder_file(
+        &self,
+        folder: &[String],
+        tree: &Tree,
+        shared: Option<&FolderRecords>,
+    ) -> String {
         let mut text = String::new();
         let original = self
             .leaves
@@ -188,12 +239,27 @@ impl<'c> Generator<'c> {
             text.push('\n');
         }
         text.push_str(&tree.module_decls(folder, &self.leaves));
-        if let Some(entity) = self.entities.of_folder(&original) {
+        if let Some(entity) = self
+            .entities
+            .of_folder(&original)
+            .filter(|entity| !entity.structs.is_empty())
+        {
             text.push('\n');
             text.push_str(&emit::records(
                 &entity.structs,
                 cfg_of(&entity.scopes).as_deref(),
             ));
+        }
+        if let Some(shared) = shared {
+            let cfg = cfg_of(&shared.scopes);
+            if !shared.structs.is_empty() {
+                text.push('\n');
+                text.push_str(&emit::records(&shared.structs, cfg.as_deref()));
+            }
+            for (name, target) in &shared.aliases {
+                text.push('\n');
+                text.push_str(&emit::alias(name, target, cfg.as_deref()));
+            }
         }
         text
     }
@@ -219,12 +285,20 @@ impl<'c> Generator<'c> {
             |method| examples.request(method),
             module_of,
             &mut self.names,
+            &self.evidence,
         )
     }
 
     /// The file of one method: header, module declarations if it is also a folder, then its
-    /// items (or the re-export of its refinement).
-    fn method_file(&mut self, index: usize, entry: &Entry, is_folder: bool, tree: &Tree) -> String {
+    /// items (or the re-export of its refinement); a generated method's items are pending
+    /// until its records are shared.
+    fn method_file(
+        &mut self,
+        index: usize,
+        entry: &Entry,
+        is_folder: bool,
+        tree: &Tree,
+    ) -> MethodFile {
         let leaf = &self.leaves[index];
         let mut text = emit::method_header(
             &leaf.method,
@@ -249,16 +323,17 @@ impl<'c> Generator<'c> {
             }
             let module = format!("refined::{}", refinement.module.replace('/', "::"));
             text.push_str(&emit::reexport(&module, item_cfg.as_deref()));
-            return text;
+            return MethodFile::Written(text);
         }
         self.stats.generated += 1;
-        text.push_str(&self.method_items(index, entry, item_cfg.as_deref()));
-        text
+        let mut items = self.method_items(index, entry, item_cfg);
+        items.head = text;
+        MethodFile::Pending(Box::new(items))
     }
 
     /// The generated items of a method: the request with its attribute, and every record of
     /// its parameters and response.
-    fn method_items(&mut self, index: usize, entry: &Entry, cfg: Option<&str>) -> String {
+    fn method_items(&mut self, index: usize, entry: &Entry, cfg: Option<String>) -> Pending {
         let method = entry.method.as_str();
         let type_name = self.leaves[index].type_name.clone();
         let request_example = self.catalog.examples.request(method);
@@ -266,6 +341,7 @@ impl<'c> Generator<'c> {
         let params = entry.param_rows();
         let entity = self.entities.use_of(method, &self.leaves[index].scopes);
         let mut mapper = Mapper::new(&mut self.names);
+        mapper.evidence = &self.evidence;
         mapper.entity = entity.filter(|_| !entry.is_v3());
         let request = mapper.build_struct(
             type_name.clone(),
@@ -333,15 +409,29 @@ impl<'c> Generator<'c> {
             deprecated: entry.deprecated,
         }
         .render();
-        let mut text = emit::method_items(&request, &attrs, &structs, cfg);
         // A `get` answering the entity itself keeps its former result name as an alias.
+        let mut tail = String::new();
         if let Some(path) = response.strip_prefix("crate::") {
             let former = format!("{type_name}Result");
             if self.names.unique(former.clone()) == former {
-                text.push_str(&emit::alias(&former, &format!("crate::{path}"), cfg));
+                tail = emit::alias(&former, &format!("crate::{path}"), cfg.as_deref());
             }
         }
-        text
+        let leaf = &self.leaves[index];
+        Pending {
+            head: String::new(),
+            request,
+            attrs,
+            records: MethodRecords {
+                method: method.to_owned(),
+                folder: leaf.path[..leaf.path.len() - 1].to_vec(),
+                scopes: leaf.scopes.clone(),
+                structs,
+                aliases: Vec::new(),
+            },
+            cfg,
+            tail,
+        }
     }
 
     /// The record an untyped answer refers to (see `references`): a `get` answering a bare
@@ -511,5 +601,24 @@ impl<'c> Generator<'c> {
             })
             .collect();
         emit::roundtrip_rs(&arms)
+    }
+}
+
+impl Pending {
+    /// The method's file.
+    fn render(self) -> String {
+        let cfg = self.cfg.as_deref();
+        let mut text = self.head;
+        text.push_str(&emit::method_items(
+            &self.request,
+            &self.attrs,
+            &self.records.structs,
+            cfg,
+        ));
+        for (name, target) in &self.records.aliases {
+            text.push_str(&emit::alias(name, target, cfg));
+        }
+        text.push_str(&self.tail);
+        text
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::entities::{EntityUse, names_entity};
+use super::evidence::{Evidence, NO_EVIDENCE};
 use super::model::Field;
 use super::naming::{TypeNames, is_wire_ident, pascal, snake};
 use super::types::{Ty, id_like, reconcile, refine, scalar};
@@ -42,6 +43,10 @@ pub(super) struct Mapper<'a> {
     pub(super) reconciled: usize,
     /// The folder's entity, when the method shares it (see `entities`).
     pub(super) entity: Option<EntityUse>,
+    /// What the catalog's examples show field names holding (see `evidence`).
+    pub(super) evidence: &'a Evidence,
+    /// The records are sent and returned alike (an entity): their IDs are typed as returned.
+    pub(super) shared: bool,
 }
 
 impl<'a> Mapper<'a> {
@@ -52,6 +57,8 @@ impl<'a> Mapper<'a> {
             structs: Vec::new(),
             reconciled: 0,
             entity: None,
+            evidence: &NO_EVIDENCE,
+            shared: false,
         }
     }
 
@@ -245,7 +252,8 @@ impl<'a> Mapper<'a> {
             let child_name = format!("{name}{}", pascal(&row.name));
             let child_example = example_map.and_then(|map| map.get(&wire));
             let (ty, _) = self.map_type(row, &child_name, request, child_example);
-            let ty = refine(ty, row, rows, !request, child_example);
+            let returned = !request || self.shared;
+            let ty = refine(ty, row, rows, returned, child_example, self.evidence);
             // A required row the documentation's own example leaves out is optional.
             let required =
                 request && row.required && example_map.is_none_or(|map| map.contains_key(&wire));

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::evidence::{Evidence, is_flag, is_id};
 use super::model::Field;
 
 /// The Rust type of a generated field or response.
@@ -129,18 +130,25 @@ pub(super) fn reconcile(ty: Ty, example: Option<&Value>) -> Ty {
 }
 
 /// Narrows the type of a row of a record to what its documentation and example show beside
-/// the token: a `char` shown as `Y`/`N` is a [`Ty::Flag`] (without an example it stays a
-/// string: the name alone does not tell, and a `Flag` refuses other letters); a `double` with
-/// a currency row beside it
-/// (`OPPORTUNITY` and `CURRENCY_ID`) is money, a [`Ty::Decimal`]; the `ID`/`id` of a returned
-/// record documented as an integer is an [`Ty::Id`] unless its example is no unsigned integer
-/// (a `string` sent as a number stays [`Ty::Numeric`]: `im.recent.list` mixes `"chat1317"`).
+/// the token:
+/// - a `char` is a Y/N [`Ty::Flag`] when its example shows a flag, or when it has none and no
+///   example in the whole catalog shows that name holding anything else (`evidence`: the
+///   catalog has no descriptions; `IS_LIMIT` holds `D`/`T`, so it stays a string);
+/// - a `double` with a currency row beside it (`OPPORTUNITY` and `CURRENCY_ID`) is money, a
+///   [`Ty::Decimal`];
+/// - in a `returned` record, an ID is an [`Ty::Id`]: the record's own `ID`/`id` documented as
+///   an integer, and a foreign key (`COMPANY_ID: crm_company`, `ASSIGNED_BY_ID: user`,
+///   `ownerId: integer`, `CONTACT_IDS: crm_contact[]`, `LAST_ACTIVITY_BY: user`) that no
+///   example in the catalog shows holding a word; each only when its own example is an
+///   unsigned integer or absent (a `string` sent as a number stays [`Ty::Numeric`]:
+///   `im.recent.list` mixes `"chat1317"`).
 pub(super) fn refine(
     ty: Ty,
     row: &Field,
     siblings: &[Field],
     returned: bool,
     example: Option<&Value>,
+    evidence: &Evidence,
 ) -> Ty {
     let token = row
         .ty
@@ -152,27 +160,82 @@ pub(super) fn refine(
         [one] => one.to_ascii_lowercase(),
         _ => return ty,
     };
+    let is_money = || {
+        matches!(token.as_str(), "double" | "float" | "decimal" | "money")
+            && siblings
+                .iter()
+                .any(|sibling| sibling.name.to_ascii_lowercase().contains("currency"))
+    };
+    let example = example.filter(|value| !value.is_null());
     match ty {
-        Ty::Str if token == "char" && example.is_some_and(is_yes_no) => Ty::Flag,
-        Ty::Numeric
-            if matches!(token.as_str(), "double" | "float" | "decimal" | "money")
-                && siblings
-                    .iter()
-                    .any(|sibling| sibling.name.to_ascii_lowercase().contains("currency")) =>
-        {
-            Ty::Decimal
+        Ty::Str if token == "char" => {
+            let flag = match example {
+                Some(value) => {
+                    is_flag(value) && (is_yes_no(value) || evidence.may_be_flag(&row.name))
+                }
+                None => evidence.may_be_flag(&row.name),
+            };
+            if flag { Ty::Flag } else { Ty::Str }
         }
-        Ty::Numeric
+        Ty::Numeric if is_money() => Ty::Decimal,
+        Ty::Numeric | Ty::Value if returned && is_id_row(&row.name, &token, evidence) => {
+            if example.is_none_or(is_id) {
+                Ty::Id
+            } else {
+                ty
+            }
+        }
+        Ty::Vec(inner)
             if returned
-                && (row.name == "ID" || row.name == "id")
-                && (matches!(token.as_str(), "integer" | "int" | "long")
-                    || token.ends_with(".id"))
-                && example.is_none_or(is_unsigned) =>
+                && *inner == Ty::Numeric
+                && is_id_list_row(&row.name, &token, evidence)
+                && example.is_none_or(|value| {
+                    value
+                        .as_array()
+                        .is_some_and(|items| items.iter().all(is_unsigned))
+                }) =>
         {
-            Ty::Id
+            Ty::Id.list_of()
         }
         other => other,
     }
+}
+
+/// Whether a row is an ID by its name and token: the record's own `ID`/`id` typed as an
+/// integer, or a foreign key named so (`…_ID`, `…Id`; `…_BY`, `…By` for a `user`) typed as an
+/// integer or as the entity it refers to, which no example shows holding a word.
+fn is_id_row(name: &str, token: &str, evidence: &Evidence) -> bool {
+    let integer = matches!(token, "integer" | "int" | "long") || token.ends_with(".id");
+    if name == "ID" || name == "id" {
+        return integer;
+    }
+    let reference = is_reference(token);
+    let foreign = name.ends_with("_ID") || name.ends_with("Id") || name.ends_with("_id");
+    let by_user = token == "user" && (name.ends_with("_BY") || name.ends_with("By"));
+    ((foreign && (integer || reference)) || by_user) && evidence.may_be_id(name)
+}
+
+/// Whether a row is a list of IDs: `…_IDS`/`…Ids` typed as a list of the entities it refers to
+/// (`crm_contact[]`) or of integers.
+fn is_id_list_row(name: &str, token: &str, evidence: &Evidence) -> bool {
+    let Some(element) = token.strip_suffix("[]") else {
+        return false;
+    };
+    let integer = matches!(element, "integer" | "int") || element.ends_with(".id");
+    (name.ends_with("_IDS") || name.ends_with("Ids"))
+        && (integer || is_reference(element))
+        && evidence.may_be_id(name)
+}
+
+/// Whether a token names another entity (`user`, `crm_company`, `location`): a plain name
+/// that is no scalar type.
+fn is_reference(token: &str) -> bool {
+    !token.is_empty()
+        && token
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte == b'_')
+        && scalar(token).is_none()
+        && !matches!(token, "object" | "array" | "any" | "mixed")
 }
 
 fn is_yes_no(value: &Value) -> bool {
@@ -255,15 +318,23 @@ mod tests {
     fn rows_narrow_to_flags_decimals_and_ids() {
         let currency = row("CURRENCY_ID", "crm_currency");
         let no_currency = row("TITLE", "string");
+        let mut evidence = Evidence::default();
+        evidence.learn(&json!({"result": {"IS_LIMIT": "D", "ENTITY_ID": "CRM_DEAL", "ID": "x"}}));
         // (row name, token, documented type, a currency beside it, returned, example, expected)
         #[rustfmt::skip]
         let cases = [
             // A char shown as Y/N is a flag, in a request or a result.
             ("OPENED", "char", Ty::Str, false, true, Some(json!("Y")), Ty::Flag),
             ("OPENED", "char", Ty::Str, false, false, Some(json!("N")), Ty::Flag),
-            // Without an example the name does not tell (`IS_PRIMARY` may be fabricated
-            // text); another letter shown, or another token: a string as documented.
-            ("OPENED", "char", Ty::Str, false, true, None, Ty::Str),
+            // Without an example (or a null one), a char is a flag unless some example in the
+            // catalog shows its name holding another letter.
+            ("IS_NEW", "char", Ty::Str, false, true, None, Ty::Flag),
+            ("IS_NEW", "char", Ty::Str, false, false, Some(json!(null)), Ty::Flag),
+            ("IS_LIMIT", "char", Ty::Str, false, true, None, Ty::Str),
+            // Its own example wins: Y/N even where the name holds a word elsewhere; another
+            // letter, or another token: a string as documented.
+            ("IS_LIMIT", "char", Ty::Str, false, true, Some(json!("Y")), Ty::Flag),
+            ("IS_LIMIT", "char", Ty::Str, false, true, Some(json!("")), Ty::Str),
             ("OPENED", "char", Ty::Str, false, true, Some(json!("D")), Ty::Str),
             ("OPENED", "string", Ty::Str, false, true, Some(json!("Y")), Ty::Str),
             // A double beside a currency is money; without one, or an integer: a number.
@@ -271,17 +342,32 @@ mod tests {
             ("PRICE", "double", Ty::Numeric, true, false, None, Ty::Decimal),
             ("OPPORTUNITY", "double", Ty::Numeric, false, true, None, Ty::Numeric),
             ("QUANTITY", "integer", Ty::Numeric, true, true, None, Ty::Numeric),
-            // The integer ID of a returned record is an Id, shown as unsigned or not shown.
+            // The integer ID of a returned record is an Id, shown as unsigned or not shown
+            // (the catalog-wide evidence does not apply to `ID` itself: it is the record's).
             ("ID", "integer", Ty::Numeric, false, true, Some(json!("37")), Ty::Id),
             ("id", "integer", Ty::Numeric, false, true, Some(json!(5)), Ty::Id),
             ("ID", "integer", Ty::Numeric, false, true, None, Ty::Id),
+            ("id", "user.id", Ty::Numeric, false, true, Some(json!("")), Ty::Id),
+            // Foreign keys, by token and name, unless the catalog shows the name holding a word.
+            ("COMPANY_ID", "crm_company", Ty::Numeric, false, true, Some(json!("3")), Ty::Id),
+            ("ASSIGNED_BY_ID", "user", Ty::Numeric, false, true, None, Ty::Id),
+            ("OWNER_ID", "integer", Ty::Numeric, false, true, Some(json!(5)), Ty::Id),
+            ("ownerId", "integer", Ty::Numeric, false, true, None, Ty::Id),
+            ("LAST_ACTIVITY_BY", "user", Ty::Value, false, true, Some(json!("1")), Ty::Id),
+            ("CONTACT_IDS", "crm_contact[]", Ty::Numeric.list_of(), false, true,
+                Some(json!(["1", 2])), Ty::Id.list_of()),
+            ("ENTITY_ID", "integer", Ty::Numeric, false, true, None, Ty::Numeric),
             // A string sent as a number here may be a word elsewhere (`"chat1317"`); a
             // request, an example that is no unsigned integer, another name: as documented.
             ("id", "string", Ty::Numeric, false, true, Some(json!(5)), Ty::Numeric),
             ("ID", "integer", Ty::Numeric, false, false, Some(json!(5)), Ty::Numeric),
+            ("COMPANY_ID", "crm_company", Ty::Numeric, false, false, None, Ty::Numeric),
             ("ID", "integer", Ty::Numeric, false, true, Some(json!("ID")), Ty::Numeric),
             ("ID", "integer", Ty::Numeric, false, true, Some(json!(-1)), Ty::Numeric),
-            ("OWNER_ID", "integer", Ty::Numeric, false, true, Some(json!(5)), Ty::Numeric),
+            ("COMPANY", "crm_company", Ty::Value, false, true, None, Ty::Value),
+            ("PRICE_ID", "double", Ty::Numeric, false, true, None, Ty::Numeric),
+            ("CONTACT_IDS", "crm_contact[]", Ty::Numeric.list_of(), false, true,
+                Some(json!(["a"])), Ty::Numeric.list_of()),
         ];
         for (name, token, ty, beside, returned, example, expected) in cases {
             let field = row(name, token);
@@ -294,14 +380,21 @@ mod tests {
                 },
             ];
             assert_eq!(
-                refine(ty, &field, &siblings, returned, example.as_ref()),
+                refine(ty, &field, &siblings, returned, example.as_ref(), &evidence),
                 expected,
                 "{name}: {token}, example {example:?}"
             );
         }
         let beside_camel = [row("opportunity", "double"), row("currencyId", "string")];
         assert_eq!(
-            refine(Ty::Numeric, &beside_camel[0], &beside_camel, true, None),
+            refine(
+                Ty::Numeric,
+                &beside_camel[0],
+                &beside_camel,
+                true,
+                None,
+                &evidence
+            ),
             Ty::Decimal
         );
     }

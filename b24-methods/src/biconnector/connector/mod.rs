@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "biconnector")]
-/// A `biconnector.connector` entity, shared by `biconnector.connector.get`, `biconnector.connector.list`, `biconnector.connector.add`, `biconnector.connector.update`: the union of their documented fields.
+/// A `biconnector.connector` entity, shared by `biconnector.connector.get`, `biconnector.connector.list`, `biconnector.connector.add`, `biconnector.connector.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Connector {

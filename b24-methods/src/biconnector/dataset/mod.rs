@@ -17,7 +17,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "biconnector")]
-/// A `biconnector.dataset` entity, shared by `biconnector.dataset.get`, `biconnector.dataset.list`, `biconnector.dataset.add`, `biconnector.dataset.update`: the union of their documented fields.
+/// A `biconnector.dataset` entity, shared by `biconnector.dataset.get`, `biconnector.dataset.list`, `biconnector.dataset.add`, `biconnector.dataset.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Dataset {

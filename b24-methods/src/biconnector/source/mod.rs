@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "biconnector")]
-/// A `biconnector.source` entity, shared by `biconnector.source.get`, `biconnector.source.list`, `biconnector.source.add`, `biconnector.source.update`: the union of their documented fields.
+/// A `biconnector.source` entity, shared by `biconnector.source.get`, `biconnector.source.list`, `biconnector.source.add`, `biconnector.source.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Source {
@@ -29,7 +29,7 @@ pub struct Source {
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `connectorId` (`integer`).
-    pub connector_id: Option<Numeric>,
+    pub connector_id: Option<Id>,
     /// `settings` (`object`).
     pub settings: Option<Value>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -41,6 +41,6 @@ record!(Source {
     opt title: "title" => with_title(String),
     opt description: "description" => with_description(String),
     opt active: "active" => with_active(Flag),
-    opt connector_id: "connectorId" => with_connector_id(Numeric),
+    opt connector_id: "connectorId" => with_connector_id(Id),
     opt settings: "settings" => with_settings(Value),
 });

@@ -120,11 +120,11 @@ pub struct BizprocTaskListResult {
     /// `WORKFLOW_STARTED` (`datetime`).
     pub workflow_started: Option<DateTime>,
     /// `WORKFLOW_STARTED_BY` (`user`).
-    pub workflow_started_by: Option<Value>,
+    pub workflow_started_by: Option<Id>,
     /// `OVERDUE_DATE` (`datetime`).
     pub overdue_date: Option<DateTime>,
     /// `WORKFLOW_TEMPLATE_ID` (`integer`).
-    pub workflow_template_id: Option<Numeric>,
+    pub workflow_template_id: Option<Id>,
     /// `WORKFLOW_TEMPLATE_NAME` (`string`).
     pub workflow_template_name: Option<String>,
     /// `WORKFLOW_STATE` (`string`).
@@ -132,7 +132,7 @@ pub struct BizprocTaskListResult {
     /// `STATUS` (`integer`).
     pub status: Option<Numeric>,
     /// `USER_ID` (`user`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// `USER_STATUS` (`integer`).
     pub user_status: Option<Numeric>,
     /// `MODULE_ID` (`string`).

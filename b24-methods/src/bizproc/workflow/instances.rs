@@ -46,7 +46,7 @@ pub struct BizprocWorkflowInstancesItem {
     /// `MODULE_ID` (`string`).
     pub module_id: Option<String>,
     /// `TEMPLATE_ID` (`integer`).
-    pub template_id: Option<Numeric>,
+    pub template_id: Option<Id>,
     /// `STARTED_BY` (`integer`).
     pub started_by: Option<Numeric>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

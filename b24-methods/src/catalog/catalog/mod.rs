@@ -14,16 +14,16 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.catalog` entity, shared by `catalog.catalog.get`, `catalog.catalog.list`: the union of their documented fields.
+/// A `catalog.catalog` entity, shared by `catalog.catalog.get`, `catalog.catalog.list`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Catalog {
     /// `iblockId` (`integer`).
-    pub iblock_id: Option<Numeric>,
+    pub iblock_id: Option<Id>,
     /// `iblockTypeId` (`integer`).
-    pub iblock_type_id: Option<Numeric>,
+    pub iblock_type_id: Option<Id>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `lid` (`string`).
     pub lid: Option<String>,
     /// `name` (`string`).
@@ -36,9 +36,9 @@ pub struct Catalog {
 
 #[cfg(feature = "catalog")]
 record!(Catalog {
-    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
-    opt iblock_type_id: "iblockTypeId" => with_iblock_type_id(Numeric),
-    opt id: "id" => with_id(Numeric),
+    opt iblock_id: "iblockId" => with_iblock_id(Id),
+    opt iblock_type_id: "iblockTypeId" => with_iblock_type_id(Id),
+    opt id: "id" => with_id(Id),
     opt lid: "lid" => with_lid(String),
     opt name: "name" => with_name(String),
     opt subscription: "subscription" => with_subscription(Flag),

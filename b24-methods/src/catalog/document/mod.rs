@@ -34,7 +34,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.document` entity, shared by `catalog.document.list`, `catalog.document.add`, `catalog.document.update`: the union of their documented fields.
+/// A `catalog.document` entity, shared by `catalog.document.list`, `catalog.document.add`, `catalog.document.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Document {
@@ -43,7 +43,7 @@ pub struct Document {
     /// `currency` (`crm_currency.CURRENCY`).
     pub currency: Option<String>,
     /// `responsibleId` (`user.id`).
-    pub responsible_id: Option<Numeric>,
+    pub responsible_id: Option<Id>,
     /// `siteId` (`char`).
     pub site_id: Option<String>,
     /// `dateDocument` (`datetime`).
@@ -70,7 +70,7 @@ pub struct Document {
 record!(Document {
     opt doc_type: "docType" => with_doc_type(String),
     opt currency: "currency" => with_currency(String),
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt responsible_id: "responsibleId" => with_responsible_id(Id),
     opt site_id: "siteId" => with_site_id(String),
     opt date_document: "dateDocument" => with_date_document(DateTime),
     opt title: "title" => with_title(String),

@@ -14,12 +14,12 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.documentcontractor` entity, shared by `catalog.documentcontractor.list`, `catalog.documentcontractor.add`: the union of their documented fields.
+/// A `catalog.documentcontractor` entity, shared by `catalog.documentcontractor.list`, `catalog.documentcontractor.add`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Documentcontractor {
     /// `documentId` (`catalog_document.id`).
-    pub document_id: Option<Numeric>,
+    pub document_id: Option<Id>,
     /// `entityTypeId` (`integer`).
     pub entity_type_id: Option<Numeric>,
     /// `entityId` (`integer`).
@@ -30,7 +30,7 @@ pub struct Documentcontractor {
 
 #[cfg(feature = "catalog")]
 record!(Documentcontractor {
-    opt document_id: "documentId" => with_document_id(Numeric),
+    opt document_id: "documentId" => with_document_id(Id),
     opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
     opt entity_id: "entityId" => with_entity_id(Numeric),
 });

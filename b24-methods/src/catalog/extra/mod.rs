@@ -12,12 +12,12 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.extra` entity, shared by `catalog.extra.get`, `catalog.extra.list`: the union of their documented fields.
+/// A `catalog.extra` entity, shared by `catalog.extra.get`, `catalog.extra.list`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Extra {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `percentage` (`double`).
@@ -28,7 +28,7 @@ pub struct Extra {
 
 #[cfg(feature = "catalog")]
 record!(Extra {
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt name: "name" => with_name(String),
     opt percentage: "percentage" => with_percentage(Numeric),
 });

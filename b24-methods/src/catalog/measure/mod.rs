@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.measure` entity, shared by `catalog.measure.get`, `catalog.measure.list`, `catalog.measure.add`, `catalog.measure.update`: the union of their documented fields.
+/// A `catalog.measure` entity, shared by `catalog.measure.get`, `catalog.measure.list`, `catalog.measure.add`, `catalog.measure.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Measure {
@@ -35,7 +35,7 @@ pub struct Measure {
     /// `symbolLetterIntl` (`string`).
     pub symbol_letter_intl: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -48,5 +48,5 @@ record!(Measure {
     opt symbol: "symbol" => with_symbol(String),
     opt symbol_intl: "symbolIntl" => with_symbol_intl(String),
     opt symbol_letter_intl: "symbolLetterIntl" => with_symbol_letter_intl(String),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

@@ -20,22 +20,22 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.price` entity, shared by `catalog.price.get`, `catalog.price.list`, `catalog.price.add`, `catalog.price.update`: the union of their documented fields.
+/// A `catalog.price` entity, shared by `catalog.price.get`, `catalog.price.list`, `catalog.price.add`, `catalog.price.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Price {
     /// `productId` (`catalog_product.id`).
-    pub product_id: Option<Numeric>,
+    pub product_id: Option<Id>,
     /// `catalogGroupId` (`catalog_price_type.id`).
-    pub catalog_group_id: Option<Numeric>,
+    pub catalog_group_id: Option<Id>,
     /// `price` (`double`).
     pub price: Option<Decimal>,
     /// `currency` (`string`).
     pub currency: Option<String>,
     /// `extraId` (`integer`).
-    pub extra_id: Option<Numeric>,
+    pub extra_id: Option<Id>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `priceScale` (`double`).
     pub price_scale: Option<Decimal>,
     /// `quantityFrom` (`integer`).
@@ -50,12 +50,12 @@ pub struct Price {
 
 #[cfg(feature = "catalog")]
 record!(Price {
-    opt product_id: "productId" => with_product_id(Numeric),
-    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
+    opt product_id: "productId" => with_product_id(Id),
+    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Id),
     opt price: "price" => with_price(Decimal),
     opt currency: "currency" => with_currency(String),
-    opt extra_id: "extraId" => with_extra_id(Numeric),
-    opt id: "id" => with_id(Numeric),
+    opt extra_id: "extraId" => with_extra_id(Id),
+    opt id: "id" => with_id(Id),
     opt price_scale: "priceScale" => with_price_scale(Decimal),
     opt quantity_from: "quantityFrom" => with_quantity_from(Numeric),
     opt quantity_to: "quantityTo" => with_quantity_to(Numeric),

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.priceType` entity, shared by `catalog.priceType.get`, `catalog.priceType.list`, `catalog.priceType.add`, `catalog.priceType.update`: the union of their documented fields.
+/// A `catalog.priceType` entity, shared by `catalog.priceType.get`, `catalog.priceType.list`, `catalog.priceType.add`, `catalog.priceType.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PriceType {
@@ -35,7 +35,7 @@ pub struct PriceType {
     /// `dateCreate` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `modifiedBy` (`integer`).
     pub modified_by: Option<Numeric>,
     /// `timestampX` (`datetime`).
@@ -52,7 +52,7 @@ record!(PriceType {
     opt xml_id: "xmlId" => with_xml_id(String),
     opt created_by: "createdBy" => with_created_by(Numeric),
     opt date_create: "dateCreate" => with_date_create(DateTime),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt modified_by: "modifiedBy" => with_modified_by(Numeric),
     opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
 });

@@ -14,26 +14,26 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.priceTypeGroup` entity, shared by `catalog.priceTypeGroup.list`, `catalog.priceTypeGroup.add`: the union of their documented fields.
+/// A `catalog.priceTypeGroup` entity, shared by `catalog.priceTypeGroup.list`, `catalog.priceTypeGroup.add`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PriceTypeGroup {
     /// `catalogGroupId` (`catalog_price_type.id`).
-    pub catalog_group_id: Option<Numeric>,
+    pub catalog_group_id: Option<Id>,
     /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `access` (`char`).
     pub access: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "catalog")]
 record!(PriceTypeGroup {
-    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
-    opt group_id: "groupId" => with_group_id(Numeric),
+    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Id),
+    opt group_id: "groupId" => with_group_id(Id),
     opt access: "access" => with_access(String),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

@@ -20,26 +20,26 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.priceTypeLang` entity, shared by `catalog.priceTypeLang.get`, `catalog.priceTypeLang.list`, `catalog.priceTypeLang.add`, `catalog.priceTypeLang.update`: the union of their documented fields.
+/// A `catalog.priceTypeLang` entity, shared by `catalog.priceTypeLang.get`, `catalog.priceTypeLang.list`, `catalog.priceTypeLang.add`, `catalog.priceTypeLang.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PriceTypeLang {
     /// `catalogGroupId` (`catalog_price_type.id`).
-    pub catalog_group_id: Option<Numeric>,
+    pub catalog_group_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `lang` (`catalog_language.lid|string`).
     pub lang: Option<Value>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "catalog")]
 record!(PriceTypeLang {
-    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
+    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Id),
     opt name: "name" => with_name(String),
     opt lang: "lang" => with_lang(Value),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

@@ -23,12 +23,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.product` entity, shared by `catalog.product.get`, `catalog.product.list`, `catalog.product.add`, `catalog.product.update`: the union of their documented fields.
+/// A `catalog.product` entity, shared by `catalog.product.get`, `catalog.product.list`, `catalog.product.add`, `catalog.product.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Product {
     /// `iblockId` (`catalog_catalog.id`).
-    pub iblock_id: Option<Numeric>,
+    pub iblock_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `active` (`string`).
@@ -52,7 +52,7 @@ pub struct Product {
     /// `dateCreate` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `iblockSectionId` (`catalog_section.id`).
-    pub iblock_section_id: Option<Numeric>,
+    pub iblock_section_id: Option<Id>,
     /// `IblockSection` (`array`).
     pub iblock_section: Option<Vec<Value>>,
     /// `measure` (`catalog_measure.id`).
@@ -74,7 +74,7 @@ pub struct Product {
     /// `subscribe` (`string`).
     pub subscribe: Option<String>,
     /// `vatId` (`catalog_vat.id`).
-    pub vat_id: Option<Numeric>,
+    pub vat_id: Option<Id>,
     /// `vatIncluded` (`string`).
     pub vat_included: Option<String>,
     /// `height` (`double`).
@@ -100,7 +100,7 @@ pub struct Product {
     /// `recurSchemeType` (`string`).
     pub recur_scheme_type: Option<String>,
     /// `trialPriceId` (`integer`).
-    pub trial_price_id: Option<Numeric>,
+    pub trial_price_id: Option<Id>,
     /// `withoutOrder` (`string`).
     pub without_order: Option<String>,
     /// `propertyN` (`any`).
@@ -111,7 +111,7 @@ pub struct Product {
 
 #[cfg(feature = "catalog")]
 record!(Product {
-    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
+    opt iblock_id: "iblockId" => with_iblock_id(Id),
     opt name: "name" => with_name(String),
     opt active: "active" => with_active(String),
     opt code: "code" => with_code(String),
@@ -123,7 +123,7 @@ record!(Product {
     opt date_active_from: "dateActiveFrom" => with_date_active_from(DateTime),
     opt date_active_to: "dateActiveTo" => with_date_active_to(DateTime),
     opt date_create: "dateCreate" => with_date_create(DateTime),
-    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
+    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Id),
     opt iblock_section: "IblockSection" => with_iblock_section(Vec<Value>),
     opt measure: "measure" => with_measure(Numeric),
     opt preview_text: "previewText" => with_preview_text(String),
@@ -134,7 +134,7 @@ record!(Product {
     opt detail_text_type: "detailTextType" => with_detail_text_type(String),
     opt sort: "sort" => with_sort(Numeric),
     opt subscribe: "subscribe" => with_subscribe(String),
-    opt vat_id: "vatId" => with_vat_id(Numeric),
+    opt vat_id: "vatId" => with_vat_id(Id),
     opt vat_included: "vatIncluded" => with_vat_included(String),
     opt height: "height" => with_height(Decimal),
     opt length: "length" => with_length(Decimal),
@@ -147,7 +147,7 @@ record!(Product {
     opt quantity_reserved: "quantityReserved" => with_quantity_reserved(Decimal),
     opt recur_scheme_length: "recurSchemeLength" => with_recur_scheme_length(Numeric),
     opt recur_scheme_type: "recurSchemeType" => with_recur_scheme_type(String),
-    opt trial_price_id: "trialPriceId" => with_trial_price_id(Numeric),
+    opt trial_price_id: "trialPriceId" => with_trial_price_id(Id),
     opt without_order: "withoutOrder" => with_without_order(String),
     opt property_n: "propertyN" => with_property_n(Value),
 });

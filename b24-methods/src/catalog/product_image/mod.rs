@@ -16,7 +16,7 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.productImage` entity, shared by `catalog.productImage.get`, `catalog.productImage.list`, `catalog.productImage.add`: the union of their documented fields.
+/// A `catalog.productImage` entity, shared by `catalog.productImage.get`, `catalog.productImage.list`, `catalog.productImage.add`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProductImage {
@@ -31,7 +31,7 @@ pub struct ProductImage {
     /// `downloadUrl` (`string`).
     pub download_url: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -45,6 +45,6 @@ record!(ProductImage {
     opt create_time: "createTime" => with_create_time(DateTime),
     opt detail_url: "detailUrl" => with_detail_url(String),
     opt download_url: "downloadUrl" => with_download_url(String),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt name: "name" => with_name(String),
 });

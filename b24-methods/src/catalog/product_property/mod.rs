@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.productProperty` entity, shared by `catalog.productProperty.get`, `catalog.productProperty.list`, `catalog.productProperty.add`, `catalog.productProperty.update`: the union of their documented fields.
+/// A `catalog.productProperty` entity, shared by `catalog.productProperty.get`, `catalog.productProperty.list`, `catalog.productProperty.add`, `catalog.productProperty.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProductProperty {
     /// `iblockId` (`catalog_catalog.id`).
-    pub iblock_id: Option<Numeric>,
+    pub iblock_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `propertyType` (`string`).
@@ -53,9 +53,9 @@ pub struct ProductProperty {
     /// `multipleCnt` (`integer`).
     pub multiple_cnt: Option<Numeric>,
     /// `linkIblockId` (`catalog_catalog.id`).
-    pub link_iblock_id: Option<Numeric>,
+    pub link_iblock_id: Option<Id>,
     /// `withDescription` (`char`).
-    pub with_description: Option<String>,
+    pub with_description: Option<Flag>,
     /// `searchable` (`char`).
     pub searchable: Option<Flag>,
     /// `filtrable` (`char`).
@@ -67,7 +67,7 @@ pub struct ProductProperty {
     /// `userTypeSettings` (`object`).
     pub user_type_settings: Option<Value>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `timestampX` (`datetime`).
     pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -76,7 +76,7 @@ pub struct ProductProperty {
 
 #[cfg(feature = "catalog")]
 record!(ProductProperty {
-    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
+    opt iblock_id: "iblockId" => with_iblock_id(Id),
     opt name: "name" => with_name(String),
     opt property_type: "propertyType" => with_property_type(String),
     opt active: "active" => with_active(Flag),
@@ -91,13 +91,13 @@ record!(ProductProperty {
     opt xml_id: "xmlId" => with_xml_id(String),
     opt file_type: "fileType" => with_file_type(String),
     opt multiple_cnt: "multipleCnt" => with_multiple_cnt(Numeric),
-    opt link_iblock_id: "linkIblockId" => with_link_iblock_id(Numeric),
-    opt with_description: "withDescription" => with_with_description(String),
+    opt link_iblock_id: "linkIblockId" => with_link_iblock_id(Id),
+    opt with_description: "withDescription" => with_with_description(Flag),
     opt searchable: "searchable" => with_searchable(Flag),
     opt filtrable: "filtrable" => with_filtrable(Flag),
     opt is_required: "isRequired" => with_is_required(Flag),
     opt hint: "hint" => with_hint(String),
     opt user_type_settings: "userTypeSettings" => with_user_type_settings(Value),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
 });

@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.productPropertyEnum` entity, shared by `catalog.productPropertyEnum.get`, `catalog.productPropertyEnum.list`, `catalog.productPropertyEnum.add`, `catalog.productPropertyEnum.update`: the union of their documented fields.
+/// A `catalog.productPropertyEnum` entity, shared by `catalog.productPropertyEnum.get`, `catalog.productPropertyEnum.list`, `catalog.productPropertyEnum.add`, `catalog.productPropertyEnum.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProductPropertyEnum {
     /// `propertyId` (`catalog_product_property.id`).
-    pub property_id: Option<Numeric>,
+    pub property_id: Option<Id>,
     /// `value` (`string`).
     pub value: Option<String>,
     /// `xmlId` (`string`).
@@ -33,17 +33,17 @@ pub struct ProductPropertyEnum {
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "catalog")]
 record!(ProductPropertyEnum {
-    opt property_id: "propertyId" => with_property_id(Numeric),
+    opt property_id: "propertyId" => with_property_id(Id),
     opt value: "value" => with_value(String),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt def: "def" => with_def(Flag),
     opt sort: "sort" => with_sort(Numeric),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

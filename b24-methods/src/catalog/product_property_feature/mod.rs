@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.productPropertyFeature` entity, shared by `catalog.productPropertyFeature.add`, `catalog.productPropertyFeature.update`: the union of their documented fields.
+/// A `catalog.productPropertyFeature` entity, shared by `catalog.productPropertyFeature.add`, `catalog.productPropertyFeature.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProductPropertyFeature {
     /// `propertyId` (`catalog_product_property.id`).
-    pub property_id: Option<Numeric>,
+    pub property_id: Option<Id>,
     /// `moduleId` (`string`).
     pub module_id: Option<String>,
     /// `featureId` (`string`).
@@ -31,16 +31,16 @@ pub struct ProductPropertyFeature {
     /// `isEnabled` (`char`).
     pub is_enabled: Option<Flag>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "catalog")]
 record!(ProductPropertyFeature {
-    opt property_id: "propertyId" => with_property_id(Numeric),
+    opt property_id: "propertyId" => with_property_id(Id),
     opt module_id: "moduleId" => with_module_id(String),
     opt feature_id: "featureId" => with_feature_id(String),
     opt is_enabled: "isEnabled" => with_is_enabled(Flag),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

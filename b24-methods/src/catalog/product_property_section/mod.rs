@@ -12,7 +12,7 @@ pub mod set;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.productPropertySection` entity, shared by `catalog.productPropertySection.get`, `catalog.productPropertySection.list`: the union of their documented fields.
+/// A `catalog.productPropertySection` entity, shared by `catalog.productPropertySection.get`, `catalog.productPropertySection.list`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProductPropertySection {
@@ -23,7 +23,7 @@ pub struct ProductPropertySection {
     /// `filterHint` (`string`).
     pub filter_hint: Option<String>,
     /// `propertyId` (`integer`).
-    pub property_id: Option<Numeric>,
+    pub property_id: Option<Id>,
     /// `smartFilter` (`char`).
     pub smart_filter: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -35,6 +35,6 @@ record!(ProductPropertySection {
     opt display_expanded: "displayExpanded" => with_display_expanded(Flag),
     opt display_type: "displayType" => with_display_type(String),
     opt filter_hint: "filterHint" => with_filter_hint(String),
-    opt property_id: "propertyId" => with_property_id(Numeric),
+    opt property_id: "propertyId" => with_property_id(Id),
     opt smart_filter: "smartFilter" => with_smart_filter(Flag),
 });

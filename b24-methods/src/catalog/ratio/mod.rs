@@ -12,16 +12,16 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.ratio` entity, shared by `catalog.ratio.get`, `catalog.ratio.list`: the union of their documented fields.
+/// A `catalog.ratio` entity, shared by `catalog.ratio.get`, `catalog.ratio.list`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Ratio {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `isDefault` (`char`).
-    pub is_default: Option<String>,
+    pub is_default: Option<Flag>,
     /// `productId` (`integer`).
-    pub product_id: Option<Numeric>,
+    pub product_id: Option<Id>,
     /// `ratio` (`double`).
     pub ratio: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -30,8 +30,8 @@ pub struct Ratio {
 
 #[cfg(feature = "catalog")]
 record!(Ratio {
-    opt id: "id" => with_id(Numeric),
-    opt is_default: "isDefault" => with_is_default(String),
-    opt product_id: "productId" => with_product_id(Numeric),
+    opt id: "id" => with_id(Id),
+    opt is_default: "isDefault" => with_is_default(Flag),
+    opt product_id: "productId" => with_product_id(Id),
     opt ratio: "ratio" => with_ratio(Numeric),
 });

@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.roundingRule` entity, shared by `catalog.roundingRule.get`, `catalog.roundingRule.list`, `catalog.roundingRule.add`, `catalog.roundingRule.update`: the union of their documented fields.
+/// A `catalog.roundingRule` entity, shared by `catalog.roundingRule.get`, `catalog.roundingRule.list`, `catalog.roundingRule.add`, `catalog.roundingRule.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RoundingRule {
     /// `catalogGroupId` (`catalog_price_type.id`).
-    pub catalog_group_id: Option<Numeric>,
+    pub catalog_group_id: Option<Id>,
     /// `price` (`double`).
     pub price: Option<Numeric>,
     /// `roundType` (`integer`).
@@ -37,7 +37,7 @@ pub struct RoundingRule {
     /// `dateModify` (`datetime`).
     pub date_modify: Option<DateTime>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `modifiedBy` (`integer`).
     pub modified_by: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -46,13 +46,13 @@ pub struct RoundingRule {
 
 #[cfg(feature = "catalog")]
 record!(RoundingRule {
-    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Numeric),
+    opt catalog_group_id: "catalogGroupId" => with_catalog_group_id(Id),
     opt price: "price" => with_price(Numeric),
     opt round_type: "roundType" => with_round_type(Numeric),
     opt round_precision: "roundPrecision" => with_round_precision(Numeric),
     opt created_by: "createdBy" => with_created_by(Numeric),
     opt date_create: "dateCreate" => with_date_create(DateTime),
     opt date_modify: "dateModify" => with_date_modify(DateTime),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt modified_by: "modifiedBy" => with_modified_by(Numeric),
 });

@@ -18,14 +18,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.section` entity, shared by `catalog.section.get`, `catalog.section.list`, `catalog.section.add`, `catalog.section.update`: the union of their documented fields.
+/// A `catalog.section` entity, shared by `catalog.section.get`, `catalog.section.list`, `catalog.section.add`, `catalog.section.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Section {
     /// `iblockId` (`catalog_catalog.id`).
-    pub iblock_id: Option<Numeric>,
+    pub iblock_id: Option<Id>,
     /// `iblockSectionId` (`catalog_section.id`).
-    pub iblock_section_id: Option<Numeric>,
+    pub iblock_section_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `xmlId` (`string`).
@@ -41,15 +41,15 @@ pub struct Section {
     /// `descriptionType` (`string`).
     pub description_type: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "catalog")]
 record!(Section {
-    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
-    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
+    opt iblock_id: "iblockId" => with_iblock_id(Id),
+    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Id),
     opt name: "name" => with_name(String),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt code: "code" => with_code(String),
@@ -57,5 +57,5 @@ record!(Section {
     opt active: "active" => with_active(String),
     opt description: "description" => with_description(String),
     opt description_type: "descriptionType" => with_description_type(String),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

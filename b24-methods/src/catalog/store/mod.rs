@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.store` entity, shared by `catalog.store.get`, `catalog.store.list`, `catalog.store.add`, `catalog.store.update`: the union of their documented fields.
+/// A `catalog.store` entity, shared by `catalog.store.get`, `catalog.store.list`, `catalog.store.add`, `catalog.store.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Store {
@@ -41,7 +41,7 @@ pub struct Store {
     /// `dateCreate` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `userId` (`user.id`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// `modifiedBy` (`user.id`).
     pub modified_by: Option<Numeric>,
     /// `phone` (`string`).
@@ -59,7 +59,7 @@ pub struct Store {
     /// `code` (`string`).
     pub code: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -75,7 +75,7 @@ record!(Store {
     opt image_id: "imageId" => with_image_id(Value),
     opt date_modify: "dateModify" => with_date_modify(DateTime),
     opt date_create: "dateCreate" => with_date_create(DateTime),
-    opt user_id: "userId" => with_user_id(Numeric),
+    opt user_id: "userId" => with_user_id(Id),
     opt modified_by: "modifiedBy" => with_modified_by(Numeric),
     opt phone: "phone" => with_phone(String),
     opt schedule: "schedule" => with_schedule(String),
@@ -84,5 +84,5 @@ record!(Store {
     opt email: "email" => with_email(String),
     opt issuing_center: "issuingCenter" => with_issuing_center(String),
     opt code: "code" => with_code(String),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

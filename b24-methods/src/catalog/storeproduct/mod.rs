@@ -12,20 +12,20 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.storeproduct` entity, shared by `catalog.storeproduct.get`, `catalog.storeproduct.list`: the union of their documented fields.
+/// A `catalog.storeproduct` entity, shared by `catalog.storeproduct.get`, `catalog.storeproduct.list`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Storeproduct {
     /// `amount` (`double`).
     pub amount: Option<Numeric>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `productId` (`integer`).
-    pub product_id: Option<Numeric>,
+    pub product_id: Option<Id>,
     /// `quantityReserved` (`double`).
     pub quantity_reserved: Option<Numeric>,
     /// `storeId` (`integer`).
-    pub store_id: Option<Numeric>,
+    pub store_id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -33,8 +33,8 @@ pub struct Storeproduct {
 #[cfg(feature = "catalog")]
 record!(Storeproduct {
     opt amount: "amount" => with_amount(Numeric),
-    opt id: "id" => with_id(Numeric),
-    opt product_id: "productId" => with_product_id(Numeric),
+    opt id: "id" => with_id(Id),
+    opt product_id: "productId" => with_product_id(Id),
     opt quantity_reserved: "quantityReserved" => with_quantity_reserved(Numeric),
-    opt store_id: "storeId" => with_store_id(Numeric),
+    opt store_id: "storeId" => with_store_id(Id),
 });

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.vat` entity, shared by `catalog.vat.get`, `catalog.vat.list`, `catalog.vat.add`, `catalog.vat.update`: the union of their documented fields.
+/// A `catalog.vat` entity, shared by `catalog.vat.get`, `catalog.vat.list`, `catalog.vat.add`, `catalog.vat.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Vat {
@@ -31,7 +31,7 @@ pub struct Vat {
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `timestampX` (`datetime`).
     pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -44,6 +44,6 @@ record!(Vat {
     opt active: "active" => with_active(String),
     opt rate: "rate" => with_rate(Numeric),
     opt sort: "sort" => with_sort(Numeric),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
 });

@@ -26,18 +26,18 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.activity` entity, shared by `crm.activity.get`, `crm.activity.list`, `crm.activity.add`, `crm.activity.update`: the union of their documented fields.
+/// A `crm.activity` entity, shared by `crm.activity.get`, `crm.activity.list`, `crm.activity.add`, `crm.activity.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Activity {
     /// `OWNER_ID` (`integer`).
-    pub owner_id: Option<Numeric>,
+    pub owner_id: Option<Id>,
     /// `OWNER_TYPE_ID` (`integer`).
-    pub owner_type_id: Option<Numeric>,
+    pub owner_type_id: Option<Id>,
     /// `TYPE_ID` (`crm_enum_activitytype`).
     pub type_id: Option<Numeric>,
     /// `ASSOCIATED_ENTITY_ID` (`integer`).
-    pub associated_entity_id: Option<Numeric>,
+    pub associated_entity_id: Option<Id>,
     /// `COMMUNICATIONS` (`crm_activity_communication`).
     pub communications: Option<Value>,
     /// `DEADLINE` (`datetime`).
@@ -75,7 +75,7 @@ pub struct Activity {
     /// `PROVIDER_PARAMS` (`object`).
     pub provider_params: Option<Value>,
     /// `RESPONSIBLE_ID` (`user`).
-    pub responsible_id: Option<Numeric>,
+    pub responsible_id: Option<Id>,
     /// `SETTINGS` (`object`).
     pub settings: Option<Value>,
     /// `START_TIME` (`datetime`).
@@ -87,11 +87,11 @@ pub struct Activity {
     /// `WEBDAV_ELEMENTS` (`diskfile`).
     pub webdav_elements: Option<FileData>,
     /// `IS_INCOMING_CHANNEL` (`char`).
-    pub is_incoming_channel: Option<String>,
+    pub is_incoming_channel: Option<Flag>,
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `AUTHOR_ID` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `AUTOCOMPLETE_RULE` (`integer`).
     pub autocomplete_rule: Option<Numeric>,
     /// `BINDINGS` (`crm_activity_binding`).
@@ -101,7 +101,7 @@ pub struct Activity {
     /// `CREATED` (`datetime`).
     pub created: Option<DateTime>,
     /// `EDITOR_ID` (`user`).
-    pub editor_id: Option<Numeric>,
+    pub editor_id: Option<Id>,
     /// `LAST_UPDATED` (`datetime`).
     pub last_updated: Option<DateTime>,
     /// `NOTIFY_VALUE` (`integer`).
@@ -126,10 +126,10 @@ pub struct Activity {
 
 #[cfg(feature = "crm")]
 record!(Activity {
-    opt owner_id: "OWNER_ID" => with_owner_id(Numeric),
-    opt owner_type_id: "OWNER_TYPE_ID" => with_owner_type_id(Numeric),
+    opt owner_id: "OWNER_ID" => with_owner_id(Id),
+    opt owner_type_id: "OWNER_TYPE_ID" => with_owner_type_id(Id),
     opt type_id: "TYPE_ID" => with_type_id(Numeric),
-    opt associated_entity_id: "ASSOCIATED_ENTITY_ID" => with_associated_entity_id(Numeric),
+    opt associated_entity_id: "ASSOCIATED_ENTITY_ID" => with_associated_entity_id(Id),
     opt communications: "COMMUNICATIONS" => with_communications(Value),
     opt deadline: "DEADLINE" => with_deadline(DateTime),
     opt description: "DESCRIPTION" => with_description(String),
@@ -148,20 +148,20 @@ record!(Activity {
     opt provider_id: "PROVIDER_ID" => with_provider_id(String),
     opt provider_type_id: "PROVIDER_TYPE_ID" => with_provider_type_id(String),
     opt provider_params: "PROVIDER_PARAMS" => with_provider_params(Value),
-    opt responsible_id: "RESPONSIBLE_ID" => with_responsible_id(Numeric),
+    opt responsible_id: "RESPONSIBLE_ID" => with_responsible_id(Id),
     opt settings: "SETTINGS" => with_settings(Value),
     opt start_time: "START_TIME" => with_start_time(DateTime),
     opt status: "STATUS" => with_status(Value),
     opt subject: "SUBJECT" => with_subject(String),
     opt webdav_elements: "WEBDAV_ELEMENTS" => with_webdav_elements(FileData),
-    opt is_incoming_channel: "IS_INCOMING_CHANNEL" => with_is_incoming_channel(String),
-    opt id: "ID" => with_id(Numeric),
-    opt author_id: "AUTHOR_ID" => with_author_id(Numeric),
+    opt is_incoming_channel: "IS_INCOMING_CHANNEL" => with_is_incoming_channel(Flag),
+    opt id: "ID" => with_id(Id),
+    opt author_id: "AUTHOR_ID" => with_author_id(Id),
     opt autocomplete_rule: "AUTOCOMPLETE_RULE" => with_autocomplete_rule(Numeric),
     opt bindings: "BINDINGS" => with_bindings(Value),
     opt completed: "COMPLETED" => with_completed(Flag),
     opt created: "CREATED" => with_created(DateTime),
-    opt editor_id: "EDITOR_ID" => with_editor_id(Numeric),
+    opt editor_id: "EDITOR_ID" => with_editor_id(Id),
     opt last_updated: "LAST_UPDATED" => with_last_updated(DateTime),
     opt notify_value: "NOTIFY_VALUE" => with_notify_value(Numeric),
     opt result_currency_id: "RESULT_CURRENCY_ID" => with_result_currency_id(String),

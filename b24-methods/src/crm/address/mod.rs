@@ -16,14 +16,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.address` entity, shared by `crm.address.list`, `crm.address.add`, `crm.address.update`: the union of their documented fields.
+/// A `crm.address` entity, shared by `crm.address.list`, `crm.address.add`, `crm.address.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Address {
     /// `TYPE_ID` (`integer`).
     pub type_id: Option<Numeric>,
     /// `ENTITY_TYPE_ID` (`integer`).
-    pub entity_type_id: Option<Numeric>,
+    pub entity_type_id: Option<Id>,
     /// `ENTITY_ID` (`string`).
     pub entity_id: Option<String>,
     /// `ADDRESS_1` (`string`).
@@ -43,7 +43,7 @@ pub struct Address {
     /// `COUNTRY_CODE` (`string`).
     pub country_code: Option<String>,
     /// `LOC_ADDR_ID` (`integer`).
-    pub loc_addr_id: Option<Numeric>,
+    pub loc_addr_id: Option<Id>,
     /// `type` (`string`).
     pub type_: Option<String>,
     /// `isRequired` (`boolean`).
@@ -65,7 +65,7 @@ pub struct Address {
 #[cfg(feature = "crm")]
 record!(Address {
     opt type_id: "TYPE_ID" => with_type_id(Numeric),
-    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Id),
     opt entity_id: "ENTITY_ID" => with_entity_id(String),
     opt address_1: "ADDRESS_1" => with_address_1(String),
     opt address_2: "ADDRESS_2" => with_address_2(String),
@@ -75,7 +75,7 @@ record!(Address {
     opt province: "PROVINCE" => with_province(String),
     opt country: "COUNTRY" => with_country(String),
     opt country_code: "COUNTRY_CODE" => with_country_code(String),
-    opt loc_addr_id: "LOC_ADDR_ID" => with_loc_addr_id(Numeric),
+    opt loc_addr_id: "LOC_ADDR_ID" => with_loc_addr_id(Id),
     opt type_: "type" => with_type(String),
     opt is_required: "isRequired" => with_is_required(Flag),
     opt is_read_only: "isReadOnly" => with_is_read_only(Flag),

@@ -42,11 +42,11 @@ pub struct CrmCalllistGetResult {
     /// `DATE_CREATE` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `CREATED_BY_ID` (`integer`).
-    pub created_by_id: Option<Numeric>,
+    pub created_by_id: Option<Id>,
     /// `WEBFORM_ID` (`integer`).
-    pub webform_id: Option<Numeric>,
+    pub webform_id: Option<Id>,
     /// `ENTITY_TYPE_ID` (`integer`).
-    pub entity_type_id: Option<Numeric>,
+    pub entity_type_id: Option<Id>,
     /// `ENTITY_TYPE` (`string`).
     pub entity_type: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

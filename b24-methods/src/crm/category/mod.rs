@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.category` entity, shared by `crm.category.get`, `crm.category.list`, `crm.category.add`, `crm.category.update`: the union of their documented fields.
+/// A `crm.category` entity, shared by `crm.category.get`, `crm.category.list`, `crm.category.add`, `crm.category.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Category {
@@ -29,7 +29,7 @@ pub struct Category {
     /// `isDefault` (`boolean`).
     pub is_default: Option<Flag>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `entityTypeId` (`integer`).
     pub entity_type_id: Option<Numeric>,
     /// `originId` (`string`).
@@ -49,7 +49,7 @@ record!(Category {
     opt name: "name" => with_name(String),
     opt sort: "sort" => with_sort(Numeric),
     opt is_default: "isDefault" => with_is_default(Flag),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
     opt origin_id: "originId" => with_origin_id(String),
     opt originator_id: "originatorId" => with_originator_id(String),

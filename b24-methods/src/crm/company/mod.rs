@@ -21,7 +21,7 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.company` entity, shared by `crm.company.get`, `crm.company.list`, `crm.company.add`, `crm.company.update`: the union of their documented fields.
+/// A `crm.company` entity, shared by `crm.company.get`, `crm.company.list`, `crm.company.add`, `crm.company.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 ///
 /// Also documented, as name patterns kept in `extra`: `UF_...`, `PARENT_ID_...`.
 #[derive(Clone, Debug, Default)]
@@ -42,9 +42,9 @@ pub struct Company {
     /// `LOGO` (`file`).
     pub logo: Option<FileData>,
     /// `OPENED` (`char`).
-    pub opened: Option<String>,
+    pub opened: Option<Flag>,
     /// `ASSIGNED_BY_ID` (`user`).
-    pub assigned_by_id: Option<Numeric>,
+    pub assigned_by_id: Option<Id>,
     /// `COMMENTS` (`string`).
     pub comments: Option<String>,
     /// `PHONE` (`crm_multifield[]|crm_multifield`).
@@ -66,7 +66,7 @@ pub struct Company {
     /// `UTM_TERM` (`string`).
     pub utm_term: Option<String>,
     /// `IS_MY_COMPANY` (`char`).
-    pub is_my_company: Option<String>,
+    pub is_my_company: Option<Flag>,
     /// `ORIGINATOR_ID` (`string`).
     pub originator_id: Option<String>,
     /// `ORIGIN_ID` (`string`).
@@ -78,31 +78,31 @@ pub struct Company {
     /// `DATE_MODIFY` (`datetime`).
     pub date_modify: Option<DateTime>,
     /// `CREATED_BY_ID` (`user`).
-    pub created_by_id: Option<Numeric>,
+    pub created_by_id: Option<Id>,
     /// `MODIFY_BY_ID` (`user`).
-    pub modify_by_id: Option<Numeric>,
+    pub modify_by_id: Option<Id>,
     /// `CONTACT_ID` (`crm_contact`).
-    pub contact_id: Option<Numeric>,
+    pub contact_id: Option<Id>,
     /// `LINK` (`crm_multifield[]|crm_multifield`).
     pub link: Option<Value>,
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `ADDRESS` (`string`).
     pub address: Option<String>,
     /// `BANKING_DETAILS` (`string`).
     pub banking_details: Option<String>,
     /// `HAS_PHONE` (`char`).
-    pub has_phone: Option<String>,
+    pub has_phone: Option<Flag>,
     /// `HAS_EMAIL` (`char`).
-    pub has_email: Option<String>,
+    pub has_email: Option<Flag>,
     /// `HAS_IMOL` (`char`).
-    pub has_imol: Option<String>,
+    pub has_imol: Option<Flag>,
     /// `LEAD_ID` (`crm_lead`).
-    pub lead_id: Option<Numeric>,
+    pub lead_id: Option<Id>,
     /// `LAST_ACTIVITY_TIME` (`datetime`).
     pub last_activity_time: Option<DateTime>,
     /// `LAST_ACTIVITY_BY` (`user`).
-    pub last_activity_by: Option<Value>,
+    pub last_activity_by: Option<Id>,
     /// `LAST_COMMUNICATION_TIME` (`string`).
     pub last_communication_time: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -118,8 +118,8 @@ record!(Company {
     opt currency_id: "CURRENCY_ID" => with_currency_id(String),
     opt revenue: "REVENUE" => with_revenue(Decimal),
     opt logo: "LOGO" => with_logo(FileData),
-    opt opened: "OPENED" => with_opened(String),
-    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
+    opt opened: "OPENED" => with_opened(Flag),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Id),
     opt comments: "COMMENTS" => with_comments(String),
     opt phone: "PHONE" => with_phone(Value),
     opt email: "EMAIL" => with_email(Value),
@@ -130,24 +130,24 @@ record!(Company {
     opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
     opt utm_content: "UTM_CONTENT" => with_utm_content(String),
     opt utm_term: "UTM_TERM" => with_utm_term(String),
-    opt is_my_company: "IS_MY_COMPANY" => with_is_my_company(String),
+    opt is_my_company: "IS_MY_COMPANY" => with_is_my_company(Flag),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
     opt origin_id: "ORIGIN_ID" => with_origin_id(String),
     opt origin_version: "ORIGIN_VERSION" => with_origin_version(String),
     opt date_create: "DATE_CREATE" => with_date_create(DateTime),
     opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
-    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
-    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
-    opt contact_id: "CONTACT_ID" => with_contact_id(Numeric),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Id),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Id),
+    opt contact_id: "CONTACT_ID" => with_contact_id(Id),
     opt link: "LINK" => with_link(Value),
-    opt id: "ID" => with_id(Numeric),
+    opt id: "ID" => with_id(Id),
     opt address: "ADDRESS" => with_address(String),
     opt banking_details: "BANKING_DETAILS" => with_banking_details(String),
-    opt has_phone: "HAS_PHONE" => with_has_phone(String),
-    opt has_email: "HAS_EMAIL" => with_has_email(String),
-    opt has_imol: "HAS_IMOL" => with_has_imol(String),
-    opt lead_id: "LEAD_ID" => with_lead_id(Numeric),
+    opt has_phone: "HAS_PHONE" => with_has_phone(Flag),
+    opt has_email: "HAS_EMAIL" => with_has_email(Flag),
+    opt has_imol: "HAS_IMOL" => with_has_imol(Flag),
+    opt lead_id: "LEAD_ID" => with_lead_id(Id),
     opt last_activity_time: "LAST_ACTIVITY_TIME" => with_last_activity_time(DateTime),
-    opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(Value),
+    opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(Id),
     opt last_communication_time: "LAST_COMMUNICATION_TIME" => with_last_communication_time(String),
 });

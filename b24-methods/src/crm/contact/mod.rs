@@ -21,14 +21,14 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.contact` entity, shared by `crm.contact.get`, `crm.contact.list`, `crm.contact.add`, `crm.contact.update`: the union of their documented fields.
+/// A `crm.contact` entity, shared by `crm.contact.get`, `crm.contact.list`, `crm.contact.add`, `crm.contact.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 ///
 /// Also documented, as name patterns kept in `extra`: `UF_...`, `PARENT_ID_...`.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Contact {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `POST` (`string`).
     pub post: Option<String>,
     /// `COMMENTS` (`text`).
@@ -44,7 +44,7 @@ pub struct Contact {
     /// `PHOTO` (`file`).
     pub photo: Option<FileData>,
     /// `LEAD_ID` (`crm_lead`).
-    pub lead_id: Option<Numeric>,
+    pub lead_id: Option<Id>,
     /// `TYPE_ID` (`crm_status`).
     pub type_id: Option<String>,
     /// `SOURCE_ID` (`crm_status`).
@@ -52,7 +52,7 @@ pub struct Contact {
     /// `SOURCE_DESCRIPTION` (`text`).
     pub source_description: Option<String>,
     /// `COMPANY_ID` (`crm_company`).
-    pub company_id: Option<Numeric>,
+    pub company_id: Option<Id>,
     /// `BIRTHDATE` (`date`).
     pub birthdate: Option<DateTime>,
     /// `EXPORT` (`boolean|char`).
@@ -68,19 +68,19 @@ pub struct Contact {
     /// `DATE_MODIFY` (`datetime`).
     pub date_modify: Option<DateTime>,
     /// `ASSIGNED_BY_ID` (`user`).
-    pub assigned_by_id: Option<Numeric>,
+    pub assigned_by_id: Option<Id>,
     /// `CREATED_BY_ID` (`user`).
-    pub created_by_id: Option<Numeric>,
+    pub created_by_id: Option<Id>,
     /// `MODIFY_BY_ID` (`user`).
-    pub modify_by_id: Option<Numeric>,
+    pub modify_by_id: Option<Id>,
     /// `OPENED` (`boolean|char`).
     pub opened: Option<Value>,
     /// `FACE_ID` (`integer`).
-    pub face_id: Option<Numeric>,
+    pub face_id: Option<Id>,
     /// `LAST_ACTIVITY_TIME` (`datetime`).
     pub last_activity_time: Option<DateTime>,
     /// `LAST_ACTIVITY_BY` (`user`).
-    pub last_activity_by: Option<Value>,
+    pub last_activity_by: Option<Id>,
     /// `UTM_SOURCE` (`string`).
     pub utm_source: Option<String>,
     /// `UTM_MEDIUM` (`string`).
@@ -124,7 +124,7 @@ pub struct Contact {
     /// `ADDRESS_LOC_ADDR_ID` (`integer|location`).
     pub address_loc_addr_id: Option<Value>,
     /// `COMPANY_IDS` (`crm_company[]`).
-    pub company_ids: Option<Vec<Numeric>>,
+    pub company_ids: Option<Vec<Id>>,
     /// `TRACE` (`string`).
     pub trace: Option<String>,
     /// `ADDRESS_COUNTRY_CODE` (`string`).
@@ -135,7 +135,7 @@ pub struct Contact {
 
 #[cfg(feature = "crm")]
 record!(Contact {
-    opt id: "ID" => with_id(Numeric),
+    opt id: "ID" => with_id(Id),
     opt post: "POST" => with_post(String),
     opt comments: "COMMENTS" => with_comments(String),
     opt honorific: "HONORIFIC" => with_honorific(String),
@@ -143,11 +143,11 @@ record!(Contact {
     opt second_name: "SECOND_NAME" => with_second_name(String),
     opt last_name: "LAST_NAME" => with_last_name(String),
     opt photo: "PHOTO" => with_photo(FileData),
-    opt lead_id: "LEAD_ID" => with_lead_id(Numeric),
+    opt lead_id: "LEAD_ID" => with_lead_id(Id),
     opt type_id: "TYPE_ID" => with_type_id(String),
     opt source_id: "SOURCE_ID" => with_source_id(String),
     opt source_description: "SOURCE_DESCRIPTION" => with_source_description(String),
-    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
+    opt company_id: "COMPANY_ID" => with_company_id(Id),
     opt birthdate: "BIRTHDATE" => with_birthdate(DateTime),
     opt export: "EXPORT" => with_export(Value),
     opt has_phone: "HAS_PHONE" => with_has_phone(Value),
@@ -155,13 +155,13 @@ record!(Contact {
     opt has_imol: "HAS_IMOL" => with_has_imol(Value),
     opt date_create: "DATE_CREATE" => with_date_create(DateTime),
     opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
-    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
-    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
-    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Id),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Id),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Id),
     opt opened: "OPENED" => with_opened(Value),
-    opt face_id: "FACE_ID" => with_face_id(Numeric),
+    opt face_id: "FACE_ID" => with_face_id(Id),
     opt last_activity_time: "LAST_ACTIVITY_TIME" => with_last_activity_time(DateTime),
-    opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(Value),
+    opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(Id),
     opt utm_source: "UTM_SOURCE" => with_utm_source(String),
     opt utm_medium: "UTM_MEDIUM" => with_utm_medium(String),
     opt utm_campaign: "UTM_CAMPAIGN" => with_utm_campaign(String),
@@ -183,7 +183,7 @@ record!(Contact {
     opt address_province: "ADDRESS_PROVINCE" => with_address_province(String),
     opt address_country: "ADDRESS_COUNTRY" => with_address_country(String),
     opt address_loc_addr_id: "ADDRESS_LOC_ADDR_ID" => with_address_loc_addr_id(Value),
-    opt company_ids: "COMPANY_IDS" => with_company_ids(Vec<Numeric>),
+    opt company_ids: "COMPANY_IDS" => with_company_ids(Vec<Id>),
     opt trace: "TRACE" => with_trace(String),
     opt address_country_code: "ADDRESS_COUNTRY_CODE" => with_address_country_code(String),
 });

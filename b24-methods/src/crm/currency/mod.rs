@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.currency` entity, shared by `crm.currency.get`, `crm.currency.list`, `crm.currency.add`, `crm.currency.update`: the union of their documented fields.
+/// A `crm.currency` entity, shared by `crm.currency.get`, `crm.currency.list`, `crm.currency.add`, `crm.currency.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Currency {

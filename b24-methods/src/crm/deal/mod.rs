@@ -23,32 +23,32 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.deal` entity, shared by `crm.deal.get`, `crm.deal.list`, `crm.deal.add`, `crm.deal.update`: the union of their documented fields.
+/// A `crm.deal` entity, shared by `crm.deal.get`, `crm.deal.list`, `crm.deal.add`, `crm.deal.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 ///
 /// Also documented, as name patterns kept in `extra`: `UF_CRM_...`, `PARENT_ID_...`.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Deal {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `TITLE` (`string`).
     pub title: Option<String>,
     /// `TYPE_ID` (`crm_status`).
     pub type_id: Option<String>,
     /// `CATEGORY_ID` (`crm_category`).
-    pub category_id: Option<Numeric>,
+    pub category_id: Option<Id>,
     /// `STAGE_ID` (`crm_status`).
     pub stage_id: Option<String>,
     /// `STAGE_SEMANTIC_ID` (`string`).
     pub stage_semantic_id: Option<String>,
     /// `IS_NEW` (`char`).
-    pub is_new: Option<String>,
+    pub is_new: Option<Flag>,
     /// `IS_RECURRING` (`char`).
-    pub is_recurring: Option<String>,
+    pub is_recurring: Option<Flag>,
     /// `IS_RETURN_CUSTOMER` (`char`).
-    pub is_return_customer: Option<String>,
+    pub is_return_customer: Option<Flag>,
     /// `IS_REPEATED_APPROACH` (`char`).
-    pub is_repeated_approach: Option<String>,
+    pub is_repeated_approach: Option<Flag>,
     /// `PROBABILITY` (`integer`).
     pub probability: Option<Numeric>,
     /// `CURRENCY_ID` (`crm_currency`).
@@ -56,33 +56,33 @@ pub struct Deal {
     /// `OPPORTUNITY` (`double`).
     pub opportunity: Option<Decimal>,
     /// `IS_MANUAL_OPPORTUNITY` (`char`).
-    pub is_manual_opportunity: Option<String>,
+    pub is_manual_opportunity: Option<Flag>,
     /// `TAX_VALUE` (`double`).
     pub tax_value: Option<Decimal>,
     /// `COMPANY_ID` (`crm_company`).
-    pub company_id: Option<Numeric>,
+    pub company_id: Option<Id>,
     /// `CONTACT_ID` (`crm_contact`).
-    pub contact_id: Option<Numeric>,
+    pub contact_id: Option<Id>,
     /// `QUOTE_ID` (`crm_quote`).
-    pub quote_id: Option<Numeric>,
+    pub quote_id: Option<Id>,
     /// `BEGINDATE` (`date`).
     pub begindate: Option<DateTime>,
     /// `CLOSEDATE` (`date`).
     pub closedate: Option<DateTime>,
     /// `OPENED` (`char`).
-    pub opened: Option<String>,
+    pub opened: Option<Flag>,
     /// `CLOSED` (`char`).
-    pub closed: Option<String>,
+    pub closed: Option<Flag>,
     /// `COMMENTS` (`string`).
     pub comments: Option<String>,
     /// `ASSIGNED_BY_ID` (`user`).
-    pub assigned_by_id: Option<Numeric>,
+    pub assigned_by_id: Option<Id>,
     /// `CREATED_BY_ID` (`user`).
-    pub created_by_id: Option<Numeric>,
+    pub created_by_id: Option<Id>,
     /// `MODIFY_BY_ID` (`user`).
-    pub modify_by_id: Option<Numeric>,
+    pub modify_by_id: Option<Id>,
     /// `MOVED_BY_ID` (`user`).
-    pub moved_by_id: Option<Numeric>,
+    pub moved_by_id: Option<Id>,
     /// `DATE_CREATE` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `DATE_MODIFY` (`datetime`).
@@ -94,11 +94,11 @@ pub struct Deal {
     /// `SOURCE_DESCRIPTION` (`string`).
     pub source_description: Option<String>,
     /// `LEAD_ID` (`crm_lead`).
-    pub lead_id: Option<Numeric>,
+    pub lead_id: Option<Id>,
     /// `ADDITIONAL_INFO` (`string`).
     pub additional_info: Option<String>,
     /// `LOCATION_ID` (`location`).
-    pub location_id: Option<Numeric>,
+    pub location_id: Option<Id>,
     /// `ORIGINATOR_ID` (`string`).
     pub originator_id: Option<String>,
     /// `ORIGIN_ID` (`string`).
@@ -116,9 +116,9 @@ pub struct Deal {
     /// `LAST_ACTIVITY_TIME` (`datetime`).
     pub last_activity_time: Option<DateTime>,
     /// `LAST_ACTIVITY_BY` (`user`).
-    pub last_activity_by: Option<Value>,
+    pub last_activity_by: Option<Id>,
     /// `CONTACT_IDS` (`crm_contact[]`).
-    pub contact_ids: Option<Vec<Numeric>>,
+    pub contact_ids: Option<Vec<Id>>,
     /// `TRACE` (`string`).
     pub trace: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -127,41 +127,41 @@ pub struct Deal {
 
 #[cfg(feature = "crm")]
 record!(Deal {
-    opt id: "ID" => with_id(Numeric),
+    opt id: "ID" => with_id(Id),
     opt title: "TITLE" => with_title(String),
     opt type_id: "TYPE_ID" => with_type_id(String),
-    opt category_id: "CATEGORY_ID" => with_category_id(Numeric),
+    opt category_id: "CATEGORY_ID" => with_category_id(Id),
     opt stage_id: "STAGE_ID" => with_stage_id(String),
     opt stage_semantic_id: "STAGE_SEMANTIC_ID" => with_stage_semantic_id(String),
-    opt is_new: "IS_NEW" => with_is_new(String),
-    opt is_recurring: "IS_RECURRING" => with_is_recurring(String),
-    opt is_return_customer: "IS_RETURN_CUSTOMER" => with_is_return_customer(String),
-    opt is_repeated_approach: "IS_REPEATED_APPROACH" => with_is_repeated_approach(String),
+    opt is_new: "IS_NEW" => with_is_new(Flag),
+    opt is_recurring: "IS_RECURRING" => with_is_recurring(Flag),
+    opt is_return_customer: "IS_RETURN_CUSTOMER" => with_is_return_customer(Flag),
+    opt is_repeated_approach: "IS_REPEATED_APPROACH" => with_is_repeated_approach(Flag),
     opt probability: "PROBABILITY" => with_probability(Numeric),
     opt currency_id: "CURRENCY_ID" => with_currency_id(String),
     opt opportunity: "OPPORTUNITY" => with_opportunity(Decimal),
-    opt is_manual_opportunity: "IS_MANUAL_OPPORTUNITY" => with_is_manual_opportunity(String),
+    opt is_manual_opportunity: "IS_MANUAL_OPPORTUNITY" => with_is_manual_opportunity(Flag),
     opt tax_value: "TAX_VALUE" => with_tax_value(Decimal),
-    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
-    opt contact_id: "CONTACT_ID" => with_contact_id(Numeric),
-    opt quote_id: "QUOTE_ID" => with_quote_id(Numeric),
+    opt company_id: "COMPANY_ID" => with_company_id(Id),
+    opt contact_id: "CONTACT_ID" => with_contact_id(Id),
+    opt quote_id: "QUOTE_ID" => with_quote_id(Id),
     opt begindate: "BEGINDATE" => with_begindate(DateTime),
     opt closedate: "CLOSEDATE" => with_closedate(DateTime),
-    opt opened: "OPENED" => with_opened(String),
-    opt closed: "CLOSED" => with_closed(String),
+    opt opened: "OPENED" => with_opened(Flag),
+    opt closed: "CLOSED" => with_closed(Flag),
     opt comments: "COMMENTS" => with_comments(String),
-    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
-    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
-    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
-    opt moved_by_id: "MOVED_BY_ID" => with_moved_by_id(Numeric),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Id),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Id),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Id),
+    opt moved_by_id: "MOVED_BY_ID" => with_moved_by_id(Id),
     opt date_create: "DATE_CREATE" => with_date_create(DateTime),
     opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
     opt moved_time: "MOVED_TIME" => with_moved_time(DateTime),
     opt source_id: "SOURCE_ID" => with_source_id(String),
     opt source_description: "SOURCE_DESCRIPTION" => with_source_description(String),
-    opt lead_id: "LEAD_ID" => with_lead_id(Numeric),
+    opt lead_id: "LEAD_ID" => with_lead_id(Id),
     opt additional_info: "ADDITIONAL_INFO" => with_additional_info(String),
-    opt location_id: "LOCATION_ID" => with_location_id(Numeric),
+    opt location_id: "LOCATION_ID" => with_location_id(Id),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
     opt origin_id: "ORIGIN_ID" => with_origin_id(String),
     opt utm_source: "UTM_SOURCE" => with_utm_source(String),
@@ -170,7 +170,7 @@ record!(Deal {
     opt utm_content: "UTM_CONTENT" => with_utm_content(String),
     opt utm_term: "UTM_TERM" => with_utm_term(String),
     opt last_activity_time: "LAST_ACTIVITY_TIME" => with_last_activity_time(DateTime),
-    opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(Value),
-    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Numeric>),
+    opt last_activity_by: "LAST_ACTIVITY_BY" => with_last_activity_by(Id),
+    opt contact_ids: "CONTACT_IDS" => with_contact_ids(Vec<Id>),
     opt trace: "TRACE" => with_trace(String),
 });

@@ -69,7 +69,7 @@ pub struct CrmEntityMergeBatchResult {
     /// `STATUS` (`string`).
     pub status: Option<String>,
     /// `ENTITY_IDS` (`integer[]`).
-    pub entity_ids: Option<Vec<Numeric>>,
+    pub entity_ids: Option<Vec<Id>>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -55,27 +55,27 @@ pub struct CrmInvoiceListResult {
     /// `DATE_UPDATE` (`datetime`).
     pub date_update: Option<DateTime>,
     /// `EMP_PAYED_ID` (`integer`).
-    pub emp_payed_id: Option<Numeric>,
+    pub emp_payed_id: Option<Id>,
     /// `EMP_STATUS_ID` (`integer`).
-    pub emp_status_id: Option<Numeric>,
+    pub emp_status_id: Option<Id>,
     /// `LID` (`integer`).
     pub lid: Option<Numeric>,
     /// `IS_RECURRING` (`char`).
-    pub is_recurring: Option<String>,
+    pub is_recurring: Option<Flag>,
     /// `XML_ID` (`string`).
     pub xml_id: Option<String>,
     /// `ORDER_TOPIC` (`string`).
     pub order_topic: Option<String>,
     /// `PAY_SYSTEM_ID` (`integer`).
-    pub pay_system_id: Option<Numeric>,
+    pub pay_system_id: Option<Id>,
     /// `PAY_VOUCHER_DATE` (`date`).
     pub pay_voucher_date: Option<DateTime>,
     /// `PAY_VOUCHER_NUM` (`string`).
     pub pay_voucher_num: Option<String>,
     /// `PAYED` (`char`).
-    pub payed: Option<String>,
+    pub payed: Option<Flag>,
     /// `PERSON_TYPE_ID` (`integer`).
-    pub person_type_id: Option<Numeric>,
+    pub person_type_id: Option<Id>,
     /// `PRICE` (`double`).
     pub price: Option<Decimal>,
     /// `REASON_MARKED` (`string`).
@@ -83,7 +83,7 @@ pub struct CrmInvoiceListResult {
     /// `RESPONSIBLE_EMAIL` (`string`).
     pub responsible_email: Option<String>,
     /// `RESPONSIBLE_ID` (`integer`).
-    pub responsible_id: Option<Numeric>,
+    pub responsible_id: Option<Id>,
     /// `RESPONSIBLE_LAST_NAME` (`string`).
     pub responsible_last_name: Option<String>,
     /// `RESPONSIBLE_LOGIN` (`string`).
@@ -101,15 +101,15 @@ pub struct CrmInvoiceListResult {
     /// `TAX_VALUE` (`double`).
     pub tax_value: Option<Decimal>,
     /// `UF_COMPANY_ID` (`integer`).
-    pub uf_company_id: Option<Numeric>,
+    pub uf_company_id: Option<Id>,
     /// `UF_CONTACT_ID` (`integer`).
-    pub uf_contact_id: Option<Numeric>,
+    pub uf_contact_id: Option<Id>,
     /// `UF_MYCOMPANY_ID` (`integer`).
-    pub uf_mycompany_id: Option<Numeric>,
+    pub uf_mycompany_id: Option<Id>,
     /// `UF_DEAL_ID` (`integer`).
-    pub uf_deal_id: Option<Numeric>,
+    pub uf_deal_id: Option<Id>,
     /// `UF_QUOTE_ID` (`integer`).
-    pub uf_quote_id: Option<Numeric>,
+    pub uf_quote_id: Option<Id>,
     /// `USER_DESCRIPTION` (`string`).
     pub user_description: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

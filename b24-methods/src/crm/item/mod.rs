@@ -26,7 +26,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.item` entity, shared by `crm.item.get`, `crm.item.list`, `crm.item.add`, `crm.item.update`: the union of their documented fields.
+/// A `crm.item` entity, shared by `crm.item.get`, `crm.item.list`, `crm.item.add`, `crm.item.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 ///
 /// Also documented, as name patterns kept in `extra`: `ufCrm...`, `parentId...`.
 #[derive(Clone, Debug, Default)]
@@ -67,19 +67,19 @@ pub struct Item {
     /// `comments` (`text`).
     pub comments: Option<String>,
     /// `assignedById` (`user`).
-    pub assigned_by_id: Option<Numeric>,
+    pub assigned_by_id: Option<Id>,
     /// `companyId` (`crm_company`).
-    pub company_id: Option<Numeric>,
+    pub company_id: Option<Id>,
     /// `contactId` (`crm_contact`).
-    pub contact_id: Option<Numeric>,
+    pub contact_id: Option<Id>,
     /// `contactIds` (`crm_contact[]`).
-    pub contact_ids: Option<Vec<Numeric>>,
+    pub contact_ids: Option<Vec<Id>>,
     /// `originatorId` (`string`).
     pub originator_id: Option<String>,
     /// `originId` (`string`).
     pub origin_id: Option<String>,
     /// `webformId` (`integer`).
-    pub webform_id: Option<Numeric>,
+    pub webform_id: Option<Id>,
     /// `observers` (`user[]`).
     pub observers: Option<Vec<Value>>,
     /// `utmSource` (`string`).
@@ -97,7 +97,7 @@ pub struct Item {
     /// `typeId` (`crm_status`).
     pub type_id: Option<String>,
     /// `categoryId` (`integer`).
-    pub category_id: Option<Numeric>,
+    pub category_id: Option<Id>,
     /// `isRecurring` (`boolean`).
     pub is_recurring: Option<Flag>,
     /// `probability` (`integer`).
@@ -105,17 +105,17 @@ pub struct Item {
     /// `taxValue` (`double`).
     pub tax_value: Option<Decimal>,
     /// `quoteId` (`crm_quote`).
-    pub quote_id: Option<Numeric>,
+    pub quote_id: Option<Id>,
     /// `begindate` (`date`).
     pub begindate: Option<DateTime>,
     /// `closedate` (`date`).
     pub closedate: Option<DateTime>,
     /// `leadId` (`crm_lead`).
-    pub lead_id: Option<Numeric>,
+    pub lead_id: Option<Id>,
     /// `additionalInfo` (`string`).
     pub additional_info: Option<String>,
     /// `locationId` (`location`).
-    pub location_id: Option<Numeric>,
+    pub location_id: Option<Id>,
     /// `photo` (`file`).
     pub photo: Option<FileData>,
     /// `export` (`boolean`).
@@ -141,15 +141,15 @@ pub struct Item {
     /// `terms` (`text`).
     pub terms: Option<String>,
     /// `dealId` (`crm_deal`).
-    pub deal_id: Option<Numeric>,
+    pub deal_id: Option<Id>,
     /// `storageTypeId` (`integer`).
-    pub storage_type_id: Option<Numeric>,
+    pub storage_type_id: Option<Id>,
     /// `storageElementIds` (`integer`).
     pub storage_element_ids: Option<Numeric>,
     /// `actualDate` (`date`).
     pub actual_date: Option<DateTime>,
     /// `mycompanyId` (`crm_company`).
-    pub mycompany_id: Option<Numeric>,
+    pub mycompany_id: Option<Id>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
     /// `entityTypeId` (`integer`).
@@ -157,7 +157,7 @@ pub struct Item {
     /// `useOriginalUfNames` (`boolean`).
     pub use_original_uf_names: Option<Flag>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `createdTime` (`datetime`).
     pub created_time: Option<DateTime>,
     /// `updatedTime` (`datetime`).
@@ -197,13 +197,13 @@ record!(Item {
     opt opportunity: "opportunity" => with_opportunity(Decimal),
     opt opened: "opened" => with_opened(Flag),
     opt comments: "comments" => with_comments(String),
-    opt assigned_by_id: "assignedById" => with_assigned_by_id(Numeric),
-    opt company_id: "companyId" => with_company_id(Numeric),
-    opt contact_id: "contactId" => with_contact_id(Numeric),
-    opt contact_ids: "contactIds" => with_contact_ids(Vec<Numeric>),
+    opt assigned_by_id: "assignedById" => with_assigned_by_id(Id),
+    opt company_id: "companyId" => with_company_id(Id),
+    opt contact_id: "contactId" => with_contact_id(Id),
+    opt contact_ids: "contactIds" => with_contact_ids(Vec<Id>),
     opt originator_id: "originatorId" => with_originator_id(String),
     opt origin_id: "originId" => with_origin_id(String),
-    opt webform_id: "webformId" => with_webform_id(Numeric),
+    opt webform_id: "webformId" => with_webform_id(Id),
     opt observers: "observers" => with_observers(Vec<Value>),
     opt utm_source: "utmSource" => with_utm_source(String),
     opt utm_medium: "utmMedium" => with_utm_medium(String),
@@ -212,16 +212,16 @@ record!(Item {
     opt utm_term: "utmTerm" => with_utm_term(String),
     opt fm: "fm" => with_fm(Vec<MultiField>),
     opt type_id: "typeId" => with_type_id(String),
-    opt category_id: "categoryId" => with_category_id(Numeric),
+    opt category_id: "categoryId" => with_category_id(Id),
     opt is_recurring: "isRecurring" => with_is_recurring(Flag),
     opt probability: "probability" => with_probability(Numeric),
     opt tax_value: "taxValue" => with_tax_value(Decimal),
-    opt quote_id: "quoteId" => with_quote_id(Numeric),
+    opt quote_id: "quoteId" => with_quote_id(Id),
     opt begindate: "begindate" => with_begindate(DateTime),
     opt closedate: "closedate" => with_closedate(DateTime),
-    opt lead_id: "leadId" => with_lead_id(Numeric),
+    opt lead_id: "leadId" => with_lead_id(Id),
     opt additional_info: "additionalInfo" => with_additional_info(String),
-    opt location_id: "locationId" => with_location_id(Numeric),
+    opt location_id: "locationId" => with_location_id(Id),
     opt photo: "photo" => with_photo(FileData),
     opt export: "export" => with_export(Flag),
     opt company_ids: "companyIds" => with_company_ids(Value),
@@ -234,15 +234,15 @@ record!(Item {
     opt is_my_company: "isMyCompany" => with_is_my_company(Flag),
     opt content: "content" => with_content(String),
     opt terms: "terms" => with_terms(String),
-    opt deal_id: "dealId" => with_deal_id(Numeric),
-    opt storage_type_id: "storageTypeId" => with_storage_type_id(Numeric),
+    opt deal_id: "dealId" => with_deal_id(Id),
+    opt storage_type_id: "storageTypeId" => with_storage_type_id(Id),
     opt storage_element_ids: "storageElementIds" => with_storage_element_ids(Numeric),
     opt actual_date: "actualDate" => with_actual_date(DateTime),
-    opt mycompany_id: "mycompanyId" => with_mycompany_id(Numeric),
+    opt mycompany_id: "mycompanyId" => with_mycompany_id(Id),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt entity_type_id: "entityTypeId" => with_entity_type_id(Numeric),
     opt use_original_uf_names: "useOriginalUfNames" => with_use_original_uf_names(Flag),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt created_time: "createdTime" => with_created_time(DateTime),
     opt updated_time: "updatedTime" => with_updated_time(DateTime),
     opt created_by: "createdBy" => with_created_by(Numeric),

@@ -22,14 +22,14 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.lead` entity, shared by `crm.lead.get`, `crm.lead.list`, `crm.lead.add`, `crm.lead.update`: the union of their documented fields.
+/// A `crm.lead` entity, shared by `crm.lead.get`, `crm.lead.list`, `crm.lead.add`, `crm.lead.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 ///
 /// Also documented, as name patterns kept in `extra`: `UF_...`.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Lead {
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `TITLE` (`string`).
     pub title: Option<String>,
     /// `HONORIFIC` (`crm_status`).
@@ -41,11 +41,11 @@ pub struct Lead {
     /// `LAST_NAME` (`string`).
     pub last_name: Option<String>,
     /// `COMPANY_ID` (`crm_company`).
-    pub company_id: Option<Numeric>,
+    pub company_id: Option<Id>,
     /// `COMPANY_TITLE` (`string`).
     pub company_title: Option<String>,
     /// `CONTACT_ID` (`crm_contact`).
-    pub contact_id: Option<Numeric>,
+    pub contact_id: Option<Id>,
     /// `IS_RETURN_CUSTOMER` (`char`).
     pub is_return_customer: Option<Flag>,
     /// `BIRTHDATE` (`date`).
@@ -75,13 +75,13 @@ pub struct Lead {
     /// `HAS_IMOL` (`char`).
     pub has_imol: Option<Flag>,
     /// `ASSIGNED_BY_ID` (`user`).
-    pub assigned_by_id: Option<Numeric>,
+    pub assigned_by_id: Option<Id>,
     /// `CREATED_BY_ID` (`user`).
-    pub created_by_id: Option<Numeric>,
+    pub created_by_id: Option<Id>,
     /// `MODIFY_BY_ID` (`user`).
-    pub modify_by_id: Option<Numeric>,
+    pub modify_by_id: Option<Id>,
     /// `MOVED_BY_ID` (`user`).
-    pub moved_by_id: Option<Numeric>,
+    pub moved_by_id: Option<Id>,
     /// `DATE_CREATE` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `DATE_MODIFY` (`datetime`).
@@ -148,15 +148,15 @@ pub struct Lead {
 
 #[cfg(feature = "crm")]
 record!(Lead {
-    opt id: "ID" => with_id(Numeric),
+    opt id: "ID" => with_id(Id),
     opt title: "TITLE" => with_title(String),
     opt honorific: "HONORIFIC" => with_honorific(String),
     opt name: "NAME" => with_name(String),
     opt second_name: "SECOND_NAME" => with_second_name(String),
     opt last_name: "LAST_NAME" => with_last_name(String),
-    opt company_id: "COMPANY_ID" => with_company_id(Numeric),
+    opt company_id: "COMPANY_ID" => with_company_id(Id),
     opt company_title: "COMPANY_TITLE" => with_company_title(String),
-    opt contact_id: "CONTACT_ID" => with_contact_id(Numeric),
+    opt contact_id: "CONTACT_ID" => with_contact_id(Id),
     opt is_return_customer: "IS_RETURN_CUSTOMER" => with_is_return_customer(Flag),
     opt birthdate: "BIRTHDATE" => with_birthdate(DateTime),
     opt source_id: "SOURCE_ID" => with_source_id(String),
@@ -171,10 +171,10 @@ record!(Lead {
     opt has_phone: "HAS_PHONE" => with_has_phone(Flag),
     opt has_email: "HAS_EMAIL" => with_has_email(Flag),
     opt has_imol: "HAS_IMOL" => with_has_imol(Flag),
-    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Numeric),
-    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
-    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
-    opt moved_by_id: "MOVED_BY_ID" => with_moved_by_id(Numeric),
+    opt assigned_by_id: "ASSIGNED_BY_ID" => with_assigned_by_id(Id),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Id),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Id),
+    opt moved_by_id: "MOVED_BY_ID" => with_moved_by_id(Id),
     opt date_create: "DATE_CREATE" => with_date_create(DateTime),
     opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
     opt date_closed: "DATE_CLOSED" => with_date_closed(DateTime),

@@ -28,7 +28,7 @@ pub struct CrmMeasureListItem {
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `IS_DEFAULT` (`char`).
-    pub is_default: Option<String>,
+    pub is_default: Option<Flag>,
     /// `MEASURE_TITLE` (`string`).
     pub measure_title: Option<String>,
     /// `SYMBOL_INTL` (`string`).

@@ -14,23 +14,23 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.orderentity` entity, shared by `crm.orderentity.list`, `crm.orderentity.add`: the union of their documented fields.
+/// A `crm.orderentity` entity, shared by `crm.orderentity.list`, `crm.orderentity.add`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Orderentity {
     /// `orderId` (`sale_order.id`).
-    pub order_id: Option<Numeric>,
+    pub order_id: Option<Id>,
     /// `ownerTypeId` (`integer`).
-    pub owner_type_id: Option<Numeric>,
+    pub owner_type_id: Option<Id>,
     /// `ownerId` (`integer`).
-    pub owner_id: Option<Numeric>,
+    pub owner_id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "crm")]
 record!(Orderentity {
-    opt order_id: "orderId" => with_order_id(Numeric),
-    opt owner_type_id: "ownerTypeId" => with_owner_type_id(Numeric),
-    opt owner_id: "ownerId" => with_owner_id(Numeric),
+    opt order_id: "orderId" => with_order_id(Id),
+    opt owner_type_id: "ownerTypeId" => with_owner_type_id(Id),
+    opt owner_id: "ownerId" => with_owner_id(Id),
 });

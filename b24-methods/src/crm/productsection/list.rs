@@ -34,13 +34,13 @@ record!(CrmProductsectionList {
 #[non_exhaustive]
 pub struct CrmProductsectionListItem {
     /// `CATALOG_ID` (`integer`).
-    pub catalog_id: Option<Numeric>,
+    pub catalog_id: Option<Id>,
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SECTION_ID` (`integer`).
-    pub section_id: Option<Numeric>,
+    pub section_id: Option<Id>,
     /// `XML_ID` (`string`).
     pub xml_id: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -21,7 +21,7 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.quote` entity, shared by `crm.quote.get`, `crm.quote.list`, `crm.quote.add`, `crm.quote.update`: the union of their documented fields.
+/// A `crm.quote` entity, shared by `crm.quote.get`, `crm.quote.list`, `crm.quote.add`, `crm.quote.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 ///
 /// Also documented, as name patterns kept in `extra`: `PARENT_ID_...`, `UF_...`.
 #[derive(Clone, Debug, Default)]
@@ -46,7 +46,7 @@ pub struct Quote {
     /// `OPENED` (`char`).
     pub opened: Option<Flag>,
     /// `PERSON_TYPE_ID` (`integer`).
-    pub person_type_id: Option<Numeric>,
+    pub person_type_id: Option<Id>,
     /// `BEGINDATE` (`date`).
     pub begindate: Option<DateTime>,
     /// `CLOSEDATE` (`date`).
@@ -66,21 +66,21 @@ pub struct Quote {
     /// `CONTENT` (`string`).
     pub content: Option<String>,
     /// `CREATED_BY_ID` (`integer`).
-    pub created_by_id: Option<Numeric>,
+    pub created_by_id: Option<Id>,
     /// `DATE_CREATE` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `DATE_MODIFY` (`datetime`).
     pub date_modify: Option<DateTime>,
     /// `DEAL_ID` (`integer`).
-    pub deal_id: Option<Numeric>,
+    pub deal_id: Option<Id>,
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `LEAD_ID` (`integer`).
-    pub lead_id: Option<Numeric>,
+    pub lead_id: Option<Id>,
     /// `LOCATION_ID` (`integer`).
-    pub location_id: Option<Numeric>,
+    pub location_id: Option<Id>,
     /// `MODIFY_BY_ID` (`integer`).
-    pub modify_by_id: Option<Numeric>,
+    pub modify_by_id: Option<Id>,
     /// `QUOTE_NUMBER` (`string`).
     pub quote_number: Option<String>,
     /// `TAX_VALUE` (`double`).
@@ -120,7 +120,7 @@ record!(Quote {
     opt contact_ids: "CONTACT_IDS" => with_contact_ids(Value),
     opt mycompany_id: "MYCOMPANY_ID" => with_mycompany_id(Value),
     opt opened: "OPENED" => with_opened(Flag),
-    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
+    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Id),
     opt begindate: "BEGINDATE" => with_begindate(DateTime),
     opt closedate: "CLOSEDATE" => with_closedate(DateTime),
     opt client_title: "CLIENT_TITLE" => with_client_title(String),
@@ -130,14 +130,14 @@ record!(Quote {
     opt comments: "COMMENTS" => with_comments(String),
     opt closed: "CLOSED" => with_closed(Flag),
     opt content: "CONTENT" => with_content(String),
-    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Id),
     opt date_create: "DATE_CREATE" => with_date_create(DateTime),
     opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
-    opt deal_id: "DEAL_ID" => with_deal_id(Numeric),
-    opt id: "ID" => with_id(Numeric),
-    opt lead_id: "LEAD_ID" => with_lead_id(Numeric),
-    opt location_id: "LOCATION_ID" => with_location_id(Numeric),
-    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
+    opt deal_id: "DEAL_ID" => with_deal_id(Id),
+    opt id: "ID" => with_id(Id),
+    opt lead_id: "LEAD_ID" => with_lead_id(Id),
+    opt location_id: "LOCATION_ID" => with_location_id(Id),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Id),
     opt quote_number: "QUOTE_NUMBER" => with_quote_number(String),
     opt tax_value: "TAX_VALUE" => with_tax_value(Decimal),
     opt terms: "TERMS" => with_terms(String),

@@ -22,18 +22,18 @@ pub mod userfield;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.requisite` entity, shared by `crm.requisite.get`, `crm.requisite.list`, `crm.requisite.add`, `crm.requisite.update`: the union of their documented fields.
+/// A `crm.requisite` entity, shared by `crm.requisite.get`, `crm.requisite.list`, `crm.requisite.add`, `crm.requisite.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 ///
 /// Also documented, as name patterns kept in `extra`: `UF_CRM_...`.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Requisite {
     /// `ENTITY_TYPE_ID` (`integer`).
-    pub entity_type_id: Option<Numeric>,
+    pub entity_type_id: Option<Id>,
     /// `ENTITY_ID` (`integer`).
     pub entity_id: Option<Numeric>,
     /// `PRESET_ID` (`integer`).
-    pub preset_id: Option<Numeric>,
+    pub preset_id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).
@@ -45,7 +45,7 @@ pub struct Requisite {
     /// `ACTIVE` (`char`).
     pub active: Option<String>,
     /// `ADDRESS_ONLY` (`char`).
-    pub address_only: Option<String>,
+    pub address_only: Option<Flag>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `RQ_NAME` (`string`).
@@ -131,7 +131,7 @@ pub struct Requisite {
     /// `RQ_ST_CERT_DATE` (`string`).
     pub rq_st_cert_date: Option<String>,
     /// `RQ_VAT_PAYER` (`char`).
-    pub rq_vat_payer: Option<String>,
+    pub rq_vat_payer: Option<Flag>,
     /// `RQ_VAT_ID` (`string`).
     pub rq_vat_id: Option<String>,
     /// `RQ_VAT_CERT_SER` (`string`).
@@ -169,15 +169,15 @@ pub struct Requisite {
     /// `RQ_CPF` (`string`).
     pub rq_cpf: Option<String>,
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `DATE_CREATE` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `DATE_MODIFY` (`datetime`).
     pub date_modify: Option<DateTime>,
     /// `CREATED_BY_ID` (`user`).
-    pub created_by_id: Option<Numeric>,
+    pub created_by_id: Option<Id>,
     /// `MODIFY_BY_ID` (`user`).
-    pub modify_by_id: Option<Numeric>,
+    pub modify_by_id: Option<Id>,
     /// `UF_CRM_1694526604` (`string`).
     pub uf_crm_1694526604: Option<String>,
     /// `UF_CRM_1707997209` (`double`).
@@ -192,15 +192,15 @@ pub struct Requisite {
 
 #[cfg(feature = "crm")]
 record!(Requisite {
-    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Id),
     opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
-    opt preset_id: "PRESET_ID" => with_preset_id(Numeric),
+    opt preset_id: "PRESET_ID" => with_preset_id(Id),
     opt name: "NAME" => with_name(String),
     opt code: "CODE" => with_code(String),
     opt xml_id: "XML_ID" => with_xml_id(String),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
     opt active: "ACTIVE" => with_active(String),
-    opt address_only: "ADDRESS_ONLY" => with_address_only(String),
+    opt address_only: "ADDRESS_ONLY" => with_address_only(Flag),
     opt sort: "SORT" => with_sort(Numeric),
     opt rq_name: "RQ_NAME" => with_rq_name(String),
     opt rq_first_name: "RQ_FIRST_NAME" => with_rq_first_name(String),
@@ -243,7 +243,7 @@ record!(Requisite {
     opt rq_st_cert_ser: "RQ_ST_CERT_SER" => with_rq_st_cert_ser(String),
     opt rq_st_cert_num: "RQ_ST_CERT_NUM" => with_rq_st_cert_num(String),
     opt rq_st_cert_date: "RQ_ST_CERT_DATE" => with_rq_st_cert_date(String),
-    opt rq_vat_payer: "RQ_VAT_PAYER" => with_rq_vat_payer(String),
+    opt rq_vat_payer: "RQ_VAT_PAYER" => with_rq_vat_payer(Flag),
     opt rq_vat_id: "RQ_VAT_ID" => with_rq_vat_id(String),
     opt rq_vat_cert_ser: "RQ_VAT_CERT_SER" => with_rq_vat_cert_ser(String),
     opt rq_vat_cert_num: "RQ_VAT_CERT_NUM" => with_rq_vat_cert_num(String),
@@ -262,11 +262,11 @@ record!(Requisite {
     opt rq_state_reg: "RQ_STATE_REG" => with_rq_state_reg(String),
     opt rq_mnpl_reg: "RQ_MNPL_REG" => with_rq_mnpl_reg(String),
     opt rq_cpf: "RQ_CPF" => with_rq_cpf(String),
-    opt id: "ID" => with_id(Numeric),
+    opt id: "ID" => with_id(Id),
     opt date_create: "DATE_CREATE" => with_date_create(DateTime),
     opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
-    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Numeric),
-    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Numeric),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Id),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Id),
     opt uf_crm_1694526604: "UF_CRM_1694526604" => with_uf_crm_1694526604(String),
     opt uf_crm_1707997209: "UF_CRM_1707997209" => with_uf_crm_1707997209(Numeric),
     opt uf_crm_1707997236: "UF_CRM_1707997236" => with_uf_crm_1707997236(Flag),

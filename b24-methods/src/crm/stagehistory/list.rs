@@ -43,7 +43,7 @@ pub struct CrmStagehistoryListResult {
     /// `TYPE_ID` (`integer`).
     pub type_id: Option<Numeric>,
     /// `OWNER_ID` (`integer`).
-    pub owner_id: Option<Numeric>,
+    pub owner_id: Option<Id>,
     /// `CREATED_TIME` (`datetime`).
     pub created_time: Option<DateTime>,
     /// `STATUS_SEMANTIC_ID` (`string`).
@@ -51,7 +51,7 @@ pub struct CrmStagehistoryListResult {
     /// `STATUS_ID` (`crm_status`).
     pub status_id: Option<String>,
     /// `CATEGORY_ID` (`integer`).
-    pub category_id: Option<Numeric>,
+    pub category_id: Option<Id>,
     /// `STAGE_SEMANTIC_ID` (`string`).
     pub stage_semantic_id: Option<String>,
     /// `STAGE_ID` (`crm_status`).

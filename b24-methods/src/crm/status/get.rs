@@ -52,7 +52,7 @@ pub struct CrmStatusGetResult {
     /// `SYSTEM` (`string`).
     pub system: Option<String>,
     /// `CATEGORY_ID` (`integer`).
-    pub category_id: Option<Numeric>,
+    pub category_id: Option<Id>,
     /// `COLOR` (`string`).
     pub color: Option<String>,
     /// `SEMANTICS` (`string`).

@@ -19,7 +19,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.status` entity, shared by `crm.status.list`, `crm.status.add`, `crm.status.update`: the union of their documented fields.
+/// A `crm.status` entity, shared by `crm.status.list`, `crm.status.add`, `crm.status.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Status {
@@ -36,13 +36,13 @@ pub struct Status {
     /// `SEMANTICS` (`string`).
     pub semantics: Option<String>,
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `NAME_INIT` (`string`).
     pub name_init: Option<String>,
     /// `SYSTEM` (`char`).
     pub system: Option<Flag>,
     /// `CATEGORY_ID` (`integer`).
-    pub category_id: Option<Numeric>,
+    pub category_id: Option<Id>,
     /// `EXTRA` (`object`).
     pub extra_: Option<Value>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -57,9 +57,9 @@ record!(Status {
     opt sort: "SORT" => with_sort(Numeric),
     opt color: "COLOR" => with_color(String),
     opt semantics: "SEMANTICS" => with_semantics(String),
-    opt id: "ID" => with_id(Numeric),
+    opt id: "ID" => with_id(Id),
     opt name_init: "NAME_INIT" => with_name_init(String),
     opt system: "SYSTEM" => with_system(Flag),
-    opt category_id: "CATEGORY_ID" => with_category_id(Numeric),
+    opt category_id: "CATEGORY_ID" => with_category_id(Id),
     opt extra_: "EXTRA" => with_extra(Value),
 });

@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.type` entity, shared by `crm.type.get`, `crm.type.list`, `crm.type.add`, `crm.type.update`: the union of their documented fields.
+/// A `crm.type` entity, shared by `crm.type.get`, `crm.type.list`, `crm.type.add`, `crm.type.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Type {
@@ -63,21 +63,21 @@ pub struct Type {
     /// `isExternal` (`boolean`).
     pub is_external: Option<Flag>,
     /// `customSectionId` (`integer`).
-    pub custom_section_id: Option<Numeric>,
+    pub custom_section_id: Option<Id>,
     /// `customSections` (`array`).
     pub custom_sections: Option<Vec<Value>>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `code` (`string`).
     pub code: Option<String>,
     /// `createdBy` (`user`).
-    pub created_by: Option<Value>,
+    pub created_by: Option<Id>,
     /// `createdTime` (`datetime`).
     pub created_time: Option<DateTime>,
     /// `updatedTime` (`datetime`).
     pub updated_time: Option<DateTime>,
     /// `updatedBy` (`user`).
-    pub updated_by: Option<Value>,
+    pub updated_by: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -103,14 +103,14 @@ record!(Type {
     opt is_source_enabled: "isSourceEnabled" => with_is_source_enabled(Flag),
     opt is_stages_enabled: "isStagesEnabled" => with_is_stages_enabled(Flag),
     opt is_external: "isExternal" => with_is_external(Flag),
-    opt custom_section_id: "customSectionId" => with_custom_section_id(Numeric),
+    opt custom_section_id: "customSectionId" => with_custom_section_id(Id),
     opt custom_sections: "customSections" => with_custom_sections(Vec<Value>),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt code: "code" => with_code(String),
-    opt created_by: "createdBy" => with_created_by(Value),
+    opt created_by: "createdBy" => with_created_by(Id),
     opt created_time: "createdTime" => with_created_time(DateTime),
     opt updated_time: "updatedTime" => with_updated_time(DateTime),
-    opt updated_by: "updatedBy" => with_updated_by(Value),
+    opt updated_by: "updatedBy" => with_updated_by(Id),
 });
 
 #[cfg(feature = "crm")]

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.vat` entity, shared by `crm.vat.list`, `crm.vat.add`, `crm.vat.update`: the union of their documented fields.
+/// A `crm.vat` entity, shared by `crm.vat.list`, `crm.vat.add`, `crm.vat.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmVat {
@@ -31,7 +31,7 @@ pub struct CrmVat {
     /// `RATE` (`double`).
     pub rate: Option<Numeric>,
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `TIMESTAMP_X` (`datetime`).
     pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -44,6 +44,6 @@ record!(CrmVat {
     opt c_sort: "C_SORT" => with_c_sort(Numeric),
     opt name: "NAME" => with_name(String),
     opt rate: "RATE" => with_rate(Numeric),
-    opt id: "ID" => with_id(Numeric),
+    opt id: "ID" => with_id(Id),
     opt timestamp_x: "TIMESTAMP_X" => with_timestamp_x(DateTime),
 });

@@ -40,7 +40,7 @@ pub struct DiskAttachedObjectGetResult {
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `OBJECT_ID` (`integer`).
-    pub object_id: Option<Numeric>,
+    pub object_id: Option<Id>,
     /// `MODULE_ID` (`string`).
     pub module_id: Option<String>,
     /// `ENTITY_TYPE` (`string`).

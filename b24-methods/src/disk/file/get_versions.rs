@@ -48,7 +48,7 @@ pub struct DiskFileGetVersionsResult {
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `OBJECT_ID` (`integer`).
-    pub object_id: Option<Numeric>,
+    pub object_id: Option<Id>,
     /// `SIZE` (`integer`).
     pub size: Option<Numeric>,
     /// `NAME` (`string`).

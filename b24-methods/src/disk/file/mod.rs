@@ -27,3 +27,73 @@ pub mod restore_from_version;
 pub mod search;
 #[cfg(feature = "disk")]
 pub mod upload_version;
+
+#[cfg(feature = "disk")]
+use crate::wire::*;
+
+#[cfg(feature = "disk")]
+/// A `disk.file` record, answered by `disk.file.copyTo`, `disk.file.get`, `disk.file.markDeleted`, `disk.file.moveTo`, `disk.file.rename`, `disk.file.restore`, `disk.file.restoreFromVersion`, `disk.file.uploadVersion`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct File {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `CODE` (`string`).
+    pub code: Option<String>,
+    /// `STORAGE_ID` (`integer`).
+    pub storage_id: Option<Id>,
+    /// `TYPE` (`enum`).
+    pub type_: Option<String>,
+    /// `PARENT_ID` (`integer`).
+    pub parent_id: Option<Id>,
+    /// `DELETED_TYPE` (`enum`).
+    pub deleted_type: Option<Numeric>,
+    /// `GLOBAL_CONTENT_VERSION` (`integer`).
+    pub global_content_version: Option<Numeric>,
+    /// `FILE_ID` (`integer`).
+    pub file_id: Option<Id>,
+    /// `SIZE` (`integer`).
+    pub size: Option<Numeric>,
+    /// `CREATE_TIME` (`datetime`).
+    pub create_time: Option<DateTime>,
+    /// `UPDATE_TIME` (`datetime`).
+    pub update_time: Option<DateTime>,
+    /// `DELETE_TIME` (`datetime`).
+    pub delete_time: Option<DateTime>,
+    /// `CREATED_BY` (`integer`).
+    pub created_by: Option<Numeric>,
+    /// `UPDATED_BY` (`integer`).
+    pub updated_by: Option<Numeric>,
+    /// `DELETED_BY` (`integer`).
+    pub deleted_by: Option<Numeric>,
+    /// `DOWNLOAD_URL` (`string`).
+    pub download_url: Option<String>,
+    /// `DETAIL_URL` (`string`).
+    pub detail_url: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "disk")]
+record!(File {
+    opt id: "ID",
+    opt name: "NAME",
+    opt code: "CODE",
+    opt storage_id: "STORAGE_ID",
+    opt type_: "TYPE",
+    opt parent_id: "PARENT_ID",
+    opt deleted_type: "DELETED_TYPE",
+    opt global_content_version: "GLOBAL_CONTENT_VERSION",
+    opt file_id: "FILE_ID",
+    opt size: "SIZE",
+    opt create_time: "CREATE_TIME",
+    opt update_time: "UPDATE_TIME",
+    opt delete_time: "DELETE_TIME",
+    opt created_by: "CREATED_BY",
+    opt updated_by: "UPDATED_BY",
+    opt deleted_by: "DELETED_BY",
+    opt download_url: "DOWNLOAD_URL",
+    opt detail_url: "DETAIL_URL",
+});

@@ -73,19 +73,19 @@ pub struct DiskFileSearchResult {
     /// `CODE` (`string`).
     pub code: Option<String>,
     /// `STORAGE_ID` (`integer`).
-    pub storage_id: Option<Numeric>,
+    pub storage_id: Option<Id>,
     /// `TYPE` (`enum`).
     pub type_: Option<String>,
     /// `REAL_OBJECT_ID` (`integer`).
-    pub real_object_id: Option<Numeric>,
+    pub real_object_id: Option<Id>,
     /// `PARENT_ID` (`integer`).
-    pub parent_id: Option<Numeric>,
+    pub parent_id: Option<Id>,
     /// `DELETED_TYPE` (`enum`).
     pub deleted_type: Option<String>,
     /// `GLOBAL_CONTENT_VERSION` (`integer`).
     pub global_content_version: Option<Numeric>,
     /// `FILE_ID` (`integer`).
-    pub file_id: Option<Numeric>,
+    pub file_id: Option<Id>,
     /// `SIZE` (`integer`).
     pub size: Option<Numeric>,
     /// `CREATE_TIME` (`datetime`).

@@ -27,3 +27,64 @@ pub mod restore;
 pub mod share_to_user;
 #[cfg(feature = "disk")]
 pub mod upload_file;
+
+#[cfg(feature = "disk")]
+use crate::wire::*;
+
+#[cfg(feature = "disk")]
+/// A `disk.folder` record, answered by `disk.folder.addSubFolder`, `disk.folder.copyTo`, `disk.folder.get`, `disk.folder.markDeleted`, `disk.folder.moveTo`, `disk.folder.rename`, `disk.folder.restore`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Folder {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `CODE` (`string`).
+    pub code: Option<String>,
+    /// `STORAGE_ID` (`integer`).
+    pub storage_id: Option<Id>,
+    /// `TYPE` (`enum`).
+    pub type_: Option<String>,
+    /// `REAL_OBJECT_ID` (`integer`).
+    pub real_object_id: Option<Id>,
+    /// `PARENT_ID` (`integer`).
+    pub parent_id: Option<Id>,
+    /// `DELETED_TYPE` (`enum`).
+    pub deleted_type: Option<Numeric>,
+    /// `CREATE_TIME` (`datetime`).
+    pub create_time: Option<DateTime>,
+    /// `UPDATE_TIME` (`datetime`).
+    pub update_time: Option<DateTime>,
+    /// `DELETE_TIME` (`datetime`).
+    pub delete_time: Option<DateTime>,
+    /// `CREATED_BY` (`integer`).
+    pub created_by: Option<Numeric>,
+    /// `UPDATED_BY` (`integer`).
+    pub updated_by: Option<Numeric>,
+    /// `DELETED_BY` (`integer`).
+    pub deleted_by: Option<Numeric>,
+    /// `DETAIL_URL` (`string`).
+    pub detail_url: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "disk")]
+record!(Folder {
+    opt id: "ID",
+    opt name: "NAME",
+    opt code: "CODE",
+    opt storage_id: "STORAGE_ID",
+    opt type_: "TYPE",
+    opt real_object_id: "REAL_OBJECT_ID",
+    opt parent_id: "PARENT_ID",
+    opt deleted_type: "DELETED_TYPE",
+    opt create_time: "CREATE_TIME",
+    opt update_time: "UPDATE_TIME",
+    opt delete_time: "DELETE_TIME",
+    opt created_by: "CREATED_BY",
+    opt updated_by: "UPDATED_BY",
+    opt deleted_by: "DELETED_BY",
+    opt detail_url: "DETAIL_URL",
+});

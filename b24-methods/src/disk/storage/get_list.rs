@@ -26,34 +26,5 @@ record!(DiskStorageGetList {
     opt start: "start" => with_start(Numeric),
 });
 
-/// `result` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DiskStorageGetListResult {
-    /// `ID` (`integer`).
-    pub id: Option<Id>,
-    /// `NAME` (`string`).
-    pub name: Option<String>,
-    /// `CODE` (`string`).
-    pub code: Option<String>,
-    /// `MODULE_ID` (`string`).
-    pub module_id: Option<String>,
-    /// `ENTITY_TYPE` (`string`).
-    pub entity_type: Option<String>,
-    /// `ENTITY_ID` (`string`).
-    pub entity_id: Option<String>,
-    /// `ROOT_OBJECT_ID` (`integer`).
-    pub root_object_id: Option<Numeric>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(DiskStorageGetListResult {
-    opt id: "ID",
-    opt name: "NAME",
-    opt code: "CODE",
-    opt module_id: "MODULE_ID",
-    opt entity_type: "ENTITY_TYPE",
-    opt entity_id: "ENTITY_ID",
-    opt root_object_id: "ROOT_OBJECT_ID",
-});
+/// The former name of [`crate::disk::storage::Storage`].
+pub type DiskStorageGetListResult = crate::disk::storage::Storage;

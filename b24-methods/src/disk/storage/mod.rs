@@ -19,3 +19,40 @@ pub mod get_types;
 pub mod rename;
 #[cfg(feature = "disk")]
 pub mod upload_file;
+
+#[cfg(feature = "disk")]
+use crate::wire::*;
+
+#[cfg(feature = "disk")]
+/// A `disk.storage` record, answered by `disk.storage.get`, `disk.storage.getForApp`, `disk.storage.rename`, `disk.storage.getList`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Storage {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `NAME` (`string`).
+    pub name: Option<String>,
+    /// `CODE` (`string`).
+    pub code: Option<String>,
+    /// `MODULE_ID` (`string`).
+    pub module_id: Option<String>,
+    /// `ENTITY_TYPE` (`string`).
+    pub entity_type: Option<String>,
+    /// `ENTITY_ID` (`string`).
+    pub entity_id: Option<String>,
+    /// `ROOT_OBJECT_ID` (`integer`).
+    pub root_object_id: Option<Id>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "disk")]
+record!(Storage {
+    opt id: "ID",
+    opt name: "NAME",
+    opt code: "CODE",
+    opt module_id: "MODULE_ID",
+    opt entity_type: "ENTITY_TYPE",
+    opt entity_id: "ENTITY_ID",
+    opt root_object_id: "ROOT_OBJECT_ID",
+});

@@ -40,7 +40,7 @@ pub struct DiskVersionGetResult {
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `OBJECT_ID` (`integer`).
-    pub object_id: Option<Numeric>,
+    pub object_id: Option<Id>,
     /// `SIZE` (`integer`).
     pub size: Option<Numeric>,
     /// `NAME` (`string`).

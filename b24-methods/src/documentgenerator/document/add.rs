@@ -83,7 +83,7 @@ pub struct DocumentgeneratorDocumentAddResultDocument {
     /// `number` (`string`).
     pub number: Option<String>,
     /// `templateId` (`integer`).
-    pub template_id: Option<Numeric>,
+    pub template_id: Option<Id>,
     /// `provider` (`string`).
     pub provider: Option<String>,
     /// `value` (`string`).

@@ -85,11 +85,11 @@ pub struct DocumentgeneratorDocumentGetResultDocument {
     /// `values` (`object`).
     pub values: Option<DocumentgeneratorDocumentGetResultDocumentValues>,
     /// `fileId` (`integer`).
-    pub file_id: Option<Numeric>,
+    pub file_id: Option<Id>,
     /// `imageId` (`integer`).
-    pub image_id: Option<Numeric>,
+    pub image_id: Option<Id>,
     /// `pdfId` (`integer`).
-    pub pdf_id: Option<Numeric>,
+    pub pdf_id: Option<Id>,
     /// `stampsEnabled` (`boolean`).
     pub stamps_enabled: Option<Flag>,
     /// `downloadUrl` (`string`).

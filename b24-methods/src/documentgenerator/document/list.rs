@@ -226,11 +226,11 @@ pub struct DocumentgeneratorDocumentListResultDocuments {
     /// `value` (`string`).
     pub value: Option<String>,
     /// `fileId` (`integer`).
-    pub file_id: Option<Numeric>,
+    pub file_id: Option<Id>,
     /// `imageId` (`integer`).
-    pub image_id: Option<Numeric>,
+    pub image_id: Option<Id>,
     /// `pdfId` (`integer`).
-    pub pdf_id: Option<Numeric>,
+    pub pdf_id: Option<Id>,
     /// `createTime` (`datetime`).
     pub create_time: Option<DateTime>,
     /// `updateTime` (`datetime`).

@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "documentgenerator")]
-/// A `documentgenerator.document` entity, shared by `documentgenerator.document.add`, `documentgenerator.document.update`: the union of their documented fields.
+/// A `documentgenerator.document` entity, shared by `documentgenerator.document.add`, `documentgenerator.document.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorDocument {

@@ -98,11 +98,11 @@ pub struct DocumentgeneratorDocumentUpdateResultDocument {
     /// `value` (`string`).
     pub value: Option<String>,
     /// `fileId` (`integer`).
-    pub file_id: Option<Numeric>,
+    pub file_id: Option<Id>,
     /// `imageId` (`integer`).
-    pub image_id: Option<Numeric>,
+    pub image_id: Option<Id>,
     /// `pdfId` (`integer`).
-    pub pdf_id: Option<Numeric>,
+    pub pdf_id: Option<Id>,
     /// `values` (`object`).
     pub values: Option<DocumentgeneratorDocumentUpdateResultDocumentValues>,
     /// `stampsEnabled` (`boolean`).

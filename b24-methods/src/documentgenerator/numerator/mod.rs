@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "documentgenerator")]
-/// A `documentgenerator.numerator` entity, shared by `documentgenerator.numerator.add`, `documentgenerator.numerator.update`: the union of their documented fields.
+/// A `documentgenerator.numerator` entity, shared by `documentgenerator.numerator.add`, `documentgenerator.numerator.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorNumerator {

@@ -33,38 +33,6 @@ impl DocumentgeneratorRegionGet {
     }
 }
 
-/// `region` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRegionGetResultRegion {
-    /// `id` (`string`).
-    pub id: Option<String>,
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `languageId` (`string`).
-    pub language_id: Option<String>,
-    /// `formatDate` (`string`).
-    pub format_date: Option<String>,
-    /// `formatDatetime` (`string`).
-    pub format_datetime: Option<String>,
-    /// `formatName` (`string`).
-    pub format_name: Option<String>,
-    /// `phrases` (`object`).
-    pub phrases: Option<Value>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRegionGetResultRegion {
-    opt id: "id",
-    opt title: "title",
-    opt language_id: "languageId",
-    opt format_date: "formatDate",
-    opt format_datetime: "formatDatetime",
-    opt format_name: "formatName",
-    opt phrases: "phrases",
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -78,3 +46,6 @@ pub struct DocumentgeneratorRegionGetResult {
 record!(DocumentgeneratorRegionGetResult {
     opt region: "region",
 });
+
+/// The former name of [`crate::documentgenerator::region::Region`].
+pub type DocumentgeneratorRegionGetResultRegion = crate::documentgenerator::region::Region;

@@ -16,10 +16,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "documentgenerator")]
-/// A `documentgenerator.region` entity, shared by `documentgenerator.region.add`, `documentgenerator.region.update`: the union of their documented fields.
+/// A `documentgenerator.region` entity, shared by `documentgenerator.region.add`, `documentgenerator.region.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Region {
+    /// `id` (`string`).
+    pub id: Option<String>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `languageId` (`string`).
@@ -38,6 +40,7 @@ pub struct Region {
 
 #[cfg(feature = "documentgenerator")]
 record!(Region {
+    opt id: "id" => with_id(String),
     opt title: "title" => with_title(String),
     opt language_id: "languageId" => with_language_id(String),
     opt format_date: "formatDate" => with_format_date(String),

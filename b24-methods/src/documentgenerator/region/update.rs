@@ -40,38 +40,6 @@ impl DocumentgeneratorRegionUpdate {
     }
 }
 
-/// `region` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorRegionUpdateResultRegion {
-    /// `id` (`string`).
-    pub id: Option<String>,
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `languageId` (`string`).
-    pub language_id: Option<String>,
-    /// `formatDate` (`string`).
-    pub format_date: Option<String>,
-    /// `formatDatetime` (`string`).
-    pub format_datetime: Option<String>,
-    /// `formatName` (`string`).
-    pub format_name: Option<String>,
-    /// `phrases` (`object`).
-    pub phrases: Option<Value>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(DocumentgeneratorRegionUpdateResultRegion {
-    opt id: "id",
-    opt title: "title",
-    opt language_id: "languageId",
-    opt format_date: "formatDate",
-    opt format_datetime: "formatDatetime",
-    opt format_name: "formatName",
-    opt phrases: "phrases",
-});
-
 /// `result` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -85,3 +53,6 @@ pub struct DocumentgeneratorRegionUpdateResult {
 record!(DocumentgeneratorRegionUpdateResult {
     opt region: "region",
 });
+
+/// The former name of [`crate::documentgenerator::region::Region`].
+pub type DocumentgeneratorRegionUpdateResultRegion = crate::documentgenerator::region::Region;

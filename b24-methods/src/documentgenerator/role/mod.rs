@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "documentgenerator")]
-/// A `documentgenerator.role` entity, shared by `documentgenerator.role.add`, `documentgenerator.role.update`: the union of their documented fields.
+/// A `documentgenerator.role` entity, shared by `documentgenerator.role.add`, `documentgenerator.role.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Role {

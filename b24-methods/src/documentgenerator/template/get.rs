@@ -48,19 +48,19 @@ pub struct DocumentgeneratorTemplateGetResultTemplate {
     /// `download` (`string`).
     pub download: Option<String>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `moduleId` (`string`).
     pub module_id: Option<String>,
     /// `numeratorId` (`string`).
     pub numerator_id: Option<String>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `providers` (`object`).
     pub providers: Option<Value>,
     /// `users` (`object`).
     pub users: Option<Value>,
     /// `isDeleted` (`char`).
-    pub is_deleted: Option<String>,
+    pub is_deleted: Option<Flag>,
     /// `sort` (`string`).
     pub sort: Option<String>,
     /// `createTime` (`datetime`).

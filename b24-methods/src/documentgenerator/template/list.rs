@@ -38,7 +38,7 @@ pub struct DocumentgeneratorTemplateListSelect {
     /// `id` (`integer`).
     pub id: Option<Numeric>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `code` (`string`).
@@ -54,7 +54,7 @@ pub struct DocumentgeneratorTemplateListSelect {
     /// `numeratorId` (`integer`).
     pub numerator_id: Option<Numeric>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `users` (`array`).
     pub users: Option<Vec<Value>>,
     /// `providers` (`array`).
@@ -65,7 +65,7 @@ pub struct DocumentgeneratorTemplateListSelect {
 
 record!(DocumentgeneratorTemplateListSelect {
     opt id: "id" => with_id(Numeric),
-    opt active: "active" => with_active(String),
+    opt active: "active" => with_active(Flag),
     opt name: "name" => with_name(String),
     opt code: "code" => with_code(String),
     opt region: "region" => with_region(String),
@@ -73,7 +73,7 @@ record!(DocumentgeneratorTemplateListSelect {
     opt create_time: "createTime" => with_create_time(DateTime),
     opt update_time: "updateTime" => with_update_time(DateTime),
     opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
-    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt with_stamps: "withStamps" => with_with_stamps(Flag),
     opt users: "users" => with_users(Vec<Value>),
     opt providers: "providers" => with_providers(Vec<Value>),
 });
@@ -85,7 +85,7 @@ pub struct DocumentgeneratorTemplateListOrder {
     /// `id` (`integer`).
     pub id: Option<Numeric>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `code` (`string`).
@@ -101,7 +101,7 @@ pub struct DocumentgeneratorTemplateListOrder {
     /// `numeratorId` (`integer`).
     pub numerator_id: Option<Numeric>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `users` (`array`).
     pub users: Option<Vec<Value>>,
     /// `providers` (`array`).
@@ -112,7 +112,7 @@ pub struct DocumentgeneratorTemplateListOrder {
 
 record!(DocumentgeneratorTemplateListOrder {
     opt id: "id" => with_id(Numeric),
-    opt active: "active" => with_active(String),
+    opt active: "active" => with_active(Flag),
     opt name: "name" => with_name(String),
     opt code: "code" => with_code(String),
     opt region: "region" => with_region(String),
@@ -120,7 +120,7 @@ record!(DocumentgeneratorTemplateListOrder {
     opt create_time: "createTime" => with_create_time(DateTime),
     opt update_time: "updateTime" => with_update_time(DateTime),
     opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
-    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt with_stamps: "withStamps" => with_with_stamps(Flag),
     opt users: "users" => with_users(Vec<Value>),
     opt providers: "providers" => with_providers(Vec<Value>),
 });
@@ -148,7 +148,7 @@ pub struct DocumentgeneratorTemplateListFilter {
     /// `numeratorId` (`integer`).
     pub numerator_id: Option<Numeric>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `users` (`array`).
     pub users: Option<Vec<Value>>,
     /// `providers` (`array`).
@@ -167,7 +167,7 @@ record!(DocumentgeneratorTemplateListFilter {
     opt create_time: "createTime" => with_create_time(DateTime),
     opt update_time: "updateTime" => with_update_time(DateTime),
     opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
-    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt with_stamps: "withStamps" => with_with_stamps(Flag),
     opt users: "users" => with_users(Vec<Value>),
     opt providers: "providers" => with_providers(Vec<Value>),
 });
@@ -179,7 +179,7 @@ pub struct DocumentgeneratorTemplateListResultTemplates {
     /// `id` (`string`).
     pub id: Option<String>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `code` (`string`).
@@ -205,13 +205,13 @@ pub struct DocumentgeneratorTemplateListResultTemplates {
     /// `numeratorId` (`string`).
     pub numerator_id: Option<String>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `productsTableVariant` (`string`).
     pub products_table_variant: Option<String>,
     /// `isDeleted` (`char`).
-    pub is_deleted: Option<String>,
+    pub is_deleted: Option<Flag>,
     /// `isDefault` (`char`).
-    pub is_default: Option<String>,
+    pub is_default: Option<Flag>,
     /// `download` (`string`).
     pub download: Option<String>,
     /// `downloadMachine` (`string`).

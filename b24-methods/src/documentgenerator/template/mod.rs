@@ -18,18 +18,18 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "documentgenerator")]
-/// A `documentgenerator.template` entity, shared by `documentgenerator.template.add`, `documentgenerator.template.update`: the union of their documented fields.
+/// A `documentgenerator.template` entity, shared by `documentgenerator.template.add`, `documentgenerator.template.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorTemplate {
     /// `name` (`string`).
     pub name: Option<String>,
     /// `fileId` (`integer`).
-    pub file_id: Option<Numeric>,
+    pub file_id: Option<Id>,
     /// `file` (`file`).
     pub file: Option<FileData>,
     /// `numeratorId` (`integer`).
-    pub numerator_id: Option<Numeric>,
+    pub numerator_id: Option<Id>,
     /// `region` (`string`).
     pub region: Option<String>,
     /// `code` (`string`).
@@ -37,9 +37,9 @@ pub struct DocumentgeneratorTemplate {
     /// `users` (`array`).
     pub users: Option<Vec<Value>>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `providers` (`array`).
@@ -53,14 +53,14 @@ pub struct DocumentgeneratorTemplate {
 #[cfg(feature = "documentgenerator")]
 record!(DocumentgeneratorTemplate {
     opt name: "name" => with_name(String),
-    opt file_id: "fileId" => with_file_id(Numeric),
+    opt file_id: "fileId" => with_file_id(Id),
     opt file: "file" => with_file(FileData),
-    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
+    opt numerator_id: "numeratorId" => with_numerator_id(Id),
     opt region: "region" => with_region(String),
     opt code: "code" => with_code(String),
     opt users: "users" => with_users(Vec<Value>),
-    opt active: "active" => with_active(String),
-    opt with_stamps: "withStamps" => with_with_stamps(String),
+    opt active: "active" => with_active(Flag),
+    opt with_stamps: "withStamps" => with_with_stamps(Flag),
     opt sort: "sort" => with_sort(Numeric),
     opt providers: "providers" => with_providers(Vec<Value>),
     opt template_fields: "templateFields" => with_template_fields(DocumentgeneratorTemplateTemplateFields),
@@ -78,7 +78,7 @@ pub struct DocumentgeneratorTemplateTemplateFields {
     /// `default` (`any`).
     pub default: Option<Value>,
     /// `required` (`char`).
-    pub required: Option<String>,
+    pub required: Option<Flag>,
     /// `type` (`string`).
     pub type_: Option<String>,
     /// `group` (`array`).
@@ -94,7 +94,7 @@ record!(DocumentgeneratorTemplateTemplateFields {
     opt title: "title" => with_title(String),
     opt value: "value" => with_value(Value),
     opt default: "default" => with_default(Value),
-    opt required: "required" => with_required(String),
+    opt required: "required" => with_required(Flag),
     opt type_: "type" => with_type(String),
     opt group: "group" => with_group(Vec<Value>),
     opt chain: "chain" => with_chain(Value),

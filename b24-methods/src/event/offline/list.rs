@@ -46,7 +46,7 @@ pub struct EventOfflineListItem {
     /// `EVENT_ADDITIONAL` (`boolean`).
     pub event_additional: Option<Flag>,
     /// `MESSAGE_ID` (`integer`).
-    pub message_id: Option<Numeric>,
+    pub message_id: Option<Id>,
     /// `PROCESS_ID` (`string`).
     pub process_id: Option<String>,
     /// `ERROR` (`integer`).

@@ -56,9 +56,9 @@ pub struct HumanresourcesNodeSearchItems {
     /// `type` (`string`).
     pub type_: Option<String>,
     /// `structureId` (`integer`).
-    pub structure_id: Option<Numeric>,
+    pub structure_id: Option<Id>,
     /// `parentId` (`integer`).
-    pub parent_id: Option<Numeric>,
+    pub parent_id: Option<Id>,
     /// `description` (`string`).
     pub description: Option<String>,
     /// `accessCode` (`string`).

@@ -131,11 +131,11 @@ record!(ImDialogGetResultPermissions {
 #[non_exhaustive]
 pub struct ImDialogGetResultReadedList {
     /// `user_id` (`integer`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// `user_name` (`string`).
     pub user_name: Option<String>,
     /// `message_id` (`integer`).
-    pub message_id: Option<Numeric>,
+    pub message_id: Option<Id>,
     /// `date` (`datetime`).
     pub date: Option<DateTime>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
@@ -154,7 +154,7 @@ record!(ImDialogGetResultReadedList {
 #[non_exhaustive]
 pub struct ImDialogGetResultLastMessageViews {
     /// `message_id` (`integer`).
-    pub message_id: Option<Numeric>,
+    pub message_id: Option<Id>,
     /// `first_viewers` (`array`).
     pub first_viewers: Option<Vec<Value>>,
     /// `count_of_viewers` (`integer`).
@@ -176,9 +176,9 @@ pub struct ImDialogGetResult {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `parent_chat_id` (`integer`).
-    pub parent_chat_id: Option<Numeric>,
+    pub parent_chat_id: Option<Id>,
     /// `parent_message_id` (`integer`).
-    pub parent_message_id: Option<Numeric>,
+    pub parent_message_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `description` (`string`).
@@ -200,17 +200,17 @@ pub struct ImDialogGetResult {
     /// `message_count` (`integer`).
     pub message_count: Option<Numeric>,
     /// `unread_id` (`integer`).
-    pub unread_id: Option<Numeric>,
+    pub unread_id: Option<Id>,
     /// `restrictions` (`object`).
     pub restrictions: Option<ImDialogGetResultRestrictions>,
     /// `last_message_id` (`integer`).
-    pub last_message_id: Option<Numeric>,
+    pub last_message_id: Option<Id>,
     /// `last_id` (`integer`).
-    pub last_id: Option<Numeric>,
+    pub last_id: Option<Id>,
     /// `marked_id` (`integer`).
-    pub marked_id: Option<Numeric>,
+    pub marked_id: Option<Id>,
     /// `disk_folder_id` (`integer`).
-    pub disk_folder_id: Option<Numeric>,
+    pub disk_folder_id: Option<Id>,
     /// `entity_type` (`string`).
     pub entity_type: Option<String>,
     /// `entity_id` (`string`).
@@ -236,7 +236,7 @@ pub struct ImDialogGetResult {
     /// `text_field_enabled` (`boolean`).
     pub text_field_enabled: Option<Flag>,
     /// `background_id` (`integer`).
-    pub background_id: Option<Numeric>,
+    pub background_id: Option<Id>,
     /// `permissions` (`object`).
     pub permissions: Option<ImDialogGetResultPermissions>,
     /// `is_new` (`boolean`).

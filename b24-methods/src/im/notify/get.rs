@@ -38,9 +38,9 @@ pub struct ImNotifyGetResultNotifications {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `chat_id` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `author_id` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `date` (`string`).
     pub date: Option<String>,
     /// `notify_type` (`integer`).
@@ -211,7 +211,7 @@ pub struct ImNotifyGetResult {
     /// `total_unread_count` (`integer`).
     pub total_unread_count: Option<Numeric>,
     /// `chat_id` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `notifications` (`array`).
     pub notifications: Option<Vec<ImNotifyGetResultNotifications>>,
     /// `users` (`array`).

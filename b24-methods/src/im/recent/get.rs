@@ -65,7 +65,7 @@ pub struct ImRecentGetResultMessage {
     /// `attach` (`boolean`).
     pub attach: Option<Flag>,
     /// `author_id` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `date` (`datetime`).
     pub date: Option<DateTime>,
     /// `sticker` (`integer`).
@@ -260,9 +260,9 @@ pub struct ImRecentGetResultChat {
     /// `extranet` (`boolean`).
     pub extranet: Option<Flag>,
     /// `parent_chat_id` (`integer`).
-    pub parent_chat_id: Option<Numeric>,
+    pub parent_chat_id: Option<Id>,
     /// `parent_message_id` (`integer`).
-    pub parent_message_id: Option<Numeric>,
+    pub parent_message_id: Option<Id>,
     /// `contains_collaber` (`boolean`).
     pub contains_collaber: Option<Flag>,
     /// `color` (`string`).
@@ -298,7 +298,7 @@ pub struct ImRecentGetResultChat {
     /// `text_field_enabled` (`boolean`).
     pub text_field_enabled: Option<Flag>,
     /// `background_id` (`integer`).
-    pub background_id: Option<Numeric>,
+    pub background_id: Option<Id>,
     /// `entity_link` (`object`).
     pub entity_link: Option<ImRecentGetResultChatEntityLink>,
     /// `permissions` (`object`).
@@ -357,9 +357,9 @@ pub struct ImRecentGetResult {
     /// `counter` (`integer`).
     pub counter: Option<Numeric>,
     /// `chat_id` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `last_id` (`integer`).
-    pub last_id: Option<Numeric>,
+    pub last_id: Option<Id>,
     /// `pinned` (`boolean`).
     pub pinned: Option<Flag>,
     /// `unread` (`boolean`).

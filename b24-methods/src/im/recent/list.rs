@@ -84,7 +84,7 @@ pub struct ImRecentListResultItemsMessage {
     /// `file` (`boolean`).
     pub file: Option<Flag>,
     /// `author_id` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `attach` (`boolean`).
     pub attach: Option<Flag>,
     /// `date` (`datetime`).
@@ -300,9 +300,9 @@ pub struct ImRecentListResultItemsChat {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `parent_chat_id` (`integer`).
-    pub parent_chat_id: Option<Numeric>,
+    pub parent_chat_id: Option<Id>,
     /// `parent_message_id` (`integer`).
-    pub parent_message_id: Option<Numeric>,
+    pub parent_message_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `owner` (`integer`).
@@ -344,7 +344,7 @@ pub struct ImRecentListResultItemsChat {
     /// `text_field_enabled` (`boolean`).
     pub text_field_enabled: Option<Flag>,
     /// `background_id` (`integer`).
-    pub background_id: Option<Numeric>,
+    pub background_id: Option<Id>,
     /// `entity_link` (`object`).
     pub entity_link: Option<ImRecentListResultItemsChatEntityLink>,
     /// `permissions` (`object`).
@@ -412,7 +412,7 @@ pub struct ImRecentListResultItems {
     /// `id` (`string`).
     pub id: Option<Numeric>,
     /// `chat_id` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `type` (`string`).
     pub type_: Option<String>,
     /// `avatar` (`object`).
@@ -424,7 +424,7 @@ pub struct ImRecentListResultItems {
     /// `counter` (`integer`).
     pub counter: Option<Numeric>,
     /// `last_id` (`integer`).
-    pub last_id: Option<Numeric>,
+    pub last_id: Option<Id>,
     /// `pinned` (`boolean`).
     pub pinned: Option<Flag>,
     /// `unread` (`boolean`).

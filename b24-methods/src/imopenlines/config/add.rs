@@ -53,19 +53,19 @@ pub struct ImopenlinesConfigAddParams {
     /// `CRM_CREATE` (`string`).
     pub crm_create: Option<String>,
     /// `VOTE_MESSAGE` (`char`).
-    pub vote_message: Option<String>,
+    pub vote_message: Option<Flag>,
     /// `LANGUAGE_ID` (`string`).
     pub language_id: Option<String>,
     /// `CRM_CREATE_SECOND` (`string`).
     pub crm_create_second: Option<String>,
     /// `CRM_CREATE_THIRD` (`char`).
-    pub crm_create_third: Option<String>,
+    pub crm_create_third: Option<Flag>,
     /// `CRM_CHAT_TRACKER` (`char`).
-    pub crm_chat_tracker: Option<String>,
+    pub crm_chat_tracker: Option<Flag>,
     /// `CRM_FORWARD` (`char`).
     pub crm_forward: Option<Flag>,
     /// `CRM_TRANSFER_CHANGE` (`char`).
-    pub crm_transfer_change: Option<String>,
+    pub crm_transfer_change: Option<Flag>,
     /// `CRM_SOURCE` (`string`).
     pub crm_source: Option<String>,
     /// `MAX_CHAT` (`integer`).
@@ -73,13 +73,13 @@ pub struct ImopenlinesConfigAddParams {
     /// `TYPE_MAX_CHAT` (`string`).
     pub type_max_chat: Option<String>,
     /// `CATEGORY_ENABLE` (`char`).
-    pub category_enable: Option<String>,
+    pub category_enable: Option<Flag>,
     /// `CATEGORY_ID` (`integer`).
     pub category_id: Option<Numeric>,
     /// `SESSION_PRIORITY` (`integer`).
     pub session_priority: Option<Numeric>,
     /// `WELCOME_BOT_ENABLE` (`char`).
-    pub welcome_bot_enable: Option<String>,
+    pub welcome_bot_enable: Option<Flag>,
     /// `WELCOME_BOT_JOIN` (`string`).
     pub welcome_bot_join: Option<String>,
     /// `WELCOME_BOT_ID` (`integer`).
@@ -89,11 +89,11 @@ pub struct ImopenlinesConfigAddParams {
     /// `WELCOME_BOT_LEFT` (`string`).
     pub welcome_bot_left: Option<String>,
     /// `CHECK_AVAILABLE` (`char`).
-    pub check_available: Option<String>,
+    pub check_available: Option<Flag>,
     /// `WATCH_TYPING` (`char`).
-    pub watch_typing: Option<String>,
+    pub watch_typing: Option<Flag>,
     /// `SEND_WELCOME_EACH_SESSION` (`char`).
-    pub send_welcome_each_session: Option<String>,
+    pub send_welcome_each_session: Option<Flag>,
     /// `OPERATOR_DATA` (`string`).
     pub operator_data: Option<String>,
     /// `DEFAULT_OPERATOR_DATA` (`object`).
@@ -129,9 +129,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `VOTE_TIME_LIMIT` (`integer`).
     pub vote_time_limit: Option<Numeric>,
     /// `VOTE_CLOSING_DELAY` (`char`).
-    pub vote_closing_delay: Option<String>,
+    pub vote_closing_delay: Option<Flag>,
     /// `VOTE_BEFORE_FINISH` (`char`).
-    pub vote_before_finish: Option<String>,
+    pub vote_before_finish: Option<Flag>,
     /// `VOTE_MESSAGE_1_TEXT` (`string`).
     pub vote_message_1_text: Option<String>,
     /// `VOTE_MESSAGE_1_LIKE` (`string`).
@@ -159,13 +159,13 @@ pub struct ImopenlinesConfigAddParams {
     /// `AUTO_EXPIRE_TIME` (`integer`).
     pub auto_expire_time: Option<Numeric>,
     /// `TEMPORARY` (`char`).
-    pub temporary: Option<String>,
+    pub temporary: Option<Flag>,
     /// `QUICK_ANSWERS_IBLOCK_ID` (`integer`).
     pub quick_answers_iblock_id: Option<Numeric>,
     /// `KPI_FIRST_ANSWER_TIME` (`integer`).
     pub kpi_first_answer_time: Option<Numeric>,
     /// `KPI_FIRST_ANSWER_ALERT` (`char`).
-    pub kpi_first_answer_alert: Option<String>,
+    pub kpi_first_answer_alert: Option<Flag>,
     /// `KPI_FIRST_ANSWER_LIST` (`array`).
     pub kpi_first_answer_list: Option<Vec<Value>>,
     /// `KPI_FIRST_ANSWER_TEXT` (`string`).
@@ -173,23 +173,23 @@ pub struct ImopenlinesConfigAddParams {
     /// `KPI_FURTHER_ANSWER_TIME` (`integer`).
     pub kpi_further_answer_time: Option<Numeric>,
     /// `KPI_FURTHER_ANSWER_ALERT` (`char`).
-    pub kpi_further_answer_alert: Option<String>,
+    pub kpi_further_answer_alert: Option<Flag>,
     /// `KPI_FURTHER_ANSWER_LIST` (`array`).
     pub kpi_further_answer_list: Option<Vec<Value>>,
     /// `KPI_FURTHER_ANSWER_TEXT` (`string`).
     pub kpi_further_answer_text: Option<String>,
     /// `KPI_CHECK_OPERATOR_ACTIVITY` (`char`).
-    pub kpi_check_operator_activity: Option<String>,
+    pub kpi_check_operator_activity: Option<Flag>,
     /// `USE_WELCOME_FORM` (`char`).
-    pub use_welcome_form: Option<String>,
+    pub use_welcome_form: Option<Flag>,
     /// `WELCOME_FORM_ID` (`integer`).
     pub welcome_form_id: Option<Numeric>,
     /// `WELCOME_FORM_DELAY` (`char`).
-    pub welcome_form_delay: Option<String>,
+    pub welcome_form_delay: Option<Flag>,
     /// `CONFIRM_CLOSE` (`char`).
-    pub confirm_close: Option<String>,
+    pub confirm_close: Option<Flag>,
     /// `IGNORE_WELCOME_FORM_RESPONSIBLE` (`char`).
-    pub ignore_welcome_form_responsible: Option<String>,
+    pub ignore_welcome_form_responsible: Option<Flag>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -209,27 +209,27 @@ record!(ImopenlinesConfigAddParams {
     opt worktime_timezone: "WORKTIME_TIMEZONE" => with_worktime_timezone(String),
     opt crm: "CRM" => with_crm(Flag),
     opt crm_create: "CRM_CREATE" => with_crm_create(String),
-    opt vote_message: "VOTE_MESSAGE" => with_vote_message(String),
+    opt vote_message: "VOTE_MESSAGE" => with_vote_message(Flag),
     opt language_id: "LANGUAGE_ID" => with_language_id(String),
     opt crm_create_second: "CRM_CREATE_SECOND" => with_crm_create_second(String),
-    opt crm_create_third: "CRM_CREATE_THIRD" => with_crm_create_third(String),
-    opt crm_chat_tracker: "CRM_CHAT_TRACKER" => with_crm_chat_tracker(String),
+    opt crm_create_third: "CRM_CREATE_THIRD" => with_crm_create_third(Flag),
+    opt crm_chat_tracker: "CRM_CHAT_TRACKER" => with_crm_chat_tracker(Flag),
     opt crm_forward: "CRM_FORWARD" => with_crm_forward(Flag),
-    opt crm_transfer_change: "CRM_TRANSFER_CHANGE" => with_crm_transfer_change(String),
+    opt crm_transfer_change: "CRM_TRANSFER_CHANGE" => with_crm_transfer_change(Flag),
     opt crm_source: "CRM_SOURCE" => with_crm_source(String),
     opt max_chat: "MAX_CHAT" => with_max_chat(Numeric),
     opt type_max_chat: "TYPE_MAX_CHAT" => with_type_max_chat(String),
-    opt category_enable: "CATEGORY_ENABLE" => with_category_enable(String),
+    opt category_enable: "CATEGORY_ENABLE" => with_category_enable(Flag),
     opt category_id: "CATEGORY_ID" => with_category_id(Numeric),
     opt session_priority: "SESSION_PRIORITY" => with_session_priority(Numeric),
-    opt welcome_bot_enable: "WELCOME_BOT_ENABLE" => with_welcome_bot_enable(String),
+    opt welcome_bot_enable: "WELCOME_BOT_ENABLE" => with_welcome_bot_enable(Flag),
     opt welcome_bot_join: "WELCOME_BOT_JOIN" => with_welcome_bot_join(String),
     opt welcome_bot_id: "WELCOME_BOT_ID" => with_welcome_bot_id(Numeric),
     opt welcome_bot_time: "WELCOME_BOT_TIME" => with_welcome_bot_time(Numeric),
     opt welcome_bot_left: "WELCOME_BOT_LEFT" => with_welcome_bot_left(String),
-    opt check_available: "CHECK_AVAILABLE" => with_check_available(String),
-    opt watch_typing: "WATCH_TYPING" => with_watch_typing(String),
-    opt send_welcome_each_session: "SEND_WELCOME_EACH_SESSION" => with_send_welcome_each_session(String),
+    opt check_available: "CHECK_AVAILABLE" => with_check_available(Flag),
+    opt watch_typing: "WATCH_TYPING" => with_watch_typing(Flag),
+    opt send_welcome_each_session: "SEND_WELCOME_EACH_SESSION" => with_send_welcome_each_session(Flag),
     opt operator_data: "OPERATOR_DATA" => with_operator_data(String),
     opt default_operator_data: "DEFAULT_OPERATOR_DATA" => with_default_operator_data(Value),
     opt no_answer_rule: "NO_ANSWER_RULE" => with_no_answer_rule(String),
@@ -247,8 +247,8 @@ record!(ImopenlinesConfigAddParams {
     opt close_bot_id: "CLOSE_BOT_ID" => with_close_bot_id(Numeric),
     opt close_text: "CLOSE_TEXT" => with_close_text(String),
     opt vote_time_limit: "VOTE_TIME_LIMIT" => with_vote_time_limit(Numeric),
-    opt vote_closing_delay: "VOTE_CLOSING_DELAY" => with_vote_closing_delay(String),
-    opt vote_before_finish: "VOTE_BEFORE_FINISH" => with_vote_before_finish(String),
+    opt vote_closing_delay: "VOTE_CLOSING_DELAY" => with_vote_closing_delay(Flag),
+    opt vote_before_finish: "VOTE_BEFORE_FINISH" => with_vote_before_finish(Flag),
     opt vote_message_1_text: "VOTE_MESSAGE_1_TEXT" => with_vote_message_1_text(String),
     opt vote_message_1_like: "VOTE_MESSAGE_1_LIKE" => with_vote_message_1_like(String),
     opt vote_message_1_dislike: "VOTE_MESSAGE_1_DISLIKE" => with_vote_message_1_dislike(String),
@@ -262,20 +262,20 @@ record!(ImopenlinesConfigAddParams {
     opt auto_close_bot_id: "AUTO_CLOSE_BOT_ID" => with_auto_close_bot_id(Numeric),
     opt auto_close_text: "AUTO_CLOSE_TEXT" => with_auto_close_text(String),
     opt auto_expire_time: "AUTO_EXPIRE_TIME" => with_auto_expire_time(Numeric),
-    opt temporary: "TEMPORARY" => with_temporary(String),
+    opt temporary: "TEMPORARY" => with_temporary(Flag),
     opt quick_answers_iblock_id: "QUICK_ANSWERS_IBLOCK_ID" => with_quick_answers_iblock_id(Numeric),
     opt kpi_first_answer_time: "KPI_FIRST_ANSWER_TIME" => with_kpi_first_answer_time(Numeric),
-    opt kpi_first_answer_alert: "KPI_FIRST_ANSWER_ALERT" => with_kpi_first_answer_alert(String),
+    opt kpi_first_answer_alert: "KPI_FIRST_ANSWER_ALERT" => with_kpi_first_answer_alert(Flag),
     opt kpi_first_answer_list: "KPI_FIRST_ANSWER_LIST" => with_kpi_first_answer_list(Vec<Value>),
     opt kpi_first_answer_text: "KPI_FIRST_ANSWER_TEXT" => with_kpi_first_answer_text(String),
     opt kpi_further_answer_time: "KPI_FURTHER_ANSWER_TIME" => with_kpi_further_answer_time(Numeric),
-    opt kpi_further_answer_alert: "KPI_FURTHER_ANSWER_ALERT" => with_kpi_further_answer_alert(String),
+    opt kpi_further_answer_alert: "KPI_FURTHER_ANSWER_ALERT" => with_kpi_further_answer_alert(Flag),
     opt kpi_further_answer_list: "KPI_FURTHER_ANSWER_LIST" => with_kpi_further_answer_list(Vec<Value>),
     opt kpi_further_answer_text: "KPI_FURTHER_ANSWER_TEXT" => with_kpi_further_answer_text(String),
-    opt kpi_check_operator_activity: "KPI_CHECK_OPERATOR_ACTIVITY" => with_kpi_check_operator_activity(String),
-    opt use_welcome_form: "USE_WELCOME_FORM" => with_use_welcome_form(String),
+    opt kpi_check_operator_activity: "KPI_CHECK_OPERATOR_ACTIVITY" => with_kpi_check_operator_activity(Flag),
+    opt use_welcome_form: "USE_WELCOME_FORM" => with_use_welcome_form(Flag),
     opt welcome_form_id: "WELCOME_FORM_ID" => with_welcome_form_id(Numeric),
-    opt welcome_form_delay: "WELCOME_FORM_DELAY" => with_welcome_form_delay(String),
-    opt confirm_close: "CONFIRM_CLOSE" => with_confirm_close(String),
-    opt ignore_welcome_form_responsible: "IGNORE_WELCOME_FORM_RESPONSIBLE" => with_ignore_welcome_form_responsible(String),
+    opt welcome_form_delay: "WELCOME_FORM_DELAY" => with_welcome_form_delay(Flag),
+    opt confirm_close: "CONFIRM_CLOSE" => with_confirm_close(Flag),
+    opt ignore_welcome_form_responsible: "IGNORE_WELCOME_FORM_RESPONSIBLE" => with_ignore_welcome_form_responsible(Flag),
 });

@@ -123,11 +123,11 @@ record!(ImopenlinesDialogGetResultPermissions {
 #[non_exhaustive]
 pub struct ImopenlinesDialogGetResultReadedList {
     /// `user_id` (`integer`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// `user_name` (`string`).
     pub user_name: Option<String>,
     /// `message_id` (`integer`).
-    pub message_id: Option<Numeric>,
+    pub message_id: Option<Id>,
     /// `date` (`datetime`).
     pub date: Option<DateTime>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
@@ -146,7 +146,7 @@ record!(ImopenlinesDialogGetResultReadedList {
 #[non_exhaustive]
 pub struct ImopenlinesDialogGetResultLastMessageViewsFirstViewers {
     /// `user_id` (`integer`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// `user_name` (`string`).
     pub user_name: Option<String>,
     /// `date` (`datetime`).
@@ -166,7 +166,7 @@ record!(ImopenlinesDialogGetResultLastMessageViewsFirstViewers {
 #[non_exhaustive]
 pub struct ImopenlinesDialogGetResultLastMessageViews {
     /// `message_id` (`integer`).
-    pub message_id: Option<Numeric>,
+    pub message_id: Option<Id>,
     /// `first_viewers` (`array`).
     pub first_viewers: Option<Vec<ImopenlinesDialogGetResultLastMessageViewsFirstViewers>>,
     /// `count_of_viewers` (`integer`).
@@ -188,9 +188,9 @@ pub struct ImopenlinesDialogGetResult {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `parent_chat_id` (`integer`).
-    pub parent_chat_id: Option<Numeric>,
+    pub parent_chat_id: Option<Id>,
     /// `parent_message_id` (`integer`).
-    pub parent_message_id: Option<Numeric>,
+    pub parent_message_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `description` (`string`).
@@ -214,17 +214,17 @@ pub struct ImopenlinesDialogGetResult {
     /// `message_count` (`integer`).
     pub message_count: Option<Numeric>,
     /// `unread_id` (`integer`).
-    pub unread_id: Option<Numeric>,
+    pub unread_id: Option<Id>,
     /// `restrictions` (`object`).
     pub restrictions: Option<ImopenlinesDialogGetResultRestrictions>,
     /// `last_message_id` (`integer`).
-    pub last_message_id: Option<Numeric>,
+    pub last_message_id: Option<Id>,
     /// `last_id` (`integer`).
-    pub last_id: Option<Numeric>,
+    pub last_id: Option<Id>,
     /// `marked_id` (`integer`).
-    pub marked_id: Option<Numeric>,
+    pub marked_id: Option<Id>,
     /// `disk_folder_id` (`integer`).
-    pub disk_folder_id: Option<Numeric>,
+    pub disk_folder_id: Option<Id>,
     /// `entity_type` (`string`).
     pub entity_type: Option<String>,
     /// `entity_id` (`string`).
@@ -250,7 +250,7 @@ pub struct ImopenlinesDialogGetResult {
     /// `text_field_enabled` (`boolean`).
     pub text_field_enabled: Option<Flag>,
     /// `background_id` (`integer`).
-    pub background_id: Option<Numeric>,
+    pub background_id: Option<Id>,
     /// `permissions` (`object`).
     pub permissions: Option<ImopenlinesDialogGetResultPermissions>,
     /// `is_new` (`boolean`).

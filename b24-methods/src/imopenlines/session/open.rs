@@ -38,7 +38,7 @@ impl ImopenlinesSessionOpen {
 #[non_exhaustive]
 pub struct ImopenlinesSessionOpenResult {
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -85,7 +85,7 @@ pub struct LandingBlockGetcontentResult {
     /// `designed` (`boolean`).
     pub designed: Option<Flag>,
     /// `repoId` (`integer`).
-    pub repo_id: Option<Numeric>,
+    pub repo_id: Option<Id>,
     /// `content` (`string`).
     pub content: Option<String>,
     /// `content_ext` (`string`).

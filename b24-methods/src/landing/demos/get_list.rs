@@ -88,9 +88,9 @@ pub struct LandingDemosGetListResult {
     /// `SITE_TEMPLATE_ID` (`string | null`).
     pub site_template_id: Option<String>,
     /// `CREATED_BY_ID` (`integer`).
-    pub created_by_id: Option<Numeric>,
+    pub created_by_id: Option<Id>,
     /// `MODIFIED_BY_ID` (`integer`).
-    pub modified_by_id: Option<Numeric>,
+    pub modified_by_id: Option<Id>,
     /// `DATE_CREATE` (`string`).
     pub date_create: Option<String>,
     /// `DATE_MODIFY` (`string`).

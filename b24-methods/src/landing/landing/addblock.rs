@@ -105,7 +105,7 @@ pub struct LandingLandingAddblockResult {
     /// `designed` (`boolean`).
     pub designed: Option<Flag>,
     /// `repoId` (`integer`).
-    pub repo_id: Option<Numeric>,
+    pub repo_id: Option<Id>,
     /// `content` (`string`).
     pub content: Option<String>,
     /// `content_ext` (`string`).

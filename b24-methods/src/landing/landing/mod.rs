@@ -62,7 +62,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "landing")]
-/// A `landing.landing` entity, shared by `landing.landing.add`, `landing.landing.update`: the union of their documented fields.
+/// A `landing.landing` entity, shared by `landing.landing.add`, `landing.landing.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Landing {
@@ -81,13 +81,13 @@ pub struct Landing {
     /// `FOLDER` (`string`).
     pub folder: Option<String>,
     /// `FOLDER_ID` (`integer`).
-    pub folder_id: Option<Numeric>,
+    pub folder_id: Option<Id>,
     /// `TPL_ID` (`integer`).
-    pub tpl_id: Option<Numeric>,
+    pub tpl_id: Option<Id>,
     /// `ADDITIONAL_FIELDS` (`object`).
     pub additional_fields: Option<Value>,
     /// `BLOCK_ID` (`integer`).
-    pub block_id: Option<Numeric>,
+    pub block_id: Option<Id>,
     /// `MENU_CODE` (`string`).
     pub menu_code: Option<String>,
     /// `DELETED` (`string`).
@@ -107,10 +107,10 @@ record!(Landing {
     opt xml_id: "XML_ID" => with_xml_id(String),
     opt sitemap: "SITEMAP" => with_sitemap(String),
     opt folder: "FOLDER" => with_folder(String),
-    opt folder_id: "FOLDER_ID" => with_folder_id(Numeric),
-    opt tpl_id: "TPL_ID" => with_tpl_id(Numeric),
+    opt folder_id: "FOLDER_ID" => with_folder_id(Id),
+    opt tpl_id: "TPL_ID" => with_tpl_id(Id),
     opt additional_fields: "ADDITIONAL_FIELDS" => with_additional_fields(Value),
-    opt block_id: "BLOCK_ID" => with_block_id(Numeric),
+    opt block_id: "BLOCK_ID" => with_block_id(Id),
     opt menu_code: "MENU_CODE" => with_menu_code(String),
     opt deleted: "DELETED" => with_deleted(String),
     opt date_public: "DATE_PUBLIC" => with_date_public(String),

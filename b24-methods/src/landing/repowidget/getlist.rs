@@ -313,9 +313,9 @@ pub struct LandingRepowidgetGetlistItem {
     /// `CONTENT` (`string`).
     pub content: Option<String>,
     /// `CREATED_BY_ID` (`integer`).
-    pub created_by_id: Option<Numeric>,
+    pub created_by_id: Option<Id>,
     /// `MODIFIED_BY_ID` (`integer`).
-    pub modified_by_id: Option<Numeric>,
+    pub modified_by_id: Option<Id>,
     /// `DATE_CREATE` (`string`).
     pub date_create: Option<String>,
     /// `DATE_MODIFY` (`string`).

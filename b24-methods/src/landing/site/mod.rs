@@ -60,7 +60,7 @@ pub mod update_folder;
 use crate::wire::*;
 
 #[cfg(feature = "landing")]
-/// A `landing.site` entity, shared by `landing.site.add`, `landing.site.update`: the union of their documented fields.
+/// A `landing.site` entity, shared by `landing.site.add`, `landing.site.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Site {

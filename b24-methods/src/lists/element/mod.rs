@@ -13,7 +13,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "lists")]
-/// A `lists.element` entity, shared by `lists.element.add`, `lists.element.update`: the union of their documented fields.
+/// A `lists.element` entity, shared by `lists.element.add`, `lists.element.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListsElement {

@@ -15,7 +15,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "lists")]
-/// A `lists.field` entity, shared by `lists.field.add`, `lists.field.update`: the union of their documented fields.
+/// A `lists.field` entity, shared by `lists.field.add`, `lists.field.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListsField {
@@ -48,7 +48,7 @@ pub struct ListsField {
     /// `COL_COUNT` (`integer`).
     pub col_count: Option<Numeric>,
     /// `LINK_IBLOCK_ID` (`integer`).
-    pub link_iblock_id: Option<Numeric>,
+    pub link_iblock_id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -69,5 +69,5 @@ record!(ListsField {
     opt user_type_settings: "USER_TYPE_SETTINGS" => with_user_type_settings(Vec<Value>),
     opt row_count: "ROW_COUNT" => with_row_count(Numeric),
     opt col_count: "COL_COUNT" => with_col_count(Numeric),
-    opt link_iblock_id: "LINK_IBLOCK_ID" => with_link_iblock_id(Numeric),
+    opt link_iblock_id: "LINK_IBLOCK_ID" => with_link_iblock_id(Id),
 });

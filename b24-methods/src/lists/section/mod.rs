@@ -14,7 +14,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "lists")]
-/// A `lists.section` entity, shared by `lists.section.add`, `lists.section.update`: the union of their documented fields.
+/// A `lists.section` entity, shared by `lists.section.add`, `lists.section.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListsSection {

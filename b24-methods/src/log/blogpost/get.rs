@@ -50,13 +50,13 @@ pub struct LogBlogpostGetResult {
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `BLOG_ID` (`integer`).
-    pub blog_id: Option<Numeric>,
+    pub blog_id: Option<Id>,
     /// `PUBLISH_STATUS` (`string`).
     pub publish_status: Option<String>,
     /// `TITLE` (`string`).
     pub title: Option<String>,
     /// `AUTHOR_ID` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `ENABLE_COMMENTS` (`string`).
     pub enable_comments: Option<String>,
     /// `NUM_COMMENTS` (`integer`).

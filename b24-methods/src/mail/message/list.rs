@@ -50,7 +50,7 @@ pub struct MailMessageListItems {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `mailboxId` (`integer`).
-    pub mailbox_id: Option<Numeric>,
+    pub mailbox_id: Option<Id>,
     /// `mailboxEmail` (`string`).
     pub mailbox_email: Option<String>,
     /// `subject` (`string`).

@@ -31,52 +31,5 @@ record!(MainEventlogList {
     opt pagination: "pagination" => with_pagination(Value),
 });
 
-/// `item` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct MainEventlogListItems {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `timestampX` (`datetime`).
-    pub timestamp_x: Option<DateTime>,
-    /// `severity` (`string`).
-    pub severity: Option<String>,
-    /// `auditTypeId` (`string`).
-    pub audit_type_id: Option<String>,
-    /// `moduleId` (`string`).
-    pub module_id: Option<String>,
-    /// `itemId` (`string`).
-    pub item_id: Option<String>,
-    /// `remoteAddr` (`string`).
-    pub remote_addr: Option<String>,
-    /// `userAgent` (`string`).
-    pub user_agent: Option<String>,
-    /// `requestUri` (`string`).
-    pub request_uri: Option<String>,
-    /// `siteId` (`string`).
-    pub site_id: Option<String>,
-    /// `userId` (`integer`).
-    pub user_id: Option<Numeric>,
-    /// `guestId` (`integer`).
-    pub guest_id: Option<Numeric>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(MainEventlogListItems {
-    opt id: "id",
-    opt timestamp_x: "timestampX",
-    opt severity: "severity",
-    opt audit_type_id: "auditTypeId",
-    opt module_id: "moduleId",
-    opt item_id: "itemId",
-    opt remote_addr: "remoteAddr",
-    opt user_agent: "userAgent",
-    opt request_uri: "requestUri",
-    opt site_id: "siteId",
-    opt user_id: "userId",
-    opt guest_id: "guestId",
-    opt description: "description",
-});
+/// The former name of [`crate::main_::eventlog::Eventlog`].
+pub type MainEventlogListItems = crate::main_::eventlog::Eventlog;

@@ -8,3 +8,58 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "main")]
 pub mod tail;
+
+#[cfg(feature = "main")]
+use crate::wire::*;
+
+#[cfg(feature = "main")]
+/// A `main.eventlog` record, answered by `main.eventlog.get`, `main.eventlog.tail`, `main.eventlog.list`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Eventlog {
+    /// `id` (`integer`).
+    pub id: Option<Id>,
+    /// `timestampX` (`datetime`).
+    pub timestamp_x: Option<DateTime>,
+    /// `severity` (`string`).
+    pub severity: Option<String>,
+    /// `auditTypeId` (`string`).
+    pub audit_type_id: Option<String>,
+    /// `moduleId` (`string`).
+    pub module_id: Option<String>,
+    /// `itemId` (`string`).
+    pub item_id: Option<String>,
+    /// `remoteAddr` (`string`).
+    pub remote_addr: Option<String>,
+    /// `userAgent` (`string`).
+    pub user_agent: Option<String>,
+    /// `requestUri` (`string`).
+    pub request_uri: Option<String>,
+    /// `siteId` (`string`).
+    pub site_id: Option<String>,
+    /// `userId` (`integer`).
+    pub user_id: Option<Id>,
+    /// `guestId` (`integer`).
+    pub guest_id: Option<Id>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "main")]
+record!(Eventlog {
+    opt id: "id",
+    opt timestamp_x: "timestampX",
+    opt severity: "severity",
+    opt audit_type_id: "auditTypeId",
+    opt module_id: "moduleId",
+    opt item_id: "itemId",
+    opt remote_addr: "remoteAddr",
+    opt user_agent: "userAgent",
+    opt request_uri: "requestUri",
+    opt site_id: "siteId",
+    opt user_id: "userId",
+    opt guest_id: "guestId",
+    opt description: "description",
+});

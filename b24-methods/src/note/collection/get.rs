@@ -33,37 +33,5 @@ impl NoteCollectionGet {
     }
 }
 
-/// `item` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct NoteCollectionGetItem {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `position` (`integer`).
-    pub position: Option<Numeric>,
-    /// `policyLevel` (`string`).
-    pub policy_level: Option<String>,
-    /// `createdBy` (`integer`).
-    pub created_by: Option<Numeric>,
-    /// `createdAt` (`datetime`).
-    pub created_at: Option<DateTime>,
-    /// `updatedBy` (`integer`).
-    pub updated_by: Option<Numeric>,
-    /// `updatedAt` (`datetime`).
-    pub updated_at: Option<DateTime>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(NoteCollectionGetItem {
-    opt id: "id",
-    opt name: "name",
-    opt position: "position",
-    opt policy_level: "policyLevel",
-    opt created_by: "createdBy",
-    opt created_at: "createdAt",
-    opt updated_by: "updatedBy",
-    opt updated_at: "updatedAt",
-});
+/// The former name of [`crate::note::collection::Collection`].
+pub type NoteCollectionGetItem = crate::note::collection::Collection;

@@ -14,3 +14,43 @@ pub mod get;
 pub mod list;
 #[cfg(feature = "note")]
 pub mod update;
+
+#[cfg(feature = "note")]
+use crate::wire::*;
+
+#[cfg(feature = "note")]
+/// A `note.collection` record, answered by `note.collection.add`, `note.collection.get`, `note.collection.update`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Collection {
+    /// `id` (`integer`).
+    pub id: Option<Id>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `position` (`integer`).
+    pub position: Option<Numeric>,
+    /// `policyLevel` (`string`).
+    pub policy_level: Option<String>,
+    /// `createdBy` (`integer`).
+    pub created_by: Option<Numeric>,
+    /// `createdAt` (`datetime`).
+    pub created_at: Option<DateTime>,
+    /// `updatedBy` (`integer`).
+    pub updated_by: Option<Numeric>,
+    /// `updatedAt` (`datetime`).
+    pub updated_at: Option<DateTime>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "note")]
+record!(Collection {
+    opt id: "id",
+    opt name: "name",
+    opt position: "position",
+    opt policy_level: "policyLevel",
+    opt created_by: "createdBy",
+    opt created_at: "createdAt",
+    opt updated_by: "updatedBy",
+    opt updated_at: "updatedAt",
+});

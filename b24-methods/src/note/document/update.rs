@@ -65,9 +65,9 @@ pub struct NoteDocumentUpdateItem {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `collectionId` (`integer`).
-    pub collection_id: Option<Numeric>,
+    pub collection_id: Option<Id>,
     /// `parentId` (`integer`).
-    pub parent_id: Option<Numeric>,
+    pub parent_id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `markdown` (`string`).

@@ -52,7 +52,7 @@ pub struct NoteFileAddItem {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `documentId` (`integer`).
-    pub document_id: Option<Numeric>,
+    pub document_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `size` (`integer`).

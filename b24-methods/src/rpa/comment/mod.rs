@@ -12,7 +12,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "rpa")]
-/// A `rpa.comment` entity, shared by `rpa.comment.add`, `rpa.comment.update`: the union of their documented fields.
+/// A `rpa.comment` entity, shared by `rpa.comment.add`, `rpa.comment.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RpaComment {

@@ -34,52 +34,5 @@ impl RpaStageGet {
     }
 }
 
-/// `result` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct RpaStageGetResult {
-    /// `name`.
-    pub name: Option<Value>,
-    /// `code`.
-    pub code: Option<Value>,
-    /// `color`.
-    pub color: Option<Value>,
-    /// `sort`.
-    pub sort: Option<Value>,
-    /// `semantic`.
-    pub semantic: Option<Value>,
-    /// `typeId`.
-    pub type_id: Option<Value>,
-    /// `isFirst`.
-    pub is_first: Option<Value>,
-    /// `isSuccess`.
-    pub is_success: Option<Value>,
-    /// `isFail`.
-    pub is_fail: Option<Value>,
-    /// `tasks`.
-    pub tasks: Option<Value>,
-    /// `robotsCount`.
-    pub robots_count: Option<Value>,
-    /// `possibleNextStages`.
-    pub possible_next_stages: Option<Value>,
-    /// `permissions`.
-    pub permissions: Option<Value>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(RpaStageGetResult {
-    opt name: "name",
-    opt code: "code",
-    opt color: "color",
-    opt sort: "sort",
-    opt semantic: "semantic",
-    opt type_id: "typeId",
-    opt is_first: "isFirst",
-    opt is_success: "isSuccess",
-    opt is_fail: "isFail",
-    opt tasks: "tasks",
-    opt robots_count: "robotsCount",
-    opt possible_next_stages: "possibleNextStages",
-    opt permissions: "permissions",
-});
+/// The former name of [`crate::rpa::stage::Stage`].
+pub type RpaStageGetResult = crate::rpa::stage::Stage;

@@ -16,14 +16,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "rpa")]
-/// A `rpa.stage` entity, shared by `rpa.stage.add`, `rpa.stage.update`: the union of their documented fields.
+/// A `rpa.stage` entity, shared by `rpa.stage.add`, `rpa.stage.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Stage {
     /// `name`.
     pub name: Option<Value>,
-    /// `typeId`.
-    pub type_id: Option<Value>,
     /// `code`.
     pub code: Option<Value>,
     /// `color`.
@@ -32,6 +30,22 @@ pub struct Stage {
     pub sort: Option<Value>,
     /// `semantic`.
     pub semantic: Option<Value>,
+    /// `typeId`.
+    pub type_id: Option<Value>,
+    /// `isFirst`.
+    pub is_first: Option<Value>,
+    /// `isSuccess`.
+    pub is_success: Option<Value>,
+    /// `isFail`.
+    pub is_fail: Option<Value>,
+    /// `tasks`.
+    pub tasks: Option<Value>,
+    /// `robotsCount`.
+    pub robots_count: Option<Value>,
+    /// `possibleNextStages`.
+    pub possible_next_stages: Option<Value>,
+    /// `permissions`.
+    pub permissions: Option<Value>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -39,9 +53,16 @@ pub struct Stage {
 #[cfg(feature = "rpa")]
 record!(Stage {
     opt name: "name" => with_name(Value),
-    opt type_id: "typeId" => with_type_id(Value),
     opt code: "code" => with_code(Value),
     opt color: "color" => with_color(Value),
     opt sort: "sort" => with_sort(Value),
     opt semantic: "semantic" => with_semantic(Value),
+    opt type_id: "typeId" => with_type_id(Value),
+    opt is_first: "isFirst" => with_is_first(Value),
+    opt is_success: "isSuccess" => with_is_success(Value),
+    opt is_fail: "isFail" => with_is_fail(Value),
+    opt tasks: "tasks" => with_tasks(Value),
+    opt robots_count: "robotsCount" => with_robots_count(Value),
+    opt possible_next_stages: "possibleNextStages" => with_possible_next_stages(Value),
+    opt permissions: "permissions" => with_permissions(Value),
 });

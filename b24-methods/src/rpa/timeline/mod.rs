@@ -16,7 +16,7 @@ pub mod update_is_fixed;
 use crate::wire::*;
 
 #[cfg(feature = "rpa")]
-/// A `rpa.timeline` entity, shared by `rpa.timeline.add`, `rpa.timeline.update`: the union of their documented fields.
+/// A `rpa.timeline` entity, shared by `rpa.timeline.add`, `rpa.timeline.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Timeline {

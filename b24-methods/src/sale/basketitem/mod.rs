@@ -24,12 +24,12 @@ pub mod update_catalog_product;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.basketitem` entity, shared by `sale.basketitem.get`, `sale.basketitem.list`, `sale.basketitem.add`, `sale.basketitem.update`: the union of their documented fields.
+/// A `sale.basketitem` entity, shared by `sale.basketitem.get`, `sale.basketitem.list`, `sale.basketitem.add`, `sale.basketitem.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Basketitem {
     /// `orderId` (`sale_order.id`).
-    pub order_id: Option<Numeric>,
+    pub order_id: Option<Id>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `productId` (`catalog_product.id`).
@@ -73,14 +73,14 @@ pub struct Basketitem {
     /// `dateUpdate` (`datetime`).
     pub date_update: Option<DateTime>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "sale")]
 record!(Basketitem {
-    opt order_id: "orderId" => with_order_id(Numeric),
+    opt order_id: "orderId" => with_order_id(Id),
     opt sort: "sort" => with_sort(Numeric),
     opt productid: "productId" => with_productid(Numeric),
     opt price: "price" => with_price(Decimal),
@@ -102,5 +102,5 @@ record!(Basketitem {
     opt product_xml_id: "productXmlId" => with_product_xml_id(String),
     opt date_insert: "dateInsert" => with_date_insert(DateTime),
     opt date_update: "dateUpdate" => with_date_update(DateTime),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.basketproperties` entity, shared by `sale.basketproperties.add`, `sale.basketproperties.update`: the union of their documented fields.
+/// A `sale.basketproperties` entity, shared by `sale.basketproperties.add`, `sale.basketproperties.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Basketproperties {
     /// `basketId` (`sale_basket_item.id`).
-    pub basket_id: Option<Numeric>,
+    pub basket_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `value` (`string`).
@@ -35,18 +35,18 @@ pub struct Basketproperties {
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "sale")]
 record!(Basketproperties {
-    opt basket_id: "basketId" => with_basket_id(Numeric),
+    opt basket_id: "basketId" => with_basket_id(Id),
     opt name: "name" => with_name(String),
     opt value: "value" => with_value(String),
     opt code: "code" => with_code(String),
     opt sort: "sort" => with_sort(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

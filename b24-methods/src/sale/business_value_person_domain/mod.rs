@@ -14,12 +14,12 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.businessValuePersonDomain` entity, shared by `sale.businessValuePersonDomain.list`, `sale.businessValuePersonDomain.add`: the union of their documented fields.
+/// A `sale.businessValuePersonDomain` entity, shared by `sale.businessValuePersonDomain.list`, `sale.businessValuePersonDomain.add`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct BusinessValuePersonDomain {
     /// `personTypeId` (`sale_person_type.id`).
-    pub person_type_id: Option<Numeric>,
+    pub person_type_id: Option<Id>,
     /// `domain` (`string`).
     pub domain: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -28,6 +28,6 @@ pub struct BusinessValuePersonDomain {
 
 #[cfg(feature = "sale")]
 record!(BusinessValuePersonDomain {
-    opt person_type_id: "personTypeId" => with_person_type_id(Numeric),
+    opt person_type_id: "personTypeId" => with_person_type_id(Id),
     opt domain: "domain" => with_domain(String),
 });

@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "cashbox")]
-/// A `sale.cashbox` entity, shared by `sale.cashbox.list`, `sale.cashbox.update`: the union of their documented fields.
+/// A `sale.cashbox` entity, shared by `sale.cashbox.list`, `sale.cashbox.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Cashbox {

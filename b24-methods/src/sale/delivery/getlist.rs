@@ -43,7 +43,7 @@ pub struct SaleDeliveryGetlistItem {
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `PARENT_ID` (`integer`).
-    pub parent_id: Option<Numeric>,
+    pub parent_id: Option<Id>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -18,14 +18,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.order` entity, shared by `sale.order.get`, `sale.order.list`, `sale.order.add`, `sale.order.update`: the union of their documented fields.
+/// A `sale.order` entity, shared by `sale.order.get`, `sale.order.list`, `sale.order.add`, `sale.order.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Order {
     /// `lid` (`string`).
     pub lid: Option<String>,
     /// `personTypeId` (`sale_person_type.id`).
-    pub person_type_id: Option<Numeric>,
+    pub person_type_id: Option<Id>,
     /// `currency` (`string`).
     pub currency: Option<String>,
     /// `price` (`double`).
@@ -35,13 +35,13 @@ pub struct Order {
     /// `statusId` (`sale_status.id|char`).
     pub status_id: Option<Value>,
     /// `empStatusId` (`user.id`).
-    pub emp_status_id: Option<Numeric>,
+    pub emp_status_id: Option<Id>,
     /// `dateInsert` (`datetime`).
     pub date_insert: Option<DateTime>,
     /// `marked` (`string`).
     pub marked: Option<String>,
     /// `empMarkedId` (`user.id`).
-    pub emp_marked_id: Option<Numeric>,
+    pub emp_marked_id: Option<Id>,
     /// `reasonMarked` (`string`).
     pub reason_marked: Option<String>,
     /// `userDescription` (`string`).
@@ -51,7 +51,7 @@ pub struct Order {
     /// `comments` (`string`).
     pub comments: Option<String>,
     /// `responsibleId` (`user.id`).
-    pub responsible_id: Option<Numeric>,
+    pub responsible_id: Option<Id>,
     /// `recurringId` (`integer|char`).
     pub recurring_id: Option<Value>,
     /// `lockedBy` (`user.id|char`).
@@ -59,7 +59,7 @@ pub struct Order {
     /// `recountFlag` (`string`).
     pub recount_flag: Option<String>,
     /// `affiliateId` (`integer`).
-    pub affiliate_id: Option<Numeric>,
+    pub affiliate_id: Option<Id>,
     /// `updated1c` (`string`).
     pub updated1c: Option<String>,
     /// `orderTopic` (`string`).
@@ -75,15 +75,15 @@ pub struct Order {
     /// `canceled` (`string`).
     pub canceled: Option<String>,
     /// `empCanceledId` (`user.id`).
-    pub emp_canceled_id: Option<Numeric>,
+    pub emp_canceled_id: Option<Id>,
     /// `reasonCanceled` (`string`).
     pub reason_canceled: Option<String>,
     /// `userId` (`user.id`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// `accountNumber` (`string`).
     pub account_number: Option<String>,
     /// `companyId` (`integer`).
-    pub company_id: Option<Numeric>,
+    pub company_id: Option<Id>,
     /// `dateCanceled` (`datetime`).
     pub date_canceled: Option<DateTime>,
     /// `dateLock` (`datetime`).
@@ -97,7 +97,7 @@ pub struct Order {
     /// `deducted` (`char`).
     pub deducted: Option<Flag>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `payed` (`char`).
     pub payed: Option<Flag>,
     /// `personTypeXmlId` (`string`).
@@ -115,24 +115,24 @@ pub struct Order {
 #[cfg(feature = "sale")]
 record!(Order {
     opt lid: "lid" => with_lid(String),
-    opt person_type_id: "personTypeId" => with_person_type_id(Numeric),
+    opt person_type_id: "personTypeId" => with_person_type_id(Id),
     opt currency: "currency" => with_currency(String),
     opt price: "price" => with_price(Decimal),
     opt discount_value: "discountValue" => with_discount_value(Decimal),
     opt status_id: "statusId" => with_status_id(Value),
-    opt emp_status_id: "empStatusId" => with_emp_status_id(Numeric),
+    opt emp_status_id: "empStatusId" => with_emp_status_id(Id),
     opt date_insert: "dateInsert" => with_date_insert(DateTime),
     opt marked: "marked" => with_marked(String),
-    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
+    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Id),
     opt reason_marked: "reasonMarked" => with_reason_marked(String),
     opt user_description: "userDescription" => with_user_description(String),
     opt additional_info: "additionalInfo" => with_additional_info(String),
     opt comments: "comments" => with_comments(String),
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt responsible_id: "responsibleId" => with_responsible_id(Id),
     opt recurring_id: "recurringId" => with_recurring_id(Value),
     opt locked_by: "lockedBy" => with_locked_by(Value),
     opt recount_flag: "recountFlag" => with_recount_flag(String),
-    opt affiliate_id: "affiliateId" => with_affiliate_id(Numeric),
+    opt affiliate_id: "affiliateId" => with_affiliate_id(Id),
     opt updated1c: "updated1c" => with_updated1c(String),
     opt order_topic: "orderTopic" => with_order_topic(String),
     opt xml_id: "xmlId" => with_xml_id(String),
@@ -140,18 +140,18 @@ record!(Order {
     opt version1c: "version1c" => with_version1c(String),
     opt external_order: "externalOrder" => with_external_order(String),
     opt canceled: "canceled" => with_canceled(String),
-    opt emp_canceled_id: "empCanceledId" => with_emp_canceled_id(Numeric),
+    opt emp_canceled_id: "empCanceledId" => with_emp_canceled_id(Id),
     opt reason_canceled: "reasonCanceled" => with_reason_canceled(String),
-    opt user_id: "userId" => with_user_id(Numeric),
+    opt user_id: "userId" => with_user_id(Id),
     opt account_number: "accountNumber" => with_account_number(String),
-    opt company_id: "companyId" => with_company_id(Numeric),
+    opt company_id: "companyId" => with_company_id(Id),
     opt date_canceled: "dateCanceled" => with_date_canceled(DateTime),
     opt date_lock: "dateLock" => with_date_lock(DateTime),
     opt date_marked: "dateMarked" => with_date_marked(DateTime),
     opt date_status: "dateStatus" => with_date_status(DateTime),
     opt date_update: "dateUpdate" => with_date_update(DateTime),
     opt deducted: "deducted" => with_deducted(Flag),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt payed: "payed" => with_payed(Flag),
     opt person_type_xml_id: "personTypeXmlId" => with_person_type_xml_id(String),
     opt status_xml_id: "statusXmlId" => with_status_xml_id(String),

@@ -18,20 +18,20 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.payment` entity, shared by `sale.payment.add`, `sale.payment.update`: the union of their documented fields.
+/// A `sale.payment` entity, shared by `sale.payment.add`, `sale.payment.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Payment {
     /// `orderId` (`sale_order.id`).
-    pub order_id: Option<Numeric>,
+    pub order_id: Option<Id>,
     /// `paySystemId` (`sale_paysystem.id`).
-    pub pay_system_id: Option<Numeric>,
+    pub pay_system_id: Option<Id>,
     /// `paid` (`string`).
     pub paid: Option<String>,
     /// `datePaid` (`datetime`).
     pub date_paid: Option<DateTime>,
     /// `empPaidId` (`user.id`).
-    pub emp_paid_id: Option<Numeric>,
+    pub emp_paid_id: Option<Id>,
     /// `psStatus` (`string`).
     pub ps_status: Option<String>,
     /// `psStatusCode` (`string`).
@@ -59,7 +59,7 @@ pub struct Payment {
     /// `sum` (`double`).
     pub sum: Option<Decimal>,
     /// `companyId` (`integer`).
-    pub company_id: Option<Numeric>,
+    pub company_id: Option<Id>,
     /// `payReturnNum` (`string`).
     pub pay_return_num: Option<String>,
     /// `priceCod` (`double`).
@@ -67,13 +67,13 @@ pub struct Payment {
     /// `payReturnDate` (`date`).
     pub pay_return_date: Option<DateTime>,
     /// `empReturnId` (`user.id`).
-    pub emp_return_id: Option<Numeric>,
+    pub emp_return_id: Option<Id>,
     /// `payReturnComment` (`string`).
     pub pay_return_comment: Option<String>,
     /// `responsibleId` (`user.id`).
-    pub responsible_id: Option<Numeric>,
+    pub responsible_id: Option<Id>,
     /// `empResponsibleId` (`user.id`).
-    pub emp_responsible_id: Option<Numeric>,
+    pub emp_responsible_id: Option<Id>,
     /// `isReturn` (`string`).
     pub is_return: Option<String>,
     /// `comments` (`string`).
@@ -93,7 +93,7 @@ pub struct Payment {
     /// `reasonMarked` (`string`).
     pub reason_marked: Option<String>,
     /// `empMarkedId` (`user.id`).
-    pub emp_marked_id: Option<Numeric>,
+    pub emp_marked_id: Option<Id>,
     /// `accountNumber` (`string`).
     pub account_number: Option<String>,
     /// `currency` (`string`).
@@ -103,7 +103,7 @@ pub struct Payment {
     /// `dateResponsibleId` (`datetime`).
     pub date_responsible_id: Option<DateTime>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `paySystemIsCash` (`char`).
     pub pay_system_is_cash: Option<Flag>,
     /// `paySystemName` (`string`).
@@ -116,11 +116,11 @@ pub struct Payment {
 
 #[cfg(feature = "sale")]
 record!(Payment {
-    opt order_id: "orderId" => with_order_id(Numeric),
-    opt pay_system_id: "paySystemId" => with_pay_system_id(Numeric),
+    opt order_id: "orderId" => with_order_id(Id),
+    opt pay_system_id: "paySystemId" => with_pay_system_id(Id),
     opt paid: "paid" => with_paid(String),
     opt date_paid: "datePaid" => with_date_paid(DateTime),
-    opt emp_paid_id: "empPaidId" => with_emp_paid_id(Numeric),
+    opt emp_paid_id: "empPaidId" => with_emp_paid_id(Id),
     opt ps_status: "psStatus" => with_ps_status(String),
     opt ps_status_code: "psStatusCode" => with_ps_status_code(String),
     opt ps_status_description: "psStatusDescription" => with_ps_status_description(String),
@@ -134,14 +134,14 @@ record!(Payment {
     opt date_bill: "dateBill" => with_date_bill(DateTime),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt sum: "sum" => with_sum(Decimal),
-    opt company_id: "companyId" => with_company_id(Numeric),
+    opt company_id: "companyId" => with_company_id(Id),
     opt pay_return_num: "payReturnNum" => with_pay_return_num(String),
     opt price_cod: "priceCod" => with_price_cod(Decimal),
     opt pay_return_date: "payReturnDate" => with_pay_return_date(DateTime),
-    opt emp_return_id: "empReturnId" => with_emp_return_id(Numeric),
+    opt emp_return_id: "empReturnId" => with_emp_return_id(Id),
     opt pay_return_comment: "payReturnComment" => with_pay_return_comment(String),
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
-    opt emp_responsible_id: "empResponsibleId" => with_emp_responsible_id(Numeric),
+    opt responsible_id: "responsibleId" => with_responsible_id(Id),
+    opt emp_responsible_id: "empResponsibleId" => with_emp_responsible_id(Id),
     opt is_return: "isReturn" => with_is_return(String),
     opt comments: "comments" => with_comments(String),
     opt updated1c: "updated1c" => with_updated1c(String),
@@ -151,12 +151,12 @@ record!(Payment {
     opt ps_invoice_id: "psInvoiceId" => with_ps_invoice_id(Numeric),
     opt marked: "marked" => with_marked(String),
     opt reason_marked: "reasonMarked" => with_reason_marked(String),
-    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
+    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Id),
     opt account_number: "accountNumber" => with_account_number(String),
     opt currency: "currency" => with_currency(String),
     opt date_marked: "dateMarked" => with_date_marked(DateTime),
     opt date_responsible_id: "dateResponsibleId" => with_date_responsible_id(DateTime),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt pay_system_is_cash: "paySystemIsCash" => with_pay_system_is_cash(Flag),
     opt pay_system_name: "paySystemName" => with_pay_system_name(String),
     opt pay_system_xml_id: "paySystemXmlId" => with_pay_system_xml_id(String),

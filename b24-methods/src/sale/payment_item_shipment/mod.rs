@@ -18,29 +18,29 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.paymentItemShipment` entity, shared by `sale.paymentItemShipment.get`, `sale.paymentItemShipment.list`, `sale.paymentItemShipment.add`, `sale.paymentItemShipment.update`: the union of their documented fields.
+/// A `sale.paymentItemShipment` entity, shared by `sale.paymentItemShipment.get`, `sale.paymentItemShipment.list`, `sale.paymentItemShipment.add`, `sale.paymentItemShipment.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PaymentItemShipment {
     /// `shipmentId` (`sale_order_shipment.id`).
-    pub shipment_id: Option<Numeric>,
+    pub shipment_id: Option<Id>,
     /// `paymentId` (`sale_order_payment.id`).
-    pub payment_id: Option<Numeric>,
+    pub payment_id: Option<Id>,
     /// `xmlId` (`string`).
     pub xml_id: Option<String>,
     /// `dateInsert` (`datetime`).
     pub date_insert: Option<DateTime>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "sale")]
 record!(PaymentItemShipment {
-    opt shipment_id: "shipmentId" => with_shipment_id(Numeric),
-    opt payment_id: "paymentId" => with_payment_id(Numeric),
+    opt shipment_id: "shipmentId" => with_shipment_id(Id),
+    opt payment_id: "paymentId" => with_payment_id(Id),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt date_insert: "dateInsert" => with_date_insert(DateTime),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

@@ -18,14 +18,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.paymentitembasket` entity, shared by `sale.paymentitembasket.get`, `sale.paymentitembasket.list`, `sale.paymentitembasket.add`, `sale.paymentitembasket.update`: the union of their documented fields.
+/// A `sale.paymentitembasket` entity, shared by `sale.paymentitembasket.get`, `sale.paymentitembasket.list`, `sale.paymentitembasket.add`, `sale.paymentitembasket.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Paymentitembasket {
     /// `paymentId` (`sale_order_payment.id`).
-    pub payment_id: Option<Numeric>,
+    pub payment_id: Option<Id>,
     /// `basketId` (`sale_basket_item.id`).
-    pub basket_id: Option<Numeric>,
+    pub basket_id: Option<Id>,
     /// `quantity` (`double`).
     pub quantity: Option<Numeric>,
     /// `xmlId` (`string`).
@@ -33,17 +33,17 @@ pub struct Paymentitembasket {
     /// `dateInsert` (`datetime`).
     pub date_insert: Option<DateTime>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "sale")]
 record!(Paymentitembasket {
-    opt payment_id: "paymentId" => with_payment_id(Numeric),
-    opt basket_id: "basketId" => with_basket_id(Numeric),
+    opt payment_id: "paymentId" => with_payment_id(Id),
+    opt basket_id: "basketId" => with_basket_id(Id),
     opt quantity: "quantity" => with_quantity(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt date_insert: "dateInsert" => with_date_insert(DateTime),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

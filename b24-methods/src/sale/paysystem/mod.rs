@@ -17,7 +17,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "pay_system")]
-/// A `sale.paysystem` entity, shared by `sale.paysystem.list`, `sale.paysystem.update`: the union of their documented fields.
+/// A `sale.paysystem` entity, shared by `sale.paysystem.list`, `sale.paysystem.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Paysystem {
@@ -26,7 +26,7 @@ pub struct Paysystem {
     /// `DESCRIPTION` (`string`).
     pub description: Option<String>,
     /// `PERSON_TYPE_ID` (`sale_person_type.id`).
-    pub person_type_id: Option<Numeric>,
+    pub person_type_id: Option<Id>,
     /// `BX_REST_HANDLER` (`sale_paysystem_handler.CODE`).
     pub bx_rest_handler: Option<Value>,
     /// `ACTIVE` (`string`).
@@ -45,7 +45,7 @@ pub struct Paysystem {
 record!(Paysystem {
     opt name: "NAME" => with_name(String),
     opt description: "DESCRIPTION" => with_description(String),
-    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Numeric),
+    opt person_type_id: "PERSON_TYPE_ID" => with_person_type_id(Id),
     opt bx_rest_handler: "BX_REST_HANDLER" => with_bx_rest_handler(Value),
     opt active: "ACTIVE" => with_active(String),
     opt logotype: "LOGOTYPE" => with_logotype(String),

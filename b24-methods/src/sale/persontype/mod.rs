@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.persontype` entity, shared by `sale.persontype.get`, `sale.persontype.list`, `sale.persontype.add`, `sale.persontype.update`: the union of their documented fields.
+/// A `sale.persontype` entity, shared by `sale.persontype.get`, `sale.persontype.list`, `sale.persontype.add`, `sale.persontype.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Persontype {

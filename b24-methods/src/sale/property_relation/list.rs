@@ -50,11 +50,11 @@ record!(SalePropertyRelationListResult {
 #[non_exhaustive]
 pub struct SalePropertyRelationListItem {
     /// `entityId` (`integer`).
-    pub entity_id: Option<Numeric>,
+    pub entity_id: Option<Id>,
     /// `entityType` (`string`).
     pub entity_type: Option<String>,
     /// `propertyId` (`integer`).
-    pub property_id: Option<Numeric>,
+    pub property_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

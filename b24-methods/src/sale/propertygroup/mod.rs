@@ -18,26 +18,26 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.propertygroup` entity, shared by `sale.propertygroup.add`, `sale.propertygroup.update`: the union of their documented fields.
+/// A `sale.propertygroup` entity, shared by `sale.propertygroup.add`, `sale.propertygroup.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Propertygroup {
     /// `personTypeId` (`sale_person_type.id`).
-    pub person_type_id: Option<Numeric>,
+    pub person_type_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "sale")]
 record!(Propertygroup {
-    opt person_type_id: "personTypeId" => with_person_type_id(Numeric),
+    opt person_type_id: "personTypeId" => with_person_type_id(Id),
     opt name: "name" => with_name(String),
     opt sort: "sort" => with_sort(Numeric),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.propertyvariant` entity, shared by `sale.propertyvariant.add`, `sale.propertyvariant.update`: the union of their documented fields.
+/// A `sale.propertyvariant` entity, shared by `sale.propertyvariant.add`, `sale.propertyvariant.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Propertyvariant {
     /// `orderPropsId` (`sale_order_property.id`).
-    pub order_props_id: Option<Numeric>,
+    pub order_props_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `value` (`string`).
@@ -33,7 +33,7 @@ pub struct Propertyvariant {
     /// `description` (`string`).
     pub description: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `xnlId` (`string`).
     pub xnl_id: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -42,11 +42,11 @@ pub struct Propertyvariant {
 
 #[cfg(feature = "sale")]
 record!(Propertyvariant {
-    opt order_props_id: "orderPropsId" => with_order_props_id(Numeric),
+    opt order_props_id: "orderPropsId" => with_order_props_id(Id),
     opt name: "name" => with_name(String),
     opt value: "value" => with_value(String),
     opt sort: "sort" => with_sort(Numeric),
     opt description: "description" => with_description(String),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt xnl_id: "xnlId" => with_xnl_id(String),
 });

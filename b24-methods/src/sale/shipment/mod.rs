@@ -18,12 +18,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.shipment` entity, shared by `sale.shipment.add`, `sale.shipment.update`: the union of their documented fields.
+/// A `sale.shipment` entity, shared by `sale.shipment.add`, `sale.shipment.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Shipment {
     /// `orderId` (`sale_order.id`).
-    pub order_id: Option<Numeric>,
+    pub order_id: Option<Id>,
     /// `allowDelivery` (`string`).
     pub allow_delivery: Option<String>,
     /// `deducted` (`string`).
@@ -43,7 +43,7 @@ pub struct Shipment {
     /// `comments` (`string`).
     pub comments: Option<String>,
     /// `companyId` (`integer`).
-    pub company_id: Option<Numeric>,
+    pub company_id: Option<Id>,
     /// `responsibleId` (`user|integer`).
     pub responsible_id: Option<Value>,
     /// `xmlId` (`string`).
@@ -77,19 +77,19 @@ pub struct Shipment {
     /// `discountPrice` (`double`).
     pub discount_price: Option<Decimal>,
     /// `empAllowDeliveryId` (`integer`).
-    pub emp_allow_delivery_id: Option<Numeric>,
+    pub emp_allow_delivery_id: Option<Id>,
     /// `empCanceledId` (`integer`).
-    pub emp_canceled_id: Option<Numeric>,
+    pub emp_canceled_id: Option<Id>,
     /// `empDeductedId` (`integer`).
-    pub emp_deducted_id: Option<Numeric>,
+    pub emp_deducted_id: Option<Id>,
     /// `empMarkedId` (`integer`).
-    pub emp_marked_id: Option<Numeric>,
+    pub emp_marked_id: Option<Id>,
     /// `empResponsibleId` (`integer`).
-    pub emp_responsible_id: Option<Numeric>,
+    pub emp_responsible_id: Option<Id>,
     /// `externalDelivery` (`char`).
     pub external_delivery: Option<Flag>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `id1c` (`string`).
     pub id1c: Option<String>,
     /// `marked` (`char`).
@@ -118,7 +118,7 @@ pub struct Shipment {
 
 #[cfg(feature = "sale")]
 record!(Shipment {
-    opt order_id: "orderId" => with_order_id(Numeric),
+    opt order_id: "orderId" => with_order_id(Id),
     opt allow_delivery: "allowDelivery" => with_allow_delivery(String),
     opt deducted: "deducted" => with_deducted(String),
     opt delivery_id: "deliveryId" => with_delivery_id(Value),
@@ -128,7 +128,7 @@ record!(Shipment {
     opt tracking_number: "trackingNumber" => with_tracking_number(String),
     opt base_price_delivery: "basePriceDelivery" => with_base_price_delivery(Decimal),
     opt comments: "comments" => with_comments(String),
-    opt company_id: "companyId" => with_company_id(Numeric),
+    opt company_id: "companyId" => with_company_id(Id),
     opt responsible_id: "responsibleId" => with_responsible_id(Value),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt price_delivery: "priceDelivery" => with_price_delivery(Decimal),
@@ -145,13 +145,13 @@ record!(Shipment {
     opt delivery_name: "deliveryName" => with_delivery_name(String),
     opt delivery_xml_id: "deliveryXmlId" => with_delivery_xml_id(String),
     opt discount_price: "discountPrice" => with_discount_price(Decimal),
-    opt emp_allow_delivery_id: "empAllowDeliveryId" => with_emp_allow_delivery_id(Numeric),
-    opt emp_canceled_id: "empCanceledId" => with_emp_canceled_id(Numeric),
-    opt emp_deducted_id: "empDeductedId" => with_emp_deducted_id(Numeric),
-    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Numeric),
-    opt emp_responsible_id: "empResponsibleId" => with_emp_responsible_id(Numeric),
+    opt emp_allow_delivery_id: "empAllowDeliveryId" => with_emp_allow_delivery_id(Id),
+    opt emp_canceled_id: "empCanceledId" => with_emp_canceled_id(Id),
+    opt emp_deducted_id: "empDeductedId" => with_emp_deducted_id(Id),
+    opt emp_marked_id: "empMarkedId" => with_emp_marked_id(Id),
+    opt emp_responsible_id: "empResponsibleId" => with_emp_responsible_id(Id),
     opt external_delivery: "externalDelivery" => with_external_delivery(Flag),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt id1c: "id1c" => with_id1c(String),
     opt marked: "marked" => with_marked(Flag),
     opt reason_marked: "reasonMarked" => with_reason_marked(String),

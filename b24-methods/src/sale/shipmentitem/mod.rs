@@ -18,14 +18,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.shipmentitem` entity, shared by `sale.shipmentitem.add`, `sale.shipmentitem.update`: the union of their documented fields.
+/// A `sale.shipmentitem` entity, shared by `sale.shipmentitem.add`, `sale.shipmentitem.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Shipmentitem {
     /// `orderDeliveryId` (`sale_order_shipment.id`).
-    pub order_delivery_id: Option<Numeric>,
+    pub order_delivery_id: Option<Id>,
     /// `basketId` (`sale_basket_item.id`).
-    pub basket_id: Option<Numeric>,
+    pub basket_id: Option<Id>,
     /// `quantity` (`double`).
     pub quantity: Option<Numeric>,
     /// `xmlId` (`string`).
@@ -33,7 +33,7 @@ pub struct Shipmentitem {
     /// `dateInsert` (`datetime`).
     pub date_insert: Option<DateTime>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `reservedQuantity` (`double`).
     pub reserved_quantity: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -42,11 +42,11 @@ pub struct Shipmentitem {
 
 #[cfg(feature = "sale")]
 record!(Shipmentitem {
-    opt order_delivery_id: "orderDeliveryId" => with_order_delivery_id(Numeric),
-    opt basket_id: "basketId" => with_basket_id(Numeric),
+    opt order_delivery_id: "orderDeliveryId" => with_order_delivery_id(Id),
+    opt basket_id: "basketId" => with_basket_id(Id),
     opt quantity: "quantity" => with_quantity(Numeric),
     opt xml_id: "xmlId" => with_xml_id(String),
     opt date_insert: "dateInsert" => with_date_insert(DateTime),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt reserved_quantity: "reservedQuantity" => with_reserved_quantity(Numeric),
 });

@@ -18,14 +18,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.shipmentproperty` entity, shared by `sale.shipmentproperty.get`, `sale.shipmentproperty.list`, `sale.shipmentproperty.add`, `sale.shipmentproperty.update`: the union of their documented fields.
+/// A `sale.shipmentproperty` entity, shared by `sale.shipmentproperty.get`, `sale.shipmentproperty.list`, `sale.shipmentproperty.add`, `sale.shipmentproperty.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Shipmentproperty {
     /// `personTypeId` (`sale_person_type.id`).
-    pub person_type_id: Option<Numeric>,
+    pub person_type_id: Option<Id>,
     /// `propsGroupId` (`sale_order_property_group.id`).
-    pub props_group_id: Option<Numeric>,
+    pub props_group_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `type` (`string`).
@@ -82,8 +82,8 @@ pub struct Shipmentproperty {
 
 #[cfg(feature = "sale")]
 record!(Shipmentproperty {
-    opt person_type_id: "personTypeId" => with_person_type_id(Numeric),
-    opt props_group_id: "propsGroupId" => with_props_group_id(Numeric),
+    opt person_type_id: "personTypeId" => with_person_type_id(Id),
+    opt props_group_id: "propsGroupId" => with_props_group_id(Id),
     opt name: "name" => with_name(String),
     opt type_: "type" => with_type(String),
     opt code: "code" => with_code(String),

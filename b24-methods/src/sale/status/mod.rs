@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.status` entity, shared by `sale.status.get`, `sale.status.list`, `sale.status.add`, `sale.status.update`: the union of their documented fields.
+/// A `sale.status` entity, shared by `sale.status.get`, `sale.status.list`, `sale.status.add`, `sale.status.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SaleStatus {

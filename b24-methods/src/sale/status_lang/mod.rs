@@ -16,7 +16,7 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "sale")]
-/// A `sale.statusLang` entity, shared by `sale.statusLang.list`, `sale.statusLang.add`: the union of their documented fields.
+/// A `sale.statusLang` entity, shared by `sale.statusLang.list`, `sale.statusLang.add`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct StatusLang {

@@ -36,7 +36,7 @@ impl SonetGroupUserGet {
 #[non_exhaustive]
 pub struct SonetGroupUserGetResult {
     /// `USER_ID` (`integer`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// `ROLE` (`string`).
     pub role: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -21,7 +21,7 @@ record!(SonetGroupUserGroups {});
 #[non_exhaustive]
 pub struct SonetGroupUserGroupsResult {
     /// `GROUP_ID` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `GROUP_NAME` (`string`).
     pub group_name: Option<String>,
     /// `ROLE` (`string`).

@@ -74,7 +74,7 @@ record!(TaskChecklistitemGetResultMembers {
 #[non_exhaustive]
 pub struct TaskChecklistitemGetResultAttachments {
     /// `ATTACHMENT_ID` (`integer`).
-    pub attachment_id: Option<Numeric>,
+    pub attachment_id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `SIZE` (`string`).

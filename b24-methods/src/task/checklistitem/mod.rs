@@ -26,7 +26,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "task")]
-/// A `task.checklistitem` entity, shared by `task.checklistitem.add`, `task.checklistitem.update`: the union of their documented fields.
+/// A `task.checklistitem` entity, shared by `task.checklistitem.add`, `task.checklistitem.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Checklistitem {
@@ -41,7 +41,7 @@ pub struct Checklistitem {
     /// `MEMBERS` (`object`).
     pub members: Option<Value>,
     /// `PARENT_ID` (`integer`).
-    pub parent_id: Option<Numeric>,
+    pub parent_id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -53,5 +53,5 @@ record!(Checklistitem {
     opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
     opt is_important: "IS_IMPORTANT" => with_is_important(Flag),
     opt members: "MEMBERS" => with_members(Value),
-    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
+    opt parent_id: "PARENT_ID" => with_parent_id(Id),
 });

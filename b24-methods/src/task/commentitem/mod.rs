@@ -20,14 +20,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "task")]
-/// A `task.commentitem` entity, shared by `task.commentitem.add`, `task.commentitem.update`: the union of their documented fields.
+/// A `task.commentitem` entity, shared by `task.commentitem.add`, `task.commentitem.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Commentitem {
     /// `POST_MESSAGE` (`string`).
     pub post_message: Option<String>,
     /// `AUTHOR_ID` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `POST_DATE` (`string`).
     pub post_date: Option<String>,
     /// `UF_FORUM_MESSAGE_DOC` (`array`).
@@ -39,7 +39,7 @@ pub struct Commentitem {
 #[cfg(feature = "task")]
 record!(Commentitem {
     opt post_message: "POST_MESSAGE" => with_post_message(String),
-    opt author_id: "AUTHOR_ID" => with_author_id(Numeric),
+    opt author_id: "AUTHOR_ID" => with_author_id(Id),
     opt post_date: "POST_DATE" => with_post_date(String),
     opt uf_forum_message_doc: "UF_FORUM_MESSAGE_DOC" => with_uf_forum_message_doc(Vec<Value>),
 });

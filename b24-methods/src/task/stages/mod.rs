@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "task")]
-/// A `task.stages` entity, shared by `task.stages.get`, `task.stages.add`, `task.stages.update`: the union of their documented fields.
+/// A `task.stages` entity, shared by `task.stages.get`, `task.stages.add`, `task.stages.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Stages {
@@ -27,7 +27,7 @@ pub struct Stages {
     /// `COLOR` (`string`).
     pub color: Option<String>,
     /// `AFTER_ID` (`integer`).
-    pub after_id: Option<Numeric>,
+    pub after_id: Option<Id>,
     /// `ENTITY_ID` (`integer`).
     pub entity_id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -38,6 +38,6 @@ pub struct Stages {
 record!(Stages {
     opt title: "TITLE" => with_title(String),
     opt color: "COLOR" => with_color(String),
-    opt after_id: "AFTER_ID" => with_after_id(Numeric),
+    opt after_id: "AFTER_ID" => with_after_id(Id),
     opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
 });

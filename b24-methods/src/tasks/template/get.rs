@@ -70,7 +70,7 @@ pub struct TasksTemplateGetResult {
     /// `STAGE_ID` (`integer`).
     pub stage_id: Option<Numeric>,
     /// `RESPONSIBLE_ID` (`integer`).
-    pub responsible_id: Option<Numeric>,
+    pub responsible_id: Option<Id>,
     /// `DEADLINE_AFTER` (`datetime`).
     pub deadline_after: Option<DateTime>,
     /// `START_DATE_PLAN_AFTER` (`string`).
@@ -92,9 +92,9 @@ pub struct TasksTemplateGetResult {
     /// `ADD_IN_REPORT` (`string`).
     pub add_in_report: Option<String>,
     /// `GROUP_ID` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `PARENT_ID` (`integer`).
-    pub parent_id: Option<Numeric>,
+    pub parent_id: Option<Id>,
     /// `MULTITASK` (`string`).
     pub multitask: Option<String>,
     /// `SITE_ID` (`string`).
@@ -114,7 +114,7 @@ pub struct TasksTemplateGetResult {
     /// `MATCH_WORK_TIME` (`string`).
     pub match_work_time: Option<String>,
     /// `TASK_ID` (`integer`).
-    pub task_id: Option<Numeric>,
+    pub task_id: Option<Id>,
     /// `TPARAM_TYPE` (`integer`).
     pub tparam_type: Option<Numeric>,
     /// `TPARAM_REPLICATION_COUNT` (`integer`).
@@ -122,7 +122,7 @@ pub struct TasksTemplateGetResult {
     /// `REPLICATE_PARAMS` (`string`).
     pub replicate_params: Option<String>,
     /// `BASE_TEMPLATE_ID` (`integer`).
-    pub base_template_id: Option<Numeric>,
+    pub base_template_id: Option<Id>,
     /// `TEMPLATE_CHILDREN_COUNT` (`integer`).
     pub template_children_count: Option<Numeric>,
     /// `CREATED_BY_NAME` (`string`).

@@ -95,7 +95,7 @@ impl TelephonyCallAttachTranscriptionMessages {
 #[non_exhaustive]
 pub struct TelephonyCallAttachTranscriptionResult {
     /// `TRANSCRIPT_ID` (`integer`).
-    pub transcript_id: Option<Numeric>,
+    pub transcript_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

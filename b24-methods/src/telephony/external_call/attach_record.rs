@@ -50,7 +50,7 @@ impl TelephonyExternalCallAttachRecord {
 #[non_exhaustive]
 pub struct TelephonyExternalCallAttachRecordResult {
     /// `FILE_ID` (`integer`).
-    pub file_id: Option<Numeric>,
+    pub file_id: Option<Id>,
     /// `uploadUrl` (`string`).
     pub upload_url: Option<String>,
     /// `fieldName` (`string`).

@@ -84,7 +84,7 @@ pub struct TelephonyExternalCallFinishResult {
     /// `EXTERNAL_CALL_ID` (`string`).
     pub external_call_id: Option<String>,
     /// `PORTAL_USER_ID` (`integer`).
-    pub portal_user_id: Option<Numeric>,
+    pub portal_user_id: Option<Id>,
     /// `PHONE_NUMBER` (`string`).
     pub phone_number: Option<String>,
     /// `PORTAL_NUMBER` (`string`).
@@ -108,17 +108,17 @@ pub struct TelephonyExternalCallFinishResult {
     /// `CALL_FAILED_REASON` (`string`).
     pub call_failed_reason: Option<String>,
     /// `REST_APP_ID` (`integer`).
-    pub rest_app_id: Option<Numeric>,
+    pub rest_app_id: Option<Id>,
     /// `REST_APP_NAME` (`string`).
     pub rest_app_name: Option<String>,
     /// `CRM_ACTIVITY_ID` (`integer`).
-    pub crm_activity_id: Option<Numeric>,
+    pub crm_activity_id: Option<Id>,
     /// `COMMENT` (`string`).
     pub comment: Option<String>,
     /// `CRM_ENTITY_TYPE` (`string`).
     pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID` (`integer`).
-    pub crm_entity_id: Option<Numeric>,
+    pub crm_entity_id: Option<Id>,
     /// `ERRORS` (`object`).
     pub errors: Option<Value>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -120,7 +120,7 @@ pub struct TelephonyExternalCallRegisterResult {
     /// `CRM_ENTITY_TYPE` (`string`).
     pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID` (`integer`).
-    pub crm_entity_id: Option<Numeric>,
+    pub crm_entity_id: Option<Id>,
     /// `LEAD_CREATION_ERROR` (`string`).
     pub lead_creation_error: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

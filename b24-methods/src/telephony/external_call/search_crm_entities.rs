@@ -69,9 +69,9 @@ pub struct TelephonyExternalCallSearchCrmEntitiesResult {
     /// `CRM_ENTITY_TYPE` (`string`).
     pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID` (`integer`).
-    pub crm_entity_id: Option<Numeric>,
+    pub crm_entity_id: Option<Id>,
     /// `ASSIGNED_BY_ID` (`integer`).
-    pub assigned_by_id: Option<Numeric>,
+    pub assigned_by_id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `ASSIGNED_BY` (`object`).

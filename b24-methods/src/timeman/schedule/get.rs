@@ -65,7 +65,7 @@ pub struct TimemanScheduleGetResultShifts {
     /// `WORK_DAYS` (`string`).
     pub work_days: Option<String>,
     /// `SCHEDULE_ID` (`integer`).
-    pub schedule_id: Option<Numeric>,
+    pub schedule_id: Option<Id>,
     /// `DELETED` (`boolean`).
     pub deleted: Option<Flag>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
@@ -92,7 +92,7 @@ pub struct TimemanScheduleGetResultCalendar {
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `PARENT_CALENDAR_ID` (`integer`).
-    pub parent_calendar_id: Option<Numeric>,
+    pub parent_calendar_id: Option<Id>,
     /// `SYSTEM_CODE` (`string`).
     pub system_code: Option<String>,
     /// `EXCLUSIONS` (`array`).
@@ -145,7 +145,7 @@ pub struct TimemanScheduleGetResultScheduleViolationRules {
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `SCHEDULE_ID` (`integer`).
-    pub schedule_id: Option<Numeric>,
+    pub schedule_id: Option<Id>,
     /// `ENTITY_CODE` (`string`).
     pub entity_code: Option<String>,
     /// `MAX_EXACT_START` (`integer`).
@@ -171,7 +171,7 @@ pub struct TimemanScheduleGetResultScheduleViolationRules {
     /// `MAX_WORK_TIME_LACK_FOR_PERIOD` (`integer`).
     pub max_work_time_lack_for_period: Option<Numeric>,
     /// `PERIOD_TIME_LACK_AGENT_ID` (`integer`).
-    pub period_time_lack_agent_id: Option<Numeric>,
+    pub period_time_lack_agent_id: Option<Id>,
     /// `MAX_SHIFT_START_DELAY` (`integer`).
     pub max_shift_start_delay: Option<Numeric>,
     /// `MISSED_SHIFT_START` (`integer`).
@@ -218,7 +218,7 @@ pub struct TimemanScheduleGetResult {
     /// `REPORT_PERIOD_OPTIONS` (`object`).
     pub report_period_options: Option<TimemanScheduleGetResultReportPeriodOptions>,
     /// `CALENDAR_ID` (`integer`).
-    pub calendar_id: Option<Numeric>,
+    pub calendar_id: Option<Id>,
     /// `ALLOWED_DEVICES` (`object`).
     pub allowed_devices: Option<TimemanScheduleGetResultAllowedDevices>,
     /// `DELETED` (`string`).

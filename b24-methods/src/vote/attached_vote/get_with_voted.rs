@@ -40,65 +40,6 @@ record!(VoteAttachedVoteGetWithVoted {
     opt signed_attach_id: "signedAttachId" => with_signed_attach_id(String),
 });
 
-/// `attach` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct VoteAttachedVoteGetWithVotedResultAttach {
-    /// `ID` (`integer`).
-    pub id: Option<Id>,
-    /// `VOTE_ID` (`integer`).
-    pub vote_id: Option<Numeric>,
-    /// `COUNTER` (`integer`).
-    pub counter: Option<Numeric>,
-    /// `QUESTIONS` (`array`).
-    pub questions: Option<Vec<Value>>,
-    /// `ANONYMITY` (`integer`).
-    pub anonymity: Option<Numeric>,
-    /// `OPTIONS` (`integer`).
-    pub options: Option<Numeric>,
-    /// `userAnswerMap` (`array`).
-    pub user_answer_map: Option<Vec<Value>>,
-    /// `canEdit` (`boolean`).
-    pub can_edit: Option<Flag>,
-    /// `canVote` (`boolean`).
-    pub can_vote: Option<Flag>,
-    /// `canRevote` (`boolean`).
-    pub can_revote: Option<Flag>,
-    /// `isVoted` (`boolean`).
-    pub is_voted: Option<Flag>,
-    /// `signedAttachId` (`string`).
-    pub signed_attach_id: Option<String>,
-    /// `resultUrl` (`string`).
-    pub result_url: Option<String>,
-    /// `downloadUrl` (`string`).
-    pub download_url: Option<String>,
-    /// `entityId` (`integer`).
-    pub entity_id: Option<Numeric>,
-    /// `isFinished` (`boolean`).
-    pub is_finished: Option<Flag>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(VoteAttachedVoteGetWithVotedResultAttach {
-    opt id: "ID",
-    opt vote_id: "VOTE_ID",
-    opt counter: "COUNTER",
-    opt questions: "QUESTIONS",
-    opt anonymity: "ANONYMITY",
-    opt options: "OPTIONS",
-    opt user_answer_map: "userAnswerMap",
-    opt can_edit: "canEdit",
-    opt can_vote: "canVote",
-    opt can_revote: "canRevote",
-    opt is_voted: "isVoted",
-    opt signed_attach_id: "signedAttachId",
-    opt result_url: "resultUrl",
-    opt download_url: "downloadUrl",
-    opt entity_id: "entityId",
-    opt is_finished: "isFinished",
-});
-
 /// `voted` (returned field).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -138,3 +79,6 @@ record!(VoteAttachedVoteGetWithVotedResult {
     opt attach: "attach",
     opt voted: "voted",
 });
+
+/// The former name of [`crate::vote::attached_vote::AttachedVote`].
+pub type VoteAttachedVoteGetWithVotedResultAttach = crate::vote::attached_vote::AttachedVote;

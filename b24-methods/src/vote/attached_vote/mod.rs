@@ -19,3 +19,67 @@ pub mod resume;
 pub mod stop;
 #[cfg(feature = "vote")]
 pub mod vote;
+
+#[cfg(feature = "vote")]
+use crate::wire::*;
+
+#[cfg(feature = "vote")]
+/// A `vote.AttachedVote` record, answered by `vote.AttachedVote.get`, `vote.AttachedVote.getMany`, `vote.AttachedVote.getWithVoted`, `vote.AttachedVote.recall`, `vote.AttachedVote.vote`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct AttachedVote {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `VOTE_ID` (`integer`).
+    pub vote_id: Option<Id>,
+    /// `COUNTER` (`integer`).
+    pub counter: Option<Numeric>,
+    /// `QUESTIONS` (`array`).
+    pub questions: Option<Vec<Value>>,
+    /// `ANONYMITY` (`integer`).
+    pub anonymity: Option<Numeric>,
+    /// `OPTIONS` (`integer`).
+    pub options: Option<Numeric>,
+    /// `userAnswerMap` (`array`).
+    pub user_answer_map: Option<Vec<Value>>,
+    /// `canEdit` (`boolean`).
+    pub can_edit: Option<Flag>,
+    /// `canVote` (`boolean`).
+    pub can_vote: Option<Flag>,
+    /// `canRevote` (`boolean`).
+    pub can_revote: Option<Flag>,
+    /// `isVoted` (`boolean`).
+    pub is_voted: Option<Flag>,
+    /// `signedAttachId` (`string`).
+    pub signed_attach_id: Option<String>,
+    /// `resultUrl` (`string`).
+    pub result_url: Option<String>,
+    /// `downloadUrl` (`string`).
+    pub download_url: Option<String>,
+    /// `entityId` (`integer`).
+    pub entity_id: Option<Numeric>,
+    /// `isFinished` (`boolean`).
+    pub is_finished: Option<Flag>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "vote")]
+record!(AttachedVote {
+    opt id: "ID",
+    opt vote_id: "VOTE_ID",
+    opt counter: "COUNTER",
+    opt questions: "QUESTIONS",
+    opt anonymity: "ANONYMITY",
+    opt options: "OPTIONS",
+    opt user_answer_map: "userAnswerMap",
+    opt can_edit: "canEdit",
+    opt can_vote: "canVote",
+    opt can_revote: "canRevote",
+    opt is_voted: "isVoted",
+    opt signed_attach_id: "signedAttachId",
+    opt result_url: "resultUrl",
+    opt download_url: "downloadUrl",
+    opt entity_id: "entityId",
+    opt is_finished: "isFinished",
+});

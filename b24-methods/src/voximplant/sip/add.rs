@@ -60,7 +60,7 @@ pub struct VoximplantSipAddResult {
     /// `CONFIG_ID` (`string`).
     pub config_id: Option<String>,
     /// `REG_ID` (`integer`).
-    pub reg_id: Option<Numeric>,
+    pub reg_id: Option<Id>,
     /// `TITLE` (`string`).
     pub title: Option<String>,
     /// `SERVER` (`string`).

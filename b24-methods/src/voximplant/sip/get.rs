@@ -103,9 +103,9 @@ pub struct VoximplantSipGetItem {
     /// `TYPE` (`string`).
     pub type_: Option<String>,
     /// `CONFIG_ID` (`integer`).
-    pub config_id: Option<Numeric>,
+    pub config_id: Option<Id>,
     /// `REG_ID` (`integer`).
-    pub reg_id: Option<Numeric>,
+    pub reg_id: Option<Id>,
     /// `SERVER` (`string`).
     pub server: Option<String>,
     /// `LOGIN` (`integer`).

@@ -38,7 +38,7 @@ impl VoximplantSipStatus {
 #[non_exhaustive]
 pub struct VoximplantSipStatusResult {
     /// `REG_ID` (`integer`).
-    pub reg_id: Option<Numeric>,
+    pub reg_id: Option<Id>,
     /// `LAST_UPDATED` (`string`).
     pub last_updated: Option<String>,
     /// `ERROR_MESSAGE` (`string`).

@@ -14,7 +14,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "bizproc")]
-/// A `bizproc.workflow.template` entity, shared by `bizproc.workflow.template.list`, `bizproc.workflow.template.update`: the union of their documented fields.
+/// A `bizproc.workflow.template` entity, shared by `bizproc.workflow.template.list`, `bizproc.workflow.template.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct WorkflowTemplate {

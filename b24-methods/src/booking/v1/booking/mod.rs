@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "booking")]
-/// A `booking.v1.booking` entity, shared by `booking.v1.booking.add`, `booking.v1.booking.update`: the union of their documented fields.
+/// A `booking.v1.booking` entity, shared by `booking.v1.booking.add`, `booking.v1.booking.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Booking {

@@ -68,86 +68,6 @@ record!(BookingV1ResourceListOrder {
     opt name: "name" => with_name(String),
 });
 
-/// `result` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct BookingV1ResourceListResult {
-    /// `confirmationCounterDelay` (`integer`).
-    pub confirmation_counter_delay: Option<Numeric>,
-    /// `confirmationDelay` (`integer`).
-    pub confirmation_delay: Option<Numeric>,
-    /// `confirmationRepetitions` (`integer`).
-    pub confirmation_repetitions: Option<Numeric>,
-    /// `confirmationRepetitionsInterval` (`integer`).
-    pub confirmation_repetitions_interval: Option<Numeric>,
-    /// `delayedCounterDelay` (`integer`).
-    pub delayed_counter_delay: Option<Numeric>,
-    /// `delayedDelay` (`integer`).
-    pub delayed_delay: Option<Numeric>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `infoDelay` (`integer`).
-    pub info_delay: Option<Numeric>,
-    /// `isConfirmationNotificationOn` (`string`).
-    pub is_confirmation_notification_on: Option<String>,
-    /// `isDelayedNotificationOn` (`string`).
-    pub is_delayed_notification_on: Option<String>,
-    /// `isFeedbackNotificationOn` (`string`).
-    pub is_feedback_notification_on: Option<String>,
-    /// `isInfoNotificationOn` (`string`).
-    pub is_info_notification_on: Option<String>,
-    /// `isMain` (`string`).
-    pub is_main: Option<String>,
-    /// `isReminderNotificationOn` (`string`).
-    pub is_reminder_notification_on: Option<String>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `reminderDelay` (`integer`).
-    pub reminder_delay: Option<Numeric>,
-    /// `templateTypeConfirmation` (`string`).
-    pub template_type_confirmation: Option<String>,
-    /// `templateTypeDelayed` (`string`).
-    pub template_type_delayed: Option<String>,
-    /// `templateTypeFeedback` (`string`).
-    pub template_type_feedback: Option<String>,
-    /// `templateTypeInfo` (`string`).
-    pub template_type_info: Option<String>,
-    /// `templateTypeReminder` (`string`).
-    pub template_type_reminder: Option<String>,
-    /// `typeId` (`integer`).
-    pub type_id: Option<Numeric>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(BookingV1ResourceListResult {
-    opt confirmation_counter_delay: "confirmationCounterDelay",
-    opt confirmation_delay: "confirmationDelay",
-    opt confirmation_repetitions: "confirmationRepetitions",
-    opt confirmation_repetitions_interval: "confirmationRepetitionsInterval",
-    opt delayed_counter_delay: "delayedCounterDelay",
-    opt delayed_delay: "delayedDelay",
-    opt description: "description",
-    opt id: "id",
-    opt info_delay: "infoDelay",
-    opt is_confirmation_notification_on: "isConfirmationNotificationOn",
-    opt is_delayed_notification_on: "isDelayedNotificationOn",
-    opt is_feedback_notification_on: "isFeedbackNotificationOn",
-    opt is_info_notification_on: "isInfoNotificationOn",
-    opt is_main: "isMain",
-    opt is_reminder_notification_on: "isReminderNotificationOn",
-    opt name: "name",
-    opt reminder_delay: "reminderDelay",
-    opt template_type_confirmation: "templateTypeConfirmation",
-    opt template_type_delayed: "templateTypeDelayed",
-    opt template_type_feedback: "templateTypeFeedback",
-    opt template_type_info: "templateTypeInfo",
-    opt template_type_reminder: "templateTypeReminder",
-    opt type_id: "typeId",
-});
-
 /// The page of items under `resource`.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -161,3 +81,6 @@ pub struct BookingV1ResourceListPage {
 record!(BookingV1ResourceListPage {
     opt resource: "resource",
 });
+
+/// The former name of [`crate::booking::v1::resource::Resource`].
+pub type BookingV1ResourceListResult = crate::booking::v1::resource::Resource;

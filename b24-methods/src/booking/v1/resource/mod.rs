@@ -17,83 +17,83 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "booking")]
-/// A `booking.v1.resource` entity, shared by `booking.v1.resource.add`, `booking.v1.resource.update`: the union of their documented fields.
+/// A `booking.v1.resource` entity, shared by `booking.v1.resource.add`, `booking.v1.resource.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Resource {
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `typeId` (`integer`).
-    pub type_id: Option<Numeric>,
-    /// `isMain` (`string`).
-    pub is_main: Option<String>,
-    /// `isInfoNotificationOn` (`string`).
-    pub is_info_notification_on: Option<String>,
-    /// `templateTypeInfo` (`string`).
-    pub template_type_info: Option<String>,
-    /// `isConfirmationNotificationOn` (`string`).
-    pub is_confirmation_notification_on: Option<String>,
-    /// `templateTypeConfirmation` (`string`).
-    pub template_type_confirmation: Option<String>,
-    /// `isReminderNotificationOn` (`string`).
-    pub is_reminder_notification_on: Option<String>,
-    /// `templateTypeReminder` (`string`).
-    pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn` (`string`).
-    pub is_feedback_notification_on: Option<String>,
-    /// `templateTypeFeedback` (`string`).
-    pub template_type_feedback: Option<String>,
-    /// `isDelayedNotificationOn` (`string`).
-    pub is_delayed_notification_on: Option<String>,
-    /// `templateTypeDelayed` (`string`).
-    pub template_type_delayed: Option<String>,
-    /// `infoDelay` (`integer`).
-    pub info_delay: Option<Numeric>,
-    /// `reminderDelay` (`integer`).
-    pub reminder_delay: Option<Numeric>,
-    /// `delayedDelay` (`integer`).
-    pub delayed_delay: Option<Numeric>,
-    /// `delayedCounterDelay` (`integer`).
-    pub delayed_counter_delay: Option<Numeric>,
+    /// `confirmationCounterDelay` (`integer`).
+    pub confirmation_counter_delay: Option<Numeric>,
     /// `confirmationDelay` (`integer`).
     pub confirmation_delay: Option<Numeric>,
     /// `confirmationRepetitions` (`integer`).
     pub confirmation_repetitions: Option<Numeric>,
     /// `confirmationRepetitionsInterval` (`integer`).
     pub confirmation_repetitions_interval: Option<Numeric>,
-    /// `confirmationCounterDelay` (`integer`).
-    pub confirmation_counter_delay: Option<Numeric>,
+    /// `delayedCounterDelay` (`integer`).
+    pub delayed_counter_delay: Option<Numeric>,
+    /// `delayedDelay` (`integer`).
+    pub delayed_delay: Option<Numeric>,
+    /// `description` (`string`).
+    pub description: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
+    /// `infoDelay` (`integer`).
+    pub info_delay: Option<Numeric>,
+    /// `isConfirmationNotificationOn` (`string`).
+    pub is_confirmation_notification_on: Option<String>,
+    /// `isDelayedNotificationOn` (`string`).
+    pub is_delayed_notification_on: Option<String>,
+    /// `isFeedbackNotificationOn` (`string`).
+    pub is_feedback_notification_on: Option<String>,
+    /// `isInfoNotificationOn` (`string`).
+    pub is_info_notification_on: Option<String>,
+    /// `isMain` (`string`).
+    pub is_main: Option<String>,
+    /// `isReminderNotificationOn` (`string`).
+    pub is_reminder_notification_on: Option<String>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `reminderDelay` (`integer`).
+    pub reminder_delay: Option<Numeric>,
+    /// `templateTypeConfirmation` (`string`).
+    pub template_type_confirmation: Option<String>,
+    /// `templateTypeDelayed` (`string`).
+    pub template_type_delayed: Option<String>,
+    /// `templateTypeFeedback` (`string`).
+    pub template_type_feedback: Option<String>,
+    /// `templateTypeInfo` (`string`).
+    pub template_type_info: Option<String>,
+    /// `templateTypeReminder` (`string`).
+    pub template_type_reminder: Option<String>,
+    /// `typeId` (`integer`).
+    pub type_id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "booking")]
 record!(Resource {
-    opt name: "name" => with_name(String),
-    opt description: "description" => with_description(String),
-    opt type_id: "typeId" => with_type_id(Numeric),
-    opt is_main: "isMain" => with_is_main(String),
-    opt is_info_notification_on: "isInfoNotificationOn" => with_is_info_notification_on(String),
-    opt template_type_info: "templateTypeInfo" => with_template_type_info(String),
-    opt is_confirmation_notification_on: "isConfirmationNotificationOn" => with_is_confirmation_notification_on(String),
-    opt template_type_confirmation: "templateTypeConfirmation" => with_template_type_confirmation(String),
-    opt is_reminder_notification_on: "isReminderNotificationOn" => with_is_reminder_notification_on(String),
-    opt template_type_reminder: "templateTypeReminder" => with_template_type_reminder(String),
-    opt is_feedback_notification_on: "isFeedbackNotificationOn" => with_is_feedback_notification_on(String),
-    opt template_type_feedback: "templateTypeFeedback" => with_template_type_feedback(String),
-    opt is_delayed_notification_on: "isDelayedNotificationOn" => with_is_delayed_notification_on(String),
-    opt template_type_delayed: "templateTypeDelayed" => with_template_type_delayed(String),
-    opt info_delay: "infoDelay" => with_info_delay(Numeric),
-    opt reminder_delay: "reminderDelay" => with_reminder_delay(Numeric),
-    opt delayed_delay: "delayedDelay" => with_delayed_delay(Numeric),
-    opt delayed_counter_delay: "delayedCounterDelay" => with_delayed_counter_delay(Numeric),
+    opt confirmation_counter_delay: "confirmationCounterDelay" => with_confirmation_counter_delay(Numeric),
     opt confirmation_delay: "confirmationDelay" => with_confirmation_delay(Numeric),
     opt confirmation_repetitions: "confirmationRepetitions" => with_confirmation_repetitions(Numeric),
     opt confirmation_repetitions_interval: "confirmationRepetitionsInterval" => with_confirmation_repetitions_interval(Numeric),
-    opt confirmation_counter_delay: "confirmationCounterDelay" => with_confirmation_counter_delay(Numeric),
-    opt id: "id" => with_id(Numeric),
+    opt delayed_counter_delay: "delayedCounterDelay" => with_delayed_counter_delay(Numeric),
+    opt delayed_delay: "delayedDelay" => with_delayed_delay(Numeric),
+    opt description: "description" => with_description(String),
+    opt id: "id" => with_id(Id),
+    opt info_delay: "infoDelay" => with_info_delay(Numeric),
+    opt is_confirmation_notification_on: "isConfirmationNotificationOn" => with_is_confirmation_notification_on(String),
+    opt is_delayed_notification_on: "isDelayedNotificationOn" => with_is_delayed_notification_on(String),
+    opt is_feedback_notification_on: "isFeedbackNotificationOn" => with_is_feedback_notification_on(String),
+    opt is_info_notification_on: "isInfoNotificationOn" => with_is_info_notification_on(String),
+    opt is_main: "isMain" => with_is_main(String),
+    opt is_reminder_notification_on: "isReminderNotificationOn" => with_is_reminder_notification_on(String),
+    opt name: "name" => with_name(String),
+    opt reminder_delay: "reminderDelay" => with_reminder_delay(Numeric),
+    opt template_type_confirmation: "templateTypeConfirmation" => with_template_type_confirmation(String),
+    opt template_type_delayed: "templateTypeDelayed" => with_template_type_delayed(String),
+    opt template_type_feedback: "templateTypeFeedback" => with_template_type_feedback(String),
+    opt template_type_info: "templateTypeInfo" => with_template_type_info(String),
+    opt template_type_reminder: "templateTypeReminder" => with_template_type_reminder(String),
+    opt type_id: "typeId" => with_type_id(Numeric),
 });

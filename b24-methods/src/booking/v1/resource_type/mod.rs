@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "booking")]
-/// A `booking.v1.resourceType` entity, shared by `booking.v1.resourceType.add`, `booking.v1.resourceType.update`: the union of their documented fields.
+/// A `booking.v1.resourceType` entity, shared by `booking.v1.resourceType.add`, `booking.v1.resourceType.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ResourceType {
@@ -61,7 +61,7 @@ pub struct ResourceType {
     /// `confirmationCounterDelay` (`integer`).
     pub confirmation_counter_delay: Option<Numeric>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -88,5 +88,5 @@ record!(ResourceType {
     opt confirmation_repetitions: "confirmationRepetitions" => with_confirmation_repetitions(Numeric),
     opt confirmation_repetitions_interval: "confirmationRepetitionsInterval" => with_confirmation_repetitions_interval(Numeric),
     opt confirmation_counter_delay: "confirmationCounterDelay" => with_confirmation_counter_delay(Numeric),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
 });

@@ -33,19 +33,5 @@ impl BookingV1WaitlistGet {
     }
 }
 
-/// `result` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct BookingV1WaitlistGetResult {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `note` (`string`).
-    pub note: Option<String>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(BookingV1WaitlistGetResult {
-    opt id: "id",
-    opt note: "note",
-});
+/// The former name of [`crate::booking::v1::waitlist::Waitlist`].
+pub type BookingV1WaitlistGetResult = crate::booking::v1::waitlist::Waitlist;

@@ -39,23 +39,6 @@ record!(BookingV1WaitlistListFilter {
     opt to: "to" => with_to(String),
 });
 
-/// `result` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct BookingV1WaitlistListResult {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `note` (`string`).
-    pub note: Option<String>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(BookingV1WaitlistListResult {
-    opt id: "id",
-    opt note: "note",
-});
-
 /// The page of items under `waitList`.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -69,3 +52,6 @@ pub struct BookingV1WaitlistListPage {
 record!(BookingV1WaitlistListPage {
     opt wait_list: "waitList",
 });
+
+/// The former name of [`crate::booking::v1::waitlist::Waitlist`].
+pub type BookingV1WaitlistListResult = crate::booking::v1::waitlist::Waitlist;

@@ -20,20 +20,20 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "booking")]
-/// A `booking.v1.waitlist` entity, shared by `booking.v1.waitlist.add`, `booking.v1.waitlist.update`: the union of their documented fields.
+/// A `booking.v1.waitlist` entity, shared by `booking.v1.waitlist.add`, `booking.v1.waitlist.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Waitlist {
+    /// `id` (`integer`).
+    pub id: Option<Id>,
     /// `note` (`string`).
     pub note: Option<String>,
-    /// `id` (`integer`).
-    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "booking")]
 record!(Waitlist {
+    opt id: "id" => with_id(Id),
     opt note: "note" => with_note(String),
-    opt id: "id" => with_id(Numeric),
 });

@@ -134,7 +134,7 @@ pub struct CalendarResourceBookingListResult {
     /// `SECT_ID` (`string`).
     pub sect_id: Option<String>,
     /// `RESOURCE_BOOKING_ID` (`integer`).
-    pub resource_booking_id: Option<Numeric>,
+    pub resource_booking_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

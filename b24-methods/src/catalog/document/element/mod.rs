@@ -18,14 +18,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.document.element` entity, shared by `catalog.document.element.list`, `catalog.document.element.add`, `catalog.document.element.update`: the union of their documented fields.
+/// A `catalog.document.element` entity, shared by `catalog.document.element.list`, `catalog.document.element.add`, `catalog.document.element.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Element {
     /// `docId` (`catalog_document.id`).
-    pub doc_id: Option<Numeric>,
+    pub doc_id: Option<Id>,
     /// `elementId` (`catalog_product.id`).
-    pub element_id: Option<Numeric>,
+    pub element_id: Option<Id>,
     /// `storeFrom` (`catalog_store.id`).
     pub store_from: Option<Numeric>,
     /// `storeTo` (`catalog_store.id`).
@@ -40,8 +40,8 @@ pub struct Element {
 
 #[cfg(feature = "catalog")]
 record!(Element {
-    opt doc_id: "docId" => with_doc_id(Numeric),
-    opt element_id: "elementId" => with_element_id(Numeric),
+    opt doc_id: "docId" => with_doc_id(Id),
+    opt element_id: "elementId" => with_element_id(Id),
     opt store_from: "storeFrom" => with_store_from(Numeric),
     opt store_to: "storeTo" => with_store_to(Numeric),
     opt amount: "amount" => with_amount(Numeric),

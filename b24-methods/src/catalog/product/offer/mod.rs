@@ -20,12 +20,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.product.offer` entity, shared by `catalog.product.offer.get`, `catalog.product.offer.list`, `catalog.product.offer.add`, `catalog.product.offer.update`: the union of their documented fields.
+/// A `catalog.product.offer` entity, shared by `catalog.product.offer.get`, `catalog.product.offer.list`, `catalog.product.offer.add`, `catalog.product.offer.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Offer {
     /// `iblockId` (`catalog_catalog.id`).
-    pub iblock_id: Option<Numeric>,
+    pub iblock_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `active` (`string`).
@@ -49,7 +49,7 @@ pub struct Offer {
     /// `dateCreate` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `iblockSectionId` (`catalog_section.id`).
-    pub iblock_section_id: Option<Numeric>,
+    pub iblock_section_id: Option<Id>,
     /// `IblockSection` (`array`).
     pub iblock_section: Option<Vec<Value>>,
     /// `measure` (`catalog_measure.id`).
@@ -71,7 +71,7 @@ pub struct Offer {
     /// `subscribe` (`string`).
     pub subscribe: Option<String>,
     /// `vatId` (`catalog_vat.id`).
-    pub vat_id: Option<Numeric>,
+    pub vat_id: Option<Id>,
     /// `vatIncluded` (`string`).
     pub vat_included: Option<String>,
     /// `height` (`double`).
@@ -97,7 +97,7 @@ pub struct Offer {
     /// `recurSchemeType` (`string`).
     pub recur_scheme_type: Option<String>,
     /// `trialPriceId` (`integer`).
-    pub trial_price_id: Option<Numeric>,
+    pub trial_price_id: Option<Id>,
     /// `withoutOrder` (`string`).
     pub without_order: Option<String>,
     /// `parentId` (`integer|object`).
@@ -105,7 +105,7 @@ pub struct Offer {
     /// `propertyN` (`any`).
     pub property_n: Option<Value>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `timestampX` (`datetime`).
     pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -114,7 +114,7 @@ pub struct Offer {
 
 #[cfg(feature = "catalog")]
 record!(Offer {
-    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
+    opt iblock_id: "iblockId" => with_iblock_id(Id),
     opt name: "name" => with_name(String),
     opt active: "active" => with_active(String),
     opt code: "code" => with_code(String),
@@ -126,7 +126,7 @@ record!(Offer {
     opt date_active_from: "dateActiveFrom" => with_date_active_from(DateTime),
     opt date_active_to: "dateActiveTo" => with_date_active_to(DateTime),
     opt date_create: "dateCreate" => with_date_create(DateTime),
-    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
+    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Id),
     opt iblock_section: "IblockSection" => with_iblock_section(Vec<Value>),
     opt measure: "measure" => with_measure(Numeric),
     opt preview_text: "previewText" => with_preview_text(String),
@@ -137,7 +137,7 @@ record!(Offer {
     opt detail_text_type: "detailTextType" => with_detail_text_type(String),
     opt sort: "sort" => with_sort(Numeric),
     opt subscribe: "subscribe" => with_subscribe(String),
-    opt vat_id: "vatId" => with_vat_id(Numeric),
+    opt vat_id: "vatId" => with_vat_id(Id),
     opt vat_included: "vatIncluded" => with_vat_included(String),
     opt height: "height" => with_height(Decimal),
     opt length: "length" => with_length(Decimal),
@@ -150,10 +150,10 @@ record!(Offer {
     opt quantity_reserved: "quantityReserved" => with_quantity_reserved(Decimal),
     opt recur_scheme_length: "recurSchemeLength" => with_recur_scheme_length(Numeric),
     opt recur_scheme_type: "recurSchemeType" => with_recur_scheme_type(String),
-    opt trial_price_id: "trialPriceId" => with_trial_price_id(Numeric),
+    opt trial_price_id: "trialPriceId" => with_trial_price_id(Id),
     opt without_order: "withoutOrder" => with_without_order(String),
     opt parent_id: "parentId" => with_parent_id(Value),
     opt property_n: "propertyN" => with_property_n(Value),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
 });

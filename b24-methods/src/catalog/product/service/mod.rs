@@ -20,12 +20,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.product.service` entity, shared by `catalog.product.service.get`, `catalog.product.service.list`, `catalog.product.service.add`, `catalog.product.service.update`: the union of their documented fields.
+/// A `catalog.product.service` entity, shared by `catalog.product.service.get`, `catalog.product.service.list`, `catalog.product.service.add`, `catalog.product.service.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Service {
     /// `iblockId` (`catalog_catalog.id`).
-    pub iblock_id: Option<Numeric>,
+    pub iblock_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `active` (`string`).
@@ -45,7 +45,7 @@ pub struct Service {
     /// `dateCreate` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `iblockSectionId` (`catalog_section.id`).
-    pub iblock_section_id: Option<Numeric>,
+    pub iblock_section_id: Option<Id>,
     /// `IblockSection` (`array`).
     pub iblock_section: Option<Vec<Value>>,
     /// `measure` (`catalog_measure.id`).
@@ -65,13 +65,13 @@ pub struct Service {
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `vatId` (`catalog_vat.id`).
-    pub vat_id: Option<Numeric>,
+    pub vat_id: Option<Id>,
     /// `vatIncluded` (`string`).
     pub vat_included: Option<String>,
     /// `propertyN` (`any`).
     pub property_n: Option<Value>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `timestampX` (`datetime`).
     pub timestamp_x: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -80,7 +80,7 @@ pub struct Service {
 
 #[cfg(feature = "catalog")]
 record!(Service {
-    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
+    opt iblock_id: "iblockId" => with_iblock_id(Id),
     opt name: "name" => with_name(String),
     opt active: "active" => with_active(String),
     opt code: "code" => with_code(String),
@@ -90,7 +90,7 @@ record!(Service {
     opt date_active_from: "dateActiveFrom" => with_date_active_from(DateTime),
     opt date_active_to: "dateActiveTo" => with_date_active_to(DateTime),
     opt date_create: "dateCreate" => with_date_create(DateTime),
-    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
+    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Id),
     opt iblock_section: "IblockSection" => with_iblock_section(Vec<Value>),
     opt measure: "measure" => with_measure(Numeric),
     opt preview_text: "previewText" => with_preview_text(String),
@@ -100,9 +100,9 @@ record!(Service {
     opt preview_text_type: "previewTextType" => with_preview_text_type(String),
     opt detail_text_type: "detailTextType" => with_detail_text_type(String),
     opt sort: "sort" => with_sort(Numeric),
-    opt vat_id: "vatId" => with_vat_id(Numeric),
+    opt vat_id: "vatId" => with_vat_id(Id),
     opt vat_included: "vatIncluded" => with_vat_included(String),
     opt property_n: "propertyN" => with_property_n(Value),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt timestamp_x: "timestampX" => with_timestamp_x(DateTime),
 });

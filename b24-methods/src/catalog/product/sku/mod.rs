@@ -20,12 +20,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.product.sku` entity, shared by `catalog.product.sku.get`, `catalog.product.sku.list`, `catalog.product.sku.add`, `catalog.product.sku.update`: the union of their documented fields.
+/// A `catalog.product.sku` entity, shared by `catalog.product.sku.get`, `catalog.product.sku.list`, `catalog.product.sku.add`, `catalog.product.sku.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Sku {
     /// `iblockId` (`catalog_catalog.id`).
-    pub iblock_id: Option<Numeric>,
+    pub iblock_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `active` (`string`).
@@ -47,7 +47,7 @@ pub struct Sku {
     /// `dateCreate` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `iblockSectionId` (`catalog_section.id`).
-    pub iblock_section_id: Option<Numeric>,
+    pub iblock_section_id: Option<Id>,
     /// `IblockSection` (`array`).
     pub iblock_section: Option<Vec<Value>>,
     /// `measure` (`catalog_measure.id`).
@@ -69,7 +69,7 @@ pub struct Sku {
     /// `subscribe` (`string`).
     pub subscribe: Option<String>,
     /// `vatId` (`catalog_vat.id`).
-    pub vat_id: Option<Numeric>,
+    pub vat_id: Option<Id>,
     /// `vatIncluded` (`string`).
     pub vat_included: Option<String>,
     /// `height` (`double`).
@@ -94,7 +94,7 @@ pub struct Sku {
 
 #[cfg(feature = "catalog")]
 record!(Sku {
-    opt iblock_id: "iblockId" => with_iblock_id(Numeric),
+    opt iblock_id: "iblockId" => with_iblock_id(Id),
     opt name: "name" => with_name(String),
     opt active: "active" => with_active(String),
     opt code: "code" => with_code(String),
@@ -105,7 +105,7 @@ record!(Sku {
     opt date_active_from: "dateActiveFrom" => with_date_active_from(DateTime),
     opt date_active_to: "dateActiveTo" => with_date_active_to(DateTime),
     opt date_create: "dateCreate" => with_date_create(DateTime),
-    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Numeric),
+    opt iblock_section_id: "iblockSectionId" => with_iblock_section_id(Id),
     opt iblock_section: "IblockSection" => with_iblock_section(Vec<Value>),
     opt measure: "measure" => with_measure(Numeric),
     opt preview_text: "previewText" => with_preview_text(String),
@@ -116,7 +116,7 @@ record!(Sku {
     opt detail_text_type: "detailTextType" => with_detail_text_type(String),
     opt sort: "sort" => with_sort(Numeric),
     opt subscribe: "subscribe" => with_subscribe(String),
-    opt vat_id: "vatId" => with_vat_id(Numeric),
+    opt vat_id: "vatId" => with_vat_id(Id),
     opt vat_included: "vatIncluded" => with_vat_included(String),
     opt height: "height" => with_height(Decimal),
     opt length: "length" => with_length(Decimal),

@@ -10,7 +10,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "catalog")]
-/// A `catalog.userfield.document` entity, shared by `catalog.userfield.document.list`, `catalog.userfield.document.update`: the union of their documented fields.
+/// A `catalog.userfield.document` entity, shared by `catalog.userfield.document.list`, `catalog.userfield.document.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UserfieldDocument {

@@ -12,7 +12,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.activity.configurable` entity, shared by `crm.activity.configurable.get`, `crm.activity.configurable.add`: the union of their documented fields.
+/// A `crm.activity.configurable` entity, shared by `crm.activity.configurable.get`, `crm.activity.configurable.add`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Configurable {
@@ -27,7 +27,7 @@ pub struct Configurable {
     /// `isIncomingChannel` (`boolean`).
     pub is_incoming_channel: Option<Flag>,
     /// `responsibleId` (`integer`).
-    pub responsible_id: Option<Numeric>,
+    pub responsible_id: Option<Id>,
     /// `badgeCode` (`string`).
     pub badge_code: Option<String>,
     /// `originatorId` (`string`).
@@ -45,7 +45,7 @@ record!(Configurable {
     opt deadline: "deadline" => with_deadline(DateTime),
     opt ping_offsets: "pingOffsets" => with_ping_offsets(Vec<Value>),
     opt is_incoming_channel: "isIncomingChannel" => with_is_incoming_channel(Flag),
-    opt responsible_id: "responsibleId" => with_responsible_id(Numeric),
+    opt responsible_id: "responsibleId" => with_responsible_id(Id),
     opt badge_code: "badgeCode" => with_badge_code(String),
     opt originator_id: "originatorId" => with_originator_id(String),
     opt origin_id: "originId" => with_origin_id(String),

@@ -12,7 +12,7 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.activity.type` entity, shared by `crm.activity.type.list`, `crm.activity.type.add`: the union of their documented fields.
+/// A `crm.activity.type` entity, shared by `crm.activity.type.list`, `crm.activity.type.add`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ActivityType {

@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.company.userfield` entity, shared by `crm.company.userfield.get`, `crm.company.userfield.list`, `crm.company.userfield.add`, `crm.company.userfield.update`: the union of their documented fields.
+/// A `crm.company.userfield` entity, shared by `crm.company.userfield.get`, `crm.company.userfield.list`, `crm.company.userfield.add`, `crm.company.userfield.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Userfield {

@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.contact.userfield` entity, shared by `crm.contact.userfield.list`, `crm.contact.userfield.add`, `crm.contact.userfield.update`: the union of their documented fields.
+/// A `crm.contact.userfield` entity, shared by `crm.contact.userfield.list`, `crm.contact.userfield.add`, `crm.contact.userfield.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ContactUserfield {

@@ -41,11 +41,11 @@ pub struct CrmDealProductrowsGetResult {
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `OWNER_ID` (`integer`).
-    pub owner_id: Option<Numeric>,
+    pub owner_id: Option<Id>,
     /// `OWNER_TYPE` (`string`).
     pub owner_type: Option<String>,
     /// `PRODUCT_ID` (`integer`).
-    pub product_id: Option<Numeric>,
+    pub product_id: Option<Id>,
     /// `PRODUCT_NAME` (`string`).
     pub product_name: Option<String>,
     /// `ORIGINAL_PRODUCT_NAME` (`string`).
@@ -65,7 +65,7 @@ pub struct CrmDealProductrowsGetResult {
     /// `QUANTITY` (`integer`).
     pub quantity: Option<Numeric>,
     /// `DISCOUNT_TYPE_ID` (`integer`).
-    pub discount_type_id: Option<Numeric>,
+    pub discount_type_id: Option<Id>,
     /// `DISCOUNT_RATE` (`double`).
     pub discount_rate: Option<Numeric>,
     /// `DISCOUNT_SUM` (`double`).
@@ -87,9 +87,9 @@ pub struct CrmDealProductrowsGetResult {
     /// `TYPE` (`integer`).
     pub type_: Option<Numeric>,
     /// `STORE_ID` (`integer`).
-    pub store_id: Option<Numeric>,
+    pub store_id: Option<Id>,
     /// `RESERVE_ID` (`integer`).
-    pub reserve_id: Option<Numeric>,
+    pub reserve_id: Option<Id>,
     /// `DATE_RESERVE_END` (`date`).
     pub date_reserve_end: Option<DateTime>,
     /// `RESERVE_QUANTITY` (`integer`).

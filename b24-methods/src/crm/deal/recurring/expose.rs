@@ -36,7 +36,7 @@ impl CrmDealRecurringExpose {
 #[non_exhaustive]
 pub struct CrmDealRecurringExposeResult {
     /// `DEAL_ID` (`integer`).
-    pub deal_id: Option<Numeric>,
+    pub deal_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -76,9 +76,9 @@ pub struct CrmDealRecurringGetResult {
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `DEAL_ID` (`integer`).
-    pub deal_id: Option<Numeric>,
+    pub deal_id: Option<Id>,
     /// `BASED_ID` (`integer`).
-    pub based_id: Option<Numeric>,
+    pub based_id: Option<Id>,
     /// `ACTIVE` (`char`).
     pub active: Option<Flag>,
     /// `NEXT_EXECUTION` (`datetime`).

@@ -20,12 +20,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.deal.recurring` entity, shared by `crm.deal.recurring.add`, `crm.deal.recurring.update`: the union of their documented fields.
+/// A `crm.deal.recurring` entity, shared by `crm.deal.recurring.add`, `crm.deal.recurring.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Recurring {
     /// `DEAL_ID` (`integer`).
-    pub deal_id: Option<Numeric>,
+    pub deal_id: Option<Id>,
     /// `ACTIVE` (`char`).
     pub active: Option<Flag>,
     /// `CATEGORY_ID` (`char`).
@@ -41,9 +41,9 @@ pub struct Recurring {
     /// `PARAMS` (`object`).
     pub params: Option<RecurringParams>,
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `BASED_ID` (`integer`).
-    pub based_id: Option<Numeric>,
+    pub based_id: Option<Id>,
     /// `NEXT_EXECUTION` (`datetime`).
     pub next_execution: Option<DateTime>,
     /// `LAST_EXECUTION` (`datetime`).
@@ -56,7 +56,7 @@ pub struct Recurring {
 
 #[cfg(feature = "crm")]
 record!(Recurring {
-    opt deal_id: "DEAL_ID" => with_deal_id(Numeric),
+    opt deal_id: "DEAL_ID" => with_deal_id(Id),
     opt active: "ACTIVE" => with_active(Flag),
     opt category_id: "CATEGORY_ID" => with_category_id(String),
     opt is_limit: "IS_LIMIT" => with_is_limit(String),
@@ -64,8 +64,8 @@ record!(Recurring {
     opt limit_date: "LIMIT_DATE" => with_limit_date(DateTime),
     opt start_date: "START_DATE" => with_start_date(DateTime),
     opt params: "PARAMS" => with_params(RecurringParams),
-    opt id: "ID" => with_id(Numeric),
-    opt based_id: "BASED_ID" => with_based_id(Numeric),
+    opt id: "ID" => with_id(Id),
+    opt based_id: "BASED_ID" => with_based_id(Id),
     opt next_execution: "NEXT_EXECUTION" => with_next_execution(DateTime),
     opt last_execution: "LAST_EXECUTION" => with_last_execution(DateTime),
     opt counter_repeat: "COUNTER_REPEAT" => with_counter_repeat(Numeric),

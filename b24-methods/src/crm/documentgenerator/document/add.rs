@@ -102,7 +102,7 @@ pub struct CrmDocumentgeneratorDocumentAddResultDocument {
     /// `transformationErrorCode` (`string`).
     pub transformation_error_code: Option<String>,
     /// `templateId` (`integer`).
-    pub template_id: Option<Numeric>,
+    pub template_id: Option<Id>,
     /// `pullTag` (`string`).
     pub pull_tag: Option<String>,
     /// `emailDiskFile` (`integer`).

@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.documentgenerator.numerator` entity, shared by `crm.documentgenerator.numerator.add`, `crm.documentgenerator.numerator.update`: the union of their documented fields.
+/// A `crm.documentgenerator.numerator` entity, shared by `crm.documentgenerator.numerator.add`, `crm.documentgenerator.numerator.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Numerator {

@@ -52,15 +52,15 @@ pub struct CrmDocumentgeneratorTemplateListResult {
     /// `code` (`string`).
     pub code: Option<String>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `moduleId` (`string`).
     pub module_id: Option<String>,
     /// `numeratorId` (`integer`).
-    pub numerator_id: Option<Numeric>,
+    pub numerator_id: Option<Id>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `isDeleted` (`char`).
-    pub is_deleted: Option<String>,
+    pub is_deleted: Option<Flag>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `createTime` (`datetime`).

@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.documentgenerator.template` entity, shared by `crm.documentgenerator.template.add`, `crm.documentgenerator.template.update`: the union of their documented fields.
+/// A `crm.documentgenerator.template` entity, shared by `crm.documentgenerator.template.add`, `crm.documentgenerator.template.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Template {
@@ -27,7 +27,7 @@ pub struct Template {
     /// `file` (`file`).
     pub file: Option<FileData>,
     /// `numeratorId` (`integer`).
-    pub numerator_id: Option<Numeric>,
+    pub numerator_id: Option<Id>,
     /// `region` (`string`).
     pub region: Option<String>,
     /// `entityTypeId` (`array`).
@@ -49,7 +49,7 @@ pub struct Template {
     /// `default` (`string`).
     pub default: Option<String>,
     /// `required` (`char`).
-    pub required: Option<String>,
+    pub required: Option<Flag>,
     /// `type` (`string`).
     pub type_: Option<String>,
     /// `group` (`array`).
@@ -68,7 +68,7 @@ pub struct Template {
 record!(Template {
     opt name: "name" => with_name(String),
     opt file: "file" => with_file(FileData),
-    opt numerator_id: "numeratorId" => with_numerator_id(Numeric),
+    opt numerator_id: "numeratorId" => with_numerator_id(Id),
     opt region: "region" => with_region(String),
     opt entity_type_id: "entityTypeId" => with_entity_type_id(Vec<Value>),
     opt users: "users" => with_users(Value),
@@ -79,7 +79,7 @@ record!(Template {
     opt title: "title" => with_title(String),
     opt value: "value" => with_value(Value),
     opt default: "default" => with_default(String),
-    opt required: "required" => with_required(String),
+    opt required: "required" => with_required(Flag),
     opt type_: "type" => with_type(String),
     opt group: "group" => with_group(Vec<Value>),
     opt chain: "chain" => with_chain(String),
@@ -99,7 +99,7 @@ pub struct TemplateTemplateFields {
     /// `default` (`string`).
     pub default: Option<String>,
     /// `required` (`char`).
-    pub required: Option<String>,
+    pub required: Option<Flag>,
     /// `type` (`string`).
     pub type_: Option<String>,
     /// `group` (`array`).
@@ -115,7 +115,7 @@ record!(TemplateTemplateFields {
     opt title: "title" => with_title(String),
     opt value: "value" => with_value(Value),
     opt default: "default" => with_default(String),
-    opt required: "required" => with_required(String),
+    opt required: "required" => with_required(Flag),
     opt type_: "type" => with_type(String),
     opt group: "group" => with_group(Vec<Value>),
     opt chain: "chain" => with_chain(String),

@@ -57,17 +57,17 @@ pub struct CrmDocumentgeneratorTemplateUpdateResult {
     /// `downloadMachine` (`string`).
     pub download_machine: Option<String>,
     /// `active` (`char`).
-    pub active: Option<String>,
+    pub active: Option<Flag>,
     /// `moduleId` (`string`).
     pub module_id: Option<String>,
     /// `numeratorId` (`string`).
     pub numerator_id: Option<String>,
     /// `withStamps` (`char`).
-    pub with_stamps: Option<String>,
+    pub with_stamps: Option<Flag>,
     /// `users` (`object`).
     pub users: Option<Value>,
     /// `isDeleted` (`char`).
-    pub is_deleted: Option<String>,
+    pub is_deleted: Option<Flag>,
     /// `sort` (`string`).
     pub sort: Option<String>,
     /// `entityTypeId` (`array`).

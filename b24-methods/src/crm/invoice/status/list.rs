@@ -36,7 +36,7 @@ pub struct CrmInvoiceStatusListItem {
     /// `STATUS_ID` (`string`).
     pub status_id: Option<String>,
     /// `SYSTEM` (`char`).
-    pub system: Option<String>,
+    pub system: Option<Flag>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -50,7 +50,7 @@ pub struct CrmItemDeliveryGetResult {
     /// `currency` (`string`).
     pub currency: Option<String>,
     /// `deliveryId` (`sale_delivery_service.ID`).
-    pub delivery_id: Option<Numeric>,
+    pub delivery_id: Option<Id>,
     /// `deliveryName` (`string`).
     pub delivery_name: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -46,9 +46,9 @@ pub struct CrmItemPaymentGetResult {
     /// `datePaid` (`datetime`).
     pub date_paid: Option<DateTime>,
     /// `empPaidId` (`user.id`).
-    pub emp_paid_id: Option<Numeric>,
+    pub emp_paid_id: Option<Id>,
     /// `paySystemId` (`sale_paysystem.id`).
-    pub pay_system_id: Option<Numeric>,
+    pub pay_system_id: Option<Id>,
     /// `sum` (`double`).
     pub sum: Option<Decimal>,
     /// `currency` (`string`).

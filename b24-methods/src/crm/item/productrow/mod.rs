@@ -22,16 +22,16 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.item.productrow` entity, shared by `crm.item.productrow.get`, `crm.item.productrow.list`, `crm.item.productrow.add`, `crm.item.productrow.update`: the union of their documented fields.
+/// A `crm.item.productrow` entity, shared by `crm.item.productrow.get`, `crm.item.productrow.list`, `crm.item.productrow.add`, `crm.item.productrow.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Productrow {
     /// `ownerId` (`integer`).
-    pub owner_id: Option<Numeric>,
+    pub owner_id: Option<Id>,
     /// `ownerType` (`string`).
     pub owner_type: Option<String>,
     /// `productId` (`catalog_product.id`).
-    pub product_id: Option<Numeric>,
+    pub product_id: Option<Id>,
     /// `productName` (`string`).
     pub product_name: Option<String>,
     /// `price` (`double`).
@@ -39,7 +39,7 @@ pub struct Productrow {
     /// `quantity` (`double`).
     pub quantity: Option<Numeric>,
     /// `discountTypeId` (`integer`).
-    pub discount_type_id: Option<Numeric>,
+    pub discount_type_id: Option<Id>,
     /// `discountRate` (`double`).
     pub discount_rate: Option<Numeric>,
     /// `discountSum` (`double`).
@@ -53,7 +53,7 @@ pub struct Productrow {
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `priceExclusive` (`double`).
     pub price_exclusive: Option<Numeric>,
     /// `priceNetto` (`double`).
@@ -61,38 +61,38 @@ pub struct Productrow {
     /// `priceBrutto` (`double`).
     pub price_brutto: Option<Numeric>,
     /// `customized` (`char`).
-    pub customized: Option<String>,
+    pub customized: Option<Flag>,
     /// `measureName` (`string`).
     pub measure_name: Option<String>,
     /// `type` (`integer`).
     pub type_: Option<Numeric>,
     /// `storeId` (`integer`).
-    pub store_id: Option<Numeric>,
+    pub store_id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "crm")]
 record!(Productrow {
-    opt owner_id: "ownerId" => with_owner_id(Numeric),
+    opt owner_id: "ownerId" => with_owner_id(Id),
     opt owner_type: "ownerType" => with_owner_type(String),
-    opt product_id: "productId" => with_product_id(Numeric),
+    opt product_id: "productId" => with_product_id(Id),
     opt product_name: "productName" => with_product_name(String),
     opt price: "price" => with_price(Numeric),
     opt quantity: "quantity" => with_quantity(Numeric),
-    opt discount_type_id: "discountTypeId" => with_discount_type_id(Numeric),
+    opt discount_type_id: "discountTypeId" => with_discount_type_id(Id),
     opt discount_rate: "discountRate" => with_discount_rate(Numeric),
     opt discount_sum: "discountSum" => with_discount_sum(Numeric),
     opt tax_rate: "taxRate" => with_tax_rate(Numeric),
     opt tax_included: "taxIncluded" => with_tax_included(String),
     opt measure_code: "measureCode" => with_measure_code(Value),
     opt sort: "sort" => with_sort(Numeric),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt price_exclusive: "priceExclusive" => with_price_exclusive(Numeric),
     opt price_netto: "priceNetto" => with_price_netto(Numeric),
     opt price_brutto: "priceBrutto" => with_price_brutto(Numeric),
-    opt customized: "customized" => with_customized(String),
+    opt customized: "customized" => with_customized(Flag),
     opt measure_name: "measureName" => with_measure_name(String),
     opt type_: "type" => with_type(Numeric),
-    opt store_id: "storeId" => with_store_id(Numeric),
+    opt store_id: "storeId" => with_store_id(Id),
 });

@@ -44,7 +44,7 @@ pub struct CrmQuoteContactAddFields {
     /// `CONTACT_ID` (`crm_entity`), required.
     pub contact_id: Numeric,
     /// `IS_PRIMARY` (`char`).
-    pub is_primary: Option<String>,
+    pub is_primary: Option<Flag>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
@@ -53,7 +53,7 @@ pub struct CrmQuoteContactAddFields {
 
 record!(CrmQuoteContactAddFields {
     req contact_id: "CONTACT_ID",
-    opt is_primary: "IS_PRIMARY" => with_is_primary(String),
+    opt is_primary: "IS_PRIMARY" => with_is_primary(Flag),
     opt sort: "SORT" => with_sort(Numeric),
 });
 

@@ -18,14 +18,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.requisite.bankdetail` entity, shared by `crm.requisite.bankdetail.list`, `crm.requisite.bankdetail.add`, `crm.requisite.bankdetail.update`: the union of their documented fields.
+/// A `crm.requisite.bankdetail` entity, shared by `crm.requisite.bankdetail.list`, `crm.requisite.bankdetail.add`, `crm.requisite.bankdetail.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Bankdetail {
     /// `ENTITY_ID` (`integer`).
     pub entity_id: Option<Numeric>,
     /// `COUNTRY_ID` (`integer`).
-    pub country_id: Option<Numeric>,
+    pub country_id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).
@@ -101,7 +101,7 @@ pub struct Bankdetail {
 #[cfg(feature = "crm")]
 record!(Bankdetail {
     opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
-    opt country_id: "COUNTRY_ID" => with_country_id(Numeric),
+    opt country_id: "COUNTRY_ID" => with_country_id(Id),
     opt name: "NAME" => with_name(String),
     opt code: "CODE" => with_code(String),
     opt xml_id: "XML_ID" => with_xml_id(String),

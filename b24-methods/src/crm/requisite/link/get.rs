@@ -40,17 +40,17 @@ impl CrmRequisiteLinkGet {
 #[non_exhaustive]
 pub struct CrmRequisiteLinkGetResult {
     /// `ENTITY_TYPE_ID` (`integer`).
-    pub entity_type_id: Option<Numeric>,
+    pub entity_type_id: Option<Id>,
     /// `ENTITY_ID` (`integer`).
     pub entity_id: Option<Numeric>,
     /// `REQUISITE_ID` (`integer`).
-    pub requisite_id: Option<Numeric>,
+    pub requisite_id: Option<Id>,
     /// `BANK_DETAIL_ID` (`integer`).
-    pub bank_detail_id: Option<Numeric>,
+    pub bank_detail_id: Option<Id>,
     /// `MC_REQUISITE_ID` (`integer`).
-    pub mc_requisite_id: Option<Numeric>,
+    pub mc_requisite_id: Option<Id>,
     /// `MC_BANK_DETAIL_ID` (`integer`).
-    pub mc_bank_detail_id: Option<Numeric>,
+    pub mc_bank_detail_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -38,17 +38,17 @@ pub struct CrmRequisitePresetGetResult {
     /// `ID` (`integer`).
     pub id: Option<Id>,
     /// `ENTITY_TYPE_ID` (`integer`).
-    pub entity_type_id: Option<Numeric>,
+    pub entity_type_id: Option<Id>,
     /// `COUNTRY_ID` (`integer`).
-    pub country_id: Option<Numeric>,
+    pub country_id: Option<Id>,
     /// `DATE_CREATE` (`datetime`).
     pub date_create: Option<DateTime>,
     /// `DATE_MODIFY` (`datetime`).
     pub date_modify: Option<DateTime>,
     /// `CREATED_BY_ID` (`user`).
-    pub created_by_id: Option<Numeric>,
+    pub created_by_id: Option<Id>,
     /// `MODIFY_BY_ID` (`user`).
-    pub modify_by_id: Option<Numeric>,
+    pub modify_by_id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `XML_ID` (`string`).

@@ -21,14 +21,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.requisite.preset` entity, shared by `crm.requisite.preset.list`, `crm.requisite.preset.add`, `crm.requisite.preset.update`: the union of their documented fields.
+/// A `crm.requisite.preset` entity, shared by `crm.requisite.preset.list`, `crm.requisite.preset.add`, `crm.requisite.preset.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Preset {
     /// `ENTITY_TYPE_ID` (`integer`).
-    pub entity_type_id: Option<Numeric>,
+    pub entity_type_id: Option<Id>,
     /// `COUNTRY_ID` (`integer`).
-    pub country_id: Option<Numeric>,
+    pub country_id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `XML_ID` (`string`).
@@ -57,8 +57,8 @@ pub struct Preset {
 
 #[cfg(feature = "crm")]
 record!(Preset {
-    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Numeric),
-    opt country_id: "COUNTRY_ID" => with_country_id(Numeric),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Id),
+    opt country_id: "COUNTRY_ID" => with_country_id(Id),
     opt name: "NAME" => with_name(String),
     opt xml_id: "XML_ID" => with_xml_id(String),
     opt active: "ACTIVE" => with_active(String),

@@ -40,17 +40,17 @@ pub struct CrmRequisiteUserfieldListFilter {
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `MULTIPLE` (`char`).
-    pub multiple: Option<String>,
+    pub multiple: Option<Flag>,
     /// `MANDATORY` (`char`).
-    pub mandatory: Option<String>,
+    pub mandatory: Option<Flag>,
     /// `SHOW_FILTER` (`char`).
     pub show_filter: Option<String>,
     /// `SHOW_IN_LIST` (`char`).
-    pub show_in_list: Option<String>,
+    pub show_in_list: Option<Flag>,
     /// `EDIT_IN_LIST` (`char`).
-    pub edit_in_list: Option<String>,
+    pub edit_in_list: Option<Flag>,
     /// `IS_SEARCHABLE` (`char`).
-    pub is_searchable: Option<String>,
+    pub is_searchable: Option<Flag>,
     /// `EDIT_FORM_LABEL` (`string`).
     pub edit_form_label: Option<String>,
     /// `LIST_COLUMN_LABEL` (`string`).
@@ -76,12 +76,12 @@ record!(CrmRequisiteUserfieldListFilter {
     req user_type_id: "USER_TYPE_ID",
     opt xml_id: "XML_ID" => with_xml_id(String),
     opt sort: "SORT" => with_sort(Numeric),
-    opt multiple: "MULTIPLE" => with_multiple(String),
-    opt mandatory: "MANDATORY" => with_mandatory(String),
+    opt multiple: "MULTIPLE" => with_multiple(Flag),
+    opt mandatory: "MANDATORY" => with_mandatory(Flag),
     opt show_filter: "SHOW_FILTER" => with_show_filter(String),
-    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(String),
-    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(String),
-    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(String),
+    opt show_in_list: "SHOW_IN_LIST" => with_show_in_list(Flag),
+    opt edit_in_list: "EDIT_IN_LIST" => with_edit_in_list(Flag),
+    opt is_searchable: "IS_SEARCHABLE" => with_is_searchable(Flag),
     opt edit_form_label: "EDIT_FORM_LABEL" => with_edit_form_label(String),
     opt list_column_label: "LIST_COLUMN_LABEL" => with_list_column_label(String),
     opt list_filter_label: "LIST_FILTER_LABEL" => with_list_filter_label(String),

@@ -16,7 +16,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.requisite.userfield` entity, shared by `crm.requisite.userfield.list`, `crm.requisite.userfield.add`, `crm.requisite.userfield.update`: the union of their documented fields.
+/// A `crm.requisite.userfield` entity, shared by `crm.requisite.userfield.list`, `crm.requisite.userfield.add`, `crm.requisite.userfield.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RequisiteUserfield {

@@ -25,7 +25,7 @@ pub struct CrmStatusEntityTypesResult {
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `ENTITY_TYPE_ID` (`integer`).
-    pub entity_type_id: Option<Numeric>,
+    pub entity_type_id: Option<Id>,
     /// `SEMANTIC_INFO` (`object`).
     pub semantic_info: Option<Value>,
     /// `PREFIX` (`string`).
@@ -35,7 +35,7 @@ pub struct CrmStatusEntityTypesResult {
     /// `IS_ENABLED` (`boolean`).
     pub is_enabled: Option<Flag>,
     /// `CATEGORY_ID` (`integer`).
-    pub category_id: Option<Numeric>,
+    pub category_id: Option<Id>,
     /// `PARENT_ID` (`string`).
     pub parent_id: Option<String>,
     /// `CATEGORY_NAME` (`string`).

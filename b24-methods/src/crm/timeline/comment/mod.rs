@@ -18,7 +18,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.timeline.comment` entity, shared by `crm.timeline.comment.get`, `crm.timeline.comment.list`, `crm.timeline.comment.add`, `crm.timeline.comment.update`: the union of their documented fields.
+/// A `crm.timeline.comment` entity, shared by `crm.timeline.comment.get`, `crm.timeline.comment.list`, `crm.timeline.comment.add`, `crm.timeline.comment.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Comment {
@@ -31,11 +31,11 @@ pub struct Comment {
     /// `FILES` (`attached_diskfile`).
     pub files: Option<Value>,
     /// `ID` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `CREATED` (`datetime`).
     pub created: Option<DateTime>,
     /// `AUTHOR_ID` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -46,7 +46,7 @@ record!(Comment {
     opt entity_type: "ENTITY_TYPE" => with_entity_type(String),
     opt comment: "COMMENT" => with_comment(String),
     opt files: "FILES" => with_files(Value),
-    opt id: "ID" => with_id(Numeric),
+    opt id: "ID" => with_id(Id),
     opt created: "CREATED" => with_created(DateTime),
-    opt author_id: "AUTHOR_ID" => with_author_id(Numeric),
+    opt author_id: "AUTHOR_ID" => with_author_id(Id),
 });

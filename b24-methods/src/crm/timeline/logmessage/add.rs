@@ -42,7 +42,7 @@ pub struct CrmTimelineLogmessageAddResult {
     /// `created` (`datetime`).
     pub created: Option<DateTime>,
     /// `authorId` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `text` (`string`).

@@ -14,7 +14,7 @@ pub mod list;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.timeline.logmessage` entity, shared by `crm.timeline.logmessage.get`, `crm.timeline.logmessage.list`, `crm.timeline.logmessage.add`: the union of their documented fields.
+/// A `crm.timeline.logmessage` entity, shared by `crm.timeline.logmessage.get`, `crm.timeline.logmessage.list`, `crm.timeline.logmessage.add`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Logmessage {
@@ -29,11 +29,11 @@ pub struct Logmessage {
     /// `iconCode` (`string`).
     pub icon_code: Option<String>,
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `created` (`datetime`).
     pub created: Option<DateTime>,
     /// `authorId` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -45,7 +45,7 @@ record!(Logmessage {
     opt title: "title" => with_title(String),
     opt text: "text" => with_text(String),
     opt icon_code: "iconCode" => with_icon_code(String),
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt created: "created" => with_created(DateTime),
-    opt author_id: "authorId" => with_author_id(Numeric),
+    opt author_id: "authorId" => with_author_id(Id),
 });

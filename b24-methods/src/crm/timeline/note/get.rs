@@ -57,11 +57,11 @@ pub struct CrmTimelineNoteGetResult {
     /// `text` (`string`).
     pub text: Option<String>,
     /// `createdById` (`integer`).
-    pub created_by_id: Option<Numeric>,
+    pub created_by_id: Option<Id>,
     /// `createdTime` (`datetime`).
     pub created_time: Option<DateTime>,
     /// `updatedById` (`integer`).
-    pub updated_by_id: Option<Numeric>,
+    pub updated_by_id: Option<Id>,
     /// `updatedTime` (`datetime`).
     pub updated_time: Option<DateTime>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

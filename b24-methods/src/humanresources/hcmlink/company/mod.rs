@@ -15,14 +15,14 @@ pub mod user;
 use crate::wire::*;
 
 #[cfg(feature = "humanresources_hcmlink")]
-/// A `humanresources.hcmlink.company` entity, shared by `humanresources.hcmlink.company.add`, `humanresources.hcmlink.company.update`: the union of their documented fields.
+/// A `humanresources.hcmlink.company` entity, shared by `humanresources.hcmlink.company.add`, `humanresources.hcmlink.company.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct HcmlinkCompany {
     /// `company` (`string`).
     pub company: Option<String>,
     /// `crmCompanyId` (`integer`).
-    pub crm_company_id: Option<Numeric>,
+    pub crm_company_id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `data` (`object`).
@@ -36,7 +36,7 @@ pub struct HcmlinkCompany {
 #[cfg(feature = "humanresources_hcmlink")]
 record!(HcmlinkCompany {
     opt company: "company" => with_company(String),
-    opt crm_company_id: "crmCompanyId" => with_crm_company_id(Numeric),
+    opt crm_company_id: "crmCompanyId" => with_crm_company_id(Id),
     opt title: "title" => with_title(String),
     opt data: "data" => with_data(Value),
     opt fields: "fields" => with_fields(Vec<HcmlinkCompanyFields>),

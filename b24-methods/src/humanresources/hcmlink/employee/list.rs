@@ -81,7 +81,7 @@ pub struct HumanresourcesHcmlinkEmployeeListResult {
     /// `employees` (`array`).
     pub employees: Option<Vec<HumanresourcesHcmlinkEmployeeListResultEmployees>>,
     /// `userId` (`integer`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `createdAt` (`string`).

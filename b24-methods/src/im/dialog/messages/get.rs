@@ -72,9 +72,9 @@ pub struct ImDialogMessagesGetResultMessages {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `chat_id` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `author_id` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `date` (`datetime`).
     pub date: Option<DateTime>,
     /// `text` (`string`).
@@ -235,7 +235,7 @@ pub struct ImDialogMessagesGetResultFilesViewerAttrs {
     /// `viewerGroupBy` (`string`).
     pub viewer_group_by: Option<String>,
     /// `imChatId` (`integer`).
-    pub im_chat_id: Option<Numeric>,
+    pub im_chat_id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `actions` (`string`).
@@ -277,7 +277,7 @@ pub struct ImDialogMessagesGetResultFiles {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `date` (`datetime`).
     pub date: Option<DateTime>,
     /// `type` (`string`).
@@ -295,7 +295,7 @@ pub struct ImDialogMessagesGetResultFiles {
     /// `progress` (`integer`).
     pub progress: Option<Numeric>,
     /// `authorId` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `authorName` (`string`).
     pub author_name: Option<String>,
     /// `urlPreview` (`string`).
@@ -346,7 +346,7 @@ record!(ImDialogMessagesGetResultFiles {
 #[non_exhaustive]
 pub struct ImDialogMessagesGetResult {
     /// `chat_id` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `messages` (`array`).
     pub messages: Option<Vec<ImDialogMessagesGetResultMessages>>,
     /// `users` (`array`).

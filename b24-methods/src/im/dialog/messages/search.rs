@@ -68,13 +68,13 @@ pub struct ImDialogMessagesSearchResultMessages {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `chat_id` (`integer`).
-    pub chat_id_: Option<Numeric>,
+    pub chat_id_: Option<Id>,
     /// `authorId` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `author_id` (`integer`).
-    pub author_id_: Option<Numeric>,
+    pub author_id_: Option<Id>,
     /// `date` (`datetime`).
     pub date: Option<DateTime>,
     /// `text` (`string`).
@@ -222,13 +222,13 @@ pub struct ImDialogMessagesSearchResultAdditionalMessages {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `chat_id` (`integer`).
-    pub chat_id_: Option<Numeric>,
+    pub chat_id_: Option<Id>,
     /// `authorId` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `author_id` (`integer`).
-    pub author_id_: Option<Numeric>,
+    pub author_id_: Option<Id>,
     /// `date` (`datetime`).
     pub date: Option<DateTime>,
     /// `text` (`string`).
@@ -279,7 +279,7 @@ record!(ImDialogMessagesSearchResultAdditionalMessages {
 #[non_exhaustive]
 pub struct ImDialogMessagesSearchResultReactions {
     /// `messageId` (`integer`).
-    pub message_id: Option<Numeric>,
+    pub message_id: Option<Id>,
     /// `reactionCounters` (`object`).
     pub reaction_counters: Option<Value>,
     /// `reactionUsers` (`object`).

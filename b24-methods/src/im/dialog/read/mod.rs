@@ -52,9 +52,9 @@ pub struct ImDialogReadResult {
     /// `dialogId` (`string`).
     pub dialog_id: Option<String>,
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `lastId` (`integer`).
-    pub last_id: Option<Numeric>,
+    pub last_id: Option<Id>,
     /// `counter` (`integer`).
     pub counter: Option<Numeric>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -100,7 +100,7 @@ pub struct ImDiskFileCommitResult {
     /// `FILE_MODELS` (`object`).
     pub file_models: Option<ImDiskFileCommitResultFileModels>,
     /// `MESSAGE_ID` (`integer`).
-    pub message_id: Option<Numeric>,
+    pub message_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

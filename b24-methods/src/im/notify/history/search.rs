@@ -59,9 +59,9 @@ pub struct ImNotifyHistorySearchResultNotifications {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `chat_id` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `author_id` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `date` (`string`).
     pub date: Option<String>,
     /// `notify_type` (`integer`).
@@ -228,7 +228,7 @@ record!(ImNotifyHistorySearchResultUsers {
 #[non_exhaustive]
 pub struct ImNotifyHistorySearchResult {
     /// `chat_id` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `total_results` (`integer`).
     pub total_results: Option<Numeric>,
     /// `notifications` (`array`).

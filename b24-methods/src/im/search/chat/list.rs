@@ -131,9 +131,9 @@ pub struct ImSearchChatListResult {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `parent_chat_id` (`integer`).
-    pub parent_chat_id: Option<Numeric>,
+    pub parent_chat_id: Option<Id>,
     /// `parent_message_id` (`integer`).
-    pub parent_message_id: Option<Numeric>,
+    pub parent_message_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `description` (`string | null`).
@@ -155,17 +155,17 @@ pub struct ImSearchChatListResult {
     /// `message_count` (`integer`).
     pub message_count: Option<Numeric>,
     /// `unread_id` (`integer`).
-    pub unread_id: Option<Numeric>,
+    pub unread_id: Option<Id>,
     /// `restrictions` (`object`).
     pub restrictions: Option<ImSearchChatListResultRestrictions>,
     /// `last_message_id` (`integer`).
-    pub last_message_id: Option<Numeric>,
+    pub last_message_id: Option<Id>,
     /// `last_id` (`integer`).
-    pub last_id: Option<Numeric>,
+    pub last_id: Option<Id>,
     /// `marked_id` (`integer`).
-    pub marked_id: Option<Numeric>,
+    pub marked_id: Option<Id>,
     /// `disk_folder_id` (`integer`).
-    pub disk_folder_id: Option<Numeric>,
+    pub disk_folder_id: Option<Id>,
     /// `entity_type` (`string`).
     pub entity_type: Option<String>,
     /// `entity_id` (`string`).
@@ -191,7 +191,7 @@ pub struct ImSearchChatListResult {
     /// `text_field_enabled` (`boolean`).
     pub text_field_enabled: Option<Flag>,
     /// `background_id` (`integer | null`).
-    pub background_id: Option<Numeric>,
+    pub background_id: Option<Id>,
     /// `permissions` (`object`).
     pub permissions: Option<ImSearchChatListResultPermissions>,
     /// `is_new` (`boolean`).

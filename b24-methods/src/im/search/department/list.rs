@@ -171,7 +171,7 @@ pub struct ImSearchDepartmentListResult {
     /// `full_name` (`string`).
     pub full_name: Option<String>,
     /// `manager_user_id` (`integer`).
-    pub manager_user_id: Option<Numeric>,
+    pub manager_user_id: Option<Id>,
     /// `manager_user_data` (`object`).
     pub manager_user_data: Option<ImSearchDepartmentListResultManagerUserData>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -28,7 +28,7 @@ record!(ImV2EventGet {
 #[non_exhaustive]
 pub struct ImV2EventGetResultEvents {
     /// `eventId` (`integer`).
-    pub event_id: Option<Numeric>,
+    pub event_id: Option<Id>,
     /// `type` (`string`).
     pub type_: Option<String>,
     /// `date` (`datetime`).

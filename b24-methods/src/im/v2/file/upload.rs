@@ -77,7 +77,7 @@ pub struct ImV2FileUploadResultFile {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `date` (`datetime`).
     pub date: Option<DateTime>,
     /// `type` (`string`).
@@ -95,7 +95,7 @@ pub struct ImV2FileUploadResultFile {
     /// `progress` (`integer`).
     pub progress: Option<Numeric>,
     /// `authorId` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `authorName` (`string`).
     pub author_name: Option<String>,
     /// `urlPreview` (`string`).
@@ -148,9 +148,9 @@ pub struct ImV2FileUploadResult {
     /// `dialogId` (`string`).
     pub dialog_id: Option<String>,
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `messageId` (`integer`).
-    pub message_id: Option<Numeric>,
+    pub message_id: Option<Id>,
     /// `file` (`File`).
     pub file: Option<ImV2FileUploadResultFile>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -16,12 +16,12 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "imbot")]
-/// A `imbot.v2.Bot` entity, shared by `imbot.v2.Bot.get`, `imbot.v2.Bot.list`, `imbot.v2.Bot.update`: the union of their documented fields.
+/// A `imbot.v2.Bot` entity, shared by `imbot.v2.Bot.get`, `imbot.v2.Bot.list`, `imbot.v2.Bot.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Bot {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `code` (`string`).
     pub code: Option<String>,
     /// `type` (`string`).
@@ -60,7 +60,7 @@ pub struct Bot {
 
 #[cfg(feature = "imbot")]
 record!(Bot {
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt code: "code" => with_code(String),
     opt type_: "type" => with_type(String),
     opt is_hidden: "isHidden" => with_is_hidden(Flag),

@@ -21,12 +21,12 @@ pub mod user;
 use crate::wire::*;
 
 #[cfg(feature = "imbot")]
-/// A `imbot.v2.Chat` entity, shared by `imbot.v2.Chat.get`, `imbot.v2.Chat.add`, `imbot.v2.Chat.update`: the union of their documented fields.
+/// A `imbot.v2.Chat` entity, shared by `imbot.v2.Chat.get`, `imbot.v2.Chat.add`, `imbot.v2.Chat.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Chat {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `dialogId` (`string`).
     pub dialog_id: Option<String>,
     /// `name` (`string`).
@@ -46,7 +46,7 @@ pub struct Chat {
     /// `dateCreate` (`string | null`).
     pub date_create: Option<String>,
     /// `lastMessageId` (`integer | null`).
-    pub last_message_id: Option<Numeric>,
+    pub last_message_id: Option<Id>,
     /// `muteList` (`array`).
     pub mute_list: Option<Vec<Value>>,
     /// `managerList` (`array`).
@@ -54,22 +54,22 @@ pub struct Chat {
     /// `title` (`string`).
     pub title: Option<String>,
     /// `userIds` (`integer[]`).
-    pub user_ids: Option<Vec<Numeric>>,
+    pub user_ids: Option<Vec<Id>>,
     /// `ownerId` (`integer`).
-    pub owner_id: Option<Numeric>,
+    pub owner_id: Option<Id>,
     /// `message` (`string`).
     pub message: Option<String>,
     /// `diskFolderId` (`integer`).
-    pub disk_folder_id: Option<Numeric>,
+    pub disk_folder_id: Option<Id>,
     /// `lastId` (`integer`).
-    pub last_id: Option<Numeric>,
+    pub last_id: Option<Id>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "imbot")]
 record!(Chat {
-    opt id: "id" => with_id(Numeric),
+    opt id: "id" => with_id(Id),
     opt dialog_id: "dialogId" => with_dialog_id(String),
     opt name: "name" => with_name(String),
     opt description: "description" => with_description(String),
@@ -79,13 +79,13 @@ record!(Chat {
     opt avatar: "avatar" => with_avatar(Value),
     opt role: "role" => with_role(String),
     opt date_create: "dateCreate" => with_date_create(String),
-    opt last_message_id: "lastMessageId" => with_last_message_id(Numeric),
+    opt last_message_id: "lastMessageId" => with_last_message_id(Id),
     opt mute_list: "muteList" => with_mute_list(Vec<Value>),
     opt manager_list: "managerList" => with_manager_list(Vec<Value>),
     opt title: "title" => with_title(String),
-    opt user_ids: "userIds" => with_user_ids(Vec<Numeric>),
-    opt owner_id: "ownerId" => with_owner_id(Numeric),
+    opt user_ids: "userIds" => with_user_ids(Vec<Id>),
+    opt owner_id: "ownerId" => with_owner_id(Id),
     opt message: "message" => with_message(String),
-    opt disk_folder_id: "diskFolderId" => with_disk_folder_id(Numeric),
-    opt last_id: "lastId" => with_last_id(Numeric),
+    opt disk_folder_id: "diskFolderId" => with_disk_folder_id(Id),
+    opt last_id: "lastId" => with_last_id(Id),
 });

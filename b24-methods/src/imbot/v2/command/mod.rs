@@ -16,14 +16,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "imbot")]
-/// A `imbot.v2.Command` entity, shared by `imbot.v2.Command.list`, `imbot.v2.Command.update`: the union of their documented fields.
+/// A `imbot.v2.Command` entity, shared by `imbot.v2.Command.list`, `imbot.v2.Command.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Command {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `botId` (`integer`).
-    pub bot_id: Option<Numeric>,
+    pub bot_id: Option<Id>,
     /// `command` (`string`).
     pub command: Option<String>,
     /// `title` (`string|object`).
@@ -46,8 +46,8 @@ pub struct Command {
 
 #[cfg(feature = "imbot")]
 record!(Command {
-    opt id: "id" => with_id(Numeric),
-    opt bot_id: "botId" => with_bot_id(Numeric),
+    opt id: "id" => with_id(Id),
+    opt bot_id: "botId" => with_bot_id(Id),
     opt command: "command" => with_command(String),
     opt title: "title" => with_title(Value),
     opt params: "params" => with_params(Value),

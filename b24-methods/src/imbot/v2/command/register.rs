@@ -96,7 +96,7 @@ pub struct ImbotV2CommandRegisterResultCommand {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `botId` (`integer`).
-    pub bot_id: Option<Numeric>,
+    pub bot_id: Option<Id>,
     /// `command` (`string`).
     pub command: Option<String>,
     /// `common` (`boolean`).

@@ -54,7 +54,7 @@ impl ImbotV2EventGet {
 #[non_exhaustive]
 pub struct ImbotV2EventGetResultEvents {
     /// `eventId` (`integer`).
-    pub event_id: Option<Numeric>,
+    pub event_id: Option<Id>,
     /// `type` (`string`).
     pub type_: Option<String>,
     /// `date` (`datetime`).

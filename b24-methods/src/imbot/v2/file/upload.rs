@@ -89,7 +89,7 @@ pub struct ImbotV2FileUploadResultFile {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `extension` (`string`).
@@ -115,9 +115,9 @@ pub struct ImbotV2FileUploadResult {
     /// `file` (`File`).
     pub file: Option<ImbotV2FileUploadResultFile>,
     /// `messageId` (`integer`).
-    pub message_id: Option<Numeric>,
+    pub message_id: Option<Id>,
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `dialogId` (`string`).
     pub dialog_id: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

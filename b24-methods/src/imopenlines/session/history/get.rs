@@ -140,13 +140,13 @@ record!(ImopenlinesSessionHistoryGetResultFiles {});
 #[non_exhaustive]
 pub struct ImopenlinesSessionHistoryGetResult {
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `canJoin` (`string`).
     pub can_join: Option<String>,
     /// `canVoteHead` (`string`).
     pub can_vote_head: Option<String>,
     /// `sessionId` (`integer`).
-    pub session_id: Option<Numeric>,
+    pub session_id: Option<Id>,
     /// `sessionVoteHead` (`integer`).
     pub session_vote_head: Option<Numeric>,
     /// `sessionCommentHead` (`string`).

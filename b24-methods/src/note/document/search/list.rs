@@ -56,9 +56,9 @@ record!(NoteDocumentSearchListPagination {
 #[non_exhaustive]
 pub struct NoteDocumentSearchListItems {
     /// `documentId` (`integer`).
-    pub document_id: Option<Numeric>,
+    pub document_id: Option<Id>,
     /// `collectionId` (`integer`).
-    pub collection_id: Option<Numeric>,
+    pub collection_id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `score` (`double`).

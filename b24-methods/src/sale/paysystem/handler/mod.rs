@@ -14,7 +14,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "pay_system")]
-/// A `sale.paysystem.handler` entity, shared by `sale.paysystem.handler.list`, `sale.paysystem.handler.update`: the union of their documented fields.
+/// A `sale.paysystem.handler` entity, shared by `sale.paysystem.handler.list`, `sale.paysystem.handler.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Handler {

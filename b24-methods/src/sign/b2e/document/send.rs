@@ -300,9 +300,9 @@ pub struct SignB2eDocumentSendResultMembersUser {
     /// `employeeCode` (`string`).
     pub employee_code: Option<String>,
     /// `employeeId` (`integer`).
-    pub employee_id: Option<Numeric>,
+    pub employee_id: Option<Id>,
     /// `userId` (`integer`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -36,9 +36,9 @@ pub struct SignB2eMysafeTailResult {
     /// `signed_date` (`string`).
     pub signed_date: Option<String>,
     /// `creator_id` (`integer`).
-    pub creator_id: Option<Numeric>,
+    pub creator_id: Option<Id>,
     /// `member_id` (`integer`).
-    pub member_id: Option<Numeric>,
+    pub member_id: Option<Id>,
     /// `role` (`string`).
     pub role: Option<String>,
     /// `folderName` (`string`).

@@ -415,7 +415,7 @@ pub struct SocialnetworkApiWorkgroupGetResult {
     /// `SITE_ID` (`string`).
     pub site_id: Option<String>,
     /// `SUBJECT_ID` (`integer`).
-    pub subject_id: Option<Numeric>,
+    pub subject_id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `DESCRIPTION` (`text`).
@@ -435,11 +435,11 @@ pub struct SocialnetworkApiWorkgroupGetResult {
     /// `DATE_ACTIVITY` (`string`).
     pub date_activity: Option<String>,
     /// `IMAGE_ID` (`integer`).
-    pub image_id: Option<Numeric>,
+    pub image_id: Option<Id>,
     /// `AVATAR_TYPE` (`string`).
     pub avatar_type: Option<String>,
     /// `OWNER_ID` (`user`).
-    pub owner_id: Option<Numeric>,
+    pub owner_id: Option<Id>,
     /// `INITIATE_PERMS` (`enum`).
     pub initiate_perms: Option<String>,
     /// `NUMBER_OF_MEMBERS` (`integer`).
@@ -457,7 +457,7 @@ pub struct SocialnetworkApiWorkgroupGetResult {
     /// `LANDING` (`boolean`).
     pub landing: Option<Flag>,
     /// `SCRUM_MASTER_ID` (`integer`).
-    pub scrum_master_id: Option<Numeric>,
+    pub scrum_master_id: Option<Id>,
     /// `SCRUM_SPRINT_DURATION` (`integer`).
     pub scrum_sprint_duration: Option<Numeric>,
     /// `SCRUM_TASK_RESPONSIBLE` (`string`).

@@ -79,17 +79,17 @@ pub struct TaskItemUserfieldGetResult {
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `MULTIPLE` (`char`).
-    pub multiple: Option<String>,
+    pub multiple: Option<Flag>,
     /// `MANDATORY` (`char`).
-    pub mandatory: Option<String>,
+    pub mandatory: Option<Flag>,
     /// `SHOW_FILTER` (`char`).
     pub show_filter: Option<String>,
     /// `SHOW_IN_LIST` (`char`).
-    pub show_in_list: Option<String>,
+    pub show_in_list: Option<Flag>,
     /// `EDIT_IN_LIST` (`char`).
-    pub edit_in_list: Option<String>,
+    pub edit_in_list: Option<Flag>,
     /// `IS_SEARCHABLE` (`char`).
-    pub is_searchable: Option<String>,
+    pub is_searchable: Option<Flag>,
     /// `EDIT_FORM_LABEL` (`object`).
     pub edit_form_label: Option<Value>,
     /// `LIST_COLUMN_LABEL` (`object`).

@@ -15,3 +15,91 @@ pub mod is_exists;
 pub mod pin;
 #[cfg(feature = "task")]
 pub mod update;
+
+#[cfg(feature = "task")]
+use crate::wire::*;
+
+#[cfg(feature = "task")]
+/// A `tasks.flow.Flow` record, answered by `tasks.flow.Flow.create`, `tasks.flow.Flow.get`, `tasks.flow.Flow.update`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Flow {
+    /// `id` (`integer`).
+    pub id: Option<Id>,
+    /// `creatorId` (`integer`).
+    pub creator_id: Option<Id>,
+    /// `ownerId` (`integer`).
+    pub owner_id: Option<Id>,
+    /// `groupId` (`integer`).
+    pub group_id: Option<Id>,
+    /// `templateId` (`integer`).
+    pub template_id: Option<Id>,
+    /// `efficiency` (`integer`).
+    pub efficiency: Option<Numeric>,
+    /// `active` (`boolean`).
+    pub active: Option<Flag>,
+    /// `plannedCompletionTime` (`integer`).
+    pub planned_completion_time: Option<Numeric>,
+    /// `activity` (`string`).
+    pub activity: Option<String>,
+    /// `name` (`string`).
+    pub name: Option<String>,
+    /// `description` (`string`).
+    pub description: Option<String>,
+    /// `distributionType` (`string`).
+    pub distribution_type: Option<String>,
+    /// `responsibleList` (`array`).
+    pub responsible_list: Option<Vec<Value>>,
+    /// `demo` (`boolean`).
+    pub demo: Option<Flag>,
+    /// `responsibleCanChangeDeadline` (`boolean`).
+    pub responsible_can_change_deadline: Option<Flag>,
+    /// `matchWorkTime` (`boolean`).
+    pub match_work_time: Option<Flag>,
+    /// `taskControl` (`boolean`).
+    pub task_control: Option<Flag>,
+    /// `notifyAtHalfTime` (`boolean`).
+    pub notify_at_half_time: Option<Flag>,
+    /// `notifyOnQueueOverflow` (`integer`).
+    pub notify_on_queue_overflow: Option<Numeric>,
+    /// `notifyOnTasksInProgressOverflow` (`integer`).
+    pub notify_on_tasks_in_progress_overflow: Option<Numeric>,
+    /// `notifyWhenEfficiencyDecreases` (`integer`).
+    pub notify_when_efficiency_decreases: Option<Numeric>,
+    /// `taskCreators` (`object`).
+    pub task_creators: Option<Value>,
+    /// `team` (`object`).
+    pub team: Option<Value>,
+    /// `trialFeatureEnabled` (`boolean`).
+    pub trial_feature_enabled: Option<Flag>,
+    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(feature = "task")]
+record!(Flow {
+    opt id: "id",
+    opt creator_id: "creatorId",
+    opt owner_id: "ownerId",
+    opt group_id: "groupId",
+    opt template_id: "templateId",
+    opt efficiency: "efficiency",
+    opt active: "active",
+    opt planned_completion_time: "plannedCompletionTime",
+    opt activity: "activity",
+    opt name: "name",
+    opt description: "description",
+    opt distribution_type: "distributionType",
+    opt responsible_list: "responsibleList",
+    opt demo: "demo",
+    opt responsible_can_change_deadline: "responsibleCanChangeDeadline",
+    opt match_work_time: "matchWorkTime",
+    opt task_control: "taskControl",
+    opt notify_at_half_time: "notifyAtHalfTime",
+    opt notify_on_queue_overflow: "notifyOnQueueOverflow",
+    opt notify_on_tasks_in_progress_overflow: "notifyOnTasksInProgressOverflow",
+    opt notify_when_efficiency_decreases: "notifyWhenEfficiencyDecreases",
+    opt task_creators: "taskCreators",
+    opt team: "team",
+    opt trial_feature_enabled: "trialFeatureEnabled",
+});

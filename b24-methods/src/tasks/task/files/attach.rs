@@ -42,7 +42,7 @@ impl TasksTaskFilesAttach {
 #[non_exhaustive]
 pub struct TasksTaskFilesAttachResult {
     /// `attachmentId` (`integer`).
-    pub attachment_id: Option<Numeric>,
+    pub attachment_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

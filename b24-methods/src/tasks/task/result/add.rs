@@ -86,11 +86,11 @@ pub struct TasksTaskResultAddItem {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `taskId` (`integer`).
-    pub task_id: Option<Numeric>,
+    pub task_id: Option<Id>,
     /// `text` (`string`).
     pub text: Option<String>,
     /// `authorId` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `createdAt` (`datetime`).
     pub created_at: Option<DateTime>,
     /// `updatedAt` (`datetime`).
@@ -102,7 +102,7 @@ pub struct TasksTaskResultAddItem {
     /// `rights` (`object`).
     pub rights: Option<TasksTaskResultAddItemRights>,
     /// `messageId` (`integer`).
-    pub message_id: Option<Numeric>,
+    pub message_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

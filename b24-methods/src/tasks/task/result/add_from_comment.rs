@@ -40,9 +40,9 @@ pub struct TasksTaskResultAddFromCommentResult {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `taskId` (`integer`).
-    pub task_id: Option<Numeric>,
+    pub task_id: Option<Id>,
     /// `commentId` (`integer`).
-    pub comment_id: Option<Numeric>,
+    pub comment_id: Option<Id>,
     /// `createdBy` (`integer`).
     pub created_by: Option<Numeric>,
     /// `createdAt` (`string`).

@@ -30,14 +30,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "task")]
-/// A `tasks.template.checklist` entity, shared by `tasks.template.checklist.add`, `tasks.template.checklist.update`: the union of their documented fields.
+/// A `tasks.template.checklist` entity, shared by `tasks.template.checklist.add`, `tasks.template.checklist.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Checklist {
     /// `TITLE` (`string`).
     pub title: Option<String>,
     /// `PARENT_ID` (`integer`).
-    pub parent_id: Option<Numeric>,
+    pub parent_id: Option<Id>,
     /// `SORT_INDEX` (`integer`).
     pub sort_index: Option<Numeric>,
     /// `IS_COMPLETE` (`boolean`).
@@ -53,7 +53,7 @@ pub struct Checklist {
 #[cfg(feature = "task")]
 record!(Checklist {
     opt title: "TITLE" => with_title(String),
-    opt parent_id: "PARENT_ID" => with_parent_id(Numeric),
+    opt parent_id: "PARENT_ID" => with_parent_id(Id),
     opt sort_index: "SORT_INDEX" => with_sort_index(Numeric),
     opt is_complete: "IS_COMPLETE" => with_is_complete(Flag),
     opt is_important: "IS_IMPORTANT" => with_is_important(Flag),

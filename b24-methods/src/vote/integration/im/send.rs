@@ -116,9 +116,9 @@ impl VoteIntegrationImSendImMessageVoteData {
 #[non_exhaustive]
 pub struct VoteIntegrationImSendResult {
     /// `messageId` (`integer`).
-    pub message_id: Option<Numeric>,
+    pub message_id: Option<Id>,
     /// `voteId` (`integer`).
-    pub vote_id: Option<Numeric>,
+    pub vote_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -38,11 +38,11 @@ impl CrmCompanyContactItemsGet {
 #[non_exhaustive]
 pub struct CrmCompanyContactItemsGetResult {
     /// `CONTACT_ID` (`integer`).
-    pub contact_id: Option<Numeric>,
+    pub contact_id: Option<Id>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `ROLE_ID` (`integer`).
-    pub role_id: Option<Numeric>,
+    pub role_id: Option<Id>,
     /// `IS_PRIMARY` (`char`).
     pub is_primary: Option<Flag>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

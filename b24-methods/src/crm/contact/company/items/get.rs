@@ -38,11 +38,11 @@ impl CrmContactCompanyItemsGet {
 #[non_exhaustive]
 pub struct CrmContactCompanyItemsGetResult {
     /// `COMPANY_ID` (`integer`).
-    pub company_id: Option<Numeric>,
+    pub company_id: Option<Id>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `ROLE_ID` (`integer`).
-    pub role_id: Option<Numeric>,
+    pub role_id: Option<Id>,
     /// `IS_PRIMARY` (`boolean`).
     pub is_primary: Option<Flag>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

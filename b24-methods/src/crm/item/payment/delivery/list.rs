@@ -48,11 +48,11 @@ pub struct CrmItemPaymentDeliveryListResult {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `paymentId` (`sale_order_payment.id`).
-    pub payment_id: Option<Numeric>,
+    pub payment_id: Option<Id>,
     /// `quantity` (`double`).
     pub quantity: Option<Numeric>,
     /// `deliveryId` (`sale_order_shipment.id`).
-    pub delivery_id: Option<Numeric>,
+    pub delivery_id: Option<Id>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -38,11 +38,11 @@ impl CrmLeadContactItemsGet {
 #[non_exhaustive]
 pub struct CrmLeadContactItemsGetResult {
     /// `CONTACT_ID` (`integer`).
-    pub contact_id: Option<Numeric>,
+    pub contact_id: Option<Id>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `ROLE_ID` (`integer`).
-    pub role_id: Option<Numeric>,
+    pub role_id: Option<Id>,
     /// `IS_PRIMARY` (`string`).
     pub is_primary: Option<String>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.

@@ -38,13 +38,13 @@ impl CrmQuoteContactItemsGet {
 #[non_exhaustive]
 pub struct CrmQuoteContactItemsGetResult {
     /// `CONTACT_ID` (`integer`).
-    pub contact_id: Option<Numeric>,
+    pub contact_id: Option<Id>,
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `ROLE_ID` (`integer`).
-    pub role_id: Option<Numeric>,
+    pub role_id: Option<Id>,
     /// `IS_PRIMARY` (`char`).
-    pub is_primary: Option<String>,
+    pub is_primary: Option<Flag>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -44,7 +44,7 @@ pub struct CrmRequisitePresetFieldListResult {
     /// `SORT` (`integer`).
     pub sort: Option<Numeric>,
     /// `IN_SHORT_LIST` (`char`).
-    pub in_short_list: Option<String>,
+    pub in_short_list: Option<Flag>,
     /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
     pub extra: Map<String, Value>,
 }

@@ -20,7 +20,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "crm")]
-/// A `crm.requisite.preset.field` entity, shared by `crm.requisite.preset.field.add`, `crm.requisite.preset.field.update`: the union of their documented fields.
+/// A `crm.requisite.preset.field` entity, shared by `crm.requisite.preset.field.add`, `crm.requisite.preset.field.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Field {

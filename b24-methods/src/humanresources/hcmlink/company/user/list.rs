@@ -34,7 +34,7 @@ pub struct HumanresourcesHcmlinkCompanyUserListResult {
     /// `company` (`string`).
     pub company: Option<String>,
     /// `crmCompanyId` (`integer`).
-    pub crm_company_id: Option<Numeric>,
+    pub crm_company_id: Option<Id>,
     /// `title` (`string`).
     pub title: Option<String>,
     /// `data` (`object`).

@@ -52,9 +52,9 @@ pub struct ImbotV2ChatMessageGetContextResultMessages {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `authorId` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `date` (`string`).
     pub date: Option<String>,
     /// `text` (`string`).

@@ -19,16 +19,16 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "imbot")]
-/// A `imbot.v2.Chat.Message` entity, shared by `imbot.v2.Chat.Message.get`, `imbot.v2.Chat.Message.update`: the union of their documented fields.
+/// A `imbot.v2.Chat.Message` entity, shared by `imbot.v2.Chat.Message.get`, `imbot.v2.Chat.Message.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Message {
     /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    pub id: Option<Id>,
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `authorId` (`integer`).
-    pub author_id: Option<Numeric>,
+    pub author_id: Option<Id>,
     /// `date` (`string`).
     pub date: Option<String>,
     /// `text` (`string`).
@@ -57,9 +57,9 @@ pub struct Message {
 
 #[cfg(feature = "imbot")]
 record!(Message {
-    opt id: "id" => with_id(Numeric),
-    opt chat_id: "chatId" => with_chat_id(Numeric),
-    opt author_id: "authorId" => with_author_id(Numeric),
+    opt id: "id" => with_id(Id),
+    opt chat_id: "chatId" => with_chat_id(Id),
+    opt author_id: "authorId" => with_author_id(Id),
     opt date: "date" => with_date(String),
     opt text: "text" => with_text(String),
     opt is_system: "isSystem" => with_is_system(Flag),

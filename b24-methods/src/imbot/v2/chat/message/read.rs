@@ -50,9 +50,9 @@ impl ImbotV2ChatMessageRead {
 #[non_exhaustive]
 pub struct ImbotV2ChatMessageReadResult {
     /// `chatId` (`integer`).
-    pub chat_id: Option<Numeric>,
+    pub chat_id: Option<Id>,
     /// `lastId` (`integer`).
-    pub last_id: Option<Numeric>,
+    pub last_id: Option<Id>,
     /// `counter` (`integer`).
     pub counter: Option<Numeric>,
     /// `viewedMessages` (`integer[]`).

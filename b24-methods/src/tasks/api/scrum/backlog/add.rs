@@ -40,7 +40,7 @@ pub struct TasksApiScrumBacklogAddResult {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `createdBy` (`integer`).
     pub created_by: Option<Numeric>,
     /// `modifiedBy` (`integer`).

@@ -33,25 +33,5 @@ impl TasksApiScrumBacklogGet {
     }
 }
 
-/// `result` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct TasksApiScrumBacklogGetResult {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
-    /// `createdBy` (`integer`).
-    pub created_by: Option<Numeric>,
-    /// `modifiedBy` (`integer`).
-    pub modified_by: Option<Numeric>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(TasksApiScrumBacklogGetResult {
-    opt id: "id",
-    opt group_id: "groupId",
-    opt created_by: "createdBy",
-    opt modified_by: "modifiedBy",
-});
+/// The former name of [`crate::tasks::api::scrum::backlog::Backlog`].
+pub type TasksApiScrumBacklogGetResult = crate::tasks::api::scrum::backlog::Backlog;

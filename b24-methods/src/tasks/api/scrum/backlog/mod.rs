@@ -16,12 +16,14 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "task")]
-/// A `tasks.api.scrum.backlog` entity, shared by `tasks.api.scrum.backlog.add`, `tasks.api.scrum.backlog.update`: the union of their documented fields.
+/// A `tasks.api.scrum.backlog` entity, shared by `tasks.api.scrum.backlog.add`, `tasks.api.scrum.backlog.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Backlog {
+    /// `id` (`integer`).
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `createdBy` (`integer`).
     pub created_by: Option<Numeric>,
     /// `modifiedBy` (`integer`).
@@ -32,7 +34,8 @@ pub struct Backlog {
 
 #[cfg(feature = "task")]
 record!(Backlog {
-    opt group_id: "groupId" => with_group_id(Numeric),
+    opt id: "id" => with_id(Id),
+    opt group_id: "groupId" => with_group_id(Id),
     opt created_by: "createdBy" => with_created_by(Numeric),
     opt modified_by: "modifiedBy" => with_modified_by(Numeric),
 });

@@ -33,37 +33,5 @@ impl TasksApiScrumEpicGet {
     }
 }
 
-/// `result` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct TasksApiScrumEpicGetResult {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `description` (`string`).
-    pub description: Option<String>,
-    /// `createdBy` (`integer`).
-    pub created_by: Option<Numeric>,
-    /// `modifiedBy` (`integer`).
-    pub modified_by: Option<Numeric>,
-    /// `color` (`string`).
-    pub color: Option<String>,
-    /// `files` (`object`).
-    pub files: Option<Value>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(TasksApiScrumEpicGetResult {
-    opt id: "id",
-    opt group_id: "groupId",
-    opt name: "name",
-    opt description: "description",
-    opt created_by: "createdBy",
-    opt modified_by: "modifiedBy",
-    opt color: "color",
-    opt files: "files",
-});
+/// The former name of [`crate::tasks::api::scrum::epic::Epic`].
+pub type TasksApiScrumEpicGetResult = crate::tasks::api::scrum::epic::Epic;

@@ -38,7 +38,7 @@ pub struct TasksApiScrumEpicListResult {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `description` (`string`).

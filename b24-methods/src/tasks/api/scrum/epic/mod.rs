@@ -18,38 +18,38 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "task")]
-/// A `tasks.api.scrum.epic` entity, shared by `tasks.api.scrum.epic.add`, `tasks.api.scrum.epic.update`: the union of their documented fields.
+/// A `tasks.api.scrum.epic` entity, shared by `tasks.api.scrum.epic.add`, `tasks.api.scrum.epic.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Epic {
+    /// `id` (`integer`).
+    pub id: Option<Id>,
+    /// `groupId` (`integer`).
+    pub group_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `description` (`string`).
     pub description: Option<String>,
-    /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
-    /// `color` (`string`).
-    pub color: Option<String>,
-    /// `files` (`array`).
-    pub files: Option<Value>,
     /// `createdBy` (`integer`).
     pub created_by: Option<Numeric>,
     /// `modifiedBy` (`integer`).
     pub modified_by: Option<Numeric>,
-    /// `id` (`integer`).
-    pub id: Option<Numeric>,
+    /// `color` (`string`).
+    pub color: Option<String>,
+    /// `files` (`object`).
+    pub files: Option<Value>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "task")]
 record!(Epic {
+    opt id: "id" => with_id(Id),
+    opt group_id: "groupId" => with_group_id(Id),
     opt name: "name" => with_name(String),
     opt description: "description" => with_description(String),
-    opt group_id: "groupId" => with_group_id(Numeric),
-    opt color: "color" => with_color(String),
-    opt files: "files" => with_files(Value),
     opt created_by: "createdBy" => with_created_by(Numeric),
     opt modified_by: "modifiedBy" => with_modified_by(Numeric),
-    opt id: "id" => with_id(Numeric),
+    opt color: "color" => with_color(String),
+    opt files: "files" => with_files(Value),
 });

@@ -47,7 +47,7 @@ pub struct TasksApiScrumEpicUpdateResult {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `name` (`string`).
     pub name: Option<String>,
     /// `description` (`string`).

@@ -40,7 +40,7 @@ pub struct TasksApiScrumSprintAddResult {
     /// `id` (`integer`).
     pub id: Option<Id>,
     /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
     /// `entityType` (`string`).
     pub entity_type: Option<String>,
     /// `name` (`string`).

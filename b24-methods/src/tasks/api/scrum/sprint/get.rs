@@ -22,46 +22,5 @@ record!(TasksApiScrumSprintGet {
     opt sprint_id: "sprintId" => with_sprint_id(Numeric),
 });
 
-/// `result` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct TasksApiScrumSprintGetResult {
-    /// `id` (`integer`).
-    pub id: Option<Id>,
-    /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
-    /// `entityType` (`string`).
-    pub entity_type: Option<String>,
-    /// `name` (`string`).
-    pub name: Option<String>,
-    /// `goal` (`string`).
-    pub goal: Option<String>,
-    /// `sort` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `createdBy` (`integer`).
-    pub created_by: Option<Numeric>,
-    /// `modifiedBy` (`integer`).
-    pub modified_by: Option<Numeric>,
-    /// `dateStart` (`string`).
-    pub date_start: Option<String>,
-    /// `dateEnd` (`string`).
-    pub date_end: Option<String>,
-    /// `status` (`string`).
-    pub status: Option<String>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(TasksApiScrumSprintGetResult {
-    opt id: "id",
-    opt group_id: "groupId",
-    opt entity_type: "entityType",
-    opt name: "name",
-    opt goal: "goal",
-    opt sort: "sort",
-    opt created_by: "createdBy",
-    opt modified_by: "modifiedBy",
-    opt date_start: "dateStart",
-    opt date_end: "dateEnd",
-    opt status: "status",
-});
+/// The former name of [`crate::tasks::api::scrum::sprint::Sprint`].
+pub type TasksApiScrumSprintGetResult = crate::tasks::api::scrum::sprint::Sprint;

@@ -22,41 +22,47 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "task")]
-/// A `tasks.api.scrum.sprint` entity, shared by `tasks.api.scrum.sprint.add`, `tasks.api.scrum.sprint.update`: the union of their documented fields.
+/// A `tasks.api.scrum.sprint` entity, shared by `tasks.api.scrum.sprint.add`, `tasks.api.scrum.sprint.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Sprint {
+    /// `id` (`integer`).
+    pub id: Option<Id>,
     /// `groupId` (`integer`).
-    pub group_id: Option<Numeric>,
+    pub group_id: Option<Id>,
+    /// `entityType` (`string`).
+    pub entity_type: Option<String>,
     /// `name` (`string`).
     pub name: Option<String>,
+    /// `goal` (`string`).
+    pub goal: Option<String>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
+    /// `createdBy` (`integer`).
+    pub created_by: Option<Numeric>,
+    /// `modifiedBy` (`integer`).
+    pub modified_by: Option<Numeric>,
     /// `dateStart` (`string`).
     pub date_start: Option<String>,
     /// `dateEnd` (`string`).
     pub date_end: Option<String>,
     /// `status` (`string`).
     pub status: Option<String>,
-    /// `createdBy` (`integer`).
-    pub created_by: Option<Numeric>,
-    /// `modifiedBy` (`integer`).
-    pub modified_by: Option<Numeric>,
-    /// `id` (`integer`).
-    pub id: Option<Numeric>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "task")]
 record!(Sprint {
-    opt group_id: "groupId" => with_group_id(Numeric),
+    opt id: "id" => with_id(Id),
+    opt group_id: "groupId" => with_group_id(Id),
+    opt entity_type: "entityType" => with_entity_type(String),
     opt name: "name" => with_name(String),
+    opt goal: "goal" => with_goal(String),
     opt sort: "sort" => with_sort(Numeric),
+    opt created_by: "createdBy" => with_created_by(Numeric),
+    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
     opt date_start: "dateStart" => with_date_start(String),
     opt date_end: "dateEnd" => with_date_end(String),
     opt status: "status" => with_status(String),
-    opt created_by: "createdBy" => with_created_by(Numeric),
-    opt modified_by: "modifiedBy" => with_modified_by(Numeric),
-    opt id: "id" => with_id(Numeric),
 });

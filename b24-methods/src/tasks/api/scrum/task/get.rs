@@ -42,7 +42,7 @@ pub struct TasksApiScrumTaskGetResult {
     /// `storyPoints` (`string`).
     pub story_points: Option<String>,
     /// `epicId` (`integer`).
-    pub epic_id: Option<Numeric>,
+    pub epic_id: Option<Id>,
     /// `sort` (`integer`).
     pub sort: Option<Numeric>,
     /// `createdBy` (`integer`).

@@ -40,7 +40,7 @@ pub struct TimemanTimecontrolReportsSettingsGetResult {
     /// `active` (`boolean`).
     pub active: Option<Flag>,
     /// `user_id` (`integer`).
-    pub user_id: Option<Numeric>,
+    pub user_id: Option<Id>,
     /// `user_admin` (`boolean`).
     pub user_admin: Option<Flag>,
     /// `user_head` (`boolean`).
