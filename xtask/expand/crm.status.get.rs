@@ -33,43 +33,5 @@ impl CrmStatusGet {
     }
 }
 
-/// `result` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmStatusGetResult {
-    /// `ID` (`integer`).
-    pub id: Option<Id>,
-    /// `ENTITY_ID` (`string`).
-    pub entity_id: Option<String>,
-    /// `STATUS_ID` (`string`).
-    pub status_id: Option<String>,
-    /// `NAME` (`string`).
-    pub name: Option<String>,
-    /// `NAME_INIT` (`string`).
-    pub name_init: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// `SYSTEM` (`string`).
-    pub system: Option<String>,
-    /// `CATEGORY_ID` (`integer`).
-    pub category_id: Option<Id>,
-    /// `COLOR` (`string`).
-    pub color: Option<String>,
-    /// `SEMANTICS` (`string`).
-    pub semantics: Option<String>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmStatusGetResult {
-    opt id: "ID",
-    opt entity_id: "ENTITY_ID",
-    opt status_id: "STATUS_ID",
-    opt name: "NAME",
-    opt name_init: "NAME_INIT",
-    opt sort: "SORT",
-    opt system: "SYSTEM",
-    opt category_id: "CATEGORY_ID",
-    opt color: "COLOR",
-    opt semantics: "SEMANTICS",
-});
+/// The former name of [`crate::crm::status::Status`].
+pub type CrmStatusGetResult = crate::crm::status::Status;

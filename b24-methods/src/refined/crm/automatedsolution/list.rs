@@ -19,6 +19,7 @@ use super::AutomatedSolution;
     response = AutomatedSolutionPage,
     read_only,
     list = "automatedSolutions",
+    item = AutomatedSolution,
     cursor = "id"
 )]
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
