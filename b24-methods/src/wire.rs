@@ -27,8 +27,14 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// setter taking anything that converts into its type, so a request is built in one
 /// expression: `CrmItemList::new(2).with_start(50)`. The setters are generic, so only the ones
 /// a program calls are compiled into it.
+///
+/// A field written `opt title: "TITLE" | "title"` is written under its first key and read
+/// from either (the first wins when both are there), for entities whose requests and answers
+/// spell the same field differently (`tasks.task.add` takes `TITLE`, answers `title`).
 macro_rules! record {
-    ($name:ident { $($kind:ident $field:ident: $wire:literal $(=> $setter:ident($ty:ty))?),* $(,)? }) => {
+    (@key $input:ident, $wire:literal) => { $wire };
+    (@key $input:ident, $wire:literal, $alias:literal) => { $input.key_of($wire, $alias) };
+    ($name:ident { $($kind:ident $field:ident: $wire:literal $(| $alias:literal)? $(=> $setter:ident($ty:ty))?),* $(,)? }) => {
         #[allow(deprecated)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
@@ -44,7 +50,7 @@ macro_rules! record {
                 #[allow(unused_mut)]
                 let mut input = $crate::wire::In::<D::Error>::new(deserializer)?;
                 ::core::result::Result::Ok($name {
-                    $( $field: input.$kind($wire)?, )*
+                    $( $field: input.$kind($crate::wire::record!(@key input, $wire $(, $alias)?))?, )*
                     extra: input.rest(),
                 })
             }
@@ -148,6 +154,15 @@ impl<E: serde::de::Error> In<E> {
         }
     }
 
+    /// The key a field arrived under: `key`, else `alias` when only that one is there.
+    pub fn key_of<'k>(&self, key: &'k str, alias: &'k str) -> &'k str {
+        if !self.map.contains_key(key) && self.map.contains_key(alias) {
+            alias
+        } else {
+            key
+        }
+    }
+
     /// What is left: the `extra` map.
     pub fn rest(self) -> Map<String, Value> {
         self.map
@@ -224,6 +239,39 @@ mod tests {
         assert_eq!(files.len(), 1);
         assert_eq!(files[0].id.as_u64(), Some(2));
         assert_eq!(files[0].name.as_deref(), Some("a.txt"));
+    }
+
+    /// A field spelt one way in requests and another in answers.
+    #[derive(Debug, Default, PartialEq)]
+    struct Spelt {
+        title: Option<String>,
+        extra: Map<String, Value>,
+    }
+
+    record!(Spelt {
+        opt title: "TITLE" | "title",
+    });
+
+    #[test]
+    fn a_field_with_two_spellings_reads_either_and_writes_the_first() {
+        let answer: Spelt = serde_json::from_value(json!({"title": "a"})).unwrap();
+        assert_eq!(answer.title.as_deref(), Some("a"));
+        assert!(answer.extra.is_empty());
+        assert_eq!(
+            serde_json::to_value(&answer).unwrap(),
+            json!({"TITLE": "a"})
+        );
+        // Both there: the first spelling is the field, the other stays in `extra`.
+        let both: Spelt = serde_json::from_value(json!({"TITLE": "a", "title": "b"})).unwrap();
+        assert_eq!(both.title.as_deref(), Some("a"));
+        assert_eq!(both.extra.get("title"), Some(&json!("b")));
+        // A `null` under the other spelling is kept as it came.
+        let unset: Spelt = serde_json::from_value(json!({"title": null})).unwrap();
+        assert_eq!(unset.title, None);
+        assert_eq!(
+            serde_json::to_value(&unset).unwrap(),
+            json!({"title": null})
+        );
     }
 
     #[test]
