@@ -113,6 +113,24 @@ async fn departments_stream_as_typed_records() {
     let children: Vec<Department> = every(&client, &DepartmentGet::default().with_parent(7)).await;
     assert_eq!(children.len(), 1);
     assert_eq!(children[0].name.as_deref(), Some("QA Group"));
+    // The documented request: `sort` and `order` order the list, `PARENT` filters it.
+    let by_name = DepartmentGet::default()
+        .with_sort("NAME")
+        .with_order("DESC")
+        .with_parent(1);
+    let names: Vec<String> = every(&client, &by_name)
+        .await
+        .into_iter()
+        .filter_map(|d| d.name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Sales Department",
+            "Finance Department",
+            "Development Department"
+        ]
+    );
 
     let documented = documented::<DepartmentGet>("department.get");
     assert_eq!(documented.len(), 5);

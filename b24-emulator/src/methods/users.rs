@@ -181,6 +181,10 @@ pub fn department_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         })
         .filter(|d| {
             call.params.entries().into_iter().all(|(key, wanted)| {
+                // Lower-case `sort` and `order` name the order; `SORT` filters by the field.
+                if key == "sort" || key == "order" {
+                    return true;
+                }
                 let (prefix, field) = split_key(&key);
                 if !["ID", "NAME", "SORT", "PARENT", "UF_HEAD"].contains(&field.as_str()) {
                     return true;
