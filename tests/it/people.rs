@@ -2,6 +2,7 @@
 //! examples: `user.get` / `user.search` / `user.current` as `User`, `department.get` as
 //! `Department`, `tasks.task.*` as one `Task`, each list streamed without naming its item type.
 
+use b24_core::filter::{Filter, Order, TaskField, UserField};
 use b24_core::types::{Flag, Numeric};
 use b24_core::{Client, Id, ListMethod, Method};
 use b24_methods::department::Department;
@@ -57,9 +58,9 @@ async fn users_stream_and_read_as_typed_records() {
     assert_eq!(anna.user_type.as_deref(), Some("employee"));
     assert_eq!(anna.extra.get("XML_ID"), None, "XML_ID is typed");
 
-    // Filtered through the shared query: the users of department 7.
+    // Filtered through the shared query and a typed filter: the users of department 7.
     let query = UserQuery::default()
-        .with_filter(json!({ "UF_DEPARTMENT": 7 }))
+        .with_filter(Filter::new().eq(UserField::Department, 7))
         .with_sort("ID");
     let developers: Vec<User> = every(&client, &get::UserGet::new(query)).await;
     let names: Vec<Option<&str>> = developers.iter().map(|u| u.name.as_deref()).collect();
@@ -169,6 +170,26 @@ async fn tasks_stream_as_the_task_add_takes() {
     assert_eq!(flag(last.task_control), Some(true), "Y/N read as a flag");
     assert_eq!(last.status.as_ref().and_then(Numeric::as_u64), Some(2));
     assert!(last.created_date.is_some(), "dates are typed: {last:?}");
+
+    // Typed filter and order over the task fields: Anna's tasks from the 50th on, newest first.
+    let annas = TasksTaskList::default()
+        .with_filter(
+            Filter::new()
+                .eq(TaskField::ResponsibleId, 11)
+                .gte(TaskField::Id, added[49]),
+        )
+        .with_order(Order::new().desc(TaskField::Id));
+    let titles: Vec<String> = every(&client, &annas)
+        .await
+        .into_iter()
+        .filter_map(|task| task.title)
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Task 59", "Task 57", "Task 55", "Task 53", "Task 51", "Task 49"
+        ]
+    );
 
     // A read task goes back through `update` with the UPPER_CASE names `fields` takes.
     let sent =
