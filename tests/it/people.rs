@@ -66,6 +66,13 @@ async fn users_stream_and_read_as_typed_records() {
     let names: Vec<Option<&str>> = developers.iter().map(|u| u.name.as_deref()).collect();
     assert_eq!(names, [Some("Maria")]);
 
+    // `user.search` finds by name.
+    let find =
+        UserQuery::default().with_filter(Filter::new().eq(UserField::custom("FIND"), "sokol"));
+    let found: Vec<User> = every(&client, &UserSearch::new(find)).await;
+    let found: Vec<(Id, Option<&str>)> = found.iter().map(|u| (u.id, u.name.as_deref())).collect();
+    assert_eq!(found, [(Id(103), Some("Maria"))]);
+
     // The webhook's user.
     let me: User = client.call(&UserCurrent::default()).await.unwrap();
     assert_eq!((me.id, me.name.as_deref()), (Id(1), Some("Vadim")));
