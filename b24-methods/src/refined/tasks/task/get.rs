@@ -8,13 +8,13 @@
 use super::TaskResult;
 use crate::wire::*;
 
-/// Reads task `task_id`: `TasksTaskGet::new(id).with_select(["ID".into(), "TITLE".into()])`.
+/// Reads task `task_id`: `TasksTaskGet::new(id).with_select(vec![String::from("TITLE")])`.
 #[b24_method("tasks.task.get", scope = "task", response = TaskResult, read_only)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct TasksTaskGet {
-    /// `taskId`.
-    pub task_id: Id,
+    /// `taskId` (an [`Id`], or any integer).
+    pub task_id: Numeric,
     /// `select`: the fields to answer, UPPER_CASE (`TITLE`, `UF_*`); all when `None`.
     pub select: Option<Vec<String>>,
     /// Parameters not listed above (undocumented ones), sent as they are.
@@ -28,7 +28,7 @@ record!(TasksTaskGet {
 
 impl TasksTaskGet {
     /// A request for task `task_id`, all fields.
-    pub fn new(task_id: impl Into<Id>) -> Self {
+    pub fn new(task_id: impl Into<Numeric>) -> Self {
         TasksTaskGet {
             task_id: task_id.into(),
             select: None,

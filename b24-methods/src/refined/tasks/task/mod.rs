@@ -20,6 +20,9 @@ use crate::wire::*;
 /// A task: what `tasks.task.add` / `update` take in `fields`, and what `add`, `get`, `list`
 /// and `update` answer (all of it, or the `select`ed fields). User fields (`UF_*`) and
 /// undocumented fields stay in `extra`, as sent.
+///
+/// IDs (the task's, its users', its project's) are [`Id`]s: their setters take `Id(11)`, an
+/// unsigned integer (`11_u64`) or anything else converting into an `Id`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Task {

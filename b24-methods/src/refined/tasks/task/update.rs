@@ -13,8 +13,8 @@ use crate::wire::*;
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct TasksTaskUpdate {
-    /// `taskId`.
-    pub task_id: Id,
+    /// `taskId` (an [`Id`], or any integer).
+    pub task_id: Numeric,
     /// `fields`: the fields to change; the ones left `None` stay as they are.
     pub fields: Task,
     /// Parameters not listed above (undocumented ones), sent as they are.
@@ -28,7 +28,7 @@ record!(TasksTaskUpdate {
 
 impl TasksTaskUpdate {
     /// A request writing `fields` to task `task_id`.
-    pub fn new(task_id: impl Into<Id>, fields: impl Into<Task>) -> Self {
+    pub fn new(task_id: impl Into<Numeric>, fields: impl Into<Task>) -> Self {
         TasksTaskUpdate {
             task_id: task_id.into(),
             fields: fields.into(),
