@@ -2,19 +2,19 @@
 //! examples: `user.get` / `user.search` / `user.current` as `User`, `department.get` as
 //! `Department`, `tasks.task.*` as one `Task`, each list streamed without naming its item type.
 
-use b24_core::filter::{Filter, Order, TaskField, UserField};
+use b24_core::filter::{Filter, Order};
 use b24_core::types::{Flag, Numeric};
 use b24_core::{Client, Id, ListMethod, Method};
 use b24_methods::department::Department;
 use b24_methods::department::get::DepartmentGet;
 use b24_methods::tasks::task::add::TasksTaskAdd;
 use b24_methods::tasks::task::list::TasksTaskList;
-use b24_methods::tasks::task::{Task, TaskResult};
+use b24_methods::tasks::task::{Task, TaskField, TaskResult};
 use b24_methods::user::User;
 use b24_methods::user::current::UserCurrent;
 use b24_methods::user::get::UserGet;
 use b24_methods::user::search::UserSearch;
-use b24_methods::user::{UserQuery, get};
+use b24_methods::user::{UserField, UserQuery, get};
 use futures_util::TryStreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -25,6 +25,19 @@ use crate::support;
 /// Every item `request` lists, as the method's own item type.
 async fn every<M: ListMethod>(client: &Client, request: &M) -> Vec<M::Item> {
     client.stream(request).unwrap().try_collect().await.unwrap()
+}
+
+/// What `text` reads from every item `request` lists, in the order they came.
+async fn texts<M: ListMethod>(
+    client: &Client,
+    request: &M,
+    text: impl Fn(M::Item) -> Option<String>,
+) -> Vec<String> {
+    every(client, request)
+        .await
+        .into_iter()
+        .filter_map(text)
+        .collect()
 }
 
 /// The `result` of the documented response example of `method`, decoded as `M` answers it.
@@ -126,11 +139,7 @@ async fn departments_stream_as_typed_records() {
         .with_sort("NAME")
         .with_order("DESC")
         .with_parent(1);
-    let names: Vec<String> = every(&client, &by_name)
-        .await
-        .into_iter()
-        .filter_map(|d| d.name)
-        .collect();
+    let names = texts(&client, &by_name, |d| d.name).await;
     assert_eq!(
         names,
         [
@@ -186,11 +195,7 @@ async fn tasks_stream_as_the_task_add_takes() {
                 .gte(TaskField::Id, added[49]),
         )
         .with_order(Order::new().desc(TaskField::Id));
-    let titles: Vec<String> = every(&client, &annas)
-        .await
-        .into_iter()
-        .filter_map(|task| task.title)
-        .collect();
+    let titles = texts(&client, &annas, |task| task.title).await;
     assert_eq!(
         titles,
         [

@@ -72,8 +72,7 @@
 //!
 //! The field sets of the entities users touch first are here, taken from the documented field
 //! tables: [`DealField`], [`ContactField`], [`LeadField`], [`CompanyField`] (the legacy
-//! `crm.*.list` methods, UPPER_CASE), [`ItemField`] (`crm.item.list`, camelCase), [`TaskField`]
-//! (`tasks.task.list`) and [`UserField`] (`user.get`, `user.search`). Each has a
+//! `crm.*.list` methods, UPPER_CASE) and [`ItemField`] (`crm.item.list`, camelCase). Each has a
 //! `Custom` variant for what its table does not list — user fields (`UF_CRM_…`, `ufCrm…`),
 //! parent links (`PARENT_ID_…`, `parentId…`) — so those stay reachable while the documented
 //! names keep their compile-time check. Any other entity gets a field set from
@@ -97,7 +96,6 @@
 //! ```
 
 mod crm;
-mod people;
 
 use std::marker::PhantomData;
 
@@ -105,7 +103,6 @@ use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 pub use crm::{CompanyField, ContactField, DealField, ItemField, LeadField};
-pub use people::{TaskField, UserField};
 
 /// The fields of one entity, as names on the wire: what a [`Filter`] or [`Order`] is typed by.
 ///

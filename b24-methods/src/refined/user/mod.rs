@@ -99,6 +99,38 @@ record!(User {
     opt user_type: "USER_TYPE",
 });
 
+b24_core::field_set! {
+    /// The fields of a [`User`] as `user.get` and `user.search` take them in `FILTER` (the
+    /// fields of the documented examples and of the `user.add` table). User fields (`UF_*` other
+    /// than `UF_DEPARTMENT`) are the `Custom` variant.
+    pub enum UserField {
+        Id = "ID",
+        XmlId = "XML_ID",
+        Active = "ACTIVE",
+        Name = "NAME",
+        LastName = "LAST_NAME",
+        SecondName = "SECOND_NAME",
+        Email = "EMAIL",
+        LastLogin = "LAST_LOGIN",
+        DateRegister = "DATE_REGISTER",
+        IsOnline = "IS_ONLINE",
+        TimeZone = "TIME_ZONE",
+        PersonalGender = "PERSONAL_GENDER",
+        PersonalProfession = "PERSONAL_PROFESSION",
+        PersonalWww = "PERSONAL_WWW",
+        PersonalBirthday = "PERSONAL_BIRTHDAY",
+        PersonalPhone = "PERSONAL_PHONE",
+        PersonalMobile = "PERSONAL_MOBILE",
+        PersonalCity = "PERSONAL_CITY",
+        WorkPhone = "WORK_PHONE",
+        WorkCompany = "WORK_COMPANY",
+        WorkPosition = "WORK_POSITION",
+        WorkDepartment = "WORK_DEPARTMENT",
+        Department = "UF_DEPARTMENT",
+        UserType = "USER_TYPE",
+    }
+}
+
 /// Which users `user.get` and `user.search` list, in which order, from which offset. Filter
 /// keys may also be given at the top level (`UF_DEPARTMENT`), which `extra` holds.
 #[derive(Clone, Debug, Default, PartialEq)]
