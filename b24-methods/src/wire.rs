@@ -28,11 +28,17 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// expression: `CrmItemList::new(2).with_start(50)`. The setters are generic, so only the ones
 /// a program calls are compiled into it.
 ///
+/// A field written `opt title: "TITLE" | "title"` is written under its first key and read
+/// from either (the first wins when both are there), for entities whose requests and answers
+/// spell the same field differently (`tasks.task.add` takes `TITLE`, answers `title`).
+///
 /// Exported (hidden) only so that the tests in `tests/wire.rs` can declare a record of their own.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! record {
-    ($name:ident { $($kind:ident $field:ident: $wire:literal $(=> $setter:ident($ty:ty))?),* $(,)? }) => {
+    (@key $input:ident, $wire:literal) => { $wire };
+    (@key $input:ident, $wire:literal, $alias:literal) => { $input.key_of($wire, $alias) };
+    ($name:ident { $($kind:ident $field:ident: $wire:literal $(| $alias:literal)? $(=> $setter:ident($ty:ty))?),* $(,)? }) => {
         #[allow(deprecated)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
@@ -48,7 +54,7 @@ macro_rules! record {
                 #[allow(unused_mut)]
                 let mut input = $crate::wire::In::<D::Error>::new(deserializer)?;
                 ::core::result::Result::Ok($name {
-                    $( $field: input.$kind($wire)?, )*
+                    $( $field: input.$kind($crate::record!(@key input, $wire $(, $alias)?))?, )*
                     extra: input.rest(),
                 })
             }
@@ -149,6 +155,15 @@ impl<E: serde::de::Error> In<E> {
                 Ok(None)
             }
             Err(error) => Err(field_error(key, error)),
+        }
+    }
+
+    /// The key a field arrived under: `key`, else `alias` when only that one is there.
+    pub fn key_of<'k>(&self, key: &'k str, alias: &'k str) -> &'k str {
+        if !self.map.contains_key(key) && self.map.contains_key(alias) {
+            alias
+        } else {
+            key
         }
     }
 

@@ -52,6 +52,39 @@ fn lists_arrive_as_numeric_maps_or_as_one_object() {
     assert_eq!(files[0].name.as_deref(), Some("a.txt"));
 }
 
+/// A field spelt one way in requests and another in answers.
+#[derive(Debug, Default, PartialEq)]
+struct Spelt {
+    title: Option<String>,
+    extra: Map<String, Value>,
+}
+
+record!(Spelt {
+    opt title: "TITLE" | "title",
+});
+
+#[test]
+fn a_field_with_two_spellings_reads_either_and_writes_the_first() {
+    let answer: Spelt = serde_json::from_value(json!({"title": "a"})).unwrap();
+    assert_eq!(answer.title.as_deref(), Some("a"));
+    assert!(answer.extra.is_empty());
+    assert_eq!(
+        serde_json::to_value(&answer).unwrap(),
+        json!({"TITLE": "a"})
+    );
+    // Both there: the first spelling is the field, the other stays in `extra`.
+    let both: Spelt = serde_json::from_value(json!({"TITLE": "a", "title": "b"})).unwrap();
+    assert_eq!(both.title.as_deref(), Some("a"));
+    assert_eq!(both.extra.get("title"), Some(&json!("b")));
+    // A `null` under the other spelling is kept as it came.
+    let unset: Spelt = serde_json::from_value(json!({"title": null})).unwrap();
+    assert_eq!(unset.title, None);
+    assert_eq!(
+        serde_json::to_value(&unset).unwrap(),
+        json!({"title": null})
+    );
+}
+
 #[test]
 fn a_value_of_no_lenient_form_is_still_an_error_naming_the_field() {
     let error = serde_json::from_value::<Sample>(json!({"ID": 1, "NAME": {"a": 1}}))

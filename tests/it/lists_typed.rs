@@ -42,11 +42,6 @@ const NO_EXAMPLE_NEEDS_PARENT: &str =
 const UNDOCUMENTED: &str = "untyped items: the docs give no field table, example or reference \
      for them; no documented list example, and the emulator serves no items";
 
-/// The records of users and tasks are written by hand in `b24-methods/src/refined/` (issue 15
-/// point 8), not generated from references; until then their items are `Value`.
-const HAND_WRITTEN: &str = "untyped items: the user and task records are hand-written \
-     refinements, not generated";
-
 /// List methods that neither the emulator nor a documented example gives a decoded item of,
 /// each with the reason. A method here that passes fails the test: unpin it.
 const KNOWN_FAILURES: &[(&str, &str)] = &[
@@ -86,10 +81,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
          (lenient numbers are issue 15 point 7); the emulator needs a task with a checklist",
     ),
     ("task.elapseditem.getlist", UNDOCUMENTED),
-    ("tasks.task.list", HAND_WRITTEN),
-    ("user.get", HAND_WRITTEN),
-    ("user.search", HAND_WRITTEN),
-    ("user.userfield.list", HAND_WRITTEN),
 ];
 
 /// Whether a list's item type (by `std::any::type_name`) is a generic value, a map or a list of

@@ -8,8 +8,8 @@ use b24_methods::crm::automatedsolution::list::AutomatedSolutionList;
 use b24_methods::im::department::get::ImDepartmentGet;
 use b24_methods::profile::Profile;
 use b24_methods::server::time::ServerTime;
+use b24_methods::tasks::task::Task;
 use b24_methods::tasks::task::add::TasksTaskAdd;
-use serde_json::json;
 
 use crate::support;
 
@@ -43,7 +43,9 @@ async fn quickstart(client: &Client) -> Vec<String> {
     seen.push(format!("{departments:?}"));
     let task = client
         .call(&TasksTaskAdd::new(
-            json!({ "TITLE": "Call the customer", "RESPONSIBLE_ID": 1 }),
+            Task::default()
+                .with_title("Call the customer")
+                .with_responsible_id(1_u64),
         ))
         .await
         .expect("task added");

@@ -11,10 +11,12 @@ use b24_methods::task::checklistitem::delete::TaskChecklistitemDelete;
 use b24_methods::task::checklistitem::getlist::TaskChecklistitemGetlist;
 use b24_methods::task::commentitem::Commentitem;
 // Comments are deprecated by the documentation, and still answer.
+use b24_core::Id;
 #[allow(deprecated)]
 use b24_methods::task::commentitem::add::TaskCommentitemAdd;
 #[allow(deprecated)]
 use b24_methods::task::commentitem::getlist::TaskCommentitemGetlist;
+use b24_methods::tasks::task::Task;
 use b24_methods::tasks::task::add::TasksTaskAdd;
 use b24_methods::tasks::task::complete::TasksTaskComplete;
 use b24_methods::tasks::task::delete::TasksTaskDelete;
@@ -26,31 +28,37 @@ use serde_json::{Value, json};
 
 use crate::support;
 
-async fn add(client: &Client, fields: Value) -> Value {
+async fn add(client: &Client, fields: Task) -> Task {
     client
         .call(&TasksTaskAdd::new(fields))
         .await
         .expect("the task is created")
         .task
-        .expect("the new task")
 }
 
-async fn get(client: &Client, id: i64) -> Value {
+async fn get(client: &Client, id: Id) -> Task {
     client
-        .call(&TasksTaskGet::default().with_task_id(id))
+        .call(&TasksTaskGet::new(id))
         .await
         .expect("found")
         .task
-        .expect("the task")
 }
 
 /// The titles of a list answer's tasks.
-fn titles(tasks: &Option<Value>) -> Vec<&str> {
-    tasks
-        .as_ref()
-        .and_then(Value::as_array)
-        .map(|tasks| tasks.iter().filter_map(|t| t["title"].as_str()).collect())
-        .unwrap_or_default()
+fn titles(tasks: &[Task]) -> Vec<&str> {
+    tasks.iter().filter_map(|t| t.title.as_deref()).collect()
+}
+
+/// A new task's fields: its title and who is responsible.
+fn task(title: &str, responsible: u64) -> Task {
+    Task::default()
+        .with_title(title)
+        .with_responsible_id(responsible)
+}
+
+/// The ID of a task the portal answered.
+fn id_of(task: &Task) -> Id {
+    task.id.expect("an ID")
 }
 
 #[tokio::test]
@@ -58,47 +66,41 @@ async fn what_add_creates_get_list_update_and_delete_see() {
     let (_emulator, client) = support::unpaced_portal().await;
     let task = add(
         &client,
-        json!({ "TITLE": "Call the customer", "RESPONSIBLE_ID": 1, "DEADLINE": "2030-01-31T18:00:00+00:00", "AUDITORS": [11] }),
+        task("Call the customer", 1)
+            .with_deadline("2030-01-31T18:00:00+00:00")
+            .with_auditors([Id(11)]),
     )
     .await;
-    assert_eq!(task["title"], json!("Call the customer"));
-    assert_eq!(task["responsibleId"], json!("1"));
-    assert_eq!(task["status"], json!("2"));
-    assert_eq!(task["auditors"], json!(["11"]));
-    let id: i64 = task["id"]
-        .as_str()
-        .and_then(|id| id.parse().ok())
-        .expect("an ID");
+    assert_eq!(task.title.as_deref(), Some("Call the customer"));
+    assert_eq!(task.responsible_id, Some(Id(1)));
+    assert_eq!(task.status.as_ref().and_then(|s| s.as_u64()), Some(2));
+    assert_eq!(task.auditors, Some(vec![Id(11)]));
+    let id = id_of(&task);
 
     let got = get(&client, id).await;
     assert_eq!(got, task);
     let selected = client
-        .call(
-            &TasksTaskGet::default()
-                .with_task_id(id)
-                .with_select(vec![json!("TITLE")]),
-        )
+        .call(&TasksTaskGet::new(id).with_select(vec![String::from("TITLE")]))
         .await
         .expect("found")
-        .task
-        .expect("the task");
+        .task;
+    // Only the ID and the selected title came (written back with the UPPER_CASE names).
     assert_eq!(
-        selected,
-        json!({ "id": id.to_string(), "title": "Call the customer" })
+        serde_json::to_value(&selected).unwrap(),
+        json!({ "ID": id.0, "TITLE": "Call the customer" })
     );
 
     let updated = client
         .call(&TasksTaskUpdate::new(
             id,
-            json!({ "TITLE": "Call back", "STATUS": 5 }),
+            Task::default().with_title("Call back").with_status(5),
         ))
         .await
         .expect("updated")
-        .task
-        .expect("the task");
-    assert_eq!(updated["title"], json!("Call back"));
-    assert_eq!(updated["status"], json!("5"));
-    assert_eq!(updated["closedBy"], json!("1"));
+        .task;
+    assert_eq!(updated.title.as_deref(), Some("Call back"));
+    assert_eq!(updated.status.as_ref().and_then(|s| s.as_u64()), Some(5));
+    assert_eq!(updated.closed_by, Some(Id(1)));
 
     let page = client
         .call_envelope(&TasksTaskList::default())
@@ -112,8 +114,7 @@ async fn what_add_creates_get_list_update_and_delete_see() {
         .await
         .expect("deleted");
     assert_eq!(deleted, json!({ "task": true }));
-    let (code, description) =
-        support::api_failure(client.call(&TasksTaskGet::default().with_task_id(id)).await);
+    let (code, description) = support::api_failure(client.call(&TasksTaskGet::new(id)).await);
     assert_eq!(
         (code.as_str(), description.as_str()),
         ("0", "wrong task id")
@@ -129,7 +130,7 @@ async fn lists_filter_order_select_and_page() {
         let responsible = if i % 3 == 0 { 11 } else { 1 };
         add(
             &client,
-            json!({ "TITLE": format!("Task {i:02}"), "RESPONSIBLE_ID": responsible, "PRIORITY": i % 3 }),
+            task(&format!("Task {i:02}"), responsible).with_priority(i % 3),
         )
         .await;
     }
@@ -151,7 +152,7 @@ async fn lists_filter_order_select_and_page() {
             &TasksTaskList::default()
                 .with_filter(json!({ "RESPONSIBLE_ID": 11, ">=ID": 50 }))
                 .with_order(json!({ "ID": "desc" }))
-                .with_select(vec![json!("ID"), json!("TITLE")]),
+                .with_select(vec![String::from("ID"), String::from("TITLE")]),
         )
         .await
         .expect("listed");
@@ -159,12 +160,10 @@ async fn lists_filter_order_select_and_page() {
         titles(&filtered.result.tasks),
         ["Task 57", "Task 54", "Task 51"]
     );
-    let keys: Vec<&String> = filtered.result.tasks.as_ref().expect("tasks")[0]
-        .as_object()
-        .expect("a record")
-        .keys()
-        .collect();
-    assert_eq!(keys, ["id", "title"]);
+    // Only the selected fields came (written back with the UPPER_CASE names).
+    let first = serde_json::to_value(&filtered.result.tasks[0]).unwrap();
+    let keys: Vec<&String> = first.as_object().expect("a record").keys().collect();
+    assert_eq!(keys, ["ID", "TITLE"]);
     let like = client
         .call(&TasksTaskList::default().with_filter(json!({ "%TITLE": "task 1" })))
         .await
@@ -183,7 +182,9 @@ async fn the_documented_errors_of_add_and_update() {
     let (_emulator, client) = support::unpaced_portal().await;
     let no_title = support::api_failure(
         client
-            .call(&TasksTaskAdd::new(json!({ "RESPONSIBLE_ID": 1 })))
+            .call(&TasksTaskAdd::new(
+                Task::default().with_responsible_id(1_u64),
+            ))
             .await,
     );
     assert_eq!(
@@ -193,25 +194,16 @@ async fn the_documented_errors_of_add_and_update() {
             "Task title not specified".to_owned()
         )
     );
-    let stranger = support::api_failure(
-        client
-            .call(&TasksTaskAdd::new(
-                json!({ "TITLE": "x", "RESPONSIBLE_ID": 999 }),
-            ))
-            .await,
-    );
+    let stranger = support::api_failure(client.call(&TasksTaskAdd::new(task("x", 999))).await);
     assert_eq!(
         stranger.1,
         "User specified in the \"Responsible\" field not found"
     );
-    let task = add(&client, json!({ "TITLE": "x", "RESPONSIBLE_ID": 1 })).await;
-    let id: i64 = task["id"]
-        .as_str()
-        .and_then(|id| id.parse().ok())
-        .expect("an ID");
+    let task = add(&client, task("x", 1)).await;
+    let id = id_of(&task);
     let bad_status = support::api_failure(
         client
-            .call(&TasksTaskUpdate::new(id, json!({ "STATUS": 42 })))
+            .call(&TasksTaskUpdate::new(id, Task::default().with_status(42)))
             .await,
     );
     assert_eq!(bad_status.1, "Incorrect status");
@@ -224,11 +216,7 @@ async fn the_documented_errors_of_add_and_update() {
 #[allow(deprecated)]
 async fn status_moves_checklists_and_comments_belong_to_their_task() {
     let (_emulator, client) = support::unpaced_portal().await;
-    let task = add(&client, json!({ "TITLE": "Ship it", "RESPONSIBLE_ID": 1 })).await;
-    let id: i64 = task["id"]
-        .as_str()
-        .and_then(|id| id.parse().ok())
-        .expect("an ID");
+    let id = id_of(&add(&client, task("Ship it", 1)).await);
 
     let started = client
         .call(&TasksTaskStart::new(id))
@@ -335,13 +323,12 @@ async fn add_update_delete_and_comments_fire_the_task_events() {
         "ONTASKDELETE",
     ];
     let (_emulator, client) = support::app_portal(&["task"], &names).await;
-    let task = add(&client, json!({ "TITLE": "Call", "RESPONSIBLE_ID": 1 })).await;
-    let id: i64 = task["id"]
-        .as_str()
-        .and_then(|id| id.parse().ok())
-        .expect("an ID");
+    let id = id_of(&add(&client, task("Call", 1)).await);
     client
-        .call(&TasksTaskUpdate::new(id, json!({ "TITLE": "Call back" })))
+        .call(&TasksTaskUpdate::new(
+            id,
+            Task::default().with_title("Call back"),
+        ))
         .await
         .expect("updated");
     let done = TaskCommentitemAdd::new(id, Commentitem::default().with_post_message("Done"));

@@ -78,6 +78,8 @@ static HAND_WRITTEN: &[MethodDef] = &[
     m("placement.get", Some("placement"), placement::get),
     // users and departments
     m("user.get", Some("user"), users::user_get),
+    // The same list; `FIND` (or `NAME_SEARCH`) in `FILTER` searches names and e-mail.
+    m("user.search", Some("user"), users::user_get),
     m("user.current", Some("user"), users::user_current),
     m("department.get", Some("department"), users::department_get),
     // crm: smart-process types and items

@@ -1,4 +1,5 @@
-//! `user.get`, `user.current`, `department.get` (legacy list methods returning JSON arrays).
+//! `user.get` (also serving `user.search`), `user.current`, `department.get` (legacy list
+//! methods returning JSON arrays).
 
 use crate::call::Call;
 use crate::envelope::{ApiError, MethodOutput};
@@ -109,7 +110,8 @@ fn sort_rows(rows: &mut [Value], params: &Value) {
 
 const USER_PARAMS: &[&str] = &["sort", "order", "filter", "admin_mode", "start", "select"];
 
-/// `user.get`: `FILTER` (or filter keys at the top level), `sort`, `order`, `start`.
+/// `user.get` and `user.search`: `FILTER` (or filter keys at the top level; `FIND` /
+/// `NAME_SEARCH` search names and e-mail), `sort`, `order`, `start`.
 pub fn user_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
     let mut conditions: Vec<(String, Value)> = Vec::new();
     if let Some(f @ (Value::Map(_) | Value::List(_))) = call.params.get_ci("filter") {
@@ -181,6 +183,10 @@ pub fn department_get(call: &mut Call<'_>) -> Result<MethodOutput, ApiError> {
         })
         .filter(|d| {
             call.params.entries().into_iter().all(|(key, wanted)| {
+                // Lower-case `sort` and `order` name the order; `SORT` filters by the field.
+                if key == "sort" || key == "order" {
+                    return true;
+                }
                 let (prefix, field) = split_key(&key);
                 if !["ID", "NAME", "SORT", "PARENT", "UF_HEAD"].contains(&field.as_str()) {
                     return true;

@@ -11,7 +11,13 @@ pub mod server;
 
 #[cfg(feature = "crm")]
 pub mod crm;
+#[cfg(feature = "department")]
+pub mod department;
 #[cfg(feature = "im")]
 pub mod im;
+#[cfg(feature = "task")]
+pub mod tasks;
+#[cfg(any(feature = "user", feature = "user_basic", feature = "user_brief"))]
+pub mod user;
 #[cfg(feature = "telephony")]
 pub mod voximplant;

@@ -452,9 +452,6 @@ impl<'c> Generator<'c> {
         let Some(folder) = method.rsplit_once('.').map(|(folder, _)| folder) else {
             return response;
         };
-        if references::hand_written(&method) {
-            return response;
-        }
         let Some(list) = list else {
             let example = self.catalog.examples.response(&method);
             let refers = references::refers(entry, example_result(example.as_ref()));

@@ -97,10 +97,6 @@ fn descriptions(result: &Value) -> Option<Vec<Field>> {
     )
 }
 
-/// Methods whose records are written by hand in `refined/` (users, tasks, departments): their
-/// answers are not followed by reference.
-const HAND_WRITTEN: &[&str] = &["user.", "tasks.task.", "department."];
-
 /// Whether a `get` / `list` describes its answer only by reference: its `result` is a bare
 /// `object`, `object[]` or `array` with no rows under it or beside it, a `get` takes the
 /// record's `id` and its documented `result` (when shown) is no wrapper holding a list of
@@ -108,7 +104,7 @@ const HAND_WRITTEN: &[&str] = &["user.", "tasks.task.", "department."];
 pub(super) fn refers(entry: &Entry, example_result: Option<&Value>) -> bool {
     let method = entry.method.as_str();
     let verb = method.rsplit('.').next().unwrap_or_default();
-    if !matches!(verb, "get" | "list") || hand_written(method) {
+    if !matches!(verb, "get" | "list") {
         return false;
     }
     // A `get` of one record takes its `id` (`event.offline.get` reads a queue instead).
@@ -151,11 +147,6 @@ pub(super) fn refers(entry: &Entry, example_result: Option<&Value>) -> bool {
             (payload.next(), payload.next()),
             (Some(result), None) if result.name == "result" && is_bare(result)
         )
-}
-
-/// Whether the records of `method` are written by hand (see [`HAND_WRITTEN`]).
-pub(super) fn hand_written(method: &str) -> bool {
-    HAND_WRITTEN.iter().any(|prefix| method.starts_with(prefix))
 }
 
 /// A row typed `object` / `array` (or a list of them) without documented rows under it.

@@ -6,7 +6,7 @@
 use crate::wire::*;
 
 /// Calls `user.userfield.list`.
-#[b24_method("user.userfield.list", scope = "user.userfield", response = Value, read_only, list)]
+#[b24_method("user.userfield.list", scope = "user.userfield", response = Vec<crate::user::userfield::UserUserfield>, read_only, list)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UserUserfieldList {

@@ -15,7 +15,7 @@ pub mod update;
 use crate::wire::*;
 
 #[cfg(feature = "user_userfield")]
-/// A `user.userfield` entity, shared by `user.userfield.add`, `user.userfield.update`: the union of their documented fields (all optional: `add` sends no `ID`).
+/// A `user.userfield` entity, shared by `user.userfield.list`, `user.userfield.add`, `user.userfield.update`: the union of their documented fields (all optional: `add` sends no `ID`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UserUserfield {

@@ -1,0 +1,3 @@
+//! Methods of the `task` scope.
+
+pub mod task;
