@@ -3,6 +3,8 @@
 //! by ID and by date range, moved and removed; a section renamed and removed with its events;
 //! the documented errors.
 
+use b24_core::Id;
+use b24_core::types::{DateTime, Numeric};
 use b24_methods::calendar::event::add::CalendarEventAdd;
 use b24_methods::calendar::event::delete::CalendarEventDelete;
 use b24_methods::calendar::event::get::CalendarEventGet;
@@ -62,33 +64,32 @@ async fn events_live_in_a_users_calendar() {
     let event = client
         .call(&CalendarEventGetbyid::new(call))
         .await
+        .expect("answered")
         .expect("found");
-    assert_eq!(event["NAME"], json!("Call"));
-    assert_eq!(event["DATE_FROM"], json!("06/14/2024 10:00:00 am"));
-    assert_eq!(event["DT_LENGTH"], json!(3600));
-    assert_eq!(event["SECTION_ID"], json!(work.to_string()));
+    assert_eq!(event.id, Id::try_from(call).unwrap());
+    assert_eq!(event.name.as_deref(), Some("Call"));
+    assert_eq!(
+        event.date_from.as_ref().map(DateTime::as_str),
+        Some("06/14/2024 10:00:00 am")
+    );
+    assert_eq!(
+        event.dt_length.as_ref().and_then(Numeric::as_i64),
+        Some(3600)
+    );
+    assert_eq!(event.section_id, Some(Id::try_from(work).unwrap()));
 
     let june = |from: &str, to: &str| CalendarEventGet::new("user", 1).with_from(from).with_to(to);
     let events = client
         .call(&june("2024-06-01", "2024-06-30"))
         .await
         .expect("listed");
-    let names: Vec<&Value> = events
-        .as_array()
-        .expect("a list")
-        .iter()
-        .map(|e| &e["NAME"])
-        .collect();
-    assert_eq!(names, [&json!("Call"), &json!("Trip")]);
+    let names: Vec<Option<&str>> = events.iter().map(|e| e.name.as_deref()).collect();
+    assert_eq!(names, [Some("Call"), Some("Trip")]);
     let first_week = client
         .call(&june("2024-06-01", "2024-06-14"))
         .await
         .expect("listed");
-    assert_eq!(
-        first_week.as_array().map(Vec::len),
-        Some(1),
-        "`to` takes the whole day"
-    );
+    assert_eq!(first_week.len(), 1, "`to` takes the whole day");
 
     client
         .call(
@@ -103,10 +104,12 @@ async fn events_live_in_a_users_calendar() {
         .call(&june("2024-06-22", "2024-06-30"))
         .await
         .expect("listed");
-    let moved = moved.as_array().expect("a list");
     assert_eq!(moved.len(), 1);
-    assert_eq!(moved[0]["NAME"], json!("Call back"));
-    assert_eq!(moved[0]["DT_LENGTH"], json!(1800));
+    assert_eq!(moved[0].name.as_deref(), Some("Call back"));
+    assert_eq!(
+        moved[0].dt_length.as_ref().and_then(Numeric::as_i64),
+        Some(1800)
+    );
 
     assert!(
         client
@@ -123,7 +126,7 @@ async fn events_live_in_a_users_calendar() {
         .call(&CalendarEventGetbyid::new(trip))
         .await
         .expect("answered");
-    assert!(gone.is_null(), "{gone}");
+    assert!(gone.is_none(), "{gone:?}");
     assert_eq!(
         support::api_failure(
             client
@@ -156,8 +159,8 @@ async fn events_live_in_a_users_calendar() {
         .await
         .expect("answered");
     assert!(
-        orphan.is_null(),
-        "the section's events go with it: {orphan}"
+        orphan.is_none(),
+        "the section's events go with it: {orphan:?}"
     );
     assert_eq!(
         support::api_failure(

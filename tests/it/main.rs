@@ -25,6 +25,7 @@ mod range_export;
 mod raw_calls;
 mod readme;
 mod record_replay;
+mod refined_more;
 mod registry;
 mod scrubbing;
 mod secrets;

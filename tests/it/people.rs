@@ -41,7 +41,7 @@ async fn texts<M: ListMethod>(
 }
 
 /// The `result` of the documented response example of `method`, decoded as `M` answers it.
-fn documented<M: Method>(method: &str) -> M::Response
+pub(crate) fn documented<M: Method>(method: &str) -> M::Response
 where
     M::Response: DeserializeOwned,
 {
@@ -51,7 +51,7 @@ where
         .unwrap_or_else(|error| panic!("{method}: the documented example: {error}"))
 }
 
-fn flag(value: Option<Flag>) -> Option<bool> {
+pub(crate) fn flag(value: Option<Flag>) -> Option<bool> {
     value.map(Flag::get)
 }
 

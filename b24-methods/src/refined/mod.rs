@@ -9,6 +9,8 @@ pub mod profile;
 pub mod scope;
 pub mod server;
 
+#[cfg(feature = "calendar")]
+pub mod calendar;
 #[cfg(feature = "crm")]
 pub mod crm;
 #[cfg(feature = "department")]

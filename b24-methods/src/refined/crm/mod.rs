@@ -1,3 +1,4 @@
 //! Methods of the `crm` scope.
 
 pub mod automatedsolution;
+pub mod productrow;

@@ -7,49 +7,5 @@
 pub mod nearest;
 
 #[cfg(feature = "calendar")]
-use crate::wire::*;
-
-#[cfg(feature = "calendar")]
-/// Calls `calendar.event.get`.
-#[b24_method("calendar.event.get", scope = "calendar", response = Value, read_only)]
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct CalendarEventGet {
-    /// `type` (`string`), required.
-    pub type_: String,
-    /// `ownerId` (`integer`), required.
-    pub owner_id: Numeric,
-    /// `from` (`date`).
-    pub from: Option<DateTime>,
-    /// `to` (`date`).
-    pub to: Option<DateTime>,
-    /// `section` (`array`).
-    pub section: Option<Vec<Value>>,
-    /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
-    pub extra: Map<String, Value>,
-}
-
-#[cfg(feature = "calendar")]
-record!(CalendarEventGet {
-    req type_: "type",
-    req owner_id: "ownerId",
-    opt from: "from" => with_from(DateTime),
-    opt to: "to" => with_to(DateTime),
-    opt section: "section" => with_section(Vec<Value>),
-});
-
-#[cfg(feature = "calendar")]
-#[allow(deprecated)]
-impl CalendarEventGet {
-    /// A value with the required fields (anything converting into them); the rest start empty.
-    pub fn new(type_: impl Into<String>, owner_id: impl Into<Numeric>) -> Self {
-        CalendarEventGet {
-            type_: type_.into(),
-            owner_id: owner_id.into(),
-            from: None,
-            to: None,
-            section: None,
-            extra: Map::new(),
-        }
-    }
-}
+#[doc(inline)]
+pub use crate::refined::calendar::event::get::*;

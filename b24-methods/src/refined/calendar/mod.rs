@@ -1,0 +1,3 @@
+//! Methods of the `calendar` scope.
+
+pub mod event;
