@@ -38,7 +38,7 @@ pub(super) fn method_header(
     if deprecated {
         writeln!(text, "//!\n//! Deprecated by the documentation.").ok();
         if let Some(successor) = replacement(method) {
-            writeln!(text, "//! Development is halted; use `{successor}`.").ok();
+            writeln!(text, "//! Its successor: `{successor}`.").ok();
         }
     }
     writeln!(text, "//!\n//! Documentation: <{url}>").ok();
@@ -111,7 +111,7 @@ impl MethodAttr<'_> {
         let mut attrs = format!("#[b24_method({})]", args.join(", "));
         if self.deprecated {
             let successor = replacement(method)
-                .map(|successor| format!("; development is halted, use `{successor}`"))
+                .map(|successor| format!("; use `{successor}` instead"))
                 .unwrap_or_default();
             write!(
                 attrs,

@@ -275,8 +275,13 @@ impl<'c> Generator<'c> {
                     && leaf.path.len() > depth
             })?;
             let path = &leaf.path[..depth];
-            (!tree.is_leaf(path) && !self.refined.keys().any(|m| m.starts_with(folder)))
-                .then(|| path.join("::"))
+            // A folder with a refined method of its own keeps its hand-written record; a
+            // refined method deeper down (`crm.deal.productrows.get`) says nothing of it.
+            let refined_here = self
+                .refined
+                .keys()
+                .any(|method| method.rsplit_once('.').is_some_and(|(of, _)| of == folder));
+            (!tree.is_leaf(path) && !refined_here).then(|| path.join("::"))
         };
         let examples = &self.catalog.examples;
         Entities::collect(

@@ -123,13 +123,66 @@ const READ_PREFIXES: &[&str] = &[
     "preview",
 ];
 
-/// The documented replacement of a deprecated method: development of the legacy CRM entity
-/// methods (`crm.deal.*`, `crm.contact.*`, `crm.lead.*`, `crm.company.*`) is halted in favour
-/// of the universal `crm.item.*` methods (their sub-folders, `crm.deal.productrows.*`, have
-/// other successors).
+/// The successors of deprecated method families, most specific prefix first: the legacy CRM
+/// entities' methods give way to the universal `crm.item.*` (their product rows to
+/// `crm.item.productrow.*`, their card layouts to `crm.item.details.configuration.*`), the
+/// deal funnels to `crm.category.*`, the CRM's own product catalogue, measures, VAT rates, pay
+/// systems and payer types to the `catalog.*` and `sale.*` modules, and the old task methods to
+/// `tasks.task.*`. Every successor is a documented family (a test checks it against the
+/// catalog).
+pub(super) const SUCCESSORS: &[(&str, &str)] = &[
+    ("crm.deal.productrows.", "crm.item.productrow.*"),
+    ("crm.lead.productrows.", "crm.item.productrow.*"),
+    ("crm.quote.productrows.", "crm.item.productrow.*"),
+    ("crm.productrow.", "crm.item.productrow.*"),
+    (
+        "crm.deal.details.configuration.",
+        "crm.item.details.configuration.*",
+    ),
+    (
+        "crm.lead.details.configuration.",
+        "crm.item.details.configuration.*",
+    ),
+    (
+        "crm.contact.details.configuration.",
+        "crm.item.details.configuration.*",
+    ),
+    (
+        "crm.company.details.configuration.",
+        "crm.item.details.configuration.*",
+    ),
+    ("crm.dealcategory.", "crm.category.*"),
+    ("crm.product.property.", "catalog.productProperty.*"),
+    ("crm.productsection.", "catalog.section.*"),
+    ("crm.product.", "catalog.product.*"),
+    ("crm.measure.", "catalog.measure.*"),
+    ("crm.vat.", "catalog.vat.*"),
+    ("crm.catalog.", "catalog.catalog.*"),
+    ("crm.paysystem.", "sale.paysystem.*"),
+    ("crm.persontype.", "sale.persontype.*"),
+    ("task.item.", "tasks.task.*"),
+];
+
+/// The legacy CRM entities whose own methods (`crm.deal.add`, not `crm.deal.recurring.add`)
+/// give way to `crm.item.*`.
+const LEGACY_ENTITIES: &[&str] = &[
+    "crm.deal.",
+    "crm.contact.",
+    "crm.lead.",
+    "crm.company.",
+    "crm.quote.",
+    "crm.invoice.",
+];
+
+/// The documented replacement of a deprecated method (see [`SUCCESSORS`]), if it has one.
 pub(super) fn replacement(method: &str) -> Option<&'static str> {
-    const LEGACY: &[&str] = &["crm.deal.", "crm.contact.", "crm.lead.", "crm.company."];
-    LEGACY
+    if let Some((_, successor)) = SUCCESSORS
+        .iter()
+        .find(|(prefix, _)| method.starts_with(prefix))
+    {
+        return Some(successor);
+    }
+    LEGACY_ENTITIES
         .iter()
         .filter_map(|prefix| method.strip_prefix(prefix))
         .any(|verb| !verb.contains('.'))
@@ -269,12 +322,56 @@ mod tests {
     }
 
     #[test]
-    fn legacy_crm_entities_name_the_universal_methods() {
-        assert_eq!(replacement("crm.deal.list"), Some("crm.item.*"));
-        assert_eq!(replacement("crm.company.get"), Some("crm.item.*"));
-        assert_eq!(replacement("crm.deal.productrows.get"), None);
-        assert_eq!(replacement("crm.dealcategory.list"), None);
-        assert_eq!(replacement("crm.item.list"), None);
+    fn deprecated_families_name_their_successors() {
+        let cases = [
+            ("crm.deal.list", Some("crm.item.*")),
+            ("crm.company.get", Some("crm.item.*")),
+            ("crm.invoice.add", Some("crm.item.*")),
+            ("crm.deal.productrows.get", Some("crm.item.productrow.*")),
+            ("crm.productrow.list", Some("crm.item.productrow.*")),
+            (
+                "crm.lead.details.configuration.get",
+                Some("crm.item.details.configuration.*"),
+            ),
+            ("crm.dealcategory.list", Some("crm.category.*")),
+            (
+                "crm.product.property.list",
+                Some("catalog.productProperty.*"),
+            ),
+            ("crm.product.list", Some("catalog.product.*")),
+            ("crm.productsection.list", Some("catalog.section.*")),
+            ("task.item.list", Some("tasks.task.*")),
+            // A sub-family of a legacy entity with no documented successor says none.
+            ("crm.invoice.recurring.list", None),
+            ("crm.item.list", None),
+        ];
+        for (method, successor) in cases {
+            assert_eq!(replacement(method), successor, "{method}");
+        }
+    }
+
+    #[test]
+    fn every_successor_is_a_documented_family() {
+        let catalog =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bitrix24/catalog");
+        let catalog = super::super::model::Catalog::load(&catalog).expect("the shared catalog");
+        for (prefix, successor) in SUCCESSORS {
+            let family = successor.trim_end_matches('*');
+            assert!(
+                catalog
+                    .entries
+                    .iter()
+                    .any(|entry| entry.method.starts_with(family)),
+                "{prefix}* names {successor}, which the catalog does not document"
+            );
+            assert!(
+                catalog
+                    .entries
+                    .iter()
+                    .any(|entry| entry.method.starts_with(prefix) && entry.deprecated),
+                "{prefix}* has no deprecated method"
+            );
+        }
     }
 
     #[test]

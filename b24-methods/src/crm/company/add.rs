@@ -1,7 +1,7 @@
 //! `crm.company.add` — scope `crm`
 //!
 //! Deprecated by the documentation.
-//! Development is halted; use `crm.item.*`.
+//! Its successor: `crm.item.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html>
 //!
@@ -13,7 +13,7 @@ use crate::wire::*;
 /// Calls `crm.company.add`.
 #[b24_method("crm.company.add", scope = "crm", response = Numeric)]
 #[deprecated(
-    note = "the documentation marks `crm.company.add` deprecated; development is halted, use `crm.item.*`"
+    note = "the documentation marks `crm.company.add` deprecated; use `crm.item.*` instead"
 )]
 #[derive(Clone, Debug)]
 #[non_exhaustive]

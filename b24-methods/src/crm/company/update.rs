@@ -1,7 +1,7 @@
 //! `crm.company.update` — scope `crm`
 //!
 //! Deprecated by the documentation.
-//! Development is halted; use `crm.item.*`.
+//! Its successor: `crm.item.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html>
 //!
@@ -13,7 +13,7 @@ use crate::wire::*;
 /// Calls `crm.company.update`.
 #[b24_method("crm.company.update", scope = "crm", response = Flag)]
 #[deprecated(
-    note = "the documentation marks `crm.company.update` deprecated; development is halted, use `crm.item.*`"
+    note = "the documentation marks `crm.company.update` deprecated; use `crm.item.*` instead"
 )]
 #[derive(Clone, Debug)]
 #[non_exhaustive]

@@ -1,7 +1,7 @@
 //! `crm.contact.add` — scope `crm`
 //!
 //! Deprecated by the documentation.
-//! Development is halted; use `crm.item.*`.
+//! Its successor: `crm.item.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html>
 //!
@@ -13,7 +13,7 @@ use crate::wire::*;
 /// Calls `crm.contact.add`.
 #[b24_method("crm.contact.add", scope = "crm", response = Numeric)]
 #[deprecated(
-    note = "the documentation marks `crm.contact.add` deprecated; development is halted, use `crm.item.*`"
+    note = "the documentation marks `crm.contact.add` deprecated; use `crm.item.*` instead"
 )]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

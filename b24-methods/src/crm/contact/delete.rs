@@ -1,7 +1,7 @@
 //! `crm.contact.delete` — scope `crm`
 //!
 //! Deprecated by the documentation.
-//! Development is halted; use `crm.item.*`.
+//! Its successor: `crm.item.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html>
 //!
@@ -13,7 +13,7 @@ use crate::wire::*;
 /// Calls `crm.contact.delete`.
 #[b24_method("crm.contact.delete", scope = "crm", response = Flag)]
 #[deprecated(
-    note = "the documentation marks `crm.contact.delete` deprecated; development is halted, use `crm.item.*`"
+    note = "the documentation marks `crm.contact.delete` deprecated; use `crm.item.*` instead"
 )]
 #[derive(Clone, Debug)]
 #[non_exhaustive]

@@ -1,7 +1,7 @@
 //! `crm.contact.update` — scope `crm`
 //!
 //! Deprecated by the documentation.
-//! Development is halted; use `crm.item.*`.
+//! Its successor: `crm.item.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html>
 //!
@@ -13,7 +13,7 @@ use crate::wire::*;
 /// Calls `crm.contact.update`.
 #[b24_method("crm.contact.update", scope = "crm", response = Value)]
 #[deprecated(
-    note = "the documentation marks `crm.contact.update` deprecated; development is halted, use `crm.item.*`"
+    note = "the documentation marks `crm.contact.update` deprecated; use `crm.item.*` instead"
 )]
 #[derive(Clone, Debug)]
 #[non_exhaustive]

@@ -1,6 +1,7 @@
 //! `crm.quote.delete` — scope `crm`
 //!
 //! Deprecated by the documentation.
+//! Its successor: `crm.item.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-delete.html>
 //!
@@ -11,7 +12,9 @@ use crate::wire::*;
 
 /// Calls `crm.quote.delete`.
 #[b24_method("crm.quote.delete", scope = "crm", response = Flag)]
-#[deprecated(note = "the documentation marks `crm.quote.delete` deprecated")]
+#[deprecated(
+    note = "the documentation marks `crm.quote.delete` deprecated; use `crm.item.*` instead"
+)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmQuoteDelete {

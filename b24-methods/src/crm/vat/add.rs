@@ -1,6 +1,7 @@
 //! `crm.vat.add` — scope `crm`
 //!
 //! Deprecated by the documentation.
+//! Its successor: `catalog.vat.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html>
 //!
@@ -11,7 +12,9 @@ use crate::wire::*;
 
 /// Calls `crm.vat.add`.
 #[b24_method("crm.vat.add", scope = "crm", response = Numeric)]
-#[deprecated(note = "the documentation marks `crm.vat.add` deprecated")]
+#[deprecated(
+    note = "the documentation marks `crm.vat.add` deprecated; use `catalog.vat.*` instead"
+)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmVatAdd {

@@ -1,6 +1,7 @@
 //! `crm.vat.delete` — scope `crm`
 //!
 //! Deprecated by the documentation.
+//! Its successor: `catalog.vat.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-delete.html>
 //!
@@ -11,7 +12,9 @@ use crate::wire::*;
 
 /// Calls `crm.vat.delete`.
 #[b24_method("crm.vat.delete", scope = "crm", response = Flag)]
-#[deprecated(note = "the documentation marks `crm.vat.delete` deprecated")]
+#[deprecated(
+    note = "the documentation marks `crm.vat.delete` deprecated; use `catalog.vat.*` instead"
+)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmVatDelete {

@@ -1,6 +1,7 @@
 //! `crm.vat.get` — scope `crm`
 //!
 //! Deprecated by the documentation.
+//! Its successor: `catalog.vat.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-get.html>
 //!
@@ -11,7 +12,9 @@ use crate::wire::*;
 
 /// Calls `crm.vat.get`.
 #[b24_method("crm.vat.get", scope = "crm", response = CrmVatGetResult, read_only)]
-#[deprecated(note = "the documentation marks `crm.vat.get` deprecated")]
+#[deprecated(
+    note = "the documentation marks `crm.vat.get` deprecated; use `catalog.vat.*` instead"
+)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmVatGet {

@@ -1,6 +1,7 @@
 //! `crm.vat.list` — scope `crm`
 //!
 //! Deprecated by the documentation.
+//! Its successor: `catalog.vat.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-list.html>
 //!
@@ -11,7 +12,9 @@ use crate::wire::*;
 
 /// Calls `crm.vat.list`.
 #[b24_method("crm.vat.list", scope = "crm", response = Vec<crate::crm::vat::CrmVat>, read_only, list)]
-#[deprecated(note = "the documentation marks `crm.vat.list` deprecated")]
+#[deprecated(
+    note = "the documentation marks `crm.vat.list` deprecated; use `catalog.vat.*` instead"
+)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmVatList {

@@ -1,6 +1,7 @@
 //! `crm.vat.update` — scope `crm`
 //!
 //! Deprecated by the documentation.
+//! Its successor: `catalog.vat.*`.
 //!
 //! Documentation: <https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html>
 //!
@@ -11,7 +12,9 @@ use crate::wire::*;
 
 /// Calls `crm.vat.update`.
 #[b24_method("crm.vat.update", scope = "crm", response = Value)]
-#[deprecated(note = "the documentation marks `crm.vat.update` deprecated")]
+#[deprecated(
+    note = "the documentation marks `crm.vat.update` deprecated; use `catalog.vat.*` instead"
+)]
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CrmVatUpdate {

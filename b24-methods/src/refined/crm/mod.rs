@@ -1,4 +1,7 @@
 //! Methods of the `crm` scope.
 
 pub mod automatedsolution;
+pub mod deal;
+pub mod lead;
 pub mod productrow;
+pub mod quote;

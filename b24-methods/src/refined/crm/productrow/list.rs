@@ -12,7 +12,9 @@ use crate::wire::*;
 /// Lists product rows: `CrmProductrowList::of("D", 5)` for the rows of deal #5, narrowed or
 /// ordered by the setters.
 #[b24_method("crm.productrow.list", scope = "crm", response = Vec<ProductRow>, read_only, list)]
-#[deprecated(note = "the documentation marks `crm.productrow.list` deprecated")]
+#[deprecated(
+    note = "the documentation marks `crm.productrow.list` deprecated; use `crm.item.productrow.*` instead"
+)]
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CrmProductrowList {

@@ -1,0 +1,3 @@
+//! Refined `crm.lead.*` methods: only what the generated ones cannot type.
+
+pub mod productrows;
