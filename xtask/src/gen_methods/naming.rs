@@ -321,6 +321,13 @@ mod tests {
         assert_eq!(scope_code(" crm "), "crm");
     }
 
+    /// Asserts `rule(method) == expected` for every case, naming the method that differs.
+    fn each_case<T: PartialEq + std::fmt::Debug>(rule: fn(&str) -> T, cases: &[(&str, T)]) {
+        for (method, expected) in cases {
+            assert_eq!(&rule(method), expected, "{method}");
+        }
+    }
+
     #[test]
     fn deprecated_families_name_their_successors() {
         let cases = [
@@ -345,9 +352,7 @@ mod tests {
             ("crm.invoice.recurring.list", None),
             ("crm.item.list", None),
         ];
-        for (method, successor) in cases {
-            assert_eq!(replacement(method), successor, "{method}");
-        }
+        each_case(replacement, &cases);
     }
 
     #[test]
@@ -397,9 +402,7 @@ mod tests {
             ("crm.deal.details.configuration.reset", false),
             ("batch", false),
         ];
-        for (method, read_only) in cases {
-            assert_eq!(is_read_only(method), read_only, "{method}");
-        }
+        each_case(is_read_only, &cases);
     }
 
     #[test]
