@@ -41,7 +41,7 @@ pub(super) fn fields_rows(
             .filter(|row| !row.ty.is_empty() && row.ty != "object")
             .collect(),
     };
-    if !table.is_empty() {
+    if !table.is_empty() && !describes_one_description(&table) {
         return table;
     }
     // A `fields` method takes no parameters: a table documented there lists the fields
@@ -54,6 +54,18 @@ pub(super) fn fields_rows(
     example_result(example.as_ref())
         .and_then(descriptions)
         .unwrap_or_default()
+}
+
+/// The attributes every field description has (`crm.address.fields` documents its `result` as
+/// rows `type`, `isRequired`, `isReadOnly`, … — the shape of one field's description, not the
+/// fields of the record).
+const DESCRIPTION_ATTRIBUTES: &[&str] = &["type", "isRequired", "isReadOnly", "isMultiple"];
+
+/// Whether a table documents the shape of one field description rather than the record's fields.
+fn describes_one_description(rows: &[Field]) -> bool {
+    DESCRIPTION_ATTRIBUTES
+        .iter()
+        .all(|attribute| rows.iter().any(|row| row.name == *attribute))
 }
 
 /// Rows from field descriptions (`{"ID": {"type": "integer", "isMultiple": false}, …}`),
@@ -323,6 +335,28 @@ mod tests {
             [("id", "integer"), ("tags", "string[]")]
         );
         assert!(fields_rows(&entries, "crm.deal", example).is_empty());
+    }
+
+    #[test]
+    fn a_table_of_one_description_s_attributes_is_not_the_record() {
+        let described = |attribute: &str, ty: &str| json!({"name": attribute, "type": ty});
+        let entries = [entry(
+            json!({"method": "crm.address.fields", "response_fields": [
+            {"name": "result", "type": "object", "children": [
+                described("type", "string"), described("isRequired", "boolean"),
+                described("isReadOnly", "boolean"), described("isMultiple", "boolean"),
+                described("title", "string")]}]}),
+        )];
+        let example = |_: &str| {
+            Some(json!({"result": {
+                "TYPE_ID": {"type": "integer", "isRequired": true},
+                "CITY": {"type": "string", "isRequired": false}}}))
+        };
+        let address = fields_rows(&entries, "crm.address", example);
+        assert_eq!(
+            name_types(&address),
+            [("TYPE_ID", "integer"), ("CITY", "string")]
+        );
     }
 
     #[test]

@@ -44,20 +44,6 @@ pub struct Address {
     pub country_code: Option<String>,
     /// `LOC_ADDR_ID` (`integer`).
     pub loc_addr_id: Option<Id>,
-    /// `type` (`string`).
-    pub type_: Option<String>,
-    /// `isRequired` (`boolean`).
-    pub is_required: Option<Flag>,
-    /// `isReadOnly` (`boolean`).
-    pub is_read_only: Option<Flag>,
-    /// `isImmutable` (`boolean`).
-    pub is_immutable: Option<Flag>,
-    /// `isMultiple` (`boolean`).
-    pub is_multiple: Option<Flag>,
-    /// `isDynamic` (`boolean`).
-    pub is_dynamic: Option<Flag>,
-    /// `title` (`string`).
-    pub title: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -76,11 +62,4 @@ record!(Address {
     opt country: "COUNTRY" => with_country(String),
     opt country_code: "COUNTRY_CODE" => with_country_code(String),
     opt loc_addr_id: "LOC_ADDR_ID" => with_loc_addr_id(Id),
-    opt type_: "type" => with_type(String),
-    opt is_required: "isRequired" => with_is_required(Flag),
-    opt is_read_only: "isReadOnly" => with_is_read_only(Flag),
-    opt is_immutable: "isImmutable" => with_is_immutable(Flag),
-    opt is_multiple: "isMultiple" => with_is_multiple(Flag),
-    opt is_dynamic: "isDynamic" => with_is_dynamic(Flag),
-    opt title: "title" => with_title(String),
 });

@@ -22,10 +22,22 @@ use crate::wire::*;
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Bankdetail {
+    /// `ID` (`integer`).
+    pub id: Option<Id>,
+    /// `ENTITY_TYPE_ID` (`integer`).
+    pub entity_type_id: Option<Id>,
     /// `ENTITY_ID` (`integer`).
     pub entity_id: Option<Numeric>,
     /// `COUNTRY_ID` (`integer`).
     pub country_id: Option<Id>,
+    /// `DATE_CREATE` (`datetime`).
+    pub date_create: Option<DateTime>,
+    /// `DATE_MODIFY` (`datetime`).
+    pub date_modify: Option<DateTime>,
+    /// `CREATED_BY_ID` (`user`).
+    pub created_by_id: Option<Id>,
+    /// `MODIFY_BY_ID` (`user`).
+    pub modify_by_id: Option<Id>,
     /// `NAME` (`string`).
     pub name: Option<String>,
     /// `CODE` (`string`).
@@ -78,30 +90,20 @@ pub struct Bankdetail {
     pub comments: Option<String>,
     /// `ORIGINATOR_ID` (`string`).
     pub originator_id: Option<String>,
-    /// `type` (`string`).
-    pub type_: Option<String>,
-    /// `isRequired` (`boolean`).
-    pub is_required: Option<Flag>,
-    /// `isReadOnly` (`boolean`).
-    pub is_read_only: Option<Flag>,
-    /// `isImmutable` (`boolean`).
-    pub is_immutable: Option<Flag>,
-    /// `isMultiple` (`boolean`).
-    pub is_multiple: Option<Flag>,
-    /// `isDynamic` (`boolean`).
-    pub is_dynamic: Option<Flag>,
-    /// `title` (`string`).
-    pub title: Option<String>,
-    /// `DATE_CREATE` (`datetime`).
-    pub date_create: Option<DateTime>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
 
 #[cfg(feature = "crm")]
 record!(Bankdetail {
+    opt id: "ID" => with_id(Id),
+    opt entity_type_id: "ENTITY_TYPE_ID" => with_entity_type_id(Id),
     opt entity_id: "ENTITY_ID" => with_entity_id(Numeric),
     opt country_id: "COUNTRY_ID" => with_country_id(Id),
+    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
+    opt date_modify: "DATE_MODIFY" => with_date_modify(DateTime),
+    opt created_by_id: "CREATED_BY_ID" => with_created_by_id(Id),
+    opt modify_by_id: "MODIFY_BY_ID" => with_modify_by_id(Id),
     opt name: "NAME" => with_name(String),
     opt code: "CODE" => with_code(String),
     opt xml_id: "XML_ID" => with_xml_id(String),
@@ -128,12 +130,4 @@ record!(Bankdetail {
     opt rq_bic: "RQ_BIC" => with_rq_bic(String),
     opt comments: "COMMENTS" => with_comments(String),
     opt originator_id: "ORIGINATOR_ID" => with_originator_id(String),
-    opt type_: "type" => with_type(String),
-    opt is_required: "isRequired" => with_is_required(Flag),
-    opt is_read_only: "isReadOnly" => with_is_read_only(Flag),
-    opt is_immutable: "isImmutable" => with_is_immutable(Flag),
-    opt is_multiple: "isMultiple" => with_is_multiple(Flag),
-    opt is_dynamic: "isDynamic" => with_is_dynamic(Flag),
-    opt title: "title" => with_title(String),
-    opt date_create: "DATE_CREATE" => with_date_create(DateTime),
 });

@@ -31,46 +31,5 @@ impl CrmRequisitePresetGet {
     }
 }
 
-/// `result` (returned field).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct CrmRequisitePresetGetResult {
-    /// `ID` (`integer`).
-    pub id: Option<Id>,
-    /// `ENTITY_TYPE_ID` (`integer`).
-    pub entity_type_id: Option<Id>,
-    /// `COUNTRY_ID` (`integer`).
-    pub country_id: Option<Id>,
-    /// `DATE_CREATE` (`datetime`).
-    pub date_create: Option<DateTime>,
-    /// `DATE_MODIFY` (`datetime`).
-    pub date_modify: Option<DateTime>,
-    /// `CREATED_BY_ID` (`user`).
-    pub created_by_id: Option<Id>,
-    /// `MODIFY_BY_ID` (`user`).
-    pub modify_by_id: Option<Id>,
-    /// `NAME` (`string`).
-    pub name: Option<String>,
-    /// `XML_ID` (`string`).
-    pub xml_id: Option<String>,
-    /// `ACTIVE` (`char`).
-    pub active: Option<String>,
-    /// `SORT` (`integer`).
-    pub sort: Option<Numeric>,
-    /// Fields not listed above (user fields `UF_*`, undocumented ones), as received.
-    pub extra: Map<String, Value>,
-}
-
-record!(CrmRequisitePresetGetResult {
-    opt id: "ID",
-    opt entity_type_id: "ENTITY_TYPE_ID",
-    opt country_id: "COUNTRY_ID",
-    opt date_create: "DATE_CREATE",
-    opt date_modify: "DATE_MODIFY",
-    opt created_by_id: "CREATED_BY_ID",
-    opt modify_by_id: "MODIFY_BY_ID",
-    opt name: "NAME",
-    opt xml_id: "XML_ID",
-    opt active: "ACTIVE",
-    opt sort: "SORT",
-});
+/// The former name of [`crate::crm::requisite::preset::Preset`].
+pub type CrmRequisitePresetGetResult = crate::crm::requisite::preset::Preset;

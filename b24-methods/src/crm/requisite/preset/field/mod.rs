@@ -32,20 +32,6 @@ pub struct Field {
     pub sort: Option<Numeric>,
     /// `IN_SHORT_LIST` (`char`).
     pub in_short_list: Option<Flag>,
-    /// `type` (`string`).
-    pub type_: Option<String>,
-    /// `isRequired` (`boolean`).
-    pub is_required: Option<Flag>,
-    /// `isReadOnly` (`boolean`).
-    pub is_read_only: Option<Flag>,
-    /// `isImmutable` (`boolean`).
-    pub is_immutable: Option<Flag>,
-    /// `isMultiple` (`boolean`).
-    pub is_multiple: Option<Flag>,
-    /// `isDynamic` (`boolean`).
-    pub is_dynamic: Option<Flag>,
-    /// `title` (`string`).
-    pub title: Option<String>,
     /// Parameters not listed above (user fields `UF_*`, undocumented ones), sent as they are.
     pub extra: Map<String, Value>,
 }
@@ -56,11 +42,4 @@ record!(Field {
     opt field_title: "FIELD_TITLE" => with_field_title(String),
     opt sort: "SORT" => with_sort(Numeric),
     opt in_short_list: "IN_SHORT_LIST" => with_in_short_list(Flag),
-    opt type_: "type" => with_type(String),
-    opt is_required: "isRequired" => with_is_required(Flag),
-    opt is_read_only: "isReadOnly" => with_is_read_only(Flag),
-    opt is_immutable: "isImmutable" => with_is_immutable(Flag),
-    opt is_multiple: "isMultiple" => with_is_multiple(Flag),
-    opt is_dynamic: "isDynamic" => with_is_dynamic(Flag),
-    opt title: "title" => with_title(String),
 });
